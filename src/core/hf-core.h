@@ -1,0 +1,14 @@
+/* hf-core.h — libhashfleet-core, everything in one include
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-config.h"
+#include "hf-driver.h"
+#include "hf-error.h"
+#include "hf-identify.h"
+#include "hf-limits.h"
+#include "hf-miner.h"
+#include "hf-miner-json.h"
+#include "hf-reading.h"
+#include "hf-types.h"

@@ -1,0 +1,241 @@
+/* hf-driver-whatsminer.c — MicroBT Whatsminer, btminer API v1/v2
+ * SPDX-License-Identifier: MIT
+ *
+ * Reads are plain cgminer-style commands.  Reboot goes through the v2
+ * "privileged" API: get_token, sign with md5-crypt of the password, send
+ * the command AES-256-ECB encrypted, decrypt the answer.
+ */
+
+#include <string.h>
+
+#include "hf-cgminer-driver.h"
+#include "hf-cgminer-reply.h"
+#include "hf-driver-whatsminer.h"
+#include "hf-error.h"
+#include "hf-json.h"
+#include "hf-whatsminer-crypto.h"
+#include "hf-whatsminer-parse.h"
+
+struct _HfDriverWhatsminer
+{
+  GObject parent_instance;
+};
+
+static void driver_iface_init (HfDriverInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HfDriverWhatsminer, hf_driver_whatsminer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
+
+static gboolean
+parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
+{
+  return hf_whatsminer_parse_identity (g_ptr_array_index (replies, 0),
+                                       g_ptr_array_index (replies, 1),
+                                       g_ptr_array_index (replies, 2),
+                                       g_ptr_array_index (replies, 3), miner, error);
+}
+
+static HfReading *
+parse_reading (GPtrArray *replies, HfMiner *miner, GError **error)
+{
+  return hf_whatsminer_parse_reading (g_ptr_array_index (replies, 0),
+                                      g_ptr_array_index (replies, 1), error);
+}
+
+static const char *const identify_commands[] = {
+  "devdetails", "?@get_version", "?@get_miner_info", "?summary", NULL
+};
+static const char *const poll_commands[] = { "summary", "?pools", NULL };
+
+static const HfCgminerFamily family = {
+  .family = HF_FAMILY_WHATSMINER,
+  .flags = HF_CGMINER_NONE,
+  .identify_commands = identify_commands,
+  .parse_identity = parse_identity,
+  .poll_commands = poll_commands,
+  .parse_reading = parse_reading,
+};
+
+static HfFamily
+get_family (HfDriver *driver)
+{
+  return HF_FAMILY_WHATSMINER;
+}
+
+static void
+identify_async (HfDriver *driver, const char *address, const HfConfig *config,
+                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  hf_cgminer_family_identify_async (&family, address, config, cancellable, callback, user_data);
+}
+
+static void
+poll_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  hf_cgminer_family_poll_async (&family, miner, config, cancellable, callback, user_data);
+}
+
+typedef struct
+{
+  HfMiner  *miner;
+  HfConfig *config;
+  gint64    deadline;
+  char     *key;
+  char     *command;
+} Privileged;
+
+static void
+privileged_free (gpointer data)
+{
+  Privileged *p = data;
+
+  g_clear_object (&p->miner);
+  hf_config_unref (p->config);
+  if (p->key != NULL)
+    explicit_bzero (p->key, strlen (p->key));
+  g_free (p->key);
+  g_free (p->command);
+  g_free (p);
+}
+
+static void
+privileged_reply_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Privileged *p = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) inner = NULL;
+  g_autofree char *plain = NULL;
+  const char *enc;
+
+  reply = hf_cgminer_request_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* An unencrypted answer is an error the miner could not encrypt
+   * (bad token, API disabled). */
+  enc = hf_json_string (reply, "enc");
+  if (enc == NULL)
+    {
+      if (!hf_cgminer_check_status (reply, &error))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
+                                 "%s: privileged reply is not encrypted",
+                                 hf_miner_get_address (p->miner));
+      return;
+    }
+  plain = hf_whatsminer_decrypt (p->key, enc, &error);
+  if (plain != NULL)
+    inner = hf_cgminer_parse_reply (plain, strlen (plain), &error);
+  if (inner == NULL || !hf_cgminer_check_status (inner, &error))
+    {
+      g_prefix_error (&error, "%s: %s: ", hf_miner_get_address (p->miner), p->command);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+token_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Privileged *p = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *sign = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *enc = NULL;
+  g_autofree char *request = NULL;
+  JsonObject *msg;
+  const char *time, *salt, *newsalt;
+
+  reply = hf_cgminer_request_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_prefix_error (&error, "privileged API (get_token): ");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  msg = hf_whatsminer_msg (reply);
+  time = hf_json_string (msg, "time");
+  salt = hf_json_string (msg, "salt");
+  newsalt = hf_json_string (msg, "newsalt");
+  if (time == NULL || salt == NULL || newsalt == NULL
+      || !hf_whatsminer_derive (p->config->whatsminer_password, salt, newsalt, time,
+                                &p->key, &sign))
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
+                               "%s: get_token reply has no usable time/salt/newsalt",
+                               hf_miner_get_address (p->miner));
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cmd");
+  json_builder_add_string_value (builder, p->command);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, sign);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  inner = json_to_string (root, FALSE);
+  enc = hf_whatsminer_encrypt (p->key, inner);
+  request = g_strdup_printf ("{\"enc\":1,\"data\":\"%s\"}", enc);
+
+  hf_cgminer_request_async (hf_miner_get_address (p->miner),
+                            hf_cgminer_port_of (p->miner, p->config), request,
+                            HF_CGMINER_NO_STATUS_CHECK, p->config, p->deadline,
+                            g_task_get_cancellable (task), privileged_reply_cb,
+                            g_steal_pointer (&task));
+}
+
+static void
+restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
+               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (driver, cancellable, callback, user_data);
+  Privileged *p = g_new0 (Privileged, 1);
+
+  g_task_set_source_tag (task, restart_async);
+  g_task_set_name (task, "hf_whatsminer_restart");
+  p->miner = g_object_ref (miner);
+  p->config = hf_config_copy (config);
+  p->deadline = hf_config_deadline (config);
+  p->command = g_strdup ("reboot");
+  g_task_set_task_data (task, p, privileged_free);
+
+  hf_cgminer_request_async (hf_miner_get_address (miner), hf_cgminer_port_of (miner, config),
+                            "{\"cmd\":\"get_token\"}", HF_CGMINER_NONE, config, p->deadline,
+                            cancellable, token_cb, task);
+}
+
+static void
+driver_iface_init (HfDriverInterface *iface)
+{
+  iface->get_family = get_family;
+  iface->identify_async = identify_async;
+  iface->poll_async = poll_async;
+  iface->restart_async = restart_async;
+}
+
+static void
+hf_driver_whatsminer_class_init (HfDriverWhatsminerClass *klass)
+{
+}
+
+static void
+hf_driver_whatsminer_init (HfDriverWhatsminer *self)
+{
+}

@@ -1,0 +1,122 @@
+/* hf-driver.c
+ * SPDX-License-Identifier: MIT
+ */
+#include "hf-driver.h"
+#include "hf-driver-antminer.h"
+#include "hf-driver-avalon.h"
+#include "hf-driver-axeos.h"
+#include "hf-driver-cgminer.h"
+#include "hf-driver-whatsminer.h"
+
+G_DEFINE_INTERFACE (HfDriver, hf_driver, G_TYPE_OBJECT)
+
+static void
+hf_driver_default_init (HfDriverInterface *iface)
+{
+}
+
+HfDriver *
+hf_driver_for_family (HfFamily family)
+{
+  static HfDriver *drivers[HF_N_FAMILIES];
+  GType type;
+
+  switch (family)
+    {
+    case HF_FAMILY_AXEOS: type = HF_TYPE_DRIVER_AXEOS; break;
+    case HF_FAMILY_ANTMINER: type = HF_TYPE_DRIVER_ANTMINER; break;
+    case HF_FAMILY_WHATSMINER: type = HF_TYPE_DRIVER_WHATSMINER; break;
+    case HF_FAMILY_AVALON: type = HF_TYPE_DRIVER_AVALON; break;
+    case HF_FAMILY_CGMINER: type = HF_TYPE_DRIVER_CGMINER; break;
+    case HF_FAMILY_UNKNOWN:
+    default:
+      return NULL;
+    }
+  if (drivers[family] == NULL)
+    drivers[family] = g_object_new (type, NULL);
+  return drivers[family];
+}
+
+HfFamily
+hf_driver_get_family (HfDriver *self)
+{
+  g_return_val_if_fail (HF_IS_DRIVER (self), HF_FAMILY_UNKNOWN);
+  return HF_DRIVER_GET_IFACE (self)->get_family (self);
+}
+
+void
+hf_driver_identify_async (HfDriver            *self,
+                          const char          *address,
+                          const HfConfig      *config,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (address != NULL);
+  g_return_if_fail (config != NULL);
+  HF_DRIVER_GET_IFACE (self)->identify_async (self, address, config, cancellable,
+                                              callback, user_data);
+}
+
+HfMiner *
+hf_driver_identify_finish (HfDriver      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (HF_IS_DRIVER (self), NULL);
+  if (HF_DRIVER_GET_IFACE (self)->identify_finish)
+    return HF_DRIVER_GET_IFACE (self)->identify_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hf_driver_poll_async (HfDriver            *self,
+                      HfMiner             *miner,
+                      const HfConfig      *config,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail (config != NULL);
+  HF_DRIVER_GET_IFACE (self)->poll_async (self, miner, config, cancellable, callback, user_data);
+}
+
+HfReading *
+hf_driver_poll_finish (HfDriver      *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (HF_IS_DRIVER (self), NULL);
+  if (HF_DRIVER_GET_IFACE (self)->poll_finish)
+    return HF_DRIVER_GET_IFACE (self)->poll_finish (self, result, error);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hf_driver_restart_async (HfDriver            *self,
+                         HfMiner             *miner,
+                         const HfConfig      *config,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail (config != NULL);
+  HF_DRIVER_GET_IFACE (self)->restart_async (self, miner, config, cancellable,
+                                             callback, user_data);
+}
+
+gboolean
+hf_driver_restart_finish (HfDriver      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (HF_IS_DRIVER (self), FALSE);
+  if (HF_DRIVER_GET_IFACE (self)->restart_finish)
+    return HF_DRIVER_GET_IFACE (self)->restart_finish (self, result, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

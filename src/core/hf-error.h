@@ -1,0 +1,46 @@
+/* hf-error.h — the one error domain of Hashfleet's core
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define HF_ERROR (hf_error_quark ())
+
+/**
+ * HfError:
+ * @HF_ERROR_CONNECT: nothing answered (refused, unreachable)
+ * @HF_ERROR_TIMEOUT: a phase (connect, write, read) ran past its deadline
+ * @HF_ERROR_TOO_LARGE: the reply passed the size cap
+ * @HF_ERROR_PARSE: the reply is not valid JSON, even after the known clean-ups
+ * @HF_ERROR_PROTOCOL: valid JSON of the wrong shape, or an HTTP error status
+ * @HF_ERROR_NOT_A_MINER: something answered, but it is not a miner we know
+ * @HF_ERROR_REJECTED: the miner answered with an error status (STATUS E/F)
+ * @HF_ERROR_AUTH: the miner refused the credentials
+ * @HF_ERROR_DAEMON_DOWN: the miner's API answered that its mining daemon is down
+ * @HF_ERROR_UNSUPPORTED: the miner's family cannot do this
+ * @HF_ERROR_INVALID: a bad argument from the user (address, option)
+ *
+ * Expected failures of talking to miners.  They are states on the model, not
+ * warnings: a dead miner is not a bug.
+ */
+typedef enum
+{
+  HF_ERROR_CONNECT,
+  HF_ERROR_TIMEOUT,
+  HF_ERROR_TOO_LARGE,
+  HF_ERROR_PARSE,
+  HF_ERROR_PROTOCOL,
+  HF_ERROR_NOT_A_MINER,
+  HF_ERROR_REJECTED,
+  HF_ERROR_AUTH,
+  HF_ERROR_DAEMON_DOWN,
+  HF_ERROR_UNSUPPORTED,
+  HF_ERROR_INVALID,
+} HfError;
+
+GQuark hf_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,291 @@
+/* hf-http.c
+ * SPDX-License-Identifier: MIT
+ */
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "config.h"
+
+#include "hf-deadline.h"
+#include "hf-error.h"
+#include "hf-http.h"
+#include "hf-limits.h"
+
+typedef struct
+{
+  SoupMessage  *msg;
+  char         *peer;
+  char         *user;
+  char         *password;
+  gsize         max_bytes;
+  HfDeadline   *deadline;
+  GInputStream *body;
+  GByteArray   *reply;
+  guint8       *chunk;
+  guint         status;
+  guint         connect_ms;
+} Request;
+
+static SoupSession *session;
+
+static void
+request_free (gpointer data)
+{
+  Request *r = data;
+
+  g_clear_object (&r->msg);
+  g_free (r->peer);
+  g_free (r->user);
+  g_free (r->password);
+  g_clear_pointer (&r->deadline, hf_deadline_free);
+  if (r->body != NULL)
+    g_input_stream_close (r->body, NULL, NULL);
+  g_clear_object (&r->body);
+  g_clear_pointer (&r->reply, g_byte_array_unref);
+  g_free (r->chunk);
+  g_free (r);
+}
+
+gpointer
+hf_http_get_session (void)
+{
+  if (session == NULL)
+    {
+      /* Enough connections for a large fleet polled in parallel, but
+       * never more than two to one little ESP32. */
+      session = soup_session_new_with_options ("max-conns", 1024,
+                                               "max-conns-per-host", 2,
+                                               "user-agent", "Hashfleet/" PACKAGE_VERSION,
+                                               "proxy-resolver", NULL,
+                                               NULL);
+    }
+  return session;
+}
+
+static void
+request_return_error (GTask  *task,
+                      GError *error)
+{
+  Request *r = g_task_get_task_data (task);
+
+  error = hf_deadline_propagate (r->deadline, error);
+  if (error->domain != HF_ERROR)
+    {
+      GError *wrapped;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        wrapped = g_error_copy (error);
+      else
+        wrapped = g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer, error->message);
+      g_error_free (error);
+      error = wrapped;
+    }
+  else if (!g_str_has_prefix (error->message, r->peer)
+           && !g_str_has_suffix (error->message, r->peer)
+           && strstr (error->message, r->peer) == NULL)
+    g_prefix_error (&error, "%s: ", r->peer);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void read_next (GTask *task);
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  if (n < 0)
+    {
+      request_return_error (task, error);
+      return;
+    }
+  if (n == 0)
+    {
+      hf_deadline_end (r->deadline);
+      g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&r->reply)),
+                             (GDestroyNotify) g_bytes_unref);
+      g_object_unref (task);
+      return;
+    }
+  if (r->reply->len + (gsize) n > r->max_bytes)
+    {
+      request_return_error (task, g_error_new (HF_ERROR, HF_ERROR_TOO_LARGE,
+                                               "%s: HTTP body larger than %" G_GSIZE_FORMAT
+                                               " bytes", r->peer, r->max_bytes));
+      return;
+    }
+  g_byte_array_append (r->reply, r->chunk, (guint) n);
+  read_next (task);
+}
+
+static void
+read_next (GTask *task)
+{
+  Request *r = g_task_get_task_data (task);
+
+  g_input_stream_read_async (r->body, r->chunk, HF_READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                             hf_deadline_get_cancellable (r->deadline), read_cb, task);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Request *r = g_task_get_task_data (task);
+  GError *error = NULL;
+  goffset length;
+
+  r->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (r->body == NULL)
+    {
+      request_return_error (task, error);
+      return;
+    }
+
+  r->status = soup_message_get_status (r->msg);
+  if (r->status < 200 || r->status >= 300)
+    {
+      int code = r->status == 401 || r->status == 403 ? HF_ERROR_AUTH : HF_ERROR_PROTOCOL;
+
+      request_return_error (task, g_error_new (HF_ERROR, code, "%s: HTTP %u %s", r->peer,
+                                               r->status,
+                                               soup_message_get_reason_phrase (r->msg)
+                                                 ? soup_message_get_reason_phrase (r->msg)
+                                                 : ""));
+      return;
+    }
+
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (r->msg));
+  if (length > 0 && (guint64) length > r->max_bytes)
+    {
+      request_return_error (task, g_error_new (HF_ERROR, HF_ERROR_TOO_LARGE,
+                                               "%s: HTTP body of %" G_GINT64_FORMAT
+                                               " bytes is over the %" G_GSIZE_FORMAT
+                                               "-byte cap", r->peer, (gint64) length,
+                                               r->max_bytes));
+      return;
+    }
+
+  hf_deadline_begin (r->deadline, "reading the HTTP body from", NULL, 0);
+  read_next (task);
+}
+
+/* libsoup hides the connect inside send(); its network events let the
+ * connect phase have its own, shorter deadline when a new connection is
+ * made (a kept-alive one emits none). */
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  GTask *task = user_data;
+  Request *r = g_task_get_task_data (task);
+
+  if (event == G_SOCKET_CLIENT_RESOLVING)
+    hf_deadline_begin (r->deadline, "connecting to", NULL, r->connect_ms);
+  else if (event == G_SOCKET_CLIENT_COMPLETE)
+    hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", NULL, 0);
+}
+
+static gboolean
+authenticate_cb (SoupMessage *msg,
+                 SoupAuth    *auth,
+                 gboolean     retrying,
+                 gpointer     user_data)
+{
+  Request *r = user_data;
+
+  /* One try: a wrong password must end as 401, not loop. */
+  if (retrying || r->user == NULL)
+    return FALSE;
+  soup_auth_authenticate (auth, r->user, r->password ? r->password : "");
+  return TRUE;
+}
+
+void
+hf_http_request_async (const char          *method,
+                       const char          *host,
+                       guint16              port,
+                       const char          *path,
+                       GBytes              *body,
+                       const char          *user,
+                       const char          *password,
+                       const HfConfig      *config,
+                       gint64               deadline_us,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GUri) uri = NULL;
+  Request *r;
+
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (config != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_http_request_async);
+  g_task_set_name (task, "hf_http_request");
+
+  r = g_new0 (Request, 1);
+  r->peer = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
+                               : g_strdup_printf ("%s:%u", host, port);
+  r->user = g_strdup (user);
+  r->password = g_strdup (password);
+  r->max_bytes = config->max_reply_bytes;
+  r->connect_ms = config->connect_timeout_ms;
+  r->reply = g_byte_array_new ();
+  r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
+  g_task_set_task_data (task, r, request_free);
+
+  uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host, port, path, NULL, NULL);
+  r->msg = soup_message_new_from_uri (method, uri);
+  if (r->msg == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID, "bad address %s", r->peer);
+      return;
+    }
+  soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Accept",
+                                "application/json");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
+  g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
+  g_signal_connect (r->msg, "network-event", G_CALLBACK (network_event_cb), task);
+
+  r->deadline = hf_deadline_new (cancellable, deadline_us);
+  hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", r->peer, 0);
+
+  soup_session_send_async (hf_http_get_session (), r->msg, G_PRIORITY_DEFAULT,
+                           hf_deadline_get_cancellable (r->deadline), send_cb,
+                           g_steal_pointer (&task));
+}
+
+GBytes *
+hf_http_request_finish (GAsyncResult  *result,
+                        guint         *status,
+                        GError       **error)
+{
+  Request *r;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  r = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = r->status;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,38 @@
+/* hf-http.h — one HTTP request to a miner, capped and deadlined
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hf-config.h"
+
+G_BEGIN_DECLS
+
+/* The shared libsoup session of this thread's main context. */
+gpointer  hf_http_get_session    (void);
+
+/* @method @path on http://@host:@port with an optional JSON @body.  With
+ * @user set, HTTP Digest/Basic challenges are answered once with
+ * @user/@password.  Redirects are not followed, no proxy is used, no Origin
+ * header is sent.  The body is read up to config->max_reply_bytes. */
+void      hf_http_request_async  (const char          *method,
+                                  const char          *host,
+                                  guint16              port,
+                                  const char          *path,
+                                  GBytes              *body,
+                                  const char          *user,
+                                  const char          *password,
+                                  const HfConfig      *config,
+                                  gint64               deadline_us,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+/* The body of a 2xx answer.  Any other status is an error: HF_ERROR_AUTH
+ * for 401/403, HF_ERROR_PROTOCOL otherwise; @status gets the code either
+ * way (0 when no answer came). */
+GBytes   *hf_http_request_finish (GAsyncResult        *result,
+                                  guint               *status,
+                                  GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,227 @@
+/* hf-identify.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Both probes run at once so that a silent address costs one deadline, not
+ * two.  The cgminer side sends `version` first and lets the reply pick the
+ * driver; that driver then asks what it needs (one more short request,
+ * which keeps every driver's identify usable on its own).
+ */
+
+#include "hf-antminer-parse.h"
+#include "hf-avalon-parse.h"
+#include "hf-cgminer-client.h"
+#include "hf-cgminer-reply.h"
+#include "hf-error.h"
+#include "hf-identify.h"
+#include "hf-whatsminer-parse.h"
+
+typedef struct
+{
+  char     *address;
+  HfConfig *config;
+  gint64    deadline;
+  guint     pending;
+  HfMiner  *http_miner;
+  HfMiner  *cg_miner;
+  GError   *http_error;
+  GError   *cg_error;
+} Probe;
+
+static void
+probe_free (gpointer data)
+{
+  Probe *p = data;
+
+  g_free (p->address);
+  hf_config_unref (p->config);
+  g_clear_object (&p->http_miner);
+  g_clear_object (&p->cg_miner);
+  g_clear_error (&p->http_error);
+  g_clear_error (&p->cg_error);
+  g_free (p);
+}
+
+/* The config for a step that starts now: whatever time is left. */
+static HfConfig *
+remaining_config (Probe *p)
+{
+  HfConfig *config = hf_config_copy (p->config);
+  gint64 left = (p->deadline - g_get_monotonic_time ()) / 1000;
+
+  config->timeout_ms = (guint) CLAMP (left, 1, G_MAXUINT);
+  return config;
+}
+
+static gboolean
+answered (GError *error)
+{
+  return error != NULL && (g_error_matches (error, HF_ERROR, HF_ERROR_NOT_A_MINER)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PARSE)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PROTOCOL)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_TOO_LARGE)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_REJECTED)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_DAEMON_DOWN));
+}
+
+static void
+probe_step_done (GTask *task)
+{
+  Probe *p = g_task_get_task_data (task);
+
+  if (--p->pending > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (p->http_miner != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
+  else if (p->cg_miner != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&p->cg_miner), g_object_unref);
+  else if (g_task_return_error_if_cancelled (task))
+    ;
+  else if (answered (p->cg_error))
+    g_task_return_new_error (task, HF_ERROR, HF_ERROR_NOT_A_MINER,
+                             "unidentified at %s: %s", p->address, p->cg_error->message);
+  else if (answered (p->http_error))
+    g_task_return_error (task, g_steal_pointer (&p->http_error));
+  else if (g_error_matches (p->http_error, HF_ERROR, HF_ERROR_TIMEOUT)
+           || g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT))
+    g_task_return_new_error (task, HF_ERROR, HF_ERROR_TIMEOUT,
+                             "no miner answered at %s in time (%s)", p->address,
+                             (g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT)
+                              ? p->cg_error : p->http_error)->message);
+  else
+    g_task_return_new_error (task, HF_ERROR, HF_ERROR_CONNECT,
+                             "no miner answered at %s (%s; %s)", p->address,
+                             p->http_error ? p->http_error->message : "HTTP not tried",
+                             p->cg_error ? p->cg_error->message : "cgminer not tried");
+  g_object_unref (task);
+}
+
+static void
+http_identified_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Probe *p = g_task_get_task_data (task);
+
+  p->http_miner = hf_driver_identify_finish (HF_DRIVER (source), result, &p->http_error);
+  probe_step_done (task);
+}
+
+static void
+cg_identified_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  Probe *p = g_task_get_task_data (task);
+  HfDriver *driver = HF_DRIVER (source);
+
+  p->cg_miner = hf_driver_identify_finish (driver, result, &p->cg_error);
+
+  /* A cgminer API that is not btminer after all: take it as generic. */
+  if (p->cg_miner == NULL && hf_driver_get_family (driver) == HF_FAMILY_WHATSMINER
+      && g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_NOT_A_MINER))
+    {
+      g_autoptr(HfConfig) config = remaining_config (p);
+
+      g_clear_error (&p->cg_error);
+      hf_driver_identify_async (hf_driver_for_family (HF_FAMILY_CGMINER), p->address, config,
+                                g_task_get_cancellable (task), cg_identified_cb, task);
+      return;
+    }
+  probe_step_done (task);
+}
+
+HfFamily
+hf_identify_classify_version (JsonObject *reply)
+{
+  g_autofree char *upper = NULL;
+
+  if (reply == NULL || !json_object_has_member (reply, "STATUS"))
+    return HF_FAMILY_UNKNOWN;
+  if (hf_avalon_reply_is_avalon (reply))
+    return HF_FAMILY_AVALON;
+  if (hf_antminer_reply_is_stock (reply))
+    return HF_FAMILY_ANTMINER;
+  if (hf_whatsminer_reply_is_btminer (reply))
+    return HF_FAMILY_WHATSMINER;
+  return HF_FAMILY_CGMINER;
+}
+
+static void
+version_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Probe *p = g_task_get_task_data (task);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(HfConfig) config = NULL;
+  HfFamily family;
+
+  reply = hf_cgminer_request_finish (result, &p->cg_error);
+  if (reply == NULL)
+    {
+      probe_step_done (task);
+      return;
+    }
+
+  family = hf_identify_classify_version (reply);
+  if (family == HF_FAMILY_UNKNOWN)
+    {
+      p->cg_error = g_error_new_literal (HF_ERROR, HF_ERROR_NOT_A_MINER,
+                                         "the service on the cgminer port does not speak "
+                                         "the cgminer API");
+      probe_step_done (task);
+      return;
+    }
+  /* btminer may not name itself in `version`: ask devdetails first. */
+  if (family == HF_FAMILY_CGMINER)
+    family = HF_FAMILY_WHATSMINER;
+
+  config = remaining_config (p);
+  hf_driver_identify_async (hf_driver_for_family (family), p->address, config,
+                            g_task_get_cancellable (task), cg_identified_cb, task);
+}
+
+void
+hf_identify_async (const char          *address,
+                   const HfConfig      *config,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data)
+{
+  GTask *task;
+  Probe *p;
+
+  g_return_if_fail (address != NULL);
+  g_return_if_fail (config != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_identify_async);
+  g_task_set_name (task, "hf_identify");
+  p = g_new0 (Probe, 1);
+  p->address = g_strdup (address);
+  p->config = hf_config_copy (config);
+  p->deadline = hf_config_deadline (config);
+  p->pending = 2;
+  g_task_set_task_data (task, p, probe_free);
+
+  hf_driver_identify_async (hf_driver_for_family (HF_FAMILY_AXEOS), address, config,
+                            cancellable, http_identified_cb, g_object_ref (task));
+  hf_cgminer_command_async (address, config->cgminer_port, "version", NULL,
+                            HF_CGMINER_NO_STATUS_CHECK, config, p->deadline, cancellable,
+                            version_cb, task);
+}
+
+HfMiner *
+hf_identify_finish (GAsyncResult  *result,
+                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

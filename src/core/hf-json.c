@@ -1,0 +1,308 @@
+/* hf-json.c
+ * SPDX-License-Identifier: MIT
+ */
+
+#include <math.h>
+#include <string.h>
+
+#include "hf-error.h"
+#include "hf-json.h"
+#include "hf-limits.h"
+
+/* json-glib 1.6 has no depth limit and recurses per level, so a reply of a
+ * million '[' would take the stack with it.  Count before parsing. */
+static gboolean
+depth_ok (const char *data,
+          gsize       len,
+          guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+hf_json_parse (const char  *data,
+               gsize        len,
+               GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *valid = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (len == 0)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_PARSE, "empty reply");
+      return NULL;
+    }
+  if (memchr (data, '\0', len) != NULL)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_PARSE, "reply contains NUL bytes");
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, len, NULL))
+    {
+      /* Old firmware writes Latin-1 hostnames and SSIDs; keep the reply. */
+      valid = g_utf8_make_valid (data, len);
+      data = valid;
+      len = strlen (valid);
+    }
+  if (!depth_ok (data, len, HF_MAX_JSON_DEPTH))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                   "JSON nested deeper than %d levels", HF_MAX_JSON_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_PARSE, "invalid JSON: %s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_PARSE, "empty JSON document");
+      return NULL;
+    }
+  return root;
+}
+
+JsonObject *
+hf_json_parse_object (const char  *data,
+                      gsize        len,
+                      GError     **error)
+{
+  g_autoptr(JsonNode) root = hf_json_parse (data, len, error);
+
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_PROTOCOL, "reply is not a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+double
+hf_parse_number (const char *text)
+{
+  char *end = NULL;
+  double value;
+
+  if (text == NULL)
+    return NAN;
+  while (g_ascii_isspace (*text))
+    text++;
+  /* strtod also reads "inf", "nan" and hex: none of those is a reading. */
+  if (!(g_ascii_isdigit (*text) || ((*text == '-' || *text == '+' || *text == '.')
+                                    && (g_ascii_isdigit (text[1]) || text[1] == '.'))))
+    return NAN;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || !isfinite (value))
+    return NAN;
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end == '%')
+    end++;
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0')
+    return NAN;
+  return value;
+}
+
+double
+hf_parse_si_number (const char *text)
+{
+  static const struct { char suffix; double factor; } si[] = {
+    { 'k', 1e3 }, { 'K', 1e3 }, { 'M', 1e6 }, { 'G', 1e9 },
+    { 'T', 1e12 }, { 'P', 1e15 }, { 'E', 1e18 },
+  };
+  g_autofree char *copy = NULL;
+  gsize len;
+
+  if (text == NULL)
+    return NAN;
+  copy = g_strstrip (g_strdup (text));
+  len = strlen (copy);
+  if (len == 0)
+    return NAN;
+  for (guint i = 0; i < G_N_ELEMENTS (si); i++)
+    if (copy[len - 1] == si[i].suffix)
+      {
+        double v;
+
+        copy[len - 1] = '\0';
+        v = hf_parse_number (copy);
+        return isnan (v) ? NAN : v * si[i].factor;
+      }
+  return hf_parse_number (copy);
+}
+
+static double
+node_number (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NAN;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return (double) json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      {
+        double v = json_node_get_double (node);
+        return isfinite (v) ? v : NAN;
+      }
+    case G_TYPE_BOOLEAN:
+      return json_node_get_boolean (node) ? 1.0 : 0.0;
+    case G_TYPE_STRING:
+      return hf_parse_number (json_node_get_string (node));
+    default:
+      return NAN;
+    }
+}
+
+double
+hf_json_number (JsonObject *obj,
+                const char *key)
+{
+  if (obj == NULL)
+    return NAN;
+  return node_number (json_object_get_member (obj, key));
+}
+
+double
+hf_json_si_number (JsonObject *obj,
+                   const char *key)
+{
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NAN;
+  node = json_object_get_member (obj, key);
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    return hf_parse_si_number (json_node_get_string (node));
+  return node_number (node);
+}
+
+const char *
+hf_json_string (JsonObject *obj,
+                const char *key)
+{
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NULL;
+  node = json_object_get_member (obj, key);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+char *
+hf_json_dup_string (JsonObject *obj,
+                    const char *key)
+{
+  const char *s = hf_json_string (obj, key);
+  g_autofree char *copy = NULL;
+
+  if (s == NULL)
+    return NULL;
+  if (g_utf8_strlen (s, -1) > HF_MAX_FIELD_CHARS)
+    copy = g_utf8_substring (s, 0, HF_MAX_FIELD_CHARS);
+  else
+    copy = g_strdup (s);
+  g_strstrip (copy);
+  if (copy[0] == '\0')
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+JsonObject *
+hf_json_object (JsonObject *obj,
+                const char *key)
+{
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NULL;
+  node = json_object_get_member (obj, key);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+hf_json_array (JsonObject *obj,
+               const char *key)
+{
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NULL;
+  node = json_object_get_member (obj, key);
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+JsonObject *
+hf_json_array_object (JsonObject *obj,
+                      const char *key,
+                      guint       index)
+{
+  JsonArray *array = hf_json_array (obj, key);
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+  node = json_array_get_element (array, index);
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonNode *
+hf_json_member_nocase (JsonObject *obj,
+                       const char *key)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NULL;
+  if ((node = json_object_get_member (obj, key)) != NULL)
+    return node;
+  json_object_iter_init (&iter, obj);
+  while (json_object_iter_next (&iter, &name, &node))
+    if (g_ascii_strcasecmp (name, key) == 0)
+      return node;
+  return NULL;
+}

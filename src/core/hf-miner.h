@@ -1,0 +1,77 @@
+/* hf-miner.h — one miner: identity and latest reading, as properties
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "hf-reading.h"
+#include "hf-types.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_MINER (hf_miner_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfMiner, hf_miner, HF, MINER, GObject)
+
+HfMiner         *hf_miner_new                (const char      *address,
+                                              HfFamily         family);
+
+const char      *hf_miner_get_address        (HfMiner         *self);
+void             hf_miner_set_address        (HfMiner         *self,
+                                              const char      *address);
+guint16          hf_miner_get_http_port      (HfMiner         *self);
+void             hf_miner_set_http_port      (HfMiner         *self,
+                                              guint16          port);
+guint16          hf_miner_get_cgminer_port   (HfMiner         *self);
+void             hf_miner_set_cgminer_port   (HfMiner         *self,
+                                              guint16          port);
+HfFamily         hf_miner_get_family         (HfMiner         *self);
+void             hf_miner_set_family         (HfMiner         *self,
+                                              HfFamily         family);
+const char      *hf_miner_get_model          (HfMiner         *self);
+void             hf_miner_set_model          (HfMiner         *self,
+                                              const char      *model);
+const char      *hf_miner_get_firmware       (HfMiner         *self);
+void             hf_miner_set_firmware       (HfMiner         *self,
+                                              const char      *firmware);
+const char      *hf_miner_get_hostname       (HfMiner         *self);
+void             hf_miner_set_hostname       (HfMiner         *self,
+                                              const char      *hostname);
+const char      *hf_miner_get_mac            (HfMiner         *self);
+void             hf_miner_set_mac            (HfMiner         *self,
+                                              const char      *mac);
+const char      *hf_miner_get_serial         (HfMiner         *self);
+void             hf_miner_set_serial         (HfMiner         *self,
+                                              const char      *serial);
+
+/* The latest reading; NULL before the first successful poll. */
+const HfReading *hf_miner_get_reading        (HfMiner         *self);
+void             hf_miner_set_reading        (HfMiner         *self,
+                                              const HfReading *reading);
+gboolean         hf_miner_get_online         (HfMiner         *self);
+void             hf_miner_set_online         (HfMiner         *self,
+                                              gboolean         online);
+/* Wall-clock µs of the last successful poll, 0 if never. */
+gint64           hf_miner_get_last_seen      (HfMiner         *self);
+/* The last error message, NULL after a successful poll. */
+const char      *hf_miner_get_error          (HfMiner         *self);
+void             hf_miner_set_error          (HfMiner         *self,
+                                              const char      *error);
+
+/* Convenience for bindings: the reading's values (NAN when unknown). */
+double           hf_miner_get_hashrate_ghs   (HfMiner         *self);
+double           hf_miner_get_temperature_c  (HfMiner         *self);
+double           hf_miner_get_power_w        (HfMiner         *self);
+
+/* The miner's stable identity: MAC, else serial, else NULL. */
+const char      *hf_miner_get_identity_key   (HfMiner         *self);
+
+/* Copy identity fields from @other that @other knows (after an identify). */
+void             hf_miner_update_identity    (HfMiner         *self,
+                                              HfMiner         *other);
+
+/* Normalise a MAC to upper-case colon form; NULL if it is not 6 hex octets. */
+char            *hf_normalize_mac            (const char      *mac);
+
+G_END_DECLS

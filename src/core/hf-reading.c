@@ -1,0 +1,113 @@
+/* hf-reading.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+
+#include "hf-reading.h"
+
+G_DEFINE_BOXED_TYPE (HfReading, hf_reading, hf_reading_copy, hf_reading_free)
+
+HfReading *
+hf_reading_new (void)
+{
+  HfReading *self = g_new0 (HfReading, 1);
+
+  self->timestamp = g_get_real_time ();
+  self->hashrate_ghs = NAN;
+  self->hashrate_avg_ghs = NAN;
+  self->expected_hashrate_ghs = NAN;
+  self->temperature_c = NAN;
+  self->chip_temp_c = NAN;
+  self->board_temp_c = NAN;
+  self->power_w = NAN;
+  self->input_voltage_v = NAN;
+  self->fan_rpm = NAN;
+  self->fan_percent = NAN;
+  self->frequency_mhz = NAN;
+  self->core_voltage_mv = NAN;
+  self->uptime_s = NAN;
+  self->accepted = NAN;
+  self->rejected = NAN;
+  self->hardware_errors = NAN;
+  self->best_difficulty = NAN;
+
+  return self;
+}
+
+HfReading *
+hf_reading_copy (const HfReading *self)
+{
+  HfReading *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->pool_url = g_strdup (self->pool_url);
+  copy->pool_user = g_strdup (self->pool_user);
+  return copy;
+}
+
+void
+hf_reading_free (HfReading *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->pool_url);
+  g_free (self->pool_user);
+  g_free (self);
+}
+
+double
+hf_max_known (double current,
+              double value)
+{
+  if (isnan (value))
+    return current;
+  if (isnan (current) || value > current)
+    return value;
+  return current;
+}
+
+/* Firmware writes 0 or -273 for a sensor it does not have, and hostile or
+ * broken replies carry negative counts: neither is a reading. */
+static double
+sane_temperature (double t)
+{
+  return t > 0.0 && t < 250.0 ? t : NAN;
+}
+
+static double
+sane_non_negative (double v)
+{
+  return v >= 0.0 && v < 1e21 ? v : NAN;
+}
+
+void
+hf_reading_finish (HfReading *self)
+{
+  g_return_if_fail (self != NULL);
+
+  self->chip_temp_c = sane_temperature (self->chip_temp_c);
+  self->board_temp_c = sane_temperature (self->board_temp_c);
+  self->hashrate_ghs = sane_non_negative (self->hashrate_ghs);
+  self->hashrate_avg_ghs = sane_non_negative (self->hashrate_avg_ghs);
+  self->expected_hashrate_ghs = sane_non_negative (self->expected_hashrate_ghs);
+  self->power_w = sane_non_negative (self->power_w);
+  self->input_voltage_v = sane_non_negative (self->input_voltage_v);
+  self->fan_rpm = sane_non_negative (self->fan_rpm);
+  self->fan_percent = self->fan_percent >= 0.0 && self->fan_percent <= 100.0
+                      ? self->fan_percent : NAN;
+  self->frequency_mhz = sane_non_negative (self->frequency_mhz);
+  self->core_voltage_mv = sane_non_negative (self->core_voltage_mv);
+  self->uptime_s = sane_non_negative (self->uptime_s);
+  self->accepted = sane_non_negative (self->accepted);
+  self->rejected = sane_non_negative (self->rejected);
+  self->hardware_errors = sane_non_negative (self->hardware_errors);
+  self->best_difficulty = sane_non_negative (self->best_difficulty);
+
+  self->temperature_c = NAN;
+  if (hf_reading_known (self->chip_temp_c))
+    self->temperature_c = self->chip_temp_c;
+  else if (hf_reading_known (self->board_temp_c))
+    self->temperature_c = self->board_temp_c;
+}

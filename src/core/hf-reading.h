@@ -1,0 +1,76 @@
+/* hf-reading.h — one poll's numbers
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/**
+ * HfReading:
+ *
+ * What one poll of one miner said.  Every number is a double in one unit
+ * (hashrate GH/s, temperatures °C, power W, frequency MHz, voltage mV,
+ * uptime s); a value the miner did not report is NAN ("unknown"), never 0.
+ * Strings are NULL when unknown.  Use hf_reading_known() to test a value.
+ */
+typedef struct _HfReading HfReading;
+
+struct _HfReading
+{
+  gint64   timestamp;              /* wall-clock µs when the reading was taken */
+
+  double   hashrate_ghs;           /* current (5 s / 1 m) */
+  double   hashrate_avg_ghs;       /* long average, where the miner reports one */
+  double   expected_hashrate_ghs;  /* nominal for the model / settings */
+
+  double   temperature_c;          /* hottest chip, else hottest board */
+  double   chip_temp_c;            /* hottest chip sensor */
+  double   board_temp_c;           /* hottest board / VR / outlet sensor */
+
+  double   power_w;
+  gboolean power_estimated;        /* power_w comes from a model table, not the miner */
+  double   input_voltage_v;
+
+  double   fan_rpm;                /* fastest fan */
+  double   fan_percent;
+
+  double   frequency_mhz;
+  double   core_voltage_mv;
+
+  double   uptime_s;
+  double   accepted;
+  double   rejected;
+  double   hardware_errors;
+  double   best_difficulty;
+
+  char    *pool_url;
+  char    *pool_user;
+};
+
+#define HF_TYPE_READING (hf_reading_get_type ())
+
+GType       hf_reading_get_type  (void);
+HfReading  *hf_reading_new       (void);
+HfReading  *hf_reading_copy      (const HfReading *self);
+void        hf_reading_free      (HfReading       *self);
+
+/* Drop values that are not readings (negative counts, 0 °C or -273 °C for an
+ * absent sensor, NaN) and derive temperature_c from the chip and board
+ * maxima.  Every parser calls it last. */
+void        hf_reading_finish    (HfReading       *self);
+
+/* Fold a sensor value into a running maximum that may still be unknown. */
+double      hf_max_known         (double           current,
+                                  double           value);
+
+static inline gboolean
+hf_reading_known (double value)
+{
+  return !__builtin_isnan (value);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfReading, hf_reading_free)
+
+G_END_DECLS
