@@ -139,7 +139,7 @@ hf_antminer_parse_reading (JsonObject  *stats_reply,
 {
   g_autoptr(HfReading) r = NULL;
   JsonObject *stats = NULL;
-  double unit, fans;
+  double unit;
 
   /* STATS[0] is the version block; the data is the element with a hashrate. */
   for (guint i = 0; i < 4 && stats == NULL; i++)
@@ -168,9 +168,10 @@ hf_antminer_parse_reading (JsonObject  *stats_reply,
   r->board_temp_c = hf_max_known (max_over_series (stats, "temp_pcb", 8),
                                   max_over_series (stats, "temp", 8));
 
-  fans = hf_json_number (stats, "fan_num");
+  /* fan_num counts fans, not slots: an S9 with fan_num 2 reports them in
+   * fan3 and fan6.  Look at every slot. */
   r->fan_rpm = NAN;
-  for (guint i = 1; i <= (isnan (fans) ? 8 : MIN ((guint) fans, 16)); i++)
+  for (guint i = 1; i <= 16; i++)
     {
       g_autofree char *key = g_strdup_printf ("fan%u", i);
       r->fan_rpm = hf_max_known (r->fan_rpm, hf_json_number (stats, key));

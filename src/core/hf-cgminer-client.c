@@ -108,6 +108,16 @@ request_done (GTask *task)
   g_io_stream_close (G_IO_STREAM (r->connection), NULL, NULL);
   exclusive_release (r);
 
+  /* Accepted and closed without a byte: a miner that is rebooting, or an
+   * API that refuses us — nothing answered. */
+  if (r->reply->len == 0)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_CONNECT,
+                               "%s closed the connection without answering", r->peer);
+      g_object_unref (task);
+      return;
+    }
+
   reply = hf_cgminer_parse_reply ((const char *) r->reply->data, r->reply->len, &error);
   if (reply != NULL && !(r->flags & HF_CGMINER_NO_STATUS_CHECK)
       && json_object_has_member (reply, "STATUS")

@@ -61,7 +61,8 @@ hf_cgminer_family_identify_async (const HfCgminerFamily *family,
                                   GAsyncReadyCallback    callback,
                                   gpointer               user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
+                            user_data);
   Op *op = g_new0 (Op, 1);
 
   g_task_set_source_tag (task, hf_cgminer_family_identify_async);
@@ -112,7 +113,8 @@ hf_cgminer_family_poll_async (const HfCgminerFamily *family,
                               GAsyncReadyCallback    callback,
                               gpointer               user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
+                            user_data);
   Op *op = g_new0 (Op, 1);
 
   g_task_set_source_tag (task, hf_cgminer_family_poll_async);
@@ -153,7 +155,8 @@ hf_cgminer_family_command_async (const HfCgminerFamily *family,
                                  GAsyncReadyCallback    callback,
                                  gpointer               user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
+                            user_data);
 
   g_task_set_source_tag (task, hf_cgminer_family_command_async);
   g_task_set_name (task, "hf_cgminer_command");

@@ -6,6 +6,7 @@
 #include "hf-config.h"
 #include "hf-driver.h"
 #include "hf-error.h"
+#include "hf-format.h"
 #include "hf-identify.h"
 #include "hf-limits.h"
 #include "hf-miner.h"

@@ -124,6 +124,7 @@ identify_api_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -137,8 +138,8 @@ identify_api_cb (GObject      *source,
   hf_http_request_async ("GET", hf_miner_get_address (op->miner), op->config->http_port,
                          "/cgi-bin/get_system_info.cgi", NULL, op->config->antminer_user,
                          op->config->antminer_password, op->config,
-                         hf_config_deadline (op->config), g_task_get_cancellable (task),
-                         system_info_cb, g_steal_pointer (&task));
+                         hf_config_deadline (op->config), cancellable, system_info_cb,
+                         g_steal_pointer (&task));
 }
 
 static HfFamily

@@ -40,14 +40,15 @@ op_free (gpointer data)
 }
 
 static GTask *
-op_task (gpointer             source_tag,
+op_task (HfDriver            *driver,
+         gpointer             source_tag,
          const char          *address,
          const HfConfig      *config,
          GCancellable        *cancellable,
          GAsyncReadyCallback  callback,
          gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GTask *task = g_task_new (driver, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
 
   g_task_set_source_tag (task, source_tag);
@@ -118,6 +119,7 @@ identify_info_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -157,8 +159,7 @@ identify_info_cb (GObject      *source,
   hf_miner_set_cgminer_port (op->miner, op->config->cgminer_port);
   hf_http_request_async ("GET", op->address, op->config->http_port, "/api/system/asic",
                          NULL, NULL, NULL, op->config, op->deadline,
-                         g_task_get_cancellable (task), identify_asic_cb,
-                         g_steal_pointer (&task));
+                         cancellable, identify_asic_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -169,7 +170,7 @@ axeos_identify_async (HfDriver            *driver,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
 {
-  GTask *task = op_task (axeos_identify_async, address, config, cancellable, callback, user_data);
+  GTask *task = op_task (driver, axeos_identify_async, address, config, cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
 
   g_task_set_name (task, "hf_axeos_identify");
@@ -227,7 +228,7 @@ axeos_poll_async (HfDriver            *driver,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data)
 {
-  GTask *task = op_task (axeos_poll_async, hf_miner_get_address (miner), config,
+  GTask *task = op_task (driver, axeos_poll_async, hf_miner_get_address (miner), config,
                          cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
 
@@ -264,7 +265,7 @@ axeos_restart_async (HfDriver            *driver,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  GTask *task = op_task (axeos_restart_async, hf_miner_get_address (miner), config,
+  GTask *task = op_task (driver, axeos_restart_async, hf_miner_get_address (miner), config,
                          cancellable, callback, user_data);
   Op *op = g_task_get_task_data (task);
 

@@ -149,6 +149,7 @@ token_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Privileged *p = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
@@ -197,8 +198,7 @@ token_cb (GObject      *source,
   hf_cgminer_request_async (hf_miner_get_address (p->miner),
                             hf_cgminer_port_of (p->miner, p->config), request,
                             HF_CGMINER_NO_STATUS_CHECK, p->config, p->deadline,
-                            g_task_get_cancellable (task), privileged_reply_cb,
-                            g_steal_pointer (&task));
+                            cancellable, privileged_reply_cb, g_steal_pointer (&task));
 }
 
 static void

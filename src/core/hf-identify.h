@@ -3,6 +3,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "hf-driver.h"
 
 G_BEGIN_DECLS

@@ -1,83 +1,71 @@
 /* hf-miner-json.c
  * SPDX-License-Identifier: MIT
+ *
+ * Written by hand rather than with JsonGenerator: json-glib prints doubles
+ * with %.17g, so 17.8 W would read 17.800000000000001.  Strings still go
+ * through json-glib for escaping.
  */
 #include <math.h>
 
 #include "hf-miner-json.h"
 
 static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *value)
+add_key (GString    *out,
+         const char *key)
 {
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "\"%s\":", key);
 }
 
-/* Readings are measurements: three decimals are more than any miner
- * resolves, and keep the output free of binary noise (0.1 → 0.1). */
 static void
-add_number (JsonBuilder *b,
-            const char  *key,
-            double       value,
-            gboolean     integer)
+add_string (GString    *out,
+            const char *key,
+            const char *value)
 {
-  json_builder_set_member_name (b, key);
-  if (isnan (value) || !isfinite (value))
-    json_builder_add_null_value (b);
-  else if (integer && fabs (value) < 9e15)
-    json_builder_add_int_value (b, (gint64) llround (value));
+  add_key (out, key);
+  if (value == NULL)
+    g_string_append (out, "null");
   else
     {
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+      g_autofree char *quoted = NULL;
 
-      g_ascii_formatd (buf, sizeof buf, "%.3f", value);
-      json_builder_add_double_value (b, g_ascii_strtod (buf, NULL));
+      json_node_set_string (node, value);
+      quoted = json_to_string (node, FALSE);
+      g_string_append (out, quoted);
     }
 }
 
-JsonNode *
-hf_miner_to_json (HfMiner    *miner,
-                  const char *address,
-                  const char *error)
+/* Readings are measurements: three decimals are more than any miner
+ * resolves. */
+static void
+add_number (GString    *out,
+            const char *key,
+            double      value,
+            gboolean    integer)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  const HfReading *r = miner ? hf_miner_get_reading (miner) : NULL;
-  HfFamily family = miner ? hf_miner_get_family (miner) : HF_FAMILY_UNKNOWN;
-  double nan = NAN;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  json_builder_begin_object (b);
-  add_string (b, "ip", miner ? hf_miner_get_address (miner) : address);
-  add_string (b, "family", family != HF_FAMILY_UNKNOWN ? hf_family_to_string (family) : NULL);
-  add_string (b, "model", miner ? hf_miner_get_model (miner) : NULL);
-  add_string (b, "firmware", miner ? hf_miner_get_firmware (miner) : NULL);
-  add_string (b, "hostname", miner ? hf_miner_get_hostname (miner) : NULL);
-  add_string (b, "mac", miner ? hf_miner_get_mac (miner) : NULL);
-  json_builder_set_member_name (b, "online");
-  json_builder_add_boolean_value (b, miner != NULL && error == NULL && r != NULL);
-  add_number (b, "hashrate_ghs", r ? r->hashrate_ghs : nan, FALSE);
-  add_number (b, "expected_hashrate_ghs", r ? r->expected_hashrate_ghs : nan, FALSE);
-  add_number (b, "temperature_c", r ? r->temperature_c : nan, FALSE);
-  add_number (b, "power_w", r ? r->power_w : nan, FALSE);
-  json_builder_set_member_name (b, "power_estimated");
-  if (r != NULL && !isnan (r->power_w))
-    json_builder_add_boolean_value (b, r->power_estimated);
+  add_key (out, key);
+  if (isnan (value) || !isfinite (value))
+    g_string_append (out, "null");
+  else if (integer && fabs (value) < 9e15)
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) llround (value));
   else
-    json_builder_add_null_value (b);
-  add_number (b, "fan_rpm", r ? r->fan_rpm : nan, TRUE);
-  add_number (b, "fan_percent", r ? r->fan_percent : nan, FALSE);
-  add_number (b, "frequency_mhz", r ? r->frequency_mhz : nan, FALSE);
-  add_number (b, "uptime_s", r ? r->uptime_s : nan, TRUE);
-  add_number (b, "accepted", r ? r->accepted : nan, TRUE);
-  add_number (b, "rejected", r ? r->rejected : nan, TRUE);
-  add_string (b, "pool_url", r ? r->pool_url : NULL);
-  add_string (b, "error", error);
-  json_builder_end_object (b);
+    {
+      g_ascii_formatd (buf, sizeof buf, "%.15g", round (value * 1000.0) / 1000.0);
+      g_string_append (out, buf);
+    }
+}
 
-  return json_builder_get_root (b);
+static void
+add_bool (GString    *out,
+          const char *key,
+          int         value)   /* -1: unknown */
+{
+  add_key (out, key);
+  g_string_append (out, value < 0 ? "null" : value ? "true" : "false");
 }
 
 char *
@@ -85,7 +73,41 @@ hf_miner_to_json_line (HfMiner    *miner,
                        const char *address,
                        const char *error)
 {
-  g_autoptr(JsonNode) node = hf_miner_to_json (miner, address, error);
+  GString *out = g_string_new ("{");
+  const HfReading *r = miner ? hf_miner_get_reading (miner) : NULL;
+  HfFamily family = miner ? hf_miner_get_family (miner) : HF_FAMILY_UNKNOWN;
+  double nan = NAN;
 
-  return json_to_string (node, FALSE);
+  add_string (out, "ip", miner ? hf_miner_get_address (miner) : address);
+  add_string (out, "family", family != HF_FAMILY_UNKNOWN ? hf_family_to_string (family) : NULL);
+  add_string (out, "model", miner ? hf_miner_get_model (miner) : NULL);
+  add_string (out, "firmware", miner ? hf_miner_get_firmware (miner) : NULL);
+  add_string (out, "hostname", miner ? hf_miner_get_hostname (miner) : NULL);
+  add_string (out, "mac", miner ? hf_miner_get_mac (miner) : NULL);
+  add_bool (out, "online", miner != NULL && error == NULL && r != NULL);
+  add_number (out, "hashrate_ghs", r ? r->hashrate_ghs : nan, FALSE);
+  add_number (out, "expected_hashrate_ghs", r ? r->expected_hashrate_ghs : nan, FALSE);
+  add_number (out, "temperature_c", r ? r->temperature_c : nan, FALSE);
+  add_number (out, "power_w", r ? r->power_w : nan, FALSE);
+  add_bool (out, "power_estimated", r != NULL && !isnan (r->power_w) ? r->power_estimated : -1);
+  add_number (out, "fan_rpm", r ? r->fan_rpm : nan, TRUE);
+  add_number (out, "fan_percent", r ? r->fan_percent : nan, FALSE);
+  add_number (out, "frequency_mhz", r ? r->frequency_mhz : nan, FALSE);
+  add_number (out, "uptime_s", r ? r->uptime_s : nan, TRUE);
+  add_number (out, "accepted", r ? r->accepted : nan, TRUE);
+  add_number (out, "rejected", r ? r->rejected : nan, TRUE);
+  add_string (out, "pool_url", r ? r->pool_url : NULL);
+  add_string (out, "error", error);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+JsonNode *
+hf_miner_to_json (HfMiner    *miner,
+                  const char *address,
+                  const char *error)
+{
+  g_autofree char *line = hf_miner_to_json_line (miner, address, error);
+
+  return json_from_string (line, NULL);
 }

@@ -174,12 +174,13 @@ hf_miner_class_init (HfMinerClass *klass)
   properties[PROP_LAST_SEEN] = g_param_spec_int64 ("last-seen", NULL, NULL,
                                                    0, G_MAXINT64, 0, ro);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, rw);
+  /* Unknown is NAN at run time; a pspec default cannot be NAN. */
   properties[PROP_HASHRATE_GHS] = g_param_spec_double ("hashrate-ghs", NULL, NULL,
-                                                       -G_MAXDOUBLE, G_MAXDOUBLE, NAN, ro);
+                                                       -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, ro);
   properties[PROP_TEMPERATURE_C] = g_param_spec_double ("temperature-c", NULL, NULL,
-                                                        -G_MAXDOUBLE, G_MAXDOUBLE, NAN, ro);
+                                                        -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, ro);
   properties[PROP_POWER_W] = g_param_spec_double ("power-w", NULL, NULL,
-                                                  -G_MAXDOUBLE, G_MAXDOUBLE, NAN, ro);
+                                                  -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

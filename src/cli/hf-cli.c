@@ -1,0 +1,284 @@
+/* hf-cli.c — hashfleet-cli: the core driven from the command line
+ * SPDX-License-Identifier: MIT
+ *
+ * Options shared by every command may stand before or after the command
+ * word: the word is found first, then one option context with the shared
+ * and the command's own options parses everything else.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "config.h"
+#include "hf-cli.h"
+
+typedef int (*CommandFunc) (HfCli *cli, char **args);
+
+typedef struct
+{
+  const char  *name;
+  const char  *args;
+  const char  *summary;
+  const char  *description;
+  CommandFunc  run;
+  gboolean     takes_json;
+} Command;
+
+static const Command commands[] = {
+  { "status", "ADDRESS…", "Identify and poll each miner",
+    "Identify the miner at each ADDRESS (any supported family) and show its current\n"
+    "reading: a table for people, or one JSON object per line with --json.\n"
+    "Exits non-zero when any address failed; the reason is in \"error\" and on stderr.",
+    hf_cli_status, TRUE },
+  { "restart", "ADDRESS…", "Restart each miner",
+    "Ask the miner at each ADDRESS to reboot, the way its family does it.\n"
+    "Exits 0 only when every miner accepted the restart.",
+    hf_cli_restart, TRUE },
+};
+
+static int http_port = -1;
+static int cgminer_port = -1;
+static int timeout_ms = -1;
+static char *antminer_user;
+static char *antminer_password;
+static char *whatsminer_password;
+static gboolean json;
+static gboolean version;
+
+static const GOptionEntry shared_entries[] = {
+  { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
+  { "cgminer-port", 0, 0, G_OPTION_ARG_INT, &cgminer_port, "cgminer API port (default 4028)", "N" },
+  { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_ms, "Deadline per miner in ms (default 5000)", "MS" },
+  { "antminer-user", 0, 0, G_OPTION_ARG_STRING, &antminer_user, "Antminer web user (default root; env HASHFLEET_ANTMINER_USER)", "USER" },
+  { "antminer-password", 0, 0, G_OPTION_ARG_STRING, &antminer_password, "Antminer web password (default root; env HASHFLEET_ANTMINER_PASSWORD)", "PASSWORD" },
+  { "whatsminer-password", 0, 0, G_OPTION_ARG_STRING, &whatsminer_password, "Whatsminer API password (default admin; env HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
+  { NULL }
+};
+
+static const GOptionEntry json_entries[] = {
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object per line", NULL },
+  { NULL }
+};
+
+/* Options that take a value, so that the value is not taken for the word. */
+static gboolean
+takes_value (const char *arg)
+{
+  static const char *const with_value[] = {
+    "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
+    "--antminer-password", "--whatsminer-password",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
+    if (g_str_equal (arg, with_value[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: hashfleet-cli [OPTION…] COMMAND [OPTION…] [ARGUMENT…]\n\n"
+                "Manage a home Bitcoin-mining fleet from the command line.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %-10s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+  fprintf (out, "\nRun 'hashfleet-cli COMMAND --help' for a command's options.\n");
+}
+
+static gboolean
+apply_options (HfConfig  *config,
+               GError   **error)
+{
+  if (http_port == 0 || http_port > 65535 || cgminer_port == 0 || cgminer_port > 65535)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID, "ports must be 1–65535");
+      return FALSE;
+    }
+  if (timeout_ms == 0 || timeout_ms > 600000)
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID,
+                           "--timeout must be 1–600000 ms");
+      return FALSE;
+    }
+  if (http_port > 0)
+    config->http_port = (guint16) http_port;
+  if (cgminer_port > 0)
+    config->cgminer_port = (guint16) cgminer_port;
+  if (timeout_ms > 0)
+    {
+      config->timeout_ms = (guint) timeout_ms;
+      config->connect_timeout_ms = MIN (config->connect_timeout_ms, config->timeout_ms);
+    }
+
+#define CREDENTIAL(field, option, env)                    \
+  if ((option) != NULL || g_getenv (env) != NULL)         \
+    {                                                     \
+      g_free (config->field);                             \
+      config->field = g_strdup ((option) ? (option) : g_getenv (env)); \
+    }
+  CREDENTIAL (antminer_user, antminer_user, "HASHFLEET_ANTMINER_USER");
+  CREDENTIAL (antminer_password, antminer_password, "HASHFLEET_ANTMINER_PASSWORD");
+  CREDENTIAL (whatsminer_password, whatsminer_password, "HASHFLEET_WHATSMINER_PASSWORD");
+#undef CREDENTIAL
+  return TRUE;
+}
+
+static gboolean
+interrupted_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const Command *command = NULL;
+  g_auto(GStrv) rest = NULL;
+  HfCli cli = { 0, };
+  int word = -1;
+  int status;
+
+  setlocale (LC_ALL, "");
+
+  /* Find the command word: the first argument that is neither an option
+   * nor an option's value. */
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (argv[i][0] == '-')
+        {
+          if (strchr (argv[i], '=') == NULL && takes_value (argv[i]))
+            i++;
+          continue;
+        }
+      word = i;
+      break;
+    }
+
+  if (word < 0)
+    {
+      for (int i = 1; i < argc; i++)
+        if (g_str_equal (argv[i], "--version"))
+          {
+            g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
+            return 0;
+          }
+        else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+          {
+            usage (stdout);
+            return 0;
+          }
+      usage (stderr);
+      return 2;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[word], commands[i].name))
+      command = &commands[i];
+  if (command == NULL)
+    {
+      g_printerr ("hashfleet-cli: unknown command '%s'\n\n", argv[word]);
+      usage (stderr);
+      return 2;
+    }
+
+  g_ptr_array_add (args, argv[0]);
+  for (int i = 1; i < argc; i++)
+    if (i != word)
+      g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  {
+    g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
+    GOptionGroup *shared = g_option_group_new ("shared", "Options of every command:",
+                                               "Show the options every command takes",
+                                               NULL, NULL);
+    GOptionEntry version_entry[] = {
+      { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version", NULL },
+      { NULL }
+    };
+    char **parse_argv = (char **) args->pdata;
+    int parse_argc = (int) args->len - 1;
+
+    context = g_option_context_new (parameter);
+    g_option_context_set_summary (context, command->description);
+    g_option_group_add_entries (shared, shared_entries);
+    g_option_group_add_entries (shared, version_entry);
+    g_option_context_add_group (context, shared);
+    if (command->takes_json)
+      g_option_context_add_main_entries (context, json_entries, NULL);
+    if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
+      {
+        g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
+        return 2;
+      }
+    if (version)
+      {
+        g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
+        return 0;
+      }
+    rest = g_new0 (char *, (gsize) parse_argc);
+    for (int i = 1; i < parse_argc; i++)
+      rest[i - 1] = g_strdup (g_str_equal (parse_argv[i], "--") ? "" : parse_argv[i]);
+  }
+
+  /* Drop the "--" separator, if any. */
+  {
+    guint n = 0;
+    for (guint i = 0; rest[i] != NULL; i++)
+      {
+        if (rest[i][0] == '\0')
+          {
+            g_free (rest[i]);
+            continue;
+          }
+        rest[n++] = rest[i];
+      }
+    rest[n] = NULL;
+  }
+
+  cli.config = hf_config_new ();
+  if (!apply_options (cli.config, &error))
+    {
+      g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
+      hf_config_unref (cli.config);
+      return 2;
+    }
+  if (rest[0] == NULL)
+    {
+      g_printerr ("hashfleet-cli %s: give at least one ADDRESS (see --help)\n", command->name);
+      hf_config_unref (cli.config);
+      return 2;
+    }
+  for (guint i = 0; rest[i] != NULL; i++)
+    if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
+      {
+        g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);
+        hf_config_unref (cli.config);
+        return 2;
+      }
+
+  cli.json = json;
+  cli.cancellable = g_cancellable_new ();
+  cli.max_in_flight = 64;
+  g_unix_signal_add (SIGINT, interrupted_cb, cli.cancellable);
+
+  status = command->run (&cli, rest);
+
+  g_clear_pointer (&cli.jobs, g_ptr_array_unref);
+  g_clear_pointer (&cli.loop, g_main_loop_unref);
+  g_clear_object (&cli.cancellable);
+  hf_config_unref (cli.config);
+  g_free (antminer_user);
+  g_free (antminer_password);
+  g_free (whatsminer_password);
+  return status;
+}

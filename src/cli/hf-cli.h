@@ -1,0 +1,54 @@
+/* hf-cli.h — shared state of hashfleet-cli's commands
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HfCli    HfCli;
+typedef struct _HfCliJob HfCliJob;
+
+struct _HfCli
+{
+  HfConfig     *config;
+  gboolean      json;
+  GMainLoop    *loop;
+  GCancellable *cancellable;
+  GPtrArray    *jobs;          /* HfCliJob*, in the order given */
+  guint         next;          /* next job to start */
+  guint         running;
+  guint         max_in_flight;
+};
+
+struct _HfCliJob
+{
+  HfCli    *cli;
+  char     *address;
+  HfMiner  *miner;             /* set once identified */
+  GError   *error;             /* set when the job failed */
+  gboolean  finished;
+};
+
+/* Called once a job's miner is identified; ends with hf_cli_job_done(). */
+typedef void (*HfCliStep) (HfCliJob *job);
+
+/* Identify every address (a bounded number at a time), run @step on each
+ * identified miner, and return when all are done. */
+void  hf_cli_run_jobs  (HfCli     *cli,
+                        char     **addresses,
+                        HfCliStep  step);
+/* Finish @job, with @error (copied) if it failed. */
+void  hf_cli_job_done  (HfCliJob     *job,
+                        const GError *error);
+
+int   hf_cli_status    (HfCli     *cli,
+                        char     **addresses);
+int   hf_cli_restart   (HfCli     *cli,
+                        char     **addresses);
+
+/* Print the status table (people) or JSON Lines (scripts) for all jobs. */
+void  hf_cli_print_status (HfCli *cli);
+
+G_END_DECLS

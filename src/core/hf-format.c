@@ -1,0 +1,56 @@
+/* hf-format.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+
+#include "hf-format.h"
+
+#define UNKNOWN "—"
+
+char *
+hf_format_hashrate (double ghs)
+{
+  static const char *units[] = { "GH/s", "TH/s", "PH/s", "EH/s" };
+  guint u = 0;
+
+  if (isnan (ghs))
+    return g_strdup (UNKNOWN);
+  while (fabs (ghs) >= 1000.0 && u + 1 < G_N_ELEMENTS (units))
+    {
+      ghs /= 1000.0;
+      u++;
+    }
+  if (u == 0)
+    return g_strdup_printf ("%.0f %s", ghs, units[u]);
+  return g_strdup_printf ("%.2f %s", ghs, units[u]);
+}
+
+char *
+hf_format_duration (double seconds)
+{
+  guint64 s, d, h, m;
+
+  if (isnan (seconds) || seconds < 0)
+    return g_strdup (UNKNOWN);
+  s = (guint64) seconds;
+  d = s / 86400;
+  h = (s % 86400) / 3600;
+  m = (s % 3600) / 60;
+  if (d > 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "d %" G_GUINT64_FORMAT "h", d, h);
+  if (h > 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "h %" G_GUINT64_FORMAT "m", h, m);
+  if (m > 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "m %" G_GUINT64_FORMAT "s", m, s % 60);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT "s", s);
+}
+
+char *
+hf_format_value (double      value,
+                 int         decimals,
+                 const char *unit)
+{
+  if (isnan (value))
+    return g_strdup (UNKNOWN);
+  return g_strdup_printf ("%.*f%s%s", decimals, value, unit && *unit ? " " : "", unit ? unit : "");
+}

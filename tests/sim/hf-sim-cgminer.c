@@ -1,0 +1,288 @@
+/* hf-sim-cgminer.c
+ * SPDX-License-Identifier: MIT
+ *
+ * One GSocketService listens on every miner's address; the address a
+ * connection arrived on says which miner it talks to.
+ */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "hf-limits.h"
+#include "hf-sim-cgminer.h"
+#include "hf-sim-replies.h"
+
+typedef struct
+{
+  SimFleet          *fleet;
+  SimMiner          *miner;
+  GSocketConnection *connection;
+  GByteArray        *request;
+  guint8             chunk[4096];
+  GBytes            *reply;
+  gboolean           restart_after;
+  gboolean           echo;
+  gboolean           counted;
+  guint              timer;
+} Conn;
+
+static void
+conn_close (Conn *c)
+{
+  g_clear_handle_id (&c->timer, g_source_remove);
+  if (c->counted)
+    c->miner->connections--;
+  g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
+  g_object_unref (c->connection);
+  g_byte_array_unref (c->request);
+  g_clear_pointer (&c->reply, g_bytes_unref);
+  g_free (c);
+}
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Conn *c = user_data;
+
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  if (c->restart_after)
+    sim_miner_restart (c->fleet, c->miner);
+  conn_close (c);
+}
+
+static void
+endless_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Conn *c = user_data;
+  static const char filler[] = "{\"STATUS\":[{\"STATUS\":\"S\",\"Msg\":\"";
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      conn_close (c);
+      return;
+    }
+  if (c->reply == NULL)
+    {
+      /* One 64 KiB block, written again and again until the client leaves. */
+      GString *s = g_string_new (filler);
+      while (s->len < 65536)
+        g_string_append (s, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+      c->reply = g_string_free_to_bytes (s);
+    }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (c->connection)),
+                                   g_bytes_get_data (c->reply, NULL),
+                                   g_bytes_get_size (c->reply), G_PRIORITY_DEFAULT, NULL,
+                                   endless_cb, c);
+}
+
+static gboolean
+respond_cb (gpointer user_data)
+{
+  Conn *c = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->connection));
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+  GString *wire;
+  gsize len;
+
+  c->timer = 0;
+  switch (c->miner->fault)
+    {
+    case SIM_FAULT_GARBAGE:
+      {
+        guint8 junk[512];
+        for (guint i = 0; i < sizeof junk; i++)
+          junk[i] = (guint8) g_random_int_range (1, 256);
+        c->reply = g_bytes_new (junk, sizeof junk);
+        g_output_stream_write_all_async (out, g_bytes_get_data (c->reply, NULL), sizeof junk,
+                                         G_PRIORITY_DEFAULT, NULL, written_cb, c);
+        return G_SOURCE_REMOVE;
+      }
+    case SIM_FAULT_OVERSIZE:
+      g_output_stream_write_all_async (out, "", 0, G_PRIORITY_DEFAULT, NULL, endless_cb, c);
+      return G_SOURCE_REMOVE;
+    default:
+      break;
+    }
+
+  if (!json_parser_load_from_data (parser, (const char *) c->request->data,
+                                   (gssize) c->request->len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    text = g_strdup ("STATUS=E,When=0,Code=14,Msg=Invalid command,Description=cgminer|");
+  else
+    text = sim_cgminer_reply (c->fleet, c->miner,
+                              json_node_get_object (json_parser_get_root (parser)),
+                              &c->restart_after);
+
+  wire = g_string_new (NULL);
+  if (c->miner->fault == SIM_FAULT_QUIRK)
+    {
+      g_autofree char *quirky = sim_quirkify (c->miner, text);
+      g_string_append (wire, quirky);
+      g_string_append_c (wire, '\n');       /* newline instead of NUL */
+    }
+  else
+    {
+      g_string_append (wire, text);
+      g_string_append_len (wire, "", 1);     /* cgminer's terminating NUL */
+    }
+  if (c->miner->fault == SIM_FAULT_TRUNCATED)
+    g_string_truncate (wire, wire->len / 2);
+
+  len = wire->len;
+  c->reply = g_string_free_to_bytes (wire);
+  g_output_stream_write_all_async (out, g_bytes_get_data (c->reply, NULL), len,
+                                   G_PRIORITY_DEFAULT, NULL, written_cb, c);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+request_complete (GByteArray *request)
+{
+  gsize len = request->len;
+
+  while (len > 0 && (request->data[len - 1] == '\0' || g_ascii_isspace (request->data[len - 1])))
+    len--;
+  if (len == 0 || request->data[len - 1] != '}')
+    return FALSE;
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    return json_parser_load_from_data (parser, (const char *) request->data, (gssize) len, NULL);
+  }
+}
+
+static void read_more (Conn *c);
+
+static void
+echo_written_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Conn *c = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      conn_close (c);
+      return;
+    }
+  read_more (c);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Conn *c = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      conn_close (c);
+      return;
+    }
+  if (c->echo)
+    {
+      GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (c->connection));
+      g_clear_pointer (&c->reply, g_bytes_unref);
+      c->reply = g_bytes_new (c->chunk, (gsize) n);
+      g_output_stream_write_all_async (out, g_bytes_get_data (c->reply, NULL), (gsize) n,
+                                       G_PRIORITY_DEFAULT, NULL, echo_written_cb, c);
+      return;
+    }
+
+  g_byte_array_append (c->request, c->chunk, (guint) n);
+  if (c->request->len > HF_MAX_REQUEST_BYTES)
+    {
+      conn_close (c);
+      return;
+    }
+  if (c->miner->fault == SIM_FAULT_HANG || c->miner->profile->id == SIM_DECOY_HANG
+      || !request_complete (c->request))
+    {
+      /* A hung miner reads on (so a client close is noticed) and never answers. */
+      read_more (c);
+      return;
+    }
+  c->timer = g_timeout_add (sim_miner_delay_ms (c->fleet, c->miner), respond_cb, c);
+}
+
+static void
+read_more (Conn *c)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (c->connection));
+
+  g_input_stream_read_async (in, c->chunk, sizeof c->chunk, G_PRIORITY_DEFAULT, NULL,
+                             read_cb, c);
+}
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  SimFleet *fleet = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autofree char *ip = NULL;
+  SimMiner *miner;
+  Conn *c;
+
+  if (local == NULL)
+    return TRUE;
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+  miner = sim_fleet_lookup (fleet, ip);
+  if (miner == NULL || sim_miner_restarting (miner))
+    {
+      /* Rebooting: the connection drops at once. */
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+
+  c = g_new0 (Conn, 1);
+  c->fleet = fleet;
+  c->miner = miner;
+  c->connection = g_object_ref (connection);
+  c->request = g_byte_array_new ();
+  c->echo = miner->profile->id == SIM_DECOY_ECHO;
+  if (miner->profile->kind == SIM_KIND_AVALON)
+    {
+      c->counted = TRUE;
+      /* The firmware dislikes concurrent connections: say so when it happens. */
+      if (++miner->connections > 1)
+        sim_event ("concurrent", miner, NULL);
+    }
+  read_more (c);
+  return TRUE;
+}
+
+GSocketService *
+sim_cgminer_server_start (SimFleet  *fleet,
+                          GError   **error)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+
+  for (guint i = 0; i < fleet->miners->len; i++)
+    {
+      SimMiner *m = g_ptr_array_index (fleet->miners, i);
+      g_autoptr(GSocketAddress) address = NULL;
+
+      if (!m->profile->cgminer || m->fault == SIM_FAULT_REFUSE)
+        continue;
+      address = g_inet_socket_address_new_from_string (m->ip, fleet->cgminer_port);
+      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                          NULL, error))
+        {
+          g_prefix_error (error, "%s:%u: ", m->ip, fleet->cgminer_port);
+          return NULL;
+        }
+    }
+  g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), fleet);
+  g_socket_service_start (service);
+  return g_steal_pointer (&service);
+}

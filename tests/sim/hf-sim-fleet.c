@@ -1,0 +1,239 @@
+/* hf-sim-fleet.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hf-sim-fleet.h"
+
+/* With --static every miner reports exactly these numbers, which is what
+ * the end-to-end tests assert against. */
+static const SimProfile profiles[SIM_N_PROFILES] = {
+  [SIM_AXEOS_GAMMA] = { SIM_AXEOS_GAMMA, "gamma", SIM_KIND_AXEOS, "Gamma",
+    1100.0, 1071.0, 17.8, 58.5, 52.0, 4100, 42, 525, TRUE, FALSE },
+  [SIM_AXEOS_SUPRA_OLD] = { SIM_AXEOS_SUPRA_OLD, "supra", SIM_KIND_AXEOS, "Supra",
+    640.0, 625.24, 12.5, 55.25, 48.0, 3500, 35, 490, TRUE, FALSE },
+  [SIM_AXEOS_ULTRA] = { SIM_AXEOS_ULTRA, "ultra", SIM_KIND_AXEOS, "Ultra",
+    450.0, 433.59, 11.2, 57.0, 50.0, 3800, 40, 485, TRUE, FALSE },
+  [SIM_NERDQAXE] = { SIM_NERDQAXE, "nerdqaxe", SIM_KIND_AXEOS, "NerdQAxe++",
+    4800.0, 4896.0, 76.0, 60.5, 55.0, 2800, 50, 600, TRUE, FALSE },
+  [SIM_ANTMINER_S19PRO] = { SIM_ANTMINER_S19PRO, "s19pro", SIM_KIND_ANTMINER,
+    "Antminer S19 Pro", 109500.0, 110000.0, 0, 76.0, 66.0, 5460, NAN, 525, TRUE, TRUE },
+  [SIM_ANTMINER_S9] = { SIM_ANTMINER_S9, "s9", SIM_KIND_ANTMINER, "Antminer S9",
+    13500.0, 13500.0, 0, 74.0, 60.0, 6000, NAN, 650, TRUE, TRUE },
+  [SIM_ANTMINER_S21] = { SIM_ANTMINER_S21, "s21", SIM_KIND_ANTMINER, "Antminer S21",
+    200000.0, 200000.0, 0, 70.0, 60.0, 4800, NAN, 490, TRUE, TRUE },
+  [SIM_WHATSMINER_M30S] = { SIM_WHATSMINER_M30S, "m30s", SIM_KIND_WHATSMINER, "M30S+_VE40",
+    100000.0, 102000.0, 3400.0, 82.5, 68.0, 5460, NAN, 620, TRUE, TRUE },
+  [SIM_WHATSMINER_M50S] = { SIM_WHATSMINER_M50S, "m50s", SIM_KIND_WHATSMINER, "M50S_VH20",
+    126000.0, 128000.0, 3276.0, 80.0, 66.0, 5100, NAN, 560, TRUE, TRUE },
+  [SIM_AVALON_NANO3S] = { SIM_AVALON_NANO3S, "nano3s", SIM_KIND_AVALON, "Avalon Nano3s",
+    6000.0, 6200.0, 140.0, 78.0, 45.0, 2600, 40, 500, TRUE, TRUE },
+  [SIM_AVALON_NANO3] = { SIM_AVALON_NANO3, "nano3", SIM_KIND_AVALON, "Avalon Nano3",
+    4000.0, 4100.0, 0, 85.0, 45.0, 3360, 43, 0, TRUE, TRUE },
+  [SIM_AVALON_Q] = { SIM_AVALON_Q, "q", SIM_KIND_AVALON, "Avalon Q",
+    90000.0, 90500.0, 0, 72.0, 45.0, 2800, 55, 283, TRUE, TRUE },
+  [SIM_AVALON_MINI3] = { SIM_AVALON_MINI3, "mini3", SIM_KIND_AVALON, "Avalon Mini3",
+    37500.0, 37800.0, 800.0, 75.0, 50.0, 3000, 50, 450, TRUE, TRUE },
+  [SIM_CGMINER] = { SIM_CGMINER, "cgminer", SIM_KIND_CGMINER, "cgminer",
+    50000.0, NAN, 0, NAN, NAN, NAN, NAN, NAN, FALSE, TRUE },
+  [SIM_DECOY_HTTP] = { SIM_DECOY_HTTP, "decoy-http", SIM_KIND_DECOY, "router",
+    0, 0, 0, 0, 0, 0, 0, 0, TRUE, FALSE },
+  [SIM_DECOY_JSON] = { SIM_DECOY_JSON, "decoy-json", SIM_KIND_DECOY, "json-api",
+    0, 0, 0, 0, 0, 0, 0, 0, TRUE, FALSE },
+  [SIM_DECOY_ECHO] = { SIM_DECOY_ECHO, "decoy-echo", SIM_KIND_DECOY, "echo",
+    0, 0, 0, 0, 0, 0, 0, 0, FALSE, TRUE },
+  [SIM_DECOY_HANG] = { SIM_DECOY_HANG, "decoy-hang", SIM_KIND_DECOY, "hang",
+    0, 0, 0, 0, 0, 0, 0, 0, TRUE, TRUE },
+};
+
+static const char *fault_names[SIM_N_FAULTS] = {
+  "none", "refuse", "hang", "slow", "garbage", "oversize", "truncated", "quirk",
+};
+
+const SimProfile *
+sim_profile_lookup (const char *name)
+{
+  for (guint i = 0; i < SIM_N_PROFILES; i++)
+    if (g_ascii_strcasecmp (profiles[i].name, name) == 0)
+      return &profiles[i];
+  return NULL;
+}
+
+const SimProfile *
+sim_profile_get (SimProfileId id)
+{
+  g_return_val_if_fail (id < SIM_N_PROFILES, NULL);
+  return &profiles[id];
+}
+
+const char *
+sim_fault_to_string (SimFault fault)
+{
+  return fault < SIM_N_FAULTS ? fault_names[fault] : "none";
+}
+
+gboolean
+sim_fault_parse (const char *name,
+                 SimFault   *fault)
+{
+  for (guint i = 0; i < SIM_N_FAULTS; i++)
+    if (g_ascii_strcasecmp (fault_names[i], name) == 0)
+      {
+        *fault = (SimFault) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+sim_miner_free (gpointer data)
+{
+  SimMiner *m = data;
+
+  g_free (m->ip);
+  g_free (m->mac);
+  g_free (m->hostname);
+  g_free (m->serial);
+  g_free (m->password);
+  g_free (m->web_user);
+  g_free (m->web_password);
+  g_free (m->token_time);
+  g_free (m->token_salt);
+  g_free (m->token_newsalt);
+  g_free (m);
+}
+
+SimFleet *
+sim_fleet_new (void)
+{
+  SimFleet *fleet = g_new0 (SimFleet, 1);
+
+  fleet->miners = g_ptr_array_new_with_free_func (sim_miner_free);
+  fleet->by_ip = g_hash_table_new (g_str_hash, g_str_equal);
+  fleet->http_port = 18080;
+  fleet->cgminer_port = 14028;
+  fleet->slow_ms = 2500;
+  fleet->restart_s = 3;
+  return fleet;
+}
+
+void
+sim_fleet_free (SimFleet *fleet)
+{
+  g_hash_table_unref (fleet->by_ip);
+  g_ptr_array_unref (fleet->miners);
+  g_free (fleet);
+}
+
+SimMiner *
+sim_fleet_add (SimFleet         *fleet,
+               const char       *ip,
+               const SimProfile *profile,
+               SimFault          fault)
+{
+  SimMiner *m = g_new0 (SimMiner, 1);
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (ip);
+  const guint8 *b = inet ? g_inet_address_to_bytes (inet) : NULL;
+  guint32 tail = b ? ((guint32) b[1] << 16 | (guint32) b[2] << 8 | b[3]) : fleet->miners->len;
+
+  m->ip = g_strdup (ip);
+  m->index = fleet->miners->len;
+  m->profile = profile;
+  m->fault = fault;
+  /* A MAC derived from the address: stable across runs, unique per miner. */
+  m->mac = g_strdup_printf ("02:48:46:%02X:%02X:%02X", (tail >> 16) & 0xff,
+                            (tail >> 8) & 0xff, tail & 0xff);
+  m->hostname = g_strdup_printf ("%s-%u", profile->name, m->index + 1);
+  m->serial = g_strdup_printf ("HF%08X%04u", tail, m->index);
+  m->password = g_strdup ("admin");
+  m->web_user = g_strdup ("root");
+  m->web_password = g_strdup ("root");
+  m->boot_time = g_get_real_time () - (gint64) (3600 + 37 * m->index) * G_USEC_PER_SEC;
+  m->phase = (m->index * 0.618033) * 2 * G_PI;
+
+  g_ptr_array_add (fleet->miners, m);
+  g_hash_table_insert (fleet->by_ip, m->ip, m);
+  return m;
+}
+
+SimMiner *
+sim_fleet_lookup (SimFleet   *fleet,
+                  const char *ip)
+{
+  return g_hash_table_lookup (fleet->by_ip, ip);
+}
+
+gboolean
+sim_miner_restarting (SimMiner *miner)
+{
+  return miner->offline_until != 0 && g_get_monotonic_time () < miner->offline_until;
+}
+
+void
+sim_miner_restart (SimFleet *fleet,
+                   SimMiner *miner)
+{
+  miner->restarts++;
+  miner->offline_until = g_get_monotonic_time () + (gint64) fleet->restart_s * G_USEC_PER_SEC;
+  miner->boot_time = g_get_real_time () + (gint64) fleet->restart_s * G_USEC_PER_SEC;
+  sim_event ("restart", miner, NULL);
+}
+
+double
+sim_miner_value (SimFleet *fleet,
+                 SimMiner *miner,
+                 double    base,
+                 double    amplitude)
+{
+  double t;
+
+  if (fleet->is_static || isnan (base))
+    return base;
+  t = g_get_real_time () / (double) G_USEC_PER_SEC;
+  return base * (1.0 + amplitude * sin (t / 45.0 + miner->phase));
+}
+
+double
+sim_miner_uptime (SimMiner *miner)
+{
+  gint64 up = g_get_real_time () - miner->boot_time;
+  return up > 0 ? (double) (up / G_USEC_PER_SEC) : 0.0;
+}
+
+guint
+sim_miner_delay_ms (SimFleet *fleet,
+                    SimMiner *miner)
+{
+  if (miner->fault == SIM_FAULT_SLOW)
+    return fleet->slow_ms;
+  if (fleet->latency_max_ms == 0)
+    return 0;
+  return (guint) g_random_int_range ((gint32) fleet->latency_min_ms,
+                                     (gint32) fleet->latency_max_ms + 1);
+}
+
+char *
+sim_miner_describe (SimMiner *miner)
+{
+  return g_strdup_printf ("{\"event\":\"miner\",\"ip\":\"%s\",\"profile\":\"%s\","
+                          "\"model\":\"%s\",\"fault\":\"%s\",\"mac\":\"%s\","
+                          "\"hostname\":\"%s\"}",
+                          miner->ip, miner->profile->name, miner->profile->model,
+                          sim_fault_to_string (miner->fault), miner->mac, miner->hostname);
+}
+
+void
+sim_event (const char *event,
+           SimMiner   *miner,
+           const char *detail)
+{
+  if (miner != NULL)
+    g_print ("{\"event\":\"%s\",\"ip\":\"%s\",\"profile\":\"%s\"%s%s%s}\n", event, miner->ip,
+             miner->profile->name, detail ? ",\"detail\":\"" : "", detail ? detail : "",
+             detail ? "\"" : "");
+  else
+    g_print ("{\"event\":\"%s\"%s%s%s}\n", event, detail ? "," : "", detail ? detail : "", "");
+  fflush (stdout);
+}

@@ -1,0 +1,146 @@
+/* hf-sim-fleet.h — the simulated miners and what they say
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SIM_AXEOS_GAMMA,       /* current AxeOS: expectedHashrate, numeric bestDiff, /asic */
+  SIM_AXEOS_SUPRA_OLD,   /* AxeOS 2.4: string bestDiff, no /api/system/asic */
+  SIM_AXEOS_ULTRA,
+  SIM_NERDQAXE,          /* NerdOS schema */
+  SIM_ANTMINER_S19PRO,   /* S19-style stats */
+  SIM_ANTMINER_S9,       /* S9-style stats, numbers as strings */
+  SIM_ANTMINER_S21,
+  SIM_WHATSMINER_M30S,
+  SIM_WHATSMINER_M50S,
+  SIM_AVALON_NANO3S,
+  SIM_AVALON_NANO3,
+  SIM_AVALON_Q,
+  SIM_AVALON_MINI3,
+  SIM_CGMINER,
+  SIM_DECOY_HTTP,        /* a router's web page */
+  SIM_DECOY_JSON,        /* a JSON API without ASICModel */
+  SIM_DECOY_ECHO,        /* TCP echo on the cgminer port */
+  SIM_DECOY_HANG,        /* accepts on both ports, never answers */
+  SIM_N_PROFILES
+} SimProfileId;
+
+typedef enum
+{
+  SIM_KIND_AXEOS,
+  SIM_KIND_ANTMINER,
+  SIM_KIND_WHATSMINER,
+  SIM_KIND_AVALON,
+  SIM_KIND_CGMINER,
+  SIM_KIND_DECOY,
+} SimKind;
+
+typedef struct
+{
+  SimProfileId id;
+  const char  *name;         /* for --config and --list: "gamma", "s19pro", … */
+  SimKind      kind;
+  const char  *model;        /* what the miner calls itself */
+  double       hashrate_ghs; /* current hashrate at rest (--static) */
+  double       expected_ghs;
+  double       power_w;      /* what it reports (0: reports none) */
+  double       chip_temp;
+  double       board_temp;
+  double       fan_rpm;
+  double       fan_percent;
+  double       frequency;
+  gboolean     http;         /* serves the HTTP port */
+  gboolean     cgminer;      /* serves the cgminer port */
+} SimProfile;
+
+typedef enum
+{
+  SIM_FAULT_NONE,
+  SIM_FAULT_REFUSE,     /* nothing listens */
+  SIM_FAULT_HANG,       /* accept, read, never answer */
+  SIM_FAULT_SLOW,       /* answer after slow_ms */
+  SIM_FAULT_GARBAGE,    /* random bytes */
+  SIM_FAULT_OVERSIZE,   /* an endless reply */
+  SIM_FAULT_TRUNCATED,  /* half a reply, then close */
+  SIM_FAULT_QUIRK,      /* every firmware JSON quirk at once (cgminer port) */
+  SIM_N_FAULTS
+} SimFault;
+
+typedef struct
+{
+  char             *ip;
+  guint             index;
+  const SimProfile *profile;
+  SimFault          fault;
+  char             *mac;
+  char             *hostname;
+  char             *serial;
+  char             *password;       /* Whatsminer privileged API */
+  char             *web_user;       /* Antminer CGI Digest */
+  char             *web_password;
+  gint64            boot_time;      /* wall µs; uptime counts from here */
+  gint64            offline_until;  /* monotonic µs; restarting until then */
+  guint             restarts;
+  double            phase;
+  char             *token_time;     /* Whatsminer get_token state */
+  char             *token_salt;
+  char             *token_newsalt;
+  guint             connections;    /* open cgminer connections (Avalon check) */
+} SimMiner;
+
+typedef struct
+{
+  GPtrArray  *miners;          /* SimMiner* */
+  GHashTable *by_ip;           /* ip → SimMiner* */
+  guint16     http_port;
+  guint16     cgminer_port;
+  guint       latency_min_ms;
+  guint       latency_max_ms;
+  guint       slow_ms;
+  guint       restart_s;
+  gboolean    is_static;       /* values do not move (tests assert exact values) */
+} SimFleet;
+
+const SimProfile *sim_profile_lookup   (const char   *name);
+const SimProfile *sim_profile_get      (SimProfileId  id);
+const char       *sim_fault_to_string  (SimFault      fault);
+gboolean          sim_fault_parse      (const char   *name,
+                                        SimFault     *fault);
+
+SimFleet         *sim_fleet_new        (void);
+void              sim_fleet_free       (SimFleet     *fleet);
+SimMiner         *sim_fleet_add        (SimFleet     *fleet,
+                                        const char   *ip,
+                                        const SimProfile *profile,
+                                        SimFault      fault);
+SimMiner         *sim_fleet_lookup     (SimFleet     *fleet,
+                                        const char   *ip);
+
+/* Is the miner rebooting right now (answers nothing)? */
+gboolean          sim_miner_restarting (SimMiner     *miner);
+/* Reboot: offline for fleet->restart_s, then back with uptime reset. */
+void              sim_miner_restart    (SimFleet     *fleet,
+                                        SimMiner     *miner);
+/* A value that moves a little around @base (not with --static). */
+double            sim_miner_value      (SimFleet     *fleet,
+                                        SimMiner     *miner,
+                                        double        base,
+                                        double        amplitude);
+double            sim_miner_uptime     (SimMiner     *miner);
+/* Milliseconds to wait before answering (latency, or slow_ms). */
+guint             sim_miner_delay_ms   (SimFleet     *fleet,
+                                        SimMiner     *miner);
+
+/* A JSON line describing the miner (for --list). */
+char             *sim_miner_describe   (SimMiner     *miner);
+/* Print an event line on stdout ({"event":…,"ip":…}). */
+void              sim_event            (const char   *event,
+                                        SimMiner     *miner,
+                                        const char   *detail);
+
+G_END_DECLS

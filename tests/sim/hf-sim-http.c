@@ -1,0 +1,335 @@
+/* hf-sim-http.c
+ * SPDX-License-Identifier: MIT
+ *
+ * One SoupServer listens on every miner's address; the local address of a
+ * request says which miner answers.  Antminer CGI paths sit behind a real
+ * HTTP Digest domain (libsoup's), as on the device.
+ */
+#include <string.h>
+
+#include "hf-sim-http.h"
+#include "hf-sim-replies.h"
+
+#define ANTMINER_REALM "antMiner Configuration"
+
+typedef struct
+{
+  SimFleet          *fleet;
+  SimMiner          *miner;
+  SoupServerMessage *msg;
+  char              *path;
+  char              *method;
+  guint              timer;
+  gulong             disconnected;
+} Pending;
+
+static SimMiner *
+miner_of (SimFleet          *fleet,
+          SoupServerMessage *msg)
+{
+  GSocketAddress *local = soup_server_message_get_local_address (msg);
+  g_autofree char *ip = NULL;
+
+  if (local == NULL || !G_IS_INET_SOCKET_ADDRESS (local))
+    return NULL;
+  ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+  return sim_fleet_lookup (fleet, ip);
+}
+
+static void
+respond (SoupServerMessage *msg,
+         guint              status,
+         const char        *content_type,
+         const char        *body,
+         gsize              len)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (body != NULL)
+    soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, len);
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              const char        *json)
+{
+  respond (msg, status, "application/json", json, strlen (json));
+}
+
+static void
+more_chunk_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  static char block[65536];
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  if (block[0] == '\0')
+    memset (block, 'x', sizeof block);
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, block, sizeof block);
+}
+
+static void
+answer (SimFleet          *fleet,
+        SimMiner          *miner,
+        SoupServerMessage *msg,
+        const char        *method,
+        const char        *path)
+{
+  const SimProfile *p = miner->profile;
+  g_autofree char *body = NULL;
+
+  switch (miner->fault)
+    {
+    case SIM_FAULT_GARBAGE:
+      {
+        char junk[512];
+        for (guint i = 0; i < sizeof junk; i++)
+          junk[i] = (char) g_random_int_range (1, 256);
+        respond (msg, 200, "application/json", junk, sizeof junk);
+        return;
+      }
+    case SIM_FAULT_OVERSIZE:
+      {
+        SoupMessageBody *rb = soup_server_message_get_response_body (msg);
+
+        soup_server_message_set_status (msg, 200, NULL);
+        soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                           SOUP_ENCODING_CHUNKED);
+        soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                               "application/json", NULL);
+        soup_message_body_set_accumulate (rb, FALSE);
+        g_signal_connect (msg, "wrote-chunk", G_CALLBACK (more_chunk_cb), NULL);
+        more_chunk_cb (msg, NULL);
+        return;
+      }
+    default:
+      break;
+    }
+
+  if (p->kind == SIM_KIND_AXEOS)
+    {
+      const char *origin = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (msg), "Origin");
+
+      /* AxeOS refuses cross-origin requests from non-private origins; the
+       * event lets tests prove Hashfleet never sends an Origin. */
+      if (origin != NULL)
+        {
+          sim_event ("origin", miner, origin);
+          respond_json (msg, 401, "{\"error\":\"Unauthorized\"}");
+          return;
+        }
+      if (g_str_equal (path, "/api/system/info") && g_str_equal (method, "GET"))
+        body = sim_axeos_info (fleet, miner);
+      else if (g_str_equal (path, "/api/system/asic") && g_str_equal (method, "GET"))
+        body = sim_axeos_asic (fleet, miner);
+      else if (g_str_equal (path, "/api/system/restart") && g_str_equal (method, "POST"))
+        {
+          respond_json (msg, 200, "{\"message\":\"System will restart shortly.\"}");
+          sim_miner_restart (fleet, miner);
+          return;
+        }
+      else if (g_str_equal (path, "/"))
+        {
+          static const char page[] = "<!doctype html><html><head><title>AxeOS</title>"
+                                     "</head><body><app-root></app-root></body></html>";
+          respond (msg, 200, "text/html", page, strlen (page));
+          return;
+        }
+      if (body == NULL)
+        respond_json (msg, 404, "{\"error\":\"not found\"}");
+      else if (miner->fault == SIM_FAULT_TRUNCATED)
+        respond (msg, 200, "application/json", body, strlen (body) / 2);
+      else
+        respond_json (msg, 200, body);
+      return;
+    }
+
+  if (p->kind == SIM_KIND_ANTMINER)
+    {
+      if (g_str_equal (path, "/cgi-bin/get_system_info.cgi"))
+        {
+          body = sim_antminer_system_info (miner);
+          respond_json (msg, 200, body);
+        }
+      else if (g_str_equal (path, "/cgi-bin/reboot.cgi"))
+        {
+          respond (msg, 200, "text/html", "ok", 2);
+          sim_miner_restart (fleet, miner);
+        }
+      else
+        respond (msg, 200, "text/html", "<html>antMiner</html>", 21);
+      return;
+    }
+
+  if (p->kind == SIM_KIND_WHATSMINER)
+    {
+      g_autofree char *location = g_strdup_printf ("https://%s/", miner->ip);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", location);
+      respond (msg, 307, "text/html", "", 0);
+      return;
+    }
+
+  if (p->kind == SIM_KIND_AVALON)
+    {
+      static const char page[] = "<html><title>Avalon Device</title></html>";
+      respond (msg, 200, "text/html", page, strlen (page));
+      return;
+    }
+
+  if (p->id == SIM_DECOY_JSON)
+    {
+      /* JSON, even at /api/system/info, but not an AxeOS reply. */
+      respond_json (msg, 200, "{\"status\":\"ok\",\"firmware\":\"1.2.3\",\"uptime\":1234,"
+                              "\"hostname\":\"nas\"}");
+      return;
+    }
+
+  if (g_str_equal (path, "/"))
+    {
+      static const char page[] = "<html><head><title>Router</title></head>"
+                                 "<body>Login</body></html>";
+      respond (msg, 200, "text/html", page, strlen (page));
+    }
+  else
+    respond (msg, 404, "text/html", "<html>Not Found</html>", 22);
+}
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_handle_id (&pending->timer, g_source_remove);
+  g_signal_handler_disconnect (pending->msg, pending->disconnected);
+  g_object_unref (pending->msg);
+  g_free (pending->path);
+  g_free (pending->method);
+  g_free (pending);
+}
+
+static gboolean
+delayed_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+
+  pending->timer = 0;
+  answer (pending->fleet, pending->miner, pending->msg, pending->method, pending->path);
+  soup_server_message_unpause (pending->msg);
+  pending_free (pending);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+disconnected_cb (SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  pending_free (user_data);
+}
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  SimFleet *fleet = user_data;
+  SimMiner *miner = miner_of (fleet, msg);
+  Pending *pending;
+  guint delay;
+
+  if (miner == NULL)
+    {
+      respond (msg, 404, "text/plain", "", 0);
+      return;
+    }
+  if (sim_miner_restarting (miner))
+    {
+      /* A rebooting device answers nothing: drop the connection. */
+      GIOStream *stream = soup_server_message_steal_connection (msg);
+      if (stream != NULL)
+        {
+          g_io_stream_close (stream, NULL, NULL);
+          g_object_unref (stream);
+        }
+      return;
+    }
+  if (miner->fault == SIM_FAULT_HANG || miner->profile->id == SIM_DECOY_HANG)
+    {
+      soup_server_message_pause (msg);   /* and never unpause */
+      return;
+    }
+
+  delay = sim_miner_delay_ms (fleet, miner);
+  if (delay == 0)
+    {
+      answer (fleet, miner, msg, soup_server_message_get_method (msg), path);
+      return;
+    }
+  pending = g_new0 (Pending, 1);
+  pending->fleet = fleet;
+  pending->miner = miner;
+  pending->msg = g_object_ref (msg);
+  pending->path = g_strdup (path);
+  pending->method = g_strdup (soup_server_message_get_method (msg));
+  pending->disconnected = g_signal_connect (msg, "disconnected",
+                                            G_CALLBACK (disconnected_cb), pending);
+  soup_server_message_pause (msg);
+  pending->timer = g_timeout_add (delay, delayed_cb, pending);
+}
+
+static gboolean
+auth_filter_cb (SoupAuthDomain    *domain,
+                SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  SimMiner *miner = miner_of (user_data, msg);
+
+  /* Only the Antminer web UI and CGI ask for credentials. */
+  return miner != NULL && miner->profile->kind == SIM_KIND_ANTMINER;
+}
+
+static char *
+digest_password_cb (SoupAuthDomain    *domain,
+                    SoupServerMessage *msg,
+                    const char        *username,
+                    gpointer           user_data)
+{
+  SimMiner *miner = miner_of (user_data, msg);
+
+  if (miner == NULL || g_strcmp0 (username, miner->web_user) != 0)
+    return NULL;
+  return soup_auth_domain_digest_encode_password (username, ANTMINER_REALM,
+                                                  miner->web_password);
+}
+
+SoupServer *
+sim_http_server_start (SimFleet  *fleet,
+                       GError   **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new ("server-header", "hashfleet-sim ", NULL);
+  g_autoptr(SoupAuthDomain) digest = NULL;
+
+  digest = soup_auth_domain_digest_new ("realm", ANTMINER_REALM, NULL);
+  soup_auth_domain_add_path (digest, "/");
+  soup_auth_domain_set_filter (digest, auth_filter_cb, fleet, NULL);
+  soup_auth_domain_digest_set_auth_callback (digest, digest_password_cb, fleet, NULL);
+  soup_server_add_auth_domain (server, digest);
+  soup_server_add_handler (server, NULL, handler_cb, fleet, NULL);
+
+  for (guint i = 0; i < fleet->miners->len; i++)
+    {
+      SimMiner *m = g_ptr_array_index (fleet->miners, i);
+      g_autoptr(GSocketAddress) address = NULL;
+
+      if (!m->profile->http || m->fault == SIM_FAULT_REFUSE)
+        continue;
+      address = g_inet_socket_address_new_from_string (m->ip, fleet->http_port);
+      if (!soup_server_listen (server, address, 0, error))
+        {
+          g_prefix_error (error, "%s:%u: ", m->ip, fleet->http_port);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&server);
+}
