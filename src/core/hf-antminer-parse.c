@@ -79,6 +79,28 @@ hf_antminer_parse_identity (JsonObject  *version_reply,
   return TRUE;
 }
 
+void
+hf_antminer_parse_system_info (JsonObject *info,
+                               HfMiner    *miner)
+{
+  g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macaddr"));
+  g_autofree char *hostname = hf_json_dup_string (info, "hostname");
+  g_autofree char *serial = hf_json_dup_string (info, "serinum");
+  g_autofree char *firmware = hf_json_dup_string (info, "system_filesystem_version");
+  g_autofree char *model = hf_json_dup_string (info, "minertype");
+
+  if (mac != NULL)
+    hf_miner_set_mac (miner, mac);
+  if (hostname != NULL)
+    hf_miner_set_hostname (miner, hostname);
+  if (serial != NULL)
+    hf_miner_set_serial (miner, serial);
+  if (firmware != NULL)
+    hf_miner_set_firmware (miner, firmware);
+  if (model != NULL && hf_miner_get_model (miner) == NULL)
+    hf_miner_set_model (miner, model);
+}
+
 /* Sensors as "a-b-c-d" strings (S19) or plain numbers (S9). */
 static double
 max_of_dashed (JsonObject *obj,

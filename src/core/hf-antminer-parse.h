@@ -16,6 +16,10 @@ gboolean   hf_antminer_parse_identity   (JsonObject  *version_reply,
                                          JsonObject  *system_info,
                                          HfMiner     *miner,
                                          GError     **error);
+/* Fill what the web CGI's get_system_info.cgi knows (MAC, hostname,
+ * serial, firmware) into @miner; values it lacks are left alone. */
+void       hf_antminer_parse_system_info (JsonObject  *system_info,
+                                          HfMiner     *miner);
 /* @summary_reply and @pools_reply may be NULL.  Power is estimated from the
  * model's nominal efficiency (stock firmware reports none). */
 HfReading *hf_antminer_parse_reading    (JsonObject  *stats_reply,

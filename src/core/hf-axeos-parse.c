@@ -97,9 +97,15 @@ pool_url (const char *host,
 {
   if (host == NULL || host[0] == '\0')
     return NULL;
-  /* AxeOS stores the host alone; show it the way pools are written. */
+  /* AxeOS stores the host alone (some users type the scheme anyway); show
+   * it the way pools are written, with the port. */
   if (strstr (host, "://") != NULL)
-    return g_strndup (host, 200);
+    {
+      if (strchr (strstr (host, "://") + 3, ':') == NULL && !isnan (port) && port > 0
+          && port < 65536)
+        return g_strdup_printf ("%.200s:%u", host, (guint) port);
+      return g_strndup (host, 200);
+    }
   if (!isnan (port) && port > 0 && port < 65536)
     return g_strdup_printf ("stratum+tcp://%.200s:%u", host, (guint) port);
   return g_strdup_printf ("stratum+tcp://%.200s", host);

@@ -100,21 +100,7 @@ system_info_cb (GObject      *source,
              hf_miner_get_address (op->miner), error->message);
 
   if (info != NULL)
-    {
-      g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macaddr"));
-      g_autofree char *hostname = hf_json_dup_string (info, "hostname");
-      g_autofree char *serial = hf_json_dup_string (info, "serinum");
-      g_autofree char *firmware = hf_json_dup_string (info, "system_filesystem_version");
-
-      if (mac != NULL)
-        hf_miner_set_mac (op->miner, mac);
-      if (hostname != NULL)
-        hf_miner_set_hostname (op->miner, hostname);
-      if (serial != NULL)
-        hf_miner_set_serial (op->miner, serial);
-      if (firmware != NULL)
-        hf_miner_set_firmware (op->miner, firmware);
-    }
+    hf_antminer_parse_system_info (info, op->miner);
   g_task_return_pointer (task, g_steal_pointer (&op->miner), g_object_unref);
 }
 

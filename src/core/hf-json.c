@@ -126,6 +126,10 @@ hf_parse_number (const char *text)
   if (!(g_ascii_isdigit (*text) || ((*text == '-' || *text == '+' || *text == '.')
                                     && (g_ascii_isdigit (text[1]) || text[1] == '.'))))
     return NAN;
+  /* Decimal only: strtod would also read "0x1p3". */
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isdigit (*c) && strchr ("+-.eE% \t\r\n", *c) == NULL)
+      return NAN;
   value = g_ascii_strtod (text, &end);
   if (end == text || !isfinite (value))
     return NAN;

@@ -1,0 +1,217 @@
+/* hf-test-utils.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hf-cgminer-reply.h"
+#include "hf-test-utils.h"
+
+void
+hf_test_init (int    *argc,
+              char ***argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
+char *
+hf_test_fixture (const char *name,
+                 gsize      *len)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, len, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+JsonObject *
+hf_test_fixture_object (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *text = hf_test_fixture (name, &len);
+  JsonObject *obj = hf_cgminer_parse_reply (text, len, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (obj);
+  return obj;
+}
+
+static gboolean
+watchdog_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+hf_test_wait_for (gboolean *flag,
+                  guint     timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, watchdog_cb, &expired);
+
+  while (!*flag && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!*flag)
+    g_error ("timed out after %u ms waiting for the operation", timeout_ms);
+}
+
+gsize
+hf_test_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+struct _HfTestSim
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GPtrArray        *lines;
+  char             *config_path;
+  gboolean          ready;
+  gboolean          eof;
+};
+
+static void read_line (HfTestSim *sim);
+
+static void
+line_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  HfTestSim *sim = user_data;
+  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
+                                                          NULL, NULL);
+
+  if (line == NULL)
+    {
+      sim->eof = TRUE;
+      return;
+    }
+  if (strstr (line, "\"event\":\"ready\"") != NULL)
+    sim->ready = TRUE;
+  g_ptr_array_add (sim->lines, line);
+  read_line (sim);
+}
+
+static void
+read_line (HfTestSim *sim)
+{
+  g_data_input_stream_read_line_async (sim->out, G_PRIORITY_DEFAULT, NULL, line_cb, sim);
+}
+
+HfTestSim *
+hf_test_sim_start (const char *config)
+{
+  HfTestSim *sim = g_new0 (HfTestSim, 1);
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("HF_SIM");
+  int fd;
+
+  g_assert_nonnull (binary);
+  fd = g_file_open_tmp ("hf-sim-XXXXXX.ini", &sim->config_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (sim->config_path, config, -1, &error));
+  close (fd);
+
+  sim->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary,
+                                   "--config", sim->config_path, "--ttl", "120", NULL);
+  g_assert_no_error (error);
+  sim->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  sim->lines = g_ptr_array_new_with_free_func (g_free);
+  read_line (sim);
+
+  while (!sim->ready && !sim->eof)
+    g_main_context_iteration (NULL, TRUE);
+  if (!sim->ready)
+    g_error ("hashfleet-sim did not start (see its stderr)");
+  return sim;
+}
+
+void
+hf_test_sim_stop (HfTestSim *sim)
+{
+  g_subprocess_send_signal (sim->process, SIGTERM);
+  g_subprocess_wait (sim->process, NULL, NULL);
+  while (!sim->eof)
+    g_main_context_iteration (NULL, TRUE);
+  g_unlink (sim->config_path);
+  g_free (sim->config_path);
+  g_object_unref (sim->out);
+  g_object_unref (sim->process);
+  g_ptr_array_unref (sim->lines);
+  g_free (sim);
+}
+
+static guint
+count_events (HfTestSim  *sim,
+              const char *event,
+              const char *ip)
+{
+  g_autofree char *want_event = g_strdup_printf ("\"event\":\"%s\"", event);
+  g_autofree char *want_ip = ip ? g_strdup_printf ("\"ip\":\"%s\"", ip) : NULL;
+  guint n = 0;
+
+  for (guint i = 0; i < sim->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (sim->lines, i);
+      if (strstr (line, want_event) && (want_ip == NULL || strstr (line, want_ip)))
+        n++;
+    }
+  return n;
+}
+
+guint
+hf_test_sim_events (HfTestSim  *sim,
+                    const char *event,
+                    const char *ip,
+                    guint       at_least,
+                    guint       wait_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) wait_ms * 1000;
+
+  while (count_events (sim, event, ip) < at_least && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  return count_events (sim, event, ip);
+}
+
+int
+hf_test_run_cli (const char * const  *args,
+                 char               **out,
+                 char               **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *binary = g_getenv ("HF_CLI");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}

@@ -1,0 +1,43 @@
+/* hf-test-utils.h — what every Hashfleet test needs
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+void        hf_test_init            (int          *argc,
+                                     char       ***argv);
+/* The contents of tests/fixtures/@name (aborts the test if missing). */
+char       *hf_test_fixture         (const char   *name,
+                                     gsize        *len);
+/* @name parsed through the cgminer clean-up (fixtures are raw replies). */
+JsonObject *hf_test_fixture_object  (const char   *name);
+/* Iterate the default main context until *@flag is TRUE; fail the test
+ * after @timeout_ms. */
+void        hf_test_wait_for        (gboolean     *flag,
+                                     guint         timeout_ms);
+/* Resident set size of this process in KiB. */
+gsize       hf_test_rss_kib         (void);
+
+/* A running hashfleet-sim, started from a key-file text. */
+typedef struct _HfTestSim HfTestSim;
+
+HfTestSim  *hf_test_sim_start       (const char   *config);
+void        hf_test_sim_stop        (HfTestSim    *sim);
+/* How many "@event" lines the simulator printed for @ip so far (after
+ * giving it up to @wait_ms to print at least @at_least of them). */
+guint       hf_test_sim_events      (HfTestSim    *sim,
+                                     const char   *event,
+                                     const char   *ip,
+                                     guint         at_least,
+                                     guint         wait_ms);
+
+/* Run hashfleet-cli with @args; returns its exit status. */
+int         hf_test_run_cli         (const char * const *args,
+                                     char        **out,
+                                     char        **err);
+
+G_END_DECLS
