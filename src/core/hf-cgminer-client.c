@@ -80,7 +80,8 @@ exclusive_release (Request *r)
       g_hash_table_remove (exclusive_queues, r->exclusive_key);
       return;
     }
-  g_idle_add_full (G_PRIORITY_DEFAULT, start_next_cb, next, g_object_unref);
+  /* The queued reference passes to the request it starts. */
+  g_idle_add (start_next_cb, next);
 }
 
 static void
