@@ -29,6 +29,8 @@ typedef struct
 } Request;
 
 static SoupSession *session;
+/* host:port → checksum of the credentials last sent there (see below). */
+static GHashTable *credentials_used;
 
 static void
 request_free (gpointer data)
@@ -214,6 +216,32 @@ authenticate_cb (SoupMessage *msg,
   return TRUE;
 }
 
+/* libsoup's auth manager caches credentials per session and reuses them
+ * without asking, so a request made with other credentials than the last
+ * one to that host would silently use the old ones.  Forget the cache
+ * when the credentials for a host change (rare: a user edits them). */
+static void
+note_credentials (const char *peer,
+                  const char *user,
+                  const char *password)
+{
+  g_autofree char *both = g_strdup_printf ("%s\n%s", user, password ? password : "");
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, both, -1);
+  const char *last;
+
+  if (credentials_used == NULL)
+    credentials_used = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  last = g_hash_table_lookup (credentials_used, peer);
+  if (last != NULL && !g_str_equal (last, digest))
+    {
+      SoupSessionFeature *manager = soup_session_get_feature (hf_http_get_session (),
+                                                              SOUP_TYPE_AUTH_MANAGER);
+      if (manager != NULL)
+        soup_auth_manager_clear_cached_credentials (SOUP_AUTH_MANAGER (manager));
+    }
+  g_hash_table_replace (credentials_used, g_strdup (peer), g_steal_pointer (&digest));
+}
+
 void
 hf_http_request_async (const char          *method,
                        const char          *host,
@@ -260,6 +288,8 @@ hf_http_request_async (const char          *method,
       return;
     }
   soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (user != NULL)
+    note_credentials (r->peer, user, password);
   soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Accept",
                                 "application/json");
   if (body != NULL)
