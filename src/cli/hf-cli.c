@@ -198,9 +198,6 @@ main (int   argc,
 
   {
     g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
-    GOptionGroup *shared = g_option_group_new ("shared", "Options of every command:",
-                                               "Show the options every command takes",
-                                               NULL, NULL);
     GOptionEntry version_entry[] = {
       { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Show the version", NULL },
       { NULL }
@@ -210,11 +207,10 @@ main (int   argc,
 
     context = g_option_context_new (parameter);
     g_option_context_set_summary (context, command->description);
-    g_option_group_add_entries (shared, shared_entries);
-    g_option_group_add_entries (shared, version_entry);
-    g_option_context_add_group (context, shared);
     if (command->takes_json)
       g_option_context_add_main_entries (context, json_entries, NULL);
+    g_option_context_add_main_entries (context, shared_entries, NULL);
+    g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
       {
         g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);

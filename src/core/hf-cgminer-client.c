@@ -29,6 +29,13 @@ typedef struct
   GByteArray        *reply;
   guint8            *chunk;
   char              *exclusive_key;
+  /* Where the reply's top-level object stands, scanned as bytes arrive. */
+  int                depth;
+  gboolean           in_string;
+  gboolean           escaped;
+  gboolean           root_seen;
+  gboolean           root_is_object;
+  gboolean           complete;
 } Request;
 
 /* host:port → GQueue of GTasks waiting for their turn (HF_CGMINER_EXCLUSIVE).
@@ -135,6 +142,48 @@ request_done (GTask *task)
   g_object_unref (task);
 }
 
+/* Follow the bytes of @data as JSON text.  A reply that starts with '{'
+ * is complete when that object closes: a peer that keeps the connection
+ * open afterwards (no NUL, no close) need not cost the whole deadline.
+ * Replies that do not start with '{' (Avalon's leading ',') end at NUL or
+ * EOF as usual. */
+static void
+scan_reply (Request      *r,
+            const guint8 *data,
+            gsize         len)
+{
+  for (gsize i = 0; i < len && !r->complete; i++)
+    {
+      guint8 c = data[i];
+
+      if (r->in_string)
+        {
+          if (r->escaped)
+            r->escaped = FALSE;
+          else if (c == '\\')
+            r->escaped = TRUE;
+          else if (c == '"')
+            r->in_string = FALSE;
+          continue;
+        }
+      if (!r->root_seen && !g_ascii_isspace (c))
+        {
+          r->root_seen = TRUE;
+          r->root_is_object = c == '{';
+        }
+      if (c == '"')
+        r->in_string = TRUE;
+      else if (c == '{' || c == '[')
+        r->depth++;
+      else if (c == '}' || c == ']')
+        {
+          r->depth--;
+          if (r->depth == 0 && r->root_is_object)
+            r->complete = TRUE;
+        }
+    }
+}
+
 static void read_next (GTask *task);
 
 static void
@@ -166,11 +215,12 @@ read_cb (GObject      *source,
                                        r->peer, r->max_bytes));
       return;
     }
+  scan_reply (r, r->chunk, (gsize) n);
   g_byte_array_append (r->reply, r->chunk, (guint) n);
 
   /* cgminer ends its reply with a NUL and then closes; don't wait for the
-   * close when the terminator is already here. */
-  if (memchr (r->chunk, '\0', (gsize) n) != NULL)
+   * close when the terminator, or the end of the object, is already here. */
+  if (memchr (r->chunk, '\0', (gsize) n) != NULL || r->complete)
     {
       request_done (task);
       return;

@@ -1,2 +1,413 @@
+/* test-sim-e2e.c — hashfleet-cli against hashfleet-sim, every family
+ * SPDX-License-Identifier: MIT
+ *
+ * The simulator runs with --static so that each profile reports exactly
+ * the numbers in the table below.  It listens on 127.0.20.x only.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hf-json.h"
 #include "hf-test-utils.h"
-int main (int argc, char *argv[]) { hf_test_init (&argc, &argv); return g_test_run (); }
+
+#define HTTP_PORT "18180"
+#define CG_PORT   "14128"
+
+static const char fleet[] =
+  "[fleet]\nhttp-port=" HTTP_PORT "\ncgminer-port=" CG_PORT "\nstatic=true\n"
+  "restart-seconds=2\nslow-ms=300\n"
+  "[miner 127.0.20.2]\nprofile=gamma\n"
+  "[miner 127.0.20.3]\nprofile=supra\n"
+  "[miner 127.0.20.4]\nprofile=nerdqaxe\n"
+  "[miner 127.0.20.5]\nprofile=s19pro\n"
+  "[miner 127.0.20.6]\nprofile=s9\n"
+  "[miner 127.0.20.7]\nprofile=m30s\n"
+  "[miner 127.0.20.8]\nprofile=nano3s\n"
+  "[miner 127.0.20.9]\nprofile=q\n"
+  "[miner 127.0.20.10]\nprofile=nano3\n"
+  "[miner 127.0.20.11]\nprofile=mini3\n"
+  "[miner 127.0.20.12]\nprofile=cgminer\n"
+  "[miner 127.0.20.20]\nprofile=gamma\nfault=hang\n"
+  "[miner 127.0.20.21]\nprofile=s19pro\nfault=hang\n"
+  "[miner 127.0.20.22]\nprofile=gamma\nfault=oversize\n"
+  "[miner 127.0.20.23]\nprofile=m30s\nfault=oversize\n"
+  "[miner 127.0.20.24]\nprofile=gamma\nfault=garbage\n"
+  "[miner 127.0.20.25]\nprofile=nano3s\nfault=garbage\n"
+  "[miner 127.0.20.26]\nprofile=s9\nfault=quirk\n"
+  "[miner 127.0.20.27]\nprofile=m50s\nfault=quirk\n"
+  "[miner 127.0.20.28]\nprofile=q\nfault=quirk\n"
+  "[miner 127.0.20.29]\nprofile=gamma\nfault=truncated\n"
+  "[miner 127.0.20.30]\nprofile=gamma\nfault=slow\n"
+  "[miner 127.0.20.31]\nprofile=m30s\npassword=secret\n"
+  "[miner 127.0.20.32]\nprofile=s19pro\nweb-password=other\n"
+  "[miner 127.0.20.40]\nprofile=decoy-http\n"
+  "[miner 127.0.20.41]\nprofile=decoy-json\n"
+  "[miner 127.0.20.42]\nprofile=decoy-echo\n"
+  "[miner 127.0.20.43]\nprofile=decoy-hang\n";
+
+static HfTestSim *sim;
+
+typedef struct
+{
+  const char *ip;
+  const char *family;
+  const char *model;
+  double      hashrate;
+  double      expected;
+  double      temperature;
+  double      power;
+  gboolean    estimated;
+  double      fan_rpm;
+  double      frequency;
+} Expect;
+
+/* What each simulated profile reports, as the drivers must read it. */
+static const Expect expected[] = {
+  { "127.0.20.2", "axeos", "Bitaxe Gamma", 1100, 1071, 58.5, 17.8, FALSE, 4100, 525 },
+  { "127.0.20.3", "axeos", "Bitaxe Supra", 640, 490.0 * 1276 / 1000, 55.25, 12.5, FALSE, 3500, 490 },
+  { "127.0.20.4", "axeos", "NerdQAxe++", 4800, 4896, 60.5, 76, FALSE, 2800, 600 },
+  { "127.0.20.5", "antminer", "Antminer S19 Pro", 109500, 110000, 76, 29.5 * 109.5, TRUE, 5460, 525 },
+  { "127.0.20.6", "antminer", "Antminer S9", 13500, 13500, 74, 98 * 13.5, TRUE, 6000, 650 },
+  { "127.0.20.7", "whatsminer", "Whatsminer M30S+_VE40", 100000, 102000, 82.5, 3400, FALSE, 5460, 620 },
+  { "127.0.20.8", "avalon", "Avalon Nano3s", 6000, 6200, 78, 140, FALSE, 2600, 500 },
+  { "127.0.20.9", "avalon", "Avalon Q", 90000, 90500, 72, 18.6 * 90, TRUE, 2800, 283 },
+  { "127.0.20.10", "avalon", "Avalon Nano3", 4000, 4100, 85, 35 * 4, TRUE, 3360, NAN },
+  { "127.0.20.11", "avalon", "Avalon Mini3", 37500, 37800, 75, 800, FALSE, 3000, 450 },
+  { "127.0.20.12", "cgminer", "cgminer", 50000, NAN, NAN, NAN, FALSE, NAN, NAN },
+};
+
+static const char *
+shared_option (guint i)
+{
+  static const char *opts[] = { "--http-port", HTTP_PORT, "--cgminer-port", CG_PORT };
+  return opts[i];
+}
+
+/* Run the CLI with the ports, @command and @extra arguments. */
+static int
+cli (const char  *command,
+     const char **extra,
+     char       **out,
+     char       **err)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  /* Shared options before the command word, as scripts may write them. */
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (args, (gpointer) shared_option (i));
+  g_ptr_array_add (args, (gpointer) command);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+  return hf_test_run_cli ((const char * const *) args->pdata, out, err);
+}
+
+/* The JSON line of @ip in @out, or NULL. */
+static JsonObject *
+line_for (const char *out,
+          const char *ip)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonObject) o = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      o = hf_json_parse_object (lines[i], strlen (lines[i]), NULL);
+      g_assert_nonnull (o);
+      if (g_strcmp0 (hf_json_string (o, "ip"), ip) == 0)
+        return g_steal_pointer (&o);
+    }
+  return NULL;
+}
+
+static void
+assert_value (JsonObject *o,
+              const char *key,
+              double      want)
+{
+  JsonNode *node = json_object_get_member (o, key);
+
+  g_assert_nonnull (node);
+  if (isnan (want))
+    {
+      if (!JSON_NODE_HOLDS_NULL (node))
+        g_error ("%s: %s should be null", hf_json_string (o, "ip"), key);
+      return;
+    }
+  if (fabs (hf_json_number (o, key) - want) > 0.002 * MAX (1.0, fabs (want)))
+    g_error ("%s: %s is %g, want %g", hf_json_string (o, "ip"), key,
+             hf_json_number (o, key), want);
+}
+
+static void
+test_status_every_family (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[G_N_ELEMENTS (expected) + 4];
+  guint n = 0;
+  int status;
+
+  args[n++] = "--json";
+  args[n++] = "--timeout";
+  args[n++] = "3000";
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    args[n++] = expected[i].ip;
+  args[n] = NULL;
+
+  status = cli ("status", args, &out, &err);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const Expect *e = &expected[i];
+      g_autoptr(JsonObject) o = line_for (out, e->ip);
+      g_autofree char *want_mac = NULL;
+
+      g_assert_nonnull (o);
+      g_assert_cmpstr (hf_json_string (o, "family"), ==, e->family);
+      g_assert_cmpstr (hf_json_string (o, "model"), ==, e->model);
+      g_assert_true (json_object_get_boolean_member (o, "online"));
+      g_assert_true (json_object_get_null_member (o, "error"));
+      assert_value (o, "hashrate_ghs", e->hashrate);
+      assert_value (o, "expected_hashrate_ghs", e->expected);
+      assert_value (o, "temperature_c", e->temperature);
+      assert_value (o, "power_w", e->power);
+      assert_value (o, "fan_rpm", e->fan_rpm);
+      assert_value (o, "frequency_mhz", e->frequency);
+      if (!isnan (e->power))
+        g_assert_cmpint (json_object_get_boolean_member (o, "power_estimated"), ==, e->estimated);
+      g_assert_cmpfloat (hf_json_number (o, "uptime_s"), >, 0);
+      g_assert_cmpfloat (hf_json_number (o, "accepted"), >, 0);
+      g_assert_cmpstr (hf_json_string (o, "pool_url"), ==, "stratum+tcp://pool.example.org:3333");
+      /* The simulator derives each MAC from the address; families whose API
+       * has one must report it (generic cgminer has none). */
+      if (!g_str_equal (e->family, "cgminer"))
+        {
+          const char *last = strrchr (e->ip, '.') + 1;
+          want_mac = g_strdup_printf ("02:48:46:00:14:%02X", (guint) atoi (last));
+          g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+        }
+      else
+        g_assert_true (json_object_get_null_member (o, "mac"));
+    }
+
+  /* The table for people names every miner too. */
+  {
+    g_autofree char *table = NULL;
+    const char *people[] = { "127.0.20.5", "127.0.20.8", NULL };
+
+    g_assert_cmpint (cli ("status", people, &table, NULL), ==, 0);
+    g_assert_nonnull (strstr (table, "Antminer S19 Pro"));
+    g_assert_nonnull (strstr (table, "109.50 TH/s"));
+    g_assert_nonnull (strstr (table, "~3230 W"));   /* estimated power is marked */
+    g_assert_nonnull (strstr (table, "Avalon Nano3s"));
+  }
+}
+
+static void
+test_restart_every_family (void)
+{
+  const char *ips[] = { "127.0.20.2", "127.0.20.5", "127.0.20.7", "127.0.20.8", "127.0.20.12" };
+  const char *args[G_N_ELEMENTS (ips) + 1];
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *after = NULL;
+  int status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ips); i++)
+    {
+      args[i] = ips[i];
+      g_assert_cmpuint (hf_test_sim_events (sim, "restart", ips[i], 0, 0), ==, 0);
+    }
+  args[G_N_ELEMENTS (ips)] = NULL;
+
+  status = cli ("restart", args, &out, &err);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (ips); i++)
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", ips[i], 1, 3000), ==, 1);
+
+  /* Back after the simulated reboot, with uptime counted from it. */
+  g_usleep (2300 * 1000);
+  {
+    const char *status_args[] = { "--json", ips[0], ips[1], ips[2], ips[3], ips[4], NULL };
+
+    g_assert_cmpint (cli ("status", status_args, &after, NULL), ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (ips); i++)
+      {
+        g_autoptr(JsonObject) o = line_for (after, ips[i]);
+        g_assert_nonnull (o);
+        g_assert_cmpfloat (hf_json_number (o, "uptime_s"), <, 30);
+      }
+  }
+}
+
+static void
+test_hung_miner (void)
+{
+  const char *ips[] = { "127.0.20.20", "127.0.20.21", "127.0.20.43" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ips); i++)
+    {
+      const char *args[] = { "--json", "--timeout", "1000", ips[i], NULL };
+      g_autofree char *out = NULL, *err = NULL;
+      g_autoptr(JsonObject) o = NULL;
+      gint64 start = g_get_monotonic_time (), elapsed;
+      int status = cli ("status", args, &out, &err);
+
+      elapsed = g_get_monotonic_time () - start;
+      g_test_message ("%s: error after %" G_GINT64_FORMAT " ms with --timeout 1000",
+                      ips[i], elapsed / 1000);
+      g_assert_cmpint (status, ==, 1);
+      /* The whole process, start-up included, within the timeout + 10 %. */
+      g_assert_cmpint (elapsed, <=, 1100 * 1000);
+      g_assert_cmpint (elapsed, >=, 950 * 1000);
+      o = line_for (out, ips[i]);
+      g_assert_nonnull (strstr (hf_json_string (o, "error"), "timed out"));
+      g_assert_nonnull (strstr (err, "timed out"));
+    }
+}
+
+static void
+assert_fails_with (const char *ip,
+                   const char *needle,
+                   const char *needle2)
+{
+  const char *args[] = { "--json", "--timeout", "3000", ip, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  const char *error;
+
+  g_assert_cmpint (cli ("status", args, &out, &err), ==, 1);
+  o = line_for (out, ip);
+  g_assert_nonnull (o);
+  error = hf_json_string (o, "error");
+  g_test_message ("%s: %s", ip, error);
+  g_assert_nonnull (error);
+  g_assert_false (json_object_get_boolean_member (o, "online"));
+  if (strstr (error, needle) == NULL && (needle2 == NULL || strstr (error, needle2) == NULL))
+    g_error ("%s: error \"%s\" does not mention \"%s\"", ip, error, needle);
+}
+
+static void
+test_hostile_miners (void)
+{
+  assert_fails_with ("127.0.20.22", "larger than", "cap");   /* AxeOS endless body */
+  assert_fails_with ("127.0.20.23", "larger than", NULL);    /* cgminer endless reply */
+  assert_fails_with ("127.0.20.24", "JSON", NULL);           /* AxeOS garbage */
+  assert_fails_with ("127.0.20.25", "not JSON", NULL);       /* cgminer garbage */
+  assert_fails_with ("127.0.20.29", "JSON", NULL);           /* AxeOS truncated body */
+}
+
+static void
+test_quirky_and_slow_miners (void)
+{
+  const char *args[] = { "--json", "--timeout", "3000", "127.0.20.26", "127.0.20.27",
+                         "127.0.20.28", "127.0.20.30", NULL };
+  const struct { const char *ip; const char *model; double hashrate; } want[] = {
+    { "127.0.20.26", "Antminer S9", 13500 },
+    { "127.0.20.27", "Whatsminer M50S_VH20", 126000 },
+    { "127.0.20.28", "Avalon Q", 90000 },
+    { "127.0.20.30", "Bitaxe Gamma", 1100 },
+  };
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (cli ("status", args, &out, &err), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autoptr(JsonObject) o = line_for (out, want[i].ip);
+      g_assert_cmpstr (hf_json_string (o, "model"), ==, want[i].model);
+      assert_value (o, "hashrate_ghs", want[i].hashrate);
+    }
+}
+
+static void
+test_credentials (void)
+{
+  const char *wm[] = { "127.0.20.31", NULL };
+  const char *wm_ok[] = { "--whatsminer-password", "secret", "127.0.20.31", NULL };
+  const char *ant[] = { "127.0.20.32", NULL };
+  const char *ant_ok[] = { "127.0.20.32", "--antminer-password=other", NULL };
+  g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+
+  /* The factory password is wrong for these two: refused, nothing restarts. */
+  g_assert_cmpint (cli ("restart", wm, NULL, &err1), ==, 1);
+  g_assert_nonnull (strstr (err1, "127.0.20.31"));
+  g_assert_cmpint (cli ("restart", ant, NULL, &err2), ==, 1);
+  g_assert_nonnull (strstr (err2, "401"));
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.20.31", 0, 200), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.20.32", 0, 0), ==, 0);
+
+  /* With the right ones (options after the command word, both spellings). */
+  g_assert_cmpint (cli ("restart", wm_ok, NULL, &err3), ==, 0);
+  g_assert_cmpint (cli ("restart", ant_ok, NULL, &err4), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.20.31", 1, 3000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.20.32", 1, 3000), ==, 1);
+}
+
+static void
+test_not_miners (void)
+{
+  assert_fails_with ("127.0.20.40", "not a miner", NULL);     /* a router page */
+  assert_fails_with ("127.0.20.41", "not a miner", NULL);     /* JSON, no ASICModel */
+  assert_fails_with ("127.0.20.42", "does not speak the cgminer API", NULL);  /* echo */
+  assert_fails_with ("127.0.20.50", "no miner answered", NULL);               /* nothing */
+}
+
+static void
+test_clean_conduct (void)
+{
+  /* Over the whole run: no Origin header ever reached an AxeOS miner, and
+   * no Avalon ever saw two connections from us at once. */
+  g_assert_cmpuint (hf_test_sim_events (sim, "origin", NULL, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "concurrent", NULL, 0, 0), ==, 0);
+}
+
+static void
+test_usage (void)
+{
+  const char *none[] = { NULL };
+  const char *help[] = { "--help", NULL };
+  const char *nothing[] = { NULL };
+  const char *bad_port[] = { "--http-port", "0", "status", "127.0.0.1", NULL };
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+
+  g_assert_cmpint (hf_test_run_cli (none, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "Usage:"));
+  g_assert_cmpint (hf_test_run_cli ((const char *[]) { "frobnicate", NULL }, NULL, &err2), ==, 2);
+  g_assert_nonnull (strstr (err2, "unknown command 'frobnicate'"));
+  g_assert_cmpint (cli ("status", help, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--http-port"));
+  g_assert_nonnull (strstr (out, "--json"));
+  g_assert_cmpint (cli ("status", nothing, NULL, &err3), ==, 2);
+  g_assert_nonnull (strstr (err3, "ADDRESS"));
+  g_assert_cmpint (hf_test_run_cli (bad_port, NULL, &err4), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  hf_test_init (&argc, &argv);
+  sim = hf_test_sim_start (fleet);
+
+  g_test_add_func ("/e2e/status-every-family", test_status_every_family);
+  g_test_add_func ("/e2e/restart-every-family", test_restart_every_family);
+  g_test_add_func ("/e2e/hung-miner", test_hung_miner);
+  g_test_add_func ("/e2e/hostile-miners", test_hostile_miners);
+  g_test_add_func ("/e2e/quirky-and-slow-miners", test_quirky_and_slow_miners);
+  g_test_add_func ("/e2e/credentials", test_credentials);
+  g_test_add_func ("/e2e/not-miners", test_not_miners);
+  g_test_add_func ("/e2e/usage", test_usage);
+  g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
+
+  status = g_test_run ();
+  hf_test_sim_stop (sim);
+  return status;
+}
