@@ -18,6 +18,26 @@ hf_test_init (int    *argc,
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
 
+void
+hf_test_init_ui (int    *argc,
+                 char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_dir_make_tmp ("hf-ui-test-XXXXXX", &error);
+  const char *dirs[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME" };
+
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, dirs[i], NULL);
+      g_mkdir_with_parents (dir, 0700);
+      g_setenv (dirs[i], dir, TRUE);
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (argc, argv, NULL);
+}
+
 char *
 hf_test_fixture (const char *name,
                  gsize      *len)

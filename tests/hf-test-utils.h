@@ -10,6 +10,11 @@ G_BEGIN_DECLS
 
 void        hf_test_init            (int          *argc,
                                      char       ***argv);
+/* For GTK tests: the user's directories (HOME, XDG_*_HOME) go to a fresh
+ * temporary directory, but the system data dirs stay, since GTK needs the
+ * shared-mime-info database in them to load SVG icons. */
+void        hf_test_init_ui         (int          *argc,
+                                     char       ***argv);
 /* The contents of tests/fixtures/@name (aborts the test if missing). */
 char       *hf_test_fixture         (const char   *name,
                                      gsize        *len);

@@ -260,19 +260,24 @@ incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
-GSocketService *
+GPtrArray *
 sim_cgminer_server_start (SimFleet  *fleet,
                           GError   **error)
 {
-  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GPtrArray) services = g_ptr_array_new_with_free_func (g_object_unref);
 
+  /* One service per miner: a GSocketService over many addresses re-arms an
+   * accept source on every one of them after each connection, which makes
+   * a 1000-miner fleet thirty times slower per request. */
   for (guint i = 0; i < fleet->miners->len; i++)
     {
       SimMiner *m = g_ptr_array_index (fleet->miners, i);
       g_autoptr(GSocketAddress) address = NULL;
+      g_autoptr(GSocketService) service = NULL;
 
       if (!m->profile->cgminer || m->fault == SIM_FAULT_REFUSE)
         continue;
+      service = g_socket_service_new ();
       address = g_inet_socket_address_new_from_string (m->ip, fleet->cgminer_port);
       if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
                                           G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
@@ -281,8 +286,22 @@ sim_cgminer_server_start (SimFleet  *fleet,
           g_prefix_error (error, "%s:%u: ", m->ip, fleet->cgminer_port);
           return NULL;
         }
+      g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), fleet);
+      g_socket_service_start (service);
+      g_ptr_array_add (services, g_steal_pointer (&service));
     }
-  g_signal_connect (service, "incoming", G_CALLBACK (incoming_cb), fleet);
-  g_socket_service_start (service);
-  return g_steal_pointer (&service);
+  return g_steal_pointer (&services);
+}
+
+void
+sim_cgminer_server_stop (GPtrArray *services)
+{
+  for (guint i = 0; i < services->len; i++)
+    {
+      GSocketService *service = g_ptr_array_index (services, i);
+
+      g_socket_service_stop (service);
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
+    }
+  g_ptr_array_unref (services);
 }

@@ -7,7 +7,9 @@
 
 G_BEGIN_DECLS
 
-GSocketService *sim_cgminer_server_start (SimFleet  *fleet,
-                                          GError   **error);
+/* One GSocketService per miner that serves the port. */
+GPtrArray *sim_cgminer_server_start (SimFleet  *fleet,
+                                     GError   **error);
+void       sim_cgminer_server_stop  (GPtrArray *services);
 
 G_END_DECLS

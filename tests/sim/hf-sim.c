@@ -157,7 +157,7 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GSocketService) cgminer = NULL;
+  GPtrArray *cgminer = NULL;
   g_autoptr(SoupServer) http = NULL;
   g_autoptr(GKeyFile) file = NULL;
   SimFleet *fleet;
@@ -342,8 +342,7 @@ main (int   argc,
   g_main_loop_run (loop);
 
   soup_server_disconnect (http);
-  g_socket_service_stop (cgminer);
-  g_socket_listener_close (G_SOCKET_LISTENER (cgminer));
+  sim_cgminer_server_stop (cgminer);
   sim_fleet_free (fleet);
   return 0;
 }
