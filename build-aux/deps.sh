@@ -14,8 +14,9 @@ nettle-dev libcrypt-dev
 desktop-file-utils appstream python3"
 
 if [ "${1:-}" = "--tests" ]; then
-    packages="$packages xvfb xauth dbus"
+    packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema"
 fi
+
 
 missing=""
 for p in $packages; do

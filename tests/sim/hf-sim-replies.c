@@ -46,6 +46,165 @@ shares (SimMiner *miner)
   return floor (sim_miner_uptime (miner) / 12.0) + 100;
 }
 
+/* Current AxeOS (2.9+): every field its OpenAPI SystemInfo schema requires,
+ * with the schema's types (tests/axeos-schema checks it). */
+#define ADD_NUM(key, value) \
+  (json_builder_set_member_name (b, key), json_builder_add_double_value (b, (value)))
+#define ADD_INT(key, value) \
+  (json_builder_set_member_name (b, key), json_builder_add_int_value (b, (value)))
+#define ADD_STR(key, value) \
+  (json_builder_set_member_name (b, key), json_builder_add_string_value (b, (value)))
+#define ADD_BOOL(key, value) \
+  (json_builder_set_member_name (b, key), json_builder_add_boolean_value (b, (value)))
+
+static char *
+axeos_current_info (SimFleet *fleet,
+                    SimMiner *miner,
+                    double    hashrate,
+                    double    up)
+{
+  const SimProfile *p = miner->profile;
+  gboolean ultra = p->id == SIM_AXEOS_ULTRA;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *user = g_strdup_printf ("bc1qexample.%s", miner->hostname);
+  double power = V (p->power_w, 0.02);
+
+  json_builder_begin_object (b);
+  ADD_STR ("ASICModel", ultra ? "BM1366" : "BM1370");
+  ADD_NUM ("apEnabled", 0);
+  ADD_NUM ("autofanspeed", 1);
+  ADD_NUM ("bestDiff", 123456789);
+  ADD_NUM ("bestSessionDiff", 2345678);
+  ADD_STR ("boardVersion", ultra ? "204" : "601");
+  ADD_NUM ("coreVoltage", 1150);
+  ADD_NUM ("coreVoltageActual", 1147);
+  ADD_NUM ("current", power / 5.1 * 1000);
+  ADD_STR ("display", "SSD1306 (128x32)");
+  ADD_BOOL ("fallbackStratumExtranonceSubscribe", FALSE);
+  ADD_NUM ("fallbackStratumPort", 3334);
+  ADD_NUM ("fallbackStratumSuggestedDifficulty", 1000);
+  ADD_STR ("fallbackStratumURL", "backup.example.org");
+  ADD_STR ("fallbackStratumUser", user);
+  ADD_BOOL ("fallbackStratumTLS", FALSE);
+  ADD_STR ("fallbackStratumCert", "");
+  ADD_BOOL ("fallbackStratumDecodeCoinbase", FALSE);
+  ADD_NUM ("fanrpm", V (p->fan_rpm, 0.01));
+  ADD_NUM ("fan2rpm", 0);
+  ADD_NUM ("fanspeed", p->fan_percent);
+  ADD_NUM ("temptarget", 60);
+  ADD_NUM ("rotation", 0);
+  ADD_NUM ("cpuUsage", 23);
+  ADD_NUM ("freeHeap", 8000000);
+  ADD_NUM ("freeHeapInternal", 120000);
+  ADD_NUM ("freeHeapSpiram", 7880000);
+  ADD_NUM ("minFreeHeap", 7500000);
+  ADD_NUM ("maxAllocHeap", 4000000);
+  ADD_NUM ("frequency", p->frequency);
+  ADD_NUM ("actualFrequency", p->frequency - 0.5);
+  ADD_NUM ("hashRate", hashrate);
+  ADD_NUM ("hashRate_1m", hashrate);
+  ADD_NUM ("hashRate_10m", hashrate);
+  ADD_NUM ("hashRate_1h", hashrate);
+  ADD_NUM ("expectedHashrate", p->expected_ghs);
+  ADD_NUM ("errorPercentage", 0.3);
+  ADD_STR ("hostname", miner->hostname);
+  ADD_STR ("idfVersion", "v5.4.1");
+  ADD_NUM ("invertscreen", 0);
+  ADD_NUM ("isPSRAMAvailable", 1);
+  ADD_NUM ("isUsingFallbackStratum", 0);
+  ADD_STR ("macAddr", miner->mac);
+  ADD_INT ("manualFanSpeed", 100);
+  ADD_INT ("maxPower", ultra ? 25 : 40);
+  ADD_INT ("minFanSpeed", 25);
+  ADD_INT ("nominalVoltage", 5);
+  ADD_NUM ("overheat_mode", 0);
+  ADD_INT ("overclockEnabled", 0);
+  ADD_INT ("primaryPoolIndex", 0);
+  ADD_INT ("secondaryPoolIndex", 1);
+  json_builder_set_member_name (b, "pools");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < 2; i++)
+    {
+      json_builder_begin_object (b);
+      ADD_INT ("id", i);
+      ADD_STR ("stratumProtocol", "SV1");
+      ADD_STR ("stratumURL", i == 0 ? "pool.example.org" : "backup.example.org");
+      ADD_INT ("stratumPort", i == 0 ? 3333 : 3334);
+      ADD_STR ("stratumUser", user);
+      ADD_STR ("stratumPassword", "*****");
+      ADD_BOOL ("stratumExtranonceSubscribe", FALSE);
+      ADD_INT ("stratumTLS", 0);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  ADD_STR ("poolConnectionInfo", "Connected");
+  ADD_NUM ("poolDifficulty", 4096);
+  ADD_NUM ("power", power);
+  ADD_STR ("resetReason", "Software reset");
+  ADD_NUM ("responseTime", 31.5);
+  ADD_STR ("runningPartition", "ota_0");
+  ADD_NUM ("sharesAccepted", shares (miner));
+  ADD_NUM ("sharesRejected", 1);
+  json_builder_set_member_name (b, "sharesRejectedReasons");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  ADD_STR ("message", "Above target");
+  ADD_INT ("count", 1);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  ADD_NUM ("smallCoreCount", ultra ? 894 : 2040);
+  ADD_STR ("ssid", "lab");
+  ADD_STR ("ipv4", miner->ip);
+  ADD_STR ("ipv6", "");
+  ADD_BOOL ("stratumExtranonceSubscribe", FALSE);
+  ADD_NUM ("stratumPort", 3333);
+  ADD_STR ("stratumProtocol", "SV1");
+  ADD_STR ("stratumV2AuthorityPubkey", "");
+  ADD_NUM ("stratumSuggestedDifficulty", 1000);
+  ADD_STR ("stratumURL", "pool.example.org");
+  ADD_STR ("stratumUser", user);
+  ADD_BOOL ("stratumTLS", FALSE);
+  ADD_STR ("stratumCert", "");
+  ADD_BOOL ("stratumDecodeCoinbase", FALSE);
+  ADD_NUM ("temp", V (p->chip_temp, 0.02));
+  ADD_NUM ("temp2", -1);
+  ADD_NUM ("uptimeSeconds", up);
+  ADD_STR ("version", "v2.9.0");
+  ADD_STR ("axeOSVersion", "v2.9.0");
+  ADD_NUM ("voltage", 5100);
+  ADD_NUM ("vrTemp", p->board_temp);
+  ADD_STR ("wifiStatus", "Connected!");
+  ADD_NUM ("wifiRSSI", -55);
+  ADD_NUM ("displayTimeout", -1);
+  ADD_NUM ("statsFrequency", 0);
+  ADD_INT ("blockHeight", 925000);
+  ADD_STR ("scriptsig", "");
+  ADD_NUM ("networkDifficulty", 1.5e14);
+  json_builder_set_member_name (b, "blockSignals");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+  ADD_NUM ("blockFound", 0);
+  ADD_INT ("coinbaseValueTotalSatoshis", 312500000);
+  ADD_INT ("coinbaseValueUserSatoshis", 0);
+  ADD_BOOL ("miningPaused", FALSE);
+  ADD_INT ("statsLimit", 360);
+  json_builder_set_member_name (b, "partitions");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  ADD_STR ("label", "ota_0");
+  ADD_STR ("version", "v2.9.0");
+  ADD_BOOL ("isCurrent", TRUE);
+  ADD_BOOL ("isFactory", FALSE);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  ADD_INT ("useCustomWWW", 0);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
 /* ---- AxeOS / NerdOS ---------------------------------------------------- */
 
 char *
@@ -104,35 +263,7 @@ sim_axeos_info (SimFleet *fleet,
         shares (miner), miner->hostname, miner->hostname, p->frequency, up);
 
     default:
-      {
-        const char *chip = p->id == SIM_AXEOS_ULTRA ? "BM1366" : "BM1370";
-        const char *board = p->id == SIM_AXEOS_ULTRA ? "204" : "601";
-        int cores = p->id == SIM_AXEOS_ULTRA ? 894 : 2040;
-
-        return g_strdup_printf (
-          "{\"power\":%.3f,\"voltage\":5100,\"current\":%.1f,\"temp\":%.2f,\"temp2\":-1,"
-          "\"vrTemp\":%.0f,\"maxPower\":40,\"nominalVoltage\":5,\"hashRate\":%.3f,"
-          "\"hashRate_1m\":%.3f,\"hashRate_10m\":%.3f,\"hashRate_1h\":%.3f,"
-          "\"expectedHashrate\":%.2f,\"bestDiff\":123456789,\"bestSessionDiff\":2345678,"
-          "\"poolDifficulty\":4096,\"isUsingFallbackStratum\":0,\"freeHeap\":8000000,"
-          "\"coreVoltage\":1150,\"coreVoltageActual\":1147,\"frequency\":%.0f,"
-          "\"actualFrequency\":%.1f,\"ssid\":\"lab\",\"macAddr\":\"%s\",\"hostname\":\"%s\","
-          "\"ipv4\":\"%s\",\"wifiStatus\":\"Connected!\",\"wifiRSSI\":-55,"
-          "\"sharesAccepted\":%.0f,\"sharesRejected\":1,\"uptimeSeconds\":%.0f,"
-          "\"asicCount\":1,\"smallCoreCount\":%d,\"ASICModel\":\"%s\","
-          "\"stratumURL\":\"pool.example.org\",\"stratumPort\":3333,"
-          "\"stratumUser\":\"bc1qexample.%s\",\"fallbackStratumURL\":\"backup.example.org\","
-          "\"fallbackStratumPort\":3334,\"fallbackStratumUser\":\"bc1qexample.%s\","
-          "\"responseTime\":31.5,\"version\":\"v2.9.0\",\"axeOSVersion\":\"v2.9.0\","
-          "\"idfVersion\":\"v5.4.1\",\"boardVersion\":\"%s\",\"runningPartition\":\"ota_0\","
-          "\"resetReason\":\"Software reset\",\"overheat_mode\":0,\"autofanspeed\":1,"
-          "\"temptarget\":60,\"fanspeed\":%.0f,\"fanrpm\":%.0f,\"fan2rpm\":0}",
-          V (p->power_w, 0.02), V (p->power_w, 0.02) / 5.1 * 1000, V (p->chip_temp, 0.02),
-          p->board_temp, hashrate, hashrate, hashrate, hashrate, p->expected_ghs,
-          p->frequency, p->frequency - 0.5, miner->mac, miner->hostname, miner->ip,
-          shares (miner), up, cores, chip, miner->hostname, miner->hostname, board,
-          p->fan_percent, V (p->fan_rpm, 0.01));
-      }
+      return axeos_current_info (fleet, miner, hashrate, up);
     }
 }
 
@@ -145,7 +276,7 @@ sim_axeos_asic (SimFleet *fleet,
     case SIM_AXEOS_SUPRA_OLD:
       return NULL;     /* AxeOS 2.4 has no /api/system/asic */
     case SIM_NERDQAXE:
-      return g_strdup ("{\"ASICModel\":\"BM1370\",\"deviceModel\":\"NerdQAxe++\","
+      return g_strdup ("{\"ASICModel\":\"BM1370\",\"deviceModel\":\"NerdQAxe++\",\"swarmColor\":\"#e700d8\","
                        "\"asicCount\":4,\"defaultFrequency\":600,\"defaultVoltage\":1150,"
                        "\"absMaxFrequency\":800,\"absMaxVoltage\":1400,"
                        "\"frequencyOptions\":[500,515,525,550,575,590,600],"
