@@ -101,13 +101,3 @@ hf_miner_to_json_line (HfMiner    *miner,
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);
 }
-
-JsonNode *
-hf_miner_to_json (HfMiner    *miner,
-                  const char *address,
-                  const char *error)
-{
-  g_autofree char *line = hf_miner_to_json_line (miner, address, error);
-
-  return json_from_string (line, NULL);
-}

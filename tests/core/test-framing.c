@@ -467,6 +467,22 @@ test_refused (void)
   result_clear (&res);
 }
 
+static void
+wait_all (Result *res,
+          guint   n)
+{
+  gboolean all;
+
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      all = TRUE;
+      for (guint i = 0; i < n; i++)
+        all = all && res[i].done;
+    }
+  while (!all);
+}
+
 /* HF_CGMINER_EXCLUSIVE: never two connections at once to one host:port. */
 static void
 test_exclusive (void)
@@ -474,18 +490,10 @@ test_exclusive (void)
   Peer *peer = peer_new (PEER_SLOW_OK);
   g_autoptr(HfConfig) config = hf_config_new ();
   Result res[5];
-  gboolean all;
 
   for (guint i = 0; i < G_N_ELEMENTS (res); i++)
     run_request (peer, config, NULL, HF_CGMINER_EXCLUSIVE, &res[i]);
-  do
-    {
-      g_main_context_iteration (NULL, TRUE);
-      all = TRUE;
-      for (guint i = 0; i < G_N_ELEMENTS (res); i++)
-        all = all && res[i].done;
-    }
-  while (!all);
+  wait_all (res, G_N_ELEMENTS (res));
   for (guint i = 0; i < G_N_ELEMENTS (res); i++)
     {
       g_assert_no_error (res[i].error);
@@ -498,14 +506,7 @@ test_exclusive (void)
   peer->max_open = 0;
   for (guint i = 0; i < G_N_ELEMENTS (res); i++)
     run_request (peer, config, NULL, HF_CGMINER_NONE, &res[i]);
-  do
-    {
-      g_main_context_iteration (NULL, TRUE);
-      all = TRUE;
-      for (guint i = 0; i < G_N_ELEMENTS (res); i++)
-        all = all && res[i].done;
-    }
-  while (!all);
+  wait_all (res, G_N_ELEMENTS (res));
   for (guint i = 0; i < G_N_ELEMENTS (res); i++)
     result_clear (&res[i]);
   g_assert_cmpuint (peer->max_open, >, 1);
