@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib-unix.h>
 
@@ -25,6 +26,8 @@ typedef struct
   const char  *description;
   CommandFunc  run;
   gboolean     takes_json;
+  gboolean     is_scan;
+  gboolean     addresses_optional;
 } Command;
 
 static const Command commands[] = {
@@ -37,6 +40,13 @@ static const Command commands[] = {
     "Ask the miner at each ADDRESS to reboot, the way its family does it.\n"
     "Exits 0 only when every miner accepted the restart.",
     hf_cli_restart, TRUE },
+  { "scan", "[TARGET…]", "Find the miners in address ranges",
+    "Probe every address of the TARGETs (192.0.2.0/24, 192.0.2.10-192.0.2.50,\n"
+    "192.0.2.10-50, single addresses; default: the subnets of this machine's own\n"
+    "interfaces, each at most a /22) and print each miner as it is identified,\n"
+    "with the same keys as status.  The summary goes to stderr.  Targets larger\n"
+    "than a /16 need --force.",
+    hf_cli_scan, TRUE, TRUE, TRUE },
 };
 
 static int http_port = -1;
@@ -47,14 +57,22 @@ static char *antminer_password;
 static char *whatsminer_password;
 static gboolean json;
 static gboolean version;
+static gboolean force;
+static int concurrency = -1;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
   { "cgminer-port", 0, 0, G_OPTION_ARG_INT, &cgminer_port, "cgminer API port (default 4028)", "N" },
-  { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_ms, "Deadline per miner in ms (default 5000)", "MS" },
+  { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_ms, "Deadline per miner in ms (default 5000; for scan, the connect deadline per address, default 1000)", "MS" },
   { "antminer-user", 0, 0, G_OPTION_ARG_STRING, &antminer_user, "Antminer web user (default root; env HASHFLEET_ANTMINER_USER)", "USER" },
   { "antminer-password", 0, 0, G_OPTION_ARG_STRING, &antminer_password, "Antminer web password (default root; env HASHFLEET_ANTMINER_PASSWORD)", "PASSWORD" },
   { "whatsminer-password", 0, 0, G_OPTION_ARG_STRING, &whatsminer_password, "Whatsminer API password (default admin; env HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
+  { NULL }
+};
+
+static const GOptionEntry scan_entries[] = {
+  { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Probe sockets at a time (default 512)", "N" },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Scan targets larger than a /16", NULL },
   { NULL }
 };
 
@@ -69,7 +87,7 @@ takes_value (const char *arg)
 {
   static const char *const with_value[] = {
     "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
-    "--antminer-password", "--whatsminer-password",
+    "--antminer-password", "--whatsminer-password", "--concurrency", "-c",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
@@ -124,6 +142,20 @@ apply_options (HfConfig  *config,
   CREDENTIAL (whatsminer_password, whatsminer_password, "HASHFLEET_WHATSMINER_PASSWORD");
 #undef CREDENTIAL
   return TRUE;
+}
+
+/* A scan keeps hundreds of sockets open: use the hard limit, not the
+ * 1024 soft default. */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 static gboolean
@@ -209,6 +241,8 @@ main (int   argc,
     g_option_context_set_summary (context, command->description);
     if (command->takes_json)
       g_option_context_add_main_entries (context, json_entries, NULL);
+    if (command->is_scan)
+      g_option_context_add_main_entries (context, scan_entries, NULL);
     g_option_context_add_main_entries (context, shared_entries, NULL);
     g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
@@ -242,19 +276,34 @@ main (int   argc,
   }
 
   cli.config = hf_config_new ();
+  if (command->is_scan && timeout_ms > 0)
+    {
+      /* For scan, --timeout is the connect deadline of each probe;
+       * identification keeps its own, longer one. */
+      cli.connect_timeout_ms = (guint) MIN (timeout_ms, 600000);
+      timeout_ms = -1;
+    }
+  if (command->is_scan && concurrency == 0)
+    {
+      g_printerr ("hashfleet-cli scan: --concurrency must be at least 1\n");
+      hf_config_unref (cli.config);
+      return 2;
+    }
+  cli.concurrency = concurrency > 0 ? (guint) concurrency : 0;
+  cli.force = force;
   if (!apply_options (cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
       hf_config_unref (cli.config);
       return 2;
     }
-  if (rest[0] == NULL)
+  if (rest[0] == NULL && !command->addresses_optional)
     {
       g_printerr ("hashfleet-cli %s: give at least one ADDRESS (see --help)\n", command->name);
       hf_config_unref (cli.config);
       return 2;
     }
-  for (guint i = 0; rest[i] != NULL; i++)
+  for (guint i = 0; rest[i] != NULL && !command->is_scan; i++)
     if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
       {
         g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);
@@ -263,6 +312,7 @@ main (int   argc,
       }
 
   cli.json = json;
+  raise_fd_limit ();
   cli.cancellable = g_cancellable_new ();
   cli.max_in_flight = 64;
   g_unix_signal_add (SIGINT, interrupted_cb, cli.cancellable);

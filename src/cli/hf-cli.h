@@ -20,6 +20,10 @@ struct _HfCli
   guint         next;          /* next job to start */
   guint         running;
   guint         max_in_flight;
+  /* scan */
+  gboolean      force;
+  guint         connect_timeout_ms;
+  guint         concurrency;
 };
 
 struct _HfCliJob
@@ -47,6 +51,8 @@ int   hf_cli_status    (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_restart   (HfCli     *cli,
                         char     **addresses);
+int   hf_cli_scan      (HfCli     *cli,
+                        char     **targets);
 
 /* Print the status table (people) or JSON Lines (scripts) for all jobs. */
 void  hf_cli_print_status (HfCli *cli);

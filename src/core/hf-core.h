@@ -12,4 +12,6 @@
 #include "hf-miner.h"
 #include "hf-miner-json.h"
 #include "hf-reading.h"
+#include "hf-scanner.h"
+#include "hf-targets.h"
 #include "hf-types.h"
