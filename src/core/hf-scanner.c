@@ -226,6 +226,12 @@ next_address (HfScanner *self,
 
 static void identified_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+typedef struct
+{
+  HfScanner *scanner;
+  char      *ip;
+} Identify;
+
 static void
 finish_if_done (HfScanner *self)
 {
@@ -279,12 +285,13 @@ pump (HfScanner *self)
   while (self->identifying < self->identify_concurrency
          && !g_queue_is_empty (&self->identify_queue))
     {
-      char *ip = g_queue_pop_head (&self->identify_queue);
+      Identify *id = g_new0 (Identify, 1);
 
+      id->scanner = g_object_ref (self);
+      id->ip = g_queue_pop_head (&self->identify_queue);
       self->identifying++;
-      hf_identify_async (ip, self->config, g_task_get_cancellable (self->task), identified_cb,
-                         g_object_ref (self));
-      g_free (ip);
+      hf_identify_async (id->ip, self->config, g_task_get_cancellable (self->task),
+                         identified_cb, id);
     }
 
   finish_if_done (self);
@@ -295,10 +302,13 @@ identified_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(HfScanner) self = user_data;
+  Identify *id = user_data;
+  g_autoptr(HfScanner) self = id->scanner;
+  g_autofree char *ip = id->ip;
   g_autoptr(GError) error = NULL;
   g_autoptr(HfMiner) miner = hf_identify_finish (result, &error);
 
+  g_free (id);
   self->identifying--;
   if (self->task == NULL)
     return;
@@ -320,13 +330,7 @@ identified_cb (GObject      *source,
     {
       /* A miner port answered, but identification failed (too slow, a
        * broken reply): say so rather than drop it. */
-      g_autofree char *ip = NULL;
-      const char *at = strstr (error->message, "unidentified at ");
-
       self->summary.unidentified++;
-      ip = g_strdup (at ? at + 16 : error->message);
-      if (strchr (ip, ':') != NULL)
-        *strchr (ip, ':') = '\0';
       g_signal_emit (self, signals[SIGNAL_UNIDENTIFIED], 0, ip, error->message);
     }
   pump (self);

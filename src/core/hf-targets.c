@@ -303,7 +303,7 @@ hf_targets_describe (GArray *ranges)
       /* Show a CIDR block the way it was probably typed. */
       while (prefix > 0 && ((guint64) 1 << (32 - prefix)) < n + 2)
         prefix--;
-      if (n > 2 && ((guint64) 1 << (32 - prefix)) == n + 2
+      if (n >= 2 && ((guint64) 1 << (32 - prefix)) == n + 2
           && ((r->first - 1) & ((guint32) ((guint64) 1 << (32 - prefix)) - 1)) == 0)
         {
           g_autofree char *net = hf_ipv4_to_string (r->first - 1);
