@@ -82,3 +82,9 @@ hf_cli_run_jobs (HfCli     *cli,
   if (cli->running > 0)
     g_main_loop_run (cli->loop);
 }
+
+void
+hf_cli_job_done_ok (HfCliJob *job)
+{
+  hf_cli_job_done (job, NULL);
+}

@@ -28,6 +28,7 @@ typedef struct
   gboolean     takes_json;
   gboolean     is_scan;
   gboolean     addresses_optional;
+  gboolean     is_watch;
 } Command;
 
 static const Command commands[] = {
@@ -47,6 +48,12 @@ static const Command commands[] = {
     "with the same keys as status.  The summary goes to stderr.  Targets larger\n"
     "than a /16 need --force.",
     hf_cli_scan, TRUE, TRUE, TRUE },
+  { "watch", "[ADDRESS…]", "Poll miners and show the fleet every interval",
+    "Identify each ADDRESS (or, with --scan, find the miners in the TARGETs\n"
+    "given instead), then poll them every --interval seconds: one line of fleet\n"
+    "totals per cycle, or with --json one JSON object per reading (the keys of\n"
+    "status).  --count stops after that many cycles.",
+    hf_cli_watch, TRUE, FALSE, TRUE, TRUE },
 };
 
 static int http_port = -1;
@@ -59,6 +66,10 @@ static gboolean json;
 static gboolean version;
 static gboolean force;
 static int concurrency = -1;
+static int interval = -1;
+static int count = 0;
+static gboolean scan_flag;
+static gboolean stats;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -76,6 +87,16 @@ static const GOptionEntry scan_entries[] = {
   { NULL }
 };
 
+static const GOptionEntry watch_entries[] = {
+  { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, "Seconds between polls (default 15)", "S" },
+  { "count", 'n', 0, G_OPTION_ARG_INT, &count, "Stop after N cycles (default: never)", "N" },
+  { "scan", 0, 0, G_OPTION_ARG_NONE, &scan_flag, "The arguments are TARGETs to scan, not addresses", NULL },
+  { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Miners polled at a time (default 64)", "N" },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Scan targets larger than a /16", NULL },
+  { "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "After each cycle, what it cost, as JSON on stderr", NULL },
+  { NULL }
+};
+
 static const GOptionEntry json_entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object per line", NULL },
   { NULL }
@@ -88,6 +109,7 @@ takes_value (const char *arg)
   static const char *const with_value[] = {
     "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
     "--antminer-password", "--whatsminer-password", "--concurrency", "-c",
+    "--interval", "-i", "--count", "-n",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
@@ -243,6 +265,8 @@ main (int   argc,
       g_option_context_add_main_entries (context, json_entries, NULL);
     if (command->is_scan)
       g_option_context_add_main_entries (context, scan_entries, NULL);
+    if (command->is_watch)
+      g_option_context_add_main_entries (context, watch_entries, NULL);
     g_option_context_add_main_entries (context, shared_entries, NULL);
     g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
@@ -291,6 +315,17 @@ main (int   argc,
     }
   cli.concurrency = concurrency > 0 ? (guint) concurrency : 0;
   cli.force = force;
+  if (command->is_watch && (interval == 0 || interval > 86400 || count < 0 || concurrency == 0))
+    {
+      g_printerr ("hashfleet-cli watch: --interval must be 1–86400 s, --count and "
+                  "--concurrency at least 1\n");
+      hf_config_unref (cli.config);
+      return 2;
+    }
+  cli.interval_s = interval > 0 ? (guint) interval : 0;
+  cli.count = (guint) MAX (count, 0);
+  cli.scan = scan_flag;
+  cli.stats = stats;
   if (!apply_options (cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
@@ -303,7 +338,7 @@ main (int   argc,
       hf_config_unref (cli.config);
       return 2;
     }
-  for (guint i = 0; rest[i] != NULL && !command->is_scan; i++)
+  for (guint i = 0; rest[i] != NULL && !command->is_scan && !(command->is_watch && scan_flag); i++)
     if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
       {
         g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);

@@ -24,6 +24,11 @@ struct _HfCli
   gboolean      force;
   guint         connect_timeout_ms;
   guint         concurrency;
+  /* watch */
+  guint         interval_s;
+  guint         count;
+  gboolean      scan;
+  gboolean      stats;
 };
 
 struct _HfCliJob
@@ -53,6 +58,11 @@ int   hf_cli_restart   (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_scan      (HfCli     *cli,
                         char     **targets);
+int   hf_cli_watch     (HfCli     *cli,
+                        char     **args);
+
+/* A step that only identifies: the job is done once identified. */
+void  hf_cli_job_done_ok (HfCliJob *job);
 
 /* Print the status table (people) or JSON Lines (scripts) for all jobs. */
 void  hf_cli_print_status (HfCli *cli);

@@ -1,0 +1,739 @@
+/* hf-fleet.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The fleet is a GListModel (a GListStore inside) so that the app's views
+ * bind to it directly.  Polling state that only the poller needs (misses,
+ * backoff, a request in flight) lives here, beside the miners, not on
+ * them.  Totals are recomputed in one pass, coalesced in an idle, and
+ * notify only the properties whose value changed.
+ */
+#include <math.h>
+
+#include "hf-driver.h"
+#include "hf-fleet.h"
+
+typedef struct
+{
+  guint    misses;
+  guint    backoff;       /* cycles between tries while offline */
+  guint    skip;          /* cycles left to skip */
+  gboolean in_flight;
+} PollState;
+
+struct _HfFleet
+{
+  GObject       parent_instance;
+
+  GListStore   *miners;
+  GHashTable   *state;          /* HfMiner* → PollState* */
+  HfConfig     *config;
+  GCancellable *cancellable;
+
+  guint         interval_s;
+  guint         max_in_flight;
+  guint         offline_after;
+  guint         timer;
+
+  /* The cycle in progress. */
+  gboolean      cycle_running;
+  GQueue        due;            /* HfMiner* (ref) still to poll */
+  guint         in_flight;
+  guint         cycle_polled;
+  guint         cycle_ok;
+  gint64        cycle_started;
+
+  guint         totals_idle;
+  double        hashrate_ghs;
+  double        power_w;
+  gboolean      power_estimated;
+  double        efficiency;
+  double        hottest;
+  double        average_temperature;
+  guint         online;
+  guint         offline;
+  double        accepted;
+  double        rejected;
+};
+
+enum {
+  PROP_0,
+  PROP_HASHRATE_GHS,
+  PROP_POWER_W,
+  PROP_POWER_ESTIMATED,
+  PROP_EFFICIENCY_J_TH,
+  PROP_HOTTEST_C,
+  PROP_AVERAGE_TEMPERATURE_C,
+  PROP_ONLINE_COUNT,
+  PROP_OFFLINE_COUNT,
+  PROP_TOTAL_COUNT,
+  PROP_ACCEPTED,
+  PROP_REJECTED,
+  PROP_CYCLE_RUNNING,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_MINER_OFFLINE,
+  SIGNAL_MINER_ONLINE,
+  SIGNAL_READING,
+  SIGNAL_CYCLE_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HfFleet, hf_fleet, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static GType
+get_item_type (GListModel *model)
+{
+  return HF_TYPE_MINER;
+}
+
+static guint
+get_n_items (GListModel *model)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (HF_FLEET (model)->miners));
+}
+
+static gpointer
+get_item (GListModel *model,
+          guint       position)
+{
+  return g_list_model_get_item (G_LIST_MODEL (HF_FLEET (model)->miners), position);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = get_item_type;
+  iface->get_n_items = get_n_items;
+  iface->get_item = get_item;
+}
+
+static gboolean
+same (double a,
+      double b)
+{
+  return (isnan (a) && isnan (b)) || a == b;
+}
+
+#define SET_TOTAL(field, value, prop)                                   \
+  G_STMT_START {                                                        \
+    double v_ = (value);                                                \
+    if (!same (self->field, v_))                                        \
+      {                                                                 \
+        self->field = v_;                                               \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);   \
+      }                                                                 \
+  } G_STMT_END
+
+static void
+recompute_totals (HfFleet *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+  double hashrate = NAN, power = NAN, hottest = NAN, temp_sum = 0, accepted = NAN;
+  double rejected = NAN, eff_power = 0, eff_hash = 0;
+  guint temps = 0, online = 0;
+  gboolean estimated = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
+      const HfReading *r = hf_miner_get_reading (miner);
+
+      /* An offline miner's last numbers stay on its card, not in the sum. */
+      if (!hf_miner_get_online (miner))
+        continue;
+      online++;
+      if (r == NULL)
+        continue;
+      if (!isnan (r->hashrate_ghs))
+        hashrate = (isnan (hashrate) ? 0 : hashrate) + r->hashrate_ghs;
+      if (!isnan (r->power_w))
+        {
+          power = (isnan (power) ? 0 : power) + r->power_w;
+          estimated = estimated || r->power_estimated;
+          if (!isnan (r->hashrate_ghs))
+            {
+              eff_power += r->power_w;
+              eff_hash += r->hashrate_ghs;
+            }
+        }
+      if (!isnan (r->temperature_c))
+        {
+          hottest = hf_max_known (hottest, r->temperature_c);
+          temp_sum += r->temperature_c;
+          temps++;
+        }
+      if (!isnan (r->accepted))
+        accepted = (isnan (accepted) ? 0 : accepted) + r->accepted;
+      if (!isnan (r->rejected))
+        rejected = (isnan (rejected) ? 0 : rejected) + r->rejected;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  SET_TOTAL (hashrate_ghs, hashrate, PROP_HASHRATE_GHS);
+  SET_TOTAL (power_w, power, PROP_POWER_W);
+  if (self->power_estimated != estimated)
+    {
+      self->power_estimated = estimated;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_ESTIMATED]);
+    }
+  /* J/TH over the miners that report both power and hashrate. */
+  SET_TOTAL (efficiency, eff_hash > 0 ? eff_power / (eff_hash / 1000.0) : NAN,
+             PROP_EFFICIENCY_J_TH);
+  SET_TOTAL (hottest, hottest, PROP_HOTTEST_C);
+  SET_TOTAL (average_temperature, temps > 0 ? temp_sum / temps : NAN,
+             PROP_AVERAGE_TEMPERATURE_C);
+  SET_TOTAL (accepted, accepted, PROP_ACCEPTED);
+  SET_TOTAL (rejected, rejected, PROP_REJECTED);
+  if (self->online != online)
+    {
+      self->online = online;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE_COUNT]);
+    }
+  if (self->offline != n - online)
+    {
+      self->offline = n - online;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFLINE_COUNT]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+totals_idle_cb (gpointer user_data)
+{
+  HfFleet *self = user_data;
+
+  self->totals_idle = 0;
+  recompute_totals (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_totals (HfFleet *self)
+{
+  if (self->totals_idle == 0)
+    self->totals_idle = g_idle_add_full (G_PRIORITY_LOW, totals_idle_cb, self, NULL);
+}
+
+static void
+items_changed_cb (GListModel *store,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  HfFleet    *self)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_COUNT]);
+  queue_totals (self);
+}
+
+/* ---- polling --------------------------------------------------------- */
+
+static void poll_next (HfFleet *self);
+
+static void
+cycle_finish (HfFleet *self)
+{
+  guint elapsed = (guint) ((g_get_monotonic_time () - self->cycle_started) / 1000);
+
+  self->cycle_running = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CYCLE_RUNNING]);
+  g_clear_handle_id (&self->totals_idle, g_source_remove);
+  recompute_totals (self);
+  g_debug ("cycle: %u polled, %u answered, %u ms", self->cycle_polled, self->cycle_ok, elapsed);
+  g_signal_emit (self, signals[SIGNAL_CYCLE_FINISHED], 0, self->cycle_polled, self->cycle_ok,
+                 elapsed);
+}
+
+typedef struct
+{
+  HfFleet *fleet;
+  HfMiner *miner;
+} PollOp;
+
+static void
+polled_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  PollOp *op = user_data;
+  g_autoptr(HfFleet) self = op->fleet;
+  g_autoptr(HfMiner) miner = op->miner;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfReading) reading = NULL;
+  PollState *st;
+
+  g_free (op);
+  reading = hf_driver_poll_finish (HF_DRIVER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->in_flight--;
+  st = g_hash_table_lookup (self->state, miner);
+  if (st == NULL)
+    {
+      /* Removed while its poll was in flight. */
+      poll_next (self);
+      return;
+    }
+  st->in_flight = FALSE;
+
+  if (reading != NULL)
+    {
+      gboolean was_offline = !hf_miner_get_online (miner) && st->misses > 0;
+
+      self->cycle_ok++;
+      st->misses = 0;
+      st->backoff = 0;
+      st->skip = 0;
+      hf_miner_set_reading (miner, reading);
+      hf_miner_set_error (miner, NULL);
+      hf_miner_set_online (miner, TRUE);
+      g_signal_emit (self, signals[SIGNAL_READING], 0, miner, reading);
+      if (was_offline)
+        g_signal_emit (self, signals[SIGNAL_MINER_ONLINE], 0, miner);
+    }
+  else
+    {
+      st->misses++;
+      hf_miner_set_error (miner, error->message);
+      if (!hf_miner_get_online (miner))
+        {
+          /* Still down: wait longer before the next try. */
+          st->backoff = MIN (MAX (st->backoff * 2, 2u), (guint) HF_FLEET_MAX_BACKOFF_CYCLES);
+          st->skip = st->backoff - 1;
+        }
+      else if (st->misses >= self->offline_after)
+        {
+          hf_miner_set_online (miner, FALSE);
+          g_signal_emit (self, signals[SIGNAL_MINER_OFFLINE], 0, miner);
+        }
+    }
+  queue_totals (self);
+  poll_next (self);
+}
+
+static void
+poll_next (HfFleet *self)
+{
+  while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->due))
+    {
+      HfMiner *miner = g_queue_pop_head (&self->due);
+      PollState *st = g_hash_table_lookup (self->state, miner);
+      HfDriver *driver = hf_driver_for_family (hf_miner_get_family (miner));
+      PollOp *op;
+
+      if (st == NULL || st->in_flight || driver == NULL)
+        {
+          g_object_unref (miner);
+          continue;
+        }
+      st->in_flight = TRUE;
+      self->in_flight++;
+      self->cycle_polled++;
+      op = g_new0 (PollOp, 1);
+      op->fleet = g_object_ref (self);
+      op->miner = miner;      /* the queue's reference */
+      hf_driver_poll_async (driver, miner, self->config, self->cancellable, polled_cb, op);
+    }
+  if (self->cycle_running && self->in_flight == 0 && g_queue_is_empty (&self->due))
+    cycle_finish (self);
+}
+
+gboolean
+hf_fleet_poll_now (HfFleet *self)
+{
+  guint n;
+
+  g_return_val_if_fail (HF_IS_FLEET (self), FALSE);
+
+  if (self->cycle_running)
+    {
+      g_debug ("previous cycle still running; not starting another");
+      return FALSE;
+    }
+  self->cycle_running = TRUE;
+  self->cycle_polled = 0;
+  self->cycle_ok = 0;
+  self->cycle_started = g_get_monotonic_time ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CYCLE_RUNNING]);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+  for (guint i = 0; i < n; i++)
+    {
+      HfMiner *miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
+      PollState *st = g_hash_table_lookup (self->state, miner);
+
+      if (st != NULL && st->skip > 0 && !hf_miner_get_online (miner))
+        {
+          st->skip--;
+          g_object_unref (miner);
+          continue;
+        }
+      g_queue_push_tail (&self->due, miner);
+    }
+  poll_next (self);
+  return TRUE;
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  hf_fleet_poll_now (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+hf_fleet_start (HfFleet *self)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  self->timer = g_timeout_add_seconds (self->interval_s, timer_cb, self);
+}
+
+void
+hf_fleet_stop (HfFleet *self)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_queue_clear_full (&self->due, g_object_unref);
+  self->in_flight = 0;
+  {
+    GHashTableIter iter;
+    PollState *st;
+
+    g_hash_table_iter_init (&iter, self->state);
+    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &st))
+      st->in_flight = FALSE;
+  }
+  if (self->cycle_running)
+    cycle_finish (self);
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+hf_fleet_dispose (GObject *object)
+{
+  HfFleet *self = HF_FLEET (object);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->totals_idle, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_queue_clear_full (&self->due, g_object_unref);
+  if (self->miners != NULL)
+    g_signal_handlers_disconnect_by_data (self->miners, self);
+  g_clear_object (&self->miners);
+
+  G_OBJECT_CLASS (hf_fleet_parent_class)->dispose (object);
+}
+
+static void
+hf_fleet_finalize (GObject *object)
+{
+  HfFleet *self = HF_FLEET (object);
+
+  g_clear_pointer (&self->state, g_hash_table_unref);
+  g_clear_pointer (&self->config, hf_config_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (hf_fleet_parent_class)->finalize (object);
+}
+
+static void
+hf_fleet_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  HfFleet *self = HF_FLEET (object);
+
+  switch (prop_id)
+    {
+    case PROP_HASHRATE_GHS: g_value_set_double (value, self->hashrate_ghs); break;
+    case PROP_POWER_W: g_value_set_double (value, self->power_w); break;
+    case PROP_POWER_ESTIMATED: g_value_set_boolean (value, self->power_estimated); break;
+    case PROP_EFFICIENCY_J_TH: g_value_set_double (value, self->efficiency); break;
+    case PROP_HOTTEST_C: g_value_set_double (value, self->hottest); break;
+    case PROP_AVERAGE_TEMPERATURE_C: g_value_set_double (value, self->average_temperature); break;
+    case PROP_ONLINE_COUNT: g_value_set_uint (value, self->online); break;
+    case PROP_OFFLINE_COUNT: g_value_set_uint (value, self->offline); break;
+    case PROP_TOTAL_COUNT: g_value_set_uint (value, hf_fleet_get_total_count (self)); break;
+    case PROP_ACCEPTED: g_value_set_double (value, self->accepted); break;
+    case PROP_REJECTED: g_value_set_double (value, self->rejected); break;
+    case PROP_CYCLE_RUNNING: g_value_set_boolean (value, self->cycle_running); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hf_fleet_class_init (HfFleetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = hf_fleet_dispose;
+  object_class->finalize = hf_fleet_finalize;
+  object_class->get_property = hf_fleet_get_property;
+
+  /* Unknown totals are NAN at run time; a pspec default cannot be NAN. */
+#define DOUBLE_PROP(id, name) \
+  properties[id] = g_param_spec_double (name, NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ro)
+  DOUBLE_PROP (PROP_HASHRATE_GHS, "hashrate-ghs");
+  DOUBLE_PROP (PROP_POWER_W, "power-w");
+  DOUBLE_PROP (PROP_EFFICIENCY_J_TH, "efficiency-j-th");
+  DOUBLE_PROP (PROP_HOTTEST_C, "hottest-c");
+  DOUBLE_PROP (PROP_AVERAGE_TEMPERATURE_C, "average-temperature-c");
+  DOUBLE_PROP (PROP_ACCEPTED, "accepted");
+  DOUBLE_PROP (PROP_REJECTED, "rejected");
+#undef DOUBLE_PROP
+  properties[PROP_POWER_ESTIMATED] =
+    g_param_spec_boolean ("power-estimated", NULL, NULL, FALSE, ro);
+  properties[PROP_ONLINE_COUNT] = g_param_spec_uint ("online-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_OFFLINE_COUNT] =
+    g_param_spec_uint ("offline-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_TOTAL_COUNT] = g_param_spec_uint ("total-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_CYCLE_RUNNING] =
+    g_param_spec_boolean ("cycle-running", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HfFleet::miner-offline:
+   * @miner: a miner that missed offline-after polls in a row
+   */
+  signals[SIGNAL_MINER_OFFLINE] =
+    g_signal_new ("miner-offline", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HF_TYPE_MINER);
+  /**
+   * HfFleet::miner-online:
+   * @miner: an offline miner that answered again
+   */
+  signals[SIGNAL_MINER_ONLINE] =
+    g_signal_new ("miner-online", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, HF_TYPE_MINER);
+  /**
+   * HfFleet::reading:
+   * @miner: the miner polled
+   * @reading: what it said
+   */
+  signals[SIGNAL_READING] =
+    g_signal_new ("reading", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, HF_TYPE_MINER,
+                  HF_TYPE_READING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * HfFleet::cycle-finished:
+   * @polled: miners polled in the cycle
+   * @answered: of those, how many answered
+   * @elapsed_ms: wall time of the cycle
+   */
+  signals[SIGNAL_CYCLE_FINISHED] =
+    g_signal_new ("cycle-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+hf_fleet_init (HfFleet *self)
+{
+  self->miners = g_list_store_new (HF_TYPE_MINER);
+  self->state = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->cancellable = g_cancellable_new ();
+  self->interval_s = HF_FLEET_DEFAULT_INTERVAL_S;
+  self->max_in_flight = HF_FLEET_DEFAULT_IN_FLIGHT;
+  self->offline_after = HF_FLEET_DEFAULT_OFFLINE_AFTER;
+  self->hashrate_ghs = self->power_w = self->efficiency = NAN;
+  self->hottest = self->average_temperature = self->accepted = self->rejected = NAN;
+  g_queue_init (&self->due);
+  g_signal_connect (self->miners, "items-changed", G_CALLBACK (items_changed_cb), self);
+}
+
+HfFleet *
+hf_fleet_new (const HfConfig *config)
+{
+  HfFleet *self = g_object_new (HF_TYPE_FLEET, NULL);
+
+  hf_fleet_set_config (self, config);
+  return self;
+}
+
+void
+hf_fleet_set_config (HfFleet        *self,
+                     const HfConfig *config)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  g_return_if_fail (config != NULL);
+
+  g_clear_pointer (&self->config, hf_config_unref);
+  self->config = hf_config_copy (config);
+}
+
+static gboolean
+find_miner (HfFleet  *self,
+            HfMiner  *miner,
+            guint    *position)
+{
+  return g_list_store_find (self->miners, miner, position);
+}
+
+HfMiner *
+hf_fleet_lookup_address (HfFleet    *self,
+                         const char *address)
+{
+  guint n;
+
+  g_return_val_if_fail (HF_IS_FLEET (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
+      if (g_strcmp0 (hf_miner_get_address (miner), address) == 0)
+        return miner;      /* the store still holds a reference */
+    }
+  return NULL;
+}
+
+static HfMiner *
+lookup_identity (HfFleet    *self,
+                 const char *key)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
+      if (g_strcmp0 (hf_miner_get_identity_key (miner), key) == 0)
+        return miner;
+    }
+  return NULL;
+}
+
+HfMiner *
+hf_fleet_add (HfFleet *self,
+              HfMiner *miner)
+{
+  const char *key;
+  HfMiner *known = NULL;
+
+  g_return_val_if_fail (HF_IS_FLEET (self), NULL);
+  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
+
+  /* The same MAC or serial is the same miner, wherever DHCP put it. */
+  key = hf_miner_get_identity_key (miner);
+  if (key != NULL)
+    known = lookup_identity (self, key);
+  if (known == NULL)
+    {
+      HfMiner *at = hf_fleet_lookup_address (self, hf_miner_get_address (miner));
+
+      /* Same address, and nothing says it is another device. */
+      if (at != NULL && hf_miner_get_family (at) == hf_miner_get_family (miner)
+          && (hf_miner_get_identity_key (at) == NULL || key == NULL))
+        known = at;
+    }
+
+  if (known != NULL)
+    {
+      if (known != miner)
+        {
+          hf_miner_update_identity (known, miner);
+          if (hf_miner_get_reading (miner) != NULL)
+            hf_miner_set_reading (known, hf_miner_get_reading (miner));
+        }
+      return known;
+    }
+
+  g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
+  /* Just identified: it answered, so it is online. */
+  if (hf_miner_get_reading (miner) != NULL || hf_miner_get_family (miner) != HF_FAMILY_UNKNOWN)
+    hf_miner_set_online (miner, TRUE);
+  g_list_store_append (self->miners, miner);
+  return miner;
+}
+
+gboolean
+hf_fleet_remove (HfFleet *self,
+                 HfMiner *miner)
+{
+  guint position;
+
+  g_return_val_if_fail (HF_IS_FLEET (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  if (!find_miner (self, miner, &position))
+    return FALSE;
+  g_hash_table_remove (self->state, miner);
+  g_list_store_remove (self->miners, position);
+  return TRUE;
+}
+
+void
+hf_fleet_set_poll_interval (HfFleet *self,
+                            guint    seconds)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  self->interval_s = MAX (seconds, 1u);
+  if (self->timer != 0)
+    hf_fleet_start (self);
+}
+
+void
+hf_fleet_set_max_in_flight (HfFleet *self,
+                            guint    n)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  self->max_in_flight = MAX (n, 1u);
+}
+
+void
+hf_fleet_set_offline_after (HfFleet *self,
+                            guint    misses)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  self->offline_after = MAX (misses, 1u);
+}
+
+gboolean
+hf_fleet_get_cycle_running (HfFleet *self)
+{
+  g_return_val_if_fail (HF_IS_FLEET (self), FALSE);
+  return self->cycle_running;
+}
+
+#define GETTER(type, name, field) \
+  type hf_fleet_get_##name (HfFleet *self) \
+  { \
+    g_return_val_if_fail (HF_IS_FLEET (self), (type) 0); \
+    return self->field; \
+  }
+
+GETTER (double, hashrate_ghs, hashrate_ghs)
+GETTER (double, power_w, power_w)
+GETTER (gboolean, power_estimated, power_estimated)
+GETTER (double, efficiency_j_th, efficiency)
+GETTER (double, hottest_c, hottest)
+GETTER (double, average_temperature_c, average_temperature)
+GETTER (guint, online_count, online)
+GETTER (guint, offline_count, offline)
+GETTER (double, accepted, accepted)
+GETTER (double, rejected, rejected)
+
+guint
+hf_fleet_get_total_count (HfFleet *self)
+{
+  g_return_val_if_fail (HF_IS_FLEET (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+}

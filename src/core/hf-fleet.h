@@ -1,0 +1,65 @@
+/* hf-fleet.h — the fleet: a list model of miners, their totals, their polling
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hf-config.h"
+#include "hf-miner.h"
+
+G_BEGIN_DECLS
+
+#define HF_FLEET_DEFAULT_INTERVAL_S    15
+#define HF_FLEET_DEFAULT_IN_FLIGHT     64
+#define HF_FLEET_DEFAULT_OFFLINE_AFTER  3
+/* An offline miner is polled every 2, 4, 8 cycles at most. */
+#define HF_FLEET_MAX_BACKOFF_CYCLES     8
+
+#define HF_TYPE_FLEET (hf_fleet_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfFleet, hf_fleet, HF, FLEET, GObject)
+
+HfFleet  *hf_fleet_new                 (const HfConfig *config);
+void      hf_fleet_set_config          (HfFleet        *self,
+                                        const HfConfig *config);
+
+/* Add an identified miner, or update the one already known: the same MAC
+ * (or serial) is the same miner even at a new address.  Returns the
+ * fleet's miner (owned by the fleet). */
+HfMiner  *hf_fleet_add                 (HfFleet        *self,
+                                        HfMiner        *miner);
+gboolean  hf_fleet_remove              (HfFleet        *self,
+                                        HfMiner        *miner);
+HfMiner  *hf_fleet_lookup_address      (HfFleet        *self,
+                                        const char     *address);
+
+/* Polling.  A cycle polls every online miner (and the offline ones whose
+ * backoff is up), at most max-in-flight at once and one request at a time
+ * per miner; a cycle never overlaps the previous one. */
+void      hf_fleet_set_poll_interval   (HfFleet        *self,
+                                        guint           seconds);
+void      hf_fleet_set_max_in_flight   (HfFleet        *self,
+                                        guint           n);
+void      hf_fleet_set_offline_after   (HfFleet        *self,
+                                        guint           misses);
+void      hf_fleet_start               (HfFleet        *self);
+void      hf_fleet_stop                (HfFleet        *self);
+/* Start a cycle now; FALSE when one is already running. */
+gboolean  hf_fleet_poll_now            (HfFleet        *self);
+gboolean  hf_fleet_get_cycle_running   (HfFleet        *self);
+
+/* Totals over the online miners (NAN when nothing is known). */
+double    hf_fleet_get_hashrate_ghs    (HfFleet        *self);
+double    hf_fleet_get_power_w         (HfFleet        *self);
+gboolean  hf_fleet_get_power_estimated (HfFleet        *self);
+double    hf_fleet_get_efficiency_j_th (HfFleet        *self);
+double    hf_fleet_get_hottest_c       (HfFleet        *self);
+double    hf_fleet_get_average_temperature_c (HfFleet  *self);
+guint     hf_fleet_get_online_count    (HfFleet        *self);
+guint     hf_fleet_get_offline_count   (HfFleet        *self);
+guint     hf_fleet_get_total_count     (HfFleet        *self);
+double    hf_fleet_get_accepted        (HfFleet        *self);
+double    hf_fleet_get_rejected        (HfFleet        *self);
+
+G_END_DECLS
