@@ -8,10 +8,11 @@
 
 typedef struct
 {
-  HfCli    *cli;
-  guint     pending_polls;
-  gboolean  scan_done;
-  gboolean  header_printed;
+  HfCli         *cli;
+  guint          pending_polls;
+  gboolean       scan_done;
+  gboolean       header_printed;
+  HfLoopMonitor *monitor;
 } Scan;
 
 static void
@@ -113,9 +114,11 @@ scanned_cb (GObject      *source,
     g_printerr ("hashfleet-cli scan: %s\n", error->message);
   else if (scan->cli->json)
     g_printerr ("{\"scanned\":%" G_GUINT64_FORMAT ",\"answered\":%u,\"found\":%u,"
-                "\"unidentified\":%u,\"elapsed_ms\":%u,\"sockets_peak\":%u}\n",
+                "\"unidentified\":%u,\"elapsed_ms\":%u,\"sockets_peak\":%u,"
+                "\"max_stall_ms\":%.1f}\n",
                 summary->scanned, summary->answered, summary->found, summary->unidentified,
-                summary->elapsed_ms, summary->sockets_peak);
+                summary->elapsed_ms, summary->sockets_peak,
+                hf_loop_monitor_take_max_stall (scan->monitor));
   else
     g_printerr ("scanned %" G_GUINT64_FORMAT " addresses in %.2f s: %u miner%s found, "
                 "%u unidentified\n", summary->scanned, summary->elapsed_ms / 1000.0,
@@ -132,7 +135,8 @@ hf_cli_scan (HfCli  *cli,
   g_autoptr(GArray) ranges = NULL;
   g_autoptr(HfScanner) scanner = NULL;
   g_autofree char *described = NULL;
-  Scan scan = { cli, 0, FALSE, FALSE };
+  g_autoptr(HfLoopMonitor) monitor = hf_loop_monitor_new ();
+  Scan scan = { cli, 0, FALSE, FALSE, monitor };
   guint concurrency;
 
   if (targets[0] != NULL)

@@ -54,6 +54,7 @@ struct _HfScanner
   GQueue     identify_queue;   /* char* addresses waiting for stage 2 */
   guint      identifying;
   gulong     cancel_handler;
+  guint      pump_idle;
   gint64     started;
   HfScanSummary summary;
 };
@@ -85,6 +86,7 @@ typedef struct
 } PortProbe;
 
 static void pump (HfScanner *self);
+static void queue_pump (HfScanner *self);
 
 static void
 port_probe_free (PortProbe *probe)
@@ -147,7 +149,9 @@ socket_ready_cb (GSocket      *socket,
   /* The source is returning G_SOURCE_REMOVE; don't destroy it twice. */
   g_clear_pointer (&probe->source, g_source_unref);
   port_done (probe, open);       /* frees the probe */
-  pump (self);
+  /* Hundreds of silent probes expire together: refill from an idle, not
+   * from each of their callbacks in the same dispatch. */
+  queue_pump (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -253,10 +257,20 @@ finish_if_done (HfScanner *self)
   g_object_unref (task);
 }
 
+/* Opening a socket and starting its connect costs tens of microseconds:
+ * 512 at once would hold the main loop for ~40 ms.  Start at most this
+ * many addresses per dispatch and go on from an idle. */
+#define ADDRESSES_PER_DISPATCH 24
+#define IDENTIFIES_PER_DISPATCH 8
+
+static gboolean pump_idle_cb (gpointer user_data);
+
 static void
 pump (HfScanner *self)
 {
   guint32 address;
+  guint started = 0;
+  gboolean more = FALSE;
 
   if (self->task == NULL)
     return;
@@ -264,6 +278,11 @@ pump (HfScanner *self)
   /* Stage 1: two sockets per address, up to the bound. */
   while (!self->exhausted && g_hash_table_size (self->probes) + 2 <= self->concurrency)
     {
+      if (started++ == ADDRESSES_PER_DISPATCH)
+        {
+          more = TRUE;
+          break;
+        }
       AddressProbe *owner;
 
       if (!next_address (self, &address))
@@ -282,11 +301,18 @@ pump (HfScanner *self)
     }
 
   /* Stage 2: identify what answered. */
+  started = 0;
   while (self->identifying < self->identify_concurrency
          && !g_queue_is_empty (&self->identify_queue))
     {
-      Identify *id = g_new0 (Identify, 1);
+      Identify *id;
 
+      if (started++ == IDENTIFIES_PER_DISPATCH)
+        {
+          more = TRUE;
+          break;
+        }
+      id = g_new0 (Identify, 1);
       id->scanner = g_object_ref (self);
       id->ip = g_queue_pop_head (&self->identify_queue);
       self->identifying++;
@@ -294,7 +320,27 @@ pump (HfScanner *self)
                          identified_cb, id);
     }
 
+  if (more)
+    queue_pump (self);
   finish_if_done (self);
+}
+
+static void
+queue_pump (HfScanner *self)
+{
+  if (self->pump_idle == 0 && self->task != NULL)
+    self->pump_idle = g_idle_add_full (G_PRIORITY_DEFAULT, pump_idle_cb, g_object_ref (self),
+                                       g_object_unref);
+}
+
+static gboolean
+pump_idle_cb (gpointer user_data)
+{
+  HfScanner *self = user_data;
+
+  self->pump_idle = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -333,7 +379,7 @@ identified_cb (GObject      *source,
       self->summary.unidentified++;
       g_signal_emit (self, signals[SIGNAL_UNIDENTIFIED], 0, ip, error->message);
     }
-  pump (self);
+  queue_pump (self);
 }
 
 static gboolean
