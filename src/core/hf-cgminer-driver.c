@@ -2,7 +2,10 @@
  * SPDX-License-Identifier: MIT
  */
 
+#include <string.h>
+
 #include "hf-cgminer-driver.h"
+#include "hf-cgminer-reply.h"
 #include "hf-error.h"
 
 typedef struct
@@ -78,6 +81,103 @@ hf_cgminer_family_identify_async (const HfCgminerFamily *family,
                              hf_config_deadline (config), cancellable, identify_cb, task);
 }
 
+/* Miners whose firmware refused a multi-command are marked, so that they
+ * cost one failed try, not one per poll. */
+#define NO_MULTI_KEY "hf-cgminer-no-multi"
+
+static char *
+multi_command (const char * const *commands)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; commands[i] != NULL; i++)
+    {
+      const char *c = commands[i][0] == '?' ? commands[i] + 1 : commands[i];
+
+      if (s->len > 0)
+        g_string_append_c (s, '+');
+      g_string_append (s, c);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+multi_usable (const char * const *commands)
+{
+  /* Only plain report commands combine ("@cmd" and "cmd|param" do not). */
+  for (guint i = 0; commands[i] != NULL; i++)
+    if (strchr (commands[i], '@') != NULL || strchr (commands[i], '|') != NULL)
+      return FALSE;
+  return commands[0] != NULL && commands[1] != NULL;
+}
+
+static void poll_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+poll_one_by_one (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  HfConfig *config = g_object_get_data (G_OBJECT (task), "config");
+
+  hf_cgminer_commands_async (hf_miner_get_address (op->miner),
+                             hf_cgminer_port_of (op->miner, config), op->family->poll_commands,
+                             op->family->flags, config, hf_config_deadline (config),
+                             g_task_get_cancellable (task), poll_cb, task);
+}
+
+static void
+multi_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = hf_cgminer_request_finish (result, &error);
+  g_autoptr(GPtrArray) replies = NULL;
+  HfReading *reading;
+
+  if (reply == NULL)
+    {
+      /* Nothing answered, or garbage: the same failure one by one. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  replies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; op->family->poll_commands[i] != NULL; i++)
+    {
+      const char *c = op->family->poll_commands[i];
+      gboolean optional = c[0] == '?';
+      JsonObject *part = hf_cgminer_multi_part (reply, optional ? c + 1 : c);
+
+      if (part != NULL && !hf_cgminer_check_status (part, NULL))
+        part = NULL;
+      if (part == NULL && !optional)
+        {
+          /* Firmware without multi-command support: ask one by one, now and
+           * from now on. */
+          g_debug ("%s: no multi-command reply; polling one command at a time",
+                   hf_miner_get_address (op->miner));
+          g_object_set_data (G_OBJECT (op->miner), NO_MULTI_KEY, GINT_TO_POINTER (TRUE));
+          poll_one_by_one (task);
+          return;
+        }
+      g_ptr_array_add (replies, part ? json_object_ref (part) : NULL);
+    }
+
+  reading = op->family->parse_reading (replies, op->miner, &error);
+  if (reading == NULL)
+    {
+      g_prefix_error (&error, "%s: ", hf_miner_get_address (op->miner));
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+  else
+    g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
+  g_object_unref (task);
+}
+
 static void
 poll_cb (GObject      *source,
          GAsyncResult *result,
@@ -123,9 +223,23 @@ hf_cgminer_family_poll_async (const HfCgminerFamily *family,
   op->miner = g_object_ref (miner);
   g_task_set_task_data (task, op, op_free);
 
-  hf_cgminer_commands_async (hf_miner_get_address (miner), hf_cgminer_port_of (miner, config),
-                             family->poll_commands, family->flags, config,
-                             hf_config_deadline (config), cancellable, poll_cb, task);
+  g_object_set_data_full (G_OBJECT (task), "config", hf_config_copy (config),
+                          (GDestroyNotify) hf_config_unref);
+
+  /* One connection for all the poll commands where the firmware allows:
+   * for a large fleet, connections are most of the cost of a cycle. */
+  if (multi_usable (family->poll_commands)
+      && g_object_get_data (G_OBJECT (miner), NO_MULTI_KEY) == NULL)
+    {
+      g_autofree char *command = multi_command (family->poll_commands);
+
+      hf_cgminer_command_async (hf_miner_get_address (miner), hf_cgminer_port_of (miner, config),
+                                command, NULL, family->flags | HF_CGMINER_NO_STATUS_CHECK,
+                                config, hf_config_deadline (config), cancellable, multi_cb,
+                                task);
+      return;
+    }
+  poll_one_by_one (task);
 }
 
 static void

@@ -299,7 +299,10 @@ polled_cb (GObject      *source,
       hf_miner_set_online (miner, TRUE);
       g_signal_emit (self, signals[SIGNAL_READING], 0, miner, reading);
       if (was_offline)
-        g_signal_emit (self, signals[SIGNAL_MINER_ONLINE], 0, miner);
+        {
+          g_signal_emit (self, signals[SIGNAL_MINER_ONLINE], 0, miner);
+          queue_totals (self);
+        }
     }
   else
     {
@@ -315,9 +318,11 @@ polled_cb (GObject      *source,
         {
           hf_miner_set_online (miner, FALSE);
           g_signal_emit (self, signals[SIGNAL_MINER_OFFLINE], 0, miner);
+          queue_totals (self);
         }
     }
-  queue_totals (self);
+  /* Readings change the totals once, at the end of the cycle: summing the
+   * fleet after each of a thousand readings would make a cycle quadratic. */
   poll_next (self);
 }
 

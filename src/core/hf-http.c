@@ -292,6 +292,12 @@ hf_http_request_async (const char          *method,
     note_credentials (r->peer, user, password);
   soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Accept",
                                 "application/json");
+  /* No keep-alive: at one request per miner per interval a kept
+   * connection saves nothing (an ESP32 drops it anyway), and libsoup
+   * checks every idle connection of the session before each request,
+   * which with hundreds of miners made a poll cycle quadratic. */
+  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Connection",
+                                "close");
   if (body != NULL)
     soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
   g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
