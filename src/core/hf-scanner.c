@@ -142,9 +142,10 @@ socket_ready_cb (GSocket      *socket,
   HfScanner *self = probe->scanner;
   gboolean open = FALSE;
 
-  /* A condition of 0 is the ready time: the deadline passed in silence. */
-  if (condition != 0)
-    open = g_socket_check_connect_result (socket, NULL);
+  /* When the ready time (the deadline) passes, GLib reports the socket
+   * ready and marks it timed out, so the connect result then fails: a
+   * silent host counts as closed either way. */
+  open = g_socket_check_connect_result (socket, NULL);
 
   /* The source is returning G_SOURCE_REMOVE; don't destroy it twice. */
   g_clear_pointer (&probe->source, g_source_unref);
