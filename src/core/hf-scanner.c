@@ -51,6 +51,7 @@ struct _HfScanner
   guint64    next_address;     /* next address of the current range */
   gboolean   exhausted;
   GHashTable *probes;          /* PortProbe* set: every open socket */
+  GQueue     finished;         /* PortProbe* whose result is in, still to close */
   GQueue     identify_queue;   /* char* addresses waiting for stage 2 */
   guint      identifying;
   gulong     cancel_handler;
@@ -83,6 +84,8 @@ typedef struct
   AddressProbe *owner;
   GSocket      *socket;
   GSource      *source;
+  gint64        deadline;
+  gboolean      open;
 } PortProbe;
 
 static void pump (HfScanner *self);
@@ -143,15 +146,18 @@ socket_ready_cb (GSocket      *socket,
   gboolean open = FALSE;
 
   /* When the ready time (the deadline) passes, GLib reports the socket
-   * ready and marks it timed out, so the connect result then fails: a
-   * silent host counts as closed either way. */
-  open = g_socket_check_connect_result (socket, NULL);
+   * readable and writable, and a connect still pending has no error yet:
+   * decide on the clock, or a silent host would count as open. */
+  if (g_get_monotonic_time () < probe->deadline)
+    open = g_socket_check_connect_result (socket, NULL);
 
   /* The source is returning G_SOURCE_REMOVE; don't destroy it twice. */
   g_clear_pointer (&probe->source, g_source_unref);
-  port_done (probe, open);       /* frees the probe */
-  /* Hundreds of silent probes expire together: refill from an idle, not
-   * from each of their callbacks in the same dispatch. */
+  /* Hundreds of silent probes expire together, and closing a socket is the
+   * costly part: note the result here, close and refill from the idle, a
+   * bounded number per dispatch. */
+  probe->open = open;
+  g_queue_push_tail (&self->finished, probe);
   queue_pump (self);
   return G_SOURCE_REMOVE;
 }
@@ -203,8 +209,8 @@ start_port (HfScanner    *self,
     }
 
   probe->source = g_socket_create_source (probe->socket, G_IO_OUT, NULL);
-  g_source_set_ready_time (probe->source,
-                           g_get_monotonic_time () + (gint64) self->connect_ms * 1000);
+  probe->deadline = g_get_monotonic_time () + (gint64) self->connect_ms * 1000;
+  g_source_set_ready_time (probe->source, probe->deadline);
   g_source_set_callback (probe->source, (GSourceFunc) (void (*) (void)) socket_ready_cb,
                          probe, NULL);
   g_source_attach (probe->source, g_task_get_context (self->task));
@@ -263,6 +269,7 @@ finish_if_done (HfScanner *self)
  * many addresses per dispatch and go on from an idle. */
 #define ADDRESSES_PER_DISPATCH 24
 #define IDENTIFIES_PER_DISPATCH 8
+#define CLOSES_PER_DISPATCH 64
 
 static gboolean pump_idle_cb (gpointer user_data);
 
@@ -275,6 +282,20 @@ pump (HfScanner *self)
 
   if (self->task == NULL)
     return;
+
+  /* Close what finished, a bounded number at a time. */
+  for (guint closed = 0; !g_queue_is_empty (&self->finished); closed++)
+    {
+      PortProbe *probe;
+
+      if (closed == CLOSES_PER_DISPATCH)
+        {
+          more = TRUE;
+          break;
+        }
+      probe = g_queue_pop_head (&self->finished);
+      port_done (probe, probe->open);     /* frees the probe */
+    }
 
   /* Stage 1: two sockets per address, up to the bound. */
   while (!self->exhausted && g_hash_table_size (self->probes) + 2 <= self->concurrency)
@@ -402,6 +423,7 @@ cancelled_cb (GCancellable *cancellable,
 
   /* Close every probe socket now; identifications see the same
    * cancellable and end on their own. */
+  g_queue_clear (&self->finished);
   g_hash_table_iter_init (&iter, self->probes);
   while (g_hash_table_iter_next (&iter, (gpointer *) &probe, NULL))
     {
@@ -423,6 +445,7 @@ hf_scanner_finalize (GObject *object)
 {
   HfScanner *self = HF_SCANNER (object);
 
+  g_queue_clear (&self->finished);
   g_clear_pointer (&self->probes, g_hash_table_unref);
   g_queue_clear_full (&self->identify_queue, g_free);
   g_clear_pointer (&self->config, hf_config_unref);
@@ -470,6 +493,7 @@ hf_scanner_init (HfScanner *self)
   self->identify_concurrency = HF_SCANNER_DEFAULT_IDENTIFY;
   self->probes = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) port_probe_free, NULL);
   g_queue_init (&self->identify_queue);
+  g_queue_init (&self->finished);
   hf_scanner_set_concurrency (self, HF_SCANNER_DEFAULT_CONCURRENCY);
 }
 
