@@ -43,6 +43,7 @@ struct _HfFleet
   gint64        cycle_started;
 
   guint         totals_idle;
+  guint         poll_idle;
   double        hashrate_ghs;
   double        power_w;
   gboolean      power_estimated;
@@ -326,12 +327,36 @@ polled_cb (GObject      *source,
   poll_next (self);
 }
 
+/* Starting a poll costs a socket and a connect: hundreds at once would hold
+ * the main loop.  Start at most this many per dispatch, go on from an idle. */
+#define POLLS_PER_DISPATCH 32
+
+static gboolean
+poll_idle_cb (gpointer user_data)
+{
+  HfFleet *self = user_data;
+
+  self->poll_idle = 0;
+  poll_next (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 poll_next (HfFleet *self)
 {
+  guint started = 0;
+
   while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->due))
     {
-      HfMiner *miner = g_queue_pop_head (&self->due);
+      HfMiner *miner;
+
+      if (started++ == POLLS_PER_DISPATCH)
+        {
+          if (self->poll_idle == 0)
+            self->poll_idle = g_idle_add (poll_idle_cb, self);
+          return;
+        }
+      miner = g_queue_pop_head (&self->due);
       PollState *st = g_hash_table_lookup (self->state, miner);
       HfDriver *driver = hf_driver_for_family (hf_miner_get_family (miner));
       PollOp *op;
@@ -383,7 +408,13 @@ hf_fleet_poll_now (HfFleet *self)
           g_object_unref (miner);
           continue;
         }
-      g_queue_push_tail (&self->due, miner);
+      /* Miners that missed last time go first: if they are hung, their
+       * deadlines then run alongside everybody else's polls instead of
+       * starting late and stretching the cycle. */
+      if (st != NULL && st->misses > 0)
+        g_queue_push_head (&self->due, miner);
+      else
+        g_queue_push_tail (&self->due, miner);
     }
   poll_next (self);
   return TRUE;
@@ -411,6 +442,7 @@ hf_fleet_stop (HfFleet *self)
   g_return_if_fail (HF_IS_FLEET (self));
 
   g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->poll_idle, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -437,6 +469,7 @@ hf_fleet_dispose (GObject *object)
 
   g_clear_handle_id (&self->timer, g_source_remove);
   g_clear_handle_id (&self->totals_idle, g_source_remove);
+  g_clear_handle_id (&self->poll_idle, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_queue_clear_full (&self->due, g_object_unref);

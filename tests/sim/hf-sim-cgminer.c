@@ -90,7 +90,7 @@ respond_cb (gpointer user_data)
   gsize len;
 
   c->timer = 0;
-  switch (c->miner->fault)
+  switch (sim_miner_fault (c->fleet, c->miner))
     {
     case SIM_FAULT_GARBAGE:
       {
@@ -119,7 +119,7 @@ respond_cb (gpointer user_data)
                               &c->restart_after);
 
   wire = g_string_new (NULL);
-  if (c->miner->fault == SIM_FAULT_QUIRK)
+  if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_QUIRK)
     {
       g_autofree char *quirky = sim_quirkify (c->miner, text);
       g_string_append (wire, quirky);
@@ -130,7 +130,7 @@ respond_cb (gpointer user_data)
       g_string_append (wire, text);
       g_string_append_len (wire, "", 1);     /* cgminer's terminating NUL */
     }
-  if (c->miner->fault == SIM_FAULT_TRUNCATED)
+  if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_TRUNCATED)
     g_string_truncate (wire, wire->len / 2);
 
   len = wire->len;
@@ -201,7 +201,7 @@ read_cb (GObject      *source,
       conn_close (c);
       return;
     }
-  if (c->miner->fault == SIM_FAULT_HANG || c->miner->profile->id == SIM_DECOY_HANG
+  if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_HANG || c->miner->profile->id == SIM_DECOY_HANG
       || !request_complete (c->request))
     {
       /* A hung miner reads on (so a client close is noticed) and never answers. */

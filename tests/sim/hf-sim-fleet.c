@@ -116,6 +116,7 @@ sim_fleet_new (void)
   fleet->cgminer_port = 14028;
   fleet->slow_ms = 2500;
   fleet->restart_s = 3;
+  fleet->started = g_get_monotonic_time ();
   return fleet;
 }
 
@@ -165,6 +166,16 @@ sim_fleet_lookup (SimFleet   *fleet,
   return g_hash_table_lookup (fleet->by_ip, ip);
 }
 
+SimFault
+sim_miner_fault (SimFleet *fleet,
+                 SimMiner *miner)
+{
+  if (fleet->fault_delay_s > 0
+      && g_get_monotonic_time () < fleet->started + (gint64) fleet->fault_delay_s * G_USEC_PER_SEC)
+    return SIM_FAULT_NONE;
+  return miner->fault;
+}
+
 gboolean
 sim_miner_restarting (SimMiner *miner)
 {
@@ -206,7 +217,7 @@ guint
 sim_miner_delay_ms (SimFleet *fleet,
                     SimMiner *miner)
 {
-  if (miner->fault == SIM_FAULT_SLOW)
+  if (sim_miner_fault (fleet, miner) == SIM_FAULT_SLOW)
     return fleet->slow_ms;
   if (fleet->latency_max_ms == 0)
     return 0;

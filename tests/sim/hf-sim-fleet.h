@@ -104,6 +104,8 @@ typedef struct
   guint       slow_ms;
   guint       restart_s;
   gboolean    is_static;       /* values do not move (tests assert exact values) */
+  guint       fault_delay_s;   /* faults (but refuse) start this long after start-up */
+  gint64      started;         /* monotonic µs */
 } SimFleet;
 
 const SimProfile *sim_profile_lookup   (const char   *name);
@@ -121,6 +123,10 @@ SimMiner         *sim_fleet_add        (SimFleet     *fleet,
 SimMiner         *sim_fleet_lookup     (SimFleet     *fleet,
                                         const char   *ip);
 
+/* The miner's fault now: none until fleet->fault_delay_s has passed, so
+ * a client can identify a healthy fleet that then goes bad. */
+SimFault          sim_miner_fault      (SimFleet     *fleet,
+                                        SimMiner     *miner);
 /* Is the miner rebooting right now (answers nothing)? */
 gboolean          sim_miner_restarting (SimMiner     *miner);
 /* Reboot: offline for fleet->restart_s, then back with uptime reset. */

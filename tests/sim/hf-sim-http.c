@@ -78,7 +78,7 @@ answer (SimFleet          *fleet,
   const SimProfile *p = miner->profile;
   g_autofree char *body = NULL;
 
-  switch (miner->fault)
+  switch (sim_miner_fault (fleet, miner))
     {
     case SIM_FAULT_GARBAGE:
       {
@@ -138,7 +138,7 @@ answer (SimFleet          *fleet,
         }
       if (body == NULL)
         respond_json (msg, 404, "{\"error\":\"not found\"}");
-      else if (miner->fault == SIM_FAULT_TRUNCATED)
+      else if (sim_miner_fault (fleet, miner) == SIM_FAULT_TRUNCATED)
         respond (msg, 200, "application/json", body, strlen (body) / 2);
       else
         respond_json (msg, 200, body);
@@ -254,7 +254,7 @@ handler_cb (SoupServer        *server,
         }
       return;
     }
-  if (miner->fault == SIM_FAULT_HANG || miner->profile->id == SIM_DECOY_HANG)
+  if (sim_miner_fault (fleet, miner) == SIM_FAULT_HANG || miner->profile->id == SIM_DECOY_HANG)
     {
       soup_server_message_pause (msg);   /* and never unpause */
       return;

@@ -162,6 +162,7 @@ main (int   argc,
   g_autoptr(GKeyFile) file = NULL;
   SimFleet *fleet;
   int miners = -1, http_port = -1, cgminer_port = -1, slow_ms = -1, restart_s = -1, ttl = 0;
+  int fault_delay = 0;
   g_autofree char *base = NULL;
   g_autofree char *profiles = NULL;
   g_autofree char *latency = NULL;
@@ -178,6 +179,7 @@ main (int   argc,
     { "slow-ms", 0, 0, G_OPTION_ARG_INT, &slow_ms, "Delay of a 'slow' miner (default 2500)", "MS" },
     { "restart-seconds", 0, 0, G_OPTION_ARG_INT, &restart_s, "How long a restart keeps a miner offline (default 3)", "S" },
     { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Give COUNT generated miners a fault (refuse, hang, slow, garbage, oversize, truncated, quirk)", "FAULT:COUNT" },
+    { "fault-delay", 0, 0, G_OPTION_ARG_INT, &fault_delay, "Faults (but refuse) start S seconds after start-up", "S" },
     { "static", 0, 0, G_OPTION_ARG_NONE, &is_static, "Values do not move (for tests)", NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Read the fleet from a key file", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print every miner as a JSON line before 'ready'", NULL },
@@ -225,6 +227,7 @@ main (int   argc,
   if (slow_ms >= 0) fleet->slow_ms = (guint) slow_ms;
   if (restart_s >= 0) fleet->restart_s = (guint) restart_s;
   fleet->is_static = is_static;
+  fleet->fault_delay_s = (guint) MAX (fault_delay, 0);
   if (latency != NULL && !parse_range (latency, &fleet->latency_min_ms, &fleet->latency_max_ms))
     {
       g_printerr ("hashfleet-sim: bad --latency '%s' (want MIN-MAX in ms)\n", latency);
