@@ -359,6 +359,70 @@ test_not_miners (void)
 }
 
 static void
+test_scan (void)
+{
+  const char *args[] = { "--json", "--timeout", "500", "127.0.20.1-19", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (cli ("scan", args, &out, &err), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      n++;
+  /* Exactly the eleven healthy miners in .1–.19, each with its family. */
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(JsonObject) o = line_for (out, expected[i].ip);
+      g_assert_nonnull (o);
+      g_assert_cmpstr (hf_json_string (o, "family"), ==, expected[i].family);
+      assert_value (o, "hashrate_ghs", expected[i].hashrate);
+    }
+  g_assert_nonnull (strstr (err, "\"scanned\":19"));
+  g_assert_nonnull (strstr (err, "\"found\":11"));
+
+  /* Bad targets are usage errors naming the target. */
+  {
+    const char *bad[] = { "127.0.20.1-999", NULL };
+    g_autofree char *err2 = NULL;
+    g_assert_cmpint (cli ("scan", bad, NULL, &err2), ==, 2);
+    g_assert_nonnull (strstr (err2, "127.0.20.1-999"));
+  }
+}
+
+static void
+test_watch (void)
+{
+  const char *args[] = { "--json", "--count", "2", "--interval", "1", "127.0.20.2",
+                         "127.0.20.7", "127.0.20.50", NULL };
+  const char *people[] = { "--count", "1", "127.0.20.5", "127.0.20.8", NULL };
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  /* Two cycles of two miners; the address with nothing there is reported
+   * and left out. */
+  g_assert_cmpint (cli ("watch", args, &out, &err), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      n++;
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_nonnull (strstr (err, "127.0.20.50"));
+  {
+    g_autoptr(JsonObject) o = line_for (out, "127.0.20.7");
+    assert_value (o, "hashrate_ghs", 100000);
+  }
+
+  /* For people: one line of fleet totals per cycle. */
+  g_assert_cmpint (cli ("watch", people, &out2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "2/2 online"));
+  g_assert_nonnull (strstr (out2, "115.50 TH/s"));   /* 109.5 + 6.0 */
+}
+
+static void
 test_clean_conduct (void)
 {
   /* Over the whole run: no Origin header ever reached an AxeOS miner, and
@@ -405,6 +469,8 @@ main (int   argc,
   g_test_add_func ("/e2e/credentials", test_credentials);
   g_test_add_func ("/e2e/not-miners", test_not_miners);
   g_test_add_func ("/e2e/usage", test_usage);
+  g_test_add_func ("/e2e/scan", test_scan);
+  g_test_add_func ("/e2e/watch", test_watch);
   g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
 
   status = g_test_run ();
