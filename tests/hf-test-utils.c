@@ -86,18 +86,6 @@ hf_test_wait_for (gboolean *flag,
     g_error ("timed out after %u ms waiting for the operation", timeout_ms);
 }
 
-gsize
-hf_test_rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
-}
-
 struct _HfTestSim
 {
   GSubprocess      *process;

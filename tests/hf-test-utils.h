@@ -24,8 +24,6 @@ JsonObject *hf_test_fixture_object  (const char   *name);
  * after @timeout_ms. */
 void        hf_test_wait_for        (gboolean     *flag,
                                      guint         timeout_ms);
-/* Resident set size of this process in KiB. */
-gsize       hf_test_rss_kib         (void);
 
 /* A running hashfleet-sim, started from a key-file text. */
 typedef struct _HfTestSim HfTestSim;

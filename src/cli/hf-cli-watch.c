@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "hf-cli.h"
 
@@ -22,28 +21,6 @@ typedef struct
   gint64         cpu_at_start;
   gboolean       ok;
 } Watch;
-
-static gint64
-cpu_us (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec
-         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
-}
-
-static gsize
-rss_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return 0;
-  line = strstr (status, "VmRSS:");
-  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
-}
 
 static void
 reading_cb (HfFleet   *fleet,
@@ -65,7 +42,7 @@ cycle_running_cb (HfFleet    *fleet,
 {
   if (hf_fleet_get_cycle_running (fleet))
     {
-      watch->cpu_at_start = cpu_us ();
+      watch->cpu_at_start = hf_process_cpu_us ();
       hf_loop_monitor_take_max_stall (watch->monitor);
     }
 }
@@ -100,7 +77,7 @@ cycle_finished_cb (HfFleet *fleet,
     g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
                 "\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
                 watch->cycles, polled, answered, elapsed_ms,
-                (cpu_us () - watch->cpu_at_start) / 1000.0, rss_kib (),
+                (hf_process_cpu_us () - watch->cpu_at_start) / 1000.0, hf_process_rss_kib (),
                 hf_loop_monitor_take_max_stall (watch->monitor));
   if (!cli->json)
     print_totals (watch);

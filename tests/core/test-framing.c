@@ -9,6 +9,7 @@
 #include "hf-cgminer-client.h"
 #include "hf-error.h"
 #include "hf-json.h"
+#include "hf-process-stats.h"
 #include "hf-test-utils.h"
 
 typedef enum
@@ -361,7 +362,7 @@ test_oversize (void)
   g_assert_nonnull (strstr (res.error->message, "larger than 1048576 bytes"));
   result_clear (&res);
 
-  rss_before = hf_test_rss_kib ();
+  rss_before = hf_process_rss_kib ();
   for (guint i = 0; i < 20; i++)
     {
       run_request (peer, config, NULL, HF_CGMINER_NONE, &res);
@@ -369,7 +370,7 @@ test_oversize (void)
       g_assert_error (res.error, HF_ERROR, HF_ERROR_TOO_LARGE);
       result_clear (&res);
     }
-  rss_after = hf_test_rss_kib ();
+  rss_after = hf_process_rss_kib ();
   g_test_message ("RSS before %" G_GSIZE_FORMAT " KiB, after 20 endless replies %"
                   G_GSIZE_FORMAT " KiB", rss_before, rss_after);
   /* 20 × 1 MiB read and dropped: less than 4 MiB of growth in all. */

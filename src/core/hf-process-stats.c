@@ -1,0 +1,30 @@
+/* hf-process-stats.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+#include <sys/resource.h>
+
+#include "hf-process-stats.h"
+
+gint64
+hf_process_cpu_us (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return (gint64) usage.ru_utime.tv_sec * G_USEC_PER_SEC + usage.ru_utime.tv_usec
+         + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
+gsize
+hf_process_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
