@@ -19,6 +19,7 @@ typedef struct
   HfLoopMonitor *monitor;
   guint          cycles;
   gint64         cpu_at_start;
+  gint64         sys_at_start;
   gboolean       ok;
 } Watch;
 
@@ -43,6 +44,7 @@ cycle_running_cb (HfFleet    *fleet,
   if (hf_fleet_get_cycle_running (fleet))
     {
       watch->cpu_at_start = hf_process_cpu_us ();
+      watch->sys_at_start = hf_process_sys_us ();
       hf_loop_monitor_take_max_stall (watch->monitor);
     }
 }
@@ -75,9 +77,10 @@ cycle_finished_cb (HfFleet *fleet,
   watch->cycles++;
   if (cli->stats)
     g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
-                "\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
+                "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
                 watch->cycles, polled, answered, elapsed_ms,
-                (hf_process_cpu_us () - watch->cpu_at_start) / 1000.0, hf_process_rss_kib (),
+                (hf_process_cpu_us () - watch->cpu_at_start) / 1000.0,
+                (hf_process_sys_us () - watch->sys_at_start) / 1000.0, hf_process_rss_kib (),
                 hf_loop_monitor_take_max_stall (watch->monitor));
   if (!cli->json)
     print_totals (watch);
@@ -147,7 +150,7 @@ hf_cli_watch (HfCli  *cli,
   g_autoptr(HfFleet) fleet = hf_fleet_new (cli->config);
   g_autoptr(HfLoopMonitor) monitor = NULL;
   g_autoptr(HfScanner) scanner = NULL;
-  Watch watch = { cli, fleet, NULL, 0, 0, TRUE };
+  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE };
 
   hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
                                                          : HF_FLEET_DEFAULT_INTERVAL_S);

@@ -17,6 +17,16 @@ hf_process_cpu_us (void)
          + (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
 }
 
+gint64
+hf_process_sys_us (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return (gint64) usage.ru_stime.tv_sec * G_USEC_PER_SEC + usage.ru_stime.tv_usec;
+}
+
 gsize
 hf_process_rss_kib (void)
 {
