@@ -16,5 +16,6 @@
 #include "hf-process-stats.h"
 #include "hf-reading.h"
 #include "hf-scanner.h"
+#include "hf-store.h"
 #include "hf-targets.h"
 #include "hf-types.h"

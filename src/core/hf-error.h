@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @HF_ERROR_DAEMON_DOWN: the miner's API answered that its mining daemon is down
  * @HF_ERROR_UNSUPPORTED: the miner's family cannot do this
  * @HF_ERROR_INVALID: a bad argument from the user (address, option)
+ * @HF_ERROR_STORE: the database could not be read or written
+ * @HF_ERROR_STORE_TOO_NEW: the database was written by a newer Hashfleet
  *
  * Expected failures of talking to miners.  They are states on the model, not
  * warnings: a dead miner is not a bug.
@@ -39,6 +41,8 @@ typedef enum
   HF_ERROR_DAEMON_DOWN,
   HF_ERROR_UNSUPPORTED,
   HF_ERROR_INVALID,
+  HF_ERROR_STORE,
+  HF_ERROR_STORE_TOO_NEW,
 } HfError;
 
 GQuark hf_error_quark (void);

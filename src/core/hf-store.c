@@ -1,0 +1,658 @@
+/* hf-store.c
+ * SPDX-License-Identifier: MIT
+ *
+ * One SQLite file in WAL mode: a writer never blocks readers, and a crash
+ * loses at most the transaction in flight.  synchronous=NORMAL is enough
+ * for that in WAL mode (a power cut may lose the last commits, never the
+ * file) and spares a Pi's SD card a sync per poll cycle.
+ *
+ * Schema versions live in PRAGMA user_version; migrations[N] takes a
+ * database from version N to N+1 and never drops user data.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "hf-error.h"
+#include "hf-store.h"
+
+struct _HfStore
+{
+  GObject  parent_instance;
+
+  sqlite3 *db;
+  char    *path;
+  char    *moved_aside;
+};
+
+G_DEFINE_FINAL_TYPE (HfStore, hf_store, G_TYPE_OBJECT)
+
+static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
+  /* 0 → 1: the first schema. */
+  "CREATE TABLE miners ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  identity     TEXT UNIQUE,"            /* MAC, else serial; NULL if neither */
+  "  address      TEXT NOT NULL,"
+  "  http_port    INTEGER NOT NULL,"
+  "  cgminer_port INTEGER NOT NULL,"
+  "  family       TEXT NOT NULL,"
+  "  model        TEXT,"
+  "  firmware     TEXT,"
+  "  hostname     TEXT,"
+  "  mac          TEXT,"
+  "  serial       TEXT,"
+  "  label        TEXT,"
+  "  added        INTEGER NOT NULL,"       /* unix seconds */
+  "  last_seen    INTEGER,"
+  "  removed      INTEGER"                 /* set when forgotten with its history kept */
+  ") STRICT;"
+  "CREATE INDEX miners_by_address ON miners (address, family);"
+  "CREATE TABLE readings ("
+  "  miner_id        INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  time            INTEGER NOT NULL,"    /* unix seconds */
+  "  hashrate        REAL, hashrate_avg REAL, expected REAL,"
+  "  temperature     REAL, chip_temp REAL, board_temp REAL,"
+  "  power           REAL, power_estimated INTEGER, input_voltage REAL,"
+  "  fan_rpm         REAL, fan_percent REAL, frequency REAL, core_voltage REAL,"
+  "  uptime          REAL, accepted REAL, rejected REAL, hardware_errors REAL,"
+  "  best_difficulty REAL, pool_url TEXT, pool_user TEXT,"
+  "  PRIMARY KEY (miner_id, time)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE rollups_5m ("
+  "  miner_id INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  time INTEGER NOT NULL,"
+  "  hashrate_min REAL, hashrate_avg REAL, hashrate_max REAL,"
+  "  temperature_min REAL, temperature_avg REAL, temperature_max REAL,"
+  "  power_min REAL, power_avg REAL, power_max REAL,"
+  "  uptime_fraction REAL, accepted REAL, rejected REAL,"
+  "  PRIMARY KEY (miner_id, time)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE rollups_1h ("
+  "  miner_id INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  time INTEGER NOT NULL,"
+  "  hashrate_min REAL, hashrate_avg REAL, hashrate_max REAL,"
+  "  temperature_min REAL, temperature_avg REAL, temperature_max REAL,"
+  "  power_min REAL, power_avg REAL, power_max REAL,"
+  "  uptime_fraction REAL, accepted REAL, rejected REAL,"
+  "  PRIMARY KEY (miner_id, time)"
+  ") STRICT, WITHOUT ROWID;",
+};
+
+static gboolean
+fail (HfStore     *self,
+      GError     **error,
+      const char  *what)
+{
+  g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s: %s", self->path, what,
+               self->db ? sqlite3_errmsg (self->db) : "cannot open");
+  return FALSE;
+}
+
+static gboolean
+exec (HfStore     *self,
+      const char  *sql,
+      GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s", self->path,
+                   message ? message : sqlite3_errmsg (self->db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+pragma_int (HfStore    *self,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  int value = -1;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* Can SQLite read the file's header and schema?  A full quick_check would
+ * read every page, which a year of history on a Pi makes slow at every
+ * start; corruption further in surfaces as an error where it is met. */
+static gboolean
+readable (HfStore *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_master", -1, &stmt,
+                           NULL) == SQLITE_OK
+       && sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* A SQLite file starts with these 16 bytes; anything else is not ours. */
+static gboolean
+looks_like_sqlite (const char *path)
+{
+  static const char magic[16] = "SQLite format 3";
+  char head[16] = { 0, };
+  FILE *f = g_fopen (path, "rb");
+  gsize n;
+
+  if (f == NULL)
+    return TRUE;            /* nothing there yet: SQLite creates it */
+  n = fread (head, 1, sizeof head, f);
+  fclose (f);
+  return n == 0 || (n == sizeof head && memcmp (head, magic, sizeof magic) == 0);
+}
+
+/* Move @path (and its -wal/-shm) to "@path.corrupt-YYYYMMDD-HHMMSS". */
+static char *
+move_aside (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.corrupt-%s", path, stamp);
+  const char *suffixes[] = { "-wal", "-shm" };
+
+  for (guint i = 2; g_file_test (target, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (target);
+      target = g_strdup_printf ("%s.corrupt-%s-%u", path, stamp, i);
+    }
+  if (g_rename (path, target) != 0)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s is not a usable database and could "
+                   "not be moved aside: %s", path, g_strerror (errno));
+      return NULL;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS))
+        g_rename (from, to);
+    }
+  return g_steal_pointer (&target);
+}
+
+static gboolean
+open_db (HfStore  *self,
+         GError  **error)
+{
+  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                       NULL) != SQLITE_OK)
+    return fail (self, error, "cannot open");
+  sqlite3_busy_timeout (self->db, 2000);
+  return TRUE;
+}
+
+static void
+close_db (HfStore *self)
+{
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  self->db = NULL;
+}
+
+static gboolean
+migrate (HfStore  *self,
+         int       from,
+         GError  **error)
+{
+  for (int v = from; v < HF_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      /* Each step whole or not at all. */
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, migrations[v], error) || !exec (self, bump, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          g_prefix_error (error, "migrating the database from version %d: ", v);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        return FALSE;
+      g_debug ("%s: migrated to schema %d", self->path, v + 1);
+    }
+  return TRUE;
+}
+
+HfStore *
+hf_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(HfStore) self = NULL;
+  g_autofree char *dir = NULL;
+  int version;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (HF_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "cannot create %s: %s", dir,
+                   g_strerror (errno));
+      return NULL;
+    }
+
+  if (!looks_like_sqlite (path))
+    {
+      self->moved_aside = move_aside (path, error);
+      if (self->moved_aside == NULL)
+        return NULL;
+    }
+  if (!open_db (self, error))
+    return NULL;
+
+  /* A newer Hashfleet's database is left exactly as it is. */
+  version = pragma_int (self, "PRAGMA user_version");
+  if (version > HF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW,
+                   "%s was written by a newer Hashfleet (schema %d; this one knows up to "
+                   "%d); it is left untouched", path, version, HF_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+
+  if (version < 0 || !readable (self))
+    {
+      close_db (self);
+      g_free (self->moved_aside);
+      self->moved_aside = move_aside (path, error);
+      if (self->moved_aside == NULL || !open_db (self, error))
+        return NULL;
+      version = 0;
+    }
+  if (self->moved_aside != NULL)
+    g_debug ("%s was not a usable database; moved to %s", path, self->moved_aside);
+
+  if (!exec (self, "PRAGMA journal_mode = WAL", error)
+      || !exec (self, "PRAGMA synchronous = NORMAL", error)
+      || !exec (self, "PRAGMA foreign_keys = ON", error)
+      || !migrate (self, version, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+char *
+hf_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "hashfleet", "hashfleet.db", NULL);
+}
+
+const char *
+hf_store_get_path (HfStore *self)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), NULL);
+  return self->path;
+}
+
+const char *
+hf_store_get_moved_aside (HfStore *self)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), NULL);
+  return self->moved_aside;
+}
+
+int
+hf_store_get_schema_version (HfStore *self)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), -1);
+  return pragma_int (self, "PRAGMA user_version");
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           index,
+           const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_real (sqlite3_stmt *stmt,
+           int           index,
+           double        value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, index);     /* unknown stays unknown */
+  else
+    sqlite3_bind_double (stmt, index, value);
+}
+
+/* The row id of @miner, or 0 when the store does not know it. */
+static gint64
+find_miner (HfStore *self,
+            HfMiner *miner)
+{
+  const char *identity = hf_miner_get_identity_key (miner);
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  if (identity != NULL)
+    {
+      sqlite3_prepare_v2 (self->db, "SELECT id FROM miners WHERE identity = ?", -1, &stmt, NULL);
+      bind_text (stmt, 1, identity);
+    }
+  else
+    {
+      sqlite3_prepare_v2 (self->db, "SELECT id FROM miners WHERE identity IS NULL "
+                          "AND address = ? AND family = ?", -1, &stmt, NULL);
+      bind_text (stmt, 1, hf_miner_get_address (miner));
+      bind_text (stmt, 2, hf_family_to_string (hf_miner_get_family (miner)));
+    }
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static gint64
+save_miner (HfStore  *self,
+            HfMiner  *miner,
+            GError  **error)
+{
+  gint64 id = find_miner (self, miner);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (id == 0)
+    rc = sqlite3_prepare_v2 (self->db,
+                             "INSERT INTO miners (identity, address, http_port, cgminer_port, "
+                             "family, model, firmware, hostname, mac, serial, added, last_seen) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             -1, &stmt, NULL);
+  else
+    rc = sqlite3_prepare_v2 (self->db,
+                             "UPDATE miners SET identity = ?1, address = ?2, http_port = ?3, "
+                             "cgminer_port = ?4, family = ?5, model = ?6, firmware = ?7, "
+                             "hostname = ?8, mac = ?9, serial = ?10, "
+                             "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
+                             "removed = NULL WHERE id = ?13", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      fail (self, error, "saving a miner");
+      return 0;
+    }
+
+  bind_text (stmt, 1, hf_miner_get_identity_key (miner));
+  bind_text (stmt, 2, hf_miner_get_address (miner));
+  sqlite3_bind_int (stmt, 3, hf_miner_get_http_port (miner));
+  sqlite3_bind_int (stmt, 4, hf_miner_get_cgminer_port (miner));
+  bind_text (stmt, 5, hf_family_to_string (hf_miner_get_family (miner)));
+  bind_text (stmt, 6, hf_miner_get_model (miner));
+  bind_text (stmt, 7, hf_miner_get_firmware (miner));
+  bind_text (stmt, 8, hf_miner_get_hostname (miner));
+  bind_text (stmt, 9, hf_miner_get_mac (miner));
+  bind_text (stmt, 10, hf_miner_get_serial (miner));
+  sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
+  if (hf_miner_get_last_seen (miner) > 0)
+    sqlite3_bind_int64 (stmt, 12, hf_miner_get_last_seen (miner) / G_USEC_PER_SEC);
+  else
+    sqlite3_bind_null (stmt, 12);
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, 13, id);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "saving a miner");
+      return 0;
+    }
+  return id != 0 ? id : sqlite3_last_insert_rowid (self->db);
+}
+
+gboolean
+hf_store_save_miner (HfStore  *self,
+                     HfMiner  *miner,
+                     GError  **error)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  return save_miner (self, miner, error) != 0;
+}
+
+gboolean
+hf_store_forget_miner (HfStore  *self,
+                       HfMiner  *miner,
+                       gboolean  keep_history,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  id = find_miner (self, miner);
+  if (id == 0)
+    return TRUE;
+  rc = sqlite3_prepare_v2 (self->db, keep_history
+                           ? "UPDATE miners SET removed = ?2 WHERE id = ?1"
+                           : "DELETE FROM miners WHERE id = ?1", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    return fail (self, error, "removing a miner");
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (keep_history)
+    sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (self, error, "removing a miner");
+}
+
+gboolean
+hf_store_add_readings (HfStore  *self,
+                       HfMiner **miners,
+                       guint     n,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (self->db,
+                          "INSERT OR REPLACE INTO readings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                          "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+                          "?22)", -1, &stmt, NULL) != SQLITE_OK)
+    goto failed;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const HfReading *r = hf_miner_get_reading (miners[i]);
+      gint64 id;
+
+      if (r == NULL)
+        continue;
+      id = save_miner (self, miners[i], error);
+      if (id == 0)
+        goto failed_set;
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 2, r->timestamp / G_USEC_PER_SEC);
+      bind_real (stmt, 3, r->hashrate_ghs);
+      bind_real (stmt, 4, r->hashrate_avg_ghs);
+      bind_real (stmt, 5, r->expected_hashrate_ghs);
+      bind_real (stmt, 6, r->temperature_c);
+      bind_real (stmt, 7, r->chip_temp_c);
+      bind_real (stmt, 8, r->board_temp_c);
+      bind_real (stmt, 9, r->power_w);
+      sqlite3_bind_int (stmt, 10, r->power_estimated ? 1 : 0);
+      bind_real (stmt, 11, r->input_voltage_v);
+      bind_real (stmt, 12, r->fan_rpm);
+      bind_real (stmt, 13, r->fan_percent);
+      bind_real (stmt, 14, r->frequency_mhz);
+      bind_real (stmt, 15, r->core_voltage_mv);
+      bind_real (stmt, 16, r->uptime_s);
+      bind_real (stmt, 17, r->accepted);
+      bind_real (stmt, 18, r->rejected);
+      bind_real (stmt, 19, r->hardware_errors);
+      bind_real (stmt, 20, r->best_difficulty);
+      bind_text (stmt, 21, r->pool_url);
+      bind_text (stmt, 22, r->pool_user);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        goto failed;
+    }
+  sqlite3_finalize (stmt);
+  if (!exec (self, "COMMIT", error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+
+failed:
+  fail (self, error, "writing readings");
+failed_set:
+  sqlite3_finalize (stmt);
+  exec (self, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+static double
+column_real (sqlite3_stmt *stmt,
+             int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? NAN : sqlite3_column_double (stmt, column);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+GPtrArray *
+hf_store_load_fleet (HfStore  *self,
+                     GError  **error)
+{
+  g_autoptr(GPtrArray) fleet = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_STORE (self), NULL);
+
+  /* Each miner with its newest reading (NULLs when it has none). */
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT m.address, m.http_port, m.cgminer_port, m.family, m.model, "
+                          "m.firmware, m.hostname, m.mac, m.serial, r.time, r.hashrate, "
+                          "r.hashrate_avg, r.expected, r.temperature, r.chip_temp, "
+                          "r.board_temp, r.power, r.power_estimated, r.input_voltage, "
+                          "r.fan_rpm, r.fan_percent, r.frequency, r.core_voltage, r.uptime, "
+                          "r.accepted, r.rejected, r.hardware_errors, r.best_difficulty, "
+                          "r.pool_url, r.pool_user "
+                          "FROM miners m LEFT JOIN readings r ON r.miner_id = m.id "
+                          "AND r.time = (SELECT MAX (time) FROM readings WHERE miner_id = m.id) "
+                          "WHERE m.removed IS NULL ORDER BY m.id", -1, &stmt, NULL) != SQLITE_OK)
+    {
+      fail (self, error, "reading the fleet");
+      return NULL;
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autofree char *address = column_text (stmt, 0);
+      g_autofree char *family = column_text (stmt, 3);
+      g_autofree char *model = column_text (stmt, 4);
+      g_autofree char *firmware = column_text (stmt, 5);
+      g_autofree char *hostname = column_text (stmt, 6);
+      g_autofree char *mac = column_text (stmt, 7);
+      g_autofree char *serial = column_text (stmt, 8);
+      HfMiner *miner = hf_miner_new (address, hf_family_from_string (family));
+
+      hf_miner_set_http_port (miner, (guint16) sqlite3_column_int (stmt, 1));
+      hf_miner_set_cgminer_port (miner, (guint16) sqlite3_column_int (stmt, 2));
+      hf_miner_set_model (miner, model);
+      hf_miner_set_firmware (miner, firmware);
+      hf_miner_set_hostname (miner, hostname);
+      hf_miner_set_mac (miner, mac);
+      hf_miner_set_serial (miner, serial);
+
+      if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
+        {
+          g_autoptr(HfReading) r = hf_reading_new ();
+
+          r->timestamp = sqlite3_column_int64 (stmt, 9) * G_USEC_PER_SEC;
+          r->hashrate_ghs = column_real (stmt, 10);
+          r->hashrate_avg_ghs = column_real (stmt, 11);
+          r->expected_hashrate_ghs = column_real (stmt, 12);
+          r->temperature_c = column_real (stmt, 13);
+          r->chip_temp_c = column_real (stmt, 14);
+          r->board_temp_c = column_real (stmt, 15);
+          r->power_w = column_real (stmt, 16);
+          r->power_estimated = sqlite3_column_int (stmt, 17) != 0;
+          r->input_voltage_v = column_real (stmt, 18);
+          r->fan_rpm = column_real (stmt, 19);
+          r->fan_percent = column_real (stmt, 20);
+          r->frequency_mhz = column_real (stmt, 21);
+          r->core_voltage_mv = column_real (stmt, 22);
+          r->uptime_s = column_real (stmt, 23);
+          r->accepted = column_real (stmt, 24);
+          r->rejected = column_real (stmt, 25);
+          r->hardware_errors = column_real (stmt, 26);
+          r->best_difficulty = column_real (stmt, 27);
+          r->pool_url = column_text (stmt, 28);
+          r->pool_user = column_text (stmt, 29);
+          hf_miner_set_reading (miner, r);
+        }
+      /* Stale until its first poll. */
+      hf_miner_set_online (miner, FALSE);
+      g_ptr_array_add (fleet, miner);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "reading the fleet");
+      return NULL;
+    }
+  return g_steal_pointer (&fleet);
+}
+
+static void
+hf_store_finalize (GObject *object)
+{
+  HfStore *self = HF_STORE (object);
+
+  close_db (self);
+  g_free (self->path);
+  g_free (self->moved_aside);
+
+  G_OBJECT_CLASS (hf_store_parent_class)->finalize (object);
+}
+
+static void
+hf_store_class_init (HfStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hf_store_finalize;
+}
+
+static void
+hf_store_init (HfStore *self)
+{
+}

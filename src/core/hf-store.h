@@ -1,0 +1,57 @@
+/* hf-store.h — the fleet and its history in SQLite
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "hf-miner.h"
+
+G_BEGIN_DECLS
+
+/* The schema this build writes; older databases are migrated forward. */
+#define HF_STORE_SCHEMA_VERSION 1
+
+#define HF_TYPE_STORE (hf_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfStore, hf_store, HF, STORE, GObject)
+
+/* g_get_user_data_dir()/hashfleet/hashfleet.db (inside Flatpak that is the
+ * app's own data directory). */
+char       *hf_store_default_path      (void);
+
+/* Open or create the database at @path, in WAL mode, migrated to the
+ * current schema.  A file that is not a SQLite database, or is corrupt, is
+ * moved aside under a timestamped name (never deleted) and a fresh one is
+ * started: hf_store_get_moved_aside() then says where the old one went.
+ * A database from a newer Hashfleet is refused (HF_ERROR_STORE_TOO_NEW) and
+ * left untouched. */
+HfStore    *hf_store_open              (const char  *path,
+                                        GError     **error);
+const char *hf_store_get_path          (HfStore     *self);
+const char *hf_store_get_moved_aside   (HfStore     *self);
+int         hf_store_get_schema_version (HfStore    *self);
+
+/* Add or update a miner: the same MAC or serial is the same miner, else the
+ * same address and family. */
+gboolean    hf_store_save_miner        (HfStore     *self,
+                                        HfMiner     *miner,
+                                        GError     **error);
+/* Remove a miner from the fleet; with @keep_history its readings stay (and
+ * come back with it if it is found again). */
+gboolean    hf_store_forget_miner      (HfStore     *self,
+                                        HfMiner     *miner,
+                                        gboolean     keep_history,
+                                        GError     **error);
+/* Write one reading for each of @n miners in one transaction (a poll
+ * cycle), saving miners the store does not know yet. */
+gboolean    hf_store_add_readings      (HfStore     *self,
+                                        HfMiner    **miners,
+                                        guint        n,
+                                        GError     **error);
+/* The stored fleet: new HfMiner objects with their last reading, offline
+ * (stale) until polled. */
+GPtrArray  *hf_store_load_fleet        (HfStore     *self,
+                                        GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* test-store.c — HfStore on real SQLite files
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "hf-error.h"
+#include "hf-store.h"
+#include "hf-test-utils.h"
+
+static char *
+temp_db (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (dir, "sub", "hashfleet.db", NULL);
+}
+
+/* Query the file directly, as a second opinion. */
+static gint64
+count (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static HfMiner *
+miner_with_reading (const char *address,
+                    const char *mac,
+                    double      hashrate,
+                    gint64      time_s)
+{
+  HfMiner *miner = hf_miner_new (address, HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  hf_miner_set_mac (miner, mac);
+  hf_miner_set_model (miner, "Bitaxe Gamma");
+  hf_miner_set_http_port (miner, 8080);
+  r->timestamp = time_s * G_USEC_PER_SEC;
+  r->hashrate_ghs = hashrate;
+  r->power_w = 17.5;
+  r->power_estimated = TRUE;
+  r->pool_url = g_strdup ("stratum+tcp://pool.example.org:3333");
+  hf_miner_set_reading (miner, r);
+  return miner;
+}
+
+static void
+test_fresh (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(GPtrArray) fleet = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
+  g_assert_null (hf_store_get_moved_aside (store));
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 0);
+  g_clear_object (&store);
+  /* WAL mode sticks to the file. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    sqlite3_open (path, &db);
+    sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &stmt, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "wal");
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
+static void
+test_round_trip (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMiner) a = miner_with_reading ("192.0.2.10", "02:00:00:00:00:01", 1100, 1000);
+  g_autoptr(HfMiner) b = miner_with_reading ("192.0.2.11", "02:00:00:00:00:02", 900, 1000);
+  g_autoptr(HfMiner) a2 = miner_with_reading ("192.0.2.10", "02:00:00:00:00:01", 1150, 1015);
+  HfMiner *cycle1[] = { a, b };
+  HfMiner *cycle2[] = { a2 };
+  g_autoptr(GPtrArray) fleet = NULL;
+  HfMiner *loaded;
+  const HfReading *r;
+
+  g_assert_true (hf_store_add_readings (store, cycle1, 2, &error));
+  g_assert_true (hf_store_add_readings (store, cycle2, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 2);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 3);
+
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 2);
+  loaded = g_ptr_array_index (fleet, 0);
+  g_assert_cmpstr (hf_miner_get_address (loaded), ==, "192.0.2.10");
+  g_assert_cmpstr (hf_miner_get_mac (loaded), ==, "02:00:00:00:00:01");
+  g_assert_cmpstr (hf_miner_get_model (loaded), ==, "Bitaxe Gamma");
+  g_assert_cmpuint (hf_miner_get_http_port (loaded), ==, 8080);
+  g_assert_false (hf_miner_get_online (loaded));        /* stale until polled */
+  r = hf_miner_get_reading (loaded);
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r->hashrate_ghs, ==, 1150);        /* the newest one */
+  g_assert_cmpint (r->timestamp, ==, (gint64) 1015 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (r->power_w, ==, 17.5);
+  g_assert_true (r->power_estimated);
+  g_assert_true (isnan (r->temperature_c));             /* unknown stays unknown */
+  g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://pool.example.org:3333");
+}
+
+static void
+test_identity_and_forget (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMiner) a = miner_with_reading ("192.0.2.20", "02:00:00:00:00:0A", 1000, 2000);
+  g_autoptr(HfMiner) moved = miner_with_reading ("192.0.2.99", "02:00:00:00:00:0A", 1000, 2015);
+  g_autoptr(HfMiner) b = miner_with_reading ("192.0.2.21", "02:00:00:00:00:0B", 500, 2000);
+  HfMiner *both[] = { a, b };
+  HfMiner *one[] = { moved };
+  g_autoptr(GPtrArray) fleet = NULL;
+
+  g_assert_true (hf_store_add_readings (store, both, 2, &error));
+  /* DHCP moved a: same MAC, one row, new address. */
+  g_assert_true (hf_store_add_readings (store, one, 1, &error));
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 2);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.99'"),
+                   ==, 1);
+
+  /* Forget a, keeping its history; forget b with its history. */
+  g_assert_true (hf_store_forget_miner (store, moved, TRUE, &error));
+  g_assert_true (hf_store_forget_miner (store, b, FALSE, &error));
+  g_assert_no_error (error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_cmpuint (fleet->len, ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 2);  /* a's two */
+
+  /* Found again: back, with its history. */
+  g_assert_true (hf_store_save_miner (store, a, &error));
+  g_clear_pointer (&fleet, g_ptr_array_unref);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_cmpuint (fleet->len, ==, 1);
+  g_assert_nonnull (hf_miner_get_reading (g_ptr_array_index (fleet, 0)));
+}
+
+static void
+assert_moved_aside (const char *contents,
+                    gsize       len)
+{
+  g_autofree char *path = temp_db ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = NULL;
+  g_autofree char *kept = NULL;
+  gsize kept_len = 0;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+  store = hf_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hf_store_get_moved_aside (store));
+  g_assert_true (g_str_has_prefix (hf_store_get_moved_aside (store), path));
+  g_assert_nonnull (strstr (hf_store_get_moved_aside (store), ".corrupt-"));
+  /* The old file is kept byte for byte, and the new store works. */
+  g_assert_true (g_file_get_contents (hf_store_get_moved_aside (store), &kept, &kept_len, NULL));
+  g_assert_cmpmem (kept, kept_len, contents, len);
+  g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_not_a_database (void)
+{
+  const char text[] = "this is my shopping list, not a database\n";
+
+  assert_moved_aside (text, sizeof text - 1);
+}
+
+static void
+test_corrupt_database (void)
+{
+  char broken[8192];
+
+  /* A SQLite header followed by garbage. */
+  memset (broken, 0xA5, sizeof broken);
+  memcpy (broken, "SQLite format 3", 16);
+  broken[16] = 0x10;          /* page size 4096 */
+  broken[17] = 0x00;
+  assert_moved_aside (broken, sizeof broken);
+}
+
+static void
+test_newer_version_refused (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len = 0, after_len = 0;
+  sqlite3 *db = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 99;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_file_get_contents (path, &before, &before_len, NULL);
+
+  g_assert_null (hf_store_open (path, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, path));
+  g_file_get_contents (path, &after, &after_len, NULL);
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+/* Every earlier schema version migrates to the current one.  Version 0 is
+ * the empty file; each later version is what its migration made. */
+static void
+test_migrations (void)
+{
+  for (int from = 0; from < HF_STORE_SCHEMA_VERSION; from++)
+    {
+      g_autofree char *path = temp_db ();
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfStore) store = NULL;
+      sqlite3 *db = NULL;
+
+      g_mkdir_with_parents (dir, 0700);
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 0", NULL, NULL, NULL), ==,
+                       SQLITE_OK);
+      sqlite3_close (db);
+
+      store = hf_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
+      g_assert_cmpint (count (path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('miners', 'readings', 'rollups_5m', 'rollups_1h')"),
+                       ==, 4);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  hf_test_init (&argc, &argv);
+
+  g_test_add_func ("/store/fresh", test_fresh);
+  g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/identity-and-forget", test_identity_and_forget);
+  g_test_add_func ("/store/not-a-database", test_not_a_database);
+  g_test_add_func ("/store/corrupt-database", test_corrupt_database);
+  g_test_add_func ("/store/newer-version-refused", test_newer_version_refused);
+  g_test_add_func ("/store/migrations", test_migrations);
+
+  return g_test_run ();
+}
