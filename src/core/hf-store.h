@@ -10,7 +10,13 @@
 G_BEGIN_DECLS
 
 /* The schema this build writes; older databases are migrated forward. */
-#define HF_STORE_SCHEMA_VERSION 1
+#define HF_STORE_SCHEMA_VERSION 2
+
+/* Retention defaults: raw readings 48 h, 5-minute roll-ups 90 days, hourly
+ * roll-ups forever (0). */
+#define HF_STORE_KEEP_RAW_S     (48 * 3600)
+#define HF_STORE_KEEP_5M_S      (90 * 86400)
+#define HF_STORE_KEEP_1H_S      0
 
 #define HF_TYPE_STORE (hf_store_get_type ())
 
@@ -52,6 +58,28 @@ gboolean    hf_store_add_readings      (HfStore     *self,
 /* The stored fleet: new HfMiner objects with their last reading, offline
  * (stale) until polled. */
 GPtrArray  *hf_store_load_fleet        (HfStore     *self,
+                                        GError     **error);
+
+/* Retention for each resolution, in seconds (0 keeps forever). */
+void        hf_store_set_retention     (HfStore     *self,
+                                        gint64       raw_s,
+                                        gint64       five_min_s,
+                                        gint64       hour_s);
+/* The poll interval, to turn a count of readings into an uptime fraction. */
+void        hf_store_set_poll_interval (HfStore     *self,
+                                        guint        seconds);
+/* One bounded step of upkeep as of @now (unix seconds): roll up at most
+ * one hour of raw readings into 5-minute buckets, or one day of those into
+ * hours, or prune one slice of expired rows.  Returns TRUE while more work
+ * is left, so a caller runs it from an idle until it returns FALSE; each
+ * step stays short on the main loop. */
+gboolean    hf_store_maintain_step     (HfStore     *self,
+                                        gint64       now,
+                                        GError     **error);
+
+/* For tests of the migrations: open @path migrated only up to @version. */
+HfStore    *_hf_store_open_at_version  (const char  *path,
+                                        int          version,
                                         GError     **error);
 
 G_END_DECLS

@@ -235,32 +235,184 @@ test_newer_version_refused (void)
   g_assert_cmpmem (before, before_len, after, after_len);
 }
 
-/* Every earlier schema version migrates to the current one.  Version 0 is
- * the empty file; each later version is what its migration made. */
+/* Every earlier schema version migrates to the current one and keeps its
+ * data.  Version 0 is the empty file; each later version is built by this
+ * code's own migrations up to it, then filled. */
 static void
 test_migrations (void)
 {
   for (int from = 0; from < HF_STORE_SCHEMA_VERSION; from++)
     {
       g_autofree char *path = temp_db ();
-      g_autofree char *dir = g_path_get_dirname (path);
       g_autoptr(GError) error = NULL;
+      g_autoptr(HfStore) old = _hf_store_open_at_version (path, from, &error);
       g_autoptr(HfStore) store = NULL;
-      sqlite3 *db = NULL;
+      g_autoptr(GPtrArray) fleet = NULL;
 
-      g_mkdir_with_parents (dir, 0700);
-      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 0", NULL, NULL, NULL), ==,
-                       SQLITE_OK);
-      sqlite3_close (db);
+      g_assert_no_error (error);
+      g_assert_cmpint (hf_store_get_schema_version (old), ==, from);
+      if (from >= 1)
+        {
+          g_autoptr(HfMiner) a = miner_with_reading ("192.0.2.30", "02:00:00:00:00:30", 700, 50);
+          g_autoptr(HfMiner) b = miner_with_reading ("192.0.2.30", "02:00:00:00:00:30", 710, 65);
+          HfMiner *one[] = { a };
+          HfMiner *two[] = { b };
+          g_assert_true (hf_store_add_readings (old, one, 1, &error));
+          g_assert_true (hf_store_add_readings (old, two, 1, &error));
+        }
+      g_clear_object (&old);
 
       store = hf_store_open (path, &error);
       g_assert_no_error (error);
       g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
       g_assert_cmpint (count (path, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                    "('miners', 'readings', 'rollups_5m', 'rollups_1h')"),
-                       ==, 4);
+                                    "('miners', 'readings', 'rollups_5m', 'rollups_1h', 'meta')"),
+                       ==, 5);
+      fleet = hf_store_load_fleet (store, &error);
+      if (from >= 1)
+        {
+          g_assert_cmpuint (fleet->len, ==, 1);
+          g_assert_cmpfloat (hf_miner_get_reading (g_ptr_array_index (fleet, 0))->hashrate_ghs,
+                             ==, 710);
+          g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 2);
+        }
     }
+}
+
+#define B0 3600000      /* a bucket start on both the 5-minute and the hour grid */
+
+static HfMiner *
+reading_at (gint64 t,
+            double hashrate,
+            double temperature,
+            double power,
+            double accepted,
+            double rejected)
+{
+  HfMiner *miner = miner_with_reading ("192.0.2.40", "02:00:00:00:00:40", hashrate, t);
+  g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miner));
+
+  r->temperature_c = temperature;
+  r->power_w = power;
+  r->accepted = accepted;
+  r->rejected = rejected;
+  hf_miner_set_reading (miner, r);
+  return miner;
+}
+
+static void
+write_samples (HfStore *store)
+{
+  /* Bucket B0: three readings, one with unknown power.  Bucket B0+300: one. */
+  HfMiner *m[] = {
+    reading_at (B0 + 0, 100, 60, 10, 10, 0),
+    reading_at (B0 + 100, 110, 64, 12, 15, 1),
+    reading_at (B0 + 200, 90, 62, NAN, 20, 1),
+    reading_at (B0 + 300, 200, 70, 20, 25, 1),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    {
+      g_assert_true (hf_store_add_readings (store, &m[i], 1, NULL));
+      g_object_unref (m[i]);
+    }
+}
+
+static double
+value (const char *path,
+       const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  double v = NAN;
+
+  sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    v = sqlite3_column_double (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return v;
+}
+
+static guint
+maintain_all (HfStore *store,
+              gint64   now)
+{
+  g_autoptr(GError) error = NULL;
+  guint steps = 0;
+
+  while (hf_store_maintain_step (store, now, &error))
+    g_assert_cmpuint (++steps, <, 10000);
+  g_assert_no_error (error);
+  return steps;
+}
+
+#define assert_near(a, b) g_assert_cmpfloat_with_epsilon ((a), (b), 1e-9)
+
+static void
+test_rollups (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+
+  hf_store_set_poll_interval (store, 100);
+  write_samples (store);
+
+  /* Inside the second bucket nothing of it is rolled; the first is. */
+  maintain_all (store, B0 + 400);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 1);
+  assert_near (value (path, "SELECT hashrate_min FROM rollups_5m"), 90);
+  assert_near (value (path, "SELECT hashrate_avg FROM rollups_5m"), 100);
+  assert_near (value (path, "SELECT hashrate_max FROM rollups_5m"), 110);
+  assert_near (value (path, "SELECT temperature_avg FROM rollups_5m"), 62);
+  /* Unknown power stays out of the average: (10 + 12) / 2, not / 3. */
+  assert_near (value (path, "SELECT power_avg FROM rollups_5m"), 11);
+  assert_near (value (path, "SELECT power_min FROM rollups_5m"), 10);
+  assert_near (value (path, "SELECT uptime_fraction FROM rollups_5m"), 1.0);  /* 3 × 100 s */
+  assert_near (value (path, "SELECT accepted FROM rollups_5m"), 10);          /* 20 − 10 */
+  assert_near (value (path, "SELECT rejected FROM rollups_5m"), 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 0);
+
+  /* Two hours on: both buckets, and the hour from them. */
+  maintain_all (store, B0 + 7200);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 2);
+  assert_near (value (path, "SELECT uptime_fraction FROM rollups_5m WHERE time = 3600300"),
+               100.0 / 300);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 1);
+  assert_near (value (path, "SELECT hashrate_min FROM rollups_1h"), 90);
+  assert_near (value (path, "SELECT hashrate_avg FROM rollups_1h"), (100 + 200) / 2.0);
+  assert_near (value (path, "SELECT hashrate_max FROM rollups_1h"), 200);
+  assert_near (value (path, "SELECT temperature_max FROM rollups_1h"), 70);
+  assert_near (value (path, "SELECT uptime_fraction FROM rollups_1h"), (1.0 + 1.0 / 3) / 12);
+  assert_near (value (path, "SELECT accepted FROM rollups_1h"), 10);
+  /* Raw readings are within 48 h: all kept. */
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 4);
+
+  /* Idempotent: running again changes nothing. */
+  maintain_all (store, B0 + 7200);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 2);
+  assert_near (value (path, "SELECT hashrate_avg FROM rollups_1h"), 150);
+}
+
+static void
+test_retention (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+
+  hf_store_set_retention (store, 3600, 7200, 0);
+  write_samples (store);
+  maintain_all (store, B0 + 10 * 3600);
+
+  /* Raw and 5-minute rows are past their retention (and rolled up): gone.
+   * The hour stays forever. */
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 1);
+  assert_near (value (path, "SELECT hashrate_max FROM rollups_1h"), 200);
+  /* The miner itself stays. */
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 1);
 }
 
 int
@@ -276,6 +428,8 @@ main (int   argc,
   g_test_add_func ("/store/corrupt-database", test_corrupt_database);
   g_test_add_func ("/store/newer-version-refused", test_newer_version_refused);
   g_test_add_func ("/store/migrations", test_migrations);
+  g_test_add_func ("/store/rollups", test_rollups);
+  g_test_add_func ("/store/retention", test_retention);
 
   return g_test_run ();
 }
