@@ -9,6 +9,7 @@
 typedef struct
 {
   HfCli         *cli;
+  HfStore       *store;
   guint          pending_polls;
   gboolean       scan_done;
   gboolean       header_printed;
@@ -74,6 +75,9 @@ miner_found_cb (HfScanner *scanner,
                 HfMiner   *miner,
                 Scan      *scan)
 {
+  /* Found is recorded: `watch` without addresses polls these. */
+  if (scan->store != NULL)
+    hf_store_save_miner (scan->store, miner, NULL);
   /* AxeOS identification already carries a reading; the cgminer families
    * get one poll so the line has the same values as `status`. */
   if (hf_miner_get_reading (miner) != NULL)
@@ -136,7 +140,8 @@ hf_cli_scan (HfCli  *cli,
   g_autoptr(HfScanner) scanner = NULL;
   g_autofree char *described = NULL;
   g_autoptr(HfLoopMonitor) monitor = hf_loop_monitor_new ();
-  Scan scan = { cli, 0, FALSE, FALSE, monitor };
+  g_autoptr(HfStore) store = NULL;
+  Scan scan = { cli, NULL, 0, FALSE, FALSE, monitor };
   guint concurrency;
 
   if (targets[0] != NULL)
@@ -149,6 +154,7 @@ hf_cli_scan (HfCli  *cli,
       return 2;
     }
 
+  scan.store = store = hf_cli_open_store (cli, FALSE);
   scanner = hf_scanner_new (cli->config);
   if (cli->connect_timeout_ms > 0)
     hf_scanner_set_connect_timeout (scanner, cli->connect_timeout_ms);

@@ -21,7 +21,52 @@ typedef struct
   gint64         cpu_at_start;
   gint64         sys_at_start;
   gboolean       ok;
+  HfStore       *store;
+  GPtrArray     *polled;         /* miners read this cycle, for the store */
+  gboolean       store_failed;   /* said once; recording resumes when it can */
+  guint          upkeep_idle;
 } Watch;
+
+/* History upkeep (roll-ups, retention) one short step per dispatch. */
+static gboolean
+upkeep_cb (gpointer user_data)
+{
+  Watch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_store_maintain_step (watch->store, g_get_real_time () / G_USEC_PER_SEC, &error))
+    return G_SOURCE_CONTINUE;
+  if (error != NULL)
+    g_debug ("history upkeep: %s", error->message);
+  watch->upkeep_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+record_cycle (Watch *watch)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (watch->store == NULL || watch->polled->len == 0)
+    return;
+  if (!hf_store_add_readings (watch->store, (HfMiner **) watch->polled->pdata,
+                              watch->polled->len, &error))
+    {
+      /* Disk full, read-only…: say it once, keep polling, retry next cycle. */
+      if (!watch->store_failed)
+        g_printerr ("hashfleet-cli watch: cannot record readings: %s\n", error->message);
+      watch->store_failed = TRUE;
+    }
+  else
+    {
+      if (watch->store_failed)
+        g_printerr ("hashfleet-cli watch: recording again\n");
+      watch->store_failed = FALSE;
+      if (watch->upkeep_idle == 0)
+        watch->upkeep_idle = g_idle_add_full (G_PRIORITY_LOW, upkeep_cb, watch, NULL);
+    }
+  g_ptr_array_set_size (watch->polled, 0);
+}
 
 static void
 reading_cb (HfFleet   *fleet,
@@ -29,6 +74,7 @@ reading_cb (HfFleet   *fleet,
             HfReading *reading,
             Watch     *watch)
 {
+  g_ptr_array_add (watch->polled, g_object_ref (miner));
   if (watch->cli->json)
     {
       g_autofree char *line = hf_miner_to_json_line (miner, NULL, NULL);
@@ -75,6 +121,7 @@ cycle_finished_cb (HfFleet *fleet,
   HfCli *cli = watch->cli;
 
   watch->cycles++;
+  record_cycle (watch);
   if (cli->stats)
     g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
                 "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
@@ -119,6 +166,8 @@ scan_found_cb (HfScanner *scanner,
                Watch     *watch)
 {
   hf_fleet_add (watch->fleet, miner);
+  if (watch->store != NULL)
+    hf_store_save_miner (watch->store, miner, NULL);
 }
 
 static void
@@ -150,7 +199,9 @@ hf_cli_watch (HfCli  *cli,
   g_autoptr(HfFleet) fleet = hf_fleet_new (cli->config);
   g_autoptr(HfLoopMonitor) monitor = NULL;
   g_autoptr(HfScanner) scanner = NULL;
-  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE };
+  g_autoptr(HfStore) store = hf_cli_open_store (cli, FALSE);
+  g_autoptr(GPtrArray) polled = g_ptr_array_new_with_free_func (g_object_unref);
+  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE, store, polled, FALSE, 0 };
 
   hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
                                                          : HF_FLEET_DEFAULT_INTERVAL_S);
@@ -177,13 +228,24 @@ hf_cli_watch (HfCli  *cli,
       g_signal_connect (scanner, "miner-found", G_CALLBACK (scan_found_cb), &watch);
       hf_scanner_scan_async (scanner, ranges, cli->cancellable, scanned_cb, &watch);
     }
-  else
+  else if (args[0] == NULL)
     {
-      if (args[0] == NULL)
+      /* No addresses: the stored fleet, shown stale until its first poll. */
+      g_autoptr(GPtrArray) stored = store ? hf_store_load_fleet (store, NULL) : NULL;
+
+      if (stored == NULL || stored->len == 0)
         {
-          g_printerr ("hashfleet-cli watch: give ADDRESSes, or --scan [TARGET…]\n");
+          g_printerr ("hashfleet-cli watch: no stored miners; give ADDRESSes, or --scan "
+                      "[TARGET…]\n");
           return 2;
         }
+      for (guint i = 0; i < stored->len; i++)
+        hf_fleet_add (fleet, g_ptr_array_index (stored, i));
+      cli->loop = g_main_loop_new (NULL, FALSE);
+      g_idle_add_once ((GSourceOnceFunc) start_polling, &watch);
+    }
+  else
+    {
       /* Identify every address first (64 at a time); those that fail are
        * reported and left out. */
       hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);
@@ -204,5 +266,6 @@ hf_cli_watch (HfCli  *cli,
   watch.monitor = monitor = hf_loop_monitor_new ();
   g_main_loop_run (cli->loop);
   hf_fleet_stop (fleet);
+  g_clear_handle_id (&watch.upkeep_idle, g_source_remove);
   return watch.ok ? 0 : 1;
 }

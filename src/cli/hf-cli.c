@@ -29,6 +29,7 @@ typedef struct
   gboolean     is_scan;
   gboolean     addresses_optional;
   gboolean     is_watch;
+  gboolean     is_history;
 } Command;
 
 static const Command commands[] = {
@@ -54,6 +55,18 @@ static const Command commands[] = {
     "totals per cycle, or with --json one JSON object per reading (the keys of\n"
     "status).  --count stops after that many cycles.",
     hf_cli_watch, TRUE, FALSE, TRUE, TRUE },
+  { "list", "", "Show the stored fleet",
+    "The miners in the store, with when each was last seen (a table, or JSON\n"
+    "Lines with --json and each miner's last reading).",
+    hf_cli_list, TRUE, FALSE, TRUE },
+  { "history", "ADDRESS", "Show one miner's recorded readings",
+    "The readings recorded for ADDRESS, the last 24 hours unless --since says\n"
+    "otherwise, as CSV (or --format json).",
+    hf_cli_history, FALSE, FALSE, FALSE, FALSE, TRUE },
+  { "export", "", "Write recorded history as CSV or JSON Lines",
+    "Every recorded reading (or one miner's, with --miner) between --since and\n"
+    "--until, at raw, 5-minute or hourly resolution.",
+    hf_cli_export, FALSE, FALSE, TRUE, FALSE, TRUE },
 };
 
 static int http_port = -1;
@@ -70,6 +83,13 @@ static int interval = -1;
 static int count = 0;
 static gboolean scan_flag;
 static gboolean stats;
+static char *db_path;
+static gboolean no_store;
+static char *miner_opt;
+static char *format_opt;
+static char *since_opt;
+static char *until_opt;
+static char *resolution_opt;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -78,6 +98,17 @@ static const GOptionEntry shared_entries[] = {
   { "antminer-user", 0, 0, G_OPTION_ARG_STRING, &antminer_user, "Antminer web user (default root; env HASHFLEET_ANTMINER_USER)", "USER" },
   { "antminer-password", 0, 0, G_OPTION_ARG_STRING, &antminer_password, "Antminer web password (default root; env HASHFLEET_ANTMINER_PASSWORD)", "PASSWORD" },
   { "whatsminer-password", 0, 0, G_OPTION_ARG_STRING, &whatsminer_password, "Whatsminer API password (default admin; env HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database (default ~/.local/share/hashfleet/hashfleet.db)", "PATH" },
+  { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "scan and watch: do not record into the database", NULL },
+  { NULL }
+};
+
+static const GOptionEntry history_entries[] = {
+  { "miner", 'm', 0, G_OPTION_ARG_STRING, &miner_opt, "export: only this miner", "ADDRESS" },
+  { "format", 'f', 0, G_OPTION_ARG_STRING, &format_opt, "csv (default) or json (one object per line)", "FORMAT" },
+  { "since", 0, 0, G_OPTION_ARG_STRING, &since_opt, "From this time (ISO 8601)", "TIME" },
+  { "until", 0, 0, G_OPTION_ARG_STRING, &until_opt, "Up to this time (ISO 8601)", "TIME" },
+  { "resolution", 'r', 0, G_OPTION_ARG_STRING, &resolution_opt, "raw (default), 5m or 1h", "RES" },
   { NULL }
 };
 
@@ -109,7 +140,8 @@ takes_value (const char *arg)
   static const char *const with_value[] = {
     "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
     "--antminer-password", "--whatsminer-password", "--concurrency", "-c",
-    "--interval", "-i", "--count", "-n",
+    "--interval", "-i", "--count", "-n", "--db", "--miner", "-m", "--format", "-f",
+    "--since", "--until", "--resolution", "-r",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
@@ -267,6 +299,8 @@ main (int   argc,
       g_option_context_add_main_entries (context, scan_entries, NULL);
     if (command->is_watch)
       g_option_context_add_main_entries (context, watch_entries, NULL);
+    if (command->is_history)
+      g_option_context_add_main_entries (context, history_entries, NULL);
     g_option_context_add_main_entries (context, shared_entries, NULL);
     g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
@@ -326,6 +360,13 @@ main (int   argc,
   cli.count = (guint) MAX (count, 0);
   cli.scan = scan_flag;
   cli.stats = stats;
+  cli.db_path = db_path;
+  cli.no_store = no_store;
+  cli.miner = miner_opt;
+  cli.format = format_opt;
+  cli.since = since_opt;
+  cli.until = until_opt;
+  cli.resolution = resolution_opt;
   if (!apply_options (cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
@@ -338,7 +379,8 @@ main (int   argc,
       hf_config_unref (cli.config);
       return 2;
     }
-  for (guint i = 0; rest[i] != NULL && !command->is_scan && !(command->is_watch && scan_flag); i++)
+  for (guint i = 0; rest[i] != NULL && !command->is_scan && !(command->is_watch && scan_flag)
+                    && command->run != hf_cli_export; i++)
     if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
       {
         g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);

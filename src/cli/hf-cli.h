@@ -29,6 +29,14 @@ struct _HfCli
   guint         count;
   gboolean      scan;
   gboolean      stats;
+  /* store */
+  char         *db_path;
+  gboolean      no_store;
+  char         *miner;
+  char         *format;
+  char         *since;
+  char         *until;
+  char         *resolution;
 };
 
 struct _HfCliJob
@@ -60,6 +68,17 @@ int   hf_cli_scan      (HfCli     *cli,
                         char     **targets);
 int   hf_cli_watch     (HfCli     *cli,
                         char     **args);
+
+int   hf_cli_list      (HfCli     *cli,
+                        char     **args);
+int   hf_cli_history   (HfCli     *cli,
+                        char     **args);
+int   hf_cli_export    (HfCli     *cli,
+                        char     **args);
+/* The store (--db, else the default).  When not @required, --no-store or a
+ * store that cannot be opened gives NULL with a word on stderr. */
+HfStore *hf_cli_open_store (HfCli   *cli,
+                            gboolean required);
 
 /* A step that only identifies: the job is done once identified. */
 void  hf_cli_job_done_ok (HfCliJob *job);

@@ -17,5 +17,6 @@
 #include "hf-reading.h"
 #include "hf-scanner.h"
 #include "hf-store.h"
+#include "hf-store-export.h"
 #include "hf-targets.h"
 #include "hf-types.h"

@@ -694,10 +694,9 @@ hf_fleet_add (HfFleet *self,
       return known;
     }
 
+  /* The miner keeps its state: online when it was just identified, stale
+   * (offline, last reading kept) when restored from the store. */
   g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
-  /* Just identified: it answered, so it is online. */
-  if (hf_miner_get_reading (miner) != NULL || hf_miner_get_family (miner) != HF_FAMILY_UNKNOWN)
-    hf_miner_set_online (miner, TRUE);
   g_list_store_append (self->miners, miner);
   return miner;
 }

@@ -74,10 +74,17 @@ probe_step_done (GTask *task)
       return;
     }
 
+  /* It just answered: online. */
   if (p->http_miner != NULL)
-    g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
+    {
+      hf_miner_set_online (p->http_miner, TRUE);
+      g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
+    }
   else if (p->cg_miner != NULL)
-    g_task_return_pointer (task, g_steal_pointer (&p->cg_miner), g_object_unref);
+    {
+      hf_miner_set_online (p->cg_miner, TRUE);
+      g_task_return_pointer (task, g_steal_pointer (&p->cg_miner), g_object_unref);
+    }
   else if (g_task_return_error_if_cancelled (task))
     ;
   else if (answered (p->cg_error))

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * families on their port) and identify whatever answers.  The result is a
  * new #HfMiner.  Errors: HF_ERROR_NOT_A_MINER when something answered but
  * is not a miner ("… is a web server but not a miner"), HF_ERROR_CONNECT
- * or HF_ERROR_TIMEOUT when nothing did.  Ends within config->timeout_ms. */
+ * or HF_ERROR_TIMEOUT when nothing did.  Ends within config->timeout_ms.
+ * The miner returned is online (it just answered). */
 void      hf_identify_async  (const char          *address,
                               const HfConfig      *config,
                               GCancellable        *cancellable,

@@ -319,6 +319,15 @@ _hf_store_open_at_version (const char  *path,
   return open_at (path, version, error);
 }
 
+/* For hf-store-export.c, the store's other half. */
+sqlite3 *_hf_store_get_db (HfStore *self);
+
+sqlite3 *
+_hf_store_get_db (HfStore *self)
+{
+  return self->db;
+}
+
 char *
 hf_store_default_path (void)
 {

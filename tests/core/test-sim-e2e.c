@@ -422,6 +422,73 @@ test_watch (void)
   g_assert_nonnull (strstr (out2, "115.50 TH/s"));   /* 109.5 + 6.0 */
 }
 
+static guint
+count_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      n++;
+  return n;
+}
+
+static void
+test_store_commands (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-db-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  g_autofree char *nodb = g_build_filename (dir, "none.db", NULL);
+  const char *scan_args[] = { "--db", db, "--timeout", "500", "127.0.20.1-19", NULL };
+  const char *nostore[] = { "--db", nodb, "--no-store", "--timeout", "500", "127.0.20.2", NULL };
+  const char *list_args[] = { "--db", db, "--json", NULL };
+  const char *watch_args[] = { "--db", db, "--count", "2", "--interval", "1", NULL };
+  const char *csv_args[] = { "--db", db, NULL };
+  const char *json_args[] = { "--db", db, "--format", "json", "--miner", "127.0.20.7", NULL };
+  const char *history_args[] = { "--db", db, "127.0.20.2", NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL, *out5 = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) csv = NULL;
+
+  g_assert_no_error (error);
+  /* scan records what it finds; --no-store records nothing. */
+  g_assert_cmpint (cli ("scan", scan_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli ("scan", nostore, NULL, NULL), ==, 0);
+  g_assert_false (g_file_test (nodb, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (cli ("list", list_args, &out1, NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out1), ==, G_N_ELEMENTS (expected));
+
+  /* watch without addresses polls the stored fleet, and records it. */
+  g_assert_cmpint (cli ("watch", watch_args, &out2, &err), ==, 0);
+  g_assert_nonnull (strstr (out2, "11/11 online"));
+
+  /* Two cycles of eleven miners, as CSV with a header, read back. */
+  g_assert_cmpint (cli ("export", csv_args, &out3, NULL), ==, 0);
+  csv = g_strsplit (out3, "\n", -1);
+  g_assert_true (g_str_has_prefix (csv[0], "address,mac,model,time,hashrate_ghs,"));
+  g_assert_cmpuint (count_lines (out3), ==, 1 + 2 * G_N_ELEMENTS (expected));
+  g_assert_nonnull (strstr (out3, "127.0.20.5,02:48:46:00:14:05,Antminer S19 Pro,"));
+
+  /* One miner as JSON Lines, read back with the values it reported. */
+  g_assert_cmpint (cli ("export", json_args, &out4, NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out4), ==, 2);
+  {
+    g_auto(GStrv) lines = g_strsplit (out4, "\n", -1);
+    g_autoptr(JsonObject) o = hf_json_parse_object (lines[0], strlen (lines[0]), NULL);
+
+    g_assert_nonnull (o);
+    g_assert_cmpstr (hf_json_string (o, "address"), ==, "127.0.20.7");
+    assert_value (o, "hashrate_ghs", 100000);
+    assert_value (o, "power_w", 3400);
+    g_assert_true (json_object_get_null_member (o, "core_voltage_mv"));
+  }
+
+  g_assert_cmpint (cli ("history", history_args, &out5, NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out5), ==, 3);
+}
+
 static void
 test_clean_conduct (void)
 {
@@ -471,6 +538,7 @@ main (int   argc,
   g_test_add_func ("/e2e/usage", test_usage);
   g_test_add_func ("/e2e/scan", test_scan);
   g_test_add_func ("/e2e/watch", test_watch);
+  g_test_add_func ("/e2e/store-commands", test_store_commands);
   g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
 
   status = g_test_run ();

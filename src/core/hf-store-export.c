@@ -1,0 +1,178 @@
+/* hf-store-export.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Rows go straight from the SQLite statement to the output, so exporting a
+ * year of a large fleet needs no more memory than one row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "hf-error.h"
+#include "hf-store-export.h"
+
+sqlite3 *_hf_store_get_db (HfStore *store);
+
+gboolean
+hf_resolution_parse (const char   *text,
+                     HfResolution *resolution)
+{
+  if (g_strcmp0 (text, "raw") == 0)
+    *resolution = HF_RESOLUTION_RAW;
+  else if (g_strcmp0 (text, "5m") == 0)
+    *resolution = HF_RESOLUTION_5M;
+  else if (g_strcmp0 (text, "1h") == 0)
+    *resolution = HF_RESOLUTION_1H;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static void
+write_csv_text (FILE       *out,
+                const char *text)
+{
+  /* RFC 4180: quote when needed, double the quotes. */
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      fputs (text, out);
+      return;
+    }
+  fputc ('"', out);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        fputc ('"', out);
+      fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
+static void
+write_json_text (FILE       *out,
+                 const char *text)
+{
+  fputc ('"', out);
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        fprintf (out, "\\%c", *p);
+      else if (*p < 0x20)
+        fprintf (out, "\\u%04x", *p);
+      else
+        fputc (*p, out);
+    }
+  fputc ('"', out);
+}
+
+static void
+write_value (FILE           *out,
+             HfExportFormat  format,
+             sqlite3_stmt   *stmt,
+             int             column)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_NULL:
+      if (format == HF_EXPORT_JSON)
+        fputs ("null", out);
+      break;
+    case SQLITE_INTEGER:
+      fprintf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, column));
+      break;
+    case SQLITE_FLOAT:
+      g_ascii_formatd (buf, sizeof buf, "%.15g", sqlite3_column_double (stmt, column));
+      fputs (buf, out);
+      break;
+    default:
+      if (format == HF_EXPORT_JSON)
+        write_json_text (out, (const char *) sqlite3_column_text (stmt, column));
+      else
+        write_csv_text (out, (const char *) sqlite3_column_text (stmt, column));
+      break;
+    }
+}
+
+gint64
+hf_store_export (HfStore        *store,
+                 FILE           *out,
+                 HfExportFormat  format,
+                 const char     *address,
+                 gint64          since,
+                 gint64          until,
+                 HfResolution    resolution,
+                 GError        **error)
+{
+  static const char *const tables[] = { "readings", "rollups_5m", "rollups_1h" };
+  static const char *const raw_columns =
+    "r.hashrate AS hashrate_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
+    "r.expected AS expected_hashrate_ghs, r.temperature AS temperature_c, "
+    "r.chip_temp AS chip_temp_c, r.board_temp AS board_temp_c, r.power AS power_w, "
+    "r.power_estimated, r.fan_rpm, r.fan_percent, r.frequency AS frequency_mhz, "
+    "r.core_voltage AS core_voltage_mv, r.uptime AS uptime_s, r.accepted, r.rejected, "
+    "r.hardware_errors, r.best_difficulty, r.pool_url";
+  static const char *const rollup_columns =
+    "r.hashrate_min AS hashrate_min_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
+    "r.hashrate_max AS hashrate_max_ghs, r.temperature_min AS temperature_min_c, "
+    "r.temperature_avg AS temperature_avg_c, r.temperature_max AS temperature_max_c, "
+    "r.power_min AS power_min_w, r.power_avg AS power_avg_w, r.power_max AS power_max_w, "
+    "r.uptime_fraction, r.accepted, r.rejected";
+  g_autofree char *sql = NULL;
+  sqlite3 *db = _hf_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  gint64 rows = 0;
+  int columns, rc;
+
+  g_return_val_if_fail (HF_IS_STORE (store), -1);
+  g_return_val_if_fail (out != NULL, -1);
+
+  sql = g_strdup_printf ("SELECT m.address, m.mac, m.model, r.time, %s FROM %s r "
+                         "JOIN miners m ON m.id = r.miner_id "
+                         "WHERE (?1 IS NULL OR m.address = ?1) AND r.time >= ?2 AND r.time <= ?3 "
+                         "ORDER BY r.time, m.id",
+                         resolution == HF_RESOLUTION_RAW ? raw_columns : rollup_columns,
+                         tables[resolution]);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "export: %s", sqlite3_errmsg (db));
+      return -1;
+    }
+  if (address != NULL)
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, until > 0 ? until : G_MAXINT64);
+  columns = sqlite3_column_count (stmt);
+
+  if (format == HF_EXPORT_CSV)
+    {
+      for (int c = 0; c < columns; c++)
+        fprintf (out, "%s%s", c ? "," : "", sqlite3_column_name (stmt, c));
+      fputc ('\n', out);
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (format == HF_EXPORT_JSON)
+        fputc ('{', out);
+      for (int c = 0; c < columns; c++)
+        {
+          if (c > 0)
+            fputc (',', out);
+          if (format == HF_EXPORT_JSON)
+            fprintf (out, "\"%s\":", sqlite3_column_name (stmt, c));
+          write_value (out, format, stmt, c);
+        }
+      fputs (format == HF_EXPORT_JSON ? "}\n" : "\n", out);
+      rows++;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "export: %s", sqlite3_errmsg (db));
+      return -1;
+    }
+  return rows;
+}
