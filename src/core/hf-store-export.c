@@ -4,6 +4,7 @@
  * Rows go straight from the SQLite statement to the output, so exporting a
  * year of a large fleet needs no more memory than one row.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "hf-store-export.h"
 
 sqlite3 *_hf_store_get_db (HfStore *store);
+gint64   _hf_store_get_retention (HfStore *store, int resolution);
 
 gboolean
 hf_resolution_parse (const char   *text,
@@ -129,12 +131,17 @@ hf_store_export (HfStore        *store,
   g_return_val_if_fail (HF_IS_STORE (store), -1);
   g_return_val_if_fail (out != NULL, -1);
 
+  /* One miner: name its id so that SQLite walks the (miner_id, time)
+   * primary key instead of every row of the table. */
   sql = g_strdup_printf ("SELECT m.address, m.mac, m.model, r.time, %s FROM %s r "
                          "JOIN miners m ON m.id = r.miner_id "
-                         "WHERE (?1 IS NULL OR m.address = ?1) AND r.time >= ?2 AND r.time <= ?3 "
+                         "WHERE %s r.time >= ?2 AND r.time <= ?3 "
                          "ORDER BY r.time, m.id",
                          resolution == HF_RESOLUTION_RAW ? raw_columns : rollup_columns,
-                         tables[resolution]);
+                         tables[resolution],
+                         address != NULL
+                           ? "r.miner_id IN (SELECT id FROM miners WHERE address = ?1) AND"
+                           : "");
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_STORE, "export: %s", sqlite3_errmsg (db));
@@ -175,4 +182,114 @@ hf_store_export (HfStore        *store,
       return -1;
     }
   return rows;
+}
+
+static double
+real_or_nan (sqlite3_stmt *stmt,
+             int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL
+         ? NAN : sqlite3_column_double (stmt, column);
+}
+
+static GArray *
+run_series (HfStore     *store,
+            const char  *sql,
+            const char  *address,
+            gint64       since,
+            gint64       until,
+            GError     **error)
+{
+  sqlite3 *db = _hf_store_get_db (store);
+  g_autoptr(GArray) points = g_array_new (FALSE, FALSE, sizeof (HfSeriesPoint));
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "series: %s", sqlite3_errmsg (db));
+      return NULL;
+    }
+  if (address != NULL)
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, until > 0 ? until : G_MAXINT64);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HfSeriesPoint p = {
+        sqlite3_column_int64 (stmt, 0), real_or_nan (stmt, 1), real_or_nan (stmt, 2),
+        real_or_nan (stmt, 3),
+      };
+      g_array_append_val (points, p);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "series: %s", sqlite3_errmsg (db));
+      return NULL;
+    }
+  return g_steal_pointer (&points);
+}
+
+GArray *
+hf_store_series (HfStore       *store,
+                 const char    *address,
+                 gint64         since,
+                 gint64         until,
+                 HfResolution   resolution,
+                 HfResolution  *used,
+                 GError       **error)
+{
+  static const char *const sql[] = {
+    [HF_RESOLUTION_RAW] = "SELECT time, hashrate, temperature, power FROM readings WHERE "
+                          "miner_id IN (SELECT id FROM miners WHERE address = ?1) "
+                          "AND time >= ?2 AND time <= ?3 ORDER BY time",
+    [HF_RESOLUTION_5M] = "SELECT time, hashrate_avg, temperature_avg, power_avg FROM rollups_5m "
+                         "WHERE miner_id IN (SELECT id FROM miners WHERE address = ?1) "
+                         "AND time >= ?2 AND time <= ?3 ORDER BY time",
+    [HF_RESOLUTION_1H] = "SELECT time, hashrate_avg, temperature_avg, power_avg FROM rollups_1h "
+                         "WHERE miner_id IN (SELECT id FROM miners WHERE address = ?1) "
+                         "AND time >= ?2 AND time <= ?3 ORDER BY time",
+  };
+
+  g_return_val_if_fail (HF_IS_STORE (store), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (resolution == HF_RESOLUTION_AUTO)
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+      gint64 raw = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
+      gint64 five = _hf_store_get_retention (store, HF_RESOLUTION_5M);
+
+      if (raw == 0 || since >= now - raw)
+        resolution = HF_RESOLUTION_RAW;
+      else if (five == 0 || since >= now - five)
+        resolution = HF_RESOLUTION_5M;
+      else
+        resolution = HF_RESOLUTION_1H;
+    }
+  if (used != NULL)
+    *used = resolution;
+  return run_series (store, sql[resolution], address, since, until, error);
+}
+
+GArray *
+hf_store_fleet_series (HfStore       *store,
+                       gint64         since,
+                       gint64         until,
+                       HfResolution   resolution,
+                       GError       **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (HF_IS_STORE (store), NULL);
+
+  /* "miner_id IN (…)" lets SQLite walk the (miner_id, time) key once per
+   * miner instead of reading the whole table (no index on time alone: it
+   * would cost more disk than it saves). */
+  sql = g_strdup_printf ("SELECT time, SUM (hashrate_avg), MAX (temperature_max), "
+                         "SUM (power_avg) FROM %s WHERE miner_id IN (SELECT id FROM miners) "
+                         "AND time >= ?2 AND time <= ?3 GROUP BY time ORDER BY time",
+                         resolution == HF_RESOLUTION_1H ? "rollups_1h" : "rollups_5m");
+  return run_series (store, sql, NULL, since, until, error);
 }

@@ -14,7 +14,18 @@ typedef enum
   HF_RESOLUTION_RAW,
   HF_RESOLUTION_5M,
   HF_RESOLUTION_1H,
+  HF_RESOLUTION_AUTO,   /* the finest one still kept for the whole range */
 } HfResolution;
+
+/* One point of a chart: averages over the bucket for roll-ups; NAN where
+ * nothing was known. */
+typedef struct
+{
+  gint64 time;
+  double hashrate_ghs;
+  double temperature_c;
+  double power_w;
+} HfSeriesPoint;
 
 typedef enum
 {
@@ -38,5 +49,24 @@ gint64   hf_store_export     (HfStore        *store,
                               gint64          until,
                               HfResolution    resolution,
                               GError        **error);
+
+/* @address's series between @since and @until (unix seconds) as an array
+ * of HfSeriesPoint, oldest first.  HF_RESOLUTION_AUTO takes raw readings
+ * when the range is within their retention, else 5-minute, else hourly
+ * roll-ups; @used says which. */
+GArray  *hf_store_series       (HfStore        *store,
+                                const char     *address,
+                                gint64          since,
+                                gint64          until,
+                                HfResolution    resolution,
+                                HfResolution   *used,
+                                GError        **error);
+/* The fleet's totals per 5-minute or hourly bucket (sums of the miners'
+ * averages; temperature is the hottest). */
+GArray  *hf_store_fleet_series (HfStore        *store,
+                                gint64          since,
+                                gint64          until,
+                                HfResolution    resolution,
+                                GError        **error);
 
 G_END_DECLS

@@ -20,11 +20,23 @@
 #include "hf-error.h"
 #include "hf-store.h"
 
+typedef enum
+{
+  STMT_FIND_BY_IDENTITY,
+  STMT_FIND_BY_ADDRESS,
+  STMT_INSERT_MINER,
+  STMT_UPDATE_MINER,
+  STMT_INSERT_READING,
+  N_STMTS
+} StmtId;
+
 struct _HfStore
 {
   GObject  parent_instance;
 
   sqlite3 *db;
+  /* Prepared once, reused: a poll cycle runs these thousands of times. */
+  sqlite3_stmt *stmts[N_STMTS];
   char    *path;
   char    *moved_aside;
   gint64   keep_raw_s;
@@ -211,6 +223,8 @@ open_db (HfStore  *self,
 static void
 close_db (HfStore *self)
 {
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   self->db = NULL;
@@ -328,6 +342,15 @@ _hf_store_get_db (HfStore *self)
   return self->db;
 }
 
+gint64 _hf_store_get_retention (HfStore *self, int resolution);
+
+gint64
+_hf_store_get_retention (HfStore *self,
+                         int      resolution)
+{
+  return resolution == 0 ? self->keep_raw_s : resolution == 1 ? self->keep_5m_s : self->keep_1h_s;
+}
+
 char *
 hf_store_default_path (void)
 {
@@ -377,30 +400,59 @@ bind_real (sqlite3_stmt *stmt,
     sqlite3_bind_double (stmt, index, value);
 }
 
+static sqlite3_stmt *
+cached_stmt (HfStore *self,
+             StmtId   id)
+{
+  static const char *const sql[N_STMTS] = {
+    [STMT_FIND_BY_IDENTITY] = "SELECT id FROM miners WHERE identity = ?",
+    [STMT_FIND_BY_ADDRESS] = "SELECT id FROM miners WHERE identity IS NULL "
+                             "AND address = ? AND family = ?",
+    [STMT_INSERT_MINER] = "INSERT INTO miners (identity, address, http_port, cgminer_port, "
+                          "family, model, firmware, hostname, mac, serial, added, last_seen) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    [STMT_UPDATE_MINER] = "UPDATE miners SET identity = ?1, address = ?2, http_port = ?3, "
+                          "cgminer_port = ?4, family = ?5, model = ?6, firmware = ?7, "
+                          "hostname = ?8, mac = ?9, serial = ?10, "
+                          "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
+                          "removed = NULL WHERE id = ?13",
+    [STMT_INSERT_READING] = "INSERT OR REPLACE INTO readings VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                            "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                            "?20, ?21, ?22)",
+  };
+
+  if (self->stmts[id] == NULL
+      && sqlite3_prepare_v3 (self->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->stmts[id], NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_reset (self->stmts[id]);
+  sqlite3_clear_bindings (self->stmts[id]);
+  return self->stmts[id];
+}
+
 /* The row id of @miner, or 0 when the store does not know it. */
 static gint64
 find_miner (HfStore *self,
             HfMiner *miner)
 {
   const char *identity = hf_miner_get_identity_key (miner);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *st;
   gint64 id = 0;
 
   if (identity != NULL)
     {
-      sqlite3_prepare_v2 (self->db, "SELECT id FROM miners WHERE identity = ?", -1, &stmt, NULL);
-      bind_text (stmt, 1, identity);
+      st = cached_stmt (self, STMT_FIND_BY_IDENTITY);
+      bind_text (st, 1, identity);
     }
   else
     {
-      sqlite3_prepare_v2 (self->db, "SELECT id FROM miners WHERE identity IS NULL "
-                          "AND address = ? AND family = ?", -1, &stmt, NULL);
-      bind_text (stmt, 1, hf_miner_get_address (miner));
-      bind_text (stmt, 2, hf_family_to_string (hf_miner_get_family (miner)));
+      st = cached_stmt (self, STMT_FIND_BY_ADDRESS);
+      bind_text (st, 1, hf_miner_get_address (miner));
+      bind_text (st, 2, hf_family_to_string (hf_miner_get_family (miner)));
     }
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    id = sqlite3_column_int64 (st, 0);
+  sqlite3_reset (st);
   return id;
 }
 
@@ -410,28 +462,14 @@ save_miner (HfStore  *self,
             GError  **error)
 {
   gint64 id = find_miner (self, miner);
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = cached_stmt (self, id == 0 ? STMT_INSERT_MINER : STMT_UPDATE_MINER);
   int rc;
 
-  if (id == 0)
-    rc = sqlite3_prepare_v2 (self->db,
-                             "INSERT INTO miners (identity, address, http_port, cgminer_port, "
-                             "family, model, firmware, hostname, mac, serial, added, last_seen) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                             -1, &stmt, NULL);
-  else
-    rc = sqlite3_prepare_v2 (self->db,
-                             "UPDATE miners SET identity = ?1, address = ?2, http_port = ?3, "
-                             "cgminer_port = ?4, family = ?5, model = ?6, firmware = ?7, "
-                             "hostname = ?8, mac = ?9, serial = ?10, "
-                             "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
-                             "removed = NULL WHERE id = ?13", -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
+  if (stmt == NULL)
     {
       fail (self, error, "saving a miner");
       return 0;
     }
-
   bind_text (stmt, 1, hf_miner_get_identity_key (miner));
   bind_text (stmt, 2, hf_miner_get_address (miner));
   sqlite3_bind_int (stmt, 3, hf_miner_get_http_port (miner));
@@ -451,7 +489,7 @@ save_miner (HfStore  *self,
     sqlite3_bind_int64 (stmt, 13, id);
 
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
       fail (self, error, "saving a miner");
@@ -506,17 +544,12 @@ hf_store_add_readings (HfStore  *self,
                        guint     n,
                        GError  **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (sqlite3_prepare_v2 (self->db,
-                          "INSERT OR REPLACE INTO readings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                          "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-                          "?22)", -1, &stmt, NULL) != SQLITE_OK)
-    goto failed;
 
   for (guint i = 0; i < n; i++)
     {
@@ -528,7 +561,9 @@ hf_store_add_readings (HfStore  *self,
       id = save_miner (self, miners[i], error);
       if (id == 0)
         goto failed_set;
-      sqlite3_reset (stmt);
+      stmt = cached_stmt (self, STMT_INSERT_READING);
+      if (stmt == NULL)
+        goto failed;
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_int64 (stmt, 2, r->timestamp / G_USEC_PER_SEC);
       bind_real (stmt, 3, r->hashrate_ghs);
@@ -553,8 +588,8 @@ hf_store_add_readings (HfStore  *self,
       bind_text (stmt, 22, r->pool_user);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         goto failed;
+      sqlite3_reset (stmt);
     }
-  sqlite3_finalize (stmt);
   if (!exec (self, "COMMIT", error))
     {
       exec (self, "ROLLBACK", NULL);
@@ -565,7 +600,6 @@ hf_store_add_readings (HfStore  *self,
 failed:
   fail (self, error, "writing readings");
 failed_set:
-  sqlite3_finalize (stmt);
   exec (self, "ROLLBACK", NULL);
   return FALSE;
 }

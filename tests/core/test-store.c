@@ -9,6 +9,7 @@
 
 #include "hf-error.h"
 #include "hf-store.h"
+#include "hf-store-export.h"
 #include "hf-test-utils.h"
 
 static char *
@@ -388,6 +389,32 @@ test_rollups (void)
   assert_near (value (path, "SELECT accepted FROM rollups_1h"), 10);
   /* Raw readings are within 48 h: all kept. */
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 4);
+
+  /* The chart queries over the same data. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) raw = hf_store_series (store, "192.0.2.40", B0, B0 + 7200,
+                                             HF_RESOLUTION_RAW, NULL, &error);
+    g_autoptr(GArray) five = hf_store_series (store, "192.0.2.40", B0, B0 + 7200,
+                                              HF_RESOLUTION_5M, NULL, &error);
+    g_autoptr(GArray) fleet = hf_store_fleet_series (store, B0, B0 + 7200, HF_RESOLUTION_1H,
+                                                     &error);
+    g_autoptr(GArray) none = hf_store_series (store, "192.0.2.99", B0, B0 + 7200,
+                                              HF_RESOLUTION_RAW, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (raw->len, ==, 4);
+    assert_near (g_array_index (raw, HfSeriesPoint, 2).hashrate_ghs, 90);
+    g_assert_true (isnan (g_array_index (raw, HfSeriesPoint, 2).power_w));  /* unknown */
+    g_assert_cmpuint (five->len, ==, 2);
+    g_assert_cmpint (g_array_index (five, HfSeriesPoint, 0).time, ==, B0);
+    assert_near (g_array_index (five, HfSeriesPoint, 0).hashrate_ghs, 100);
+    assert_near (g_array_index (five, HfSeriesPoint, 1).hashrate_ghs, 200);
+    g_assert_cmpuint (fleet->len, ==, 1);
+    assert_near (g_array_index (fleet, HfSeriesPoint, 0).hashrate_ghs, 150);
+    assert_near (g_array_index (fleet, HfSeriesPoint, 0).temperature_c, 70);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
 
   /* Idempotent: running again changes nothing. */
   maintain_all (store, B0 + 7200);
