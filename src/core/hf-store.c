@@ -785,12 +785,16 @@ meta_set (HfStore    *self,
   return rc == SQLITE_DONE;
 }
 
+/* The oldest time at or after @after in @table.  The tables are keyed by
+ * (miner_id, time): one index seek per miner, never a scan of the table. */
 static gint64
 min_time (HfStore    *self,
           const char *table,
           gint64      after)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT MIN (time) FROM %s WHERE time >= ?", table);
+  g_autofree char *sql = g_strdup_printf ("SELECT MIN ((SELECT time FROM %s WHERE miner_id = m.id "
+                                          "AND time >= ?1 ORDER BY time LIMIT 1)) FROM miners m",
+                                          table);
   sqlite3_stmt *stmt = NULL;
   gint64 t = -1;
 
@@ -832,20 +836,22 @@ run_range (HfStore    *self,
   "MIN (power), AVG (power), MAX (power), " \
   "MIN (1.0, COUNT (*) * ?3 / 300.0), " \
   "MAX (0, MAX (accepted) - MIN (accepted)), MAX (0, MAX (rejected) - MIN (rejected)) " \
-  "FROM readings WHERE time >= ?1 AND time < ?2 GROUP BY miner_id, bucket"
+  "FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
+  "GROUP BY miner_id, bucket"
 #define ROLLUP_FROM_5M \
   "INSERT OR REPLACE INTO rollups_1h SELECT miner_id, (time / 3600) * 3600 AS bucket, " \
   "MIN (hashrate_min), AVG (hashrate_avg), MAX (hashrate_max), " \
   "MIN (temperature_min), AVG (temperature_avg), MAX (temperature_max), " \
   "MIN (power_min), AVG (power_avg), MAX (power_max), " \
   "SUM (uptime_fraction) / 12.0, SUM (accepted), SUM (rejected) " \
-  "FROM rollups_5m WHERE time >= ?1 AND time < ?2 GROUP BY miner_id, bucket"
+  "FROM rollups_5m WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
+  "GROUP BY miner_id, bucket"
 
 /* How much one step may take on: an hour of raw readings (a 1000-miner
  * fleet at 15 s is 240k rows) is still a few ms of SQL per 5 minutes. */
 #define RAW_SLICE_S   300
 #define FIVE_SLICE_S  3600
-#define PRUNE_SLICE_S 3600
+#define PRUNE_SLICE_S 900
 
 gboolean
 hf_store_maintain_step (HfStore  *self,
@@ -918,8 +924,8 @@ hf_store_maintain_step (HfStore  *self,
               oldest = min_time (self, prune[i].table, 0);
               if (oldest < 0 || oldest >= cutoff)
                 continue;
-              sql = g_strdup_printf ("DELETE FROM %s WHERE time >= ?1 AND time < ?2",
-                                     prune[i].table);
+              sql = g_strdup_printf ("DELETE FROM %s WHERE miner_id IN (SELECT id FROM "
+                                     "miners) AND time >= ?1 AND time < ?2", prune[i].table);
               if (!run_range (self, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0))
                 goto failed;
               more = TRUE;

@@ -227,6 +227,30 @@ main (int argc, char *argv[])
       }
     printf ("| 30 days of the 50-miner fleet's total, hourly (720 points) | %.1f ms (median of 20) |\n",
             median (times, G_N_ELEMENTS (times)));
+
+    /* Upkeep from scratch on that year: roll 48 h of raw readings into
+     * 5-minute buckets, and so on, one step at a time. */
+    {
+      double longest = 0, total = 0;
+      guint steps = 0;
+      gboolean more;
+
+      do
+        {
+          gint64 start = g_get_monotonic_time ();
+          double ms;
+
+          more = hf_store_maintain_step (y, now, &error);
+          ms = ms_since (start);
+          longest = MAX (longest, ms);
+          total += ms;
+          steps++;
+        }
+      while (more);
+      g_assert_no_error (error);
+      printf ("| history upkeep of that year from scratch, one step at a time | %u steps, "
+              "longest %.1f ms, %.0f ms in all |\n", steps, longest, total);
+    }
     fclose (null);
   }
   return 0;

@@ -442,6 +442,48 @@ test_retention (void)
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 1);
 }
 
+sqlite3 *_hf_store_get_db (HfStore *store);
+
+/* A full disk: writes fail with a clear error, nothing half-written, and
+ * they work again once there is room.  (As root, a read-only file cannot be
+ * simulated with permissions; SQLite's page limit is a full disk to it.) */
+static void
+test_disk_full (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  sqlite3 *db = _hf_store_get_db (store);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 before;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:01:%02X", i);
+      g_ptr_array_add (miners, miner_with_reading (ip, mac, 1000 + i, 5000));
+    }
+  g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, 10, &error));
+  before = count (path, "SELECT count(*) FROM readings");
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 8", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_false (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len,
+                                         &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "full"));
+  g_clear_error (&error);
+  /* The failed cycle left nothing behind. */
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, before);
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1000000", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +499,7 @@ main (int   argc,
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);
+  g_test_add_func ("/store/disk-full", test_disk_full);
 
   return g_test_run ();
 }
