@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <glib-unix.h>
 
@@ -198,20 +197,6 @@ apply_options (HfConfig  *config,
   return TRUE;
 }
 
-/* A scan keeps hundreds of sockets open: use the hard limit, not the
- * 1024 soft default. */
-static void
-raise_fd_limit (void)
-{
-  struct rlimit limit;
-
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &limit);
-    }
-}
-
 static gboolean
 interrupted_cb (gpointer user_data)
 {
@@ -389,7 +374,7 @@ main (int   argc,
       }
 
   cli.json = json;
-  raise_fd_limit ();
+  hf_process_raise_fd_limit ();
   cli.cancellable = g_cancellable_new ();
   cli.max_in_flight = 64;
   g_unix_signal_add (SIGINT, interrupted_cb, cli.cancellable);

@@ -13,7 +13,7 @@
 #include "hf-loop-monitor.h"
 #include "hf-miner.h"
 #include "hf-miner-json.h"
-#include "hf-process-stats.h"
+#include "hf-process.h"
 #include "hf-reading.h"
 #include "hf-scanner.h"
 #include "hf-store.h"

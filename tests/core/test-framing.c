@@ -9,7 +9,7 @@
 #include "hf-cgminer-client.h"
 #include "hf-error.h"
 #include "hf-json.h"
-#include "hf-process-stats.h"
+#include "hf-process.h"
 #include "hf-test-utils.h"
 
 typedef enum

@@ -20,6 +20,7 @@
 #include "hf-sim-cgminer.h"
 #include "hf-sim-fleet.h"
 #include "hf-sim-http.h"
+#include "hf-process.h"
 
 static const SimProfileId default_rotation[] = {
   SIM_AXEOS_GAMMA, SIM_ANTMINER_S19PRO, SIM_AXEOS_SUPRA_OLD, SIM_WHATSMINER_M30S,
@@ -134,20 +135,6 @@ add_configured_miners (SimFleet    *fleet,
         }
     }
   return TRUE;
-}
-
-static void
-raise_fd_limit (void)
-{
-  struct rlimit limit;
-
-  /* Two listeners per miner plus the connections: lift the soft limit. */
-  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
-    {
-      limit.rlim_cur = limit.rlim_max;
-      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
-        g_printerr ("hashfleet-sim: could not raise the file limit: %s\n", g_strerror (errno));
-    }
 }
 
 int
@@ -309,7 +296,8 @@ main (int   argc,
         ((SimMiner *) g_ptr_array_index (fleet->miners, --next))->fault = fault;
     }
 
-  raise_fd_limit ();
+  /* Two listeners per miner plus the connections. */
+  hf_process_raise_fd_limit ();
   loop = g_main_loop_new (NULL, FALSE);
 
   cgminer = sim_cgminer_server_start (fleet, &error);

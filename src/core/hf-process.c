@@ -1,10 +1,10 @@
-/* hf-process-stats.c
+/* hf-process.c
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 #include <sys/resource.h>
 
-#include "hf-process-stats.h"
+#include "hf-process.h"
 
 gint64
 hf_process_cpu_us (void)
@@ -37,4 +37,20 @@ hf_process_rss_kib (void)
     return 0;
   line = strstr (status, "VmRSS:");
   return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+gint64
+hf_process_raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return -1;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  return limit.rlim_cur == RLIM_INFINITY ? G_MAXINT64 : (gint64) limit.rlim_cur;
 }

@@ -1,4 +1,4 @@
-/* hf-process-stats.h — what this process costs (for --stats and benchmarks)
+/* hf-process.h — this process: what it costs, and its file limit
  * SPDX-License-Identifier: MIT
  */
 #pragma once
@@ -13,5 +13,10 @@ gint64 hf_process_cpu_us  (void);
 gint64 hf_process_sys_us  (void);
 /* Resident set size in KiB (0 where /proc is not there). */
 gsize  hf_process_rss_kib (void);
+
+/* Lift the soft limit on open files to the hard one (a scan keeps hundreds
+ * of sockets open; the simulator listens on two per miner).  Returns the
+ * soft limit now in force, or -1 if it could not be read. */
+gint64 hf_process_raise_fd_limit (void);
 
 G_END_DECLS
