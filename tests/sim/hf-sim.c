@@ -11,9 +11,7 @@
  * {"event":"ready",…}, then one per notable event (restart, origin,
  * concurrent).
  */
-#include <errno.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <glib-unix.h>
 
