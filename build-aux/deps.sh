@@ -14,7 +14,7 @@ nettle-dev libcrypt-dev
 desktop-file-utils appstream python3"
 
 if [ "${1:-}" = "--tests" ]; then
-    packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema"
+    packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder"
 fi
 
 
