@@ -39,6 +39,8 @@ struct _HfStore
   sqlite3_stmt *stmts[N_STMTS];
   char    *path;
   char    *moved_aside;
+  gboolean checkpointing;     /* a checkpoint runs on a worker thread */
+  guint    checkpoints;       /* how many have finished (for tests) */
   gint64   keep_raw_s;
   gint64   keep_5m_s;
   gint64   keep_1h_s;
@@ -209,6 +211,71 @@ move_aside (const char  *path,
   return g_steal_pointer (&target);
 }
 
+/* Checkpoints copy the write-ahead log into the database file: up to a few
+ * MB of writes and an fsync, too long for the main loop.  SQLite's own
+ * auto-checkpoint would run them inside whichever commit crosses the
+ * threshold, so it is off; past the same threshold a passive checkpoint
+ * runs on a worker thread with its own connection instead. */
+#define CHECKPOINT_PAGES 1000
+
+static void
+checkpoint_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  sqlite3 *db = NULL;
+  int rc, log = -1, done = -1;
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, 1000);
+      /* A fresh connection reads nothing until asked: let it see the file
+       * (and that it is in WAL mode) before checkpointing. */
+      rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    }
+  g_debug ("%s: checkpoint rc %d (%s), %d of %d frames", path, rc, sqlite3_errstr (rc), done, log);
+  sqlite3_close_v2 (db);
+  g_task_return_boolean (task, rc == SQLITE_OK);
+}
+
+static void
+checkpoint_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  HfStore *self = HF_STORE (source);
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL))
+    g_debug ("%s: background checkpoint failed", self->path);
+  self->checkpointing = FALSE;
+  self->checkpoints++;
+}
+
+static int
+wal_hook_cb (void       *user_data,
+             sqlite3    *db,
+             const char *name,
+             int         pages)
+{
+  HfStore *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (pages < CHECKPOINT_PAGES || self->checkpointing)
+    return SQLITE_OK;
+  self->checkpointing = TRUE;
+  task = g_task_new (self, NULL, checkpoint_done_cb, NULL);
+  g_task_set_source_tag (task, wal_hook_cb);
+  g_task_set_name (task, "hf_store_checkpoint");
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, checkpoint_thread);
+  return SQLITE_OK;
+}
+
 static gboolean
 open_db (HfStore  *self,
          GError  **error)
@@ -309,10 +376,12 @@ open_at (const char  *path,
     g_debug ("%s was not a usable database; moved to %s", path, self->moved_aside);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error)
+      || !exec (self, "PRAGMA wal_autocheckpoint = 0", error)
       || !exec (self, "PRAGMA synchronous = NORMAL", error)
       || !exec (self, "PRAGMA foreign_keys = ON", error)
       || !migrate (self, version, target, error))
     return NULL;
+  sqlite3_wal_hook (self->db, wal_hook_cb, self);
 
   return g_steal_pointer (&self);
 }
@@ -343,6 +412,13 @@ _hf_store_get_db (HfStore *self)
 }
 
 gint64 _hf_store_get_retention (HfStore *self, int resolution);
+guint  _hf_store_get_checkpoints (HfStore *self);
+
+guint
+_hf_store_get_checkpoints (HfStore *self)
+{
+  return self->checkpoints;
+}
 
 gint64
 _hf_store_get_retention (HfStore *self,

@@ -443,6 +443,46 @@ test_retention (void)
 }
 
 sqlite3 *_hf_store_get_db (HfStore *store);
+guint     _hf_store_get_checkpoints (HfStore *store);
+
+/* Checkpoints run on a worker thread once the log is large, and the data
+ * reaches the database file; a commit never runs one itself. */
+static void
+test_background_checkpoint (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  GStatBuf st;
+  gint64 deadline;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("198.51.100.%u", i % 250 + 1);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:02:%02X:%02X", i / 256, i % 256);
+      g_ptr_array_add (miners, miner_with_reading (ip, mac, 1000 + i, 9000));
+    }
+  /* About 4 MB of readings: well past the 1000-page threshold. */
+  for (gint64 t = 0; t < 60 && _hf_store_get_checkpoints (store) == 0; t++)
+    {
+      for (guint i = 0; i < miners->len; i++)
+        {
+          g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miners->pdata[i]));
+          r->timestamp = (9000 + t) * G_USEC_PER_SEC;
+          hf_miner_set_reading (miners->pdata[i], r);
+        }
+      g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len,
+                                            NULL));
+      g_main_context_iteration (NULL, FALSE);
+    }
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (_hf_store_get_checkpoints (store) == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (_hf_store_get_checkpoints (store), >=, 1);
+  /* The main file now holds the data (it was one 4 KiB page before). */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 64 * 1024);
+}
 
 /* A full disk: writes fail with a clear error, nothing half-written, and
  * they work again once there is room.  (As root, a read-only file cannot be
@@ -500,6 +540,7 @@ main (int   argc,
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/disk-full", test_disk_full);
+  g_test_add_func ("/store/background-checkpoint", test_background_checkpoint);
 
   return g_test_run ();
 }
