@@ -1,0 +1,45 @@
+#!/bin/sh
+# Build the libFuzzer harnesses with clang, ASan and UBSan, and run each for a
+# bounded time on a corpus seeded from the project's own fixtures.
+#   build-aux/fuzz.sh [SECONDS_PER_HARNESS]   (default 60)
+# Any crash, leak or sanitizer report stops with a non-zero status; the
+# reproducer is left in build-fuzz/findings/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+seconds=${1:-60}
+
+# b_asneeded=false: ASan exports its own crypt_r interceptor, so with
+# --as-needed the linker drops libcrypt and the interceptor calls a null
+# pointer (a toolchain trap, not a Hashfleet bug).
+if [ ! -f build-fuzz/build.ninja ]; then
+    CC=clang meson setup build-fuzz -Dfuzzing=true -Dui=false \
+        -Db_sanitize=address,undefined -Db_lundef=false -Db_asneeded=false \
+        -Dbuildtype=debugoptimized
+fi
+meson compile -C build-fuzz
+
+mkdir -p build-fuzz/findings
+status=0
+for name in cgminer-reply axeos avalon-mm targets whatsminer; do
+    corpus="build-fuzz/corpus/$name"
+    mkdir -p "$corpus"
+    case "$name" in
+        cgminer-reply) cp tests/fixtures/*.txt "$corpus"/ ;;
+        axeos) cp tests/fixtures/*.json "$corpus"/ ;;
+        avalon-mm) grep -aho 'MM ID0[^"]*":"[^"]*' tests/fixtures/avalon-*.txt \
+                       | sed 's/.*":"//' | split -l 1 - "$corpus/mm-" ;;
+        targets) printf '127.0.2.0/24' > "$corpus/cidr"; printf '127.0.0.10-50, 127.1.0.7' > "$corpus/list" ;;
+        whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
+    esac
+    echo "== fuzz-$name for ${seconds}s"
+    if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+         "build-fuzz/tests/fuzz/fuzz-$name" -max_total_time="$seconds" -max_len=65536 \
+         -timeout=10 -rss_limit_mb=1024 -artifact_prefix="build-fuzz/findings/$name-" \
+         -print_final_stats=1 "$corpus" 2> "build-fuzz/fuzz-$name.log"; then
+        echo "fuzz-$name: FINDING (see build-fuzz/fuzz-$name.log and build-fuzz/findings/)"
+        status=1
+    fi
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/fuzz-$name.log" || true
+done
+exit $status
