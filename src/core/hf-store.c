@@ -929,83 +929,93 @@ run_range (HfStore    *self,
 #define FIVE_SLICE_S  3600
 #define PRUNE_SLICE_S 900
 
+/* One roll-up level: rows of @from_table in buckets that ended before
+ * @until go into @bucket_s buckets, @slice_s of source time per call.
+ * @done_key remembers how far the level got.  Returns 1 when it rolled a
+ * slice (call again), 0 when the level is up to date, -1 on error. */
+static int
+roll_level (HfStore    *self,
+            const char *sql,
+            const char *from_table,
+            const char *done_key,
+            gint64      bucket_s,
+            gint64      slice_s,
+            double      extra,
+            gint64      until)
+{
+  gint64 done = meta_get (self, done_key, 0);
+  gint64 start = min_time (self, from_table, done);
+  gint64 end = (until / bucket_s) * bucket_s;
+
+  if (start >= 0 && (start / bucket_s) * bucket_s < end)
+    {
+      start = (start / bucket_s) * bucket_s;
+      if (!run_range (self, sql, start, start + slice_s, extra)
+          || !meta_set (self, done_key, start + slice_s))
+        return -1;
+      return 1;
+    }
+
+  /* Nothing older left: everything before the current bucket is rolled,
+   * data or not. */
+  if (done < end && !meta_set (self, done_key, end))
+    return -1;
+  return 0;
+}
+
 gboolean
 hf_store_maintain_step (HfStore  *self,
                         gint64    now,
                         GError  **error)
 {
-  gint64 done_5m, done_1h, start, end, oldest;
-  gboolean more = FALSE;
+  gint64 oldest;
+  gboolean more;
+  int rolled;
 
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  /* 1. Raw → 5-minute buckets, only buckets that are over. */
-  done_5m = meta_get (self, "rolled_5m_until", 0);
-  start = min_time (self, "readings", done_5m);
-  end = (now / 300) * 300;
-  if (start >= 0 && (start / 300) * 300 < end)
-    {
-      start = (start / 300) * 300;
-      if (!run_range (self, ROLLUP_FROM_RAW, start, start + RAW_SLICE_S,
-                      (double) self->poll_interval_s)
-          || !meta_set (self, "rolled_5m_until", start + RAW_SLICE_S))
-        goto failed;
-      more = TRUE;
-    }
-  else
-    {
-      /* Nothing older left: everything before the current bucket is
-       * rolled, data or not. */
-      if (done_5m < end && !meta_set (self, "rolled_5m_until", end))
-        goto failed;
+  /* 1. Raw → 5-minute buckets; 2. 5-minute → hourly, only hours whose
+   * 5-minute buckets are all rolled. */
+  rolled = roll_level (self, ROLLUP_FROM_RAW, "readings", "rolled_5m_until", 300,
+                       RAW_SLICE_S, (double) self->poll_interval_s, now);
+  if (rolled == 0)
+    rolled = roll_level (self, ROLLUP_FROM_5M, "rollups_5m", "rolled_1h_until", 3600,
+                         FIVE_SLICE_S, 0, MIN (now, meta_get (self, "rolled_5m_until", 0)));
+  if (rolled < 0)
+    goto failed;
+  more = rolled > 0;
 
-      /* 2. 5-minute → hourly buckets, only hours that are over. */
-      done_1h = meta_get (self, "rolled_1h_until", 0);
-      start = min_time (self, "rollups_5m", done_1h);
-      end = (MIN (now, meta_get (self, "rolled_5m_until", 0)) / 3600) * 3600;
-      if (start >= 0 && (start / 3600) * 3600 < end)
+  if (!more)
+    {
+      /* 3. Retention, one slice per table per step; only rows already
+       * rolled up into the next resolution go. */
+      struct { const char *table; gint64 keep; const char *rolled; } prune[] = {
+        { "readings", self->keep_raw_s, "rolled_5m_until" },
+        { "rollups_5m", self->keep_5m_s, "rolled_1h_until" },
+        { "rollups_1h", self->keep_1h_s, NULL },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (prune) && !more; i++)
         {
-          start = (start / 3600) * 3600;
-          if (!run_range (self, ROLLUP_FROM_5M, start, start + FIVE_SLICE_S, 0)
-              || !meta_set (self, "rolled_1h_until", start + FIVE_SLICE_S))
+          g_autofree char *sql = NULL;
+          gint64 cutoff;
+
+          if (prune[i].keep == 0)
+            continue;
+          cutoff = now - prune[i].keep;
+          if (prune[i].rolled != NULL)
+            cutoff = MIN (cutoff, meta_get (self, prune[i].rolled, 0));
+          oldest = min_time (self, prune[i].table, 0);
+          if (oldest < 0 || oldest >= cutoff)
+            continue;
+          sql = g_strdup_printf ("DELETE FROM %s WHERE miner_id IN (SELECT id FROM "
+                                 "miners) AND time >= ?1 AND time < ?2", prune[i].table);
+          if (!run_range (self, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0))
             goto failed;
           more = TRUE;
-        }
-      else
-        {
-          if (done_1h < end && !meta_set (self, "rolled_1h_until", end))
-            goto failed;
-
-          /* 3. Retention, one slice per table per step; only rows already
-           * rolled up into the next resolution go. */
-          struct { const char *table; gint64 keep; const char *rolled; } prune[] = {
-            { "readings", self->keep_raw_s, "rolled_5m_until" },
-            { "rollups_5m", self->keep_5m_s, "rolled_1h_until" },
-            { "rollups_1h", self->keep_1h_s, NULL },
-          };
-
-          for (guint i = 0; i < G_N_ELEMENTS (prune) && !more; i++)
-            {
-              g_autofree char *sql = NULL;
-              gint64 cutoff;
-
-              if (prune[i].keep == 0)
-                continue;
-              cutoff = now - prune[i].keep;
-              if (prune[i].rolled != NULL)
-                cutoff = MIN (cutoff, meta_get (self, prune[i].rolled, 0));
-              oldest = min_time (self, prune[i].table, 0);
-              if (oldest < 0 || oldest >= cutoff)
-                continue;
-              sql = g_strdup_printf ("DELETE FROM %s WHERE miner_id IN (SELECT id FROM "
-                                     "miners) AND time >= ?1 AND time < ?2", prune[i].table);
-              if (!run_range (self, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0))
-                goto failed;
-              more = TRUE;
-            }
         }
     }
 
