@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   hf_cgminer_multi_part (reply, "summary");
   hf_identify_classify_version (reply);
 
-  miner = hf_miner_new ("192.0.2.1", HF_FAMILY_UNKNOWN);
+  miner = hf_miner_new ("127.0.0.1", HF_FAMILY_UNKNOWN);
   hf_antminer_parse_identity (reply, reply, miner, NULL);
   hf_antminer_parse_system_info (reply, miner);
   hf_avalon_parse_identity (reply, miner, NULL);
