@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (info == NULL)
     return 0;
-  miner = hf_miner_new ("192.0.2.1", HF_FAMILY_UNKNOWN);
+  miner = hf_miner_new ("127.0.0.1", HF_FAMILY_UNKNOWN);
   hf_axeos_parse_identity (info, info, miner, NULL);
   model = hf_axeos_model_name (info, info);
   hf_reading_free (hf_axeos_parse_reading (info, NULL));
