@@ -22,50 +22,22 @@ typedef struct
   gint64         sys_at_start;
   gboolean       ok;
   HfStore       *store;
-  GPtrArray     *polled;         /* miners read this cycle, for the store */
-  gboolean       store_failed;   /* said once; recording resumes when it can */
-  guint          upkeep_idle;
 } Watch;
 
-/* History upkeep (roll-ups, retention) one short step per dispatch. */
-static gboolean
-upkeep_cb (gpointer user_data)
+static void
+record_failed_cb (HfRecorder   *recorder,
+                  const GError *error,
+                  Watch        *watch)
 {
-  Watch *watch = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (hf_store_maintain_step (watch->store, g_get_real_time () / G_USEC_PER_SEC, &error))
-    return G_SOURCE_CONTINUE;
-  if (error != NULL)
-    g_debug ("history upkeep: %s", error->message);
-  watch->upkeep_idle = 0;
-  return G_SOURCE_REMOVE;
+  /* Disk full, read-only…: said once; polling goes on, writing is retried. */
+  g_printerr ("hashfleet-cli watch: cannot record readings: %s\n", error->message);
 }
 
 static void
-record_cycle (Watch *watch)
+record_recovered_cb (HfRecorder *recorder,
+                     Watch      *watch)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (watch->store == NULL || watch->polled->len == 0)
-    return;
-  if (!hf_store_add_readings (watch->store, (HfMiner **) watch->polled->pdata,
-                              watch->polled->len, &error))
-    {
-      /* Disk full, read-only…: say it once, keep polling, retry next cycle. */
-      if (!watch->store_failed)
-        g_printerr ("hashfleet-cli watch: cannot record readings: %s\n", error->message);
-      watch->store_failed = TRUE;
-    }
-  else
-    {
-      if (watch->store_failed)
-        g_printerr ("hashfleet-cli watch: recording again\n");
-      watch->store_failed = FALSE;
-      if (watch->upkeep_idle == 0)
-        watch->upkeep_idle = g_idle_add_full (G_PRIORITY_LOW, upkeep_cb, watch, NULL);
-    }
-  g_ptr_array_set_size (watch->polled, 0);
+  g_printerr ("hashfleet-cli watch: recording again\n");
 }
 
 static void
@@ -74,7 +46,6 @@ reading_cb (HfFleet   *fleet,
             HfReading *reading,
             Watch     *watch)
 {
-  g_ptr_array_add (watch->polled, g_object_ref (miner));
   if (watch->cli->json)
     {
       g_autofree char *line = hf_miner_to_json_line (miner, NULL, NULL);
@@ -121,7 +92,6 @@ cycle_finished_cb (HfFleet *fleet,
   HfCli *cli = watch->cli;
 
   watch->cycles++;
-  record_cycle (watch);
   if (cli->stats)
     g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
                 "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
@@ -200,13 +170,20 @@ hf_cli_watch (HfCli  *cli,
   g_autoptr(HfLoopMonitor) monitor = NULL;
   g_autoptr(HfScanner) scanner = NULL;
   g_autoptr(HfStore) store = hf_cli_open_store (cli, FALSE);
-  g_autoptr(GPtrArray) polled = g_ptr_array_new_with_free_func (g_object_unref);
-  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE, store, polled, FALSE, 0 };
+  g_autoptr(HfRecorder) recorder = NULL;
+  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE, store };
 
   hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
                                                          : HF_FLEET_DEFAULT_INTERVAL_S);
   if (cli->concurrency > 0)
     hf_fleet_set_max_in_flight (fleet, cli->concurrency);
+  /* The recorder connects first: a cycle is written before it is printed. */
+  if (store != NULL)
+    {
+      recorder = hf_recorder_new (fleet, store);
+      g_signal_connect (recorder, "failed", G_CALLBACK (record_failed_cb), &watch);
+      g_signal_connect (recorder, "recovered", G_CALLBACK (record_recovered_cb), &watch);
+    }
   g_signal_connect (fleet, "reading", G_CALLBACK (reading_cb), &watch);
   g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), &watch);
   g_signal_connect (fleet, "notify::cycle-running", G_CALLBACK (cycle_running_cb), &watch);
@@ -266,6 +243,5 @@ hf_cli_watch (HfCli  *cli,
   watch.monitor = monitor = hf_loop_monitor_new ();
   g_main_loop_run (cli->loop);
   hf_fleet_stop (fleet);
-  g_clear_handle_id (&watch.upkeep_idle, g_source_remove);
   return watch.ok ? 0 : 1;
 }

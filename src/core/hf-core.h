@@ -15,6 +15,7 @@
 #include "hf-miner-json.h"
 #include "hf-process.h"
 #include "hf-reading.h"
+#include "hf-recorder.h"
 #include "hf-scanner.h"
 #include "hf-store.h"
 #include "hf-store-export.h"

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "hf-driver.h"
+#include "hf-error.h"
 #include "hf-fleet.h"
 
 typedef struct
@@ -18,7 +19,15 @@ typedef struct
   guint    backoff;       /* cycles between tries while offline */
   guint    skip;          /* cycles left to skip */
   gboolean in_flight;
+  /* After an accepted restart: when, the uptime then, and whether a poll
+   * has failed since (the miner went down). */
+  gint64   restart_at;
+  double   uptime_at_restart;
+  gboolean missed_since_restart;
 } PollState;
+
+/* A miner that never seems to go down is not "restarting" forever. */
+#define RESTART_SETTLE_US (10 * 60 * G_USEC_PER_SEC)
 
 struct _HfFleet
 {
@@ -260,6 +269,20 @@ typedef struct
   HfMiner *miner;
 } PollOp;
 
+/* A restarting miner has come back when it missed a poll since, its uptime
+ * went back, or it has been long enough. */
+static gboolean
+restart_settled (PollState       *st,
+                 const HfReading *reading)
+{
+  if (st->missed_since_restart)
+    return TRUE;
+  if (hf_reading_known (reading->uptime_s) && hf_reading_known (st->uptime_at_restart)
+      && reading->uptime_s < st->uptime_at_restart)
+    return TRUE;
+  return g_get_monotonic_time () - st->restart_at > RESTART_SETTLE_US;
+}
+
 static void
 polled_cb (GObject      *source,
            GAsyncResult *result,
@@ -295,6 +318,8 @@ polled_cb (GObject      *source,
       st->misses = 0;
       st->backoff = 0;
       st->skip = 0;
+      if (hf_miner_get_restarting (miner) && restart_settled (st, reading))
+        hf_miner_set_restarting (miner, FALSE);
       hf_miner_set_reading (miner, reading);
       hf_miner_set_error (miner, NULL);
       hf_miner_set_online (miner, TRUE);
@@ -308,6 +333,7 @@ polled_cb (GObject      *source,
   else
     {
       st->misses++;
+      st->missed_since_restart = TRUE;
       hf_miner_set_error (miner, error->message);
       if (!hf_miner_get_online (miner))
         {
@@ -773,4 +799,77 @@ hf_fleet_get_total_count (HfFleet *self)
 {
   g_return_val_if_fail (HF_IS_FLEET (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+}
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  HfFleet *self = g_task_get_source_object (task);
+  HfMiner *miner = g_task_get_task_data (task);
+  GError *error = NULL;
+  PollState *st;
+
+  if (!hf_driver_restart_finish (HF_DRIVER (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  st = g_hash_table_lookup (self->state, miner);
+  if (st != NULL)
+    {
+      const HfReading *reading = hf_miner_get_reading (miner);
+
+      st->restart_at = g_get_monotonic_time ();
+      st->uptime_at_restart = reading != NULL ? reading->uptime_s : NAN;
+      st->missed_since_restart = FALSE;
+      hf_miner_set_restarting (miner, TRUE);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hf_fleet_restart_async (HfFleet             *self,
+                        HfMiner             *miner,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  HfDriver *driver;
+
+  g_return_if_fail (HF_IS_FLEET (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_fleet_restart_async);
+  g_task_set_task_data (task, g_object_ref (miner), g_object_unref);
+  driver = hf_driver_for_family (hf_miner_get_family (miner));
+  if (driver == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_UNSUPPORTED,
+                               "%s: this kind of miner cannot be restarted",
+                               hf_miner_get_address (miner));
+      return;
+    }
+  hf_driver_restart_async (driver, miner, self->config, cancellable, restarted_cb,
+                           g_steal_pointer (&task));
+}
+
+gboolean
+hf_fleet_restart_finish (HfFleet       *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+HfConfig *
+hf_fleet_get_config (HfFleet *self)
+{
+  g_return_val_if_fail (HF_IS_FLEET (self), NULL);
+  return self->config;
 }

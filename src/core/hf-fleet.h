@@ -49,6 +49,19 @@ void      hf_fleet_stop                (HfFleet        *self);
 gboolean  hf_fleet_poll_now            (HfFleet        *self);
 gboolean  hf_fleet_get_cycle_running   (HfFleet        *self);
 
+/* Ask @miner to reboot; once accepted the miner is "restarting" until it
+ * answers again after going down (or its uptime starts over). */
+void      hf_fleet_restart_async       (HfFleet             *self,
+                                        HfMiner             *miner,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  hf_fleet_restart_finish      (HfFleet             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
+/* The options the fleet polls with (owned by the fleet). */
+HfConfig *hf_fleet_get_config          (HfFleet             *self);
+
 /* Totals over the online miners (NAN when nothing is known). */
 double    hf_fleet_get_hashrate_ghs    (HfFleet        *self);
 double    hf_fleet_get_power_w         (HfFleet        *self);

@@ -26,6 +26,7 @@ struct _HfMiner
 
   HfReading *reading;
   gboolean   online;
+  gboolean   restarting;
   gint64     last_seen;
   char      *error;
 };
@@ -43,6 +44,7 @@ enum {
   PROP_SERIAL,
   PROP_READING,
   PROP_ONLINE,
+  PROP_RESTARTING,
   PROP_LAST_SEEN,
   PROP_ERROR,
   PROP_HASHRATE_GHS,
@@ -112,6 +114,7 @@ hf_miner_get_property (GObject    *object,
     case PROP_SERIAL: g_value_set_string (value, self->serial); break;
     case PROP_READING: g_value_set_boxed (value, self->reading); break;
     case PROP_ONLINE: g_value_set_boolean (value, self->online); break;
+    case PROP_RESTARTING: g_value_set_boolean (value, self->restarting); break;
     case PROP_LAST_SEEN: g_value_set_int64 (value, self->last_seen); break;
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_HASHRATE_GHS: g_value_set_double (value, hf_miner_get_hashrate_ghs (self)); break;
@@ -142,6 +145,7 @@ hf_miner_set_property (GObject      *object,
     case PROP_SERIAL: hf_miner_set_serial (self, g_value_get_string (value)); break;
     case PROP_READING: hf_miner_set_reading (self, g_value_get_boxed (value)); break;
     case PROP_ONLINE: hf_miner_set_online (self, g_value_get_boolean (value)); break;
+    case PROP_RESTARTING: hf_miner_set_restarting (self, g_value_get_boolean (value)); break;
     case PROP_ERROR: hf_miner_set_error (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -171,6 +175,7 @@ hf_miner_class_init (HfMinerClass *klass)
   properties[PROP_SERIAL] = g_param_spec_string ("serial", NULL, NULL, NULL, rw);
   properties[PROP_READING] = g_param_spec_boxed ("reading", NULL, NULL, HF_TYPE_READING, rw);
   properties[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE, rw);
+  properties[PROP_RESTARTING] = g_param_spec_boolean ("restarting", NULL, NULL, FALSE, rw);
   properties[PROP_LAST_SEEN] = g_param_spec_int64 ("last-seen", NULL, NULL,
                                                    0, G_MAXINT64, 0, ro);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, rw);
@@ -332,6 +337,25 @@ hf_miner_set_online (HfMiner  *self,
     return;
   self->online = online;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+}
+
+gboolean
+hf_miner_get_restarting (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), FALSE);
+  return self->restarting;
+}
+
+void
+hf_miner_set_restarting (HfMiner  *self,
+                         gboolean  restarting)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  restarting = !!restarting;
+  if (self->restarting == restarting)
+    return;
+  self->restarting = restarting;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESTARTING]);
 }
 
 gint64

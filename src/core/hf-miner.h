@@ -52,6 +52,10 @@ void             hf_miner_set_reading        (HfMiner         *self,
 gboolean         hf_miner_get_online         (HfMiner         *self);
 void             hf_miner_set_online         (HfMiner         *self,
                                               gboolean         online);
+/* TRUE from an accepted restart until the miner answers again. */
+gboolean         hf_miner_get_restarting     (HfMiner         *self);
+void             hf_miner_set_restarting     (HfMiner         *self,
+                                              gboolean         restarting);
 /* Wall-clock µs of the last successful poll, 0 if never. */
 gint64           hf_miner_get_last_seen      (HfMiner         *self);
 /* The last error message, NULL after a successful poll. */

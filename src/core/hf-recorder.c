@@ -1,0 +1,158 @@
+/* hf-recorder.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The app and `hashfleet-cli watch` both record what their fleet reads;
+ * this is the one place that does it.
+ */
+#include "hf-recorder.h"
+
+struct _HfRecorder
+{
+  GObject    parent_instance;
+
+  HfFleet   *fleet;
+  HfStore   *store;
+  GPtrArray *polled;         /* miners read this cycle */
+  gboolean   failed;         /* reported once; retried each cycle */
+  guint      upkeep_idle;
+  guint      cycles;
+};
+
+enum {
+  SIGNAL_FAILED,
+  SIGNAL_RECOVERED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (HfRecorder, hf_recorder, G_TYPE_OBJECT)
+
+static gboolean
+upkeep_cb (gpointer user_data)
+{
+  HfRecorder *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_store_maintain_step (self->store, g_get_real_time () / G_USEC_PER_SEC, &error))
+    return G_SOURCE_CONTINUE;
+  if (error != NULL)
+    g_debug ("history upkeep: %s", error->message);
+  self->upkeep_idle = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reading_cb (HfFleet    *fleet,
+            HfMiner    *miner,
+            HfReading  *reading,
+            HfRecorder *self)
+{
+  g_ptr_array_add (self->polled, g_object_ref (miner));
+}
+
+static void
+cycle_finished_cb (HfFleet    *fleet,
+                   guint       polled,
+                   guint       answered,
+                   guint       elapsed_ms,
+                   HfRecorder *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->polled->len == 0)
+    return;
+  if (!hf_store_add_readings (self->store, (HfMiner **) self->polled->pdata,
+                              self->polled->len, &error))
+    {
+      if (!self->failed)
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+      self->failed = TRUE;
+    }
+  else
+    {
+      if (self->failed)
+        g_signal_emit (self, signals[SIGNAL_RECOVERED], 0);
+      self->failed = FALSE;
+      self->cycles++;
+      if (self->upkeep_idle == 0)
+        self->upkeep_idle = g_idle_add_full (G_PRIORITY_LOW, upkeep_cb, self, NULL);
+    }
+  g_ptr_array_set_size (self->polled, 0);
+}
+
+static void
+hf_recorder_dispose (GObject *object)
+{
+  HfRecorder *self = HF_RECORDER (object);
+
+  g_clear_handle_id (&self->upkeep_idle, g_source_remove);
+  if (self->fleet != NULL)
+    g_signal_handlers_disconnect_by_data (self->fleet, self);
+  g_clear_object (&self->fleet);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->polled, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hf_recorder_parent_class)->dispose (object);
+}
+
+static void
+hf_recorder_class_init (HfRecorderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hf_recorder_dispose;
+
+  /**
+   * HfRecorder::failed:
+   * @error: why the cycle could not be written
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /**
+   * HfRecorder::recovered:
+   *
+   * A cycle was written after one had failed.
+   */
+  signals[SIGNAL_RECOVERED] =
+    g_signal_new ("recovered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+hf_recorder_init (HfRecorder *self)
+{
+  self->polled = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+HfRecorder *
+hf_recorder_new (HfFleet *fleet,
+                 HfStore *store)
+{
+  HfRecorder *self;
+
+  g_return_val_if_fail (HF_IS_FLEET (fleet), NULL);
+  g_return_val_if_fail (HF_IS_STORE (store), NULL);
+
+  self = g_object_new (HF_TYPE_RECORDER, NULL);
+  self->fleet = g_object_ref (fleet);
+  self->store = g_object_ref (store);
+  g_signal_connect (fleet, "reading", G_CALLBACK (reading_cb), self);
+  g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
+  return self;
+}
+
+HfStore *
+hf_recorder_get_store (HfRecorder *self)
+{
+  g_return_val_if_fail (HF_IS_RECORDER (self), NULL);
+  return self->store;
+}
+
+guint
+hf_recorder_get_cycles (HfRecorder *self)
+{
+  g_return_val_if_fail (HF_IS_RECORDER (self), 0);
+  return self->cycles;
+}

@@ -1,0 +1,26 @@
+/* hf-recorder.h — write a fleet's poll cycles into the store
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-fleet.h"
+#include "hf-store.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_RECORDER (hf_recorder_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfRecorder, hf_recorder, HF, RECORDER, GObject)
+
+/* From now on every reading of @fleet is kept and written to @store at the
+ * end of its cycle, in one transaction; history upkeep (roll-ups, retention)
+ * then runs one short step per idle dispatch.  A failed write (disk full,
+ * read-only) is reported once through ::failed and retried next cycle;
+ * ::recovered says when writing works again. */
+HfRecorder *hf_recorder_new          (HfFleet    *fleet,
+                                      HfStore    *store);
+HfStore    *hf_recorder_get_store    (HfRecorder *self);
+/* Cycles written so far. */
+guint       hf_recorder_get_cycles   (HfRecorder *self);
+
+G_END_DECLS
