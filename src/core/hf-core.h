@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "hf-alerts.h"
 #include "hf-config.h"
 #include "hf-driver.h"
 #include "hf-error.h"

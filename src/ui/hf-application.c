@@ -1,28 +1,235 @@
 /* hf-application.c
  * SPDX-License-Identifier: MIT
+ *
+ * The application owns the one fleet and what hangs off it: the store it
+ * is restored from and recorded into, the alerts that become desktop
+ * notifications, and the settings that configure polling.  Windows are
+ * views of it.  Nothing here scans: scanning happens only when the user
+ * asks (Discover, Add Miner).
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "hf-application.h"
+#include "hf-credentials.h"
+#include "hf-miner-status.h"
+#include "hf-preferences-window.h"
 #include "hf-window.h"
 
 struct _HfApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  HfConfig       *config;
+  HfFleet        *fleet;
+  HfStore        *store;
+  HfRecorder     *recorder;
+  HfAlerts       *alerts;
+  GCancellable   *cancellable;
+  char           *db_path;
+  gboolean        loaded;
+  guint16         http_port;           /* --http-port, 0: default */
+  guint16         cgminer_port;        /* --cgminer-port, 0: default */
+  char           *antminer_password;   /* from the keyring */
+  char           *whatsminer_password;
 };
 
+typedef struct
+{
+  HfApplication *self;
+  HfCredential   which;
+} Lookup;
+
 G_DEFINE_FINAL_TYPE (HfApplication, hf_application, ADW_TYPE_APPLICATION)
+
+/* A config is immutable once the fleet has it: make a new one. */
+static void
+rebuild_config (HfApplication *self)
+{
+  HfConfig *config = hf_config_copy (self->config);
+
+  g_free (config->antminer_user);
+  config->antminer_user = g_settings_get_string (self->settings, "antminer-user");
+  g_free (config->antminer_password);
+  config->antminer_password = g_strdup (self->antminer_password);
+  g_free (config->whatsminer_password);
+  config->whatsminer_password = g_strdup (self->whatsminer_password);
+  g_clear_pointer (&self->config, hf_config_unref);
+  self->config = config;
+  hf_fleet_set_config (self->fleet, config);
+}
+
+static void
+apply_settings (HfApplication *self)
+{
+  hf_fleet_set_poll_interval (self->fleet, g_settings_get_uint (self->settings, "poll-interval"));
+  hf_alerts_set_hot_c (self->alerts, g_settings_get_double (self->settings, "temperature-alert"));
+  hf_miner_status_set_hot_c (g_settings_get_double (self->settings, "temperature-alert"));
+  {
+    g_autofree char *user = g_settings_get_string (self->settings, "antminer-user");
+    if (g_strcmp0 (self->config->antminer_user, user) != 0)
+      rebuild_config (self);
+  }
+}
+
+static void
+settings_changed_cb (GSettings     *settings,
+                     const char    *key,
+                     HfApplication *self)
+{
+  apply_settings (self);
+}
+
+static void
+password_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autofree Lookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = hf_credentials_lookup_finish (result, &error);
+  HfApplication *self = lookup->self;
+
+  if (error != NULL)
+    {
+      /* No keyring (a bare Pi, a test): the miners that need one say so. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("keyring: %s", error->message);
+      return;
+    }
+  if (password == NULL)
+    return;
+  if (lookup->which == HF_CREDENTIAL_ANTMINER)
+    {
+      g_free (self->antminer_password);
+      self->antminer_password = g_steal_pointer (&password);
+    }
+  else
+    {
+      g_free (self->whatsminer_password);
+      self->whatsminer_password = g_steal_pointer (&password);
+    }
+  rebuild_config (self);
+}
+
+void
+hf_application_reload_credentials (HfApplication *self)
+{
+  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_WHATSMINER; which++)
+    {
+      Lookup *lookup = g_new0 (Lookup, 1);
+
+      lookup->self = self;
+      lookup->which = which;
+      hf_credentials_lookup_async (which, self->cancellable, password_cb, lookup);
+    }
+}
+
+static void
+alert_cb (HfAlerts      *alerts,
+          HfMiner       *miner,
+          int            kind,
+          const char    *title,
+          const char    *body,
+          HfApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+
+  if (!g_settings_get_boolean (self->settings, "notifications"))
+    return;
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
+                                             ? G_NOTIFICATION_PRIORITY_LOW
+                                             : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
+                                                hf_miner_get_address (miner));
+  /* One notification per miner and kind: a new one replaces the old. */
+  id = g_strdup_printf ("%s-%d", hf_miner_get_address (miner), kind);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+record_failed_cb (HfRecorder    *recorder,
+                  const GError  *error,
+                  HfApplication *self)
+{
+  g_warning ("cannot record readings: %s", error->message);
+}
+
+void
+hf_application_load (HfApplication *self,
+                     const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree char *default_path = NULL;
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+  if (self->loaded)
+    return;
+  self->loaded = TRUE;
+
+  if (path == NULL)
+    path = default_path = hf_store_default_path ();
+  self->store = hf_store_open (path, &error);
+  if (self->store == NULL)
+    {
+      g_warning ("history is not kept: %s", error->message);
+      return;
+    }
+  hf_store_set_poll_interval (self->store, g_settings_get_uint (self->settings, "poll-interval"));
+  stored = hf_store_load_fleet (self->store, &error);
+  if (stored == NULL)
+    g_warning ("cannot restore the fleet: %s", error->message);
+  for (guint i = 0; stored != NULL && i < stored->len; i++)
+    hf_fleet_add (self->fleet, g_ptr_array_index (stored, i));
+  g_debug ("restored %u miners from %s", stored ? stored->len : 0, path);
+  self->recorder = hf_recorder_new (self->fleet, self->store);
+  g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
+}
 
 static void
 hf_application_activate (GApplication *app)
 {
+  HfApplication *self = HF_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  hf_application_load (self, self->db_path);
   if (window == NULL)
-    window = GTK_WINDOW (hf_window_new (HF_APPLICATION (app)));
+    window = GTK_WINDOW (hf_window_new (self));
   gtk_window_present (window);
+
+  /* Polling the stored fleet is not scanning: it talks only to known miners. */
+  if (hf_fleet_get_total_count (self->fleet) > 0 && !hf_fleet_get_cycle_running (self->fleet))
+    hf_fleet_poll_now (self->fleet);
+  hf_fleet_start (self->fleet);
+}
+
+static int
+handle_local_options (GApplication *app,
+                      GVariantDict *options)
+{
+  HfApplication *self = HF_APPLICATION (app);
+  const char *db = NULL;
+
+  gint32 port;
+
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
+    self->db_path = g_strdup (db);
+  if (g_variant_dict_lookup (options, "http-port", "i", &port) && port > 0 && port < 65536)
+    self->http_port = (guint16) port;
+  if (g_variant_dict_lookup (options, "cgminer-port", "i", &port) && port > 0 && port < 65536)
+    self->cgminer_port = (guint16) port;
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("hashfleet %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
 }
 
 static void
@@ -39,8 +246,37 @@ about_activated (GSimpleAction *action,
                          "version", PACKAGE_VERSION,
                          "developers", developers,
                          "license-type", GTK_LICENSE_MIT_X11,
+                         "website", "https://github.com/hashfleet/hashfleet",
+                         "issue-url", "https://github.com/hashfleet/hashfleet/issues",
                          "comments", _("Watch and manage the Bitcoin miners on your network"),
                          NULL);
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  HfApplication *self = HF_APPLICATION (user_data);
+  GtkWidget *prefs = hf_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+show_miner_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  HfApplication *self = HF_APPLICATION (user_data);
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (HF_IS_WINDOW (window))
+    hf_window_show_miner (HF_WINDOW (window), g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -48,37 +284,113 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* Close (not destroy) so that windows save their size and state. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GList *next = l->next;
+      gtk_window_close (l->data);
+      l = next;
+    }
   g_application_quit (G_APPLICATION (user_data));
 }
 
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_activated },
+  { .name = "preferences", .activate = preferences_activated },
+  { .name = "show-miner", .activate = show_miner_activated, .parameter_type = "s" },
   { .name = "quit", .activate = quit_activated },
 };
 
 static void
 hf_application_startup (GApplication *app)
 {
+  HfApplication *self = HF_APPLICATION (app);
+
   G_APPLICATION_CLASS (hf_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  self->config = hf_config_new ();
+  if (self->http_port != 0)
+    self->config->http_port = self->http_port;
+  if (self->cgminer_port != 0)
+    self->config->cgminer_port = self->cgminer_port;
+  self->fleet = hf_fleet_new (self->config);
+  self->alerts = hf_alerts_new (self->fleet);
+  apply_settings (self);
+  g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_cb), self);
+  hf_application_reload_credentials (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+}
+
+static void
+hf_application_shutdown (GApplication *app)
+{
+  HfApplication *self = HF_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->fleet != NULL)
+    hf_fleet_stop (self->fleet);
+  G_APPLICATION_CLASS (hf_application_parent_class)->shutdown (app);
+}
+
+static void
+hf_application_dispose (GObject *object)
+{
+  HfApplication *self = HF_APPLICATION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->alerts);
+  g_clear_object (&self->fleet);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->config, hf_config_unref);
+  g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->antminer_password, g_free);
+  g_clear_pointer (&self->whatsminer_password, g_free);
+
+  G_OBJECT_CLASS (hf_application_parent_class)->dispose (object);
 }
 
 static void
 hf_application_class_init (HfApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = hf_application_dispose;
   app_class->activate = hf_application_activate;
   app_class->startup = hf_application_startup;
+  app_class->shutdown = hf_application_shutdown;
+  app_class->handle_local_options = handle_local_options;
 }
 
 static void
 hf_application_init (HfApplication *self)
 {
+  const GOptionEntry options[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("The database to use instead of the default"), N_("PATH") },
+    { "http-port", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_("The HTTP port Discover and Add Miner try (default 80)"), N_("PORT") },
+    { "cgminer-port", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_("The API port Discover and Add Miner try (default 4028)"), N_("PORT") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
 HfApplication *
@@ -89,4 +401,53 @@ hf_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/hashfleet/Hashfleet",
                        NULL);
+}
+
+HfFleet *
+hf_application_get_fleet (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->fleet;
+}
+
+HfStore *
+hf_application_get_store (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->store;
+}
+
+GSettings *
+hf_application_get_settings (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->settings;
+}
+
+HfMiner *
+hf_application_add_miner (HfApplication *self,
+                          HfMiner       *miner)
+{
+  g_autoptr(GError) error = NULL;
+  HfMiner *known;
+
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  known = hf_fleet_add (self->fleet, miner);
+  if (self->store != NULL && !hf_store_save_miner (self->store, known, &error))
+    g_warning ("cannot save %s: %s", hf_miner_get_address (known), error->message);
+  return known;
+}
+
+void
+hf_application_remove_miner (HfApplication *self,
+                             HfMiner       *miner,
+                             gboolean       keep_history)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) hold = g_object_ref (miner);
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+  hf_fleet_remove (self->fleet, miner);
+  if (self->store != NULL && !hf_store_forget_miner (self->store, miner, keep_history, &error))
+    g_warning ("cannot forget %s: %s", hf_miner_get_address (miner), error->message);
 }

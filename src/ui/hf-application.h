@@ -1,9 +1,11 @@
-/* hf-application.h
+/* hf-application.h — the app: one fleet, its store, its alerts
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
 #include <adwaita.h>
+
+#include "hf-core.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +13,30 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HfApplication, hf_application, HF, APPLICATION, AdwApplication)
 
-HfApplication *hf_application_new (void);
+HfApplication *hf_application_new            (void);
+
+HfFleet       *hf_application_get_fleet      (HfApplication *self);
+/* NULL when the database could not be opened (the app still runs). */
+HfStore       *hf_application_get_store      (HfApplication *self);
+GSettings     *hf_application_get_settings   (HfApplication *self);
+
+/* Open the store at @path (NULL: the default) and restore the fleet from it,
+ * before any network I/O.  Called once at start-up; tests call it with a
+ * file of their own. */
+void           hf_application_load           (HfApplication *self,
+                                              const char    *path);
+
+/* Read the miner passwords from the keyring again (after Preferences). */
+void           hf_application_reload_credentials (HfApplication *self);
+
+/* Add an identified miner to the fleet and the store (or update the one
+ * already known).  Returns the fleet's miner. */
+HfMiner       *hf_application_add_miner      (HfApplication *self,
+                                              HfMiner       *miner);
+/* Remove @miner from the fleet and the store; @keep_history keeps its
+ * readings (they come back if it is found again). */
+void           hf_application_remove_miner   (HfApplication *self,
+                                              HfMiner       *miner,
+                                              gboolean       keep_history);
 
 G_END_DECLS

@@ -1,10 +1,24 @@
 /* hf-window.c
  * SPDX-License-Identifier: MIT
+ *
+ * The fleet (a GListModel) → filter (search) → sort (the table's column
+ * sorter, shared by the cards) → multi-selection, shown by a GtkGridView
+ * of cards or a GtkColumnView.  Both views share the selection, so
+ * switching keeps it.  Widgets follow their miner through notify
+ * signals: a poll cycle rewrites labels, never rebuilds the list.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "hf-add-miner-dialog.h"
+#include "hf-details-window.h"
+#include "hf-export.h"
+#include "hf-miner-actions.h"
+#include "hf-miner-card.h"
+#include "hf-miner-cell.h"
+#include "hf-miner-status.h"
+#include "hf-totals-header.h"
 #include "hf-window.h"
 
 struct _HfWindow
@@ -12,13 +26,663 @@ struct _HfWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkWidget            *discover_button;
+  GtkSpinner           *discover_spinner;
+  GtkLabel             *discover_label;
+  GtkProgressBar       *discover_progress;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *main_stack;
   AdwStatusPage        *empty_page;
+  HfTotalsHeader       *totals_header;
+  GtkStack             *view_stack;
+  GtkGridView          *grid_view;
+  GtkColumnView        *column_view;
+  GtkPopoverMenu       *miner_popover;
 
   /* Owned references */
   GSettings            *settings;
+  HfApplication        *app;
+  HfFleet              *fleet;
+  GtkFilterListModel   *filter_model;
+  GtkCustomFilter      *filter;
+  GtkSortListModel     *sort_model;
+  GtkMultiSelection    *selection;
+  char                 *search_key;    /* casefolded search text */
+
+  /* A scan in progress */
+  HfScanner            *scanner;
+  GCancellable         *scan_cancellable;
+  guint                 scan_found;
+  GPtrArray            *scan_unidentified;
 };
 
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+hf_window_toast (HfWindow   *self,
+                 const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* What is shown: the empty state, the views, or "no results". */
+static void
+update_pages (HfWindow *self)
+{
+  g_autofree char *view = g_settings_get_string (self->settings, "view-mode");
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+
+  gtk_stack_set_visible_child_name (self->main_stack, total == 0 ? "empty" : "fleet");
+  gtk_stack_set_visible_child_name (self->view_stack, shown == 0 && total > 0 ? "no-results"
+                                                                               : view);
+}
+
+static void
+models_changed_cb (GListModel *model,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   HfWindow   *self)
+{
+  if ((removed == 0) != (added == 0) || position == 0)
+    update_pages (self);
+}
+
+static void
+view_mode_changed_cb (GSettings  *settings,
+                      const char *key,
+                      HfWindow   *self)
+{
+  update_pages (self);
+}
+
+/* The empty state names what Discover will scan. */
+static void
+update_empty_description (HfWindow *self)
+{
+  g_auto(GStrv) subnets = g_settings_get_strv (self->settings, "subnets");
+  g_autofree char *where = NULL;
+  g_autofree char *text = NULL;
+
+  if (subnets[0] != NULL)
+    where = g_strjoinv (", ", subnets);
+  else
+    {
+      g_autoptr(GArray) ranges = hf_targets_default (NULL);
+      where = ranges != NULL && ranges->len > 0 ? hf_targets_describe (ranges)
+                                                : g_strdup (_("no network found"));
+    }
+  text = g_strdup_printf (_("Hashfleet watches the Bitcoin miners on your network: Bitaxe and "
+                            "other AxeOS devices, Antminer, Whatsminer and Avalon.\n\n"
+                            "Discover scans %s. You can also add a miner by its address."),
+                          where);
+  adw_status_page_set_description (self->empty_page, text);
+}
+
+/* Search */
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  HfWindow *self = user_data;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) words = NULL;
+
+  if (self->search_key == NULL || *self->search_key == '\0')
+    return TRUE;
+  text = hf_miner_search_text (HF_MINER (item));
+  words = g_strsplit (self->search_key, " ", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0' && strstr (text, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   HfWindow       *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *key = g_utf8_casefold (g_strstrip (g_strdup (text)), -1);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (self->search_key != NULL && g_str_has_prefix (key, self->search_key))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (self->search_key != NULL && g_str_has_prefix (self->search_key, key))
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->search_key);
+  self->search_key = g_steal_pointer (&key);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  update_pages (self);
+}
+
+/* Selection */
+
+static GPtrArray *
+selected_miners (HfWindow *self)
+{
+  GPtrArray *miners = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return miners;
+}
+
+static void
+update_miner_actions (HfWindow *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint64 n = gtk_bitset_get_size (set);
+  const char *single[] = { "details", "open-web" };
+  const char *multi[] = { "restart", "remove", "copy-address" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (single); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), single[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (multi); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), multi[i]);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
+    }
+}
+
+static void
+selection_changed_cb (GtkSelectionModel *model,
+                      guint              position,
+                      guint              n_items,
+                      HfWindow          *self)
+{
+  update_miner_actions (self);
+}
+
+static gboolean
+find_position (HfWindow *self,
+               HfMiner  *miner,
+               guint    *position)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+      if (m == miner)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Context menu: right-click, long-press, Menu key, Shift+F10 */
+
+static HfMiner *
+miner_at (GtkWidget *picked)
+{
+  for (GtkWidget *w = picked; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      if (HF_IS_MINER_CARD (w))
+        return hf_miner_card_get_miner (HF_MINER_CARD (w));
+      if (HF_IS_MINER_CELL (w))
+        return hf_miner_cell_get_miner (HF_MINER_CELL (w));
+      /* A table row holds its cells in GtkColumnViewCell widgets; the cell
+       * widget is a descendant, so look down one level too. */
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        for (GtkWidget *cc = gtk_widget_get_first_child (c); cc != NULL;
+             cc = gtk_widget_get_next_sibling (cc))
+          if (HF_IS_MINER_CELL (cc))
+            return hf_miner_cell_get_miner (HF_MINER_CELL (cc));
+      if (GTK_IS_GRID_VIEW (w) || GTK_IS_COLUMN_VIEW (w))
+        break;
+    }
+  return NULL;
+}
+
+static void
+popup_at (HfWindow  *self,
+          GtkWidget *view,
+          double     x,
+          double     y)
+{
+  graphene_point_t p;
+  GdkRectangle rect;
+
+  if (!gtk_widget_compute_point (view, GTK_WIDGET (self->view_stack),
+                                 &GRAPHENE_POINT_INIT (x, y), &p))
+    return;
+  rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->miner_popover));
+}
+
+/* Right-click or long-press at (x, y) of @view: the miner there joins the
+ * selection (or becomes it, if it was not selected), then the menu. */
+static void
+context_at (HfWindow  *self,
+            GtkWidget *view,
+            double     x,
+            double     y)
+{
+  HfMiner *miner = miner_at (gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT));
+  guint position;
+
+  if (miner == NULL || !find_position (self, miner, &position))
+    return;
+  if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  popup_at (self, view, x, y);
+}
+
+static void
+secondary_click_cb (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    HfWindow        *self)
+{
+  GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  context_at (self, view, x, y);
+}
+
+static void
+long_press_cb (GtkGestureLongPress *gesture,
+               double               x,
+               double               y,
+               HfWindow            *self)
+{
+  GtkWidget *view = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  context_at (self, view, x, y);
+}
+
+void
+hf_window_popup_menu (HfWindow *self)
+{
+  GtkWidget *view = g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "table") == 0
+    ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  HfMiner *miner = focus != NULL ? miner_at (focus) : NULL;
+  graphene_rect_t bounds;
+  guint position;
+
+  g_return_if_fail (HF_IS_WINDOW (self));
+
+  /* The focused item (keyboard) joins the selection, like a click would. */
+  if (miner != NULL && find_position (self, miner, &position)
+      && !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
+    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  {
+    g_autoptr(GtkBitset) set =
+      gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+    if (gtk_bitset_is_empty (set))
+      return;
+  }
+  if (focus != NULL && miner != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
+    popup_at (self, view, bounds.origin.x + bounds.size.width / 2,
+              bounds.origin.y + bounds.size.height / 2);
+  else
+    popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0);
+}
+
+static gboolean
+menu_key_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  hf_window_popup_menu (HF_WINDOW (user_data));
+  return TRUE;
+}
+
+static gboolean
+delete_key_cb (GtkWidget *widget,
+               GVariant  *args,
+               gpointer   user_data)
+{
+  gtk_widget_activate_action (GTK_WIDGET (user_data), "win.remove", NULL);
+  return TRUE;
+}
+
+static void
+add_view_controllers (HfWindow  *self,
+                      GtkWidget *view)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *press = gtk_gesture_long_press_new ();
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (secondary_click_cb), self);
+  gtk_widget_add_controller (view, GTK_EVENT_CONTROLLER (click));
+
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect (press, "pressed", G_CALLBACK (long_press_cb), self);
+  gtk_widget_add_controller (view, GTK_EVENT_CONTROLLER (press));
+
+  /* Local to the views, so that Delete in the search entry edits text. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                   gtk_keyval_trigger_new (GDK_KEY_F10,
+                                                                           GDK_SHIFT_MASK)),
+                      gtk_callback_action_new (menu_key_cb, self, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                      gtk_callback_action_new (delete_key_cb, self, NULL)));
+  gtk_widget_add_controller (view, keys);
+}
+
+/* Grid factory */
+
+static void
+card_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               HfWindow                 *self)
+{
+  gtk_list_item_set_child (item, hf_miner_card_new ());
+}
+
+static void
+card_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              HfWindow                 *self)
+{
+  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+card_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                HfWindow                 *self)
+{
+  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+item_activated_cb (GtkWidget *view,
+                   guint      position,
+                   HfWindow  *self)
+{
+  g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  GtkWidget *details;
+
+  if (miner == NULL)
+    return;
+  details = hf_details_window_new (miner, hf_application_get_store (self->app));
+  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (details));
+}
+
+/* Discover */
+
+static void
+set_discovering (HfWindow *self,
+                 gboolean  on)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->discover_spinner), on);
+  gtk_spinner_set_spinning (self->discover_spinner, on);
+  gtk_widget_set_visible (GTK_WIDGET (self->discover_progress), on);
+  gtk_progress_bar_set_fraction (self->discover_progress, 0);
+  gtk_label_set_text_with_mnemonic (self->discover_label, on ? _("_Cancel") : _("_Discover"));
+  gtk_widget_set_tooltip_text (self->discover_button,
+                               on ? _("Stop scanning")
+                                  : _("Find the miners on your network (Ctrl+Shift+D)"));
+  if (on)
+    gtk_widget_remove_css_class (self->discover_button, "suggested-action");
+  else
+    gtk_widget_add_css_class (self->discover_button, "suggested-action");
+}
+
+static void
+scan_found_cb (HfScanner *scanner,
+               HfMiner   *miner,
+               HfWindow  *self)
+{
+  g_autofree char *text = NULL;
+
+  hf_application_add_miner (self->app, miner);
+  self->scan_found++;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
+                                       self->scan_found), self->scan_found);
+  gtk_label_set_text (self->discover_label, text);
+}
+
+static void
+scan_unidentified_cb (HfScanner  *scanner,
+                      const char *address,
+                      const char *reason,
+                      HfWindow   *self)
+{
+  g_ptr_array_add (self->scan_unidentified, g_strdup (address));
+}
+
+static void
+scan_progress_cb (HfScanner *scanner,
+                  guint64    done,
+                  guint64    total,
+                  HfWindow  *self)
+{
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->discover_progress, (double) done / (double) total);
+}
+
+static void
+scanned_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HfWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &error);
+  g_autofree char *text = NULL;
+
+  set_discovering (self, FALSE);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->scan_cancellable);
+  if (summary == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        text = g_strdup (_("Discovery cancelled"));
+      else
+        text = g_strdup_printf (_("Discovery failed: %s"), error->message);
+    }
+  else if (self->scan_unidentified->len > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Found %u miner in %.1f s; %s answered but was not identified",
+                                         "Found %u miners in %.1f s; %s answered but was not identified",
+                                         summary->found),
+                            summary->found, summary->elapsed_ms / 1000.0,
+                            (char *) g_ptr_array_index (self->scan_unidentified, 0));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s",
+                                         "Found %u miners in %.1f s", summary->found),
+                            summary->found, summary->elapsed_ms / 1000.0);
+  hf_window_toast (self, text);
+  /* Read the new miners now rather than at the next tick. */
+  if (summary != NULL && summary->found > 0)
+    hf_fleet_poll_now (self->fleet);
+}
+
+gboolean
+hf_window_get_discovering (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), FALSE);
+  return self->scanner != NULL;
+}
+
+void
+hf_window_discover (HfWindow           *self,
+                    const char * const *targets)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_auto(GStrv) subnets = NULL;
+  g_autoptr(HfConfig) config = NULL;
+
+  g_return_if_fail (HF_IS_WINDOW (self));
+
+  if (self->scanner != NULL)
+    {
+      g_cancellable_cancel (self->scan_cancellable);
+      return;
+    }
+  if (targets == NULL)
+    {
+      subnets = g_settings_get_strv (self->settings, "subnets");
+      targets = (const char * const *) subnets;
+    }
+  ranges = targets[0] != NULL ? hf_targets_parse (targets, FALSE, &error)
+                              : hf_targets_default (&error);
+  if (ranges == NULL || ranges->len == 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot discover: %s"),
+                                               error ? error->message
+                                                     : _("no network to scan; set subnets in Preferences"));
+      hf_window_toast (self, text);
+      return;
+    }
+  config = hf_config_copy (hf_fleet_get_config (self->fleet));
+  self->scanner = hf_scanner_new (config);
+  hf_scanner_set_connect_timeout (self->scanner, g_settings_get_uint (self->settings, "scan-timeout"));
+  hf_scanner_set_concurrency (self->scanner, g_settings_get_uint (self->settings, "scan-concurrency"));
+  self->scan_cancellable = g_cancellable_new ();
+  self->scan_found = 0;
+  g_ptr_array_set_size (self->scan_unidentified, 0);
+  g_signal_connect (self->scanner, "miner-found", G_CALLBACK (scan_found_cb), self);
+  g_signal_connect (self->scanner, "unidentified", G_CALLBACK (scan_unidentified_cb), self);
+  g_signal_connect (self->scanner, "progress", G_CALLBACK (scan_progress_cb), self);
+  set_discovering (self, TRUE);
+  hf_scanner_scan_async (self->scanner, ranges, self->scan_cancellable, scanned_cb,
+                         g_object_ref (self));
+}
+
+/* Actions */
+
+static void
+discover_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  hf_window_discover (HF_WINDOW (widget), NULL);
+}
+
+static void
+add_miner_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  hf_add_miner_dialog_present (GTK_WINDOW (self), self->app);
+}
+
+static void
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+  HfStore *store = hf_application_get_store (self->app);
+
+  if (store == NULL)
+    {
+      hf_window_toast (self, _("No history to export: the database could not be opened"));
+      return;
+    }
+  hf_export_present (GTK_WINDOW (self), hf_store_get_path (store));
+}
+
+static void
+refresh_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  if (!hf_fleet_poll_now (self->fleet))
+    g_debug ("a poll cycle is already running");
+}
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+miner_action_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  HfWindow *self = HF_WINDOW (user_data);
+  g_autoptr(GPtrArray) miners = selected_miners (self);
+  g_autofree char *action_name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
+
+  if (miners->len == 0)
+    return;
+  if (g_str_equal (action_name, "win.details"))
+    {
+      guint position;
+      if (find_position (self, g_ptr_array_index (miners, 0), &position))
+        item_activated_cb (NULL, position, self);
+    }
+  else if (g_str_equal (action_name, "win.restart"))
+    hf_miner_actions_restart (GTK_WINDOW (self), self->app, miners);
+  else if (g_str_equal (action_name, "win.remove"))
+    hf_miner_actions_remove (GTK_WINDOW (self), self->app, miners);
+  else if (g_str_equal (action_name, "win.open-web"))
+    hf_miner_actions_open_web (GTK_WINDOW (self), miners);
+  else if (g_str_equal (action_name, "win.copy-address"))
+    hf_miner_actions_copy_address (GTK_WIDGET (self), miners);
+}
+
+void
+hf_window_show_miner (HfWindow   *self,
+                      const char *address)
+{
+  HfMiner *miner = hf_fleet_lookup_address (self->fleet, address);
+  guint position;
+
+  g_return_if_fail (HF_IS_WINDOW (self));
+  if (miner == NULL)
+    return;
+  /* A search could hide it. */
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  if (!find_position (self, miner, &position))
+    return;
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  item_activated_cb (NULL, position, self);
+}
+
+GtkSelectionModel *
+hf_window_get_selection (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+/* Life cycle */
 
 static gboolean
 hf_window_close_request (GtkWindow *window)
@@ -31,8 +695,66 @@ hf_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (self->scan_cancellable != NULL)
+    g_cancellable_cancel (self->scan_cancellable);
 
   return GTK_WINDOW_CLASS (hf_window_parent_class)->close_request (window);
+}
+
+/* After construction: GtkWindow:application is set after constructed(). */
+static void
+hf_window_setup (HfWindow      *self,
+                 HfApplication *app)
+{
+  GtkListItemFactory *factory;
+  g_autoptr(GAction) view_mode = NULL;
+
+  self->app = g_object_ref (app);
+  self->fleet = g_object_ref (hf_application_get_fleet (self->app));
+
+  /* fleet → filter → sort → selection */
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->fleet)),
+                                                  g_object_ref (GTK_FILTER (self->filter)));
+  for (HfMinerField f = HF_MINER_FIELD_NAME; f < HF_N_MINER_FIELDS; f++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f);
+      gtk_column_view_append_column (self->column_view, column);
+      /* By address until the user picks a column: stable, and how a
+       * network is laid out. */
+      if (f == HF_MINER_FIELD_ADDRESS)
+        gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_ASCENDING);
+    }
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
+                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
+  g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (card_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (card_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (card_unbind_cb), self);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_unref (factory);
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
+  g_signal_connect (self->column_view, "activate", G_CALLBACK (item_activated_cb), self);
+  add_view_controllers (self, GTK_WIDGET (self->grid_view));
+  add_view_controllers (self, GTK_WIDGET (self->column_view));
+
+  hf_totals_header_set_fleet (self->totals_header, self->fleet);
+
+  view_mode = g_settings_create_action (self->settings, "view-mode");
+  g_action_map_add_action (G_ACTION_MAP (self), view_mode);
+  g_signal_connect (self->settings, "changed::view-mode", G_CALLBACK (view_mode_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::subnets",
+                            G_CALLBACK (update_empty_description), self);
+  update_empty_description (self);
+  update_pages (self);
+  update_miner_actions (self);
 }
 
 static void
@@ -40,8 +762,27 @@ hf_window_dispose (GObject *object)
 {
   HfWindow *self = HF_WINDOW (object);
 
+  if (self->scan_cancellable != NULL)
+    g_cancellable_cancel (self->scan_cancellable);
+  if (self->fleet != NULL)
+    g_signal_handlers_disconnect_by_data (self->fleet, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->miner_popover != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->miner_popover));
+      self->miner_popover = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->sort_model);
+  g_clear_object (&self->filter_model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->fleet);
+  g_clear_object (&self->app);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->search_key, g_free);
+  g_clear_pointer (&self->scan_unidentified, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hf_window_parent_class)->dispose (object);
 }
@@ -56,26 +797,78 @@ hf_window_class_init (HfWindowClass *klass)
   object_class->dispose = hf_window_dispose;
   window_class->close_request = hf_window_close_request;
 
+  g_type_ensure (HF_TYPE_TOTALS_HEADER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, HfWindow, empty_page);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfWindow, name)
+  BIND (toast_overlay);
+  BIND (discover_button);
+  BIND (discover_spinner);
+  BIND (discover_label);
+  BIND (discover_progress);
+  BIND (search_button);
+  BIND (search_bar);
+  BIND (search_entry);
+  BIND (main_stack);
+  BIND (empty_page);
+  BIND (totals_header);
+  BIND (view_stack);
+  BIND (grid_view);
+  BIND (column_view);
+  BIND (miner_popover);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "win.discover", NULL, discover_activated);
+  gtk_widget_class_install_action (widget_class, "win.add-miner", NULL, add_miner_activated);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.discover", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-miner", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void
 hf_window_init (HfWindow *self)
 {
+  const GActionEntry miner_entries[] = {
+    { .name = "details", .activate = miner_action_activated },
+    { .name = "restart", .activate = miner_action_activated },
+    { .name = "remove", .activate = miner_action_activated },
+    { .name = "open-web", .activate = miner_action_activated },
+    { .name = "copy-address", .activate = miner_action_activated },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), miner_entries,
+                                   G_N_ELEMENTS (miner_entries), self);
+  g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
   self->settings = g_settings_new (APP_ID);
+  self->scan_unidentified = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));
+  g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 }
 
 HfWindow *
 hf_window_new (HfApplication *application)
 {
-  return g_object_new (HF_TYPE_WINDOW, "application", application, NULL);
+  HfWindow *self;
+
+  g_return_val_if_fail (HF_IS_APPLICATION (application), NULL);
+  self = g_object_new (HF_TYPE_WINDOW, "application", application, NULL);
+  hf_window_setup (self, application);
+  return self;
 }

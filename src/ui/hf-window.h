@@ -1,4 +1,4 @@
-/* hf-window.h
+/* hf-window.h — the main window: the fleet as cards or a table
  * SPDX-License-Identifier: MIT
  */
 #pragma once
@@ -13,6 +13,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HfWindow, hf_window, HF, WINDOW, AdwApplicationWindow)
 
-HfWindow *hf_window_new (HfApplication *application);
+HfWindow    *hf_window_new              (HfApplication *application);
+
+/* Select the miner at @address, scroll to it and open its details. */
+void         hf_window_show_miner       (HfWindow      *self,
+                                         const char    *address);
+/* Scan @targets (NULL: the configured subnets); what Discover does. */
+void         hf_window_discover         (HfWindow      *self,
+                                         const char * const *targets);
+gboolean     hf_window_get_discovering  (HfWindow      *self);
+/* The model the views show (sorted and filtered) and its selection. */
+GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
+/* Pop the miner menu up for the selection, at the focused item. */
+void         hf_window_popup_menu       (HfWindow      *self);
+void         hf_window_toast            (HfWindow      *self,
+                                         const char    *text);
 
 G_END_DECLS

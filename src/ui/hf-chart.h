@@ -1,0 +1,36 @@
+/* hf-chart.h — a time series drawn with GtkSnapshot
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HF_CHART_HASHRATE,
+  HF_CHART_TEMPERATURE,
+  HF_CHART_POWER,
+} HfChartMetric;
+
+#define HF_TYPE_CHART (hf_chart_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfChart, hf_chart, HF, CHART, GtkWidget)
+
+GtkWidget *hf_chart_new         (HfChartMetric  metric);
+/* @points: HfSeriesPoint, oldest first; the x axis spans @since…@until
+ * (unix seconds).  A gap of more than 2.5 bucket widths (the miner was
+ * offline) breaks the line. */
+void       hf_chart_set_series  (HfChart       *self,
+                                 GArray        *points,
+                                 gint64         since,
+                                 gint64         until);
+/* Points with a known value (for tests). */
+guint      hf_chart_get_n_known (HfChart       *self);
+/* Line segments drawn after gaps are cut (for tests). */
+guint      hf_chart_get_n_segments (HfChart    *self);
+
+G_END_DECLS

@@ -1,0 +1,111 @@
+/* hf-credentials.c
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "hf-credentials.h"
+
+static const SecretSchema *
+schema (void)
+{
+  static const SecretSchema s = {
+    APP_ID ".Credential", SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &s;
+}
+
+static const char *
+kind_name (HfCredential which)
+{
+  return which == HF_CREDENTIAL_ANTMINER ? "antminer" : "whatsminer";
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *password = secret_password_lookup_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, password, (GDestroyNotify) secret_password_free);
+}
+
+void
+hf_credentials_lookup_async (HfCredential         which,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  secret_password_lookup (schema (), cancellable, looked_up_cb, task,
+                          "kind", kind_name (which), NULL);
+}
+
+char *
+hf_credentials_lookup_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_task_get_task_data (task) != NULL)
+    secret_password_clear_finish (result, &error);
+  else
+    secret_password_store_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+hf_credentials_store_async (HfCredential         which,
+                            const char          *password,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autofree char *label = g_strdup_printf (_("Hashfleet: %s password"),
+                                            which == HF_CREDENTIAL_ANTMINER ? "Antminer"
+                                                                            : "Whatsminer");
+
+  if (password == NULL || *password == '\0')
+    {
+      /* Marks "clear" for stored_cb. */
+      g_task_set_task_data (task, GINT_TO_POINTER (1), NULL);
+      secret_password_clear (schema (), cancellable, stored_cb, task,
+                             "kind", kind_name (which), NULL);
+      return;
+    }
+  secret_password_store (schema (), SECRET_COLLECTION_DEFAULT, label, password, cancellable,
+                         stored_cb, task, "kind", kind_name (which), NULL);
+}
+
+gboolean
+hf_credentials_store_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,32 @@
+/* hf-credentials.h — miner passwords in the system keyring
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HF_CREDENTIAL_ANTMINER,     /* web interface (Digest) password */
+  HF_CREDENTIAL_WHATSMINER,   /* privileged API password */
+} HfCredential;
+
+/* Look up / store / clear one password through libsecret (the Secret
+ * portal inside Flatpak).  Never in GSettings.  All async. */
+void   hf_credentials_lookup_async  (HfCredential         which,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+char  *hf_credentials_lookup_finish (GAsyncResult        *result,
+                                     GError             **error);
+void   hf_credentials_store_async   (HfCredential         which,
+                                     const char          *password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gboolean hf_credentials_store_finish (GAsyncResult       *result,
+                                     GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,327 @@
+/* hf-details-window.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Every field of the miner's latest reading and its identity, and charts
+ * of hashrate, temperature and power from the store.  Series queries are
+ * bounded (a 30-day chart reads about 8,600 five-minute points, ~3 ms),
+ * so they run on the main thread when the range changes.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "hf-chart.h"
+#include "hf-details-window.h"
+#include "hf-miner-status.h"
+
+struct _HfDetailsWindow
+{
+  AdwWindow            parent_instance;
+
+  AdwWindowTitle      *window_title;
+  GtkWidget           *range_box;
+  GtkToggleButton     *range_1h;
+  GtkToggleButton     *range_24h;
+  GtkToggleButton     *range_7d;
+  GtkToggleButton     *range_30d;
+  GtkBox              *charts_box;
+  AdwPreferencesGroup *reading_group;
+  AdwPreferencesGroup *identity_group;
+
+  HfMiner             *miner;        /* NULL: the fleet */
+  HfStore             *store;
+  GPtrArray           *charts;       /* HfChart */
+  GHashTable          *rows;         /* title → AdwActionRow */
+  gint64               range_s;
+};
+
+G_DEFINE_FINAL_TYPE (HfDetailsWindow, hf_details_window, ADW_TYPE_WINDOW)
+
+static void
+set_row (HfDetailsWindow     *self,
+         AdwPreferencesGroup *group,
+         const char          *title,
+         const char          *value)
+{
+  AdwActionRow *row = g_hash_table_lookup (self->rows, title);
+
+  if (row == NULL)
+    {
+      row = ADW_ACTION_ROW (adw_action_row_new ());
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+      adw_preferences_group_add (group, GTK_WIDGET (row));
+      g_hash_table_insert (self->rows, g_strdup (title), row);
+    }
+  adw_action_row_set_subtitle (row, value && *value ? value : "—");
+}
+
+static void
+value_row (HfDetailsWindow *self,
+           const char      *title,
+           double           value,
+           int              decimals,
+           const char      *unit)
+{
+  g_autofree char *text = hf_format_value (value, decimals, unit);
+
+  set_row (self, self->reading_group, title, text);
+}
+
+static void
+refresh_fields (HfDetailsWindow *self)
+{
+  HfMiner *m = self->miner;
+  const HfReading *r = hf_miner_get_reading (m);
+  HfReading unknown;
+  g_autofree char *status = hf_miner_status_text (m, g_get_real_time ());
+  g_autofree char *hashrate = NULL;
+  g_autofree char *avg = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *uptime = NULL;
+  g_autofree char *power = NULL;
+  g_autofree char *ports = NULL;
+
+  if (r == NULL)
+    {
+      /* Every value unknown. */
+      HfReading *blank = hf_reading_new ();
+      unknown = *blank;
+      unknown.pool_url = unknown.pool_user = NULL;
+      hf_reading_free (blank);
+      r = &unknown;
+    }
+  adw_window_title_set_title (self->window_title, hf_miner_display_name (m));
+  adw_window_title_set_subtitle (self->window_title, hf_miner_get_address (m));
+  gtk_window_set_title (GTK_WINDOW (self), hf_miner_display_name (m));
+
+  set_row (self, self->reading_group, _("Status"), status);
+  if (hf_miner_get_error (m) != NULL)
+    set_row (self, self->reading_group, _("Last error"), hf_miner_get_error (m));
+  hashrate = hf_format_hashrate (r->hashrate_ghs);
+  set_row (self, self->reading_group, _("Hashrate"), hashrate);
+  avg = hf_format_hashrate (r->hashrate_avg_ghs);
+  set_row (self, self->reading_group, _("Average hashrate"), avg);
+  expected = hf_format_hashrate (r->expected_hashrate_ghs);
+  set_row (self, self->reading_group, _("Expected hashrate"), expected);
+  value_row (self, _("Temperature"), r->temperature_c, 1, "°C");
+  value_row (self, _("Chip temperature"), r->chip_temp_c, 1, "°C");
+  value_row (self, _("Board temperature"), r->board_temp_c, 1, "°C");
+  power = hf_format_value (r->power_w, 1, "W");
+  if (r->power_estimated && hf_reading_known (r->power_w))
+    {
+      g_autofree char *p = power;
+      power = g_strdup_printf (_("%s (estimated from the model)"), p);
+    }
+  set_row (self, self->reading_group, _("Power"), power);
+  value_row (self, _("Input voltage"), r->input_voltage_v, 2, "V");
+  value_row (self, _("Fan speed"), r->fan_rpm, 0, _("rpm"));
+  value_row (self, _("Fan"), r->fan_percent, 0, "%");
+  value_row (self, _("Frequency"), r->frequency_mhz, 0, "MHz");
+  value_row (self, _("Core voltage"), r->core_voltage_mv, 0, "mV");
+  uptime = hf_format_duration (r->uptime_s);
+  set_row (self, self->reading_group, _("Uptime"), uptime);
+  value_row (self, _("Accepted shares"), r->accepted, 0, NULL);
+  value_row (self, _("Rejected shares"), r->rejected, 0, NULL);
+  value_row (self, _("Hardware errors"), r->hardware_errors, 0, NULL);
+  value_row (self, _("Best difficulty"), r->best_difficulty, 0, NULL);
+  set_row (self, self->reading_group, _("Pool"), r->pool_url);
+  set_row (self, self->reading_group, _("Pool user"), r->pool_user);
+
+  set_row (self, self->identity_group, _("Address"), hf_miner_get_address (m));
+  ports = g_strdup_printf (_("HTTP %u, API %u"), hf_miner_get_http_port (m),
+                           hf_miner_get_cgminer_port (m));
+  set_row (self, self->identity_group, _("Ports"), ports);
+  set_row (self, self->identity_group, _("Family"),
+           hf_family_display_name (hf_miner_get_family (m)));
+  set_row (self, self->identity_group, _("Model"), hf_miner_get_model (m));
+  set_row (self, self->identity_group, _("Firmware"), hf_miner_get_firmware (m));
+  set_row (self, self->identity_group, _("Hostname"), hf_miner_get_hostname (m));
+  set_row (self, self->identity_group, _("MAC address"), hf_miner_get_mac (m));
+  set_row (self, self->identity_group, _("Serial number"), hf_miner_get_serial (m));
+}
+
+static void
+miner_notify_cb (HfMiner         *miner,
+                 GParamSpec      *pspec,
+                 HfDetailsWindow *self)
+{
+  if (g_strcmp0 (pspec->name, "reading") == 0 || g_strcmp0 (pspec->name, "online") == 0
+      || g_strcmp0 (pspec->name, "error") == 0 || g_strcmp0 (pspec->name, "restarting") == 0)
+    refresh_fields (self);
+}
+
+static void
+load_series (HfDetailsWindow *self)
+{
+  gint64 until = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 since = until - self->range_s;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = NULL;
+
+  if (self->store == NULL)
+    return;
+  if (self->miner != NULL)
+    points = hf_store_series (self->store, hf_miner_get_address (self->miner), since, until,
+                              HF_RESOLUTION_AUTO, NULL, &error);
+  else
+    points = hf_store_fleet_series (self->store, since, until,
+                                    self->range_s > 14 * 86400 ? HF_RESOLUTION_1H
+                                                               : HF_RESOLUTION_5M, &error);
+  if (points == NULL)
+    g_debug ("history: %s", error->message);
+  for (guint i = 0; i < self->charts->len; i++)
+    hf_chart_set_series (g_ptr_array_index (self->charts, i), points, since, until);
+}
+
+void
+hf_details_window_set_range (HfDetailsWindow *self,
+                             gint64           seconds)
+{
+  g_return_if_fail (HF_IS_DETAILS_WINDOW (self));
+  self->range_s = seconds;
+  load_series (self);
+}
+
+static void
+range_toggled_cb (GtkToggleButton *button,
+                  HfDetailsWindow *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  hf_details_window_set_range (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button),
+                                                                          "hf-seconds")));
+}
+
+static void
+add_chart (HfDetailsWindow *self,
+           const char      *title,
+           HfChartMetric    metric)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new (title);
+  GtkWidget *chart = hf_chart_new (metric);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "hf-chart-card");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 10);
+  gtk_widget_set_margin_start (chart, 6);
+  gtk_widget_set_margin_end (chart, 6);
+  gtk_widget_set_margin_bottom (chart, 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (chart), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), chart);
+  gtk_box_append (self->charts_box, box);
+  g_ptr_array_add (self->charts, chart);
+}
+
+static void
+hf_details_window_dispose (GObject *object)
+{
+  HfDetailsWindow *self = HF_DETAILS_WINDOW (object);
+
+  if (self->miner != NULL)
+    g_signal_handlers_disconnect_by_data (self->miner, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_DETAILS_WINDOW);
+  g_clear_object (&self->miner);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->charts, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (hf_details_window_parent_class)->dispose (object);
+}
+
+static void
+hf_details_window_class_init (HfDetailsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hf_details_window_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hashfleet/Hashfleet/hf-details-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfDetailsWindow, name)
+  BIND (window_title);
+  BIND (range_box);
+  BIND (range_1h);
+  BIND (range_24h);
+  BIND (range_7d);
+  BIND (range_30d);
+  BIND (charts_box);
+  BIND (reading_group);
+  BIND (identity_group);
+#undef BIND
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+hf_details_window_init (HfDetailsWindow *self)
+{
+  struct { GtkToggleButton *button; gint64 seconds; } ranges[4];
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->charts = g_ptr_array_new ();
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->range_s = 3600;
+  ranges[0].button = self->range_1h; ranges[0].seconds = 3600;
+  ranges[1].button = self->range_24h; ranges[1].seconds = 86400;
+  ranges[2].button = self->range_7d; ranges[2].seconds = 7 * 86400;
+  ranges[3].button = self->range_30d; ranges[3].seconds = 30 * 86400;
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      g_object_set_data (G_OBJECT (ranges[i].button), "hf-seconds",
+                         GINT_TO_POINTER ((int) ranges[i].seconds));
+      g_signal_connect (ranges[i].button, "toggled", G_CALLBACK (range_toggled_cb), self);
+    }
+}
+
+GtkWidget *
+hf_details_window_new (HfMiner *miner,
+                       HfStore *store)
+{
+  HfDetailsWindow *self = g_object_new (HF_TYPE_DETAILS_WINDOW, NULL);
+
+  self->store = store ? g_object_ref (store) : NULL;
+  add_chart (self, miner ? _("Hashrate") : _("Fleet hashrate"), HF_CHART_HASHRATE);
+  if (miner != NULL)
+    {
+      self->miner = g_object_ref (miner);
+      add_chart (self, _("Temperature"), HF_CHART_TEMPERATURE);
+      add_chart (self, _("Power"), HF_CHART_POWER);
+      g_signal_connect (miner, "notify", G_CALLBACK (miner_notify_cb), self);
+      refresh_fields (self);
+    }
+  else
+    {
+      add_chart (self, _("Fleet power"), HF_CHART_POWER);
+      adw_window_title_set_title (self->window_title, _("Fleet History"));
+      gtk_window_set_title (GTK_WINDOW (self), _("Fleet History"));
+      gtk_widget_set_visible (GTK_WIDGET (self->reading_group), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->identity_group), FALSE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), store != NULL);
+  gtk_widget_set_visible (self->range_box, store != NULL);
+  load_series (self);
+  return GTK_WIDGET (self);
+}
+
+const char *
+hf_details_window_get_value (HfDetailsWindow *self,
+                             const char      *title)
+{
+  AdwActionRow *row = g_hash_table_lookup (self->rows, title);
+
+  return row ? adw_action_row_get_subtitle (row) : NULL;
+}
+
+GtkWidget *
+hf_details_window_get_chart (HfDetailsWindow *self,
+                             guint            index)
+{
+  return index < self->charts->len ? g_ptr_array_index (self->charts, index) : NULL;
+}

@@ -1,0 +1,28 @@
+/* hf-details-window.h — one miner (or the fleet) in full, with history
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_DETAILS_WINDOW (hf_details_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfDetailsWindow, hf_details_window, HF, DETAILS_WINDOW, AdwWindow)
+
+/* @miner NULL: the fleet's totals.  @store NULL: no charts. */
+GtkWidget *hf_details_window_new        (HfMiner         *miner,
+                                         HfStore         *store);
+/* Show the last @seconds (3600, 86400, 7 × 86400, 30 × 86400). */
+void       hf_details_window_set_range  (HfDetailsWindow *self,
+                                         gint64           seconds);
+/* The value row titled @title shows (for tests). */
+const char *hf_details_window_get_value (HfDetailsWindow *self,
+                                         const char      *title);
+GtkWidget  *hf_details_window_get_chart (HfDetailsWindow *self,
+                                         guint            index);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* hf-miner-card.h — one miner in the grid
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_MINER_CARD (hf_miner_card_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfMinerCard, hf_miner_card, HF, MINER_CARD, GtkWidget)
+
+GtkWidget *hf_miner_card_new        (void);
+HfMiner   *hf_miner_card_get_miner  (HfMinerCard *self);
+void       hf_miner_card_set_miner  (HfMinerCard *self,
+                                     HfMiner     *miner);
+/* Re-read the miner (the status's "last seen … ago" ages by itself). */
+void       hf_miner_card_refresh    (HfMinerCard *self);
+
+G_END_DECLS

@@ -1,0 +1,202 @@
+/* hf-miner-cell.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Like the card, a cell follows its miner's notify signals and touches its
+ * label only when the text changes; the column view recycles cells.
+ */
+#include "config.h"
+
+#include "hf-miner-cell.h"
+
+struct _HfMinerCell
+{
+  GtkWidget     parent_instance;
+
+  GtkLabel     *label;
+  HfMinerField  field;
+  HfMiner      *miner;
+  const char   *state_class;
+};
+
+G_DEFINE_FINAL_TYPE (HfMinerCell, hf_miner_cell, GTK_TYPE_WIDGET)
+
+static void
+refresh (HfMinerCell *self)
+{
+  g_autofree char *text = hf_miner_format_field (self->miner, self->field);
+
+  if (g_strcmp0 (gtk_label_get_text (self->label), text) != 0)
+    gtk_label_set_text (self->label, text);
+  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+    {
+      if (hf_miner_is_hot (self->miner))
+        gtk_widget_add_css_class (GTK_WIDGET (self->label), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->label), "error");
+    }
+  else if (self->field == HF_MINER_FIELD_STATUS)
+    {
+      if (self->state_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->label), self->state_class);
+      self->state_class = hf_miner_state_css_class (hf_miner_state (self->miner));
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), self->state_class);
+    }
+}
+
+static void
+miner_notify_cb (HfMiner     *miner,
+                 GParamSpec  *pspec,
+                 HfMinerCell *self)
+{
+  if (g_str_has_suffix (pspec->name, "-ghs") || g_str_has_suffix (pspec->name, "-c")
+      || g_str_has_suffix (pspec->name, "-w"))
+    return;
+  refresh (self);
+}
+
+HfMiner *
+hf_miner_cell_get_miner (HfMinerCell *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
+  return self->miner;
+}
+
+const char *
+hf_miner_cell_get_text (HfMinerCell *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
+  return gtk_label_get_text (self->label);
+}
+
+void
+hf_miner_cell_set_miner (HfMinerCell *self,
+                         HfMiner     *miner)
+{
+  g_return_if_fail (HF_IS_MINER_CELL (self));
+
+  if (self->miner == miner)
+    return;
+  if (self->miner != NULL)
+    g_signal_handlers_disconnect_by_func (self->miner, miner_notify_cb, self);
+  g_set_object (&self->miner, miner);
+  if (miner != NULL)
+    {
+      g_signal_connect_object (miner, "notify", G_CALLBACK (miner_notify_cb), self, 0);
+      refresh (self);
+    }
+}
+
+static void
+hf_miner_cell_dispose (GObject *object)
+{
+  HfMinerCell *self = HF_MINER_CELL (object);
+
+  hf_miner_cell_set_miner (self, NULL);
+  if (self->label != NULL)
+    {
+      gtk_widget_unparent (GTK_WIDGET (self->label));
+      self->label = NULL;
+    }
+
+  G_OBJECT_CLASS (hf_miner_cell_parent_class)->dispose (object);
+}
+
+static void
+hf_miner_cell_class_init (HfMinerCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hf_miner_cell_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hfminercell");
+}
+
+static void
+hf_miner_cell_init (HfMinerCell *self)
+{
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->label, 0);
+  gtk_label_set_ellipsize (self->label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
+}
+
+GtkWidget *
+hf_miner_cell_new (HfMinerField field)
+{
+  HfMinerCell *self = g_object_new (HF_TYPE_MINER_CELL, NULL);
+
+  self->field = field;
+  switch (field)
+    {
+    case HF_MINER_FIELD_HASHRATE:
+    case HF_MINER_FIELD_TEMPERATURE:
+    case HF_MINER_FIELD_POWER:
+    case HF_MINER_FIELD_FAN:
+    case HF_MINER_FIELD_UPTIME:
+      gtk_label_set_xalign (self->label, 1);
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
+      break;
+    case HF_MINER_FIELD_NAME:
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), "heading");
+      break;
+    default:
+      break;
+    }
+  return GTK_WIDGET (self);
+}
+
+/* Column factory and sorter. */
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  field)
+{
+  gtk_list_item_set_child (item, hf_miner_cell_new (GPOINTER_TO_UINT (field)));
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         gpointer                  field)
+{
+  hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)),
+                           gtk_list_item_get_item (item));
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  field)
+{
+  hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)), NULL);
+}
+
+static int
+compare_cb (gconstpointer a,
+            gconstpointer b,
+            gpointer      field)
+{
+  return hf_miner_compare_field (HF_MINER ((gpointer) a), HF_MINER ((gpointer) b),
+                                 GPOINTER_TO_UINT (field));
+}
+
+GtkColumnViewColumn *
+hf_miner_cell_column_new (HfMinerField field)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  gpointer data = GUINT_TO_POINTER (field);
+  g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cb, data, NULL));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), data);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), data);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), data);
+  column = gtk_column_view_column_new (hf_miner_field_title (field), factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (field == HF_MINER_FIELD_NAME || field == HF_MINER_FIELD_STATUS)
+    gtk_column_view_column_set_expand (column, TRUE);
+  return column;
+}

@@ -1,0 +1,234 @@
+/* hf-preferences-window.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Every setting is bound to GSettings, so changes apply at once (the app
+ * listens to "changed").  Passwords never touch GSettings: they go to the
+ * keyring when the row's apply button is pressed.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hf-application.h"
+#include "hf-core.h"
+#include "hf-credentials.h"
+#include "hf-preferences-window.h"
+
+struct _HfPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GtkSpinButton        *poll_interval;
+  GtkSwitch            *notifications;
+  GtkSpinButton        *temperature_alert;
+  AdwPreferencesGroup  *subnets_group;
+  AdwEntryRow          *subnet_entry;
+  AdwActionRow         *automatic_row;
+  GtkSpinButton        *scan_timeout;
+  GtkSpinButton        *scan_concurrency;
+  AdwEntryRow          *antminer_user;
+  AdwPasswordEntryRow  *antminer_password;
+  AdwPasswordEntryRow  *whatsminer_password;
+
+  GSettings            *settings;
+  GPtrArray            *subnet_rows;
+};
+
+G_DEFINE_FINAL_TYPE (HfPreferencesWindow, hf_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void rebuild_subnets (HfPreferencesWindow *self);
+
+static void
+remove_subnet_cb (GtkButton           *button,
+                  HfPreferencesWindow *self)
+{
+  const char *subnet = g_object_get_data (G_OBJECT (button), "hf-subnet");
+  g_auto(GStrv) old = g_settings_get_strv (self->settings, "subnets");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) subnets = NULL;
+
+  for (guint i = 0; old[i] != NULL; i++)
+    if (g_strcmp0 (old[i], subnet) != 0)
+      g_strv_builder_add (builder, old[i]);
+  subnets = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "subnets", (const char * const *) subnets);
+}
+
+static void
+rebuild_subnets (HfPreferencesWindow *self)
+{
+  g_auto(GStrv) subnets = g_settings_get_strv (self->settings, "subnets");
+
+  for (guint i = 0; i < self->subnet_rows->len; i++)
+    adw_preferences_group_remove (self->subnets_group, g_ptr_array_index (self->subnet_rows, i));
+  g_ptr_array_set_size (self->subnet_rows, 0);
+
+  for (guint i = 0; subnets[i] != NULL; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *label = g_strdup_printf (_("Remove %s"), subnets[i]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), subnets[i]);
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      label, -1);
+      g_object_set_data_full (G_OBJECT (remove), "hf-subnet", g_strdup (subnets[i]), g_free);
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_subnet_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->subnets_group, row);
+      g_ptr_array_add (self->subnet_rows, row);
+    }
+
+  /* "Automatic" shows what Discover scans when the list is empty. */
+  gtk_widget_set_visible (GTK_WIDGET (self->automatic_row), subnets[0] == NULL);
+  if (subnets[0] == NULL)
+    {
+      g_autoptr(GArray) ranges = hf_targets_default (NULL);
+      g_autofree char *detected = ranges != NULL && ranges->len > 0
+        ? hf_targets_describe (ranges) : g_strdup (_("No network found"));
+      adw_action_row_set_subtitle (self->automatic_row, detected);
+    }
+}
+
+gboolean
+hf_preferences_window_add_subnet (HfPreferencesWindow *self,
+                                  const char          *subnet)
+{
+  g_autoptr(GError) error = NULL;
+  const char *one[] = { subnet, NULL };
+  g_autoptr(GArray) ranges = hf_targets_parse (one, FALSE, &error);
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) subnets = NULL;
+
+  if (ranges == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+      gtk_widget_add_css_class (GTK_WIDGET (self->subnet_entry), "error");
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->subnet_entry), "error");
+  old = g_settings_get_strv (self->settings, "subnets");
+  if (g_strv_contains ((const char * const *) old, subnet))
+    return TRUE;
+  builder = g_strv_builder_new ();
+  g_strv_builder_addv (builder, (const char **) old);
+  g_strv_builder_add (builder, subnet);
+  subnets = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "subnets", (const char * const *) subnets);
+  return TRUE;
+}
+
+static void
+subnet_apply_cb (AdwEntryRow         *row,
+                 HfPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  if (*text != '\0' && hf_preferences_window_add_subnet (self, text))
+    gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+
+  if (!hf_credentials_store_finish (result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot save the password: %s"), error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      return;
+    }
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Password saved in the keyring")));
+  if (HF_IS_APPLICATION (app))
+    hf_application_reload_credentials (HF_APPLICATION (app));
+}
+
+static void
+password_apply_cb (AdwEntryRow         *row,
+                   HfPreferencesWindow *self)
+{
+  HfCredential which = row == ADW_ENTRY_ROW (self->antminer_password) ? HF_CREDENTIAL_ANTMINER
+                                                                       : HF_CREDENTIAL_WHATSMINER;
+
+  hf_credentials_store_async (which, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb,
+                              g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+static void
+hf_preferences_window_dispose (GObject *object)
+{
+  HfPreferencesWindow *self = HF_PREFERENCES_WINDOW (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_PREFERENCES_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->subnet_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hf_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hf_preferences_window_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hashfleet/Hashfleet/hf-preferences-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfPreferencesWindow, name)
+  BIND (poll_interval);
+  BIND (notifications);
+  BIND (temperature_alert);
+  BIND (subnets_group);
+  BIND (subnet_entry);
+  BIND (automatic_row);
+  BIND (scan_timeout);
+  BIND (scan_concurrency);
+  BIND (antminer_user);
+  BIND (antminer_password);
+  BIND (whatsminer_password);
+#undef BIND
+}
+
+static void
+hf_preferences_window_init (HfPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->subnet_rows = g_ptr_array_new ();
+  g_signal_connect (self->subnet_entry, "apply", G_CALLBACK (subnet_apply_cb), self);
+  g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);
+  g_signal_connect (self->whatsminer_password, "apply", G_CALLBACK (password_apply_cb), self);
+}
+
+GtkWidget *
+hf_preferences_window_new (GSettings *settings)
+{
+  HfPreferencesWindow *self = g_object_new (HF_TYPE_PREFERENCES_WINDOW, NULL);
+
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "poll-interval", self->poll_interval, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notifications", self->notifications, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "temperature-alert", self->temperature_alert, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "scan-timeout", self->scan_timeout, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "scan-concurrency", self->scan_concurrency, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "antminer-user", self->antminer_user, "text", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_swapped (settings, "changed::subnets", G_CALLBACK (rebuild_subnets), self);
+  rebuild_subnets (self);
+  return GTK_WIDGET (self);
+}

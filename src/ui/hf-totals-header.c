@@ -1,0 +1,204 @@
+/* hf-totals-header.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The fleet coalesces its totals once per cycle and notifies only what
+ * changed; the header rewrites its labels on those notifications.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "hf-totals-header.h"
+
+struct _HfTotalsHeader
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *box;
+  GtkLabel  *hashrate_label;
+  GtkLabel  *hashrate_detail;
+  GtkLabel  *power_label;
+  GtkLabel  *power_detail;
+  GtkLabel  *efficiency_label;
+  GtkLabel  *efficiency_detail;
+  GtkLabel  *miners_label;
+  GtkLabel  *miners_detail;
+  GtkLabel  *hottest_label;
+  GtkLabel  *hottest_detail;
+  GtkLabel  *shares_label;
+  GtkLabel  *shares_detail;
+
+  HfFleet   *fleet;
+};
+
+G_DEFINE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, GTK_TYPE_WIDGET)
+
+static void
+set_text (GtkLabel   *label,
+          const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static char *
+format_count (double n)
+{
+  if (!hf_reading_known (n))
+    return g_strdup ("—");
+  return g_strdup_printf ("%'.0f", n);
+}
+
+static void
+refresh (HfTotalsHeader *self)
+{
+  HfFleet *f = self->fleet;
+  g_autofree char *hashrate = NULL;
+  g_autofree char *power = NULL;
+  g_autofree char *efficiency = NULL;
+  g_autofree char *miners = NULL;
+  g_autofree char *offline = NULL;
+  g_autofree char *hottest = NULL;
+  g_autofree char *average = NULL;
+  g_autofree char *accepted = NULL;
+  g_autofree char *rejected = NULL;
+  g_autofree char *rejected_text = NULL;
+  guint n_offline;
+
+  if (f == NULL)
+    return;
+  hashrate = hf_format_hashrate (hf_fleet_get_hashrate_ghs (f));
+  set_text (self->hashrate_label, hashrate);
+
+  power = hf_format_value (hf_fleet_get_power_w (f), 0, "W");
+  set_text (self->power_label, power);
+  /* Translators: some of the power figure is estimated from model tables */
+  set_text (self->power_detail, hf_fleet_get_power_estimated (f) ? _("est.") : _("measured"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->power_detail),
+                               hf_fleet_get_power_estimated (f)
+                               ? _("Some miners do not report their power; theirs is estimated from the model")
+                               : NULL);
+
+  efficiency = hf_format_value (hf_fleet_get_efficiency_j_th (f), 1, "J/TH");
+  set_text (self->efficiency_label, efficiency);
+
+  miners = g_strdup_printf (_("%u of %u online"), hf_fleet_get_online_count (f),
+                            hf_fleet_get_total_count (f));
+  set_text (self->miners_label, miners);
+  n_offline = hf_fleet_get_offline_count (f);
+  offline = n_offline == 0 ? g_strdup (_("none offline"))
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u offline", "%u offline", n_offline),
+                       n_offline);
+  set_text (self->miners_detail, offline);
+  if (n_offline > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->miners_detail), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->miners_detail), "error");
+
+  hottest = hf_format_value (hf_fleet_get_hottest_c (f), 1, "°C");
+  set_text (self->hottest_label, hottest);
+  {
+    g_autofree char *avg = hf_format_value (hf_fleet_get_average_temperature_c (f), 1, "°C");
+    average = g_strdup_printf (_("average %s"), avg);
+  }
+  set_text (self->hottest_detail, average);
+
+  accepted = format_count (hf_fleet_get_accepted (f));
+  set_text (self->shares_label, accepted);
+  rejected = format_count (hf_fleet_get_rejected (f));
+  rejected_text = g_strdup_printf (_("accepted · %s rejected"), rejected);
+  set_text (self->shares_detail, rejected_text);
+}
+
+static void
+fleet_notify_cb (HfFleet        *fleet,
+                 GParamSpec     *pspec,
+                 HfTotalsHeader *self)
+{
+  if (g_strcmp0 (pspec->name, "cycle-running") == 0)
+    return;
+  refresh (self);
+}
+
+void
+hf_totals_header_set_fleet (HfTotalsHeader *self,
+                            HfFleet        *fleet)
+{
+  g_return_if_fail (HF_IS_TOTALS_HEADER (self));
+
+  if (self->fleet != NULL)
+    g_signal_handlers_disconnect_by_func (self->fleet, fleet_notify_cb, self);
+  g_set_object (&self->fleet, fleet);
+  if (fleet != NULL)
+    {
+      g_signal_connect_object (fleet, "notify", G_CALLBACK (fleet_notify_cb), self, 0);
+      refresh (self);
+    }
+}
+
+const char *
+hf_totals_header_get_text (HfTotalsHeader *self,
+                           const char     *figure)
+{
+  struct { const char *name; GtkLabel *label; } figures[] = {
+    { "hashrate", self->hashrate_label }, { "power", self->power_label },
+    { "power-detail", self->power_detail }, { "efficiency", self->efficiency_label },
+    { "miners", self->miners_label }, { "offline", self->miners_detail },
+    { "hottest", self->hottest_label }, { "shares", self->shares_label },
+    { "rejected", self->shares_detail },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    if (g_strcmp0 (figures[i].name, figure) == 0)
+      return gtk_label_get_text (figures[i].label);
+  g_return_val_if_reached (NULL);
+}
+
+static void
+hf_totals_header_dispose (GObject *object)
+{
+  HfTotalsHeader *self = HF_TOTALS_HEADER (object);
+
+  hf_totals_header_set_fleet (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_TOTALS_HEADER);
+
+  G_OBJECT_CLASS (hf_totals_header_parent_class)->dispose (object);
+}
+
+static void
+hf_totals_header_class_init (HfTotalsHeaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hf_totals_header_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hashfleet/Hashfleet/hf-totals-header.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfTotalsHeader, name)
+  BIND (box);
+  BIND (hashrate_label); BIND (hashrate_detail);
+  BIND (power_label); BIND (power_detail);
+  BIND (efficiency_label); BIND (efficiency_detail);
+  BIND (miners_label); BIND (miners_detail);
+  BIND (hottest_label); BIND (hottest_detail);
+  BIND (shares_label); BIND (shares_detail);
+#undef BIND
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hftotalsheader");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+hf_totals_header_init (HfTotalsHeader *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  set_text (self->hashrate_detail, _("total"));
+  set_text (self->efficiency_detail, _("fleet average"));
+}
+
+GtkWidget *
+hf_totals_header_new (void)
+{
+  return g_object_new (HF_TYPE_TOTALS_HEADER, NULL);
+}

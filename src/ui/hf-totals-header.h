@@ -1,0 +1,24 @@
+/* hf-totals-header.h — the fleet's totals above the miners
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_TOTALS_HEADER (hf_totals_header_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, HF, TOTALS_HEADER, GtkWidget)
+
+GtkWidget *hf_totals_header_new       (void);
+void       hf_totals_header_set_fleet (HfTotalsHeader *self,
+                                       HfFleet        *fleet);
+/* The text shown for a figure: "hashrate", "power", "efficiency",
+ * "miners", "hottest", "shares" (for tests and accessibility). */
+const char *hf_totals_header_get_text (HfTotalsHeader *self,
+                                       const char     *figure);
+
+G_END_DECLS

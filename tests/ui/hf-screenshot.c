@@ -1,0 +1,168 @@
+/* hf-screenshot.c — render the real window with a simulated fleet to PNG
+ * SPDX-License-Identifier: MIT
+ *
+ *   hf-screenshot OUTDIR
+ *
+ * Starts hashfleet-sim (HF_SIM) on 127.0.40.x with a mixed fleet, runs the
+ * real application with a fresh database, presses Discover on that
+ * loopback range, waits until every miner has been read (and the one that
+ * stops answering is offline), then saves the window as cards and as a
+ * table, light and dark, plus a details window.  Run it through
+ * build-aux/screenshots.sh, which provides the X server and D-Bus session.
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "hf-application.h"
+#include "hf-details-window.h"
+#include "hf-window.h"
+
+static const char fleet_config[] =
+  "[fleet]\nhttp-port=18680\ncgminer-port=14680\n"
+  "[miner 127.0.40.11]\nprofile=gamma\nhostname=bitaxe-desk\n"
+  "[miner 127.0.40.12]\nprofile=gamma\nhostname=bitaxe-shelf\n"
+  "[miner 127.0.40.13]\nprofile=supra\nhostname=bitaxe-garage\n"
+  "[miner 127.0.40.14]\nprofile=nerdqaxe\nhostname=nerdqaxe\n"
+  "[miner 127.0.40.21]\nprofile=s19pro\nhostname=s19-basement\n"
+  "[miner 127.0.40.22]\nprofile=s21\nhostname=s21-shed\n"
+  "[miner 127.0.40.23]\nprofile=s9\nhostname=old-s9\nfault=hang\n"
+  "[miner 127.0.40.31]\nprofile=m30s\nhostname=whatsminer-1\n"
+  "[miner 127.0.40.41]\nprofile=nano3s\nhostname=avalon-nano\n"
+  "[miner 127.0.40.42]\nprofile=mini3\nhostname=avalon-mini\n";
+
+static const char *outdir;
+static GSubprocess *sim;
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (outdir, name, NULL);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("cannot write %s", path);
+  g_print ("%s (%d×%d)\n", path, w, h);
+}
+
+static gboolean
+fleet_settled (HfFleet *fleet)
+{
+  /* Everyone read once, and the miner that hangs is offline. */
+  return hf_fleet_get_total_count (fleet) == 10 && hf_fleet_get_offline_count (fleet) == 1
+         && hf_fleet_get_online_count (fleet) == 9;
+}
+
+static void
+activate_cb (GApplication *app,
+             gpointer      user_data)
+{
+  HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const char *targets[] = { "127.0.40.1-127.0.40.60", NULL };
+  gint64 deadline;
+  GtkWidget *details;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  iterate_for (500);
+  save_png (GTK_WIDGET (window), "empty.png");
+
+  hf_window_discover (window, targets);
+  deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  while (!fleet_settled (fleet) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!fleet_settled (fleet))
+    g_error ("the fleet did not settle: %u miners, %u online, %u offline",
+             hf_fleet_get_total_count (fleet), hf_fleet_get_online_count (fleet),
+             hf_fleet_get_offline_count (fleet));
+  iterate_for (800);
+
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      g_settings_set_string (settings, "view-mode", "cards");
+      iterate_for (600);
+      save_png (GTK_WIDGET (window), dark ? "cards-dark.png" : "cards.png");
+      g_settings_set_string (settings, "view-mode", "table");
+      iterate_for (600);
+      save_png (GTK_WIDGET (window), dark ? "table-dark.png" : "table.png");
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_settings_set_string (settings, "view-mode", "cards");
+
+  details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
+                                   hf_application_get_store (HF_APPLICATION (app)));
+  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (details));
+  iterate_for (800);
+  save_png (details, "details.png");
+
+  g_application_quit (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfApplication) app = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *ini = NULL;
+  int status;
+
+  if (argc != 2 || g_getenv ("HF_SIM") == NULL)
+    {
+      g_printerr ("usage: HF_SIM=path/to/hashfleet-sim %s OUTDIR\n", argv[0]);
+      return 2;
+    }
+  outdir = argv[1];
+  g_mkdir_with_parents (outdir, 0755);
+  dir = g_dir_make_tmp ("hf-screenshot-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "hashfleet.db", NULL);
+  ini = g_build_filename (dir, "fleet.ini", NULL);
+  g_file_set_contents (ini, fleet_config, -1, &error);
+  g_assert_no_error (error);
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("HF_SIM"),
+                          "--config", ini, "--fault-delay", "8", "--ttl", "300", NULL);
+  g_assert_no_error (error);
+  g_usleep (500 * 1000);
+
+  adw_init ();
+  app = hf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+    /* Reads often, so that the miner that hangs goes offline quickly. */
+    g_settings_set_uint (settings, "poll-interval", 5);
+    g_settings_set_boolean (settings, "notifications", FALSE);
+  }
+  {
+    char *args[] = { argv[0], "--db", db, "--http-port", "18680", "--cgminer-port", "14680", NULL };
+    status = g_application_run (G_APPLICATION (app), 7, args);
+  }
+  g_subprocess_force_exit (sim);
+  return status;
+}
