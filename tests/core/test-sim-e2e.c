@@ -444,7 +444,9 @@ test_store_commands (void)
   const char *scan_args[] = { "--db", db, "--timeout", "500", "127.0.20.1-19", NULL };
   const char *nostore[] = { "--db", nodb, "--no-store", "--timeout", "500", "127.0.20.2", NULL };
   const char *list_args[] = { "--db", db, "--json", NULL };
-  const char *watch_args[] = { "--db", db, "--count", "2", "--interval", "1", NULL };
+  /* Two seconds apart at least: the store keeps one reading per miner per
+   * second, and a one-second GLib timer may fire early. */
+  const char *watch_args[] = { "--db", db, "--count", "2", "--interval", "2", NULL };
   const char *csv_args[] = { "--db", db, NULL };
   const char *json_args[] = { "--db", db, "--format", "json", "--miner", "127.0.20.7", NULL };
   const char *history_args[] = { "--db", db, "127.0.20.2", NULL };

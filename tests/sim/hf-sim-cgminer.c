@@ -97,6 +97,8 @@ respond_cb (gpointer user_data)
         guint8 junk[512];
         for (guint i = 0; i < sizeof junk; i++)
           junk[i] = (guint8) g_random_int_range (1, 256);
+        /* Random, but never the start of a JSON value: garbage, not a cut reply. */
+        junk[0] = '~';
         c->reply = g_bytes_new (junk, sizeof junk);
         g_output_stream_write_all_async (out, g_bytes_get_data (c->reply, NULL), sizeof junk,
                                          G_PRIORITY_DEFAULT, NULL, written_cb, c);

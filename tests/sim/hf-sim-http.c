@@ -85,6 +85,8 @@ answer (SimFleet          *fleet,
         char junk[512];
         for (guint i = 0; i < sizeof junk; i++)
           junk[i] = (char) g_random_int_range (1, 256);
+        /* Random, but never the start of a JSON value: garbage, not a cut reply. */
+        junk[0] = '~';
         respond (msg, 200, "application/json", junk, sizeof junk);
         return;
       }

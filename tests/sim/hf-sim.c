@@ -14,6 +14,10 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <signal.h>
 
 #include "hf-sim-cgminer.h"
 #include "hf-sim-fleet.h"
@@ -171,6 +175,12 @@ main (int   argc,
     { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl, "Exit after this many seconds", "S" },
     { NULL }
   };
+#ifdef __linux__
+  /* A test that dies must not leave its simulated fleet running (and holding
+   * the test runner's pipes open). */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+
 
   context = g_option_context_new ("— a simulated fleet of miners on loopback");
   g_option_context_add_main_entries (context, entries, NULL);
