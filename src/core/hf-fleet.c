@@ -233,6 +233,12 @@ queue_totals (HfFleet *self)
 }
 
 static void
+miner_online_cb (HfFleet *self)
+{
+  queue_totals (self);
+}
+
+static void
 items_changed_cb (GListModel *store,
                   guint       position,
                   guint       removed,
@@ -723,6 +729,9 @@ hf_fleet_add (HfFleet *self,
   /* The miner keeps its state: online when it was just identified, stale
    * (offline, last reading kept) when restored from the store. */
   g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
+  /* Online or not, from the poller or from anyone: the totals follow. */
+  g_signal_connect_object (miner, "notify::online", G_CALLBACK (miner_online_cb), self,
+                           G_CONNECT_SWAPPED);
   g_list_store_append (self->miners, miner);
   return miner;
 }
@@ -739,6 +748,7 @@ hf_fleet_remove (HfFleet *self,
   if (!find_miner (self, miner, &position))
     return FALSE;
   g_hash_table_remove (self->state, miner);
+  g_signal_handlers_disconnect_by_func (miner, miner_online_cb, self);
   g_list_store_remove (self->miners, position);
   return TRUE;
 }
