@@ -1,0 +1,304 @@
+/* test-app.c — the app end to end against hashfleet-sim on loopback
+ * SPDX-License-Identifier: MIT
+ *
+ * Discover fills the grid and the totals; the context-menu actions reach
+ * the fleet (the simulated miner receives the restart; remove removes it
+ * from the model and the store); the fleet comes back from the store.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "hf-application.h"
+#include "hf-test-utils.h"
+#include "hf-totals-header.h"
+#include "hf-window.h"
+
+static const char fleet_config[] =
+  "[fleet]\nhttp-port=18780\ncgminer-port=14780\nstatic=true\nrestart-seconds=2\n"
+  "[miner 127.0.42.2]\nprofile=gamma\nhostname=bitaxe-a\n"
+  "[miner 127.0.42.3]\nprofile=s19pro\n"
+  "[miner 127.0.42.4]\nprofile=m30s\n"
+  "[miner 127.0.42.5]\nprofile=nano3s\n";
+
+static HfTestSim *sim;
+static char *db_path;
+
+static void
+wait_until (gboolean (*done) (gpointer),
+            gpointer  data,
+            guint     ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (done (data));
+}
+
+static gboolean
+all_read (gpointer data)
+{
+  HfFleet *fleet = data;
+
+  return hf_fleet_get_online_count (fleet) == 4 && !hf_fleet_get_cycle_running (fleet)
+         && !isnan (hf_fleet_get_hashrate_ghs (fleet));
+}
+
+static gboolean
+not_discovering (gpointer data)
+{
+  return !hf_window_get_discovering (data);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+static void
+select_address (HfWindow   *window,
+                const char *address)
+{
+  GtkSelectionModel *selection = hf_window_get_selection (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (G_LIST_MODEL (selection), i);
+      if (g_strcmp0 (hf_miner_get_address (m), address) == 0)
+        {
+          gtk_selection_model_select_item (selection, i, TRUE);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_descendant (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_visible_popover (GtkWidget *widget)
+{
+  if (GTK_IS_POPOVER_MENU (widget) && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_visible_popover (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_restarting (gpointer miner)
+{
+  return hf_miner_get_restarting (miner);
+}
+
+static gboolean
+back_from_restart (gpointer miner)
+{
+  return !hf_miner_get_restarting (miner) && hf_miner_get_online (miner);
+}
+
+static void
+discover_activate_cb (GApplication *app,
+                      gpointer      user_data)
+{
+  HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  HfStore *store = hf_application_get_store (HF_APPLICATION (app));
+  HfTotalsHeader *totals = HF_TOTALS_HEADER (find_descendant (GTK_WIDGET (window),
+                                                              HF_TYPE_TOTALS_HEADER));
+  const char *targets[] = { "127.0.42.1-127.0.42.40", NULL };
+  GtkSelectionModel *selection = hf_window_get_selection (window);
+  g_autofree char *expected = NULL;
+  double sum = 0;
+  HfMiner *gamma;
+  AdwMessageDialog *dialog;
+  g_autoptr(GPtrArray) stored = NULL;
+  GtkPopover *popover;
+
+  g_assert_nonnull (store);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 0);
+
+  /* Discover on a loopback range; the grid fills. */
+  hf_window_discover (window, targets);
+  g_assert_true (hf_window_get_discovering (window));
+  wait_until (not_discovering, window, 10000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
+  wait_until (all_read, fleet, 10000);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (G_LIST_MODEL (fleet), i);
+      sum += hf_miner_get_hashrate_ghs (m);
+    }
+  expected = hf_format_hashrate (sum);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
+  g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
+  /* Discovered miners are saved at once. */
+  stored = hf_store_load_fleet (store, NULL);
+  g_assert_cmpuint (stored->len, ==, 4);
+  g_clear_pointer (&stored, g_ptr_array_unref);
+
+  /* Search filters by family. */
+  {
+    GtkSearchEntry *entry = GTK_SEARCH_ENTRY (find_descendant (GTK_WIDGET (window),
+                                                               GTK_TYPE_SEARCH_ENTRY));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "avalon");
+    g_signal_emit_by_name (entry, "search-changed");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 1);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    g_signal_emit_by_name (entry, "search-changed");
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
+  }
+
+  /* The menu opens for the selection (as the Menu key does). */
+  gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
+  select_address (window, "127.0.42.2");
+  hf_window_popup_menu (window);
+  popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
+  g_assert_nonnull (popover);
+  g_assert_true (G_MENU_MODEL (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)))
+                 != NULL);
+  gtk_popover_popdown (popover);
+
+  /* Restart…: confirmed, received by the simulated miner, shown as restarting. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL));
+  wait_until (dialog_shown, NULL, 2000);
+  adw_message_dialog_response (find_dialog (), "restart");
+  wait_until (is_restarting, gamma, 5000);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.2", 1, 3000), ==, 1);
+  /* Polls find it down, then back: "restarting" ends. */
+  hf_fleet_set_poll_interval (fleet, 1);
+  wait_until (back_from_restart, gamma, 20000);
+
+  /* Remove… without keeping history: gone from the model and the store. */
+  while ((dialog = find_dialog ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  select_address (window, "127.0.42.3");
+  gtk_selection_model_unselect_all (selection);
+  select_address (window, "127.0.42.3");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove", NULL));
+  wait_until (dialog_shown, NULL, 2000);
+  dialog = find_dialog ();
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog)),
+                               FALSE);
+  adw_message_dialog_response (dialog, "remove");
+  g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 3);
+  stored = hf_store_load_fleet (store, NULL);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < stored->len; i++)
+    g_assert_cmpstr (hf_miner_get_address (g_ptr_array_index (stored, i)), !=, "127.0.42.3");
+
+  g_application_quit (app);
+}
+
+static void
+run_app (GCallback activate)
+{
+  g_autoptr(HfApplication) app = hf_application_new ();
+  char *args[] = { "hashfleet", "--db", db_path, "--http-port", "18780", "--cgminer-port",
+                   "14780", NULL };
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", activate, NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 7, args), ==, 0);
+}
+
+static void
+test_discover_and_act (void)
+{
+  run_app (G_CALLBACK (discover_activate_cb));
+}
+
+static gint64 restore_us;
+
+static void
+restore_activate_cb (GApplication *app,
+                     gpointer      user_data)
+{
+  HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  GtkSelectionModel *selection = hf_window_get_selection (window);
+
+  /* Restored before any network I/O: there at the first activate. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 3);
+  g_assert_nonnull (hf_fleet_lookup_address (fleet, "127.0.42.2"));
+  g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  restore_us = g_get_monotonic_time () - restore_us;
+  g_test_message ("start-up to a filled window: %.1f ms", restore_us / 1000.0);
+  g_application_quit (app);
+}
+
+static void
+test_restore (void)
+{
+  restore_us = g_get_monotonic_time ();
+  run_app (G_CALLBACK (restore_activate_cb));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *dir = NULL;
+  int status;
+
+  hf_test_init_ui (&argc, &argv);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  dir = g_dir_make_tmp ("hf-test-app-XXXXXX", NULL);
+  db_path = g_build_filename (dir, "hashfleet.db", NULL);
+  sim = hf_test_sim_start (fleet_config);
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+    g_settings_set_boolean (settings, "notifications", FALSE);
+  }
+  g_test_add_func ("/ui/app/discover-and-act", test_discover_and_act);
+  g_test_add_func ("/ui/app/restore", test_restore);
+  status = g_test_run ();
+  hf_test_sim_stop (sim);
+  g_free (db_path);
+  return status;
+}

@@ -1,0 +1,283 @@
+/* test-views.c — cards, table cells and the totals header show a miner's
+ * values, follow its changes, and show an offline miner as offline
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+
+#include <adwaita.h>
+
+#include "hf-chart.h"
+#include "hf-miner-card.h"
+#include "hf-miner-cell.h"
+#include "hf-miner-status.h"
+#include "hf-test-utils.h"
+#include "hf-totals-header.h"
+
+/* Every label's text under @widget, joined by '|'. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *out)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s|", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, out);
+}
+
+static char *
+labels_of (GtkWidget *widget)
+{
+  GString *out = g_string_new ("|");
+
+  collect_labels (widget, out);
+  return g_string_free (out, FALSE);
+}
+
+static GtkLabel *
+label_with_text (GtkWidget  *widget,
+                 const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return GTK_LABEL (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = label_with_text (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static HfMiner *
+make_miner (const char *address,
+            const char *hostname,
+            double      ghs,
+            double      temp,
+            double      watts)
+{
+  HfMiner *miner = hf_miner_new (address, HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  hf_miner_set_hostname (miner, hostname);
+  hf_miner_set_model (miner, "Bitaxe Gamma");
+  r->hashrate_ghs = ghs;
+  r->temperature_c = temp;
+  r->power_w = watts;
+  r->fan_rpm = 4100;
+  r->uptime_s = 3 * 3600 + 5 * 60;
+  r->accepted = 120;
+  r->rejected = 3;
+  hf_miner_set_reading (miner, r);
+  hf_miner_set_online (miner, TRUE);
+  return miner;
+}
+
+static void
+set_hashrate (HfMiner *miner,
+              double   ghs)
+{
+  g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miner));
+
+  r->hashrate_ghs = ghs;
+  hf_miner_set_reading (miner, r);
+}
+
+static void
+test_card (void)
+{
+  g_autoptr(HfMiner) miner = make_miner ("127.0.0.5", "bitaxe-desk", 1070, 81.5, 17.2);
+  GtkWidget *card = g_object_ref_sink (hf_miner_card_new ());
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *offline = NULL;
+  GtkLabel *temp;
+
+  hf_miner_status_set_hot_c (75);
+  hf_miner_card_set_miner (HF_MINER_CARD (card), miner);
+  before = labels_of (card);
+  g_assert_true (strstr (before, "|bitaxe-desk|") != NULL);
+  g_assert_true (strstr (before, "|Bitaxe Gamma · 127.0.0.5|") != NULL);
+  g_assert_true (strstr (before, "|1.07 TH/s|") != NULL);
+  g_assert_true (strstr (before, "|81.5 °C|") != NULL);
+  g_assert_true (strstr (before, "|17 W|") != NULL);
+  g_assert_true (strstr (before, "|4100 rpm|") != NULL);
+  g_assert_true (strstr (before, "|3h 5m|") != NULL);
+  g_assert_true (strstr (before, "|Online|") != NULL);
+  g_assert_true (strstr (before, "|axeos|") != NULL);
+  /* Above the threshold: coloured. */
+  temp = label_with_text (card, "81.5 °C");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (temp), "error"));
+
+  /* A new reading: the same card, new text. */
+  set_hashrate (miner, 2000);
+  after = labels_of (card);
+  g_assert_true (strstr (after, "|2.00 TH/s|") != NULL);
+  g_assert_null (strstr (after, "|1.07 TH/s|"));
+
+  /* Offline: said so, with when it was last seen. */
+  hf_miner_set_error (miner, "connect: refused");
+  hf_miner_set_online (miner, FALSE);
+  offline = labels_of (card);
+  g_assert_true (strstr (offline, "|Offline · last seen just now|") != NULL);
+  g_assert_true (gtk_widget_has_css_class (card, "hf-offline"));
+
+  /* Restarting wins over everything. */
+  hf_miner_set_restarting (miner, TRUE);
+  g_assert_nonnull (label_with_text (card, "Restarting…"));
+
+  /* Unbound, the card lets go of the miner. */
+  hf_miner_card_set_miner (HF_MINER_CARD (card), NULL);
+  g_assert_cmpint (G_OBJECT (miner)->ref_count, ==, 1);
+  g_object_unref (card);
+}
+
+static void
+test_cell (void)
+{
+  g_autoptr(HfMiner) miner = make_miner ("127.0.0.6", NULL, 950, 58.5, NAN);
+  GtkWidget *hashrate = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_HASHRATE));
+  GtkWidget *name = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_NAME));
+  GtkWidget *power = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_POWER));
+  GtkWidget *status = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_STATUS));
+  g_autoptr(HfMiner) other = make_miner ("127.0.0.10", NULL, NAN, NAN, NAN);
+
+  hf_miner_cell_set_miner (HF_MINER_CELL (hashrate), miner);
+  hf_miner_cell_set_miner (HF_MINER_CELL (name), miner);
+  hf_miner_cell_set_miner (HF_MINER_CELL (power), miner);
+  hf_miner_cell_set_miner (HF_MINER_CELL (status), miner);
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (hashrate)), ==, "950 GH/s");
+  /* No hostname: the model names it. */
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (name)), ==, "Bitaxe Gamma");
+  /* Unknown is a dash, never 0. */
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (power)), ==, "—");
+
+  set_hashrate (miner, 1234567);
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (hashrate)), ==, "1.23 PH/s");
+  hf_miner_set_hostname (miner, "renamed");
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (name)), ==, "renamed");
+
+  /* Estimated power is marked. */
+  {
+    g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miner));
+    r->power_w = 3250;
+    r->power_estimated = TRUE;
+    hf_miner_set_reading (miner, r);
+  }
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (power)), ==, "~3250 W");
+
+  hf_miner_set_online (miner, FALSE);
+  /* Not polled yet (no error): waiting, not offline. */
+  g_assert_true (g_str_has_prefix (hf_miner_cell_get_text (HF_MINER_CELL (status)), "Waiting"));
+  hf_miner_set_error (miner, "timed out");
+  g_assert_true (g_str_has_prefix (hf_miner_cell_get_text (HF_MINER_CELL (status)), "Offline"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (status), "error"));
+
+  /* The sorters: numbers numerically, unknown last, addresses as numbers. */
+  g_assert_cmpint (hf_miner_compare_field (other, miner, HF_MINER_FIELD_HASHRATE), >, 0);
+  g_assert_cmpint (hf_miner_compare_field (miner, other, HF_MINER_FIELD_ADDRESS), <, 0);
+
+  g_object_unref (hashrate);
+  g_object_unref (name);
+  g_object_unref (power);
+  g_object_unref (status);
+}
+
+static void
+test_totals_header (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfMiner) a = make_miner ("127.0.0.5", "a", 1000, 60, 15);
+  g_autoptr(HfMiner) b = make_miner ("127.0.0.6", "b", 110000, 72.5, 3250);
+  GtkWidget *header = g_object_ref_sink (hf_totals_header_new ());
+  gint64 end;
+
+  hf_totals_header_set_fleet (HF_TOTALS_HEADER (header), fleet);
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "miners"), ==,
+                   "0 of 0 online");
+  hf_fleet_add (fleet, a);
+  hf_fleet_add (fleet, b);
+  /* Totals are coalesced in an idle. */
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_strcmp0 (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "miners"),
+                    "2 of 2 online") != 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "miners"), ==,
+                   "2 of 2 online");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hashrate"), ==,
+                   "111.00 TH/s");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "power"), ==, "3265 W");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hottest"), ==, "72.5 °C");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "offline"), ==,
+                   "none offline");
+
+  /* One goes offline: its numbers leave the totals. */
+  hf_miner_set_error (b, "timed out");
+  hf_miner_set_online (b, FALSE);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_strcmp0 (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "miners"),
+                    "1 of 2 online") != 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "miners"), ==,
+                   "1 of 2 online");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "offline"), ==,
+                   "1 offline");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hashrate"), ==,
+                   "1.00 TH/s");
+  g_object_unref (header);
+}
+
+static void
+test_chart_gaps (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = hf_chart_new (HF_CHART_HASHRATE);
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (HfSeriesPoint));
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+
+  /* 5-minute buckets with an hour missing in the middle: two segments. */
+  for (gint64 t = 0; t < 6 * 3600; t += 300)
+    {
+      HfSeriesPoint p = { 1000000 + t, 1000 + t / 60.0, 60, 15 };
+      if (t >= 2 * 3600 && t < 3 * 3600)
+        continue;
+      g_array_append_val (points, p);
+    }
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 500, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  hf_chart_set_series (HF_CHART (chart), points, 1000000, 1000000 + 6 * 3600);
+  while (gtk_widget_get_width (chart) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  paintable = gtk_widget_paintable_new (chart);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (chart),
+                          gtk_widget_get_height (chart));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  g_assert_cmpuint (hf_chart_get_n_known (HF_CHART (chart)), ==, points->len);
+  g_assert_cmpuint (hf_chart_get_n_segments (HF_CHART (chart)), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  hf_test_init_ui (&argc, &argv);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  g_test_add_func ("/ui/views/card", test_card);
+  g_test_add_func ("/ui/views/cell", test_cell);
+  g_test_add_func ("/ui/views/totals-header", test_totals_header);
+  g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
+  return g_test_run ();
+}
