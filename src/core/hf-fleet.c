@@ -24,7 +24,20 @@ typedef struct
   gint64   restart_at;
   double   uptime_at_restart;
   gboolean missed_since_restart;
+  /* Its keys in the fleet's indexes, as they were when indexed. */
+  char    *address;
+  char    *identity;
 } PollState;
+
+static void
+poll_state_free (gpointer data)
+{
+  PollState *st = data;
+
+  g_free (st->address);
+  g_free (st->identity);
+  g_free (st);
+}
 
 /* A miner that never seems to go down is not "restarting" forever. */
 #define RESTART_SETTLE_US (10 * 60 * G_USEC_PER_SEC)
@@ -35,6 +48,8 @@ struct _HfFleet
 
   GListStore   *miners;
   GHashTable   *state;          /* HfMiner* → PollState* */
+  GHashTable   *by_address;     /* address → HfMiner*, keys in PollState */
+  GHashTable   *by_identity;    /* MAC or serial → HfMiner* */
   HfConfig     *config;
   GCancellable *cancellable;
 
@@ -517,6 +532,8 @@ hf_fleet_finalize (GObject *object)
 {
   HfFleet *self = HF_FLEET (object);
 
+  g_clear_pointer (&self->by_address, g_hash_table_unref);
+  g_clear_pointer (&self->by_identity, g_hash_table_unref);
   g_clear_pointer (&self->state, g_hash_table_unref);
   g_clear_pointer (&self->config, hf_config_unref);
   g_clear_object (&self->cancellable);
@@ -619,7 +636,9 @@ static void
 hf_fleet_init (HfFleet *self)
 {
   self->miners = g_list_store_new (HF_TYPE_MINER);
-  self->state = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->state = g_hash_table_new_full (NULL, NULL, NULL, poll_state_free);
+  self->by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_identity = g_hash_table_new (g_str_hash, g_str_equal);
   self->cancellable = g_cancellable_new ();
   self->interval_s = HF_FLEET_DEFAULT_INTERVAL_S;
   self->max_in_flight = HF_FLEET_DEFAULT_IN_FLIGHT;
@@ -658,37 +677,58 @@ find_miner (HfFleet  *self,
   return g_list_store_find (self->miners, miner, position);
 }
 
+/* Finding a miner by address or identity is a hash lookup: discovery and
+ * restore add a thousand miners, each checked against the fleet. */
+static void
+unindex (GHashTable *index,
+         char      **key,
+         HfMiner    *miner)
+{
+  if (*key != NULL && g_hash_table_lookup (index, *key) == miner)
+    g_hash_table_remove (index, *key);
+  g_clear_pointer (key, g_free);
+}
+
+static void
+index_miner (HfFleet *self,
+             HfMiner *miner)
+{
+  PollState *st = g_hash_table_lookup (self->state, miner);
+  const char *identity = hf_miner_get_identity_key (miner);
+
+  unindex (self->by_address, &st->address, miner);
+  unindex (self->by_identity, &st->identity, miner);
+  st->address = g_strdup (hf_miner_get_address (miner));
+  if (st->address != NULL)
+    g_hash_table_replace (self->by_address, st->address, miner);
+  if (identity != NULL)
+    {
+      st->identity = g_strdup (identity);
+      g_hash_table_replace (self->by_identity, st->identity, miner);
+    }
+}
+
+static void
+miner_identity_cb (HfMiner    *miner,
+                   GParamSpec *pspec,
+                   HfFleet    *self)
+{
+  index_miner (self, miner);
+}
+
 HfMiner *
 hf_fleet_lookup_address (HfFleet    *self,
                          const char *address)
 {
-  guint n;
-
   g_return_val_if_fail (HF_IS_FLEET (self), NULL);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
-      if (g_strcmp0 (hf_miner_get_address (miner), address) == 0)
-        return miner;      /* the store still holds a reference */
-    }
-  return NULL;
+  return address != NULL ? g_hash_table_lookup (self->by_address, address) : NULL;
 }
 
 static HfMiner *
 lookup_identity (HfFleet    *self,
                  const char *key)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
-      if (g_strcmp0 (hf_miner_get_identity_key (miner), key) == 0)
-        return miner;
-    }
-  return NULL;
+  return g_hash_table_lookup (self->by_identity, key);
 }
 
 HfMiner *
@@ -729,6 +769,10 @@ hf_fleet_add (HfFleet *self,
   /* The miner keeps its state: online when it was just identified, stale
    * (offline, last reading kept) when restored from the store. */
   g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
+  index_miner (self, miner);
+  g_signal_connect_object (miner, "notify::address", G_CALLBACK (miner_identity_cb), self, 0);
+  g_signal_connect_object (miner, "notify::mac", G_CALLBACK (miner_identity_cb), self, 0);
+  g_signal_connect_object (miner, "notify::serial", G_CALLBACK (miner_identity_cb), self, 0);
   /* Online or not, from the poller or from anyone: the totals follow. */
   g_signal_connect_object (miner, "notify::online", G_CALLBACK (miner_online_cb), self,
                            G_CONNECT_SWAPPED);
@@ -747,8 +791,15 @@ hf_fleet_remove (HfFleet *self,
 
   if (!find_miner (self, miner, &position))
     return FALSE;
+  {
+    PollState *st = g_hash_table_lookup (self->state, miner);
+
+    unindex (self->by_address, &st->address, miner);
+    unindex (self->by_identity, &st->identity, miner);
+  }
   g_hash_table_remove (self->state, miner);
   g_signal_handlers_disconnect_by_func (miner, miner_online_cb, self);
+  g_signal_handlers_disconnect_by_func (miner, miner_identity_cb, self);
   g_list_store_remove (self->miners, position);
   return TRUE;
 }
