@@ -586,6 +586,25 @@ hf_store_save_miner (HfStore  *self,
 }
 
 gboolean
+hf_store_save_miners (HfStore  *self,
+                      HfMiner **miners,
+                      guint     n,
+                      GError  **error)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (save_miner (self, miners[i], error) == 0)
+      {
+        exec (self, "ROLLBACK", NULL);
+        return FALSE;
+      }
+  return exec (self, "COMMIT", error);
+}
+
+gboolean
 hf_store_forget_miner (HfStore  *self,
                        HfMiner  *miner,
                        gboolean  keep_history,

@@ -43,6 +43,11 @@ int         hf_store_get_schema_version (HfStore    *self);
 gboolean    hf_store_save_miner        (HfStore     *self,
                                         HfMiner     *miner,
                                         GError     **error);
+/* The same for @n miners, in one transaction. */
+gboolean    hf_store_save_miners       (HfStore     *self,
+                                        HfMiner    **miners,
+                                        guint        n,
+                                        GError     **error);
 /* Remove a miner from the fleet; with @keep_history its readings stay (and
  * come back with it if it is found again). */
 gboolean    hf_store_forget_miner      (HfStore     *self,

@@ -439,6 +439,18 @@ hf_application_add_miner (HfApplication *self,
 }
 
 void
+hf_application_save_miners (HfApplication  *self,
+                            HfMiner       **miners,
+                            guint           n)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+  if (self->store != NULL && n > 0 && !hf_store_save_miners (self->store, miners, n, &error))
+    g_warning ("cannot save %u miners: %s", n, error->message);
+}
+
+void
 hf_application_remove_miner (HfApplication *self,
                              HfMiner       *miner,
                              gboolean       keep_history)

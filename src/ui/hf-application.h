@@ -33,6 +33,10 @@ void           hf_application_reload_credentials (HfApplication *self);
  * already known).  Returns the fleet's miner. */
 HfMiner       *hf_application_add_miner      (HfApplication *self,
                                               HfMiner       *miner);
+/* Save @n of the fleet's miners to the store, in one transaction. */
+void           hf_application_save_miners    (HfApplication  *self,
+                                              HfMiner       **miners,
+                                              guint           n);
 /* Remove @miner from the fleet and the store; @keep_history keeps its
  * readings (they come back if it is found again). */
 void           hf_application_remove_miner   (HfApplication *self,

@@ -65,7 +65,6 @@ void
 hf_miner_card_refresh (HfMinerCard *self)
 {
   HfMiner *m = self->miner;
-  const HfReading *r;
   HfMinerState state;
   g_autofree char *subtitle = NULL;
   g_autofree char *hashrate = NULL;
@@ -81,13 +80,10 @@ hf_miner_card_refresh (HfMinerCard *self)
   if (m == NULL)
     return;
 
-  r = hf_miner_get_reading (m);
   state = hf_miner_state (m);
   model = hf_miner_get_model (m);
   set_text (self->name_label, hf_miner_display_name (m));
   set_text (self->family_label, hf_family_to_string (hf_miner_get_family (m)));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->family_label),
-                               hf_family_display_name (hf_miner_get_family (m)));
   subtitle = model != NULL && g_strcmp0 (model, hf_miner_display_name (m)) != 0
     ? g_strdup_printf ("%s · %s", model, hf_miner_get_address (m))
     : g_strdup (hf_miner_get_address (m));
@@ -103,9 +99,6 @@ hf_miner_card_refresh (HfMinerCard *self)
   set_text (self->hashrate_label, hashrate);
   set_text (self->temperature_label, temperature);
   set_text (self->power_label, power);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->power_label),
-                               r != NULL && r->power_estimated
-                               ? _("Estimated from the model's typical efficiency") : NULL);
   set_text (self->fan_label, fan);
   set_text (self->uptime_label, uptime);
   set_text (self->status_label, status);
@@ -121,6 +114,35 @@ hf_miner_card_refresh (HfMinerCard *self)
 
   a11y = g_strdup_printf ("%s, %s, %s", hf_miner_display_name (m), hashrate, status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/* Tooltips are asked for, not set: setting one makes GTK 4.8 look up the
+ * pointer (an X round trip) at once, and a card is bound and refreshed a
+ * thousand times a poll cycle. */
+static gboolean
+query_tooltip_cb (HfMinerCard *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard,
+                  GtkTooltip  *tooltip,
+                  GtkWidget   *label)
+{
+  const HfReading *r;
+  const char *text = NULL;
+
+  if (self->miner == NULL)
+    return FALSE;
+  r = hf_miner_get_reading (self->miner);
+  if (label == GTK_WIDGET (self->family_label))
+    text = hf_family_display_name (hf_miner_get_family (self->miner));
+  else if (label == GTK_WIDGET (self->power_label) && r != NULL && r->power_estimated)
+    text = _("Estimated from the model's typical efficiency");
+  else if (label == GTK_WIDGET (self->uptime_label))
+    text = _("Uptime");
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -229,6 +251,7 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, fan_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, status_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, uptime_label);
+  gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hfminercard");
 }

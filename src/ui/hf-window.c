@@ -57,7 +57,18 @@ struct _HfWindow
   GCancellable         *scan_cancellable;
   guint                 scan_found;
   GPtrArray            *scan_unidentified;
+  /* Found miners join the fleet a slice at a time (add_found_cb); the
+   * scan's end waits for them. */
+  GQueue                found;
+  guint                 found_idle;
+  gboolean              scan_done;
+  HfScanSummary        *scan_summary;
+  GError               *scan_error;
 };
+
+/* A main-loop dispatch that adds found miners stops after this long: a
+ * /22 of miners answering at once must not freeze the window. */
+#define ADD_SLICE_US 4000
 
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -71,6 +82,30 @@ hf_window_toast (HfWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Only the view on screen has the model: a GTK 4.8 list view builds up to
+ * 200 rows, and a grid view 30 rows of max-columns cards, shown or not. */
+static void
+attach_model (HfWindow   *self,
+              const char *view)
+{
+  GtkSelectionModel *model = GTK_SELECTION_MODEL (self->selection);
+
+  if (g_str_equal (view, "table"))
+    {
+      if (gtk_column_view_get_model (self->column_view) != NULL)
+        return;
+      gtk_grid_view_set_model (self->grid_view, NULL);
+      gtk_column_view_set_model (self->column_view, model);
+    }
+  else
+    {
+      if (gtk_grid_view_get_model (self->grid_view) != NULL)
+        return;
+      gtk_column_view_set_model (self->column_view, NULL);
+      gtk_grid_view_set_model (self->grid_view, model);
+    }
+}
+
 /* What is shown: the empty state, the views, or "no results". */
 static void
 update_pages (HfWindow *self)
@@ -78,6 +113,8 @@ update_pages (HfWindow *self)
   g_autofree char *view = g_settings_get_string (self->settings, "view-mode");
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+
+  attach_model (self, view);
 
   gtk_stack_set_visible_child_name (self->main_stack, total == 0 ? "empty" : "fleet");
   gtk_stack_set_visible_child_name (self->view_stack, shown == 0 && total > 0 ? "no-results"
@@ -449,18 +486,46 @@ set_discovering (HfWindow *self,
     gtk_widget_add_css_class (self->discover_button, "suggested-action");
 }
 
+static void finish_scan (HfWindow *self);
+
+static gboolean
+add_found_cb (gpointer user_data)
+{
+  HfWindow *self = user_data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline = g_get_monotonic_time () + ADD_SLICE_US;
+  g_autofree char *text = NULL;
+
+  while (!g_queue_is_empty (&self->found)
+         && (batch->len == 0 || g_get_monotonic_time () < deadline))
+    {
+      g_autoptr(HfMiner) miner = g_queue_pop_head (&self->found);
+
+      g_ptr_array_add (batch, g_object_ref (hf_fleet_add (self->fleet, miner)));
+    }
+  hf_application_save_miners (self->app, (HfMiner **) batch->pdata, batch->len);
+  self->scan_found += batch->len;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
+                                       self->scan_found), self->scan_found);
+  gtk_label_set_text (self->discover_label, text);
+
+  if (!g_queue_is_empty (&self->found))
+    return G_SOURCE_CONTINUE;
+  self->found_idle = 0;
+  if (self->scan_done)
+    finish_scan (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 scan_found_cb (HfScanner *scanner,
                HfMiner   *miner,
                HfWindow  *self)
 {
-  g_autofree char *text = NULL;
-
-  hf_application_add_miner (self->app, miner);
-  self->scan_found++;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
-                                       self->scan_found), self->scan_found);
-  gtk_label_set_text (self->discover_label, text);
+  g_queue_push_tail (&self->found, g_object_ref (miner));
+  /* Below redraw priority: the window keeps drawing while they pour in. */
+  if (self->found_idle == 0)
+    self->found_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_found_cb, self, NULL);
 }
 
 static void
@@ -488,10 +553,21 @@ scanned_cb (GObject      *source,
             gpointer      user_data)
 {
   g_autoptr(HfWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &error);
+
+  self->scan_summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &self->scan_error);
+  self->scan_done = TRUE;
+  if (self->found_idle == 0)
+    finish_scan (self);
+}
+
+static void
+finish_scan (HfWindow *self)
+{
+  g_autoptr(GError) error = g_steal_pointer (&self->scan_error);
+  g_autoptr(HfScanSummary) summary = g_steal_pointer (&self->scan_summary);
   g_autofree char *text = NULL;
 
+  self->scan_done = FALSE;
   set_discovering (self, FALSE);
   g_clear_object (&self->scanner);
   g_clear_object (&self->scan_cancellable);
@@ -738,8 +814,6 @@ hf_window_setup (HfWindow      *self,
   g_signal_connect (factory, "unbind", G_CALLBACK (card_unbind_cb), self);
   gtk_grid_view_set_factory (self->grid_view, factory);
   g_object_unref (factory);
-  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (item_activated_cb), self);
   add_view_controllers (self, GTK_WIDGET (self->grid_view));
@@ -764,6 +838,10 @@ hf_window_dispose (GObject *object)
 
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  g_clear_handle_id (&self->found_idle, g_source_remove);
+  g_queue_clear_full (&self->found, g_object_unref);
+  g_clear_pointer (&self->scan_summary, hf_scan_summary_free);
+  g_clear_error (&self->scan_error);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   if (self->settings != NULL)
