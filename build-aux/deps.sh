@@ -4,6 +4,7 @@
 # when not run as root.
 #   build-aux/deps.sh          build and run the app
 #   build-aux/deps.sh --tests  also what the test suite needs (Xvfb, D-Bus)
+#   build-aux/deps.sh --ci     and what CI's fuzzing needs (clang)
 set -eu
 
 packages="build-essential meson ninja-build pkg-config gettext
@@ -13,9 +14,12 @@ libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev
 nettle-dev libcrypt-dev
 desktop-file-utils appstream python3"
 
-if [ "${1:-}" = "--tests" ]; then
-    packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder"
-fi
+case "${1:-}" in
+    --tests|--ci)
+        packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder" ;;
+esac
+# CI also fuzzes (libFuzzer comes with clang).
+[ "${1:-}" = "--ci" ] && packages="$packages clang"
 
 
 missing=""

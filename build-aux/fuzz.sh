@@ -1,13 +1,18 @@
 #!/bin/sh
 # Build the libFuzzer harnesses with clang, ASan and UBSan, and run each for a
 # bounded time on a corpus seeded from the project's own fixtures.
-#   build-aux/fuzz.sh [SECONDS_PER_HARNESS]   (default 60)
+#   build-aux/fuzz.sh [SECONDS_PER_HARNESS [RUNS] [HARNESS...]]
+# Each harness runs for SECONDS (default 60) or RUNS executions, whichever
+# ends first (the long run: build-aux/fuzz.sh 1800 10000000).
 # Any crash, leak or sanitizer report stops with a non-zero status; the
 # reproducer is left in build-fuzz/findings/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 seconds=${1:-60}
+runs=${2:--1}
+[ $# -gt 2 ] && shift 2 || set --
+harnesses=${*:-cgminer-reply axeos avalon-mm targets whatsminer http}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -21,7 +26,10 @@ meson compile -C build-fuzz
 
 mkdir -p build-fuzz/findings
 status=0
-for name in cgminer-reply axeos avalon-mm targets whatsminer; do
+# One line per harness in meson's test-log form, for build-aux/count-tests.py.
+results=build-fuzz/fuzz-results.json
+: > "$results"
+for name in $harnesses; do
     corpus="build-fuzz/corpus/$name"
     mkdir -p "$corpus"
     case "$name" in
@@ -30,15 +38,27 @@ for name in cgminer-reply axeos avalon-mm targets whatsminer; do
         avalon-mm) grep -aho 'MM ID0[^"]*":"[^"]*' tests/fixtures/avalon-*.txt \
                        | sed 's/.*":"//' | split -l 1 - "$corpus/mm-" ;;
         targets) printf '127.0.2.0/24' > "$corpus/cidr"; printf '127.0.0.10-50, 127.1.0.7' > "$corpus/list" ;;
+        http) for f in tests/fixtures/axeos-*.json; do
+                  n=$(wc -c < "$f")
+                  { printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %s\r\n\r\n' "$n"; cat "$f"; } \
+                      > "$corpus/$(basename "$f").http"
+              done
+              printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n' > "$corpus/chunked"
+              printf 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="antMiner Configuration", nonce="abc", qop="auth"\r\nContent-Length: 0\r\n\r\n' > "$corpus/digest"
+              printf 'HTTP/1.1 302 Found\r\nLocation: /api/system/info\r\nContent-Length: 0\r\n\r\n' > "$corpus/redirect" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
     esac
     echo "== fuzz-$name for ${seconds}s"
     if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-         "build-fuzz/tests/fuzz/fuzz-$name" -max_total_time="$seconds" -max_len=65536 \
+         "build-fuzz/tests/fuzz/fuzz-$name" -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
          -timeout=10 -rss_limit_mb=1024 -artifact_prefix="build-fuzz/findings/$name-" \
          -print_final_stats=1 "$corpus" 2> "build-fuzz/fuzz-$name.log"; then
         echo "fuzz-$name: FINDING (see build-fuzz/fuzz-$name.log and build-fuzz/findings/)"
+        tail -40 "build-fuzz/fuzz-$name.log"
         status=1
+        echo "{\"name\": \"fuzz-$name\", \"result\": \"FAIL\"}" >> "$results"
+    else
+        echo "{\"name\": \"fuzz-$name\", \"result\": \"OK\"}" >> "$results"
     fi
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/fuzz-$name.log" || true
 done
