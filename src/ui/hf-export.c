@@ -110,9 +110,9 @@ exported_cb (GObject      *source,
   if (rows < 0)
     text = g_strdup_printf (_("Export failed: %s"), error->message);
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %" G_GINT64_FORMAT " row",
-                                         "Exported %" G_GINT64_FORMAT " rows", (gulong) rows),
-                            rows);
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %lu row",
+                                         "Exported %lu rows", (unsigned long) rows),
+                            (unsigned long) rows);
   if (HF_IS_WINDOW (parent))
     hf_window_toast (HF_WINDOW (parent), text);
 }

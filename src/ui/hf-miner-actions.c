@@ -223,7 +223,9 @@ hf_miner_actions_copy_address (GtkWidget *widget,
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
   toast_text = miners->len == 1 ? g_strdup_printf (_("Copied %s"), text->str)
-                                : g_strdup_printf (_("Copied %u addresses"), miners->len);
+                                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u address",
+                                                                "Copied %u addresses", miners->len),
+                                                   miners->len);
   if (GTK_IS_WINDOW (widget))
     toast (GTK_WINDOW (widget), toast_text);
 }

@@ -29,7 +29,11 @@ struct _HfMinerCard
 
   HfMiner   *miner;
   const char *state_class;
+  guint      age_timer;      /* "last seen … ago" moves on by itself */
 };
+
+/* How often a not-answering miner's "last seen … ago" is rewritten. */
+#define AGE_REFRESH_S 30
 
 enum {
   PROP_0,
@@ -59,6 +63,13 @@ set_class (GtkWidget  *widget,
     gtk_widget_add_css_class (widget, name);
   else
     gtk_widget_remove_css_class (widget, name);
+}
+
+static gboolean
+age_cb (gpointer user_data)
+{
+  hf_miner_card_refresh (user_data);
+  return G_SOURCE_CONTINUE;
 }
 
 void
@@ -111,6 +122,10 @@ hf_miner_card_refresh (HfMinerCard *self)
   /* The numbers of a miner that is not answering are its last ones. */
   set_class (GTK_WIDGET (self->hashrate_label), "dim-label", state != HF_MINER_STATE_ONLINE);
   set_class (GTK_WIDGET (self), "hf-offline", state == HF_MINER_STATE_OFFLINE);
+  if (state == HF_MINER_STATE_ONLINE)
+    g_clear_handle_id (&self->age_timer, g_source_remove);
+  else if (self->age_timer == 0)
+    self->age_timer = g_timeout_add_seconds (AGE_REFRESH_S, age_cb, self);
 
   a11y = g_strdup_printf ("%s, %s, %s", hf_miner_display_name (m), hashrate, status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
@@ -174,6 +189,7 @@ hf_miner_card_set_miner (HfMinerCard *self,
     return;
   if (self->miner != NULL)
     g_signal_handlers_disconnect_by_func (self->miner, miner_notify_cb, self);
+  g_clear_handle_id (&self->age_timer, g_source_remove);
   g_set_object (&self->miner, miner);
   if (miner != NULL)
     {

@@ -16,9 +16,22 @@ struct _HfMinerCell
   HfMinerField  field;
   HfMiner      *miner;
   const char   *state_class;
+  guint         age_timer;     /* "last seen … ago" moves on by itself */
 };
 
+/* How often a not-answering miner's "last seen … ago" is rewritten. */
+#define AGE_REFRESH_S 30
+
 G_DEFINE_FINAL_TYPE (HfMinerCell, hf_miner_cell, GTK_TYPE_WIDGET)
+
+static void refresh (HfMinerCell *self);
+
+static gboolean
+age_cb (gpointer user_data)
+{
+  refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
 
 static void
 refresh (HfMinerCell *self)
@@ -40,6 +53,10 @@ refresh (HfMinerCell *self)
         gtk_widget_remove_css_class (GTK_WIDGET (self->label), self->state_class);
       self->state_class = hf_miner_state_css_class (hf_miner_state (self->miner));
       gtk_widget_add_css_class (GTK_WIDGET (self->label), self->state_class);
+      if (hf_miner_state (self->miner) == HF_MINER_STATE_ONLINE)
+        g_clear_handle_id (&self->age_timer, g_source_remove);
+      else if (self->age_timer == 0)
+        self->age_timer = g_timeout_add_seconds (AGE_REFRESH_S, age_cb, self);
     }
 }
 
@@ -78,6 +95,7 @@ hf_miner_cell_set_miner (HfMinerCell *self,
     return;
   if (self->miner != NULL)
     g_signal_handlers_disconnect_by_func (self->miner, miner_notify_cb, self);
+  g_clear_handle_id (&self->age_timer, g_source_remove);
   g_set_object (&self->miner, miner);
   if (miner != NULL)
     {

@@ -685,6 +685,25 @@ export_activated (GtkWidget  *widget,
 }
 
 static void
+fleet_history_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+  HfStore *store = hf_application_get_store (self->app);
+  GtkWidget *details;
+
+  if (store == NULL)
+    {
+      hf_window_toast (self, _("No history: the database could not be opened"));
+      return;
+    }
+  details = hf_details_window_new (NULL, store);
+  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (details));
+}
+
+static void
 refresh_activated (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -900,6 +919,7 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.add-miner", NULL, add_miner_activated);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
+  gtk_widget_class_install_action (widget_class, "win.fleet-history", NULL, fleet_history_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.discover", NULL);
@@ -907,6 +927,7 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.add-miner", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "win.fleet-history", NULL);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "hf-application.h"
+#include "hf-details-window.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -265,6 +266,24 @@ restore_activate_cb (GApplication *app,
   g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
   restore_us = g_get_monotonic_time () - restore_us;
   g_test_message ("start-up to a filled window: %.1f ms", restore_us / 1000.0);
+
+  /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fleet-history", NULL));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+    GtkWindow *history = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+        if (HF_IS_DETAILS_WINDOW (w))
+          history = w;
+      }
+    g_assert_nonnull (history);
+    g_assert_cmpstr (gtk_window_get_title (history), ==, "Fleet History");
+    g_assert_true (gtk_window_get_transient_for (history) == GTK_WINDOW (window));
+    gtk_window_destroy (history);
+  }
   g_application_quit (app);
 }
 
