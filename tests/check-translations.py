@@ -1,20 +1,38 @@
 #!/usr/bin/env python3
 """Every translation compiles (msgfmt --check), is complete (nothing
-untranslated or fuzzy), and reaches the merged desktop file and metainfo.
+untranslated or fuzzy) against the strings in the sources as they are now
+(xgettext over po/POTFILES.in, as meson's glib preset runs it), and reaches
+the merged desktop file and metainfo.
 
 Usage: check-translations.py SOURCE_ROOT DESKTOP_FILE METAINFO_FILE
 """
 import os
 import subprocess
 import sys
+import tempfile
 
 root, desktop, metainfo = sys.argv[1:4]
 with open(os.path.join(root, "po", "LINGUAS"), encoding="utf-8") as f:
     languages = [l.strip() for l in f if l.strip() and not l.startswith("#")]
 
+XGETTEXT_ARGS = [
+    "--from-code=UTF-8", "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2",
+    "--keyword=NC_:1c,2", "--keyword=g_dcgettext:2", "--keyword=g_dngettext:2,3",
+    "--keyword=g_dpgettext2:2c,3",
+]
+tmp = tempfile.mkdtemp(prefix="hf-po-")
+pot = os.path.join(tmp, "current.pot")
+subprocess.run(["xgettext", "--package-name=hashfleet", "-o", pot, "-D", root,
+                "-f", os.path.join(root, "po", "POTFILES.in")] + XGETTEXT_ARGS, check=True)
+
 problems = []
 for lang in languages:
-    po = os.path.join(root, "po", f"{lang}.po")
+    source = os.path.join(root, "po", f"{lang}.po")
+    po = os.path.join(tmp, f"{lang}.po")
+    # The translation as the current sources would have it: a string added
+    # since it was last updated shows up as untranslated.
+    subprocess.run(["msgmerge", "--quiet", "--no-fuzzy-matching", "-o", po, source, pot],
+                   check=True)
     p = subprocess.run(["msgfmt", "--check", "--statistics", "-o", os.devnull, po],
                        capture_output=True, text=True)
     stats = (p.stdout + p.stderr).strip()
