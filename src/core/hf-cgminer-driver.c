@@ -113,6 +113,14 @@ multi_usable (const char * const *commands)
 
 static void poll_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* An optional command that failed leaves a hole in the replies. */
+static void
+json_object_unref0 (gpointer object)
+{
+  if (object != NULL)
+    json_object_unref (object);
+}
+
 static void
 poll_one_by_one (GTask *task)
 {
@@ -145,7 +153,7 @@ multi_cb (GObject      *source,
       return;
     }
 
-  replies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  replies = g_ptr_array_new_with_free_func (json_object_unref0);
   for (guint i = 0; op->family->poll_commands[i] != NULL; i++)
     {
       const char *c = op->family->poll_commands[i];

@@ -310,6 +310,12 @@ hf_cgminer_check_status (JsonObject  *reply,
   if (g_str_equal (status, "S") || g_str_equal (status, "I") || g_str_equal (status, "W")
       || g_str_equal (status, "RESTART"))
     return TRUE;
+  /* E(rror) and F(atal) are refusals; anything else is not a STATUS. */
+  if (!g_str_equal (status, "E") && !g_str_equal (status, "F"))
+    {
+      g_set_error_literal (error, HF_ERROR, HF_ERROR_PROTOCOL, "reply has a malformed STATUS");
+      return FALSE;
+    }
 
   code = hf_json_number (status_obj, "Code");
   if (code == code)

@@ -6,12 +6,13 @@
 #include <gio/gio.h>
 
 #include "hf-config.h"
+#include "hf-limits.h"
 #include "hf-miner.h"
 
 G_BEGIN_DECLS
 
 #define HF_FLEET_DEFAULT_INTERVAL_S    15
-#define HF_FLEET_DEFAULT_IN_FLIGHT     64
+#define HF_FLEET_DEFAULT_IN_FLIGHT     HF_POLL_IN_FLIGHT
 #define HF_FLEET_DEFAULT_OFFLINE_AFTER  3
 /* An offline miner is polled every 2, 4, 8 cycles at most. */
 #define HF_FLEET_MAX_BACKOFF_CYCLES     8

@@ -20,3 +20,15 @@
 #define HF_READ_CHUNK_BYTES       (16 * 1024)
 /* Longest string field kept from a reply (hostnames, pool URLs, models). */
 #define HF_MAX_FIELD_CHARS        256
+/* Largest hashrate (GH/s) and power (W) one device can report: ten times
+ * the biggest hydro rigs.  Anything above is a broken or hostile reply and
+ * must not reach the fleet's totals. */
+#define HF_MAX_DEVICE_HASHRATE_GHS 1e7
+#define HF_MAX_DEVICE_POWER_W      1e5
+/* Discovery: connect deadline of one probe (ms), probes in flight (never
+ * above what RLIMIT_NOFILE allows), identifications in flight. */
+#define HF_SCAN_CONNECT_MS         1000
+#define HF_SCAN_IN_FLIGHT          512
+#define HF_SCAN_IDENTIFY_IN_FLIGHT 32
+/* Polling: miners in flight (one request at a time per miner). */
+#define HF_POLL_IN_FLIGHT          64

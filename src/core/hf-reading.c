@@ -3,6 +3,7 @@
  */
 #include <math.h>
 
+#include "hf-limits.h"
 #include "hf-reading.h"
 
 G_DEFINE_BOXED_TYPE (HfReading, hf_reading, hf_reading_copy, hf_reading_free)
@@ -82,6 +83,13 @@ sane_non_negative (double v)
   return v >= 0.0 && v < 1e21 ? v : NAN;
 }
 
+static double
+sane_at_most (double v,
+              double max)
+{
+  return v >= 0.0 && v <= max ? v : NAN;
+}
+
 void
 hf_reading_finish (HfReading *self)
 {
@@ -89,10 +97,11 @@ hf_reading_finish (HfReading *self)
 
   self->chip_temp_c = sane_temperature (self->chip_temp_c);
   self->board_temp_c = sane_temperature (self->board_temp_c);
-  self->hashrate_ghs = sane_non_negative (self->hashrate_ghs);
-  self->hashrate_avg_ghs = sane_non_negative (self->hashrate_avg_ghs);
-  self->expected_hashrate_ghs = sane_non_negative (self->expected_hashrate_ghs);
-  self->power_w = sane_non_negative (self->power_w);
+  self->hashrate_ghs = sane_at_most (self->hashrate_ghs, HF_MAX_DEVICE_HASHRATE_GHS);
+  self->hashrate_avg_ghs = sane_at_most (self->hashrate_avg_ghs, HF_MAX_DEVICE_HASHRATE_GHS);
+  self->expected_hashrate_ghs = sane_at_most (self->expected_hashrate_ghs,
+                                              HF_MAX_DEVICE_HASHRATE_GHS);
+  self->power_w = sane_at_most (self->power_w, HF_MAX_DEVICE_POWER_W);
   self->input_voltage_v = sane_non_negative (self->input_voltage_v);
   self->fan_rpm = sane_non_negative (self->fan_rpm);
   self->fan_percent = self->fan_percent >= 0.0 && self->fan_percent <= 100.0

@@ -6,13 +6,14 @@
 #include <gio/gio.h>
 
 #include "hf-config.h"
+#include "hf-limits.h"
 #include "hf-miner.h"
 
 G_BEGIN_DECLS
 
-#define HF_SCANNER_DEFAULT_CONNECT_MS     1000
-#define HF_SCANNER_DEFAULT_CONCURRENCY     512
-#define HF_SCANNER_DEFAULT_IDENTIFY         32
+#define HF_SCANNER_DEFAULT_CONNECT_MS     HF_SCAN_CONNECT_MS
+#define HF_SCANNER_DEFAULT_CONCURRENCY     HF_SCAN_IN_FLIGHT
+#define HF_SCANNER_DEFAULT_IDENTIFY        HF_SCAN_IDENTIFY_IN_FLIGHT
 
 /**
  * HfScanSummary:

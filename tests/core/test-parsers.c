@@ -386,6 +386,25 @@ test_reading_sanity (void)
   assert_unknown (r->temperature_c);
   assert_unknown (r->fan_percent);
   assert_near (r->accepted, 10);
+
+  /* One device cannot hash 20 PH/s or draw 1 MW: such a reply is broken
+   * and stays out of the totals; a 500 TH/s, 10 kW hydro rig is fine. */
+  g_clear_pointer (&r, hf_reading_free);
+  r = hf_reading_new ();
+  r->hashrate_ghs = 2e7;
+  r->expected_hashrate_ghs = 1e300;
+  r->power_w = 1e6;
+  hf_reading_finish (r);
+  assert_unknown (r->hashrate_ghs);
+  assert_unknown (r->expected_hashrate_ghs);
+  assert_unknown (r->power_w);
+  g_clear_pointer (&r, hf_reading_free);
+  r = hf_reading_new ();
+  r->hashrate_ghs = 5e5;
+  r->power_w = 1e4;
+  hf_reading_finish (r);
+  assert_near (r->hashrate_ghs, 5e5);
+  assert_near (r->power_w, 1e4);
 }
 
 static void
