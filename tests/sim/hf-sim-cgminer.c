@@ -10,6 +10,7 @@
 
 #include "hf-limits.h"
 #include "hf-sim-cgminer.h"
+#include "hf-sim-hostile.h"
 #include "hf-sim-replies.h"
 
 typedef struct
@@ -32,8 +33,11 @@ conn_close (Conn *c)
   g_clear_handle_id (&c->timer, g_source_remove);
   if (c->counted)
     c->miner->connections--;
-  g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
-  g_object_unref (c->connection);
+  if (c->connection != NULL)       /* NULL: handed to sim_hostile_trickle() */
+    {
+      g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
+      g_object_unref (c->connection);
+    }
   g_byte_array_unref (c->request);
   g_clear_pointer (&c->reply, g_bytes_unref);
   g_free (c);
@@ -107,6 +111,10 @@ respond_cb (gpointer user_data)
     case SIM_FAULT_OVERSIZE:
       g_output_stream_write_all_async (out, "", 0, G_PRIORITY_DEFAULT, NULL, endless_cb, c);
       return G_SOURCE_REMOVE;
+    case SIM_FAULT_RESET:
+      sim_hostile_reset (g_socket_connection_get_socket (c->connection));
+      conn_close (c);
+      return G_SOURCE_REMOVE;
     default:
       break;
     }
@@ -121,7 +129,14 @@ respond_cb (gpointer user_data)
                               &c->restart_after);
 
   wire = g_string_new (NULL);
-  if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_QUIRK)
+  if (sim_hostile_rewrites (sim_miner_fault (c->fleet, c->miner)))
+    {
+      g_autoptr(GBytes) hostile = sim_hostile_body (sim_miner_fault (c->fleet, c->miner), text);
+      g_string_append_len (wire, g_bytes_get_data (hostile, NULL),
+                           (gssize) g_bytes_get_size (hostile));
+      g_string_append_len (wire, "", 1);
+    }
+  else if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_QUIRK)
     {
       g_autofree char *quirky = sim_quirkify (c->miner, text);
       g_string_append (wire, quirky);
@@ -137,6 +152,12 @@ respond_cb (gpointer user_data)
 
   len = wire->len;
   c->reply = g_string_free_to_bytes (wire);
+  if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_TRICKLE)
+    {
+      sim_hostile_trickle (G_IO_STREAM (g_steal_pointer (&c->connection)), c->reply);
+      conn_close (c);
+      return G_SOURCE_REMOVE;
+    }
   g_output_stream_write_all_async (out, g_bytes_get_data (c->reply, NULL), len,
                                    G_PRIORITY_DEFAULT, NULL, written_cb, c);
   return G_SOURCE_REMOVE;

@@ -50,6 +50,7 @@ static const SimProfile profiles[SIM_N_PROFILES] = {
 
 static const char *fault_names[SIM_N_FAULTS] = {
   "none", "refuse", "hang", "slow", "garbage", "oversize", "truncated", "quirk",
+  "trickle", "huge-json", "bad-utf8", "bad-numbers", "wrong-types", "deep", "reset", "redirect",
 };
 
 const SimProfile *

@@ -68,6 +68,15 @@ typedef enum
   SIM_FAULT_OVERSIZE,   /* an endless reply */
   SIM_FAULT_TRUNCATED,  /* half a reply, then close */
   SIM_FAULT_QUIRK,      /* every firmware JSON quirk at once (cgminer port) */
+  /* The hostile fleet (hf-sim-hostile.c): */
+  SIM_FAULT_TRICKLE,    /* a valid reply, one byte a second (slowloris) */
+  SIM_FAULT_HUGE_JSON,  /* the reply padded to 10 MB of valid JSON */
+  SIM_FAULT_BAD_UTF8,   /* invalid UTF-8 in every string */
+  SIM_FAULT_BAD_NUMBERS,/* negative, huge and largest-double numbers */
+  SIM_FAULT_WRONG_TYPES,/* every field of the wrong JSON type */
+  SIM_FAULT_DEEP,       /* JSON nested 100000 levels deep */
+  SIM_FAULT_RESET,      /* read the request, answer with a TCP reset */
+  SIM_FAULT_REDIRECT,   /* HTTP: a redirect to itself, forever */
   SIM_N_FAULTS
 } SimFault;
 

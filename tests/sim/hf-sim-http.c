@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hf-sim-http.h"
+#include "hf-sim-hostile.h"
 #include "hf-sim-replies.h"
 
 #define ANTMINER_REALM "antMiner Configuration"
@@ -90,6 +91,32 @@ answer (SimFleet          *fleet,
         respond (msg, 200, "application/json", junk, sizeof junk);
         return;
       }
+    case SIM_FAULT_REDIRECT:
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", path);
+      respond (msg, 302, "text/html", "", 0);
+      return;
+    case SIM_FAULT_RESET:
+      {
+        g_autoptr(GSocket) socket = g_object_ref (soup_server_message_get_socket (msg));
+        g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+        sim_hostile_reset (socket);
+        return;
+      }
+    case SIM_FAULT_TRICKLE:
+      {
+        g_autofree char *info = p->kind == SIM_KIND_AXEOS ? sim_axeos_info (fleet, miner)
+                                                          : g_strdup ("{}");
+        g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                                 "Content-Length: %zu\r\nConnection: close\r\n\r\n",
+                                                 strlen (info));
+        g_autofree char *all = g_strconcat (head, info, NULL);
+        g_autoptr(GBytes) data = g_bytes_new (all, strlen (all));
+
+        sim_hostile_trickle (soup_server_message_steal_connection (msg), data);
+        return;
+      }
     case SIM_FAULT_OVERSIZE:
       {
         SoupMessageBody *rb = soup_server_message_get_response_body (msg);
@@ -142,6 +169,12 @@ answer (SimFleet          *fleet,
         respond_json (msg, 404, "{\"error\":\"not found\"}");
       else if (sim_miner_fault (fleet, miner) == SIM_FAULT_TRUNCATED)
         respond (msg, 200, "application/json", body, strlen (body) / 2);
+      else if (sim_hostile_rewrites (sim_miner_fault (fleet, miner)))
+        {
+          g_autoptr(GBytes) hostile = sim_hostile_body (sim_miner_fault (fleet, miner), body);
+          respond (msg, 200, "application/json", g_bytes_get_data (hostile, NULL),
+                   g_bytes_get_size (hostile));
+        }
       else
         respond_json (msg, 200, body);
       return;
