@@ -4,7 +4,7 @@
 # when not run as root.
 #   build-aux/deps.sh          build and run the app
 #   build-aux/deps.sh --tests  also what the test suite needs (Xvfb, D-Bus)
-#   build-aux/deps.sh --ci     and what CI's fuzzing needs (clang)
+#   build-aux/deps.sh --ci     and what CI adds: clang (fuzzing), valgrind
 set -eu
 
 packages="build-essential meson ninja-build pkg-config gettext
@@ -18,8 +18,8 @@ case "${1:-}" in
     --tests|--ci)
         packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder" ;;
 esac
-# CI also fuzzes (libFuzzer comes with clang).
-[ "${1:-}" = "--ci" ] && packages="$packages clang"
+# CI also fuzzes (libFuzzer comes with clang) and runs the CLI under Valgrind.
+[ "${1:-}" = "--ci" ] && packages="$packages clang valgrind"
 
 
 missing=""
