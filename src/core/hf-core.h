@@ -4,6 +4,8 @@
 #pragma once
 
 #include "hf-alerts.h"
+#include "hf-api-metrics.h"
+#include "hf-api-server.h"
 #include "hf-config.h"
 #include "hf-driver.h"
 #include "hf-error.h"

@@ -1,0 +1,26 @@
+/* hf-api-metrics.h — a fleet in the Prometheus text exposition format
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-fleet.h"
+
+G_BEGIN_DECLS
+
+/* What polling and discovery cost lately, for the metrics. */
+typedef struct
+{
+  guint64 cycles;            /* poll cycles finished */
+  double  last_cycle_s;      /* wall time of the last one */
+  guint   last_polled;
+  guint   last_answered;
+  guint64 scans;             /* discover jobs finished */
+  double  last_scan_s;
+} HfApiTimings;
+
+/* Per-miner gauges labelled by address, hostname, model and family, the
+ * fleet's totals, and @timings.  Values not known are left out. */
+char *hf_api_metrics_text (HfFleet            *fleet,
+                           const HfApiTimings *timings);
+
+G_END_DECLS

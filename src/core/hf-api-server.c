@@ -1,0 +1,985 @@
+/* hf-api-server.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The automation API on libsoup's SoupServer.  Everything it serves comes
+ * from memory (the fleet, its totals, the metrics) except history, which
+ * a worker thread reads from its own connection to the store; writes go
+ * through the same fleet and store the app and `hashfleet-cli serve` use.
+ *
+ * Off unless asked for; loopback unless a token is set; writes always need
+ * the token (compared in constant time); bodies capped; discover and
+ * restart rate-limited; every error a JSON object with a proper status.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <libsoup/soup.h>
+
+#include "hf-api-metrics.h"
+#include "hf-api-server.h"
+#include "hf-json.h"
+#include "hf-miner-json.h"
+#include "hf-scanner.h"
+#include "hf-store-export.h"
+#include "hf-targets.h"
+
+typedef struct
+{
+  guint         id;
+  HfApiServer  *server;         /* not owned */
+  HfScanner    *scanner;
+  GCancellable *cancellable;
+  gboolean      running;
+  guint64       done;
+  guint64       total;
+  GPtrArray    *found;          /* addresses */
+  guint         elapsed_ms;
+  char         *error;
+} Job;
+
+struct _HfApiServer
+{
+  GObject       parent_instance;
+
+  HfFleet      *fleet;
+  HfStore      *store;
+  HfConfig     *config;
+  SoupServer   *server;
+  char         *token;
+  GCancellable *cancellable;
+  HfApiTimings  timings;
+
+  GHashTable   *jobs;           /* id → Job* */
+  guint         next_job;
+  gint64        last_discover;  /* monotonic µs */
+  GHashTable   *restarted;      /* address → monotonic µs of the last restart */
+
+  /* What the read endpoints answer, built once per change of the fleet,
+   * not per request.  A miner added or removed, or a cycle's end, drops
+   * them; a single reading marks them stale, rebuilt at most every
+   * CACHE_REBUILD_US while readings pour in. */
+  GBytes       *cached[3];
+  gint64        built_at[3];
+  gboolean      stale;
+};
+
+#define CACHE_REBUILD_US (250 * 1000)
+
+enum { CACHE_MINERS, CACHE_STATS, CACHE_METRICS };
+
+G_DEFINE_FINAL_TYPE (HfApiServer, hf_api_server, G_TYPE_OBJECT)
+
+/* Tokens */
+
+char *
+hf_api_token_generate (void)
+{
+  guint8 bytes[32];
+  gsize got = 0;
+  char *token;
+
+  while (got < sizeof bytes)
+    {
+      gssize n = getrandom (bytes + got, sizeof bytes - got, 0);
+      if (n > 0)
+        got += (gsize) n;
+    }
+  token = g_base64_encode (bytes, sizeof bytes);
+  g_strdelimit (token, "+", '-');
+  g_strdelimit (token, "/", '_');
+  if (strchr (token, '=') != NULL)
+    *strchr (token, '=') = '\0';
+  return token;
+}
+
+gboolean
+hf_api_token_equal (const char *a,
+                    const char *b)
+{
+  gsize la, lb;
+  guint diff;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  la = strlen (a);
+  lb = strlen (b);
+  /* Every byte of @b is looked at whatever the first difference. */
+  diff = la != lb;
+  for (gsize i = 0; i < lb; i++)
+    diff |= (guint) ((guint8) b[i] ^ (guint8) (la > 0 ? a[i % la] : 0));
+  return diff == 0 && la > 0;
+}
+
+/* Answers */
+
+static void
+reply_json (SoupServerMessage *msg,
+            guint              status,
+            char              *json)    /* taken */
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, json,
+                                    strlen (json));
+}
+
+static void
+reply_error (SoupServerMessage *msg,
+             guint              status,
+             const char        *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, message);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  reply_json (msg, status, json_to_string (root, FALSE));
+}
+
+static char *
+lines_to_array (GPtrArray *lines)
+{
+  GString *out = g_string_new ("[");
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, g_ptr_array_index (lines, i));
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
+}
+
+/* Endpoints */
+
+static void
+invalidate (HfApiServer *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->cached); i++)
+    g_clear_pointer (&self->cached[i], g_bytes_unref);
+  self->stale = FALSE;
+}
+
+/* Whether cache @i must be built (again) now. */
+static gboolean
+needs_build (HfApiServer *self,
+             guint        i)
+{
+  return self->cached[i] == NULL
+         || (self->stale && g_get_monotonic_time () - self->built_at[i] >= CACHE_REBUILD_US);
+}
+
+static void
+set_cache (HfApiServer *self,
+           guint        i,
+           char        *text)    /* taken */
+{
+  g_clear_pointer (&self->cached[i], g_bytes_unref);
+  self->cached[i] = g_bytes_new_take (text, strlen (text));
+  self->built_at[i] = g_get_monotonic_time ();
+}
+
+static void
+reply_cached (SoupServerMessage *msg,
+              const char        *content_type,
+              GBytes            *bytes)
+{
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
+                                         content_type, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+}
+
+static char *
+miners_json (HfApiServer *self)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GListModel *model = G_LIST_MODEL (self->fleet);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+      g_ptr_array_add (lines, hf_miner_to_json_line (m, hf_miner_get_address (m),
+                                                     hf_miner_get_error (m)));
+    }
+  return lines_to_array (lines);
+}
+
+static void
+get_miners (HfApiServer       *self,
+            SoupServerMessage *msg)
+{
+  if (needs_build (self, CACHE_MINERS))
+    set_cache (self, CACHE_MINERS, miners_json (self));
+  reply_cached (msg, "application/json", self->cached[CACHE_MINERS]);
+}
+
+static void
+add_number (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static char *
+stats_json (HfApiServer *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  add_number (b, "hashrate_ghs", hf_fleet_get_hashrate_ghs (self->fleet));
+  add_number (b, "power_w", hf_fleet_get_power_w (self->fleet));
+  json_builder_set_member_name (b, "power_estimated");
+  json_builder_add_boolean_value (b, hf_fleet_get_power_estimated (self->fleet));
+  add_number (b, "efficiency_j_th", hf_fleet_get_efficiency_j_th (self->fleet));
+  add_number (b, "hottest_c", hf_fleet_get_hottest_c (self->fleet));
+  add_number (b, "average_temperature_c", hf_fleet_get_average_temperature_c (self->fleet));
+  json_builder_set_member_name (b, "online");
+  json_builder_add_int_value (b, hf_fleet_get_online_count (self->fleet));
+  json_builder_set_member_name (b, "offline");
+  json_builder_add_int_value (b, hf_fleet_get_offline_count (self->fleet));
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, hf_fleet_get_total_count (self->fleet));
+  add_number (b, "accepted", hf_fleet_get_accepted (self->fleet));
+  add_number (b, "rejected", hf_fleet_get_rejected (self->fleet));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static void
+get_stats (HfApiServer       *self,
+           SoupServerMessage *msg)
+{
+  if (needs_build (self, CACHE_STATS))
+    set_cache (self, CACHE_STATS, stats_json (self));
+  reply_cached (msg, "application/json", self->cached[CACHE_STATS]);
+}
+
+static void
+get_metrics (HfApiServer       *self,
+             SoupServerMessage *msg)
+{
+  if (needs_build (self, CACHE_METRICS))
+    set_cache (self, CACHE_METRICS, hf_api_metrics_text (self->fleet, &self->timings));
+  reply_cached (msg, "text/plain; version=0.0.4; charset=utf-8", self->cached[CACHE_METRICS]);
+}
+
+/* Discover */
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  if (job->cancellable != NULL)
+    g_cancellable_cancel (job->cancellable);
+  if (job->scanner != NULL)
+    {
+      /* Its callback may still come: it must not find a server gone. */
+      g_object_set_data (G_OBJECT (job->scanner), "hf-api-server", NULL);
+      g_signal_handlers_disconnect_by_data (job->scanner, job);
+    }
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->scanner);
+  g_ptr_array_unref (job->found);
+  g_free (job->error);
+  g_free (job);
+}
+
+static char *
+job_json (Job *job)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *id = g_strdup_printf ("%u", job->id);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "running");
+  json_builder_add_boolean_value (b, job->running);
+  json_builder_set_member_name (b, "done");
+  json_builder_add_int_value (b, (gint64) job->done);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, (gint64) job->total);
+  json_builder_set_member_name (b, "found");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < job->found->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (job->found, i));
+  json_builder_end_array (b);
+  if (!job->running)
+    {
+      json_builder_set_member_name (b, "elapsed_ms");
+      json_builder_add_int_value (b, job->elapsed_ms);
+    }
+  json_builder_set_member_name (b, "error");
+  if (job->error != NULL)
+    json_builder_add_string_value (b, job->error);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+static void
+job_found_cb (HfScanner *scanner,
+              HfMiner   *miner,
+              Job       *job)
+{
+  HfApiServer *self = job->server;
+  HfMiner *known = hf_fleet_add (self->fleet, miner);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && !hf_store_save_miner (self->store, known, &error))
+    g_warning ("cannot save %s: %s", hf_miner_get_address (known), error->message);
+  g_ptr_array_add (job->found, g_strdup (hf_miner_get_address (known)));
+}
+
+static void
+job_progress_cb (HfScanner *scanner,
+                 guint64    done,
+                 guint64    total,
+                 Job       *job)
+{
+  job->done = done;
+  job->total = total;
+}
+
+static void
+job_scanned_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  guint id = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &error);
+  HfApiServer *self = g_object_get_data (source, "hf-api-server");
+  Job *job;
+
+  if (self == NULL || (job = g_hash_table_lookup (self->jobs, GUINT_TO_POINTER (id))) == NULL)
+    return;       /* the server (or the job) is gone */
+  job->running = FALSE;
+  if (summary != NULL)
+    {
+      job->elapsed_ms = summary->elapsed_ms;
+      self->timings.scans++;
+      self->timings.last_scan_s = summary->elapsed_ms / 1000.0;
+      invalidate (self);
+    }
+  else
+    job->error = g_strdup (error->message);
+  if (summary != NULL && summary->found > 0)
+    hf_fleet_poll_now (self->fleet);
+}
+
+static gboolean
+any_job_running (HfApiServer *self)
+{
+  GHashTableIter iter;
+  Job *job;
+
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    if (job->running)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+forget_old_jobs (HfApiServer *self)
+{
+  while (g_hash_table_size (self->jobs) >= HF_API_MAX_JOBS)
+    {
+      GHashTableIter iter;
+      gpointer key;
+      Job *job, *oldest = NULL;
+
+      g_hash_table_iter_init (&iter, self->jobs);
+      while (g_hash_table_iter_next (&iter, &key, (gpointer *) &job))
+        if (!job->running && (oldest == NULL || job->id < oldest->id))
+          oldest = job;
+      if (oldest == NULL)
+        return;
+      g_hash_table_remove (self->jobs, GUINT_TO_POINTER (oldest->id));
+    }
+}
+
+static void
+post_discover (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ranges = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  const char *subnet = NULL;
+  gint64 now = g_get_monotonic_time ();
+  Job *job;
+
+  if (body->length > 0)
+    {
+      request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+      if (request == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+          reply_error (msg, 400, text);
+          return;
+        }
+      if (json_object_has_member (request, "subnet")
+          && (subnet = hf_json_string (request, "subnet")) == NULL)
+        {
+          reply_error (msg, 400, "\"subnet\" must be a string such as \"192.168.1.0/24\"");
+          return;
+        }
+    }
+  if (any_job_running (self))
+    {
+      reply_error (msg, 409, "a discover job is already running");
+      return;
+    }
+  if (self->last_discover != 0 && now - self->last_discover < HF_API_DISCOVER_EVERY_S * G_USEC_PER_SEC)
+    {
+      reply_error (msg, 429, "one discover every 10 seconds");
+      return;
+    }
+  if (subnet != NULL)
+    {
+      const char *specs[] = { subnet, NULL };
+      ranges = hf_targets_parse (specs, FALSE, &error);
+    }
+  else
+    ranges = hf_targets_default (&error);
+  if (ranges == NULL)
+    {
+      reply_error (msg, 400, error->message);
+      return;
+    }
+
+  forget_old_jobs (self);
+  self->last_discover = now;
+  job = g_new0 (Job, 1);
+  job->id = ++self->next_job;
+  job->server = self;
+  job->running = TRUE;
+  job->found = g_ptr_array_new_with_free_func (g_free);
+  job->cancellable = g_cancellable_new ();
+  job->scanner = hf_scanner_new (self->config);
+  g_object_set_data (G_OBJECT (job->scanner), "hf-api-server", self);
+  g_signal_connect (job->scanner, "miner-found", G_CALLBACK (job_found_cb), job);
+  g_signal_connect (job->scanner, "progress", G_CALLBACK (job_progress_cb), job);
+  g_hash_table_insert (self->jobs, GUINT_TO_POINTER (job->id), job);
+  hf_scanner_scan_async (job->scanner, ranges, job->cancellable, job_scanned_cb,
+                         GUINT_TO_POINTER (job->id));
+  reply_json (msg, 202, job_json (job));
+}
+
+static void
+get_discover (HfApiServer       *self,
+              SoupServerMessage *msg,
+              const char        *id_text)
+{
+  guint64 id = 0;
+  Job *job = NULL;
+
+  if (g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXUINT, &id, NULL))
+    job = g_hash_table_lookup (self->jobs, GUINT_TO_POINTER ((guint) id));
+  if (job == NULL)
+    {
+      reply_error (msg, 404, "no such discover job");
+      return;
+    }
+  reply_json (msg, 200, job_json (job));
+}
+
+/* Restart and remove */
+
+typedef struct
+{
+  HfApiServer       *self;
+  SoupServerMessage *msg;
+} Pending;
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Pending *p = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_fleet_restart_finish (HF_FLEET (source), result, &error))
+    reply_json (p->msg, 200, g_strdup ("{\"restarting\":true}"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    reply_error (p->msg, 502, error->message);
+  else
+    reply_error (p->msg, 503, "the server is stopping");
+  soup_server_message_unpause (p->msg);
+  g_object_unref (p->msg);
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+static void
+post_restart (HfApiServer       *self,
+              SoupServerMessage *msg,
+              HfMiner           *miner)
+{
+  gint64 now = g_get_monotonic_time ();
+  gpointer last = g_hash_table_lookup (self->restarted, hf_miner_get_address (miner));
+  Pending *p;
+
+  if (last != NULL && now - *(gint64 *) last < HF_API_RESTART_EVERY_S * G_USEC_PER_SEC)
+    {
+      reply_error (msg, 429, "this miner was restarted less than a minute ago");
+      return;
+    }
+  g_hash_table_replace (self->restarted, g_strdup (hf_miner_get_address (miner)),
+                        g_memdup2 (&now, sizeof now));
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  hf_fleet_restart_async (self->fleet, miner, self->cancellable, restarted_cb, p);
+}
+
+static void
+delete_miner (HfApiServer       *self,
+              SoupServerMessage *msg,
+              HfMiner           *miner,
+              GHashTable        *query)
+{
+  const char *keep = query ? g_hash_table_lookup (query, "keep_history") : NULL;
+  gboolean keep_history = keep == NULL || !g_str_equal (keep, "false");
+  g_autoptr(HfMiner) hold = g_object_ref (miner);
+  g_autoptr(GError) error = NULL;
+
+  hf_fleet_remove (self->fleet, miner);
+  if (self->store != NULL && !hf_store_forget_miner (self->store, miner, keep_history, &error))
+    {
+      reply_error (msg, 500, error->message);
+      return;
+    }
+  reply_json (msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
+                                         hf_miner_get_address (miner),
+                                         keep_history ? "true" : "false"));
+}
+
+/* History, read on a worker thread with its own store connection */
+
+typedef struct
+{
+  char         *db_path;
+  char         *address;
+  gint64        since;
+  gint64        until;
+  HfResolution  resolution;
+} HistoryQuery;
+
+static void
+history_query_free (HistoryQuery *q)
+{
+  g_free (q->db_path);
+  g_free (q->address);
+  g_free (q);
+}
+
+static void
+history_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  HistoryQuery *q = data;
+  g_autoptr(HfStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out;
+  gint64 n;
+
+  store = hf_store_open (q->db_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  out = open_memstream (&text, &size);
+  n = hf_store_export (store, out, HF_EXPORT_JSON, q->address, q->since, q->until,
+                       q->resolution, &error);
+  fclose (out);
+  if (n < 0)
+    {
+      free (text);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  {
+    g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (lines[i][0] != '\0')
+        g_ptr_array_add (rows, g_strdup (lines[i]));
+  }
+  free (text);
+  g_task_return_pointer (task, lines_to_array (rows), g_free);
+}
+
+static void
+history_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  SoupServerMessage *msg = user_data;
+  g_autoptr(GError) error = NULL;
+  char *json = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (json != NULL)
+    reply_json (msg, 200, json);
+  else
+    reply_error (msg, 500, error->message);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+static gboolean
+parse_time (const char *text,
+            gint64     *out)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  guint64 seconds;
+
+  if (text == NULL)
+    return TRUE;
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &seconds, NULL))
+    {
+      *out = (gint64) seconds;
+      return TRUE;
+    }
+  dt = g_date_time_new_from_iso8601 (text, NULL);
+  if (dt == NULL)
+    {
+      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+      dt = g_date_time_new_from_iso8601 (text, local);
+    }
+  if (dt == NULL)
+    return FALSE;
+  *out = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+static void
+get_history (HfApiServer       *self,
+             SoupServerMessage *msg,
+             HfMiner           *miner,
+             GHashTable        *query)
+{
+  HistoryQuery *q;
+  g_autoptr(GTask) task = NULL;
+  const char *resolution = query ? g_hash_table_lookup (query, "resolution") : NULL;
+
+  if (self->store == NULL)
+    {
+      reply_error (msg, 503, "history is not kept (no database)");
+      return;
+    }
+  q = g_new0 (HistoryQuery, 1);
+  q->db_path = g_strdup (hf_store_get_path (self->store));
+  q->address = g_strdup (hf_miner_get_address (miner));
+  q->since = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
+  q->resolution = HF_RESOLUTION_AUTO;
+  if (!parse_time (query ? g_hash_table_lookup (query, "since") : NULL, &q->since)
+      || !parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q->until))
+    {
+      history_query_free (q);
+      reply_error (msg, 400, "since and until are unix seconds or ISO 8601 times");
+      return;
+    }
+  if (resolution != NULL && !hf_resolution_parse (resolution, &q->resolution))
+    {
+      history_query_free (q);
+      reply_error (msg, 400, "resolution is raw, 5m, 1h or auto");
+      return;
+    }
+  soup_server_message_pause (msg);
+  task = g_task_new (NULL, self->cancellable, history_done_cb, g_object_ref (msg));
+  g_task_set_task_data (task, q, (GDestroyNotify) history_query_free);
+  g_task_run_in_thread (task, history_thread);
+}
+
+/* Dispatch */
+
+static gboolean
+authorized (HfApiServer       *self,
+            SoupServerMessage *msg,
+            gboolean           write)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Authorization");
+  const char *given = header && g_str_has_prefix (header, "Bearer ") ? header + 7 : NULL;
+
+  if (self->token == NULL)
+    {
+      if (!write)
+        return TRUE;
+      reply_error (msg, 403, "write endpoints need a token (set one in Preferences, or "
+                             "HASHFLEET_API_TOKEN for hashfleet-cli serve)");
+      return FALSE;
+    }
+  if (!hf_api_token_equal (self->token, given))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Bearer realm=\"hashfleet\"");
+      reply_error (msg, 401, "missing or wrong bearer token");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handler_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  HfApiServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
+  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  if (soup_server_message_get_request_body (msg)->length > HF_API_MAX_BODY_BYTES)
+    {
+      reply_error (msg, 413, "request body too large");
+      return;
+    }
+  if (!get && !write)
+    {
+      reply_error (msg, 405, "method not allowed");
+      return;
+    }
+  if (!authorized (self, msg, write))
+    return;
+
+  if (g_str_equal (path, "/metrics") && get)
+    return get_metrics (self, msg);
+  if (g_str_equal (path, "/api/miners") && get)
+    return get_miners (self, msg);
+  if (g_str_equal (path, "/api/stats") && get)
+    return get_stats (self, msg);
+  if (g_str_equal (path, "/api/discover") && g_str_equal (method, "POST"))
+    return post_discover (self, msg);
+
+  parts = g_strsplit (path, "/", -1);     /* "", "api", … */
+  n = g_strv_length (parts);
+  if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "discover") && get)
+    return get_discover (self, msg, parts[3]);
+  if ((n == 4 || n == 5) && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "miner"))
+    {
+      HfMiner *miner = hf_fleet_lookup_address (self->fleet, parts[3]);
+
+      if (miner == NULL)
+        {
+          reply_error (msg, 404, "no such miner in the fleet");
+          return;
+        }
+      if (n == 4 && g_str_equal (method, "DELETE"))
+        return delete_miner (self, msg, miner, query);
+      if (n == 5 && g_str_equal (parts[4], "restart") && g_str_equal (method, "POST"))
+        return post_restart (self, msg, miner);
+      if (n == 5 && g_str_equal (parts[4], "history") && get)
+        return get_history (self, msg, miner, query);
+    }
+  reply_error (msg, 404, "no such endpoint");
+}
+
+/* An announced body over the cap is refused before it is read. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  goffset length = soup_message_headers_get_content_length (
+    soup_server_message_get_request_headers (msg));
+
+  if (length > HF_API_MAX_BODY_BYTES)
+    reply_error (msg, 413, "request body too large");
+}
+
+static void
+cycle_finished_cb (HfFleet     *fleet,
+                   guint        polled,
+                   guint        answered,
+                   guint        elapsed_ms,
+                   HfApiServer *self)
+{
+  self->timings.cycles++;
+  self->timings.last_cycle_s = elapsed_ms / 1000.0;
+  self->timings.last_polled = polled;
+  self->timings.last_answered = answered;
+  invalidate (self);
+}
+
+static void
+fleet_changed_cb (HfApiServer *self)
+{
+  self->stale = TRUE;
+}
+
+static void
+hf_api_server_dispose (GObject *object)
+{
+  HfApiServer *self = HF_API_SERVER (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  if (self->fleet != NULL)
+    g_signal_handlers_disconnect_by_data (self->fleet, self);
+  g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_object (&self->fleet);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (hf_api_server_parent_class)->dispose (object);
+}
+
+static void
+hf_api_server_finalize (GObject *object)
+{
+  HfApiServer *self = HF_API_SERVER (object);
+
+  g_clear_pointer (&self->config, hf_config_unref);
+  g_clear_pointer (&self->restarted, g_hash_table_unref);
+  invalidate (self);
+  g_clear_object (&self->cancellable);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+
+  G_OBJECT_CLASS (hf_api_server_parent_class)->finalize (object);
+}
+
+static void
+hf_api_server_class_init (HfApiServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hf_api_server_dispose;
+  object_class->finalize = hf_api_server_finalize;
+}
+
+static void
+hf_api_server_init (HfApiServer *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->jobs = g_hash_table_new_full (NULL, NULL, NULL, job_free);
+  self->restarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+HfApiServer *
+hf_api_server_new (HfFleet        *fleet,
+                   HfStore        *store,
+                   const HfConfig *config)
+{
+  HfApiServer *self;
+
+  g_return_val_if_fail (HF_IS_FLEET (fleet), NULL);
+  g_return_val_if_fail (store == NULL || HF_IS_STORE (store), NULL);
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (HF_TYPE_API_SERVER, NULL);
+  self->fleet = g_object_ref (fleet);
+  self->store = store ? g_object_ref (store) : NULL;
+  self->config = hf_config_copy (config);
+  self->server = soup_server_new ("server-header", "hashfleet ", NULL);
+  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
+  soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
+  g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
+  g_signal_connect_swapped (fleet, "reading", G_CALLBACK (fleet_changed_cb), self);
+  g_signal_connect_swapped (fleet, "items-changed", G_CALLBACK (invalidate), self);
+  g_signal_connect_swapped (fleet, "notify", G_CALLBACK (fleet_changed_cb), self);
+  return self;
+}
+
+void
+hf_api_server_set_token (HfApiServer *self,
+                         const char  *token)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  g_free (self->token);
+  self->token = token != NULL && token[0] != '\0' ? g_strdup (token) : NULL;
+}
+
+gboolean
+hf_api_server_listen (HfApiServer  *self,
+                      const char   *listen,
+                      GError      **error)
+{
+  g_autoptr(GSocketConnectable) parsed = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  const char *host;
+  guint16 port;
+
+  g_return_val_if_fail (HF_IS_API_SERVER (self), FALSE);
+
+  parsed = g_network_address_parse (listen ? listen : "127.0.0.1:8080", 8080, error);
+  if (parsed == NULL)
+    return FALSE;
+  host = g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed));
+  port = g_network_address_get_port (G_NETWORK_ADDRESS (parsed));
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "listen on an IP address, not “%s”", host);
+      return FALSE;
+    }
+  if (!g_inet_address_get_is_loopback (address) && self->token == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "listening on %s (not loopback) needs a bearer token", host);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, port);
+  return soup_server_listen (self->server, socket_address, 0, error);
+}
+
+guint16
+hf_api_server_get_port (HfApiServer *self)
+{
+  g_autoptr(GSList) uris = NULL;
+  guint16 port = 0;
+
+  g_return_val_if_fail (HF_IS_API_SERVER (self), 0);
+  uris = soup_server_get_uris (self->server);
+  if (uris != NULL)
+    port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+void
+hf_api_server_disconnect (HfApiServer *self)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  soup_server_disconnect (self->server);
+}

@@ -1,0 +1,49 @@
+/* hf-api-server.h — the opt-in local HTTP API and Prometheus metrics
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hf-fleet.h"
+#include "hf-store.h"
+
+G_BEGIN_DECLS
+
+/* Largest request body the API reads. */
+#define HF_API_MAX_BODY_BYTES      (16 * 1024)
+/* A new scan at most this often (s); one at a time. */
+#define HF_API_DISCOVER_EVERY_S    10
+/* A miner restarted through the API at most this often (s). */
+#define HF_API_RESTART_EVERY_S     60
+/* Finished discover jobs kept for GET /api/discover/<id>. */
+#define HF_API_MAX_JOBS            16
+
+#define HF_TYPE_API_SERVER (hf_api_server_get_type ())
+G_DECLARE_FINAL_TYPE (HfApiServer, hf_api_server, HF, API_SERVER, GObject)
+
+/* Serves @fleet (and @store's history, when not NULL) from memory: no
+ * request ever waits on a miner.  Discover jobs scan with @config. */
+HfApiServer *hf_api_server_new        (HfFleet        *fleet,
+                                       HfStore        *store,
+                                       const HfConfig *config);
+/* The bearer token requests must carry (NULL: none; then only loopback
+ * binds are allowed, and write endpoints are refused). */
+void         hf_api_server_set_token  (HfApiServer    *self,
+                                       const char     *token);
+/* Listen on @listen ("127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080").
+ * Anything but a loopback address needs a token. */
+gboolean     hf_api_server_listen     (HfApiServer    *self,
+                                       const char     *listen,
+                                       GError        **error);
+/* The port actually bound (for ":0"). */
+guint16      hf_api_server_get_port   (HfApiServer    *self);
+void         hf_api_server_disconnect (HfApiServer    *self);
+
+/* A new random token: 32 bytes, URL-safe base64. */
+char        *hf_api_token_generate    (void);
+/* Constant-time comparison of two tokens. */
+gboolean     hf_api_token_equal       (const char     *a,
+                                       const char     *b);
+
+G_END_DECLS
