@@ -29,6 +29,7 @@ typedef struct
   gboolean     addresses_optional;
   gboolean     is_watch;
   gboolean     is_history;
+  gboolean     is_serve;
 } Command;
 
 static const Command commands[] = {
@@ -66,6 +67,13 @@ static const Command commands[] = {
     "Every recorded reading (or one miner's, with --miner) between --since and\n"
     "--until, at raw, 5-minute or hourly resolution.",
     hf_cli_export, FALSE, FALSE, TRUE, FALSE, TRUE },
+  { "serve", "[ADDRESS…]", "Poll the fleet and serve the HTTP API and metrics",
+    "Poll the stored fleet (and each ADDRESS given, identified and added) every\n"
+    "--interval seconds, record it, and serve the automation API and Prometheus\n"
+    "metrics on --listen (default 127.0.0.1:8080).  The bearer token comes from\n"
+    "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
+    "only on loopback.  Runs until interrupted.",
+    hf_cli_serve, FALSE, FALSE, TRUE, FALSE, FALSE, TRUE },
 };
 
 static int http_port = -1;
@@ -89,6 +97,8 @@ static char *format_opt;
 static char *since_opt;
 static char *until_opt;
 static char *resolution_opt;
+static char *listen_opt;
+static char *token_file;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -124,6 +134,14 @@ static const GOptionEntry watch_entries[] = {
   { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Miners polled at a time (default 64)", "N" },
   { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Scan targets larger than a /16", NULL },
   { "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "After each cycle, what it cost, as JSON on stderr", NULL },
+  { NULL }
+};
+
+static const GOptionEntry serve_entries[] = {
+  { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen_opt, "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
+  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, "Read the bearer token from FILE (else HASHFLEET_API_TOKEN)", "FILE" },
+  { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, "Seconds between polls (default 15)", "S" },
+  { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Miners polled at a time (default 64)", "N" },
   { NULL }
 };
 
@@ -286,6 +304,8 @@ main (int   argc,
       g_option_context_add_main_entries (context, watch_entries, NULL);
     if (command->is_history)
       g_option_context_add_main_entries (context, history_entries, NULL);
+    if (command->is_serve)
+      g_option_context_add_main_entries (context, serve_entries, NULL);
     g_option_context_add_main_entries (context, shared_entries, NULL);
     g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
@@ -352,6 +372,30 @@ main (int   argc,
   cli.since = since_opt;
   cli.until = until_opt;
   cli.resolution = resolution_opt;
+  cli.listen = listen_opt;
+  if (command->is_serve)
+    {
+      if (token_file != NULL)
+        {
+          g_autofree char *text = NULL;
+
+          if (!g_file_get_contents (token_file, &text, NULL, &error))
+            {
+              g_printerr ("hashfleet-cli serve: %s\n", error->message);
+              hf_config_unref (cli.config);
+              return 2;
+            }
+          cli.token = g_strdup (g_strstrip (text));
+        }
+      else
+        cli.token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+      if (interval == 0 || interval > 86400 || concurrency == 0)
+        {
+          g_printerr ("hashfleet-cli serve: --interval must be 1–86400 s, --concurrency at least 1\n");
+          hf_config_unref (cli.config);
+          return 2;
+        }
+    }
   if (!apply_options (cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
@@ -385,6 +429,7 @@ main (int   argc,
   g_clear_pointer (&cli.loop, g_main_loop_unref);
   g_clear_object (&cli.cancellable);
   hf_config_unref (cli.config);
+  g_free (cli.token);
   g_free (antminer_user);
   g_free (antminer_password);
   g_free (whatsminer_password);

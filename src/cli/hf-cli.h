@@ -37,6 +37,9 @@ struct _HfCli
   char         *since;
   char         *until;
   char         *resolution;
+  /* serve */
+  char         *listen;
+  char         *token;
 };
 
 struct _HfCliJob
@@ -69,6 +72,8 @@ int   hf_cli_scan      (HfCli     *cli,
 int   hf_cli_watch     (HfCli     *cli,
                         char     **args);
 
+int   hf_cli_serve     (HfCli     *cli,
+                        char     **args);
 int   hf_cli_list      (HfCli     *cli,
                         char     **args);
 int   hf_cli_history   (HfCli     *cli,

@@ -1,0 +1,93 @@
+/* hf-cli-serve.c — hashfleet-cli serve: the fleet, polled and recorded,
+ * behind the HTTP API and Prometheus metrics, for machines without a desktop
+ * SPDX-License-Identifier: MIT
+ */
+#include "hf-cli.h"
+
+static void
+cancelled_cb (GCancellable *cancellable,
+              GMainLoop    *loop)
+{
+  g_main_loop_quit (loop);
+}
+
+static void
+record_failed_cb (HfRecorder   *recorder,
+                  const GError *error,
+                  gpointer      data)
+{
+  g_printerr ("hashfleet-cli serve: history is not being recorded: %s\n", error->message);
+}
+
+int
+hf_cli_serve (HfCli  *cli,
+              char  **args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_cli_open_store (cli, FALSE);
+  g_autoptr(HfFleet) fleet = hf_fleet_new (cli->config);
+  g_autoptr(HfRecorder) recorder = NULL;
+  g_autoptr(HfApiServer) server = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  const char *listen = cli->listen ? cli->listen : "127.0.0.1:8080";
+  gulong cancelled;
+
+  hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
+                                                         : HF_FLEET_DEFAULT_INTERVAL_S);
+  if (cli->concurrency > 0)
+    hf_fleet_set_max_in_flight (fleet, cli->concurrency);
+
+  /* The stored fleet, then the addresses given (identified and saved). */
+  stored = store ? hf_store_load_fleet (store, NULL) : NULL;
+  for (guint i = 0; stored != NULL && i < stored->len; i++)
+    hf_fleet_add (fleet, g_ptr_array_index (stored, i));
+  if (args[0] != NULL)
+    {
+      hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);
+      for (guint i = 0; i < cli->jobs->len; i++)
+        {
+          HfCliJob *job = g_ptr_array_index (cli->jobs, i);
+
+          if (job->miner == NULL)
+            {
+              g_printerr ("hashfleet-cli serve: %s: %s\n", job->address, job->error->message);
+              continue;
+            }
+          if (store != NULL && !hf_store_save_miner (store, hf_fleet_add (fleet, job->miner), &error))
+            {
+              g_printerr ("hashfleet-cli serve: cannot save %s: %s\n", job->address, error->message);
+              g_clear_error (&error);
+            }
+          else if (store == NULL)
+            hf_fleet_add (fleet, job->miner);
+        }
+    }
+
+  server = hf_api_server_new (fleet, store, cli->config);
+  hf_api_server_set_token (server, cli->token);
+  if (!hf_api_server_listen (server, listen, &error))
+    {
+      g_printerr ("hashfleet-cli serve: cannot listen on %s: %s\n", listen, error->message);
+      return 2;
+    }
+  g_printerr ("hashfleet-cli serve: %u miners; serving http://%s/ (port %u)%s\n",
+              hf_fleet_get_total_count (fleet), listen, hf_api_server_get_port (server),
+              cli->token ? "" : "; no token: read-only");
+
+  if (store != NULL)
+    {
+      recorder = hf_recorder_new (fleet, store);
+      g_signal_connect (recorder, "failed", G_CALLBACK (record_failed_cb), NULL);
+    }
+  hf_fleet_poll_now (fleet);
+  hf_fleet_start (fleet);
+
+  g_clear_pointer (&cli->loop, g_main_loop_unref);
+  cli->loop = g_main_loop_new (NULL, FALSE);
+  cancelled = g_cancellable_connect (cli->cancellable, G_CALLBACK (cancelled_cb), cli->loop, NULL);
+  g_main_loop_run (cli->loop);
+  g_cancellable_disconnect (cli->cancellable, cancelled);
+  hf_fleet_stop (fleet);
+  hf_api_server_disconnect (server);
+  return 0;
+}
