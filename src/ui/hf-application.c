@@ -34,6 +34,10 @@ struct _HfApplication
   guint16         cgminer_port;        /* --cgminer-port, 0: default */
   char           *antminer_password;   /* from the keyring */
   char           *whatsminer_password;
+  /* The opt-in HTTP API (Preferences → Automation) */
+  HfApiServer    *api;
+  char           *api_token;           /* from the keyring */
+  char           *api_error;           /* why it is not serving, if it is not */
 };
 
 typedef struct
@@ -74,12 +78,41 @@ apply_settings (HfApplication *self)
   }
 }
 
+/* Serve the API when it is on (and the fleet is loaded), on the address
+ * set; anything but loopback is refused without a token. */
+static void
+update_api (HfApplication *self)
+{
+  g_autofree char *listen = g_settings_get_string (self->settings, "api-listen");
+  g_autoptr(GError) error = NULL;
+
+  if (self->api != NULL)
+    hf_api_server_disconnect (self->api);
+  g_clear_object (&self->api);
+  g_clear_pointer (&self->api_error, g_free);
+  if (!g_settings_get_boolean (self->settings, "api-enabled") || !self->loaded)
+    return;
+  self->api = hf_api_server_new (self->fleet, self->store, self->config);
+  hf_api_server_set_token (self->api, self->api_token);
+  if (!hf_api_server_listen (self->api, listen, &error))
+    {
+      self->api_error = g_strdup (error->message);
+      g_message ("the HTTP API is not served: %s", error->message);
+      g_clear_object (&self->api);
+      return;
+    }
+  g_debug ("HTTP API on %s", listen);
+}
+
 static void
 settings_changed_cb (GSettings     *settings,
                      const char    *key,
                      HfApplication *self)
 {
-  apply_settings (self);
+  if (g_str_has_prefix (key, "api-"))
+    update_api (self);
+  else
+    apply_settings (self);
 }
 
 static void
@@ -92,6 +125,15 @@ password_cb (GObject      *source,
   g_autofree char *password = hf_credentials_lookup_finish (result, &error);
   HfApplication *self = lookup->self;
 
+  if (lookup->which == HF_CREDENTIAL_API_TOKEN)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_free (self->api_token);
+      self->api_token = g_steal_pointer (&password);
+      update_api (self);
+      return;
+    }
   if (error != NULL)
     {
       /* No keyring (a bare Pi, a test): the miners that need one say so. */
@@ -117,7 +159,7 @@ password_cb (GObject      *source,
 void
 hf_application_reload_credentials (HfApplication *self)
 {
-  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_WHATSMINER; which++)
+  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_API_TOKEN; which++)
     {
       Lookup *lookup = g_new0 (Lookup, 1);
 
@@ -189,6 +231,7 @@ hf_application_load (HfApplication *self,
     hf_fleet_add (self->fleet, g_ptr_array_index (stored, i));
   g_debug ("restored %u miners from %s", stored ? stored->len : 0, path);
   self->recorder = hf_recorder_new (self->fleet, self->store);
+  update_api (self);
   g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
 }
 
@@ -348,6 +391,9 @@ hf_application_dispose (GObject *object)
   HfApplication *self = HF_APPLICATION (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->api != NULL)
+    hf_api_server_disconnect (self->api);
+  g_clear_object (&self->api);
   g_clear_object (&self->recorder);
   g_clear_object (&self->alerts);
   g_clear_object (&self->fleet);
@@ -358,6 +404,8 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->db_path, g_free);
   g_clear_pointer (&self->antminer_password, g_free);
   g_clear_pointer (&self->whatsminer_password, g_free);
+  g_clear_pointer (&self->api_token, g_free);
+  g_clear_pointer (&self->api_error, g_free);
 
   G_OBJECT_CLASS (hf_application_parent_class)->dispose (object);
 }
@@ -436,6 +484,51 @@ hf_application_add_miner (HfApplication *self,
   if (self->store != NULL && !hf_store_save_miner (self->store, known, &error))
     g_warning ("cannot save %s: %s", hf_miner_get_address (known), error->message);
   return known;
+}
+
+const char *
+hf_application_get_api_token (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->api_token;
+}
+
+const char *
+hf_application_get_api_error (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->api_error;
+}
+
+guint16
+hf_application_get_api_port (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), 0);
+  return self->api != NULL ? hf_api_server_get_port (self->api) : 0;
+}
+
+static void
+token_stored_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_credentials_store_finish (result, &error))
+    g_warning ("the API token is not kept in the keyring: %s", error->message);
+}
+
+const char *
+hf_application_regenerate_api_token (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+
+  g_free (self->api_token);
+  self->api_token = hf_api_token_generate ();
+  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, self->api_token, self->cancellable,
+                              token_stored_cb, NULL);
+  update_api (self);
+  return self->api_token;
 }
 
 void

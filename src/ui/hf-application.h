@@ -33,6 +33,15 @@ void           hf_application_reload_credentials (HfApplication *self);
  * already known).  Returns the fleet's miner. */
 HfMiner       *hf_application_add_miner      (HfApplication *self,
                                               HfMiner       *miner);
+/* The HTTP API: its token (NULL until one is made), why it is not
+ * serving when it is on but failed (NULL otherwise), the port it serves
+ * on (0: not serving).  A new token replaces the old one at once, in the
+ * keyring too. */
+const char    *hf_application_get_api_token  (HfApplication *self);
+const char    *hf_application_get_api_error  (HfApplication *self);
+guint16        hf_application_get_api_port   (HfApplication *self);
+const char    *hf_application_regenerate_api_token (HfApplication *self);
+
 /* Save @n of the fleet's miners to the store, in one transaction. */
 void           hf_application_save_miners    (HfApplication  *self,
                                               HfMiner       **miners,

@@ -24,7 +24,12 @@ schema (void)
 static const char *
 kind_name (HfCredential which)
 {
-  return which == HF_CREDENTIAL_ANTMINER ? "antminer" : "whatsminer";
+  switch (which)
+    {
+    case HF_CREDENTIAL_ANTMINER: return "antminer";
+    case HF_CREDENTIAL_WHATSMINER: return "whatsminer";
+    default: return "api-token";
+    }
 }
 
 static void
@@ -87,9 +92,10 @@ hf_credentials_store_async (HfCredential         which,
                             gpointer             user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autofree char *label = g_strdup_printf (_("Hashfleet: %s password"),
-                                            which == HF_CREDENTIAL_ANTMINER ? "Antminer"
-                                                                            : "Whatsminer");
+  g_autofree char *label = which == HF_CREDENTIAL_API_TOKEN
+    ? g_strdup (_("Hashfleet: API token"))
+    : g_strdup_printf (_("Hashfleet: %s password"),
+                       which == HF_CREDENTIAL_ANTMINER ? "Antminer" : "Whatsminer");
 
   if (password == NULL || *password == '\0')
     {

@@ -29,6 +29,12 @@ struct _HfPreferencesWindow
   AdwEntryRow          *antminer_user;
   AdwPasswordEntryRow  *antminer_password;
   AdwPasswordEntryRow  *whatsminer_password;
+  GtkSwitch            *api_enabled;
+  AdwEntryRow          *api_listen;
+  AdwActionRow         *api_status;
+  AdwActionRow         *api_token_row;
+  GtkButton            *api_copy;
+  GtkButton            *api_regenerate;
 
   GSettings            *settings;
   GPtrArray            *subnet_rows;
@@ -166,6 +172,78 @@ password_apply_cb (AdwEntryRow         *row,
   gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
+/* Automation: what the API is doing, and its token. */
+static void
+update_api_rows (HfPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  HfApplication *hf = HF_IS_APPLICATION (app) ? HF_APPLICATION (app) : NULL;
+  const char *token = hf ? hf_application_get_api_token (hf) : NULL;
+  g_autofree char *listen = g_settings_get_string (self->settings, "api-listen");
+  g_autofree char *status = NULL;
+
+  if (!g_settings_get_boolean (self->settings, "api-enabled"))
+    status = g_strdup (_("Off"));
+  else if (hf != NULL && hf_application_get_api_error (hf) != NULL)
+    status = g_strdup_printf (_("Not serving: %s"), hf_application_get_api_error (hf));
+  else if (hf != NULL && hf_application_get_api_port (hf) != 0)
+    status = g_strdup_printf (_("Serving on http://%s/ — try /api/stats or /metrics"), listen);
+  else
+    status = g_strdup (_("Starting…"));
+  adw_action_row_set_subtitle (self->api_status, status);
+  adw_action_row_set_subtitle (self->api_token_row,
+                               token ? token : _("None yet: make one to allow changes and other machines"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_copy), token != NULL);
+}
+
+static void
+api_settings_changed_cb (GSettings           *settings,
+                         const char          *key,
+                         HfPreferencesWindow *self)
+{
+  /* The application restarts the server from the same signal first. */
+  if (g_str_has_prefix (key, "api-"))
+    update_api_rows (self);
+}
+
+static void
+api_listen_apply_cb (AdwEntryRow         *row,
+                     HfPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  g_settings_set_string (self->settings, "api-listen", *text ? text : "127.0.0.1:8080");
+}
+
+static void
+api_copy_cb (GtkButton           *button,
+             HfPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  const char *token = HF_IS_APPLICATION (app) ? hf_application_get_api_token (HF_APPLICATION (app))
+                                              : NULL;
+
+  if (token == NULL)
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), token);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Token copied")));
+}
+
+static void
+api_regenerate_cb (GtkButton           *button,
+                   HfPreferencesWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+
+  if (!HF_IS_APPLICATION (app))
+    return;
+  hf_application_regenerate_api_token (HF_APPLICATION (app));
+  update_api_rows (self);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("New token made; the old one no longer works")));
+}
+
 static void
 hf_preferences_window_dispose (GObject *object)
 {
@@ -201,6 +279,12 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (antminer_user);
   BIND (antminer_password);
   BIND (whatsminer_password);
+  BIND (api_enabled);
+  BIND (api_listen);
+  BIND (api_status);
+  BIND (api_token_row);
+  BIND (api_copy);
+  BIND (api_regenerate);
 #undef BIND
 }
 
@@ -212,6 +296,9 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   g_signal_connect (self->subnet_entry, "apply", G_CALLBACK (subnet_apply_cb), self);
   g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->whatsminer_password, "apply", G_CALLBACK (password_apply_cb), self);
+  g_signal_connect (self->api_listen, "apply", G_CALLBACK (api_listen_apply_cb), self);
+  g_signal_connect (self->api_copy, "clicked", G_CALLBACK (api_copy_cb), self);
+  g_signal_connect (self->api_regenerate, "clicked", G_CALLBACK (api_regenerate_cb), self);
 }
 
 GtkWidget *
@@ -230,5 +317,12 @@ hf_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "antminer-user", self->antminer_user, "text", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_swapped (settings, "changed::subnets", G_CALLBACK (rebuild_subnets), self);
   rebuild_subnets (self);
+  g_settings_bind (settings, "api-enabled", self->api_enabled, "active", G_SETTINGS_BIND_DEFAULT);
+  {
+    g_autofree char *listen = g_settings_get_string (settings, "api-listen");
+    gtk_editable_set_text (GTK_EDITABLE (self->api_listen), listen);
+  }
+  g_signal_connect (settings, "changed", G_CALLBACK (api_settings_changed_cb), self);
+  update_api_rows (self);
   return GTK_WIDGET (self);
 }

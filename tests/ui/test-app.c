@@ -9,9 +9,11 @@
 #include <stdio.h>
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 #include <glib/gstdio.h>
 
 #include "hf-application.h"
+#include "hf-json.h"
 #include "hf-details-window.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
@@ -250,6 +252,18 @@ test_discover_and_act (void)
 }
 
 static gint64 restore_us;
+static GBytes *api_body;
+
+static void
+api_read_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  api_body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
 
 static void
 restore_activate_cb (GApplication *app,
@@ -266,6 +280,45 @@ restore_activate_cb (GApplication *app,
   g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
   restore_us = g_get_monotonic_time () - restore_us;
   g_test_message ("start-up to a filled window: %.1f ms", restore_us / 1000.0);
+
+  /* The HTTP API: off by default; on, it serves this fleet on loopback;
+   * off again, it stops. */
+  {
+    GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+    g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+    g_autoptr(SoupMessage) msg = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(JsonObject) stats = NULL;
+    g_autofree char *uri = NULL;
+    guint16 port;
+
+    g_assert_false (g_settings_get_boolean (settings, "api-enabled"));
+    g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
+    g_settings_set_string (settings, "api-listen", "127.0.0.1:0");
+    g_settings_set_boolean (settings, "api-enabled", TRUE);
+    port = hf_application_get_api_port (HF_APPLICATION (app));
+    g_assert_cmpuint (port, >, 0);
+    uri = g_strdup_printf ("http://127.0.0.1:%u/api/stats", port);
+    msg = soup_message_new ("GET", uri);
+    api_body = NULL;
+    soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, api_read_cb, NULL);
+    while (api_body == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    body = g_steal_pointer (&api_body);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    stats = hf_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+    g_assert_nonnull (stats);
+    g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, 3);
+    /* No token yet: changes are refused, and only loopback is allowed. */
+    g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
+    g_settings_set_string (settings, "api-listen", "0.0.0.0:0");
+    g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
+    g_assert_nonnull (strstr (hf_application_get_api_error (HF_APPLICATION (app)), "token"));
+    g_settings_set_boolean (settings, "api-enabled", FALSE);
+    g_settings_set_string (settings, "api-listen", "127.0.0.1:8080");
+    g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
+    g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
+  }
 
   /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fleet-history", NULL));

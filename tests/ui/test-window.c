@@ -10,6 +10,10 @@
 
 #include "hf-application.h"
 #include "hf-test-utils.h"
+#include "hf-details-window.h"
+#include "hf-miner-card.h"
+#include "hf-preferences-window.h"
+#include "hf-totals-header.h"
 #include "hf-window.h"
 
 static GtkWidget *
@@ -68,6 +72,46 @@ test_window_template (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+show_and_destroy (GtkWidget *window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Every template, built and shown on this GTK: a property newer than 4.8 in
+ * a .ui file fails only at run time. */
+static void
+test_every_template (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+  g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_AXEOS);
+  g_autoptr(GtkBuilder) shortcuts = NULL;
+  GtkWidget *window, *prefs;
+
+  prefs = hf_preferences_window_new (settings);
+  g_assert_nonnull (prefs);
+  show_and_destroy (prefs);
+  show_and_destroy (hf_details_window_new (miner, NULL));
+  show_and_destroy (hf_details_window_new (NULL, NULL));
+
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), hf_miner_card_new ());
+  show_and_destroy (window);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), hf_totals_header_new ());
+  show_and_destroy (window);
+
+  shortcuts = gtk_builder_new_from_resource ("/io/github/hashfleet/Hashfleet/gtk/help-overlay.ui");
+  window = GTK_WIDGET (gtk_builder_get_object (shortcuts, "help_overlay"));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (window));
+  show_and_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -82,5 +126,6 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/ui/window/template", test_window_template);
+  g_test_add_func ("/ui/window/every-template", test_every_template);
   return g_test_run ();
 }
