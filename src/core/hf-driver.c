@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "hf-driver.h"
+#include "hf-error.h"
 #include "hf-driver-antminer.h"
 #include "hf-driver-avalon.h"
 #include "hf-driver-axeos.h"
@@ -118,5 +119,82 @@ hf_driver_restart_finish (HfDriver      *self,
   g_return_val_if_fail (HF_IS_DRIVER (self), FALSE);
   if (HF_DRIVER_GET_IFACE (self)->restart_finish)
     return HF_DRIVER_GET_IFACE (self)->restart_finish (self, result, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+HfCapabilities
+hf_driver_get_capabilities (HfDriver *self,
+                            HfMiner  *miner)
+{
+  g_return_val_if_fail (HF_IS_DRIVER (self), 0);
+  if (HF_DRIVER_GET_IFACE (self)->get_capabilities)
+    return HF_DRIVER_GET_IFACE (self)->get_capabilities (self, miner);
+  return HF_CAP_RESTART;
+}
+
+static void
+unsupported (HfDriver            *self,
+             HfMiner             *miner,
+             const char          *what,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, unsupported, HF_ERROR,
+                           HF_ERROR_UNSUPPORTED, "%s: %s miners cannot %s here yet",
+                           hf_miner_get_address (miner),
+                           hf_family_display_name (hf_miner_get_family (miner)), what);
+}
+
+void
+hf_driver_apply_async (HfDriver              *self,
+                       HfMiner               *miner,
+                       const HfMinerSettings *settings,
+                       const HfConfig        *config,
+                       GCancellable          *cancellable,
+                       GAsyncReadyCallback    callback,
+                       gpointer               user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail (settings != NULL && config != NULL);
+  if (HF_DRIVER_GET_IFACE (self)->apply_async == NULL)
+    unsupported (self, miner, "change settings", callback, user_data);
+  else
+    HF_DRIVER_GET_IFACE (self)->apply_async (self, miner, settings, config, cancellable,
+                                             callback, user_data);
+}
+
+gboolean
+hf_driver_apply_finish (HfDriver      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hf_driver_action_async (HfDriver            *self,
+                        HfMiner             *miner,
+                        HfMinerAction        action,
+                        const HfConfig      *config,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  if (HF_DRIVER_GET_IFACE (self)->action_async == NULL)
+    unsupported (self, miner, action == HF_ACTION_IDENTIFY ? "identify" : "pause or resume",
+                 callback, user_data);
+  else
+    HF_DRIVER_GET_IFACE (self)->action_async (self, miner, action, config, cancellable,
+                                              callback, user_data);
+}
+
+gboolean
+hf_driver_action_finish (HfDriver      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -7,6 +7,7 @@
 
 #include "hf-config.h"
 #include "hf-miner.h"
+#include "hf-miner-settings.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,27 @@ struct _HfDriverInterface
   gboolean    (*restart_finish)  (HfDriver            *self,
                                   GAsyncResult        *result,
                                   GError             **error);
+
+  /* Optional: what @miner supports beyond polling (default: restart). */
+  HfCapabilities (*get_capabilities) (HfDriver        *self,
+                                      HfMiner         *miner);
+  /* Optional: write @settings, refusing values the model does not take
+   * before anything is sent (HF_ERROR_INVALID naming the allowed ones). */
+  void        (*apply_async)     (HfDriver              *self,
+                                  HfMiner               *miner,
+                                  const HfMinerSettings *settings,
+                                  const HfConfig        *config,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data);
+  /* Optional: identify, pause or resume. */
+  void        (*action_async)    (HfDriver            *self,
+                                  HfMiner             *miner,
+                                  HfMinerAction        action,
+                                  const HfConfig      *config,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
 };
 
 /* The driver of @family (owned by the core; do not unref), or NULL. */
@@ -91,6 +113,31 @@ void        hf_driver_restart_async  (HfDriver            *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
 gboolean    hf_driver_restart_finish (HfDriver            *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+
+HfCapabilities hf_driver_get_capabilities (HfDriver          *self,
+                                          HfMiner           *miner);
+/* Both finish with g_task_propagate_boolean(); a family without the
+ * operation fails with HF_ERROR_UNSUPPORTED. */
+void        hf_driver_apply_async    (HfDriver              *self,
+                                      HfMiner               *miner,
+                                      const HfMinerSettings *settings,
+                                      const HfConfig        *config,
+                                      GCancellable          *cancellable,
+                                      GAsyncReadyCallback    callback,
+                                      gpointer               user_data);
+gboolean    hf_driver_apply_finish   (HfDriver            *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+void        hf_driver_action_async   (HfDriver            *self,
+                                      HfMiner             *miner,
+                                      HfMinerAction        action,
+                                      const HfConfig      *config,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    hf_driver_action_finish  (HfDriver            *self,
                                       GAsyncResult        *result,
                                       GError             **error);
 

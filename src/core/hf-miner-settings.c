@@ -1,0 +1,103 @@
+/* hf-miner-settings.c
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#include "hf-error.h"
+#include "hf-miner-settings.h"
+
+HfMinerSettings *
+hf_miner_settings_new (void)
+{
+  HfMinerSettings *self = g_new0 (HfMinerSettings, 1);
+
+  self->fan_percent = -1;
+  return self;
+}
+
+void
+hf_miner_settings_free (HfMinerSettings *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->hostname);
+  g_free (self->pool_url);
+  g_free (self->pool_user);
+  if (self->pool_password != NULL)
+    memset (self->pool_password, 0, strlen (self->pool_password));
+  g_free (self->pool_password);
+  g_free (self->fallback_pool_url);
+  g_free (self->fallback_pool_user);
+  g_free (self->fallback_pool_password);
+  g_free (self);
+}
+
+gboolean
+hf_miner_settings_is_empty (const HfMinerSettings *self)
+{
+  return self->frequency_mhz == 0 && self->core_voltage_mv == 0 && self->fan_percent < 0
+         && !self->fan_auto && self->target_temp_c == 0 && self->hostname == NULL
+         && self->pool_url == NULL && self->fallback_pool_url == NULL;
+}
+
+gboolean
+hf_miner_settings_needs_restart (const HfMinerSettings *self)
+{
+  return self->frequency_mhz != 0 || self->core_voltage_mv != 0 || self->hostname != NULL
+         || self->pool_url != NULL || self->fallback_pool_url != NULL;
+}
+
+gboolean
+hf_pool_url_parse (const char  *url,
+                   char       **host,
+                   guint16     *port,
+                   GError     **error)
+{
+  const char *p = url;
+  const char *colon;
+  guint64 n = 0;
+
+  if (url == NULL)
+    goto bad;
+  if (g_str_has_prefix (p, "stratum+tcp://"))
+    p += strlen ("stratum+tcp://");
+  else if (strstr (p, "://") != NULL)
+    goto bad;
+  colon = strrchr (p, ':');
+  if (colon == NULL || colon == p
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &n, NULL))
+    goto bad;
+  for (const char *c = p; c < colon; c++)
+    if (!g_ascii_isalnum (*c) && *c != '.' && *c != '-' && *c != '_')
+      goto bad;
+  *host = g_strndup (p, (gsize) (colon - p));
+  *port = (guint16) n;
+  return TRUE;
+
+bad:
+  g_set_error (error, HF_ERROR, HF_ERROR_INVALID,
+               "“%s” is not a pool address such as stratum+tcp://pool.example.org:3333",
+               url ? url : "");
+  return FALSE;
+}
+
+char *
+hf_capabilities_to_string (HfCapabilities caps)
+{
+  static const struct { HfCapabilities cap; const char *name; } names[] = {
+    { HF_CAP_RESTART, "restart" }, { HF_CAP_IDENTIFY, "identify" }, { HF_CAP_PAUSE, "pause" },
+    { HF_CAP_FREQUENCY, "frequency" }, { HF_CAP_CORE_VOLTAGE, "core voltage" },
+    { HF_CAP_FAN, "fan" }, { HF_CAP_WORK_MODE, "work mode" }, { HF_CAP_POOLS, "pools" },
+    { HF_CAP_HOSTNAME, "hostname" },
+  };
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (caps & names[i].cap)
+      {
+        if (s->len > 0)
+          g_string_append (s, ", ");
+        g_string_append (s, names[i].name);
+      }
+  return g_string_free (s, FALSE);
+}

@@ -1,0 +1,68 @@
+/* hf-miner-settings.h — what can be changed on a miner, and a change to make
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* What a driver can do for a given miner. */
+typedef enum
+{
+  HF_CAP_RESTART      = 1 << 0,
+  HF_CAP_IDENTIFY     = 1 << 1,   /* blink, show "Hi!" */
+  HF_CAP_PAUSE        = 1 << 2,   /* pause and resume hashing */
+  HF_CAP_FREQUENCY    = 1 << 3,
+  HF_CAP_CORE_VOLTAGE = 1 << 4,
+  HF_CAP_FAN          = 1 << 5,   /* auto with a target temperature, or a fixed % */
+  HF_CAP_WORK_MODE    = 1 << 6,   /* eco / standard / super */
+  HF_CAP_POOLS        = 1 << 7,
+  HF_CAP_HOSTNAME     = 1 << 8,
+} HfCapabilities;
+
+typedef enum
+{
+  HF_ACTION_IDENTIFY,
+  HF_ACTION_PAUSE,
+  HF_ACTION_RESUME,
+} HfMinerAction;
+
+/* A change: only the fields set (non-zero / non-NULL) are written. */
+typedef struct
+{
+  guint  frequency_mhz;
+  guint  core_voltage_mv;
+  int    fan_percent;          /* -1: leave; 0–100 fixed */
+  gboolean fan_auto;           /* automatic fan (with target_temp_c if set) */
+  guint  target_temp_c;
+  char  *hostname;
+  char  *pool_url;             /* stratum+tcp://host:port */
+  char  *pool_user;
+  char  *pool_password;
+  char  *fallback_pool_url;
+  char  *fallback_pool_user;
+  char  *fallback_pool_password;
+  /* Allow frequency or voltage above the model's defaults. */
+  gboolean allow_overclock;
+} HfMinerSettings;
+
+HfMinerSettings *hf_miner_settings_new   (void);
+void             hf_miner_settings_free  (HfMinerSettings *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerSettings, hf_miner_settings_free)
+
+/* Whether @self changes anything, and whether it needs a restart to take
+ * effect (frequency, voltage, pools and hostname do on AxeOS). */
+gboolean         hf_miner_settings_is_empty      (const HfMinerSettings *self);
+gboolean         hf_miner_settings_needs_restart (const HfMinerSettings *self);
+
+/* Split "stratum+tcp://host:port" (or "host:port") into host and port. */
+gboolean         hf_pool_url_parse (const char  *url,
+                                    char       **host,
+                                    guint16     *port,
+                                    GError     **error);
+
+/* "frequency, fan, pools" for a message. */
+char            *hf_capabilities_to_string (HfCapabilities caps);
+
+G_END_DECLS
