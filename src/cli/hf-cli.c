@@ -30,6 +30,7 @@ typedef struct
   gboolean     is_watch;
   gboolean     is_history;
   gboolean     is_serve;
+  gboolean     is_set;
 } Command;
 
 static const Command commands[] = {
@@ -74,6 +75,22 @@ static const Command commands[] = {
     "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
     "only on loopback.  Runs until interrupted.",
     hf_cli_serve, FALSE, FALSE, TRUE, FALSE, FALSE, TRUE },
+  { "set", "ADDRESS…", "Change miners' settings and check they took",
+    "Write the settings given to each miner (only what its model takes: a\n"
+    "frequency or voltage it does not list is refused, naming the ones it does;\n"
+    "above the model's default needs --overclock), optionally restart it, then\n"
+    "read it again: \"applied\", \"applied after restart\" or \"not applied\" per\n"
+    "miner.  Exits 0 only when every miner shows the change.",
+    hf_cli_set, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, TRUE },
+  { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
+    "Ask each miner to identify itself, where its family can.",
+    hf_cli_action },
+  { "pause", "ADDRESS…", "Pause hashing on each miner",
+    "Stop hashing without restarting, where the family can (resume to go on).",
+    hf_cli_action },
+  { "resume", "ADDRESS…", "Resume hashing on each miner",
+    "Go on hashing after pause.",
+    hf_cli_action },
 };
 
 static int http_port = -1;
@@ -99,6 +116,16 @@ static char *until_opt;
 static char *resolution_opt;
 static char *listen_opt;
 static char *token_file;
+static int set_frequency = -1;
+static int set_voltage = -1;
+static char *fan_opt;
+static int target_temp = -1;
+static char *pool_opt;
+static char *pool_user_opt;
+static char *pool_password_opt;
+static char *hostname_opt;
+static gboolean restart_flag;
+static gboolean overclock_flag;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -142,6 +169,20 @@ static const GOptionEntry serve_entries[] = {
   { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, "Read the bearer token from FILE (else HASHFLEET_API_TOKEN)", "FILE" },
   { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, "Seconds between polls (default 15)", "S" },
   { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Miners polled at a time (default 64)", "N" },
+  { NULL }
+};
+
+static const GOptionEntry set_entries[] = {
+  { "frequency", 0, 0, G_OPTION_ARG_INT, &set_frequency, "ASIC frequency", "MHZ" },
+  { "core-voltage", 0, 0, G_OPTION_ARG_INT, &set_voltage, "ASIC core voltage", "MV" },
+  { "fan", 0, 0, G_OPTION_ARG_STRING, &fan_opt, "auto, or a fixed speed 0–100", "auto|PCT" },
+  { "target-temp", 0, 0, G_OPTION_ARG_INT, &target_temp, "Temperature the automatic fan keeps", "C" },
+  { "pool", 0, 0, G_OPTION_ARG_STRING, &pool_opt, "Primary pool", "stratum+tcp://HOST:PORT" },
+  { "pool-user", 0, 0, G_OPTION_ARG_STRING, &pool_user_opt, "Pool user (wallet.worker)", "USER" },
+  { "pool-password", 0, 0, G_OPTION_ARG_STRING, &pool_password_opt, "Pool password", "PASSWORD" },
+  { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname_opt, "Hostname", "NAME" },
+  { "restart", 0, 0, G_OPTION_ARG_NONE, &restart_flag, "Restart after writing, then check", NULL },
+  { "overclock", 0, 0, G_OPTION_ARG_NONE, &overclock_flag, "Allow frequency or voltage above the model's default", NULL },
   { NULL }
 };
 
@@ -306,6 +347,8 @@ main (int   argc,
       g_option_context_add_main_entries (context, history_entries, NULL);
     if (command->is_serve)
       g_option_context_add_main_entries (context, serve_entries, NULL);
+    if (command->is_set)
+      g_option_context_add_main_entries (context, set_entries, NULL);
     g_option_context_add_main_entries (context, shared_entries, NULL);
     g_option_context_add_main_entries (context, version_entry, NULL);
     if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
@@ -373,6 +416,57 @@ main (int   argc,
   cli.until = until_opt;
   cli.resolution = resolution_opt;
   cli.listen = listen_opt;
+  cli.action = g_str_equal (command->name, "pause") ? HF_ACTION_PAUSE
+               : g_str_equal (command->name, "resume") ? HF_ACTION_RESUME : HF_ACTION_IDENTIFY;
+  cli.settings = hf_miner_settings_new ();
+  if (command->is_set)
+    {
+      HfMinerSettings *st = cli.settings;
+
+      if (set_frequency == 0 || set_voltage == 0 || target_temp == 0)
+        {
+          g_printerr ("hashfleet-cli set: --frequency, --core-voltage and --target-temp must be "
+                      "positive\n");
+          hf_config_unref (cli.config);
+          return 2;
+        }
+      st->frequency_mhz = set_frequency > 0 ? (guint) set_frequency : 0;
+      st->core_voltage_mv = set_voltage > 0 ? (guint) set_voltage : 0;
+      st->target_temp_c = target_temp > 0 ? (guint) target_temp : 0;
+      if (fan_opt != NULL)
+        {
+          guint64 pct;
+
+          if (g_str_equal (fan_opt, "auto"))
+            st->fan_auto = TRUE;
+          else if (g_ascii_string_to_unsigned (fan_opt, 10, 0, 100, &pct, NULL))
+            st->fan_percent = (int) pct;
+          else
+            {
+              g_printerr ("hashfleet-cli set: --fan takes auto or 0–100, not '%s'\n", fan_opt);
+              hf_config_unref (cli.config);
+              return 2;
+            }
+        }
+      if (pool_opt != NULL)
+        {
+          g_autofree char *host = NULL;
+          guint16 port;
+
+          if (!hf_pool_url_parse (pool_opt, &host, &port, &error))
+            {
+              g_printerr ("hashfleet-cli set: %s\n", error->message);
+              hf_config_unref (cli.config);
+              return 2;
+            }
+        }
+      st->pool_url = g_strdup (pool_opt);
+      st->pool_user = g_strdup (pool_user_opt);
+      st->pool_password = g_strdup (pool_password_opt);
+      st->hostname = g_strdup (hostname_opt);
+      st->allow_overclock = overclock_flag;
+      cli.restart_after = restart_flag;
+    }
   if (command->is_serve)
     {
       if (token_file != NULL)
@@ -429,6 +523,7 @@ main (int   argc,
   g_clear_pointer (&cli.loop, g_main_loop_unref);
   g_clear_object (&cli.cancellable);
   hf_config_unref (cli.config);
+  hf_miner_settings_free (cli.settings);
   g_free (cli.token);
   g_free (antminer_user);
   g_free (antminer_password);

@@ -40,6 +40,10 @@ struct _HfCli
   /* serve */
   char         *listen;
   char         *token;
+  /* set, identify, pause, resume */
+  HfMinerSettings *settings;
+  gboolean      restart_after;
+  HfMinerAction action;
 };
 
 struct _HfCliJob
@@ -72,6 +76,10 @@ int   hf_cli_scan      (HfCli     *cli,
 int   hf_cli_watch     (HfCli     *cli,
                         char     **args);
 
+int   hf_cli_set       (HfCli     *cli,
+                        char     **addresses);
+int   hf_cli_action    (HfCli     *cli,
+                        char     **addresses);
 int   hf_cli_serve     (HfCli     *cli,
                         char     **args);
 int   hf_cli_list      (HfCli     *cli,
