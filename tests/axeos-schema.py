@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """The simulator's AxeOS replies validate against the firmware's own schema.
 
-Usage: axeos-schema.py HASHFLEET_SIM OPENAPI_YAML
+Usage: axeos-schema.py HASHFLEET_SIM OPENAPI_YAML [HASHFLEET_CLI]
+
+With HASHFLEET_CLI, also: the PATCH /api/system bodies Hashfleet's driver
+writes (`hashfleet-cli set`, captured by the simulator) validate against
+the firmware's Settings schema.
 
 Starts hashfleet-sim on 127.0.22.x, fetches /api/system/info and
 /api/system/asic from each current-firmware profile and validates them
@@ -23,6 +27,7 @@ except ImportError as error:
     sys.exit(77)
 
 sim_path, spec_path = sys.argv[1], sys.argv[2]
+cli_path = sys.argv[3] if len(sys.argv) > 3 else None
 try:
     with open(spec_path, encoding="utf-8") as f:
         spec = yaml.safe_load(f)
@@ -82,6 +87,35 @@ with tempfile.NamedTemporaryFile("w", suffix=".ini") as config:
                     if schema.is_valid(broken):
                         print(f"not ok: {ip}{path}: a reply without ASICModel validated")
                         failures += 1
+        if cli_path:
+            # The driver's writes, as the simulator received them.
+            settings = validator("Settings")
+            writes = [
+                ["--frequency", "490", "--core-voltage", "1150"],
+                ["--fan", "55", "--hostname", "bench-gamma"],
+                ["--fan", "auto", "--target-temp", "60"],
+                ["--pool", "stratum+tcp://solo.example.org:3333", "--pool-user", "bc1q.w1",
+                 "--pool-password", "x"],
+                ["--frequency", "600", "--overclock"],
+            ]
+            for args in writes:
+                subprocess.run([cli_path, "--http-port", str(PORT), "--cgminer-port",
+                                str(PORT + 1), "set", "127.0.22.2"] + args,
+                               check=True, capture_output=True)
+                for line in sim.stdout:
+                    if '"event":"patch"' in line:
+                        break
+                body = json.loads(json.loads(line)["detail"])
+                errors = list(settings.iter_errors(body))
+                for error in errors[:10]:
+                    print(f"not ok: PATCH {body}: {error.message}")
+                failures += bool(errors)
+                if not errors:
+                    print(f"ok: PATCH /api/system {json.dumps(body)}")
+            # The check can fail: a frequency as a string must not pass.
+            if settings.is_valid({"frequency": "490"}):
+                print("not ok: a string frequency validated")
+                failures += 1
     finally:
         sim.terminate()
         sim.wait()

@@ -289,7 +289,7 @@ test_writes_need_token (Fixture       *f,
   d = request (f, "POST", "/api/discover", NULL, "{}", &status);
   g_assert_cmpuint (status, ==, 403);
   g_assert_nonnull (hf_fleet_lookup_address (f->fleet, "127.0.52.2"));
-  g_assert_cmpuint (hf_test_sim_events (f->sim, "restart", "127.0.52.2", 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (f->sim, "restart", "127.0.52.2", 1, 300), ==, 0);
 }
 
 static void
@@ -305,7 +305,7 @@ test_wrong_token (Fixture       *f,
   g_assert_cmpuint (status, ==, 401);
   c = request (f, "POST", "/api/miner/127.0.52.2/restart", "test-token-012345678", NULL, &status);
   g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpuint (hf_test_sim_events (f->sim, "restart", "127.0.52.2", 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (f->sim, "restart", "127.0.52.2", 1, 300), ==, 0);
 }
 
 static void

@@ -100,6 +100,17 @@ typedef struct
   char             *token_salt;
   char             *token_newsalt;
   guint             connections;    /* open cgminer connections (Avalon check) */
+  /* What writes changed (hf-sim-settings.c); 0 / NULL: the profile's. */
+  guint             set_frequency;
+  guint             set_voltage;
+  gboolean          fan_set;
+  gboolean          set_autofan;
+  guint             set_fanspeed;
+  guint             set_temptarget;
+  char             *set_pool_host;
+  guint             set_pool_port;
+  char             *set_pool_user;
+  gboolean          paused;
 } SimMiner;
 
 typedef struct

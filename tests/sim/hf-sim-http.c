@@ -9,6 +9,7 @@
 
 #include "hf-sim-http.h"
 #include "hf-sim-hostile.h"
+#include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
 
 #define ANTMINER_REALM "antMiner Configuration"
@@ -149,7 +150,38 @@ answer (SimFleet          *fleet,
           return;
         }
       if (g_str_equal (path, "/api/system/info") && g_str_equal (method, "GET"))
-        body = sim_axeos_info (fleet, miner);
+        body = sim_axeos_apply_overrides (miner, sim_axeos_info (fleet, miner));
+      else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
+        {
+          SoupMessageBody *request = soup_server_message_get_request_body (msg);
+          g_autofree char *refused = NULL;
+
+          if (sim_axeos_patch (miner, request->data, (gsize) request->length, &refused))
+            {
+              g_autofree char *detail = g_strescape (request->data ? request->data : "", NULL);
+              sim_event ("patch", miner, detail);
+              respond_json (msg, 200, "{\"status\":\"success\"}");
+            }
+          else
+            {
+              sim_event ("patch-refused", miner, NULL);
+              respond_json (msg, 400, refused);
+            }
+          return;
+        }
+      else if ((g_str_equal (path, "/api/system/identify") || g_str_equal (path, "/api/system/pause")
+                || g_str_equal (path, "/api/system/resume")) && g_str_equal (method, "POST"))
+        {
+          const char *action = path + strlen ("/api/system/");
+
+          if (g_str_equal (action, "pause"))
+            miner->paused = TRUE;
+          else if (g_str_equal (action, "resume"))
+            miner->paused = FALSE;
+          sim_event (action, miner, NULL);
+          respond_json (msg, 200, "{\"message\":\"ok\"}");
+          return;
+        }
       else if (g_str_equal (path, "/api/system/asic") && g_str_equal (method, "GET"))
         body = sim_axeos_asic (fleet, miner);
       else if (g_str_equal (path, "/api/system/restart") && g_str_equal (method, "POST"))

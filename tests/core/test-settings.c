@@ -1,0 +1,277 @@
+/* test-settings.c — miner settings, identify and pause against the simulator
+ * SPDX-License-Identifier: MIT
+ *
+ * Each write is checked through the next reading; values a model does not
+ * take are refused before anything is sent (the simulator logs every
+ * PATCH it gets, so "nothing sent" is counted, not assumed).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "hf-driver.h"
+#include "hf-error.h"
+#include "hf-identify.h"
+#include "hf-test-utils.h"
+
+#define HTTP_PORT    18950
+#define CGMINER_PORT 14950
+
+static const char fleet_config[] =
+  "[fleet]\nhttp-port=18950\ncgminer-port=14950\nstatic=true\nrestart-seconds=1\n"
+  "[miner 127.0.53.2]\nprofile=gamma\n"
+  "[miner 127.0.53.3]\nprofile=supra\n"         /* AxeOS 2.4: no /api/system/asic */
+  "[miner 127.0.53.4]\nprofile=s19pro\n";
+
+static HfTestSim *sim;
+static HfConfig *config;
+
+typedef struct
+{
+  gboolean   done;
+  gboolean   ok;
+  GError    *error;
+  HfMiner   *miner;
+  HfReading *reading;
+} Wait;
+
+static void
+identified_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->miner = hf_identify_finish (result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+bool_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = g_task_propagate_boolean (G_TASK (result), &w->error);
+  w->done = TRUE;
+}
+
+static void
+polled_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->reading = hf_driver_poll_finish (HF_DRIVER (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static HfMiner *
+identify (const char *address)
+{
+  Wait w = { 0 };
+
+  hf_identify_async (address, config, NULL, identified_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_no_error (w.error);
+  return w.miner;
+}
+
+static HfReading *
+poll (HfMiner *miner)
+{
+  Wait w = { 0 };
+
+  hf_driver_poll_async (hf_driver_for_family (hf_miner_get_family (miner)), miner, config, NULL,
+                        polled_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_no_error (w.error);
+  return w.reading;
+}
+
+/* Apply @st; returns the error (NULL when accepted). */
+static GError *
+apply (HfMiner               *miner,
+       const HfMinerSettings *st)
+{
+  Wait w = { 0 };
+
+  hf_driver_apply_async (hf_driver_for_family (hf_miner_get_family (miner)), miner, st, config,
+                         NULL, bool_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_true (w.ok == (w.error == NULL));
+  return w.error;
+}
+
+static GError *
+act (HfMiner       *miner,
+     HfMinerAction  action)
+{
+  Wait w = { 0 };
+
+  hf_driver_action_async (hf_driver_for_family (hf_miner_get_family (miner)), miner, action,
+                          config, NULL, bool_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  return w.error;
+}
+
+static void
+test_frequency_and_bounds (void)
+{
+  g_autoptr(HfMiner) gamma = identify ("127.0.53.2");
+  g_autoptr(HfMiner) supra = identify ("127.0.53.3");
+  g_autoptr(HfReading) before = poll (gamma);
+  g_autoptr(HfReading) after = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  guint patches = hf_test_sim_events (sim, "patch", "127.0.53.2", 0, 0);
+
+  /* Not one of the Gamma's frequencies: refused, naming them, nothing sent. */
+  st->frequency_mhz = 560;
+  error = apply (gamma, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "400, 490, 525, 550, 600, 625 MHz"));
+  g_clear_error (&error);
+  /* Above the default: refused without the overclocking confirmation. */
+  st->frequency_mhz = 600;
+  error = apply (gamma, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "default 525 MHz"));
+  g_clear_error (&error);
+  st->frequency_mhz = 525;
+  st->core_voltage_mv = 1500;
+  error = apply (gamma, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "core voltage 1500 mV"));
+  g_clear_error (&error);
+  /* (Given 300 ms to show up, were there any.) */
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.53.2", patches + 1, 300), ==, patches);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch-refused", "127.0.53.2", 1, 0), ==, 0);
+
+  /* A listed, lower frequency: written, and the next reading shows it;
+   * the hashrate follows. */
+  st->frequency_mhz = 490;
+  st->core_voltage_mv = 0;
+  g_assert_no_error (apply (gamma, st));
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.53.2", patches + 1, 3000), ==,
+                    patches + 1);
+  after = poll (gamma);
+  g_assert_cmpfloat_with_epsilon (after->frequency_mhz, 490, 0.5);
+  g_assert_cmpfloat_with_epsilon (after->hashrate_ghs,
+                                  before->hashrate_ghs * 490 / before->frequency_mhz, 1.0);
+
+  /* Old firmware lists no options: only with the confirmation. */
+  st->frequency_mhz = 500;
+  error = apply (supra, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "overclocking"));
+  g_clear_error (&error);
+  st->allow_overclock = TRUE;
+  g_assert_no_error (apply (supra, st));
+  g_clear_pointer (&after, hf_reading_free);
+  after = poll (supra);
+  g_assert_cmpfloat_with_epsilon (after->frequency_mhz, 500, 0.5);
+}
+
+static void
+test_fan_pool_hostname (void)
+{
+  g_autoptr(HfMiner) gamma = identify ("127.0.53.2");
+  g_autoptr(HfReading) r = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  st->fan_percent = 65;
+  st->pool_url = g_strdup ("stratum+tcp://solo.example.org:4444");
+  st->pool_user = g_strdup ("bc1qhashfleet.w7");
+  st->pool_password = g_strdup ("x");
+  st->hostname = g_strdup ("garage-gamma");
+  g_assert_no_error (apply (gamma, st));
+  r = poll (gamma);
+  g_assert_cmpfloat_with_epsilon (r->fan_percent, 65, 0.5);
+  g_assert_nonnull (r->pool_url);
+  g_assert_nonnull (strstr (r->pool_url, "solo.example.org:4444"));
+  g_assert_cmpstr (hf_miner_get_hostname (gamma), ==, "garage-gamma");
+
+  /* Bounds checked here first. */
+  hf_miner_settings_free (g_steal_pointer (&st));
+  st = hf_miner_settings_new ();
+  st->hostname = g_strdup ("not a hostname");
+  error = apply (gamma, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&error);
+  g_free (st->hostname);
+  st->hostname = NULL;
+  st->pool_url = g_strdup ("http://pool.example.org");
+  error = apply (gamma, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "stratum+tcp://"));
+}
+
+static void
+test_pause_identify_unsupported (void)
+{
+  g_autoptr(HfMiner) gamma = identify ("127.0.53.2");
+  g_autoptr(HfMiner) s19 = identify ("127.0.53.4");
+  g_autoptr(HfReading) paused = NULL, resumed = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  HfCapabilities caps = hf_driver_get_capabilities (hf_driver_for_family (HF_FAMILY_AXEOS), gamma);
+
+  g_assert_true (caps & HF_CAP_PAUSE);
+  g_assert_true (caps & HF_CAP_FREQUENCY);
+  g_assert_false (caps & HF_CAP_WORK_MODE);
+
+  g_assert_no_error (act (gamma, HF_ACTION_PAUSE));
+  paused = poll (gamma);
+  g_assert_cmpfloat (paused->hashrate_ghs, ==, 0);
+  g_assert_no_error (act (gamma, HF_ACTION_RESUME));
+  resumed = poll (gamma);
+  g_assert_cmpfloat (resumed->hashrate_ghs, >, 100);
+  g_assert_no_error (act (gamma, HF_ACTION_IDENTIFY));
+  g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.2", 1, 3000), ==, 1);
+
+  /* A family without writes says so, and sends nothing. */
+  st->frequency_mhz = 500;
+  error = apply (s19, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  error = act (s19, HF_ACTION_IDENTIFY);
+  g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+}
+
+static void
+test_cli (void)
+{
+  const char *ok[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.2",
+                       "--frequency", "525", "--fan", "auto", "--target-temp", "60", NULL };
+  const char *refused[] = { "--http-port", "18950", "--cgminer-port", "14950", "set",
+                            "127.0.53.2", "127.0.53.4", "--frequency", "560", NULL };
+  const char *restart[] = { "--http-port", "18950", "--cgminer-port", "14950", "set",
+                            "127.0.53.2", "--frequency", "490", "--restart", NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL;
+
+  g_assert_cmpint (hf_test_run_cli (ok, &out1, NULL), ==, 0);
+  g_assert_cmpstr (out1, ==, "127.0.53.2: applied\n");
+  g_assert_cmpint (hf_test_run_cli (refused, &out2, NULL), ==, 1);
+  g_assert_nonnull (strstr (out2, "127.0.53.2: not applied: frequency 560 MHz is not one of 400, "
+                                  "490, 525, 550, 600, 625 MHz\n"));
+  g_assert_nonnull (strstr (out2, "127.0.53.4: not applied: Antminer miners cannot change settings"));
+  g_assert_cmpint (hf_test_run_cli (restart, &out3, NULL), ==, 0);
+  g_assert_cmpstr (out3, ==, "127.0.53.2: applied after restart\n");
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.53.2", 1, 3000), >=, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  hf_test_init (&argc, &argv);
+  sim = hf_test_sim_start (fleet_config);
+  config = hf_config_new ();
+  config->http_port = HTTP_PORT;
+  config->cgminer_port = CGMINER_PORT;
+  config->timeout_ms = 3000;
+  g_test_add_func ("/settings/frequency-and-bounds", test_frequency_and_bounds);
+  g_test_add_func ("/settings/fan-pool-hostname", test_fan_pool_hostname);
+  g_test_add_func ("/settings/pause-identify-unsupported", test_pause_identify_unsupported);
+  g_test_add_func ("/settings/cli", test_cli);
+  status = g_test_run ();
+  hf_config_unref (config);
+  hf_test_sim_stop (sim);
+  return status;
+}

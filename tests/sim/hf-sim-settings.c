@@ -1,0 +1,180 @@
+/* hf-sim-settings.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Only what the AxeOS firmware itself checks is refused: wrong JSON types
+ * and values outside the schema's bounds.  A frequency the model does not
+ * list is taken, as the firmware does; keeping users inside the model's
+ * options is Hashfleet's job, and the tests check it does.
+ */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "hf-sim-settings.h"
+
+typedef enum { INT, STR } Kind;
+
+static const struct
+{
+  const char *key;
+  Kind        kind;
+  gint64      min;
+  gint64      max;
+} keys[] = {
+  { "frequency", INT, 1, 2000 },
+  { "coreVoltage", INT, 1, 2000 },
+  { "overclockEnabled", INT, 0, 1 },
+  { "autofanspeed", INT, 0, 1 },
+  { "fanspeed", INT, 0, 100 },
+  { "temptarget", INT, 0, 100 },
+  { "stratumPort", INT, 1, 65535 },
+  { "fallbackStratumPort", INT, 1, 65535 },
+  { "hostname", STR, 0, 0 },
+  { "stratumURL", STR, 0, 0 },
+  { "stratumUser", STR, 0, 0 },
+  { "stratumPassword", STR, 0, 0 },
+  { "fallbackStratumURL", STR, 0, 0 },
+  { "fallbackStratumUser", STR, 0, 0 },
+  { "fallbackStratumPassword", STR, 0, 0 },
+};
+
+static char *
+refusal (const char *key)
+{
+  return g_strdup_printf ("{\"error\":\"invalid value for %s\"}", key);
+}
+
+gboolean
+sim_axeos_patch (SimMiner    *m,
+                 const char  *body,
+                 gsize        len,
+                 char       **error_text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, body, (gssize) len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      *error_text = g_strdup ("{\"error\":\"invalid JSON\"}");
+      return FALSE;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+
+  /* Check everything first: a refused request changes nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      JsonNode *n = json_object_get_member (o, keys[i].key);
+
+      if (n == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (n)
+          || (keys[i].kind == STR && json_node_get_value_type (n) != G_TYPE_STRING)
+          || (keys[i].kind == INT && (json_node_get_value_type (n) != G_TYPE_INT64
+                                      || json_node_get_int (n) < keys[i].min
+                                      || json_node_get_int (n) > keys[i].max)))
+        {
+          *error_text = refusal (keys[i].key);
+          return FALSE;
+        }
+    }
+
+  if (json_object_has_member (o, "frequency"))
+    m->set_frequency = (guint) json_object_get_int_member (o, "frequency");
+  if (json_object_has_member (o, "coreVoltage"))
+    m->set_voltage = (guint) json_object_get_int_member (o, "coreVoltage");
+  if (json_object_has_member (o, "autofanspeed"))
+    {
+      m->fan_set = TRUE;
+      m->set_autofan = json_object_get_int_member (o, "autofanspeed") != 0;
+    }
+  if (json_object_has_member (o, "fanspeed"))
+    {
+      m->fan_set = TRUE;
+      m->set_fanspeed = (guint) json_object_get_int_member (o, "fanspeed");
+    }
+  if (json_object_has_member (o, "temptarget"))
+    m->set_temptarget = (guint) json_object_get_int_member (o, "temptarget");
+  if (json_object_has_member (o, "hostname"))
+    {
+      g_free (m->hostname);
+      m->hostname = g_strdup (json_object_get_string_member (o, "hostname"));
+    }
+  if (json_object_has_member (o, "stratumURL"))
+    {
+      g_free (m->set_pool_host);
+      m->set_pool_host = g_strdup (json_object_get_string_member (o, "stratumURL"));
+    }
+  if (json_object_has_member (o, "stratumPort"))
+    m->set_pool_port = (guint) json_object_get_int_member (o, "stratumPort");
+  if (json_object_has_member (o, "stratumUser"))
+    {
+      g_free (m->set_pool_user);
+      m->set_pool_user = g_strdup (json_object_get_string_member (o, "stratumUser"));
+    }
+  return TRUE;
+}
+
+static void
+scale (JsonObject *o,
+       const char *key,
+       double      factor)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  if (n != NULL && JSON_NODE_HOLDS_VALUE (n)
+      && (json_node_get_value_type (n) == G_TYPE_DOUBLE
+          || json_node_get_value_type (n) == G_TYPE_INT64))
+    json_object_set_double_member (o, key, json_node_get_double (n) * factor);
+}
+
+char *
+sim_axeos_apply_overrides (SimMiner *m,
+                           char     *info_json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *owned = info_json;
+  static const char *rates[] = { "hashRate", "hashRate_1m", "hashRate_10m", "hashRate_1h" };
+  JsonObject *o;
+  double factor = 1;
+
+  if (m->set_frequency == 0 && m->set_voltage == 0 && !m->fan_set && m->set_temptarget == 0
+      && m->set_pool_host == NULL && m->set_pool_user == NULL && !m->paused)
+    return g_steal_pointer (&owned);
+  if (!json_parser_load_from_data (parser, owned, -1, NULL))
+    return g_steal_pointer (&owned);
+  o = json_node_get_object (json_parser_get_root (parser));
+
+  /* Hashrate follows the frequency; power roughly too. */
+  if (m->set_frequency != 0 && m->profile->frequency > 0)
+    {
+      factor = m->set_frequency / m->profile->frequency;
+      json_object_set_int_member (o, "frequency", m->set_frequency);
+    }
+  if (m->paused)
+    factor = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+    scale (o, rates[i], factor);
+  scale (o, "power", m->paused ? 0.15 : factor);
+  if (m->set_voltage != 0)
+    json_object_set_int_member (o, "coreVoltage", m->set_voltage);
+  if (m->fan_set)
+    {
+      json_object_set_int_member (o, "autofanspeed", m->set_autofan ? 1 : 0);
+      if (!m->set_autofan)
+        json_object_set_int_member (o, "fanspeed", m->set_fanspeed);
+    }
+  if (m->set_temptarget != 0)
+    json_object_set_int_member (o, "temptarget", m->set_temptarget);
+  if (m->set_pool_host != NULL)
+    json_object_set_string_member (o, "stratumURL", m->set_pool_host);
+  if (m->set_pool_port != 0)
+    json_object_set_int_member (o, "stratumPort", m->set_pool_port);
+  if (m->set_pool_user != NULL)
+    json_object_set_string_member (o, "stratumUser", m->set_pool_user);
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  return json_generator_to_data (generator, NULL);
+}
