@@ -39,40 +39,6 @@ state_of (HfCliJob *job)
   return g_object_get_data (G_OBJECT (job->miner), "hf-cli-set");
 }
 
-/* What of the change the reading does not show; NULL when all of it. */
-static char *
-mismatch (const HfMinerSettings *want,
-          const HfReading       *r)
-{
-  GString *s = g_string_new (NULL);
-
-  if (want->frequency_mhz != 0 && (isnan (r->frequency_mhz)
-                                   || fabs (r->frequency_mhz - want->frequency_mhz) > 0.5))
-    g_string_append_printf (s, "frequency reads %.0f MHz, not %u; ", r->frequency_mhz,
-                            want->frequency_mhz);
-  if (!want->fan_auto && want->fan_percent >= 0
-      && (isnan (r->fan_percent) || fabs (r->fan_percent - want->fan_percent) > 0.5))
-    g_string_append_printf (s, "fan reads %.0f %%, not %d %%; ", r->fan_percent,
-                            want->fan_percent);
-  if (want->pool_url != NULL)
-    {
-      g_autofree char *host = NULL;
-      guint16 port = 0;
-
-      if (hf_pool_url_parse (want->pool_url, &host, &port, NULL)
-          && (r->pool_url == NULL || strstr (r->pool_url, host) == NULL))
-        g_string_append_printf (s, "pool reads %s, not %s; ", r->pool_url ? r->pool_url : "none",
-                                want->pool_url);
-    }
-  if (s->len == 0)
-    {
-      g_string_free (s, TRUE);
-      return NULL;
-    }
-  g_string_truncate (s, s->len - 2);
-  return g_string_free (s, FALSE);
-}
-
 static void verify (HfCliJob *job);
 
 /* An error without the address it already starts with. */
@@ -132,7 +98,7 @@ polled_cb (GObject      *source,
       return;
     }
 
-  wrong = mismatch (job->cli->settings, r);
+  wrong = hf_miner_settings_mismatch (job->cli->settings, r);
   if (wrong != NULL)
     st->outcome = g_strdup_printf ("not applied (%s)", wrong);
   else

@@ -157,6 +157,12 @@ hf_axeos_parse_reading (JsonObject  *info,
   r->fan_percent = hf_json_number (info, "fanspeed");
 
   r->uptime_s = hf_json_number (info, "uptimeSeconds");
+  {
+    /* autofanspeed: 1 automatic (NerdOS: 2, its PID control), 0 fixed. */
+    double fan_auto = hf_json_number (info, "autofanspeed");
+    r->fan_auto = isnan (fan_auto) ? -1 : fan_auto >= 1.0;
+  }
+  r->target_temp_c = hf_json_number (info, "temptarget");
   r->accepted = hf_json_number (info, "sharesAccepted");
   r->rejected = hf_json_number (info, "sharesRejected");
   r->best_difficulty = hf_json_si_number (info, "bestDiff");

@@ -630,6 +630,74 @@ axeos_action_async (HfDriver            *driver,
                          task);
 }
 
+/* options: GET /api/system/asic (a 404 on old firmware: no options) */
+
+static void
+fill_options (GArray    *out,
+              JsonArray *in)
+{
+  for (guint i = 0; in != NULL && i < json_array_get_length (in); i++)
+    {
+      JsonNode *n = json_array_get_element (in, i);
+
+      if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_double (n) > 0
+          && json_node_get_double (n) < 10000)
+        {
+          guint v = (guint) json_node_get_double (n);
+          g_array_append_val (out, v);
+        }
+    }
+}
+
+static void
+options_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
+  g_autoptr(JsonObject) asic = NULL;
+  HfMinerOptions *options;
+  double d;
+
+  if (body == NULL && !g_error_matches (error, HF_ERROR, HF_ERROR_PROTOCOL))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  options = hf_miner_options_new ();
+  asic = body ? body_object (body, NULL) : NULL;
+  if (asic != NULL)
+    {
+      fill_options (options->frequencies, hf_json_array (asic, "frequencyOptions"));
+      fill_options (options->voltages, hf_json_array (asic, "voltageOptions"));
+      d = hf_json_number (asic, "defaultFrequency");
+      options->default_frequency = d > 0 && d < 10000 ? (guint) d : 0;
+      d = hf_json_number (asic, "defaultVoltage");
+      options->default_voltage = d > 0 && d < 10000 ? (guint) d : 0;
+    }
+  g_task_return_pointer (task, options, (GDestroyNotify) hf_miner_options_free);
+}
+
+static void
+axeos_options_async (HfDriver            *driver,
+                     HfMiner             *miner,
+                     const HfConfig      *config,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task = op_task (driver, axeos_options_async, hf_miner_get_address (miner), config,
+                         cancellable, callback, user_data);
+  Op *op = g_task_get_task_data (task);
+
+  g_task_set_name (task, "hf_axeos_options");
+  hf_http_request_async ("GET", op->address, miner_http_port (miner, config), "/api/system/asic",
+                         NULL, NULL, NULL, op->config, op->deadline, cancellable, options_cb,
+                         task);
+}
+
 static HfCapabilities
 axeos_get_capabilities (HfDriver *driver,
                         HfMiner  *miner)
@@ -654,6 +722,7 @@ driver_iface_init (HfDriverInterface *iface)
   iface->get_capabilities = axeos_get_capabilities;
   iface->apply_async = axeos_apply_async;
   iface->action_async = axeos_action_async;
+  iface->options_async = axeos_options_async;
 }
 
 static void

@@ -198,3 +198,28 @@ hf_driver_action_finish (HfDriver      *self,
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+void
+hf_driver_options_async (HfDriver            *self,
+                         HfMiner             *miner,
+                         const HfConfig      *config,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  if (HF_DRIVER_GET_IFACE (self)->options_async == NULL)
+    unsupported (self, miner, "list their settings", callback, user_data);
+  else
+    HF_DRIVER_GET_IFACE (self)->options_async (self, miner, config, cancellable, callback,
+                                               user_data);
+}
+
+HfMinerOptions *
+hf_driver_options_finish (HfDriver      *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -74,6 +74,13 @@ struct _HfDriverInterface
                                   GCancellable          *cancellable,
                                   GAsyncReadyCallback    callback,
                                   gpointer               user_data);
+  /* Optional: what the model takes (an HfMinerOptions, through the task). */
+  void        (*options_async)   (HfDriver            *self,
+                                  HfMiner             *miner,
+                                  const HfConfig      *config,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
   /* Optional: identify, pause or resume. */
   void        (*action_async)    (HfDriver            *self,
                                   HfMiner             *miner,
@@ -128,6 +135,15 @@ void        hf_driver_apply_async    (HfDriver              *self,
                                       GAsyncReadyCallback    callback,
                                       gpointer               user_data);
 gboolean    hf_driver_apply_finish   (HfDriver            *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+void        hf_driver_options_async  (HfDriver            *self,
+                                      HfMiner             *miner,
+                                      const HfConfig      *config,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+HfMinerOptions *hf_driver_options_finish (HfDriver        *self,
                                       GAsyncResult        *result,
                                       GError             **error);
 void        hf_driver_action_async   (HfDriver            *self,

@@ -1,10 +1,31 @@
 /* hf-miner-settings.c
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <string.h>
 
 #include "hf-error.h"
 #include "hf-miner-settings.h"
+
+HfMinerOptions *
+hf_miner_options_new (void)
+{
+  HfMinerOptions *self = g_new0 (HfMinerOptions, 1);
+
+  self->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
+  return self;
+}
+
+void
+hf_miner_options_free (HfMinerOptions *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->frequencies);
+  g_array_unref (self->voltages);
+  g_free (self);
+}
 
 HfMinerSettings *
 hf_miner_settings_new (void)
@@ -101,3 +122,39 @@ hf_capabilities_to_string (HfCapabilities caps)
       }
   return g_string_free (s, FALSE);
 }
+
+char *
+hf_miner_settings_mismatch (const HfMinerSettings *want,
+                            const HfReading       *r)
+{
+  GString *s = g_string_new (NULL);
+
+  if (want->frequency_mhz != 0 && (isnan (r->frequency_mhz)
+                                   || fabs (r->frequency_mhz - want->frequency_mhz) > 0.5))
+    g_string_append_printf (s, "frequency reads %.0f MHz, not %u; ", r->frequency_mhz,
+                            want->frequency_mhz);
+  if (!want->fan_auto && want->fan_percent >= 0
+      && (isnan (r->fan_percent) || fabs (r->fan_percent - want->fan_percent) > 0.5))
+    g_string_append_printf (s, "fan reads %.0f %%, not %d %%; ", r->fan_percent,
+                            want->fan_percent);
+  if (want->fan_auto && r->fan_auto == 0)
+    g_string_append (s, "the fan is still fixed; ");
+  if (want->pool_url != NULL)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+
+      if (hf_pool_url_parse (want->pool_url, &host, &port, NULL)
+          && (r->pool_url == NULL || strstr (r->pool_url, host) == NULL))
+        g_string_append_printf (s, "pool reads %s, not %s; ", r->pool_url ? r->pool_url : "none",
+                                want->pool_url);
+    }
+  if (s->len == 0)
+    {
+      g_string_free (s, TRUE);
+      return NULL;
+    }
+  g_string_truncate (s, s->len - 2);
+  return g_string_free (s, FALSE);
+}
+

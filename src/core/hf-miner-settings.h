@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "hf-reading.h"
+
 G_BEGIN_DECLS
 
 /* What a driver can do for a given miner. */
@@ -47,6 +49,21 @@ typedef struct
   gboolean allow_overclock;
 } HfMinerSettings;
 
+/* What a model takes (from the miner itself): frequencies (MHz) and core
+ * voltages (mV) it lists, and its defaults (0: unknown).  Empty arrays: the
+ * firmware does not say. */
+typedef struct
+{
+  GArray *frequencies;        /* guint */
+  GArray *voltages;           /* guint */
+  guint   default_frequency;
+  guint   default_voltage;
+} HfMinerOptions;
+
+HfMinerOptions  *hf_miner_options_new    (void);
+void             hf_miner_options_free   (HfMinerOptions *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerOptions, hf_miner_options_free)
+
 HfMinerSettings *hf_miner_settings_new   (void);
 void             hf_miner_settings_free  (HfMinerSettings *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerSettings, hf_miner_settings_free)
@@ -55,6 +72,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerSettings, hf_miner_settings_free)
  * effect (frequency, voltage, pools and hostname do on AxeOS). */
 gboolean         hf_miner_settings_is_empty      (const HfMinerSettings *self);
 gboolean         hf_miner_settings_needs_restart (const HfMinerSettings *self);
+
+/* What of @want @reading does not show ("frequency reads 525 MHz, not
+ * 550"), or NULL when it shows all of it: how a change is verified. */
+char            *hf_miner_settings_mismatch (const HfMinerSettings *want,
+                                             const HfReading       *reading);
 
 /* Split "stratum+tcp://host:port" (or "host:port") into host and port. */
 gboolean         hf_pool_url_parse (const char  *url,

@@ -24,6 +24,8 @@ hf_reading_new (void)
   self->input_voltage_v = NAN;
   self->fan_rpm = NAN;
   self->fan_percent = NAN;
+  self->fan_auto = -1;
+  self->target_temp_c = NAN;
   self->frequency_mhz = NAN;
   self->core_voltage_mv = NAN;
   self->uptime_s = NAN;
@@ -106,6 +108,7 @@ hf_reading_finish (HfReading *self)
   self->fan_rpm = sane_non_negative (self->fan_rpm);
   self->fan_percent = self->fan_percent >= 0.0 && self->fan_percent <= 100.0
                       ? self->fan_percent : NAN;
+  self->target_temp_c = sane_temperature (self->target_temp_c);
   self->frequency_mhz = sane_non_negative (self->frequency_mhz);
   self->core_voltage_mv = sane_non_negative (self->core_voltage_mv);
   self->uptime_s = sane_non_negative (self->uptime_s);

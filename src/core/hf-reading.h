@@ -35,6 +35,8 @@ struct _HfReading
 
   double   fan_rpm;                /* fastest fan */
   double   fan_percent;
+  int      fan_auto;               /* 1 automatic, 0 fixed, -1 not reported */
+  double   target_temp_c;          /* what the automatic fan keeps */
 
   double   frequency_mhz;
   double   core_voltage_mv;
