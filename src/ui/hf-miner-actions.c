@@ -229,3 +229,76 @@ hf_miner_actions_copy_address (GtkWidget *widget,
   if (GTK_IS_WINDOW (widget))
     toast (GTK_WINDOW (widget), toast_text);
 }
+
+/* Identify, pause, resume: no question asked (nothing is lost), every
+ * selected miner that can, one toast. */
+
+typedef struct
+{
+  GtkWindow     *parent;      /* weak */
+  HfMinerAction  action;
+  guint          pending;
+  guint          ok;
+  GString       *failures;
+} ActJob;
+
+static void
+acted_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ActJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (hf_driver_action_finish (HF_DRIVER (source), result, &error))
+    job->ok++;
+  else
+    g_string_append_printf (job->failures, "%s%s", job->failures->len ? "; " : "", error->message);
+  if (--job->pending > 0)
+    return;
+
+  if (job->failures->len > 0)
+    text = g_strdup_printf (_("Failed: %s"), job->failures->str);
+  else if (job->action == HF_ACTION_IDENTIFY)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is showing itself",
+                                         "%u miners are showing themselves", job->ok), job->ok);
+  else if (job->action == HF_ACTION_PAUSE)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner paused",
+                                         "%u miners paused", job->ok), job->ok);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner resumed",
+                                         "%u miners resumed", job->ok), job->ok);
+  if (job->parent != NULL)
+    toast (job->parent, text);
+  g_clear_weak_pointer (&job->parent);
+  g_string_free (job->failures, TRUE);
+  g_free (job);
+}
+
+void
+hf_miner_actions_act (GtkWindow     *parent,
+                      HfApplication *app,
+                      GPtrArray     *miners,
+                      HfMinerAction  action)
+{
+  ActJob *job = g_new0 (ActJob, 1);
+  HfConfig *config = hf_fleet_get_config (hf_application_get_fleet (app));
+
+  g_set_weak_pointer (&job->parent, parent);
+  job->action = action;
+  job->failures = g_string_new (NULL);
+  job->pending = miners->len;
+  for (guint i = 0; i < miners->len; i++)
+    {
+      HfMiner *m = g_ptr_array_index (miners, i);
+      hf_driver_action_async (hf_driver_for_family (hf_miner_get_family (m)), m, action, config,
+                              NULL, acted_cb, job);
+    }
+  if (miners->len == 0)
+    {
+      g_string_free (job->failures, TRUE);
+      g_clear_weak_pointer (&job->parent);
+      g_free (job);
+    }
+}

@@ -26,4 +26,10 @@ void  hf_miner_actions_copy_address  (GtkWidget     *widget,
 /* "http://192.0.2.7/" or "http://192.0.2.7:8080/" */
 char *hf_miner_web_uri               (HfMiner       *miner);
 
+/* Identify, pause or resume every miner in @miners. */
+void  hf_miner_actions_act           (GtkWindow     *parent,
+                                      HfApplication *app,
+                                      GPtrArray     *miners,
+                                      HfMinerAction  action);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "hf-add-miner-dialog.h"
 #include "hf-details-window.h"
+#include "hf-miner-settings-dialog.h"
 #include "hf-export.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-card.h"
@@ -224,6 +225,14 @@ update_miner_actions (HfWindow *self)
   guint64 n = gtk_bitset_get_size (set);
   const char *single[] = { "details", "open-web" };
   const char *multi[] = { "restart", "remove", "copy-address" };
+  g_autoptr(GPtrArray) miners = selected_miners (self);
+  HfCapabilities any = 0;
+  struct { const char *name; HfCapabilities needs; gboolean one; } by_cap[] = {
+    { "settings", HF_CAP_FREQUENCY | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME, TRUE },
+    { "identify", HF_CAP_IDENTIFY, FALSE },
+    { "pause", HF_CAP_PAUSE, FALSE },
+    { "resume", HF_CAP_PAUSE, FALSE },
+  };
 
   for (guint i = 0; i < G_N_ELEMENTS (single); i++)
     {
@@ -234,6 +243,20 @@ update_miner_actions (HfWindow *self)
     {
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), multi[i]);
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
+    }
+  /* Only what the selected miners can do. */
+  for (guint i = 0; i < miners->len; i++)
+    {
+      HfMiner *m = g_ptr_array_index (miners, i);
+      HfDriver *driver = hf_driver_for_family (hf_miner_get_family (m));
+      any |= driver ? hf_driver_get_capabilities (driver, m) : 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (by_cap); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), by_cap[i].name);
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                   (any & by_cap[i].needs) != 0
+                                   && (by_cap[i].one ? n == 1 : n >= 1));
     }
 }
 
@@ -750,6 +773,15 @@ miner_action_activated (GSimpleAction *action,
     hf_miner_actions_open_web (GTK_WINDOW (self), miners);
   else if (g_str_equal (action_name, "win.copy-address"))
     hf_miner_actions_copy_address (GTK_WIDGET (self), miners);
+  else if (g_str_equal (action_name, "win.settings"))
+    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new (GTK_WINDOW (self), self->app,
+                                                                  g_ptr_array_index (miners, 0))));
+  else if (g_str_equal (action_name, "win.identify"))
+    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_IDENTIFY);
+  else if (g_str_equal (action_name, "win.pause"))
+    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_PAUSE);
+  else if (g_str_equal (action_name, "win.resume"))
+    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_RESUME);
 }
 
 void
@@ -939,6 +971,10 @@ hf_window_init (HfWindow *self)
     { .name = "remove", .activate = miner_action_activated },
     { .name = "open-web", .activate = miner_action_activated },
     { .name = "copy-address", .activate = miner_action_activated },
+    { .name = "settings", .activate = miner_action_activated },
+    { .name = "identify", .activate = miner_action_activated },
+    { .name = "pause", .activate = miner_action_activated },
+    { .name = "resume", .activate = miner_action_activated },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));

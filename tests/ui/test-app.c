@@ -13,8 +13,10 @@
 #include <glib/gstdio.h>
 
 #include "hf-application.h"
+#include "hf-identify.h"
 #include "hf-json.h"
 #include "hf-details-window.h"
+#include "hf-miner-settings-dialog.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -24,7 +26,8 @@ static const char fleet_config[] =
   "[miner 127.0.42.2]\nprofile=gamma\nhostname=bitaxe-a\n"
   "[miner 127.0.42.3]\nprofile=s19pro\n"
   "[miner 127.0.42.4]\nprofile=m30s\n"
-  "[miner 127.0.42.5]\nprofile=nano3s\n";
+  "[miner 127.0.42.5]\nprofile=nano3s\n"
+  "[miner 127.0.42.60]\nprofile=ultra\n";      /* outside Discover's range: added by hand */
 
 static HfTestSim *sim;
 static char *db_path;
@@ -251,6 +254,113 @@ test_discover_and_act (void)
   run_app (G_CALLBACK (discover_activate_cb));
 }
 
+static HfMiner *identified;
+
+static void
+identified_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  identified = hf_identify_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_reading (gpointer miner)
+{
+  return hf_miner_get_reading (miner) != NULL && hf_miner_get_online (miner);
+}
+
+static gboolean
+dialog_loaded (gpointer dialog)
+{
+  return !hf_miner_settings_dialog_get_loading (dialog);
+}
+
+static HfMinerSettingsDialog *
+open_settings (HfWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.settings", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_MINER_SETTINGS_DIALOG (w))
+        {
+          wait_until (dialog_loaded, w, 5000);
+          return HF_MINER_SETTINGS_DIALOG (w);
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The settings dialog shows the selected miner's values (switching between
+ * two AxeOS miners), offers only what it can do, and writes to that miner. */
+static void
+settings_dialog_checks (HfApplication *app,
+                        HfWindow      *window)
+{
+  HfFleet *fleet = hf_application_get_fleet (app);
+  HfConfig *config = hf_fleet_get_config (fleet);
+  HfMiner *gamma, *ultra;
+  HfMinerSettingsDialog *dialog;
+  GAction *settings_action = g_action_map_lookup_action (G_ACTION_MAP (window), "settings");
+  g_autoptr(HfMinerSettings) changes = NULL;
+  guint patches, lower = 0;
+
+  hf_identify_async ("127.0.42.60", config, NULL, identified_cb, NULL);
+  while (identified == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ultra = hf_application_add_miner (app, identified);
+  g_clear_object (&identified);
+  gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
+  hf_fleet_poll_now (fleet);
+  wait_until (has_reading, gamma, 10000);
+  wait_until (has_reading, ultra, 10000);
+  g_assert_cmpfloat (hf_miner_get_reading (gamma)->frequency_mhz, !=,
+                     hf_miner_get_reading (ultra)->frequency_mhz);
+
+  /* An Avalon cannot take settings: the action is off for it. */
+  select_address (window, "127.0.42.5");
+  g_assert_false (g_action_get_enabled (settings_action));
+
+  select_address (window, "127.0.42.2");
+  g_assert_true (g_action_get_enabled (settings_action));
+  dialog = open_settings (window);
+  g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
+                    (guint) hf_miner_get_reading (gamma)->frequency_mhz);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_n_frequencies (dialog), >=, 5);
+  g_assert_cmpstr (hf_miner_settings_dialog_get_pool (dialog), ==,
+                   hf_miner_get_reading (gamma)->pool_url);
+  /* Nothing changed: nothing to write. */
+  changes = hf_miner_settings_dialog_get_changes (dialog);
+  g_assert_true (hf_miner_settings_is_empty (changes));
+  g_clear_pointer (&changes, hf_miner_settings_free);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  select_address (window, "127.0.42.60");
+  dialog = open_settings (window);
+  g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == ultra);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
+                    (guint) hf_miner_get_reading (ultra)->frequency_mhz);
+
+  /* A lower listed frequency goes to this miner, and only to it. */
+  patches = hf_test_sim_events (sim, "patch", NULL, 0, 0);
+  for (guint mhz = hf_miner_settings_dialog_get_frequency (dialog) - 1; mhz > 300 && lower == 0; mhz--)
+    if (hf_miner_settings_dialog_select_frequency (dialog, mhz))
+      lower = mhz;
+  g_assert_cmpuint (lower, >, 0);
+  changes = hf_miner_settings_dialog_get_changes (dialog);
+  g_assert_cmpuint (changes->frequency_mhz, ==, lower);
+  g_assert_null (changes->pool_url);
+  hf_miner_settings_dialog_apply (dialog);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.42.60", 1, 5000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", NULL, 0, 0), ==, patches + 1);
+  select_address (window, "127.0.42.2");
+}
+
 static gint64 restore_us;
 static GBytes *api_body;
 
@@ -319,6 +429,8 @@ restore_activate_cb (GApplication *app,
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }
+
+  settings_dialog_checks (HF_APPLICATION (app), window);
 
   /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fleet-history", NULL));

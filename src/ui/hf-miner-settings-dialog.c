@@ -1,0 +1,613 @@
+/* hf-miner-settings-dialog.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The settings of one miner — always the one it was opened for: its
+ * values come from that miner's last reading and its choices from the
+ * model itself (the frequencies and voltages it lists).  Only what the
+ * user changed is written.  The dialog closes once the miner accepted the
+ * change; whether it took shows later, from the miner's next reading, as a
+ * toast in the main window ("applied", "applied after restart", "not
+ * applied (…)").
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "hf-miner-settings-dialog.h"
+#include "hf-miner-status.h"
+#include "hf-window.h"
+
+/* How long the check after a write waits for the miner's next reading. */
+#define VERIFY_TIMEOUT_S          60
+#define VERIFY_RESTART_TIMEOUT_S  240
+
+struct _HfMinerSettingsDialog
+{
+  AdwWindow            parent_instance;
+
+  GtkButton           *apply_button;
+  GtkSpinner          *spinner;
+  AdwToastOverlay     *toast_overlay;
+  AdwPreferencesGroup *performance_group;
+  AdwComboRow         *frequency_row;
+  AdwComboRow         *voltage_row;
+  AdwPreferencesGroup *fan_group;
+  GtkSwitch           *fan_auto;
+  AdwActionRow        *target_row;
+  GtkSpinButton       *target_temp;
+  AdwActionRow        *speed_row;
+  GtkSpinButton       *fan_speed;
+  AdwPreferencesGroup *pool_group;
+  AdwEntryRow         *pool_url;
+  AdwEntryRow         *pool_user;
+  AdwPasswordEntryRow *pool_password;
+  AdwPreferencesGroup *device_group;
+  AdwEntryRow         *hostname;
+  GtkSwitch           *restart;
+
+  HfApplication       *app;
+  HfMiner             *miner;
+  GCancellable        *cancellable;
+  HfMinerOptions      *options;
+  GArray              *frequencies;   /* guint, as in the combo row */
+  GArray              *voltages;
+  /* What was shown at first, to write only what changed. */
+  guint                initial_frequency;
+  guint                initial_voltage;
+  gboolean             initial_fan_auto;
+  int                  initial_fan_speed;
+  int                  initial_target;
+  char                *initial_pool_url;
+  char                *initial_pool_user;
+  char                *initial_hostname;
+};
+
+G_DEFINE_FINAL_TYPE (HfMinerSettingsDialog, hf_miner_settings_dialog, ADW_TYPE_WINDOW)
+
+/* Choices */
+
+static void
+fill_choices (AdwComboRow *row,
+              GArray      *values,
+              GArray      *offered,
+              guint        current,
+              guint        default_value,
+              const char  *unit)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  g_array_set_size (values, 0);
+  for (guint i = 0; offered != NULL && i < offered->len; i++)
+    g_array_append_val (values, g_array_index (offered, guint, i));
+  /* The miner's own value is a choice even when the list lacks it. */
+  if (current != 0)
+    {
+      gboolean found = FALSE;
+      for (guint i = 0; i < values->len && !found; i++)
+        found = g_array_index (values, guint, i) == current;
+      if (!found)
+        {
+          guint at = 0;
+          while (at < values->len && g_array_index (values, guint, at) < current)
+            at++;
+          g_array_insert_val (values, at, current);
+        }
+    }
+  for (guint i = 0; i < values->len; i++)
+    {
+      guint v = g_array_index (values, guint, i);
+      g_autofree char *text = NULL;
+
+      if (v == default_value)
+        text = g_strdup_printf (_("%u %s (default)"), v, unit);
+      else if (default_value != 0 && v > default_value)
+        text = g_strdup_printf (_("%u %s (overclock)"), v, unit);
+      else
+        text = g_strdup_printf ("%u %s", v, unit);
+      gtk_string_list_append (list, text);
+      if (v == current)
+        selected = i;
+    }
+  adw_combo_row_set_model (row, G_LIST_MODEL (list));
+  if (selected != GTK_INVALID_LIST_POSITION)
+    adw_combo_row_set_selected (row, selected);
+  /* Without a list from the model there is nothing safe to offer. */
+  gtk_widget_set_sensitive (GTK_WIDGET (row), offered != NULL && offered->len > 0);
+  if (offered == NULL || offered->len == 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("This firmware does not list the values it takes"));
+}
+
+static guint
+selected_value (AdwComboRow *row,
+                GArray      *values)
+{
+  guint i = adw_combo_row_get_selected (row);
+
+  return i < values->len ? g_array_index (values, guint, i) : 0;
+}
+
+static guint
+round_value (double v)
+{
+  return isnan (v) || v <= 0 ? 0 : (guint) lround (v);
+}
+
+static void
+options_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HfMinerSettingsDialog *self = user_data;
+  g_autoptr(GError) error = NULL;
+  HfMinerOptions *options = hf_driver_options_finish (HF_DRIVER (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+  if (options == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot read what this model takes: %s"),
+                                               error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+  self->options = options;
+  fill_choices (self->frequency_row, self->frequencies, options ? options->frequencies : NULL,
+                self->initial_frequency, options ? options->default_frequency : 0, "MHz");
+  fill_choices (self->voltage_row, self->voltages, options ? options->voltages : NULL,
+                self->initial_voltage, options ? options->default_voltage : 0, "mV");
+}
+
+/* Apply */
+
+typedef struct
+{
+  HfWindow        *window;          /* weak */
+  HfMiner         *miner;
+  HfMinerSettings *settings;
+  gboolean         restart;
+  gulong           handler;
+  guint            timeout;
+} Verify;
+
+static void
+verify_free (Verify *v)
+{
+  g_clear_handle_id (&v->timeout, g_source_remove);
+  g_clear_signal_handler (&v->handler, v->miner);
+  g_clear_weak_pointer (&v->window);
+  g_object_unref (v->miner);
+  hf_miner_settings_free (v->settings);
+  g_free (v);
+}
+
+static void
+verify_report (Verify     *v,
+               const char *text)
+{
+  g_autofree char *full = g_strdup_printf ("%s: %s", hf_miner_display_name (v->miner), text);
+
+  if (v->window != NULL)
+    hf_window_toast (v->window, full);
+  g_debug ("%s", full);
+  verify_free (v);
+}
+
+static void
+verify_reading_cb (HfMiner    *miner,
+                   GParamSpec *pspec,
+                   Verify     *v)
+{
+  const HfReading *r = hf_miner_get_reading (miner);
+  g_autofree char *wrong = NULL;
+  g_autofree char *text = NULL;
+
+  /* After a restart, the reading that counts is the one after it. */
+  if (r == NULL || (v->restart && hf_miner_get_restarting (miner)))
+    return;
+  wrong = hf_miner_settings_mismatch (v->settings, r);
+  if (wrong != NULL)
+    text = g_strdup_printf (_("not applied (%s)"), wrong);
+  else
+    text = g_strdup (v->restart ? _("applied after restart") : _("applied"));
+  verify_report (v, text);
+}
+
+static gboolean
+verify_timeout_cb (gpointer data)
+{
+  Verify *v = data;
+
+  v->timeout = 0;
+  verify_report (v, _("accepted, but no reading came to check it"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_outcome (HfMinerSettingsDialog *self,
+               HfMinerSettings       *settings,
+               gboolean               restart)
+{
+  Verify *v = g_new0 (Verify, 1);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (HF_IS_WINDOW (parent))
+    g_set_weak_pointer (&v->window, HF_WINDOW (parent));
+  v->miner = g_object_ref (self->miner);
+  v->settings = settings;
+  v->restart = restart;
+  v->handler = g_signal_connect (self->miner, "notify::reading", G_CALLBACK (verify_reading_cb), v);
+  v->timeout = g_timeout_add_seconds (restart ? VERIFY_RESTART_TIMEOUT_S : VERIFY_TIMEOUT_S,
+                                      verify_timeout_cb, v);
+}
+
+typedef struct
+{
+  HfMinerSettingsDialog *self;
+  HfMinerSettings       *settings;
+  gboolean               restart;
+} Job;
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_fleet_restart_finish (HF_FLEET (source), result, &error))
+    g_debug ("restart after applying: %s", error->message);
+}
+
+static void
+applied_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Job *job = user_data;
+  HfMinerSettingsDialog *self = job->self;
+  g_autoptr(GError) error = NULL;
+  HfFleet *fleet;
+
+  if (!hf_driver_apply_finish (HF_DRIVER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
+          gtk_spinner_stop (self->spinner);
+          gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+        }
+      hf_miner_settings_free (job->settings);
+      g_object_unref (self);
+      g_free (job);
+      return;
+    }
+
+  fleet = hf_application_get_fleet (self->app);
+  watch_outcome (self, job->settings, job->restart);
+  if (job->restart)
+    hf_fleet_restart_async (fleet, self->miner, NULL, restarted_cb, NULL);
+  else
+    hf_fleet_poll_now (fleet);
+  gtk_window_close (GTK_WINDOW (self));
+  g_object_unref (self);
+  g_free (job);
+}
+
+static void
+run (HfMinerSettingsDialog *self,
+     HfMinerSettings       *settings)   /* taken */
+{
+  Job *job = g_new0 (Job, 1);
+  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (self->miner));
+
+  job->self = g_object_ref (self);
+  job->settings = settings;
+  job->restart = gtk_switch_get_active (self->restart)
+                 && hf_miner_settings_needs_restart (settings);
+  gtk_spinner_start (self->spinner);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
+  hf_driver_apply_async (driver, self->miner, settings,
+                         hf_fleet_get_config (hf_application_get_fleet (self->app)),
+                         self->cancellable, applied_cb, job);
+}
+
+static void
+overclock_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       gpointer          user_data)
+{
+  HfMinerSettingsDialog *self = g_object_get_data (G_OBJECT (dialog), "hf-dialog");
+  HfMinerSettings *settings = user_data;
+
+  if (!g_str_equal (response, "overclock"))
+    {
+      hf_miner_settings_free (settings);
+      return;
+    }
+  settings->allow_overclock = TRUE;
+  run (self, settings);
+}
+
+static char *
+entry_text (gpointer row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+/* The settings as the user left them, keeping only what changed. */
+HfMinerSettings *
+hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self)
+{
+  HfMinerSettings *st = hf_miner_settings_new ();
+  guint frequency = selected_value (self->frequency_row, self->frequencies);
+  guint voltage = selected_value (self->voltage_row, self->voltages);
+  gboolean fan_auto = gtk_switch_get_active (self->fan_auto);
+  int speed = gtk_spin_button_get_value_as_int (self->fan_speed);
+  int target = gtk_spin_button_get_value_as_int (self->target_temp);
+  g_autofree char *url = entry_text (self->pool_url);
+  g_autofree char *user = entry_text (self->pool_user);
+  g_autofree char *password = entry_text (self->pool_password);
+  g_autofree char *hostname = entry_text (self->hostname);
+
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), NULL);
+
+  if (frequency != 0 && frequency != self->initial_frequency)
+    st->frequency_mhz = frequency;
+  if (voltage != 0 && voltage != self->initial_voltage)
+    st->core_voltage_mv = voltage;
+  if (fan_auto != self->initial_fan_auto
+      || (fan_auto && target != self->initial_target))
+    {
+      st->fan_auto = fan_auto;
+      if (fan_auto)
+        st->target_temp_c = (guint) target;
+    }
+  if (!fan_auto && (speed != self->initial_fan_speed || fan_auto != self->initial_fan_auto))
+    st->fan_percent = speed;
+  if (*url != '\0' && (g_strcmp0 (url, self->initial_pool_url) != 0
+                       || g_strcmp0 (user, self->initial_pool_user) != 0 || *password != '\0'))
+    {
+      st->pool_url = g_strdup (url);
+      st->pool_user = *user != '\0' ? g_strdup (user) : NULL;
+      st->pool_password = *password != '\0' ? g_strdup (password) : NULL;
+    }
+  if (*hostname != '\0' && g_strcmp0 (hostname, self->initial_hostname) != 0)
+    st->hostname = g_strdup (hostname);
+  return st;
+}
+
+static void
+apply_clicked_cb (HfMinerSettingsDialog *self)
+{
+  HfMinerSettings *st = hf_miner_settings_dialog_get_changes (self);
+  guint default_f = self->options ? self->options->default_frequency : 0;
+  guint default_v = self->options ? self->options->default_voltage : 0;
+
+  if (hf_miner_settings_is_empty (st))
+    {
+      hf_miner_settings_free (st);
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if ((st->frequency_mhz != 0 && default_f != 0 && st->frequency_mhz > default_f)
+      || (st->core_voltage_mv != 0 && default_v != 0 && st->core_voltage_mv > default_v))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Overclock this miner?"),
+                                                  NULL);
+
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("Above the model's default (%u MHz, %u mV) it runs hotter "
+                                        "and draws more power; it may become unstable."),
+                                      default_f, default_v);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "cancel", _("_Cancel"),
+                                        "overclock", _("_Overclock"), NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "overclock",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      g_object_set_data (G_OBJECT (dialog), "hf-dialog", self);
+      g_signal_connect (dialog, "response", G_CALLBACK (overclock_response_cb), st);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  run (self, st);
+}
+
+static void
+fan_auto_cb (HfMinerSettingsDialog *self)
+{
+  gboolean automatic = gtk_switch_get_active (self->fan_auto);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->target_row), automatic);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->speed_row), !automatic);
+}
+
+/* The miner */
+
+static void
+show_miner (HfMinerSettingsDialog *self)
+{
+  const HfReading *r = hf_miner_get_reading (self->miner);
+  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (self->miner));
+  HfCapabilities caps = driver ? hf_driver_get_capabilities (driver, self->miner) : 0;
+  g_autofree char *title = g_strdup_printf (_("Settings of %s"),
+                                            hf_miner_display_name (self->miner));
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  self->initial_frequency = r ? round_value (r->frequency_mhz) : 0;
+  self->initial_voltage = r ? round_value (r->core_voltage_mv) : 0;
+  self->initial_fan_auto = r == NULL || r->fan_auto != 0;
+  self->initial_fan_speed = r && !isnan (r->fan_percent) ? (int) lround (r->fan_percent) : 100;
+  self->initial_target = r && !isnan (r->target_temp_c) ? (int) lround (r->target_temp_c) : 60;
+  self->initial_pool_url = g_strdup (r ? r->pool_url : NULL);
+  self->initial_pool_user = g_strdup (r ? r->pool_user : NULL);
+  self->initial_hostname = g_strdup (hf_miner_get_hostname (self->miner));
+
+  gtk_switch_set_active (self->fan_auto, self->initial_fan_auto);
+  gtk_spin_button_set_value (self->fan_speed, self->initial_fan_speed);
+  gtk_spin_button_set_value (self->target_temp, self->initial_target);
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_url), self->initial_pool_url ? self->initial_pool_url : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_user), self->initial_pool_user ? self->initial_pool_user : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->hostname), self->initial_hostname ? self->initial_hostname : "");
+  fan_auto_cb (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->performance_group),
+                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE)) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->fan_group), (caps & HF_CAP_FAN) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->pool_group), (caps & HF_CAP_POOLS) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->hostname), (caps & HF_CAP_HOSTNAME) != 0);
+
+  /* Until the model says what it takes, only its current values show. */
+  fill_choices (self->frequency_row, self->frequencies, NULL, self->initial_frequency, 0, "MHz");
+  fill_choices (self->voltage_row, self->voltages, NULL, self->initial_voltage, 0, "mV");
+  if (driver != NULL)
+    {
+      gtk_spinner_start (self->spinner);
+      hf_driver_options_async (driver, self->miner,
+                               hf_fleet_get_config (hf_application_get_fleet (self->app)),
+                               self->cancellable, options_cb, self);
+    }
+}
+
+HfMiner *
+hf_miner_settings_dialog_get_miner (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), NULL);
+  return self->miner;
+}
+
+gboolean
+hf_miner_settings_dialog_get_loading (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
+  return !gtk_widget_get_sensitive (GTK_WIDGET (self->apply_button));
+}
+
+/* For tests: the frequency shown, and the one chosen. */
+guint
+hf_miner_settings_dialog_get_frequency (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), 0);
+  return selected_value (self->frequency_row, self->frequencies);
+}
+
+gboolean
+hf_miner_settings_dialog_select_frequency (HfMinerSettingsDialog *self,
+                                           guint                  mhz)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
+  for (guint i = 0; i < self->frequencies->len; i++)
+    if (g_array_index (self->frequencies, guint, i) == mhz)
+      {
+        adw_combo_row_set_selected (self->frequency_row, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+guint
+hf_miner_settings_dialog_get_n_frequencies (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), 0);
+  return self->frequencies->len;
+}
+
+const char *
+hf_miner_settings_dialog_get_pool (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->pool_url));
+}
+
+void
+hf_miner_settings_dialog_apply (HfMinerSettingsDialog *self)
+{
+  g_return_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self));
+  apply_clicked_cb (self);
+}
+
+static void
+hf_miner_settings_dialog_dispose (GObject *object)
+{
+  HfMinerSettingsDialog *self = HF_MINER_SETTINGS_DIALOG (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_SETTINGS_DIALOG);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->miner);
+  g_clear_pointer (&self->options, hf_miner_options_free);
+  g_clear_pointer (&self->frequencies, g_array_unref);
+  g_clear_pointer (&self->voltages, g_array_unref);
+  g_clear_pointer (&self->initial_pool_url, g_free);
+  g_clear_pointer (&self->initial_pool_user, g_free);
+  g_clear_pointer (&self->initial_hostname, g_free);
+
+  G_OBJECT_CLASS (hf_miner_settings_dialog_parent_class)->dispose (object);
+}
+
+static void
+hf_miner_settings_dialog_class_init (HfMinerSettingsDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hf_miner_settings_dialog_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/hashfleet/Hashfleet/hf-miner-settings-dialog.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfMinerSettingsDialog, name)
+  BIND (apply_button);
+  BIND (spinner);
+  BIND (toast_overlay);
+  BIND (performance_group);
+  BIND (frequency_row);
+  BIND (voltage_row);
+  BIND (fan_group);
+  BIND (fan_auto);
+  BIND (target_row);
+  BIND (target_temp);
+  BIND (speed_row);
+  BIND (fan_speed);
+  BIND (pool_group);
+  BIND (pool_url);
+  BIND (pool_user);
+  BIND (pool_password);
+  BIND (device_group);
+  BIND (hostname);
+  BIND (restart);
+#undef BIND
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+hf_miner_settings_dialog_init (HfMinerSettingsDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_signal_connect_swapped (self->apply_button, "clicked", G_CALLBACK (apply_clicked_cb), self);
+  g_signal_connect_swapped (self->fan_auto, "notify::active", G_CALLBACK (fan_auto_cb), self);
+}
+
+GtkWidget *
+hf_miner_settings_dialog_new (GtkWindow     *parent,
+                              HfApplication *app,
+                              HfMiner       *miner)
+{
+  HfMinerSettingsDialog *self;
+
+  g_return_val_if_fail (HF_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
+
+  self = g_object_new (HF_TYPE_MINER_SETTINGS_DIALOG, "transient-for", parent, NULL);
+  self->app = app;
+  self->miner = g_object_ref (miner);
+  show_miner (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,34 @@
+/* hf-miner-settings-dialog.h — one miner's settings, from that miner
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hf-application.h"
+#include "hf-core.h"
+
+G_BEGIN_DECLS
+
+#define HF_TYPE_MINER_SETTINGS_DIALOG (hf_miner_settings_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (HfMinerSettingsDialog, hf_miner_settings_dialog, HF, MINER_SETTINGS_DIALOG,
+                      AdwWindow)
+
+GtkWidget       *hf_miner_settings_dialog_new        (GtkWindow             *parent,
+                                                      HfApplication         *app,
+                                                      HfMiner               *miner);
+HfMiner         *hf_miner_settings_dialog_get_miner  (HfMinerSettingsDialog *self);
+/* TRUE while it asks the miner what it takes (or writes). */
+gboolean         hf_miner_settings_dialog_get_loading (HfMinerSettingsDialog *self);
+/* What Apply would write: only the fields changed. */
+HfMinerSettings *hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self);
+void             hf_miner_settings_dialog_apply      (HfMinerSettingsDialog *self);
+
+/* For tests. */
+guint            hf_miner_settings_dialog_get_frequency      (HfMinerSettingsDialog *self);
+guint            hf_miner_settings_dialog_get_n_frequencies  (HfMinerSettingsDialog *self);
+gboolean         hf_miner_settings_dialog_select_frequency   (HfMinerSettingsDialog *self,
+                                                              guint                  mhz);
+const char      *hf_miner_settings_dialog_get_pool           (HfMinerSettingsDialog *self);
+
+G_END_DECLS
