@@ -147,6 +147,7 @@ hf_axeos_parse_reading (JsonObject  *info,
 
   r->power_w = hf_json_number (info, "power");
   r->input_voltage_v = hf_json_number (info, "voltage") / 1000.0;
+  r->core_voltage_set_mv = hf_json_number (info, "coreVoltage");
   r->core_voltage_mv = hf_json_number (info, "coreVoltageActual");
   if (isnan (r->core_voltage_mv))
     r->core_voltage_mv = hf_json_number (info, "coreVoltage");

@@ -133,6 +133,10 @@ hf_miner_settings_mismatch (const HfMinerSettings *want,
                                    || fabs (r->frequency_mhz - want->frequency_mhz) > 0.5))
     g_string_append_printf (s, "frequency reads %.0f MHz, not %u; ", r->frequency_mhz,
                             want->frequency_mhz);
+  if (want->core_voltage_mv != 0 && !isnan (r->core_voltage_set_mv)
+      && fabs (r->core_voltage_set_mv - want->core_voltage_mv) > 0.5)
+    g_string_append_printf (s, "core voltage reads %.0f mV, not %u; ", r->core_voltage_set_mv,
+                            want->core_voltage_mv);
   if (!want->fan_auto && want->fan_percent >= 0
       && (isnan (r->fan_percent) || fabs (r->fan_percent - want->fan_percent) > 0.5))
     g_string_append_printf (s, "fan reads %.0f %%, not %d %%; ", r->fan_percent,

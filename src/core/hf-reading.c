@@ -28,6 +28,7 @@ hf_reading_new (void)
   self->target_temp_c = NAN;
   self->frequency_mhz = NAN;
   self->core_voltage_mv = NAN;
+  self->core_voltage_set_mv = NAN;
   self->uptime_s = NAN;
   self->accepted = NAN;
   self->rejected = NAN;
@@ -111,6 +112,7 @@ hf_reading_finish (HfReading *self)
   self->target_temp_c = sane_temperature (self->target_temp_c);
   self->frequency_mhz = sane_non_negative (self->frequency_mhz);
   self->core_voltage_mv = sane_non_negative (self->core_voltage_mv);
+  self->core_voltage_set_mv = sane_non_negative (self->core_voltage_set_mv);
   self->uptime_s = sane_non_negative (self->uptime_s);
   self->accepted = sane_non_negative (self->accepted);
   self->rejected = sane_non_negative (self->rejected);

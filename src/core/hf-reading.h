@@ -39,7 +39,8 @@ struct _HfReading
   double   target_temp_c;          /* what the automatic fan keeps */
 
   double   frequency_mhz;
-  double   core_voltage_mv;
+  double   core_voltage_mv;        /* measured where reported, else as set */
+  double   core_voltage_set_mv;    /* as set (what a settings change writes) */
 
   double   uptime_s;
   double   accepted;

@@ -116,9 +116,9 @@ fill_choices (AdwComboRow *row,
     adw_combo_row_set_selected (row, selected);
   /* Without a list from the model there is nothing safe to offer. */
   gtk_widget_set_sensitive (GTK_WIDGET (row), offered != NULL && offered->len > 0);
-  if (offered == NULL || offered->len == 0)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                 _("This firmware does not list the values it takes"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               offered == NULL || offered->len == 0
+                               ? _("This firmware does not list the values it takes") : NULL);
 }
 
 static guint
@@ -440,7 +440,7 @@ show_miner (HfMinerSettingsDialog *self)
 
   gtk_window_set_title (GTK_WINDOW (self), title);
   self->initial_frequency = r ? round_value (r->frequency_mhz) : 0;
-  self->initial_voltage = r ? round_value (r->core_voltage_mv) : 0;
+  self->initial_voltage = r ? round_value (r->core_voltage_set_mv) : 0;
   self->initial_fan_auto = r == NULL || r->fan_auto != 0;
   self->initial_fan_speed = r && !isnan (r->fan_percent) ? (int) lround (r->fan_percent) : 100;
   self->initial_target = r && !isnan (r->target_temp_c) ? (int) lround (r->target_temp_c) : 60;

@@ -15,6 +15,7 @@
 
 #include "hf-application.h"
 #include "hf-details-window.h"
+#include "hf-miner-settings-dialog.h"
 #include "hf-window.h"
 
 static const char fleet_config[] =
@@ -116,6 +117,17 @@ activate_cb (GApplication *app,
   gtk_window_present (GTK_WINDOW (details));
   iterate_for (800);
   save_png (details, "details.png");
+  gtk_window_destroy (GTK_WINDOW (details));
+
+  /* Settings… of one Bitaxe, with its model's choices loaded. */
+  {
+    GtkWidget *dialog = hf_miner_settings_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app),
+                                                      hf_fleet_lookup_address (fleet, "127.0.40.11"));
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (1200);
+    save_png (dialog, "settings.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   g_application_quit (app);
 }
