@@ -126,6 +126,7 @@ static char *pool_password_opt;
 static char *hostname_opt;
 static gboolean restart_flag;
 static gboolean overclock_flag;
+static char *work_mode_opt;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -181,6 +182,7 @@ static const GOptionEntry set_entries[] = {
   { "pool-user", 0, 0, G_OPTION_ARG_STRING, &pool_user_opt, "Pool user (wallet.worker)", "USER" },
   { "pool-password", 0, 0, G_OPTION_ARG_STRING, &pool_password_opt, "Pool password", "PASSWORD" },
   { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname_opt, "Hostname", "NAME" },
+  { "work-mode", 0, 0, G_OPTION_ARG_STRING, &work_mode_opt, "Avalon work mode", "eco|standard|super" },
   { "restart", 0, 0, G_OPTION_ARG_NONE, &restart_flag, "Restart after writing, then check", NULL },
   { "overclock", 0, 0, G_OPTION_ARG_NONE, &overclock_flag, "Allow frequency or voltage above the model's default", NULL },
   { NULL }
@@ -456,6 +458,20 @@ main (int   argc,
           if (!hf_pool_url_parse (pool_opt, &host, &port, &error))
             {
               g_printerr ("hashfleet-cli set: %s\n", error->message);
+              hf_config_unref (cli.config);
+              return 2;
+            }
+        }
+      if (work_mode_opt != NULL)
+        {
+          static const char *modes[] = { "eco", "standard", "super" };
+          for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+            if (g_str_equal (work_mode_opt, modes[i]))
+              st->work_mode = (int) i;
+          if (st->work_mode < 0)
+            {
+              g_printerr ("hashfleet-cli set: --work-mode takes eco, standard or super, not '%s'\n",
+                          work_mode_opt);
               hf_config_unref (cli.config);
               return 2;
             }

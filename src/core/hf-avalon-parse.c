@@ -135,6 +135,10 @@ hf_avalon_parse_reading (JsonObject  *summary_reply,
         }
       fan_percent = hf_avalon_mm_number (mm, "FanR");
       r->fan_percent = fan_percent;
+      {
+        double mode = hf_avalon_mm_number (mm, "WORKMODE");
+        r->work_mode = mode >= 0 && mode <= 2 ? (int) mode : -1;
+      }
       /* Freq[0.00] is how Nano 3 firmware says it does not know. */
       r->frequency_mhz = hf_avalon_mm_number (mm, "Freq");
       if (r->frequency_mhz <= 0)

@@ -33,6 +33,7 @@ hf_miner_settings_new (void)
   HfMinerSettings *self = g_new0 (HfMinerSettings, 1);
 
   self->fan_percent = -1;
+  self->work_mode = -1;
   return self;
 }
 
@@ -57,7 +58,8 @@ gboolean
 hf_miner_settings_is_empty (const HfMinerSettings *self)
 {
   return self->frequency_mhz == 0 && self->core_voltage_mv == 0 && self->fan_percent < 0
-         && !self->fan_auto && self->target_temp_c == 0 && self->hostname == NULL
+         && !self->fan_auto && self->target_temp_c == 0 && self->work_mode < 0
+         && self->hostname == NULL
          && self->pool_url == NULL && self->fallback_pool_url == NULL;
 }
 
@@ -137,6 +139,8 @@ hf_miner_settings_mismatch (const HfMinerSettings *want,
       && fabs (r->core_voltage_set_mv - want->core_voltage_mv) > 0.5)
     g_string_append_printf (s, "core voltage reads %.0f mV, not %u; ", r->core_voltage_set_mv,
                             want->core_voltage_mv);
+  if (want->work_mode >= 0 && r->work_mode != want->work_mode)
+    g_string_append_printf (s, "work mode reads %d, not %d; ", r->work_mode, want->work_mode);
   if (!want->fan_auto && want->fan_percent >= 0
       && (isnan (r->fan_percent) || fabs (r->fan_percent - want->fan_percent) > 0.5))
     g_string_append_printf (s, "fan reads %.0f %%, not %d %%; ", r->fan_percent,

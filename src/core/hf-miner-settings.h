@@ -38,6 +38,7 @@ typedef struct
   int    fan_percent;          /* -1: leave; 0–100 fixed */
   gboolean fan_auto;           /* automatic fan (with target_temp_c if set) */
   guint  target_temp_c;
+  int    work_mode;            /* -1: leave; 0 eco, 1 standard, 2 super */
   char  *hostname;
   char  *pool_url;             /* stratum+tcp://host:port */
   char  *pool_user;

@@ -25,6 +25,7 @@ hf_reading_new (void)
   self->fan_rpm = NAN;
   self->fan_percent = NAN;
   self->fan_auto = -1;
+  self->work_mode = -1;
   self->target_temp_c = NAN;
   self->frequency_mhz = NAN;
   self->core_voltage_mv = NAN;

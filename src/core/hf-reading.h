@@ -37,6 +37,7 @@ struct _HfReading
   double   fan_percent;
   int      fan_auto;               /* 1 automatic, 0 fixed, -1 not reported */
   double   target_temp_c;          /* what the automatic fan keeps */
+  int      work_mode;              /* 0 eco, 1 standard, 2 super; -1 not reported */
 
   double   frequency_mhz;
   double   core_voltage_mv;        /* measured where reported, else as set */

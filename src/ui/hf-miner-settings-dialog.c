@@ -32,6 +32,7 @@ struct _HfMinerSettingsDialog
   AdwToastOverlay     *toast_overlay;
   AdwPreferencesGroup *performance_group;
   AdwComboRow         *frequency_row;
+  AdwComboRow         *work_mode_row;
   AdwComboRow         *voltage_row;
   AdwPreferencesGroup *fan_group;
   GtkSwitch           *fan_auto;
@@ -56,6 +57,7 @@ struct _HfMinerSettingsDialog
   /* What was shown at first, to write only what changed. */
   guint                initial_frequency;
   guint                initial_voltage;
+  int                  initial_work_mode;
   gboolean             initial_fan_auto;
   int                  initial_fan_speed;
   int                  initial_target;
@@ -361,6 +363,10 @@ hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self)
     st->frequency_mhz = frequency;
   if (voltage != 0 && voltage != self->initial_voltage)
     st->core_voltage_mv = voltage;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->work_mode_row))
+      && (int) adw_combo_row_get_selected (self->work_mode_row) != self->initial_work_mode
+      && adw_combo_row_get_selected (self->work_mode_row) <= 2)
+    st->work_mode = (int) adw_combo_row_get_selected (self->work_mode_row);
   if (fan_auto != self->initial_fan_auto
       || (fan_auto && target != self->initial_target))
     {
@@ -441,6 +447,7 @@ show_miner (HfMinerSettingsDialog *self)
   gtk_window_set_title (GTK_WINDOW (self), title);
   self->initial_frequency = r ? round_value (r->frequency_mhz) : 0;
   self->initial_voltage = r ? round_value (r->core_voltage_set_mv) : 0;
+  self->initial_work_mode = r ? r->work_mode : -1;
   self->initial_fan_auto = r == NULL || r->fan_auto != 0;
   self->initial_fan_speed = r && !isnan (r->fan_percent) ? (int) lround (r->fan_percent) : 100;
   self->initial_target = r && !isnan (r->target_temp_c) ? (int) lround (r->target_temp_c) : 60;
@@ -457,7 +464,20 @@ show_miner (HfMinerSettingsDialog *self)
   fan_auto_cb (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->performance_group),
-                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE)) != 0);
+                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_WORK_MODE)) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->frequency_row), (caps & HF_CAP_FREQUENCY) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->voltage_row), (caps & HF_CAP_CORE_VOLTAGE) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->work_mode_row), (caps & HF_CAP_WORK_MODE) != 0);
+  if (self->initial_work_mode >= 0)
+    adw_combo_row_set_selected (self->work_mode_row, (guint) self->initial_work_mode);
+  /* Each family's own bounds (Avalon: fans 25–100 %, targets 50–90 °C). */
+  if (hf_miner_get_family (self->miner) == HF_FAMILY_AVALON)
+    {
+      gtk_spin_button_set_range (self->target_temp, 50, 90);
+      gtk_spin_button_set_range (self->fan_speed, 25, 100);
+      gtk_spin_button_set_value (self->target_temp, MAX (self->initial_target, 50));
+      self->initial_target = gtk_spin_button_get_value_as_int (self->target_temp);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->fan_group), (caps & HF_CAP_FAN) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->pool_group), (caps & HF_CAP_POOLS) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->hostname), (caps & HF_CAP_HOSTNAME) != 0);
@@ -566,6 +586,7 @@ hf_miner_settings_dialog_class_init (HfMinerSettingsDialogClass *klass)
   BIND (toast_overlay);
   BIND (performance_group);
   BIND (frequency_row);
+  BIND (work_mode_row);
   BIND (voltage_row);
   BIND (fan_group);
   BIND (fan_auto);

@@ -20,7 +20,8 @@ static const char fleet_config[] =
   "[fleet]\nhttp-port=18950\ncgminer-port=14950\nstatic=true\nrestart-seconds=1\n"
   "[miner 127.0.53.2]\nprofile=gamma\n"
   "[miner 127.0.53.3]\nprofile=supra\n"         /* AxeOS 2.4: no /api/system/asic */
-  "[miner 127.0.53.4]\nprofile=s19pro\n";
+  "[miner 127.0.53.4]\nprofile=s19pro\n"
+  "[miner 127.0.53.5]\nprofile=nano3s\n";
 
 static HfTestSim *sim;
 static HfConfig *config;
@@ -233,6 +234,52 @@ test_pause_identify_unsupported (void)
 }
 
 static void
+test_avalon (void)
+{
+  g_autoptr(HfMiner) nano = identify ("127.0.53.5");
+  g_autoptr(HfReading) before = poll (nano), after = NULL, paused = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  HfCapabilities caps = hf_driver_get_capabilities (hf_driver_for_family (HF_FAMILY_AVALON), nano);
+
+  g_assert_true (caps & HF_CAP_WORK_MODE);
+  g_assert_false (caps & HF_CAP_FREQUENCY);
+  g_assert_cmpint (before->work_mode, ==, 1);
+
+  /* Eco mode and a fixed fan: both show in the next reading, the
+   * hashrate drops with the mode. */
+  st->work_mode = 0;
+  st->fan_percent = 70;
+  g_assert_no_error (apply (nano, st));
+  after = poll (nano);
+  g_assert_cmpint (after->work_mode, ==, 0);
+  g_assert_cmpfloat_with_epsilon (after->fan_percent, 70, 0.5);
+  g_assert_cmpfloat (after->hashrate_ghs, <, before->hashrate_ghs * 0.9);
+  g_assert_null (hf_miner_settings_mismatch (st, after));
+
+  /* What it does not take is refused here. */
+  hf_miner_settings_free (g_steal_pointer (&st));
+  st = hf_miner_settings_new ();
+  st->fan_percent = 10;
+  error = apply (nano, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&error);
+  st->fan_percent = -1;
+  st->frequency_mhz = 500;
+  error = apply (nano, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+
+  /* Soft off and on. */
+  g_assert_no_error (act (nano, HF_ACTION_PAUSE));
+  paused = poll (nano);
+  g_assert_cmpfloat (paused->hashrate_ghs, ==, 0);
+  g_assert_no_error (act (nano, HF_ACTION_RESUME));
+  g_assert_no_error (act (nano, HF_ACTION_IDENTIFY));
+  g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.5", 1, 3000), ==, 1);
+}
+
+static void
 test_cli (void)
 {
   const char *ok[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.2",
@@ -250,6 +297,14 @@ test_cli (void)
                                   "490, 525, 550, 600, 625 MHz\n"));
   g_assert_nonnull (strstr (out2, "127.0.53.4: not applied: Antminer miners cannot change settings"));
   g_assert_cmpint (hf_test_run_cli (restart, &out3, NULL), ==, 0);
+  {
+    const char *mode[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.5",
+                           "--work-mode", "super", NULL };
+    g_autofree char *out4 = NULL;
+
+    g_assert_cmpint (hf_test_run_cli (mode, &out4, NULL), ==, 0);
+    g_assert_cmpstr (out4, ==, "127.0.53.5: applied\n");
+  }
   g_assert_cmpstr (out3, ==, "127.0.53.2: applied after restart\n");
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.53.2", 1, 3000), >=, 1);
 }
@@ -269,6 +324,7 @@ main (int   argc,
   g_test_add_func ("/settings/frequency-and-bounds", test_frequency_and_bounds);
   g_test_add_func ("/settings/fan-pool-hostname", test_fan_pool_hostname);
   g_test_add_func ("/settings/pause-identify-unsupported", test_pause_identify_unsupported);
+  g_test_add_func ("/settings/avalon", test_avalon);
   g_test_add_func ("/settings/cli", test_cli);
   status = g_test_run ();
   hf_config_unref (config);

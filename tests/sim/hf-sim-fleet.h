@@ -111,6 +111,9 @@ typedef struct
   guint             set_pool_port;
   char             *set_pool_user;
   gboolean          paused;
+  gboolean          workmode_set;   /* Avalon ascset workmode */
+  int               workmode;
+  gboolean          led;
 } SimMiner;
 
 typedef struct

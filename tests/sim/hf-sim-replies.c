@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hf-sim-replies.h"
+#include "hf-sim-settings.h"
 #include "hf-whatsminer-crypto.h"
 
 #define V(base, amp) sim_miner_value (fleet, miner, (base), (amp))
@@ -325,7 +326,7 @@ antminer_stats (SimFleet *fleet,
 {
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 70, "CGMiner stats", "cgminer 1.0.0");
-  double h = V (p->hashrate_ghs, 0.02);
+  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner);
   double up = sim_miner_uptime (miner);
 
   if (p->id == SIM_ANTMINER_S9)
@@ -376,7 +377,7 @@ summary_reply (SimFleet   *fleet,
 {
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 11, "Summary", description);
-  double h = V (p->hashrate_ghs, 0.02) / divisor;
+  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner) / divisor;
 
   return g_strdup_printf (
     "{%s,\"SUMMARY\":[{\"Elapsed\":%.0f,\"%s av\":%.2f,\"%s 5s\":%.2f,\"%s 1m\":%.2f,"
@@ -566,7 +567,7 @@ avalon_estats (SimFleet *fleet,
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 70, "CGMiner stats", "cgminer 4.11.1");
   g_autofree char *mm = NULL;
-  double h = V (p->hashrate_ghs, 0.02);
+  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner);
   double up = sim_miner_uptime (miner);
 
   switch (p->id)
@@ -670,7 +671,7 @@ one_command (SimFleet   *fleet,
       if (g_str_equal (command, "summary"))
         return summary_reply (fleet, miner, "MHS", 1e-3, "cgminer 4.11.1", NULL);
       if (g_str_equal (command, "estats") || g_str_equal (command, "stats"))
-        return avalon_estats (fleet, miner);
+        return sim_avalon_apply_overrides (miner, avalon_estats (fleet, miner));
       if (g_str_equal (command, "pools"))
         return pools_reply (miner, "cgminer 4.11.1");
       if (g_str_equal (command, "ascset"))
@@ -683,6 +684,11 @@ one_command (SimFleet   *fleet,
               status = status_json ("I", 118, "ASC 0 set info: reboot success", "cgminer 4.11.1");
               return g_strdup_printf ("{%s,\"id\":1}", status);
             }
+          {
+            char *reply = sim_avalon_ascset (miner, parameter);
+            if (reply != NULL)
+              return reply;
+          }
           return error_reply (120, "ASC 0 set failed: unknown option", "cgminer 4.11.1");
         }
       break;

@@ -178,3 +178,127 @@ sim_axeos_apply_overrides (SimMiner *m,
   json_generator_set_root (generator, json_parser_get_root (parser));
   return json_generator_to_data (generator, NULL);
 }
+
+double
+sim_miner_rate_factor (SimMiner *m)
+{
+  static const double by_mode[] = { 0.8, 1.0, 1.15 };   /* eco, standard, super */
+
+  if (m->paused)
+    return 0;
+  return m->workmode_set ? by_mode[CLAMP (m->workmode, 0, 2)] : 1.0;
+}
+
+static char *
+avalon_status (const char *status,
+               int         code,
+               const char *msg)
+{
+  return g_strdup_printf ("{\"STATUS\":[{\"STATUS\":\"%s\",\"When\":0,\"Code\":%d,"
+                          "\"Msg\":\"%s\",\"Description\":\"cgminer 4.11.1\"}],\"id\":1}",
+                          status, code, msg);
+}
+
+char *
+sim_avalon_ascset (SimMiner   *m,
+                   const char *parameter)
+{
+  g_auto(GStrv) p = g_strsplit (parameter ? parameter : "", ",", -1);
+  guint n = g_strv_length (p);
+  gint64 v = 0;
+
+  if (n < 2 || !g_str_equal (p[0], "0"))
+    return NULL;
+  if (g_str_equal (p[1], "workmode") && n == 4 && g_str_equal (p[2], "set")
+      && g_ascii_string_to_signed (p[3], 10, 0, 2, &v, NULL))
+    {
+      m->workmode_set = TRUE;
+      m->workmode = (int) v;
+      return avalon_status ("I", 118, "ASC 0 set info: workmode");
+    }
+  if (g_str_equal (p[1], "fan-spd") && n == 3)
+    {
+      if (g_str_equal (p[2], "-1"))
+        {
+          m->fan_set = TRUE;
+          m->set_autofan = TRUE;
+          return avalon_status ("I", 118, "ASC 0 set info: fan auto");
+        }
+      if (g_ascii_string_to_signed (p[2], 10, 15, 100, &v, NULL))
+        {
+          m->fan_set = TRUE;
+          m->set_autofan = FALSE;
+          m->set_fanspeed = (guint) v;
+          return avalon_status ("I", 118, "ASC 0 set info: fan-spd");
+        }
+      return avalon_status ("E", 120, "ASC 0 set failed: fan-spd out of range");
+    }
+  if (g_str_equal (p[1], "target-temp") && n == 3
+      && g_ascii_string_to_signed (p[2], 10, 0, 100, &v, NULL))
+    {
+      m->set_temptarget = (guint) v;
+      return avalon_status ("I", 118, "ASC 0 set info: target-temp");
+    }
+  if (g_str_equal (p[1], "led") && n == 3)
+    {
+      m->led = g_str_equal (p[2], "1-1");
+      if (m->led)
+        sim_event ("identify", m, NULL);
+      return avalon_status ("I", 118, "ASC 0 set info: led");
+    }
+  if ((g_str_equal (p[1], "softoff") || g_str_equal (p[1], "softon")) && n == 3
+      && g_str_has_prefix (p[2], "1:"))
+    {
+      m->paused = g_str_equal (p[1], "softoff");
+      sim_event (m->paused ? "pause" : "resume", m, NULL);
+      return avalon_status ("I", 118, "ASC 0 set info: soft");
+    }
+  return NULL;
+}
+
+static void
+replace_field (GString    *s,
+               const char *field,      /* "WORKMODE[" */
+               const char *value)
+{
+  char *at = strstr (s->str, field);
+  char *end;
+
+  if (at == NULL || (end = strchr (at, ']')) == NULL)
+    return;
+  {
+    gssize pos = at - s->str + (gssize) strlen (field);
+    g_string_erase (s, pos, end - (at + strlen (field)));
+    g_string_insert (s, pos, value);
+  }
+}
+
+char *
+sim_avalon_apply_overrides (SimMiner *m,
+                            char     *reply)
+{
+  GString *s = g_string_new (reply);
+  g_autofree char *text = NULL;
+
+  if (m->workmode_set)
+    {
+      text = g_strdup_printf ("%d", m->workmode);
+      replace_field (s, "WORKMODE[", text);
+      g_clear_pointer (&text, g_free);
+    }
+  if (m->fan_set && !m->set_autofan)
+    {
+      text = g_strdup_printf ("%u%%", m->set_fanspeed);
+      replace_field (s, "FanR[", text);
+      g_clear_pointer (&text, g_free);
+    }
+  if (m->set_temptarget != 0)
+    {
+      text = g_strdup_printf ("%u", m->set_temptarget);
+      replace_field (s, "TarT[", text);
+      g_clear_pointer (&text, g_free);
+    }
+  replace_field (s, "SoftOFF[", m->paused ? "1" : "0");
+  g_free (reply);
+  return g_string_free (s, FALSE);
+}

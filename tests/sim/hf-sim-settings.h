@@ -20,4 +20,15 @@ gboolean  sim_axeos_patch      (SimMiner    *miner,
 char     *sim_axeos_apply_overrides (SimMiner *miner,
                                      char     *info_json);
 
+/* What writes did to the hashrate: 0 when paused, the work mode's share. */
+double    sim_miner_rate_factor     (SimMiner *miner);
+/* Avalon `ascset` PARAMETER: work mode, fan, target temperature, LED,
+ * soft off/on.  Returns the reply, or NULL when the option is unknown. */
+char     *sim_avalon_ascset         (SimMiner   *miner,
+                                     const char *parameter);
+/* An Avalon estats reply with what writes changed in its MM ID0 string.
+ * Takes @reply. */
+char     *sim_avalon_apply_overrides (SimMiner *miner,
+                                      char     *reply);
+
 G_END_DECLS

@@ -321,9 +321,12 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpfloat (hf_miner_get_reading (gamma)->frequency_mhz, !=,
                      hf_miner_get_reading (ultra)->frequency_mhz);
 
-  /* An Avalon cannot take settings: the action is off for it. */
-  select_address (window, "127.0.42.5");
+  /* A Whatsminer cannot take settings here yet: the action is off for it;
+   * an Avalon can (work mode and fan). */
+  select_address (window, "127.0.42.4");
   g_assert_false (g_action_get_enabled (settings_action));
+  select_address (window, "127.0.42.5");
+  g_assert_true (g_action_get_enabled (settings_action));
 
   select_address (window, "127.0.42.2");
   g_assert_true (g_action_get_enabled (settings_action));
