@@ -17,11 +17,9 @@
 
 #include "hf-miner-settings-dialog.h"
 #include "hf-miner-status.h"
+#include "hf-settings-rollout.h"
 #include "hf-window.h"
 
-/* How long the check after a write waits for the miner's next reading. */
-#define VERIFY_TIMEOUT_S          60
-#define VERIFY_RESTART_TIMEOUT_S  240
 
 struct _HfMinerSettingsDialog
 {
@@ -49,7 +47,8 @@ struct _HfMinerSettingsDialog
   GtkSwitch           *restart;
 
   HfApplication       *app;
-  HfMiner             *miner;
+  HfMiner             *miner;         /* whose values are shown */
+  GPtrArray           *miners;        /* what Apply writes to: it, or a selection */
   GCancellable        *cancellable;
   HfMinerOptions      *options;
   GArray              *frequencies;   /* guint, as in the combo row */
@@ -166,157 +165,39 @@ options_cb (GObject      *source,
 
 /* Apply */
 
-typedef struct
-{
-  HfWindow        *window;          /* weak */
-  HfMiner         *miner;
-  HfMinerSettings *settings;
-  gboolean         restart;
-  gulong           handler;
-  guint            timeout;
-} Verify;
-
 static void
-verify_free (Verify *v)
+first_cb (const GError *error,
+          gpointer      user_data)
 {
-  g_clear_handle_id (&v->timeout, g_source_remove);
-  g_clear_signal_handler (&v->handler, v->miner);
-  g_clear_weak_pointer (&v->window);
-  g_object_unref (v->miner);
-  hf_miner_settings_free (v->settings);
-  g_free (v);
-}
+  g_autoptr(HfMinerSettingsDialog) self = user_data;
 
-static void
-verify_report (Verify     *v,
-               const char *text)
-{
-  g_autofree char *full = g_strdup_printf ("%s: %s", hf_miner_display_name (v->miner), text);
-
-  if (v->window != NULL)
-    hf_window_toast (v->window, full);
-  g_debug ("%s", full);
-  verify_free (v);
-}
-
-static void
-verify_reading_cb (HfMiner    *miner,
-                   GParamSpec *pspec,
-                   Verify     *v)
-{
-  const HfReading *r = hf_miner_get_reading (miner);
-  g_autofree char *wrong = NULL;
-  g_autofree char *text = NULL;
-
-  /* After a restart, the reading that counts is the one after it. */
-  if (r == NULL || (v->restart && hf_miner_get_restarting (miner)))
-    return;
-  wrong = hf_miner_settings_mismatch (v->settings, r);
-  if (wrong != NULL)
-    text = g_strdup_printf (_("not applied (%s)"), wrong);
-  else
-    text = g_strdup (v->restart ? _("applied after restart") : _("applied"));
-  verify_report (v, text);
-}
-
-static gboolean
-verify_timeout_cb (gpointer data)
-{
-  Verify *v = data;
-
-  v->timeout = 0;
-  verify_report (v, _("accepted, but no reading came to check it"));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_outcome (HfMinerSettingsDialog *self,
-               HfMinerSettings       *settings,
-               gboolean               restart)
-{
-  Verify *v = g_new0 (Verify, 1);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-
-  if (HF_IS_WINDOW (parent))
-    g_set_weak_pointer (&v->window, HF_WINDOW (parent));
-  v->miner = g_object_ref (self->miner);
-  v->settings = settings;
-  v->restart = restart;
-  v->handler = g_signal_connect (self->miner, "notify::reading", G_CALLBACK (verify_reading_cb), v);
-  v->timeout = g_timeout_add_seconds (restart ? VERIFY_RESTART_TIMEOUT_S : VERIFY_TIMEOUT_S,
-                                      verify_timeout_cb, v);
-}
-
-typedef struct
-{
-  HfMinerSettingsDialog *self;
-  HfMinerSettings       *settings;
-  gboolean               restart;
-} Job;
-
-static void
-restarted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!hf_fleet_restart_finish (HF_FLEET (source), result, &error))
-    g_debug ("restart after applying: %s", error->message);
-}
-
-static void
-applied_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Job *job = user_data;
-  HfMinerSettingsDialog *self = job->self;
-  g_autoptr(GError) error = NULL;
-  HfFleet *fleet;
-
-  if (!hf_driver_apply_finish (HF_DRIVER (source), result, &error))
+  if (error == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
-          gtk_spinner_stop (self->spinner);
-          gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-        }
-      hf_miner_settings_free (job->settings);
-      g_object_unref (self);
-      g_free (job);
+      /* Accepted: how it went shows in the main window. */
+      gtk_window_close (GTK_WINDOW (self));
       return;
     }
-
-  fleet = hf_application_get_fleet (self->app);
-  watch_outcome (self, job->settings, job->restart);
-  if (job->restart)
-    hf_fleet_restart_async (fleet, self->miner, NULL, restarted_cb, NULL);
-  else
-    hf_fleet_poll_now (fleet);
-  gtk_window_close (GTK_WINDOW (self));
-  g_object_unref (self);
-  g_free (job);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+  gtk_spinner_stop (self->spinner);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
 }
 
 static void
 run (HfMinerSettingsDialog *self,
      HfMinerSettings       *settings)   /* taken */
 {
-  Job *job = g_new0 (Job, 1);
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (self->miner));
+  gboolean restart = gtk_switch_get_active (self->restart)
+                     && hf_miner_settings_needs_restart (settings);
 
-  job->self = g_object_ref (self);
-  job->settings = settings;
-  job->restart = gtk_switch_get_active (self->restart)
-                 && hf_miner_settings_needs_restart (settings);
   gtk_spinner_start (self->spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
-  hf_driver_apply_async (driver, self->miner, settings,
-                         hf_fleet_get_config (hf_application_get_fleet (self->app)),
-                         self->cancellable, applied_cb, job);
+  hf_settings_rollout_start (self->app, gtk_window_get_transient_for (GTK_WINDOW (self)),
+                             self->miners, settings, restart, first_cb, g_object_ref (self));
+  hf_miner_settings_free (settings);
 }
 
 static void
@@ -441,8 +322,11 @@ show_miner (HfMinerSettingsDialog *self)
   const HfReading *r = hf_miner_get_reading (self->miner);
   HfDriver *driver = hf_driver_for_family (hf_miner_get_family (self->miner));
   HfCapabilities caps = driver ? hf_driver_get_capabilities (driver, self->miner) : 0;
-  g_autofree char *title = g_strdup_printf (_("Settings of %s"),
-                                            hf_miner_display_name (self->miner));
+  g_autofree char *title = self->miners->len > 1
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Settings of %u miner (values of %s)",
+                                    "Settings of %u miners (values of %s)", self->miners->len),
+                       self->miners->len, hf_miner_display_name (self->miner))
+    : g_strdup_printf (_("Settings of %s"), hf_miner_display_name (self->miner));
 
   gtk_window_set_title (GTK_WINDOW (self), title);
   self->initial_frequency = r ? round_value (r->frequency_mhz) : 0;
@@ -480,7 +364,9 @@ show_miner (HfMinerSettingsDialog *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->fan_group), (caps & HF_CAP_FAN) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->pool_group), (caps & HF_CAP_POOLS) != 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->hostname), (caps & HF_CAP_HOSTNAME) != 0);
+  /* One hostname for several miners makes no sense. */
+  gtk_widget_set_visible (GTK_WIDGET (self->hostname),
+                          (caps & HF_CAP_HOSTNAME) != 0 && self->miners->len == 1);
 
   /* Until the model says what it takes, only its current values show. */
   fill_choices (self->frequency_row, self->frequencies, NULL, self->initial_frequency, 0, "MHz");
@@ -561,6 +447,7 @@ hf_miner_settings_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_SETTINGS_DIALOG);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->miner);
+  g_clear_pointer (&self->miners, g_ptr_array_unref);
   g_clear_pointer (&self->options, hf_miner_options_free);
   g_clear_pointer (&self->frequencies, g_array_unref);
   g_clear_pointer (&self->voltages, g_array_unref);
@@ -617,18 +504,33 @@ hf_miner_settings_dialog_init (HfMinerSettingsDialog *self)
 }
 
 GtkWidget *
-hf_miner_settings_dialog_new (GtkWindow     *parent,
-                              HfApplication *app,
-                              HfMiner       *miner)
+hf_miner_settings_dialog_new_for_miners (GtkWindow     *parent,
+                                         HfApplication *app,
+                                         GPtrArray     *miners)
 {
   HfMinerSettingsDialog *self;
 
   g_return_val_if_fail (HF_IS_APPLICATION (app), NULL);
-  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
+  g_return_val_if_fail (miners != NULL && miners->len > 0, NULL);
 
   self = g_object_new (HF_TYPE_MINER_SETTINGS_DIALOG, "transient-for", parent, NULL);
   self->app = app;
-  self->miner = g_object_ref (miner);
+  self->miners = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < miners->len; i++)
+    g_ptr_array_add (self->miners, g_object_ref (g_ptr_array_index (miners, i)));
+  self->miner = g_object_ref (g_ptr_array_index (miners, 0));
   show_miner (self);
   return GTK_WIDGET (self);
+}
+
+GtkWidget *
+hf_miner_settings_dialog_new (GtkWindow     *parent,
+                              HfApplication *app,
+                              HfMiner       *miner)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
+  g_ptr_array_add (one, miner);
+  return hf_miner_settings_dialog_new_for_miners (parent, app, one);
 }

@@ -17,6 +17,12 @@ G_DECLARE_FINAL_TYPE (HfMinerSettingsDialog, hf_miner_settings_dialog, HF, MINER
 GtkWidget       *hf_miner_settings_dialog_new        (GtkWindow             *parent,
                                                       HfApplication         *app,
                                                       HfMiner               *miner);
+/* The same change to every miner of @miners, shown with the first one's
+ * values and choices; it goes to the first, then (once its next reading
+ * shows it) to the rest, with a list of outcomes. */
+GtkWidget       *hf_miner_settings_dialog_new_for_miners (GtkWindow     *parent,
+                                                          HfApplication *app,
+                                                          GPtrArray     *miners);
 HfMiner         *hf_miner_settings_dialog_get_miner  (HfMinerSettingsDialog *self);
 /* TRUE while it asks the miner what it takes (or writes). */
 gboolean         hf_miner_settings_dialog_get_loading (HfMinerSettingsDialog *self);

@@ -228,7 +228,7 @@ update_miner_actions (HfWindow *self)
   g_autoptr(GPtrArray) miners = selected_miners (self);
   HfCapabilities any = 0;
   struct { const char *name; HfCapabilities needs; gboolean one; } by_cap[] = {
-    { "settings", HF_CAP_FREQUENCY | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME, TRUE },
+    { "settings", HF_CAP_FREQUENCY | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME, FALSE },
     { "identify", HF_CAP_IDENTIFY, FALSE },
     { "pause", HF_CAP_PAUSE, FALSE },
     { "resume", HF_CAP_PAUSE, FALSE },
@@ -774,8 +774,8 @@ miner_action_activated (GSimpleAction *action,
   else if (g_str_equal (action_name, "win.copy-address"))
     hf_miner_actions_copy_address (GTK_WIDGET (self), miners);
   else if (g_str_equal (action_name, "win.settings"))
-    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new (GTK_WINDOW (self), self->app,
-                                                                  g_ptr_array_index (miners, 0))));
+    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (GTK_WINDOW (self),
+                                                                             self->app, miners)));
   else if (g_str_equal (action_name, "win.identify"))
     hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_IDENTIFY);
   else if (g_str_equal (action_name, "win.pause"))

@@ -17,6 +17,7 @@
 #include "hf-json.h"
 #include "hf-details-window.h"
 #include "hf-miner-settings-dialog.h"
+#include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -277,6 +278,36 @@ dialog_loaded (gpointer dialog)
   return !hf_miner_settings_dialog_get_loading (dialog);
 }
 
+static HfMiner *ultra_miner;
+
+static gboolean
+frequency_is (gpointer mhz)
+{
+  const HfReading *r = hf_miner_get_reading (ultra_miner);
+  return r != NULL && (guint) r->frequency_mhz == GPOINTER_TO_UINT (mhz);
+}
+
+static gboolean
+results_shown (gpointer unused)
+{
+  return hf_settings_rollout_get_last_results () != NULL;
+}
+
+static guint
+position_of (HfWindow   *window,
+             const char *address)
+{
+  GListModel *model = G_LIST_MODEL (hf_window_get_selection (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+      if (g_str_equal (hf_miner_get_address (m), address))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
 static HfMinerSettingsDialog *
 open_settings (HfWindow *window)
 {
@@ -309,10 +340,12 @@ settings_dialog_checks (HfApplication *app,
   g_autoptr(HfMinerSettings) changes = NULL;
   guint patches, lower = 0;
 
+  /* Polled every second, so that checks after restarts come quickly. */
+  hf_fleet_set_poll_interval (hf_application_get_fleet (app), 1);
   hf_identify_async ("127.0.42.60", config, NULL, identified_cb, NULL);
   while (identified == NULL)
     g_main_context_iteration (NULL, TRUE);
-  ultra = hf_application_add_miner (app, identified);
+  ultra = ultra_miner = hf_application_add_miner (app, identified);
   g_clear_object (&identified);
   gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
   hf_fleet_poll_now (fleet);
@@ -361,6 +394,23 @@ settings_dialog_checks (HfApplication *app,
   hf_miner_settings_dialog_apply (dialog);
   g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.42.60", 1, 5000), ==, 1);
   g_assert_cmpuint (hf_test_sim_events (sim, "patch", NULL, 0, 0), ==, patches + 1);
+  wait_until (frequency_is, GUINT_TO_POINTER (lower), 10000);
+
+  /* Both Bitaxes at once: the first, checked, then the other; a list of
+   * outcomes at the end. */
+  select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (hf_window_get_selection (window),
+                                   position_of (window, "127.0.42.60"), FALSE);
+  dialog = open_settings (window);
+  g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+  g_assert_true (hf_miner_settings_dialog_select_frequency (dialog, 400));
+  hf_miner_settings_dialog_apply (dialog);
+  wait_until (results_shown, NULL, 30000);
+  g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (gamma)->frequency_mhz, 400, 0.5);
+  g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (ultra)->frequency_mhz, 400, 0.5);
+  g_assert_cmpstr (gtk_window_get_title (hf_settings_rollout_get_last_results ()), ==,
+                   "Applied to 2 of 2 miners");
+  gtk_window_destroy (hf_settings_rollout_get_last_results ());
   select_address (window, "127.0.42.2");
 }
 

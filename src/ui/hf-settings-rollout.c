@@ -1,0 +1,316 @@
+/* hf-settings-rollout.c
+ * SPDX-License-Identifier: MIT
+ *
+ * A change goes to the first miner alone; only when its next reading shows
+ * the change does it go to the others (all at once), so a value a model
+ * takes badly stops at one device.  A write the miner accepted is checked
+ * from its next reading (after the restart, when there is one), with a
+ * deadline; every miner ends with one line of outcome.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hf-miner-status.h"
+#include "hf-settings-rollout.h"
+#include "hf-window.h"
+
+#define VERIFY_TIMEOUT_S          60
+#define VERIFY_RESTART_TIMEOUT_S  240
+
+typedef struct _Rollout Rollout;
+
+typedef struct
+{
+  Rollout  *rollout;
+  HfMiner  *miner;
+  gulong    handler;
+  guint     timeout;
+  gboolean  done;
+  gboolean  ok;
+  char     *outcome;
+} Step;
+
+struct _Rollout
+{
+  HfApplication      *app;
+  GtkWindow          *window;       /* weak */
+  HfMinerSettings    *settings;
+  gboolean            restart;
+  GPtrArray          *steps;        /* Step* */
+  guint               pending;
+  HfRolloutFirstFunc  first;
+  gpointer            first_data;
+};
+
+static GtkWindow *last_results;
+
+static void
+step_free (gpointer data)
+{
+  Step *s = data;
+
+  g_clear_handle_id (&s->timeout, g_source_remove);
+  g_clear_signal_handler (&s->handler, s->miner);
+  g_object_unref (s->miner);
+  g_free (s->outcome);
+  g_free (s);
+}
+
+static void
+rollout_free (Rollout *r)
+{
+  g_clear_weak_pointer (&r->window);
+  hf_miner_settings_free (r->settings);
+  g_ptr_array_unref (r->steps);
+  g_free (r);
+}
+
+/* Results */
+
+static void
+show_results (Rollout *r)
+{
+  GtkWidget *window, *page, *group, *box, *header;
+  guint ok = 0;
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < r->steps->len; i++)
+    ok += ((Step *) g_ptr_array_index (r->steps, i))->ok;
+
+  if (r->steps->len == 1)
+    {
+      Step *s = g_ptr_array_index (r->steps, 0);
+      summary = g_strdup_printf ("%s: %s", hf_miner_display_name (s->miner), s->outcome);
+      if (r->window != NULL && HF_IS_WINDOW (r->window))
+        hf_window_toast (HF_WINDOW (r->window), summary);
+      return;
+    }
+
+  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Applied to %u of %u miner",
+                                          "Applied to %u of %u miners", r->steps->len),
+                             ok, r->steps->len);
+  if (r->window != NULL && HF_IS_WINDOW (r->window))
+    hf_window_toast (HF_WINDOW (r->window), summary);
+
+  window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), summary);
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 420);
+  gtk_window_set_transient_for (GTK_WINDOW (window), r->window);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header);
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), summary);
+  for (guint i = 0; i < r->steps->len; i++)
+    {
+      Step *s = g_ptr_array_index (r->steps, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name (s->ok ? "emblem-ok-symbolic"
+                                                            : "dialog-warning-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hf_miner_display_name (s->miner));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->outcome);
+      gtk_widget_add_css_class (icon, s->ok ? "success" : "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  gtk_box_append (GTK_BOX (box), page);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  g_set_weak_pointer (&last_results, GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Steps */
+
+static void start_step (Rollout *r, Step *s);
+
+static void
+step_finish (Step       *s,
+             gboolean    ok,
+             const char *outcome)
+{
+  Rollout *r = s->rollout;
+
+  if (s->done)
+    return;
+  s->done = TRUE;
+  s->ok = ok;
+  s->outcome = g_strdup (outcome);
+  g_clear_handle_id (&s->timeout, g_source_remove);
+  g_clear_signal_handler (&s->handler, s->miner);
+
+  /* The first decides for the rest. */
+  if (s == g_ptr_array_index (r->steps, 0) && r->steps->len > 1)
+    {
+      for (guint i = 1; i < r->steps->len; i++)
+        {
+          Step *next = g_ptr_array_index (r->steps, i);
+          if (ok)
+            start_step (r, next);
+          else
+            {
+              next->done = TRUE;
+              next->outcome = g_strdup (_("left alone: the first miner did not take the change"));
+              r->pending--;
+            }
+        }
+    }
+  if (--r->pending == 0)
+    {
+      show_results (r);
+      rollout_free (r);
+    }
+}
+
+static void
+reading_cb (HfMiner    *miner,
+            GParamSpec *pspec,
+            Step       *s)
+{
+  const HfReading *reading = hf_miner_get_reading (miner);
+  g_autofree char *wrong = NULL;
+  g_autofree char *text = NULL;
+
+  /* After a restart, the reading that counts is the one after it. */
+  if (reading == NULL || (s->rollout->restart && hf_miner_get_restarting (miner)))
+    return;
+  wrong = hf_miner_settings_mismatch (s->rollout->settings, reading);
+  if (wrong != NULL)
+    {
+      text = g_strdup_printf (_("not applied (%s)"), wrong);
+      step_finish (s, FALSE, text);
+    }
+  else
+    step_finish (s, TRUE, s->rollout->restart ? _("applied after restart") : _("applied"));
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  Step *s = data;
+
+  s->timeout = 0;
+  step_finish (s, FALSE, _("accepted, but no reading came to check it"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restarted_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_fleet_restart_finish (HF_FLEET (source), result, &error))
+    g_debug ("restart after applying: %s", error->message);
+}
+
+static void
+applied_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Step *s = user_data;
+  Rollout *r = s->rollout;
+  g_autoptr(GError) error = NULL;
+  HfFleet *fleet = hf_application_get_fleet (r->app);
+  gboolean first = s == g_ptr_array_index (r->steps, 0);
+
+  if (!hf_driver_apply_finish (HF_DRIVER (source), result, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("not applied: %s"), error->message);
+
+      if (first && r->first != NULL)
+        {
+          r->first (error, r->first_data);
+          /* One miner: the dialog shows the refusal; no second word. */
+          if (r->steps->len == 1)
+            {
+              rollout_free (r);
+              return;
+            }
+        }
+      step_finish (s, FALSE, text);
+      return;
+    }
+  if (first && r->first != NULL)
+    r->first (NULL, r->first_data);
+
+  s->handler = g_signal_connect (s->miner, "notify::reading", G_CALLBACK (reading_cb), s);
+  s->timeout = g_timeout_add_seconds (r->restart ? VERIFY_RESTART_TIMEOUT_S : VERIFY_TIMEOUT_S,
+                                      timeout_cb, s);
+  if (r->restart)
+    hf_fleet_restart_async (fleet, s->miner, NULL, restarted_cb, NULL);
+  else if (!hf_fleet_poll_now (fleet))
+    g_debug ("a cycle is running: its reading will do");
+}
+
+static void
+start_step (Rollout *r,
+            Step    *s)
+{
+  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (s->miner));
+
+  hf_driver_apply_async (driver, s->miner, r->settings,
+                         hf_fleet_get_config (hf_application_get_fleet (r->app)), NULL,
+                         applied_cb, s);
+}
+
+static HfMinerSettings *
+settings_copy (const HfMinerSettings *in)
+{
+  HfMinerSettings *out = g_memdup2 (in, sizeof *in);
+
+  out->hostname = g_strdup (in->hostname);
+  out->pool_url = g_strdup (in->pool_url);
+  out->pool_user = g_strdup (in->pool_user);
+  out->pool_password = g_strdup (in->pool_password);
+  out->fallback_pool_url = g_strdup (in->fallback_pool_url);
+  out->fallback_pool_user = g_strdup (in->fallback_pool_user);
+  out->fallback_pool_password = g_strdup (in->fallback_pool_password);
+  return out;
+}
+
+void
+hf_settings_rollout_start (HfApplication         *app,
+                           GtkWindow             *window,
+                           GPtrArray             *miners,
+                           const HfMinerSettings *settings,
+                           gboolean               restart,
+                           HfRolloutFirstFunc     first,
+                           gpointer               user_data)
+{
+  Rollout *r;
+
+  g_return_if_fail (HF_IS_APPLICATION (app));
+  g_return_if_fail (miners != NULL && miners->len > 0);
+
+  r = g_new0 (Rollout, 1);
+  r->app = app;
+  g_set_weak_pointer (&r->window, window);
+  r->settings = settings_copy (settings);
+  r->restart = restart;
+  r->first = first;
+  r->first_data = user_data;
+  r->steps = g_ptr_array_new_with_free_func (step_free);
+  for (guint i = 0; i < miners->len; i++)
+    {
+      Step *s = g_new0 (Step, 1);
+
+      s->rollout = r;
+      s->miner = g_object_ref (g_ptr_array_index (miners, i));
+      g_ptr_array_add (r->steps, s);
+    }
+  r->pending = miners->len;
+  start_step (r, g_ptr_array_index (r->steps, 0));
+}
+
+GtkWindow *
+hf_settings_rollout_get_last_results (void)
+{
+  return last_results;
+}
