@@ -418,94 +418,6 @@ main (int   argc,
   cli.until = until_opt;
   cli.resolution = resolution_opt;
   cli.listen = listen_opt;
-  cli.action = g_str_equal (command->name, "pause") ? HF_ACTION_PAUSE
-               : g_str_equal (command->name, "resume") ? HF_ACTION_RESUME : HF_ACTION_IDENTIFY;
-  cli.settings = hf_miner_settings_new ();
-  if (command->is_set)
-    {
-      HfMinerSettings *st = cli.settings;
-
-      if (set_frequency == 0 || set_voltage == 0 || target_temp == 0)
-        {
-          g_printerr ("hashfleet-cli set: --frequency, --core-voltage and --target-temp must be "
-                      "positive\n");
-          hf_config_unref (cli.config);
-          return 2;
-        }
-      st->frequency_mhz = set_frequency > 0 ? (guint) set_frequency : 0;
-      st->core_voltage_mv = set_voltage > 0 ? (guint) set_voltage : 0;
-      st->target_temp_c = target_temp > 0 ? (guint) target_temp : 0;
-      if (fan_opt != NULL)
-        {
-          guint64 pct;
-
-          if (g_str_equal (fan_opt, "auto"))
-            st->fan_auto = TRUE;
-          else if (g_ascii_string_to_unsigned (fan_opt, 10, 0, 100, &pct, NULL))
-            st->fan_percent = (int) pct;
-          else
-            {
-              g_printerr ("hashfleet-cli set: --fan takes auto or 0–100, not '%s'\n", fan_opt);
-              hf_config_unref (cli.config);
-              return 2;
-            }
-        }
-      if (pool_opt != NULL)
-        {
-          g_autofree char *host = NULL;
-          guint16 port;
-
-          if (!hf_pool_url_parse (pool_opt, &host, &port, &error))
-            {
-              g_printerr ("hashfleet-cli set: %s\n", error->message);
-              hf_config_unref (cli.config);
-              return 2;
-            }
-        }
-      if (work_mode_opt != NULL)
-        {
-          static const char *modes[] = { "eco", "standard", "super" };
-          for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
-            if (g_str_equal (work_mode_opt, modes[i]))
-              st->work_mode = (int) i;
-          if (st->work_mode < 0)
-            {
-              g_printerr ("hashfleet-cli set: --work-mode takes eco, standard or super, not '%s'\n",
-                          work_mode_opt);
-              hf_config_unref (cli.config);
-              return 2;
-            }
-        }
-      st->pool_url = g_strdup (pool_opt);
-      st->pool_user = g_strdup (pool_user_opt);
-      st->pool_password = g_strdup (pool_password_opt);
-      st->hostname = g_strdup (hostname_opt);
-      st->allow_overclock = overclock_flag;
-      cli.restart_after = restart_flag;
-    }
-  if (command->is_serve)
-    {
-      if (token_file != NULL)
-        {
-          g_autofree char *text = NULL;
-
-          if (!g_file_get_contents (token_file, &text, NULL, &error))
-            {
-              g_printerr ("hashfleet-cli serve: %s\n", error->message);
-              hf_config_unref (cli.config);
-              return 2;
-            }
-          cli.token = g_strdup (g_strstrip (text));
-        }
-      else
-        cli.token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
-      if (interval == 0 || interval > 86400 || concurrency == 0)
-        {
-          g_printerr ("hashfleet-cli serve: --interval must be 1–86400 s, --concurrency at least 1\n");
-          hf_config_unref (cli.config);
-          return 2;
-        }
-    }
   if (!apply_options (cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
@@ -527,6 +439,100 @@ main (int   argc,
         return 2;
       }
 
+  cli.action = g_str_equal (command->name, "pause") ? HF_ACTION_PAUSE
+               : g_str_equal (command->name, "resume") ? HF_ACTION_RESUME : HF_ACTION_IDENTIFY;
+  cli.settings = hf_miner_settings_new ();
+  if (command->is_set)
+    {
+      HfMinerSettings *st = cli.settings;
+
+      if (set_frequency == 0 || set_voltage == 0 || target_temp == 0)
+        {
+          g_printerr ("hashfleet-cli set: --frequency, --core-voltage and --target-temp must be "
+                      "positive\n");
+          hf_config_unref (cli.config);
+          hf_miner_settings_free (cli.settings);
+          return 2;
+        }
+      st->frequency_mhz = set_frequency > 0 ? (guint) set_frequency : 0;
+      st->core_voltage_mv = set_voltage > 0 ? (guint) set_voltage : 0;
+      st->target_temp_c = target_temp > 0 ? (guint) target_temp : 0;
+      if (fan_opt != NULL)
+        {
+          guint64 pct;
+
+          if (g_str_equal (fan_opt, "auto"))
+            st->fan_auto = TRUE;
+          else if (g_ascii_string_to_unsigned (fan_opt, 10, 0, 100, &pct, NULL))
+            st->fan_percent = (int) pct;
+          else
+            {
+              g_printerr ("hashfleet-cli set: --fan takes auto or 0–100, not '%s'\n", fan_opt);
+              hf_config_unref (cli.config);
+              hf_miner_settings_free (cli.settings);
+              return 2;
+            }
+        }
+      if (pool_opt != NULL)
+        {
+          g_autofree char *host = NULL;
+          guint16 port;
+
+          if (!hf_pool_url_parse (pool_opt, &host, &port, &error))
+            {
+              g_printerr ("hashfleet-cli set: %s\n", error->message);
+              hf_config_unref (cli.config);
+              hf_miner_settings_free (cli.settings);
+              return 2;
+            }
+        }
+      if (work_mode_opt != NULL)
+        {
+          static const char *modes[] = { "eco", "standard", "super" };
+          for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+            if (g_str_equal (work_mode_opt, modes[i]))
+              st->work_mode = (int) i;
+          if (st->work_mode < 0)
+            {
+              g_printerr ("hashfleet-cli set: --work-mode takes eco, standard or super, not '%s'\n",
+                          work_mode_opt);
+              hf_config_unref (cli.config);
+              hf_miner_settings_free (cli.settings);
+              return 2;
+            }
+        }
+      st->pool_url = g_strdup (pool_opt);
+      st->pool_user = g_strdup (pool_user_opt);
+      st->pool_password = g_strdup (pool_password_opt);
+      st->hostname = g_strdup (hostname_opt);
+      st->allow_overclock = overclock_flag;
+      cli.restart_after = restart_flag;
+    }
+  if (command->is_serve)
+    {
+      if (token_file != NULL)
+        {
+          g_autofree char *text = NULL;
+
+          if (!g_file_get_contents (token_file, &text, NULL, &error))
+            {
+              g_printerr ("hashfleet-cli serve: %s\n", error->message);
+              hf_config_unref (cli.config);
+              hf_miner_settings_free (cli.settings);
+              return 2;
+            }
+          cli.token = g_strdup (g_strstrip (text));
+        }
+      else
+        cli.token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+      if (interval == 0 || interval > 86400 || concurrency == 0)
+        {
+          g_printerr ("hashfleet-cli serve: --interval must be 1–86400 s, --concurrency at least 1\n");
+          hf_config_unref (cli.config);
+          hf_miner_settings_free (cli.settings);
+          return 2;
+        }
+    }
   cli.json = json;
   hf_process_raise_fd_limit ();
   cli.cancellable = g_cancellable_new ();
