@@ -82,6 +82,11 @@ static const Command commands[] = {
     "read it again: \"applied\", \"applied after restart\" or \"not applied\" per\n"
     "miner.  Exits 0 only when every miner shows the change.",
     hf_cli_set, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, TRUE },
+  { "pools", "[add NAME | remove NAME]", "Keep named pool profiles",
+    "Without arguments, list the pool profiles in the store.  'add NAME' saves\n"
+    "--pool (and --pool-user, --pool-password) under NAME; 'remove NAME' drops it.\n"
+    "'set ADDRESS… --profile NAME' writes a profile to miners.",
+    hf_cli_pools, FALSE, FALSE, TRUE, FALSE, FALSE, FALSE, TRUE },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
     "Ask each miner to identify itself, where its family can.",
     hf_cli_action },
@@ -127,6 +132,7 @@ static char *hostname_opt;
 static gboolean restart_flag;
 static gboolean overclock_flag;
 static char *work_mode_opt;
+static char *profile_opt;
 
 static const GOptionEntry shared_entries[] = {
   { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of the miners (default 80)", "N" },
@@ -183,6 +189,7 @@ static const GOptionEntry set_entries[] = {
   { "pool-password", 0, 0, G_OPTION_ARG_STRING, &pool_password_opt, "Pool password", "PASSWORD" },
   { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname_opt, "Hostname", "NAME" },
   { "work-mode", 0, 0, G_OPTION_ARG_STRING, &work_mode_opt, "Avalon work mode", "eco|standard|super" },
+  { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_opt, "set: the pools of this stored profile", "NAME" },
   { "restart", 0, 0, G_OPTION_ARG_NONE, &restart_flag, "Restart after writing, then check", NULL },
   { "overclock", 0, 0, G_OPTION_ARG_NONE, &overclock_flag, "Allow frequency or voltage above the model's default", NULL },
   { NULL }
@@ -431,7 +438,7 @@ main (int   argc,
       return 2;
     }
   for (guint i = 0; rest[i] != NULL && !command->is_scan && !(command->is_watch && scan_flag)
-                    && command->run != hf_cli_export; i++)
+                    && command->run != hf_cli_export && command->run != hf_cli_pools; i++)
     if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
       {
         g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);
@@ -448,8 +455,8 @@ main (int   argc,
 
       if (set_frequency == 0 || set_voltage == 0 || target_temp == 0)
         {
-          g_printerr ("hashfleet-cli set: --frequency, --core-voltage and --target-temp must be "
-                      "positive\n");
+          g_printerr ("hashfleet-cli %s: --frequency, --core-voltage and --target-temp must be "
+                      "positive\n", command->name);
           hf_config_unref (cli.config);
           hf_miner_settings_free (cli.settings);
           return 2;
@@ -467,7 +474,7 @@ main (int   argc,
             st->fan_percent = (int) pct;
           else
             {
-              g_printerr ("hashfleet-cli set: --fan takes auto or 0–100, not '%s'\n", fan_opt);
+              g_printerr ("hashfleet-cli %s: --fan takes auto or 0–100, not '%s'\n", command->name, fan_opt);
               hf_config_unref (cli.config);
               hf_miner_settings_free (cli.settings);
               return 2;
@@ -480,7 +487,7 @@ main (int   argc,
 
           if (!hf_pool_url_parse (pool_opt, &host, &port, &error))
             {
-              g_printerr ("hashfleet-cli set: %s\n", error->message);
+              g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
               hf_config_unref (cli.config);
               hf_miner_settings_free (cli.settings);
               return 2;
@@ -494,7 +501,7 @@ main (int   argc,
               st->work_mode = (int) i;
           if (st->work_mode < 0)
             {
-              g_printerr ("hashfleet-cli set: --work-mode takes eco, standard or super, not '%s'\n",
+              g_printerr ("hashfleet-cli %s: --work-mode takes eco, standard or super, not '%s'\n", command->name,
                           work_mode_opt);
               hf_config_unref (cli.config);
               hf_miner_settings_free (cli.settings);
@@ -504,6 +511,28 @@ main (int   argc,
       st->pool_url = g_strdup (pool_opt);
       st->pool_user = g_strdup (pool_user_opt);
       st->pool_password = g_strdup (pool_password_opt);
+      if (profile_opt != NULL && pool_opt == NULL)
+        {
+          g_autofree char *default_db = db_path ? NULL : hf_store_default_path ();
+          g_autoptr(HfStore) store = hf_store_open (db_path ? db_path : default_db, &error);
+          HfMinerSettings *p = store ? hf_store_load_pool_profile (store, profile_opt, &error)
+                                     : NULL;
+
+          if (p == NULL)
+            {
+              g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
+              hf_config_unref (cli.config);
+              hf_miner_settings_free (cli.settings);
+              return 2;
+            }
+          st->pool_url = g_steal_pointer (&p->pool_url);
+          st->pool_user = g_steal_pointer (&p->pool_user);
+          st->pool_password = g_steal_pointer (&p->pool_password);
+          st->fallback_pool_url = g_steal_pointer (&p->fallback_pool_url);
+          st->fallback_pool_user = g_steal_pointer (&p->fallback_pool_user);
+          st->fallback_pool_password = g_steal_pointer (&p->fallback_pool_password);
+          hf_miner_settings_free (p);
+        }
       st->hostname = g_strdup (hostname_opt);
       st->allow_overclock = overclock_flag;
       cli.restart_after = restart_flag;

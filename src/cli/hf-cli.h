@@ -78,6 +78,8 @@ int   hf_cli_watch     (HfCli     *cli,
 
 int   hf_cli_set       (HfCli     *cli,
                         char     **addresses);
+int   hf_cli_pools     (HfCli     *cli,
+                        char     **args);
 int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_serve     (HfCli     *cli,

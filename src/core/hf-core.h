@@ -22,5 +22,6 @@
 #include "hf-scanner.h"
 #include "hf-store.h"
 #include "hf-store-export.h"
+#include "hf-store-profiles.h"
 #include "hf-targets.h"
 #include "hf-types.h"

@@ -104,6 +104,17 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   "  key   TEXT PRIMARY KEY,"
   "  value INTEGER NOT NULL"
   ") STRICT;",
+
+  /* 2 → 3: named pool profiles (hf-store-profiles.c). */
+  "CREATE TABLE pool_profiles ("
+  "  name              TEXT PRIMARY KEY,"
+  "  url               TEXT NOT NULL,"
+  "  user              TEXT,"
+  "  password          TEXT,"
+  "  fallback_url      TEXT,"
+  "  fallback_user     TEXT,"
+  "  fallback_password TEXT"
+  ") STRICT;",
 };
 
 static gboolean

@@ -296,6 +296,26 @@ test_cli (void)
   g_assert_nonnull (strstr (out2, "127.0.53.2: not applied: frequency 560 MHz is not one of 400, "
                                   "490, 525, 550, 600, 625 MHz\n"));
   g_assert_nonnull (strstr (out2, "127.0.53.4: not applied: Antminer miners cannot change settings"));
+  {
+    /* A named pool profile, kept in the store, written to a miner. */
+    g_autofree char *dir = g_dir_make_tmp ("hf-test-profiles-XXXXXX", NULL);
+    g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+    const char *add[] = { "--db", db, "pools", "add", "solo", "--pool",
+                          "stratum+tcp://solo.example.org:4333", "--pool-user", "bc1q.w5", NULL };
+    const char *list[] = { "--db", db, "pools", NULL };
+    const char *use[] = { "--db", db, "--http-port", "18950", "--cgminer-port", "14950", "set",
+                          "127.0.53.2", "--profile", "solo", NULL };
+    const char *missing[] = { "--db", db, "set", "127.0.53.2", "--profile", "nope", NULL };
+    g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL, *e4 = NULL;
+
+    g_assert_cmpint (hf_test_run_cli (add, &o1, NULL), ==, 0);
+    g_assert_cmpint (hf_test_run_cli (list, &o2, NULL), ==, 0);
+    g_assert_cmpstr (o2, ==, "solo\tstratum+tcp://solo.example.org:4333\tbc1q.w5\n");
+    g_assert_cmpint (hf_test_run_cli (use, &o3, NULL), ==, 0);
+    g_assert_cmpstr (o3, ==, "127.0.53.2: applied\n");
+    g_assert_cmpint (hf_test_run_cli (missing, NULL, &e4), ==, 2);
+    g_assert_nonnull (strstr (e4, "no pool profile “nope”"));
+  }
   g_assert_cmpint (hf_test_run_cli (restart, &out3, NULL), ==, 0);
   {
     const char *mode[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.5",

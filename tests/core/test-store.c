@@ -9,6 +9,7 @@
 
 #include "hf-error.h"
 #include "hf-store.h"
+#include "hf-store-profiles.h"
 #include "hf-store-export.h"
 #include "hf-test-utils.h"
 
@@ -524,6 +525,57 @@ test_disk_full (void)
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 200);
 }
 
+static void
+test_pool_profiles (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMinerSettings) solo = hf_miner_settings_new ();
+  g_autoptr(HfMinerSettings) bad = hf_miner_settings_new ();
+  g_autoptr(HfMinerSettings) back = NULL;
+  g_auto(GStrv) names = NULL;
+
+  g_assert_no_error (error);
+  solo->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+  solo->pool_user = g_strdup ("bc1qexample.w1");
+  solo->pool_password = g_strdup ("x");
+  solo->fallback_pool_url = g_strdup ("stratum+tcp://backup.example.org:3334");
+  g_assert_true (hf_store_save_pool_profile (store, "solo", solo, &error));
+  g_assert_no_error (error);
+  g_assert_true (hf_store_save_pool_profile (store, "another", solo, &error));
+
+  /* A pool address that is not one is refused, nothing saved. */
+  bad->pool_url = g_strdup ("https://pool.example.org");
+  g_assert_false (hf_store_save_pool_profile (store, "bad", bad, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&error);
+
+  names = hf_store_list_pool_profiles (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (names), ==, 2);
+  g_assert_cmpstr (names[0], ==, "another");
+  g_assert_cmpstr (names[1], ==, "solo");
+
+  /* Read back from a new connection: what was saved. */
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  back = hf_store_load_pool_profile (store, "solo", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->pool_url, ==, solo->pool_url);
+  g_assert_cmpstr (back->pool_user, ==, "bc1qexample.w1");
+  g_assert_cmpstr (back->pool_password, ==, "x");
+  g_assert_cmpstr (back->fallback_pool_url, ==, solo->fallback_pool_url);
+  g_assert_null (back->fallback_pool_user);
+
+  g_assert_true (hf_store_delete_pool_profile (store, "solo", &error));
+  g_assert_null (hf_store_load_pool_profile (store, "solo", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hf_store_delete_pool_profile (store, "solo", &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -537,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/store/corrupt-database", test_corrupt_database);
   g_test_add_func ("/store/newer-version-refused", test_newer_version_refused);
   g_test_add_func ("/store/migrations", test_migrations);
+  g_test_add_func ("/store/pool-profiles", test_pool_profiles);
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/disk-full", test_disk_full);
