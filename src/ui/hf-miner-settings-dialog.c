@@ -39,6 +39,9 @@ struct _HfMinerSettingsDialog
   AdwActionRow        *speed_row;
   GtkSpinButton       *fan_speed;
   AdwPreferencesGroup *pool_group;
+  AdwComboRow         *profile_row;
+  AdwEntryRow         *profile_name;
+  GStrv                profiles;
   AdwEntryRow         *pool_url;
   AdwEntryRow         *pool_user;
   AdwPasswordEntryRow *pool_password;
@@ -305,6 +308,68 @@ apply_clicked_cb (HfMinerSettingsDialog *self)
   run (self, st);
 }
 
+/* Pool profiles: pick one to fill the pool rows, or save the rows as one. */
+static void
+load_profiles (HfMinerSettingsDialog *self)
+{
+  HfStore *store = hf_application_get_store (self->app);
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+
+  g_clear_pointer (&self->profiles, g_strfreev);
+  self->profiles = store ? hf_store_list_pool_profiles (store, NULL) : NULL;
+  gtk_string_list_append (list, _("None"));
+  for (guint i = 0; self->profiles != NULL && self->profiles[i] != NULL; i++)
+    gtk_string_list_append (list, self->profiles[i]);
+  adw_combo_row_set_model (self->profile_row, G_LIST_MODEL (list));
+  gtk_widget_set_visible (GTK_WIDGET (self->profile_row),
+                          self->profiles != NULL && self->profiles[0] != NULL);
+}
+
+static void
+profile_selected_cb (HfMinerSettingsDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->profile_row);
+  HfStore *store = hf_application_get_store (self->app);
+  g_autoptr(HfMinerSettings) p = NULL;
+
+  if (i == 0 || i == GTK_INVALID_LIST_POSITION || store == NULL || self->profiles == NULL
+      || i > g_strv_length (self->profiles))
+    return;
+  p = hf_store_load_pool_profile (store, self->profiles[i - 1], NULL);
+  if (p == NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_url), p->pool_url);
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_user), p->pool_user ? p->pool_user : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->pool_password),
+                         p->pool_password ? p->pool_password : "");
+}
+
+static void
+profile_save_cb (HfMinerSettingsDialog *self)
+{
+  HfStore *store = hf_application_get_store (self->app);
+  g_autoptr(HfMinerSettings) p = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = entry_text (self->profile_name);
+  g_autofree char *text = NULL;
+  char *password = entry_text (self->pool_password);
+
+  p->pool_url = entry_text (self->pool_url);
+  p->pool_user = entry_text (self->pool_user);
+  p->pool_password = *password != '\0' ? password : (g_free (password), NULL);
+  if (store == NULL || *name == '\0'
+      || !hf_store_save_pool_profile (store, name, p, &error))
+    text = g_strdup_printf (_("Cannot save the profile: %s"),
+                            error ? error->message : _("no name or no database"));
+  else
+    {
+      text = g_strdup_printf (_("Saved pool profile %s"), name);
+      gtk_editable_set_text (GTK_EDITABLE (self->profile_name), "");
+      load_profiles (self);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
 static void
 fan_auto_cb (HfMinerSettingsDialog *self)
 {
@@ -346,6 +411,7 @@ show_miner (HfMinerSettingsDialog *self)
   gtk_editable_set_text (GTK_EDITABLE (self->pool_user), self->initial_pool_user ? self->initial_pool_user : "");
   gtk_editable_set_text (GTK_EDITABLE (self->hostname), self->initial_hostname ? self->initial_hostname : "");
   fan_auto_cb (self);
+  load_profiles (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->performance_group),
                           (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_WORK_MODE)) != 0);
@@ -423,6 +489,20 @@ hf_miner_settings_dialog_get_n_frequencies (HfMinerSettingsDialog *self)
   return self->frequencies->len;
 }
 
+gboolean
+hf_miner_settings_dialog_choose_profile (HfMinerSettingsDialog *self,
+                                         const char            *name)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
+  for (guint i = 0; self->profiles != NULL && self->profiles[i] != NULL; i++)
+    if (g_str_equal (self->profiles[i], name))
+      {
+        adw_combo_row_set_selected (self->profile_row, i + 1);
+        return TRUE;
+      }
+  return FALSE;
+}
+
 const char *
 hf_miner_settings_dialog_get_pool (HfMinerSettingsDialog *self)
 {
@@ -454,6 +534,7 @@ hf_miner_settings_dialog_dispose (GObject *object)
   g_clear_pointer (&self->initial_pool_url, g_free);
   g_clear_pointer (&self->initial_pool_user, g_free);
   g_clear_pointer (&self->initial_hostname, g_free);
+  g_clear_pointer (&self->profiles, g_strfreev);
 
   G_OBJECT_CLASS (hf_miner_settings_dialog_parent_class)->dispose (object);
 }
@@ -482,6 +563,8 @@ hf_miner_settings_dialog_class_init (HfMinerSettingsDialogClass *klass)
   BIND (speed_row);
   BIND (fan_speed);
   BIND (pool_group);
+  BIND (profile_row);
+  BIND (profile_name);
   BIND (pool_url);
   BIND (pool_user);
   BIND (pool_password);
@@ -501,6 +584,9 @@ hf_miner_settings_dialog_init (HfMinerSettingsDialog *self)
   self->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
   g_signal_connect_swapped (self->apply_button, "clicked", G_CALLBACK (apply_clicked_cb), self);
   g_signal_connect_swapped (self->fan_auto, "notify::active", G_CALLBACK (fan_auto_cb), self);
+  g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_selected_cb),
+                            self);
+  g_signal_connect_swapped (self->profile_name, "apply", G_CALLBACK (profile_save_cb), self);
 }
 
 GtkWidget *

@@ -36,5 +36,7 @@ guint            hf_miner_settings_dialog_get_n_frequencies  (HfMinerSettingsDia
 gboolean         hf_miner_settings_dialog_select_frequency   (HfMinerSettingsDialog *self,
                                                               guint                  mhz);
 const char      *hf_miner_settings_dialog_get_pool           (HfMinerSettingsDialog *self);
+gboolean         hf_miner_settings_dialog_choose_profile     (HfMinerSettingsDialog *self,
+                                                              const char            *name);
 
 G_END_DECLS

@@ -376,6 +376,24 @@ settings_dialog_checks (HfApplication *app,
   g_clear_pointer (&changes, hf_miner_settings_free);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  /* A stored pool profile fills the pool rows; only the pool changes. */
+  {
+    g_autoptr(HfMinerSettings) solo = hf_miner_settings_new ();
+
+    solo->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+    solo->pool_user = g_strdup ("bc1q.profile");
+    g_assert_true (hf_store_save_pool_profile (hf_application_get_store (app), "solo", solo, NULL));
+    dialog = open_settings (window);
+    g_assert_true (hf_miner_settings_dialog_choose_profile (dialog, "solo"));
+    g_assert_cmpstr (hf_miner_settings_dialog_get_pool (dialog), ==, solo->pool_url);
+    changes = hf_miner_settings_dialog_get_changes (dialog);
+    g_assert_cmpstr (changes->pool_url, ==, solo->pool_url);
+    g_assert_cmpstr (changes->pool_user, ==, "bc1q.profile");
+    g_assert_cmpuint (changes->frequency_mhz, ==, 0);
+    g_clear_pointer (&changes, hf_miner_settings_free);
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
   select_address (window, "127.0.42.60");
   dialog = open_settings (window);
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == ultra);
