@@ -139,10 +139,11 @@ hf_miner_settings_mismatch (const HfMinerSettings *want,
       && fabs (r->core_voltage_set_mv - want->core_voltage_mv) > 0.5)
     g_string_append_printf (s, "core voltage reads %.0f mV, not %u; ", r->core_voltage_set_mv,
                             want->core_voltage_mv);
-  if (want->work_mode >= 0 && r->work_mode != want->work_mode)
+  if (want->work_mode >= 0 && r->work_mode >= 0 && r->work_mode != want->work_mode)
     g_string_append_printf (s, "work mode reads %d, not %d; ", r->work_mode, want->work_mode);
-  if (!want->fan_auto && want->fan_percent >= 0
-      && (isnan (r->fan_percent) || fabs (r->fan_percent - want->fan_percent) > 0.5))
+  /* What a miner does not report cannot be checked (Antminer fan %). */
+  if (!want->fan_auto && want->fan_percent >= 0 && !isnan (r->fan_percent)
+      && fabs (r->fan_percent - want->fan_percent) > 0.5)
     g_string_append_printf (s, "fan reads %.0f %%, not %d %%; ", r->fan_percent,
                             want->fan_percent);
   if (want->fan_auto && r->fan_auto == 0)

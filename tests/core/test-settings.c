@@ -21,7 +21,8 @@ static const char fleet_config[] =
   "[miner 127.0.53.2]\nprofile=gamma\n"
   "[miner 127.0.53.3]\nprofile=supra\n"         /* AxeOS 2.4: no /api/system/asic */
   "[miner 127.0.53.4]\nprofile=s19pro\n"
-  "[miner 127.0.53.5]\nprofile=nano3s\n";
+  "[miner 127.0.53.5]\nprofile=nano3s\n"
+  "[miner 127.0.53.6]\nprofile=m30s\n";
 
 static HfTestSim *sim;
 static HfConfig *config;
@@ -205,7 +206,7 @@ static void
 test_pause_identify_unsupported (void)
 {
   g_autoptr(HfMiner) gamma = identify ("127.0.53.2");
-  g_autoptr(HfMiner) s19 = identify ("127.0.53.4");
+  g_autoptr(HfMiner) m30 = identify ("127.0.53.6");
   g_autoptr(HfReading) paused = NULL, resumed = NULL;
   g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
   g_autoptr(GError) error = NULL;
@@ -225,11 +226,11 @@ test_pause_identify_unsupported (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.2", 1, 3000), ==, 1);
 
   /* A family without writes says so, and sends nothing. */
-  st->frequency_mhz = 500;
-  error = apply (s19, st);
+  st->fan_percent = 50;
+  error = apply (m30, st);
   g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  error = act (s19, HF_ACTION_IDENTIFY);
+  error = act (m30, HF_ACTION_IDENTIFY);
   g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
 }
 
@@ -280,6 +281,50 @@ test_avalon (void)
 }
 
 static void
+test_antminer (void)
+{
+  g_autoptr(HfMiner) s19 = identify ("127.0.53.4");
+  g_autoptr(HfReading) r = NULL, paused = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfConfig) wrong = hf_config_copy (config);
+  guint confs = hf_test_sim_events (sim, "set-conf", "127.0.53.4", 0, 0);
+  Wait w = { 0 };
+
+  /* Pools and fan through the web CGI (Digest): the new pool is the one
+   * the cgminer API then reports. */
+  st->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+  st->pool_user = g_strdup ("bc1q.s19");
+  st->fan_percent = 80;
+  g_assert_no_error (apply (s19, st));
+  r = poll (s19);
+  g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://solo.example.org:3333");
+  g_assert_cmpstr (r->pool_user, ==, "bc1q.s19");
+  g_assert_null (hf_miner_settings_mismatch (st, r));
+
+  /* Sleep and wake (miner-mode 1 and 0), blink. */
+  g_assert_no_error (act (s19, HF_ACTION_PAUSE));
+  paused = poll (s19);
+  g_assert_cmpfloat (paused->hashrate_ghs, ==, 0);
+  g_assert_no_error (act (s19, HF_ACTION_RESUME));
+  g_assert_no_error (act (s19, HF_ACTION_IDENTIFY));
+  g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.4", 1, 3000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "set-conf", "127.0.53.4", confs + 3, 3000), ==,
+                    confs + 3);
+
+  /* A wrong web password: a clear refusal, no configuration written. */
+  g_free (wrong->antminer_password);
+  wrong->antminer_password = g_strdup ("wrong");
+  hf_driver_apply_async (hf_driver_for_family (HF_FAMILY_ANTMINER), s19, st, wrong, NULL,
+                         bool_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_AUTH);
+  g_clear_error (&w.error);
+  g_assert_cmpuint (hf_test_sim_events (sim, "set-conf", "127.0.53.4", confs + 4, 300), ==,
+                    confs + 3);
+}
+
+static void
 test_cli (void)
 {
   const char *ok[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.2",
@@ -295,7 +340,8 @@ test_cli (void)
   g_assert_cmpint (hf_test_run_cli (refused, &out2, NULL), ==, 1);
   g_assert_nonnull (strstr (out2, "127.0.53.2: not applied: frequency 560 MHz is not one of 400, "
                                   "490, 525, 550, 600, 625 MHz\n"));
-  g_assert_nonnull (strstr (out2, "127.0.53.4: not applied: Antminer miners cannot change settings"));
+  g_assert_nonnull (strstr (out2, "127.0.53.4: not applied: Antminer (stock firmware): setting "
+                                  "the frequency is not supported here"));
   {
     /* A named pool profile, kept in the store, written to a miner. */
     g_autofree char *dir = g_dir_make_tmp ("hf-test-profiles-XXXXXX", NULL);
@@ -345,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/settings/fan-pool-hostname", test_fan_pool_hostname);
   g_test_add_func ("/settings/pause-identify-unsupported", test_pause_identify_unsupported);
   g_test_add_func ("/settings/avalon", test_avalon);
+  g_test_add_func ("/settings/antminer", test_antminer);
   g_test_add_func ("/settings/cli", test_cli);
   status = g_test_run ();
   hf_config_unref (config);

@@ -219,6 +219,29 @@ answer (SimFleet          *fleet,
           body = sim_antminer_system_info (miner);
           respond_json (msg, 200, body);
         }
+      else if (g_str_equal (path, "/cgi-bin/get_miner_conf.cgi"))
+        {
+          body = sim_antminer_conf (miner);
+          respond_json (msg, 200, body);
+        }
+      else if (g_str_equal (path, "/cgi-bin/set_miner_conf.cgi")
+               && g_str_equal (method, "POST"))
+        {
+          SoupMessageBody *request = soup_server_message_get_request_body (msg);
+
+          if (sim_antminer_set_conf (miner, request->data, (gsize) request->length))
+            {
+              sim_event ("set-conf", miner, NULL);
+              respond_json (msg, 200, "{\"stats\":\"success\",\"code\":\"M000\",\"msg\":\"OK!\"}");
+            }
+          else
+            respond_json (msg, 200, "{\"stats\":\"error\",\"code\":\"M001\",\"msg\":\"Illegal configuration\"}");
+        }
+      else if (g_str_equal (path, "/cgi-bin/blink.cgi") && g_str_equal (method, "POST"))
+        {
+          sim_event ("identify", miner, NULL);
+          respond_json (msg, 200, "{\"code\":\"B000\"}");
+        }
       else if (g_str_equal (path, "/cgi-bin/reboot.cgi"))
         {
           respond (msg, 200, "text/html", "ok", 2);

@@ -397,6 +397,15 @@ pools_reply (SimMiner   *miner,
              const char *description)
 {
   g_autofree char *status = status_json ("S", 7, "2 Pool(s)", description);
+  if (miner->set_pool_host != NULL && strstr (miner->set_pool_host, "://") != NULL)
+    {
+      /* A pool set through the web CGI (Antminer). */
+      return g_strdup_printf (
+        "{%s,\"POOLS\":[{\"POOL\":0,\"URL\":\"%s\",\"Status\":\"Alive\",\"Priority\":0,"
+        "\"Accepted\":%.0f,\"Rejected\":7,\"User\":\"%s\",\"Stratum Active\":true}],\"id\":1}",
+        status, miner->set_pool_host, shares (miner),
+        miner->set_pool_user ? miner->set_pool_user : "");
+    }
   return g_strdup_printf (
     "{%s,\"POOLS\":[{\"POOL\":0,\"URL\":\"stratum+tcp://pool.example.org:3333\","
     "\"Status\":\"Alive\",\"Priority\":0,\"Quota\":1,\"Long Poll\":\"N\",\"Getworks\":3957,"

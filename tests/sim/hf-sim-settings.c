@@ -302,3 +302,59 @@ sim_avalon_apply_overrides (SimMiner *m,
   g_free (reply);
   return g_string_free (s, FALSE);
 }
+
+char *
+sim_antminer_conf (SimMiner *m)
+{
+  return g_strdup_printf (
+    "{\"pools\":[{\"url\":\"%s\",\"user\":\"%s\",\"pass\":\"x\"},"
+    "{\"url\":\"stratum+tcp://backup.example.org:3333\",\"user\":\"bc1qexample.%s\",\"pass\":\"x\"},"
+    "{\"url\":\"\",\"user\":\"\",\"pass\":\"\"}],"
+    "\"api-listen\":true,\"api-network\":true,\"api-groups\":\"A:stats:pools:devs:summary:version\","
+    "\"api-allow\":\"A:0/0,W:*\",\"bitmain-fan-ctrl\":%s,\"bitmain-fan-pwm\":\"%u\","
+    "\"bitmain-use-vil\":true,\"bitmain-freq\":\"\",\"bitmain-voltage\":\"1320\","
+    "\"bitmain-ccdelay\":\"0\",\"bitmain-pwth\":\"0\",\"bitmain-work-mode\":\"0\","
+    "\"bitmain-freq-level\":\"100\",\"miner-mode\":\"%d\"}",
+    m->set_pool_host ? m->set_pool_host : "stratum+tcp://pool.example.org:3333",
+    m->set_pool_user ? m->set_pool_user : "", m->hostname,
+    m->fan_set && !m->set_autofan ? "true" : "false",
+    m->fan_set && !m->set_autofan ? m->set_fanspeed : 100, m->paused ? 1 : 0);
+}
+
+gboolean
+sim_antminer_set_conf (SimMiner   *m,
+                       const char *body,
+                       gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  JsonArray *pools;
+  JsonNode *mode;
+
+  if (!json_parser_load_from_data (parser, body, (gssize) len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  /* The firmware takes the whole configuration: it must be one. */
+  if (!json_object_has_member (o, "pools") || !json_object_has_member (o, "bitmain-fan-ctrl")
+      || (pools = json_object_get_array_member (o, "pools")) == NULL
+      || json_array_get_length (pools) == 0)
+    return FALSE;
+  {
+    JsonObject *first = json_array_get_object_element (pools, 0);
+    g_free (m->set_pool_host);
+    m->set_pool_host = g_strdup (json_object_get_string_member_with_default (first, "url", ""));
+    g_free (m->set_pool_user);
+    m->set_pool_user = g_strdup (json_object_get_string_member_with_default (first, "user", ""));
+  }
+  m->fan_set = TRUE;
+  m->set_autofan = !json_object_get_boolean_member_with_default (o, "bitmain-fan-ctrl", FALSE);
+  m->set_fanspeed = (guint) g_ascii_strtoull (
+    json_object_get_string_member_with_default (o, "bitmain-fan-pwm", "100"), NULL, 10);
+  mode = json_object_get_member (o, "miner-mode");
+  if (mode != NULL && JSON_NODE_HOLDS_VALUE (mode))
+    m->paused = (json_node_get_value_type (mode) == G_TYPE_STRING
+                 ? g_ascii_strtoll (json_node_get_string (mode), NULL, 10)
+                 : json_node_get_int (mode)) == 1;
+  return TRUE;
+}

@@ -31,4 +31,12 @@ char     *sim_avalon_ascset         (SimMiner   *miner,
 char     *sim_avalon_apply_overrides (SimMiner *miner,
                                       char     *reply);
 
+/* Antminer web CGI: the configuration get_miner_conf.cgi answers (with
+ * what set_miner_conf.cgi changed), and taking a new one whole.  FALSE
+ * when it is not a configuration (the firmware then answers M001). */
+char     *sim_antminer_conf         (SimMiner   *miner);
+gboolean  sim_antminer_set_conf     (SimMiner   *miner,
+                                     const char *body,
+                                     gsize       len);
+
 G_END_DECLS
