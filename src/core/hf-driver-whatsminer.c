@@ -83,6 +83,7 @@ typedef struct
   gint64    deadline;
   char     *key;
   char     *command;
+  JsonObject *params;    /* the command's other members, or NULL */
 } Privileged;
 
 static void
@@ -96,6 +97,7 @@ privileged_free (gpointer data)
     explicit_bzero (p->key, strlen (p->key));
   g_free (p->key);
   g_free (p->command);
+  g_clear_pointer (&p->params, json_object_unref);
   g_free (p);
 }
 
@@ -124,7 +126,12 @@ privileged_reply_cb (GObject      *source,
   if (enc == NULL)
     {
       if (!hf_cgminer_check_status (reply, &error))
-        g_task_return_error (task, g_steal_pointer (&error));
+        {
+          g_prefix_error (&error, "%s: privileged API refused %s (check the Whatsminer password, "
+                          "and that the API is enabled in WhatsMinerTool): ",
+                          hf_miner_get_address (p->miner), p->command);
+          g_task_return_error (task, g_steal_pointer (&error));
+        }
       else
         g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
                                  "%s: privileged reply is not encrypted",
@@ -191,6 +198,15 @@ token_cb (GObject      *source,
   json_builder_add_string_value (builder, sign);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
+  if (p->params != NULL)
+    {
+      JsonObject *o = json_node_get_object (root);
+      g_autoptr(GList) names = json_object_get_members (p->params);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        json_object_set_member (o, l->data,
+                                json_node_copy (json_object_get_member (p->params, l->data)));
+    }
   inner = json_to_string (root, FALSE);
   enc = hf_whatsminer_encrypt (p->key, inner);
   request = g_strdup_printf ("{\"enc\":1,\"data\":\"%s\"}", enc);
@@ -201,24 +217,118 @@ token_cb (GObject      *source,
                             cancellable, privileged_reply_cb, g_steal_pointer (&task));
 }
 
+/* One privileged command: get_token, then @command (with @params, taken)
+ * signed and encrypted. */
 static void
-restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
-               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+privileged_async (HfDriver            *driver,
+                  HfMiner             *miner,
+                  const char          *command,
+                  JsonObject          *params,
+                  const HfConfig      *config,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
 {
   GTask *task = g_task_new (driver, cancellable, callback, user_data);
   Privileged *p = g_new0 (Privileged, 1);
 
-  g_task_set_source_tag (task, restart_async);
-  g_task_set_name (task, "hf_whatsminer_restart");
+  g_task_set_source_tag (task, privileged_async);
+  g_task_set_name (task, "hf_whatsminer_privileged");
   p->miner = g_object_ref (miner);
   p->config = hf_config_copy (config);
   p->deadline = hf_config_deadline (config);
-  p->command = g_strdup ("reboot");
+  p->command = g_strdup (command);
+  p->params = params;
   g_task_set_task_data (task, p, privileged_free);
 
   hf_cgminer_request_async (hf_miner_get_address (miner), hf_cgminer_port_of (miner, config),
                             "{\"cmd\":\"get_token\"}", HF_CGMINER_NONE, config, p->deadline,
                             cancellable, token_cb, task);
+}
+
+static void
+restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
+               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  privileged_async (driver, miner, "reboot", NULL, config, cancellable, callback, user_data);
+}
+
+/* Settings: pools only (update_pools); the others need commands whose
+ * form this driver does not know for certain. */
+static void
+apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
+             const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  const char *address = hf_miner_get_address (miner);
+  JsonObject *params;
+  g_autofree char *host = NULL;
+  guint16 port;
+  GError *error = NULL;
+
+  if (st->pool_url == NULL || st->frequency_mhz || st->core_voltage_mv || st->fan_auto
+      || st->fan_percent >= 0 || st->target_temp_c || st->work_mode >= 0 || st->hostname)
+    {
+      g_task_report_new_error (driver, callback, user_data, apply_async, HF_ERROR,
+                               HF_ERROR_UNSUPPORTED, "%s: Whatsminer: only the pools can be "
+                               "changed here", address);
+      return;
+    }
+  if (!hf_pool_url_parse (st->pool_url, &host, &port, &error)
+      || (st->fallback_pool_url != NULL
+          && !hf_pool_url_parse (st->fallback_pool_url, &host, &port, &error)))
+    {
+      g_prefix_error (&error, "%s: ", address);
+      g_task_report_error (driver, callback, user_data, apply_async, error);
+      return;
+    }
+  params = json_object_new ();
+  json_object_set_string_member (params, "pool1", st->pool_url);
+  json_object_set_string_member (params, "worker1", st->pool_user ? st->pool_user : "");
+  json_object_set_string_member (params, "passwd1", st->pool_password ? st->pool_password : "x");
+  json_object_set_string_member (params, "pool2", st->fallback_pool_url ? st->fallback_pool_url : "");
+  json_object_set_string_member (params, "worker2", st->fallback_pool_user ? st->fallback_pool_user : "");
+  json_object_set_string_member (params, "passwd2",
+                                 st->fallback_pool_password ? st->fallback_pool_password : "");
+  json_object_set_string_member (params, "pool3", "");
+  json_object_set_string_member (params, "worker3", "");
+  json_object_set_string_member (params, "passwd3", "");
+  privileged_async (driver, miner, "update_pools", params, config, cancellable, callback,
+                    user_data);
+}
+
+static void
+action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
+              GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  JsonObject *params = NULL;
+  const char *command;
+
+  if (action == HF_ACTION_IDENTIFY)
+    {
+      /* The red LED blinks (every second, half of it lit) for a minute. */
+      command = "set_led";
+      params = json_object_new ();
+      json_object_set_string_member (params, "color", "red");
+      json_object_set_int_member (params, "period", 1000);
+      json_object_set_int_member (params, "duration", 500);
+      json_object_set_int_member (params, "start", 0);
+    }
+  else if (action == HF_ACTION_PAUSE)
+    {
+      command = "power_off";
+      params = json_object_new ();
+      json_object_set_string_member (params, "respbefore", "true");
+    }
+  else
+    command = "power_on";
+  privileged_async (driver, miner, command, params, config, cancellable, callback, user_data);
+}
+
+static HfCapabilities
+get_capabilities (HfDriver *driver, HfMiner *miner)
+{
+  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS;
 }
 
 static void
@@ -228,6 +338,9 @@ driver_iface_init (HfDriverInterface *iface)
   iface->identify_async = identify_async;
   iface->poll_async = poll_async;
   iface->restart_async = restart_async;
+  iface->get_capabilities = get_capabilities;
+  iface->apply_async = apply_async;
+  iface->action_async = action_async;
 }
 
 static void

@@ -22,7 +22,8 @@ static const char fleet_config[] =
   "[miner 127.0.53.3]\nprofile=supra\n"         /* AxeOS 2.4: no /api/system/asic */
   "[miner 127.0.53.4]\nprofile=s19pro\n"
   "[miner 127.0.53.5]\nprofile=nano3s\n"
-  "[miner 127.0.53.6]\nprofile=m30s\n";
+  "[miner 127.0.53.6]\nprofile=m30s\n"
+  "[miner 127.0.53.7]\nprofile=cgminer\n";
 
 static HfTestSim *sim;
 static HfConfig *config;
@@ -206,7 +207,7 @@ static void
 test_pause_identify_unsupported (void)
 {
   g_autoptr(HfMiner) gamma = identify ("127.0.53.2");
-  g_autoptr(HfMiner) m30 = identify ("127.0.53.6");
+  g_autoptr(HfMiner) other = identify ("127.0.53.7");
   g_autoptr(HfReading) paused = NULL, resumed = NULL;
   g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
   g_autoptr(GError) error = NULL;
@@ -225,12 +226,12 @@ test_pause_identify_unsupported (void)
   g_assert_no_error (act (gamma, HF_ACTION_IDENTIFY));
   g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.2", 1, 3000), ==, 1);
 
-  /* A family without writes says so, and sends nothing. */
+  /* A family without writes (a plain cgminer) says so, and sends nothing. */
   st->fan_percent = 50;
-  error = apply (m30, st);
+  error = apply (other, st);
   g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  error = act (m30, HF_ACTION_IDENTIFY);
+  error = act (other, HF_ACTION_IDENTIFY);
   g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
 }
 
@@ -325,6 +326,48 @@ test_antminer (void)
 }
 
 static void
+test_whatsminer (void)
+{
+  g_autoptr(HfMiner) m30 = identify ("127.0.53.6");
+  g_autoptr(HfReading) r = NULL, paused = NULL;
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfConfig) wrong = hf_config_copy (config);
+  Wait w = { 0 };
+
+  /* Pools through the privileged API (token, md5-crypt, AES). */
+  st->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+  st->pool_user = g_strdup ("bc1q.m30");
+  g_assert_no_error (apply (m30, st));
+  g_assert_cmpuint (hf_test_sim_events (sim, "update-pools", "127.0.53.6", 1, 3000), ==, 1);
+  r = poll (m30);
+  g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://solo.example.org:3333");
+  g_assert_null (hf_miner_settings_mismatch (st, r));
+
+  g_assert_no_error (act (m30, HF_ACTION_PAUSE));
+  paused = poll (m30);
+  g_assert_cmpfloat (paused->hashrate_ghs, ==, 0);
+  g_assert_no_error (act (m30, HF_ACTION_RESUME));
+  g_assert_no_error (act (m30, HF_ACTION_IDENTIFY));
+  g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.53.6", 1, 3000), ==, 1);
+
+  /* Only pools; and a wrong password says where to look. */
+  hf_miner_settings_free (g_steal_pointer (&st));
+  st = hf_miner_settings_new ();
+  st->fan_percent = 50;
+  error = apply (m30, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+  g_free (wrong->whatsminer_password);
+  wrong->whatsminer_password = g_strdup ("wrong");
+  hf_driver_action_async (hf_driver_for_family (HF_FAMILY_WHATSMINER), m30, HF_ACTION_IDENTIFY,
+                          wrong, NULL, bool_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_nonnull (w.error);
+  g_assert_nonnull (strstr (w.error->message, "password"));
+  g_clear_error (&w.error);
+}
+
+static void
 test_cli (void)
 {
   const char *ok[] = { "--http-port", "18950", "--cgminer-port", "14950", "set", "127.0.53.2",
@@ -392,6 +435,7 @@ main (int   argc,
   g_test_add_func ("/settings/pause-identify-unsupported", test_pause_identify_unsupported);
   g_test_add_func ("/settings/avalon", test_avalon);
   g_test_add_func ("/settings/antminer", test_antminer);
+  g_test_add_func ("/settings/whatsminer", test_whatsminer);
   g_test_add_func ("/settings/cli", test_cli);
   status = g_test_run ();
   hf_config_unref (config);

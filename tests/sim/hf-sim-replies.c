@@ -439,7 +439,8 @@ whatsminer_summary (SimFleet *fleet,
     "\"Chip Temp Max\":%.1f,\"Temperature\":%.1f,\"Env Temp\":25.0,\"Fan Speed In\":%.0f,"
     "\"Fan Speed Out\":%.0f,\"freq_avg\":%.0f,\"Target Freq\":%.0f,\"MAC\":\"%s\","
     "\"Firmware Version\":\"'20230803.11.REL'\",\"Error Code Count\":0",
-    V (p->hashrate_ghs, 0.02) * 1000.0, p->expected_ghs, V (p->power_w, 0.01),
+    V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner) * 1000.0, p->expected_ghs,
+    V (p->power_w, 0.01),
     p->chip_temp - 12, p->chip_temp - 3, p->chip_temp, p->board_temp, p->fan_rpm - 60,
     p->fan_rpm, p->frequency, p->frequency + 5, miner->mac);
 
@@ -491,6 +492,27 @@ whatsminer_privileged (SimFleet   *fleet,
   else if (g_str_equal (cmd, "reboot"))
     {
       *restart = TRUE;
+      answer = msg_reply ("\"API command OK\"", "");
+    }
+  else if (g_str_equal (cmd, "update_pools")
+           && json_object_get_string_member_with_default (inner, "pool1", NULL) != NULL)
+    {
+      g_free (miner->set_pool_host);
+      miner->set_pool_host = g_strdup (json_object_get_string_member (inner, "pool1"));
+      g_free (miner->set_pool_user);
+      miner->set_pool_user = g_strdup (json_object_get_string_member_with_default (inner, "worker1", ""));
+      sim_event ("update-pools", miner, NULL);
+      answer = msg_reply ("\"API command OK\"", "");
+    }
+  else if (g_str_equal (cmd, "set_led"))
+    {
+      sim_event ("identify", miner, NULL);
+      answer = msg_reply ("\"API command OK\"", "");
+    }
+  else if (g_str_equal (cmd, "power_off") || g_str_equal (cmd, "power_on"))
+    {
+      miner->paused = g_str_equal (cmd, "power_off");
+      sim_event (miner->paused ? "pause" : "resume", miner, NULL);
       answer = msg_reply ("\"API command OK\"", "");
     }
   else

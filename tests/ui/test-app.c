@@ -354,10 +354,10 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpfloat (hf_miner_get_reading (gamma)->frequency_mhz, !=,
                      hf_miner_get_reading (ultra)->frequency_mhz);
 
-  /* A Whatsminer cannot take settings here yet: the action is off for it;
-   * an Avalon can (work mode and fan). */
+  /* A Whatsminer takes pools, an Avalon work mode and fan: Settings… is on
+   * for both. */
   select_address (window, "127.0.42.4");
-  g_assert_false (g_action_get_enabled (settings_action));
+  g_assert_true (g_action_get_enabled (settings_action));
   select_address (window, "127.0.42.5");
   g_assert_true (g_action_get_enabled (settings_action));
 
