@@ -414,9 +414,12 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpuint (hf_test_sim_events (sim, "patch", NULL, 0, 0), ==, patches + 1);
   wait_until (frequency_is, GUINT_TO_POINTER (lower), 10000);
 
-  /* Both Bitaxes at once: the first, checked, then the other; a list of
-   * outcomes at the end. */
+  /* Both Bitaxes and the Avalon at once: the first, checked, then the
+   * others; the Avalon cannot take a frequency, the Bitaxes still do, and
+   * the list of outcomes says so. */
   select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (hf_window_get_selection (window),
+                                   position_of (window, "127.0.42.5"), FALSE);
   gtk_selection_model_select_item (hf_window_get_selection (window),
                                    position_of (window, "127.0.42.60"), FALSE);
   dialog = open_settings (window);
@@ -427,7 +430,7 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (gamma)->frequency_mhz, 400, 0.5);
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (ultra)->frequency_mhz, 400, 0.5);
   g_assert_cmpstr (gtk_window_get_title (hf_settings_rollout_get_last_results ()), ==,
-                   "Applied to 2 of 2 miners");
+                   "Applied to 2 of 3 miners");
   gtk_window_destroy (hf_settings_rollout_get_last_results ());
   select_address (window, "127.0.42.2");
 }
