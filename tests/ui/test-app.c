@@ -504,6 +504,25 @@ restore_activate_cb (GApplication *app,
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }
 
+  /* Add Miner… (Ctrl+N) asks for an address. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-miner", NULL));
+  {
+    AdwMessageDialog *add = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+    wait_until (dialog_shown, NULL, 2000);
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && add == NULL; i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+        if (ADW_IS_MESSAGE_DIALOG (w)
+            && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), "Add Miner") == 0)
+          add = ADW_MESSAGE_DIALOG (w);
+      }
+    g_assert_nonnull (add);
+    g_assert_true (adw_message_dialog_has_response (add, "add"));
+    gtk_window_destroy (GTK_WINDOW (add));
+  }
+
   settings_dialog_checks (HF_APPLICATION (app), window);
 
   /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
