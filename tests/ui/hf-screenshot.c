@@ -116,7 +116,15 @@ activate_cb (GApplication *app,
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (details));
   iterate_for (800);
-  save_png (details, "details.png");
+  /* For looking at, not for the README (a fresh fleet has minutes of
+   * history): into the temporary directory. */
+  {
+    const char *kept = outdir;
+
+    outdir = g_get_tmp_dir ();
+    save_png (details, "hashfleet-details.png");
+    outdir = kept;
+  }
   gtk_window_destroy (GTK_WINDOW (details));
 
   /* Settings… of one Bitaxe, with its model's choices loaded. */
