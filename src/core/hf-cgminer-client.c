@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "hf-json.h"
 #include "hf-cgminer-client.h"
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
@@ -553,13 +554,6 @@ typedef struct
 } Batch;
 
 static void
-json_object_unref0 (gpointer data)
-{
-  if (data != NULL)
-    json_object_unref (data);
-}
-
-static void
 batch_free (gpointer data)
 {
   Batch *b = data;
@@ -651,7 +645,7 @@ hf_cgminer_commands_async (const char          *host,
   b->flags = flags;
   b->config = hf_config_copy (config);
   b->deadline_us = deadline_us;
-  b->replies = g_ptr_array_new_with_free_func (json_object_unref0);
+  b->replies = g_ptr_array_new_with_free_func (hf_json_object_unref0);
   g_task_set_task_data (task, b, batch_free);
   batch_step (task);
 }

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "hf-json.h"
 #include "hf-cgminer-driver.h"
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
@@ -113,14 +114,6 @@ multi_usable (const char * const *commands)
 
 static void poll_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
-/* An optional command that failed leaves a hole in the replies. */
-static void
-json_object_unref0 (gpointer object)
-{
-  if (object != NULL)
-    json_object_unref (object);
-}
-
 static void
 poll_one_by_one (GTask *task)
 {
@@ -153,7 +146,8 @@ multi_cb (GObject      *source,
       return;
     }
 
-  replies = g_ptr_array_new_with_free_func (json_object_unref0);
+  /* An optional command that failed leaves a hole (NULL) in the replies. */
+  replies = g_ptr_array_new_with_free_func (hf_json_object_unref0);
   for (guint i = 0; op->family->poll_commands[i] != NULL; i++)
     {
       const char *c = op->family->poll_commands[i];

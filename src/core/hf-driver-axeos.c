@@ -293,21 +293,6 @@ apply_free (gpointer data)
   g_free (a);
 }
 
-static HfMinerSettings *
-settings_copy (const HfMinerSettings *in)
-{
-  HfMinerSettings *out = g_memdup2 (in, sizeof *in);
-
-  out->hostname = g_strdup (in->hostname);
-  out->pool_url = g_strdup (in->pool_url);
-  out->pool_user = g_strdup (in->pool_user);
-  out->pool_password = g_strdup (in->pool_password);
-  out->fallback_pool_url = g_strdup (in->fallback_pool_url);
-  out->fallback_pool_user = g_strdup (in->fallback_pool_user);
-  out->fallback_pool_password = g_strdup (in->fallback_pool_password);
-  return out;
-}
-
 static char *
 options_text (JsonArray *options)
 {
@@ -581,7 +566,7 @@ axeos_apply_async (HfDriver              *driver,
   g_autoptr(GError) error = NULL;
 
   g_task_set_name (task, "hf_axeos_apply");
-  a->settings = settings_copy (settings);
+  a->settings = hf_miner_settings_copy (settings);
   a->port = miner_http_port (miner, config);
   g_object_set_data_full (G_OBJECT (task), "apply", a, apply_free);
   if (hf_miner_settings_is_empty (settings))

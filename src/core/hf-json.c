@@ -310,3 +310,10 @@ hf_json_member_nocase (JsonObject *obj,
       return node;
   return NULL;
 }
+
+void
+hf_json_object_unref0 (gpointer object)
+{
+  if (object != NULL)
+    json_object_unref (object);
+}

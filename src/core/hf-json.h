@@ -49,4 +49,7 @@ JsonObject  *hf_json_array_object   (JsonObject  *obj,
 JsonNode    *hf_json_member_nocase  (JsonObject  *obj,
                                      const char  *key);
 
+/* json_object_unref() for a GDestroyNotify that may be given NULL. */
+void        hf_json_object_unref0   (gpointer object);
+
 G_END_DECLS

@@ -37,6 +37,21 @@ hf_miner_settings_new (void)
   return self;
 }
 
+HfMinerSettings *
+hf_miner_settings_copy (const HfMinerSettings *in)
+{
+  HfMinerSettings *out = g_memdup2 (in, sizeof *in);
+
+  out->hostname = g_strdup (in->hostname);
+  out->pool_url = g_strdup (in->pool_url);
+  out->pool_user = g_strdup (in->pool_user);
+  out->pool_password = g_strdup (in->pool_password);
+  out->fallback_pool_url = g_strdup (in->fallback_pool_url);
+  out->fallback_pool_user = g_strdup (in->fallback_pool_user);
+  out->fallback_pool_password = g_strdup (in->fallback_pool_password);
+  return out;
+}
+
 void
 hf_miner_settings_free (HfMinerSettings *self)
 {

@@ -66,6 +66,7 @@ void             hf_miner_options_free   (HfMinerOptions *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerOptions, hf_miner_options_free)
 
 HfMinerSettings *hf_miner_settings_new   (void);
+HfMinerSettings *hf_miner_settings_copy  (const HfMinerSettings *self);
 void             hf_miner_settings_free  (HfMinerSettings *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfMinerSettings, hf_miner_settings_free)
 

@@ -260,21 +260,6 @@ start_step (Rollout *r,
                          applied_cb, s);
 }
 
-static HfMinerSettings *
-settings_copy (const HfMinerSettings *in)
-{
-  HfMinerSettings *out = g_memdup2 (in, sizeof *in);
-
-  out->hostname = g_strdup (in->hostname);
-  out->pool_url = g_strdup (in->pool_url);
-  out->pool_user = g_strdup (in->pool_user);
-  out->pool_password = g_strdup (in->pool_password);
-  out->fallback_pool_url = g_strdup (in->fallback_pool_url);
-  out->fallback_pool_user = g_strdup (in->fallback_pool_user);
-  out->fallback_pool_password = g_strdup (in->fallback_pool_password);
-  return out;
-}
-
 void
 hf_settings_rollout_start (HfApplication         *app,
                            GtkWindow             *window,
@@ -292,7 +277,7 @@ hf_settings_rollout_start (HfApplication         *app,
   r = g_new0 (Rollout, 1);
   r->app = app;
   g_set_weak_pointer (&r->window, window);
-  r->settings = settings_copy (settings);
+  r->settings = hf_miner_settings_copy (settings);
   r->restart = restart;
   r->first = first;
   r->first_data = user_data;
