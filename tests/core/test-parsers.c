@@ -11,6 +11,7 @@
 #include "hf-avalon-mm.h"
 #include "hf-avalon-parse.h"
 #include "hf-axeos-parse.h"
+#include "hf-miner-settings.h"
 #include "hf-cgminer-parse.h"
 #include "hf-error.h"
 #include "hf-format.h"
@@ -408,6 +409,46 @@ test_reading_sanity (void)
 }
 
 static void
+test_pool_url_and_mismatch (void)
+{
+  g_autoptr(HfMinerSettings) want = hf_miner_settings_new ();
+  g_autoptr(HfReading) r = hf_reading_new ();
+  g_autofree char *host = NULL, *wrong = NULL;
+  guint16 port = 0;
+
+  g_assert_true (hf_pool_url_parse ("stratum+tcp://pool.example.org:3333", &host, &port, NULL));
+  g_assert_cmpstr (host, ==, "pool.example.org");
+  g_assert_cmpuint (port, ==, 3333);
+  g_clear_pointer (&host, g_free);
+  g_assert_true (hf_pool_url_parse ("solo.example.org:4444", &host, &port, NULL));
+  g_clear_pointer (&host, g_free);
+  g_assert_false (hf_pool_url_parse ("https://pool.example.org:443", &host, &port, NULL));
+  g_assert_false (hf_pool_url_parse ("stratum+tcp://pool.example.org", &host, &port, NULL));
+  g_assert_false (hf_pool_url_parse ("stratum+tcp://pool example.org:3333", &host, &port, NULL));
+  g_assert_false (hf_pool_url_parse ("stratum+tcp://pool.example.org:70000", &host, &port, NULL));
+
+  /* A change shows when the reading reports it; what is not reported is
+   * not held against it. */
+  want->frequency_mhz = 550;
+  want->fan_percent = 60;
+  want->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+  r->frequency_mhz = 525;
+  r->pool_url = g_strdup ("stratum+tcp://pool.example.org:3333");
+  wrong = hf_miner_settings_mismatch (want, r);
+  g_assert_nonnull (strstr (wrong, "frequency reads 525 MHz, not 550"));
+  g_assert_nonnull (strstr (wrong, "pool reads stratum+tcp://pool.example.org:3333"));
+  g_assert_null (strstr (wrong, "fan"));      /* fan % not reported: not checked */
+  r->frequency_mhz = 550;
+  g_free (r->pool_url);
+  r->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+  g_clear_pointer (&wrong, g_free);
+  g_assert_null (hf_miner_settings_mismatch (want, r));
+  r->fan_percent = 100;
+  wrong = hf_miner_settings_mismatch (want, r);
+  g_assert_cmpstr (wrong, ==, "fan reads 100 %, not 60 %");
+}
+
+static void
 test_format (void)
 {
   struct { double ghs; const char *text; } cases[] = {
@@ -449,6 +490,7 @@ main (int   argc,
   g_test_add_func ("/parsers/model-table", test_model_table);
   g_test_add_func ("/parsers/numbers", test_numbers);
   g_test_add_func ("/parsers/reading-sanity", test_reading_sanity);
+  g_test_add_func ("/parsers/pool-url-and-mismatch", test_pool_url_and_mismatch);
   g_test_add_func ("/parsers/format", test_format);
 
   return g_test_run ();
