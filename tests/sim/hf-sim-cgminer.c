@@ -5,6 +5,7 @@
  * connection arrived on says which miner it talks to.
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-glib/json-glib.h>
 
@@ -32,7 +33,10 @@ conn_close (Conn *c)
 {
   g_clear_handle_id (&c->timer, g_source_remove);
   if (c->counted)
-    c->miner->connections--;
+    {
+      c->miner->connections--;
+      c->miner->open_conns = g_list_remove (c->miner->open_conns, c->connection);
+    }
   if (c->connection != NULL)       /* NULL: handed to sim_hostile_trickle() */
     {
       g_io_stream_close (G_IO_STREAM (c->connection), NULL, NULL);
@@ -274,10 +278,25 @@ incoming_cb (GSocketService    *service,
   c->echo = miner->profile->id == SIM_DECOY_ECHO;
   if (miner->profile->kind == SIM_KIND_AVALON)
     {
-      c->counted = TRUE;
-      /* The firmware dislikes concurrent connections: say so when it happens. */
-      if (++miner->connections > 1)
+      guint live = 0;
+
+      /* The firmware dislikes concurrent connections: say so when it
+       * happens.  A connection whose client has already closed it (its
+       * end-of-stream not read yet here) does not count. */
+      for (GList *l = miner->open_conns; l != NULL; l = l->next)
+        {
+          int fd = g_socket_get_fd (g_socket_connection_get_socket (l->data));
+          char byte;
+          ssize_t n = recv (fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+          if (n != 0)
+            live++;
+        }
+      if (live > 0)
         sim_event ("concurrent", miner, NULL);
+      c->counted = TRUE;
+      miner->connections++;
+      miner->open_conns = g_list_prepend (miner->open_conns, connection);
     }
   read_more (c);
   return TRUE;

@@ -100,6 +100,7 @@ typedef struct
   char             *token_salt;
   char             *token_newsalt;
   guint             connections;    /* open cgminer connections (Avalon check) */
+  GList            *open_conns;     /* their GSocketConnections (not owned) */
   /* What writes changed (hf-sim-settings.c); 0 / NULL: the profile's. */
   guint             set_frequency;
   guint             set_voltage;
