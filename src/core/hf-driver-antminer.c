@@ -157,21 +157,6 @@ poll_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
 }
 
 static void
-reboot_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
-
-  if (body == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -183,7 +168,7 @@ restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
   hf_http_request_async ("GET", hf_miner_get_address (miner), http_port_of (miner, config),
                          "/cgi-bin/reboot.cgi", NULL, config->antminer_user,
                          config->antminer_password, config, hf_config_deadline (config),
-                         cancellable, reboot_cb, task);
+                         cancellable, hf_http_request_done_boolean, task);
 }
 
 /* Settings through the web CGI (Digest): get_miner_conf.cgi, change the
@@ -207,21 +192,6 @@ conf_op_free (gpointer data)
   hf_config_unref (c->config);
   hf_miner_settings_free (c->settings);
   g_free (c);
-}
-
-static void
-conf_set_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
-
-  if (body == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -295,7 +265,7 @@ conf_got_cb (GObject      *source,
   hf_http_request_async ("POST", hf_miner_get_address (c->miner), http_port_of (c->miner, c->config),
                          "/cgi-bin/set_miner_conf.cgi", out, c->config->antminer_user,
                          c->config->antminer_password, c->config, hf_config_deadline (c->config),
-                         g_task_get_cancellable (task), conf_set_cb, task);
+                         g_task_get_cancellable (task), hf_http_request_done_boolean, task);
 }
 
 static void
@@ -386,7 +356,7 @@ action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfCo
       hf_http_request_async ("POST", hf_miner_get_address (miner), http_port_of (miner, config),
                              "/cgi-bin/blink.cgi", body, config->antminer_user,
                              config->antminer_password, config, hf_config_deadline (config),
-                             cancellable, conf_set_cb, task);
+                             cancellable, hf_http_request_done_boolean, task);
       return;
     }
   /* miner-mode 1 sleeps, 0 hashes. */

@@ -242,22 +242,6 @@ axeos_poll_async (HfDriver            *driver,
 /* restart: POST /api/system/restart */
 
 static void
-restart_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = NULL;
-
-  body = hf_http_request_finish (result, NULL, &error);
-  if (body == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 axeos_restart_async (HfDriver            *driver,
                      HfMiner             *miner,
                      const HfConfig      *config,
@@ -272,7 +256,7 @@ axeos_restart_async (HfDriver            *driver,
   g_task_set_name (task, "hf_axeos_restart");
   hf_http_request_async ("POST", op->address, miner_http_port (miner, config),
                          "/api/system/restart", NULL, NULL, NULL, op->config, op->deadline,
-                         cancellable, restart_cb, task);
+                         cancellable, hf_http_request_done_boolean, task);
 }
 
 /* Settings: PATCH /api/system, after checking frequency and voltage
@@ -392,21 +376,6 @@ check_plain (const char            *address,
   return TRUE;
 }
 
-static void
-patched_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
-
-  if (body == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static gboolean
 add_pool (JsonBuilder  *b,
           const char   *prefix,
@@ -508,8 +477,8 @@ send_patch (GTask *task)
     body = g_bytes_new_take (g_steal_pointer (&text), len);
   }
   hf_http_request_async ("PATCH", op->address, a->port, "/api/system", body, NULL, NULL,
-                         op->config, op->deadline, g_task_get_cancellable (task), patched_cb,
-                         task);
+                         op->config, op->deadline, g_task_get_cancellable (task),
+                         hf_http_request_done_boolean, task);
 }
 
 static void
@@ -611,8 +580,8 @@ axeos_action_async (HfDriver            *driver,
 
   g_task_set_name (task, "hf_axeos_action");
   hf_http_request_async ("POST", op->address, miner_http_port (miner, config), paths[action],
-                         NULL, NULL, NULL, op->config, op->deadline, cancellable, patched_cb,
-                         task);
+                         NULL, NULL, NULL, op->config, op->deadline, cancellable,
+                         hf_http_request_done_boolean, task);
 }
 
 /* options: GET /api/system/asic (a 404 on old firmware: no options) */

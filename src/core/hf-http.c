@@ -325,3 +325,18 @@ hf_http_request_finish (GAsyncResult  *result,
     *status = r->status;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+void
+hf_http_request_done_boolean (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
+
+  if (body == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}

@@ -35,4 +35,11 @@ GBytes   *hf_http_request_finish (GAsyncResult        *result,
                                   guint               *status,
                                   GError             **error);
 
+/* A GAsyncReadyCallback for hf_http_request_async() whose @user_data is a
+ * GTask (taken): it returns TRUE on the task for any 2xx answer, else the
+ * error.  For writes whose body says nothing (restart, PATCH, CGI). */
+void      hf_http_request_done_boolean (GObject             *source,
+                                        GAsyncResult        *result,
+                                        gpointer             user_data);
+
 G_END_DECLS
