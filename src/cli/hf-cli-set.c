@@ -186,6 +186,28 @@ hf_cli_set (HfCli  *cli,
 {
   gboolean failed = FALSE;
 
+  if (cli->profile != NULL && cli->settings->pool_url == NULL)
+    {
+      g_autoptr(HfStore) store = hf_cli_open_store (cli, TRUE);
+      g_autoptr(HfMinerSettings) pools = NULL;
+      g_autoptr(GError) error = NULL;
+      HfMinerSettings *st = cli->settings;
+
+      if (store == NULL)
+        return 2;
+      pools = hf_store_load_pool_profile (store, cli->profile, &error);
+      if (pools == NULL)
+        {
+          g_printerr ("hashfleet-cli set: %s\n", error->message);
+          return 2;
+        }
+      st->pool_url = g_steal_pointer (&pools->pool_url);
+      st->pool_user = g_steal_pointer (&pools->pool_user);
+      st->pool_password = g_steal_pointer (&pools->pool_password);
+      st->fallback_pool_url = g_steal_pointer (&pools->fallback_pool_url);
+      st->fallback_pool_user = g_steal_pointer (&pools->fallback_pool_user);
+      st->fallback_pool_password = g_steal_pointer (&pools->fallback_pool_password);
+    }
   if (hf_miner_settings_is_empty (cli->settings))
     {
       g_printerr ("hashfleet-cli set: nothing to set (see --help)\n");

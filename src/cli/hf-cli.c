@@ -511,28 +511,7 @@ main (int   argc,
       st->pool_url = g_strdup (pool_opt);
       st->pool_user = g_strdup (pool_user_opt);
       st->pool_password = g_strdup (pool_password_opt);
-      if (profile_opt != NULL && pool_opt == NULL)
-        {
-          g_autofree char *default_db = db_path ? NULL : hf_store_default_path ();
-          g_autoptr(HfStore) store = hf_store_open (db_path ? db_path : default_db, &error);
-          HfMinerSettings *p = store ? hf_store_load_pool_profile (store, profile_opt, &error)
-                                     : NULL;
-
-          if (p == NULL)
-            {
-              g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
-              hf_config_unref (cli.config);
-              hf_miner_settings_free (cli.settings);
-              return 2;
-            }
-          st->pool_url = g_steal_pointer (&p->pool_url);
-          st->pool_user = g_steal_pointer (&p->pool_user);
-          st->pool_password = g_steal_pointer (&p->pool_password);
-          st->fallback_pool_url = g_steal_pointer (&p->fallback_pool_url);
-          st->fallback_pool_user = g_steal_pointer (&p->fallback_pool_user);
-          st->fallback_pool_password = g_steal_pointer (&p->fallback_pool_password);
-          hf_miner_settings_free (p);
-        }
+      cli.profile = profile_opt;
       st->hostname = g_strdup (hostname_opt);
       st->allow_overclock = overclock_flag;
       cli.restart_after = restart_flag;

@@ -42,6 +42,7 @@ struct _HfCli
   char         *token;
   /* set, identify, pause, resume */
   HfMinerSettings *settings;
+  char         *profile;       /* set --profile: pools from the store */
   gboolean      restart_after;
   HfMinerAction action;
 };
