@@ -63,7 +63,7 @@ struct _HfApiServer
    * CACHE_REBUILD_US while readings pour in. */
   GBytes       *cached[3];
   gint64        built_at[3];
-  gboolean      stale;
+  gboolean      stale[3];
 };
 
 #define CACHE_REBUILD_US (250 * 1000)
@@ -163,7 +163,7 @@ invalidate (HfApiServer *self)
 {
   for (guint i = 0; i < G_N_ELEMENTS (self->cached); i++)
     g_clear_pointer (&self->cached[i], g_bytes_unref);
-  self->stale = FALSE;
+  memset (self->stale, 0, sizeof self->stale);
 }
 
 /* Whether cache @i must be built (again) now. */
@@ -172,7 +172,7 @@ needs_build (HfApiServer *self,
              guint        i)
 {
   return self->cached[i] == NULL
-         || (self->stale && g_get_monotonic_time () - self->built_at[i] >= CACHE_REBUILD_US);
+         || (self->stale[i] && g_get_monotonic_time () - self->built_at[i] >= CACHE_REBUILD_US);
 }
 
 static void
@@ -183,6 +183,7 @@ set_cache (HfApiServer *self,
   g_clear_pointer (&self->cached[i], g_bytes_unref);
   self->cached[i] = g_bytes_new_take (text, strlen (text));
   self->built_at[i] = g_get_monotonic_time ();
+  self->stale[i] = FALSE;
 }
 
 static void
@@ -840,7 +841,8 @@ cycle_finished_cb (HfFleet     *fleet,
 static void
 fleet_changed_cb (HfApiServer *self)
 {
-  self->stale = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->stale); i++)
+    self->stale[i] = TRUE;
 }
 
 static void
