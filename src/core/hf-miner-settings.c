@@ -120,27 +120,6 @@ bad:
 }
 
 char *
-hf_capabilities_to_string (HfCapabilities caps)
-{
-  static const struct { HfCapabilities cap; const char *name; } names[] = {
-    { HF_CAP_RESTART, "restart" }, { HF_CAP_IDENTIFY, "identify" }, { HF_CAP_PAUSE, "pause" },
-    { HF_CAP_FREQUENCY, "frequency" }, { HF_CAP_CORE_VOLTAGE, "core voltage" },
-    { HF_CAP_FAN, "fan" }, { HF_CAP_WORK_MODE, "work mode" }, { HF_CAP_POOLS, "pools" },
-    { HF_CAP_HOSTNAME, "hostname" },
-  };
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (caps & names[i].cap)
-      {
-        if (s->len > 0)
-          g_string_append (s, ", ");
-        g_string_append (s, names[i].name);
-      }
-  return g_string_free (s, FALSE);
-}
-
-char *
 hf_miner_settings_mismatch (const HfMinerSettings *want,
                             const HfReading       *r)
 {

@@ -86,7 +86,4 @@ gboolean         hf_pool_url_parse (const char  *url,
                                     guint16     *port,
                                     GError     **error);
 
-/* "frequency, fan, pools" for a message. */
-char            *hf_capabilities_to_string (HfCapabilities caps);
-
 G_END_DECLS
