@@ -67,9 +67,14 @@ struct _HfWindow
   GError               *scan_error;
 };
 
-/* A main-loop dispatch that adds found miners stops after this long: a
- * /22 of miners answering at once must not freeze the window. */
+/* Found miners are added ADD_SLICE_US at a time, one slice every
+ * ADD_EVERY_MS: a /22 of miners answering at once must not freeze the
+ * window.  A timer just below default priority (network and input go
+ * first, in their own dispatch) but above redraw: when frames take longer
+ * than their interval (software GL), the frame clock is always ready, and
+ * an idle below redraw priority would never run. */
 #define ADD_SLICE_US 4000
+#define ADD_EVERY_MS 16
 
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -546,9 +551,9 @@ scan_found_cb (HfScanner *scanner,
                HfWindow  *self)
 {
   g_queue_push_tail (&self->found, g_object_ref (miner));
-  /* Below redraw priority: the window keeps drawing while they pour in. */
   if (self->found_idle == 0)
-    self->found_idle = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, add_found_cb, self, NULL);
+    self->found_idle = g_timeout_add_full (G_PRIORITY_DEFAULT + 10, ADD_EVERY_MS, add_found_cb,
+                                           self, NULL);
 }
 
 static void
