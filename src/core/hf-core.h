@@ -23,5 +23,6 @@
 #include "hf-store.h"
 #include "hf-store-export.h"
 #include "hf-store-profiles.h"
+#include "hf-store-upkeep.h"
 #include "hf-targets.h"
 #include "hf-types.h"

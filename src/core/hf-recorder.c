@@ -5,6 +5,7 @@
  * this is the one place that does it.
  */
 #include "hf-recorder.h"
+#include "hf-store-upkeep.h"
 
 struct _HfRecorder
 {
@@ -14,7 +15,8 @@ struct _HfRecorder
   HfStore   *store;
   GPtrArray *polled;         /* miners read this cycle */
   gboolean   failed;         /* reported once; retried each cycle */
-  guint      upkeep_idle;
+  gboolean   maintaining;    /* history upkeep runs on its worker thread */
+  GCancellable *cancellable;
   guint      cycles;
 };
 
@@ -28,18 +30,20 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HfRecorder, hf_recorder, G_TYPE_OBJECT)
 
-static gboolean
-upkeep_cb (gpointer user_data)
+static void
+maintain_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  HfRecorder *self = user_data;
+  g_autoptr(HfRecorder) self = user_data;
   g_autoptr(GError) error = NULL;
+  guint steps = 0;
 
-  if (hf_store_maintain_step (self->store, g_get_real_time () / G_USEC_PER_SEC, &error))
-    return G_SOURCE_CONTINUE;
-  if (error != NULL)
+  if (!hf_store_maintain_finish (HF_STORE (source), result, &steps, &error))
     g_debug ("history upkeep: %s", error->message);
-  self->upkeep_idle = 0;
-  return G_SOURCE_REMOVE;
+  else if (steps > 1)
+    g_debug ("history upkeep: %u steps", steps);
+  self->maintaining = FALSE;
 }
 
 static void
@@ -75,8 +79,12 @@ cycle_finished_cb (HfFleet    *fleet,
         g_signal_emit (self, signals[SIGNAL_RECOVERED], 0);
       self->failed = FALSE;
       self->cycles++;
-      if (self->upkeep_idle == 0)
-        self->upkeep_idle = g_idle_add_full (G_PRIORITY_LOW, upkeep_cb, self, NULL);
+      if (!self->maintaining && !g_cancellable_is_cancelled (self->cancellable))
+        {
+          self->maintaining = TRUE;
+          hf_store_maintain_async (self->store, g_get_real_time () / G_USEC_PER_SEC,
+                                   self->cancellable, maintain_cb, g_object_ref (self));
+        }
     }
   g_ptr_array_set_size (self->polled, 0);
 }
@@ -86,7 +94,7 @@ hf_recorder_dispose (GObject *object)
 {
   HfRecorder *self = HF_RECORDER (object);
 
-  g_clear_handle_id (&self->upkeep_idle, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_object (&self->fleet);
@@ -97,11 +105,22 @@ hf_recorder_dispose (GObject *object)
 }
 
 static void
+hf_recorder_finalize (GObject *object)
+{
+  HfRecorder *self = HF_RECORDER (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (hf_recorder_parent_class)->finalize (object);
+}
+
+static void
 hf_recorder_class_init (HfRecorderClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = hf_recorder_dispose;
+  object_class->finalize = hf_recorder_finalize;
 
   /**
    * HfRecorder::failed:
@@ -124,6 +143,7 @@ static void
 hf_recorder_init (HfRecorder *self)
 {
   self->polled = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
 }
 
 HfRecorder *

@@ -14,7 +14,9 @@ G_DECLARE_FINAL_TYPE (HfRecorder, hf_recorder, HF, RECORDER, GObject)
 
 /* From now on every reading of @fleet is kept and written to @store at the
  * end of its cycle, in one transaction; history upkeep (roll-ups, retention)
- * then runs one short step per idle dispatch.  A failed write (disk full,
+ * then runs on a worker thread with its own connection
+ * (hf_store_maintain_async), one at a time, keeping a reference to the
+ * recorder until it is done.  A failed write (disk full,
  * read-only) is reported once through ::failed and retried next cycle;
  * ::recovered says when writing works again. */
 HfRecorder *hf_recorder_new          (HfFleet    *fleet,

@@ -11,10 +11,8 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-private.h"
 #include "hf-store-export.h"
-
-sqlite3 *_hf_store_get_db (HfStore *store);
-gint64   _hf_store_get_retention (HfStore *store, int resolution);
 
 gboolean
 hf_resolution_parse (const char   *text,

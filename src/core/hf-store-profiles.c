@@ -8,9 +8,8 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-private.h"
 #include "hf-store-profiles.h"
-
-sqlite3 *_hf_store_get_db (HfStore *store);
 
 static gboolean
 store_error (HfStore     *store,

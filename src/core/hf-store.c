@@ -18,7 +18,7 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
-#include "hf-store.h"
+#include "hf-store-private.h"
 
 typedef enum
 {
@@ -227,8 +227,6 @@ move_aside (const char  *path,
  * auto-checkpoint would run them inside whichever commit crosses the
  * threshold, so it is off; past the same threshold a passive checkpoint
  * runs on a worker thread with its own connection instead. */
-#define CHECKPOINT_PAGES 1000
-
 static void
 checkpoint_thread (GTask        *task,
                    gpointer      source,
@@ -276,7 +274,7 @@ wal_hook_cb (void       *user_data,
   HfStore *self = user_data;
   g_autoptr(GTask) task = NULL;
 
-  if (pages < CHECKPOINT_PAGES || self->checkpointing)
+  if (pages < _HF_STORE_CHECKPOINT_PAGES || self->checkpointing)
     return SQLITE_OK;
   self->checkpointing = TRUE;
   task = g_task_new (self, NULL, checkpoint_done_cb, NULL);
@@ -287,6 +285,25 @@ wal_hook_cb (void       *user_data,
   return SQLITE_OK;
 }
 
+/* The history upkeep writes from its own thread (hf-store-upkeep.c), one
+ * short transaction at a time with a pause between them.  Both connections
+ * retry every 100 µs while the database is locked, so each gets in as soon
+ * as the other commits — SQLite's own busy timeout sleeps 1, 2, 5, 10… ms
+ * and would make the main thread wait longer than the step it waits for.
+ * Gives up after 2 s. */
+#define BUSY_RETRY_US 100
+#define BUSY_GIVE_UP_US (2 * G_USEC_PER_SEC)
+
+int
+_hf_store_busy_cb (void *user_data,
+                   int   count)
+{
+  if ((gint64) count * BUSY_RETRY_US >= BUSY_GIVE_UP_US)
+    return 0;
+  g_usleep (BUSY_RETRY_US);
+  return 1;
+}
+
 static gboolean
 open_db (HfStore  *self,
          GError  **error)
@@ -294,7 +311,7 @@ open_db (HfStore  *self,
   if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                        NULL) != SQLITE_OK)
     return fail (self, error, "cannot open");
-  sqlite3_busy_timeout (self->db, 2000);
+  sqlite3_busy_handler (self->db, _hf_store_busy_cb, NULL);
   return TRUE;
 }
 
@@ -413,17 +430,11 @@ _hf_store_open_at_version (const char  *path,
   return open_at (path, version, error);
 }
 
-/* For hf-store-export.c, the store's other half. */
-sqlite3 *_hf_store_get_db (HfStore *self);
-
 sqlite3 *
 _hf_store_get_db (HfStore *self)
 {
   return self->db;
 }
-
-gint64 _hf_store_get_retention (HfStore *self, int resolution);
-guint  _hf_store_get_checkpoints (HfStore *self);
 
 guint
 _hf_store_get_checkpoints (HfStore *self)
@@ -436,6 +447,12 @@ _hf_store_get_retention (HfStore *self,
                          int      resolution)
 {
   return resolution == 0 ? self->keep_raw_s : resolution == 1 ? self->keep_5m_s : self->keep_1h_s;
+}
+
+guint
+_hf_store_get_poll_interval (HfStore *self)
+{
+  return self->poll_interval_s;
 }
 
 char *
@@ -856,208 +873,4 @@ hf_store_set_poll_interval (HfStore *self,
 {
   g_return_if_fail (HF_IS_STORE (self));
   self->poll_interval_s = MAX (seconds, 1u);
-}
-
-static gint64
-meta_get (HfStore    *self,
-          const char *key,
-          gint64      fallback)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = fallback;
-
-  sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL);
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
-
-static gboolean
-meta_set (HfStore    *self,
-          const char *key,
-          gint64      value)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                      -1, &stmt, NULL);
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, value);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
-}
-
-/* The oldest time at or after @after in @table.  The tables are keyed by
- * (miner_id, time): one index seek per miner, never a scan of the table. */
-static gint64
-min_time (HfStore    *self,
-          const char *table,
-          gint64      after)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT MIN ((SELECT time FROM %s WHERE miner_id = m.id "
-                                          "AND time >= ?1 ORDER BY time LIMIT 1)) FROM miners m",
-                                          table);
-  sqlite3_stmt *stmt = NULL;
-  gint64 t = -1;
-
-  sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  sqlite3_bind_int64 (stmt, 1, after);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    t = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return t;
-}
-
-/* Run @sql with ?1 = from, ?2 = to inside the current transaction. */
-static gboolean
-run_range (HfStore    *self,
-           const char *sql,
-           gint64      from,
-           gint64      to,
-           double      extra)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  if (sqlite3_bind_parameter_count (stmt) >= 3)
-    sqlite3_bind_double (stmt, 3, extra);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE;
-}
-
-/* Roll [from, to) of @source into @target buckets of @bucket seconds. */
-#define ROLLUP_FROM_RAW \
-  "INSERT OR REPLACE INTO rollups_5m SELECT miner_id, (time / 300) * 300 AS bucket, " \
-  "MIN (hashrate), AVG (hashrate), MAX (hashrate), " \
-  "MIN (temperature), AVG (temperature), MAX (temperature), " \
-  "MIN (power), AVG (power), MAX (power), " \
-  "MIN (1.0, COUNT (*) * ?3 / 300.0), " \
-  "MAX (0, MAX (accepted) - MIN (accepted)), MAX (0, MAX (rejected) - MIN (rejected)) " \
-  "FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
-  "GROUP BY miner_id, bucket"
-#define ROLLUP_FROM_5M \
-  "INSERT OR REPLACE INTO rollups_1h SELECT miner_id, (time / 3600) * 3600 AS bucket, " \
-  "MIN (hashrate_min), AVG (hashrate_avg), MAX (hashrate_max), " \
-  "MIN (temperature_min), AVG (temperature_avg), MAX (temperature_max), " \
-  "MIN (power_min), AVG (power_avg), MAX (power_max), " \
-  "SUM (uptime_fraction) / 12.0, SUM (accepted), SUM (rejected) " \
-  "FROM rollups_5m WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
-  "GROUP BY miner_id, bucket"
-
-/* How much one step may take on: an hour of raw readings (a 1000-miner
- * fleet at 15 s is 240k rows) is still a few ms of SQL per 5 minutes. */
-#define RAW_SLICE_S   300
-#define FIVE_SLICE_S  3600
-#define PRUNE_SLICE_S 900
-
-/* One roll-up level: rows of @from_table in buckets that ended before
- * @until go into @bucket_s buckets, @slice_s of source time per call.
- * @done_key remembers how far the level got.  Returns 1 when it rolled a
- * slice (call again), 0 when the level is up to date, -1 on error. */
-static int
-roll_level (HfStore    *self,
-            const char *sql,
-            const char *from_table,
-            const char *done_key,
-            gint64      bucket_s,
-            gint64      slice_s,
-            double      extra,
-            gint64      until)
-{
-  gint64 done = meta_get (self, done_key, 0);
-  gint64 start = min_time (self, from_table, done);
-  gint64 end = (until / bucket_s) * bucket_s;
-
-  if (start >= 0 && (start / bucket_s) * bucket_s < end)
-    {
-      start = (start / bucket_s) * bucket_s;
-      if (!run_range (self, sql, start, start + slice_s, extra)
-          || !meta_set (self, done_key, start + slice_s))
-        return -1;
-      return 1;
-    }
-
-  /* Nothing older left: everything before the current bucket is rolled,
-   * data or not. */
-  if (done < end && !meta_set (self, done_key, end))
-    return -1;
-  return 0;
-}
-
-gboolean
-hf_store_maintain_step (HfStore  *self,
-                        gint64    now,
-                        GError  **error)
-{
-  gint64 oldest;
-  gboolean more;
-  int rolled;
-
-  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
-
-  if (!exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
-
-  /* 1. Raw → 5-minute buckets; 2. 5-minute → hourly, only hours whose
-   * 5-minute buckets are all rolled. */
-  rolled = roll_level (self, ROLLUP_FROM_RAW, "readings", "rolled_5m_until", 300,
-                       RAW_SLICE_S, (double) self->poll_interval_s, now);
-  if (rolled == 0)
-    rolled = roll_level (self, ROLLUP_FROM_5M, "rollups_5m", "rolled_1h_until", 3600,
-                         FIVE_SLICE_S, 0, MIN (now, meta_get (self, "rolled_5m_until", 0)));
-  if (rolled < 0)
-    goto failed;
-  more = rolled > 0;
-
-  if (!more)
-    {
-      /* 3. Retention, one slice per table per step; only rows already
-       * rolled up into the next resolution go. */
-      struct { const char *table; gint64 keep; const char *rolled; } prune[] = {
-        { "readings", self->keep_raw_s, "rolled_5m_until" },
-        { "rollups_5m", self->keep_5m_s, "rolled_1h_until" },
-        { "rollups_1h", self->keep_1h_s, NULL },
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (prune) && !more; i++)
-        {
-          g_autofree char *sql = NULL;
-          gint64 cutoff;
-
-          if (prune[i].keep == 0)
-            continue;
-          cutoff = now - prune[i].keep;
-          if (prune[i].rolled != NULL)
-            cutoff = MIN (cutoff, meta_get (self, prune[i].rolled, 0));
-          oldest = min_time (self, prune[i].table, 0);
-          if (oldest < 0 || oldest >= cutoff)
-            continue;
-          sql = g_strdup_printf ("DELETE FROM %s WHERE miner_id IN (SELECT id FROM "
-                                 "miners) AND time >= ?1 AND time < ?2", prune[i].table);
-          if (!run_range (self, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0))
-            goto failed;
-          more = TRUE;
-        }
-    }
-
-  if (!exec (self, "COMMIT", error))
-    {
-      exec (self, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  return more;
-
-failed:
-  fail (self, error, "maintaining history");
-  exec (self, "ROLLBACK", NULL);
-  return FALSE;
 }

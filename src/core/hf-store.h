@@ -65,7 +65,8 @@ gboolean    hf_store_add_readings      (HfStore     *self,
 GPtrArray  *hf_store_load_fleet        (HfStore     *self,
                                         GError     **error);
 
-/* Retention for each resolution, in seconds (0 keeps forever). */
+/* Retention for each resolution, in seconds (0 keeps forever); roll-ups and
+ * pruning themselves are in hf-store-upkeep.h. */
 void        hf_store_set_retention     (HfStore     *self,
                                         gint64       raw_s,
                                         gint64       five_min_s,
@@ -73,14 +74,6 @@ void        hf_store_set_retention     (HfStore     *self,
 /* The poll interval, to turn a count of readings into an uptime fraction. */
 void        hf_store_set_poll_interval (HfStore     *self,
                                         guint        seconds);
-/* One bounded step of upkeep as of @now (unix seconds): roll up at most
- * one hour of raw readings into 5-minute buckets, or one day of those into
- * hours, or prune one slice of expired rows.  Returns TRUE while more work
- * is left, so a caller runs it from an idle until it returns FALSE; each
- * step stays short on the main loop. */
-gboolean    hf_store_maintain_step     (HfStore     *self,
-                                        gint64       now,
-                                        GError     **error);
 
 /* For tests of the migrations: open @path migrated only up to @version. */
 HfStore    *_hf_store_open_at_version  (const char  *path,

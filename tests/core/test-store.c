@@ -8,7 +8,8 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
-#include "hf-store.h"
+#include "hf-store-private.h"
+#include "hf-store-upkeep.h"
 #include "hf-store-profiles.h"
 #include "hf-store-export.h"
 #include "hf-test-utils.h"
@@ -443,8 +444,104 @@ test_retention (void)
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 1);
 }
 
-sqlite3 *_hf_store_get_db (HfStore *store);
-guint     _hf_store_get_checkpoints (HfStore *store);
+/* Upkeep on its worker thread: the same roll-ups as step by step, while the
+ * main thread goes on writing cycles in between its steps. */
+typedef struct
+{
+  gboolean done;
+  guint    steps;
+  GError  *error;
+} MaintainResult;
+
+static void
+maintained_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  MaintainResult *r = user_data;
+
+  hf_store_maintain_finish (HF_STORE (source), result, &r->steps, &r->error);
+  r->done = TRUE;
+}
+
+static void
+test_upkeep_thread (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *fill = NULL;
+  MaintainResult result = { 0, };
+  const gint64 hours = 6, end = B0 + hours * 3600;
+  guint cycles = 0;
+
+  hf_store_set_poll_interval (store, 15);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:03:%02X", i);
+      g_ptr_array_add (miners, miner_with_reading (ip, mac, 1000, B0));
+    }
+  g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len, NULL));
+  /* Six hours at 15 s: in each 5 minutes the hashrate runs 1000 … 1019. */
+  fill = g_strdup_printf (
+    "WITH RECURSIVE t(x) AS (SELECT %d UNION ALL SELECT x + 15 FROM t WHERE x + 15 < %"
+    G_GINT64_FORMAT ") INSERT OR REPLACE INTO readings SELECT m.id, t.x, 1000 + (t.x %% 300) / 15, "
+    "NULL, NULL, 60, NULL, NULL, 17.5, 1, NULL, NULL, NULL, NULL, NULL, NULL, t.x / 15, 0, NULL, "
+    "NULL, NULL, NULL FROM t, miners m", B0, end);
+  g_assert_cmpint (sqlite3_exec (_hf_store_get_db (store), fill, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 20 * hours * 240);
+
+  hf_store_maintain_async (store, end, NULL, maintained_cb, &result);
+  while (!result.done)
+    {
+      for (guint i = 0; i < miners->len; i++)
+        {
+          g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miners->pdata[i]));
+
+          r->timestamp = (end + cycles) * G_USEC_PER_SEC;
+          hf_miner_set_reading (miners->pdata[i], r);
+        }
+      g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len, NULL));
+      cycles++;
+      /* A cycle every 2 ms: far more often than any real fleet. */
+      g_usleep (2000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_no_error (result.error);
+
+  /* 72 buckets of 5 minutes and 6 hours per miner, one step per slice. */
+  g_assert_cmpuint (result.steps, >=, 72 + 6);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 20 * hours * 12);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 20 * hours);
+  assert_near (value (path, "SELECT MIN (hashrate_min) FROM rollups_5m"), 1000);
+  assert_near (value (path, "SELECT MAX (hashrate_max) FROM rollups_5m"), 1019);
+  assert_near (value (path, "SELECT AVG (hashrate_avg) FROM rollups_5m"), 1009.5);
+  assert_near (value (path, "SELECT MIN (hashrate_avg) FROM rollups_1h"), 1009.5);
+  assert_near (value (path, "SELECT MAX (uptime_fraction) FROM rollups_1h"), 1.0);
+  /* Every cycle written meanwhile is there: none was refused as busy. */
+  g_assert_cmpuint (cycles, >=, 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==,
+                   20 * hours * 240 + 20 * cycles);
+
+  /* Cancelled before it starts: no step runs. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autofree char *other = temp_db ();
+    g_autoptr(HfStore) fresh = hf_store_open (other, NULL);
+    MaintainResult cancelled = { 0, };
+
+    g_assert_true (hf_store_add_readings (fresh, (HfMiner **) miners->pdata, miners->len, NULL));
+    g_cancellable_cancel (cancellable);
+    hf_store_maintain_async (fresh, end + 7200, cancellable, maintained_cb, &cancelled);
+    while (!cancelled.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (cancelled.steps, ==, 0);
+    g_assert_cmpint (count (other, "SELECT count(*) FROM rollups_5m"), ==, 0);
+    g_clear_error (&cancelled.error);
+  }
+}
 
 /* Checkpoints run on a worker thread once the log is large, and the data
  * reaches the database file; a commit never runs one itself. */
@@ -592,6 +689,7 @@ main (int   argc,
   g_test_add_func ("/store/pool-profiles", test_pool_profiles);
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);
+  g_test_add_func ("/store/upkeep-thread", test_upkeep_thread);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/background-checkpoint", test_background_checkpoint);
 

@@ -1,0 +1,30 @@
+/* hf-store-private.h — what the store's other files (export, profiles,
+ * upkeep) need of HfStore itself
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "hf-store.h"
+
+G_BEGIN_DECLS
+
+/* Past this many pages in the write-ahead log, a passive checkpoint runs
+ * off the main thread: after a main-thread commit on a worker of its own
+ * (hf-store.c), after an upkeep step on the upkeep's thread. */
+#define _HF_STORE_CHECKPOINT_PAGES 1000
+
+/* The main-thread connection. */
+sqlite3 *_hf_store_get_db            (HfStore *self);
+/* Retention of HF_RESOLUTION_RAW / _5M / _1H, in seconds (0: forever). */
+gint64   _hf_store_get_retention     (HfStore *self,
+                                      int      resolution);
+guint    _hf_store_get_poll_interval (HfStore *self);
+/* The busy handler of every connection to the database (see hf-store.c). */
+int      _hf_store_busy_cb           (void    *user_data,
+                                      int      count);
+/* For tests: how many background checkpoints have finished. */
+guint    _hf_store_get_checkpoints   (HfStore *self);
+
+G_END_DECLS
