@@ -1,0 +1,320 @@
+/* hf-poller.c
+ * SPDX-License-Identifier: MIT
+ *
+ * See hf-poller.h for why.  On Linux: one GSource per main context watches
+ * an epoll set with every watched descriptor plus a timerfd armed for the
+ * earliest deadline; a dispatch takes what epoll reports ready, then every
+ * watch whose deadline passed.  Watches are found through their id (the
+ * epoll event's data), so one that ended earlier in the same dispatch is
+ * simply not found.
+ */
+#include "hf-poller.h"
+
+#ifdef __linux__
+
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define MAX_EVENTS 256
+#define TIMER_ID   0
+
+typedef struct
+{
+  GSource     source;
+  int         epfd;
+  int         timerfd;
+  GHashTable *watches;       /* id → HfPollerWatch */
+  GSequence  *by_deadline;   /* HfPollerWatch, earliest first */
+  gint64      armed;         /* what the timerfd is set for; 0: nothing */
+  guint64     next_id;
+} Poller;
+
+struct _HfPollerWatch
+{
+  Poller        *poller;
+  guint64        id;
+  int            fd;
+  gint64         deadline_us;
+  GSequenceIter *iter;
+  HfPollerFunc   func;
+  gpointer       user_data;
+};
+
+G_LOCK_DEFINE_STATIC (pollers);
+static GHashTable *pollers;  /* GMainContext → Poller, for the process's life */
+
+static int
+by_deadline (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
+{
+  const HfPollerWatch *x = a, *y = b;
+
+  if (x->deadline_us != y->deadline_us)
+    return x->deadline_us < y->deadline_us ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+arm (Poller *p)
+{
+  GSequenceIter *first = g_sequence_get_begin_iter (p->by_deadline);
+  gint64 deadline = g_sequence_iter_is_end (first)
+                    ? 0 : ((HfPollerWatch *) g_sequence_get (first))->deadline_us;
+  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
+
+  if (deadline == p->armed)
+    return;
+  p->armed = deadline;
+  if (deadline != 0)
+    {
+      /* Absolute CLOCK_MONOTONIC, as g_get_monotonic_time(); a time in
+       * the past (but not zero, which disarms) fires at once. */
+      spec.it_value.tv_sec = deadline / G_USEC_PER_SEC;
+      spec.it_value.tv_nsec = (deadline % G_USEC_PER_SEC) * 1000;
+    }
+  timerfd_settime (p->timerfd, TFD_TIMER_ABSTIME, &spec, NULL);
+}
+
+/* Take @w out of the poller; the caller calls or drops its function. */
+static void
+watch_end (HfPollerWatch *w)
+{
+  Poller *p = w->poller;
+
+  epoll_ctl (p->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+  g_sequence_remove (w->iter);
+  g_hash_table_remove (p->watches, &w->id);
+}
+
+static void
+watch_fire (HfPollerWatch *w,
+            GIOCondition   condition,
+            gboolean       timed_out)
+{
+  HfPollerFunc func = w->func;
+  gpointer user_data = w->user_data;
+
+  watch_end (w);
+  g_free (w);
+  func (condition, timed_out, user_data);
+}
+
+static GIOCondition
+to_condition (guint32 events)
+{
+  return ((events & EPOLLIN) ? G_IO_IN : 0) | ((events & EPOLLOUT) ? G_IO_OUT : 0)
+         | ((events & EPOLLPRI) ? G_IO_PRI : 0) | ((events & EPOLLERR) ? G_IO_ERR : 0)
+         | ((events & EPOLLHUP) ? G_IO_HUP : 0);
+}
+
+static gboolean
+poller_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  Poller *p = (Poller *) source;
+  struct epoll_event events[MAX_EVENTS];
+  int n = epoll_wait (p->epfd, events, MAX_EVENTS, 0);
+  gint64 now;
+
+  for (int i = 0; i < n; i++)
+    {
+      HfPollerWatch *w;
+
+      if (events[i].data.u64 == TIMER_ID)
+        {
+          guint64 expirations;
+
+          if (read (p->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+            g_debug ("poller timer: %s", g_strerror (errno));
+          continue;
+        }
+      w = g_hash_table_lookup (p->watches, &events[i].data.u64);
+      if (w != NULL)
+        watch_fire (w, to_condition (events[i].events), FALSE);
+    }
+
+  now = g_get_monotonic_time ();
+  for (;;)
+    {
+      GSequenceIter *first = g_sequence_get_begin_iter (p->by_deadline);
+      HfPollerWatch *w;
+
+      if (g_sequence_iter_is_end (first))
+        break;
+      w = g_sequence_get (first);
+      if (w->deadline_us > now)
+        break;
+      watch_fire (w, 0, TRUE);
+    }
+  arm (p);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs poller_funcs = {
+  NULL, NULL, poller_dispatch, NULL, NULL, NULL,
+};
+
+static Poller *
+poller_for (GMainContext *context)
+{
+  Poller *p;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  G_LOCK (pollers);
+  if (pollers == NULL)
+    pollers = g_hash_table_new (NULL, NULL);
+  p = g_hash_table_lookup (pollers, context);
+  if (p == NULL)
+    {
+      struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TIMER_ID };
+
+      p = (Poller *) g_source_new (&poller_funcs, sizeof (Poller));
+      g_source_set_name ((GSource *) p, "hf-poller");
+      p->epfd = epoll_create1 (EPOLL_CLOEXEC);
+      p->timerfd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+      if (p->epfd < 0 || p->timerfd < 0)
+        g_error ("cannot create the poller's epoll set or timer: %s", g_strerror (errno));
+      epoll_ctl (p->epfd, EPOLL_CTL_ADD, p->timerfd, &ev);
+      p->watches = g_hash_table_new (g_int64_hash, g_int64_equal);
+      p->by_deadline = g_sequence_new (NULL);
+      p->next_id = TIMER_ID + 1;
+      g_source_add_unix_fd ((GSource *) p, p->epfd, G_IO_IN);
+      g_source_attach ((GSource *) p, context);
+      /* The table keeps the context (and so the source) alive. */
+      g_hash_table_insert (pollers, g_main_context_ref (context), p);
+    }
+  G_UNLOCK (pollers);
+  return p;
+}
+
+HfPollerWatch *
+hf_poller_watch (GMainContext *context,
+                 int           fd,
+                 GIOCondition  condition,
+                 gint64        deadline_us,
+                 HfPollerFunc  func,
+                 gpointer      user_data)
+{
+  Poller *p = poller_for (context);
+  HfPollerWatch *w = g_new0 (HfPollerWatch, 1);
+  struct epoll_event ev = { 0, };
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  w->poller = p;
+  w->id = p->next_id++;
+  w->fd = fd;
+  /* 0 means "nothing armed" below: the earliest time is 1. */
+  w->deadline_us = MAX (deadline_us, 1);
+  w->func = func;
+  w->user_data = user_data;
+  ev.events = ((condition & G_IO_IN) ? EPOLLIN : 0) | ((condition & G_IO_OUT) ? EPOLLOUT : 0)
+              | ((condition & G_IO_PRI) ? EPOLLPRI : 0);
+  ev.data.u64 = w->id;
+  if (epoll_ctl (p->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+    {
+      /* Not pollable (never for a socket): report it ready; the caller's
+       * next I/O call says what is wrong. */
+      g_debug ("poller: cannot watch fd %d: %s", fd, g_strerror (errno));
+      w->deadline_us = 1;
+    }
+  g_hash_table_insert (p->watches, &w->id, w);
+  w->iter = g_sequence_insert_sorted (p->by_deadline, w, by_deadline, NULL);
+  arm (p);
+  return w;
+}
+
+void
+hf_poller_watch_cancel (HfPollerWatch *watch)
+{
+  Poller *p;
+
+  if (watch == NULL)
+    return;
+  p = watch->poller;
+  watch_end (watch);
+  g_free (watch);
+  arm (p);
+}
+
+void
+hf_poller_watch_expire (HfPollerWatch *watch)
+{
+  g_return_if_fail (watch != NULL);
+
+  watch->deadline_us = 1;
+  g_sequence_sort_changed (watch->iter, by_deadline, NULL);
+  arm (watch->poller);
+}
+
+#else  /* !__linux__: a GSource per watch */
+
+#include <glib-unix.h>
+
+struct _HfPollerWatch
+{
+  GSource       source;
+  HfPollerFunc  func;
+  gpointer      user_data;
+  gpointer      tag;
+};
+
+static gboolean
+watch_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  HfPollerWatch *w = (HfPollerWatch *) source;
+  GIOCondition condition = g_source_query_unix_fd (source, w->tag);
+  gboolean timed_out = condition == 0;
+
+  g_source_destroy (source);
+  w->func (condition, timed_out, w->user_data);
+  g_source_unref (source);
+  return G_SOURCE_REMOVE;
+}
+
+static GSourceFuncs watch_funcs = {
+  NULL, NULL, watch_dispatch, NULL, NULL, NULL,
+};
+
+HfPollerWatch *
+hf_poller_watch (GMainContext *context,
+                 int           fd,
+                 GIOCondition  condition,
+                 gint64        deadline_us,
+                 HfPollerFunc  func,
+                 gpointer      user_data)
+{
+  HfPollerWatch *w = (HfPollerWatch *) g_source_new (&watch_funcs, sizeof (HfPollerWatch));
+
+  w->func = func;
+  w->user_data = user_data;
+  w->tag = g_source_add_unix_fd ((GSource *) w, fd, condition);
+  g_source_set_ready_time ((GSource *) w, deadline_us);
+  g_source_attach ((GSource *) w, context);
+  return w;
+}
+
+void
+hf_poller_watch_cancel (HfPollerWatch *watch)
+{
+  if (watch == NULL)
+    return;
+  g_source_destroy ((GSource *) watch);
+  g_source_unref ((GSource *) watch);
+}
+
+void
+hf_poller_watch_expire (HfPollerWatch *watch)
+{
+  g_source_set_ready_time ((GSource *) watch, 0);
+}
+
+#endif

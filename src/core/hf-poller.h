@@ -1,0 +1,48 @@
+/* hf-poller.h — many sockets, one GSource
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * HfPollerWatch:
+ *
+ * A one-shot wait for a file descriptor to become ready for @condition,
+ * or for @deadline_us (g_get_monotonic_time()) to pass, on a main context.
+ *
+ * GLib 2.74 wakes its main loop (a write to its eventfd, and one more
+ * pass over every source) each time a source with a descriptor is
+ * attached or destroyed and each time a ready time changes: a request
+ * with a source per wait cost about nine of those, and every pass walks
+ * every source in flight.  On Linux all watches of a context share one
+ * GSource holding an epoll set and a timerfd for the earliest deadline, so
+ * adding and ending a watch touches neither GLib nor the other watches.
+ * Elsewhere each watch is a GSource of its own.
+ */
+typedef struct _HfPollerWatch HfPollerWatch;
+
+/* @condition: what became ready (0 when @timed_out). */
+typedef void (*HfPollerFunc) (GIOCondition condition,
+                              gboolean     timed_out,
+                              gpointer     user_data);
+
+/* Dispatched on @context (NULL: the global default).  The watch ends when
+ * @func is called or on hf_poller_watch_cancel(), whichever comes first;
+ * main context thread only.  One watch per descriptor at a time (a second
+ * one is reported ready at once). */
+HfPollerWatch *hf_poller_watch        (GMainContext  *context,
+                                       int            fd,
+                                       GIOCondition   condition,
+                                       gint64         deadline_us,
+                                       HfPollerFunc   func,
+                                       gpointer       user_data);
+/* End @watch without calling its function.  Before closing its fd. */
+void           hf_poller_watch_cancel (HfPollerWatch *watch);
+/* Call @watch's function as timed out at the next dispatch (for
+ * cancellation: the function then sees the cancelled state). */
+void           hf_poller_watch_expire (HfPollerWatch *watch);
+
+G_END_DECLS
