@@ -3,6 +3,7 @@
  */
 #include "hf-deadline.h"
 #include "hf-error.h"
+#include "hf-poller.h"
 
 struct _HfDeadline
 {
@@ -10,7 +11,7 @@ struct _HfDeadline
   GCancellable *caller;
   gulong        caller_handler;
   gint64        deadline_us;
-  guint         timer;
+  HfPollerWatch *timer;     /* the phase's: a timer of the shared poller, not a GSource */
   gint64        phase_started;
   char         *phase;
   char         *peer;
@@ -27,15 +28,16 @@ caller_cancelled_cb (GCancellable *caller,
   g_cancellable_cancel (self->cancellable);
 }
 
-static gboolean
-phase_expired_cb (gpointer user_data)
+static void
+phase_expired_cb (GIOCondition condition,
+                  gboolean     timed_out,
+                  gpointer     user_data)
 {
   HfDeadline *self = user_data;
 
-  self->timer = 0;
+  self->timer = NULL;
   self->expired = TRUE;
   g_cancellable_cancel (self->cancellable);
-  return G_SOURCE_REMOVE;
 }
 
 HfDeadline *
@@ -60,7 +62,7 @@ hf_deadline_free (HfDeadline *self)
 {
   if (self == NULL)
     return;
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
   if (self->caller != NULL)
     {
       g_cancellable_disconnect (self->caller, self->caller_handler);
@@ -87,7 +89,7 @@ hf_deadline_begin (HfDeadline *self,
   gint64 left_ms;
   guint ms;
 
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
   g_free (self->phase);
   self->phase = g_strdup (phase);
   if (peer != NULL)
@@ -102,13 +104,14 @@ hf_deadline_begin (HfDeadline *self,
   ms = cap_ms > 0 && cap_ms < left_ms ? cap_ms : (guint) MIN (left_ms, G_MAXUINT);
   self->phase_ms = ms;
   self->phase_started = g_get_monotonic_time ();
-  self->timer = g_timeout_add_full (G_PRIORITY_HIGH, ms, phase_expired_cb, self, NULL);
+  self->timer = hf_poller_watch (NULL, -1, 0, self->phase_started + (gint64) ms * 1000,
+                                 phase_expired_cb, self);
 }
 
 void
 hf_deadline_end (HfDeadline *self)
 {
-  g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
 }
 
 gboolean

@@ -84,7 +84,8 @@ watch_end (HfPollerWatch *w)
 {
   Poller *p = w->poller;
 
-  epoll_ctl (p->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+  if (w->fd >= 0)
+    epoll_ctl (p->epfd, EPOLL_CTL_DEL, w->fd, NULL);
   g_sequence_remove (w->iter);
   g_hash_table_remove (p->watches, &w->id);
 }
@@ -217,7 +218,7 @@ hf_poller_watch (GMainContext *context,
   ev.events = ((condition & G_IO_IN) ? EPOLLIN : 0) | ((condition & G_IO_OUT) ? EPOLLOUT : 0)
               | ((condition & G_IO_PRI) ? EPOLLPRI : 0);
   ev.data.u64 = w->id;
-  if (epoll_ctl (p->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+  if (fd >= 0 && epoll_ctl (p->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
     {
       /* Not pollable (never for a socket): report it ready; the caller's
        * next I/O call says what is wrong. */
@@ -271,7 +272,7 @@ watch_dispatch (GSource     *source,
                 gpointer     user_data)
 {
   HfPollerWatch *w = (HfPollerWatch *) source;
-  GIOCondition condition = g_source_query_unix_fd (source, w->tag);
+  GIOCondition condition = w->tag != NULL ? g_source_query_unix_fd (source, w->tag) : 0;
   gboolean timed_out = condition == 0;
 
   g_source_destroy (source);
@@ -296,7 +297,8 @@ hf_poller_watch (GMainContext *context,
 
   w->func = func;
   w->user_data = user_data;
-  w->tag = g_source_add_unix_fd ((GSource *) w, fd, condition);
+  if (fd >= 0)
+    w->tag = g_source_add_unix_fd ((GSource *) w, fd, condition);
   g_source_set_ready_time ((GSource *) w, deadline_us);
   g_source_attach ((GSource *) w, context);
   return w;

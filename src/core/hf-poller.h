@@ -32,7 +32,7 @@ typedef void (*HfPollerFunc) (GIOCondition condition,
 /* Dispatched on @context (NULL: the global default).  The watch ends when
  * @func is called or on hf_poller_watch_cancel(), whichever comes first;
  * main context thread only.  One watch per descriptor at a time (a second
- * one is reported ready at once). */
+ * one is reported ready at once); @fd -1 makes a plain timer. */
 HfPollerWatch *hf_poller_watch        (GMainContext  *context,
                                        int            fd,
                                        GIOCondition   condition,

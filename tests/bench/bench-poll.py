@@ -17,7 +17,9 @@ import json
 import os
 import statistics
 import subprocess
+import shutil
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
@@ -55,14 +57,19 @@ def scenario(title, sim_args, cli_args, deadline_ms, cycles=None):
             ips.append(event["ip"])
         elif event["event"] == "ready":
             break
+    # Recorded as `watch` does by default, into a database of its own (not
+    # the user's).
+    scratch = tempfile.mkdtemp(prefix="hf-bench-poll-")
+    db = os.path.join(scratch, "bench.db")
     try:
         p = subprocess.run([CLI, "watch", "--json", "--stats", "--count", str(cycles),
-                            "--interval", "4"] + cli_args + ips,
+                            "--interval", "4", "--db", db] + cli_args + ips,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                            timeout=600)
     finally:
         sim.terminate()
         sim.wait()
+        shutil.rmtree(scratch, ignore_errors=True)
     stats = [json.loads(l) for l in p.stderr.splitlines() if l.startswith('{"cycle"')]
     steady = stats[1:] or stats
     wall = statistics.median(s["wall_ms"] for s in steady) / 1000
