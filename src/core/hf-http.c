@@ -15,6 +15,7 @@
 
 typedef struct
 {
+  SoupSession  *session;
   SoupMessage  *msg;
   char         *peer;
   char         *user;
@@ -29,8 +30,27 @@ typedef struct
 } Request;
 
 static SoupSession *session;
+static guint        session_requests;
+static guint        requests_in_flight;
 /* host:port → checksum of the credentials last sent there (see below). */
 static GHashTable *credentials_used;
+
+/* libsoup keeps a record of every host it talked to for five minutes after
+ * that host's last connection closed, each with a timeout GSource on the
+ * main context: with a thousand miners, a thousand sources that every pass
+ * of the main loop walks twice — a fifth of a poll cycle's CPU.  Hashfleet
+ * keeps no connection alive, so it lets a session serve a few dozen
+ * requests and then starts a new one; the old one goes (with its records)
+ * once its last request has ended.  The auth cache then starts empty,
+ * which costs a settings write one more 401. */
+#define REQUESTS_PER_SESSION 32
+
+static void
+request_ended (void)
+{
+  if (--requests_in_flight == 0)
+    g_clear_object (&session);
+}
 
 static void
 request_free (gpointer data)
@@ -38,6 +58,7 @@ request_free (gpointer data)
   Request *r = data;
 
   g_clear_object (&r->msg);
+  g_clear_object (&r->session);
   g_free (r->peer);
   g_free (r->user);
   g_free (r->password);
@@ -48,6 +69,7 @@ request_free (gpointer data)
   g_clear_pointer (&r->reply, g_byte_array_unref);
   g_free (r->chunk);
   g_free (r);
+  request_ended ();
 }
 
 gpointer
@@ -56,12 +78,14 @@ hf_http_get_session (void)
   if (session == NULL)
     {
       /* Enough connections for a large fleet polled in parallel, but
-       * never more than two to one little ESP32. */
+       * never more than two to one little ESP32 (per session: a miner
+       * polled one request at a time stays within it). */
       session = soup_session_new_with_options ("max-conns", 1024,
                                                "max-conns-per-host", 2,
                                                "user-agent", "Hashfleet/" PACKAGE_VERSION,
                                                "proxy-resolver", NULL,
                                                NULL);
+      session_requests = 0;
     }
   return session;
 }
@@ -279,6 +303,7 @@ hf_http_request_async (const char          *method,
   r->reply = g_byte_array_new ();
   r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
   g_task_set_task_data (task, r, request_free);
+  requests_in_flight++;
 
   uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host, port, path, NULL, NULL);
   r->msg = soup_message_new_from_uri (method, uri);
@@ -306,7 +331,11 @@ hf_http_request_async (const char          *method,
   r->deadline = hf_deadline_new (cancellable, deadline_us);
   hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", r->peer, 0);
 
-  soup_session_send_async (hf_http_get_session (), r->msg, G_PRIORITY_DEFAULT,
+  if (session_requests >= REQUESTS_PER_SESSION)
+    g_clear_object (&session);
+  r->session = g_object_ref (hf_http_get_session ());
+  session_requests++;
+  soup_session_send_async (r->session, r->msg, G_PRIORITY_DEFAULT,
                            hf_deadline_get_cancellable (r->deadline), send_cb,
                            g_steal_pointer (&task));
 }

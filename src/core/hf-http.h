@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* The shared libsoup session of this thread's main context. */
+/* The shared libsoup session of this thread's main context (made anew
+ * after every moment without a request in flight; see hf-http.c). */
 gpointer  hf_http_get_session    (void);
 
 /* @method @path on http://@host:@port with an optional JSON @body.  With
