@@ -88,6 +88,8 @@ hf_cli_serve (HfCli  *cli,
   g_main_loop_run (cli->loop);
   g_cancellable_disconnect (cli->cancellable, cancelled);
   hf_fleet_stop (fleet);
+  if (recorder != NULL)
+    hf_recorder_wait_written (recorder, 10000);
   hf_api_server_disconnect (server);
   return 0;
 }

@@ -177,7 +177,8 @@ hf_cli_watch (HfCli  *cli,
                                                          : HF_FLEET_DEFAULT_INTERVAL_S);
   if (cli->concurrency > 0)
     hf_fleet_set_max_in_flight (fleet, cli->concurrency);
-  /* The recorder connects first: a cycle is written before it is printed. */
+  /* The recorder connects first: a cycle's write starts before it is
+   * printed (and is waited for before exiting). */
   if (store != NULL)
     {
       recorder = hf_recorder_new (fleet, store);
@@ -243,5 +244,7 @@ hf_cli_watch (HfCli  *cli,
   watch.monitor = monitor = hf_loop_monitor_new ();
   g_main_loop_run (cli->loop);
   hf_fleet_stop (fleet);
+  if (recorder != NULL)
+    hf_recorder_wait_written (recorder, 10000);
   return watch.ok ? 0 : 1;
 }

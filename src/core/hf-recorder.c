@@ -15,6 +15,7 @@ struct _HfRecorder
   HfStore   *store;
   GPtrArray *polled;         /* miners read this cycle */
   gboolean   failed;         /* reported once; retried each cycle */
+  gboolean   writing;        /* a cycle is being written on a worker thread */
   gboolean   maintaining;    /* history upkeep runs on its worker thread */
   GCancellable *cancellable;
   guint      cycles;
@@ -56,36 +57,49 @@ reading_cb (HfFleet    *fleet,
 }
 
 static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(HfRecorder) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->writing = FALSE;
+  if (!hf_store_add_readings_finish (HF_STORE (source), result, &error))
+    {
+      if (!self->failed)
+        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+      self->failed = TRUE;
+      return;
+    }
+  if (self->failed)
+    g_signal_emit (self, signals[SIGNAL_RECOVERED], 0);
+  self->failed = FALSE;
+  self->cycles++;
+  if (!self->maintaining && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->maintaining = TRUE;
+      hf_store_maintain_async (self->store, g_get_real_time () / G_USEC_PER_SEC,
+                               self->cancellable, maintain_cb, g_object_ref (self));
+    }
+}
+
+static void
 cycle_finished_cb (HfFleet    *fleet,
                    guint       polled,
                    guint       answered,
                    guint       elapsed_ms,
                    HfRecorder *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (self->polled->len == 0)
     return;
-  if (!hf_store_add_readings (self->store, (HfMiner **) self->polled->pdata,
-                              self->polled->len, &error))
-    {
-      if (!self->failed)
-        g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
-      self->failed = TRUE;
-    }
-  else
-    {
-      if (self->failed)
-        g_signal_emit (self, signals[SIGNAL_RECOVERED], 0);
-      self->failed = FALSE;
-      self->cycles++;
-      if (!self->maintaining && !g_cancellable_is_cancelled (self->cancellable))
-        {
-          self->maintaining = TRUE;
-          hf_store_maintain_async (self->store, g_get_real_time () / G_USEC_PER_SEC,
-                                   self->cancellable, maintain_cb, g_object_ref (self));
-        }
-    }
+  /* A write still running (a very slow disk) keeps this cycle's readings
+   * for the next one rather than queueing behind it. */
+  if (self->writing)
+    return;
+  self->writing = TRUE;
+  hf_store_add_readings_async (self->store, (HfMiner **) self->polled->pdata,
+                               self->polled->len, NULL, written_cb, g_object_ref (self));
   g_ptr_array_set_size (self->polled, 0);
 }
 
@@ -175,4 +189,17 @@ hf_recorder_get_cycles (HfRecorder *self)
 {
   g_return_val_if_fail (HF_IS_RECORDER (self), 0);
   return self->cycles;
+}
+
+void
+hf_recorder_wait_written (HfRecorder *self,
+                          guint       timeout_ms)
+{
+  gint64 end;
+
+  g_return_if_fail (HF_IS_RECORDER (self));
+
+  end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (self->writing && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
 }

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HfRecorder, hf_recorder, HF, RECORDER, GObject)
 
 /* From now on every reading of @fleet is kept and written to @store at the
- * end of its cycle, in one transaction; history upkeep (roll-ups, retention)
+ * end of its cycle, in one transaction on a worker thread
+ * (hf_store_add_readings_async); history upkeep (roll-ups, retention)
  * then runs on a worker thread with its own connection
  * (hf_store_maintain_async), one at a time, keeping a reference to the
  * recorder until it is done.  A failed write (disk full,
@@ -24,5 +25,10 @@ HfRecorder *hf_recorder_new          (HfFleet    *fleet,
 HfStore    *hf_recorder_get_store    (HfRecorder *self);
 /* Cycles written so far. */
 guint       hf_recorder_get_cycles   (HfRecorder *self);
+/* Before quitting: run the default main context until the cycle being
+ * written is in the store (and ::failed said if it could not be), or
+ * @timeout_ms passed. */
+void        hf_recorder_wait_written (HfRecorder *self,
+                                      guint       timeout_ms);
 
 G_END_DECLS

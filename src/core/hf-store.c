@@ -45,6 +45,11 @@ struct _HfStore
   gint64   keep_5m_s;
   gint64   keep_1h_s;
   guint    poll_interval_s;
+  /* hf_store_add_readings_async: a second HfStore on the same file, used
+   * only by one worker thread at a time (writer_lock). */
+  GMutex   writer_lock;
+  HfStore *writer;
+  int      writer_wal_pages;
 };
 
 G_DEFINE_FINAL_TYPE (HfStore, hf_store, G_TYPE_OBJECT)
@@ -727,6 +732,96 @@ failed_set:
   return FALSE;
 }
 
+/* What the worker writes: copies of the miners, made on the main thread,
+ * so that it never reads an object the main loop may be changing. */
+static HfMiner *
+snapshot (HfMiner *miner)
+{
+  HfMiner *copy = hf_miner_new (hf_miner_get_address (miner), hf_miner_get_family (miner));
+
+  hf_miner_update_identity (copy, miner);
+  hf_miner_set_reading (copy, hf_miner_get_reading (miner));
+  return copy;
+}
+
+static int
+writer_wal_cb (void       *user_data,
+               sqlite3    *db,
+               const char *name,
+               int         pages)
+{
+  ((HfStore *) user_data)->writer_wal_pages = pages;
+  return SQLITE_OK;
+}
+
+static void
+write_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  HfStore *self = source;
+  GPtrArray *miners = task_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->writer_lock);
+  if (self->writer == NULL)
+    {
+      self->writer = open_at (self->path, HF_STORE_SCHEMA_VERSION, &error);
+      /* Its checkpoints run here, after its commits, not on the main loop. */
+      if (self->writer != NULL)
+        sqlite3_wal_hook (self->writer->db, writer_wal_cb, self);
+    }
+  ok = self->writer != NULL
+       && hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
+  if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
+    {
+      sqlite3_wal_checkpoint_v2 (self->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      self->writer_wal_pages = 0;
+    }
+  g_mutex_unlock (&self->writer_lock);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+hf_store_add_readings_async (HfStore             *self,
+                             HfMiner            **miners,
+                             guint                n,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *copies;
+
+  g_return_if_fail (HF_IS_STORE (self));
+
+  copies = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    if (hf_miner_get_reading (miners[i]) != NULL)
+      g_ptr_array_add (copies, snapshot (miners[i]));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_store_add_readings_async);
+  g_task_set_name (task, "hf_store_add_readings");
+  g_task_set_task_data (task, copies, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, write_thread);
+}
+
+gboolean
+hf_store_add_readings_finish (HfStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static double
 column_real (sqlite3_stmt *stmt,
              int           column)
@@ -833,6 +928,8 @@ hf_store_finalize (GObject *object)
 {
   HfStore *self = HF_STORE (object);
 
+  g_clear_object (&self->writer);
+  g_mutex_clear (&self->writer_lock);
   close_db (self);
   g_free (self->path);
   g_free (self->moved_aside);
@@ -853,6 +950,7 @@ hf_store_init (HfStore *self)
   self->keep_5m_s = HF_STORE_KEEP_5M_S;
   self->keep_1h_s = HF_STORE_KEEP_1H_S;
   self->poll_interval_s = 15;
+  g_mutex_init (&self->writer_lock);
 }
 
 void

@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "hf-miner.h"
 
@@ -60,6 +60,19 @@ gboolean    hf_store_add_readings      (HfStore     *self,
                                         HfMiner    **miners,
                                         guint        n,
                                         GError     **error);
+/* The same on a worker thread with a connection of its own, so that a
+ * cycle's write never holds the main loop: the miners' identities and
+ * readings are copied first (on the calling thread), then written in one
+ * transaction.  Writes made this way are done one at a time, in turn. */
+void        hf_store_add_readings_async  (HfStore             *self,
+                                          HfMiner            **miners,
+                                          guint                n,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    hf_store_add_readings_finish (HfStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 /* The stored fleet: new HfMiner objects with their last reading, offline
  * (stale) until polled. */
 GPtrArray  *hf_store_load_fleet        (HfStore     *self,

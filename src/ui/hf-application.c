@@ -382,6 +382,9 @@ hf_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   if (self->fleet != NULL)
     hf_fleet_stop (self->fleet);
+  /* The last cycle's readings reach the store before the app goes. */
+  if (self->recorder != NULL)
+    hf_recorder_wait_written (self->recorder, 5000);
   G_APPLICATION_CLASS (hf_application_parent_class)->shutdown (app);
 }
 

@@ -543,6 +543,62 @@ test_upkeep_thread (void)
   }
 }
 
+/* A cycle written on the worker thread: what the miners held when it was
+ * asked for, even if the main loop changes them at once. */
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} WriteResult;
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  WriteResult *w = user_data;
+
+  w->ok = hf_store_add_readings_finish (HF_STORE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_add_readings_async (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  WriteResult first = { 0, };
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:04:%02X", i);
+      g_ptr_array_add (miners, miner_with_reading (ip, mac, 1000 + i, 7000));
+    }
+  hf_store_add_readings_async (store, (HfMiner **) miners->pdata, miners->len, NULL,
+                               written_cb, &first);
+  /* The main loop moves on before the worker writes. */
+  for (guint i = 0; i < miners->len; i++)
+    {
+      g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miners->pdata[i]));
+      r->hashrate_ghs = 1;
+      r->timestamp = (gint64) 7015 * G_USEC_PER_SEC;
+      hf_miner_set_reading (miners->pdata[i], r);
+      hf_miner_set_hostname (miners->pdata[i], "renamed");
+    }
+  hf_test_wait_for (&first.done, 5000);
+  g_assert_no_error (first.error);
+  g_assert_true (first.ok);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 50);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE time = 7000"), ==, 50);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE time = 7015"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT SUM (hashrate) FROM readings"), ==, 50 * 1000 + 49 * 50 / 2);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE hostname = 'renamed'"), ==, 0);
+
+}
+
 /* Checkpoints run on a worker thread once the log is large, and the data
  * reaches the database file; a commit never runs one itself. */
 static void
@@ -690,6 +746,7 @@ main (int   argc,
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/upkeep-thread", test_upkeep_thread);
+  g_test_add_func ("/store/add-readings-async", test_add_readings_async);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/background-checkpoint", test_background_checkpoint);
 
