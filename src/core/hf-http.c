@@ -38,11 +38,12 @@ static GHashTable *credentials_used;
 /* libsoup keeps a record of every host it talked to for five minutes after
  * that host's last connection closed, each with a timeout GSource on the
  * main context: with a thousand miners, a thousand sources that every pass
- * of the main loop walks twice — a fifth of a poll cycle's CPU.  Hashfleet
- * keeps no connection alive, so it lets a session serve a few dozen
- * requests and then starts a new one; the old one goes (with its records)
- * once its last request has ended.  The auth cache then starts empty,
- * which costs a settings write one more 401. */
+ * of the main loop walks twice — a quarter or more of a poll cycle's CPU.
+ * Hashfleet keeps no connection alive, so it lets a session serve a few
+ * dozen requests and then starts a new one; the old one goes (with its
+ * records) once its last request has ended, and none is kept while no
+ * request is in flight.  The auth cache then starts empty, which costs a
+ * settings write one more 401. */
 #define REQUESTS_PER_SESSION 32
 
 static void

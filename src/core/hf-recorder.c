@@ -93,8 +93,9 @@ cycle_finished_cb (HfFleet    *fleet,
 {
   if (self->polled->len == 0)
     return;
-  /* A write still running (a very slow disk) keeps this cycle's readings
-   * for the next one rather than queueing behind it. */
+  /* A write still running (a very slow disk): no queue behind it.  The
+   * miners stay listed and the next cycle writes their readings then
+   * (so this cycle's own are skipped, not delayed). */
   if (self->writing)
     return;
   self->writing = TRUE;
