@@ -50,6 +50,12 @@ struct _HfStore
   GMutex   writer_lock;
   HfStore *writer;
   int      writer_wal_pages;
+  /* Miners forgotten while a write of them may be on its way: key →
+   * generation (forgotten_lock).  A write started before a miner was
+   * forgotten leaves it out, so a removed miner does not come back. */
+  GMutex      forgotten_lock;
+  GHashTable *forgotten;
+  guint64     forget_generation;
 };
 
 G_DEFINE_FINAL_TYPE (HfStore, hf_store, G_TYPE_OBJECT)
@@ -539,6 +545,34 @@ cached_stmt (HfStore *self,
   return self->stmts[id];
 }
 
+/* How the store tells miners apart (as find_miner() looks them up). */
+static char *
+miner_key (HfMiner *miner)
+{
+  const char *identity = hf_miner_get_identity_key (miner);
+
+  return identity != NULL ? g_strdup (identity)
+                          : g_strdup_printf ("%s\n%s", hf_miner_get_address (miner),
+                                             hf_family_to_string (hf_miner_get_family (miner)));
+}
+
+/* Was @miner forgotten after generation @since? */
+static gboolean
+forgotten_since (HfStore *self,
+                 HfMiner *miner,
+                 guint64  since)
+{
+  g_autofree char *key = miner_key (miner);
+  gpointer at;
+  gboolean gone;
+
+  g_mutex_lock (&self->forgotten_lock);
+  gone = g_hash_table_lookup_extended (self->forgotten, key, NULL, &at)
+         && *(guint64 *) at > since;
+  g_mutex_unlock (&self->forgotten_lock);
+  return gone;
+}
+
 /* The row id of @miner, or 0 when the store does not know it. */
 static gint64
 find_miner (HfStore *self,
@@ -650,6 +684,12 @@ hf_store_forget_miner (HfStore  *self,
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
   g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
 
+  g_mutex_lock (&self->forgotten_lock);
+  self->forget_generation++;
+  g_hash_table_replace (self->forgotten, miner_key (miner),
+                        g_memdup2 (&self->forget_generation, sizeof self->forget_generation));
+  g_mutex_unlock (&self->forgotten_lock);
+
   id = find_miner (self, miner);
   if (id == 0)
     return TRUE;
@@ -666,15 +706,18 @@ hf_store_forget_miner (HfStore  *self,
   return rc == SQLITE_DONE ? TRUE : fail (self, error, "removing a miner");
 }
 
-gboolean
-hf_store_add_readings (HfStore  *self,
-                       HfMiner **miners,
-                       guint     n,
-                       GError  **error)
+/* With @owner: leave out miners @owner forgot after generation @since —
+ * checked inside the transaction, so a forget either came first (and is
+ * seen) or waits for this commit (and comes after). */
+static gboolean
+add_readings (HfStore  *self,
+              HfMiner **miners,
+              guint     n,
+              HfStore  *owner,
+              guint64   since,
+              GError  **error)
 {
   sqlite3_stmt *stmt;
-
-  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -684,7 +727,7 @@ hf_store_add_readings (HfStore  *self,
       const HfReading *r = hf_miner_get_reading (miners[i]);
       gint64 id;
 
-      if (r == NULL)
+      if (r == NULL || (owner != NULL && forgotten_since (owner, miners[i], since)))
         continue;
       id = save_miner (self, miners[i], error);
       if (id == 0)
@@ -732,6 +775,17 @@ failed_set:
   return FALSE;
 }
 
+gboolean
+hf_store_add_readings (HfStore  *self,
+                       HfMiner **miners,
+                       guint     n,
+                       GError  **error)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+
+  return add_readings (self, miners, n, NULL, 0, error);
+}
+
 /* What the worker writes: copies of the miners, made on the main thread,
  * so that it never reads an object the main loop may be changing. */
 static HfMiner *
@@ -754,6 +808,21 @@ writer_wal_cb (void       *user_data,
   return SQLITE_OK;
 }
 
+typedef struct
+{
+  GPtrArray *miners;   /* snapshots */
+  guint64    since;    /* forget generation when they were taken */
+} WriteData;
+
+static void
+write_data_free (gpointer data)
+{
+  WriteData *wd = data;
+
+  g_ptr_array_unref (wd->miners);
+  g_free (wd);
+}
+
 static void
 write_thread (GTask        *task,
               gpointer      source,
@@ -761,7 +830,8 @@ write_thread (GTask        *task,
               GCancellable *cancellable)
 {
   HfStore *self = source;
-  GPtrArray *miners = task_data;
+  WriteData *wd = task_data;
+  GPtrArray *miners = wd->miners;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
@@ -774,7 +844,8 @@ write_thread (GTask        *task,
         sqlite3_wal_hook (self->writer->db, writer_wal_cb, self);
     }
   ok = self->writer != NULL
-       && hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
+       && add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, wd->since,
+                        &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
     {
       sqlite3_wal_checkpoint_v2 (self->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -797,19 +868,23 @@ hf_store_add_readings_async (HfStore             *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GPtrArray *copies;
+  WriteData *wd;
 
   g_return_if_fail (HF_IS_STORE (self));
 
-  copies = g_ptr_array_new_full (n, g_object_unref);
+  wd = g_new0 (WriteData, 1);
+  wd->miners = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
     if (hf_miner_get_reading (miners[i]) != NULL)
-      g_ptr_array_add (copies, snapshot (miners[i]));
+      g_ptr_array_add (wd->miners, snapshot (miners[i]));
+  g_mutex_lock (&self->forgotten_lock);
+  wd->since = self->forget_generation;
+  g_mutex_unlock (&self->forgotten_lock);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_store_add_readings_async);
   g_task_set_name (task, "hf_store_add_readings");
-  g_task_set_task_data (task, copies, (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_task_data (task, wd, write_data_free);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -930,6 +1005,8 @@ hf_store_finalize (GObject *object)
 
   g_clear_object (&self->writer);
   g_mutex_clear (&self->writer_lock);
+  g_clear_pointer (&self->forgotten, g_hash_table_unref);
+  g_mutex_clear (&self->forgotten_lock);
   close_db (self);
   g_free (self->path);
   g_free (self->moved_aside);
@@ -951,6 +1028,8 @@ hf_store_init (HfStore *self)
   self->keep_1h_s = HF_STORE_KEEP_1H_S;
   self->poll_interval_s = 15;
   g_mutex_init (&self->writer_lock);
+  g_mutex_init (&self->forgotten_lock);
+  self->forgotten = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 void

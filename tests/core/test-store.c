@@ -597,6 +597,19 @@ test_add_readings_async (void)
   g_assert_cmpint (count (path, "SELECT SUM (hashrate) FROM readings"), ==, 50 * 1000 + 49 * 50 / 2);
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE hostname = 'renamed'"), ==, 0);
 
+  /* A miner removed while a write of it is on its way stays removed. */
+  {
+    WriteResult second = { 0, };
+
+    hf_store_add_readings_async (store, (HfMiner **) miners->pdata, miners->len, NULL,
+                                 written_cb, &second);
+    g_assert_true (hf_store_forget_miner (store, miners->pdata[7], FALSE, NULL));
+    hf_test_wait_for (&second.done, 5000);
+    g_assert_no_error (second.error);
+    g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 49);
+    g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.8'"), ==, 0);
+    g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE time = 7015"), ==, 49);
+  }
 }
 
 /* Checkpoints run on a worker thread once the log is large, and the data
