@@ -19,6 +19,12 @@
 
 #define MAX_EVENTS 256
 #define TIMER_ID   0
+/* The work of one dispatch: with hundreds of requests in flight, a few
+ * hundred ready sockets or expired deadlines handled in one go (each
+ * reply parsed, each failure reported) would hold the main loop for tens
+ * of milliseconds.  What is left after this much waits for the next
+ * dispatch: the epoll set is level-triggered and the timer is re-armed. */
+#define DISPATCH_BUDGET_US 3000
 
 typedef struct
 {
@@ -119,9 +125,10 @@ poller_dispatch (GSource     *source,
   Poller *p = (Poller *) source;
   struct epoll_event events[MAX_EVENTS];
   int n = epoll_wait (p->epfd, events, MAX_EVENTS, 0);
-  gint64 now;
+  gint64 start = g_get_monotonic_time ();
+  gint64 now = start;
 
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n && now - start < DISPATCH_BUDGET_US; i++)
     {
       HfPollerWatch *w;
 
@@ -131,14 +138,18 @@ poller_dispatch (GSource     *source,
 
           if (read (p->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
             g_debug ("poller timer: %s", g_strerror (errno));
+          /* Read: it fires again only when armed again. */
+          p->armed = 0;
           continue;
         }
       w = g_hash_table_lookup (p->watches, &events[i].data.u64);
       if (w != NULL)
-        watch_fire (w, to_condition (events[i].events), FALSE);
+        {
+          watch_fire (w, to_condition (events[i].events), FALSE);
+          now = g_get_monotonic_time ();
+        }
     }
 
-  now = g_get_monotonic_time ();
   for (;;)
     {
       GSequenceIter *first = g_sequence_get_begin_iter (p->by_deadline);
@@ -149,7 +160,14 @@ poller_dispatch (GSource     *source,
       w = g_sequence_get (first);
       if (w->deadline_us > now)
         break;
+      if (now - start >= DISPATCH_BUDGET_US)
+        {
+          /* Expired ones left: the timer, set in the past, fires at once. */
+          p->armed = 0;
+          break;
+        }
       watch_fire (w, 0, TRUE);
+      now = g_get_monotonic_time ();
     }
   arm (p);
   return G_SOURCE_CONTINUE;

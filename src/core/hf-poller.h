@@ -20,7 +20,10 @@ G_BEGIN_DECLS
  * every source in flight.  On Linux all watches of a context share one
  * GSource holding an epoll set and a timerfd for the earliest deadline, so
  * adding and ending a watch touches neither GLib nor the other watches.
- * Elsewhere each watch is a GSource of its own.
+ * One dispatch handles ready watches for about 3 ms and leaves the rest
+ * to the next, so that hundreds of replies or expired deadlines at once
+ * do not hold the main loop.  Elsewhere each watch is a GSource of its
+ * own.
  */
 typedef struct _HfPollerWatch HfPollerWatch;
 

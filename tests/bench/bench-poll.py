@@ -9,7 +9,8 @@ starts hashfleet-sim with 1000 miners of every family answering after
 the CLI reports the cycle's wall time, the CPU it used, its RSS and the
 longest main-loop stall.  The first cycle is left out of the medians
 (warm-up); the worst cycle and the maxima of RSS and stall cover all.
-Then the same with 100 of the miners going hung (accept, never answer)
+Then fleets of one family each (an AxeOS one and an Antminer one), for
+what each kind of poll costs.  Then the same mixed fleet with 100 of the miners going hung (accept, never answer)
 after the fleet was identified, with a 3000 ms per-miner deadline: the
 worst cycle is one that waits for them.
 """
@@ -97,6 +98,12 @@ def main():
     # about 1.6 s.  128 in flight is what a 1 s cycle needs.
     scenario("1000 miners, 64 in flight (default)", [], [], 5000)
     scenario("1000 miners, 128 in flight", [], ["--concurrency", "128"], 5000)
+    # What each kind of request costs: one HTTP GET through libsoup per AxeOS
+    # poll, one cgminer-API connection (summary+stats+pools) per Antminer poll.
+    scenario("1000 AxeOS (Bitaxe Gamma), 128 in flight", ["--profiles", "gamma"],
+             ["--concurrency", "128"], 5000)
+    scenario("1000 Antminer S19 Pro, 128 in flight", ["--profiles", "s19pro"],
+             ["--concurrency", "128"], 5000)
     # The 100 go bad 25 s after start-up, once the fleet was identified
     # healthy: their polls then wait out the deadline until they are offline.
     scenario("1000 miners, 100 hung, 128 in flight", ["--fault", "hang:100",

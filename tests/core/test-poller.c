@@ -1,6 +1,7 @@
 /* test-poller.c — HfPollerWatch on real descriptors (socket pairs)
  * SPDX-License-Identifier: MIT
  */
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -188,6 +189,84 @@ test_cancel_from_callback (void)
   close (q[1]);
 }
 
+#ifdef __linux__
+static int slow_calls;
+
+static void
+slow_cb (GIOCondition condition,
+         gboolean     timed_out,
+         gpointer     user_data)
+{
+  gint64 until = g_get_monotonic_time () + 200;
+  Seen *seen = user_data;
+
+  seen->calls++;
+  seen->timed_out = timed_out;
+  slow_calls++;
+  while (g_get_monotonic_time () < until)
+    ;
+}
+
+static gboolean
+count_idle_cb (gpointer user_data)
+{
+  (*(int *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* A hundred ready sockets and a hundred expired deadlines, each costing
+ * 200 µs to handle (40 ms in all), are not handled in one dispatch: the
+ * poller stops after its budget, other sources of its priority get their
+ * turn, and every watch still fires once. */
+static void
+test_dispatch_budget (void)
+{
+  enum { N = 100 };
+  int fds[N][2];
+  Seen seen[2 * N];
+  int idle_runs = 0, iterations = 0;
+  gint64 now = g_get_monotonic_time ();
+  guint idle;
+
+  memset (seen, 0, sizeof seen);
+  slow_calls = 0;
+  for (int i = 0; i < N; i++)
+    {
+      pair (fds[i]);
+      g_assert_cmpint (write (fds[i][1], "x", 1), ==, 1);
+      hf_poller_watch (NULL, fds[i][0], G_IO_IN, now + 10 * G_USEC_PER_SEC, slow_cb, &seen[i]);
+      hf_poller_watch (NULL, -1, 0, now, slow_cb, &seen[N + i]);
+    }
+  idle = g_idle_add_full (G_PRIORITY_DEFAULT, count_idle_cb, &idle_runs, NULL);
+  while (slow_calls < 2 * N && iterations < 100000)
+    {
+      int before = slow_calls;
+
+      g_main_context_iteration (NULL, TRUE);
+      if (slow_calls > before)
+        {
+          iterations++;
+          /* At most the budget (3 ms) and the one call that crosses it. */
+          g_assert_cmpint (slow_calls - before, <=, 3000 / 200 + 1);
+        }
+    }
+  g_source_remove (idle);
+  g_assert_cmpint (slow_calls, ==, 2 * N);
+  for (int i = 0; i < 2 * N; i++)
+    {
+      g_assert_cmpint (seen[i].calls, ==, 1);
+      g_assert_cmpint (seen[i].timed_out, ==, i >= N);
+    }
+  g_assert_cmpint (iterations, >=, 2 * N / (3000 / 200 + 1));
+  g_assert_cmpint (idle_runs, >=, iterations - 1);
+  for (int i = 0; i < N; i++)
+    {
+      close (fds[i][0]);
+      close (fds[i][1]);
+    }
+}
+#endif
+
 int
 main (int argc, char *argv[])
 {
@@ -197,5 +276,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/poller/deadlines", test_deadlines);
   g_test_add_func ("/poller/cancel-and-expire", test_cancel_and_expire);
   g_test_add_func ("/poller/cancel-from-callback", test_cancel_from_callback);
+#ifdef __linux__
+  g_test_add_func ("/poller/dispatch-budget", test_dispatch_budget);
+#endif
   return g_test_run ();
 }
