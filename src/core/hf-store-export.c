@@ -229,6 +229,26 @@ run_series (HfStore     *store,
   return g_steal_pointer (&points);
 }
 
+/* The finest resolution the store still keeps for @since. */
+static HfResolution
+resolve (HfStore      *store,
+         gint64        since,
+         HfResolution  resolution)
+{
+  gint64 now, raw, five;
+
+  if (resolution != HF_RESOLUTION_AUTO)
+    return resolution;
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  raw = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
+  five = _hf_store_get_retention (store, HF_RESOLUTION_5M);
+  if (raw == 0 || since >= now - raw)
+    return HF_RESOLUTION_RAW;
+  if (five == 0 || since >= now - five)
+    return HF_RESOLUTION_5M;
+  return HF_RESOLUTION_1H;
+}
+
 GArray *
 hf_store_series (HfStore       *store,
                  const char    *address,
@@ -253,19 +273,7 @@ hf_store_series (HfStore       *store,
   g_return_val_if_fail (HF_IS_STORE (store), NULL);
   g_return_val_if_fail (address != NULL, NULL);
 
-  if (resolution == HF_RESOLUTION_AUTO)
-    {
-      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-      gint64 raw = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
-      gint64 five = _hf_store_get_retention (store, HF_RESOLUTION_5M);
-
-      if (raw == 0 || since >= now - raw)
-        resolution = HF_RESOLUTION_RAW;
-      else if (five == 0 || since >= now - five)
-        resolution = HF_RESOLUTION_5M;
-      else
-        resolution = HF_RESOLUTION_1H;
-    }
+  resolution = resolve (store, since, resolution);
   if (used != NULL)
     *used = resolution;
   return run_series (store, sql[resolution], address, since, until, error);
@@ -290,4 +298,95 @@ hf_store_fleet_series (HfStore       *store,
                          "AND time >= ?2 AND time <= ?3 GROUP BY time ORDER BY time",
                          resolution == HF_RESOLUTION_1H ? "rollups_1h" : "rollups_5m");
   return run_series (store, sql, NULL, since, until, error);
+}
+
+typedef struct
+{
+  char         *address;      /* NULL: the fleet's total */
+  gint64        since;
+  gint64        until;
+  HfResolution  resolution;   /* resolved on the caller's thread */
+} SeriesQuery;
+
+static void
+series_query_free (gpointer data)
+{
+  SeriesQuery *q = data;
+
+  g_free (q->address);
+  g_free (q);
+}
+
+static void
+series_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HfStore *self = source;
+  SeriesQuery *q = task_data;
+  GError *error = NULL;
+  HfStore *reader;
+  GArray *points;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  reader = _hf_store_lock_reader (self, &error);
+  if (reader == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  points = q->address != NULL
+           ? hf_store_series (reader, q->address, q->since, q->until, q->resolution, NULL, &error)
+           : hf_store_fleet_series (reader, q->since, q->until, q->resolution, &error);
+  _hf_store_unlock_reader (self);
+  if (points == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, points, (GDestroyNotify) g_array_unref);
+}
+
+void
+hf_store_series_async (HfStore             *store,
+                       const char          *address,
+                       gint64               since,
+                       gint64               until,
+                       HfResolution         resolution,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SeriesQuery *q;
+
+  g_return_if_fail (HF_IS_STORE (store));
+
+  q = g_new0 (SeriesQuery, 1);
+  q->address = g_strdup (address);
+  q->since = since;
+  q->until = until;
+  q->resolution = resolve (store, since, resolution);
+  /* The fleet's total comes from the roll-ups only. */
+  if (address == NULL && q->resolution == HF_RESOLUTION_RAW)
+    q->resolution = HF_RESOLUTION_5M;
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_store_series_async);
+  g_task_set_name (task, "hf_store_series");
+  g_task_set_task_data (task, q, series_query_free);
+  g_task_run_in_thread (task, series_thread);
+}
+
+GArray *
+hf_store_series_finish (HfStore       *store,
+                        GAsyncResult  *result,
+                        HfResolution  *used,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+
+  if (used != NULL)
+    *used = ((SeriesQuery *) g_task_get_task_data (G_TASK (result)))->resolution;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

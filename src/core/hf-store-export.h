@@ -69,4 +69,21 @@ GArray  *hf_store_fleet_series (HfStore        *store,
                                 HfResolution    resolution,
                                 GError        **error);
 
+/* Either of the above (@address NULL: the fleet's total, from the
+ * roll-ups) on a worker thread with a connection of its own, for a UI
+ * that must not wait on the disk: a year of a large fleet's total is tens
+ * of milliseconds and more.  AUTO is resolved at the call. */
+void     hf_store_series_async  (HfStore             *store,
+                                 const char          *address,
+                                 gint64               since,
+                                 gint64               until,
+                                 HfResolution         resolution,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+GArray  *hf_store_series_finish (HfStore             *store,
+                                 GAsyncResult        *result,
+                                 HfResolution        *used,
+                                 GError             **error);
+
 G_END_DECLS

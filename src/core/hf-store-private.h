@@ -26,5 +26,10 @@ int      _hf_store_busy_cb           (void    *user_data,
                                       int      count);
 /* For tests: how many background checkpoints have finished. */
 guint    _hf_store_get_checkpoints   (HfStore *self);
+/* The connection for reads on worker threads, opened on first use; held
+ * until _hf_store_unlock_reader().  NULL (and unlocked) if it cannot open. */
+HfStore *_hf_store_lock_reader       (HfStore  *self,
+                                      GError  **error);
+void     _hf_store_unlock_reader     (HfStore  *self);
 
 G_END_DECLS

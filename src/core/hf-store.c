@@ -50,6 +50,10 @@ struct _HfStore
   GMutex   writer_lock;
   HfStore *writer;
   int      writer_wal_pages;
+  /* hf_store_series_async: a third one for reads on worker threads, one
+   * query at a time (reader_lock); WAL lets it read while others write. */
+  GMutex   reader_lock;
+  HfStore *reader;
   /* Miners forgotten while a write of them may be on its way: key →
    * generation (forgotten_lock).  A write started before a miner was
    * forgotten leaves it out, so a removed miner does not come back. */
@@ -445,6 +449,27 @@ sqlite3 *
 _hf_store_get_db (HfStore *self)
 {
   return self->db;
+}
+
+HfStore *
+_hf_store_lock_reader (HfStore  *self,
+                       GError  **error)
+{
+  g_mutex_lock (&self->reader_lock);
+  if (self->reader == NULL)
+    self->reader = open_at (self->path, HF_STORE_SCHEMA_VERSION, error);
+  if (self->reader == NULL)
+    {
+      g_mutex_unlock (&self->reader_lock);
+      return NULL;
+    }
+  return self->reader;
+}
+
+void
+_hf_store_unlock_reader (HfStore *self)
+{
+  g_mutex_unlock (&self->reader_lock);
 }
 
 guint
@@ -1005,6 +1030,8 @@ hf_store_finalize (GObject *object)
 
   g_clear_object (&self->writer);
   g_mutex_clear (&self->writer_lock);
+  g_clear_object (&self->reader);
+  g_mutex_clear (&self->reader_lock);
   g_clear_pointer (&self->forgotten, g_hash_table_unref);
   g_mutex_clear (&self->forgotten_lock);
   close_db (self);
@@ -1028,6 +1055,7 @@ hf_store_init (HfStore *self)
   self->keep_1h_s = HF_STORE_KEEP_1H_S;
   self->poll_interval_s = 15;
   g_mutex_init (&self->writer_lock);
+  g_mutex_init (&self->reader_lock);
   g_mutex_init (&self->forgotten_lock);
   self->forgotten = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }

@@ -2,9 +2,11 @@
  * SPDX-License-Identifier: MIT
  *
  * Every field of the miner's latest reading and its identity, and charts
- * of hashrate, temperature and power from the store.  Series queries are
- * bounded (a 30-day chart reads about 8,600 five-minute points, ~3 ms),
- * so they run on the main thread when the range changes.
+ * of hashrate, temperature and power from the store.  Series are read
+ * on a worker thread (hf_store_series_async): one miner's 30 days is a
+ * few ms, but a large fleet's total is far more.  The charts keep what
+ * they show until the new range arrives; a newer request cancels an older
+ * one, and closing the window cancels the one in flight.
  */
 #include "config.h"
 
@@ -34,6 +36,9 @@ struct _HfDetailsWindow
   GPtrArray           *charts;       /* HfChart */
   GHashTable          *rows;         /* title → AdwActionRow */
   gint64               range_s;
+  gint64               since;        /* of the query in flight */
+  gint64               until;
+  GCancellable        *loading;      /* the series query in flight */
 };
 
 G_DEFINE_FINAL_TYPE (HfDetailsWindow, hf_details_window, ADW_TYPE_WINDOW)
@@ -153,26 +158,42 @@ miner_notify_cb (HfMiner         *miner,
 }
 
 static void
-load_series (HfDetailsWindow *self)
+series_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
-  gint64 until = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 since = until - self->range_s;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) points = NULL;
+  g_autoptr(GArray) points = hf_store_series_finish (HF_STORE (source), result, NULL, &error);
+  HfDetailsWindow *self;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
-  if (self->store == NULL)
+  /* Cancelled: superseded, or the window is gone; touch nothing. */
+  if (g_cancellable_is_cancelled (cancellable))
     return;
-  if (self->miner != NULL)
-    points = hf_store_series (self->store, hf_miner_get_address (self->miner), since, until,
-                              HF_RESOLUTION_AUTO, NULL, &error);
-  else
-    points = hf_store_fleet_series (self->store, since, until,
-                                    self->range_s > 14 * 86400 ? HF_RESOLUTION_1H
-                                                               : HF_RESOLUTION_5M, &error);
+  self = user_data;
   if (points == NULL)
     g_debug ("history: %s", error->message);
   for (guint i = 0; i < self->charts->len; i++)
-    hf_chart_set_series (g_ptr_array_index (self->charts, i), points, since, until);
+    hf_chart_set_series (g_ptr_array_index (self->charts, i), points, self->since, self->until);
+  g_clear_object (&self->loading);
+}
+
+static void
+load_series (HfDetailsWindow *self)
+{
+  if (self->store == NULL)
+    return;
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  self->loading = g_cancellable_new ();
+  self->until = g_get_real_time () / G_USEC_PER_SEC;
+  self->since = self->until - self->range_s;
+  hf_store_series_async (self->store, self->miner ? hf_miner_get_address (self->miner) : NULL,
+                         self->since, self->until,
+                         self->miner != NULL || self->range_s <= 14 * 86400
+                           ? HF_RESOLUTION_AUTO : HF_RESOLUTION_1H,
+                         self->loading, series_cb, self);
 }
 
 void
@@ -226,6 +247,9 @@ hf_details_window_dispose (GObject *object)
 
   if (self->miner != NULL)
     g_signal_handlers_disconnect_by_data (self->miner, self);
+  if (self->loading != NULL)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_DETAILS_WINDOW);
   g_clear_object (&self->miner);
   g_clear_object (&self->store);

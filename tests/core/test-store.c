@@ -353,6 +353,38 @@ maintain_all (HfStore *store,
 
 #define assert_near(a, b) g_assert_cmpfloat_with_epsilon ((a), (b), 1e-9)
 
+typedef struct
+{
+  gboolean      done;
+  GArray       *points;
+  HfResolution  used;
+  GError       *error;
+} SeriesResult;
+
+static void
+series_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SeriesResult *r = user_data;
+
+  r->points = hf_store_series_finish (HF_STORE (source), result, &r->used, &r->error);
+  r->done = TRUE;
+}
+
+/* hf_store_series_async, waited for on the main loop. */
+static void
+series_async (HfStore      *store,
+              const char   *address,
+              HfResolution  resolution,
+              GCancellable *cancellable,
+              SeriesResult *r)
+{
+  hf_store_series_async (store, address, B0, B0 + 7200, resolution, cancellable, series_cb, r);
+  g_assert_false (r->done);   /* on a worker, not before returning */
+  hf_test_wait_for (&r->done, 5000);
+}
+
 static void
 test_rollups (void)
 {
@@ -416,6 +448,41 @@ test_rollups (void)
     assert_near (g_array_index (fleet, HfSeriesPoint, 0).hashrate_ghs, 150);
     assert_near (g_array_index (fleet, HfSeriesPoint, 0).temperature_c, 70);
     g_assert_cmpuint (none->len, ==, 0);
+  }
+
+  /* The same on a worker thread's connection. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    SeriesResult raw = { 0, }, fleet = { 0, }, automatic = { 0, }, gone = { 0, };
+
+    series_async (store, "192.0.2.40", HF_RESOLUTION_RAW, NULL, &raw);
+    g_assert_no_error (raw.error);
+    g_assert_cmpuint (raw.points->len, ==, 4);
+    assert_near (g_array_index (raw.points, HfSeriesPoint, 2).hashrate_ghs, 90);
+    g_assert_cmpint (raw.used, ==, HF_RESOLUTION_RAW);
+
+    series_async (store, NULL, HF_RESOLUTION_1H, NULL, &fleet);
+    g_assert_no_error (fleet.error);
+    g_assert_cmpuint (fleet.points->len, ==, 1);
+    assert_near (g_array_index (fleet.points, HfSeriesPoint, 0).hashrate_ghs, 150);
+    assert_near (g_array_index (fleet.points, HfSeriesPoint, 0).temperature_c, 70);
+
+    /* 1970 is older than raw and 5-minute retention: hourly. */
+    series_async (store, "192.0.2.40", HF_RESOLUTION_AUTO, NULL, &automatic);
+    g_assert_no_error (automatic.error);
+    g_assert_cmpint (automatic.used, ==, HF_RESOLUTION_1H);
+    g_assert_cmpuint (automatic.points->len, ==, 1);
+    assert_near (g_array_index (automatic.points, HfSeriesPoint, 0).hashrate_ghs, 150);
+
+    g_cancellable_cancel (cancelled);
+    series_async (store, "192.0.2.40", HF_RESOLUTION_RAW, cancelled, &gone);
+    g_assert_error (gone.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (gone.points);
+
+    g_array_unref (raw.points);
+    g_array_unref (fleet.points);
+    g_array_unref (automatic.points);
+    g_error_free (gone.error);
   }
 
   /* Idempotent: running again changes nothing. */
