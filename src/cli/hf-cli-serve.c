@@ -90,6 +90,9 @@ hf_cli_serve (HfCli  *cli,
   hf_fleet_stop (fleet);
   if (recorder != NULL)
     hf_recorder_wait_written (recorder, 10000);
+  /* A DELETE through the API may still be removing rows. */
+  if (store != NULL && !hf_store_wait_pending (store, 10000))
+    g_printerr ("hashfleet-cli: the store's worker has not finished; its last change may be lost\n");
   hf_api_server_disconnect (server);
   return 0;
 }

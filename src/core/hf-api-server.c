@@ -557,6 +557,34 @@ post_restart (HfApiServer       *self,
   hf_fleet_restart_async (self->fleet, miner, self->cancellable, restarted_cb, p);
 }
 
+typedef struct
+{
+  SoupServerMessage *msg;
+  char              *address;
+  gboolean           keep_history;
+} DeleteReply;
+
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  DeleteReply *d = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_store_forget_miner_finish (HF_STORE (source), result, &error))
+    reply_json (d->msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
+                                              d->address, d->keep_history ? "true" : "false"));
+  else
+    reply_error (d->msg, 500, error->message);
+  soup_server_message_unpause (d->msg);
+  g_object_unref (d->msg);
+  g_free (d->address);
+  g_free (d);
+}
+
+/* The miner leaves the fleet at once; its rows (a long history takes a
+ * while to delete) go on the store's worker, and the reply waits for it. */
 static void
 delete_miner (HfApiServer       *self,
               SoupServerMessage *msg,
@@ -566,17 +594,22 @@ delete_miner (HfApiServer       *self,
   const char *keep = query ? g_hash_table_lookup (query, "keep_history") : NULL;
   gboolean keep_history = keep == NULL || !g_str_equal (keep, "false");
   g_autoptr(HfMiner) hold = g_object_ref (miner);
-  g_autoptr(GError) error = NULL;
+  DeleteReply *d;
 
   hf_fleet_remove (self->fleet, miner);
-  if (self->store != NULL && !hf_store_forget_miner (self->store, miner, keep_history, &error))
+  if (self->store == NULL)
     {
-      reply_error (msg, 500, error->message);
+      reply_json (msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
+                                             hf_miner_get_address (miner),
+                                             keep_history ? "true" : "false"));
       return;
     }
-  reply_json (msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
-                                         hf_miner_get_address (miner),
-                                         keep_history ? "true" : "false"));
+  d = g_new0 (DeleteReply, 1);
+  d->msg = g_object_ref (msg);
+  d->address = g_strdup (hf_miner_get_address (miner));
+  d->keep_history = keep_history;
+  soup_server_message_pause (msg);
+  hf_store_forget_miner_async (self->store, miner, keep_history, NULL, forgotten_cb, d);
 }
 
 /* History, read on a worker thread with its own store connection */

@@ -60,6 +60,8 @@ struct _HfStore
   GMutex      forgotten_lock;
   GHashTable *forgotten;
   guint64     forget_generation;
+  /* Writes and forgets on worker threads not finished yet. */
+  int         pending;
 };
 
 G_DEFINE_FINAL_TYPE (HfStore, hf_store, G_TYPE_OBJECT)
@@ -696,24 +698,27 @@ hf_store_save_miners (HfStore  *self,
   return exec (self, "COMMIT", error);
 }
 
-gboolean
-hf_store_forget_miner (HfStore  *self,
-                       HfMiner  *miner,
-                       gboolean  keep_history,
-                       GError  **error)
+/* Miners forgotten from now on stay out of writes snapshotted before. */
+static void
+add_tombstone (HfStore *self,
+               HfMiner *miner)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 id;
-  int rc;
-
-  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
-  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
-
   g_mutex_lock (&self->forgotten_lock);
   self->forget_generation++;
   g_hash_table_replace (self->forgotten, miner_key (miner),
                         g_memdup2 (&self->forget_generation, sizeof self->forget_generation));
   g_mutex_unlock (&self->forgotten_lock);
+}
+
+static gboolean
+forget_rows (HfStore  *self,
+             HfMiner  *miner,
+             gboolean  keep_history,
+             GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id;
+  int rc;
 
   id = find_miner (self, miner);
   if (id == 0)
@@ -729,6 +734,19 @@ hf_store_forget_miner (HfStore  *self,
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE ? TRUE : fail (self, error, "removing a miner");
+}
+
+gboolean
+hf_store_forget_miner (HfStore  *self,
+                       HfMiner  *miner,
+                       gboolean  keep_history,
+                       GError  **error)
+{
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  add_tombstone (self, miner);
+  return forget_rows (self, miner, keep_history, error);
 }
 
 /* With @owner: leave out miners @owner forgot after generation @since —
@@ -833,6 +851,21 @@ writer_wal_cb (void       *user_data,
   return SQLITE_OK;
 }
 
+/* The worker threads' connection (writer_lock held). */
+static gboolean
+ensure_writer (HfStore  *self,
+               GError  **error)
+{
+  if (self->writer == NULL)
+    {
+      self->writer = open_at (self->path, HF_STORE_SCHEMA_VERSION, error);
+      /* Its checkpoints run here, after its commits, not on the main loop. */
+      if (self->writer != NULL)
+        sqlite3_wal_hook (self->writer->db, writer_wal_cb, self);
+    }
+  return self->writer != NULL;
+}
+
 typedef struct
 {
   GPtrArray *miners;   /* snapshots */
@@ -861,14 +894,7 @@ write_thread (GTask        *task,
   gboolean ok;
 
   g_mutex_lock (&self->writer_lock);
-  if (self->writer == NULL)
-    {
-      self->writer = open_at (self->path, HF_STORE_SCHEMA_VERSION, &error);
-      /* Its checkpoints run here, after its commits, not on the main loop. */
-      if (self->writer != NULL)
-        sqlite3_wal_hook (self->writer->db, writer_wal_cb, self);
-    }
-  ok = self->writer != NULL
+  ok = ensure_writer (self, &error)
        && add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, wd->since,
                         &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -882,6 +908,7 @@ write_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, g_steal_pointer (&error));
+  g_atomic_int_dec_and_test (&self->pending);
 }
 
 void
@@ -906,6 +933,7 @@ hf_store_add_readings_async (HfStore             *self,
   wd->since = self->forget_generation;
   g_mutex_unlock (&self->forgotten_lock);
 
+  g_atomic_int_inc (&self->pending);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_store_add_readings_async);
   g_task_set_name (task, "hf_store_add_readings");
@@ -920,6 +948,95 @@ hf_store_add_readings_finish (HfStore       *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  HfMiner  *miner;     /* a snapshot */
+  gboolean  keep_history;
+} ForgetData;
+
+static void
+forget_data_free (gpointer data)
+{
+  ForgetData *fd = data;
+
+  g_object_unref (fd->miner);
+  g_free (fd);
+}
+
+static void
+forget_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HfStore *self = source;
+  ForgetData *fd = task_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->writer_lock);
+  ok = ensure_writer (self, &error)
+       && forget_rows (self->writer, fd->miner, fd->keep_history, &error);
+  g_mutex_unlock (&self->writer_lock);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+  g_atomic_int_dec_and_test (&self->pending);
+}
+
+void
+hf_store_forget_miner_async (HfStore             *self,
+                             HfMiner             *miner,
+                             gboolean             keep_history,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ForgetData *fd;
+
+  g_return_if_fail (HF_IS_STORE (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+
+  /* At once: a write already on its way leaves the miner out. */
+  add_tombstone (self, miner);
+  fd = g_new0 (ForgetData, 1);
+  fd->miner = snapshot (miner);
+  fd->keep_history = keep_history;
+
+  g_atomic_int_inc (&self->pending);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_store_forget_miner_async);
+  g_task_set_name (task, "hf_store_forget_miner");
+  g_task_set_task_data (task, fd, forget_data_free);
+  g_task_run_in_thread (task, forget_thread);
+}
+
+gboolean
+hf_store_forget_miner_finish (HfStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hf_store_wait_pending (HfStore *self,
+                       guint    timeout_ms)
+{
+  gint64 end;
+
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+
+  end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (g_atomic_int_get (&self->pending) > 0 && g_get_monotonic_time () < end)
+    g_usleep (1000);
+  return g_atomic_int_get (&self->pending) == 0;
 }
 
 static double

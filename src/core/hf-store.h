@@ -54,6 +54,23 @@ gboolean    hf_store_forget_miner      (HfStore     *self,
                                         HfMiner     *miner,
                                         gboolean     keep_history,
                                         GError     **error);
+/* The same on the worker threads' connection: the rows of a miner with a
+ * long history take a while to delete.  The miner is left out of writes
+ * already on their way from the call on. */
+void        hf_store_forget_miner_async  (HfStore             *self,
+                                          HfMiner             *miner,
+                                          gboolean             keep_history,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    hf_store_forget_miner_finish (HfStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+/* Wait (at most @timeout_ms) until the writes and forgets made on worker
+ * threads have finished, for a process about to exit; their callbacks may
+ * still be queued on the main context.  TRUE when none is left. */
+gboolean    hf_store_wait_pending        (HfStore             *self,
+                                          guint                timeout_ms);
 /* Write one reading for each of @n miners in one transaction (a poll
  * cycle), saving miners the store does not know yet. */
 gboolean    hf_store_add_readings      (HfStore     *self,

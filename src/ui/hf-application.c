@@ -385,6 +385,9 @@ hf_application_shutdown (GApplication *app)
   /* The last cycle's readings reach the store before the app goes. */
   if (self->recorder != NULL)
     hf_recorder_wait_written (self->recorder, 5000);
+  /* And a removed miner's rows still being deleted. */
+  if (self->store != NULL && !hf_store_wait_pending (self->store, 5000))
+    g_warning ("the store's worker has not finished; its last change may be lost");
   G_APPLICATION_CLASS (hf_application_parent_class)->shutdown (app);
 }
 
@@ -546,16 +549,29 @@ hf_application_save_miners (HfApplication  *self,
     g_warning ("cannot save %u miners: %s", n, error->message);
 }
 
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = user_data;
+
+  if (!hf_store_forget_miner_finish (HF_STORE (source), result, &error))
+    g_warning ("cannot forget %s: %s", address, error->message);
+}
+
 void
 hf_application_remove_miner (HfApplication *self,
                              HfMiner       *miner,
                              gboolean       keep_history)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(HfMiner) hold = g_object_ref (miner);
 
   g_return_if_fail (HF_IS_APPLICATION (self));
   hf_fleet_remove (self->fleet, miner);
-  if (self->store != NULL && !hf_store_forget_miner (self->store, miner, keep_history, &error))
-    g_warning ("cannot forget %s: %s", hf_miner_get_address (miner), error->message);
+  /* A miner with a long history has many rows to delete: on the worker. */
+  if (self->store != NULL)
+    hf_store_forget_miner_async (self->store, miner, keep_history, NULL, forgotten_cb,
+                                 g_strdup (hf_miner_get_address (miner)));
 }

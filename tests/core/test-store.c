@@ -679,6 +679,64 @@ test_add_readings_async (void)
   }
 }
 
+static void
+forgotten_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WriteResult *w = user_data;
+
+  w->ok = hf_store_forget_miner_finish (HF_STORE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* Removing on the worker: the rows go (or are marked removed, with their
+ * history), a write on its way at the same time does not bring the miner
+ * back, and a process about to exit can wait for all of it. */
+static void
+test_forget_async (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  WriteResult write = { 0, }, gone = { 0, }, kept = { 0, }, racing = { 0, };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("192.0.2.%u", i + 1);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:05:%02X", i);
+      g_ptr_array_add (miners, miner_with_reading (ip, mac, 1000 + i, 7000));
+    }
+  g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len, NULL));
+
+  hf_store_forget_miner_async (store, miners->pdata[0], FALSE, NULL, forgotten_cb, &gone);
+  hf_store_forget_miner_async (store, miners->pdata[1], TRUE, NULL, forgotten_cb, &kept);
+  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_wait_for (&gone.done, 5000);
+  hf_test_wait_for (&kept.done, 5000);
+  g_assert_no_error (gone.error);
+  g_assert_no_error (kept.error);
+  g_assert_true (gone.ok && kept.ok);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.1'"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 1000"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.2' "
+                                "AND removed IS NOT NULL"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 1001"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE removed IS NULL"), ==, 1);
+
+  /* A cycle's write asked for before the removal, in whichever order the
+   * two run: the miner stays removed. */
+  hf_store_add_readings_async (store, (HfMiner **) miners->pdata + 2, 1, NULL, written_cb, &write);
+  hf_store_forget_miner_async (store, miners->pdata[2], FALSE, NULL, forgotten_cb, &racing);
+  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_wait_for (&write.done, 5000);
+  hf_test_wait_for (&racing.done, 5000);
+  g_assert_no_error (write.error);
+  g_assert_no_error (racing.error);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.3'"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 1002"), ==, 0);
+}
+
 /* Checkpoints run on a worker thread once the log is large, and the data
  * reaches the database file; a commit never runs one itself. */
 static void
@@ -827,6 +885,7 @@ main (int   argc,
   g_test_add_func ("/store/retention", test_retention);
   g_test_add_func ("/store/upkeep-thread", test_upkeep_thread);
   g_test_add_func ("/store/add-readings-async", test_add_readings_async);
+  g_test_add_func ("/store/forget-async", test_forget_async);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/background-checkpoint", test_background_checkpoint);
 
