@@ -229,6 +229,8 @@ discover_activate_cb (GApplication *app,
   adw_message_dialog_response (dialog, "remove");
   g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 3);
+  /* Its rows go on the store's worker. */
+  g_assert_true (hf_store_wait_pending (store, 5000));
   stored = hf_store_load_fleet (store, NULL);
   g_assert_cmpuint (stored->len, ==, 3);
   for (guint i = 0; i < stored->len; i++)
