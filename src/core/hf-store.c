@@ -874,37 +874,43 @@ ensure_writer (HfStore  *self,
   return self->writer != NULL;
 }
 
+/* A change made on the writer connection by a worker thread. */
 typedef struct
 {
-  GPtrArray *miners;   /* snapshots */
-  guint64    since;    /* forget generation when they were taken */
-} WriteData;
+  GPtrArray *miners;        /* snapshots: a cycle's readings, or the one to forget */
+  guint64    since;         /* readings: forget generation when they were taken */
+  gboolean   forget;
+  gboolean   keep_history;  /* forget: mark removed rather than delete */
+} WriterJob;
 
 static void
-write_data_free (gpointer data)
+writer_job_free (gpointer data)
 {
-  WriteData *wd = data;
+  WriterJob *job = data;
 
-  g_ptr_array_unref (wd->miners);
-  g_free (wd);
+  g_ptr_array_unref (job->miners);
+  g_free (job);
 }
 
 static void
-write_thread (GTask        *task,
-              gpointer      source,
-              gpointer      task_data,
-              GCancellable *cancellable)
+writer_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
   HfStore *self = source;
-  WriteData *wd = task_data;
-  GPtrArray *miners = wd->miners;
+  WriterJob *job = task_data;
+  GPtrArray *miners = job->miners;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   g_mutex_lock (&self->writer_lock);
-  ok = ensure_writer (self, &error)
-       && add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, wd->since,
-                        &error);
+  ok = ensure_writer (self, &error);
+  if (ok && job->forget)
+    ok = forget_rows (self->writer, miners->pdata[0], job->keep_history, &error);
+  else if (ok)
+    ok = add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, job->since,
+                       &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
     {
       sqlite3_wal_checkpoint_v2 (self->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -919,6 +925,24 @@ write_thread (GTask        *task,
   g_atomic_int_dec_and_test (&self->pending);
 }
 
+static void
+run_on_writer (HfStore             *self,
+               WriterJob           *job,
+               gpointer             source_tag,
+               const char          *name,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_atomic_int_inc (&self->pending);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_name (task, name);
+  g_task_set_task_data (task, job, writer_job_free);
+  g_task_run_in_thread (task, writer_thread);
+}
+
 void
 hf_store_add_readings_async (HfStore             *self,
                              HfMiner            **miners,
@@ -927,26 +951,20 @@ hf_store_add_readings_async (HfStore             *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  WriteData *wd;
+  WriterJob *job;
 
   g_return_if_fail (HF_IS_STORE (self));
 
-  wd = g_new0 (WriteData, 1);
-  wd->miners = g_ptr_array_new_full (n, g_object_unref);
+  job = g_new0 (WriterJob, 1);
+  job->miners = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
     if (hf_miner_get_reading (miners[i]) != NULL)
-      g_ptr_array_add (wd->miners, snapshot (miners[i]));
+      g_ptr_array_add (job->miners, snapshot (miners[i]));
   g_mutex_lock (&self->forgotten_lock);
-  wd->since = self->forget_generation;
+  job->since = self->forget_generation;
   g_mutex_unlock (&self->forgotten_lock);
-
-  g_atomic_int_inc (&self->pending);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hf_store_add_readings_async);
-  g_task_set_name (task, "hf_store_add_readings");
-  g_task_set_task_data (task, wd, write_data_free);
-  g_task_run_in_thread (task, write_thread);
+  run_on_writer (self, job, hf_store_add_readings_async, "hf_store_add_readings", cancellable,
+                 callback, user_data);
 }
 
 gboolean
@@ -958,44 +976,6 @@ hf_store_add_readings_finish (HfStore       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-typedef struct
-{
-  HfMiner  *miner;     /* a snapshot */
-  gboolean  keep_history;
-} ForgetData;
-
-static void
-forget_data_free (gpointer data)
-{
-  ForgetData *fd = data;
-
-  g_object_unref (fd->miner);
-  g_free (fd);
-}
-
-static void
-forget_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  HfStore *self = source;
-  ForgetData *fd = task_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  g_mutex_lock (&self->writer_lock);
-  ok = ensure_writer (self, &error)
-       && forget_rows (self->writer, fd->miner, fd->keep_history, &error);
-  g_mutex_unlock (&self->writer_lock);
-
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, g_steal_pointer (&error));
-  g_atomic_int_dec_and_test (&self->pending);
-}
-
 void
 hf_store_forget_miner_async (HfStore             *self,
                              HfMiner             *miner,
@@ -1004,24 +984,20 @@ hf_store_forget_miner_async (HfStore             *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ForgetData *fd;
+  WriterJob *job;
 
   g_return_if_fail (HF_IS_STORE (self));
   g_return_if_fail (HF_IS_MINER (miner));
 
   /* At once: a write already on its way leaves the miner out. */
   add_tombstone (self, miner);
-  fd = g_new0 (ForgetData, 1);
-  fd->miner = snapshot (miner);
-  fd->keep_history = keep_history;
-
-  g_atomic_int_inc (&self->pending);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hf_store_forget_miner_async);
-  g_task_set_name (task, "hf_store_forget_miner");
-  g_task_set_task_data (task, fd, forget_data_free);
-  g_task_run_in_thread (task, forget_thread);
+  job = g_new0 (WriterJob, 1);
+  job->miners = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (job->miners, snapshot (miner));
+  job->forget = TRUE;
+  job->keep_history = keep_history;
+  run_on_writer (self, job, hf_store_forget_miner_async, "hf_store_forget_miner", cancellable,
+                 callback, user_data);
 }
 
 gboolean
