@@ -58,6 +58,8 @@ struct _HfStore
   GMutex   writer_lock;
   HfStore *writer;
   int      writer_wal_pages;
+  /* Its jobs (GTasks), run one at a time in the order they were asked for. */
+  GThreadPool *writer_pool;
   /* hf_store_series_async: a third one for reads on worker threads, one
    * query at a time (reader_lock); WAL lets it read while others write. */
   GMutex   reader_lock;
@@ -687,6 +689,27 @@ hf_store_save_miner (HfStore  *self,
   return save_miner (self, miner, error) != 0;
 }
 
+/* With @owner: leave out miners @owner forgot after generation @since. */
+static gboolean
+save_miners (HfStore  *self,
+             HfMiner **miners,
+             guint     n,
+             HfStore  *owner,
+             guint64   since,
+             GError  **error)
+{
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (!(owner != NULL && forgotten_since (owner, miners[i], since))
+        && save_miner (self, miners[i], error) == 0)
+      {
+        exec (self, "ROLLBACK", NULL);
+        return FALSE;
+      }
+  return exec (self, "COMMIT", error);
+}
+
 gboolean
 hf_store_save_miners (HfStore  *self,
                       HfMiner **miners,
@@ -695,15 +718,7 @@ hf_store_save_miners (HfStore  *self,
 {
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (save_miner (self, miners[i], error) == 0)
-      {
-        exec (self, "ROLLBACK", NULL);
-        return FALSE;
-      }
-  return exec (self, "COMMIT", error);
+  return save_miners (self, miners, n, NULL, 0, error);
 }
 
 /* Miners forgotten from now on stay out of writes snapshotted before. */
@@ -875,11 +890,18 @@ ensure_writer (HfStore  *self,
 }
 
 /* A change made on the writer connection by a worker thread. */
+typedef enum
+{
+  JOB_READINGS,
+  JOB_SAVE,
+  JOB_FORGET,
+} JobKind;
+
 typedef struct
 {
-  GPtrArray *miners;        /* snapshots: a cycle's readings, or the one to forget */
-  guint64    since;         /* readings: forget generation when they were taken */
-  gboolean   forget;
+  JobKind    kind;
+  GPtrArray *miners;        /* snapshots */
+  guint64    since;         /* forget generation when they were taken */
   gboolean   keep_history;  /* forget: mark removed rather than delete */
 } WriterJob;
 
@@ -892,22 +914,46 @@ writer_job_free (gpointer data)
   g_free (job);
 }
 
-static void
-writer_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+/* Copies of @miners (for readings, those with one), taken on the caller's
+ * thread: the worker never reads an object the main loop may change. */
+static WriterJob *
+new_job (HfStore  *self,
+         JobKind   kind,
+         HfMiner **miners,
+         guint     n)
 {
-  HfStore *self = source;
-  WriterJob *job = task_data;
+  WriterJob *job = g_new0 (WriterJob, 1);
+
+  job->kind = kind;
+  job->miners = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    if (kind != JOB_READINGS || hf_miner_get_reading (miners[i]) != NULL)
+      g_ptr_array_add (job->miners, snapshot (miners[i]));
+  g_mutex_lock (&self->forgotten_lock);
+  job->since = self->forget_generation;
+  g_mutex_unlock (&self->forgotten_lock);
+  return job;
+}
+
+/* The writer pool's one thread, a job at a time in the order asked. */
+static void
+writer_thread (gpointer data,
+               gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  HfStore *self = g_task_get_source_object (task);
+  WriterJob *job = g_task_get_task_data (task);
   GPtrArray *miners = job->miners;
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
   g_mutex_lock (&self->writer_lock);
   ok = ensure_writer (self, &error);
-  if (ok && job->forget)
+  if (ok && job->kind == JOB_FORGET)
     ok = forget_rows (self->writer, miners->pdata[0], job->keep_history, &error);
+  else if (ok && job->kind == JOB_SAVE)
+    ok = save_miners (self->writer, (HfMiner **) miners->pdata, miners->len, self, job->since,
+                      &error);
   else if (ok)
     ok = add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, job->since,
                        &error);
@@ -918,6 +964,7 @@ writer_thread (GTask        *task,
     }
   g_mutex_unlock (&self->writer_lock);
 
+  /* The callback runs on the caller's main context. */
   if (ok)
     g_task_return_boolean (task, TRUE);
   else
@@ -934,13 +981,15 @@ run_on_writer (HfStore             *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_atomic_int_inc (&self->pending);
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, name);
   g_task_set_task_data (task, job, writer_job_free);
-  g_task_run_in_thread (task, writer_thread);
+  if (self->writer_pool == NULL)
+    self->writer_pool = g_thread_pool_new (writer_thread, NULL, 1, FALSE, NULL);
+  g_thread_pool_push (self->writer_pool, task, NULL);
 }
 
 void
@@ -955,14 +1004,7 @@ hf_store_add_readings_async (HfStore             *self,
 
   g_return_if_fail (HF_IS_STORE (self));
 
-  job = g_new0 (WriterJob, 1);
-  job->miners = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
-    if (hf_miner_get_reading (miners[i]) != NULL)
-      g_ptr_array_add (job->miners, snapshot (miners[i]));
-  g_mutex_lock (&self->forgotten_lock);
-  job->since = self->forget_generation;
-  g_mutex_unlock (&self->forgotten_lock);
+  job = new_job (self, JOB_READINGS, miners, n);
   run_on_writer (self, job, hf_store_add_readings_async, "hf_store_add_readings", cancellable,
                  callback, user_data);
 }
@@ -991,13 +1033,33 @@ hf_store_forget_miner_async (HfStore             *self,
 
   /* At once: a write already on its way leaves the miner out. */
   add_tombstone (self, miner);
-  job = g_new0 (WriterJob, 1);
-  job->miners = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (job->miners, snapshot (miner));
-  job->forget = TRUE;
+  job = new_job (self, JOB_FORGET, &miner, 1);
   job->keep_history = keep_history;
   run_on_writer (self, job, hf_store_forget_miner_async, "hf_store_forget_miner", cancellable,
                  callback, user_data);
+}
+
+void
+hf_store_save_miners_async (HfStore             *self,
+                            HfMiner            **miners,
+                            guint                n,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_STORE (self));
+
+  run_on_writer (self, new_job (self, JOB_SAVE, miners, n), hf_store_save_miners_async,
+                 "hf_store_save_miners", cancellable, callback, user_data);
+}
+
+gboolean
+hf_store_save_miners_finish (HfStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
@@ -1129,6 +1191,9 @@ hf_store_finalize (GObject *object)
 {
   HfStore *self = HF_STORE (object);
 
+  /* Every job holds a reference to the store: none is left here. */
+  if (self->writer_pool != NULL)
+    g_thread_pool_free (self->writer_pool, FALSE, TRUE);
   g_clear_object (&self->writer);
   g_mutex_clear (&self->writer_lock);
   g_clear_object (&self->reader);

@@ -48,6 +48,17 @@ gboolean    hf_store_save_miners       (HfStore     *self,
                                         HfMiner    **miners,
                                         guint        n,
                                         GError     **error);
+/* The same on the worker threads' connection, after the writes asked for
+ * before; a miner forgotten in the meantime is left out. */
+void        hf_store_save_miners_async  (HfStore             *self,
+                                         HfMiner            **miners,
+                                         guint                n,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean    hf_store_save_miners_finish (HfStore             *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
 /* Remove a miner from the fleet; with @keep_history its readings stay (and
  * come back with it if it is found again). */
 gboolean    hf_store_forget_miner      (HfStore     *self,
@@ -80,7 +91,8 @@ gboolean    hf_store_add_readings      (HfStore     *self,
 /* The same on a worker thread with a connection of its own, so that a
  * cycle's write never holds the main loop: the miners' identities and
  * readings are copied first (on the calling thread), then written in one
- * transaction.  Writes made this way are done one at a time, in turn. */
+ * transaction.  Writes made this way (and the other _async changes below)
+ * are done one at a time, in the order asked for; ask from one thread. */
 void        hf_store_add_readings_async  (HfStore             *self,
                                           HfMiner            **miners,
                                           guint                n,

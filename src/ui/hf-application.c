@@ -478,17 +478,27 @@ hf_application_get_settings (HfApplication *self)
   return self->settings;
 }
 
+static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_save_miners_finish (HF_STORE (source), result, &error))
+    g_warning ("cannot save miners: %s", error->message);
+}
+
 HfMiner *
 hf_application_add_miner (HfApplication *self,
                           HfMiner       *miner)
 {
-  g_autoptr(GError) error = NULL;
   HfMiner *known;
 
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
   known = hf_fleet_add (self->fleet, miner);
-  if (self->store != NULL && !hf_store_save_miner (self->store, known, &error))
-    g_warning ("cannot save %s: %s", hf_miner_get_address (known), error->message);
+  if (self->store != NULL)
+    hf_store_save_miners_async (self->store, &known, 1, NULL, saved_cb, NULL);
   return known;
 }
 
@@ -542,11 +552,9 @@ hf_application_save_miners (HfApplication  *self,
                             HfMiner       **miners,
                             guint           n)
 {
-  g_autoptr(GError) error = NULL;
-
   g_return_if_fail (HF_IS_APPLICATION (self));
-  if (self->store != NULL && n > 0 && !hf_store_save_miners (self->store, miners, n, &error))
-    g_warning ("cannot save %u miners: %s", n, error->message);
+  if (self->store != NULL && n > 0)
+    hf_store_save_miners_async (self->store, miners, n, NULL, saved_cb, NULL);
 }
 
 static void

@@ -680,6 +680,17 @@ test_add_readings_async (void)
 }
 
 static void
+saved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  WriteResult *w = user_data;
+
+  w->ok = hf_store_save_miners_finish (HF_STORE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
 forgotten_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -735,6 +746,23 @@ test_forget_async (void)
   g_assert_no_error (racing.error);
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.3'"), ==, 0);
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 1002"), ==, 0);
+
+  /* Saved, removed, saved again (a user who adds a miner back at once):
+   * run in that order, the miner is there at the end. */
+  {
+    g_autoptr(HfMiner) back = miner_with_reading ("192.0.2.9", "02:00:00:00:05:09", 1009, 7000);
+    WriteResult saved = { 0, }, removed = { 0, }, again = { 0, };
+
+    hf_store_save_miners_async (store, &back, 1, NULL, saved_cb, &saved);
+    hf_store_forget_miner_async (store, back, FALSE, NULL, forgotten_cb, &removed);
+    hf_store_save_miners_async (store, &back, 1, NULL, saved_cb, &again);
+    g_assert_true (hf_store_wait_pending (store, 5000));
+    hf_test_wait_for (&again.done, 5000);
+    g_assert_true (saved.done && removed.done);
+    g_assert_no_error (saved.error);
+    g_assert_no_error (again.error);
+    g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.9'"), ==, 1);
+  }
 }
 
 /* Checkpoints run on a worker thread once the log is large, and the data

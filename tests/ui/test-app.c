@@ -178,7 +178,8 @@ discover_activate_cb (GApplication *app,
     ;
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
-  /* Discovered miners are saved at once. */
+  /* Discovered miners are saved (by the store's worker). */
+  g_assert_true (hf_store_wait_pending (store, 5000));
   stored = hf_store_load_fleet (store, NULL);
   g_assert_cmpuint (stored->len, ==, 4);
   g_clear_pointer (&stored, g_ptr_array_unref);
