@@ -337,16 +337,26 @@ job_json (Job *job)
 }
 
 static void
+found_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_save_miners_finish (HF_STORE (source), result, &error))
+    g_warning ("cannot save a found miner: %s", error->message);
+}
+
+static void
 job_found_cb (HfScanner *scanner,
               HfMiner   *miner,
               Job       *job)
 {
   HfApiServer *self = job->server;
   HfMiner *known = hf_fleet_add (self->fleet, miner);
-  g_autoptr(GError) error = NULL;
 
-  if (self->store != NULL && !hf_store_save_miner (self->store, known, &error))
-    g_warning ("cannot save %s: %s", hf_miner_get_address (known), error->message);
+  if (self->store != NULL)
+    hf_store_save_miners_async (self->store, &known, 1, NULL, found_saved_cb, NULL);
   g_ptr_array_add (job->found, g_strdup (hf_miner_get_address (known)));
 }
 
