@@ -575,6 +575,15 @@ typedef struct
 } DeleteReply;
 
 static void
+reply_removed (SoupServerMessage *msg,
+               const char        *address,
+               gboolean           keep_history)
+{
+  reply_json (msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}", address,
+                                         keep_history ? "true" : "false"));
+}
+
+static void
 forgotten_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -583,8 +592,7 @@ forgotten_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (hf_store_forget_miner_finish (HF_STORE (source), result, &error))
-    reply_json (d->msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
-                                              d->address, d->keep_history ? "true" : "false"));
+    reply_removed (d->msg, d->address, d->keep_history);
   else
     reply_error (d->msg, 500, error->message);
   soup_server_message_unpause (d->msg);
@@ -609,9 +617,7 @@ delete_miner (HfApiServer       *self,
   hf_fleet_remove (self->fleet, miner);
   if (self->store == NULL)
     {
-      reply_json (msg, 200, g_strdup_printf ("{\"removed\":\"%s\",\"history_kept\":%s}",
-                                             hf_miner_get_address (miner),
-                                             keep_history ? "true" : "false"));
+      reply_removed (msg, hf_miner_get_address (miner), keep_history);
       return;
     }
   d = g_new0 (DeleteReply, 1);
