@@ -119,10 +119,11 @@ scanned_cb (GObject      *source,
   else if (scan->cli->json)
     g_printerr ("{\"scanned\":%" G_GUINT64_FORMAT ",\"answered\":%u,\"found\":%u,"
                 "\"unidentified\":%u,\"elapsed_ms\":%u,\"sockets_peak\":%u,"
-                "\"max_stall_ms\":%.1f}\n",
+                "\"max_stall_ms\":%.1f,\"max_busy_ms\":%.1f}\n",
                 summary->scanned, summary->answered, summary->found, summary->unidentified,
                 summary->elapsed_ms, summary->sockets_peak,
-                hf_loop_monitor_take_max_stall (scan->monitor));
+                hf_loop_monitor_take_max_stall (scan->monitor),
+                hf_loop_monitor_take_max_busy (scan->monitor));
   else
     g_printerr ("scanned %" G_GUINT64_FORMAT " addresses in %.2f s: %u miner%s found, "
                 "%u unidentified\n", summary->scanned, summary->elapsed_ms / 1000.0,

@@ -63,6 +63,7 @@ cycle_running_cb (HfFleet    *fleet,
       watch->cpu_at_start = hf_process_cpu_us ();
       watch->sys_at_start = hf_process_sys_us ();
       hf_loop_monitor_take_max_stall (watch->monitor);
+      hf_loop_monitor_take_max_busy (watch->monitor);
     }
 }
 
@@ -94,11 +95,13 @@ cycle_finished_cb (HfFleet *fleet,
   watch->cycles++;
   if (cli->stats)
     g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
-                "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f}\n",
+                "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f,"
+                "\"max_busy_ms\":%.1f}\n",
                 watch->cycles, polled, answered, elapsed_ms,
                 (hf_process_cpu_us () - watch->cpu_at_start) / 1000.0,
                 (hf_process_sys_us () - watch->sys_at_start) / 1000.0, hf_process_rss_kib (),
-                hf_loop_monitor_take_max_stall (watch->monitor));
+                hf_loop_monitor_take_max_stall (watch->monitor),
+                hf_loop_monitor_take_max_busy (watch->monitor));
   if (!cli->json)
     print_totals (watch);
   /* Failed miners say why, once per cycle, on stderr. */

@@ -16,6 +16,11 @@ HfLoopMonitor *hf_loop_monitor_new            (void);
 void           hf_loop_monitor_free           (HfLoopMonitor *self);
 /* The longest stall (ms) since the last call, and start over. */
 double         hf_loop_monitor_take_max_stall (HfLoopMonitor *self);
+/* The most CPU time (ms) the loop's thread used between two ticks since
+ * the last call, and start over: the part of a stall that was the
+ * thread's own work.  A stall much longer than this was the thread waiting
+ * for a CPU (on a busy machine, a woken thread may wait tens of ms). */
+double         hf_loop_monitor_take_max_busy  (HfLoopMonitor *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HfLoopMonitor, hf_loop_monitor_free)
 

@@ -13,8 +13,10 @@ The simulated LAN is 127.0.0.0/24 (and /22):
 
 Miners answer after 50–150 ms, on ports 80 and 4028.  For each scenario it
 prints, per tool, the median wall time of RUNS runs, miners found against
-expected (and any false positive), the most sockets open at once, and the
-longest main-loop stall.  The floor is tests/bench/floor-scan.py, which
+expected (and any false positive), the most sockets open at once, the
+longest main-loop stall, and the most CPU the main thread used within one
+gap of the stall monitor (a stall well above that was waiting for a CPU).
+The floor is tests/bench/floor-scan.py, which
 opens every connection at once.
 """
 import ipaddress
@@ -115,28 +117,32 @@ def scenario(name, cidr, n_miners, n_silent):
                 ("floor-scan.py (all at once)",
                  [sys.executable, os.path.join(HERE, "floor-scan.py"), cidr, "80", "4028"]),
             ):
-                walls, peaks, stalls, result = [], [], [], None
+                walls, peaks, stalls, busy, result = [], [], [], [], None
                 for _ in range(RUNS):
                     wall, found, summary = run(cmd)
                     walls.append(wall)
                     peaks.append(summary.get("sockets_peak"))
                     stalls.append(summary.get("max_stall_ms"))
+                    busy.append(summary.get("max_busy_ms"))
                     result = found
                 expected = set(miners)
                 rows.append((tool, statistics.median(walls), min(walls), max(walls),
                              len(result & expected), len(expected), len(result - expected),
                              max(p for p in peaks if p is not None) if any(peaks) else "—",
-                             max(s for s in stalls if s is not None) if any(stalls) else "—"))
+                             max(s for s in stalls if s is not None) if any(stalls) else "—",
+                             max(b for b in busy if b is not None) if any(busy) else "—"))
         finally:
             subprocess.run(["nft", "flush", "ruleset"])
             sim.terminate()
             sim.wait()
     print(f"\n{name}: {cidr}, {n_miners} miners, {n_silent} silent, the rest refusing; "
           f"median of {RUNS}")
-    print("| tool | wall s (min–max) | found | false positives | sockets peak | max stall ms |")
-    print("|---|---|---|---|---|---|")
-    for tool, med, lo, hi, ok, exp, fp, peak, stall in rows:
-        print(f"| {tool} | {med:.2f} ({lo:.2f}–{hi:.2f}) | {ok}/{exp} | {fp} | {peak} | {stall} |")
+    print("| tool | wall s (min–max) | found | false positives | sockets peak | max stall ms | "
+          "max busy ms |")
+    print("|---|---|---|---|---|---|---|")
+    for tool, med, lo, hi, ok, exp, fp, peak, stall, most in rows:
+        print(f"| {tool} | {med:.2f} ({lo:.2f}–{hi:.2f}) | {ok}/{exp} | {fp} | {peak} | {stall} "
+              f"| {most} |")
     sys.stdout.flush()
 
 
