@@ -9,10 +9,10 @@
  * Schema versions live in PRAGMA user_version; migrations[N] takes a
  * database from version N to N+1 and never drops user data.
  *
- * Connections: the HfStore's own (start-up load, small saves, the CLI's
- * direct calls); a writer on worker threads for cycle writes and removals
- * (hf_store_add_readings_async, hf_store_forget_miner_async: writer_lock,
- * one at a time); a reader on worker threads for chart series
+ * Connections: the HfStore's own (start-up load, pool profiles, the
+ * CLI's direct calls); a writer for cycle writes, saves and removals, used
+ * by a one-thread pool that runs them in the order they were asked for
+ * (hf_store_*_async); a reader on worker threads for chart series
  * (hf_store_series_async, in hf-store-export.c); and the upkeep thread's
  * (hf-store-upkeep.c).  All share one busy handler that retries every
  * 100 µs.
