@@ -64,12 +64,6 @@ struct _HfStore
    * query at a time (reader_lock); WAL lets it read while others write. */
   GMutex   reader_lock;
   HfStore *reader;
-  /* Miners forgotten while a write of them may be on its way: key →
-   * generation (forgotten_lock).  A write started before a miner was
-   * forgotten leaves it out, so a removed miner does not come back. */
-  GMutex      forgotten_lock;
-  GHashTable *forgotten;
-  guint64     forget_generation;
   /* Writes and forgets on worker threads not finished yet. */
   int         pending;
 };
@@ -582,34 +576,6 @@ cached_stmt (HfStore *self,
   return self->stmts[id];
 }
 
-/* How the store tells miners apart (as find_miner() looks them up). */
-static char *
-miner_key (HfMiner *miner)
-{
-  const char *identity = hf_miner_get_identity_key (miner);
-
-  return identity != NULL ? g_strdup (identity)
-                          : g_strdup_printf ("%s\n%s", hf_miner_get_address (miner),
-                                             hf_family_to_string (hf_miner_get_family (miner)));
-}
-
-/* Was @miner forgotten after generation @since? */
-static gboolean
-forgotten_since (HfStore *self,
-                 HfMiner *miner,
-                 guint64  since)
-{
-  g_autofree char *key = miner_key (miner);
-  gpointer at;
-  gboolean gone;
-
-  g_mutex_lock (&self->forgotten_lock);
-  gone = g_hash_table_lookup_extended (self->forgotten, key, NULL, &at)
-         && *(guint64 *) at > since;
-  g_mutex_unlock (&self->forgotten_lock);
-  return gone;
-}
-
 /* The row id of @miner, or 0 when the store does not know it. */
 static gint64
 find_miner (HfStore *self,
@@ -689,27 +655,6 @@ hf_store_save_miner (HfStore  *self,
   return save_miner (self, miner, error) != 0;
 }
 
-/* With @owner: leave out miners @owner forgot after generation @since. */
-static gboolean
-save_miners (HfStore  *self,
-             HfMiner **miners,
-             guint     n,
-             HfStore  *owner,
-             guint64   since,
-             GError  **error)
-{
-  if (!exec (self, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (!(owner != NULL && forgotten_since (owner, miners[i], since))
-        && save_miner (self, miners[i], error) == 0)
-      {
-        exec (self, "ROLLBACK", NULL);
-        return FALSE;
-      }
-  return exec (self, "COMMIT", error);
-}
-
 gboolean
 hf_store_save_miners (HfStore  *self,
                       HfMiner **miners,
@@ -718,19 +663,15 @@ hf_store_save_miners (HfStore  *self,
 {
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
-  return save_miners (self, miners, n, NULL, 0, error);
-}
-
-/* Miners forgotten from now on stay out of writes snapshotted before. */
-static void
-add_tombstone (HfStore *self,
-               HfMiner *miner)
-{
-  g_mutex_lock (&self->forgotten_lock);
-  self->forget_generation++;
-  g_hash_table_replace (self->forgotten, miner_key (miner),
-                        g_memdup2 (&self->forget_generation, sizeof self->forget_generation));
-  g_mutex_unlock (&self->forgotten_lock);
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (save_miner (self, miners[i], error) == 0)
+      {
+        exec (self, "ROLLBACK", NULL);
+        return FALSE;
+      }
+  return exec (self, "COMMIT", error);
 }
 
 static gboolean
@@ -768,22 +709,18 @@ hf_store_forget_miner (HfStore  *self,
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
   g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
 
-  add_tombstone (self, miner);
   return forget_rows (self, miner, keep_history, error);
 }
 
-/* With @owner: leave out miners @owner forgot after generation @since —
- * checked inside the transaction, so a forget either came first (and is
- * seen) or waits for this commit (and comes after). */
-static gboolean
-add_readings (HfStore  *self,
-              HfMiner **miners,
-              guint     n,
-              HfStore  *owner,
-              guint64   since,
-              GError  **error)
+gboolean
+hf_store_add_readings (HfStore  *self,
+                       HfMiner **miners,
+                       guint     n,
+                       GError  **error)
 {
   sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -793,7 +730,7 @@ add_readings (HfStore  *self,
       const HfReading *r = hf_miner_get_reading (miners[i]);
       gint64 id;
 
-      if (r == NULL || (owner != NULL && forgotten_since (owner, miners[i], since)))
+      if (r == NULL)
         continue;
       id = save_miner (self, miners[i], error);
       if (id == 0)
@@ -839,17 +776,6 @@ failed:
 failed_set:
   exec (self, "ROLLBACK", NULL);
   return FALSE;
-}
-
-gboolean
-hf_store_add_readings (HfStore  *self,
-                       HfMiner **miners,
-                       guint     n,
-                       GError  **error)
-{
-  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
-
-  return add_readings (self, miners, n, NULL, 0, error);
 }
 
 /* What the worker writes: copies of the miners, made on the main thread,
@@ -901,7 +827,6 @@ typedef struct
 {
   JobKind    kind;
   GPtrArray *miners;        /* snapshots */
-  guint64    since;         /* forget generation when they were taken */
   gboolean   keep_history;  /* forget: mark removed rather than delete */
 } WriterJob;
 
@@ -917,8 +842,7 @@ writer_job_free (gpointer data)
 /* Copies of @miners (for readings, those with one), taken on the caller's
  * thread: the worker never reads an object the main loop may change. */
 static WriterJob *
-new_job (HfStore  *self,
-         JobKind   kind,
+new_job (JobKind   kind,
          HfMiner **miners,
          guint     n)
 {
@@ -929,13 +853,12 @@ new_job (HfStore  *self,
   for (guint i = 0; i < n; i++)
     if (kind != JOB_READINGS || hf_miner_get_reading (miners[i]) != NULL)
       g_ptr_array_add (job->miners, snapshot (miners[i]));
-  g_mutex_lock (&self->forgotten_lock);
-  job->since = self->forget_generation;
-  g_mutex_unlock (&self->forgotten_lock);
   return job;
 }
 
-/* The writer pool's one thread, a job at a time in the order asked. */
+/* The writer pool's one thread, a job at a time in the order asked: a
+ * cycle's write asked for before a removal runs before it, so a removed
+ * miner is never saved again by a write that was on its way. */
 static void
 writer_thread (gpointer data,
                gpointer user_data)
@@ -952,11 +875,9 @@ writer_thread (gpointer data,
   if (ok && job->kind == JOB_FORGET)
     ok = forget_rows (self->writer, miners->pdata[0], job->keep_history, &error);
   else if (ok && job->kind == JOB_SAVE)
-    ok = save_miners (self->writer, (HfMiner **) miners->pdata, miners->len, self, job->since,
-                      &error);
+    ok = hf_store_save_miners (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   else if (ok)
-    ok = add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, self, job->since,
-                       &error);
+    ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
     {
       sqlite3_wal_checkpoint_v2 (self->writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -1004,7 +925,7 @@ hf_store_add_readings_async (HfStore             *self,
 
   g_return_if_fail (HF_IS_STORE (self));
 
-  job = new_job (self, JOB_READINGS, miners, n);
+  job = new_job (JOB_READINGS, miners, n);
   run_on_writer (self, job, hf_store_add_readings_async, "hf_store_add_readings", cancellable,
                  callback, user_data);
 }
@@ -1031,9 +952,7 @@ hf_store_forget_miner_async (HfStore             *self,
   g_return_if_fail (HF_IS_STORE (self));
   g_return_if_fail (HF_IS_MINER (miner));
 
-  /* At once: a write already on its way leaves the miner out. */
-  add_tombstone (self, miner);
-  job = new_job (self, JOB_FORGET, &miner, 1);
+  job = new_job (JOB_FORGET, &miner, 1);
   job->keep_history = keep_history;
   run_on_writer (self, job, hf_store_forget_miner_async, "hf_store_forget_miner", cancellable,
                  callback, user_data);
@@ -1049,7 +968,7 @@ hf_store_save_miners_async (HfStore             *self,
 {
   g_return_if_fail (HF_IS_STORE (self));
 
-  run_on_writer (self, new_job (self, JOB_SAVE, miners, n), hf_store_save_miners_async,
+  run_on_writer (self, new_job (JOB_SAVE, miners, n), hf_store_save_miners_async,
                  "hf_store_save_miners", cancellable, callback, user_data);
 }
 
@@ -1198,8 +1117,6 @@ hf_store_finalize (GObject *object)
   g_mutex_clear (&self->writer_lock);
   g_clear_object (&self->reader);
   g_mutex_clear (&self->reader_lock);
-  g_clear_pointer (&self->forgotten, g_hash_table_unref);
-  g_mutex_clear (&self->forgotten_lock);
   close_db (self);
   g_free (self->path);
   g_free (self->moved_aside);
@@ -1222,8 +1139,6 @@ hf_store_init (HfStore *self)
   self->poll_interval_s = 15;
   g_mutex_init (&self->writer_lock);
   g_mutex_init (&self->reader_lock);
-  g_mutex_init (&self->forgotten_lock);
-  self->forgotten = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 void

@@ -48,8 +48,8 @@ gboolean    hf_store_save_miners       (HfStore     *self,
                                         HfMiner    **miners,
                                         guint        n,
                                         GError     **error);
-/* The same on the worker threads' connection, after the writes asked for
- * before; a miner forgotten in the meantime is left out. */
+/* The same on the worker threads' connection, in turn with the other
+ * _async changes (see hf_store_add_readings_async()). */
 void        hf_store_save_miners_async  (HfStore             *self,
                                          HfMiner            **miners,
                                          guint                n,
@@ -60,14 +60,17 @@ gboolean    hf_store_save_miners_finish (HfStore             *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 /* Remove a miner from the fleet; with @keep_history its readings stay (and
- * come back with it if it is found again). */
+ * come back with it if it is found again).  On this connection, so not in
+ * turn with the _async changes: a write of the miner already asked for
+ * could save it again.  Where those are used, remove with
+ * hf_store_forget_miner_async(). */
 gboolean    hf_store_forget_miner      (HfStore     *self,
                                         HfMiner     *miner,
                                         gboolean     keep_history,
                                         GError     **error);
 /* The same on the worker threads' connection: the rows of a miner with a
- * long history take a while to delete.  The miner is left out of writes
- * already on their way from the call on. */
+ * long history take a while to delete.  Writes of the miner asked for
+ * before run before it, so a removed miner stays removed. */
 void        hf_store_forget_miner_async  (HfStore             *self,
                                           HfMiner             *miner,
                                           gboolean             keep_history,

@@ -630,6 +630,8 @@ written_cb (GObject      *source,
   w->done = TRUE;
 }
 
+static void forgotten_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
 test_add_readings_async (void)
 {
@@ -666,12 +668,14 @@ test_add_readings_async (void)
 
   /* A miner removed while a write of it is on its way stays removed. */
   {
-    WriteResult second = { 0, };
+    WriteResult second = { 0, }, removed = { 0, };
 
     hf_store_add_readings_async (store, (HfMiner **) miners->pdata, miners->len, NULL,
                                  written_cb, &second);
-    g_assert_true (hf_store_forget_miner (store, miners->pdata[7], FALSE, NULL));
+    hf_store_forget_miner_async (store, miners->pdata[7], FALSE, NULL, forgotten_cb, &removed);
     hf_test_wait_for (&second.done, 5000);
+    hf_test_wait_for (&removed.done, 5000);
+    g_assert_true (removed.ok);
     g_assert_no_error (second.error);
     g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 49);
     g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.8'"), ==, 0);
