@@ -91,12 +91,21 @@ cycle_finished_cb (HfFleet    *fleet,
                    guint       elapsed_ms,
                    HfRecorder *self)
 {
-  if (self->polled->len == 0)
-    return;
   /* A write still running (a very slow disk): no queue behind it.  The
    * miners stay listed and the next cycle writes their readings then
    * (so this cycle's own are skipped, not delayed). */
   if (self->writing)
+    return;
+  /* A miner removed during the cycle is not written back into the store
+   * its removal has left (or is about to leave). */
+  for (guint i = self->polled->len; i-- > 0;)
+    {
+      HfMiner *miner = g_ptr_array_index (self->polled, i);
+
+      if (hf_fleet_lookup_address (self->fleet, hf_miner_get_address (miner)) != miner)
+        g_ptr_array_remove_index_fast (self->polled, i);
+    }
+  if (self->polled->len == 0)
     return;
   self->writing = TRUE;
   hf_store_add_readings_async (self->store, (HfMiner **) self->polled->pdata,

@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-fleet.h"
+#include "hf-recorder.h"
 #include "hf-store-private.h"
 #include "hf-store-upkeep.h"
 #include "hf-store-profiles.h"
@@ -769,6 +771,38 @@ test_forget_async (void)
   }
 }
 
+/* A miner removed while its cycle runs (its reading already taken) is
+ * not written back at the end of the cycle: its removal stays. */
+static void
+test_recorder_removed_mid_cycle (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(HfStore) store = hf_store_open (path, NULL);
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfRecorder) recorder = hf_recorder_new (fleet, store);
+  g_autoptr(HfMiner) kept = miner_with_reading ("192.0.2.11", "02:00:00:00:06:01", 1100, 7000);
+  g_autoptr(HfMiner) gone = miner_with_reading ("192.0.2.12", "02:00:00:00:06:02", 1200, 7000);
+  WriteResult removed = { 0, };
+
+  hf_fleet_add (fleet, kept);
+  hf_fleet_add (fleet, gone);
+  /* The cycle reads both, then the user removes one before it ends. */
+  g_signal_emit_by_name (fleet, "reading", kept, hf_miner_get_reading (kept));
+  g_signal_emit_by_name (fleet, "reading", gone, hf_miner_get_reading (gone));
+  hf_fleet_remove (fleet, gone);
+  hf_store_forget_miner_async (store, gone, FALSE, NULL, forgotten_cb, &removed);
+  g_signal_emit_by_name (fleet, "cycle-finished", 2u, 2u, 10u);
+
+  hf_recorder_wait_written (recorder, 5000);
+  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_wait_for (&removed.done, 5000);
+  g_assert_cmpuint (hf_recorder_get_cycles (recorder), ==, 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.11'"), ==, 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.12'"), ==, 0);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 1200"), ==, 0);
+}
+
 /* Checkpoints run on a worker thread once the log is large, and the data
  * reaches the database file; a commit never runs one itself. */
 static void
@@ -918,6 +952,7 @@ main (int   argc,
   g_test_add_func ("/store/upkeep-thread", test_upkeep_thread);
   g_test_add_func ("/store/add-readings-async", test_add_readings_async);
   g_test_add_func ("/store/forget-async", test_forget_async);
+  g_test_add_func ("/store/recorder-removed-mid-cycle", test_recorder_removed_mid_cycle);
   g_test_add_func ("/store/disk-full", test_disk_full);
   g_test_add_func ("/store/background-checkpoint", test_background_checkpoint);
 
