@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "hf-store.h"
+#include "hf-store-export.h"
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,8 @@ G_BEGIN_DECLS
 /* The main-thread connection. */
 sqlite3 *_hf_store_get_db            (HfStore *self);
 /* Retention of HF_RESOLUTION_RAW / _5M / _1H, in seconds (0: forever). */
-gint64   _hf_store_get_retention     (HfStore *self,
-                                      int      resolution);
+gint64   _hf_store_get_retention     (HfStore      *self,
+                                      HfResolution  resolution);
 guint    _hf_store_get_poll_interval (HfStore *self);
 /* The busy handler of every connection to the database (see hf-store.c). */
 int      _hf_store_busy_cb           (void    *user_data,

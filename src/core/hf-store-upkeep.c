@@ -39,9 +39,9 @@ upkeep_init (Upkeep  *upkeep,
 {
   upkeep->db = db;
   upkeep->path = g_strdup (hf_store_get_path (store));
-  upkeep->keep_raw_s = _hf_store_get_retention (store, 0);
-  upkeep->keep_5m_s = _hf_store_get_retention (store, 1);
-  upkeep->keep_1h_s = _hf_store_get_retention (store, 2);
+  upkeep->keep_raw_s = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
+  upkeep->keep_5m_s = _hf_store_get_retention (store, HF_RESOLUTION_5M);
+  upkeep->keep_1h_s = _hf_store_get_retention (store, HF_RESOLUTION_1H);
   upkeep->poll_interval_s = _hf_store_get_poll_interval (store);
 }
 

@@ -485,10 +485,11 @@ _hf_store_get_checkpoints (HfStore *self)
 }
 
 gint64
-_hf_store_get_retention (HfStore *self,
-                         int      resolution)
+_hf_store_get_retention (HfStore      *self,
+                         HfResolution  resolution)
 {
-  return resolution == 0 ? self->keep_raw_s : resolution == 1 ? self->keep_5m_s : self->keep_1h_s;
+  return resolution == HF_RESOLUTION_RAW ? self->keep_raw_s
+         : resolution == HF_RESOLUTION_5M ? self->keep_5m_s : self->keep_1h_s;
 }
 
 guint
