@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-cgminer-reply axeos avalon-mm targets whatsminer http}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -33,8 +33,9 @@ for name in $harnesses; do
     corpus="build-fuzz/corpus/$name"
     mkdir -p "$corpus"
     case "$name" in
-        cgminer-reply) cp tests/fixtures/*.txt "$corpus"/ ;;
-        axeos) cp tests/fixtures/*.json "$corpus"/ ;;
+        cgminer-reply) cp tests/fixtures/*.txt tests/fuzz/seeds/json/* "$corpus"/ ;;
+        axeos) cp tests/fixtures/*.json tests/fuzz/seeds/json/* "$corpus"/ ;;
+        json) cp tests/fixtures/*.json tests/fixtures/*.txt tests/fuzz/seeds/json/* "$corpus"/ ;;
         avalon-mm) grep -aho 'MM ID0[^"]*":"[^"]*' tests/fixtures/avalon-*.txt \
                        | sed 's/.*":"//' | split -l 1 - "$corpus/mm-" ;;
         targets) printf '127.0.2.0/24' > "$corpus/cidr"; printf '127.0.0.10-50, 127.1.0.7' > "$corpus/list" ;;
@@ -48,9 +49,15 @@ for name in $harnesses; do
               printf 'HTTP/1.1 302 Found\r\nLocation: /api/system/info\r\nContent-Length: 0\r\n\r\n' > "$corpus/redirect" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
     esac
+    # Harnesses that feed hf_json_parse start from the tokens json-glib reads.
+    dict=""
+    case "$name" in
+        json|cgminer-reply|axeos|http) dict="-dict=tests/fuzz/json.dict" ;;
+    esac
+    [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     echo "== fuzz-$name for ${seconds}s"
     if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-         "build-fuzz/tests/fuzz/fuzz-$name" -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
+         "build-fuzz/tests/fuzz/fuzz-$name" $dict -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
          -timeout=10 -rss_limit_mb=1024 -artifact_prefix="build-fuzz/findings/$name-" \
          -print_final_stats=1 "$corpus" 2> "build-fuzz/fuzz-$name.log"; then
         echo "fuzz-$name: FINDING (see build-fuzz/fuzz-$name.log and build-fuzz/findings/)"

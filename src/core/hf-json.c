@@ -9,37 +9,252 @@
 #include "hf-json.h"
 #include "hf-limits.h"
 
-/* json-glib 1.6 has no depth limit and recurses per level, so a reply of a
- * million '[' would take the stack with it.  Count before parsing. */
-static gboolean
-depth_ok (const char *data,
-          gsize       len,
-          guint       max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
+/* json-glib 1.6 reads more than JSON (single-quoted strings and keys, the
+ * comment forms of its GScanner) and recurses once per nesting level with
+ * no limit.  Anything a guard misreads can hide nesting from it, so the
+ * guard is a whole RFC 8259 validator: only strict JSON no deeper than
+ * @max_depth reaches json-glib.  One pass, no recursion, no allocation.
+ *
+ * The one leniency: raw control bytes inside a string (firmware writes
+ * raw tabs into names).  They cannot change the structure. */
 
-  for (gsize i = 0; i < len; i++)
+typedef enum
+{
+  WANT_VALUE,           /* a value must follow */
+  WANT_VALUE_OR_CLOSE,  /* just after '[' */
+  WANT_KEY,             /* after ',' in an object */
+  WANT_KEY_OR_CLOSE,    /* just after '{' */
+  WANT_COLON,
+  WANT_COMMA_OR_CLOSE,  /* after a value inside a container */
+  WANT_END,             /* after the top-level value */
+} Expect;
+
+static gsize
+skip_space (const char *data,
+            gsize       len,
+            gsize       i)
+{
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
+    i++;
+  return i;
+}
+
+/* The end of the string whose '"' is at @i, or 0 if it is not one. */
+static gsize
+scan_string (const char *data,
+             gsize       len,
+             gsize       i)
+{
+  for (i++; i < len; i++)
     {
       char c = data[i];
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
       if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
+        return i + 1;
+      if (c != '\\')
+        continue;
+      if (++i >= len)
+        return 0;
+      switch (data[i])
         {
-          if (++depth > max_depth)
-            return FALSE;
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          break;
+        case 'u':
+          for (guint k = 1; k <= 4; k++)
+            if (i + k >= len || !g_ascii_isxdigit (data[i + k]))
+              return 0;
+          i += 4;
+          break;
+        default:
+          return 0;
         }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
+    }
+  return 0;
+}
+
+static gsize
+scan_digits (const char *data,
+             gsize       len,
+             gsize       i)
+{
+  while (i < len && g_ascii_isdigit (data[i]))
+    i++;
+  return i;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, or 0 if none. */
+static gsize
+scan_number (const char *data,
+             gsize       len,
+             gsize       i)
+{
+  gsize j;
+
+  if (data[i] == '-')
+    i++;
+  if (i >= len || !g_ascii_isdigit (data[i]))
+    return 0;
+  i = data[i] == '0' ? i + 1 : scan_digits (data, len, i);
+  if (i < len && data[i] == '.')
+    {
+      j = scan_digits (data, len, i + 1);
+      if (j == i + 1)
+        return 0;
+      i = j;
+    }
+  if (i < len && (data[i] == 'e' || data[i] == 'E'))
+    {
+      i++;
+      if (i < len && (data[i] == '+' || data[i] == '-'))
+        i++;
+      j = scan_digits (data, len, i);
+      if (j == i)
+        return 0;
+      i = j;
+    }
+  /* "01", "1x": the token must end here. */
+  if (i < len && (g_ascii_isalnum (data[i]) || data[i] == '.'))
+    return 0;
+  return i;
+}
+
+static gsize
+scan_literal (const char *data,
+              gsize       len,
+              gsize       i)
+{
+  static const char *literals[] = { "true", "false", "null" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (literals); k++)
+    {
+      gsize n = strlen (literals[k]);
+
+      if (len - i >= n && memcmp (data + i, literals[k], n) == 0
+          && (i + n == len || !g_ascii_isalnum (data[i + n])))
+        return i + n;
+    }
+  return 0;
+}
+
+static gboolean
+check_strict (const char  *data,
+              gsize        len,
+              guint        max_depth,
+              GError     **error)
+{
+  /* One bit per open container: set for an object. */
+  guint64 objects[(HF_MAX_JSON_DEPTH + 63) / 64] = { 0, };
+  guint depth = 0;
+  Expect expect = WANT_VALUE;
+  gsize i = 0;
+
+  g_assert (max_depth <= HF_MAX_JSON_DEPTH);
+
+  for (i = skip_space (data, len, 0); i < len; i = skip_space (data, len, i))
+    {
+      char c = data[i];
+      gsize next = 0;
+      gboolean in_object = depth > 0 && (objects[(depth - 1) / 64] >> ((depth - 1) % 64)) & 1;
+
+      switch (expect)
+        {
+        case WANT_VALUE_OR_CLOSE:
+          if (c == ']')
+            goto close;
+          G_GNUC_FALLTHROUGH;
+        case WANT_VALUE:
+          if (c == '{' || c == '[')
+            {
+              if (depth == max_depth)
+                {
+                  g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                               "JSON nested deeper than %u levels", max_depth);
+                  return FALSE;
+                }
+              if (c == '{')
+                objects[depth / 64] |= G_GUINT64_CONSTANT (1) << (depth % 64);
+              else
+                objects[depth / 64] &= ~(G_GUINT64_CONSTANT (1) << (depth % 64));
+              depth++;
+              expect = c == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
+              i++;
+              continue;
+            }
+          if (c == '"')
+            next = scan_string (data, len, i);
+          else if (c == '-' || g_ascii_isdigit (c))
+            next = scan_number (data, len, i);
+          else if (c == 't' || c == 'f' || c == 'n')
+            next = scan_literal (data, len, i);
+          if (next == 0)
+            goto bad;
+          i = next;
+          expect = depth == 0 ? WANT_END : WANT_COMMA_OR_CLOSE;
+          continue;
+
+        case WANT_KEY_OR_CLOSE:
+          if (c == '}')
+            goto close;
+          G_GNUC_FALLTHROUGH;
+        case WANT_KEY:
+          if (c != '"' || (next = scan_string (data, len, i)) == 0)
+            goto bad;
+          i = next;
+          expect = WANT_COLON;
+          continue;
+
+        case WANT_COLON:
+          if (c != ':')
+            goto bad;
+          i++;
+          expect = WANT_VALUE;
+          continue;
+
+        case WANT_COMMA_OR_CLOSE:
+          if (c == ',')
+            {
+              i++;
+              expect = in_object ? WANT_KEY : WANT_VALUE;
+              continue;
+            }
+          if (c == (in_object ? '}' : ']'))
+            goto close;
+          goto bad;
+
+        case WANT_END:
+          g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                       "not strict JSON: trailing data at byte %" G_GSIZE_FORMAT, i);
+          return FALSE;
+
+        default:
+          g_assert_not_reached ();
+        }
+
+    close:
+      if (c != (in_object ? '}' : ']'))
+        goto bad;
+      depth--;
+      i++;
+      expect = depth == 0 ? WANT_END : WANT_COMMA_OR_CLOSE;
+      continue;
+
+    bad:
+      if (g_ascii_isprint (c))
+        g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                     "not strict JSON at byte %" G_GSIZE_FORMAT ": unexpected '%c'", i, c);
+      else
+        g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                     "not strict JSON at byte %" G_GSIZE_FORMAT ": unexpected byte 0x%02x",
+                     i, (guint) (guchar) c);
+      return FALSE;
+    }
+
+  if (expect != WANT_END)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
+                   "not strict JSON: %s", i == 0 || (depth == 0 && expect == WANT_VALUE)
+                                          ? "no value" : "ends inside a value");
+      return FALSE;
     }
   return TRUE;
 }
@@ -73,12 +288,8 @@ hf_json_parse (const char  *data,
       data = valid;
       len = strlen (valid);
     }
-  if (!depth_ok (data, len, HF_MAX_JSON_DEPTH))
-    {
-      g_set_error (error, HF_ERROR, HF_ERROR_PARSE,
-                   "JSON nested deeper than %d levels", HF_MAX_JSON_DEPTH);
-      return NULL;
-    }
+  if (!check_strict (data, len, HF_MAX_JSON_DEPTH, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local_error))

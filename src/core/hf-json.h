@@ -7,9 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* Parse @len bytes as JSON: invalid UTF-8 is repaired, nesting deeper than
- * HF_MAX_JSON_DEPTH is refused before json-glib sees it.  Errors are in
- * HF_ERROR (HF_ERROR_PARSE) with a message that says what was wrong. */
+/* Parse @len bytes as JSON: invalid UTF-8 is repaired; anything that is not
+ * strict RFC 8259 JSON (json-glib also reads single quotes and comments), or
+ * is nested deeper than HF_MAX_JSON_DEPTH, is refused before json-glib sees
+ * it.  Errors are in HF_ERROR (HF_ERROR_PARSE) with a message that says what
+ * was wrong and where. */
 JsonNode    *hf_json_parse          (const char  *data,
                                      gsize        len,
                                      GError     **error);

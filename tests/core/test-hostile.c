@@ -14,6 +14,7 @@
  * stay flat, and the main loop never stalls.
  */
 #include <math.h>
+#include <string.h>
 
 #include "hf-fleet.h"
 #include "hf-loop-monitor.h"
@@ -63,6 +64,10 @@ static const Device devices[] = {
   { "127.0.50.19", "gamma", "truncated", "JSON" },
   { "127.0.50.20", "gamma", "reset", "reset" },
   { "127.0.50.21", "gamma", "redirect", "HTTP 302" },
+  /* Nesting hidden behind a comment or a single-quoted string, which
+   * json-glib reads and a guard that knows only '"' does not. */
+  { "127.0.50.22", "gamma", "deep-comment", "not strict JSON" },
+  { "127.0.50.23", "gamma", "deep-quote", "not strict JSON" },
   /* Antminer, on the cgminer API */
   { "127.0.50.30", "s19pro", "hang", "timed out" },
   { "127.0.50.31", "s19pro", "trickle", "timed out" },
@@ -77,6 +82,10 @@ static const Device devices[] = {
    * overflows its own buffer that way), so what arrived is read. */
   { "127.0.50.39", "s19pro", "truncated", NULL },
   { "127.0.50.40", "s19pro", "reset", "reset" },
+  /* The cgminer clean-up takes the hidden part for a string cut short and
+   * reads the reply before it; json-glib never sees the nesting. */
+  { "127.0.50.41", "s19pro", "deep-comment", NULL },
+  { "127.0.50.42", "s19pro", "deep-quote", NULL },
 };
 
 #define N_HEALTHY 4
@@ -247,11 +256,69 @@ test_hostile_fleet (void)
   hf_test_sim_stop (sim);
 }
 
+/* The same hidden nesting through the commands a user runs: each ends
+ * with its own error, never a signal. */
+static void
+test_hidden_nesting_cli (void)
+{
+  g_autofree char *http = g_strdup_printf ("%d", HTTP_PORT + 1);
+  g_autofree char *cgminer = g_strdup_printf ("%d", CGMINER_PORT + 1);
+  HfTestSim *sim;
+  g_autofree char *config = g_strdup_printf (
+    "[fleet]\nhttp-port=%d\ncgminer-port=%d\nstatic=true\n"
+    "[miner 127.0.51.2]\nprofile=gamma\nfault=deep-comment\n"
+    "[miner 127.0.51.3]\nprofile=gamma\nfault=deep-quote\n"
+    "[miner 127.0.51.4]\nprofile=s19pro\nfault=deep-comment\n"
+    "[miner 127.0.51.5]\nprofile=s19pro\nfault=deep-quote\n",
+    HTTP_PORT + 1, CGMINER_PORT + 1);
+
+  sim = hf_test_sim_start (config);
+  {
+    const char *args[] = { "status", "--http-port", http, "--cgminer-port", cgminer,
+                           "127.0.51.2", "127.0.51.3", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    int status = hf_test_run_cli (args, &out, &err);
+
+    g_test_message ("status: %d\n%s%s", status, out, err);
+    g_assert_cmpint (status, ==, 1);
+    g_assert_nonnull (strstr (err, "127.0.51.2 is a web server but not a miner (not strict JSON"));
+    g_assert_nonnull (strstr (err, "127.0.51.3 is a web server but not a miner (not strict JSON"));
+  }
+  {
+    const char *args[] = { "scan", "--no-store", "--http-port", http, "--cgminer-port", cgminer,
+                           "--json", "127.0.51.2-5", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = hf_test_run_cli (args, &out, &err);
+
+    g_test_message ("scan: %d\n%s%s", status, out, err);
+    g_assert_cmpint (status, >=, 0);
+    /* The Antminers are read as far as their reply is JSON; the AxeOS
+     * devices are not identified. */
+    g_assert_nonnull (strstr (out, "\"ip\":\"127.0.51.4\""));
+    g_assert_nonnull (strstr (out, "\"ip\":\"127.0.51.5\""));
+    g_assert_null (strstr (out, "\"ip\":\"127.0.51.2\""));
+  }
+  {
+    const char *args[] = { "watch", "--no-store", "--http-port", http, "--cgminer-port", cgminer,
+                           "--interval", "1", "--count", "2", "--json",
+                           "127.0.51.2", "127.0.51.4", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    int status = hf_test_run_cli (args, &out, &err);
+
+    g_test_message ("watch: %d\n%s%s", status, out, err);
+    g_assert_cmpint (status, >=, 0);
+    g_assert_nonnull (strstr (out, "\"ip\":\"127.0.51.4\""));
+  }
+  hf_test_sim_stop (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   hf_test_init (&argc, &argv);
   g_test_add_func ("/hostile/fleet", test_hostile_fleet);
+  g_test_add_func ("/hostile/hidden-nesting-cli", test_hidden_nesting_cli);
   return g_test_run ();
 }

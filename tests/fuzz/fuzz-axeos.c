@@ -3,6 +3,8 @@
  */
 #include <stdint.h>
 
+#include "fuzz-depth.h"
+
 #include "hf-axeos-parse.h"
 #include "hf-json.h"
 
@@ -18,6 +20,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (info == NULL)
     return 0;
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), info);
+    fuzz_assert_depth (node);
+  }
   miner = hf_miner_new ("127.0.0.1", HF_FAMILY_UNKNOWN);
   hf_axeos_parse_identity (info, info, miner, NULL);
   model = hf_axeos_model_name (info, info);

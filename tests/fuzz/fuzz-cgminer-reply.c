@@ -4,6 +4,8 @@
  */
 #include <stdint.h>
 
+#include "fuzz-depth.h"
+
 #include "hf-antminer-parse.h"
 #include "hf-avalon-parse.h"
 #include "hf-cgminer-parse.h"
@@ -22,6 +24,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   if (reply == NULL)
     return 0;
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), reply);
+    fuzz_assert_depth (node);
+  }
   hf_cgminer_check_status (reply, NULL);
   hf_cgminer_multi_part (reply, "summary");
   hf_identify_classify_version (reply);

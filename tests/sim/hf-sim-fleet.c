@@ -50,7 +50,8 @@ static const SimProfile profiles[SIM_N_PROFILES] = {
 
 static const char *fault_names[SIM_N_FAULTS] = {
   "none", "refuse", "hang", "slow", "garbage", "oversize", "truncated", "quirk",
-  "trickle", "huge-json", "bad-utf8", "bad-numbers", "wrong-types", "deep", "reset", "redirect",
+  "trickle", "huge-json", "bad-utf8", "bad-numbers", "wrong-types", "deep",
+  "deep-comment", "deep-quote", "reset", "redirect",
 };
 
 const SimProfile *

@@ -75,6 +75,8 @@ typedef enum
   SIM_FAULT_BAD_NUMBERS,/* negative, huge and largest-double numbers */
   SIM_FAULT_WRONG_TYPES,/* every field of the wrong JSON type */
   SIM_FAULT_DEEP,       /* JSON nested 100000 levels deep */
+  SIM_FAULT_DEEP_COMMENT,/* the reply, plus 200000 levels behind a comment holding '"' */
+  SIM_FAULT_DEEP_QUOTE, /* the same behind a single-quoted string holding '"' */
   SIM_FAULT_RESET,      /* read the request, answer with a TCP reset */
   SIM_FAULT_REDIRECT,   /* HTTP: a redirect to itself, forever */
   SIM_N_FAULTS

@@ -14,6 +14,9 @@
 
 /* Far past HF_MAX_JSON_DEPTH, and past json-glib's own recursion. */
 #define DEEP_LEVELS 100000
+/* Nesting hidden from a guard that only knows double-quoted strings:
+ * json-glib reads comments and single quotes, so this is what reaches it. */
+#define HIDDEN_LEVELS 200000
 #define HUGE_BYTES  (10 * 1024 * 1024)
 
 gboolean
@@ -21,6 +24,7 @@ sim_hostile_rewrites (SimFault fault)
 {
   return fault == SIM_FAULT_BAD_UTF8 || fault == SIM_FAULT_BAD_NUMBERS
          || fault == SIM_FAULT_WRONG_TYPES || fault == SIM_FAULT_DEEP
+         || fault == SIM_FAULT_DEEP_COMMENT || fault == SIM_FAULT_DEEP_QUOTE
          || fault == SIM_FAULT_HUGE_JSON;
 }
 
@@ -161,6 +165,26 @@ sim_hostile_body (SimFault    fault,
         for (guint i = 0; i < DEEP_LEVELS; i++)
           g_string_append_c (s, '[');
         for (guint i = 0; i < DEEP_LEVELS; i++)
+          g_string_append_c (s, ']');
+        g_string_append_c (s, '}');
+        return g_string_free_to_bytes (s);
+      }
+    case SIM_FAULT_DEEP_COMMENT:
+    case SIM_FAULT_DEEP_QUOTE:
+      {
+        /* The real reply, so it identifies as the miner it is, with one
+         * more member whose nesting a naive guard cannot see. */
+        GString *s = g_string_new (NULL);
+        gsize len = strlen (json);
+
+        while (len > 0 && json[len - 1] != '}')
+          len--;
+        g_string_append_len (s, json, len > 0 ? (gssize) len - 1 : 0);
+        g_string_append (s, fault == SIM_FAULT_DEEP_COMMENT ? ",\"a\":/*\"*/"
+                                                            : ",\"b\":'\"',\"c\":");
+        for (guint i = 0; i < HIDDEN_LEVELS; i++)
+          g_string_append_c (s, '[');
+        for (guint i = 0; i < HIDDEN_LEVELS; i++)
           g_string_append_c (s, ']');
         g_string_append_c (s, '}');
         return g_string_free_to_bytes (s);
