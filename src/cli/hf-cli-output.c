@@ -83,3 +83,68 @@ hf_cli_print_status (HfCli *cli)
       g_print ("%s\n", row->str);
     }
 }
+
+/* --stats */
+
+struct _HfCliStats
+{
+  HfFleet       *fleet;
+  HfLoopMonitor *monitor;
+  gint64         cpu_at_start;
+  gint64         sys_at_start;
+  gulong         handler;
+};
+
+/* A cycle's cost counts from its start. */
+static void
+cycle_running_cb (HfFleet    *fleet,
+                  GParamSpec *pspec,
+                  HfCliStats *stats)
+{
+  if (!hf_fleet_get_cycle_running (fleet))
+    return;
+  stats->cpu_at_start = hf_process_cpu_us ();
+  stats->sys_at_start = hf_process_sys_us ();
+  hf_loop_monitor_take_max_stall (stats->monitor);
+  hf_loop_monitor_take_max_busy (stats->monitor);
+}
+
+HfCliStats *
+hf_cli_stats_new (HfFleet *fleet)
+{
+  HfCliStats *stats = g_new0 (HfCliStats, 1);
+
+  stats->fleet = g_object_ref (fleet);
+  stats->monitor = hf_loop_monitor_new ();
+  stats->cpu_at_start = hf_process_cpu_us ();
+  stats->sys_at_start = hf_process_sys_us ();
+  stats->handler = g_signal_connect (fleet, "notify::cycle-running",
+                                     G_CALLBACK (cycle_running_cb), stats);
+  return stats;
+}
+
+void
+hf_cli_stats_print (HfCliStats *stats,
+                    guint       cycle,
+                    guint       polled,
+                    guint       answered,
+                    guint       elapsed_ms)
+{
+  g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
+              "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"fds\":%u,\"max_stall_ms\":%.1f,"
+              "\"max_busy_ms\":%.1f}\n",
+              cycle, polled, answered, elapsed_ms,
+              (hf_process_cpu_us () - stats->cpu_at_start) / 1000.0,
+              (hf_process_sys_us () - stats->sys_at_start) / 1000.0, hf_process_rss_kib (),
+              hf_process_open_fds (), hf_loop_monitor_take_max_stall (stats->monitor),
+              hf_loop_monitor_take_max_busy (stats->monitor));
+}
+
+void
+hf_cli_stats_free (HfCliStats *stats)
+{
+  g_clear_signal_handler (&stats->handler, stats->fleet);
+  g_object_unref (stats->fleet);
+  hf_loop_monitor_free (stats->monitor);
+  g_free (stats);
+}

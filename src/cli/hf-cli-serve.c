@@ -11,6 +11,22 @@ cancelled_cb (GCancellable *cancellable,
   g_main_loop_quit (loop);
 }
 
+typedef struct
+{
+  HfCliStats *stats;
+  guint       cycles;
+} Serve;
+
+static void
+cycle_finished_cb (HfFleet *fleet,
+                   guint    polled,
+                   guint    answered,
+                   guint    elapsed_ms,
+                   Serve   *serve)
+{
+  hf_cli_stats_print (serve->stats, ++serve->cycles, polled, answered, elapsed_ms);
+}
+
 static void
 record_failed_cb (HfRecorder   *recorder,
                   const GError *error,
@@ -30,6 +46,7 @@ hf_cli_serve (HfCli  *cli,
   g_autoptr(HfApiServer) server = NULL;
   g_autoptr(GPtrArray) stored = NULL;
   const char *listen = cli->listen ? cli->listen : "127.0.0.1:8080";
+  Serve serve = { NULL, 0 };
   gulong cancelled;
 
   hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
@@ -79,6 +96,11 @@ hf_cli_serve (HfCli  *cli,
       recorder = hf_recorder_new (fleet, store);
       g_signal_connect (recorder, "failed", G_CALLBACK (record_failed_cb), NULL);
     }
+  if (cli->stats)
+    {
+      serve.stats = hf_cli_stats_new (fleet);
+      g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), &serve);
+    }
   hf_fleet_poll_now (fleet);
   hf_fleet_start (fleet);
 
@@ -87,6 +109,9 @@ hf_cli_serve (HfCli  *cli,
   cancelled = g_cancellable_connect (cli->cancellable, G_CALLBACK (cancelled_cb), cli->loop, NULL);
   g_main_loop_run (cli->loop);
   g_cancellable_disconnect (cli->cancellable, cancelled);
+  if (serve.stats != NULL)
+    g_signal_handlers_disconnect_by_data (fleet, &serve);
+  g_clear_pointer (&serve.stats, hf_cli_stats_free);
   hf_fleet_stop (fleet);
   if (recorder != NULL)
     hf_recorder_wait_written (recorder, 10000);

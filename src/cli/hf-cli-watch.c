@@ -16,10 +16,8 @@ typedef struct
 {
   HfCli         *cli;
   HfFleet       *fleet;
-  HfLoopMonitor *monitor;
+  HfCliStats    *stats;
   guint          cycles;
-  gint64         cpu_at_start;
-  gint64         sys_at_start;
   gboolean       ok;
   HfStore       *store;
 } Watch;
@@ -54,20 +52,6 @@ reading_cb (HfFleet   *fleet,
 }
 
 static void
-cycle_running_cb (HfFleet    *fleet,
-                  GParamSpec *pspec,
-                  Watch      *watch)
-{
-  if (hf_fleet_get_cycle_running (fleet))
-    {
-      watch->cpu_at_start = hf_process_cpu_us ();
-      watch->sys_at_start = hf_process_sys_us ();
-      hf_loop_monitor_take_max_stall (watch->monitor);
-      hf_loop_monitor_take_max_busy (watch->monitor);
-    }
-}
-
-static void
 print_totals (Watch *watch)
 {
   HfFleet *f = watch->fleet;
@@ -93,15 +77,8 @@ cycle_finished_cb (HfFleet *fleet,
   HfCli *cli = watch->cli;
 
   watch->cycles++;
-  if (cli->stats)
-    g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
-                "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"max_stall_ms\":%.1f,"
-                "\"max_busy_ms\":%.1f}\n",
-                watch->cycles, polled, answered, elapsed_ms,
-                (hf_process_cpu_us () - watch->cpu_at_start) / 1000.0,
-                (hf_process_sys_us () - watch->sys_at_start) / 1000.0, hf_process_rss_kib (),
-                hf_loop_monitor_take_max_stall (watch->monitor),
-                hf_loop_monitor_take_max_busy (watch->monitor));
+  if (watch->stats != NULL)
+    hf_cli_stats_print (watch->stats, watch->cycles, polled, answered, elapsed_ms);
   if (!cli->json)
     print_totals (watch);
   /* Failed miners say why, once per cycle, on stderr. */
@@ -170,11 +147,10 @@ hf_cli_watch (HfCli  *cli,
               char  **args)
 {
   g_autoptr(HfFleet) fleet = hf_fleet_new (cli->config);
-  g_autoptr(HfLoopMonitor) monitor = NULL;
   g_autoptr(HfScanner) scanner = NULL;
   g_autoptr(HfStore) store = hf_cli_open_store (cli, FALSE);
   g_autoptr(HfRecorder) recorder = NULL;
-  Watch watch = { cli, fleet, NULL, 0, 0, 0, TRUE, store };
+  Watch watch = { cli, fleet, NULL, 0, TRUE, store };
 
   hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
                                                          : HF_FLEET_DEFAULT_INTERVAL_S);
@@ -190,7 +166,6 @@ hf_cli_watch (HfCli  *cli,
     }
   g_signal_connect (fleet, "reading", G_CALLBACK (reading_cb), &watch);
   g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), &watch);
-  g_signal_connect (fleet, "notify::cycle-running", G_CALLBACK (cycle_running_cb), &watch);
 
   if (cli->scan)
     {
@@ -244,8 +219,10 @@ hf_cli_watch (HfCli  *cli,
       g_idle_add_once ((GSourceOnceFunc) start_polling, &watch);
     }
 
-  watch.monitor = monitor = hf_loop_monitor_new ();
+  if (cli->stats)
+    watch.stats = hf_cli_stats_new (fleet);
   g_main_loop_run (cli->loop);
+  g_clear_pointer (&watch.stats, hf_cli_stats_free);
   hf_fleet_stop (fleet);
   if (recorder != NULL)
     hf_recorder_wait_written (recorder, 10000);

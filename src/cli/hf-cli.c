@@ -176,6 +176,7 @@ static const GOptionEntry serve_entries[] = {
   { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, "Read the bearer token from FILE (else HASHFLEET_API_TOKEN)", "FILE" },
   { "interval", 'i', 0, G_OPTION_ARG_INT, &interval, "Seconds between polls (default 15)", "S" },
   { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency, "Miners polled at a time (default 64)", "N" },
+  { "stats", 0, 0, G_OPTION_ARG_NONE, &stats, "After each cycle, what it cost, as JSON on stderr", NULL },
   { NULL }
 };
 

@@ -99,6 +99,18 @@ HfStore *hf_cli_open_store (HfCli   *cli,
 /* A step that only identifies: the job is done once identified. */
 void  hf_cli_job_done_ok (HfCliJob *job);
 
+/* --stats: what each poll cycle of @fleet cost, one JSON line on stderr
+ * per cycle (wall, CPU, RSS, open files, main-loop stall). */
+typedef struct _HfCliStats HfCliStats;
+
+HfCliStats *hf_cli_stats_new   (HfFleet    *fleet);
+void        hf_cli_stats_print (HfCliStats *stats,
+                                guint       cycle,
+                                guint       polled,
+                                guint       answered,
+                                guint       elapsed_ms);
+void        hf_cli_stats_free  (HfCliStats *stats);
+
 /* Print the status table (people) or JSON Lines (scripts) for all jobs. */
 void  hf_cli_print_status (HfCli *cli);
 

@@ -39,6 +39,20 @@ hf_process_rss_kib (void)
   return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
 }
 
+guint
+hf_process_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  /* Less the one the listing itself holds. */
+  return n > 0 ? n - 1 : 0;
+}
+
 gint64
 hf_process_raise_fd_limit (void)
 {

@@ -14,6 +14,9 @@ gint64 hf_process_sys_us  (void);
 /* Resident set size in KiB (0 where /proc is not there). */
 gsize  hf_process_rss_kib (void);
 
+/* Open file descriptors (sockets included); 0 where /proc is not there. */
+guint  hf_process_open_fds (void);
+
 /* Lift the soft limit on open files to the hard one (a scan keeps hundreds
  * of sockets open; the simulator listens on two per miner).  Returns the
  * soft limit now in force, or -1 if it could not be read. */
