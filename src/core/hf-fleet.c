@@ -27,13 +27,41 @@ typedef struct
   /* Its keys in the fleet's indexes, as they were when indexed. */
   char    *address;
   char    *identity;
+  /* hf_fleet_poll_miner_async(): polls of it started so far, and who
+   * waits for one started after they asked. */
+  guint    started;
+  GSList  *waiters;       /* Waiter* */
 } PollState;
+
+typedef struct
+{
+  GTask *task;
+  guint  need;            /* the poll number that answers it */
+} Waiter;
+
+static void
+fail_waiters (PollState    *st,
+              const GError *error)
+{
+  for (GSList *l = st->waiters; l != NULL; l = l->next)
+    {
+      Waiter *w = l->data;
+
+      g_task_return_error (w->task, g_error_copy (error));
+      g_object_unref (w->task);
+      g_free (w);
+    }
+  g_clear_pointer (&st->waiters, g_slist_free);
+}
 
 static void
 poll_state_free (gpointer data)
 {
   PollState *st = data;
+  g_autoptr(GError) gone = g_error_new_literal (HF_ERROR, HF_ERROR_INVALID,
+                                                "the miner left the fleet");
 
+  fail_waiters (st, gone);
   g_free (st->address);
   g_free (st->identity);
   g_free (st);
@@ -62,6 +90,8 @@ struct _HfFleet
   gboolean      cycle_running;
   GQueue        due;            /* HfMiner* (ref) still to poll */
   guint         in_flight;
+  /* Polls of one miner asked for outside the cycle. */
+  guint         extra_in_flight;
   guint         cycle_polled;
   guint         cycle_ok;
   gint64        cycle_started;
@@ -288,7 +318,82 @@ typedef struct
 {
   HfFleet *fleet;
   HfMiner *miner;
+  guint    seq;           /* which poll of this miner */
+  gboolean in_cycle;
 } PollOp;
+
+static void
+update_capabilities (HfMiner *miner)
+{
+  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (miner));
+
+  hf_miner_set_capabilities (miner, driver ? hf_driver_get_capabilities (driver, miner) : 0);
+}
+
+static void polled_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+start_poll (HfFleet   *self,
+            HfMiner   *miner,
+            PollState *st,
+            HfDriver  *driver,
+            gboolean   in_cycle)
+{
+  PollOp *op = g_new0 (PollOp, 1);
+
+  st->in_flight = TRUE;
+  if (in_cycle)
+    {
+      self->in_flight++;
+      self->cycle_polled++;
+    }
+  else
+    self->extra_in_flight++;
+  op->fleet = g_object_ref (self);
+  op->miner = g_object_ref (miner);
+  op->seq = ++st->started;
+  op->in_cycle = in_cycle;
+  hf_driver_poll_async (driver, miner, self->config, self->cancellable, polled_cb, op);
+}
+
+/* Those who asked before poll @seq started have their answer; if others
+ * asked while it ran, another poll starts for them. */
+static void
+answer_waiters (HfFleet         *self,
+                HfMiner         *miner,
+                PollState       *st,
+                guint            seq,
+                const HfReading *reading,
+                const GError    *error)
+{
+  GSList *left = NULL;
+
+  for (GSList *l = st->waiters; l != NULL; l = l->next)
+    {
+      Waiter *w = l->data;
+
+      if (w->need > seq)
+        {
+          left = g_slist_prepend (left, w);
+          continue;
+        }
+      if (reading != NULL)
+        g_task_return_pointer (w->task, hf_reading_copy (reading), (GDestroyNotify) hf_reading_free);
+      else
+        g_task_return_error (w->task, g_error_copy (error));
+      g_object_unref (w->task);
+      g_free (w);
+    }
+  g_slist_free (st->waiters);
+  st->waiters = g_slist_reverse (left);
+  if (st->waiters != NULL && !st->in_flight)
+    {
+      HfDriver *driver = hf_driver_for_family (hf_miner_get_family (miner));
+
+      if (driver != NULL)
+        start_poll (self, miner, st, driver, FALSE);
+    }
+}
 
 /* A restarting miner has come back when it missed a poll since, its uptime
  * went back, or it has been long enough. */
@@ -314,19 +419,26 @@ polled_cb (GObject      *source,
   g_autoptr(HfMiner) miner = op->miner;
   g_autoptr(GError) error = NULL;
   g_autoptr(HfReading) reading = NULL;
+  guint seq = op->seq;
+  gboolean in_cycle = op->in_cycle;
   PollState *st;
 
   g_free (op);
   reading = hf_driver_poll_finish (HF_DRIVER (source), result, &error);
+  /* The fleet stopped (its waiters were told then). */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  self->in_flight--;
+  if (in_cycle)
+    self->in_flight--;
+  else
+    self->extra_in_flight--;
   st = g_hash_table_lookup (self->state, miner);
   if (st == NULL)
     {
       /* Removed while its poll was in flight. */
-      poll_next (self);
+      if (in_cycle)
+        poll_next (self);
       return;
     }
   st->in_flight = FALSE;
@@ -335,7 +447,8 @@ polled_cb (GObject      *source,
     {
       gboolean was_offline = !hf_miner_get_online (miner) && st->misses > 0;
 
-      self->cycle_ok++;
+      if (in_cycle)
+        self->cycle_ok++;
       st->misses = 0;
       st->backoff = 0;
       st->skip = 0;
@@ -344,6 +457,8 @@ polled_cb (GObject      *source,
       hf_miner_set_reading (miner, reading);
       hf_miner_set_error (miner, NULL);
       hf_miner_set_online (miner, TRUE);
+      /* What a miner can do may follow its firmware (read again here). */
+      update_capabilities (miner);
       g_signal_emit (self, signals[SIGNAL_READING], 0, miner, reading);
       if (was_offline)
         {
@@ -369,9 +484,13 @@ polled_cb (GObject      *source,
           queue_totals (self);
         }
     }
+  answer_waiters (self, miner, st, seq, reading, error);
   /* Readings change the totals once, at the end of the cycle: summing the
    * fleet after each of a thousand readings would make a cycle quadratic. */
-  poll_next (self);
+  if (in_cycle)
+    poll_next (self);
+  else
+    queue_totals (self);
 }
 
 /* Starting a poll costs a socket and a connect: hundreds at once would hold
@@ -395,31 +514,21 @@ poll_next (HfFleet *self)
 
   while (self->in_flight < self->max_in_flight && !g_queue_is_empty (&self->due))
     {
-      HfMiner *miner;
-
       if (started++ == POLLS_PER_DISPATCH)
         {
           if (self->poll_idle == 0)
             self->poll_idle = g_idle_add (poll_idle_cb, self);
           return;
         }
-      miner = g_queue_pop_head (&self->due);
+      g_autoptr(HfMiner) miner = g_queue_pop_head (&self->due);
       PollState *st = g_hash_table_lookup (self->state, miner);
       HfDriver *driver = hf_driver_for_family (hf_miner_get_family (miner));
-      PollOp *op;
 
+      /* One request at a time per miner: one asked for by itself is in
+       * flight, and its reading serves the cycle too. */
       if (st == NULL || st->in_flight || driver == NULL)
-        {
-          g_object_unref (miner);
-          continue;
-        }
-      st->in_flight = TRUE;
-      self->in_flight++;
-      self->cycle_polled++;
-      op = g_new0 (PollOp, 1);
-      op->fleet = g_object_ref (self);
-      op->miner = miner;      /* the queue's reference */
-      hf_driver_poll_async (driver, miner, self->config, self->cancellable, polled_cb, op);
+        continue;
+      start_poll (self, miner, st, driver, TRUE);
     }
   if (self->cycle_running && self->in_flight == 0 && g_queue_is_empty (&self->due))
     cycle_finish (self);
@@ -495,13 +604,19 @@ hf_fleet_stop (HfFleet *self)
   self->cancellable = g_cancellable_new ();
   g_queue_clear_full (&self->due, g_object_unref);
   self->in_flight = 0;
+  self->extra_in_flight = 0;
   {
+    g_autoptr(GError) stopped = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     "polling stopped");
     GHashTableIter iter;
     PollState *st;
 
     g_hash_table_iter_init (&iter, self->state);
     while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &st))
-      st->in_flight = FALSE;
+      {
+        st->in_flight = FALSE;
+        fail_waiters (st, stopped);
+      }
   }
   if (self->cycle_running)
     cycle_finish (self);
@@ -762,6 +877,7 @@ hf_fleet_add (HfFleet *self,
           hf_miner_update_identity (known, miner);
           if (hf_miner_get_reading (miner) != NULL)
             hf_miner_set_reading (known, hf_miner_get_reading (miner));
+          update_capabilities (known);
         }
       return known;
     }
@@ -770,6 +886,7 @@ hf_fleet_add (HfFleet *self,
    * (offline, last reading kept) when restored from the store. */
   g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
   index_miner (self, miner);
+  update_capabilities (miner);
   g_signal_connect_object (miner, "notify::address", G_CALLBACK (miner_identity_cb), self, 0);
   g_signal_connect_object (miner, "notify::mac", G_CALLBACK (miner_identity_cb), self, 0);
   g_signal_connect_object (miner, "notify::serial", G_CALLBACK (miner_identity_cb), self, 0);
@@ -933,4 +1050,49 @@ hf_fleet_get_config (HfFleet *self)
 {
   g_return_val_if_fail (HF_IS_FLEET (self), NULL);
   return self->config;
+}
+
+void
+hf_fleet_poll_miner_async (HfFleet             *self,
+                           HfMiner             *miner,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PollState *st;
+  HfDriver *driver;
+  Waiter *w;
+
+  g_return_if_fail (HF_IS_FLEET (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_fleet_poll_miner_async);
+  st = g_hash_table_lookup (self->state, miner);
+  driver = hf_driver_for_family (hf_miner_get_family (miner));
+  if (st == NULL || driver == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "%s: %s", hf_miner_get_address (miner),
+                               st == NULL ? "not in the fleet" : "not identified");
+      return;
+    }
+  /* A poll in flight started before this was asked for: it may read the
+   * miner as it was before whatever the caller just did. */
+  w = g_new0 (Waiter, 1);
+  w->task = g_steal_pointer (&task);
+  w->need = st->started + 1;
+  st->waiters = g_slist_append (st->waiters, w);
+  if (!st->in_flight)
+    start_poll (self, miner, st, driver, FALSE);
+}
+
+HfReading *
+hf_fleet_poll_miner_finish (HfFleet       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

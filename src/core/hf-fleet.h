@@ -50,6 +50,22 @@ void      hf_fleet_stop                (HfFleet        *self);
 gboolean  hf_fleet_poll_now            (HfFleet        *self);
 gboolean  hf_fleet_get_cycle_running   (HfFleet        *self);
 
+/* Poll @miner now, outside the cycle, and return what it read (the miner,
+ * the fleet's signals and totals take it as from a cycle).  The reading
+ * comes from a poll that started after this call: one already in flight
+ * is waited out first, so what the caller just changed on the miner
+ * shows.  A cycle that reaches the miner meanwhile takes this poll's
+ * reading rather than asking twice.  Ends with G_IO_ERROR_CANCELLED when
+ * polling stops, HF_ERROR_INVALID when the miner leaves the fleet; the
+ * cancellable is honoured when the poll ends (each poll has a deadline). */
+void       hf_fleet_poll_miner_async   (HfFleet             *self,
+                                        HfMiner             *miner,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+HfReading *hf_fleet_poll_miner_finish  (HfFleet             *self,
+                                        GAsyncResult        *result,
+                                        GError             **error);
 /* Ask @miner to reboot; once accepted the miner is "restarting" until it
  * answers again after going down (or its uptime starts over). */
 void      hf_fleet_restart_async       (HfFleet             *self,

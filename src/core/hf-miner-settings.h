@@ -9,19 +9,6 @@
 
 G_BEGIN_DECLS
 
-/* What a driver can do for a given miner. */
-typedef enum
-{
-  HF_CAP_RESTART      = 1 << 0,
-  HF_CAP_IDENTIFY     = 1 << 1,   /* blink, show "Hi!" */
-  HF_CAP_PAUSE        = 1 << 2,   /* pause and resume hashing */
-  HF_CAP_FREQUENCY    = 1 << 3,
-  HF_CAP_CORE_VOLTAGE = 1 << 4,
-  HF_CAP_FAN          = 1 << 5,   /* auto with a target temperature, or a fixed % */
-  HF_CAP_WORK_MODE    = 1 << 6,   /* eco / standard / super */
-  HF_CAP_POOLS        = 1 << 7,
-  HF_CAP_HOSTNAME     = 1 << 8,
-} HfCapabilities;
 
 typedef enum
 {

@@ -29,6 +29,7 @@ struct _HfMiner
   gboolean   restarting;
   gint64     last_seen;
   char      *error;
+  HfCapabilities capabilities;
 };
 
 enum {
@@ -50,6 +51,7 @@ enum {
   PROP_HASHRATE_GHS,
   PROP_TEMPERATURE_C,
   PROP_POWER_W,
+  PROP_CAPABILITIES,
   N_PROPS
 };
 
@@ -120,6 +122,7 @@ hf_miner_get_property (GObject    *object,
     case PROP_HASHRATE_GHS: g_value_set_double (value, hf_miner_get_hashrate_ghs (self)); break;
     case PROP_TEMPERATURE_C: g_value_set_double (value, hf_miner_get_temperature_c (self)); break;
     case PROP_POWER_W: g_value_set_double (value, hf_miner_get_power_w (self)); break;
+    case PROP_CAPABILITIES: g_value_set_flags (value, self->capabilities); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -147,6 +150,7 @@ hf_miner_set_property (GObject      *object,
     case PROP_ONLINE: hf_miner_set_online (self, g_value_get_boolean (value)); break;
     case PROP_RESTARTING: hf_miner_set_restarting (self, g_value_get_boolean (value)); break;
     case PROP_ERROR: hf_miner_set_error (self, g_value_get_string (value)); break;
+    case PROP_CAPABILITIES: hf_miner_set_capabilities (self, g_value_get_flags (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -179,6 +183,10 @@ hf_miner_class_init (HfMinerClass *klass)
   properties[PROP_LAST_SEEN] = g_param_spec_int64 ("last-seen", NULL, NULL,
                                                    0, G_MAXINT64, 0, ro);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, rw);
+  /* Set by the fleet from the family's driver, so that views offer only
+   * what the miner can do without asking a driver themselves. */
+  properties[PROP_CAPABILITIES] = g_param_spec_flags ("capabilities", NULL, NULL,
+                                                      HF_TYPE_CAPABILITIES, 0, rw);
   /* Unknown is NAN at run time; a pspec default cannot be NAN. */
   properties[PROP_HASHRATE_GHS] = g_param_spec_double ("hashrate-ghs", NULL, NULL,
                                                        -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, ro);
@@ -457,4 +465,22 @@ hf_normalize_mac (const char *mac)
       g_string_append_c (out, hex[i + 1]);
     }
   return g_string_free (out, FALSE);
+}
+
+HfCapabilities
+hf_miner_get_capabilities (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), 0);
+  return self->capabilities;
+}
+
+void
+hf_miner_set_capabilities (HfMiner        *self,
+                           HfCapabilities  capabilities)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  if (self->capabilities == capabilities)
+    return;
+  self->capabilities = capabilities;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAPABILITIES]);
 }

@@ -59,6 +59,10 @@ void             hf_miner_set_restarting     (HfMiner         *self,
 /* Wall-clock µs of the last successful poll, 0 if never. */
 gint64           hf_miner_get_last_seen      (HfMiner         *self);
 /* The last error message, NULL after a successful poll. */
+/* What it can do beyond being polled (kept up to date by its fleet). */
+HfCapabilities   hf_miner_get_capabilities   (HfMiner         *self);
+void             hf_miner_set_capabilities   (HfMiner         *self,
+                                              HfCapabilities   capabilities);
 const char      *hf_miner_get_error          (HfMiner         *self);
 void             hf_miner_set_error          (HfMiner         *self,
                                               const char      *error);

@@ -38,6 +38,32 @@ hf_family_get_type (void)
   return type_id;
 }
 
+GType
+hf_capabilities_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GFlagsValue values[] = {
+        { HF_CAP_RESTART, "HF_CAP_RESTART", "restart" },
+        { HF_CAP_IDENTIFY, "HF_CAP_IDENTIFY", "identify" },
+        { HF_CAP_PAUSE, "HF_CAP_PAUSE", "pause" },
+        { HF_CAP_FREQUENCY, "HF_CAP_FREQUENCY", "frequency" },
+        { HF_CAP_CORE_VOLTAGE, "HF_CAP_CORE_VOLTAGE", "core-voltage" },
+        { HF_CAP_FAN, "HF_CAP_FAN", "fan" },
+        { HF_CAP_WORK_MODE, "HF_CAP_WORK_MODE", "work-mode" },
+        { HF_CAP_POOLS, "HF_CAP_POOLS", "pools" },
+        { HF_CAP_HOSTNAME, "HF_CAP_HOSTNAME", "hostname" },
+        { 0, NULL, NULL },
+      };
+      GType t = g_flags_register_static ("HfCapabilities", values);
+      g_once_init_leave (&type_id, t);
+    }
+
+  return type_id;
+}
+
 const char *
 hf_family_to_string (HfFamily family)
 {

@@ -37,4 +37,30 @@ HfFamily     hf_family_from_string     (const char *name);
 /* A name for people ("Bitaxe / AxeOS"). */
 const char  *hf_family_display_name    (HfFamily    family);
 
+/**
+ * HfCapabilities:
+ *
+ * What a miner can do beyond being polled, as its family's driver says for
+ * its model and firmware (HfMiner:capabilities).
+ */
+typedef enum
+{
+  HF_CAP_RESTART      = 1 << 0,
+  HF_CAP_IDENTIFY     = 1 << 1,   /* blink, show "Hi!" */
+  HF_CAP_PAUSE        = 1 << 2,   /* pause and resume hashing */
+  HF_CAP_FREQUENCY    = 1 << 3,
+  HF_CAP_CORE_VOLTAGE = 1 << 4,
+  HF_CAP_FAN          = 1 << 5,   /* auto with a target temperature, or a fixed % */
+  HF_CAP_WORK_MODE    = 1 << 6,   /* eco / standard / super */
+  HF_CAP_POOLS        = 1 << 7,
+  HF_CAP_HOSTNAME     = 1 << 8,
+} HfCapabilities;
+
+/* Anything the Settings dialog or `set` can write. */
+#define HF_CAP_ANY_SETTING (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_FAN \
+                            | HF_CAP_WORK_MODE | HF_CAP_POOLS | HF_CAP_HOSTNAME)
+
+#define HF_TYPE_CAPABILITIES (hf_capabilities_get_type ())
+GType        hf_capabilities_get_type  (void);
+
 G_END_DECLS

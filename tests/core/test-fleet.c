@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hf-driver.h"
+#include "hf-error.h"
 #include "hf-fleet.h"
 #include "hf-identify.h"
 #include "hf-test-utils.h"
@@ -15,7 +16,8 @@ static const char fleet_config[] =
   "[miner 127.0.26.3]\nprofile=s19pro\n"
   "[miner 127.0.26.4]\nprofile=m30s\n"
   "[miner 127.0.26.5]\nprofile=nano3s\n"
-  "[miner 127.0.26.9]\nprofile=gamma\nfault=hang\n";
+  "[miner 127.0.26.9]\nprofile=gamma\nfault=hang\n"
+  "[miner 127.0.26.10]\nprofile=gamma\nfault=slow\n";
 
 static HfTestSim *sim;
 
@@ -279,6 +281,107 @@ test_no_overlap_with_hung_miner (void)
   g_assert_false (hf_fleet_get_cycle_running (fleet));
 }
 
+typedef struct
+{
+  gboolean   done;
+  HfReading *reading;
+  GError    *error;
+} Polled;
+
+static void
+polled_miner_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Polled *p = data;
+
+  p->reading = hf_fleet_poll_miner_finish (HF_FLEET (source), result, &p->error);
+  p->done = TRUE;
+}
+
+/* One miner polled on demand: the answer always comes from a poll that
+ * started after the call, so a poll already in flight is waited out and
+ * followed by another; callers asking together share one poll. */
+static void
+test_poll_miner (void)
+{
+  const char *ips[] = { "127.0.26.2", NULL };
+  Counts counts = { 0, };
+  g_autoptr(HfFleet) fleet = fleet_of (ips, &counts);
+  g_autoptr(HfMiner) slow = hf_miner_new ("127.0.26.10", HF_FAMILY_AXEOS);
+  Polled a = { 0, }, b = { 0, }, c = { 0, }, d = { 0, };
+
+  /* The slow miner answers after 2.5 s: 1 s deadline, so a miss. */
+  hf_miner_set_http_port (slow, 18580);
+  hf_fleet_add (fleet, slow);
+  g_assert_cmpuint (hf_miner_get_capabilities (slow), &, HF_CAP_FREQUENCY);
+
+  /* The first caller starts a poll; two asking while it runs share the
+   * next one: three callers, two polls. */
+  {
+    g_autoptr(HfMiner) m = g_list_model_get_item (G_LIST_MODEL (fleet), 0);
+    Polled e = { 0, };
+
+    hf_fleet_poll_miner_async (fleet, m, NULL, polled_miner_cb, &a);
+    hf_fleet_poll_miner_async (fleet, m, NULL, polled_miner_cb, &b);
+    hf_fleet_poll_miner_async (fleet, m, NULL, polled_miner_cb, &e);
+    hf_test_wait_for (&a.done, 3000);
+    hf_test_wait_for (&b.done, 3000);
+    hf_test_wait_for (&e.done, 3000);
+    g_assert_no_error (a.error);
+    g_assert_no_error (b.error);
+    g_assert_no_error (e.error);
+    g_assert_nonnull (a.reading);
+    assert_near (a.reading->hashrate_ghs, b.reading->hashrate_ghs);
+    g_assert_cmpuint (counts.readings, ==, 2);
+    g_assert_cmpuint (counts.cycles, ==, 0);
+    g_assert_true (hf_miner_get_online (m));
+    g_clear_pointer (&a.reading, hf_reading_free);
+    g_clear_pointer (&b.reading, hf_reading_free);
+    g_clear_pointer (&e.reading, hf_reading_free);
+  }
+
+  /* A cycle's poll of the miner in flight: asked now, answered by a poll
+   * started after it ends (two readings of it), and the cycle still ends
+   * having polled both miners. */
+  {
+    g_autoptr(HfMiner) m = g_list_model_get_item (G_LIST_MODEL (fleet), 0);
+
+    counts.readings = 0;
+    g_assert_true (hf_fleet_poll_now (fleet));
+    hf_fleet_poll_miner_async (fleet, m, NULL, polled_miner_cb, &c);
+    hf_test_wait_for (&c.done, 3000);
+    g_assert_no_error (c.error);
+    g_assert_cmpuint (counts.readings, ==, 2);
+  }
+  while (counts.cycles == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (counts.polled, ==, 2);
+  g_assert_cmpuint (counts.answered, ==, 1);
+  g_clear_pointer (&c.reading, hf_reading_free);
+
+  /* A miner that does not answer: its error, and a miss counted. */
+  hf_fleet_poll_miner_async (fleet, slow, NULL, polled_miner_cb, &d);
+  hf_test_wait_for (&d.done, 3000);
+  g_assert_error (d.error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_nonnull (hf_miner_get_error (slow));
+  g_clear_error (&d.error);
+
+  /* Stopping the fleet answers whoever waits; so does a removal. */
+  d.done = FALSE;
+  hf_fleet_poll_miner_async (fleet, slow, NULL, polled_miner_cb, &d);
+  hf_fleet_stop (fleet);
+  hf_test_wait_for (&d.done, 1000);
+  g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&d.error);
+  d.done = FALSE;
+  hf_fleet_poll_miner_async (fleet, slow, NULL, polled_miner_cb, &d);
+  hf_fleet_remove (fleet, slow);
+  hf_test_wait_for (&d.done, 1000);
+  g_assert_error (d.error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&d.error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +395,7 @@ main (int   argc,
   g_test_add_func ("/fleet/offline-and-back", test_offline_and_back);
   g_test_add_func ("/fleet/identity-survives-new-address", test_identity_survives_new_address);
   g_test_add_func ("/fleet/no-overlap-with-hung-miner", test_no_overlap_with_hung_miner);
+  g_test_add_func ("/fleet/poll-miner", test_poll_miner);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);
