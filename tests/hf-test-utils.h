@@ -42,5 +42,10 @@ guint       hf_test_sim_events      (HfTestSim    *sim,
 int         hf_test_run_cli         (const char * const *args,
                                      char        **out,
                                      char        **err);
+/* The same, with "NAME=VALUE" pairs from @env added to its environment. */
+int         hf_test_run_cli_env     (const char * const *args,
+                                     const char * const *env,
+                                     char        **out,
+                                     char        **err);
 
 G_END_DECLS

@@ -92,6 +92,7 @@ typedef struct
   char             *password;       /* Whatsminer privileged API */
   char             *web_user;       /* Antminer CGI Digest */
   char             *web_password;
+  gboolean          web_basic;      /* the CGI asks for Basic instead (web-auth=basic) */
   gint64            boot_time;      /* wall µs; uptime counts from here */
   gint64            offline_until;  /* monotonic µs; restarting until then */
   guint             restarts;
