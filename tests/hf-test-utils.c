@@ -199,6 +199,23 @@ hf_test_sim_events (HfTestSim  *sim,
   return count_events (sim, event, ip);
 }
 
+const char *
+hf_test_sim_last_event (HfTestSim  *sim,
+                        const char *event,
+                        const char *ip)
+{
+  g_autofree char *want_event = g_strdup_printf ("\"event\":\"%s\"", event);
+  g_autofree char *want_ip = g_strdup_printf ("\"ip\":\"%s\"", ip);
+
+  for (guint i = sim->lines->len; i > 0; i--)
+    {
+      const char *line = g_ptr_array_index (sim->lines, i - 1);
+      if (strstr (line, want_event) && strstr (line, want_ip))
+        return line;
+    }
+  return NULL;
+}
+
 int
 hf_test_run_cli (const char * const  *args,
                  char               **out,

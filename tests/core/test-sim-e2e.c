@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "hf-json.h"
 #include "hf-test-utils.h"
 
@@ -42,6 +44,9 @@ static const char fleet[] =
   "[miner 127.0.20.31]\nprofile=m30s\npassword=secret\n"
   "[miner 127.0.20.32]\nprofile=s19pro\nweb-password=other\n"
   "[miner 127.0.20.33]\nprofile=s19pro\nweb-auth=basic\nweb-password=basic-secret\n"
+  "[miner 127.0.20.34]\nprofile=s9\nweb-password=ant-from-file\n"
+  "[miner 127.0.20.35]\nprofile=m30s\npassword=wm-from-file\n"
+  "[miner 127.0.20.36]\nprofile=gamma\n"
   "[miner 127.0.20.40]\nprofile=decoy-http\n"
   "[miner 127.0.20.41]\nprofile=decoy-json\n"
   "[miner 127.0.20.42]\nprofile=decoy-echo\n"
@@ -412,6 +417,192 @@ test_basic_only_antminer (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "identify", ip, 0, 0), ==, 0);
 }
 
+/* @text in a new file of @dir, with @mode; its path. */
+static char *
+secret_file (const char *dir,
+             const char *name,
+             const char *text,
+             int         mode)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return path;
+}
+
+#define ARGV_WARNING "passwords on the command line are visible to other users (ps)"
+
+static void
+test_password_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-secrets-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  /* A second line and Windows line ends are not part of the password. */
+  g_autofree char *ant = secret_file (dir, "ant", "ant-from-file\nsecond line\n", 0600);
+  g_autofree char *ant_crlf = secret_file (dir, "ant-crlf", "ant-from-file\r\n", 0600);
+  g_autofree char *wrong = secret_file (dir, "wrong", "not-it\n", 0600);
+  g_autofree char *wm = secret_file (dir, "wm", "wm-from-file", 0600);
+  g_autofree char *pool = secret_file (dir, "pool", "pool-from-file\n", 0600);
+  g_autofree char *open_to_all = secret_file (dir, "open", "ant-from-file\n", 0644);
+  g_autofree char *empty = secret_file (dir, "empty", "\n", 0600);
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  const char *ant_ip = "127.0.20.34", *wm_ip = "127.0.20.35", *axeos_ip = "127.0.20.36";
+  g_autofree char *want_mac = g_strdup_printf ("02:48:46:00:14:%02X", 34);
+
+  g_assert_no_error (error);
+
+  /* The Antminer web password from a file: its CGI gives the MAC only with
+   * the right one (Digest), and reboots only with it. */
+  {
+    const char *good[] = { "--json", "--antminer-password-file", ant, ant_ip, NULL };
+    const char *crlf[] = { "--json", "--antminer-password-file", ant_crlf, ant_ip, NULL };
+    const char *bad[] = { "--json", "--antminer-password-file", wrong, ant_ip, NULL };
+    g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL;
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    g_autoptr(JsonObject) o1 = NULL, o2 = NULL, o3 = NULL;
+
+    g_assert_cmpint (cli ("status", good, &out1, &err1), ==, 0);
+    o1 = line_for (out1, ant_ip);
+    g_assert_cmpstr (hf_json_string (o1, "mac"), ==, want_mac);
+    g_assert_null (strstr (err1, "warning"));
+    g_assert_cmpint (cli ("status", crlf, &out2, &err2), ==, 0);
+    o2 = line_for (out2, ant_ip);
+    g_assert_cmpstr (hf_json_string (o2, "mac"), ==, want_mac);
+    g_assert_cmpint (cli ("status", bad, &out3, &err3), ==, 0);
+    o3 = line_for (out3, ant_ip);
+    g_assert_true (json_object_get_null_member (o3, "mac"));
+  }
+  /* The pool password from a file, saved in a profile and written to a
+   * miner, and given to set directly. */
+  {
+    const char *add[] = { "add", "from-file", "--db", db, "--pool",
+                          "stratum+tcp://pool.example.org:3333", "--pool-user", "bc1q.w1",
+                          "--pool-password-file", pool, NULL };
+    const char *set_profile[] = { axeos_ip, "--db", db, "--profile", "from-file", NULL };
+    const char *set_direct[] = { axeos_ip, "--pool", "stratum+tcp://pool.example.org:3333",
+                                 "--pool-user", "bc1q.w2", "--pool-password-file", pool, NULL };
+    g_autofree char *err1 = NULL, *out2 = NULL, *err3 = NULL;
+    const char *patch;
+
+    g_assert_cmpint (cli ("pools", add, NULL, &err1), ==, 0);
+    g_assert_null (strstr (err1, "warning"));
+    g_assert_cmpint (cli ("set", set_profile, &out2, NULL), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "patch", axeos_ip, 1, 3000), ==, 1);
+    patch = hf_test_sim_last_event (sim, "patch", axeos_ip);
+    g_assert_nonnull (patch);
+    g_assert_nonnull (strstr (patch, "bc1q.w1"));
+    g_assert_nonnull (strstr (patch, "pool-from-file"));
+    g_assert_null (strstr (patch, "pool-from-file\\n"));
+    g_assert_cmpint (cli ("set", set_direct, NULL, &err3), ==, 0);
+    g_assert_null (strstr (err3, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "patch", axeos_ip, 2, 3000), ==, 2);
+    patch = hf_test_sim_last_event (sim, "patch", axeos_ip);
+    g_assert_nonnull (strstr (patch, "bc1q.w2"));
+    g_assert_nonnull (strstr (patch, "pool-from-file"));
+  }
+
+  /* From the environment: no warning either. */
+  {
+    const char *args[] = { "--json", ant_ip, NULL };
+    const char *env[] = { "HASHFLEET_ANTMINER_PASSWORD=ant-from-file", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli_env ("status", args, env, &out, &err), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_assert_null (strstr (err, "warning"));
+  }
+
+  /* On the command line: it works, with a warning naming the better ways. */
+  {
+    const char *args[] = { "--antminer-password", "ant-from-file", "--whatsminer-password",
+                           "wm-from-file", "--json", ant_ip, NULL };
+    const char *add[] = { "add", "argv", "--db", db, "--pool",
+                          "stratum+tcp://pool.example.org:3333", "--pool-password", "p", NULL };
+    g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli ("status", args, &out, &err), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_test_message ("%s", err);
+    g_assert_nonnull (strstr (err, "--antminer-password: " ARGV_WARNING "; use "
+                                   "--antminer-password-file or the environment variable "
+                                   "HASHFLEET_ANTMINER_PASSWORD"));
+    g_assert_nonnull (strstr (err, "--whatsminer-password: " ARGV_WARNING "; use "
+                                   "--whatsminer-password-file or the environment variable "
+                                   "HASHFLEET_WHATSMINER_PASSWORD"));
+    g_assert_cmpint (cli ("pools", add, NULL, &err2), ==, 0);
+    g_assert_nonnull (strstr (err2, "--pool-password: " ARGV_WARNING "; use "
+                                    "--pool-password-file\n"));
+  }
+
+  /* A file others can read works, with a warning; one that cannot be
+   * read, an empty one, or a password given twice is a usage error. */
+  {
+    const char *open_args[] = { "--json", "--antminer-password-file", open_to_all, ant_ip, NULL };
+    const char *missing_args[] = { "--antminer-password-file", missing, ant_ip, NULL };
+    const char *empty_args[] = { "--whatsminer-password-file", empty, wm_ip, NULL };
+    const char *both[] = { "--antminer-password", "x", "--antminer-password-file", ant, ant_ip,
+                           NULL };
+    const char *pool_missing[] = { "add", "x", "--db", db, "--pool",
+                                   "stratum+tcp://pool.example.org:3333",
+                                   "--pool-password-file", missing, NULL };
+    g_autofree char *out = NULL, *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+    g_autofree char *err5 = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli ("status", open_args, &out, &err1), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_assert_nonnull (strstr (err1, "can be read by other users"));
+    g_assert_nonnull (strstr (err1, open_to_all));
+
+    g_assert_cmpint (cli ("status", missing_args, NULL, &err2), ==, 2);
+    g_assert_nonnull (strstr (err2, "--antminer-password-file"));
+    g_assert_nonnull (strstr (err2, missing));
+    g_assert_cmpint (cli ("restart", empty_args, NULL, &err3), ==, 2);
+    g_assert_nonnull (strstr (err3, "--whatsminer-password-file: the first line of"));
+    g_assert_nonnull (strstr (err3, "is empty"));
+    g_assert_cmpint (cli ("status", both, NULL, &err4), ==, 2);
+    g_assert_nonnull (strstr (err4, "not both"));
+    g_assert_cmpint (cli ("pools", pool_missing, NULL, &err5), ==, 2);
+    g_assert_nonnull (strstr (err5, "--pool-password-file"));
+  }
+
+  /* Last, as the miners are then rebooting: restarts with the passwords
+   * from files, refused with a wrong one.  The Whatsminer one has no line
+   * end at all. */
+  {
+    const char *bad[] = { ant_ip, "--antminer-password-file", wrong, NULL };
+    const char *good[] = { ant_ip, "--antminer-password-file", ant, NULL };
+    g_autofree char *err1 = NULL, *err2 = NULL;
+
+    g_assert_cmpint (cli ("restart", bad, NULL, &err1), ==, 1);
+    g_assert_nonnull (strstr (err1, "401"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", ant_ip, 0, 200), ==, 0);
+    g_assert_cmpint (cli ("restart", good, NULL, &err2), ==, 0);
+    g_assert_null (strstr (err2, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", ant_ip, 1, 3000), ==, 1);
+  }
+  {
+    const char *bad[] = { wm_ip, "--whatsminer-password-file", wrong, NULL };
+    const char *good[] = { "--whatsminer-password-file", wm, wm_ip, NULL };
+    g_autofree char *err1 = NULL, *err2 = NULL;
+
+    g_assert_cmpint (cli ("restart", bad, NULL, &err1), ==, 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", wm_ip, 0, 200), ==, 0);
+    g_assert_cmpint (cli ("restart", good, NULL, &err2), ==, 0);
+    g_assert_null (strstr (err2, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", wm_ip, 1, 3000), ==, 1);
+  }
+}
+
 static void
 test_not_miners (void)
 {
@@ -604,6 +795,7 @@ main (int   argc,
   g_test_add_func ("/e2e/quirky-and-slow-miners", test_quirky_and_slow_miners);
   g_test_add_func ("/e2e/credentials", test_credentials);
   g_test_add_func ("/e2e/basic-only-antminer", test_basic_only_antminer);
+  g_test_add_func ("/e2e/password-files", test_password_files);
   g_test_add_func ("/e2e/not-miners", test_not_miners);
   g_test_add_func ("/e2e/usage", test_usage);
   g_test_add_func ("/e2e/scan", test_scan);
