@@ -47,6 +47,10 @@ static const char fleet[] =
   "[miner 127.0.20.34]\nprofile=s9\nweb-password=ant-from-file\n"
   "[miner 127.0.20.35]\nprofile=m30s\npassword=wm-from-file\n"
   "[miner 127.0.20.36]\nprofile=gamma\n"
+  "[miner 127.0.20.37]\nprofile=cgminer\npool-url==HYPERLINK(\"http://x\",\"y\")\n"
+  "[miner 127.0.20.38]\nprofile=cgminer\npool-url=+cmd\n"
+  "[miner 127.0.20.39]\nprofile=cgminer\npool-url=@SUM(A1)\n"
+  "[miner 127.0.20.44]\nprofile=cgminer\npool-url=-2+3\n"
   "[miner 127.0.20.40]\nprofile=decoy-http\n"
   "[miner 127.0.20.41]\nprofile=decoy-json\n"
   "[miner 127.0.20.42]\nprofile=decoy-echo\n"
@@ -120,10 +124,11 @@ cli (const char  *command,
   return cli_env (command, extra, NULL, out, err);
 }
 
-/* The JSON line of @ip in @out, or NULL. */
+/* The JSON line of @out whose @key is @value, or NULL. */
 static JsonObject *
-line_for (const char *out,
-          const char *ip)
+line_for_key (const char *out,
+              const char *key,
+              const char *value)
 {
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
 
@@ -135,10 +140,18 @@ line_for (const char *out,
         continue;
       o = hf_json_parse_object (lines[i], strlen (lines[i]), NULL);
       g_assert_nonnull (o);
-      if (g_strcmp0 (hf_json_string (o, "ip"), ip) == 0)
+      if (g_strcmp0 (hf_json_string (o, key), value) == 0)
         return g_steal_pointer (&o);
     }
   return NULL;
+}
+
+/* The JSON line of @ip in @out, or NULL. */
+static JsonObject *
+line_for (const char *out,
+          const char *ip)
+{
+  return line_for_key (out, "ip", ip);
 }
 
 static void
@@ -745,6 +758,59 @@ test_store_commands (void)
   g_assert_cmpuint (count_lines (out5), ==, 3);
 }
 
+/* Pool URLs a miner reported that a spreadsheet would run as formulas
+ * are exported as text in CSV (a leading '), quoted per RFC 4180 where
+ * needed; JSON Lines keep them as they were. */
+static void
+test_export_formulas (void)
+{
+  static const struct { const char *ip; const char *url; const char *cell; } want[] = {
+    { "127.0.20.37", "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+    { "127.0.20.38", "+cmd", "'+cmd" },
+    { "127.0.20.39", "@SUM(A1)", "'@SUM(A1)" },
+    { "127.0.20.44", "-2+3", "'-2+3" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-csv-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  const char *watch_args[] = { "--db", db, "--count", "1", want[0].ip, want[1].ip, want[2].ip,
+                               want[3].ip, NULL };
+  const char *csv_args[] = { "--db", db, NULL };
+  const char *json_args[] = { "--db", db, "--format", "json", NULL };
+  g_autofree char *csv = NULL, *jsonl = NULL;
+  g_auto(GStrv) rows = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cli ("watch", watch_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli ("export", csv_args, &csv, NULL), ==, 0);
+  g_assert_cmpint (cli ("export", json_args, &jsonl, NULL), ==, 0);
+  g_test_message ("%s", csv);
+  rows = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_suffix (rows[0], ",pool_url"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autofree char *start = g_strdup_printf ("%s,,cgminer,", want[i].ip);
+      g_autofree char *end = g_strdup_printf (",%s", want[i].cell);
+      g_autoptr(JsonObject) o = NULL;
+      const char *row = NULL;
+
+      for (guint j = 1; rows[j] != NULL; j++)
+        if (g_str_has_prefix (rows[j], start))
+          row = rows[j];
+      g_assert_nonnull (row);
+      /* pool_url is the last column; the numbers before it are as they were. */
+      g_assert_true (g_str_has_suffix (row, end));
+      g_assert_nonnull (strstr (row, ",50000,"));
+      g_assert_null (strstr (row, ",'5"));
+
+      o = line_for_key (jsonl, "address", want[i].ip);
+      g_assert_nonnull (o);
+      g_assert_cmpstr (hf_json_string (o, "pool_url"), ==, want[i].url);
+      assert_value (o, "hashrate_ghs", 50000);
+    }
+}
+
 static void
 test_clean_conduct (void)
 {
@@ -801,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/e2e/scan", test_scan);
   g_test_add_func ("/e2e/watch", test_watch);
   g_test_add_func ("/e2e/store-commands", test_store_commands);
+  g_test_add_func ("/e2e/export-formulas", test_export_formulas);
   g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
 
   status = g_test_run ();

@@ -141,6 +141,11 @@ add_configured_miners (SimFleet    *fleet,
           miner->web_basic = g_str_equal (value, "basic");
           g_clear_pointer (&value, g_free);
         }
+      if ((value = g_key_file_get_string (file, groups[i], "pool-url", NULL)))
+        {
+          g_free (miner->pool_url);
+          miner->pool_url = g_steal_pointer (&value);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);
