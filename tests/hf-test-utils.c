@@ -199,12 +199,39 @@ hf_test_sim_events (HfTestSim  *sim,
   return count_events (sim, event, ip);
 }
 
+const char *
+hf_test_sim_last_event (HfTestSim  *sim,
+                        const char *event,
+                        const char *ip)
+{
+  g_autofree char *want_event = g_strdup_printf ("\"event\":\"%s\"", event);
+  g_autofree char *want_ip = g_strdup_printf ("\"ip\":\"%s\"", ip);
+
+  for (guint i = sim->lines->len; i > 0; i--)
+    {
+      const char *line = g_ptr_array_index (sim->lines, i - 1);
+      if (strstr (line, want_event) && strstr (line, want_ip))
+        return line;
+    }
+  return NULL;
+}
+
 int
 hf_test_run_cli (const char * const  *args,
                  char               **out,
                  char               **err)
 {
+  return hf_test_run_cli_env (args, NULL, out, err);
+}
+
+int
+hf_test_run_cli_env (const char * const  *args,
+                     const char * const  *env,
+                     char               **out,
+                     char               **err)
+{
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *binary = g_getenv ("HF_CLI");
@@ -215,9 +242,16 @@ hf_test_run_cli (const char * const  *args,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      g_assert_nonnull (pair[1]);
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);

@@ -38,8 +38,19 @@ guint       hf_test_sim_events      (HfTestSim    *sim,
                                      guint         at_least,
                                      guint         wait_ms);
 
+/* The last "@event" line the simulator printed for @ip (its "detail"
+ * says what the miner got), or NULL; owned by @sim. */
+const char *hf_test_sim_last_event  (HfTestSim    *sim,
+                                     const char   *event,
+                                     const char   *ip);
+
 /* Run hashfleet-cli with @args; returns its exit status. */
 int         hf_test_run_cli         (const char * const *args,
+                                     char        **out,
+                                     char        **err);
+/* The same, with "NAME=VALUE" pairs from @env added to its environment. */
+int         hf_test_run_cli_env     (const char * const *args,
+                                     const char * const *env,
                                      char        **out,
                                      char        **err);
 

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: MIT
  *
  *   pools                                  list them
- *   pools add NAME --pool URL [--pool-user U] [--pool-password P]
+ *   pools add NAME --pool URL [--pool-user U] [--pool-password-file F]
  *   pools remove NAME
  * and `set ADDRESS… --profile NAME` applies one.
  */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "config.h"
 #include "hf-cli.h"
@@ -84,7 +85,7 @@ static const Command commands[] = {
     hf_cli_set, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, TRUE },
   { "pools", "[add NAME | remove NAME]", "Keep named pool profiles",
     "Without arguments, list the pool profiles in the store.  'add NAME' saves\n"
-    "--pool (and --pool-user, --pool-password) under NAME; 'remove NAME' drops it.\n"
+    "--pool (and --pool-user, --pool-password-file) under NAME; 'remove NAME' drops it.\n"
     "'set ADDRESS… --profile NAME' writes a profile to miners.",
     hf_cli_pools, FALSE, FALSE, TRUE, FALSE, FALSE, FALSE, TRUE },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
@@ -103,7 +104,9 @@ static int cgminer_port = -1;
 static int timeout_ms = -1;
 static char *antminer_user;
 static char *antminer_password;
+static char *antminer_password_file;
 static char *whatsminer_password;
+static char *whatsminer_password_file;
 static gboolean json;
 static gboolean version;
 static gboolean force;
@@ -128,6 +131,7 @@ static int target_temp = -1;
 static char *pool_opt;
 static char *pool_user_opt;
 static char *pool_password_opt;
+static char *pool_password_file;
 static char *hostname_opt;
 static gboolean restart_flag;
 static gboolean overclock_flag;
@@ -139,8 +143,10 @@ static const GOptionEntry shared_entries[] = {
   { "cgminer-port", 0, 0, G_OPTION_ARG_INT, &cgminer_port, "cgminer API port (default 4028)", "N" },
   { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout_ms, "Deadline per miner in ms (default 5000; for scan, the connect deadline per address, default 1000)", "MS" },
   { "antminer-user", 0, 0, G_OPTION_ARG_STRING, &antminer_user, "Antminer web user (default root; env HASHFLEET_ANTMINER_USER)", "USER" },
-  { "antminer-password", 0, 0, G_OPTION_ARG_STRING, &antminer_password, "Antminer web password (default root; env HASHFLEET_ANTMINER_PASSWORD)", "PASSWORD" },
-  { "whatsminer-password", 0, 0, G_OPTION_ARG_STRING, &whatsminer_password, "Whatsminer API password (default admin; env HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
+  { "antminer-password", 0, 0, G_OPTION_ARG_STRING, &antminer_password, "Antminer web password (default root; visible to other users: prefer the file or env HASHFLEET_ANTMINER_PASSWORD)", "PASSWORD" },
+  { "antminer-password-file", 0, 0, G_OPTION_ARG_FILENAME, &antminer_password_file, "Read the Antminer web password from the first line of FILE", "FILE" },
+  { "whatsminer-password", 0, 0, G_OPTION_ARG_STRING, &whatsminer_password, "Whatsminer API password (default admin; visible to other users: prefer the file or env HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
+  { "whatsminer-password-file", 0, 0, G_OPTION_ARG_FILENAME, &whatsminer_password_file, "Read the Whatsminer API password from the first line of FILE", "FILE" },
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The database (default ~/.local/share/hashfleet/hashfleet.db)", "PATH" },
   { "no-store", 0, 0, G_OPTION_ARG_NONE, &no_store, "scan and watch: do not record into the database", NULL },
   { NULL }
@@ -187,7 +193,8 @@ static const GOptionEntry set_entries[] = {
   { "target-temp", 0, 0, G_OPTION_ARG_INT, &target_temp, "Temperature the automatic fan keeps", "C" },
   { "pool", 0, 0, G_OPTION_ARG_STRING, &pool_opt, "Primary pool", "stratum+tcp://HOST:PORT" },
   { "pool-user", 0, 0, G_OPTION_ARG_STRING, &pool_user_opt, "Pool user (wallet.worker)", "USER" },
-  { "pool-password", 0, 0, G_OPTION_ARG_STRING, &pool_password_opt, "Pool password", "PASSWORD" },
+  { "pool-password", 0, 0, G_OPTION_ARG_STRING, &pool_password_opt, "Pool password (visible to other users: prefer --pool-password-file)", "PASSWORD" },
+  { "pool-password-file", 0, 0, G_OPTION_ARG_FILENAME, &pool_password_file, "Read the pool password from the first line of FILE", "FILE" },
   { "hostname", 0, 0, G_OPTION_ARG_STRING, &hostname_opt, "Hostname", "NAME" },
   { "work-mode", 0, 0, G_OPTION_ARG_STRING, &work_mode_opt, "Avalon work mode", "eco|standard|super" },
   { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_opt, "set: the pools of this stored profile", "NAME" },
@@ -207,7 +214,9 @@ takes_value (const char *arg)
 {
   static const char *const with_value[] = {
     "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
-    "--antminer-password", "--whatsminer-password", "--concurrency", "-c",
+    "--antminer-password", "--antminer-password-file", "--whatsminer-password",
+    "--whatsminer-password-file", "--pool-password", "--pool-password-file",
+    "--concurrency", "-c",
     "--interval", "-i", "--count", "-n", "--db", "--miner", "-m", "--format", "-f",
     "--since", "--until", "--resolution", "-r",
   };
@@ -228,10 +237,84 @@ usage (FILE *out)
   fprintf (out, "\nRun 'hashfleet-cli COMMAND --help' for a command's options.\n");
 }
 
-static gboolean
-apply_options (HfConfig  *config,
-               GError   **error)
+/* The first line of @path without its line ending: a password kept out
+ * of the process list. */
+static char *
+read_password_file (const char  *command,
+                    const char  *option,
+                    const char  *path,
+                    GError     **error)
 {
+  g_autofree char *text = NULL;
+  char *password;
+  GStatBuf st;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &text, &len, error))
+    {
+      g_prefix_error (error, "--%s-file: ", option);
+      return NULL;
+    }
+  text[strcspn (text, "\n")] = '\0';
+  if (text[0] != '\0' && text[strlen (text) - 1] == '\r')
+    text[strlen (text) - 1] = '\0';
+  password = g_strdup (text);
+  explicit_bzero (text, len);
+  if (password[0] == '\0')
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "--%s-file: the first line of %s is empty",
+                   option, path);
+      g_free (password);
+      return NULL;
+    }
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & (S_IRGRP | S_IROTH)))
+    g_printerr ("hashfleet-cli %s: warning: %s can be read by other users (chmod 600 it)\n",
+                command, path);
+  return password;
+}
+
+/* A password from the command line (with a warning: any user sees it in
+ * ps) or from a file, into *@password. */
+static gboolean
+take_password (const char  *command,
+               const char  *option,
+               char       **password,
+               const char  *file,
+               const char  *env,
+               GError     **error)
+{
+  if (*password != NULL && file != NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "give --%s or --%s-file, not both",
+                   option, option);
+      return FALSE;
+    }
+  if (*password != NULL)
+    g_printerr ("hashfleet-cli %s: warning: --%s: passwords on the command line are visible "
+                "to other users (ps); use --%s-file%s%s\n", command, option, option,
+                env != NULL ? " or the environment variable " : "", env != NULL ? env : "");
+  else if (file != NULL)
+    {
+      *password = read_password_file (command, option, file, error);
+      if (*password == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_options (const char  *command,
+               HfConfig    *config,
+               GError     **error)
+{
+  if (!take_password (command, "antminer-password", &antminer_password, antminer_password_file,
+                      "HASHFLEET_ANTMINER_PASSWORD", error)
+      || !take_password (command, "whatsminer-password", &whatsminer_password,
+                         whatsminer_password_file, "HASHFLEET_WHATSMINER_PASSWORD", error)
+      || !take_password (command, "pool-password", &pool_password_opt, pool_password_file,
+                         NULL, error))
+    return FALSE;
+
   if (http_port == 0 || http_port > 65535 || cgminer_port == 0 || cgminer_port > 65535)
     {
       g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID, "ports must be 1–65535");
@@ -426,7 +509,7 @@ main (int   argc,
   cli.until = until_opt;
   cli.resolution = resolution_opt;
   cli.listen = listen_opt;
-  if (!apply_options (cli.config, &error))
+  if (!apply_options (command->name, cli.config, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
       hf_config_unref (cli.config);
@@ -558,6 +641,10 @@ main (int   argc,
   g_free (cli.token);
   g_free (antminer_user);
   g_free (antminer_password);
+  g_free (antminer_password_file);
   g_free (whatsminer_password);
+  g_free (whatsminer_password_file);
+  g_free (pool_password_opt);
+  g_free (pool_password_file);
   return status;
 }

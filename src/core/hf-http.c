@@ -20,6 +20,7 @@ typedef struct
   char         *peer;
   char         *user;
   char         *password;
+  char         *refused;     /* the scheme of a challenge left unanswered */
   gsize         max_bytes;
   HfDeadline   *deadline;
   GInputStream *body;
@@ -64,6 +65,7 @@ request_free (gpointer data)
   g_free (r->peer);
   g_free (r->user);
   g_free (r->password);
+  g_free (r->refused);
   g_clear_pointer (&r->deadline, hf_deadline_free);
   if (r->body != NULL)
     g_input_stream_close (r->body, NULL, NULL);
@@ -242,6 +244,15 @@ send_cb (GObject      *source,
     }
 
   r->status = soup_message_get_status (r->msg);
+  if (r->status == 401 && r->refused != NULL)
+    {
+      request_return_error (task, g_error_new (HF_ERROR, HF_ERROR_AUTH,
+                                               "%s: device asked for HTTP %s authentication; "
+                                               "Hashfleet only sends passwords with HTTP "
+                                               "Digest, so it sent none (HTTP 401)",
+                                               r->peer, r->refused));
+      return;
+    }
   if (r->status < 200 || r->status >= 300)
     {
       int code = r->status == 401 || r->status == 403 ? HF_ERROR_AUTH : HF_ERROR_PROTOCOL;
@@ -296,8 +307,21 @@ authenticate_cb (SoupMessage *msg,
 {
   Request *r = user_data;
 
+  if (r->user == NULL)
+    return FALSE;
+  /* Only Digest: Basic puts the password itself on the wire (base64 is
+   * no cipher), to anything on the LAN that claims to be a miner and
+   * asks.  No proxy is used, so a proxy challenge is not ours to answer
+   * (libsoup would keep proxy credentials for every later request). */
+  if (soup_auth_is_for_proxy (auth)
+      || g_ascii_strcasecmp (soup_auth_get_scheme_name (auth), "Digest") != 0)
+    {
+      g_free (r->refused);
+      r->refused = g_strdup (soup_auth_get_scheme_name (auth));
+      return FALSE;
+    }
   /* One try: a wrong password must end as 401, not loop. */
-  if (retrying || r->user == NULL)
+  if (retrying)
     return FALSE;
   soup_auth_authenticate (auth, r->user, r->password ? r->password : "");
   return TRUE;

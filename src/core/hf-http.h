@@ -14,9 +14,11 @@ G_BEGIN_DECLS
 gpointer  hf_http_get_session    (void);
 
 /* @method @path on http://@host:@port with an optional JSON @body.  With
- * @user set, HTTP Digest/Basic challenges are answered once with
- * @user/@password.  Redirects are not followed, no proxy is used, no Origin
- * header is sent.  The body is read up to config->max_reply_bytes. */
+ * @user set, an HTTP Digest challenge is answered once with
+ * @user/@password; any other scheme (Basic) is refused, and the 401 is an
+ * HF_ERROR_AUTH that says so.  Credentials are never sent unasked, nor in
+ * the URL.  Redirects are not followed, no proxy is used, no Origin header
+ * is sent.  The body is read up to config->max_reply_bytes. */
 void      hf_http_request_async  (const char          *method,
                                   const char          *host,
                                   guint16              port,

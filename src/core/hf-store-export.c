@@ -29,17 +29,32 @@ hf_resolution_parse (const char   *text,
   return TRUE;
 }
 
+/* A spreadsheet takes a cell that starts with one of these for a formula
+ * (=HYPERLINK(…), +cmd|…, @SUM(…)), and the text comes from miners: a pool
+ * URL, a model.  OWASP's advice for CSV injection is a leading ' on such
+ * text, which spreadsheets show as text.  Numbers are not text: they are
+ * written from SQLite's numeric types, so a negative one stays a number. */
+static gboolean
+is_formula_like (const char *text)
+{
+  return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+}
+
 static void
 write_csv_text (FILE       *out,
                 const char *text)
 {
+  const char *prefix = is_formula_like (text) ? "'" : "";
+
   /* RFC 4180: quote when needed, double the quotes. */
   if (strpbrk (text, ",\"\r\n") == NULL)
     {
+      fputs (prefix, out);
       fputs (text, out);
       return;
     }
   fputc ('"', out);
+  fputs (prefix, out);
   for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '"')

@@ -350,6 +350,273 @@ test_digest (void)
   g_clear_error (&w.error);
 }
 
+/* A device that claims to be an Antminer but asks for HTTP Basic, or for
+ * proxy credentials.  It would take the right password (so a client that
+ * sent it would succeed), and it keeps what each request held, to prove
+ * that nothing of the password reached it. */
+typedef enum
+{
+  TRAP_BASIC,            /* WWW-Authenticate: Basic only */
+  TRAP_BASIC_AND_DIGEST, /* both challenges */
+  TRAP_PROXY_BASIC,      /* 407 Proxy-Authenticate: Basic */
+  TRAP_PROXY_DIGEST,     /* 407 Proxy-Authenticate: Digest */
+} TrapMode;
+
+static struct
+{
+  SoupServer *server;
+  guint16     port;
+  guint       requests;
+  guint       answered;          /* requests that got past authentication */
+  guint       authorizations;    /* Authorization or Proxy-Authorization headers */
+  guint       basic;             /* of which Basic */
+  guint       password_seen;     /* requests holding the password in any form */
+} trap;
+
+static void
+trap_handler_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  static const char conf[] = "{\"pools\":[{\"url\":\"stratum+tcp://pool.example.org:3333\","
+                             "\"user\":\"w\",\"pass\":\"x\"}],\"bitmain-fan-ctrl\":false,"
+                             "\"bitmain-fan-pwm\":\"100\"}";
+  const char *body = g_str_equal (path, "/cgi-bin/get_miner_conf.cgi") ? conf
+                     : g_str_equal (path, "/cgi-bin/get_system_info.cgi")
+                     ? "{\"macaddr\":\"02:00:00:00:00:09\"}" : "{\"stats\":\"success\"}";
+
+  trap.answered++;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body,
+                                    strlen (body));
+}
+
+/* Everything a request carried, as one text: method, URI, headers, body. */
+static void
+trap_request_read_cb (SoupServer        *server,
+                      SoupServerMessage *msg,
+                      gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
+  g_autofree char *pair = g_base64_encode ((const guchar *) "root:s3cret", 11);
+  g_autofree char *alone = g_base64_encode ((const guchar *) "s3cret", 6);
+  g_autoptr(GString) all = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  trap.requests++;
+  g_string_append_printf (all, "%s %s\n", soup_server_message_get_method (msg), uri);
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      g_string_append_printf (all, "%s: %s\n", name, value);
+      if (g_ascii_strcasecmp (name, "Authorization") == 0
+          || g_ascii_strcasecmp (name, "Proxy-Authorization") == 0)
+        {
+          trap.authorizations++;
+          if (g_ascii_strncasecmp (value, "Basic", 5) == 0)
+            trap.basic++;
+        }
+    }
+  if (body->data != NULL)
+    g_string_append_len (all, body->data, (gssize) body->length);
+  if (strstr (all->str, "s3cret") != NULL || strstr (all->str, pair) != NULL
+      || strstr (all->str, alone) != NULL)
+    trap.password_seen++;
+}
+
+static gboolean
+trap_basic_cb (SoupAuthDomain *domain, SoupServerMessage *msg, const char *username,
+               const char *password, gpointer data)
+{
+  return g_str_equal (username, "root") && g_str_equal (password, "s3cret");
+}
+
+static void
+trap_start (TrapMode mode)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean proxy = mode == TRAP_PROXY_BASIC || mode == TRAP_PROXY_DIGEST;
+  GSList *uris;
+
+  memset (&trap, 0, sizeof trap);
+  trap.server = soup_server_new (NULL, NULL);
+  if (mode != TRAP_PROXY_DIGEST)
+    {
+      g_autoptr(SoupAuthDomain) basic = soup_auth_domain_basic_new ("realm", "antMiner Configuration",
+                                                                    "proxy", proxy, NULL);
+      soup_auth_domain_add_path (basic, "/");
+      soup_auth_domain_basic_set_auth_callback (basic, trap_basic_cb, NULL, NULL);
+      soup_server_add_auth_domain (trap.server, basic);
+    }
+  if (mode == TRAP_BASIC_AND_DIGEST || mode == TRAP_PROXY_DIGEST)
+    {
+      g_autoptr(SoupAuthDomain) digest = soup_auth_domain_digest_new ("realm", "antMiner Configuration",
+                                                                      "proxy", proxy, NULL);
+      soup_auth_domain_add_path (digest, "/");
+      soup_auth_domain_digest_set_auth_callback (digest, digest_cb, NULL, NULL);
+      soup_server_add_auth_domain (trap.server, digest);
+    }
+  soup_server_add_handler (trap.server, NULL, trap_handler_cb, NULL, NULL);
+  g_signal_connect (trap.server, "request-read", G_CALLBACK (trap_request_read_cb), NULL);
+  soup_server_listen_local (trap.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (trap.server);
+  trap.port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+static void
+trap_stop (void)
+{
+  soup_server_disconnect (trap.server);
+  g_clear_object (&trap.server);
+}
+
+static void
+apply_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+
+  w->ok = hf_driver_apply_finish (HF_DRIVER (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+action_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+
+  w->ok = hf_driver_action_finish (HF_DRIVER (source), result, &w->error);
+  w->done = TRUE;
+}
+
+typedef enum
+{
+  OP_SYSTEM_INFO,   /* what identification reads for the MAC */
+  OP_RESTART,
+  OP_READ_SETTINGS, /* apply: reads get_miner_conf.cgi first */
+  OP_WRITE_SETTINGS,
+  OP_BLINK,
+  OP_PAUSE,
+  N_OPS
+} TrapOp;
+
+/* One Antminer operation against the trap; its error, if any. */
+static GError *
+trap_run (TrapOp op)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_ANTMINER);
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  static const char conf_text[] = "{\"pools\":[],\"bitmain-fan-ctrl\":false}";
+  g_autoptr(GBytes) conf = g_bytes_new_static (conf_text, sizeof conf_text - 1);
+  HfDriver *driver = hf_driver_for_family (HF_FAMILY_ANTMINER);
+  Wait w = { 0, };
+
+  config->http_port = trap.port;
+  g_free (config->antminer_password);
+  config->antminer_password = g_strdup ("s3cret");
+  hf_miner_set_http_port (miner, trap.port);
+  st->fan_percent = 50;
+  switch (op)
+    {
+    case OP_SYSTEM_INFO:
+    case OP_WRITE_SETTINGS:
+      hf_http_request_async (op == OP_SYSTEM_INFO ? "GET" : "POST", "127.0.0.1", trap.port,
+                             op == OP_SYSTEM_INFO ? "/cgi-bin/get_system_info.cgi"
+                                                  : "/cgi-bin/set_miner_conf.cgi",
+                             op == OP_SYSTEM_INFO ? NULL : conf, config->antminer_user,
+                             config->antminer_password, config, hf_config_deadline (config),
+                             NULL, http_cb, &w);
+      break;
+    case OP_RESTART:
+      hf_driver_restart_async (driver, miner, config, NULL, restart_cb, &w);
+      break;
+    case OP_READ_SETTINGS:
+      hf_driver_apply_async (driver, miner, st, config, NULL, apply_cb, &w);
+      break;
+    case OP_BLINK:
+    case OP_PAUSE:
+      hf_driver_action_async (driver, miner, op == OP_BLINK ? HF_ACTION_IDENTIFY : HF_ACTION_PAUSE,
+                              config, NULL, action_cb, &w);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  hf_test_wait_for (&w.done, 10000);
+  if (w.pointer != NULL)
+    g_bytes_unref (w.pointer);
+  return w.error;
+}
+
+static void
+test_basic_refused (void)
+{
+  trap_start (TRAP_BASIC);
+  for (TrapOp op = 0; op < N_OPS; op++)
+    {
+      g_autoptr(GError) error = trap_run (op);
+
+      /* One request each, and it reached the device. */
+      g_assert_cmpuint (trap.requests, ==, (guint) op + 1);
+      g_assert_nonnull (error);
+      g_test_message ("operation %d: %s", op, error->message);
+      g_assert_error (error, HF_ERROR, HF_ERROR_AUTH);
+      g_assert_nonnull (strstr (error->message, "asked for HTTP Basic authentication"));
+      g_assert_nonnull (strstr (error->message, "only sends passwords with HTTP Digest"));
+      g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+    }
+  /* Never past the challenge, never a header with credentials. */
+  g_assert_cmpuint (trap.answered, ==, 0);
+  g_assert_cmpuint (trap.authorizations, ==, 0);
+  g_assert_cmpuint (trap.password_seen, ==, 0);
+  trap_stop ();
+}
+
+static void
+test_digest_preferred (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Offered both, Digest is taken: the password never travels. */
+  trap_start (TRAP_BASIC_AND_DIGEST);
+  error = trap_run (OP_SYSTEM_INFO);
+  g_assert_no_error (error);
+  g_assert_cmpuint (trap.answered, ==, 1);
+  g_assert_cmpuint (trap.authorizations, ==, 1);
+  g_assert_cmpuint (trap.basic, ==, 0);
+  g_assert_cmpuint (trap.password_seen, ==, 0);
+  trap_stop ();
+}
+
+static void
+test_proxy_auth_refused (void)
+{
+  const TrapMode modes[] = { TRAP_PROXY_BASIC, TRAP_PROXY_DIGEST };
+
+  /* A miner is reached directly: a 407 gets no credentials of any kind. */
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      trap_start (modes[i]);
+      error = trap_run (OP_RESTART);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "407"));
+      g_assert_cmpuint (trap.requests, ==, 1);
+      g_assert_cmpuint (trap.answered, ==, 0);
+      g_assert_cmpuint (trap.authorizations, ==, 0);
+      g_assert_cmpuint (trap.password_seen, ==, 0);
+      trap_stop ();
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -382,6 +649,9 @@ main (int   argc,
   g_test_add_func ("/http/oversize", test_oversize);
   g_test_add_func ("/http/hang", test_hang);
   g_test_add_func ("/http/digest", test_digest);
+  g_test_add_func ("/http/basic-refused", test_basic_refused);
+  g_test_add_func ("/http/digest-preferred", test_digest_preferred);
+  g_test_add_func ("/http/proxy-auth-refused", test_proxy_auth_refused);
 
   status = g_test_run ();
   soup_server_disconnect (web.server);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "hf-json.h"
 #include "hf-test-utils.h"
 
@@ -41,6 +43,14 @@ static const char fleet[] =
   "[miner 127.0.20.30]\nprofile=gamma\nfault=slow\n"
   "[miner 127.0.20.31]\nprofile=m30s\npassword=secret\n"
   "[miner 127.0.20.32]\nprofile=s19pro\nweb-password=other\n"
+  "[miner 127.0.20.33]\nprofile=s19pro\nweb-auth=basic\nweb-password=basic-secret\n"
+  "[miner 127.0.20.34]\nprofile=s9\nweb-password=ant-from-file\n"
+  "[miner 127.0.20.35]\nprofile=m30s\npassword=wm-from-file\n"
+  "[miner 127.0.20.36]\nprofile=gamma\n"
+  "[miner 127.0.20.37]\nprofile=cgminer\npool-url==HYPERLINK(\"http://x\",\"y\")\n"
+  "[miner 127.0.20.38]\nprofile=cgminer\npool-url=+cmd\n"
+  "[miner 127.0.20.39]\nprofile=cgminer\npool-url=@SUM(A1)\n"
+  "[miner 127.0.20.44]\nprofile=cgminer\npool-url=-2+3\n"
   "[miner 127.0.20.40]\nprofile=decoy-http\n"
   "[miner 127.0.20.41]\nprofile=decoy-json\n"
   "[miner 127.0.20.42]\nprofile=decoy-echo\n"
@@ -84,12 +94,14 @@ shared_option (guint i)
   return opts[i];
 }
 
-/* Run the CLI with the ports, @command and @extra arguments. */
+/* Run the CLI with the ports, @command and @extra arguments, and the
+ * "NAME=VALUE" pairs of @env in its environment. */
 static int
-cli (const char  *command,
-     const char **extra,
-     char       **out,
-     char       **err)
+cli_env (const char  *command,
+         const char **extra,
+         const char **env,
+         char       **out,
+         char       **err)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
@@ -100,13 +112,23 @@ cli (const char  *command,
   for (guint i = 0; extra[i] != NULL; i++)
     g_ptr_array_add (args, (gpointer) extra[i]);
   g_ptr_array_add (args, NULL);
-  return hf_test_run_cli ((const char * const *) args->pdata, out, err);
+  return hf_test_run_cli_env ((const char * const *) args->pdata, env, out, err);
 }
 
-/* The JSON line of @ip in @out, or NULL. */
+static int
+cli (const char  *command,
+     const char **extra,
+     char       **out,
+     char       **err)
+{
+  return cli_env (command, extra, NULL, out, err);
+}
+
+/* The JSON line of @out whose @key is @value, or NULL. */
 static JsonObject *
-line_for (const char *out,
-          const char *ip)
+line_for_key (const char *out,
+              const char *key,
+              const char *value)
 {
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
 
@@ -118,10 +140,18 @@ line_for (const char *out,
         continue;
       o = hf_json_parse_object (lines[i], strlen (lines[i]), NULL);
       g_assert_nonnull (o);
-      if (g_strcmp0 (hf_json_string (o, "ip"), ip) == 0)
+      if (g_strcmp0 (hf_json_string (o, key), value) == 0)
         return g_steal_pointer (&o);
     }
   return NULL;
+}
+
+/* The JSON line of @ip in @out, or NULL. */
+static JsonObject *
+line_for (const char *out,
+          const char *ip)
+{
+  return line_for_key (out, "ip", ip);
 }
 
 static void
@@ -355,6 +385,238 @@ test_credentials (void)
 }
 
 static void
+test_basic_only_antminer (void)
+{
+  const char *ip = "127.0.20.33";
+  const char *debug[] = { "G_MESSAGES_DEBUG=hf-core", NULL };
+  const char *status_args[] = { "--json", "--antminer-password=basic-secret", ip, NULL };
+  const char *args[] = { "--antminer-password=basic-secret", ip, NULL };
+  const char *set_args[] = { "--antminer-password=basic-secret", "--fan", "50", ip, NULL };
+  const char *const writes[] = { "restart", "set", "identify", "pause" };
+  g_autofree char *out = NULL, *trace = NULL, *trace_err = NULL;
+  g_autoptr(JsonObject) o = NULL;
+
+  /* Identified from its cgminer API; the MAC, which only its web CGI has,
+   * stays unknown, and the trace (GLib writes debug lines to stdout) says
+   * why. */
+  g_assert_cmpint (cli ("status", status_args, &out, NULL), ==, 0);
+  o = line_for (out, ip);
+  g_assert_nonnull (o);
+  g_assert_cmpstr (hf_json_string (o, "model"), ==, "Antminer S19 Pro");
+  g_assert_true (json_object_get_null_member (o, "mac"));
+  g_assert_cmpint (cli_env ("status", status_args, debug, &trace, &trace_err), ==, 0);
+  g_assert_nonnull (strstr (trace, "asked for HTTP Basic authentication"));
+
+  /* Every operation through the web CGI fails, saying why. */
+  for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
+    {
+      g_autofree char *wout = NULL, *werr = NULL, *both = NULL;
+      int status = cli (writes[i], g_str_equal (writes[i], "set") ? set_args : args, &wout,
+                        &werr);
+
+      both = g_strconcat (wout, werr, NULL);
+      g_test_message ("%s: %s", writes[i], both);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_nonnull (strstr (both, "asked for HTTP Basic authentication"));
+      g_assert_nonnull (strstr (both, "only sends passwords with HTTP Digest"));
+    }
+
+  /* The device never got a credential, in any form, nor did it restart. */
+  g_assert_cmpuint (hf_test_sim_events (sim, "authorization", ip, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "basic-auth", ip, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "password-seen", ip, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", ip, 0, 200), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "set-conf", ip, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "identify", ip, 0, 0), ==, 0);
+}
+
+/* @text in a new file of @dir, with @mode; its path. */
+static char *
+secret_file (const char *dir,
+             const char *name,
+             const char *text,
+             int         mode)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+  return path;
+}
+
+#define ARGV_WARNING "passwords on the command line are visible to other users (ps)"
+
+static void
+test_password_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-secrets-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  /* A second line and Windows line ends are not part of the password. */
+  g_autofree char *ant = secret_file (dir, "ant", "ant-from-file\nsecond line\n", 0600);
+  g_autofree char *ant_crlf = secret_file (dir, "ant-crlf", "ant-from-file\r\n", 0600);
+  g_autofree char *wrong = secret_file (dir, "wrong", "not-it\n", 0600);
+  g_autofree char *wm = secret_file (dir, "wm", "wm-from-file", 0600);
+  g_autofree char *pool = secret_file (dir, "pool", "pool-from-file\n", 0600);
+  g_autofree char *open_to_all = secret_file (dir, "open", "ant-from-file\n", 0644);
+  g_autofree char *empty = secret_file (dir, "empty", "\n", 0600);
+  g_autofree char *missing = g_build_filename (dir, "missing", NULL);
+  const char *ant_ip = "127.0.20.34", *wm_ip = "127.0.20.35", *axeos_ip = "127.0.20.36";
+  g_autofree char *want_mac = g_strdup_printf ("02:48:46:00:14:%02X", 34);
+
+  g_assert_no_error (error);
+
+  /* The Antminer web password from a file: its CGI gives the MAC only with
+   * the right one (Digest), and reboots only with it. */
+  {
+    const char *good[] = { "--json", "--antminer-password-file", ant, ant_ip, NULL };
+    const char *crlf[] = { "--json", "--antminer-password-file", ant_crlf, ant_ip, NULL };
+    const char *bad[] = { "--json", "--antminer-password-file", wrong, ant_ip, NULL };
+    g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL;
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    g_autoptr(JsonObject) o1 = NULL, o2 = NULL, o3 = NULL;
+
+    g_assert_cmpint (cli ("status", good, &out1, &err1), ==, 0);
+    o1 = line_for (out1, ant_ip);
+    g_assert_cmpstr (hf_json_string (o1, "mac"), ==, want_mac);
+    g_assert_null (strstr (err1, "warning"));
+    g_assert_cmpint (cli ("status", crlf, &out2, &err2), ==, 0);
+    o2 = line_for (out2, ant_ip);
+    g_assert_cmpstr (hf_json_string (o2, "mac"), ==, want_mac);
+    g_assert_cmpint (cli ("status", bad, &out3, &err3), ==, 0);
+    o3 = line_for (out3, ant_ip);
+    g_assert_true (json_object_get_null_member (o3, "mac"));
+  }
+  /* The pool password from a file, saved in a profile and written to a
+   * miner, and given to set directly. */
+  {
+    const char *add[] = { "add", "from-file", "--db", db, "--pool",
+                          "stratum+tcp://pool.example.org:3333", "--pool-user", "bc1q.w1",
+                          "--pool-password-file", pool, NULL };
+    const char *set_profile[] = { axeos_ip, "--db", db, "--profile", "from-file", NULL };
+    const char *set_direct[] = { axeos_ip, "--pool", "stratum+tcp://pool.example.org:3333",
+                                 "--pool-user", "bc1q.w2", "--pool-password-file", pool, NULL };
+    g_autofree char *err1 = NULL, *out2 = NULL, *err3 = NULL;
+    const char *patch;
+
+    g_assert_cmpint (cli ("pools", add, NULL, &err1), ==, 0);
+    g_assert_null (strstr (err1, "warning"));
+    g_assert_cmpint (cli ("set", set_profile, &out2, NULL), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "patch", axeos_ip, 1, 3000), ==, 1);
+    patch = hf_test_sim_last_event (sim, "patch", axeos_ip);
+    g_assert_nonnull (patch);
+    g_assert_nonnull (strstr (patch, "bc1q.w1"));
+    g_assert_nonnull (strstr (patch, "pool-from-file"));
+    g_assert_null (strstr (patch, "pool-from-file\\n"));
+    g_assert_cmpint (cli ("set", set_direct, NULL, &err3), ==, 0);
+    g_assert_null (strstr (err3, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "patch", axeos_ip, 2, 3000), ==, 2);
+    patch = hf_test_sim_last_event (sim, "patch", axeos_ip);
+    g_assert_nonnull (strstr (patch, "bc1q.w2"));
+    g_assert_nonnull (strstr (patch, "pool-from-file"));
+  }
+
+  /* From the environment: no warning either. */
+  {
+    const char *args[] = { "--json", ant_ip, NULL };
+    const char *env[] = { "HASHFLEET_ANTMINER_PASSWORD=ant-from-file", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli_env ("status", args, env, &out, &err), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_assert_null (strstr (err, "warning"));
+  }
+
+  /* On the command line: it works, with a warning naming the better ways. */
+  {
+    const char *args[] = { "--antminer-password", "ant-from-file", "--whatsminer-password",
+                           "wm-from-file", "--json", ant_ip, NULL };
+    const char *add[] = { "add", "argv", "--db", db, "--pool",
+                          "stratum+tcp://pool.example.org:3333", "--pool-password", "p", NULL };
+    g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli ("status", args, &out, &err), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_test_message ("%s", err);
+    g_assert_nonnull (strstr (err, "--antminer-password: " ARGV_WARNING "; use "
+                                   "--antminer-password-file or the environment variable "
+                                   "HASHFLEET_ANTMINER_PASSWORD"));
+    g_assert_nonnull (strstr (err, "--whatsminer-password: " ARGV_WARNING "; use "
+                                   "--whatsminer-password-file or the environment variable "
+                                   "HASHFLEET_WHATSMINER_PASSWORD"));
+    g_assert_cmpint (cli ("pools", add, NULL, &err2), ==, 0);
+    g_assert_nonnull (strstr (err2, "--pool-password: " ARGV_WARNING "; use "
+                                    "--pool-password-file\n"));
+  }
+
+  /* A file others can read works, with a warning; one that cannot be
+   * read, an empty one, or a password given twice is a usage error. */
+  {
+    const char *open_args[] = { "--json", "--antminer-password-file", open_to_all, ant_ip, NULL };
+    const char *missing_args[] = { "--antminer-password-file", missing, ant_ip, NULL };
+    const char *empty_args[] = { "--whatsminer-password-file", empty, wm_ip, NULL };
+    const char *both[] = { "--antminer-password", "x", "--antminer-password-file", ant, ant_ip,
+                           NULL };
+    const char *pool_missing[] = { "add", "x", "--db", db, "--pool",
+                                   "stratum+tcp://pool.example.org:3333",
+                                   "--pool-password-file", missing, NULL };
+    g_autofree char *out = NULL, *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+    g_autofree char *err5 = NULL;
+    g_autoptr(JsonObject) o = NULL;
+
+    g_assert_cmpint (cli ("status", open_args, &out, &err1), ==, 0);
+    o = line_for (out, ant_ip);
+    g_assert_cmpstr (hf_json_string (o, "mac"), ==, want_mac);
+    g_assert_nonnull (strstr (err1, "can be read by other users"));
+    g_assert_nonnull (strstr (err1, open_to_all));
+
+    g_assert_cmpint (cli ("status", missing_args, NULL, &err2), ==, 2);
+    g_assert_nonnull (strstr (err2, "--antminer-password-file"));
+    g_assert_nonnull (strstr (err2, missing));
+    g_assert_cmpint (cli ("restart", empty_args, NULL, &err3), ==, 2);
+    g_assert_nonnull (strstr (err3, "--whatsminer-password-file: the first line of"));
+    g_assert_nonnull (strstr (err3, "is empty"));
+    g_assert_cmpint (cli ("status", both, NULL, &err4), ==, 2);
+    g_assert_nonnull (strstr (err4, "not both"));
+    g_assert_cmpint (cli ("pools", pool_missing, NULL, &err5), ==, 2);
+    g_assert_nonnull (strstr (err5, "--pool-password-file"));
+  }
+
+  /* Last, as the miners are then rebooting: restarts with the passwords
+   * from files, refused with a wrong one.  The Whatsminer one has no line
+   * end at all. */
+  {
+    const char *bad[] = { ant_ip, "--antminer-password-file", wrong, NULL };
+    const char *good[] = { ant_ip, "--antminer-password-file", ant, NULL };
+    g_autofree char *err1 = NULL, *err2 = NULL;
+
+    g_assert_cmpint (cli ("restart", bad, NULL, &err1), ==, 1);
+    g_assert_nonnull (strstr (err1, "401"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", ant_ip, 0, 200), ==, 0);
+    g_assert_cmpint (cli ("restart", good, NULL, &err2), ==, 0);
+    g_assert_null (strstr (err2, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", ant_ip, 1, 3000), ==, 1);
+  }
+  {
+    const char *bad[] = { wm_ip, "--whatsminer-password-file", wrong, NULL };
+    const char *good[] = { "--whatsminer-password-file", wm, wm_ip, NULL };
+    g_autofree char *err1 = NULL, *err2 = NULL;
+
+    g_assert_cmpint (cli ("restart", bad, NULL, &err1), ==, 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", wm_ip, 0, 200), ==, 0);
+    g_assert_cmpint (cli ("restart", good, NULL, &err2), ==, 0);
+    g_assert_null (strstr (err2, "warning"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "restart", wm_ip, 1, 3000), ==, 1);
+  }
+}
+
+static void
 test_not_miners (void)
 {
   assert_fails_with ("127.0.20.40", "not a miner", NULL);     /* a router page */
@@ -496,13 +758,70 @@ test_store_commands (void)
   g_assert_cmpuint (count_lines (out5), ==, 3);
 }
 
+/* Pool URLs a miner reported that a spreadsheet would run as formulas
+ * are exported as text in CSV (a leading '), quoted per RFC 4180 where
+ * needed; JSON Lines keep them as they were. */
+static void
+test_export_formulas (void)
+{
+  static const struct { const char *ip; const char *url; const char *cell; } want[] = {
+    { "127.0.20.37", "=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" },
+    { "127.0.20.38", "+cmd", "'+cmd" },
+    { "127.0.20.39", "@SUM(A1)", "'@SUM(A1)" },
+    { "127.0.20.44", "-2+3", "'-2+3" },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-csv-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  const char *watch_args[] = { "--db", db, "--count", "1", want[0].ip, want[1].ip, want[2].ip,
+                               want[3].ip, NULL };
+  const char *csv_args[] = { "--db", db, NULL };
+  const char *json_args[] = { "--db", db, "--format", "json", NULL };
+  g_autofree char *csv = NULL, *jsonl = NULL;
+  g_auto(GStrv) rows = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (cli ("watch", watch_args, NULL, NULL), ==, 0);
+  g_assert_cmpint (cli ("export", csv_args, &csv, NULL), ==, 0);
+  g_assert_cmpint (cli ("export", json_args, &jsonl, NULL), ==, 0);
+  g_test_message ("%s", csv);
+  rows = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_suffix (rows[0], ",pool_url"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      g_autofree char *start = g_strdup_printf ("%s,,cgminer,", want[i].ip);
+      g_autofree char *end = g_strdup_printf (",%s", want[i].cell);
+      g_autoptr(JsonObject) o = NULL;
+      const char *row = NULL;
+
+      for (guint j = 1; rows[j] != NULL; j++)
+        if (g_str_has_prefix (rows[j], start))
+          row = rows[j];
+      g_assert_nonnull (row);
+      /* pool_url is the last column; the numbers before it are as they were. */
+      g_assert_true (g_str_has_suffix (row, end));
+      g_assert_nonnull (strstr (row, ",50000,"));
+      g_assert_null (strstr (row, ",'5"));
+
+      o = line_for_key (jsonl, "address", want[i].ip);
+      g_assert_nonnull (o);
+      g_assert_cmpstr (hf_json_string (o, "pool_url"), ==, want[i].url);
+      assert_value (o, "hashrate_ghs", 50000);
+    }
+}
+
 static void
 test_clean_conduct (void)
 {
-  /* Over the whole run: no Origin header ever reached an AxeOS miner, and
-   * no Avalon ever saw two connections from us at once. */
+  /* Over the whole run: no Origin header ever reached an AxeOS miner, no
+   * Avalon ever saw two connections from us at once, and no miner got a
+   * password in the clear (Basic, or plain in a request), though the
+   * Antminer and Whatsminer passwords were used, right and wrong. */
   g_assert_cmpuint (hf_test_sim_events (sim, "origin", NULL, 0, 0), ==, 0);
   g_assert_cmpuint (hf_test_sim_events (sim, "concurrent", NULL, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "basic-auth", NULL, 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "password-seen", NULL, 0, 0), ==, 0);
 }
 
 static void
@@ -541,11 +860,14 @@ main (int   argc,
   g_test_add_func ("/e2e/hostile-miners", test_hostile_miners);
   g_test_add_func ("/e2e/quirky-and-slow-miners", test_quirky_and_slow_miners);
   g_test_add_func ("/e2e/credentials", test_credentials);
+  g_test_add_func ("/e2e/basic-only-antminer", test_basic_only_antminer);
+  g_test_add_func ("/e2e/password-files", test_password_files);
   g_test_add_func ("/e2e/not-miners", test_not_miners);
   g_test_add_func ("/e2e/usage", test_usage);
   g_test_add_func ("/e2e/scan", test_scan);
   g_test_add_func ("/e2e/watch", test_watch);
   g_test_add_func ("/e2e/store-commands", test_store_commands);
+  g_test_add_func ("/e2e/export-formulas", test_export_formulas);
   g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
 
   status = g_test_run ();

@@ -135,6 +135,102 @@ test_round_trip (void)
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://pool.example.org:3333");
 }
 
+/* Everything hf_store_export() wrote to a temporary file. */
+static char *
+export_to_text (HfStore        *store,
+                HfExportFormat  format)
+{
+  g_autoptr(GError) error = NULL;
+  FILE *out = tmpfile ();
+  GString *text = g_string_new (NULL);
+  char buf[4096];
+  size_t n;
+
+  g_assert_nonnull (out);
+  g_assert_cmpint (hf_store_export (store, out, format, NULL, 0, 0, HF_RESOLUTION_RAW, &error),
+                   ==, 3);
+  g_assert_no_error (error);
+  rewind (out);
+  while ((n = fread (buf, 1, sizeof buf, out)) > 0)
+    g_string_append_len (text, buf, (gssize) n);
+  fclose (out);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_export_formulas (void)
+{
+  /* Text a spreadsheet would run (OWASP's =, +, -, @, tab, CR), from a
+   * miner's model and pool URL, next to a legitimately negative number. */
+  static const struct { const char *model; const char *pool; const char *csv_end; } rows[] = {
+    { "-cmd|' /C calc'!A0", "\tstratum+tcp://a.example:3333", ",'\tstratum+tcp://a.example:3333" },
+    { "=1+2", "\r=1", ",\"'\r=1\"" },
+    { "S9, \"i\"", "stratum+tcp://b.example:3333", ",stratum+tcp://b.example:3333" },
+  };
+  static const char *const csv_starts[] = {
+    "192.0.2.20,02:00:00:00:00:20,'-cmd|' /C calc'!A0,1000,1100,",
+    "192.0.2.21,02:00:00:00:00:21,'=1+2,1000,1100,",
+    "192.0.2.22,02:00:00:00:00:22,\"S9, \"\"i\"\"\",1000,1100,",
+  };
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *csv = NULL, *jsonl = NULL;
+  g_auto(GStrv) csv_lines = NULL;
+  g_auto(GStrv) json_lines = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", 20 + i);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:00:%u", 20 + i);
+      HfMiner *miner = hf_miner_new (address, HF_FAMILY_CGMINER);
+      g_autoptr(HfReading) r = hf_reading_new ();
+
+      hf_miner_set_mac (miner, mac);
+      hf_miner_set_model (miner, rows[i].model);
+      r->timestamp = 1000 * G_USEC_PER_SEC;
+      r->hashrate_ghs = 1100;
+      r->temperature_c = -1.5;
+      r->pool_url = g_strdup (rows[i].pool);
+      hf_miner_set_reading (miner, r);
+      g_ptr_array_add (miners, miner);
+    }
+  g_assert_true (hf_store_add_readings (store, (HfMiner **) miners->pdata, miners->len, &error));
+  g_assert_no_error (error);
+
+  csv = export_to_text (store, HF_EXPORT_CSV);
+  g_test_message ("%s", csv);
+  /* Split on the line ends of rows only: a CR inside quotes is a value. */
+  csv_lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (csv_lines), ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      const char *line = csv_lines[i + 1];
+
+      g_assert_true (g_str_has_prefix (line, csv_starts[i]));
+      g_assert_true (g_str_has_suffix (line, rows[i].csv_end));
+      /* The negative temperature stays a number. */
+      g_assert_nonnull (strstr (line, ",,-1.5,"));
+    }
+
+  /* JSON Lines: every value as the miner gave it. */
+  jsonl = export_to_text (store, HF_EXPORT_JSON);
+  json_lines = g_strsplit (jsonl, "\n", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *o;
+
+      g_assert_true (json_parser_load_from_data (parser, json_lines[i], -1, NULL));
+      o = json_node_get_object (json_parser_get_root (parser));
+      g_assert_cmpstr (json_object_get_string_member (o, "model"), ==, rows[i].model);
+      g_assert_cmpstr (json_object_get_string_member (o, "pool_url"), ==, rows[i].pool);
+      g_assert_cmpfloat (json_object_get_double_member (o, "temperature_c"), ==, -1.5);
+    }
+}
+
 static void
 test_identity_and_forget (void)
 {
@@ -941,6 +1037,7 @@ main (int   argc,
 
   g_test_add_func ("/store/fresh", test_fresh);
   g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/export-formulas", test_export_formulas);
   g_test_add_func ("/store/identity-and-forget", test_identity_and_forget);
   g_test_add_func ("/store/not-a-database", test_not_a_database);
   g_test_add_func ("/store/corrupt-database", test_corrupt_database);

@@ -6,7 +6,7 @@
  * A thread serves the current input on a loopback socket to every
  * connection; each execution is one real hf_http_request_async() to it.
  * An odd first byte sends credentials, so answers with 401 challenges go
- * through the Digest/Basic path too.
+ * through the authentication handler too (Digest answered, others refused).
  */
 #include <stdint.h>
 #include <string.h>

@@ -206,6 +206,7 @@ read_cb (GObject      *source,
 {
   Conn *c = user_data;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+  gboolean complete;
 
   if (n <= 0)
     {
@@ -228,8 +229,16 @@ read_cb (GObject      *source,
       conn_close (c);
       return;
     }
+  complete = request_complete (c->request);
+  if (complete && c->miner->password[0] != '\0'
+      && g_strstr_len ((const char *) c->request->data, (gssize) c->request->len,
+                       c->miner->password) != NULL)
+    {
+      /* The privileged API must only ever get a token derived from it. */
+      sim_event ("password-seen", c->miner, "cgminer");
+    }
   if (sim_miner_fault (c->fleet, c->miner) == SIM_FAULT_HANG || c->miner->profile->id == SIM_DECOY_HANG
-      || !request_complete (c->request))
+      || !complete)
     {
       /* A hung miner reads on (so a client close is noticed) and never answers. */
       read_more (c);

@@ -101,6 +101,7 @@ sim_miner_free (gpointer data)
   g_free (m->password);
   g_free (m->web_user);
   g_free (m->web_password);
+  g_free (m->pool_url);
   g_free (m->token_time);
   g_free (m->token_salt);
   g_free (m->token_newsalt);

@@ -3,7 +3,8 @@
  *
  * One SoupServer listens on every miner's address; the local address of a
  * request says which miner answers.  Antminer CGI paths sit behind a real
- * HTTP Digest domain (libsoup's), as on the device.
+ * HTTP Digest domain (libsoup's), as on the device, or a Basic one for a
+ * miner with web-auth=basic (a device a client must not give its password).
  */
 #include <string.h>
 
@@ -376,7 +377,68 @@ auth_filter_cb (SoupAuthDomain    *domain,
   SimMiner *miner = miner_of (user_data, msg);
 
   /* Only the Antminer web UI and CGI ask for credentials. */
-  return miner != NULL && miner->profile->kind == SIM_KIND_ANTMINER;
+  return miner != NULL && miner->profile->kind == SIM_KIND_ANTMINER
+         && miner->web_basic == SOUP_IS_AUTH_DOMAIN_BASIC (domain);
+}
+
+static gboolean
+basic_password_cb (SoupAuthDomain    *domain,
+                   SoupServerMessage *msg,
+                   const char        *username,
+                   const char        *password,
+                   gpointer           user_data)
+{
+  SimMiner *miner = miner_of (user_data, msg);
+
+  return miner != NULL && g_strcmp0 (username, miner->web_user) == 0
+         && g_strcmp0 (password, miner->web_password) == 0;
+}
+
+/* Every request once read, whether an auth domain let it through or not:
+ * the events let tests prove what a client sent.  "basic-auth": an Authorization: Basic header
+ * (the password, base64-encoded) to any miner; "authorization": any
+ * Authorization header to a miner that asks for Basic; "password-seen":
+ * the miner's web password anywhere in the request, plain or base64. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  SimMiner *miner = miner_of (user_data, msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
+  g_autoptr(GString) all = g_string_new (uri);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if (miner == NULL)
+    return;
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      g_string_append_printf (all, "\n%s: %s", name, value);
+      if (g_ascii_strcasecmp (name, "Authorization") != 0)
+        continue;
+      if (g_ascii_strncasecmp (value, "Basic", 5) == 0)
+        sim_event ("basic-auth", miner, NULL);
+      if (miner->web_basic)
+        sim_event ("authorization", miner, NULL);
+    }
+  if (body->data != NULL)
+    g_string_append_len (all, body->data, (gssize) body->length);
+  /* The factory password is also the user name, which Digest sends. */
+  if (miner->web_password[0] != '\0' && g_strcmp0 (miner->web_password, miner->web_user) != 0)
+    {
+      g_autofree char *pair = g_strdup_printf ("%s:%s", miner->web_user, miner->web_password);
+      g_autofree char *pair64 = g_base64_encode ((const guchar *) pair, strlen (pair));
+      g_autofree char *alone64 = g_base64_encode ((const guchar *) miner->web_password,
+                                                  strlen (miner->web_password));
+
+      if (strstr (all->str, miner->web_password) != NULL || strstr (all->str, pair64) != NULL
+          || strstr (all->str, alone64) != NULL)
+        sim_event ("password-seen", miner, "http");
+    }
 }
 
 static char *
@@ -399,13 +461,20 @@ sim_http_server_start (SimFleet  *fleet,
 {
   g_autoptr(SoupServer) server = soup_server_new ("server-header", "hashfleet-sim ", NULL);
   g_autoptr(SoupAuthDomain) digest = NULL;
+  g_autoptr(SoupAuthDomain) basic = NULL;
 
   digest = soup_auth_domain_digest_new ("realm", ANTMINER_REALM, NULL);
   soup_auth_domain_add_path (digest, "/");
   soup_auth_domain_set_filter (digest, auth_filter_cb, fleet, NULL);
   soup_auth_domain_digest_set_auth_callback (digest, digest_password_cb, fleet, NULL);
   soup_server_add_auth_domain (server, digest);
+  basic = soup_auth_domain_basic_new ("realm", ANTMINER_REALM, NULL);
+  soup_auth_domain_add_path (basic, "/");
+  soup_auth_domain_set_filter (basic, auth_filter_cb, fleet, NULL);
+  soup_auth_domain_basic_set_auth_callback (basic, basic_password_cb, fleet, NULL);
+  soup_server_add_auth_domain (server, basic);
   soup_server_add_handler (server, NULL, handler_cb, fleet, NULL);
+  g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), fleet);
 
   for (guint i = 0; i < fleet->miners->len; i++)
     {

@@ -397,6 +397,9 @@ pools_reply (SimMiner   *miner,
              const char *description)
 {
   g_autofree char *status = status_json ("S", 7, "2 Pool(s)", description);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *url = NULL;
+
   if (miner->set_pool_host != NULL && strstr (miner->set_pool_host, "://") != NULL)
     {
       /* A pool set through the web CGI (Antminer). */
@@ -406,15 +409,22 @@ pools_reply (SimMiner   *miner,
         status, miner->set_pool_host, shares (miner),
         miner->set_pool_user ? miner->set_pool_user : "");
     }
+  /* Any text (pool-url=), quoted as JSON: tests make it what a hostile
+   * miner might report. */
+  node = json_node_init_string (json_node_alloc (),
+                                miner->pool_url ? miner->pool_url
+                                                : "stratum+tcp://pool.example.org:3333");
+  url = json_to_string (node, FALSE);
+
   return g_strdup_printf (
-    "{%s,\"POOLS\":[{\"POOL\":0,\"URL\":\"stratum+tcp://pool.example.org:3333\","
+    "{%s,\"POOLS\":[{\"POOL\":0,\"URL\":%s,"
     "\"Status\":\"Alive\",\"Priority\":0,\"Quota\":1,\"Long Poll\":\"N\",\"Getworks\":3957,"
     "\"Accepted\":%.0f,\"Rejected\":7,\"Stale\":1,\"User\":\"bc1qexample.%s\","
     "\"Diff1 Shares\":0,\"Stratum Active\":true,\"Stratum URL\":\"pool.example.org\","
     "\"Pool Stale%%\":0.0},{\"POOL\":1,\"URL\":\"stratum+tcp://backup.example.org:3333\","
     "\"Status\":\"Alive\",\"Priority\":1,\"Quota\":1,\"Accepted\":0,\"Rejected\":0,"
     "\"User\":\"bc1qexample.%s\",\"Stratum Active\":false}],\"id\":1}",
-    status, shares (miner), miner->hostname, miner->hostname);
+    status, url, shares (miner), miner->hostname, miner->hostname);
 }
 
 /* ---- Whatsminer -------------------------------------------------------- */

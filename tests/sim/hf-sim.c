@@ -130,6 +130,22 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->web_password);
           miner->web_password = g_steal_pointer (&value);
         }
+      if ((value = g_key_file_get_string (file, groups[i], "web-auth", NULL)))
+        {
+          if (!g_str_equal (value, "basic") && !g_str_equal (value, "digest"))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "[%s]: web-auth is basic or digest, not '%s'", groups[i], value);
+              return FALSE;
+            }
+          miner->web_basic = g_str_equal (value, "basic");
+          g_clear_pointer (&value, g_free);
+        }
+      if ((value = g_key_file_get_string (file, groups[i], "pool-url", NULL)))
+        {
+          g_free (miner->pool_url);
+          miner->pool_url = g_steal_pointer (&value);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);
