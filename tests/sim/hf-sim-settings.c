@@ -78,6 +78,9 @@ sim_axeos_patch (SimMiner    *m,
           return FALSE;
         }
     }
+  /* A model that answers "ok" and keeps its own values. */
+  if (m->ignore_writes)
+    return TRUE;
 
   if (json_object_has_member (o, "frequency"))
     m->set_frequency = (guint) json_object_get_int_member (o, "frequency");

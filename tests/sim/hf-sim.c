@@ -141,6 +141,7 @@ add_configured_miners (SimFleet    *fleet,
           miner->web_basic = g_str_equal (value, "basic");
           g_clear_pointer (&value, g_free);
         }
+      miner->ignore_writes = g_key_file_get_boolean (file, groups[i], "ignore-writes", NULL);
       if ((value = g_key_file_get_string (file, groups[i], "pool-url", NULL)))
         {
           g_free (miner->pool_url);
