@@ -393,6 +393,46 @@ _hf_store_busy_cb (void *user_data,
   return 1;
 }
 
+/* WAL mode sticks to the file: only a new one (or one a tool switched
+ * back to a rollback journal) is switched, which takes the exclusive lock.
+ * Of two processes creating the file at once, SQLite answers the one that
+ * loses the race BUSY at once, without the busy handler: it tries again
+ * (for as long as the busy handler would) and finds the file in WAL mode. */
+static gboolean
+use_wal (HfStore  *self,
+         GError  **error)
+{
+  gint64 give_up = g_get_monotonic_time () + BUSY_GIVE_UP_US;
+
+  for (;;)
+    {
+      sqlite3_stmt *stmt = NULL;
+      gboolean wal = FALSE;
+      int rc;
+
+      rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      if (wal)
+        return TRUE;
+      /* A mode that did not change is the old one, named instead of an error. */
+      if ((rc == SQLITE_OK || error_kind (rc) == HF_ERROR_STORE_BUSY)
+          && g_get_monotonic_time () < give_up)
+        {
+          g_usleep (1000);
+          continue;
+        }
+      set_sqlite_error (error, self->path, rc == SQLITE_OK ? SQLITE_BUSY : rc,
+                        "switching to WAL mode", sqlite3_errstr (rc == SQLITE_OK ? SQLITE_BUSY
+                                                                                 : rc));
+      return FALSE;
+    }
+}
+
 static void
 close_db (HfStore *self)
 {
@@ -437,18 +477,37 @@ store_new (const char *path)
   return self;
 }
 
+/* Bring the schema from self->version up to @to, one step per
+ * transaction. */
 static gboolean
 migrate (HfStore  *self,
          int       to,
          GError  **error)
 {
-  for (int v = self->version; v < to; v++)
+  while (self->version < to)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      g_autofree char *bump = NULL;
+      int v;
 
-      /* Each step whole or not at all. */
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
+      /* Another process opening the same file may have migrated it since
+       * it was read: go on from what it says under the write lock. */
+      v = pragma_int (self, "PRAGMA user_version");
+      if (v < 0)
+        {
+          fail (self, error, "reading the schema version");
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (v >= to)
+        {
+          self->version = v;
+          return exec (self, "COMMIT", error);
+        }
+
+      /* Each step whole or not at all. */
+      bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
       if (!exec (self, migrations[v], error) || !exec (self, bump, error))
         {
           exec (self, "ROLLBACK", NULL);
@@ -510,7 +569,7 @@ open_at (const char  *path,
       return NULL;
     }
 
-  if (!exec (self, "PRAGMA journal_mode = WAL", error)
+  if (!use_wal (self, error)
       || !exec (self, "PRAGMA wal_autocheckpoint = 0", error)
       || !exec (self, "PRAGMA synchronous = NORMAL", error)
       || !exec (self, "PRAGMA foreign_keys = ON", error)

@@ -325,6 +325,55 @@ test_corrupt_page (void)
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 0);
 }
 
+/* Several opens of a file that does not exist yet, at the same moment (the
+ * app and `list` started together): each one migrates it or finds it
+ * migrated, none fails half-way. */
+typedef struct
+{
+  const char *path;
+  gint       *go;
+  GError     *error;
+} Opener;
+
+static gpointer
+opener_thread (gpointer data)
+{
+  Opener *o = data;
+  HfStore *store;
+
+  while (!g_atomic_int_get (o->go))
+    ;
+  store = hf_store_open (o->path, &o->error);
+  g_clear_object (&store);
+  return NULL;
+}
+
+static void
+test_concurrent_create (void)
+{
+  for (guint round = 0; round < 10; round++)
+    {
+      g_autofree char *path = temp_db ();
+      Opener openers[4];
+      GThread *threads[G_N_ELEMENTS (openers)];
+      gint go = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+        {
+          openers[i] = (Opener) { path, &go, NULL };
+          threads[i] = g_thread_new ("opener", opener_thread, &openers[i]);
+        }
+      g_atomic_int_set (&go, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (openers); i++)
+        {
+          g_thread_join (threads[i]);
+          g_assert_no_error (openers[i].error);
+        }
+      g_assert_cmpint (count (path, "PRAGMA user_version"), ==, HF_STORE_SCHEMA_VERSION);
+      g_assert_cmpuint (corrupt_copies (path), ==, 0);
+    }
+}
+
 /* `watch` recording beside readers */
 
 #define WATCH_MINERS 12
@@ -538,6 +587,7 @@ main (int   argc,
   g_test_add_func ("/store-shared/locked/long-write", test_locked_long_write);
   g_test_add_func ("/store-shared/open-write-transaction", test_open_write_transaction);
   g_test_add_func ("/store-shared/corrupt-page", test_corrupt_page);
+  g_test_add_func ("/store-shared/concurrent-create", test_concurrent_create);
   g_test_add_func ("/store-shared/watch-beside-readers", test_watch_beside_readers);
   return g_test_run ();
 }
