@@ -580,11 +580,48 @@ open_at (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/* A read-only connection to a database at schema @version or newer (up to
+ * this build's): no file created, nothing migrated, nothing moved. */
+static HfStore *
+open_readonly (const char  *path,
+               int          version,
+               GError     **error)
+{
+  g_autoptr(HfStore) self = store_new (path);
+
+  if (!open_db (self, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  if (self->version > HF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW,
+                   "%s was written by a newer Hashfleet (schema %d; this one knows up to %d)",
+                   path, self->version, HF_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (self->version < version)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE,
+                   "%s has schema %d, older than this Hashfleet's %d; the app or "
+                   "hashfleet-cli brings it up to date when it opens it", path, self->version,
+                   version);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
 HfStore *
 hf_store_open (const char  *path,
                GError     **error)
 {
   return open_at (path, HF_STORE_SCHEMA_VERSION, error);
+}
+
+HfStore *
+hf_store_open_readonly (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return open_readonly (path, HF_STORE_SCHEMA_VERSION, error);
 }
 
 HfStore *
@@ -607,8 +644,9 @@ _hf_store_lock_reader (HfStore  *self,
                        GError  **error)
 {
   g_mutex_lock (&self->reader_lock);
+  /* Reads only: no migration, and never a move aside from a worker. */
   if (self->reader == NULL)
-    self->reader = open_at (self->path, HF_STORE_SCHEMA_VERSION, error);
+    self->reader = open_readonly (self->path, self->version, error);
   if (self->reader == NULL)
     {
       g_mutex_unlock (&self->reader_lock);

@@ -36,6 +36,13 @@ char       *hf_store_default_path      (void);
  * may have the same file open at the same time. */
 HfStore    *hf_store_open              (const char  *path,
                                         GError     **error);
+/* Open the database at @path for reading only: nothing is created,
+ * migrated or moved.  A file that is not a usable database is
+ * HF_ERROR_STORE_CORRUPT, a lock HF_ERROR_STORE_BUSY, a schema older than
+ * this build's HF_ERROR_STORE (hf_store_open() migrates it), a newer one
+ * HF_ERROR_STORE_TOO_NEW. */
+HfStore    *hf_store_open_readonly     (const char  *path,
+                                        GError     **error);
 const char *hf_store_get_path          (HfStore     *self);
 const char *hf_store_get_moved_aside   (HfStore     *self);
 int         hf_store_get_schema_version (HfStore    *self);

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 
+#include "hf-api-server.h"
 #include "hf-error.h"
 #include "hf-fleet.h"
 #include "hf-json.h"
@@ -213,6 +215,11 @@ assert_lock_reported (const char *mode)
   g_assert_cmpint (waited, <, 10 * G_USEC_PER_SEC);
   g_clear_error (&error);
 
+  store = hf_store_open_readonly (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_BUSY);
+  g_clear_error (&error);
+
   /* The CLI exits non-zero and says why. */
   g_assert_cmpint (run_cli ("list", path, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "locked"));
@@ -258,6 +265,7 @@ test_open_write_transaction (void)
   g_autofree char *path = temp_db ();
   g_autoptr(GError) error = NULL;
   g_autoptr(HfStore) store = NULL;
+  g_autoptr(HfStore) reader = NULL;
   g_autoptr(GPtrArray) fleet = NULL;
   g_autofree char *out = NULL, *err = NULL;
   GSubprocess *locker;
@@ -274,7 +282,10 @@ test_open_write_transaction (void)
   fleet = hf_store_load_fleet (store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fleet->len, ==, 3);
+  reader = hf_store_open_readonly (path, &error);
+  g_assert_no_error (error);
   g_clear_object (&store);
+  g_clear_object (&reader);
 
   g_assert_cmpint (run_cli ("list", path, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "192.0.2.52"));
@@ -286,7 +297,8 @@ test_open_write_transaction (void)
 
 /* Garbage written over one page of a closed database (the root of the
  * readings table): SQLite reports the damage, the file is moved aside
- * byte for byte and a new one started. */
+ * byte for byte and a new one started.  A read-only open reports it too,
+ * and leaves the file alone. */
 static void
 test_corrupt_page (void)
 {
@@ -296,6 +308,7 @@ test_corrupt_page (void)
   g_autoptr(HfStore) store = NULL;
   g_autoptr(GBytes) damaged = NULL;
   g_autoptr(GBytes) moved = NULL;
+  g_autoptr(GBytes) still = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
   gint64 root, page_size;
@@ -315,6 +328,14 @@ test_corrupt_page (void)
   g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
   damaged = g_bytes_new (contents, len);
 
+  store = hf_store_open_readonly (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_CORRUPT);
+  g_clear_error (&error);
+  still = file_bytes (path);
+  g_assert_true (g_bytes_equal (damaged, still));
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
+
   store = hf_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (hf_store_get_moved_aside (store));
@@ -323,6 +344,114 @@ test_corrupt_page (void)
   g_assert_true (g_bytes_equal (damaged, moved));
   g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 0);
+}
+
+/* A read-only open of a file that is not a database reports it and moves
+ * nothing; hf_store_open still moves it aside. */
+static void
+test_readonly_not_a_database (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char text[] = "this is my shopping list, not a database\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = NULL;
+  g_autoptr(GBytes) still = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, sizeof text - 1, NULL));
+  store = hf_store_open_readonly (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "not a database"));
+  g_clear_error (&error);
+  still = file_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (still, NULL), g_bytes_get_size (still), text,
+                   sizeof text - 1);
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
+
+  /* Nothing at all: an error, and no file made. */
+  {
+    g_autofree char *none = g_build_filename (dir, "none.db", NULL);
+
+    g_assert_null (hf_store_open_readonly (none, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_STORE);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  }
+
+  store = hf_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hf_store_get_moved_aside (store));
+}
+
+/* Read-only never migrates: an older schema is an error that says so (and
+ * the file keeps its version), a newer one is refused. */
+static void
+test_readonly_schema (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) old = _hf_store_open_at_version (path, 2, &error);
+  sqlite3 *db = NULL;
+
+  g_assert_no_error (error);
+  g_clear_object (&old);
+  g_assert_null (hf_store_open_readonly (path, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "older"));
+  g_clear_error (&error);
+  g_assert_cmpint (count (path, "PRAGMA user_version"), ==, 2);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_null (hf_store_open_readonly (path, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW);
+}
+
+/* The charts' reader connection opens on a worker thread, read only: a
+ * file that is not a database there is an error, never moved aside. */
+static gboolean series_done;
+
+static void
+series_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(GArray) points = hf_store_series_finish (HF_STORE (source), result, NULL, error);
+
+  g_assert_null (points);
+  series_done = TRUE;
+}
+
+static void
+test_series_reader (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autofree char *garbage = g_strconcat (path, ".new", NULL);
+  const char text[] = "not a database, and the charts must not move it\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = NULL;
+  g_autoptr(GBytes) still = NULL;
+
+  make_db (path, 1, 10);
+  store = hf_store_open (path, &error);
+  g_assert_no_error (error);
+  /* Something else now stands at the path (the store's own connection
+   * keeps the file it opened). */
+  g_assert_true (g_file_set_contents (garbage, text, sizeof text - 1, NULL));
+  g_assert_cmpint (g_rename (garbage, path), ==, 0);
+
+  series_done = FALSE;
+  hf_store_series_async (store, "192.0.2.50", 0, 0, HF_RESOLUTION_RAW, NULL, series_cb, &error);
+  hf_test_wait_for (&series_done, 10000);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_CORRUPT);
+  still = file_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (still, NULL), g_bytes_get_size (still), text,
+                   sizeof text - 1);
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
 }
 
 /* Several opens of a file that does not exist yet, at the same moment (the
@@ -372,6 +501,110 @@ test_concurrent_create (void)
       g_assert_cmpint (count (path, "PRAGMA user_version"), ==, HF_STORE_SCHEMA_VERSION);
       g_assert_cmpuint (corrupt_copies (path), ==, 0);
     }
+}
+
+/* The API's history */
+
+typedef struct
+{
+  gboolean  done;
+  GBytes   *body;
+  guint     status;
+} Answer;
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Answer *a = user_data;
+  g_autoptr(GError) error = NULL;
+
+  a->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  a->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source),
+                                                                              result));
+  a->done = TRUE;
+}
+
+static char *
+get (SoupSession *session,
+     guint16      port,
+     const char  *path,
+     guint       *status)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  Answer a = { 0 };
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &a);
+  hf_test_wait_for (&a.done, 10000);
+  *status = a.status;
+  return g_strndup (g_bytes_get_data (a.body, NULL), g_bytes_get_size (a.body));
+}
+
+/* History is read with a connection of its own on a worker thread: it
+ * reads what is committed while a writer is mid-transaction, and a file
+ * that is not a database is an error there, never moved aside. */
+static void
+test_api_history (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autofree char *garbage = g_strconcat (path, ".new", NULL);
+  const char text[] = "not a database at all, but the history must not move it\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfStore) store = NULL;
+  g_autoptr(HfFleet) fleet = NULL;
+  g_autoptr(HfApiServer) server = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(HfMiner) miner = hf_miner_new ("192.0.2.50", HF_FAMILY_AXEOS);
+  g_autoptr(GBytes) still = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) rows = NULL;
+  sqlite3 *writer = NULL;
+  guint status;
+
+  make_db (path, 1, 10);
+  store = hf_store_open (path, &error);
+  g_assert_no_error (error);
+  fleet = hf_fleet_new (config);
+  hf_fleet_add (fleet, miner);
+  server = hf_api_server_new (fleet, store, config);
+  g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+
+  /* Another connection is mid-way through a write of its own. */
+  g_assert_cmpint (sqlite3_open (path, &writer), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (writer, "BEGIN IMMEDIATE; INSERT INTO readings "
+                                 "(miner_id, time, hashrate) VALUES (1, 2000000, 1)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  body = get (session, hf_api_server_get_port (server),
+              "/api/miner/192.0.2.50/history?since=0&resolution=raw", &status);
+  g_assert_cmpuint (status, ==, 200);
+  rows = hf_json_parse (body, strlen (body), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (rows));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (rows)), ==, 10);
+  g_assert_cmpint (sqlite3_exec (writer, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (writer);
+  g_clear_pointer (&body, g_free);
+
+  /* Something else now stands at the path (the store's own connection
+   * keeps the file it opened). */
+  g_assert_true (g_file_set_contents (garbage, text, sizeof text - 1, NULL));
+  g_assert_cmpint (g_rename (garbage, path), ==, 0);
+  body = get (session, hf_api_server_get_port (server),
+              "/api/miner/192.0.2.50/history?since=0&resolution=raw", &status);
+  g_test_message ("history of a non-database: %u %s", status, body);
+  g_assert_cmpuint (status, ==, 500);
+  g_assert_nonnull (strstr (body, "not a database"));
+  still = file_bytes (path);
+  g_assert_cmpmem (g_bytes_get_data (still, NULL), g_bytes_get_size (still), text,
+                   sizeof text - 1);
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
+  hf_api_server_disconnect (server);
 }
 
 /* `watch` recording beside readers */
@@ -587,7 +820,11 @@ main (int   argc,
   g_test_add_func ("/store-shared/locked/long-write", test_locked_long_write);
   g_test_add_func ("/store-shared/open-write-transaction", test_open_write_transaction);
   g_test_add_func ("/store-shared/corrupt-page", test_corrupt_page);
+  g_test_add_func ("/store-shared/readonly-not-a-database", test_readonly_not_a_database);
+  g_test_add_func ("/store-shared/readonly-schema", test_readonly_schema);
+  g_test_add_func ("/store-shared/series-reader", test_series_reader);
   g_test_add_func ("/store-shared/concurrent-create", test_concurrent_create);
+  g_test_add_func ("/store-shared/api-history", test_api_history);
   g_test_add_func ("/store-shared/watch-beside-readers", test_watch_beside_readers);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 #include <libsoup/soup.h>
@@ -16,6 +17,7 @@
 #include "hf-identify.h"
 #include "hf-json.h"
 #include "hf-details-window.h"
+#include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
@@ -555,6 +557,57 @@ test_restore (void)
   run_app (G_CALLBACK (restore_activate_cb));
 }
 
+static guint
+corrupt_copies (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (strstr (name, ".corrupt-") != NULL)
+      n++;
+  return n;
+}
+
+/* Export History reads a file of its own: one that is not a database is an
+ * error there, and stays where it is. */
+static gboolean exported;
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_cmpint (hf_export_to_file_finish (result, error), <, 0);
+  exported = TRUE;
+}
+
+static void
+test_export_not_a_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hashfleet.db", NULL);
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (csv);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  const char text[] = "notes, not a database\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  exported = FALSE;
+  hf_export_to_file_async (path, file, NULL, exported_cb, &error);
+  hf_test_wait_for (&exported, 10000);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_CORRUPT);
+  g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, text);
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
+  g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +630,7 @@ main (int   argc,
   }
   g_test_add_func ("/ui/app/discover-and-act", test_discover_and_act);
   g_test_add_func ("/ui/app/restore", test_restore);
+  g_test_add_func ("/ui/app/export-not-a-database", test_export_not_a_database);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   g_free (db_path);
