@@ -127,8 +127,16 @@ read_line (HfTestSim *sim)
 HfTestSim *
 hf_test_sim_start (const char *config)
 {
+  return hf_test_sim_start_for (config, 120);
+}
+
+HfTestSim *
+hf_test_sim_start_for (const char *config,
+                       guint       ttl_s)
+{
   HfTestSim *sim = g_new0 (HfTestSim, 1);
   g_autoptr(GError) error = NULL;
+  g_autofree char *ttl = g_strdup_printf ("%u", ttl_s);
   const char *binary = g_getenv ("HF_SIM");
   int fd;
 
@@ -139,7 +147,7 @@ hf_test_sim_start (const char *config)
   close (fd);
 
   sim->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary,
-                                   "--config", sim->config_path, "--ttl", "120", NULL);
+                                   "--config", sim->config_path, "--ttl", ttl, NULL);
   g_assert_no_error (error);
   sim->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
   sim->lines = g_ptr_array_new_with_free_func (g_free);

@@ -29,6 +29,9 @@ void        hf_test_wait_for        (gboolean     *flag,
 typedef struct _HfTestSim HfTestSim;
 
 HfTestSim  *hf_test_sim_start       (const char   *config);
+/* The same, for a test that runs longer than the default 120 s. */
+HfTestSim  *hf_test_sim_start_for   (const char   *config,
+                                     guint         ttl_s);
 void        hf_test_sim_stop        (HfTestSim    *sim);
 /* How many "@event" lines the simulator printed for @ip so far (after
  * giving it up to @wait_ms to print at least @at_least of them). */

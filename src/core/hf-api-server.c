@@ -662,7 +662,9 @@ history_thread (GTask        *task,
   FILE *out;
   gint64 n;
 
-  store = hf_store_open (q->db_path, &error);
+  /* Read only: a worker thread never migrates the live file or moves it
+   * aside; what it cannot read is an error for this request. */
+  store = hf_store_open_readonly (q->db_path, &error);
   if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
  * @HF_ERROR_INVALID: a bad argument from the user (address, option)
  * @HF_ERROR_STORE: the database could not be read or written
  * @HF_ERROR_STORE_TOO_NEW: the database was written by a newer Hashfleet
+ * @HF_ERROR_STORE_BUSY: another program holds the database locked past the
+ *   wait (a second Hashfleet, a backup tool); the file is left as it is
+ * @HF_ERROR_STORE_CORRUPT: SQLite says the file is not a database or is
+ *   damaged (only an open that may repair it moves it aside)
  *
  * Expected failures of talking to miners.  They are states on the model, not
  * warnings: a dead miner is not a bug.
@@ -43,6 +47,8 @@ typedef enum
   HF_ERROR_INVALID,
   HF_ERROR_STORE,
   HF_ERROR_STORE_TOO_NEW,
+  HF_ERROR_STORE_BUSY,
+  HF_ERROR_STORE_CORRUPT,
 } HfError;
 
 GQuark hf_error_quark (void);

@@ -16,10 +16,19 @@
  * (hf_store_series_async, in hf-store-export.c); and the upkeep thread's
  * (hf-store-upkeep.c).  All share one busy handler that retries every
  * 100 µs.
+ *
+ * Other processes may have the file open at the same time (the app, `watch`,
+ * `list`, a backup tool), so nothing here opens, reads or stats the database
+ * or its -wal/-shm outside SQLite: closing any descriptor of a file drops
+ * every POSIX lock the process holds on it, SQLite's included, and the next
+ * process to close its connection would then take itself for the last one,
+ * checkpoint and delete the write-ahead log still in use.  Whether a file is
+ * broken is SQLite's own verdict (SQLITE_NOTADB, SQLITE_CORRUPT); a lock, a
+ * permission or a full disk is an error that names its cause, and the file
+ * stays where it is.
  */
 #include <errno.h>
 #include <math.h>
-#include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -43,6 +52,7 @@ struct _HfStore
   GObject  parent_instance;
 
   sqlite3 *db;
+  int      version;           /* the schema version, as opened */
   /* Prepared once, reused: a poll cycle runs these thousands of times. */
   sqlite3_stmt *stmts[N_STMTS];
   char    *path;
@@ -138,13 +148,52 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   ") STRICT;",
 };
 
+/* The kind of failure SQLite's result code @rc stands for. */
+static HfError
+error_kind (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return HF_ERROR_STORE_BUSY;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return HF_ERROR_STORE_CORRUPT;
+    default:
+      return HF_ERROR_STORE;
+    }
+}
+
+/* "@path: @what: @message" (@what may be NULL), where a lock says in words
+ * that another program has the database. */
+static void
+set_sqlite_error (GError     **error,
+                  const char  *path,
+                  int          rc,
+                  const char  *what,
+                  const char  *message)
+{
+  g_autofree char *where = what != NULL ? g_strdup_printf ("%s: %s", path, what)
+                                        : g_strdup (path);
+
+  if (error_kind (rc) == HF_ERROR_STORE_BUSY)
+    g_set_error (error, HF_ERROR, HF_ERROR_STORE_BUSY, "%s: the database is in use by another "
+                 "program (%s)", where, message);
+  else
+    g_set_error (error, HF_ERROR, error_kind (rc), "%s: %s", where, message);
+}
+
 static gboolean
 fail (HfStore     *self,
       GError     **error,
       const char  *what)
 {
-  g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s: %s", self->path, what,
-               self->db ? sqlite3_errmsg (self->db) : "cannot open");
+  if (self->db == NULL)
+    g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s: cannot open", self->path, what);
+  else
+    set_sqlite_error (error, self->path, sqlite3_errcode (self->db), what,
+                      sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -154,11 +203,12 @@ exec (HfStore     *self,
       GError     **error)
 {
   char *message = NULL;
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, &message);
 
-  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+  if (rc != SQLITE_OK)
     {
-      g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s", self->path,
-                   message ? message : sqlite3_errmsg (self->db));
+      set_sqlite_error (error, self->path, rc, NULL,
+                        message ? message : sqlite3_errmsg (self->db));
       sqlite3_free (message);
       return FALSE;
     }
@@ -179,36 +229,46 @@ pragma_int (HfStore    *self,
   return value;
 }
 
-/* Can SQLite read the file's header and schema?  A full quick_check would
- * read every page, which a year of history on a Pi makes slow at every
- * start; corruption further in surfaces as an error where it is met. */
-static gboolean
-readable (HfStore *self)
+/* What every open reads before it trusts the file: the header (for the
+ * schema version), the schema, and the first page of each table.  A file
+ * that is not a database fails with SQLITE_NOTADB, a damaged one with
+ * SQLITE_CORRUPT, a locked one with SQLITE_BUSY once the busy handler gives
+ * up.  A quick_check would read every page, which a year of history on a Pi
+ * makes slow at every start; damage further in is an error where it is
+ * met.  Returns SQLite's result code. */
+static int
+probe (sqlite3 *db,
+       int     *version)
 {
+  g_autoptr(GPtrArray) reads = g_ptr_array_new_with_free_func (sqlite3_free);
   sqlite3_stmt *stmt = NULL;
-  gboolean ok;
+  int rc;
 
-  ok = sqlite3_prepare_v2 (self->db, "SELECT count(*) FROM sqlite_master", -1, &stmt,
-                           NULL) == SQLITE_OK
-       && sqlite3_step (stmt) == SQLITE_ROW;
+  rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *version = sqlite3_column_int (stmt, 0);
+      rc = SQLITE_OK;
+    }
   sqlite3_finalize (stmt);
-  return ok;
-}
+  if (rc != SQLITE_OK)
+    return rc;
 
-/* A SQLite file starts with these 16 bytes; anything else is not ours. */
-static gboolean
-looks_like_sqlite (const char *path)
-{
-  static const char magic[16] = "SQLite format 3";
-  char head[16] = { 0, };
-  FILE *f = g_fopen (path, "rb");
-  gsize n;
-
-  if (f == NULL)
-    return TRUE;            /* nothing there yet: SQLite creates it */
-  n = fread (head, 1, sizeof head, f);
-  fclose (f);
-  return n == 0 || (n == sizeof head && memcmp (head, magic, sizeof magic) == 0);
+  rc = sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
+                           &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      /* Every column, so that the table itself is read, not a covering index. */
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (reads, sqlite3_mprintf ("SELECT * FROM \"%w\" LIMIT 1",
+                                                 (const char *) sqlite3_column_text (stmt, 0)));
+      sqlite3_finalize (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  for (guint i = 0; rc == SQLITE_OK && i < reads->len; i++)
+    rc = sqlite3_exec (db, g_ptr_array_index (reads, i), NULL, NULL, NULL);
+  return rc;
 }
 
 /* Move @path (and its -wal/-shm) to "@path.corrupt-YYYYMMDD-HHMMSS". */
@@ -232,13 +292,13 @@ move_aside (const char  *path,
                    "not be moved aside: %s", path, g_strerror (errno));
       return NULL;
     }
+  /* Renamed, never opened or looked into (most often there are none). */
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *from = g_strconcat (path, suffixes[i], NULL);
       g_autofree char *to = g_strconcat (target, suffixes[i], NULL);
 
-      if (g_file_test (from, G_FILE_TEST_EXISTS))
-        g_rename (from, to);
+      g_rename (from, to);
     }
   return g_steal_pointer (&target);
 }
@@ -311,7 +371,9 @@ wal_hook_cb (void       *user_data,
  * retry every 100 µs while the database is locked, so each gets in as soon
  * as the other commits — SQLite's own busy timeout sleeps 1, 2, 5, 10… ms
  * and would make the main thread wait longer than the step it waits for.
- * Gives up after 2 s. */
+ * Gives up after 2 s by the clock (a sleep of 100 µs takes longer, more so
+ * on a busy machine): a lock held longer is another program's, and the
+ * caller says so. */
 #define BUSY_RETRY_US 100
 #define BUSY_GIVE_UP_US (2 * G_USEC_PER_SEC)
 
@@ -319,21 +381,56 @@ int
 _hf_store_busy_cb (void *user_data,
                    int   count)
 {
-  if ((gint64) count * BUSY_RETRY_US >= BUSY_GIVE_UP_US)
+  /* A thread waits on one statement at a time: count 0 starts its wait. */
+  static _Thread_local gint64 since;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    since = now;
+  if (now - since >= BUSY_GIVE_UP_US)
     return 0;
   g_usleep (BUSY_RETRY_US);
   return 1;
 }
 
+/* WAL mode sticks to the file: only a new one (or one a tool switched
+ * back to a rollback journal) is switched, which takes the exclusive lock.
+ * Of two processes creating the file at once, SQLite answers the one that
+ * loses the race BUSY at once, without the busy handler: it tries again
+ * (for as long as the busy handler would) and finds the file in WAL mode. */
 static gboolean
-open_db (HfStore  *self,
+use_wal (HfStore  *self,
          GError  **error)
 {
-  if (sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                       NULL) != SQLITE_OK)
-    return fail (self, error, "cannot open");
-  sqlite3_busy_handler (self->db, _hf_store_busy_cb, NULL);
-  return TRUE;
+  gint64 give_up = g_get_monotonic_time () + BUSY_GIVE_UP_US;
+
+  for (;;)
+    {
+      sqlite3_stmt *stmt = NULL;
+      gboolean wal = FALSE;
+      int rc;
+
+      rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+      if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+          rc = SQLITE_OK;
+        }
+      sqlite3_finalize (stmt);
+      if (wal)
+        return TRUE;
+      /* A mode that did not change is the old one, named instead of an error. */
+      if ((rc == SQLITE_OK || error_kind (rc) == HF_ERROR_STORE_BUSY)
+          && g_get_monotonic_time () < give_up)
+        {
+          g_usleep (1000);
+          continue;
+        }
+      set_sqlite_error (error, self->path, rc == SQLITE_OK ? SQLITE_BUSY : rc,
+                        "switching to WAL mode", sqlite3_errstr (rc == SQLITE_OK ? SQLITE_BUSY
+                                                                                 : rc));
+      return FALSE;
+    }
 }
 
 static void
@@ -346,19 +443,71 @@ close_db (HfStore *self)
   self->db = NULL;
 }
 
+/* Open a connection with @flags and probe() the file: a brief lock is
+ * waited out by the busy handler (2 s at most), a longer one is
+ * HF_ERROR_STORE_BUSY; SQLite's own "not a database" or "malformed" is
+ * HF_ERROR_STORE_CORRUPT.  Nothing else is done to the file. */
+static gboolean
+open_db (HfStore  *self,
+         int       flags,
+         GError  **error)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_handler (self->db, _hf_store_busy_cb, NULL);
+      rc = probe (self->db, &self->version);
+    }
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->path, rc, NULL, sqlite3_errstr (rc));
+      close_db (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static HfStore *
+store_new (const char *path)
+{
+  HfStore *self = g_object_new (HF_TYPE_STORE, NULL);
+
+  self->path = g_strdup (path);
+  return self;
+}
+
+/* Bring the schema from self->version up to @to, one step per
+ * transaction. */
 static gboolean
 migrate (HfStore  *self,
-         int       from,
          int       to,
          GError  **error)
 {
-  for (int v = from; v < to; v++)
+  while (self->version < to)
     {
-      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+      g_autofree char *bump = NULL;
+      int v;
 
-      /* Each step whole or not at all. */
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
+      /* Another process opening the same file may have migrated it since
+       * it was read: go on from what it says under the write lock. */
+      v = pragma_int (self, "PRAGMA user_version");
+      if (v < 0)
+        {
+          fail (self, error, "reading the schema version");
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (v >= to)
+        {
+          self->version = v;
+          return exec (self, "COMMIT", error);
+        }
+
+      /* Each step whole or not at all. */
+      bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
       if (!exec (self, migrations[v], error) || !exec (self, bump, error))
         {
           exec (self, "ROLLBACK", NULL);
@@ -367,6 +516,7 @@ migrate (HfStore  *self,
         }
       if (!exec (self, "COMMIT", error))
         return FALSE;
+      self->version = v + 1;
       g_debug ("%s: migrated to schema %d", self->path, v + 1);
     }
   return TRUE;
@@ -378,13 +528,12 @@ open_at (const char  *path,
          GError     **error)
 {
   g_autoptr(HfStore) self = NULL;
+  g_autoptr(GError) broken = NULL;
   g_autofree char *dir = NULL;
-  int version;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  self = g_object_new (HF_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
+  self = store_new (path);
   dir = g_path_get_dirname (path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -393,45 +542,70 @@ open_at (const char  *path,
       return NULL;
     }
 
-  if (!looks_like_sqlite (path))
+  if (!open_db (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &broken))
     {
+      /* Only SQLite's verdict that the file is broken moves it; a lock, a
+       * permission or a full disk leaves it where it is. */
+      if (!g_error_matches (broken, HF_ERROR, HF_ERROR_STORE_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&broken));
+          return NULL;
+        }
       self->moved_aside = move_aside (path, error);
       if (self->moved_aside == NULL)
         return NULL;
+      g_debug ("%s was not a usable database (%s); moved to %s", path, broken->message,
+               self->moved_aside);
+      if (!open_db (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+        return NULL;
     }
-  if (!open_db (self, error))
-    return NULL;
 
   /* A newer Hashfleet's database is left exactly as it is. */
-  version = pragma_int (self, "PRAGMA user_version");
-  if (version > HF_STORE_SCHEMA_VERSION)
+  if (self->version > HF_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW,
                    "%s was written by a newer Hashfleet (schema %d; this one knows up to "
-                   "%d); it is left untouched", path, version, HF_STORE_SCHEMA_VERSION);
+                   "%d); it is left untouched", path, self->version, HF_STORE_SCHEMA_VERSION);
       return NULL;
     }
 
-  if (version < 0 || !readable (self))
-    {
-      close_db (self);
-      g_free (self->moved_aside);
-      self->moved_aside = move_aside (path, error);
-      if (self->moved_aside == NULL || !open_db (self, error))
-        return NULL;
-      version = 0;
-    }
-  if (self->moved_aside != NULL)
-    g_debug ("%s was not a usable database; moved to %s", path, self->moved_aside);
-
-  if (!exec (self, "PRAGMA journal_mode = WAL", error)
+  if (!use_wal (self, error)
       || !exec (self, "PRAGMA wal_autocheckpoint = 0", error)
       || !exec (self, "PRAGMA synchronous = NORMAL", error)
       || !exec (self, "PRAGMA foreign_keys = ON", error)
-      || !migrate (self, version, target, error))
+      || !migrate (self, target, error))
     return NULL;
   sqlite3_wal_hook (self->db, wal_hook_cb, self);
 
+  return g_steal_pointer (&self);
+}
+
+/* A read-only connection to a database at schema @version or newer (up to
+ * this build's): no file created, nothing migrated, nothing moved. */
+static HfStore *
+open_readonly (const char  *path,
+               int          version,
+               GError     **error)
+{
+  g_autoptr(HfStore) self = store_new (path);
+
+  if (!open_db (self, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  if (self->version > HF_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE_TOO_NEW,
+                   "%s was written by a newer Hashfleet (schema %d; this one knows up to %d)",
+                   path, self->version, HF_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+  if (self->version < version)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_STORE,
+                   "%s has schema %d, older than this Hashfleet's %d; the app or "
+                   "hashfleet-cli brings it up to date when it opens it", path, self->version,
+                   version);
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -440,6 +614,14 @@ hf_store_open (const char  *path,
                GError     **error)
 {
   return open_at (path, HF_STORE_SCHEMA_VERSION, error);
+}
+
+HfStore *
+hf_store_open_readonly (const char  *path,
+                        GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return open_readonly (path, HF_STORE_SCHEMA_VERSION, error);
 }
 
 HfStore *
@@ -462,8 +644,9 @@ _hf_store_lock_reader (HfStore  *self,
                        GError  **error)
 {
   g_mutex_lock (&self->reader_lock);
+  /* Reads only: no migration, and never a move aside from a worker. */
   if (self->reader == NULL)
-    self->reader = open_at (self->path, HF_STORE_SCHEMA_VERSION, error);
+    self->reader = open_readonly (self->path, self->version, error);
   if (self->reader == NULL)
     {
       g_mutex_unlock (&self->reader_lock);
@@ -806,14 +989,22 @@ static gboolean
 ensure_writer (HfStore  *self,
                GError  **error)
 {
-  if (self->writer == NULL)
-    {
-      self->writer = open_at (self->path, HF_STORE_SCHEMA_VERSION, error);
-      /* Its checkpoints run here, after its commits, not on the main loop. */
-      if (self->writer != NULL)
-        sqlite3_wal_hook (self->writer->db, writer_wal_cb, self);
-    }
-  return self->writer != NULL;
+  g_autoptr(HfStore) writer = NULL;
+
+  if (self->writer != NULL)
+    return TRUE;
+  /* The file this store opened, already migrated (and repaired if it had
+   * to be): the writer only opens it, creating, migrating or moving
+   * nothing. */
+  writer = store_new (self->path);
+  if (!open_db (writer, SQLITE_OPEN_READWRITE, error)
+      || !exec (writer, "PRAGMA synchronous = NORMAL", error)
+      || !exec (writer, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
+  /* Its checkpoints run here, after its commits, not on the main loop. */
+  sqlite3_wal_hook (writer->db, writer_wal_cb, self);
+  self->writer = g_steal_pointer (&writer);
+  return TRUE;
 }
 
 /* A change made on the writer connection by a worker thread. */

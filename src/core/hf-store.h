@@ -27,12 +27,21 @@ G_DECLARE_FINAL_TYPE (HfStore, hf_store, HF, STORE, GObject)
 char       *hf_store_default_path      (void);
 
 /* Open or create the database at @path, in WAL mode, migrated to the
- * current schema.  A file that is not a SQLite database, or is corrupt, is
- * moved aside under a timestamped name (never deleted) and a fresh one is
- * started: hf_store_get_moved_aside() then says where the old one went.
- * A database from a newer Hashfleet is refused (HF_ERROR_STORE_TOO_NEW) and
- * left untouched. */
+ * current schema.  A file SQLite says is not a database, or is corrupt
+ * (HF_ERROR_STORE_CORRUPT), is moved aside under a timestamped name (never
+ * deleted) and a fresh one is started: hf_store_get_moved_aside() then says
+ * where the old one went.  Any other failure leaves the file as it is: a
+ * lock held by another program past a short wait is HF_ERROR_STORE_BUSY,
+ * a database from a newer Hashfleet HF_ERROR_STORE_TOO_NEW.  Another process
+ * may have the same file open at the same time. */
 HfStore    *hf_store_open              (const char  *path,
+                                        GError     **error);
+/* Open the database at @path for reading only: nothing is created,
+ * migrated or moved.  A file that is not a usable database is
+ * HF_ERROR_STORE_CORRUPT, a lock HF_ERROR_STORE_BUSY, a schema older than
+ * this build's HF_ERROR_STORE (hf_store_open() migrates it), a newer one
+ * HF_ERROR_STORE_TOO_NEW. */
+HfStore    *hf_store_open_readonly     (const char  *path,
                                         GError     **error);
 const char *hf_store_get_path          (HfStore     *self);
 const char *hf_store_get_moved_aside   (HfStore     *self);

@@ -30,6 +30,13 @@ struct _HfApplication
   GCancellable   *cancellable;
   char           *db_path;
   gboolean        loaded;
+  /* While another program holds the database locked: why there is no
+   * store yet, a toast that says so, and the next try. */
+  char           *store_path;
+  char           *store_error;
+  AdwToast       *store_toast;
+  gboolean        store_toast_shown;
+  guint           store_retry;
   guint16         http_port;           /* --http-port, 0: default */
   guint16         cgminer_port;        /* --cgminer-port, 0: default */
   char           *antminer_password;   /* from the keyring */
@@ -202,37 +209,175 @@ record_failed_cb (HfRecorder    *recorder,
   g_warning ("cannot record readings: %s", error->message);
 }
 
-void
-hf_application_load (HfApplication *self,
-                     const char    *path)
+static void saved_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data);
+
+static void
+drop_store_toast (HfApplication *self)
+{
+  g_clear_pointer (&self->store_error, g_free);
+  if (self->store_toast != NULL)
+    adw_toast_dismiss (self->store_toast);
+  g_clear_object (&self->store_toast);
+  self->store_toast_shown = FALSE;
+}
+
+/* The store is open: restore the fleet from it and record into it. */
+static void
+store_opened (HfApplication *self,
+              HfStore       *store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) stored = NULL;
-  g_autofree char *default_path = NULL;
+  gboolean late = self->store_error != NULL;
 
-  g_return_if_fail (HF_IS_APPLICATION (self));
-  if (self->loaded)
-    return;
-  self->loaded = TRUE;
+  self->store = store;
+  drop_store_toast (self);
 
-  if (path == NULL)
-    path = default_path = hf_store_default_path ();
-  self->store = hf_store_open (path, &error);
-  if (self->store == NULL)
-    {
-      g_warning ("history is not kept: %s", error->message);
-      return;
-    }
   hf_store_set_poll_interval (self->store, g_settings_get_uint (self->settings, "poll-interval"));
   stored = hf_store_load_fleet (self->store, &error);
   if (stored == NULL)
     g_warning ("cannot restore the fleet: %s", error->message);
   for (guint i = 0; stored != NULL && i < stored->len; i++)
     hf_fleet_add (self->fleet, g_ptr_array_index (stored, i));
-  g_debug ("restored %u miners from %s", stored ? stored->len : 0, path);
+  g_debug ("restored %u miners from %s", stored ? stored->len : 0, self->store_path);
   self->recorder = hf_recorder_new (self->fleet, self->store);
   update_api (self);
   g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
+
+  if (late)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
+      g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
+
+      /* Miners added while it was locked are saved now; the restored ones
+       * are polled at once, as at start-up. */
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->fleet), i));
+      if (miners->len > 0)
+        hf_store_save_miners_async (self->store, (HfMiner **) miners->pdata, miners->len, NULL,
+                                    saved_cb, NULL);
+      if (n > 0 && !hf_fleet_get_cycle_running (self->fleet))
+        hf_fleet_poll_now (self->fleet);
+    }
+}
+
+static void
+show_store_toast (HfApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (self->store_toast == NULL || self->store_toast_shown || !HF_IS_WINDOW (window))
+    return;
+  self->store_toast_shown = TRUE;
+  hf_window_add_toast (HF_WINDOW (window), self->store_toast);
+}
+
+static void
+store_open_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  HfStore *store = hf_store_open (task_data, &error);
+
+  if (store != NULL)
+    g_task_return_pointer (task, store, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void wait_for_store (HfApplication *self,
+                            const GError  *error);
+
+static void
+store_retried_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  HfApplication *self = HF_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+  HfStore *store = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (store != NULL)
+    {
+      store_opened (self, store);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE_BUSY))
+    {
+      wait_for_store (self, error);
+      return;
+    }
+  /* Something else now: as at start-up, the app runs without history. */
+  g_warning ("history is not kept: %s", error->message);
+  drop_store_toast (self);
+}
+
+static gboolean
+retry_store_cb (gpointer user_data)
+{
+  HfApplication *self = user_data;
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, store_retried_cb, NULL);
+
+  self->store_retry = 0;
+  g_task_set_source_tag (task, retry_store_cb);
+  g_task_set_name (task, "hf_application_open_store");
+  g_task_set_check_cancellable (task, TRUE);
+  g_task_set_task_data (task, g_strdup (self->store_path), g_free);
+  /* The open waits out a brief lock itself: on a worker, never here. */
+  g_task_run_in_thread (task, store_open_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* Another program holds the database locked (a backup tool, a sqlite3
+ * session): say so, start no empty fleet in its place (that was how a
+ * healthy file ended up moved aside), and try again in a while. */
+#define STORE_RETRY_S 3
+
+static void
+wait_for_store (HfApplication *self,
+                const GError  *error)
+{
+  if (self->store_error == NULL)
+    g_message ("%s; trying again every %u s", error->message, STORE_RETRY_S);
+  g_free (self->store_error);
+  self->store_error = g_strdup (_("The database is in use by another program — retrying"));
+  if (self->store_toast == NULL)
+    {
+      self->store_toast = adw_toast_new (self->store_error);
+      adw_toast_set_timeout (self->store_toast, 0);
+      adw_toast_set_priority (self->store_toast, ADW_TOAST_PRIORITY_HIGH);
+    }
+  show_store_toast (self);
+  self->store_retry = g_timeout_add_seconds (STORE_RETRY_S, retry_store_cb, self);
+}
+
+void
+hf_application_load (HfApplication *self,
+                     const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  HfStore *store;
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+  if (self->loaded)
+    return;
+  self->loaded = TRUE;
+
+  self->store_path = path != NULL ? g_strdup (path) : hf_store_default_path ();
+  /* At start-up, before the window shows: a brief lock is waited out. */
+  store = hf_store_open (self->store_path, &error);
+  if (store != NULL)
+    store_opened (self, store);
+  else if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE_BUSY))
+    wait_for_store (self, error);
+  else
+    g_warning ("history is not kept: %s", error->message);
 }
 
 static void
@@ -245,6 +390,7 @@ hf_application_activate (GApplication *app)
   if (window == NULL)
     window = GTK_WINDOW (hf_window_new (self));
   gtk_window_present (window);
+  show_store_toast (self);
 
   /* Polling the stored fleet is not scanning: it talks only to known miners. */
   if (hf_fleet_get_total_count (self->fleet) > 0 && !hf_fleet_get_cycle_running (self->fleet))
@@ -380,6 +526,7 @@ hf_application_shutdown (GApplication *app)
   HfApplication *self = HF_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->store_retry, g_source_remove);
   if (self->fleet != NULL)
     hf_fleet_stop (self->fleet);
   /* The last cycle's readings reach the store before the app goes. */
@@ -403,11 +550,15 @@ hf_application_dispose (GObject *object)
   g_clear_object (&self->recorder);
   g_clear_object (&self->alerts);
   g_clear_object (&self->fleet);
+  g_clear_handle_id (&self->store_retry, g_source_remove);
+  g_clear_object (&self->store_toast);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->store_path, g_free);
+  g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->antminer_password, g_free);
   g_clear_pointer (&self->whatsminer_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
@@ -469,6 +620,13 @@ hf_application_get_store (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
   return self->store;
+}
+
+const char *
+hf_application_get_store_error (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->store_error;
 }
 
 GSettings *

@@ -18,11 +18,16 @@ HfApplication *hf_application_new            (void);
 HfFleet       *hf_application_get_fleet      (HfApplication *self);
 /* NULL when the database could not be opened (the app still runs). */
 HfStore       *hf_application_get_store      (HfApplication *self);
+/* While another program holds the database locked, why there is no store
+ * yet (it is tried again every few seconds, and a toast says so); NULL
+ * otherwise. */
+const char    *hf_application_get_store_error (HfApplication *self);
 GSettings     *hf_application_get_settings   (HfApplication *self);
 
 /* Open the store at @path (NULL: the default) and restore the fleet from it,
  * before any network I/O.  Called once at start-up; tests call it with a
- * file of their own. */
+ * file of their own.  A database locked by another program is tried again
+ * on a worker thread until it opens (hf_application_get_store_error()). */
 void           hf_application_load           (HfApplication *self,
                                               const char    *path);
 

@@ -34,7 +34,9 @@ export_thread (GTask        *task,
 {
   ExportJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfStore) store = hf_store_open (job->db_path, &error);
+  /* Read only: beside the app's own connections, an export neither
+   * migrates the file nor moves it aside. */
+  g_autoptr(HfStore) store = hf_store_open_readonly (job->db_path, &error);
   HfExportFormat format = g_str_has_suffix (job->path, ".json") || g_str_has_suffix (job->path, ".jsonl")
                           ? HF_EXPORT_JSON : HF_EXPORT_CSV;
   g_autofree char *partial = g_strconcat (job->path, ".part", NULL);

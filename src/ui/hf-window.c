@@ -88,6 +88,16 @@ hf_window_toast (HfWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+void
+hf_window_add_toast (HfWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (HF_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
 /* Only the view on screen has the model: a GTK 4.8 list view builds up to
  * 200 rows, and a grid view 30 rows of max-columns cards, shown or not. */
 static void

@@ -28,5 +28,9 @@ GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
 void         hf_window_popup_menu       (HfWindow      *self);
 void         hf_window_toast            (HfWindow      *self,
                                          const char    *text);
+/* Show @toast as it is made: a timeout of 0 keeps it until the caller
+ * dismisses it (adw_toast_dismiss()). */
+void         hf_window_add_toast        (HfWindow      *self,
+                                         AdwToast      *toast);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 #include <libsoup/soup.h>
@@ -16,6 +17,7 @@
 #include "hf-identify.h"
 #include "hf-json.h"
 #include "hf-details-window.h"
+#include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
@@ -555,6 +557,188 @@ test_restore (void)
   run_app (G_CALLBACK (restore_activate_cb));
 }
 
+/* Another program holds the database */
+
+static char *locked_path;
+static GSubprocess *locker;
+
+static guint
+corrupt_copies (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (strstr (name, ".corrupt-") != NULL)
+      n++;
+  return n;
+}
+
+static gboolean
+store_opened (gpointer app)
+{
+  return hf_application_get_store (app) != NULL;
+}
+
+/* Iterate the main loop for @ms; returns the longest it was away. */
+static gint64
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  gint64 longest = 0;
+
+  while (g_get_monotonic_time () < end)
+    {
+      gint64 before = g_get_monotonic_time ();
+
+      g_main_context_iteration (NULL, FALSE);
+      longest = MAX (longest, g_get_monotonic_time () - before);
+      g_usleep (1000);
+    }
+  return longest;
+}
+
+/* A label showing @text inside @widget (a toast's title, for one). */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+toast_gone (gpointer window)
+{
+  return !shows_text (window, "The database is in use by another program — retrying");
+}
+
+static void
+locked_activate_cb (GApplication *app,
+                    gpointer      user_data)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfApplication *hf = HF_APPLICATION (app);
+  HfFleet *fleet = hf_application_get_fleet (hf);
+  g_autoptr(GError) error = NULL;
+  gint64 longest;
+
+  /* No empty fleet in its place: no store yet, and it says why. */
+  g_assert_null (hf_application_get_store (hf));
+  g_assert_cmpstr (hf_application_get_store_error (hf), ==,
+                   "The database is in use by another program — retrying");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 0);
+  g_assert_true (g_file_test (locked_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (corrupt_copies (locked_path), ==, 0);
+
+  /* It tries again (twice in 7 s), each time on a worker: the main loop
+   * never waits for the lock. */
+  longest = spin (7000);
+  g_test_message ("longest main-loop iteration while retrying: %.1f ms", longest / 1000.0);
+  g_assert_cmpint (longest, <, 500000);
+  g_assert_null (hf_application_get_store (hf));
+  /* The window says so. */
+  g_assert_true (shows_text (window, hf_application_get_store_error (hf)));
+  g_assert_cmpuint (corrupt_copies (locked_path), ==, 0);
+
+  /* The other program lets go: the stored fleet comes back. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (locker), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (locker, NULL, &error);
+  g_assert_no_error (error);
+  wait_until (store_opened, hf, 15000);
+  g_assert_null (hf_application_get_store_error (hf));
+  g_assert_null (hf_store_get_moved_aside (hf_application_get_store (hf)));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 2);
+  g_assert_nonnull (hf_fleet_lookup_address (fleet, "127.0.42.70"));
+  g_assert_cmpuint (corrupt_copies (locked_path), ==, 0);
+  wait_until (toast_gone, window, 5000);
+  g_application_quit (app);
+}
+
+static void
+test_database_in_use (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfApplication) app = hf_application_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-locked-XXXXXX", NULL);
+  g_autofree char *line = NULL;
+  char *args[] = { "hashfleet", "--db", NULL, "--http-port", "18780", "--cgminer-port",
+                   "14780", NULL };
+
+  locked_path = g_build_filename (dir, "hashfleet.db", NULL);
+  {
+    g_autoptr(HfStore) store = hf_store_open (locked_path, &error);
+    g_autoptr(HfMiner) a = hf_miner_new ("127.0.42.70", HF_FAMILY_AXEOS);
+    g_autoptr(HfMiner) b = hf_miner_new ("127.0.42.71", HF_FAMILY_AXEOS);
+
+    g_assert_no_error (error);
+    g_assert_true (hf_store_save_miner (store, a, NULL));
+    g_assert_true (hf_store_save_miner (store, b, NULL));
+  }
+  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, g_getenv ("HF_STORE_LOCKER"), locked_path, "exclusive",
+                             NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "locked");
+
+  args[2] = locked_path;
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (locked_activate_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 7, args), ==, 0);
+  g_clear_object (&locker);
+  g_clear_pointer (&locked_path, g_free);
+}
+
+/* Export History reads a file of its own: one that is not a database is an
+ * error there, and stays where it is. */
+static gboolean exported;
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_cmpint (hf_export_to_file_finish (result, error), <, 0);
+  exported = TRUE;
+}
+
+static void
+test_export_not_a_database (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hashfleet.db", NULL);
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (csv);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  const char text[] = "notes, not a database\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  exported = FALSE;
+  hf_export_to_file_async (path, file, NULL, exported_cb, &error);
+  hf_test_wait_for (&exported, 10000);
+  g_assert_error (error, HF_ERROR, HF_ERROR_STORE_CORRUPT);
+  g_assert_true (g_file_get_contents (path, &kept, NULL, NULL));
+  g_assert_cmpstr (kept, ==, text);
+  g_assert_cmpuint (corrupt_copies (path), ==, 0);
+  g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +761,8 @@ main (int   argc,
   }
   g_test_add_func ("/ui/app/discover-and-act", test_discover_and_act);
   g_test_add_func ("/ui/app/restore", test_restore);
+  g_test_add_func ("/ui/app/database-in-use", test_database_in_use);
+  g_test_add_func ("/ui/app/export-not-a-database", test_export_not_a_database);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   g_free (db_path);
