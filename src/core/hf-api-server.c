@@ -709,6 +709,7 @@ static gboolean
 parse_time (const char *text,
             gint64     *out)
 {
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   g_autoptr(GDateTime) dt = NULL;
   guint64 seconds;
 
@@ -719,11 +720,12 @@ parse_time (const char *text,
       *out = (gint64) seconds;
       return TRUE;
     }
-  dt = g_date_time_new_from_iso8601 (text, NULL);
+  dt = g_date_time_new_from_iso8601 (text, local);
   if (dt == NULL)
     {
-      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-      dt = g_date_time_new_from_iso8601 (text, local);
+      /* A bare date is its midnight, local time (as hashfleet-cli reads it). */
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (midnight, local);
     }
   if (dt == NULL)
     return FALSE;
@@ -755,7 +757,7 @@ get_history (HfApiServer       *self,
       || !parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q->until))
     {
       history_query_free (q);
-      reply_error (msg, 400, "since and until are unix seconds or ISO 8601 times");
+      reply_error (msg, 400, "since and until are unix seconds, ISO 8601 times or dates");
       return;
     }
   if (resolution != NULL && !hf_resolution_parse (resolution, &q->resolution))

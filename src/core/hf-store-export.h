@@ -33,12 +33,13 @@ typedef enum
   HF_EXPORT_JSON,     /* one object per line */
 } HfExportFormat;
 
+/* "raw", "5m", "1h" or "auto". */
 gboolean hf_resolution_parse (const char    *text,
                               HfResolution  *resolution);
 
 /* Write the history of @address (NULL: every miner) between @since and
- * @until (unix seconds, inclusive; 0 for open ends) at @resolution to
- * @out, a row at a time.  CSV has a header line; values a miner did not
+ * @until (unix seconds, inclusive; 0 for open ends) at @resolution (AUTO:
+ * the finest one still kept for @since) to @out, a row at a time.  CSV has a header line; values a miner did not
  * report are empty in CSV and null in JSON.  Returns the row count, or -1
  * with @error set. */
 gint64   hf_store_export     (HfStore        *store,

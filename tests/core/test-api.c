@@ -348,6 +348,83 @@ test_restart_remove_history (Fixture       *f,
   g_assert_cmpuint (stored->len, ==, 2);
 }
 
+/* The rows of @path's answer (a JSON array), asserting a 200. */
+static JsonArray *
+history_rows (Fixture    *f,
+              const char *path)
+{
+  guint status;
+  g_autofree char *text = request (f, "GET", path, TOKEN, NULL, &status);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_test_message ("%s: %u %s", path, status, text);
+  g_assert_cmpuint (status, ==, 200);
+  node = parse (text);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_ref (json_node_get_array (node));
+}
+
+static char *
+local_date (int days_from_today)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, days_from_today);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+/* No parameters, resolution=auto and plain dates, as the README shows
+ * them, all answer with the readings recorded. */
+static void
+test_history_defaults (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonArray) raw = NULL, plain = NULL, automatic = NULL, dated = NULL;
+  g_autoptr(JsonArray) future = NULL, past = NULL;
+  g_autofree char *yesterday = local_date (-1), *tomorrow = local_date (1);
+  g_autofree char *since_yesterday = NULL, *since_tomorrow = NULL, *until_yesterday = NULL;
+  guint n;
+
+  poll_cycle (f);
+  hf_recorder_wait_written (f->recorder, 5000);
+  raw = history_rows (f, "/api/miner/127.0.52.3/history?since=0&resolution=raw");
+  n = json_array_get_length (raw);
+  g_assert_cmpuint (n, >=, 1);
+
+  /* The last 24 h at the finest resolution kept: the raw readings. */
+  plain = history_rows (f, "/api/miner/127.0.52.3/history");
+  automatic = history_rows (f, "/api/miner/127.0.52.3/history?resolution=auto");
+  since_yesterday = g_strdup_printf ("/api/miner/127.0.52.3/history?since=%s", yesterday);
+  dated = history_rows (f, since_yesterday);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *want = json_array_get_object_element (raw, i);
+      JsonArray *got[] = { plain, automatic, dated };
+
+      for (guint k = 0; k < G_N_ELEMENTS (got); k++)
+        {
+          JsonObject *row;
+
+          g_assert_cmpuint (json_array_get_length (got[k]), ==, n);
+          row = json_array_get_object_element (got[k], i);
+          g_assert_cmpint (json_object_get_int_member (row, "time"), ==,
+                           json_object_get_int_member (want, "time"));
+          g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "hashrate_ghs"),
+                                          109500, 1e-6);
+        }
+    }
+
+  /* A plain date is that day's local midnight: nothing recorded after
+   * tomorrow's, nothing before yesterday's. */
+  since_tomorrow = g_strdup_printf ("/api/miner/127.0.52.3/history?since=%s", tomorrow);
+  future = history_rows (f, since_tomorrow);
+  g_assert_cmpuint (json_array_get_length (future), ==, 0);
+  until_yesterday = g_strdup_printf ("/api/miner/127.0.52.3/history?since=0&until=%s",
+                                     yesterday);
+  past = history_rows (f, until_yesterday);
+  g_assert_cmpuint (json_array_get_length (past), ==, 0);
+}
+
 static void
 test_discover (Fixture       *f,
                gconstpointer  data)
@@ -449,5 +526,7 @@ main (int   argc,
   g_test_add ("/api/restart-remove-history", Fixture, TOKEN, fixture_setup,
               test_restart_remove_history, fixture_teardown);
   g_test_add ("/api/discover", Fixture, TOKEN, fixture_setup, test_discover, fixture_teardown);
+  g_test_add ("/api/history-defaults", Fixture, TOKEN, fixture_setup, test_history_defaults,
+              fixture_teardown);
   return g_test_run ();
 }
