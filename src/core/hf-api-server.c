@@ -26,6 +26,16 @@
 #include "hf-store-export.h"
 #include "hf-targets.h"
 
+/* One connection being served.  libsoup 3.2 neither counts connections
+ * nor times them out, and leaks one kept alive that its client closes;
+ * these records bound both. */
+typedef struct
+{
+  GSocket *socket;
+  gint64   deadline;    /* monotonic µs; 0 while a handler has its request */
+  gint64   shut_at;     /* when it passed its deadline and was shut down */
+} Client;
+
 typedef struct
 {
   guint         id;
@@ -56,6 +66,11 @@ struct _HfApiServer
   guint         next_job;
   gint64        last_discover;  /* monotonic µs */
   GHashTable   *restarted;      /* address → monotonic µs of the last restart */
+
+  GHashTable   *clients;        /* GSocket → Client */
+  guint         sweep_id;
+  guint         idle_ms;
+  gboolean      close_always;   /* no keep-alive: libsoup below 3.3 leaks it */
 
   /* What the read endpoints answer, built once per change of the fleet,
    * not per request.  A miner added or removed, or a cycle's end, drops
@@ -772,6 +787,191 @@ get_history (HfApiServer       *self,
   g_task_run_in_thread (task, history_thread);
 }
 
+/* Connections */
+
+static void
+client_free (gpointer data)
+{
+  Client *c = data;
+
+  g_object_unref (c->socket);
+  g_free (c);
+}
+
+/* Forgets the connections closed; returns how many are still served
+ * (those shut down are on their way out). */
+static guint
+count_clients (HfApiServer *self)
+{
+  GHashTableIter iter;
+  Client *c;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    if (g_socket_is_closed (c->socket))
+      g_hash_table_iter_remove (&iter);
+    else if (c->shut_at == 0)
+      n++;
+  return n;
+}
+
+static guint
+sweep_interval_ms (HfApiServer *self)
+{
+  return CLAMP (self->idle_ms / 4, 50, 1000);
+}
+
+/* Connections past their deadline are shut down: libsoup then reads the
+ * end of its input (or fails to write) and closes them.  One still open a
+ * sweep later is one libsoup no longer watches (a kept-alive connection
+ * lost by libsoup 3.2), closed here. */
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  HfApiServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  Client *c;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    {
+      if (g_socket_is_closed (c->socket))
+        g_hash_table_iter_remove (&iter);
+      else if (c->shut_at != 0 && now - c->shut_at >= sweep_interval_ms (self) * 1000)
+        {
+          g_debug ("API: closing a connection libsoup has let go of");
+          g_socket_close (c->socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (c->shut_at == 0 && c->deadline != 0 && now >= c->deadline)
+        {
+          g_debug ("API: dropping a connection that has not moved for %u ms", self->idle_ms);
+          g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+          c->shut_at = now;
+        }
+    }
+  if (g_hash_table_size (self->clients) > 0)
+    return G_SOURCE_CONTINUE;
+  self->sweep_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_sweep (HfApiServer *self)
+{
+  if (self->sweep_id == 0)
+    self->sweep_id = g_timeout_add (sweep_interval_ms (self), sweep_cb, self);
+}
+
+static void
+stop_serving (HfApiServer *self)
+{
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->clients != NULL)
+    g_hash_table_remove_all (self->clients);
+}
+
+static Client *
+lookup_client (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  return socket != NULL ? g_hash_table_lookup (self->clients, socket) : NULL;
+}
+
+/* Its request, or the next one, or its answer must move on within the
+ * idle limit. */
+static void
+arm (HfApiServer       *self,
+     SoupServerMessage *msg)
+{
+  Client *c = lookup_client (self, msg);
+
+  if (c != NULL)
+    c->deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+}
+
+static void
+close_after_answer (HfApiServer       *self,
+                    SoupServerMessage *msg)
+{
+  if (self->close_always)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                  "close");
+}
+
+static void
+wrote_headers_cb (SoupServerMessage *msg,
+                  HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
+static void
+wrote_body_data_cb (SoupServerMessage *msg,
+                    guint              size,
+                    HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
+/* A new connection (its first request starts as it is accepted), or the
+ * next request on one kept alive. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    HfApiServer       *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  close_after_answer (self, msg);
+  g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self, 0);
+  if (socket != NULL && !g_hash_table_contains (self->clients, socket))
+    {
+      guint served = count_clients (self);
+      Client *c = g_new0 (Client, 1);
+
+      c->socket = g_object_ref (socket);
+      g_hash_table_insert (self->clients, socket, c);
+      if (served >= HF_API_MAX_CONNECTIONS)
+        {
+          /* Over the cap: closed at once, before a byte is read. */
+          g_debug ("API: %u connections, closing a new one", HF_API_MAX_CONNECTIONS);
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          c->shut_at = g_get_monotonic_time ();
+        }
+      start_sweep (self);
+    }
+  arm (self, msg);
+}
+
+/* The handler has it: no limit until the answer is written. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 HfApiServer       *self)
+{
+  Client *c = lookup_client (self, msg);
+
+  /* A "100 Continue" may have reset the answer's headers. */
+  close_after_answer (self, msg);
+  if (c != NULL)
+    c->deadline = 0;
+}
+
+/* Kept alive: idle from now on. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
 /* Dispatch */
 
 static gboolean
@@ -905,6 +1105,7 @@ hf_api_server_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  stop_serving (self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
@@ -921,6 +1122,7 @@ hf_api_server_finalize (GObject *object)
 
   g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->restarted, g_hash_table_unref);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
   invalidate (self);
   g_clear_object (&self->cancellable);
   if (self->token != NULL)
@@ -945,6 +1147,11 @@ hf_api_server_init (HfApiServer *self)
   self->cancellable = g_cancellable_new ();
   self->jobs = g_hash_table_new_full (NULL, NULL, NULL, job_free);
   self->restarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->clients = g_hash_table_new_full (NULL, NULL, NULL, client_free);
+  self->idle_ms = HF_API_IDLE_TIMEOUT_S * 1000;
+  /* Fixed in libsoup 3.3: a kept-alive connection closed by its client
+   * was never closed by the server (one descriptor lost each time). */
+  self->close_always = soup_get_major_version () == 3 && soup_get_minor_version () < 3;
 }
 
 HfApiServer *
@@ -965,6 +1172,10 @@ hf_api_server_new (HfFleet        *fleet,
   self->server = soup_server_new ("server-header", "hashfleet ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect_swapped (fleet, "reading", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect_swapped (fleet, "items-changed", G_CALLBACK (invalidate), self);
@@ -1016,6 +1227,21 @@ hf_api_server_listen (HfApiServer  *self,
   return soup_server_listen (self->server, socket_address, 0, error);
 }
 
+void
+hf_api_server_set_idle_timeout (HfApiServer *self,
+                                guint        timeout_ms)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  g_return_if_fail (timeout_ms > 0);
+  self->idle_ms = timeout_ms;
+  /* The sweep's period follows the limit. */
+  if (self->sweep_id != 0)
+    {
+      g_clear_handle_id (&self->sweep_id, g_source_remove);
+      start_sweep (self);
+    }
+}
+
 guint16
 hf_api_server_get_port (HfApiServer *self)
 {
@@ -1035,4 +1261,5 @@ hf_api_server_disconnect (HfApiServer *self)
 {
   g_return_if_fail (HF_IS_API_SERVER (self));
   soup_server_disconnect (self->server);
+  stop_serving (self);
 }

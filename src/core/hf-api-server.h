@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 #define HF_API_RESTART_EVERY_S     60
 /* Finished discover jobs kept for GET /api/discover/<id>. */
 #define HF_API_MAX_JOBS            16
+/* Connections served at once; any beyond are closed as they come. */
+#define HF_API_MAX_CONNECTIONS     64
+/* A connection idle, or still sending its request, this long (s) is
+ * dropped; so is one whose answer has not moved for as long. */
+#define HF_API_IDLE_TIMEOUT_S      10
 
 #define HF_TYPE_API_SERVER (hf_api_server_get_type ())
 G_DECLARE_FINAL_TYPE (HfApiServer, hf_api_server, HF, API_SERVER, GObject)
@@ -36,6 +41,9 @@ void         hf_api_server_set_token  (HfApiServer    *self,
 gboolean     hf_api_server_listen     (HfApiServer    *self,
                                        const char     *listen,
                                        GError        **error);
+/* The idle limit above, in ms (tests shorten it). */
+void         hf_api_server_set_idle_timeout (HfApiServer *self,
+                                             guint        timeout_ms);
 /* The port actually bound (for ":0"). */
 guint16      hf_api_server_get_port   (HfApiServer    *self);
 void         hf_api_server_disconnect (HfApiServer    *self);

@@ -5,6 +5,8 @@
  * hashfleet-sim on 127.0.52.x, a real store; requests through libsoup.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -91,6 +93,267 @@ request (Fixture    *f,
   hf_test_wait_for (&a.done, 10000);
   *status = a.status;
   return g_strndup (g_bytes_get_data (a.body, NULL), g_bytes_get_size (a.body));
+}
+
+/* Raw clients: what libsoup's client would not send (a Host of our
+ * choosing, a body that never comes, one byte at a time), each run on a
+ * worker thread with blocking sockets while the main loop serves. */
+
+typedef struct
+{
+  guint16     port;
+  const char *request;        /* sent on each connection */
+  gsize       request_len;    /* 0: strlen (request) */
+  guint       connections;    /* one request on each, in turn */
+  gboolean    keep_open;      /* keep each one open after its answer */
+  GPtrArray  *kept;           /* GSocketConnection */
+  GPtrArray  *answers;        /* char *, what each connection received */
+} Exchange;
+
+static GSocketConnection *
+raw_connect (guint16 port)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", port);
+  GSocketConnection *connection;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, host, port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 10);
+  return connection;
+}
+
+static gboolean
+raw_send (GSocket    *socket,
+          const char *data,
+          gsize       len)
+{
+  while (len > 0)
+    {
+      gssize n = g_socket_send (socket, data, len, NULL, NULL);
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Whether @answer holds a whole HTTP answer: its head, and as much body as
+ * its Content-Length says. */
+static gboolean
+answer_complete (GString *answer)
+{
+  const char *end = strstr (answer->str, "\r\n\r\n");
+  gsize head, length = 0;
+
+  if (end == NULL)
+    return FALSE;
+  head = (gsize) (end - answer->str) + 4;
+  for (const char *line = answer->str; line < end; line = strstr (line, "\r\n") + 2)
+    if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+      length = strtoul (line + 15, NULL, 10);
+  return answer->len >= head + length;
+}
+
+/* Everything the server sends until it closes, or until a whole answer
+ * came (a server that keeps the connection open), or 10 s passed. */
+static char *
+raw_receive (GSocket *socket)
+{
+  GString *answer = g_string_new (NULL);
+  char buffer[16384];
+
+  while (!answer_complete (answer))
+    {
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL);
+      if (n <= 0)
+        break;
+      g_string_append_len (answer, buffer, n);
+    }
+  return g_string_free (answer, FALSE);
+}
+
+static void
+exchange_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      data,
+                 GCancellable *cancellable)
+{
+  Exchange *x = data;
+  gsize len = x->request_len ? x->request_len : strlen (x->request);
+
+  for (guint i = 0; i < MAX (x->connections, 1); i++)
+    {
+      g_autoptr(GSocketConnection) connection = raw_connect (x->port);
+      GSocket *socket = g_socket_connection_get_socket (connection);
+
+      raw_send (socket, x->request, len);
+      g_ptr_array_add (x->answers, raw_receive (socket));
+      if (x->keep_open)
+        g_ptr_array_add (x->kept, g_steal_pointer (&connection));
+      else
+        g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+thread_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Run @func on a worker thread with @data while the main loop serves. */
+static void
+run_client (GTaskThreadFunc func,
+            gpointer        data)
+{
+  gboolean done = FALSE;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, thread_done_cb, &done);
+
+  g_task_set_task_data (task, data, NULL);
+  g_task_run_in_thread (task, func);
+  hf_test_wait_for (&done, 120000);
+}
+
+static void
+exchange_init (Exchange   *x,
+               guint16     port,
+               const char *request)
+{
+  memset (x, 0, sizeof *x);
+  x->port = port;
+  x->request = request;
+  x->connections = 1;
+  x->kept = g_ptr_array_new_with_free_func (g_object_unref);
+  x->answers = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+exchange_clear (Exchange *x)
+{
+  g_clear_pointer (&x->kept, g_ptr_array_unref);
+  g_clear_pointer (&x->answers, g_ptr_array_unref);
+}
+
+/* One request on its own connection; returns the whole answer. */
+static char *
+raw_request (guint16     port,
+             const char *text)
+{
+  Exchange x;
+  char *answer;
+
+  exchange_init (&x, port, text);
+  run_client (exchange_thread, &x);
+  answer = g_strdup (g_ptr_array_index (x.answers, 0));
+  exchange_clear (&x);
+  return answer;
+}
+
+static guint
+answer_status (const char *answer)
+{
+  guint status = 0;
+
+  if (sscanf (answer, "HTTP/1.%*c %u", &status) != 1)
+    return 0;
+  return status;
+}
+
+/* Let the server see what its clients did (closes, timeouts). */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* The sockets of this process whose local port is @port, the listening
+ * one aside: the server's side of its connections. */
+static guint
+count_server_sockets (guint16 port)
+{
+  g_autoptr(GHashTable) inodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:["))
+        g_hash_table_add (inodes, g_strndup (target + 8, strlen (target) - 9));
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (tables[t], &text, NULL, NULL))
+        continue;
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) f = g_ptr_array_new ();
+          const char *colon;
+
+          for (guint k = 0; fields[k] != NULL; k++)
+            if (fields[k][0] != '\0')
+              g_ptr_array_add (f, fields[k]);
+          /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+          if (f->len < 10 || (colon = strrchr (g_ptr_array_index (f, 1), ':')) == NULL)
+            continue;
+          if (strtoul (colon + 1, NULL, 16) == port
+              && !g_str_equal (g_ptr_array_index (f, 3), "0A")
+              && g_hash_table_contains (inodes, g_ptr_array_index (f, 9)))
+            count++;
+        }
+    }
+  return count;
+}
+
+static guint
+count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    count++;
+  return count;
+}
+
+/* A server with an empty fleet on 127.0.0.1, no store. */
+static HfApiServer *
+bare_server (const char *token,
+             guint16    *port)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(GError) error = NULL;
+  HfApiServer *server = hf_api_server_new (fleet, NULL, config);
+
+  hf_api_server_set_token (server, token);
+  g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+  *port = hf_api_server_get_port (server);
+  return server;
 }
 
 static gboolean cycle_done;
@@ -479,6 +742,182 @@ test_discover (Fixture       *f,
   g_assert_cmpuint (status, ==, 404);
 }
 
+/* Keep-alive connections, closed by the client or kept open, do not
+ * leave a socket behind each on the server. */
+static void
+test_connections_bounded (void)
+{
+  guint16 port;
+  g_autoptr(HfApiServer) server = bare_server (NULL, &port);
+  const char *get = "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  guint fds_before = count_fds ();
+  Exchange x;
+
+  /* 300 clients that close after their answer. */
+  exchange_init (&x, port, get);
+  x.connections = 300;
+  run_client (exchange_thread, &x);
+  for (guint i = 0; i < x.answers->len; i++)
+    g_assert_cmpuint (answer_status (g_ptr_array_index (x.answers, i)), ==, 200);
+  exchange_clear (&x);
+  spin (300);
+  g_test_message ("closed by the clients: %u server sockets, %u fds (%u before)",
+                  count_server_sockets (port), count_fds (), fds_before);
+  g_assert_cmpuint (count_server_sockets (port), <=, 2);
+  g_assert_cmpuint (count_fds (), <=, fds_before + 4);
+
+  /* 300 clients that keep their connection open. */
+  exchange_init (&x, port, get);
+  x.connections = 300;
+  x.keep_open = TRUE;
+  run_client (exchange_thread, &x);
+  g_assert_cmpuint (x.kept->len, ==, 300);
+  for (guint i = 0; i < x.answers->len; i++)
+    g_assert_cmpuint (answer_status (g_ptr_array_index (x.answers, i)), ==, 200);
+  spin (300);
+  g_test_message ("kept open by the clients: %u server sockets", count_server_sockets (port));
+  g_assert_cmpuint (count_server_sockets (port), <=, HF_API_MAX_CONNECTIONS);
+  exchange_clear (&x);
+  spin (300);
+  g_assert_cmpuint (count_server_sockets (port), <=, 2);
+  g_assert_cmpuint (count_fds (), <=, fds_before + 4);
+}
+
+typedef struct
+{
+  guint16  port;
+  guint    max_ms;
+  gboolean trickle;       /* send a header byte every 100 ms */
+  gint64   closed_after;  /* ms; -1: still open after max_ms */
+} Slow;
+
+static void
+slow_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+  Slow *s = data;
+  g_autoptr(GSocketConnection) connection = raw_connect (s->port);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  const char *head = "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+  gint64 start = g_get_monotonic_time ();
+
+  s->closed_after = -1;
+  for (guint i = 0; g_get_monotonic_time () - start < s->max_ms * 1000; i++)
+    {
+      char byte = i < strlen (head) ? head[i] : 'a';
+      char buffer[256];
+
+      if (s->trickle && g_socket_send (socket, &byte, 1, NULL, NULL) != 1)
+        {
+          s->closed_after = (g_get_monotonic_time () - start) / 1000;
+          break;
+        }
+      if (g_socket_condition_timed_wait (socket, G_IO_IN, 100000, NULL, NULL)
+          && g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL) <= 0)
+        {
+          s->closed_after = (g_get_monotonic_time () - start) / 1000;
+          break;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* A client that sends nothing, or its headers a byte at a time, is
+ * dropped after the idle limit. */
+static void
+test_idle_and_slow_dropped (void)
+{
+  guint16 port;
+  g_autoptr(HfApiServer) server = bare_server (NULL, &port);
+  Slow idle = { port, 6000, FALSE, 0 }, slow = { port, 6000, TRUE, 0 };
+  g_autofree char *answer = NULL;
+
+  hf_api_server_set_idle_timeout (server, 1000);
+  run_client (slow_thread, &idle);
+  g_test_message ("an idle client was dropped after %" G_GINT64_FORMAT " ms", idle.closed_after);
+  g_assert_cmpint (idle.closed_after, >=, 900);
+  g_assert_cmpint (idle.closed_after, <=, 2500);
+  run_client (slow_thread, &slow);
+  g_test_message ("a slow client was dropped after %" G_GINT64_FORMAT " ms", slow.closed_after);
+  g_assert_cmpint (slow.closed_after, >=, 900);
+  g_assert_cmpint (slow.closed_after, <=, 2500);
+  spin (100);
+  g_assert_cmpuint (count_server_sockets (port), ==, 0);
+
+  /* A whole request still has its answer. */
+  answer = raw_request (port, "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  g_assert_cmpuint (answer_status (answer), ==, 200);
+}
+
+typedef struct
+{
+  guint16    port;
+  guint      n;
+  GPtrArray *connections;   /* GSocketConnection */
+  guint      closed;        /* by the server */
+} Crowd;
+
+static void
+crowd_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
+{
+  Crowd *c = data;
+  g_autofree gboolean *closed = g_new0 (gboolean, c->n);
+  gint64 end;
+
+  for (guint i = 0; i < c->n; i++)
+    g_ptr_array_add (c->connections, raw_connect (c->port));
+  /* The server closes those beyond its cap at once. */
+  end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      for (guint i = 0; i < c->n; i++)
+        {
+          GSocket *socket = g_socket_connection_get_socket (g_ptr_array_index (c->connections, i));
+          char buffer[64];
+
+          if (!closed[i] && g_socket_condition_check (socket, G_IO_IN)
+              && g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL) <= 0)
+            {
+              closed[i] = TRUE;
+              c->closed++;
+            }
+        }
+      g_usleep (20000);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* 100 idle connections at once: the server keeps no more than its cap,
+ * and serves again once they are gone. */
+static void
+test_connection_cap (void)
+{
+  guint16 port;
+  g_autoptr(HfApiServer) server = bare_server (NULL, &port);
+  Crowd crowd = { port, 100, g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  g_autofree char *answer = NULL;
+  guint open;
+
+  /* The listener's backlog has 100 connects take seconds: none of them
+   * may go for being idle meanwhile. */
+  hf_api_server_set_idle_timeout (server, 60000);
+  run_client (crowd_thread, &crowd);
+  open = count_server_sockets (port);
+  g_test_message ("100 idle clients: %u server sockets, %u closed at once", open, crowd.closed);
+  g_assert_cmpuint (open, <=, HF_API_MAX_CONNECTIONS);
+  g_assert_cmpuint (crowd.closed, >=, 100 - HF_API_MAX_CONNECTIONS);
+  g_ptr_array_unref (crowd.connections);
+  spin (300);
+  g_assert_cmpuint (count_server_sockets (port), ==, 0);
+  answer = raw_request (port, "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  g_assert_cmpuint (answer_status (answer), ==, 200);
+}
+
 static void
 test_listen_and_tokens (void)
 {
@@ -517,6 +956,9 @@ main (int   argc,
 {
   hf_test_init (&argc, &argv);
   g_test_add_func ("/api/listen-and-tokens", test_listen_and_tokens);
+  g_test_add_func ("/api/connections-bounded", test_connections_bounded);
+  g_test_add_func ("/api/idle-and-slow-dropped", test_idle_and_slow_dropped);
+  g_test_add_func ("/api/connection-cap", test_connection_cap);
   g_test_add ("/api/reads", Fixture, TOKEN, fixture_setup, test_reads, fixture_teardown);
   g_test_add ("/api/metrics", Fixture, TOKEN, fixture_setup, test_metrics, fixture_teardown);
   g_test_add ("/api/writes-need-token", Fixture, NULL, fixture_setup, test_writes_need_token,
