@@ -1060,7 +1060,48 @@ handler_cb (SoupServer        *server,
   reply_error (msg, 404, "no such endpoint");
 }
 
-/* An announced body over the cap is refused before it is read. */
+/* Whether @host (of a URI: no port, no brackets) names this machine as a
+ * literal loopback address or "localhost". */
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Without a token the API answers only requests addressed to this
+ * machine by a loopback name: a web page whose own host name is made to
+ * resolve to 127.0.0.1 (DNS rebinding) still sends its own name as Host,
+ * and must not read the fleet. */
+static gboolean
+host_allowed (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Host");
+
+  /* The URI libsoup routes by: the Host header's, an absolute request
+   * URI's, or (HTTP/1.0 without Host) the listening address. */
+  if (!is_loopback_host (g_uri_get_host (soup_server_message_get_uri (msg))))
+    return FALSE;
+  if (header != NULL)
+    {
+      g_autofree char *text = g_strconcat ("http://", header, "/", NULL);
+      g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+      return uri != NULL && g_uri_get_userinfo (uri) == NULL
+             && is_loopback_host (g_uri_get_host (uri));
+    }
+  return TRUE;
+}
+
+/* Requests are refused on their headers alone, before their body is
+ * read. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -1068,10 +1109,14 @@ early_cb (SoupServer        *server,
           GHashTable        *query,
           gpointer           user_data)
 {
+  HfApiServer *self = user_data;
   goffset length = soup_message_headers_get_content_length (
     soup_server_message_get_request_headers (msg));
 
-  if (length > HF_API_MAX_BODY_BYTES)
+  if (self->token == NULL && !host_allowed (msg))
+    reply_error (msg, 421, "without a token the API answers only requests for localhost or a "
+                           "loopback address (Host)");
+  else if (length > HF_API_MAX_BODY_BYTES)
     reply_error (msg, 413, "request body too large");
 }
 

@@ -267,6 +267,14 @@ answer_status (const char *answer)
   return status;
 }
 
+static const char *
+answer_body (const char *answer)
+{
+  const char *end = strstr (answer, "\r\n\r\n");
+
+  return end != NULL ? end + 4 : "";
+}
+
 /* Let the server see what its clients did (closes, timeouts). */
 static void
 spin (guint ms)
@@ -609,6 +617,81 @@ test_restart_remove_history (Fixture       *f,
   g_assert_null (hf_fleet_lookup_address (f->fleet, "127.0.52.4"));
   stored = hf_store_load_fleet (f->store, NULL);
   g_assert_cmpuint (stored->len, ==, 2);
+}
+
+/* GET @path with @host as Host (NULL: none, HTTP/1.0) and @token. */
+static char *
+get_with_host (Fixture    *f,
+               const char *path,
+               const char *host,
+               const char *token)
+{
+  g_autofree char *auth = token ? g_strdup_printf ("Authorization: Bearer %s\r\n", token)
+                                : g_strdup ("");
+  g_autofree char *text = host ? g_strdup_printf ("GET %s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+                                                  path, host, auth)
+                               : g_strdup_printf ("GET %s HTTP/1.0\r\n%s\r\n", path, auth);
+
+  return raw_request (f->port, text);
+}
+
+/* Without a token, only requests for localhost or a loopback address are
+ * answered: a page on any-site.example whose name resolves to 127.0.0.1
+ * must not read the fleet. */
+static void
+test_host_rule (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *with_port = g_strdup_printf ("127.0.0.1:%u", f->port);
+  const char *allowed[] = { "127.0.0.1", with_port, "localhost", "LocalHost:8080", "127.8.9.10",
+                            "[::1]", "[::1]:8080", NULL };
+  const char *refused[] = { "any-site.example", "any-site.example:8080", "127.0.0.1.nip.io",
+                            "localhost.any-site.example", "127.0.0.1@any-site.example",
+                            "192.0.2.1", "[::ffff:127.0.0.1]", "", NULL };
+  g_autofree char *none = NULL;
+
+  for (guint i = 0; allowed[i] != NULL; i++)
+    {
+      g_autofree char *answer = get_with_host (f, "/api/miners", allowed[i], NULL);
+      g_autoptr(JsonNode) node = NULL;
+
+      g_test_message ("Host: %s: %u", allowed[i], answer_status (answer));
+      g_assert_cmpuint (answer_status (answer), ==, 200);
+      node = parse (answer_body (answer));
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 3);
+    }
+  for (guint i = 0; refused[i] != NULL; i++)
+    {
+      g_autofree char *answer = get_with_host (f, "/api/miners", refused[i], NULL);
+      g_autoptr(JsonNode) node = NULL;
+
+      g_test_message ("Host: %s: %u", refused[i], answer_status (answer));
+      g_assert_true (answer_status (answer) == 421 || answer_status (answer) == 400);
+      g_assert_null (strstr (answer, "127.0.52."));
+      if (answer_status (answer) == 421)
+        {
+          node = parse (answer_body (answer));
+          g_assert_nonnull (json_object_get_string_member (json_node_get_object (node), "error"));
+        }
+    }
+  /* HTTP/1.0 without Host: addressed to the loopback address it came to. */
+  none = get_with_host (f, "/api/stats", NULL, NULL);
+  g_assert_cmpuint (answer_status (none), ==, 200);
+}
+
+/* With a token, the right token is enough from any Host. */
+static void
+test_host_with_token (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *good = get_with_host (f, "/api/miners", "any-site.example", TOKEN);
+  g_autofree char *bad = get_with_host (f, "/api/miners", "any-site.example", NULL);
+  g_autoptr(JsonNode) node = parse (answer_body (good));
+
+  g_assert_cmpuint (answer_status (good), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 3);
+  g_assert_cmpuint (answer_status (bad), ==, 401);
+  g_assert_null (strstr (bad, "127.0.52."));
 }
 
 /* The rows of @path's answer (a JSON array), asserting a 200. */
@@ -969,6 +1052,9 @@ main (int   argc,
               test_restart_remove_history, fixture_teardown);
   g_test_add ("/api/discover", Fixture, TOKEN, fixture_setup, test_discover, fixture_teardown);
   g_test_add ("/api/history-defaults", Fixture, TOKEN, fixture_setup, test_history_defaults,
+              fixture_teardown);
+  g_test_add ("/api/host-rule", Fixture, NULL, fixture_setup, test_host_rule, fixture_teardown);
+  g_test_add ("/api/host-with-token", Fixture, TOKEN, fixture_setup, test_host_with_token,
               fixture_teardown);
   return g_test_run ();
 }
