@@ -1011,23 +1011,10 @@ handler_cb (SoupServer        *server,
   HfApiServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
-  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
   g_auto(GStrv) parts = NULL;
   guint n;
 
-  if (soup_server_message_get_request_body (msg)->length > HF_API_MAX_BODY_BYTES)
-    {
-      reply_error (msg, 413, "request body too large");
-      return;
-    }
-  if (!get && !write)
-    {
-      reply_error (msg, 405, "method not allowed");
-      return;
-    }
-  if (!authorized (self, msg, write))
-    return;
-
+  /* Refusals (Host, method, token, body) were decided by early_cb(). */
   if (g_str_equal (path, "/metrics") && get)
     return get_metrics (self, msg);
   if (g_str_equal (path, "/api/miners") && get)
@@ -1100,8 +1087,186 @@ host_allowed (SoupServerMessage *msg)
   return TRUE;
 }
 
-/* Requests are refused on their headers alone, before their body is
- * read. */
+/* Whether the request is to be served, decided on its headers alone;
+ * if not, its answer is set. */
+static gboolean
+admissible (HfApiServer       *self,
+            SoupServerMessage *msg,
+            const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
+  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (self->token == NULL && !host_allowed (msg))
+    {
+      reply_error (msg, 421, "without a token the API answers only requests for localhost or a "
+                             "loopback address (Host)");
+      return FALSE;
+    }
+  if (!get && !write)
+    {
+      reply_error (msg, 405, "method not allowed");
+      return FALSE;
+    }
+  if (!authorized (self, msg, write))
+    return FALSE;
+  /* Bodies come with a Content-Length, never chunked: one is read only
+   * once it is known to fit. */
+  if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      reply_error (msg, 411, "send the request body with a Content-Length");
+      return FALSE;
+    }
+  if (encoding != SOUP_ENCODING_CONTENT_LENGTH && g_str_equal (method, "POST")
+      && g_str_equal (path, "/api/discover"))
+    {
+      reply_error (msg, 411, "POST /api/discover needs a Content-Length (0 for no body)");
+      return FALSE;
+    }
+  if (soup_message_headers_get_content_length (headers) > HF_API_MAX_BODY_BYTES)
+    {
+      reply_error (msg, 413, "request body too large");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GIOStream    *stream;
+  GSocket      *socket;
+  GCancellable *cancellable;    /* cancelled when its time is up */
+  guint         timeout_id;
+  gsize         drained;
+  guint8        buffer[4096];
+} Refusal;
+
+static void
+refusal_free (Refusal *r)
+{
+  g_clear_handle_id (&r->timeout_id, g_source_remove);
+  g_clear_object (&r->cancellable);
+  g_clear_object (&r->socket);
+  g_clear_object (&r->stream);
+  g_free (r);
+}
+
+static gboolean
+refusal_timeout_cb (gpointer user_data)
+{
+  Refusal *r = user_data;
+
+  r->timeout_id = 0;
+  g_cancellable_cancel (r->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_drained_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* What the client still sends is read (and dropped) for a moment, so
+   * that closing does not reset the connection before it read the
+   * answer; a client that sends more than that is cut off. */
+  if (n > 0 && (r->drained += (gsize) n) < HF_API_MAX_BODY_BYTES * 4)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), r->buffer, sizeof r->buffer,
+                                 G_PRIORITY_DEFAULT, r->cancellable, refusal_drained_cb, r);
+      return;
+    }
+  g_io_stream_close (r->stream, NULL, NULL);
+  refusal_free (r);
+}
+
+static void
+refusal_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+
+  if (!g_output_stream_write_bytes_finish (G_OUTPUT_STREAM (source), result, NULL))
+    {
+      g_io_stream_close (r->stream, NULL, NULL);
+      refusal_free (r);
+      return;
+    }
+  g_socket_shutdown (r->socket, FALSE, TRUE, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->stream), r->buffer,
+                             sizeof r->buffer, G_PRIORITY_DEFAULT, r->cancellable,
+                             refusal_drained_cb, r);
+}
+
+/* libsoup reads a request's whole body before it answers, even when the
+ * answer was set on the headers (only "Expect: 100-continue" spares it),
+ * so a chunked upload of any size would be read, and kept, first.  A
+ * refused request with a body to come is answered here instead, on the
+ * connection taken from libsoup, which is then closed with the body
+ * unread. */
+static void
+refuse_unread (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (request);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GString *text;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint status = soup_server_message_get_status (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Refusal *r;
+
+  /* Connection: close, so a client that sends its body anyway does not
+   * have it read as its next request. */
+  soup_message_headers_replace (response, "Connection", "close");
+  if (encoding == SOUP_ENCODING_NONE
+      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+          && soup_message_headers_get_content_length (request) == 0)
+      || (soup_message_headers_get_expectations (request) & SOUP_EXPECTATION_CONTINUE)
+      || socket == NULL)
+    return;     /* libsoup answers without reading a body */
+
+  body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  soup_message_headers_set_content_length (response, g_bytes_get_size (body));
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "HTTP/1.%c %u %s\r\n",
+                          soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0 ? '0' : '1',
+                          status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, response);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (text, "%s: %s\r\n", name, value);
+  g_string_append (text, "\r\n");
+  g_string_append_len (text, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
+  bytes = g_string_free_to_bytes (text);
+
+  r = g_new0 (Refusal, 1);
+  r->socket = g_object_ref (socket);
+  r->cancellable = g_cancellable_new ();
+  /* Its own deadline from now on, not the idle sweep's. */
+  g_hash_table_remove (self->clients, socket);
+  r->stream = soup_server_message_steal_connection (msg);
+  if (r->stream == NULL)
+    {
+      refusal_free (r);
+      return;
+    }
+  r->timeout_id = g_timeout_add (MIN (self->idle_ms, 2000), refusal_timeout_cb, r);
+  g_output_stream_write_bytes_async (g_io_stream_get_output_stream (r->stream), bytes,
+                                     G_PRIORITY_DEFAULT, r->cancellable, refusal_written_cb, r);
+}
+
+/* Everything a request is refused for is decided on its headers, before
+ * a byte of its body is read. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -1110,14 +1275,9 @@ early_cb (SoupServer        *server,
           gpointer           user_data)
 {
   HfApiServer *self = user_data;
-  goffset length = soup_message_headers_get_content_length (
-    soup_server_message_get_request_headers (msg));
 
-  if (self->token == NULL && !host_allowed (msg))
-    reply_error (msg, 421, "without a token the API answers only requests for localhost or a "
-                           "loopback address (Host)");
-  else if (length > HF_API_MAX_BODY_BYTES)
-    reply_error (msg, 413, "request body too large");
+  if (!admissible (self, msg, path))
+    refuse_unread (self, msg);
 }
 
 static void

@@ -866,6 +866,115 @@ test_connections_bounded (void)
   g_assert_cmpuint (count_fds (), <=, fds_before + 4);
 }
 
+static guint64
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + 6, NULL, 10);
+}
+
+/* @head, then a chunk of @body at a time, as long as the server takes
+ * them; then whatever answer came. */
+typedef struct
+{
+  guint16     port;
+  const char *head;
+  guint64     body;       /* bytes to send after the head */
+  guint64     sent;       /* of them, before the server stopped taking them */
+  gint64      answered_ms;
+  char       *answer;
+} Upload;
+
+static void
+upload_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  Upload *u = data;
+  g_autoptr(GSocketConnection) connection = raw_connect (u->port);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  static char chunk[65536 + 16];
+  gsize len = (gsize) g_snprintf (chunk, sizeof chunk, "%x\r\n", 65536);
+  gint64 start = g_get_monotonic_time ();
+
+  memset (chunk + len, 'x', 65536);
+  memcpy (chunk + len + 65536, "\r\n", 2);
+  len += 65536 + 2;
+  g_assert_true (raw_send (socket, u->head, strlen (u->head)));
+  while (u->sent < u->body && raw_send (socket, chunk, len))
+    u->sent += 65536;
+  u->answer = raw_receive (socket);
+  u->answered_ms = (g_get_monotonic_time () - start) / 1000;
+  g_task_return_boolean (task, TRUE);
+}
+
+/* What the server answered @head (sent alone) with, asserting it came
+ * within 2 s: without waiting for a body that never comes. */
+static guint
+answer_to_head (guint16     port,
+                const char *head)
+{
+  Upload u = { port, head, 0, 0, 0, NULL };
+  g_autofree char *answer = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  run_client (upload_thread, &u);
+  answer = u.answer;
+  status = answer_status (answer);
+  g_test_message ("%.*s: %u after %" G_GINT64_FORMAT " ms", (int) strcspn (head, "\r"), head,
+                  status, u.answered_ms);
+  g_assert_cmpint (u.answered_ms, <, 2000);
+  node = parse (answer_body (answer));
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (node), "error"));
+  return status;
+}
+
+/* Refusals come from the headers: a body that would follow is not read
+ * first, chunked or announced, with a token or without. */
+static void
+test_refused_before_body (void)
+{
+  guint16 port;
+  g_autoptr(HfApiServer) server = bare_server (TOKEN, &port);
+  Upload upload = { port, NULL, 64 << 20, 0, 0, NULL };
+  g_autofree char *chunked = NULL;
+  guint64 rss_before;
+
+#define POST "POST /api/discover HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+#define AUTH "Authorization: Bearer " TOKEN "\r\n"
+  g_assert_cmpuint (answer_to_head (port, POST "Content-Length: 67108864\r\n\r\n"), ==, 401);
+  g_assert_cmpuint (answer_to_head (port, POST "Transfer-Encoding: chunked\r\n\r\n"), ==, 401);
+  g_assert_cmpuint (answer_to_head (port, POST AUTH "Content-Length: 67108864\r\n\r\n"), ==, 413);
+  g_assert_cmpuint (answer_to_head (port, POST AUTH "Transfer-Encoding: chunked\r\n\r\n"), ==,
+                    411);
+  g_assert_cmpuint (answer_to_head (port, POST AUTH "\r\n"), ==, 411);
+  g_assert_cmpuint (answer_to_head (port, POST "Content-Length: 67108864\r\n"
+                                          "Expect: 100-continue\r\n\r\n"), ==, 401);
+
+  /* 64 MiB sent chunked as fast as the server takes it: it stops taking
+   * it after its answer, and does not grow. */
+  chunked = g_strdup (POST AUTH "Transfer-Encoding: chunked\r\n\r\n");
+  upload.head = chunked;
+  rss_before = rss_kib ();
+  run_client (upload_thread, &upload);
+  g_test_message ("64 MiB chunked: %" G_GUINT64_FORMAT " KiB taken, RSS %" G_GUINT64_FORMAT
+                  " to %" G_GUINT64_FORMAT " KiB, answered %u", upload.sent / 1024, rss_before,
+                  rss_kib (), answer_status (upload.answer));
+  g_assert_cmpuint (upload.sent, <, 16 << 20);
+  g_assert_cmpuint (rss_kib (), <, rss_before + 8 * 1024);
+  g_assert_true (answer_status (upload.answer) == 411 || answer_status (upload.answer) == 0);
+  g_free (upload.answer);
+#undef POST
+#undef AUTH
+}
+
 typedef struct
 {
   guint16  port;
@@ -1042,6 +1151,7 @@ main (int   argc,
   g_test_add_func ("/api/connections-bounded", test_connections_bounded);
   g_test_add_func ("/api/idle-and-slow-dropped", test_idle_and_slow_dropped);
   g_test_add_func ("/api/connection-cap", test_connection_cap);
+  g_test_add_func ("/api/refused-before-body", test_refused_before_body);
   g_test_add ("/api/reads", Fixture, TOKEN, fixture_setup, test_reads, fixture_teardown);
   g_test_add ("/api/metrics", Fixture, TOKEN, fixture_setup, test_metrics, fixture_teardown);
   g_test_add ("/api/writes-need-token", Fixture, NULL, fixture_setup, test_writes_need_token,
