@@ -36,6 +36,13 @@ typedef struct
   gint64   shut_at;     /* when it passed its deadline and was shut down */
 } Client;
 
+/* The wrong tokens sent from one address in the current window. */
+typedef struct
+{
+  gint64 since;         /* monotonic µs of the window's first */
+  guint  count;
+} Failures;
+
 typedef struct
 {
   guint         id;
@@ -66,6 +73,9 @@ struct _HfApiServer
   guint         next_job;
   gint64        last_discover;  /* monotonic µs */
   GHashTable   *restarted;      /* address → monotonic µs of the last restart */
+
+  GHashTable   *failures;       /* client address → Failures */
+  guint         auth_window_ms;
 
   GHashTable   *clients;        /* GSocket → Client */
   guint         sweep_id;
@@ -974,6 +984,36 @@ request_finished_cb (SoupServer        *server,
 
 /* Dispatch */
 
+/* Addresses whose wrong tokens are counted one by one; beyond, they are
+ * counted together (many addresses at once: an attack, not a typo). */
+#define MAX_COUNTED_ADDRESSES 1024
+
+/* The key @address's failures are counted under, its expired windows
+ * forgotten. */
+static const char *
+failures_key (HfApiServer *self,
+              const char  *address)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64) self->auth_window_ms * 1000;
+  Failures *f = g_hash_table_lookup (self->failures, address);
+
+  if (f != NULL && now - f->since >= window)
+    g_hash_table_remove (self->failures, address);
+  else if (f != NULL)
+    return address;
+  if (g_hash_table_size (self->failures) >= MAX_COUNTED_ADDRESSES)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, self->failures);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &f))
+        if (now - f->since >= window)
+          g_hash_table_iter_remove (&iter);
+    }
+  return g_hash_table_size (self->failures) < MAX_COUNTED_ADDRESSES ? address : "*";
+}
+
 static gboolean
 authorized (HfApiServer       *self,
             SoupServerMessage *msg,
@@ -982,6 +1022,10 @@ authorized (HfApiServer       *self,
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                      "Authorization");
   const char *given = header && g_str_has_prefix (header, "Bearer ") ? header + 7 : NULL;
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *address = soup_server_message_get_remote_host (msg);
+  const char *key;
+  Failures *f;
 
   if (self->token == NULL)
     {
@@ -991,10 +1035,36 @@ authorized (HfApiServer       *self,
                              "HASHFLEET_API_TOKEN for hashfleet-cli serve)");
       return FALSE;
     }
+  key = failures_key (self, address ? address : "");
+  f = g_hash_table_lookup (self->failures, key);
+  /* Guessing is slowed down to a few tries a minute: past them a token
+   * is not even compared until the window ends. */
+  if (given != NULL && f != NULL && f->count >= HF_API_MAX_AUTH_FAILURES)
+    {
+      gint64 left_us = f->since + (gint64) self->auth_window_ms * 1000 - g_get_monotonic_time ();
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  MAX ((left_us + G_USEC_PER_SEC - 1)
+                                                       / G_USEC_PER_SEC, 1));
+      g_autofree char *text = g_strdup_printf ("%u wrong tokens from this address; try again "
+                                               "in %s s", f->count, seconds);
+
+      soup_message_headers_replace (response, "Retry-After", seconds);
+      reply_error (msg, 429, text);
+      return FALSE;
+    }
   if (!hf_api_token_equal (self->token, given))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Bearer realm=\"hashfleet\"");
+      if (given != NULL)
+        {
+          if (f == NULL)
+            {
+              f = g_new0 (Failures, 1);
+              f->since = g_get_monotonic_time ();
+              g_hash_table_insert (self->failures, g_strdup (key), f);
+            }
+          f->count++;
+        }
+      soup_message_headers_replace (response, "WWW-Authenticate", "Bearer realm=\"hashfleet\"");
       reply_error (msg, 401, "missing or wrong bearer token");
       return FALSE;
     }
@@ -1328,6 +1398,7 @@ hf_api_server_finalize (GObject *object)
   g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->restarted, g_hash_table_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->failures, g_hash_table_unref);
   invalidate (self);
   g_clear_object (&self->cancellable);
   if (self->token != NULL)
@@ -1353,6 +1424,8 @@ hf_api_server_init (HfApiServer *self)
   self->jobs = g_hash_table_new_full (NULL, NULL, NULL, job_free);
   self->restarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->clients = g_hash_table_new_full (NULL, NULL, NULL, client_free);
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->auth_window_ms = HF_API_AUTH_WINDOW_S * 1000;
   self->idle_ms = HF_API_IDLE_TIMEOUT_S * 1000;
   /* Fixed in libsoup 3.3: a kept-alive connection closed by its client
    * was never closed by the server (one descriptor lost each time). */
@@ -1428,6 +1501,15 @@ hf_api_server_listen (HfApiServer  *self,
                    "listening on %s (not loopback) needs a bearer token", host);
       return FALSE;
     }
+  /* A short token can be guessed even at a few tries a minute. */
+  if (!g_inet_address_get_is_loopback (address) && strlen (self->token) < HF_API_MIN_TOKEN_CHARS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "listening on %s (not loopback) needs a bearer token of at least %d "
+                   "characters; this one has %zu", host, HF_API_MIN_TOKEN_CHARS,
+                   strlen (self->token));
+      return FALSE;
+    }
   socket_address = g_inet_socket_address_new (address, port);
   return soup_server_listen (self->server, socket_address, 0, error);
 }
@@ -1445,6 +1527,15 @@ hf_api_server_set_idle_timeout (HfApiServer *self,
       g_clear_handle_id (&self->sweep_id, g_source_remove);
       start_sweep (self);
     }
+}
+
+void
+hf_api_server_set_auth_window (HfApiServer *self,
+                               guint        window_ms)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  g_return_if_fail (window_ms > 0);
+  self->auth_window_ms = window_ms;
 }
 
 guint16

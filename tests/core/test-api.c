@@ -5,9 +5,11 @@
  * hashfleet-sim on 127.0.52.x, a real store; requests through libsoup.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <libsoup/soup.h>
 
@@ -1110,6 +1112,166 @@ test_connection_cap (void)
   g_assert_cmpuint (answer_status (answer), ==, 200);
 }
 
+/* The value of header @name in @answer, or NULL. */
+static char *
+answer_header (const char *answer,
+               const char *name)
+{
+  const char *end = strstr (answer, "\r\n\r\n");
+  gsize len = strlen (name);
+
+  for (const char *line = answer; end != NULL && line < end; line = strstr (line, "\r\n") + 2)
+    if (g_ascii_strncasecmp (line, name, len) == 0 && line[len] == ':')
+      return g_strstrip (g_strndup (line + len + 1, strcspn (line + len + 1, "\r")));
+  return NULL;
+}
+
+static char *
+get_stats_with (guint16     port,
+                const char *token)
+{
+  g_autofree char *text = NULL;
+
+  if (token == NULL)
+    return raw_request (port, "GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  text = g_strdup_printf ("GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\n\r\n", token);
+  return raw_request (port, text);
+}
+
+/* After five wrong tokens in the window, a client is answered 429 with
+ * Retry-After, even with the right token; once the window has passed,
+ * the right token works again.  A missing token is not a guess. */
+static void
+test_token_rate_limit (void)
+{
+  guint16 port;
+  g_autoptr(HfApiServer) server = bare_server (TOKEN, &port);
+  g_autofree char *limited = NULL, *right_too = NULL, *later = NULL, *retry = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  hf_api_server_set_auth_window (server, 3000);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *none = get_stats_with (port, NULL);
+      g_assert_cmpuint (answer_status (none), ==, 401);
+    }
+  for (guint i = 0; i < HF_API_MAX_AUTH_FAILURES; i++)
+    {
+      g_autofree char *guess = g_strdup_printf ("guess-number-%u-of-many", i);
+      g_autofree char *wrong = get_stats_with (port, guess);
+      g_assert_cmpuint (answer_status (wrong), ==, 401);
+    }
+  limited = get_stats_with (port, "one-guess-too-many-0000");
+  g_assert_cmpuint (answer_status (limited), ==, 429);
+  retry = answer_header (limited, "Retry-After");
+  g_assert_nonnull (retry);
+  g_assert_cmpint (atoi (retry), >=, 1);
+  g_assert_cmpint (atoi (retry), <=, 3);
+  node = parse (answer_body (limited));
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (node), "error"));
+  right_too = get_stats_with (port, TOKEN);
+  g_assert_cmpuint (answer_status (right_too), ==, 429);
+  g_assert_null (strstr (right_too, "hashrate_ghs"));
+
+  /* The window (3 s here, from the first wrong token) passes. */
+  spin ((guint) MAX (0, 3100 - (g_get_monotonic_time () - start) / 1000));
+  later = get_stats_with (port, TOKEN);
+  g_assert_cmpuint (answer_status (later), ==, 200);
+  g_assert_nonnull (strstr (later, "hashrate_ghs"));
+}
+
+/* A failed assertion ends the test at once: the server must not outlive
+ * it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* hashfleet-cli serve with the API's token in its environment. */
+static GSubprocess *
+start_serve (const char *token,
+             const char *listen)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "HASHFLEET_API_TOKEN", token, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("HF_CLI"), "serve",
+                                         "--listen", listen, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+static GAsyncResult *exited_result;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  exited_result = g_object_ref (result);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* hashfleet-cli serve refuses a short token beyond loopback, and with a
+ * long one serves the API. */
+static void
+test_cli_serve (void)
+{
+  g_autoptr(GSubprocess) refused = start_serve ("only-11-chr", "0.0.0.0:0");
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL, *line = NULL, *stats = NULL, *bad = NULL;
+  const char *port_text;
+  gboolean exited = FALSE;
+  guint16 port;
+
+  g_subprocess_communicate_utf8_async (refused, NULL, NULL, communicated_cb, &exited);
+  hf_test_wait_for (&exited, 10000);
+  g_subprocess_communicate_utf8_finish (refused, exited_result, NULL, &message, &error);
+  g_clear_object (&exited_result);
+  g_assert_no_error (error);
+  g_test_message ("%s", message);
+  g_assert_cmpint (g_subprocess_get_exit_status (refused), ==, 2);
+  g_assert_nonnull (strstr (message, "at least 16 characters"));
+
+  serve = start_serve (TOKEN, "127.0.0.1:0");
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (serve));
+  /* Its first lines may say where it records, then where it serves. */
+  do
+    {
+      g_free (line);
+      line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_test_message ("%s", line);
+    }
+  while ((port_text = strstr (line, "(port ")) == NULL);
+  port = (guint16) atoi (port_text + 6);
+  g_assert_cmpuint (port, >, 0);
+  stats = get_stats_with (port, TOKEN);
+  g_assert_cmpuint (answer_status (stats), ==, 200);
+  g_assert_nonnull (strstr (stats, "\"total\":0"));
+  bad = get_stats_with (port, "not-the-token-at-all");
+  g_assert_cmpuint (answer_status (bad), ==, 401);
+  g_subprocess_send_signal (serve, SIGINT);
+  exited = FALSE;
+  g_subprocess_wait_async (serve, NULL, communicated_cb, &exited);
+  hf_test_wait_for (&exited, 10000);
+  g_subprocess_wait_finish (serve, exited_result, &error);
+  g_clear_object (&exited_result);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (serve));
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+}
+
 static void
 test_listen_and_tokens (void)
 {
@@ -1128,6 +1290,25 @@ test_listen_and_tokens (void)
   g_assert_false (hf_api_server_listen (server, "localhost:8080", &error));
   g_assert_nonnull (strstr (error->message, "IP address"));
   g_clear_error (&error);
+
+  /* Beyond loopback, a token of 16 characters at least. */
+  hf_api_server_set_token (server, "fifteen-chars-0");
+  g_assert_false (hf_api_server_listen (server, "0.0.0.0:0", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "at least 16 characters"));
+  g_clear_error (&error);
+  /* (192.0.2.1 is on no interface here: binding fails, but not for the
+   * token.) */
+  hf_api_server_set_token (server, "sixteen-chars-00");
+  g_assert_false (hf_api_server_listen (server, "192.0.2.1:0", &error));
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED));
+  g_assert_null (strstr (error->message, "token"));
+  g_clear_error (&error);
+  /* On loopback any token will do. */
+  hf_api_server_set_token (server, "short");
+  g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+  hf_api_server_disconnect (server);
 
   /* Tokens: 32 random bytes, URL-safe, compared exactly. */
   g_assert_cmpuint (strlen (t1), ==, 43);
@@ -1152,6 +1333,8 @@ main (int   argc,
   g_test_add_func ("/api/idle-and-slow-dropped", test_idle_and_slow_dropped);
   g_test_add_func ("/api/connection-cap", test_connection_cap);
   g_test_add_func ("/api/refused-before-body", test_refused_before_body);
+  g_test_add_func ("/api/token-rate-limit", test_token_rate_limit);
+  g_test_add_func ("/api/cli-serve", test_cli_serve);
   g_test_add ("/api/reads", Fixture, TOKEN, fixture_setup, test_reads, fixture_teardown);
   g_test_add ("/api/metrics", Fixture, TOKEN, fixture_setup, test_metrics, fixture_teardown);
   g_test_add ("/api/writes-need-token", Fixture, NULL, fixture_setup, test_writes_need_token,
