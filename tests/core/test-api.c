@@ -599,8 +599,10 @@ test_restart_remove_history (Fixture       *f,
   c = request (f, "POST", "/api/miner/127.0.52.99/restart", TOKEN, NULL, &status);
   g_assert_cmpuint (status, ==, 404);
 
-  /* History: the readings recorded so far, as a JSON array. */
+  /* History: the readings recorded so far, as a JSON array (once the
+   * store's worker has written them). */
   poll_cycle (f);
+  hf_recorder_wait_written (f->recorder, 5000);
   h = request (f, "GET", "/api/miner/127.0.52.3/history?since=0&resolution=raw", TOKEN, NULL,
                &status);
   g_assert_cmpuint (status, ==, 200);
