@@ -975,6 +975,9 @@ test_refused_before_body (void)
   g_assert_cmpuint (rss_kib (), <, rss_before + 8 * 1024);
   g_assert_true (answer_status (upload.answer) == 411 || answer_status (upload.answer) == 0);
   g_free (upload.answer);
+  /* The connections taken from libsoup to answer are closed too. */
+  spin (500);
+  g_assert_cmpuint (count_server_sockets (port), ==, 0);
 #undef POST
 #undef AUTH
 }
