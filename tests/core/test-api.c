@@ -2,7 +2,10 @@
  * SPDX-License-Identifier: MIT
  *
  * A real HfApiServer on 127.0.0.1 (a free port), a real fleet polling
- * hashfleet-sim on 127.0.52.x, a real store; requests through libsoup.
+ * hashfleet-sim on 127.0.52.x, a real store; requests through libsoup,
+ * or on raw sockets where a hostile client is played (any Host, a body
+ * that never comes, headers a byte at a time, hundreds of connections),
+ * and hashfleet-cli serve itself.
  */
 #include <math.h>
 #include <signal.h>
