@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -30,6 +30,8 @@ status=0
 results=build-fuzz/fuzz-results.json
 : > "$results"
 for name in $harnesses; do
+    extra=
+    asan=detect_leaks=1
     corpus="build-fuzz/corpus/$name"
     mkdir -p "$corpus"
     case "$name" in
@@ -48,6 +50,28 @@ for name in $harnesses; do
               printf 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="antMiner Configuration", nonce="abc", qop="auth"\r\nContent-Length: 0\r\n\r\n' > "$corpus/digest"
               printf 'HTTP/1.1 302 Found\r\nLocation: /api/system/info\r\nContent-Length: 0\r\n\r\n' > "$corpus/redirect" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
+        # A request per endpoint to each server: the first byte picks the
+        # one without a token ("0") or the one with a token ("1").
+        api) n=0
+             for req in 'GET /api/miners' 'GET /api/stats' 'HEAD /metrics' 'GET /api/discover/1' \
+                        'GET /api/miner/127.0.0.3/history' \
+                        'GET /api/miner/127.0.0.2/history?since=2026-11-30&until=1796350280&resolution=auto' \
+                        'POST /api/miner/127.0.0.2/restart' 'DELETE /api/miner/127.0.0.4?keep_history=false' \
+                        'PUT /api/stats' 'GET http://localhost/api/stats'; do
+                 n=$((n + 1))
+                 printf '0%s HTTP/1.1\r\nHost: localhost:8080\r\n\r\n' "$req" > "$corpus/open-$n"
+                 printf '1%s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer not-the-token\r\n\r\n' "$req" > "$corpus/token-$n"
+             done
+             printf '0POST /api/discover HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n{"subnet":"127.0.0.0/24"}' > "$corpus/discover"
+             printf '1POST /api/discover HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n' > "$corpus/chunked"
+             printf '1POST /api/discover HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 999999\r\n\r\n' > "$corpus/expect"
+             printf '0GET /api/miners HTTP/1.1\r\nHost: any-site.example\r\n\r\n' > "$corpus/rebinding"
+             printf '0GET /api/stats HTTP/1.0\r\n\r\n' > "$corpus/http10"
+             printf '0GET /api/stats HTTP/1.1\r\nHost: [::1]\r\n\r\nGET /metrics HTTP/1.1\r\nHost: [::1]\r\n\r\n' > "$corpus/pipelined"
+             extra="-dict=tests/fuzz/fuzz-api.dict"
+             # Whole allocation stacks, for tests/lsan.supp to name a libsoup
+             # 3.2 leak (GLib has no frame pointers for the fast unwinder).
+             asan=detect_leaks=1:fast_unwind_on_malloc=0 ;;
     esac
     # Harnesses that feed hf_json_parse start from the tokens json-glib reads.
     dict=""
@@ -56,10 +80,11 @@ for name in $harnesses; do
     esac
     [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
     echo "== fuzz-$name for ${seconds}s"
-    if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    if ! ASAN_OPTIONS=$asan LSAN_OPTIONS=suppressions=$top/tests/lsan.supp \
+         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
          "build-fuzz/tests/fuzz/fuzz-$name" $dict -max_total_time="$seconds" -runs="$runs" -max_len=65536 \
          -timeout=10 -rss_limit_mb=1024 -artifact_prefix="build-fuzz/findings/$name-" \
-         -print_final_stats=1 "$corpus" 2> "build-fuzz/fuzz-$name.log"; then
+         -print_final_stats=1 $extra "$corpus" 2> "build-fuzz/fuzz-$name.log"; then
         echo "fuzz-$name: FINDING (see build-fuzz/fuzz-$name.log and build-fuzz/findings/)"
         tail -40 "build-fuzz/fuzz-$name.log"
         status=1

@@ -6,9 +6,13 @@
  * a worker thread reads from its own connection to the store; writes go
  * through the same fleet and store the app and `hashfleet-cli serve` use.
  *
- * Off unless asked for; loopback unless a token is set; writes always need
- * the token (compared in constant time); bodies capped; discover and
- * restart rate-limited; every error a JSON object with a proper status.
+ * Off unless asked for; loopback unless a token is set (of 16 characters
+ * at least beyond loopback), and then only for requests naming localhost
+ * or a loopback address as Host; writes always need the token (compared
+ * in constant time; five wrong ones a minute per client address); bodies
+ * capped, announced with Content-Length, and never read when refused;
+ * connections capped and dropped when idle; discover and restart
+ * rate-limited; every error a JSON object with a proper status.
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +29,23 @@
 #include "hf-scanner.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
+
+/* One connection being served.  libsoup 3.2 neither counts connections
+ * nor times them out, and leaks one kept alive that its client closes;
+ * these records bound both. */
+typedef struct
+{
+  GSocket *socket;
+  gint64   deadline;    /* monotonic µs; 0 while a handler has its request */
+  gint64   shut_at;     /* when it passed its deadline and was shut down */
+} Client;
+
+/* The wrong tokens sent from one address in the current window. */
+typedef struct
+{
+  gint64 since;         /* monotonic µs of the window's first */
+  guint  count;
+} Failures;
 
 typedef struct
 {
@@ -56,6 +77,14 @@ struct _HfApiServer
   guint         next_job;
   gint64        last_discover;  /* monotonic µs */
   GHashTable   *restarted;      /* address → monotonic µs of the last restart */
+
+  GHashTable   *failures;       /* client address → Failures */
+  guint         auth_window_ms;
+
+  GHashTable   *clients;        /* GSocket → Client */
+  guint         sweep_id;
+  guint         idle_ms;
+  gboolean      close_always;   /* no keep-alive: libsoup below 3.3 leaks it */
 
   /* What the read endpoints answer, built once per change of the fleet,
    * not per request.  A miner added or removed, or a cycle's end, drops
@@ -711,6 +740,7 @@ static gboolean
 parse_time (const char *text,
             gint64     *out)
 {
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   g_autoptr(GDateTime) dt = NULL;
   guint64 seconds;
 
@@ -721,11 +751,12 @@ parse_time (const char *text,
       *out = (gint64) seconds;
       return TRUE;
     }
-  dt = g_date_time_new_from_iso8601 (text, NULL);
+  dt = g_date_time_new_from_iso8601 (text, local);
   if (dt == NULL)
     {
-      g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-      dt = g_date_time_new_from_iso8601 (text, local);
+      /* A bare date is its midnight, local time (as hashfleet-cli reads it). */
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (midnight, local);
     }
   if (dt == NULL)
     return FALSE;
@@ -757,7 +788,7 @@ get_history (HfApiServer       *self,
       || !parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q->until))
     {
       history_query_free (q);
-      reply_error (msg, 400, "since and until are unix seconds or ISO 8601 times");
+      reply_error (msg, 400, "since and until are unix seconds, ISO 8601 times or dates");
       return;
     }
   if (resolution != NULL && !hf_resolution_parse (resolution, &q->resolution))
@@ -772,7 +803,222 @@ get_history (HfApiServer       *self,
   g_task_run_in_thread (task, history_thread);
 }
 
+/* Connections */
+
+static void
+client_free (gpointer data)
+{
+  Client *c = data;
+
+  g_object_unref (c->socket);
+  g_free (c);
+}
+
+/* Forgets the connections closed; returns how many are still served
+ * (those shut down are on their way out). */
+static guint
+count_clients (HfApiServer *self)
+{
+  GHashTableIter iter;
+  Client *c;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    if (g_socket_is_closed (c->socket))
+      g_hash_table_iter_remove (&iter);
+    else if (c->shut_at == 0)
+      n++;
+  return n;
+}
+
+static guint
+sweep_interval_ms (HfApiServer *self)
+{
+  return CLAMP (self->idle_ms / 4, 50, 1000);
+}
+
+/* Connections past their deadline are shut down: libsoup then reads the
+ * end of its input (or fails to write) and closes them.  One still open a
+ * sweep later is one libsoup no longer watches (a kept-alive connection
+ * lost by libsoup 3.2), closed here. */
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  HfApiServer *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  Client *c;
+
+  g_hash_table_iter_init (&iter, self->clients);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &c))
+    {
+      if (g_socket_is_closed (c->socket))
+        g_hash_table_iter_remove (&iter);
+      else if (c->shut_at != 0 && now - c->shut_at >= sweep_interval_ms (self) * 1000)
+        {
+          g_debug ("API: closing a connection libsoup has let go of");
+          g_socket_close (c->socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+      else if (c->shut_at == 0 && c->deadline != 0 && now >= c->deadline)
+        {
+          g_debug ("API: dropping a connection that has not moved for %u ms", self->idle_ms);
+          g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
+          c->shut_at = now;
+        }
+    }
+  if (g_hash_table_size (self->clients) > 0)
+    return G_SOURCE_CONTINUE;
+  self->sweep_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_sweep (HfApiServer *self)
+{
+  if (self->sweep_id == 0)
+    self->sweep_id = g_timeout_add (sweep_interval_ms (self), sweep_cb, self);
+}
+
+static void
+stop_serving (HfApiServer *self)
+{
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->clients != NULL)
+    g_hash_table_remove_all (self->clients);
+}
+
+static Client *
+lookup_client (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  return socket != NULL ? g_hash_table_lookup (self->clients, socket) : NULL;
+}
+
+/* Its request, or the next one, or its answer must move on within the
+ * idle limit. */
+static void
+arm (HfApiServer       *self,
+     SoupServerMessage *msg)
+{
+  Client *c = lookup_client (self, msg);
+
+  if (c != NULL)
+    c->deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+}
+
+static void
+close_after_answer (HfApiServer       *self,
+                    SoupServerMessage *msg)
+{
+  if (self->close_always)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                  "close");
+}
+
+static void
+wrote_headers_cb (SoupServerMessage *msg,
+                  HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
+static void
+wrote_body_data_cb (SoupServerMessage *msg,
+                    guint              size,
+                    HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
+/* A new connection (its first request starts as it is accepted), or the
+ * next request on one kept alive. */
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    HfApiServer       *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  close_after_answer (self, msg);
+  g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), self, 0);
+  g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self, 0);
+  if (socket != NULL && !g_hash_table_contains (self->clients, socket))
+    {
+      guint served = count_clients (self);
+      Client *c = g_new0 (Client, 1);
+
+      c->socket = g_object_ref (socket);
+      g_hash_table_insert (self->clients, socket, c);
+      if (served >= HF_API_MAX_CONNECTIONS)
+        {
+          /* Over the cap: closed at once, before a byte is read. */
+          g_debug ("API: %u connections, closing a new one", HF_API_MAX_CONNECTIONS);
+          g_socket_shutdown (socket, TRUE, TRUE, NULL);
+          c->shut_at = g_get_monotonic_time ();
+        }
+      start_sweep (self);
+    }
+  arm (self, msg);
+}
+
+/* The handler has it: no limit until the answer is written. */
+static void
+request_read_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 HfApiServer       *self)
+{
+  Client *c = lookup_client (self, msg);
+
+  /* A "100 Continue" may have reset the answer's headers. */
+  close_after_answer (self, msg);
+  if (c != NULL)
+    c->deadline = 0;
+}
+
+/* Kept alive: idle from now on. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     HfApiServer       *self)
+{
+  arm (self, msg);
+}
+
 /* Dispatch */
+
+/* Addresses whose wrong tokens are counted one by one; beyond, they are
+ * counted together (many addresses at once: an attack, not a typo). */
+#define MAX_COUNTED_ADDRESSES 1024
+
+/* The key @address's failures are counted under, its expired windows
+ * forgotten. */
+static const char *
+failures_key (HfApiServer *self,
+              const char  *address)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 window = (gint64) self->auth_window_ms * 1000;
+  Failures *f = g_hash_table_lookup (self->failures, address);
+
+  if (f != NULL && now - f->since >= window)
+    g_hash_table_remove (self->failures, address);
+  else if (f != NULL)
+    return address;
+  if (g_hash_table_size (self->failures) >= MAX_COUNTED_ADDRESSES)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, self->failures);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &f))
+        if (now - f->since >= window)
+          g_hash_table_iter_remove (&iter);
+    }
+  return g_hash_table_size (self->failures) < MAX_COUNTED_ADDRESSES ? address : "*";
+}
 
 static gboolean
 authorized (HfApiServer       *self,
@@ -782,6 +1028,10 @@ authorized (HfApiServer       *self,
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                      "Authorization");
   const char *given = header && g_str_has_prefix (header, "Bearer ") ? header + 7 : NULL;
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  const char *address = soup_server_message_get_remote_host (msg);
+  const char *key;
+  Failures *f;
 
   if (self->token == NULL)
     {
@@ -791,10 +1041,36 @@ authorized (HfApiServer       *self,
                              "HASHFLEET_API_TOKEN for hashfleet-cli serve)");
       return FALSE;
     }
+  key = failures_key (self, address ? address : "");
+  f = g_hash_table_lookup (self->failures, key);
+  /* Guessing is slowed down to a few tries a minute: past them a token
+   * is not even compared until the window ends. */
+  if (given != NULL && f != NULL && f->count >= HF_API_MAX_AUTH_FAILURES)
+    {
+      gint64 left_us = f->since + (gint64) self->auth_window_ms * 1000 - g_get_monotonic_time ();
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  MAX ((left_us + G_USEC_PER_SEC - 1)
+                                                       / G_USEC_PER_SEC, 1));
+      g_autofree char *text = g_strdup_printf ("%u wrong tokens from this address; try again "
+                                               "in %s s", f->count, seconds);
+
+      soup_message_headers_replace (response, "Retry-After", seconds);
+      reply_error (msg, 429, text);
+      return FALSE;
+    }
   if (!hf_api_token_equal (self->token, given))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Bearer realm=\"hashfleet\"");
+      if (given != NULL)
+        {
+          if (f == NULL)
+            {
+              f = g_new0 (Failures, 1);
+              f->since = g_get_monotonic_time ();
+              g_hash_table_insert (self->failures, g_strdup (key), f);
+            }
+          f->count++;
+        }
+      soup_message_headers_replace (response, "WWW-Authenticate", "Bearer realm=\"hashfleet\"");
       reply_error (msg, 401, "missing or wrong bearer token");
       return FALSE;
     }
@@ -811,23 +1087,10 @@ handler_cb (SoupServer        *server,
   HfApiServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
-  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
   g_auto(GStrv) parts = NULL;
   guint n;
 
-  if (soup_server_message_get_request_body (msg)->length > HF_API_MAX_BODY_BYTES)
-    {
-      reply_error (msg, 413, "request body too large");
-      return;
-    }
-  if (!get && !write)
-    {
-      reply_error (msg, 405, "method not allowed");
-      return;
-    }
-  if (!authorized (self, msg, write))
-    return;
-
+  /* Refusals (Host, method, token, body) were decided by early_cb(). */
   if (g_str_equal (path, "/metrics") && get)
     return get_metrics (self, msg);
   if (g_str_equal (path, "/api/miners") && get)
@@ -860,7 +1123,226 @@ handler_cb (SoupServer        *server,
   reply_error (msg, 404, "no such endpoint");
 }
 
-/* An announced body over the cap is refused before it is read. */
+/* Whether @host (of a URI: no port, no brackets) names this machine as a
+ * literal loopback address or "localhost". */
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Without a token the API answers only requests addressed to this
+ * machine by a loopback name: a web page whose own host name is made to
+ * resolve to 127.0.0.1 (DNS rebinding) still sends its own name as Host,
+ * and must not read the fleet. */
+static gboolean
+host_allowed (SoupServerMessage *msg)
+{
+  const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "Host");
+
+  /* The URI libsoup routes by: the Host header's, an absolute request
+   * URI's, or (HTTP/1.0 without Host) the listening address. */
+  if (!is_loopback_host (g_uri_get_host (soup_server_message_get_uri (msg))))
+    return FALSE;
+  if (header != NULL)
+    {
+      g_autofree char *text = g_strconcat ("http://", header, "/", NULL);
+      g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+      return uri != NULL && g_uri_get_userinfo (uri) == NULL
+             && is_loopback_host (g_uri_get_host (uri));
+    }
+  return TRUE;
+}
+
+/* Whether the request is to be served, decided on its headers alone;
+ * if not, its answer is set. */
+static gboolean
+admissible (HfApiServer       *self,
+            SoupServerMessage *msg,
+            const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *method = soup_server_message_get_method (msg);
+  gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
+  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (self->token == NULL && !host_allowed (msg))
+    {
+      reply_error (msg, 421, "without a token the API answers only requests for localhost or a "
+                             "loopback address (Host)");
+      return FALSE;
+    }
+  if (!get && !write)
+    {
+      reply_error (msg, 405, "method not allowed");
+      return FALSE;
+    }
+  if (!authorized (self, msg, write))
+    return FALSE;
+  /* Bodies come with a Content-Length, never chunked: one is read only
+   * once it is known to fit. */
+  if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      reply_error (msg, 411, "send the request body with a Content-Length");
+      return FALSE;
+    }
+  if (encoding != SOUP_ENCODING_CONTENT_LENGTH && g_str_equal (method, "POST")
+      && g_str_equal (path, "/api/discover"))
+    {
+      reply_error (msg, 411, "POST /api/discover needs a Content-Length (0 for no body)");
+      return FALSE;
+    }
+  if (soup_message_headers_get_content_length (headers) > HF_API_MAX_BODY_BYTES)
+    {
+      reply_error (msg, 413, "request body too large");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  GIOStream    *stream;
+  GSocket      *socket;
+  GCancellable *cancellable;    /* cancelled when its time is up */
+  guint         timeout_id;
+  gsize         drained;
+  guint8        buffer[4096];
+} Refusal;
+
+static void
+refusal_free (Refusal *r)
+{
+  g_clear_handle_id (&r->timeout_id, g_source_remove);
+  g_clear_object (&r->cancellable);
+  g_clear_object (&r->socket);
+  g_clear_object (&r->stream);
+  g_free (r);
+}
+
+static gboolean
+refusal_timeout_cb (gpointer user_data)
+{
+  Refusal *r = user_data;
+
+  r->timeout_id = 0;
+  g_cancellable_cancel (r->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refusal_drained_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* What the client still sends is read (and dropped) for a moment, so
+   * that closing does not reset the connection before it read the
+   * answer; a client that sends more than that is cut off. */
+  if (n > 0 && (r->drained += (gsize) n) < HF_API_MAX_BODY_BYTES * 4)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), r->buffer, sizeof r->buffer,
+                                 G_PRIORITY_DEFAULT, r->cancellable, refusal_drained_cb, r);
+      return;
+    }
+  g_io_stream_close (r->stream, NULL, NULL);
+  refusal_free (r);
+}
+
+static void
+refusal_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Refusal *r = user_data;
+
+  if (!g_output_stream_write_bytes_finish (G_OUTPUT_STREAM (source), result, NULL))
+    {
+      g_io_stream_close (r->stream, NULL, NULL);
+      refusal_free (r);
+      return;
+    }
+  g_socket_shutdown (r->socket, FALSE, TRUE, NULL);
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->stream), r->buffer,
+                             sizeof r->buffer, G_PRIORITY_DEFAULT, r->cancellable,
+                             refusal_drained_cb, r);
+}
+
+/* libsoup reads a request's whole body before it answers, even when the
+ * answer was set on the headers (only "Expect: 100-continue" spares it),
+ * so a chunked upload of any size would be read, and kept, first.  A
+ * refused request with a body to come is answered here instead, on the
+ * connection taken from libsoup, which is then closed with the body
+ * unread. */
+static void
+refuse_unread (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (request);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GString *text;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  guint status = soup_server_message_get_status (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  Refusal *r;
+
+  /* Connection: close, so a client that sends its body anyway does not
+   * have it read as its next request. */
+  soup_message_headers_replace (response, "Connection", "close");
+  if (encoding == SOUP_ENCODING_NONE
+      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+          && soup_message_headers_get_content_length (request) == 0)
+      || (soup_message_headers_get_expectations (request) & SOUP_EXPECTATION_CONTINUE)
+      || socket == NULL)
+    return;     /* libsoup answers without reading a body */
+
+  body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  soup_message_headers_set_content_length (response, g_bytes_get_size (body));
+  text = g_string_new (NULL);
+  g_string_append_printf (text, "HTTP/1.%c %u %s\r\n",
+                          soup_server_message_get_http_version (msg) == SOUP_HTTP_1_0 ? '0' : '1',
+                          status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, response);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (text, "%s: %s\r\n", name, value);
+  g_string_append (text, "\r\n");
+  g_string_append_len (text, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body));
+  bytes = g_string_free_to_bytes (text);
+
+  r = g_new0 (Refusal, 1);
+  r->socket = g_object_ref (socket);
+  r->cancellable = g_cancellable_new ();
+  /* Its own deadline from now on, not the idle sweep's. */
+  g_hash_table_remove (self->clients, socket);
+  r->stream = soup_server_message_steal_connection (msg);
+  if (r->stream == NULL)
+    {
+      refusal_free (r);
+      return;
+    }
+  r->timeout_id = g_timeout_add (MIN (self->idle_ms, 2000), refusal_timeout_cb, r);
+  g_output_stream_write_bytes_async (g_io_stream_get_output_stream (r->stream), bytes,
+                                     G_PRIORITY_DEFAULT, r->cancellable, refusal_written_cb, r);
+}
+
+/* Everything a request is refused for is decided on its headers, before
+ * a byte of its body is read. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -868,11 +1350,10 @@ early_cb (SoupServer        *server,
           GHashTable        *query,
           gpointer           user_data)
 {
-  goffset length = soup_message_headers_get_content_length (
-    soup_server_message_get_request_headers (msg));
+  HfApiServer *self = user_data;
 
-  if (length > HF_API_MAX_BODY_BYTES)
-    reply_error (msg, 413, "request body too large");
+  if (!admissible (self, msg, path))
+    refuse_unread (self, msg);
 }
 
 static void
@@ -905,6 +1386,7 @@ hf_api_server_dispose (GObject *object)
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  stop_serving (self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
@@ -921,6 +1403,8 @@ hf_api_server_finalize (GObject *object)
 
   g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->restarted, g_hash_table_unref);
+  g_clear_pointer (&self->clients, g_hash_table_unref);
+  g_clear_pointer (&self->failures, g_hash_table_unref);
   invalidate (self);
   g_clear_object (&self->cancellable);
   if (self->token != NULL)
@@ -945,6 +1429,13 @@ hf_api_server_init (HfApiServer *self)
   self->cancellable = g_cancellable_new ();
   self->jobs = g_hash_table_new_full (NULL, NULL, NULL, job_free);
   self->restarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->clients = g_hash_table_new_full (NULL, NULL, NULL, client_free);
+  self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->auth_window_ms = HF_API_AUTH_WINDOW_S * 1000;
+  self->idle_ms = HF_API_IDLE_TIMEOUT_S * 1000;
+  /* Fixed in libsoup 3.3: a kept-alive connection closed by its client
+   * was never closed by the server (one descriptor lost each time). */
+  self->close_always = soup_get_major_version () == 3 && soup_get_minor_version () < 3;
 }
 
 HfApiServer *
@@ -965,6 +1456,10 @@ hf_api_server_new (HfFleet        *fleet,
   self->server = soup_server_new ("server-header", "hashfleet ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect_swapped (fleet, "reading", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect_swapped (fleet, "items-changed", G_CALLBACK (invalidate), self);
@@ -1012,8 +1507,41 @@ hf_api_server_listen (HfApiServer  *self,
                    "listening on %s (not loopback) needs a bearer token", host);
       return FALSE;
     }
+  /* A short token can be guessed even at a few tries a minute. */
+  if (!g_inet_address_get_is_loopback (address) && strlen (self->token) < HF_API_MIN_TOKEN_CHARS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "listening on %s (not loopback) needs a bearer token of at least %d "
+                   "characters; this one has %zu", host, HF_API_MIN_TOKEN_CHARS,
+                   strlen (self->token));
+      return FALSE;
+    }
   socket_address = g_inet_socket_address_new (address, port);
   return soup_server_listen (self->server, socket_address, 0, error);
+}
+
+void
+hf_api_server_set_idle_timeout (HfApiServer *self,
+                                guint        timeout_ms)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  g_return_if_fail (timeout_ms > 0);
+  self->idle_ms = timeout_ms;
+  /* The sweep's period follows the limit. */
+  if (self->sweep_id != 0)
+    {
+      g_clear_handle_id (&self->sweep_id, g_source_remove);
+      start_sweep (self);
+    }
+}
+
+void
+hf_api_server_set_auth_window (HfApiServer *self,
+                               guint        window_ms)
+{
+  g_return_if_fail (HF_IS_API_SERVER (self));
+  g_return_if_fail (window_ms > 0);
+  self->auth_window_ms = window_ms;
 }
 
 guint16
@@ -1035,4 +1563,5 @@ hf_api_server_disconnect (HfApiServer *self)
 {
   g_return_if_fail (HF_IS_API_SERVER (self));
   soup_server_disconnect (self->server);
+  stop_serving (self);
 }

@@ -24,6 +24,8 @@ hf_resolution_parse (const char   *text,
     *resolution = HF_RESOLUTION_5M;
   else if (g_strcmp0 (text, "1h") == 0)
     *resolution = HF_RESOLUTION_1H;
+  else if (g_strcmp0 (text, "auto") == 0)
+    *resolution = HF_RESOLUTION_AUTO;
   else
     return FALSE;
   return TRUE;
@@ -38,6 +40,26 @@ static gboolean
 is_formula_like (const char *text)
 {
   return text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL;
+}
+
+/* The finest resolution the store still keeps for @since. */
+static HfResolution
+resolve (HfStore      *store,
+         gint64        since,
+         HfResolution  resolution)
+{
+  gint64 now, raw, five;
+
+  if (resolution != HF_RESOLUTION_AUTO)
+    return resolution;
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  raw = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
+  five = _hf_store_get_retention (store, HF_RESOLUTION_5M);
+  if (raw == 0 || since >= now - raw)
+    return HF_RESOLUTION_RAW;
+  if (five == 0 || since >= now - five)
+    return HF_RESOLUTION_5M;
+  return HF_RESOLUTION_1H;
 }
 
 static void
@@ -144,6 +166,8 @@ hf_store_export (HfStore        *store,
   g_return_val_if_fail (HF_IS_STORE (store), -1);
   g_return_val_if_fail (out != NULL, -1);
 
+  /* AUTO names no table: it is whichever one still covers @since. */
+  resolution = resolve (store, since, resolution);
   /* One miner: name its id so that SQLite walks the (miner_id, time)
    * primary key instead of every row of the table. */
   sql = g_strdup_printf ("SELECT m.address, m.mac, m.model, r.time, %s FROM %s r "
@@ -242,26 +266,6 @@ run_series (HfStore     *store,
       return NULL;
     }
   return g_steal_pointer (&points);
-}
-
-/* The finest resolution the store still keeps for @since. */
-static HfResolution
-resolve (HfStore      *store,
-         gint64        since,
-         HfResolution  resolution)
-{
-  gint64 now, raw, five;
-
-  if (resolution != HF_RESOLUTION_AUTO)
-    return resolution;
-  now = g_get_real_time () / G_USEC_PER_SEC;
-  raw = _hf_store_get_retention (store, HF_RESOLUTION_RAW);
-  five = _hf_store_get_retention (store, HF_RESOLUTION_5M);
-  if (raw == 0 || since >= now - raw)
-    return HF_RESOLUTION_RAW;
-  if (five == 0 || since >= now - five)
-    return HF_RESOLUTION_5M;
-  return HF_RESOLUTION_1H;
 }
 
 GArray *

@@ -33,16 +33,17 @@ typedef enum
   HF_EXPORT_JSON,     /* one object per line */
 } HfExportFormat;
 
+/* "raw", "5m", "1h" or "auto". */
 gboolean hf_resolution_parse (const char    *text,
                               HfResolution  *resolution);
 
 /* Write the history of @address (NULL: every miner) between @since and
- * @until (unix seconds, inclusive; 0 for open ends) at @resolution to
- * @out, a row at a time.  CSV has a header line; values a miner did not
- * report are empty in CSV and null in JSON.  In CSV, text that starts with
- * =, +, -, @, tab or CR gets a leading ' so that no spreadsheet runs it as
- * a formula; numbers and JSON are written as they are.  Returns the row
- * count, or -1 with @error set. */
+ * @until (unix seconds, inclusive; 0 for open ends) at @resolution (AUTO:
+ * the finest one still kept for @since) to @out, a row at a time.  CSV has
+ * a header line; values a miner did not report are empty in CSV and null in
+ * JSON.  In CSV, text that starts with =, +, -, @, tab or CR gets a leading
+ * ' so that no spreadsheet runs it as a formula; numbers and JSON are
+ * written as they are.  Returns the row count, or -1 with @error set. */
 gint64   hf_store_export     (HfStore        *store,
                               FILE           *out,
                               HfExportFormat  format,
