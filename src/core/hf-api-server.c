@@ -7,12 +7,12 @@
  * through the same fleet and store the app and `hashfleet-cli serve` use.
  *
  * Off unless asked for; loopback unless a token is set (of 16 characters
- * at least beyond loopback), and then only for requests naming localhost
- * or a loopback address as Host; writes always need the token (compared
- * in constant time; five wrong ones a minute per client address); bodies
- * capped, announced with Content-Length, and never read when refused;
- * connections capped and dropped when idle; discover and restart
- * rate-limited; every error a JSON object with a proper status.
+ * at least beyond loopback); without a token, only requests naming
+ * localhost or a loopback address as Host; writes always need the token
+ * (compared in constant time; five wrong ones a minute per client
+ * address); bodies capped, announced with Content-Length, and never read
+ * when refused; connections capped and dropped when idle; discover and
+ * restart rate-limited; every error a JSON object with a proper status.
  */
 #include <math.h>
 #include <stdio.h>
