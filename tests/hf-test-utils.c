@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "hf-cgminer-reply.h"
+#include "hf-recorder.h"
+#include "hf-store.h"
 #include "hf-test-utils.h"
 
 void
@@ -264,4 +266,35 @@ hf_test_run_cli_env (const char * const  *args,
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
   return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static void
+flushed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (HF_IS_RECORDER (source))
+    hf_recorder_flush_finish (HF_RECORDER (source), result, &error);
+  else
+    hf_store_flush_finish (HF_STORE (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+hf_test_flush_store (gpointer recorder,
+                     gpointer store)
+{
+  gboolean done = FALSE;
+
+  if (recorder != NULL)
+    {
+      hf_recorder_flush_async (recorder, flushed_cb, &done);
+      hf_test_wait_for (&done, 5000);
+      done = FALSE;
+    }
+  hf_store_flush_async (store, flushed_cb, &done);
+  hf_test_wait_for (&done, 5000);
 }

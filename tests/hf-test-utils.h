@@ -25,6 +25,11 @@ JsonObject *hf_test_fixture_object  (const char   *name);
 void        hf_test_wait_for        (gboolean     *flag,
                                      guint         timeout_ms);
 
+/* Run the default main context until @recorder's queued writes, then
+ * every change queued on @store before, are done (fails after 5 s). */
+void        hf_test_flush_store     (gpointer      recorder,
+                                     gpointer      store);
+
 /* A running hashfleet-sim, started from a key-file text. */
 typedef struct _HfTestSim HfTestSim;
 

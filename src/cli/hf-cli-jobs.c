@@ -1,4 +1,5 @@
-/* hf-cli-jobs.c — identify a list of addresses, a bounded number at a time
+/* hf-cli-jobs.c — add a list of addresses to the command's session, a
+ * bounded number at a time, and run a step on each miner
  * SPDX-License-Identifier: MIT
  */
 #include "hf-cli.h"
@@ -39,7 +40,7 @@ identified_cb (GObject      *source,
   HfCliStep step = g_object_get_data (G_OBJECT (job->cli->cancellable), "hf-cli-step");
   g_autoptr(GError) error = NULL;
 
-  job->miner = hf_identify_finish (result, &error);
+  job->miner = hf_session_add_finish (HF_SESSION (source), result, NULL, &error);
   if (job->miner == NULL)
     {
       hf_cli_job_done (job, error);
@@ -56,7 +57,8 @@ start_more (HfCli *cli)
       HfCliJob *job = g_ptr_array_index (cli->jobs, cli->next++);
 
       cli->running++;
-      hf_identify_async (job->address, cli->config, cli->cancellable, identified_cb, job);
+      hf_session_add_async (cli->session, job->address, 0, 0, cli->cancellable, identified_cb,
+                            job);
     }
   if (cli->running == 0 && cli->next == cli->jobs->len)
     g_main_loop_quit (cli->loop);
@@ -77,7 +79,7 @@ hf_cli_run_jobs (HfCli     *cli,
       g_ptr_array_add (cli->jobs, job);
     }
   g_object_set_data (G_OBJECT (cli->cancellable), "hf-cli-step", step);
-  cli->loop = g_main_loop_new (NULL, FALSE);
+  hf_cli_session (cli, FALSE);
   start_more (cli);
   if (cli->running > 0)
     g_main_loop_run (cli->loop);

@@ -13,17 +13,15 @@ restarted_cb (GObject      *source,
   HfCliJob *job = user_data;
   g_autoptr(GError) error = NULL;
 
-  hf_driver_restart_finish (HF_DRIVER (source), result, &error);
+  hf_session_restart_finish (HF_SESSION (source), result, &error);
   hf_cli_job_done (job, error);
 }
 
 static void
 restart_step (HfCliJob *job)
 {
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (job->miner));
-
-  hf_driver_restart_async (driver, job->miner, job->cli->config, job->cli->cancellable,
-                           restarted_cb, job);
+  hf_session_restart_async (job->cli->session, job->miner, job->cli->cancellable,
+                            restarted_cb, job);
 }
 
 int

@@ -9,9 +9,9 @@
 typedef struct
 {
   HfCli         *cli;
-  HfStore       *store;
   guint          pending_polls;
   gboolean       scan_done;
+  gboolean       ok;
   gboolean       header_printed;
   HfLoopMonitor *monitor;
 } Scan;
@@ -53,31 +53,36 @@ maybe_quit (Scan *scan)
     g_main_loop_quit (scan->cli->loop);
 }
 
+typedef struct
+{
+  Scan    *scan;
+  HfMiner *miner;
+} Pending;
+
 static void
 polled_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(HfMiner) miner = user_data;
-  Scan *scan = g_object_get_data (G_OBJECT (miner), "hf-cli-scan");
+  g_autofree Pending *p = user_data;
+  g_autoptr(HfMiner) miner = p->miner;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfReading) reading = hf_driver_poll_finish (HF_DRIVER (source), result, &error);
+  g_autoptr(HfReading) reading = hf_session_poll_finish (HF_SESSION (source), result, &error);
 
-  if (reading != NULL)
-    hf_miner_set_reading (miner, reading);
-  print_miner (scan, miner, NULL, error ? error->message : NULL);
-  scan->pending_polls--;
-  maybe_quit (scan);
+  print_miner (p->scan, miner, NULL, error ? error->message : NULL);
+  p->scan->pending_polls--;
+  maybe_quit (p->scan);
 }
 
+/* Found and saved by the session (`watch` without addresses polls these). */
 static void
-miner_found_cb (HfScanner *scanner,
-                HfMiner   *miner,
-                Scan      *scan)
+found_cb (HfSession *session,
+          HfMiner   *miner,
+          gboolean   is_new,
+          Scan      *scan)
 {
-  /* Found is recorded: `watch` without addresses polls these. */
-  if (scan->store != NULL)
-    hf_store_save_miner (scan->store, miner, NULL);
+  Pending *p;
+
   /* AxeOS identification already carries a reading; the cgminer families
    * get one poll so the line has the same values as `status`. */
   if (hf_miner_get_reading (miner) != NULL)
@@ -86,14 +91,14 @@ miner_found_cb (HfScanner *scanner,
       return;
     }
   scan->pending_polls++;
-  g_object_set_data (G_OBJECT (miner), "hf-cli-scan", scan);
-  hf_driver_poll_async (hf_driver_for_family (hf_miner_get_family (miner)), miner,
-                        scan->cli->config, scan->cli->cancellable, polled_cb,
-                        g_object_ref (miner));
+  p = g_new0 (Pending, 1);
+  p->scan = scan;
+  p->miner = g_object_ref (miner);
+  hf_session_poll_async (session, miner, scan->cli->cancellable, polled_cb, p);
 }
 
 static void
-unidentified_cb (HfScanner  *scanner,
+unidentified_cb (HfSession  *session,
                  const char *address,
                  const char *reason,
                  Scan       *scan)
@@ -104,31 +109,33 @@ unidentified_cb (HfScanner  *scanner,
 }
 
 static void
-scanned_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   Scan *scan = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result,
-                                                             &error);
+  g_autoptr(HfDiscoverResult) found = hf_session_discover_finish (HF_SESSION (source), result,
+                                                                  &error);
+  HfScanSummary *summary = found ? found->summary : NULL;
 
   scan->scan_done = TRUE;
+  scan->ok = summary != NULL;
   if (summary == NULL)
     g_printerr ("hashfleet-cli scan: %s\n", error->message);
   else if (scan->cli->json)
     g_printerr ("{\"scanned\":%" G_GUINT64_FORMAT ",\"answered\":%u,\"found\":%u,"
-                "\"unidentified\":%u,\"elapsed_ms\":%u,\"sockets_peak\":%u,"
+                "\"new\":%u,\"unidentified\":%u,\"elapsed_ms\":%u,\"sockets_peak\":%u,"
                 "\"max_stall_ms\":%.1f,\"max_busy_ms\":%.1f}\n",
-                summary->scanned, summary->answered, summary->found, summary->unidentified,
-                summary->elapsed_ms, summary->sockets_peak,
+                summary->scanned, summary->answered, summary->found, found->added,
+                summary->unidentified, summary->elapsed_ms, summary->sockets_peak,
                 hf_loop_monitor_take_max_stall (scan->monitor),
                 hf_loop_monitor_take_max_busy (scan->monitor));
   else
-    g_printerr ("scanned %" G_GUINT64_FORMAT " addresses in %.2f s: %u miner%s found, "
+    g_printerr ("scanned %" G_GUINT64_FORMAT " addresses in %.2f s: %u miner%s found (%u new), "
                 "%u unidentified\n", summary->scanned, summary->elapsed_ms / 1000.0,
-                summary->found, summary->found == 1 ? "" : "s", summary->unidentified);
-  g_object_set_data (source, "hf-cli-ok", GINT_TO_POINTER (summary != NULL));
+                summary->found, summary->found == 1 ? "" : "s", found->added,
+                summary->unidentified);
   maybe_quit (scan);
 }
 
@@ -138,11 +145,10 @@ hf_cli_scan (HfCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ranges = NULL;
-  g_autoptr(HfScanner) scanner = NULL;
   g_autofree char *described = NULL;
   g_autoptr(HfLoopMonitor) monitor = hf_loop_monitor_new ();
-  g_autoptr(HfStore) store = NULL;
-  Scan scan = { cli, NULL, 0, FALSE, FALSE, monitor };
+  Scan scan = { cli, 0, FALSE, FALSE, FALSE, monitor };
+  HfSession *session;
   guint concurrency;
 
   if (targets[0] != NULL)
@@ -155,22 +161,20 @@ hf_cli_scan (HfCli  *cli,
       return 2;
     }
 
-  scan.store = store = hf_cli_open_store (cli, FALSE);
-  scanner = hf_scanner_new (cli->config);
-  if (cli->connect_timeout_ms > 0)
-    hf_scanner_set_connect_timeout (scanner, cli->connect_timeout_ms);
-  concurrency = hf_scanner_set_concurrency (scanner, cli->concurrency > 0
-                                            ? cli->concurrency
-                                            : HF_SCANNER_DEFAULT_CONCURRENCY);
+  session = hf_cli_session (cli, TRUE);
+  concurrency = hf_scanner_clamp_concurrency (cli->concurrency > 0
+                                              ? cli->concurrency
+                                              : HF_SCANNER_DEFAULT_CONCURRENCY);
+  hf_session_set_scan_options (session, cli->connect_timeout_ms, concurrency);
   described = hf_targets_describe (ranges);
   g_printerr ("scanning %s (%" G_GUINT64_FORMAT " addresses, %u sockets at a time)\n",
               described, hf_targets_count (ranges), concurrency);
 
-  g_signal_connect (scanner, "miner-found", G_CALLBACK (miner_found_cb), &scan);
-  g_signal_connect (scanner, "unidentified", G_CALLBACK (unidentified_cb), &scan);
-  cli->loop = g_main_loop_new (NULL, FALSE);
-  hf_scanner_scan_async (scanner, ranges, cli->cancellable, scanned_cb, &scan);
+  g_signal_connect (session, "discover-found", G_CALLBACK (found_cb), &scan);
+  g_signal_connect (session, "discover-unidentified", G_CALLBACK (unidentified_cb), &scan);
+  hf_session_discover_async (session, ranges, cli->cancellable, discovered_cb, &scan);
   g_main_loop_run (cli->loop);
+  g_signal_handlers_disconnect_by_data (session, &scan);
 
-  return g_object_get_data (G_OBJECT (scanner), "hf-cli-ok") ? 0 : 1;
+  return scan.ok ? 0 : 1;
 }

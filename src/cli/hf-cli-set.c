@@ -12,16 +12,10 @@
 
 #include "hf-cli.h"
 
-/* How long a restarted miner has to come back. */
-#define BACK_TIMEOUT_S 180
-
 typedef struct
 {
-  HfCliJob *job;
-  guint     polls;
-  gboolean  went_down;
-  double    uptime_before;
-  char     *outcome;
+  HfApplyOutcome  outcome;
+  char           *text;
 } SetState;
 
 static void
@@ -29,7 +23,7 @@ set_state_free (gpointer data)
 {
   SetState *st = data;
 
-  g_free (st->outcome);
+  g_free (st->text);
   g_free (st);
 }
 
@@ -38,8 +32,6 @@ state_of (HfCliJob *job)
 {
   return g_object_get_data (G_OBJECT (job->miner), "hf-cli-set");
 }
-
-static void verify (HfCliJob *job);
 
 /* An error without the address it already starts with. */
 static const char *
@@ -51,88 +43,6 @@ reason (HfCliJob *job)
   return strncmp (m, job->address, n) == 0 && m[n] == ':' && m[n + 1] == ' ' ? m + n + 2 : m;
 }
 
-static gboolean
-verify_later_cb (gpointer data)
-{
-  verify (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-polled_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  HfCliJob *job = user_data;
-  SetState *st = state_of (job);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HfReading) r = hf_driver_poll_finish (HF_DRIVER (source), result, &error);
-  g_autofree char *wrong = NULL;
-
-  if (job->cli->restart_after)
-    {
-      /* Back when a poll works again after failing, or the uptime restarted. */
-      gboolean back = r != NULL && (st->went_down || (!isnan (r->uptime_s)
-                                                      && !isnan (st->uptime_before)
-                                                      && r->uptime_s < st->uptime_before));
-      if (r == NULL)
-        st->went_down = TRUE;
-      if (!back)
-        {
-          if (st->polls * 2 >= BACK_TIMEOUT_S)
-            {
-              g_autoptr(GError) late = g_error_new (HF_ERROR, HF_ERROR_TIMEOUT,
-                                                    "did not come back within %d s of the "
-                                                    "restart", BACK_TIMEOUT_S);
-              hf_cli_job_done (job, late);
-              return;
-            }
-          g_timeout_add_seconds (2, verify_later_cb, job);
-          return;
-        }
-    }
-  else if (r == NULL)
-    {
-      g_prefix_error (&error, "applied, but the miner did not answer after: ");
-      hf_cli_job_done (job, error);
-      return;
-    }
-
-  wrong = hf_miner_settings_mismatch (job->cli->settings, r);
-  if (wrong != NULL)
-    st->outcome = g_strdup_printf ("not applied (%s)", wrong);
-  else
-    st->outcome = g_strdup (job->cli->restart_after ? "applied after restart" : "applied");
-  hf_cli_job_done (job, NULL);
-}
-
-static void
-verify (HfCliJob *job)
-{
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (job->miner));
-
-  state_of (job)->polls++;
-  hf_driver_poll_async (driver, job->miner, job->cli->config, job->cli->cancellable, polled_cb,
-                        job);
-}
-
-static void
-restarted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HfCliJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!hf_driver_restart_finish (HF_DRIVER (source), result, &error))
-    {
-      g_prefix_error (&error, "applied, but the restart failed: ");
-      hf_cli_job_done (job, error);
-      return;
-    }
-  g_timeout_add_seconds (2, verify_later_cb, job);
-}
-
 static void
 applied_cb (GObject      *source,
             GAsyncResult *result,
@@ -140,44 +50,30 @@ applied_cb (GObject      *source,
 {
   HfCliJob *job = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+  HfApplyOutcome outcome = hf_session_apply_finish (HF_SESSION (source), result, &detail, &error);
+  SetState *st;
 
-  if (!hf_driver_apply_finish (HF_DRIVER (source), result, &error))
+  if (error != NULL)
     {
       hf_cli_job_done (job, error);
       return;
     }
-  if (job->cli->restart_after)
-    hf_driver_restart_async (HF_DRIVER (source), job->miner, job->cli->config,
-                             job->cli->cancellable, restarted_cb, job);
-  else
-    g_timeout_add (500, verify_later_cb, job);
+  st = g_new0 (SetState, 1);
+  st->outcome = outcome;
+  st->text = hf_apply_outcome_describe (outcome, detail);
+  g_object_set_data_full (G_OBJECT (job->miner), "hf-cli-set", st, set_state_free);
+  hf_cli_job_done (job, NULL);
 }
 
-static void
-baseline_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  HfCliJob *job = user_data;
-  g_autoptr(HfReading) r = hf_driver_poll_finish (HF_DRIVER (source), result, NULL);
-
-  state_of (job)->uptime_before = r ? r->uptime_s : NAN;
-  hf_driver_apply_async (HF_DRIVER (source), job->miner, job->cli->settings, job->cli->config,
-                         job->cli->cancellable, applied_cb, job);
-}
-
+/* Write, restart if asked, then check in a reading taken after: the
+ * session does all of it. */
 static void
 set_step (HfCliJob *job)
 {
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (job->miner));
-  SetState *st = g_new0 (SetState, 1);
-
-  st->job = job;
-  st->uptime_before = NAN;
-  g_object_set_data_full (G_OBJECT (job->miner), "hf-cli-set", st, set_state_free);
-  /* The uptime before, to know the restart happened. */
-  hf_driver_poll_async (driver, job->miner, job->cli->config, job->cli->cancellable,
-                        baseline_cb, job);
+  hf_session_apply_async (job->cli->session, job->miner, job->cli->settings,
+                          job->cli->restart_after ? HF_APPLY_RESTART : HF_APPLY_NONE,
+                          job->cli->cancellable, applied_cb, job);
 }
 
 int
@@ -226,8 +122,9 @@ hf_cli_set (HfCli  *cli,
         }
       else
         {
-          failed |= st == NULL || g_str_has_prefix (st->outcome, "not");
-          g_print ("%s: %s\n", job->address, st ? st->outcome : "?");
+          failed |= st == NULL || (st->outcome != HF_APPLY_APPLIED
+                                   && st->outcome != HF_APPLY_APPLIED_AFTER_RESTART);
+          g_print ("%s: %s\n", job->address, st ? st->text : "?");
         }
     }
   return failed ? 1 : 0;
@@ -243,17 +140,15 @@ acted_cb (GObject      *source,
   HfCliJob *job = user_data;
   g_autoptr(GError) error = NULL;
 
-  hf_driver_action_finish (HF_DRIVER (source), result, &error);
+  hf_session_act_finish (HF_SESSION (source), result, &error);
   hf_cli_job_done (job, error);
 }
 
 static void
 action_step (HfCliJob *job)
 {
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (job->miner));
-
-  hf_driver_action_async (driver, job->miner, job->cli->action, job->cli->config,
-                          job->cli->cancellable, acted_cb, job);
+  hf_session_act_async (job->cli->session, job->miner, job->cli->action,
+                        job->cli->cancellable, acted_cb, job);
 }
 
 int

@@ -14,22 +14,15 @@ polled_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HfReading) reading = NULL;
 
-  reading = hf_driver_poll_finish (HF_DRIVER (source), result, &error);
-  if (reading != NULL)
-    {
-      hf_miner_set_reading (job->miner, reading);
-      hf_miner_set_online (job->miner, TRUE);
-    }
+  /* The session's fleet has put the reading on the miner. */
+  reading = hf_session_poll_finish (HF_SESSION (source), result, &error);
   hf_cli_job_done (job, error);
 }
 
 static void
 poll_step (HfCliJob *job)
 {
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (job->miner));
-
-  hf_driver_poll_async (driver, job->miner, job->cli->config, job->cli->cancellable,
-                        polled_cb, job);
+  hf_session_poll_async (job->cli->session, job->miner, job->cli->cancellable, polled_cb, job);
 }
 
 int

@@ -1,10 +1,11 @@
 /* hf-cli-watch.c — hashfleet-cli watch: headless monitoring
  * SPDX-License-Identifier: MIT
  *
- * Identify the given addresses (or scan targets), put the miners in an
- * HfFleet and let it poll: a line of fleet totals per cycle for people,
- * or a JSON line per reading for scripts.  --stats adds a line per cycle
- * on stderr with what the cycle cost (wall, CPU, RSS, main-loop stall).
+ * Add the given addresses (or the miners found in scan targets, or the
+ * stored fleet) to the command's session and let it poll and record: a
+ * line of fleet totals per cycle for people, or a JSON line per reading
+ * for scripts.  --stats adds a line per cycle on stderr with what the
+ * cycle cost (wall, CPU, RSS, open files, main-loop stall).
  */
 #include <math.h>
 #include <stdio.h>
@@ -19,24 +20,7 @@ typedef struct
   HfCliStats    *stats;
   guint          cycles;
   gboolean       ok;
-  HfStore       *store;
 } Watch;
-
-static void
-record_failed_cb (HfRecorder   *recorder,
-                  const GError *error,
-                  Watch        *watch)
-{
-  /* Disk full, read-only…: said once; polling goes on, writing is retried. */
-  g_printerr ("hashfleet-cli watch: cannot record readings: %s\n", error->message);
-}
-
-static void
-record_recovered_cb (HfRecorder *recorder,
-                     Watch      *watch)
-{
-  g_printerr ("hashfleet-cli watch: recording again\n");
-}
 
 static void
 reading_cb (HfFleet   *fleet,
@@ -104,31 +88,21 @@ start_polling (Watch *watch)
       g_main_loop_quit (watch->cli->loop);
       return;
     }
-  hf_fleet_poll_now (watch->fleet);
-  hf_fleet_start (watch->fleet);
+  hf_session_start (watch->cli->session);
 }
 
-/* --scan: find the miners first. */
+/* --scan: find the miners first (the session adds and saves them). */
 
 static void
-scan_found_cb (HfScanner *scanner,
-               HfMiner   *miner,
-               Watch     *watch)
-{
-  hf_fleet_add (watch->fleet, miner);
-  if (watch->store != NULL)
-    hf_store_save_miner (watch->store, miner, NULL);
-}
-
-static void
-scanned_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   Watch *watch = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result,
-                                                             &error);
+  g_autoptr(HfDiscoverResult) found = hf_session_discover_finish (HF_SESSION (source), result,
+                                                                  &error);
+  HfScanSummary *summary = found ? found->summary : NULL;
 
   if (summary == NULL)
     {
@@ -146,26 +120,17 @@ int
 hf_cli_watch (HfCli  *cli,
               char  **args)
 {
-  g_autoptr(HfFleet) fleet = hf_fleet_new (cli->config);
-  g_autoptr(HfScanner) scanner = NULL;
-  g_autoptr(HfStore) store = hf_cli_open_store (cli, FALSE);
-  g_autoptr(HfRecorder) recorder = NULL;
-  Watch watch = { cli, fleet, NULL, 0, TRUE, store };
+  Watch watch = { cli, NULL, NULL, 0, TRUE };
+  HfSession *session;
 
-  hf_fleet_set_poll_interval (fleet, cli->interval_s > 0 ? cli->interval_s
-                                                         : HF_FLEET_DEFAULT_INTERVAL_S);
-  if (cli->concurrency > 0)
-    hf_fleet_set_max_in_flight (fleet, cli->concurrency);
-  /* The recorder connects first: a cycle's write starts before it is
-   * printed (and is waited for before exiting). */
-  if (store != NULL)
-    {
-      recorder = hf_recorder_new (fleet, store);
-      g_signal_connect (recorder, "failed", G_CALLBACK (record_failed_cb), &watch);
-      g_signal_connect (recorder, "recovered", G_CALLBACK (record_recovered_cb), &watch);
-    }
-  g_signal_connect (fleet, "reading", G_CALLBACK (reading_cb), &watch);
-  g_signal_connect (fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), &watch);
+  /* Without addresses, the stored fleet; with, only those (recorded). */
+  cli->restore = args[0] == NULL && !cli->scan;
+  session = hf_cli_session (cli, TRUE);
+  watch.fleet = hf_session_get_fleet (session);
+  /* The session's recorder connected first: a cycle's write starts before
+   * it is printed (and is waited for before exiting). */
+  g_signal_connect (watch.fleet, "reading", G_CALLBACK (reading_cb), &watch);
+  g_signal_connect (watch.fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), &watch);
 
   if (cli->scan)
     {
@@ -179,52 +144,38 @@ hf_cli_watch (HfCli  *cli,
           g_printerr ("hashfleet-cli watch: %s\n", error->message);
           return 2;
         }
-      cli->loop = g_main_loop_new (NULL, FALSE);
-      scanner = hf_scanner_new (cli->config);
-      g_signal_connect (scanner, "miner-found", G_CALLBACK (scan_found_cb), &watch);
-      hf_scanner_scan_async (scanner, ranges, cli->cancellable, scanned_cb, &watch);
+      hf_session_discover_async (session, ranges, cli->cancellable, discovered_cb, &watch);
     }
   else if (args[0] == NULL)
     {
-      /* No addresses: the stored fleet, shown stale until its first poll. */
-      g_autoptr(GPtrArray) stored = store ? hf_store_load_fleet (store, NULL) : NULL;
-
-      if (stored == NULL || stored->len == 0)
+      /* The stored fleet, shown stale until its first poll. */
+      if (hf_fleet_get_total_count (watch.fleet) == 0)
         {
           g_printerr ("hashfleet-cli watch: no stored miners; give ADDRESSes, or --scan "
                       "[TARGET…]\n");
           return 2;
         }
-      for (guint i = 0; i < stored->len; i++)
-        hf_fleet_add (fleet, g_ptr_array_index (stored, i));
-      cli->loop = g_main_loop_new (NULL, FALSE);
       g_idle_add_once ((GSourceOnceFunc) start_polling, &watch);
     }
   else
     {
-      /* Identify every address first (64 at a time); those that fail are
+      /* Add every address first (64 at a time); those that fail are
        * reported and left out. */
       hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);
       for (guint i = 0; i < cli->jobs->len; i++)
         {
           HfCliJob *job = g_ptr_array_index (cli->jobs, i);
 
-          if (job->miner != NULL)
-            hf_fleet_add (fleet, job->miner);
-          else
+          if (job->miner == NULL)
             g_printerr ("hashfleet-cli watch: %s: %s\n", job->address, job->error->message);
         }
-      g_clear_pointer (&cli->loop, g_main_loop_unref);
-      cli->loop = g_main_loop_new (NULL, FALSE);
       g_idle_add_once ((GSourceOnceFunc) start_polling, &watch);
     }
 
   if (cli->stats)
-    watch.stats = hf_cli_stats_new (fleet);
+    watch.stats = hf_cli_stats_new (watch.fleet);
   g_main_loop_run (cli->loop);
   g_clear_pointer (&watch.stats, hf_cli_stats_free);
-  hf_fleet_stop (fleet);
-  if (recorder != NULL)
-    hf_recorder_wait_written (recorder, 10000);
+  g_signal_handlers_disconnect_by_data (watch.fleet, &watch);
   return watch.ok ? 0 : 1;
 }

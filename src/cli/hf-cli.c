@@ -632,6 +632,8 @@ main (int   argc,
   g_unix_signal_add (SIGINT, interrupted_cb, cli.cancellable);
 
   status = command->run (&cli, rest);
+  if (!hf_cli_end_session (&cli) && status == 0)
+    status = 1;
 
   g_clear_pointer (&cli.jobs, g_ptr_array_unref);
   g_clear_pointer (&cli.loop, g_main_loop_unref);

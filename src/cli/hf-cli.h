@@ -13,6 +13,8 @@ typedef struct _HfCliJob HfCliJob;
 struct _HfCli
 {
   HfConfig     *config;
+  HfSession    *session;       /* the one a command drives */
+  gboolean      restore;       /* its fleet starts as the stored one */
   gboolean      json;
   GMainLoop    *loop;
   GCancellable *cancellable;
@@ -91,6 +93,14 @@ int   hf_cli_history   (HfCli     *cli,
                         char     **args);
 int   hf_cli_export    (HfCli     *cli,
                         char     **args);
+/* The command's session, built and loaded on first use: with the store
+ * (--db, else the default) when @record and not --no-store; a store that
+ * cannot be opened is said once and the session goes on without. */
+HfSession *hf_cli_session     (HfCli    *cli,
+                               gboolean  record);
+/* Shut it down: every queued write reaches the store.  FALSE if not. */
+gboolean   hf_cli_end_session (HfCli    *cli);
+
 /* The store (--db, else the default).  When not @required, --no-store or a
  * store that cannot be opened gives NULL with a word on stderr. */
 HfStore *hf_cli_open_store (HfCli   *cli,

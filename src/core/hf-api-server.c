@@ -26,7 +26,7 @@
 #include "hf-api-server.h"
 #include "hf-json.h"
 #include "hf-miner-json.h"
-#include "hf-scanner.h"
+#include "hf-session.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
 
@@ -51,7 +51,6 @@ typedef struct
 {
   guint         id;
   HfApiServer  *server;         /* not owned */
-  HfScanner    *scanner;
   GCancellable *cancellable;
   gboolean      running;
   guint64       done;
@@ -65,9 +64,8 @@ struct _HfApiServer
 {
   GObject       parent_instance;
 
-  HfFleet      *fleet;
-  HfStore      *store;
-  HfConfig     *config;
+  HfSession    *session;        /* what writes and discovery go through */
+  HfFleet      *fleet;          /* the session's, read from memory */
   SoupServer   *server;
   char         *token;
   GCancellable *cancellable;
@@ -316,14 +314,9 @@ job_free (gpointer data)
 
   if (job->cancellable != NULL)
     g_cancellable_cancel (job->cancellable);
-  if (job->scanner != NULL)
-    {
-      /* Its callback may still come: it must not find a server gone. */
-      g_object_set_data (G_OBJECT (job->scanner), "hf-api-server", NULL);
-      g_signal_handlers_disconnect_by_data (job->scanner, job);
-    }
+  if (job->running)
+    g_signal_handlers_disconnect_by_data (job->server->session, job);
   g_clear_object (&job->cancellable);
-  g_clear_object (&job->scanner);
   g_ptr_array_unref (job->found);
   g_free (job->error);
   g_free (job);
@@ -365,32 +358,18 @@ job_json (Job *job)
   return json_to_string (root, FALSE);
 }
 
+/* The session adds and saves what a job finds; the job lists it. */
 static void
-found_saved_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!hf_store_save_miners_finish (HF_STORE (source), result, &error))
-    g_warning ("cannot save a found miner: %s", error->message);
-}
-
-static void
-job_found_cb (HfScanner *scanner,
+job_found_cb (HfSession *session,
               HfMiner   *miner,
+              gboolean   is_new,
               Job       *job)
 {
-  HfApiServer *self = job->server;
-  HfMiner *known = hf_fleet_add (self->fleet, miner);
-
-  if (self->store != NULL)
-    hf_store_save_miners_async (self->store, &known, 1, NULL, found_saved_cb, NULL);
-  g_ptr_array_add (job->found, g_strdup (hf_miner_get_address (known)));
+  g_ptr_array_add (job->found, g_strdup (hf_miner_get_address (miner)));
 }
 
 static void
-job_progress_cb (HfScanner *scanner,
+job_progress_cb (HfSession *session,
                  guint64    done,
                  guint64    total,
                  Job       *job)
@@ -399,44 +378,38 @@ job_progress_cb (HfScanner *scanner,
   job->total = total;
 }
 
-static void
-job_scanned_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+typedef struct
 {
-  guint id = GPOINTER_TO_UINT (user_data);
+  GWeakRef server;
+  guint    id;
+} JobRef;
+
+static void
+job_discovered_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree JobRef *ref = user_data;
+  g_autoptr(HfApiServer) self = g_weak_ref_get (&ref->server);
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfScanSummary) summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &error);
-  HfApiServer *self = g_object_get_data (source, "hf-api-server");
+  g_autoptr(HfDiscoverResult) found = hf_session_discover_finish (HF_SESSION (source), result,
+                                                                  &error);
   Job *job;
 
-  if (self == NULL || (job = g_hash_table_lookup (self->jobs, GUINT_TO_POINTER (id))) == NULL)
+  g_weak_ref_clear (&ref->server);
+  if (self == NULL || (job = g_hash_table_lookup (self->jobs, GUINT_TO_POINTER (ref->id))) == NULL)
     return;       /* the server (or the job) is gone */
+  g_signal_handlers_disconnect_by_data (self->session, job);
   job->running = FALSE;
-  if (summary != NULL)
+  if (found != NULL)
     {
-      job->elapsed_ms = summary->elapsed_ms;
+      job->elapsed_ms = found->summary->elapsed_ms;
       self->timings.scans++;
-      self->timings.last_scan_s = summary->elapsed_ms / 1000.0;
+      self->timings.last_scan_s = found->summary->elapsed_ms / 1000.0;
       invalidate (self);
     }
   else
     job->error = g_strdup (error->message);
-  if (summary != NULL && summary->found > 0)
-    hf_fleet_poll_now (self->fleet);
-}
-
-static gboolean
-any_job_running (HfApiServer *self)
-{
-  GHashTableIter iter;
-  Job *job;
-
-  g_hash_table_iter_init (&iter, self->jobs);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
-    if (job->running)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -486,9 +459,9 @@ post_discover (HfApiServer       *self,
           return;
         }
     }
-  if (any_job_running (self))
+  if (hf_session_get_discovering (self->session))
     {
-      reply_error (msg, 409, "a discover job is already running");
+      reply_error (msg, 409, "a discovery is already running");
       return;
     }
   if (self->last_discover != 0 && now - self->last_discover < HF_API_DISCOVER_EVERY_S * G_USEC_PER_SEC)
@@ -517,13 +490,16 @@ post_discover (HfApiServer       *self,
   job->running = TRUE;
   job->found = g_ptr_array_new_with_free_func (g_free);
   job->cancellable = g_cancellable_new ();
-  job->scanner = hf_scanner_new (self->config);
-  g_object_set_data (G_OBJECT (job->scanner), "hf-api-server", self);
-  g_signal_connect (job->scanner, "miner-found", G_CALLBACK (job_found_cb), job);
-  g_signal_connect (job->scanner, "progress", G_CALLBACK (job_progress_cb), job);
+  g_signal_connect (self->session, "discover-found", G_CALLBACK (job_found_cb), job);
+  g_signal_connect (self->session, "discover-progress", G_CALLBACK (job_progress_cb), job);
   g_hash_table_insert (self->jobs, GUINT_TO_POINTER (job->id), job);
-  hf_scanner_scan_async (job->scanner, ranges, job->cancellable, job_scanned_cb,
-                         GUINT_TO_POINTER (job->id));
+  {
+    JobRef *ref = g_new0 (JobRef, 1);
+
+    g_weak_ref_init (&ref->server, self);
+    ref->id = job->id;
+    hf_session_discover_async (self->session, ranges, job->cancellable, job_discovered_cb, ref);
+  }
   reply_json (msg, 202, job_json (job));
 }
 
@@ -561,7 +537,7 @@ restarted_cb (GObject      *source,
   Pending *p = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (hf_fleet_restart_finish (HF_FLEET (source), result, &error))
+  if (hf_session_restart_finish (HF_SESSION (source), result, &error))
     reply_json (p->msg, 200, g_strdup ("{\"restarting\":true}"));
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     reply_error (p->msg, 502, error->message);
@@ -593,7 +569,7 @@ post_restart (HfApiServer       *self,
   p->self = g_object_ref (self);
   p->msg = g_object_ref (msg);
   soup_server_message_pause (msg);
-  hf_fleet_restart_async (self->fleet, miner, self->cancellable, restarted_cb, p);
+  hf_session_restart_async (self->session, miner, self->cancellable, restarted_cb, p);
 }
 
 typedef struct
@@ -620,7 +596,7 @@ forgotten_cb (GObject      *source,
   DeleteReply *d = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (hf_store_forget_miner_finish (HF_STORE (source), result, &error))
+  if (hf_session_remove_finish (HF_SESSION (source), result, &error))
     reply_removed (d->msg, d->address, d->keep_history);
   else
     reply_error (d->msg, 500, error->message);
@@ -640,21 +616,14 @@ delete_miner (HfApiServer       *self,
 {
   const char *keep = query ? g_hash_table_lookup (query, "keep_history") : NULL;
   gboolean keep_history = keep == NULL || !g_str_equal (keep, "false");
-  g_autoptr(HfMiner) hold = g_object_ref (miner);
   DeleteReply *d;
 
-  hf_fleet_remove (self->fleet, miner);
-  if (self->store == NULL)
-    {
-      reply_removed (msg, hf_miner_get_address (miner), keep_history);
-      return;
-    }
   d = g_new0 (DeleteReply, 1);
   d->msg = g_object_ref (msg);
   d->address = g_strdup (hf_miner_get_address (miner));
   d->keep_history = keep_history;
   soup_server_message_pause (msg);
-  hf_store_forget_miner_async (self->store, miner, keep_history, NULL, forgotten_cb, d);
+  hf_session_remove_async (self->session, miner, keep_history, NULL, forgotten_cb, d);
 }
 
 /* History, read on a worker thread with its own store connection */
@@ -774,13 +743,13 @@ get_history (HfApiServer       *self,
   g_autoptr(GTask) task = NULL;
   const char *resolution = query ? g_hash_table_lookup (query, "resolution") : NULL;
 
-  if (self->store == NULL)
+  if (hf_session_get_store (self->session) == NULL)
     {
       reply_error (msg, 503, "history is not kept (no database)");
       return;
     }
   q = g_new0 (HistoryQuery, 1);
-  q->db_path = g_strdup (hf_store_get_path (self->store));
+  q->db_path = g_strdup (hf_store_get_path (hf_session_get_store (self->session)));
   q->address = g_strdup (hf_miner_get_address (miner));
   q->since = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
   q->resolution = HF_RESOLUTION_AUTO;
@@ -1391,7 +1360,7 @@ hf_api_server_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
   g_clear_object (&self->fleet);
-  g_clear_object (&self->store);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (hf_api_server_parent_class)->dispose (object);
 }
@@ -1401,7 +1370,6 @@ hf_api_server_finalize (GObject *object)
 {
   HfApiServer *self = HF_API_SERVER (object);
 
-  g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->restarted, g_hash_table_unref);
   g_clear_pointer (&self->clients, g_hash_table_unref);
   g_clear_pointer (&self->failures, g_hash_table_unref);
@@ -1439,20 +1407,17 @@ hf_api_server_init (HfApiServer *self)
 }
 
 HfApiServer *
-hf_api_server_new (HfFleet        *fleet,
-                   HfStore        *store,
-                   const HfConfig *config)
+hf_api_server_new (HfSession *session)
 {
   HfApiServer *self;
+  HfFleet *fleet;
 
-  g_return_val_if_fail (HF_IS_FLEET (fleet), NULL);
-  g_return_val_if_fail (store == NULL || HF_IS_STORE (store), NULL);
-  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (HF_IS_SESSION (session), NULL);
 
   self = g_object_new (HF_TYPE_API_SERVER, NULL);
+  self->session = g_object_ref (session);
+  fleet = hf_session_get_fleet (session);
   self->fleet = g_object_ref (fleet);
-  self->store = store ? g_object_ref (store) : NULL;
-  self->config = hf_config_copy (config);
   self->server = soup_server_new ("server-header", "hashfleet ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);

@@ -5,8 +5,7 @@
 
 #include <gio/gio.h>
 
-#include "hf-fleet.h"
-#include "hf-store.h"
+#include "hf-session.h"
 
 G_BEGIN_DECLS
 
@@ -33,11 +32,10 @@ G_BEGIN_DECLS
 #define HF_TYPE_API_SERVER (hf_api_server_get_type ())
 G_DECLARE_FINAL_TYPE (HfApiServer, hf_api_server, HF, API_SERVER, GObject)
 
-/* Serves @fleet (and @store's history, when not NULL) from memory: no
- * request ever waits on a miner.  Discover jobs scan with @config. */
-HfApiServer *hf_api_server_new        (HfFleet        *fleet,
-                                       HfStore        *store,
-                                       const HfConfig *config);
+/* Serves @session's fleet from memory (no request ever waits on a miner)
+ * and its store's history; discover, restart and remove go through the
+ * session, as the app's and the CLI's do. */
+HfApiServer *hf_api_server_new        (HfSession      *session);
 /* The bearer token requests must carry (NULL: none; then only loopback
  * binds are allowed, and write endpoints are refused).  Set it before
  * hf_api_server_listen(), which checks its length. */

@@ -20,6 +20,7 @@
 #include "hf-reading.h"
 #include "hf-recorder.h"
 #include "hf-scanner.h"
+#include "hf-session.h"
 #include "hf-store.h"
 #include "hf-store-export.h"
 #include "hf-store-profiles.h"

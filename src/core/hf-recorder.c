@@ -15,10 +15,11 @@ struct _HfRecorder
   HfStore   *store;
   GPtrArray *polled;         /* miners read this cycle */
   gboolean   failed;         /* reported once; retried each cycle */
-  gboolean   writing;        /* a cycle is being written on a worker thread */
+  guint      writing;        /* cycles queued for, or being written by, the worker */
   gboolean   maintaining;    /* history upkeep runs on its worker thread */
   GCancellable *cancellable;
   guint      cycles;
+  GSList    *flushes;        /* GTask*: wait for the write in flight */
 };
 
 enum {
@@ -30,6 +31,9 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HfRecorder, hf_recorder, G_TYPE_OBJECT)
+
+/* Cycles whose write may wait behind the one in progress. */
+#define MAX_QUEUED_WRITES 16
 
 static void
 maintain_cb (GObject      *source,
@@ -57,6 +61,24 @@ reading_cb (HfFleet    *fleet,
 }
 
 static void
+answer_flushes (HfRecorder   *self,
+                const GError *error)
+{
+  GSList *flushes = g_steal_pointer (&self->flushes);
+
+  for (GSList *l = flushes; l != NULL; l = l->next)
+    {
+      g_autoptr(GTask) task = l->data;
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  g_slist_free (flushes);
+}
+
+static void
 written_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -64,14 +86,18 @@ written_cb (GObject      *source,
   g_autoptr(HfRecorder) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  self->writing = FALSE;
+  self->writing--;
   if (!hf_store_add_readings_finish (HF_STORE (source), result, &error))
     {
       if (!self->failed)
         g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
       self->failed = TRUE;
+      if (self->writing == 0)
+        answer_flushes (self, error);
       return;
     }
+  if (self->writing == 0)
+    answer_flushes (self, NULL);
   if (self->failed)
     g_signal_emit (self, signals[SIGNAL_RECOVERED], 0);
   self->failed = FALSE;
@@ -91,11 +117,17 @@ cycle_finished_cb (HfFleet    *fleet,
                    guint       elapsed_ms,
                    HfRecorder *self)
 {
-  /* A write still running (a very slow disk): no queue behind it.  The
-   * miners stay listed and the next cycle writes their readings then
-   * (so this cycle's own are skipped, not delayed). */
-  if (self->writing)
-    return;
+  /* Writes behind a slow one (another process holding the file for a
+   * moment, a slow SD card) queue on the worker in order, each with the
+   * readings of its own cycle, so none is lost.  Only a disk that stays
+   * this far behind has cycles skipped (said in the debug log). */
+  if (self->writing >= MAX_QUEUED_WRITES)
+    {
+      g_debug ("%u cycle writes are still queued; this cycle's readings are skipped",
+               self->writing);
+      g_ptr_array_set_size (self->polled, 0);
+      return;
+    }
   /* A miner removed during the cycle is not written back into the store
    * its removal has left (or is about to leave). */
   for (guint i = self->polled->len; i-- > 0;)
@@ -107,7 +139,7 @@ cycle_finished_cb (HfFleet    *fleet,
     }
   if (self->polled->len == 0)
     return;
-  self->writing = TRUE;
+  self->writing++;
   hf_store_add_readings_async (self->store, (HfMiner **) self->polled->pdata,
                                self->polled->len, NULL, written_cb, g_object_ref (self));
   g_ptr_array_set_size (self->polled, 0);
@@ -202,14 +234,29 @@ hf_recorder_get_cycles (HfRecorder *self)
 }
 
 void
-hf_recorder_wait_written (HfRecorder *self,
-                          guint       timeout_ms)
+hf_recorder_flush_async (HfRecorder          *self,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
 {
-  gint64 end;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (HF_IS_RECORDER (self));
 
-  end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  while (self->writing && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, hf_recorder_flush_async);
+  if (self->writing == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  self->flushes = g_slist_append (self->flushes, g_steal_pointer (&task));
+}
+
+gboolean
+hf_recorder_flush_finish (HfRecorder    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

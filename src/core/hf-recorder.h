@@ -25,10 +25,13 @@ HfRecorder *hf_recorder_new          (HfFleet    *fleet,
 HfStore    *hf_recorder_get_store    (HfRecorder *self);
 /* Cycles written so far. */
 guint       hf_recorder_get_cycles   (HfRecorder *self);
-/* Before quitting: run the default main context until the cycle being
- * written is in the store (and ::failed said if it could not be), or
- * @timeout_ms passed. */
-void        hf_recorder_wait_written (HfRecorder *self,
-                                      guint       timeout_ms);
+/* Before quitting: finishes once every cycle queued for writing is in the
+ * store, with the last error if one could not be written. */
+void        hf_recorder_flush_async  (HfRecorder          *self,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean    hf_recorder_flush_finish (HfRecorder          *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
 
 G_END_DECLS

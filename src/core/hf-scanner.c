@@ -518,12 +518,9 @@ hf_scanner_set_connect_timeout (HfScanner *self,
 }
 
 guint
-hf_scanner_set_concurrency (HfScanner *self,
-                            guint      sockets)
+hf_scanner_clamp_concurrency (guint sockets)
 {
   struct rlimit limit;
-
-  g_return_val_if_fail (HF_IS_SCANNER (self), 0);
 
   /* Leave room for everything else the process has open (the app's own
    * files, the identify stage's connections, SQLite). */
@@ -532,7 +529,16 @@ hf_scanner_set_concurrency (HfScanner *self,
       rlim_t room = limit.rlim_cur > 160 ? limit.rlim_cur - 128 : 32;
       sockets = (guint) MIN ((rlim_t) sockets, room);
     }
-  self->concurrency = MAX (sockets, 2u);
+  return MAX (sockets, 2u);
+}
+
+guint
+hf_scanner_set_concurrency (HfScanner *self,
+                            guint      sockets)
+{
+  g_return_val_if_fail (HF_IS_SCANNER (self), 0);
+
+  self->concurrency = hf_scanner_clamp_concurrency (sockets);
   return self->concurrency;
 }
 

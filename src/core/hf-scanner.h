@@ -55,6 +55,8 @@ void           hf_scanner_set_connect_timeout     (HfScanner            *self,
  * allows); returns the bound actually used. */
 guint          hf_scanner_set_concurrency         (HfScanner            *self,
                                                    guint                 sockets);
+/* The bound hf_scanner_set_concurrency() would use for @sockets. */
+guint          hf_scanner_clamp_concurrency       (guint                 sockets);
 /* Identifications in flight (default 32). */
 void           hf_scanner_set_identify_concurrency (HfScanner           *self,
                                                    guint                 n);

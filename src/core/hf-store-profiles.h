@@ -24,5 +24,19 @@ GStrv            hf_store_list_pool_profiles  (HfStore                *store,
 gboolean         hf_store_delete_pool_profile (HfStore                *store,
                                                const char             *name,
                                                GError                **error);
+/* The same two on the store's writer, in turn with its other changes;
+ * both finish with hf_store_pool_profile_finish(). */
+void             hf_store_save_pool_profile_async   (HfStore                *store,
+                                                     const char             *name,
+                                                     const HfMinerSettings  *pools,
+                                                     GAsyncReadyCallback     callback,
+                                                     gpointer                user_data);
+void             hf_store_delete_pool_profile_async (HfStore                *store,
+                                                     const char             *name,
+                                                     GAsyncReadyCallback     callback,
+                                                     gpointer                user_data);
+gboolean         hf_store_pool_profile_finish       (HfStore                *store,
+                                                     GAsyncResult           *result,
+                                                     GError                **error);
 
 G_END_DECLS

@@ -36,6 +36,7 @@
 
 #include "hf-error.h"
 #include "hf-store-private.h"
+#include "hf-store-profiles.h"
 
 typedef enum
 {
@@ -74,8 +75,6 @@ struct _HfStore
    * query at a time (reader_lock); WAL lets it read while others write. */
   GMutex   reader_lock;
   HfStore *reader;
-  /* Writes and forgets on worker threads not finished yet. */
-  int         pending;
 };
 
 G_DEFINE_FINAL_TYPE (HfStore, hf_store, G_TYPE_OBJECT)
@@ -1013,13 +1012,18 @@ typedef enum
   JOB_READINGS,
   JOB_SAVE,
   JOB_FORGET,
+  JOB_FLUSH,              /* nothing: it runs once every job before it has */
+  JOB_SAVE_PROFILE,
+  JOB_DELETE_PROFILE,
 } JobKind;
 
 typedef struct
 {
-  JobKind    kind;
-  GPtrArray *miners;        /* snapshots */
-  gboolean   keep_history;  /* forget: mark removed rather than delete */
+  JobKind          kind;
+  GPtrArray       *miners;        /* snapshots */
+  gboolean         keep_history;  /* forget: mark removed rather than delete */
+  char            *profile;       /* pool profiles: the name */
+  HfMinerSettings *pools;         /* and what to save under it */
 } WriterJob;
 
 static void
@@ -1028,6 +1032,8 @@ writer_job_free (gpointer data)
   WriterJob *job = data;
 
   g_ptr_array_unref (job->miners);
+  g_free (job->profile);
+  g_clear_pointer (&job->pools, hf_miner_settings_free);
   g_free (job);
 }
 
@@ -1062,12 +1068,21 @@ writer_thread (gpointer data,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
+  if (job->kind == JOB_FLUSH)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   g_mutex_lock (&self->writer_lock);
   ok = ensure_writer (self, &error);
   if (ok && job->kind == JOB_FORGET)
     ok = forget_rows (self->writer, miners->pdata[0], job->keep_history, &error);
   else if (ok && job->kind == JOB_SAVE)
     ok = hf_store_save_miners (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
+  else if (ok && job->kind == JOB_SAVE_PROFILE)
+    ok = hf_store_save_pool_profile (self->writer, job->profile, job->pools, &error);
+  else if (ok && job->kind == JOB_DELETE_PROFILE)
+    ok = hf_store_delete_pool_profile (self->writer, job->profile, &error);
   else if (ok)
     ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -1082,7 +1097,6 @@ writer_thread (gpointer data,
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, g_steal_pointer (&error));
-  g_atomic_int_dec_and_test (&self->pending);
 }
 
 static void
@@ -1096,7 +1110,6 @@ run_on_writer (HfStore             *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_atomic_int_inc (&self->pending);
   g_task_set_source_tag (task, source_tag);
   g_task_set_name (task, name);
   g_task_set_task_data (task, job, writer_job_free);
@@ -1182,18 +1195,69 @@ hf_store_forget_miner_finish (HfStore       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-gboolean
-hf_store_wait_pending (HfStore *self,
-                       guint    timeout_ms)
+void
+hf_store_save_pool_profile_async (HfStore                *self,
+                                  const char             *name,
+                                  const HfMinerSettings  *pools,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
 {
-  gint64 end;
+  WriterJob *job;
 
-  g_return_val_if_fail (HF_IS_STORE (self), FALSE);
+  g_return_if_fail (HF_IS_STORE (self));
+  g_return_if_fail (name != NULL && pools != NULL);
 
-  end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  while (g_atomic_int_get (&self->pending) > 0 && g_get_monotonic_time () < end)
-    g_usleep (1000);
-  return g_atomic_int_get (&self->pending) == 0;
+  job = new_job (JOB_SAVE_PROFILE, NULL, 0);
+  job->profile = g_strdup (name);
+  job->pools = hf_miner_settings_copy (pools);
+  run_on_writer (self, job, hf_store_save_pool_profile_async, "hf_store_save_pool_profile",
+                 NULL, callback, user_data);
+}
+
+void
+hf_store_delete_pool_profile_async (HfStore             *self,
+                                    const char          *name,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  WriterJob *job;
+
+  g_return_if_fail (HF_IS_STORE (self));
+  g_return_if_fail (name != NULL);
+
+  job = new_job (JOB_DELETE_PROFILE, NULL, 0);
+  job->profile = g_strdup (name);
+  run_on_writer (self, job, hf_store_delete_pool_profile_async, "hf_store_delete_pool_profile",
+                 NULL, callback, user_data);
+}
+
+gboolean
+hf_store_pool_profile_finish (HfStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hf_store_flush_async (HfStore             *self,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (HF_IS_STORE (self));
+
+  run_on_writer (self, new_job (JOB_FLUSH, NULL, 0), hf_store_flush_async, "hf_store_flush",
+                 NULL, callback, user_data);
+}
+
+gboolean
+hf_store_flush_finish (HfStore       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static double

@@ -89,11 +89,14 @@ void        hf_store_forget_miner_async  (HfStore             *self,
 gboolean    hf_store_forget_miner_finish (HfStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
-/* Wait (at most @timeout_ms) until the writes and forgets made on worker
- * threads have finished, for a process about to exit; their callbacks may
- * still be queued on the main context.  TRUE when none is left. */
-gboolean    hf_store_wait_pending        (HfStore             *self,
-                                          guint                timeout_ms);
+/* Finishes once every _async change asked for before it is done (the
+ * writer runs them in order): for an orderly end on the main loop. */
+void        hf_store_flush_async         (HfStore             *self,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    hf_store_flush_finish        (HfStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
 /* Write one reading for each of @n miners in one transaction (a poll
  * cycle), saving miners the store does not know yet. */
 gboolean    hf_store_add_readings      (HfStore     *self,

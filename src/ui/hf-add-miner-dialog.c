@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "hf-add-miner-dialog.h"
+#include "hf-miner-status.h"
 #include "hf-window.h"
 
 typedef struct
@@ -51,22 +52,23 @@ hf_add_miner_parse_address (const char  *text,
 }
 
 static void
-identified_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   AddJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfMiner) miner = hf_identify_finish (result, &error);
+  gboolean known = FALSE;
+  g_autoptr(HfMiner) miner = hf_session_add_finish (HF_SESSION (source), result, &known, &error);
   g_autofree char *text = NULL;
 
-  if (miner != NULL)
+  if (miner != NULL && known)
+    text = g_strdup_printf (_("%s is already in your fleet"), hf_miner_display_name (miner));
+  else if (miner != NULL)
     {
-      HfMiner *known = hf_application_add_miner (job->app, miner);
-      const char *model = hf_miner_get_model (known);
+      const char *model = hf_miner_get_model (miner);
 
       text = g_strdup_printf (_("Added %s at %s"), model ? model : _("a miner"), job->address);
-      hf_fleet_poll_now (hf_application_get_fleet (job->app));
     }
   else if (g_error_matches (error, HF_ERROR, HF_ERROR_CONNECT)
            || g_error_matches (error, HF_ERROR, HF_ERROR_TIMEOUT))
@@ -91,7 +93,6 @@ response_cb (AdwMessageDialog *dialog,
   GtkEditable *address_entry = GTK_EDITABLE (gtk_widget_get_first_child (GTK_WIDGET (box)));
   GtkSpinButton *port = GTK_SPIN_BUTTON (g_object_get_data (G_OBJECT (dialog), "hf-port"));
   g_autoptr(GError) error = NULL;
-  g_autoptr(HfConfig) config = NULL;
   g_autofree char *address = NULL;
   guint16 http_port;
   AddJob *job;
@@ -106,16 +107,12 @@ response_cb (AdwMessageDialog *dialog,
         hf_window_toast (HF_WINDOW (parent), error->message);
       return;
     }
-  config = hf_config_copy (hf_fleet_get_config (hf_application_get_fleet (app)));
-  if (http_port != 0)
-    config->http_port = http_port;
-  config->cgminer_port = (guint16) gtk_spin_button_get_value_as_int (port);
-
   job = g_new0 (AddJob, 1);
   job->app = g_object_ref (app);
   job->address = g_strdup (address);
   g_set_weak_pointer (&job->parent, gtk_window_get_transient_for (GTK_WINDOW (dialog)));
-  hf_identify_async (address, config, NULL, identified_cb, job);
+  hf_session_add_async (hf_application_get_session (app), address, http_port,
+                        (guint16) gtk_spin_button_get_value_as_int (port), NULL, added_cb, job);
 }
 
 static void

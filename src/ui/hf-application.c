@@ -1,11 +1,13 @@
 /* hf-application.c
  * SPDX-License-Identifier: MIT
  *
- * The application owns the one fleet and what hangs off it: the store it
- * is restored from and recorded into, the alerts that become desktop
- * notifications, and the settings that configure polling.  Windows are
- * views of it.  Nothing here scans: scanning happens only when the user
- * asks (Discover, Add Miner).
+ * The application drives one HfSession (the fleet, its store, recording,
+ * alerts) and turns GSettings, the keyring and the session's signals into
+ * what a desktop app does: polling configured from Preferences, desktop
+ * notifications, the opt-in HTTP API.  Windows are views of the session.
+ * Nothing here scans: scanning happens only when the user asks (Discover,
+ * Add Miner).  The app holds itself while the session ends, so that the
+ * last readings and removals reach the store without a nested main loop.
  */
 #include "config.h"
 
@@ -23,13 +25,12 @@ struct _HfApplication
 
   GSettings      *settings;
   HfConfig       *config;
-  HfFleet        *fleet;
-  HfStore        *store;
-  HfRecorder     *recorder;
-  HfAlerts       *alerts;
+  HfSession      *session;
   GCancellable   *cancellable;
   char           *db_path;
+  gboolean        load_started;
   gboolean        loaded;
+  gboolean        ending;
   /* While another program holds the database locked: why there is no
    * store yet, a toast that says so, and the next try. */
   char           *store_path;
@@ -55,6 +56,8 @@ typedef struct
 
 G_DEFINE_FINAL_TYPE (HfApplication, hf_application, ADW_TYPE_APPLICATION)
 
+enum { PROP_0, PROP_LOADED };
+
 /* A config is immutable once the fleet has it: make a new one. */
 static void
 rebuild_config (HfApplication *self)
@@ -69,14 +72,19 @@ rebuild_config (HfApplication *self)
   config->whatsminer_password = g_strdup (self->whatsminer_password);
   g_clear_pointer (&self->config, hf_config_unref);
   self->config = config;
-  hf_fleet_set_config (self->fleet, config);
+  hf_session_set_config (self->session, config);
 }
 
 static void
 apply_settings (HfApplication *self)
 {
-  hf_fleet_set_poll_interval (self->fleet, g_settings_get_uint (self->settings, "poll-interval"));
-  hf_alerts_set_hot_c (self->alerts, g_settings_get_double (self->settings, "temperature-alert"));
+  hf_session_set_poll_interval (self->session,
+                                g_settings_get_uint (self->settings, "poll-interval"));
+  hf_session_set_scan_options (self->session,
+                               g_settings_get_uint (self->settings, "scan-timeout"),
+                               g_settings_get_uint (self->settings, "scan-concurrency"));
+  hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
+                       g_settings_get_double (self->settings, "temperature-alert"));
   hf_miner_status_set_hot_c (g_settings_get_double (self->settings, "temperature-alert"));
   {
     g_autofree char *user = g_settings_get_string (self->settings, "antminer-user");
@@ -99,7 +107,7 @@ update_api (HfApplication *self)
   g_clear_pointer (&self->api_error, g_free);
   if (!g_settings_get_boolean (self->settings, "api-enabled") || !self->loaded)
     return;
-  self->api = hf_api_server_new (self->fleet, self->store, self->config);
+  self->api = hf_api_server_new (self->session);
   hf_api_server_set_token (self->api, self->api_token);
   if (!hf_api_server_listen (self->api, listen, &error))
     {
@@ -135,6 +143,9 @@ password_cb (GObject      *source,
   if (lookup->which == HF_CREDENTIAL_API_TOKEN)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The same token (or still none): a running API goes on serving. */
+      if (g_strcmp0 (self->api_token, password) == 0)
         return;
       g_free (self->api_token);
       self->api_token = g_steal_pointer (&password);
@@ -202,16 +213,12 @@ alert_cb (HfAlerts      *alerts,
 }
 
 static void
-record_failed_cb (HfRecorder    *recorder,
-                  const GError  *error,
-                  HfApplication *self)
+history_failed_cb (HfSession     *session,
+                   const GError  *error,
+                   HfApplication *self)
 {
   g_warning ("cannot record readings: %s", error->message);
 }
-
-static void saved_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data);
 
 static void
 drop_store_toast (HfApplication *self)
@@ -221,46 +228,6 @@ drop_store_toast (HfApplication *self)
     adw_toast_dismiss (self->store_toast);
   g_clear_object (&self->store_toast);
   self->store_toast_shown = FALSE;
-}
-
-/* The store is open: restore the fleet from it and record into it. */
-static void
-store_opened (HfApplication *self,
-              HfStore       *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) stored = NULL;
-  gboolean late = self->store_error != NULL;
-
-  self->store = store;
-  drop_store_toast (self);
-
-  hf_store_set_poll_interval (self->store, g_settings_get_uint (self->settings, "poll-interval"));
-  stored = hf_store_load_fleet (self->store, &error);
-  if (stored == NULL)
-    g_warning ("cannot restore the fleet: %s", error->message);
-  for (guint i = 0; stored != NULL && i < stored->len; i++)
-    hf_fleet_add (self->fleet, g_ptr_array_index (stored, i));
-  g_debug ("restored %u miners from %s", stored ? stored->len : 0, self->store_path);
-  self->recorder = hf_recorder_new (self->fleet, self->store);
-  update_api (self);
-  g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
-
-  if (late)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
-      g_autoptr(GPtrArray) miners = g_ptr_array_new_with_free_func (g_object_unref);
-
-      /* Miners added while it was locked are saved now; the restored ones
-       * are polled at once, as at start-up. */
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->fleet), i));
-      if (miners->len > 0)
-        hf_store_save_miners_async (self->store, (HfMiner **) miners->pdata, miners->len, NULL,
-                                    saved_cb, NULL);
-      if (n > 0 && !hf_fleet_get_cycle_running (self->fleet))
-        hf_fleet_poll_now (self->fleet);
-    }
 }
 
 static void
@@ -274,69 +241,23 @@ show_store_toast (HfApplication *self)
   hf_window_add_toast (HF_WINDOW (window), self->store_toast);
 }
 
-static void
-store_open_thread (GTask        *task,
-                   gpointer      source,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  GError *error = NULL;
-  HfStore *store = hf_store_open (task_data, &error);
-
-  if (store != NULL)
-    g_task_return_pointer (task, store, g_object_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void wait_for_store (HfApplication *self,
-                            const GError  *error);
-
-static void
-store_retried_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  HfApplication *self = HF_APPLICATION (source);
-  g_autoptr(GError) error = NULL;
-  HfStore *store = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (store != NULL)
-    {
-      store_opened (self, store);
-      return;
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE_BUSY))
-    {
-      wait_for_store (self, error);
-      return;
-    }
-  /* Something else now: as at start-up, the app runs without history. */
-  g_warning ("history is not kept: %s", error->message);
-  drop_store_toast (self);
-}
+static void start_loading (HfApplication *self);
 
 static gboolean
-retry_store_cb (gpointer user_data)
+retry_load_cb (gpointer user_data)
 {
   HfApplication *self = user_data;
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, store_retried_cb, NULL);
 
   self->store_retry = 0;
-  g_task_set_source_tag (task, retry_store_cb);
-  g_task_set_name (task, "hf_application_open_store");
-  g_task_set_check_cancellable (task, TRUE);
-  g_task_set_task_data (task, g_strdup (self->store_path), g_free);
-  /* The open waits out a brief lock itself: on a worker, never here. */
-  g_task_run_in_thread (task, store_open_thread);
+  start_loading (self);
   return G_SOURCE_REMOVE;
 }
 
 /* Another program holds the database locked (a backup tool, a sqlite3
- * session): say so, start no empty fleet in its place (that was how a
- * healthy file ended up moved aside), and try again in a while. */
+ * session): say so, start no empty database in its place (that was how a
+ * healthy file ended up moved aside), and try again in a while.  The
+ * session polls meanwhile; miners added meanwhile are saved once it
+ * opens. */
 #define STORE_RETRY_S 3
 
 static void
@@ -354,30 +275,54 @@ wait_for_store (HfApplication *self,
       adw_toast_set_priority (self->store_toast, ADW_TOAST_PRIORITY_HIGH);
     }
   show_store_toast (self);
-  self->store_retry = g_timeout_add_seconds (STORE_RETRY_S, retry_store_cb, self);
+  self->store_retry = g_timeout_add_seconds (STORE_RETRY_S, retry_load_cb, self);
 }
 
-void
-hf_application_load (HfApplication *self,
-                     const char    *path)
+static void
+set_loaded (HfApplication *self)
 {
-  g_autoptr(GError) error = NULL;
-  HfStore *store;
-
-  g_return_if_fail (HF_IS_APPLICATION (self));
-  if (self->loaded)
-    return;
   self->loaded = TRUE;
+  g_object_notify (G_OBJECT (self), "loaded");
+  update_api (self);
+  /* Polling the stored fleet is not scanning: it talks only to known miners. */
+  hf_session_refresh (self->session);
+}
 
-  self->store_path = path != NULL ? g_strdup (path) : hf_store_default_path ();
-  /* At start-up, before the window shows: a brief lock is waited out. */
-  store = hf_store_open (self->store_path, &error);
-  if (store != NULL)
-    store_opened (self, store);
-  else if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE_BUSY))
-    wait_for_store (self, error);
-  else
-    g_warning ("history is not kept: %s", error->message);
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(HfApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_session_load_finish (HF_SESSION (source), result, &error))
+    {
+      drop_store_toast (self);
+      if (hf_session_get_store (self->session) != NULL
+          && hf_store_get_moved_aside (hf_session_get_store (self->session)) != NULL)
+        g_message ("the database was not usable; it was moved to %s and a new one started",
+                   hf_store_get_moved_aside (hf_session_get_store (self->session)));
+      set_loaded (self);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE_BUSY))
+    {
+      wait_for_store (self, error);
+      return;
+    }
+  /* Anything else: the app runs, without history. */
+  g_warning ("history is not kept: %s", error->message);
+  drop_store_toast (self);
+  set_loaded (self);
+}
+
+static void
+start_loading (HfApplication *self)
+{
+  hf_session_load_async (self->session, self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -386,16 +331,56 @@ hf_application_activate (GApplication *app)
   HfApplication *self = HF_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  hf_application_load (self, self->db_path);
   if (window == NULL)
     window = GTK_WINDOW (hf_window_new (self));
   gtk_window_present (window);
   show_store_toast (self);
+  if (!self->load_started)
+    {
+      /* The fleet is restored on a worker thread; the window shows it
+       * when it is there. */
+      self->load_started = TRUE;
+      hf_session_start (self->session);
+      start_loading (self);
+    }
+}
 
-  /* Polling the stored fleet is not scanning: it talks only to known miners. */
-  if (hf_fleet_get_total_count (self->fleet) > 0 && !hf_fleet_get_cycle_running (self->fleet))
-    hf_fleet_poll_now (self->fleet);
-  hf_fleet_start (self->fleet);
+/* The end: the session stops polling and writes what it still holds;
+ * the app's own hold goes once it has. */
+static void
+session_ended_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(HfApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_session_shutdown_finish (HF_SESSION (source), result, &error))
+    g_warning ("%s", error->message);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+end_session (HfApplication *self)
+{
+  if (self->ending)
+    return;
+  self->ending = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->store_retry, g_source_remove);
+  if (self->api != NULL)
+    hf_api_server_disconnect (self->api);
+  g_clear_object (&self->api);
+  hf_session_shutdown_async (self->session, 5000, session_ended_cb, g_object_ref (self));
+}
+
+static void
+window_removed_cb (GtkApplication *app,
+                   GtkWindow      *window,
+                   HfApplication  *self)
+{
+  if (gtk_application_get_windows (app) == NULL)
+    end_session (self);
 }
 
 static int
@@ -475,14 +460,16 @@ quit_activated (GSimpleAction *action,
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
 
-  /* Close (not destroy) so that windows save their size and state. */
+  /* Close (not destroy) so that windows save their size and state; the
+   * last one gone ends the session, and then the app. */
   for (GList *l = windows; l != NULL; )
     {
       GList *next = l->next;
       gtk_window_close (l->data);
       l = next;
     }
-  g_application_quit (G_APPLICATION (user_data));
+  if (gtk_application_get_windows (GTK_APPLICATION (user_data)) == NULL)
+    end_session (HF_APPLICATION (user_data));
 }
 
 static const GActionEntry app_actions[] = {
@@ -505,12 +492,20 @@ hf_application_startup (GApplication *app)
     self->config->http_port = self->http_port;
   if (self->cgminer_port != 0)
     self->config->cgminer_port = self->cgminer_port;
-  self->fleet = hf_fleet_new (self->config);
-  self->alerts = hf_alerts_new (self->fleet);
+  {
+    /* --db is read before start-up (handle-local-options). */
+    g_autofree char *path = self->db_path ? g_strdup (self->db_path) : hf_store_default_path ();
+
+    self->session = hf_session_new (path, self->config);
+  }
   apply_settings (self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
-  g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_cb), self);
+  g_signal_connect (hf_session_get_alerts (self->session), "alert", G_CALLBACK (alert_cb), self);
+  g_signal_connect (self->session, "history-failed", G_CALLBACK (history_failed_cb), self);
+  g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
   hf_application_reload_credentials (self);
+  /* Released when the session has ended (end_session()). */
+  g_application_hold (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
@@ -527,14 +522,11 @@ hf_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->store_retry, g_source_remove);
-  if (self->fleet != NULL)
-    hf_fleet_stop (self->fleet);
-  /* The last cycle's readings reach the store before the app goes. */
-  if (self->recorder != NULL)
-    hf_recorder_wait_written (self->recorder, 5000);
-  /* And a removed miner's rows still being deleted. */
-  if (self->store != NULL && !hf_store_wait_pending (self->store, 5000))
-    g_warning ("the store's worker has not finished; its last change may be lost");
+  /* Quit without the session's end (g_application_quit()): polling stops
+   * here, and the store's writer finishes what is queued when the
+   * session lets go of it. */
+  if (self->session != NULL)
+    hf_session_stop (self->session);
   G_APPLICATION_CLASS (hf_application_parent_class)->shutdown (app);
 }
 
@@ -547,12 +539,11 @@ hf_application_dispose (GObject *object)
   if (self->api != NULL)
     hf_api_server_disconnect (self->api);
   g_clear_object (&self->api);
-  g_clear_object (&self->recorder);
-  g_clear_object (&self->alerts);
-  g_clear_object (&self->fleet);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
   g_clear_handle_id (&self->store_retry, g_source_remove);
   g_clear_object (&self->store_toast);
-  g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, hf_config_unref);
@@ -568,12 +559,33 @@ hf_application_dispose (GObject *object)
 }
 
 static void
+hf_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HfApplication *self = HF_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hf_application_class_init (HfApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = hf_application_dispose;
+  object_class->get_property = hf_application_get_property;
+
+  /* The stored fleet is in the session (or there is none to wait for). */
+  g_object_class_install_property (object_class, PROP_LOADED,
+    g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   app_class->activate = hf_application_activate;
   app_class->startup = hf_application_startup;
   app_class->shutdown = hf_application_shutdown;
@@ -608,18 +620,32 @@ hf_application_new (void)
                        NULL);
 }
 
+HfSession *
+hf_application_get_session (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->session;
+}
+
 HfFleet *
 hf_application_get_fleet (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
-  return self->fleet;
+  return hf_session_get_fleet (self->session);
 }
 
 HfStore *
 hf_application_get_store (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
-  return self->store;
+  return hf_session_get_store (self->session);
+}
+
+gboolean
+hf_application_get_loaded (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), FALSE);
+  return self->loaded;
 }
 
 const char *
@@ -634,30 +660,6 @@ hf_application_get_settings (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
   return self->settings;
-}
-
-static void
-saved_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!hf_store_save_miners_finish (HF_STORE (source), result, &error))
-    g_warning ("cannot save miners: %s", error->message);
-}
-
-HfMiner *
-hf_application_add_miner (HfApplication *self,
-                          HfMiner       *miner)
-{
-  HfMiner *known;
-
-  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
-  known = hf_fleet_add (self->fleet, miner);
-  if (self->store != NULL)
-    hf_store_save_miners_async (self->store, &known, 1, NULL, saved_cb, NULL);
-  return known;
 }
 
 const char *
@@ -703,41 +705,4 @@ hf_application_regenerate_api_token (HfApplication *self)
                               token_stored_cb, NULL);
   update_api (self);
   return self->api_token;
-}
-
-void
-hf_application_save_miners (HfApplication  *self,
-                            HfMiner       **miners,
-                            guint           n)
-{
-  g_return_if_fail (HF_IS_APPLICATION (self));
-  if (self->store != NULL && n > 0)
-    hf_store_save_miners_async (self->store, miners, n, NULL, saved_cb, NULL);
-}
-
-static void
-forgotten_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = user_data;
-
-  if (!hf_store_forget_miner_finish (HF_STORE (source), result, &error))
-    g_warning ("cannot forget %s: %s", address, error->message);
-}
-
-void
-hf_application_remove_miner (HfApplication *self,
-                             HfMiner       *miner,
-                             gboolean       keep_history)
-{
-  g_autoptr(HfMiner) hold = g_object_ref (miner);
-
-  g_return_if_fail (HF_IS_APPLICATION (self));
-  hf_fleet_remove (self->fleet, miner);
-  /* A miner with a long history has many rows to delete: on the worker. */
-  if (self->store != NULL)
-    hf_store_forget_miner_async (self->store, miner, keep_history, NULL, forgotten_cb,
-                                 g_strdup (hf_miner_get_address (miner)));
 }

@@ -70,7 +70,7 @@ restarted_cb (GObject      *source,
   RestartJob *job = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (hf_fleet_restart_finish (HF_FLEET (source), result, &error))
+  if (hf_session_restart_finish (HF_SESSION (source), result, &error))
     {
       job->ok++;
     }
@@ -101,8 +101,8 @@ restart_response_cb (AdwMessageDialog *dialog,
   job->pending = miners->len;
   job->first_ok = g_strdup (hf_miner_display_name (g_ptr_array_index (miners, 0)));
   for (guint i = 0; i < miners->len; i++)
-    hf_fleet_restart_async (hf_application_get_fleet (app), g_ptr_array_index (miners, i),
-                            NULL, restarted_cb, job);
+    hf_session_restart_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
+                              NULL, restarted_cb, job);
 }
 
 void
@@ -133,6 +133,18 @@ hf_miner_actions_restart (GtkWindow     *parent,
 /* Remove */
 
 static void
+removed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The miner left the fleet at once; only its rows could fail to go. */
+  if (!hf_session_remove_finish (HF_SESSION (source), result, &error))
+    g_warning ("cannot forget a removed miner's history: %s", error->message);
+}
+
+static void
 remove_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
@@ -147,8 +159,8 @@ remove_response_cb (AdwMessageDialog *dialog,
     return;
   what = describe (miners);
   for (guint i = 0; i < miners->len; i++)
-    hf_application_remove_miner (app, g_ptr_array_index (miners, i),
-                                 gtk_check_button_get_active (keep));
+    hf_session_remove_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
+                             gtk_check_button_get_active (keep), NULL, removed_cb, NULL);
   text = g_strdup_printf (_("Removed %s"), what);
   toast (gtk_window_get_transient_for (GTK_WINDOW (dialog)), text);
 }
@@ -251,7 +263,7 @@ acted_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (hf_driver_action_finish (HF_DRIVER (source), result, &error))
+  if (hf_session_act_finish (HF_SESSION (source), result, &error))
     job->ok++;
   else
     g_string_append_printf (job->failures, "%s%s", job->failures->len ? "; " : "", error->message);
@@ -283,7 +295,6 @@ hf_miner_actions_act (GtkWindow     *parent,
                       HfMinerAction  action)
 {
   ActJob *job = g_new0 (ActJob, 1);
-  HfConfig *config = hf_fleet_get_config (hf_application_get_fleet (app));
 
   g_set_weak_pointer (&job->parent, parent);
   job->action = action;
@@ -291,9 +302,8 @@ hf_miner_actions_act (GtkWindow     *parent,
   job->pending = miners->len;
   for (guint i = 0; i < miners->len; i++)
     {
-      HfMiner *m = g_ptr_array_index (miners, i);
-      hf_driver_action_async (hf_driver_for_family (hf_miner_get_family (m)), m, action, config,
-                              NULL, acted_cb, job);
+      hf_session_act_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
+                            action, NULL, acted_cb, job);
     }
   if (miners->len == 0)
     {

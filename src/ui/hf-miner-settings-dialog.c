@@ -147,7 +147,7 @@ options_cb (GObject      *source,
 {
   HfMinerSettingsDialog *self = user_data;
   g_autoptr(GError) error = NULL;
-  HfMinerOptions *options = hf_driver_options_finish (HF_DRIVER (source), result, &error);
+  HfMinerOptions *options = hf_session_options_finish (HF_SESSION (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -345,22 +345,17 @@ profile_selected_cb (HfMinerSettingsDialog *self)
 }
 
 static void
-profile_save_cb (HfMinerSettingsDialog *self)
+profile_saved_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  HfStore *store = hf_application_get_store (self->app);
-  g_autoptr(HfMinerSettings) p = hf_miner_settings_new ();
+  g_autoptr(HfMinerSettingsDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = entry_text (self->profile_name);
   g_autofree char *text = NULL;
-  char *password = entry_text (self->pool_password);
+  g_autofree char *name = g_object_steal_data (G_OBJECT (self), "hf-saving-profile");
 
-  p->pool_url = entry_text (self->pool_url);
-  p->pool_user = entry_text (self->pool_user);
-  p->pool_password = *password != '\0' ? password : (g_free (password), NULL);
-  if (store == NULL || *name == '\0'
-      || !hf_store_save_pool_profile (store, name, p, &error))
-    text = g_strdup_printf (_("Cannot save the profile: %s"),
-                            error ? error->message : _("no name or no database"));
+  if (!hf_session_pool_profile_finish (HF_SESSION (source), result, &error))
+    text = g_strdup_printf (_("Cannot save the profile: %s"), error->message);
   else
     {
       text = g_strdup_printf (_("Saved pool profile %s"), name);
@@ -368,6 +363,27 @@ profile_save_cb (HfMinerSettingsDialog *self)
       load_profiles (self);
     }
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+profile_save_cb (HfMinerSettingsDialog *self)
+{
+  g_autoptr(HfMinerSettings) p = hf_miner_settings_new ();
+  g_autofree char *name = entry_text (self->profile_name);
+  char *password = entry_text (self->pool_password);
+
+  p->pool_url = entry_text (self->pool_url);
+  p->pool_user = entry_text (self->pool_user);
+  p->pool_password = *password != '\0' ? password : (g_free (password), NULL);
+  if (*name == '\0')
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Cannot save the profile: it has no name")));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (self), "hf-saving-profile", g_strdup (name), g_free);
+  hf_session_save_pool_profile_async (hf_application_get_session (self->app), name, p,
+                                      profile_saved_cb, g_object_ref (self));
 }
 
 static void
@@ -385,8 +401,7 @@ static void
 show_miner (HfMinerSettingsDialog *self)
 {
   const HfReading *r = hf_miner_get_reading (self->miner);
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (self->miner));
-  HfCapabilities caps = driver ? hf_driver_get_capabilities (driver, self->miner) : 0;
+  HfCapabilities caps = hf_miner_get_capabilities (self->miner);
   g_autofree char *title = self->miners->len > 1
     ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Settings of %u miner (values of %s)",
                                     "Settings of %u miners (values of %s)", self->miners->len),
@@ -437,13 +452,15 @@ show_miner (HfMinerSettingsDialog *self)
   /* Until the model says what it takes, only its current values show. */
   fill_choices (self->frequency_row, self->frequencies, NULL, self->initial_frequency, 0, "MHz");
   fill_choices (self->voltage_row, self->voltages, NULL, self->initial_voltage, 0, "mV");
-  if (driver != NULL)
+  /* Only a model with frequency or voltage choices has them to read. */
+  if ((caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE)) != 0)
     {
       gtk_spinner_start (self->spinner);
-      hf_driver_options_async (driver, self->miner,
-                               hf_fleet_get_config (hf_application_get_fleet (self->app)),
-                               self->cancellable, options_cb, self);
+      hf_session_options_async (hf_application_get_session (self->app), self->miner,
+                                self->cancellable, options_cb, self);
     }
+  else
+    gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
 }
 
 HfMiner *

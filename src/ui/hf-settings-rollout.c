@@ -3,9 +3,9 @@
  *
  * A change goes to the first miner alone; only when its next reading shows
  * the change does it go to the others (all at once), so a value a model
- * takes badly stops at one device.  A write the miner accepted is checked
- * from its next reading (after the restart, when there is one), with a
- * deadline; every miner ends with one line of outcome.
+ * takes badly stops at one device.  Writing and checking are the
+ * session's (hf_session_apply_async); this is the order and the words:
+ * every miner ends with one line of outcome.
  */
 #include "config.h"
 
@@ -15,17 +15,14 @@
 #include "hf-settings-rollout.h"
 #include "hf-window.h"
 
-#define VERIFY_TIMEOUT_S          60
-#define VERIFY_RESTART_TIMEOUT_S  240
-
 typedef struct _Rollout Rollout;
 
 typedef struct
 {
   Rollout  *rollout;
   HfMiner  *miner;
-  gulong    handler;
-  guint     timeout;
+  gulong    handler;          /* HfSession::settings-written */
+  gboolean  written;
   gboolean  done;
   gboolean  ok;
   char     *outcome;
@@ -50,8 +47,7 @@ step_free (gpointer data)
 {
   Step *s = data;
 
-  g_clear_handle_id (&s->timeout, g_source_remove);
-  g_clear_signal_handler (&s->handler, s->miner);
+  g_clear_signal_handler (&s->handler, hf_application_get_session (s->rollout->app));
   g_object_unref (s->miner);
   g_free (s->outcome);
   g_free (s);
@@ -140,8 +136,7 @@ step_finish (Step       *s,
   s->done = TRUE;
   s->ok = ok;
   s->outcome = g_strdup (outcome);
-  g_clear_handle_id (&s->timeout, g_source_remove);
-  g_clear_signal_handler (&s->handler, s->miner);
+  g_clear_signal_handler (&s->handler, hf_application_get_session (r->app));
 
   /* The first decides for the rest. */
   if (s == g_ptr_array_index (r->steps, 0) && r->steps->len > 1)
@@ -167,49 +162,6 @@ step_finish (Step       *s,
 }
 
 static void
-reading_cb (HfMiner    *miner,
-            GParamSpec *pspec,
-            Step       *s)
-{
-  const HfReading *reading = hf_miner_get_reading (miner);
-  g_autofree char *wrong = NULL;
-  g_autofree char *text = NULL;
-
-  /* After a restart, the reading that counts is the one after it. */
-  if (reading == NULL || (s->rollout->restart && hf_miner_get_restarting (miner)))
-    return;
-  wrong = hf_miner_settings_mismatch (s->rollout->settings, reading);
-  if (wrong != NULL)
-    {
-      text = g_strdup_printf (_("not applied (%s)"), wrong);
-      step_finish (s, FALSE, text);
-    }
-  else
-    step_finish (s, TRUE, s->rollout->restart ? _("applied after restart") : _("applied"));
-}
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  Step *s = data;
-
-  s->timeout = 0;
-  step_finish (s, FALSE, _("accepted, but no reading came to check it"));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-restarted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!hf_fleet_restart_finish (HF_FLEET (source), result, &error))
-    g_debug ("restart after applying: %s", error->message);
-}
-
-static void
 applied_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -217,14 +169,15 @@ applied_cb (GObject      *source,
   Step *s = user_data;
   Rollout *r = s->rollout;
   g_autoptr(GError) error = NULL;
-  HfFleet *fleet = hf_application_get_fleet (r->app);
+  g_autofree char *detail = NULL;
+  g_autofree char *text = NULL;
+  HfApplyOutcome outcome = hf_session_apply_finish (HF_SESSION (source), result, &detail, &error);
   gboolean first = s == g_ptr_array_index (r->steps, 0);
 
-  if (!hf_driver_apply_finish (HF_DRIVER (source), result, &error))
+  if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("not applied: %s"), error->message);
-
-      if (first && r->first != NULL)
+      text = g_strdup_printf (_("not applied: %s"), error->message);
+      if (first && r->first != NULL && !s->written)
         {
           r->first (error, r->first_data);
           /* One miner: the dialog shows the refusal; no second word. */
@@ -237,27 +190,49 @@ applied_cb (GObject      *source,
       step_finish (s, FALSE, text);
       return;
     }
-  if (first && r->first != NULL)
-    r->first (NULL, r->first_data);
+  switch (outcome)
+    {
+    case HF_APPLY_APPLIED:
+      step_finish (s, TRUE, _("applied"));
+      break;
+    case HF_APPLY_APPLIED_AFTER_RESTART:
+      step_finish (s, TRUE, _("applied after restart"));
+      break;
+    case HF_APPLY_NOT_APPLIED:
+      text = g_strdup_printf (_("not applied (%s)"), detail);
+      step_finish (s, FALSE, text);
+      break;
+    case HF_APPLY_UNCHECKED:
+    default:
+      step_finish (s, FALSE, _("accepted, but no reading came to check it"));
+      break;
+    }
+}
 
-  s->handler = g_signal_connect (s->miner, "notify::reading", G_CALLBACK (reading_cb), s);
-  s->timeout = g_timeout_add_seconds (r->restart ? VERIFY_RESTART_TIMEOUT_S : VERIFY_TIMEOUT_S,
-                                      timeout_cb, s);
-  if (r->restart)
-    hf_fleet_restart_async (fleet, s->miner, NULL, restarted_cb, NULL);
-  else if (!hf_fleet_poll_now (fleet))
-    g_debug ("a cycle is running: its reading will do");
+/* The miner accepted the write: the dialog may close; the check goes on. */
+static void
+written_cb (HfSession *session,
+            HfMiner   *miner,
+            Step      *s)
+{
+  Rollout *r = s->rollout;
+
+  if (miner != s->miner || s->written)
+    return;
+  s->written = TRUE;
+  if (s == g_ptr_array_index (r->steps, 0) && r->first != NULL)
+    r->first (NULL, r->first_data);
 }
 
 static void
 start_step (Rollout *r,
             Step    *s)
 {
-  HfDriver *driver = hf_driver_for_family (hf_miner_get_family (s->miner));
+  HfSession *session = hf_application_get_session (r->app);
 
-  hf_driver_apply_async (driver, s->miner, r->settings,
-                         hf_fleet_get_config (hf_application_get_fleet (r->app)), NULL,
-                         applied_cb, s);
+  s->handler = g_signal_connect (session, "settings-written", G_CALLBACK (written_cb), s);
+  hf_session_apply_async (session, s->miner, r->settings,
+                          r->restart ? HF_APPLY_RESTART : HF_APPLY_NONE, NULL, applied_cb, s);
 }
 
 void

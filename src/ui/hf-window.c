@@ -53,28 +53,10 @@ struct _HfWindow
   GtkMultiSelection    *selection;
   char                 *search_key;    /* casefolded search text */
 
-  /* A scan in progress */
-  HfScanner            *scanner;
+  /* A discovery this window started (the session runs it) */
   GCancellable         *scan_cancellable;
   guint                 scan_found;
-  GPtrArray            *scan_unidentified;
-  /* Found miners join the fleet a slice at a time (add_found_cb); the
-   * scan's end waits for them. */
-  GQueue                found;
-  guint                 found_idle;
-  gboolean              scan_done;
-  HfScanSummary        *scan_summary;
-  GError               *scan_error;
 };
-
-/* Found miners are added ADD_SLICE_US at a time, one slice every
- * ADD_EVERY_MS: a /22 of miners answering at once must not freeze the
- * window.  A timer just below default priority (network and input go
- * first, in their own dispatch) but above redraw: when frames take longer
- * than their interval (software GL), the frame clock is always ready, and
- * an idle below redraw priority would never run. */
-#define ADD_SLICE_US 4000
-#define ADD_EVERY_MS 16
 
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -262,9 +244,7 @@ update_miner_actions (HfWindow *self)
   /* Only what the selected miners can do. */
   for (guint i = 0; i < miners->len; i++)
     {
-      HfMiner *m = g_ptr_array_index (miners, i);
-      HfDriver *driver = hf_driver_for_family (hf_miner_get_family (m));
-      any |= driver ? hf_driver_get_capabilities (driver, m) : 0;
+      any |= hf_miner_get_capabilities (g_ptr_array_index (miners, i));
     }
   for (guint i = 0; i < G_N_ELEMENTS (by_cap); i++)
     {
@@ -524,120 +504,72 @@ set_discovering (HfWindow *self,
     gtk_widget_add_css_class (self->discover_button, "suggested-action");
 }
 
-static void finish_scan (HfWindow *self);
-
-static gboolean
-add_found_cb (gpointer user_data)
+/* The session adds what it finds a slice at a time; the button counts. */
+static void
+discover_found_cb (HfSession *session,
+                   HfMiner   *miner,
+                   gboolean   is_new,
+                   HfWindow  *self)
 {
-  HfWindow *self = user_data;
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
-  gint64 deadline = g_get_monotonic_time () + ADD_SLICE_US;
   g_autofree char *text = NULL;
 
-  while (!g_queue_is_empty (&self->found)
-         && (batch->len == 0 || g_get_monotonic_time () < deadline))
-    {
-      g_autoptr(HfMiner) miner = g_queue_pop_head (&self->found);
-
-      g_ptr_array_add (batch, g_object_ref (hf_fleet_add (self->fleet, miner)));
-    }
-  hf_application_save_miners (self->app, (HfMiner **) batch->pdata, batch->len);
-  self->scan_found += batch->len;
+  if (self->scan_cancellable == NULL)
+    return;
+  self->scan_found++;
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
                                        self->scan_found), self->scan_found);
   gtk_label_set_text (self->discover_label, text);
-
-  if (!g_queue_is_empty (&self->found))
-    return G_SOURCE_CONTINUE;
-  self->found_idle = 0;
-  if (self->scan_done)
-    finish_scan (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
-scan_found_cb (HfScanner *scanner,
-               HfMiner   *miner,
-               HfWindow  *self)
+discover_progress_cb (HfSession *session,
+                      guint64    done,
+                      guint64    total,
+                      HfWindow  *self)
 {
-  g_queue_push_tail (&self->found, g_object_ref (miner));
-  if (self->found_idle == 0)
-    self->found_idle = g_timeout_add_full (G_PRIORITY_DEFAULT + 10, ADD_EVERY_MS, add_found_cb,
-                                           self, NULL);
-}
-
-static void
-scan_unidentified_cb (HfScanner  *scanner,
-                      const char *address,
-                      const char *reason,
-                      HfWindow   *self)
-{
-  g_ptr_array_add (self->scan_unidentified, g_strdup (address));
-}
-
-static void
-scan_progress_cb (HfScanner *scanner,
-                  guint64    done,
-                  guint64    total,
-                  HfWindow  *self)
-{
-  if (total > 0)
+  if (self->scan_cancellable != NULL && total > 0)
     gtk_progress_bar_set_fraction (self->discover_progress, (double) done / (double) total);
 }
 
 static void
-scanned_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+discovered_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(HfWindow) self = user_data;
-
-  self->scan_summary = hf_scanner_scan_finish (HF_SCANNER (source), result, &self->scan_error);
-  self->scan_done = TRUE;
-  if (self->found_idle == 0)
-    finish_scan (self);
-}
-
-static void
-finish_scan (HfWindow *self)
-{
-  g_autoptr(GError) error = g_steal_pointer (&self->scan_error);
-  g_autoptr(HfScanSummary) summary = g_steal_pointer (&self->scan_summary);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfDiscoverResult) found = hf_session_discover_finish (HF_SESSION (source), result,
+                                                                  &error);
   g_autofree char *text = NULL;
 
-  self->scan_done = FALSE;
   set_discovering (self, FALSE);
-  g_clear_object (&self->scanner);
   g_clear_object (&self->scan_cancellable);
-  if (summary == NULL)
+  if (found == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         text = g_strdup (_("Discovery cancelled"));
       else
         text = g_strdup_printf (_("Discovery failed: %s"), error->message);
     }
-  else if (self->scan_unidentified->len > 0)
+  else if (found->unidentified->len > 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "Found %u miner in %.1f s; %s answered but was not identified",
                                          "Found %u miners in %.1f s; %s answered but was not identified",
-                                         summary->found),
-                            summary->found, summary->elapsed_ms / 1000.0,
-                            (char *) g_ptr_array_index (self->scan_unidentified, 0));
+                                         found->summary->found),
+                            found->summary->found, found->summary->elapsed_ms / 1000.0,
+                            (char *) g_ptr_array_index (found->unidentified, 0));
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s",
-                                         "Found %u miners in %.1f s", summary->found),
-                            summary->found, summary->elapsed_ms / 1000.0);
+                                         "Found %u miners in %.1f s", found->summary->found),
+                            found->summary->found, found->summary->elapsed_ms / 1000.0);
   hf_window_toast (self, text);
-  /* Read the new miners now rather than at the next tick. */
-  if (summary != NULL && summary->found > 0)
-    hf_fleet_poll_now (self->fleet);
 }
 
 gboolean
 hf_window_get_discovering (HfWindow *self)
 {
   g_return_val_if_fail (HF_IS_WINDOW (self), FALSE);
-  return self->scanner != NULL;
+  return self->scan_cancellable != NULL;
 }
 
 void
@@ -647,13 +579,18 @@ hf_window_discover (HfWindow           *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ranges = NULL;
   g_auto(GStrv) subnets = NULL;
-  g_autoptr(HfConfig) config = NULL;
+  HfSession *session = hf_application_get_session (self->app);
 
   g_return_if_fail (HF_IS_WINDOW (self));
 
-  if (self->scanner != NULL)
+  if (self->scan_cancellable != NULL)
     {
       g_cancellable_cancel (self->scan_cancellable);
+      return;
+    }
+  if (hf_session_get_discovering (session))
+    {
+      hf_window_toast (self, _("A discovery is already running"));
       return;
     }
   if (targets == NULL)
@@ -671,19 +608,11 @@ hf_window_discover (HfWindow           *self,
       hf_window_toast (self, text);
       return;
     }
-  config = hf_config_copy (hf_fleet_get_config (self->fleet));
-  self->scanner = hf_scanner_new (config);
-  hf_scanner_set_connect_timeout (self->scanner, g_settings_get_uint (self->settings, "scan-timeout"));
-  hf_scanner_set_concurrency (self->scanner, g_settings_get_uint (self->settings, "scan-concurrency"));
   self->scan_cancellable = g_cancellable_new ();
   self->scan_found = 0;
-  g_ptr_array_set_size (self->scan_unidentified, 0);
-  g_signal_connect (self->scanner, "miner-found", G_CALLBACK (scan_found_cb), self);
-  g_signal_connect (self->scanner, "unidentified", G_CALLBACK (scan_unidentified_cb), self);
-  g_signal_connect (self->scanner, "progress", G_CALLBACK (scan_progress_cb), self);
   set_discovering (self, TRUE);
-  hf_scanner_scan_async (self->scanner, ranges, self->scan_cancellable, scanned_cb,
-                         g_object_ref (self));
+  hf_session_discover_async (session, ranges, self->scan_cancellable, discovered_cb,
+                             g_object_ref (self));
 }
 
 /* Actions */
@@ -886,6 +815,10 @@ hf_window_setup (HfWindow      *self,
   add_view_controllers (self, GTK_WIDGET (self->column_view));
 
   hf_totals_header_set_fleet (self->totals_header, self->fleet);
+  g_signal_connect (hf_application_get_session (app), "discover-found",
+                    G_CALLBACK (discover_found_cb), self);
+  g_signal_connect (hf_application_get_session (app), "discover-progress",
+                    G_CALLBACK (discover_progress_cb), self);
 
   view_mode = g_settings_create_action (self->settings, "view-mode");
   g_action_map_add_action (G_ACTION_MAP (self), view_mode);
@@ -904,10 +837,8 @@ hf_window_dispose (GObject *object)
 
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
-  g_clear_handle_id (&self->found_idle, g_source_remove);
-  g_queue_clear_full (&self->found, g_object_unref);
-  g_clear_pointer (&self->scan_summary, hf_scan_summary_free);
-  g_clear_error (&self->scan_error);
+  if (self->app != NULL)
+    g_signal_handlers_disconnect_by_data (hf_application_get_session (self->app), self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   if (self->settings != NULL)
@@ -926,7 +857,6 @@ hf_window_dispose (GObject *object)
   g_clear_object (&self->app);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->search_key, g_free);
-  g_clear_pointer (&self->scan_unidentified, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hf_window_parent_class)->dispose (object);
 }
@@ -998,7 +928,6 @@ hf_window_init (HfWindow *self)
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
   self->settings = g_settings_new (APP_ID);
-  self->scan_unidentified = g_ptr_array_new_with_free_func (g_free);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -193,7 +193,8 @@ main (int   argc,
   g_autoptr(GString) config_text = g_string_new (NULL);
   g_autofree char *config_path = NULL;
   g_autoptr(HfConfig) config = hf_config_new ();
-  g_autoptr(HfFleet) fleet = NULL;
+  g_autoptr(HfSession) session = NULL;
+  HfFleet *fleet;
   g_autoptr(HfApiServer) server = NULL;
   g_autoptr(HfLoopMonitor) monitor = NULL;
   Load load = { 0 };
@@ -211,10 +212,10 @@ main (int   argc,
   fd = g_file_open_tmp ("hf-bench-api-XXXXXX.ini", &config_path, &error);
   g_assert_no_error (error);
   close (fd);
-  fleet = hf_fleet_new (config);
   config->http_port = HTTP_PORT;
   config->cgminer_port = CGMINER_PORT;
-  hf_fleet_set_config (fleet, config);
+  session = hf_session_new (NULL, config);
+  fleet = hf_session_get_fleet (session);
   for (guint i = 0; i < N_MINERS; i++)
     {
       g_autofree char *ip = g_strdup_printf ("127.0.%u.%u", 80 + (i + 1) / 256, (i + 1) % 256);
@@ -233,10 +234,9 @@ main (int   argc,
   g_assert_no_error (error);
   g_usleep (G_USEC_PER_SEC);
 
-  hf_fleet_set_poll_interval (fleet, g_getenv ("HF_BENCH_NO_POLL") ? 3600 : 5);
-  hf_fleet_poll_now (fleet);
-  hf_fleet_start (fleet);
-  server = hf_api_server_new (fleet, NULL, config);
+  hf_session_set_poll_interval (session, g_getenv ("HF_BENCH_NO_POLL") ? 3600 : 5);
+  hf_session_start (session);
+  server = hf_api_server_new (session);
   if (!hf_api_server_listen (server, "127.0.0.1:0", &error))
     g_error ("%s", error->message);
   load.port = hf_api_server_get_port (server);

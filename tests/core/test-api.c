@@ -39,9 +39,9 @@ typedef struct
 {
   HfTestSim   *sim;
   char        *dir;
-  HfStore     *store;
-  HfFleet     *fleet;
-  HfRecorder  *recorder;
+  HfSession   *hf;           /* the session the server is handed */
+  HfStore     *store;        /* its store, borrowed */
+  HfFleet     *fleet;        /* its fleet, borrowed */
   HfApiServer *server;
   SoupSession *session;
   guint16      port;
@@ -358,9 +358,9 @@ bare_server (const char *token,
              guint16    *port)
 {
   g_autoptr(HfConfig) config = hf_config_new ();
-  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfSession) session = hf_session_new (NULL, config);
   g_autoptr(GError) error = NULL;
-  HfApiServer *server = hf_api_server_new (fleet, NULL, config);
+  HfApiServer *server = hf_api_server_new (session);
 
   hf_api_server_set_token (server, token);
   g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
@@ -392,16 +392,53 @@ typedef struct
 } IdentifyWait;
 
 static void
-identified_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   IdentifyWait *w = user_data;
   g_autoptr(GError) error = NULL;
 
-  w->miner = hf_identify_finish (result, &error);
+  w->miner = hf_session_add_finish (HF_SESSION (source), result, NULL, &error);
   g_assert_no_error (error);
   w->done = TRUE;
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_loop_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Every cycle recorded so far is in the store. */
+static void
+flush_history (Fixture *f)
+{
+  gboolean done = FALSE;
+
+  hf_session_flush_async (f->hf, 5000, done_cb, &done);
+  hf_test_wait_for (&done, 6000);
 }
 
 static void
@@ -418,28 +455,32 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("hf-test-api-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (f->dir, "fleet.db", NULL);
-  f->store = hf_store_open (db, &error);
-  g_assert_no_error (error);
-
   config->http_port = HTTP_PORT;
   config->cgminer_port = CGMINER_PORT;
   config->timeout_ms = 3000;
-  f->fleet = hf_fleet_new (config);
+  f->hf = hf_session_new (db, config);
+  {
+    gboolean loaded = FALSE;
+
+    hf_session_load_async (f->hf, NULL, done_cb, &loaded);
+    hf_test_wait_for (&loaded, 5000);
+    g_assert_true (hf_session_get_loaded (f->hf));
+  }
+  f->store = hf_session_get_store (f->hf);
+  f->fleet = hf_session_get_fleet (f->hf);
   for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
     {
       IdentifyWait w = { 0 };
 
-      hf_identify_async (addresses[i], config, NULL, identified_cb, &w);
+      hf_session_add_async (f->hf, addresses[i], 0, 0, NULL, added_cb, &w);
       hf_test_wait_for (&w.done, 10000);
       g_assert_nonnull (w.miner);
       g_assert_cmpint (hf_miner_get_family (w.miner), ==, families[i]);
-      g_assert_true (hf_store_save_miner (f->store, hf_fleet_add (f->fleet, w.miner), NULL));
       g_object_unref (w.miner);
     }
   g_signal_connect (f->fleet, "cycle-finished", G_CALLBACK (cycle_cb), NULL);
-  f->recorder = hf_recorder_new (f->fleet, f->store);
 
-  f->server = hf_api_server_new (f->fleet, f->store, config);
+  f->server = hf_api_server_new (f->hf);
   if (data != NULL)
     hf_api_server_set_token (f->server, data);
   g_assert_true (hf_api_server_listen (f->server, "127.0.0.1:0", &error));
@@ -457,9 +498,13 @@ fixture_teardown (Fixture       *f,
 {
   g_clear_object (&f->session);
   g_clear_object (&f->server);
-  g_clear_object (&f->recorder);
-  g_clear_object (&f->fleet);
-  g_clear_object (&f->store);
+  {
+    gboolean done = FALSE;
+
+    hf_session_shutdown_async (f->hf, 5000, done_cb, &done);
+    hf_test_wait_for (&done, 6000);
+  }
+  g_clear_object (&f->hf);
   hf_test_sim_stop (f->sim);
   g_free (f->dir);
 }
@@ -605,7 +650,7 @@ test_restart_remove_history (Fixture       *f,
   /* History: the readings recorded so far, as a JSON array (once the
    * store's worker has written them). */
   poll_cycle (f);
-  hf_recorder_wait_written (f->recorder, 5000);
+  flush_history (f);
   h = request (f, "GET", "/api/miner/127.0.52.3/history?since=0&resolution=raw", TOKEN, NULL,
                &status);
   g_assert_cmpuint (status, ==, 200);
@@ -622,6 +667,7 @@ test_restart_remove_history (Fixture       *f,
   e = request (f, "DELETE", "/api/miner/127.0.52.4?keep_history=false", TOKEN, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_null (hf_fleet_lookup_address (f->fleet, "127.0.52.4"));
+  flush_history (f);
   stored = hf_store_load_fleet (f->store, NULL);
   g_assert_cmpuint (stored->len, ==, 2);
 }
@@ -739,7 +785,7 @@ test_history_defaults (Fixture       *f,
   guint n;
 
   poll_cycle (f);
-  hf_recorder_wait_written (f->recorder, 5000);
+  flush_history (f);
   raw = history_rows (f, "/api/miner/127.0.52.3/history?since=0&resolution=raw");
   n = json_array_get_length (raw);
   g_assert_cmpuint (n, >=, 1);
@@ -823,7 +869,8 @@ test_discover (Fixture       *f,
           break;
         }
       g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_usleep (50000);
+      /* The session adds found miners from a timer: let the loop run. */
+      run_loop_for (50);
     }
   /* The new miner joined the fleet and the store. */
   g_assert_nonnull (hf_fleet_lookup_address (f->fleet, "127.0.52.20"));
@@ -1285,8 +1332,8 @@ static void
 test_listen_and_tokens (void)
 {
   g_autoptr(HfConfig) config = hf_config_new ();
-  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
-  g_autoptr(HfApiServer) server = hf_api_server_new (fleet, NULL, config);
+  g_autoptr(HfSession) session = hf_session_new (NULL, config);
+  g_autoptr(HfApiServer) server = hf_api_server_new (session);
   g_autoptr(GError) error = NULL;
   g_autofree char *t1 = hf_api_token_generate ();
   g_autofree char *t2 = hf_api_token_generate ();

@@ -246,6 +246,18 @@ assert_lock_reported (const char *mode)
 }
 
 static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hf_session_load_finish (HF_SESSION (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 test_locked_exclusive (void)
 {
   assert_lock_reported ("exclusive");
@@ -554,9 +566,9 @@ test_api_history (void)
   const char text[] = "not a database at all, but the history must not move it\n";
   g_autoptr(GError) error = NULL;
   g_autoptr(HfConfig) config = hf_config_new ();
-  g_autoptr(HfStore) store = NULL;
-  g_autoptr(HfFleet) fleet = NULL;
+  g_autoptr(HfSession) hf = NULL;
   g_autoptr(HfApiServer) server = NULL;
+  gboolean loaded = FALSE;
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(HfMiner) miner = hf_miner_new ("192.0.2.50", HF_FAMILY_AXEOS);
   g_autoptr(GBytes) still = NULL;
@@ -566,11 +578,13 @@ test_api_history (void)
   guint status;
 
   make_db (path, 1, 10);
-  store = hf_store_open (path, &error);
-  g_assert_no_error (error);
-  fleet = hf_fleet_new (config);
-  hf_fleet_add (fleet, miner);
-  server = hf_api_server_new (fleet, store, config);
+  hf = hf_session_new (path, config);
+  hf_session_set_restore (hf, FALSE);
+  hf_session_load_async (hf, NULL, loaded_cb, &loaded);
+  hf_test_wait_for (&loaded, 5000);
+  g_assert_nonnull (hf_session_get_store (hf));
+  hf_fleet_add (hf_session_get_fleet (hf), miner);
+  server = hf_api_server_new (hf);
   g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
   g_assert_no_error (error);
   session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);

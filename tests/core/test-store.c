@@ -824,7 +824,7 @@ test_forget_async (void)
 
   hf_store_forget_miner_async (store, miners->pdata[0], FALSE, NULL, forgotten_cb, &gone);
   hf_store_forget_miner_async (store, miners->pdata[1], TRUE, NULL, forgotten_cb, &kept);
-  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_flush_store (NULL, store);
   hf_test_wait_for (&gone.done, 5000);
   hf_test_wait_for (&kept.done, 5000);
   g_assert_no_error (gone.error);
@@ -841,7 +841,7 @@ test_forget_async (void)
    * two run: the miner stays removed. */
   hf_store_add_readings_async (store, (HfMiner **) miners->pdata + 2, 1, NULL, written_cb, &write);
   hf_store_forget_miner_async (store, miners->pdata[2], FALSE, NULL, forgotten_cb, &racing);
-  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_flush_store (NULL, store);
   hf_test_wait_for (&write.done, 5000);
   hf_test_wait_for (&racing.done, 5000);
   g_assert_no_error (write.error);
@@ -858,7 +858,7 @@ test_forget_async (void)
     hf_store_save_miners_async (store, &back, 1, NULL, saved_cb, &saved);
     hf_store_forget_miner_async (store, back, FALSE, NULL, forgotten_cb, &removed);
     hf_store_save_miners_async (store, &back, 1, NULL, saved_cb, &again);
-    g_assert_true (hf_store_wait_pending (store, 5000));
+    hf_test_flush_store (NULL, store);
     hf_test_wait_for (&again.done, 5000);
     g_assert_true (saved.done && removed.done);
     g_assert_no_error (saved.error);
@@ -890,8 +890,7 @@ test_recorder_removed_mid_cycle (void)
   hf_store_forget_miner_async (store, gone, FALSE, NULL, forgotten_cb, &removed);
   g_signal_emit_by_name (fleet, "cycle-finished", 2u, 2u, 10u);
 
-  hf_recorder_wait_written (recorder, 5000);
-  g_assert_true (hf_store_wait_pending (store, 5000));
+  hf_test_flush_store (recorder, store);
   hf_test_wait_for (&removed.done, 5000);
   g_assert_cmpuint (hf_recorder_get_cycles (recorder), ==, 1);
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE address = '192.0.2.11'"), ==, 1);

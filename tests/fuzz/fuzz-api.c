@@ -48,14 +48,28 @@ remove_scratch (void)
   g_rmdir (scratch);
 }
 
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_session_load_finish (HF_SESSION (source), result, &error))
+    g_error ("cannot open the scratch database: %s", error->message);
+  *(gboolean *) user_data = TRUE;
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HfConfig) config = hf_config_new ();
-  g_autoptr(HfFleet) fleet = NULL;
-  g_autoptr(HfStore) store = NULL;
+  g_autoptr(HfSession) session = NULL;
+  HfFleet *fleet;
+  HfStore *store;
+  gboolean loaded = FALSE;
   g_autofree char *db = NULL;
   g_autofree char *token = hf_api_token_generate ();
   const char *addresses[] = { "127.0.0.2", "127.0.0.3", "127.0.0.4" };
@@ -65,12 +79,16 @@ LLVMFuzzerInitialize (int    *argc,
   scratch = g_dir_make_tmp ("hf-fuzz-api-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (scratch, "fleet.db", NULL);
-  store = hf_store_open (db, &error);
-  g_assert_no_error (error);
+  session = hf_session_new (db, config);
+  hf_session_load_async (session, NULL, loaded_cb, &loaded);
+  while (!loaded)
+    g_main_context_iteration (NULL, TRUE);
+  store = hf_session_get_store (session);
+  g_assert_nonnull (store);
 
   /* Three miners with a reading each, recorded twice; the fleet is never
    * polled. */
-  fleet = hf_fleet_new (config);
+  fleet = hf_session_get_fleet (session);
   for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
     {
       g_autoptr(HfMiner) miner = hf_miner_new (addresses[i], families[i]);
@@ -91,7 +109,7 @@ LLVMFuzzerInitialize (int    *argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
     {
-      servers[i] = hf_api_server_new (fleet, store, config);
+      servers[i] = hf_api_server_new (session);
       if (i == 1)
         hf_api_server_set_token (servers[i], token);
       /* Short limits, so that executions reach them. */

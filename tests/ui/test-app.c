@@ -57,6 +57,33 @@ all_read (gpointer data)
 }
 
 static gboolean
+is_loaded (gpointer app)
+{
+  return hf_application_get_loaded (app);
+}
+
+static void
+flushed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hf_session_flush_finish (HF_SESSION (source), result, &error));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Every save, removal and cycle the session has queued is in the store. */
+static void
+flush_session (HfApplication *app)
+{
+  gboolean done = FALSE;
+
+  hf_session_flush_async (hf_application_get_session (app), 5000, flushed_cb, &done);
+  hf_test_wait_for (&done, 6000);
+}
+
+static gboolean
 not_discovering (gpointer data)
 {
   return !hf_window_get_discovering (data);
@@ -149,7 +176,7 @@ discover_activate_cb (GApplication *app,
 {
   HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
-  HfStore *store = hf_application_get_store (HF_APPLICATION (app));
+  HfStore *store;
   HfTotalsHeader *totals = HF_TOTALS_HEADER (find_descendant (GTK_WIDGET (window),
                                                               HF_TYPE_TOTALS_HEADER));
   const char *targets[] = { "127.0.42.1-127.0.42.40", NULL };
@@ -161,6 +188,9 @@ discover_activate_cb (GApplication *app,
   g_autoptr(GPtrArray) stored = NULL;
   GtkPopover *popover;
 
+  /* The stored fleet is read on a worker: the window comes first. */
+  wait_until (is_loaded, app, 5000);
+  store = hf_application_get_store (HF_APPLICATION (app));
   g_assert_nonnull (store);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 0);
 
@@ -181,7 +211,7 @@ discover_activate_cb (GApplication *app,
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
   /* Discovered miners are saved (by the store's worker). */
-  g_assert_true (hf_store_wait_pending (store, 5000));
+  flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
   g_assert_cmpuint (stored->len, ==, 4);
   g_clear_pointer (&stored, g_ptr_array_unref);
@@ -233,7 +263,7 @@ discover_activate_cb (GApplication *app,
   g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 3);
   /* Its rows go on the store's worker. */
-  g_assert_true (hf_store_wait_pending (store, 5000));
+  flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
   g_assert_cmpuint (stored->len, ==, 3);
   for (guint i = 0; i < stored->len; i++)
@@ -263,11 +293,11 @@ test_discover_and_act (void)
 static HfMiner *identified;
 
 static void
-identified_cb (GObject *source, GAsyncResult *result, gpointer data)
+added_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  identified = hf_identify_finish (result, &error);
+  identified = hf_session_add_finish (HF_SESSION (source), result, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -338,7 +368,6 @@ settings_dialog_checks (HfApplication *app,
                         HfWindow      *window)
 {
   HfFleet *fleet = hf_application_get_fleet (app);
-  HfConfig *config = hf_fleet_get_config (fleet);
   HfMiner *gamma, *ultra;
   HfMinerSettingsDialog *dialog;
   GAction *settings_action = g_action_map_lookup_action (G_ACTION_MAP (window), "settings");
@@ -346,11 +375,12 @@ settings_dialog_checks (HfApplication *app,
   guint patches, lower = 0;
 
   /* Polled every second, so that checks after restarts come quickly. */
-  hf_fleet_set_poll_interval (hf_application_get_fleet (app), 1);
-  hf_identify_async ("127.0.42.60", config, NULL, identified_cb, NULL);
+  hf_session_set_poll_interval (hf_application_get_session (app), 1);
+  hf_session_add_async (hf_application_get_session (app), "127.0.42.60", 0, 0, NULL, added_cb,
+                        NULL);
   while (identified == NULL)
     g_main_context_iteration (NULL, TRUE);
-  ultra = ultra_miner = hf_application_add_miner (app, identified);
+  ultra = ultra_miner = identified;
   g_clear_object (&identified);
   gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
   hf_fleet_poll_now (fleet);
@@ -462,7 +492,8 @@ restore_activate_cb (GApplication *app,
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
   GtkSelectionModel *selection = hf_window_get_selection (window);
 
-  /* Restored before any network I/O: there at the first activate. */
+  /* Restored (on a worker) before any network I/O. */
+  wait_until (is_loaded, app, 5000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 3);
   g_assert_nonnull (hf_fleet_lookup_address (fleet, "127.0.42.2"));
@@ -621,6 +652,12 @@ toast_gone (gpointer window)
   return !shows_text (window, "The database is in use by another program — retrying");
 }
 
+static gboolean
+has_store_error (gpointer app)
+{
+  return hf_application_get_store_error (app) != NULL;
+}
+
 static void
 locked_activate_cb (GApplication *app,
                     gpointer      user_data)
@@ -631,7 +668,9 @@ locked_activate_cb (GApplication *app,
   g_autoptr(GError) error = NULL;
   gint64 longest;
 
-  /* No empty fleet in its place: no store yet, and it says why. */
+  /* No empty fleet in its place: no store yet, and it says why (once the
+   * open on the worker has waited out a brief lock). */
+  wait_until (has_store_error, hf, 10000);
   g_assert_null (hf_application_get_store (hf));
   g_assert_cmpstr (hf_application_get_store_error (hf), ==,
                    "The database is in use by another program — retrying");
