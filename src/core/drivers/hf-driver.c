@@ -1,41 +1,14 @@
-/* hf-driver.c
+/* hf-driver.c — the HfDriver interface: argument checks, the optional operations' defaults
  * SPDX-License-Identifier: MIT
  */
 #include "hf-driver.h"
 #include "hf-error.h"
-#include "hf-driver-antminer.h"
-#include "hf-driver-avalon.h"
-#include "hf-driver-axeos.h"
-#include "hf-driver-cgminer.h"
-#include "hf-driver-whatsminer.h"
 
 G_DEFINE_INTERFACE (HfDriver, hf_driver, G_TYPE_OBJECT)
 
 static void
 hf_driver_default_init (HfDriverInterface *iface)
 {
-}
-
-HfDriver *
-hf_driver_for_family (HfFamily family)
-{
-  static HfDriver *drivers[HF_N_FAMILIES];
-  GType type;
-
-  switch (family)
-    {
-    case HF_FAMILY_AXEOS: type = HF_TYPE_DRIVER_AXEOS; break;
-    case HF_FAMILY_ANTMINER: type = HF_TYPE_DRIVER_ANTMINER; break;
-    case HF_FAMILY_WHATSMINER: type = HF_TYPE_DRIVER_WHATSMINER; break;
-    case HF_FAMILY_AVALON: type = HF_TYPE_DRIVER_AVALON; break;
-    case HF_FAMILY_CGMINER: type = HF_TYPE_DRIVER_CGMINER; break;
-    case HF_FAMILY_UNKNOWN:
-    default:
-      return NULL;
-    }
-  if (drivers[family] == NULL)
-    drivers[family] = g_object_new (type, NULL);
-  return drivers[family];
 }
 
 HfFamily
