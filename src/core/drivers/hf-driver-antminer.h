@@ -1,14 +1,12 @@
-/* hf-driver-antminer.h
+/* hf-driver-antminer.h — Antminer on stock firmware, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
-#include "hf-driver.h"
+#include "hf-cgminer-driver.h"
 
 G_BEGIN_DECLS
 
-#define HF_TYPE_DRIVER_ANTMINER (hf_driver_antminer_get_type ())
-
-G_DECLARE_FINAL_TYPE (HfDriverAntminer, hf_driver_antminer, HF, DRIVER_ANTMINER, GObject)
+extern const HfCgminerFamily hf_antminer_family;
 
 G_END_DECLS

@@ -1,14 +1,12 @@
-/* hf-driver-avalon.h
+/* hf-driver-avalon.h — Canaan Avalon, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
-#include "hf-driver.h"
+#include "hf-cgminer-driver.h"
 
 G_BEGIN_DECLS
 
-#define HF_TYPE_DRIVER_AVALON (hf_driver_avalon_get_type ())
-
-G_DECLARE_FINAL_TYPE (HfDriverAvalon, hf_driver_avalon, HF, DRIVER_AVALON, GObject)
+extern const HfCgminerFamily hf_avalon_family;
 
 G_END_DECLS

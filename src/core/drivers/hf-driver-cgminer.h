@@ -1,14 +1,12 @@
-/* hf-driver-cgminer.h
+/* hf-driver-cgminer.h — any other cgminer-compatible API, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
-#include "hf-driver.h"
+#include "hf-cgminer-driver.h"
 
 G_BEGIN_DECLS
 
-#define HF_TYPE_DRIVER_CGMINER (hf_driver_cgminer_get_type ())
-
-G_DECLARE_FINAL_TYPE (HfDriverCgminer, hf_driver_cgminer, HF, DRIVER_CGMINER, GObject)
+extern const HfCgminerFamily hf_cgminer_generic_family;
 
 G_END_DECLS

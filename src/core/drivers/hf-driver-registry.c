@@ -2,8 +2,11 @@
  * SPDX-License-Identifier: MIT
  *
  * The only place that knows every family's driver: the rest of Hashfleet
- * asks for a family and talks to the HfDriver interface.
+ * asks for a family and talks to the HfDriver interface.  AxeOS speaks
+ * HTTP and has a driver type of its own; the families behind a cgminer-style
+ * API share HfCgminerDriver, each with its description.
  */
+#include "hf-cgminer-driver.h"
 #include "hf-driver.h"
 #include "hf-driver-antminer.h"
 #include "hf-driver-avalon.h"
@@ -11,24 +14,30 @@
 #include "hf-driver-cgminer.h"
 #include "hf-driver-whatsminer.h"
 
-HfDriver *
-hf_driver_for_family (HfFamily family)
+static HfDriver *
+driver_new (HfFamily family)
 {
-  static HfDriver *drivers[HF_N_FAMILIES];
-  GType type;
-
   switch (family)
     {
-    case HF_FAMILY_AXEOS: type = HF_TYPE_DRIVER_AXEOS; break;
-    case HF_FAMILY_ANTMINER: type = HF_TYPE_DRIVER_ANTMINER; break;
-    case HF_FAMILY_WHATSMINER: type = HF_TYPE_DRIVER_WHATSMINER; break;
-    case HF_FAMILY_AVALON: type = HF_TYPE_DRIVER_AVALON; break;
-    case HF_FAMILY_CGMINER: type = HF_TYPE_DRIVER_CGMINER; break;
+    case HF_FAMILY_AXEOS: return g_object_new (HF_TYPE_DRIVER_AXEOS, NULL);
+    case HF_FAMILY_ANTMINER: return hf_cgminer_driver_new (&hf_antminer_family);
+    case HF_FAMILY_WHATSMINER: return hf_cgminer_driver_new (&hf_whatsminer_family);
+    case HF_FAMILY_AVALON: return hf_cgminer_driver_new (&hf_avalon_family);
+    case HF_FAMILY_CGMINER: return hf_cgminer_driver_new (&hf_cgminer_generic_family);
     case HF_FAMILY_UNKNOWN:
     default:
       return NULL;
     }
+}
+
+HfDriver *
+hf_driver_for_family (HfFamily family)
+{
+  static HfDriver *drivers[HF_N_FAMILIES];
+
+  if (family <= HF_FAMILY_UNKNOWN || family >= HF_N_FAMILIES)
+    return NULL;
   if (drivers[family] == NULL)
-    drivers[family] = g_object_new (type, NULL);
+    drivers[family] = driver_new (family);
   return drivers[family];
 }

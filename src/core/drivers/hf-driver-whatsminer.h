@@ -1,14 +1,12 @@
-/* hf-driver-whatsminer.h
+/* hf-driver-whatsminer.h — MicroBT Whatsminer, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
-#include "hf-driver.h"
+#include "hf-cgminer-driver.h"
 
 G_BEGIN_DECLS
 
-#define HF_TYPE_DRIVER_WHATSMINER (hf_driver_whatsminer_get_type ())
-
-G_DECLARE_FINAL_TYPE (HfDriverWhatsminer, hf_driver_whatsminer, HF, DRIVER_WHATSMINER, GObject)
+extern const HfCgminerFamily hf_whatsminer_family;
 
 G_END_DECLS
