@@ -5,7 +5,7 @@
  * the same way and differ in their commands and replies: one driver type,
  * one instance per family, implements HfDriver from the family's
  * description, and calls the family's own functions for what it does
- * differently (hf-driver-antminer.c, hf-driver-whatsminer.c, …).
+ * differently (hf-antminer.c, hf-whatsminer.c, …).
  */
 
 #include <string.h>

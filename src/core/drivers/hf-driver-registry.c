@@ -6,20 +6,20 @@
  * HTTP and has a driver type of its own; the families behind a cgminer-style
  * API share HfCgminerDriver, each with its description.
  */
+#include "hf-antminer.h"
+#include "hf-avalon.h"
+#include "hf-axeos.h"
 #include "hf-cgminer-driver.h"
+#include "hf-cgminer-generic.h"
 #include "hf-driver.h"
-#include "hf-driver-antminer.h"
-#include "hf-driver-avalon.h"
-#include "hf-driver-axeos.h"
-#include "hf-driver-cgminer.h"
-#include "hf-driver-whatsminer.h"
+#include "hf-whatsminer.h"
 
 static HfDriver *
 driver_new (HfFamily family)
 {
   switch (family)
     {
-    case HF_FAMILY_AXEOS: return g_object_new (HF_TYPE_DRIVER_AXEOS, NULL);
+    case HF_FAMILY_AXEOS: return g_object_new (HF_TYPE_AXEOS_DRIVER, NULL);
     case HF_FAMILY_ANTMINER: return hf_cgminer_driver_new (&hf_antminer_family);
     case HF_FAMILY_WHATSMINER: return hf_cgminer_driver_new (&hf_whatsminer_family);
     case HF_FAMILY_AVALON: return hf_cgminer_driver_new (&hf_avalon_family);

@@ -1,4 +1,4 @@
-/* hf-driver-whatsminer.c — MicroBT Whatsminer, btminer API v1/v2
+/* hf-whatsminer.c — MicroBT Whatsminer, btminer API v1/v2
  * SPDX-License-Identifier: MIT
  *
  * Reads are plain cgminer-style commands.  Reboot goes through the v2
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "hf-cgminer-reply.h"
-#include "hf-driver-whatsminer.h"
+#include "hf-whatsminer.h"
 #include "hf-error.h"
 #include "hf-json.h"
 #include "hf-whatsminer-crypto.h"

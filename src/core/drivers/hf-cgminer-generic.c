@@ -1,4 +1,4 @@
-/* hf-driver-cgminer.c — any other cgminer-compatible API (LuxOS, Braiins…)
+/* hf-cgminer-generic.c — any other cgminer-compatible API (LuxOS, Braiins…)
  * SPDX-License-Identifier: MIT
  *
  * The fallback for a port-4028 API that answers like cgminer but is none of
@@ -7,7 +7,7 @@
 
 #include "hf-cgminer-parse.h"
 #include "hf-cgminer-reply.h"
-#include "hf-driver-cgminer.h"
+#include "hf-cgminer-generic.h"
 #include "hf-error.h"
 #include "hf-json.h"
 

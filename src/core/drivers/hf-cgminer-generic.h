@@ -1,4 +1,4 @@
-/* hf-driver-cgminer.h — any other cgminer-compatible API, for HfCgminerDriver
+/* hf-cgminer-generic.h — any other cgminer-compatible API, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once

@@ -1,4 +1,4 @@
-/* hf-driver-antminer.h — Antminer on stock firmware, for HfCgminerDriver
+/* hf-antminer.h — Antminer on stock firmware, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once

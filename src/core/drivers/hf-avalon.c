@@ -1,4 +1,4 @@
-/* hf-driver-avalon.c — Canaan Avalon (Nano 3/3s, Mini 3, Q, AvalonMiner)
+/* hf-avalon.c — Canaan Avalon (Nano 3/3s, Mini 3, Q, AvalonMiner)
  * SPDX-License-Identifier: MIT
  *
  * Avalon firmware dislikes concurrent API connections, so every request to
@@ -9,7 +9,7 @@
 
 #include "hf-avalon-parse.h"
 #include "hf-error.h"
-#include "hf-driver-avalon.h"
+#include "hf-avalon.h"
 
 static gboolean
 parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)

@@ -1,4 +1,4 @@
-/* hf-driver-avalon.h — Canaan Avalon, for HfCgminerDriver
+/* hf-avalon.h — Canaan Avalon, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once

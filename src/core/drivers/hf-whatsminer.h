@@ -1,4 +1,4 @@
-/* hf-driver-whatsminer.h — MicroBT Whatsminer, for HfCgminerDriver
+/* hf-whatsminer.h — MicroBT Whatsminer, for HfCgminerDriver
  * SPDX-License-Identifier: MIT
  */
 #pragma once

@@ -1,4 +1,4 @@
-/* hf-driver-antminer.c — Antminer on stock firmware
+/* hf-antminer.c — Antminer on stock firmware
  * SPDX-License-Identifier: MIT
  *
  * Reads come from the cgminer API (stats, summary, pools); identity details
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "hf-antminer-parse.h"
-#include "hf-driver-antminer.h"
+#include "hf-antminer.h"
 #include "hf-error.h"
 #include "hf-http.h"
 #include "hf-json.h"
