@@ -3,20 +3,20 @@
  */
 #include "hf-deadline.h"
 #include "hf-error.h"
-#include "hf-poller.h"
+#include "hf-socket-mux.h"
 
 struct _HfDeadline
 {
-  GCancellable *cancellable;
-  GCancellable *caller;
-  gulong        caller_handler;
-  gint64        deadline_us;
-  HfPollerWatch *timer;     /* the phase's: a timer of the shared poller, not a GSource */
-  gint64        phase_started;
-  char         *phase;
-  char         *peer;
-  guint         phase_ms;
-  gboolean      expired;
+  GCancellable     *cancellable;
+  GCancellable     *caller;
+  gulong            caller_handler;
+  gint64            deadline_us;
+  HfSocketMuxWatch *timer;     /* the phase's: a timer of the socket mux, not a GSource */
+  gint64            phase_started;
+  char             *phase;
+  char             *peer;
+  guint             phase_ms;
+  gboolean          expired;
 };
 
 static void
@@ -62,7 +62,7 @@ hf_deadline_free (HfDeadline *self)
 {
   if (self == NULL)
     return;
-  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
+  g_clear_pointer (&self->timer, hf_socket_mux_watch_cancel);
   if (self->caller != NULL)
     {
       g_cancellable_disconnect (self->caller, self->caller_handler);
@@ -89,7 +89,7 @@ hf_deadline_begin (HfDeadline *self,
   gint64 left_ms;
   guint ms;
 
-  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
+  g_clear_pointer (&self->timer, hf_socket_mux_watch_cancel);
   g_free (self->phase);
   self->phase = g_strdup (phase);
   if (peer != NULL)
@@ -104,14 +104,14 @@ hf_deadline_begin (HfDeadline *self,
   ms = cap_ms > 0 && cap_ms < left_ms ? cap_ms : (guint) MIN (left_ms, G_MAXUINT);
   self->phase_ms = ms;
   self->phase_started = g_get_monotonic_time ();
-  self->timer = hf_poller_watch (NULL, -1, 0, self->phase_started + (gint64) ms * 1000,
-                                 phase_expired_cb, self);
+  self->timer = hf_socket_mux_watch (NULL, -1, 0, self->phase_started + (gint64) ms * 1000,
+                                     phase_expired_cb, self);
 }
 
 void
 hf_deadline_end (HfDeadline *self)
 {
-  g_clear_pointer (&self->timer, hf_poller_watch_cancel);
+  g_clear_pointer (&self->timer, hf_socket_mux_watch_cancel);
 }
 
 gboolean

@@ -16,8 +16,8 @@ G_BEGIN_DECLS
  * phase gets min(its own cap, time left before the operation's deadline).
  * hf_deadline_propagate() turns the resulting G_IO_ERROR_CANCELLED into
  * HF_ERROR_TIMEOUT naming the phase, when the timer — not the caller — fired.
- * The phase timers are timers of the default main context's HfPoller:
- * use a deadline on the thread that runs that context.
+ * The phase timers are timers of the default main context's socket mux
+ * (hf-socket-mux.h): use a deadline on the thread that runs that context.
  */
 typedef struct _HfDeadline HfDeadline;
 

@@ -418,6 +418,185 @@ test_cli (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.53.2", 1, 3000), >=, 1);
 }
 
+/* What each family's driver is and can do, through the driver itself: the
+ * family it serves, its capabilities, the operations it does not have, and
+ * that every task it finishes comes from it (callers chain on
+ * HF_DRIVER (source), as `set --restart` does). */
+
+typedef enum { OP_IDENTIFY, OP_POLL, OP_OPTIONS, OP_APPLY, OP_ACTION, OP_RESTART } DriverOp;
+
+typedef struct
+{
+  DriverOp   op;
+  gboolean   done;
+  GObject   *source;
+  GError    *error;
+  HfMiner   *miner;
+  HfReading *reading;
+  gboolean   ok;
+} DriverWait;
+
+/* Finishes @w->op with the driver's own finish function. */
+static void
+driver_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  DriverWait *w = data;
+  HfDriver *driver = HF_DRIVER (source);
+
+  w->source = source;
+  switch (w->op)
+    {
+    case OP_IDENTIFY:
+      w->miner = hf_driver_identify_finish (driver, result, &w->error);
+      break;
+    case OP_POLL:
+      w->reading = hf_driver_poll_finish (driver, result, &w->error);
+      break;
+    case OP_OPTIONS:
+      {
+        g_autoptr(HfMinerOptions) options = hf_driver_options_finish (driver, result, &w->error);
+        w->ok = options != NULL;
+      }
+      break;
+    case OP_APPLY:
+      w->ok = hf_driver_apply_finish (driver, result, &w->error);
+      break;
+    case OP_ACTION:
+      w->ok = hf_driver_action_finish (driver, result, &w->error);
+      break;
+    case OP_RESTART:
+      w->ok = hf_driver_restart_finish (driver, result, &w->error);
+      break;
+    }
+  w->done = TRUE;
+}
+
+/* Waits for @w and checks that @driver finished it; returns its error. */
+static GError *
+driver_wait (DriverWait *w,
+             HfDriver   *driver)
+{
+  hf_test_wait_for (&w->done, 10000);
+  g_assert_true (w->source == (GObject *) driver);
+  return w->error;
+}
+
+static void
+test_every_family_driver (void)
+{
+  static const struct
+  {
+    HfFamily        family;
+    const char     *address;
+    const char     *name;
+    HfCapabilities  capabilities;
+  } families[] = {
+    { HF_FAMILY_AXEOS, "127.0.53.2", "AxeOS",
+      HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE
+      | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME },
+    { HF_FAMILY_ANTMINER, "127.0.53.4", "Antminer",
+      HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_POOLS },
+    { HF_FAMILY_AVALON, "127.0.53.5", "Avalon",
+      HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_WORK_MODE },
+    { HF_FAMILY_WHATSMINER, "127.0.53.6", "Whatsminer",
+      HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS },
+    { HF_FAMILY_CGMINER, "127.0.53.7", "cgminer", HF_CAP_RESTART },
+  };
+
+  g_assert_null (hf_driver_for_family (HF_FAMILY_UNKNOWN));
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    {
+      HfDriver *driver = hf_driver_for_family (families[i].family);
+      const char *address = families[i].address;
+      guint restarts = hf_test_sim_events (sim, "restart", address, 0, 0);
+      g_autoptr(HfMiner) miner = NULL;
+      g_autoptr(HfReading) reading = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *no_options = NULL;
+      DriverWait w = { OP_IDENTIFY };
+
+      g_test_message ("%s at %s", families[i].name, address);
+      g_assert_true (HF_IS_DRIVER (driver));
+      /* One driver per family, whoever asks. */
+      g_assert_true (hf_driver_for_family (families[i].family) == driver);
+      g_assert_cmpint (hf_driver_get_family (driver), ==, families[i].family);
+
+      hf_driver_identify_async (driver, address, config, NULL, driver_done_cb, &w);
+      g_assert_no_error (driver_wait (&w, driver));
+      miner = g_steal_pointer (&w.miner);
+      g_assert_cmpint (hf_miner_get_family (miner), ==, families[i].family);
+      g_assert_cmpstr (hf_miner_get_address (miner), ==, address);
+      g_assert_cmpuint (hf_driver_get_capabilities (driver, miner), ==,
+                        families[i].capabilities);
+
+      w = (DriverWait) { OP_POLL };
+      hf_driver_poll_async (driver, miner, config, NULL, driver_done_cb, &w);
+      g_assert_no_error (driver_wait (&w, driver));
+      reading = g_steal_pointer (&w.reading);
+      g_assert_cmpfloat (reading->hashrate_ghs, >, 0);
+
+      /* Only AxeOS lists the values its model takes. */
+      w = (DriverWait) { OP_OPTIONS };
+      hf_driver_options_async (driver, miner, config, NULL, driver_done_cb, &w);
+      error = driver_wait (&w, driver);
+      if (families[i].family == HF_FAMILY_AXEOS)
+        {
+          g_assert_no_error (error);
+          g_assert_true (w.ok);
+        }
+      else
+        {
+          no_options = g_strdup_printf ("%s: %s miners cannot list their settings here yet",
+                                        address, families[i].name);
+          g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+          g_assert_cmpstr (error->message, ==, no_options);
+          g_clear_error (&error);
+        }
+
+      if (families[i].family == HF_FAMILY_CGMINER)
+        {
+          g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+          static const struct
+          {
+            HfMinerAction  action;
+            const char    *message;
+          } refused[] = {
+            { HF_ACTION_IDENTIFY, "127.0.53.7: cgminer miners cannot identify here yet" },
+            { HF_ACTION_PAUSE, "127.0.53.7: cgminer miners cannot pause or resume here yet" },
+            { HF_ACTION_RESUME, "127.0.53.7: cgminer miners cannot pause or resume here yet" },
+          };
+
+          st->fan_percent = 50;
+          w = (DriverWait) { OP_APPLY };
+          hf_driver_apply_async (driver, miner, st, config, NULL, driver_done_cb, &w);
+          error = driver_wait (&w, driver);
+          g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+          g_assert_cmpstr (error->message, ==,
+                           "127.0.53.7: cgminer miners cannot change settings here yet");
+          g_assert_false (w.ok);
+          g_clear_error (&error);
+          for (guint j = 0; j < G_N_ELEMENTS (refused); j++)
+            {
+              w = (DriverWait) { OP_ACTION };
+              hf_driver_action_async (driver, miner, refused[j].action, config, NULL,
+                                      driver_done_cb, &w);
+              error = driver_wait (&w, driver);
+              g_assert_error (error, HF_ERROR, HF_ERROR_UNSUPPORTED);
+              g_assert_cmpstr (error->message, ==, refused[j].message);
+              g_clear_error (&error);
+            }
+        }
+
+      /* Last: the miner is away for the simulated reboot. */
+      w = (DriverWait) { OP_RESTART };
+      hf_driver_restart_async (driver, miner, config, NULL, driver_done_cb, &w);
+      g_assert_no_error (driver_wait (&w, driver));
+      g_assert_true (w.ok);
+      g_assert_cmpuint (hf_test_sim_events (sim, "restart", address, restarts + 1, 3000), ==,
+                        restarts + 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -437,6 +616,7 @@ main (int   argc,
   g_test_add_func ("/settings/antminer", test_antminer);
   g_test_add_func ("/settings/whatsminer", test_whatsminer);
   g_test_add_func ("/settings/cli", test_cli);
+  g_test_add_func ("/settings/every-family-driver", test_every_family_driver);
   status = g_test_run ();
   hf_config_unref (config);
   hf_test_sim_stop (sim);

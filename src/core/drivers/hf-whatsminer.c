@@ -1,4 +1,4 @@
-/* hf-driver-whatsminer.c — MicroBT Whatsminer, btminer API v1/v2
+/* hf-whatsminer.c — MicroBT Whatsminer, btminer API v1/v2
  * SPDX-License-Identifier: MIT
  *
  * Reads are plain cgminer-style commands.  Reboot goes through the v2
@@ -8,23 +8,12 @@
 
 #include <string.h>
 
-#include "hf-cgminer-driver.h"
 #include "hf-cgminer-reply.h"
-#include "hf-driver-whatsminer.h"
+#include "hf-whatsminer.h"
 #include "hf-error.h"
 #include "hf-json.h"
 #include "hf-whatsminer-crypto.h"
 #include "hf-whatsminer-parse.h"
-
-struct _HfDriverWhatsminer
-{
-  GObject parent_instance;
-};
-
-static void driver_iface_init (HfDriverInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (HfDriverWhatsminer, hf_driver_whatsminer, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
 
 static gboolean
 parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
@@ -46,35 +35,6 @@ static const char *const identify_commands[] = {
   "devdetails", "?@get_version", "?@get_miner_info", "?summary", NULL
 };
 static const char *const poll_commands[] = { "summary", "?pools", NULL };
-
-static const HfCgminerFamily family = {
-  .family = HF_FAMILY_WHATSMINER,
-  .flags = HF_CGMINER_NONE,
-  .identify_commands = identify_commands,
-  .parse_identity = parse_identity,
-  .poll_commands = poll_commands,
-  .parse_reading = parse_reading,
-};
-
-static HfFamily
-get_family (HfDriver *driver)
-{
-  return HF_FAMILY_WHATSMINER;
-}
-
-static void
-identify_async (HfDriver *driver, const char *address, const HfConfig *config,
-                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  hf_cgminer_family_identify_async (&family, address, config, cancellable, callback, user_data);
-}
-
-static void
-poll_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  hf_cgminer_family_poll_async (&family, miner, config, cancellable, callback, user_data);
-}
 
 typedef struct
 {
@@ -220,7 +180,7 @@ token_cb (GObject      *source,
 /* One privileged command: get_token, then @command (with @params, taken)
  * signed and encrypted. */
 static void
-privileged_async (HfDriver            *driver,
+privileged_async (HfCgminerDriver     *driver,
                   HfMiner             *miner,
                   const char          *command,
                   JsonObject          *params,
@@ -247,7 +207,7 @@ privileged_async (HfDriver            *driver,
 }
 
 static void
-restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
+restart_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   privileged_async (driver, miner, "reboot", NULL, config, cancellable, callback, user_data);
@@ -256,7 +216,7 @@ restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
 /* Settings: pools only (update_pools); the others need commands whose
  * form this driver does not know for certain. */
 static void
-apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
+apply_async (HfCgminerDriver *driver, HfMiner *miner, const HfMinerSettings *st,
              const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
              gpointer user_data)
 {
@@ -298,7 +258,7 @@ apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
 }
 
 static void
-action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
+action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   JsonObject *params = NULL;
@@ -325,30 +285,15 @@ action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfCo
   privileged_async (driver, miner, command, params, config, cancellable, callback, user_data);
 }
 
-static HfCapabilities
-get_capabilities (HfDriver *driver, HfMiner *miner)
-{
-  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS;
-}
-
-static void
-driver_iface_init (HfDriverInterface *iface)
-{
-  iface->get_family = get_family;
-  iface->identify_async = identify_async;
-  iface->poll_async = poll_async;
-  iface->restart_async = restart_async;
-  iface->get_capabilities = get_capabilities;
-  iface->apply_async = apply_async;
-  iface->action_async = action_async;
-}
-
-static void
-hf_driver_whatsminer_class_init (HfDriverWhatsminerClass *klass)
-{
-}
-
-static void
-hf_driver_whatsminer_init (HfDriverWhatsminer *self)
-{
-}
+const HfCgminerFamily hf_whatsminer_family = {
+  .family = HF_FAMILY_WHATSMINER,
+  .flags = HF_CGMINER_NONE,
+  .identify_commands = identify_commands,
+  .parse_identity = parse_identity,
+  .poll_commands = poll_commands,
+  .parse_reading = parse_reading,
+  .restart_async = restart_async,
+  .capabilities = HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS,
+  .apply_async = apply_async,
+  .action_async = action_async,
+};

@@ -1,14 +1,14 @@
-/* hf-poller.c
+/* hf-socket-mux.c
  * SPDX-License-Identifier: MIT
  *
- * See hf-poller.h for why.  On Linux: one GSource per main context watches
+ * See hf-socket-mux.h for why.  On Linux: one GSource per main context watches
  * an epoll set with every watched descriptor plus a timerfd armed for the
  * earliest deadline; a dispatch takes what epoll reports ready, then every
  * watch whose deadline passed.  Watches are found through their id (the
  * epoll event's data), so one that ended earlier in the same dispatch is
  * simply not found.
  */
-#include "hf-poller.h"
+#include "hf-socket-mux.h"
 
 #ifdef __linux__
 
@@ -31,32 +31,32 @@ typedef struct
   GSource     source;
   int         epfd;
   int         timerfd;
-  GHashTable *watches;       /* id → HfPollerWatch */
-  GSequence  *by_deadline;   /* HfPollerWatch, earliest first */
+  GHashTable *watches;       /* id → HfSocketMuxWatch */
+  GSequence  *by_deadline;   /* HfSocketMuxWatch, earliest first */
   gint64      armed;         /* what the timerfd is set for; 0: nothing */
   guint64     next_id;
-} Poller;
+} SocketMux;
 
-struct _HfPollerWatch
+struct _HfSocketMuxWatch
 {
-  Poller        *poller;
-  guint64        id;
-  int            fd;
-  gint64         deadline_us;
-  GSequenceIter *iter;
-  HfPollerFunc   func;
-  gpointer       user_data;
+  SocketMux       *mux;
+  guint64          id;
+  int              fd;
+  gint64           deadline_us;
+  GSequenceIter   *iter;
+  HfSocketMuxFunc  func;
+  gpointer         user_data;
 };
 
-G_LOCK_DEFINE_STATIC (pollers);
-static GHashTable *pollers;  /* GMainContext → Poller, for the process's life */
+G_LOCK_DEFINE_STATIC (muxes);
+static GHashTable *muxes;  /* GMainContext → SocketMux, for the process's life */
 
 static int
 by_deadline (gconstpointer a,
              gconstpointer b,
              gpointer      user_data)
 {
-  const HfPollerWatch *x = a, *y = b;
+  const HfSocketMuxWatch *x = a, *y = b;
 
   if (x->deadline_us != y->deadline_us)
     return x->deadline_us < y->deadline_us ? -1 : 1;
@@ -64,11 +64,11 @@ by_deadline (gconstpointer a,
 }
 
 static void
-arm (Poller *p)
+arm (SocketMux *p)
 {
   GSequenceIter *first = g_sequence_get_begin_iter (p->by_deadline);
   gint64 deadline = g_sequence_iter_is_end (first)
-                    ? 0 : ((HfPollerWatch *) g_sequence_get (first))->deadline_us;
+                    ? 0 : ((HfSocketMuxWatch *) g_sequence_get (first))->deadline_us;
   struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
 
   if (deadline == p->armed)
@@ -84,11 +84,11 @@ arm (Poller *p)
   timerfd_settime (p->timerfd, TFD_TIMER_ABSTIME, &spec, NULL);
 }
 
-/* Take @w out of the poller; the caller calls or drops its function. */
+/* Take @w out of the socket mux; the caller calls or drops its function. */
 static void
-watch_end (HfPollerWatch *w)
+watch_end (HfSocketMuxWatch *w)
 {
-  Poller *p = w->poller;
+  SocketMux *p = w->mux;
 
   if (w->fd >= 0)
     epoll_ctl (p->epfd, EPOLL_CTL_DEL, w->fd, NULL);
@@ -97,11 +97,11 @@ watch_end (HfPollerWatch *w)
 }
 
 static void
-watch_fire (HfPollerWatch *w,
+watch_fire (HfSocketMuxWatch *w,
             GIOCondition   condition,
             gboolean       timed_out)
 {
-  HfPollerFunc func = w->func;
+  HfSocketMuxFunc func = w->func;
   gpointer user_data = w->user_data;
 
   watch_end (w);
@@ -118,11 +118,11 @@ to_condition (guint32 events)
 }
 
 static gboolean
-poller_dispatch (GSource     *source,
+mux_dispatch (GSource     *source,
                  GSourceFunc  callback,
                  gpointer     user_data)
 {
-  Poller *p = (Poller *) source;
+  SocketMux *p = (SocketMux *) source;
   struct epoll_event events[MAX_EVENTS];
   int n = epoll_wait (p->epfd, events, MAX_EVENTS, 0);
   gint64 start = g_get_monotonic_time ();
@@ -130,14 +130,14 @@ poller_dispatch (GSource     *source,
 
   for (int i = 0; i < n && now - start < DISPATCH_BUDGET_US; i++)
     {
-      HfPollerWatch *w;
+      HfSocketMuxWatch *w;
 
       if (events[i].data.u64 == TIMER_ID)
         {
           guint64 expirations;
 
           if (read (p->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-            g_debug ("poller timer: %s", g_strerror (errno));
+            g_debug ("socket mux timer: %s", g_strerror (errno));
           /* Read: it fires again only when armed again. */
           p->armed = 0;
           continue;
@@ -153,7 +153,7 @@ poller_dispatch (GSource     *source,
   for (;;)
     {
       GSequenceIter *first = g_sequence_get_begin_iter (p->by_deadline);
-      HfPollerWatch *w;
+      HfSocketMuxWatch *w;
 
       if (g_sequence_iter_is_end (first))
         break;
@@ -173,32 +173,32 @@ poller_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs poller_funcs = {
-  NULL, NULL, poller_dispatch, NULL, NULL, NULL,
+static GSourceFuncs mux_funcs = {
+  NULL, NULL, mux_dispatch, NULL, NULL, NULL,
 };
 
-static Poller *
-poller_for (GMainContext *context)
+static SocketMux *
+mux_for (GMainContext *context)
 {
-  Poller *p;
+  SocketMux *p;
 
   if (context == NULL)
     context = g_main_context_default ();
 
-  G_LOCK (pollers);
-  if (pollers == NULL)
-    pollers = g_hash_table_new (NULL, NULL);
-  p = g_hash_table_lookup (pollers, context);
+  G_LOCK (muxes);
+  if (muxes == NULL)
+    muxes = g_hash_table_new (NULL, NULL);
+  p = g_hash_table_lookup (muxes, context);
   if (p == NULL)
     {
       struct epoll_event ev = { .events = EPOLLIN, .data.u64 = TIMER_ID };
 
-      p = (Poller *) g_source_new (&poller_funcs, sizeof (Poller));
-      g_source_set_name ((GSource *) p, "hf-poller");
+      p = (SocketMux *) g_source_new (&mux_funcs, sizeof (SocketMux));
+      g_source_set_name ((GSource *) p, "hf-socket-mux");
       p->epfd = epoll_create1 (EPOLL_CLOEXEC);
       p->timerfd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
       if (p->epfd < 0 || p->timerfd < 0)
-        g_error ("cannot create the poller's epoll set or timer: %s", g_strerror (errno));
+        g_error ("cannot create the socket mux's epoll set or timer: %s", g_strerror (errno));
       epoll_ctl (p->epfd, EPOLL_CTL_ADD, p->timerfd, &ev);
       p->watches = g_hash_table_new (g_int64_hash, g_int64_equal);
       p->by_deadline = g_sequence_new (NULL);
@@ -206,27 +206,27 @@ poller_for (GMainContext *context)
       g_source_add_unix_fd ((GSource *) p, p->epfd, G_IO_IN);
       g_source_attach ((GSource *) p, context);
       /* The table keeps the context (and so the source) alive. */
-      g_hash_table_insert (pollers, g_main_context_ref (context), p);
+      g_hash_table_insert (muxes, g_main_context_ref (context), p);
     }
-  G_UNLOCK (pollers);
+  G_UNLOCK (muxes);
   return p;
 }
 
-HfPollerWatch *
-hf_poller_watch (GMainContext *context,
-                 int           fd,
-                 GIOCondition  condition,
-                 gint64        deadline_us,
-                 HfPollerFunc  func,
-                 gpointer      user_data)
+HfSocketMuxWatch *
+hf_socket_mux_watch (GMainContext    *context,
+                     int              fd,
+                     GIOCondition     condition,
+                     gint64           deadline_us,
+                     HfSocketMuxFunc  func,
+                     gpointer         user_data)
 {
-  Poller *p = poller_for (context);
-  HfPollerWatch *w = g_new0 (HfPollerWatch, 1);
+  SocketMux *p = mux_for (context);
+  HfSocketMuxWatch *w = g_new0 (HfSocketMuxWatch, 1);
   struct epoll_event ev = { 0, };
 
   g_return_val_if_fail (func != NULL, NULL);
 
-  w->poller = p;
+  w->mux = p;
   w->id = p->next_id++;
   w->fd = fd;
   /* 0 means "nothing armed" below: the earliest time is 1. */
@@ -240,7 +240,7 @@ hf_poller_watch (GMainContext *context,
     {
       /* Not pollable (never for a socket): report it ready; the caller's
        * next I/O call says what is wrong. */
-      g_debug ("poller: cannot watch fd %d: %s", fd, g_strerror (errno));
+      g_debug ("socket mux: cannot watch fd %d: %s", fd, g_strerror (errno));
       w->deadline_us = 1;
     }
   g_hash_table_insert (p->watches, &w->id, w);
@@ -250,38 +250,38 @@ hf_poller_watch (GMainContext *context,
 }
 
 void
-hf_poller_watch_cancel (HfPollerWatch *watch)
+hf_socket_mux_watch_cancel (HfSocketMuxWatch *watch)
 {
-  Poller *p;
+  SocketMux *p;
 
   if (watch == NULL)
     return;
-  p = watch->poller;
+  p = watch->mux;
   watch_end (watch);
   g_free (watch);
   arm (p);
 }
 
 void
-hf_poller_watch_expire (HfPollerWatch *watch)
+hf_socket_mux_watch_expire (HfSocketMuxWatch *watch)
 {
   g_return_if_fail (watch != NULL);
 
   watch->deadline_us = 1;
   g_sequence_sort_changed (watch->iter, by_deadline, NULL);
-  arm (watch->poller);
+  arm (watch->mux);
 }
 
 #else  /* !__linux__: a GSource per watch */
 
 #include <glib-unix.h>
 
-struct _HfPollerWatch
+struct _HfSocketMuxWatch
 {
-  GSource       source;
-  HfPollerFunc  func;
-  gpointer      user_data;
-  gpointer      tag;
+  GSource          source;
+  HfSocketMuxFunc  func;
+  gpointer         user_data;
+  gpointer         tag;
 };
 
 static gboolean
@@ -289,7 +289,7 @@ watch_dispatch (GSource     *source,
                 GSourceFunc  callback,
                 gpointer     user_data)
 {
-  HfPollerWatch *w = (HfPollerWatch *) source;
+  HfSocketMuxWatch *w = (HfSocketMuxWatch *) source;
   GIOCondition condition = w->tag != NULL ? g_source_query_unix_fd (source, w->tag) : 0;
   gboolean timed_out = condition == 0;
 
@@ -303,15 +303,15 @@ static GSourceFuncs watch_funcs = {
   NULL, NULL, watch_dispatch, NULL, NULL, NULL,
 };
 
-HfPollerWatch *
-hf_poller_watch (GMainContext *context,
-                 int           fd,
-                 GIOCondition  condition,
-                 gint64        deadline_us,
-                 HfPollerFunc  func,
-                 gpointer      user_data)
+HfSocketMuxWatch *
+hf_socket_mux_watch (GMainContext    *context,
+                     int              fd,
+                     GIOCondition     condition,
+                     gint64           deadline_us,
+                     HfSocketMuxFunc  func,
+                     gpointer         user_data)
 {
-  HfPollerWatch *w = (HfPollerWatch *) g_source_new (&watch_funcs, sizeof (HfPollerWatch));
+  HfSocketMuxWatch *w = (HfSocketMuxWatch *) g_source_new (&watch_funcs, sizeof (HfSocketMuxWatch));
 
   w->func = func;
   w->user_data = user_data;
@@ -323,7 +323,7 @@ hf_poller_watch (GMainContext *context,
 }
 
 void
-hf_poller_watch_cancel (HfPollerWatch *watch)
+hf_socket_mux_watch_cancel (HfSocketMuxWatch *watch)
 {
   if (watch == NULL)
     return;
@@ -332,7 +332,7 @@ hf_poller_watch_cancel (HfPollerWatch *watch)
 }
 
 void
-hf_poller_watch_expire (HfPollerWatch *watch)
+hf_socket_mux_watch_expire (HfSocketMuxWatch *watch)
 {
   g_source_set_ready_time ((GSource *) watch, 0);
 }

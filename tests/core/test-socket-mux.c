@@ -1,23 +1,23 @@
-/* test-poller.c — HfPollerWatch on real descriptors (socket pairs)
+/* test-socket-mux.c — HfSocketMuxWatch on real descriptors (socket pairs)
  * SPDX-License-Identifier: MIT
  */
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "hf-poller.h"
+#include "hf-socket-mux.h"
 #include "hf-test-utils.h"
 
 typedef struct
 {
-  int           calls;
-  GIOCondition  condition;
-  gboolean      timed_out;
-  gint64        at;
-  int           order;         /* the how-many-th watch to fire */
-  gboolean      fired;
-  HfPollerWatch *cancel_other; /* cancelled by this watch's function */
-  gpointer      *other_slot;
+  int               calls;
+  GIOCondition      condition;
+  gboolean          timed_out;
+  gint64            at;
+  int               order;         /* the how-many-th watch to fire */
+  gboolean          fired;
+  HfSocketMuxWatch *cancel_other;  /* cancelled by this watch's function */
+  gpointer         *other_slot;
 } Seen;
 
 static int fired_so_far;
@@ -37,7 +37,7 @@ seen_cb (GIOCondition condition,
   seen->fired = TRUE;
   if (seen->cancel_other != NULL)
     {
-      hf_poller_watch_cancel (seen->cancel_other);
+      hf_socket_mux_watch_cancel (seen->cancel_other);
       *seen->other_slot = NULL;
     }
 }
@@ -66,7 +66,7 @@ test_readable (void)
   gint64 now = g_get_monotonic_time ();
 
   pair (fds);
-  hf_poller_watch (NULL, fds[0], G_IO_IN, now + 5 * G_USEC_PER_SEC, seen_cb, &seen);
+  hf_socket_mux_watch (NULL, fds[0], G_IO_IN, now + 5 * G_USEC_PER_SEC, seen_cb, &seen);
   spin (20);
   g_assert_cmpint (seen.calls, ==, 0);          /* nothing to read yet */
   g_assert_cmpint (write (fds[1], "x", 1), ==, 1);
@@ -89,12 +89,12 @@ test_writable_and_hangup (void)
   gint64 far = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
   pair (fds);
-  hf_poller_watch (NULL, fds[0], G_IO_OUT, far, seen_cb, &out);
+  hf_socket_mux_watch (NULL, fds[0], G_IO_OUT, far, seen_cb, &out);
   hf_test_wait_for (&out.fired, 2000);
   g_assert_true (out.condition & G_IO_OUT);
   g_assert_false (out.timed_out);
 
-  hf_poller_watch (NULL, fds[0], G_IO_IN, far, seen_cb, &hup);
+  hf_socket_mux_watch (NULL, fds[0], G_IO_IN, far, seen_cb, &hup);
   close (fds[1]);
   hf_test_wait_for (&hup.fired, 2000);
   g_assert_true (hup.condition & (G_IO_HUP | G_IO_IN));
@@ -113,9 +113,9 @@ test_deadlines (void)
   pair (p);
   pair (q);
   fired_so_far = 0;
-  hf_poller_watch (NULL, p[0], G_IO_IN, start + 90 * 1000, seen_cb, &a);
-  hf_poller_watch (NULL, p[1], G_IO_IN, start + 30 * 1000, seen_cb, &b);
-  hf_poller_watch (NULL, q[0], G_IO_IN, start + 60 * 1000, seen_cb, &c);
+  hf_socket_mux_watch (NULL, p[0], G_IO_IN, start + 90 * 1000, seen_cb, &a);
+  hf_socket_mux_watch (NULL, p[1], G_IO_IN, start + 30 * 1000, seen_cb, &b);
+  hf_socket_mux_watch (NULL, q[0], G_IO_IN, start + 60 * 1000, seen_cb, &c);
   hf_test_wait_for (&a.fired, 2000);
   g_assert_true (a.timed_out && b.timed_out && c.timed_out);
   g_assert_cmpint (b.order, ==, 1);
@@ -136,24 +136,24 @@ test_cancel_and_expire (void)
   int fds[2];
   Seen cancelled = { 0, }, expired = { 0, };
   gint64 far = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  HfPollerWatch *w;
+  HfSocketMuxWatch *w;
   gint64 asked;
 
   pair (fds);
-  w = hf_poller_watch (NULL, fds[0], G_IO_IN, g_get_monotonic_time () + 20 * 1000, seen_cb,
-                       &cancelled);
-  hf_poller_watch_cancel (w);
+  w = hf_socket_mux_watch (NULL, fds[0], G_IO_IN, g_get_monotonic_time () + 20 * 1000,
+                           seen_cb, &cancelled);
+  hf_socket_mux_watch_cancel (w);
   g_assert_cmpint (write (fds[1], "x", 1), ==, 1);
   spin (60);                                     /* past its deadline, and readable */
   g_assert_cmpint (cancelled.calls, ==, 0);
 
   /* Expired: called at the next dispatch as timed out (the fd is still
    * readable, which a watch for G_IO_OUT ignores). */
-  w = hf_poller_watch (NULL, fds[1], G_IO_IN, far, seen_cb, &expired);
+  w = hf_socket_mux_watch (NULL, fds[1], G_IO_IN, far, seen_cb, &expired);
   spin (20);
   g_assert_cmpint (expired.calls, ==, 0);
   asked = g_get_monotonic_time ();
-  hf_poller_watch_expire (w);
+  hf_socket_mux_watch_expire (w);
   hf_test_wait_for (&expired.fired, 2000);
   g_assert_true (expired.timed_out);
   g_assert_cmpint (expired.at - asked, <, 100 * 1000);
@@ -173,8 +173,8 @@ test_cancel_from_callback (void)
 
   pair (p);
   pair (q);
-  w1 = hf_poller_watch (NULL, p[0], G_IO_IN, far, seen_cb, &one);
-  w2 = hf_poller_watch (NULL, q[0], G_IO_IN, far, seen_cb, &two);
+  w1 = hf_socket_mux_watch (NULL, p[0], G_IO_IN, far, seen_cb, &one);
+  w2 = hf_socket_mux_watch (NULL, q[0], G_IO_IN, far, seen_cb, &two);
   one.cancel_other = w2;
   one.other_slot = &w2;
   two.cancel_other = w1;
@@ -216,7 +216,7 @@ count_idle_cb (gpointer user_data)
 
 /* A hundred ready sockets and a hundred expired deadlines, each costing
  * 200 µs to handle (40 ms in all), are not handled in one dispatch: the
- * poller stops after its budget, other sources of its priority get their
+ * socket mux stops after its budget, other sources of its priority get their
  * turn, and every watch still fires once. */
 static void
 test_dispatch_budget (void)
@@ -234,8 +234,8 @@ test_dispatch_budget (void)
     {
       pair (fds[i]);
       g_assert_cmpint (write (fds[i][1], "x", 1), ==, 1);
-      hf_poller_watch (NULL, fds[i][0], G_IO_IN, now + 10 * G_USEC_PER_SEC, slow_cb, &seen[i]);
-      hf_poller_watch (NULL, -1, 0, now, slow_cb, &seen[N + i]);
+      hf_socket_mux_watch (NULL, fds[i][0], G_IO_IN, now + 10 * G_USEC_PER_SEC, slow_cb, &seen[i]);
+      hf_socket_mux_watch (NULL, -1, 0, now, slow_cb, &seen[N + i]);
     }
   idle = g_idle_add_full (G_PRIORITY_DEFAULT, count_idle_cb, &idle_runs, NULL);
   while (slow_calls < 2 * N && iterations < 100000)
@@ -271,13 +271,13 @@ int
 main (int argc, char *argv[])
 {
   hf_test_init (&argc, &argv);
-  g_test_add_func ("/poller/readable", test_readable);
-  g_test_add_func ("/poller/writable-and-hangup", test_writable_and_hangup);
-  g_test_add_func ("/poller/deadlines", test_deadlines);
-  g_test_add_func ("/poller/cancel-and-expire", test_cancel_and_expire);
-  g_test_add_func ("/poller/cancel-from-callback", test_cancel_from_callback);
+  g_test_add_func ("/socket-mux/readable", test_readable);
+  g_test_add_func ("/socket-mux/writable-and-hangup", test_writable_and_hangup);
+  g_test_add_func ("/socket-mux/deadlines", test_deadlines);
+  g_test_add_func ("/socket-mux/cancel-and-expire", test_cancel_and_expire);
+  g_test_add_func ("/socket-mux/cancel-from-callback", test_cancel_from_callback);
 #ifdef __linux__
-  g_test_add_func ("/poller/dispatch-budget", test_dispatch_budget);
+  g_test_add_func ("/socket-mux/dispatch-budget", test_dispatch_budget);
 #endif
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* hf-driver-avalon.c — Canaan Avalon (Nano 3/3s, Mini 3, Q, AvalonMiner)
+/* hf-avalon.c — Canaan Avalon (Nano 3/3s, Mini 3, Q, AvalonMiner)
  * SPDX-License-Identifier: MIT
  *
  * Avalon firmware dislikes concurrent API connections, so every request to
@@ -9,18 +9,7 @@
 
 #include "hf-avalon-parse.h"
 #include "hf-error.h"
-#include "hf-cgminer-driver.h"
-#include "hf-driver-avalon.h"
-
-struct _HfDriverAvalon
-{
-  GObject parent_instance;
-};
-
-static void driver_iface_init (HfDriverInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (HfDriverAvalon, hf_driver_avalon, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
+#include "hf-avalon.h"
 
 static gboolean
 parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
@@ -41,45 +30,6 @@ static const char *const identify_commands[] = { "version", NULL };
 /* estats is stats for enabled devices only: the MM string without pool
  * noise.  Both are optional; summary alone still gives hashrate. */
 static const char *const poll_commands[] = { "summary", "?estats", "?pools", NULL };
-
-static const HfCgminerFamily family = {
-  .family = HF_FAMILY_AVALON,
-  .flags = HF_CGMINER_EXCLUSIVE,
-  .identify_commands = identify_commands,
-  .parse_identity = parse_identity,
-  .poll_commands = poll_commands,
-  .parse_reading = parse_reading,
-};
-
-static HfFamily
-get_family (HfDriver *driver)
-{
-  return HF_FAMILY_AVALON;
-}
-
-static void
-identify_async (HfDriver *driver, const char *address, const HfConfig *config,
-                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  hf_cgminer_family_identify_async (&family, address, config, cancellable, callback, user_data);
-}
-
-static void
-poll_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  hf_cgminer_family_poll_async (&family, miner, config, cancellable, callback, user_data);
-}
-
-static void
-restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
-               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  /* A device reboot after 0 s; cgminer's `restart` would only restart the
-   * mining process. */
-  hf_cgminer_family_command_async (&family, miner, "ascset", "0,reboot,0", config,
-                                   cancellable, callback, user_data);
-}
 
 /* Settings and actions: one `ascset` per change, in order (Avalon takes one
  * connection at a time anyway). */
@@ -133,13 +83,13 @@ chain_next (GTask *task)
       g_object_unref (task);
       return;
     }
-  hf_cgminer_family_command_async (&family, c->miner, "ascset",
+  hf_cgminer_driver_command_async (g_task_get_source_object (task), c->miner, "ascset",
                                    g_ptr_array_index (c->parameters, c->next++), c->config,
                                    g_task_get_cancellable (task), chain_cb, task);
 }
 
 static void
-run_chain (HfDriver            *driver,
+run_chain (HfCgminerDriver     *driver,
            HfMiner             *miner,
            const HfConfig      *config,
            GPtrArray           *parameters,     /* taken */
@@ -158,7 +108,7 @@ run_chain (HfDriver            *driver,
 }
 
 static void
-apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
+apply_async (HfCgminerDriver *driver, HfMiner *miner, const HfMinerSettings *st,
              const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
              gpointer user_data)
 {
@@ -217,7 +167,7 @@ apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
 }
 
 static void
-action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
+action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GPtrArray *p = g_ptr_array_new_with_free_func (g_free);
@@ -232,30 +182,18 @@ action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfCo
   run_chain (driver, miner, config, p, cancellable, callback, user_data);
 }
 
-static HfCapabilities
-get_capabilities (HfDriver *driver, HfMiner *miner)
-{
-  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_WORK_MODE;
-}
-
-static void
-driver_iface_init (HfDriverInterface *iface)
-{
-  iface->get_family = get_family;
-  iface->identify_async = identify_async;
-  iface->poll_async = poll_async;
-  iface->restart_async = restart_async;
-  iface->get_capabilities = get_capabilities;
-  iface->apply_async = apply_async;
-  iface->action_async = action_async;
-}
-
-static void
-hf_driver_avalon_class_init (HfDriverAvalonClass *klass)
-{
-}
-
-static void
-hf_driver_avalon_init (HfDriverAvalon *self)
-{
-}
+const HfCgminerFamily hf_avalon_family = {
+  .family = HF_FAMILY_AVALON,
+  .flags = HF_CGMINER_EXCLUSIVE,
+  .identify_commands = identify_commands,
+  .parse_identity = parse_identity,
+  .poll_commands = poll_commands,
+  .parse_reading = parse_reading,
+  /* A device reboot after 0 s; cgminer's `restart` would only restart the
+   * mining process. */
+  .restart_command = "ascset",
+  .restart_parameter = "0,reboot,0",
+  .capabilities = HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_WORK_MODE,
+  .apply_async = apply_async,
+  .action_async = action_async,
+};

@@ -1,21 +1,21 @@
-/* hf-driver-axeos.c — Bitaxe / AxeOS and NerdOS over HTTP (libsoup)
+/* hf-axeos.c — Bitaxe / AxeOS and NerdOS over HTTP (libsoup)
  * SPDX-License-Identifier: MIT
  */
 
 #include "hf-axeos-parse.h"
-#include "hf-driver-axeos.h"
+#include "hf-axeos.h"
 #include "hf-error.h"
 #include "hf-http.h"
 #include "hf-json.h"
 
-struct _HfDriverAxeos
+struct _HfAxeosDriver
 {
   GObject parent_instance;
 };
 
 static void driver_iface_init (HfDriverInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (HfDriverAxeos, hf_driver_axeos, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (HfAxeosDriver, hf_axeos_driver, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
 
 typedef struct
@@ -680,11 +680,11 @@ driver_iface_init (HfDriverInterface *iface)
 }
 
 static void
-hf_driver_axeos_class_init (HfDriverAxeosClass *klass)
+hf_axeos_driver_class_init (HfAxeosDriverClass *klass)
 {
 }
 
 static void
-hf_driver_axeos_init (HfDriverAxeos *self)
+hf_axeos_driver_init (HfAxeosDriver *self)
 {
 }

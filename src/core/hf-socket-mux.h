@@ -1,4 +1,4 @@
-/* hf-poller.h — many sockets, one GSource
+/* hf-socket-mux.h — many sockets and timers, one GSource: the epoll multiplexer
  * SPDX-License-Identifier: MIT
  */
 #pragma once
@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /**
- * HfPollerWatch:
+ * HfSocketMuxWatch:
  *
  * A one-shot wait for a file descriptor to become ready for @condition,
  * or for @deadline_us (g_get_monotonic_time()) to pass, on a main context.
@@ -25,27 +25,27 @@ G_BEGIN_DECLS
  * do not hold the main loop.  Elsewhere each watch is a GSource of its
  * own.
  */
-typedef struct _HfPollerWatch HfPollerWatch;
+typedef struct _HfSocketMuxWatch HfSocketMuxWatch;
 
 /* @condition: what became ready (0 when @timed_out). */
-typedef void (*HfPollerFunc) (GIOCondition condition,
-                              gboolean     timed_out,
-                              gpointer     user_data);
+typedef void (*HfSocketMuxFunc) (GIOCondition condition,
+                                 gboolean     timed_out,
+                                 gpointer     user_data);
 
 /* Dispatched on @context (NULL: the global default).  The watch ends when
- * @func is called or on hf_poller_watch_cancel(), whichever comes first;
+ * @func is called or on hf_socket_mux_watch_cancel(), whichever comes first;
  * main context thread only.  One watch per descriptor at a time (a second
  * one is reported ready at once); @fd -1 makes a plain timer. */
-HfPollerWatch *hf_poller_watch        (GMainContext  *context,
-                                       int            fd,
-                                       GIOCondition   condition,
-                                       gint64         deadline_us,
-                                       HfPollerFunc   func,
-                                       gpointer       user_data);
+HfSocketMuxWatch *hf_socket_mux_watch        (GMainContext     *context,
+                                              int               fd,
+                                              GIOCondition      condition,
+                                              gint64            deadline_us,
+                                              HfSocketMuxFunc   func,
+                                              gpointer          user_data);
 /* End @watch without calling its function.  Before closing its fd. */
-void           hf_poller_watch_cancel (HfPollerWatch *watch);
+void              hf_socket_mux_watch_cancel (HfSocketMuxWatch *watch);
 /* Call @watch's function as timed out at the next dispatch (for
  * cancellation: the function then sees the cancelled state). */
-void           hf_poller_watch_expire (HfPollerWatch *watch);
+void              hf_socket_mux_watch_expire (HfSocketMuxWatch *watch);
 
 G_END_DECLS

@@ -4,8 +4,8 @@
  * cgminer answers one request per connection: write the JSON, read until
  * the server closes (or sends its terminating NUL), then parse.
  *
- * The request runs on a bare non-blocking GSocket with one HfPollerWatch
- * at a time (hf-poller.h): it waits for the fd until the current phase's
+ * The request runs on a bare non-blocking GSocket with one HfSocketMuxWatch
+ * at a time (hf-socket-mux.h): it waits for the fd until the current phase's
  * deadline (connect, write, read); cancelling makes it expire at once.
  * GSocketClient and the stream API cost four or five GSources per
  * request, and with a hundred requests in flight the main loop spent a
@@ -20,7 +20,7 @@
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
 #include "hf-limits.h"
-#include "hf-poller.h"
+#include "hf-socket-mux.h"
 
 typedef enum
 {
@@ -47,7 +47,7 @@ typedef struct
   guint              connect_ms;
   gint64             deadline_us;
   GSocket           *socket;
-  HfPollerWatch     *watch;        /* the one wait of this request */
+  HfSocketMuxWatch  *watch;        /* the one wait of this request */
   GCancellable      *cancellable;
   gulong             cancel_handler;
   Phase              phase;
@@ -80,7 +80,7 @@ close_socket (Request *r)
       g_cancellable_disconnect (r->cancellable, r->cancel_handler);
       r->cancel_handler = 0;
     }
-  g_clear_pointer (&r->watch, hf_poller_watch_cancel);
+  g_clear_pointer (&r->watch, hf_socket_mux_watch_cancel);
   if (r->socket != NULL)
     {
       g_socket_close (r->socket, NULL);
@@ -259,7 +259,7 @@ expire_cb (gpointer user_data)
   Request *r = g_task_get_task_data (G_TASK (user_data));
 
   if (r->watch != NULL)
-    hf_poller_watch_expire (r->watch);
+    hf_socket_mux_watch_expire (r->watch);
   return G_SOURCE_REMOVE;
 }
 
@@ -283,10 +283,10 @@ wait_for (GTask        *task,
 {
   Request *r = g_task_get_task_data (task);
 
-  r->watch = hf_poller_watch (g_task_get_context (task), g_socket_get_fd (r->socket),
-                              condition, g_cancellable_is_cancelled (r->cancellable)
-                                         ? 0 : r->phase_end,
-                              socket_ready_cb, task);
+  r->watch = hf_socket_mux_watch (g_task_get_context (task), g_socket_get_fd (r->socket),
+                                  condition, g_cancellable_is_cancelled (r->cancellable)
+                                             ? 0 : r->phase_end,
+                                  socket_ready_cb, task);
 }
 
 static void

@@ -1,4 +1,4 @@
-/* hf-driver-antminer.c — Antminer on stock firmware
+/* hf-antminer.c — Antminer on stock firmware
  * SPDX-License-Identifier: MIT
  *
  * Reads come from the cgminer API (stats, summary, pools); identity details
@@ -10,21 +10,10 @@
 #include <string.h>
 
 #include "hf-antminer-parse.h"
-#include "hf-cgminer-driver.h"
-#include "hf-driver-antminer.h"
+#include "hf-antminer.h"
 #include "hf-error.h"
 #include "hf-http.h"
 #include "hf-json.h"
-
-struct _HfDriverAntminer
-{
-  GObject parent_instance;
-};
-
-static void driver_iface_init (HfDriverInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (HfDriverAntminer, hf_driver_antminer, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
 
 static gboolean
 parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
@@ -43,15 +32,6 @@ parse_reading (GPtrArray *replies, HfMiner *miner, GError **error)
 
 static const char *const identify_commands[] = { "version", NULL };
 static const char *const poll_commands[] = { "stats", "?summary", "?pools", NULL };
-
-static const HfCgminerFamily family = {
-  .family = HF_FAMILY_ANTMINER,
-  .flags = HF_CGMINER_NONE,
-  .identify_commands = identify_commands,
-  .parse_identity = parse_identity,
-  .poll_commands = poll_commands,
-  .parse_reading = parse_reading,
-};
 
 typedef struct
 {
@@ -128,14 +108,8 @@ identify_api_cb (GObject      *source,
                          g_steal_pointer (&task));
 }
 
-static HfFamily
-get_family (HfDriver *driver)
-{
-  return HF_FAMILY_ANTMINER;
-}
-
 static void
-identify_async (HfDriver *driver, const char *address, const HfConfig *config,
+identify_async (HfCgminerDriver *driver, const char *address, const HfConfig *config,
                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (driver, cancellable, callback, user_data);
@@ -145,19 +119,12 @@ identify_async (HfDriver *driver, const char *address, const HfConfig *config,
   g_task_set_name (task, "hf_antminer_identify");
   op->config = hf_config_copy (config);
   g_task_set_task_data (task, op, op_free);
-  hf_cgminer_family_identify_async (&family, address, config, cancellable,
-                                    identify_api_cb, task);
+  hf_cgminer_driver_api_identify_async (driver, address, config, cancellable, identify_api_cb,
+                                        task);
 }
 
 static void
-poll_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
-            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  hf_cgminer_family_poll_async (&family, miner, config, cancellable, callback, user_data);
-}
-
-static void
-restart_async (HfDriver *driver, HfMiner *miner, const HfConfig *config,
+restart_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (driver, cancellable, callback, user_data);
@@ -269,7 +236,7 @@ conf_got_cb (GObject      *source,
 }
 
 static void
-change_conf (HfDriver              *driver,
+change_conf (HfCgminerDriver       *driver,
              HfMiner               *miner,
              const HfMinerSettings *settings,
              int                    mode,
@@ -302,7 +269,7 @@ change_conf (HfDriver              *driver,
 }
 
 static void
-apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
+apply_async (HfCgminerDriver *driver, HfMiner *miner, const HfMinerSettings *st,
              const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
              gpointer user_data)
 {
@@ -344,7 +311,7 @@ apply_async (HfDriver *driver, HfMiner *miner, const HfMinerSettings *st,
 }
 
 static void
-action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
+action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action, const HfConfig *config,
               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   if (action == HF_ACTION_IDENTIFY)
@@ -364,30 +331,16 @@ action_async (HfDriver *driver, HfMiner *miner, HfMinerAction action, const HfCo
                callback, user_data);
 }
 
-static HfCapabilities
-get_capabilities (HfDriver *driver, HfMiner *miner)
-{
-  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_POOLS;
-}
-
-static void
-driver_iface_init (HfDriverInterface *iface)
-{
-  iface->get_family = get_family;
-  iface->identify_async = identify_async;
-  iface->poll_async = poll_async;
-  iface->restart_async = restart_async;
-  iface->get_capabilities = get_capabilities;
-  iface->apply_async = apply_async;
-  iface->action_async = action_async;
-}
-
-static void
-hf_driver_antminer_class_init (HfDriverAntminerClass *klass)
-{
-}
-
-static void
-hf_driver_antminer_init (HfDriverAntminer *self)
-{
-}
+const HfCgminerFamily hf_antminer_family = {
+  .family = HF_FAMILY_ANTMINER,
+  .flags = HF_CGMINER_NONE,
+  .identify_commands = identify_commands,
+  .parse_identity = parse_identity,
+  .poll_commands = poll_commands,
+  .parse_reading = parse_reading,
+  .identify_async = identify_async,
+  .restart_async = restart_async,
+  .capabilities = HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_POOLS,
+  .apply_async = apply_async,
+  .action_async = action_async,
+};

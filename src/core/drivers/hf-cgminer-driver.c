@@ -1,5 +1,11 @@
 /* hf-cgminer-driver.c
  * SPDX-License-Identifier: MIT
+ *
+ * Antminer, Whatsminer, Avalon and any other cgminer API identify and poll
+ * the same way and differ in their commands and replies: one driver type,
+ * one instance per family, implements HfDriver from the family's
+ * description, and calls the family's own functions for what it does
+ * differently (hf-antminer.c, hf-whatsminer.c, …).
  */
 
 #include <string.h>
@@ -8,6 +14,20 @@
 #include "hf-cgminer-driver.h"
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
+
+struct _HfCgminerDriver
+{
+  GObject                parent_instance;
+  const HfCgminerFamily *family;
+};
+
+static void driver_iface_init (HfDriverInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HfCgminerDriver, hf_cgminer_driver, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HF_TYPE_DRIVER, driver_iface_init))
+
+/* The interface's own optional operations, for families without them. */
+static HfDriverInterface *driver_defaults;
 
 typedef struct
 {
@@ -58,18 +78,24 @@ identify_cb (GObject      *source,
 }
 
 void
-hf_cgminer_family_identify_async (const HfCgminerFamily *family,
-                                  const char            *address,
-                                  const HfConfig        *config,
-                                  GCancellable          *cancellable,
-                                  GAsyncReadyCallback    callback,
-                                  gpointer               user_data)
+hf_cgminer_driver_api_identify_async (HfCgminerDriver     *self,
+                                      const char          *address,
+                                      const HfConfig      *config,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
 {
-  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
-                            user_data);
-  Op *op = g_new0 (Op, 1);
+  const HfCgminerFamily *family;
+  GTask *task;
+  Op *op;
 
-  g_task_set_source_tag (task, hf_cgminer_family_identify_async);
+  g_return_if_fail (HF_IS_CGMINER_DRIVER (self));
+  g_return_if_fail (address != NULL && config != NULL);
+
+  family = self->family;
+  task = g_task_new (self, cancellable, callback, user_data);
+  op = g_new0 (Op, 1);
+  g_task_set_source_tag (task, hf_cgminer_driver_api_identify_async);
   g_task_set_name (task, "hf_cgminer_identify");
   op->family = family;
   op->miner = hf_miner_new (address, family->family);
@@ -207,19 +233,19 @@ poll_cb (GObject      *source,
   g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
 }
 
-void
-hf_cgminer_family_poll_async (const HfCgminerFamily *family,
-                              HfMiner               *miner,
-                              const HfConfig        *config,
-                              GCancellable          *cancellable,
-                              GAsyncReadyCallback    callback,
-                              gpointer               user_data)
+static void
+cgminer_poll_async (HfDriver            *driver,
+                    HfMiner             *miner,
+                    const HfConfig      *config,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
-  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
-                            user_data);
+  const HfCgminerFamily *family = HF_CGMINER_DRIVER (driver)->family;
+  GTask *task = g_task_new (driver, cancellable, callback, user_data);
   Op *op = g_new0 (Op, 1);
 
-  g_task_set_source_tag (task, hf_cgminer_family_poll_async);
+  g_task_set_source_tag (task, cgminer_poll_async);
   g_task_set_name (task, "hf_cgminer_poll");
   op->family = family;
   op->miner = g_object_ref (miner);
@@ -262,21 +288,148 @@ command_cb (GObject      *source,
 }
 
 void
-hf_cgminer_family_command_async (const HfCgminerFamily *family,
-                                 HfMiner               *miner,
-                                 const char            *command,
-                                 const char            *parameter,
-                                 const HfConfig        *config,
-                                 GCancellable          *cancellable,
-                                 GAsyncReadyCallback    callback,
-                                 gpointer               user_data)
+hf_cgminer_driver_command_async (HfCgminerDriver     *self,
+                                 HfMiner             *miner,
+                                 const char          *command,
+                                 const char          *parameter,
+                                 const HfConfig      *config,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
 {
-  GTask *task = g_task_new (hf_driver_for_family (family->family), cancellable, callback,
-                            user_data);
+  GTask *task;
 
-  g_task_set_source_tag (task, hf_cgminer_family_command_async);
+  g_return_if_fail (HF_IS_CGMINER_DRIVER (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail (command != NULL && config != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_cgminer_driver_command_async);
   g_task_set_name (task, "hf_cgminer_command");
   hf_cgminer_command_async (hf_miner_get_address (miner), hf_cgminer_port_of (miner, config),
-                            command, parameter, family->flags, config,
+                            command, parameter, self->family->flags, config,
                             hf_config_deadline (config), cancellable, command_cb, task);
+}
+
+/* The HfDriver interface, from the family's description. */
+
+static HfFamily
+cgminer_get_family (HfDriver *driver)
+{
+  return HF_CGMINER_DRIVER (driver)->family->family;
+}
+
+static HfCapabilities
+cgminer_get_capabilities (HfDriver *driver,
+                          HfMiner  *miner)
+{
+  return HF_CGMINER_DRIVER (driver)->family->capabilities;
+}
+
+static void
+cgminer_identify_async (HfDriver            *driver,
+                        const char          *address,
+                        const HfConfig      *config,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  HfCgminerDriver *self = HF_CGMINER_DRIVER (driver);
+
+  if (self->family->identify_async != NULL)
+    self->family->identify_async (self, address, config, cancellable, callback, user_data);
+  else
+    hf_cgminer_driver_api_identify_async (self, address, config, cancellable, callback,
+                                          user_data);
+}
+
+static void
+cgminer_restart_async (HfDriver            *driver,
+                       HfMiner             *miner,
+                       const HfConfig      *config,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  HfCgminerDriver *self = HF_CGMINER_DRIVER (driver);
+
+  if (self->family->restart_async != NULL)
+    self->family->restart_async (self, miner, config, cancellable, callback, user_data);
+  else
+    hf_cgminer_driver_command_async (self, miner, self->family->restart_command,
+                                     self->family->restart_parameter, config, cancellable,
+                                     callback, user_data);
+}
+
+static void
+cgminer_apply_async (HfDriver              *driver,
+                     HfMiner               *miner,
+                     const HfMinerSettings *settings,
+                     const HfConfig        *config,
+                     GCancellable          *cancellable,
+                     GAsyncReadyCallback    callback,
+                     gpointer               user_data)
+{
+  HfCgminerDriver *self = HF_CGMINER_DRIVER (driver);
+
+  if (self->family->apply_async != NULL)
+    self->family->apply_async (self, miner, settings, config, cancellable, callback, user_data);
+  else
+    driver_defaults->apply_async (driver, miner, settings, config, cancellable, callback,
+                                  user_data);
+}
+
+static void
+cgminer_action_async (HfDriver            *driver,
+                      HfMiner             *miner,
+                      HfMinerAction        action,
+                      const HfConfig      *config,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  HfCgminerDriver *self = HF_CGMINER_DRIVER (driver);
+
+  if (self->family->action_async != NULL)
+    self->family->action_async (self, miner, action, config, cancellable, callback, user_data);
+  else
+    driver_defaults->action_async (driver, miner, action, config, cancellable, callback,
+                                   user_data);
+}
+
+static void
+driver_iface_init (HfDriverInterface *iface)
+{
+  driver_defaults = g_type_default_interface_peek (HF_TYPE_DRIVER);
+  iface->get_family = cgminer_get_family;
+  iface->get_capabilities = cgminer_get_capabilities;
+  iface->identify_async = cgminer_identify_async;
+  iface->poll_async = cgminer_poll_async;
+  iface->restart_async = cgminer_restart_async;
+  iface->apply_async = cgminer_apply_async;
+  iface->action_async = cgminer_action_async;
+}
+
+static void
+hf_cgminer_driver_class_init (HfCgminerDriverClass *klass)
+{
+}
+
+static void
+hf_cgminer_driver_init (HfCgminerDriver *self)
+{
+}
+
+HfDriver *
+hf_cgminer_driver_new (const HfCgminerFamily *family)
+{
+  HfCgminerDriver *self;
+
+  g_return_val_if_fail (family != NULL, NULL);
+  g_return_val_if_fail (family->parse_identity != NULL && family->parse_reading != NULL, NULL);
+  g_return_val_if_fail (family->restart_command != NULL || family->restart_async != NULL, NULL);
+
+  self = g_object_new (HF_TYPE_CGMINER_DRIVER, NULL);
+  self->family = family;
+  return HF_DRIVER (self);
 }

@@ -66,7 +66,8 @@ struct _HfDriverInterface
   HfCapabilities (*get_capabilities) (HfDriver        *self,
                                       HfMiner         *miner);
   /* Optional: write @settings, refusing values the model does not take
-   * before anything is sent (HF_ERROR_INVALID naming the allowed ones). */
+   * before anything is sent (HF_ERROR_INVALID naming the allowed ones);
+   * default: HF_ERROR_UNSUPPORTED. */
   void        (*apply_async)     (HfDriver              *self,
                                   HfMiner               *miner,
                                   const HfMinerSettings *settings,
@@ -74,14 +75,15 @@ struct _HfDriverInterface
                                   GCancellable          *cancellable,
                                   GAsyncReadyCallback    callback,
                                   gpointer               user_data);
-  /* Optional: what the model takes (an HfMinerOptions, through the task). */
+  /* Optional: what the model takes (an HfMinerOptions, through the task);
+   * default: HF_ERROR_UNSUPPORTED. */
   void        (*options_async)   (HfDriver            *self,
                                   HfMiner             *miner,
                                   const HfConfig      *config,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
-  /* Optional: identify, pause or resume. */
+  /* Optional: identify, pause or resume; default: HF_ERROR_UNSUPPORTED. */
   void        (*action_async)    (HfDriver            *self,
                                   HfMiner             *miner,
                                   HfMinerAction        action,

@@ -1,41 +1,78 @@
-/* hf-driver.c
+/* hf-driver.c — the HfDriver interface: argument checks, the optional operations' defaults
  * SPDX-License-Identifier: MIT
  */
 #include "hf-driver.h"
 #include "hf-error.h"
-#include "hf-driver-antminer.h"
-#include "hf-driver-avalon.h"
-#include "hf-driver-axeos.h"
-#include "hf-driver-cgminer.h"
-#include "hf-driver-whatsminer.h"
 
 G_DEFINE_INTERFACE (HfDriver, hf_driver, G_TYPE_OBJECT)
+
+/* The optional operations of a driver without them.  Every driver's vtable
+ * starts as a copy of these; one that serves families with and without an
+ * operation (HfCgminerDriver) falls back to them per family. */
+
+static HfCapabilities
+default_get_capabilities (HfDriver *self,
+                          HfMiner  *miner)
+{
+  return HF_CAP_RESTART;
+}
+
+static void
+unsupported (HfDriver            *self,
+             HfMiner             *miner,
+             const char          *what,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_task_report_new_error (self, callback, user_data, unsupported, HF_ERROR,
+                           HF_ERROR_UNSUPPORTED, "%s: %s miners cannot %s here yet",
+                           hf_miner_get_address (miner),
+                           hf_family_display_name (hf_miner_get_family (miner)), what);
+}
+
+static void
+unsupported_apply_async (HfDriver              *self,
+                         HfMiner               *miner,
+                         const HfMinerSettings *settings,
+                         const HfConfig        *config,
+                         GCancellable          *cancellable,
+                         GAsyncReadyCallback    callback,
+                         gpointer               user_data)
+{
+  unsupported (self, miner, "change settings", callback, user_data);
+}
+
+static void
+unsupported_options_async (HfDriver            *self,
+                           HfMiner             *miner,
+                           const HfConfig      *config,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  unsupported (self, miner, "list their settings", callback, user_data);
+}
+
+static void
+unsupported_action_async (HfDriver            *self,
+                          HfMiner             *miner,
+                          HfMinerAction        action,
+                          const HfConfig      *config,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  unsupported (self, miner, action == HF_ACTION_IDENTIFY ? "identify" : "pause or resume",
+               callback, user_data);
+}
 
 static void
 hf_driver_default_init (HfDriverInterface *iface)
 {
-}
-
-HfDriver *
-hf_driver_for_family (HfFamily family)
-{
-  static HfDriver *drivers[HF_N_FAMILIES];
-  GType type;
-
-  switch (family)
-    {
-    case HF_FAMILY_AXEOS: type = HF_TYPE_DRIVER_AXEOS; break;
-    case HF_FAMILY_ANTMINER: type = HF_TYPE_DRIVER_ANTMINER; break;
-    case HF_FAMILY_WHATSMINER: type = HF_TYPE_DRIVER_WHATSMINER; break;
-    case HF_FAMILY_AVALON: type = HF_TYPE_DRIVER_AVALON; break;
-    case HF_FAMILY_CGMINER: type = HF_TYPE_DRIVER_CGMINER; break;
-    case HF_FAMILY_UNKNOWN:
-    default:
-      return NULL;
-    }
-  if (drivers[family] == NULL)
-    drivers[family] = g_object_new (type, NULL);
-  return drivers[family];
+  iface->get_capabilities = default_get_capabilities;
+  iface->apply_async = unsupported_apply_async;
+  iface->options_async = unsupported_options_async;
+  iface->action_async = unsupported_action_async;
 }
 
 HfFamily
@@ -127,22 +164,7 @@ hf_driver_get_capabilities (HfDriver *self,
                             HfMiner  *miner)
 {
   g_return_val_if_fail (HF_IS_DRIVER (self), 0);
-  if (HF_DRIVER_GET_IFACE (self)->get_capabilities)
-    return HF_DRIVER_GET_IFACE (self)->get_capabilities (self, miner);
-  return HF_CAP_RESTART;
-}
-
-static void
-unsupported (HfDriver            *self,
-             HfMiner             *miner,
-             const char          *what,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  g_task_report_new_error (self, callback, user_data, unsupported, HF_ERROR,
-                           HF_ERROR_UNSUPPORTED, "%s: %s miners cannot %s here yet",
-                           hf_miner_get_address (miner),
-                           hf_family_display_name (hf_miner_get_family (miner)), what);
+  return HF_DRIVER_GET_IFACE (self)->get_capabilities (self, miner);
 }
 
 void
@@ -157,11 +179,8 @@ hf_driver_apply_async (HfDriver              *self,
   g_return_if_fail (HF_IS_DRIVER (self));
   g_return_if_fail (HF_IS_MINER (miner));
   g_return_if_fail (settings != NULL && config != NULL);
-  if (HF_DRIVER_GET_IFACE (self)->apply_async == NULL)
-    unsupported (self, miner, "change settings", callback, user_data);
-  else
-    HF_DRIVER_GET_IFACE (self)->apply_async (self, miner, settings, config, cancellable,
-                                             callback, user_data);
+  HF_DRIVER_GET_IFACE (self)->apply_async (self, miner, settings, config, cancellable, callback,
+                                           user_data);
 }
 
 gboolean
@@ -183,12 +202,8 @@ hf_driver_action_async (HfDriver            *self,
 {
   g_return_if_fail (HF_IS_DRIVER (self));
   g_return_if_fail (HF_IS_MINER (miner));
-  if (HF_DRIVER_GET_IFACE (self)->action_async == NULL)
-    unsupported (self, miner, action == HF_ACTION_IDENTIFY ? "identify" : "pause or resume",
-                 callback, user_data);
-  else
-    HF_DRIVER_GET_IFACE (self)->action_async (self, miner, action, config, cancellable,
-                                              callback, user_data);
+  HF_DRIVER_GET_IFACE (self)->action_async (self, miner, action, config, cancellable, callback,
+                                            user_data);
 }
 
 gboolean
@@ -209,11 +224,8 @@ hf_driver_options_async (HfDriver            *self,
 {
   g_return_if_fail (HF_IS_DRIVER (self));
   g_return_if_fail (HF_IS_MINER (miner));
-  if (HF_DRIVER_GET_IFACE (self)->options_async == NULL)
-    unsupported (self, miner, "list their settings", callback, user_data);
-  else
-    HF_DRIVER_GET_IFACE (self)->options_async (self, miner, config, cancellable, callback,
-                                               user_data);
+  HF_DRIVER_GET_IFACE (self)->options_async (self, miner, config, cancellable, callback,
+                                             user_data);
 }
 
 HfMinerOptions *

@@ -1,0 +1,12 @@
+/* hf-antminer.h — Antminer on stock firmware, for HfCgminerDriver
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-cgminer-driver.h"
+
+G_BEGIN_DECLS
+
+extern const HfCgminerFamily hf_antminer_family;
+
+G_END_DECLS

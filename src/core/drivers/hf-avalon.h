@@ -1,0 +1,12 @@
+/* hf-avalon.h — Canaan Avalon, for HfCgminerDriver
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include "hf-cgminer-driver.h"
+
+G_BEGIN_DECLS
+
+extern const HfCgminerFamily hf_avalon_family;
+
+G_END_DECLS
