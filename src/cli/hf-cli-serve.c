@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "hf-cli.h"
+#include "hf-api-server.h"
 
 static void
 cancelled_cb (GCancellable *cancellable,

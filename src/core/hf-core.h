@@ -1,11 +1,10 @@
-/* hf-core.h — libhashfleet-core, everything in one include
+/* hf-core.h — libhashfleet-core, everything in one include (the HTTP API,
+ * a library of its own, has hf-api-server.h)
  * SPDX-License-Identifier: MIT
  */
 #pragma once
 
 #include "hf-alerts.h"
-#include "hf-api-metrics.h"
-#include "hf-api-server.h"
 #include "hf-config.h"
 #include "hf-driver.h"
 #include "hf-error.h"

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hf-api-server.h"
 #include "hf-application.h"
 #include "hf-credentials.h"
 #include "hf-miner-status.h"

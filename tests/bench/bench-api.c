@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "hf-api-server.h"
 #include "hf-core.h"
 
 #define N_MINERS  500
