@@ -626,67 +626,9 @@ delete_miner (HfApiServer       *self,
   hf_session_remove_async (self->session, miner, keep_history, NULL, forgotten_cb, d);
 }
 
-/* History, read on a worker thread with its own store connection */
-
-typedef struct
-{
-  char         *db_path;
-  char         *address;
-  gint64        since;
-  gint64        until;
-  HfResolution  resolution;
-} HistoryQuery;
-
-static void
-history_query_free (HistoryQuery *q)
-{
-  g_free (q->db_path);
-  g_free (q->address);
-  g_free (q);
-}
-
-static void
-history_thread (GTask        *task,
-                gpointer      source,
-                gpointer      data,
-                GCancellable *cancellable)
-{
-  HistoryQuery *q = data;
-  g_autoptr(HfStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
-  char *text = NULL;
-  size_t size = 0;
-  FILE *out;
-  gint64 n;
-
-  /* Read only: a worker thread never migrates the live file or moves it
-   * aside; what it cannot read is an error for this request. */
-  store = hf_store_open_readonly (q->db_path, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  out = open_memstream (&text, &size);
-  n = hf_store_export (store, out, HF_EXPORT_JSON, q->address, q->since, q->until,
-                       q->resolution, &error);
-  fclose (out);
-  if (n < 0)
-    {
-      free (text);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  {
-    g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
-    for (guint i = 0; lines[i] != NULL; i++)
-      if (lines[i][0] != '\0')
-        g_ptr_array_add (rows, g_strdup (lines[i]));
-  }
-  free (text);
-  g_task_return_pointer (task, lines_to_array (rows), g_free);
-}
+/* History: an export into memory, on a worker thread with a read-only
+ * connection of its own (it never migrates the live file or moves it
+ * aside; what it cannot read is an error for this request). */
 
 static void
 history_done_cb (GObject      *source,
@@ -695,42 +637,22 @@ history_done_cb (GObject      *source,
 {
   SoupServerMessage *msg = user_data;
   g_autoptr(GError) error = NULL;
-  char *json = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *text = hf_export_finish (result, NULL, &error);
 
-  if (json != NULL)
-    reply_json (msg, 200, json);
+  if (text != NULL)
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i][0] != '\0')
+          g_ptr_array_add (rows, g_strdup (lines[i]));
+      reply_json (msg, 200, lines_to_array (rows));
+    }
   else
     reply_error (msg, 500, error->message);
   soup_server_message_unpause (msg);
   g_object_unref (msg);
-}
-
-static gboolean
-parse_time (const char *text,
-            gint64     *out)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) dt = NULL;
-  guint64 seconds;
-
-  if (text == NULL)
-    return TRUE;
-  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &seconds, NULL))
-    {
-      *out = (gint64) seconds;
-      return TRUE;
-    }
-  dt = g_date_time_new_from_iso8601 (text, local);
-  if (dt == NULL)
-    {
-      /* A bare date is its midnight, local time (as hashfleet-cli reads it). */
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (midnight, local);
-    }
-  if (dt == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (dt);
-  return TRUE;
 }
 
 static void
@@ -739,8 +661,7 @@ get_history (HfApiServer       *self,
              HfMiner           *miner,
              GHashTable        *query)
 {
-  HistoryQuery *q;
-  g_autoptr(GTask) task = NULL;
+  HfExportQuery q = { HF_EXPORT_JSON, };
   const char *resolution = query ? g_hash_table_lookup (query, "resolution") : NULL;
 
   if (hf_session_get_store (self->session) == NULL)
@@ -748,28 +669,24 @@ get_history (HfApiServer       *self,
       reply_error (msg, 503, "history is not kept (no database)");
       return;
     }
-  q = g_new0 (HistoryQuery, 1);
-  q->db_path = g_strdup (hf_store_get_path (hf_session_get_store (self->session)));
-  q->address = g_strdup (hf_miner_get_address (miner));
-  q->since = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
-  q->resolution = HF_RESOLUTION_AUTO;
-  if (!parse_time (query ? g_hash_table_lookup (query, "since") : NULL, &q->since)
-      || !parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q->until))
+  q.address = hf_miner_get_address (miner);
+  q.since = g_get_real_time () / G_USEC_PER_SEC - 24 * 3600;
+  q.resolution = HF_RESOLUTION_AUTO;
+  if (!hf_export_parse_time (query ? g_hash_table_lookup (query, "since") : NULL, &q.since, NULL)
+      || !hf_export_parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q.until,
+                                NULL))
     {
-      history_query_free (q);
       reply_error (msg, 400, "since and until are unix seconds, ISO 8601 times or dates");
       return;
     }
-  if (resolution != NULL && !hf_resolution_parse (resolution, &q->resolution))
+  if (resolution != NULL && !hf_resolution_parse (resolution, &q.resolution))
     {
-      history_query_free (q);
       reply_error (msg, 400, "resolution is raw, 5m, 1h or auto");
       return;
     }
   soup_server_message_pause (msg);
-  task = g_task_new (NULL, self->cancellable, history_done_cb, g_object_ref (msg));
-  g_task_set_task_data (task, q, (GDestroyNotify) history_query_free);
-  g_task_run_in_thread (task, history_thread);
+  hf_export_async (hf_store_get_path (hf_session_get_store (self->session)), &q, NULL,
+                   self->cancellable, history_done_cb, g_object_ref (msg));
 }
 
 /* Connections */

@@ -30,33 +30,6 @@ hf_cli_open_store (HfCli    *cli,
   return store;
 }
 
-static gboolean
-parse_time (const char  *text,
-            gint64      *out,
-            GError     **error)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (text == NULL)
-    return TRUE;
-  dt = g_date_time_new_from_iso8601 (text, local);
-  if (dt == NULL)
-    {
-      /* A bare date is midnight, local time. */
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (midnight, local);
-    }
-  if (dt == NULL)
-    {
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID,
-                   "'%s' is not an ISO 8601 time (like 2026-11-23T08:00 or 2026-11-23)", text);
-      return FALSE;
-    }
-  *out = g_date_time_to_unix (dt);
-  return TRUE;
-}
-
 int
 hf_cli_list (HfCli  *cli,
              char  **args)
@@ -136,7 +109,8 @@ export_rows (HfCli       *cli,
       g_printerr ("hashfleet-cli %s: --resolution must be raw, 5m or 1h\n", name);
       return 2;
     }
-  if (!parse_time (since_text, &since, &error) || !parse_time (until_text, &until, &error))
+  if (!hf_export_parse_time (since_text, &since, &error)
+      || !hf_export_parse_time (until_text, &until, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", name, error->message);
       return 2;

@@ -12,70 +12,6 @@
 #include "hf-export.h"
 #include "hf-window.h"
 
-typedef struct
-{
-  char *db_path;
-  char *path;
-} ExportJob;
-
-static void
-export_job_free (ExportJob *job)
-{
-  g_free (job->db_path);
-  g_free (job->path);
-  g_free (job);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-  /* Read only: beside the app's own connections, an export neither
-   * migrates the file nor moves it aside. */
-  g_autoptr(HfStore) store = hf_store_open_readonly (job->db_path, &error);
-  HfExportFormat format = g_str_has_suffix (job->path, ".json") || g_str_has_suffix (job->path, ".jsonl")
-                          ? HF_EXPORT_JSON : HF_EXPORT_CSV;
-  g_autofree char *partial = g_strconcat (job->path, ".part", NULL);
-  gint64 rows;
-  FILE *out;
-
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Written aside and renamed: a failed export leaves no half file. */
-  out = g_fopen (partial, "w");
-  if (out == NULL)
-    {
-      int saved = errno;
-      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
-                               "%s: %s", job->path, g_strerror (saved));
-      return;
-    }
-  rows = hf_store_export (store, out, format, NULL, 0, 0, HF_RESOLUTION_5M, &error);
-  if (fclose (out) != 0 && rows >= 0)
-    {
-      int saved = errno;
-      rows = -1;
-      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-    }
-  if (rows < 0 || g_rename (partial, job->path) != 0)
-    {
-      g_unlink (partial);
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", job->path,
-                     g_strerror (errno));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_int (task, rows);
-}
-
 void
 hf_export_to_file_async (const char          *db_path,
                          GFile               *file,
@@ -83,20 +19,23 @@ hf_export_to_file_async (const char          *db_path,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ExportJob *job = g_new0 (ExportJob, 1);
+  g_autofree char *path = g_file_get_path (file);
+  HfExportQuery query = { HF_EXPORT_CSV, NULL, 0, 0, HF_RESOLUTION_5M };
 
-  job->db_path = g_strdup (db_path);
-  job->path = g_file_get_path (file);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
-  g_task_run_in_thread (task, export_thread);
+  if (g_str_has_suffix (path, ".json") || g_str_has_suffix (path, ".jsonl"))
+    query.format = HF_EXPORT_JSON;
+  hf_export_async (db_path, &query, path, cancellable, callback, user_data);
 }
 
 gint64
 hf_export_to_file_finish (GAsyncResult  *result,
                           GError       **error)
 {
-  return g_task_propagate_int (G_TASK (result), error);
+  g_autofree char *path = NULL;
+  gint64 rows = -1;
+
+  path = hf_export_finish (result, &rows, error);
+  return path != NULL ? rows : -1;
 }
 
 static void

@@ -4,9 +4,14 @@
  * Rows go straight from the SQLite statement to the output, so exporting a
  * year of a large fleet needs no more memory than one row.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include <sqlite3.h>
 
@@ -408,4 +413,163 @@ hf_store_series_finish (HfStore       *store,
   if (used != NULL)
     *used = ((SeriesQuery *) g_task_get_task_data (G_TASK (result)))->resolution;
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+hf_export_parse_time (const char  *text,
+                      gint64      *out,
+                      GError     **error)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) dt = NULL;
+  guint64 seconds;
+
+  if (text == NULL)
+    return TRUE;
+  if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &seconds, NULL))
+    {
+      *out = (gint64) seconds;
+      return TRUE;
+    }
+  dt = g_date_time_new_from_iso8601 (text, local);
+  if (dt == NULL)
+    {
+      /* A bare date is its midnight, local time. */
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
+      dt = g_date_time_new_from_iso8601 (midnight, local);
+    }
+  if (dt == NULL)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID,
+                   "'%s' is not a time: give unix seconds, an ISO 8601 time (like "
+                   "2026-11-23T08:00) or a date (like 2026-11-23)", text);
+      return FALSE;
+    }
+  *out = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+typedef struct
+{
+  char          *db_path;
+  char          *path;
+  HfExportQuery  query;
+  char          *address;
+  gint64         rows;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->db_path);
+  g_free (job->path);
+  g_free (job->address);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  const HfExportQuery *q = &job->query;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open_readonly (job->db_path, &error);
+  g_autofree char *partial = NULL;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out;
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (job->path != NULL)
+    {
+      partial = g_strconcat (job->path, ".part", NULL);
+      out = g_fopen (partial, "w");
+    }
+  else
+    out = open_memstream (&text, &size);
+  if (out == NULL)
+    {
+      int saved = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s",
+                               job->path ? job->path : "memory", g_strerror (saved));
+      return;
+    }
+  job->rows = hf_store_export (store, out, q->format, q->address, q->since, q->until,
+                               q->resolution, &error);
+  if (fclose (out) != 0 && job->rows >= 0)
+    {
+      int saved = errno;
+      job->rows = -1;
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+    }
+  if (job->path == NULL)
+    {
+      if (job->rows < 0)
+        {
+          free (text);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      /* open_memstream's buffer is malloc()ed: hand over a GLib copy. */
+      g_task_return_pointer (task, g_strndup (text ? text : "", size), g_free);
+      free (text);
+      return;
+    }
+  if (job->rows < 0 || g_rename (partial, job->path) != 0)
+    {
+      g_unlink (partial);
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", job->path,
+                     g_strerror (errno));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (job->path), g_free);
+}
+
+void
+hf_export_async (const char           *db_path,
+                 const HfExportQuery  *query,
+                 const char           *path,
+                 GCancellable         *cancellable,
+                 GAsyncReadyCallback   callback,
+                 gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (db_path != NULL && query != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_export_async);
+  g_task_set_name (task, "hf_export");
+  job = g_new0 (ExportJob, 1);
+  job->db_path = g_strdup (db_path);
+  job->path = g_strdup (path);
+  job->query = *query;
+  job->address = g_strdup (query->address);
+  job->query.address = job->address;
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+char *
+hf_export_finish (GAsyncResult  *result,
+                  gint64        *rows,
+                  GError       **error)
+{
+  char *out;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  out = g_task_propagate_pointer (G_TASK (result), error);
+  if (rows != NULL)
+    *rows = out != NULL ? ((ExportJob *) g_task_get_task_data (G_TASK (result)))->rows : -1;
+  return out;
 }

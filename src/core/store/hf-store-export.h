@@ -37,6 +37,40 @@ typedef enum
 gboolean hf_resolution_parse (const char    *text,
                               HfResolution  *resolution);
 
+/* A time as users and scripts write one: unix seconds, ISO 8601 (local
+ * time when it names no zone), or a bare date (its midnight, local time).
+ * NULL leaves *@out as it is. */
+gboolean hf_export_parse_time (const char  *text,
+                               gint64      *out,
+                               GError     **error);
+
+/* What an export takes: the rows of @address (NULL: every miner) between
+ * @since and @until (unix seconds, inclusive; 0 for open ends). */
+typedef struct
+{
+  HfExportFormat  format;
+  const char     *address;
+  gint64          since;
+  gint64          until;
+  HfResolution    resolution;
+} HfExportQuery;
+
+/* hf_store_export() on a worker thread, with a read-only connection of its
+ * own to @db_path (it neither migrates the file nor moves it aside, and
+ * leaves the caller's connections alone): into the file @path (written
+ * beside it and renamed, so a failed export leaves no half file), or with
+ * @path NULL into memory.  hf_export_finish() returns the text (or @path)
+ * and the row count, or NULL with @error set. */
+void     hf_export_async     (const char           *db_path,
+                              const HfExportQuery  *query,
+                              const char           *path,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data);
+char    *hf_export_finish    (GAsyncResult         *result,
+                              gint64               *rows,
+                              GError              **error);
+
 /* Write the history of @address (NULL: every miner) between @since and
  * @until (unix seconds, inclusive; 0 for open ends) at @resolution (AUTO:
  * the finest one still kept for @since) to @out, a row at a time.  CSV has
