@@ -432,11 +432,31 @@ hf_export_parse_time (const char  *text,
       return TRUE;
     }
   dt = g_date_time_new_from_iso8601 (text, local);
-  if (dt == NULL)
+  if (dt == NULL && strchr (text, 'T') == NULL && strchr (text, ' ') == NULL)
     {
       /* A bare date is its midnight, local time. */
       g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
       dt = g_date_time_new_from_iso8601 (midnight, local);
+    }
+  if (dt == NULL)
+    {
+      /* GLib 2.74 wants the seconds: "2026-11-23T08:00" is how people
+       * write a time (and what the README shows). */
+      g_autoptr(GRegex) hh_mm = g_regex_new ("^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2})(.*)$", 0, 0, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (g_regex_match (hh_mm, text, 0, &match))
+        {
+          g_autofree char *head = g_match_info_fetch (match, 1);
+          g_autofree char *tail = g_match_info_fetch (match, 2);
+          g_autofree char *with_seconds = g_strconcat (head, ":00", tail, NULL);
+
+          /* ISO 8601 wants a T between date and time. */
+          if (with_seconds[10] == ' ')
+            with_seconds[10] = 'T';
+          if (tail[0] != ':')
+            dt = g_date_time_new_from_iso8601 (with_seconds, local);
+        }
     }
   if (dt == NULL)
     {
