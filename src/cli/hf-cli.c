@@ -344,23 +344,80 @@ takes_group (const Command     *command,
   return FALSE;
 }
 
-/* Options that take a value, so that the value is not taken for the word. */
-static gboolean
-takes_value (const char *arg)
-{
-  static const char *const with_value[] = {
-    "--http-port", "--cgminer-port", "--timeout", "-t", "--antminer-user",
-    "--antminer-password", "--antminer-password-file", "--whatsminer-password",
-    "--whatsminer-password-file", "--pool-password", "--pool-password-file",
-    "--concurrency", "-c",
-    "--interval", "-i", "--count", "-n", "--db", "--miner", "-m", "--format", "-f",
-    "--since", "--until", "--resolution", "-r",
-  };
+typedef void (*EntryFunc) (const GOptionEntry *entry,
+                           gpointer            data);
 
-  for (guint i = 0; i < G_N_ELEMENTS (with_value); i++)
-    if (g_str_equal (arg, with_value[i]))
-      return TRUE;
+/* Call @func on every entry of every group of every command. */
+static void
+foreach_entry (HfCliOptions *o,
+               EntryFunc     func,
+               gpointer      data)
+{
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    for (guint g = 0; commands[c].groups[g] != NULL; g++)
+      {
+        g_autofree GOptionEntry *entries = commands[c].groups[g]->entries (o);
+
+        for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
+          func (e, data);
+      }
+}
+
+static void
+add_value_option (const GOptionEntry *entry,
+                  gpointer            data)
+{
+  GHashTable *with_value = data;
+
+  if (entry->arg == G_OPTION_ARG_NONE)
+    return;
+  g_hash_table_add (with_value, g_strconcat ("--", entry->long_name, NULL));
+  if (entry->short_name != '\0')
+    g_hash_table_add (with_value, g_strdup_printf ("-%c", entry->short_name));
+}
+
+/* Whether @arg, an option, takes the next argument as its value, the way
+ * GOptionContext reads it: a long option without "=VALUE", or a cluster
+ * of short ones ("-jn 5") one of which takes a value. */
+static gboolean
+takes_value (GHashTable *with_value,
+             const char *arg)
+{
+  if (g_str_has_prefix (arg, "--"))
+    return strchr (arg, '=') == NULL && g_hash_table_contains (with_value, arg);
+  for (const char *c = arg + 1; *c != '\0'; c++)
+    {
+      const char name[] = { '-', *c, '\0' };
+
+      if (g_hash_table_contains (with_value, name))
+        return TRUE;
+    }
   return FALSE;
+}
+
+/* The index of the command word in @argv, or -1: the first argument that
+ * is neither an option nor an option's value.  Which options take a value
+ * comes from the groups of every command, since the word, and so which
+ * groups apply, is not known yet. */
+static int
+find_word (int           argc,
+           char        **argv,
+           HfCliOptions *o)
+{
+  g_autoptr(GHashTable) with_value = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            NULL);
+
+  foreach_entry (o, add_value_option, with_value);
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        break;
+      if (argv[i][0] != '-')
+        return i;
+      if (takes_value (with_value, argv[i]))
+        i++;
+    }
+  return -1;
 }
 
 static void
@@ -487,19 +544,19 @@ apply_options (const char    *command,
   return TRUE;
 }
 
-/* Free what the options hold: every string an entry of any group stored. */
+static void
+free_string (const GOptionEntry *entry,
+             gpointer            data)
+{
+  if (entry->arg == G_OPTION_ARG_STRING || entry->arg == G_OPTION_ARG_FILENAME)
+    g_clear_pointer ((char **) entry->arg_data, g_free);
+}
+
+/* Free every string an option stored. */
 static void
 options_clear (HfCliOptions *o)
 {
-  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
-    for (guint g = 0; commands[c].groups[g] != NULL; g++)
-      {
-        g_autofree GOptionEntry *entries = commands[c].groups[g]->entries (o);
-
-        for (const GOptionEntry *e = entries; e->long_name != NULL; e++)
-          if (e->arg == G_OPTION_ARG_STRING || e->arg == G_OPTION_ARG_FILENAME)
-            g_clear_pointer ((char **) e->arg_data, g_free);
-      }
+  foreach_entry (o, free_string, NULL);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCliOptions, options_clear)
@@ -523,27 +580,12 @@ main (int   argc,
   const Command *command = NULL;
   g_auto(GStrv) rest = NULL;
   HfCli cli = { 0, };
-  int word = -1;
+  int word;
   int status;
 
   setlocale (LC_ALL, "");
 
-  /* Find the command word: the first argument that is neither an option
-   * nor an option's value. */
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--"))
-        break;
-      if (argv[i][0] == '-')
-        {
-          if (strchr (argv[i], '=') == NULL && takes_value (argv[i]))
-            i++;
-          continue;
-        }
-      word = i;
-      break;
-    }
-
+  word = find_word (argc, argv, o);
   if (word < 0)
     {
       for (int i = 1; i < argc; i++)
