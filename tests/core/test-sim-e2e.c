@@ -986,6 +986,24 @@ test_usage (void)
   g_assert_nonnull (strstr (err3, "ADDRESS"));
   g_assert_cmpint (hf_test_run_cli (bad_port, NULL, &err4), ==, 2);
 
+  /* A command's --help lists the option groups it takes, each under its
+   * heading, and no other options. */
+  {
+    g_autofree char *serve = NULL, *watch = NULL;
+
+    g_assert_cmpint (cli ("serve", help, &serve, NULL), ==, 0);
+    g_assert_nonnull (strstr (serve, "Serve Options:\n  -l, --listen=ADDR:PORT"));
+    g_assert_nonnull (strstr (serve, "Polling Options:\n  -i, --interval=S"));
+    g_assert_nonnull (strstr (serve, "Shared Options:\n  --http-port=N"));
+    g_assert_null (strstr (serve, "--count"));
+    g_assert_null (strstr (serve, "--json"));
+    g_assert_null (strstr (serve, "--frequency"));
+    g_assert_cmpint (cli ("watch", help, &watch, NULL), ==, 0);
+    g_assert_nonnull (strstr (watch, "Watch Options:\n  -n, --count=N"));
+    g_assert_nonnull (strstr (watch, "Polling Options:\n  -i, --interval=S"));
+    g_assert_nonnull (strstr (watch, "Output Options:\n  -j, --json"));
+    g_assert_null (strstr (watch, "--listen"));
+  }
 }
 
 int
