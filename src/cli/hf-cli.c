@@ -1,11 +1,17 @@
 /* hf-cli.c — hashfleet-cli: the core driven from the command line
  * SPDX-License-Identifier: MIT
  *
- * Options shared by every command may stand before or after the command
- * word: the word is found first, then one option context with the shared
- * and the command's own options parses everything else.
+ * main() parses, validates, runs.  Each command names the option groups
+ * it takes; each group's GOptionEntry table stores into one HfCliOptions.
+ * The command word is found first (the first argument that is neither an
+ * option nor an option's value, which options take a value coming from
+ * the tables themselves), then one option context with the command's
+ * groups parses everything else: a command's options may stand before or
+ * after the word.  Validation turns the options into the HfCli the
+ * command runs with.
  */
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +436,24 @@ usage (FILE *out)
   fprintf (out, "\nRun 'hashfleet-cli COMMAND --help' for a command's options.\n");
 }
 
+static gboolean invalid (GError     **error,
+                         const char  *format,
+                         ...) G_GNUC_PRINTF (2, 3);
+
+/* A usage error: FALSE, with @error set. */
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (HF_ERROR, HF_ERROR_INVALID, format, args));
+  va_end (args);
+  return FALSE;
+}
+
 /* The first line of @path without its line ending: a password kept out
  * of the process list. */
 static char *
@@ -495,11 +519,14 @@ take_password (const char  *command,
   return TRUE;
 }
 
+/* The shared options into @config (@timeout_ms for --timeout), the
+ * passwords from their files. */
 static gboolean
-apply_options (const char    *command,
-               HfCliOptions  *o,
-               HfConfig      *config,
-               GError       **error)
+take_shared (const char    *command,
+             HfCliOptions  *o,
+             int            timeout_ms,
+             HfConfig      *config,
+             GError       **error)
 {
   if (!take_password (command, "antminer-password", &o->antminer_password,
                       o->antminer_password_file, "HASHFLEET_ANTMINER_PASSWORD", error)
@@ -511,23 +538,16 @@ apply_options (const char    *command,
 
   if (o->http_port == 0 || o->http_port > 65535 || o->cgminer_port == 0
       || o->cgminer_port > 65535)
-    {
-      g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID, "ports must be 1–65535");
-      return FALSE;
-    }
-  if (o->timeout_ms == 0 || o->timeout_ms > 600000)
-    {
-      g_set_error_literal (error, HF_ERROR, HF_ERROR_INVALID,
-                           "--timeout must be 1–600000 ms");
-      return FALSE;
-    }
+    return invalid (error, "ports must be 1–65535");
+  if (timeout_ms == 0 || timeout_ms > 600000)
+    return invalid (error, "--timeout must be 1–600000 ms");
   if (o->http_port > 0)
     config->http_port = (guint16) o->http_port;
   if (o->cgminer_port > 0)
     config->cgminer_port = (guint16) o->cgminer_port;
-  if (o->timeout_ms > 0)
+  if (timeout_ms > 0)
     {
-      config->timeout_ms = (guint) o->timeout_ms;
+      config->timeout_ms = (guint) timeout_ms;
       config->connect_timeout_ms = MIN (config->connect_timeout_ms, config->timeout_ms);
     }
 
@@ -541,6 +561,147 @@ apply_options (const char    *command,
   CREDENTIAL (antminer_password, o->antminer_password, "HASHFLEET_ANTMINER_PASSWORD");
   CREDENTIAL (whatsminer_password, o->whatsminer_password, "HASHFLEET_WHATSMINER_PASSWORD");
 #undef CREDENTIAL
+  return TRUE;
+}
+
+/* Addresses, unless the command scans targets or reads its own words. */
+static gboolean
+check_arguments (const Command  *command,
+                 HfCliOptions   *o,
+                 char          **args,
+                 GError        **error)
+{
+  if (args[0] == NULL && command->arguments == ARGS_ADDRESSES)
+    return invalid (error, "give at least one ADDRESS (see --help)");
+  if (command->arguments == ARGS_TARGETS || command->arguments == ARGS_OWN || o->scan)
+    return TRUE;
+  for (guint i = 0; args[i] != NULL; i++)
+    if (args[i][0] == '-' || strchr (args[i], '/') != NULL || strchr (args[i], ' ') != NULL)
+      return invalid (error, "'%s' is not an address", args[i]);
+  return TRUE;
+}
+
+/* set, pools add: what to write.  Values a model does not take are the
+ * session's to refuse; here only what no model takes. */
+static gboolean
+take_settings (HfCliOptions  *o,
+               HfCli         *cli,
+               GError       **error)
+{
+  static const char *const modes[] = { "eco", "standard", "super" };
+  HfMinerSettings *st = cli->settings;
+
+  if (o->frequency == 0 || o->core_voltage == 0 || o->target_temp == 0)
+    return invalid (error, "--frequency, --core-voltage and --target-temp must be positive");
+  st->frequency_mhz = o->frequency > 0 ? (guint) o->frequency : 0;
+  st->core_voltage_mv = o->core_voltage > 0 ? (guint) o->core_voltage : 0;
+  st->target_temp_c = o->target_temp > 0 ? (guint) o->target_temp : 0;
+  if (o->fan != NULL)
+    {
+      guint64 pct;
+
+      if (g_str_equal (o->fan, "auto"))
+        st->fan_auto = TRUE;
+      else if (g_ascii_string_to_unsigned (o->fan, 10, 0, 100, &pct, NULL))
+        st->fan_percent = (int) pct;
+      else
+        return invalid (error, "--fan takes auto or 0–100, not '%s'", o->fan);
+    }
+  if (o->pool != NULL)
+    {
+      g_autofree char *host = NULL;
+      guint16 port;
+
+      if (!hf_pool_url_parse (o->pool, &host, &port, error))
+        return FALSE;
+    }
+  if (o->work_mode != NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+        if (g_str_equal (o->work_mode, modes[i]))
+          st->work_mode = (int) i;
+      if (st->work_mode < 0)
+        return invalid (error, "--work-mode takes eco, standard or super, not '%s'",
+                        o->work_mode);
+    }
+  st->pool_url = g_strdup (o->pool);
+  st->pool_user = g_strdup (o->pool_user);
+  st->pool_password = g_strdup (o->pool_password);
+  st->hostname = g_strdup (o->hostname);
+  st->allow_overclock = o->overclock;
+  cli->profile = o->profile;
+  cli->restart_after = o->restart;
+  return TRUE;
+}
+
+/* serve: its token, from --token-file or the environment. */
+static gboolean
+take_serve (HfCliOptions  *o,
+            HfCli         *cli,
+            GError       **error)
+{
+  if (o->token_file != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (o->token_file, &text, NULL, error))
+        return FALSE;
+      cli->token = g_strdup (g_strstrip (text));
+    }
+  else
+    cli->token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+  if (o->interval == 0 || o->interval > 86400 || o->concurrency == 0)
+    return invalid (error, "--interval must be 1–86400 s, --concurrency at least 1");
+  return TRUE;
+}
+
+/* Check @o for @command and turn it into @cli; a usage error otherwise,
+ * said without the command's name. */
+static gboolean
+validate (const Command  *command,
+          HfCliOptions   *o,
+          char          **args,
+          HfCli          *cli,
+          GError        **error)
+{
+  gboolean scans = takes_group (command, &scan_group);
+  /* For scan, --timeout is the connect deadline of each probe;
+   * identification keeps its own, longer one. */
+  gboolean connect_timeout = scans && o->timeout_ms > 0;
+
+  cli->config = hf_config_new ();
+  cli->settings = hf_miner_settings_new ();
+  if (connect_timeout)
+    cli->connect_timeout_ms = (guint) MIN (o->timeout_ms, 600000);
+  if (scans && o->concurrency == 0)
+    return invalid (error, "--concurrency must be at least 1");
+  if (takes_group (command, &watch_group)
+      && (o->interval == 0 || o->interval > 86400 || o->count < 0 || o->concurrency == 0))
+    return invalid (error, "--interval must be 1–86400 s, --count and --concurrency at least 1");
+  if (!take_shared (command->name, o, connect_timeout ? -1 : o->timeout_ms, cli->config, error)
+      || !check_arguments (command, o, args, error))
+    return FALSE;
+  if (takes_group (command, &set_group) && !take_settings (o, cli, error))
+    return FALSE;
+  if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
+    return FALSE;
+
+  cli->json = o->json;
+  cli->force = o->force;
+  cli->concurrency = o->concurrency > 0 ? (guint) o->concurrency : 0;
+  cli->interval_s = o->interval > 0 ? (guint) o->interval : 0;
+  cli->count = (guint) MAX (o->count, 0);
+  cli->scan = o->scan;
+  cli->stats = o->stats;
+  cli->db_path = o->db_path;
+  cli->no_store = o->no_store;
+  cli->miner = o->miner;
+  cli->format = o->format;
+  cli->since = o->since;
+  cli->until = o->until;
+  cli->resolution = o->resolution;
+  cli->listen = o->listen;
+  cli->action = command->action;
   return TRUE;
 }
 
@@ -561,6 +722,121 @@ options_clear (HfCliOptions *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCliOptions, options_clear)
 
+/* The options of @command, each group under its heading, storing into @o. */
+static GOptionContext *
+command_context (const Command *command,
+                 HfCliOptions  *o)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
+  const GOptionEntry main_entries[] = {
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show help options", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version", NULL },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_summary (context, command->description);
+  /* GLib's own --help shows a group's options only under --help-GROUP;
+   * a command's --help lists all of them. */
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, main_entries, NULL);
+  for (guint i = 0; command->groups[i] != NULL; i++)
+    {
+      const OptionGroup *g = command->groups[i];
+      GOptionGroup *group = g_option_group_new (g->name, g->title, g->title, NULL, NULL);
+      g_autofree GOptionEntry *entries = g->entries (o);
+
+      g_option_group_add_entries (group, entries);
+      g_option_context_add_group (context, group);
+    }
+  return context;
+}
+
+/* Find the command and parse its options into @o, its arguments into
+ * *@args.  FALSE when there is nothing to run, with the exit status in
+ * *@status: 0 after --help or --version, 2 after a usage error (said). */
+static gboolean
+parse (int             argc,
+       char          **argv,
+       HfCliOptions   *o,
+       const Command **command,
+       GStrv          *args,
+       int            *status)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char **parse_argv = NULL;
+  char **strv;
+  int parse_argc = 0;
+  int word = find_word (argc, argv, o);
+
+  *status = 0;
+  *command = NULL;
+  if (word < 0)
+    {
+      for (int i = 1; i < argc; i++)
+        if (g_str_equal (argv[i], "--version"))
+          {
+            g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
+            return FALSE;
+          }
+        else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+          {
+            usage (stdout);
+            return FALSE;
+          }
+      usage (stderr);
+      *status = 2;
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[word], commands[i].name))
+      *command = &commands[i];
+  if (*command == NULL)
+    {
+      g_printerr ("hashfleet-cli: unknown command '%s'\n\n", argv[word]);
+      usage (stderr);
+      *status = 2;
+      return FALSE;
+    }
+
+  /* Everything but the word, in order, for GOptionContext to rearrange. */
+  parse_argv = g_new0 (char *, argc);
+  for (int i = 0; i < argc; i++)
+    if (i != word)
+      parse_argv[parse_argc++] = argv[i];
+  strv = parse_argv;
+  context = command_context (*command, o);
+  if (!g_option_context_parse (context, &parse_argc, &strv, &error))
+    {
+      g_printerr ("hashfleet-cli %s: %s\n", (*command)->name, error->message);
+      *status = 2;
+      return FALSE;
+    }
+  if (o->help)
+    {
+      g_autofree char *help = g_option_context_get_help (context, FALSE, NULL);
+
+      g_print ("%s", help);
+      return FALSE;
+    }
+  if (o->version)
+    {
+      g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
+      return FALSE;
+    }
+
+  /* What is left are the arguments; "--" (and an empty argument) go. */
+  rest = g_ptr_array_new ();
+  for (int i = 1; i < parse_argc; i++)
+    if (strv[i][0] != '\0' && !g_str_equal (strv[i], "--"))
+      g_ptr_array_add (rest, g_strdup (strv[i]));
+  g_ptr_array_add (rest, NULL);
+  *args = (GStrv) g_ptr_array_free (g_steal_pointer (&rest), FALSE);
+  return TRUE;
+}
+
 static gboolean
 interrupted_cb (gpointer user_data)
 {
@@ -568,284 +844,60 @@ interrupted_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Run @command; its session ends before the exit status is known, every
+ * queued write in the store. */
+static int
+run (const Command  *command,
+     HfCli          *cli,
+     char          **args)
+{
+  guint sigint;
+  int status;
+
+  hf_process_raise_fd_limit ();
+  cli->cancellable = g_cancellable_new ();
+  cli->max_in_flight = 64;
+  sigint = g_unix_signal_add (SIGINT, interrupted_cb, cli->cancellable);
+
+  status = command->run (cli, args);
+  if (!hf_cli_end_session (cli) && status == 0)
+    status = 1;
+
+  g_source_remove (sigint);
+  return status;
+}
+
+static void
+cli_clear (HfCli *cli)
+{
+  g_clear_pointer (&cli->jobs, g_ptr_array_unref);
+  g_clear_pointer (&cli->loop, g_main_loop_unref);
+  g_clear_object (&cli->cancellable);
+  g_clear_pointer (&cli->config, hf_config_unref);
+  g_clear_pointer (&cli->settings, hf_miner_settings_free);
+  g_clear_pointer (&cli->token, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)
+
 int
 main (int   argc,
       char *argv[])
 {
   g_auto(HfCliOptions) options = HF_CLI_OPTIONS_INIT;
-  HfCliOptions *o = &options;
-  g_autoptr(GOptionContext) context = NULL;
+  g_auto(HfCli) cli = { 0, };
+  g_auto(GStrv) args = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const Command *command = NULL;
-  g_auto(GStrv) rest = NULL;
-  HfCli cli = { 0, };
-  int word;
+  const Command *command;
   int status;
 
   setlocale (LC_ALL, "");
-
-  word = find_word (argc, argv, o);
-  if (word < 0)
-    {
-      for (int i = 1; i < argc; i++)
-        if (g_str_equal (argv[i], "--version"))
-          {
-            g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
-            return 0;
-          }
-        else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-          {
-            usage (stdout);
-            return 0;
-          }
-      usage (stderr);
-      return 2;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[word], commands[i].name))
-      command = &commands[i];
-  if (command == NULL)
-    {
-      g_printerr ("hashfleet-cli: unknown command '%s'\n\n", argv[word]);
-      usage (stderr);
-      return 2;
-    }
-
-  g_ptr_array_add (args, argv[0]);
-  for (int i = 1; i < argc; i++)
-    if (i != word)
-      g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, NULL);
-
-  {
-    g_autofree char *parameter = g_strdup_printf ("%s %s", command->name, command->args);
-    const GOptionEntry main_entries[] = {
-      { "help", 'h', 0, G_OPTION_ARG_NONE, &o->help, "Show help options", NULL },
-      { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Show the version", NULL },
-      { NULL }
-    };
-    char **parse_argv = (char **) args->pdata;
-    int parse_argc = (int) args->len - 1;
-
-    context = g_option_context_new (parameter);
-    g_option_context_set_summary (context, command->description);
-    /* GLib's own --help shows a group's options only under --help-GROUP;
-     * a command's --help lists all of them, each group under its heading. */
-    g_option_context_set_help_enabled (context, FALSE);
-    g_option_context_add_main_entries (context, main_entries, NULL);
-    for (guint i = 0; command->groups[i] != NULL; i++)
-      {
-        const OptionGroup *g = command->groups[i];
-        GOptionGroup *group = g_option_group_new (g->name, g->title, g->title, NULL, NULL);
-        g_autofree GOptionEntry *entries = g->entries (o);
-
-        g_option_group_add_entries (group, entries);
-        g_option_context_add_group (context, group);
-      }
-    if (!g_option_context_parse (context, &parse_argc, &parse_argv, &error))
-      {
-        g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
-        return 2;
-      }
-    if (o->help)
-      {
-        g_autofree char *help = g_option_context_get_help (context, FALSE, NULL);
-
-        g_print ("%s", help);
-        return 0;
-      }
-    if (o->version)
-      {
-        g_print ("hashfleet-cli %s\n", PACKAGE_VERSION);
-        return 0;
-      }
-    rest = g_new0 (char *, (gsize) parse_argc);
-    for (int i = 1; i < parse_argc; i++)
-      rest[i - 1] = g_strdup (g_str_equal (parse_argv[i], "--") ? "" : parse_argv[i]);
-  }
-
-  /* Drop the "--" separator, if any. */
-  {
-    guint n = 0;
-    for (guint i = 0; rest[i] != NULL; i++)
-      {
-        if (rest[i][0] == '\0')
-          {
-            g_free (rest[i]);
-            continue;
-          }
-        rest[n++] = rest[i];
-      }
-    rest[n] = NULL;
-  }
-
-  cli.config = hf_config_new ();
-  if (takes_group (command, &scan_group) && o->timeout_ms > 0)
-    {
-      /* For scan, --timeout is the connect deadline of each probe;
-       * identification keeps its own, longer one. */
-      cli.connect_timeout_ms = (guint) MIN (o->timeout_ms, 600000);
-      o->timeout_ms = -1;
-    }
-  if (takes_group (command, &scan_group) && o->concurrency == 0)
-    {
-      g_printerr ("hashfleet-cli scan: --concurrency must be at least 1\n");
-      hf_config_unref (cli.config);
-      return 2;
-    }
-  cli.concurrency = o->concurrency > 0 ? (guint) o->concurrency : 0;
-  cli.force = o->force;
-  if (takes_group (command, &watch_group)
-      && (o->interval == 0 || o->interval > 86400 || o->count < 0 || o->concurrency == 0))
-    {
-      g_printerr ("hashfleet-cli watch: --interval must be 1–86400 s, --count and "
-                  "--concurrency at least 1\n");
-      hf_config_unref (cli.config);
-      return 2;
-    }
-  cli.interval_s = o->interval > 0 ? (guint) o->interval : 0;
-  cli.count = (guint) MAX (o->count, 0);
-  cli.scan = o->scan;
-  cli.stats = o->stats;
-  cli.db_path = o->db_path;
-  cli.no_store = o->no_store;
-  cli.miner = o->miner;
-  cli.format = o->format;
-  cli.since = o->since;
-  cli.until = o->until;
-  cli.resolution = o->resolution;
-  cli.listen = o->listen;
-  if (!apply_options (command->name, o, cli.config, &error))
+  if (!parse (argc, argv, &options, &command, &args, &status))
+    return status;
+  if (!validate (command, &options, args, &cli, &error))
     {
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
-      hf_config_unref (cli.config);
       return 2;
     }
-  if (rest[0] == NULL && command->arguments == ARGS_ADDRESSES)
-    {
-      g_printerr ("hashfleet-cli %s: give at least one ADDRESS (see --help)\n", command->name);
-      hf_config_unref (cli.config);
-      return 2;
-    }
-  for (guint i = 0; rest[i] != NULL && command->arguments != ARGS_TARGETS
-                    && command->arguments != ARGS_OWN && !o->scan; i++)
-    if (rest[i][0] == '-' || strchr (rest[i], '/') != NULL || strchr (rest[i], ' ') != NULL)
-      {
-        g_printerr ("hashfleet-cli %s: '%s' is not an address\n", command->name, rest[i]);
-        hf_config_unref (cli.config);
-        return 2;
-      }
-
-  cli.action = command->action;
-  cli.settings = hf_miner_settings_new ();
-  if (takes_group (command, &set_group))
-    {
-      HfMinerSettings *st = cli.settings;
-
-      if (o->frequency == 0 || o->core_voltage == 0 || o->target_temp == 0)
-        {
-          g_printerr ("hashfleet-cli %s: --frequency, --core-voltage and --target-temp must be "
-                      "positive\n", command->name);
-          hf_config_unref (cli.config);
-          hf_miner_settings_free (cli.settings);
-          return 2;
-        }
-      st->frequency_mhz = o->frequency > 0 ? (guint) o->frequency : 0;
-      st->core_voltage_mv = o->core_voltage > 0 ? (guint) o->core_voltage : 0;
-      st->target_temp_c = o->target_temp > 0 ? (guint) o->target_temp : 0;
-      if (o->fan != NULL)
-        {
-          guint64 pct;
-
-          if (g_str_equal (o->fan, "auto"))
-            st->fan_auto = TRUE;
-          else if (g_ascii_string_to_unsigned (o->fan, 10, 0, 100, &pct, NULL))
-            st->fan_percent = (int) pct;
-          else
-            {
-              g_printerr ("hashfleet-cli %s: --fan takes auto or 0–100, not '%s'\n", command->name, o->fan);
-              hf_config_unref (cli.config);
-              hf_miner_settings_free (cli.settings);
-              return 2;
-            }
-        }
-      if (o->pool != NULL)
-        {
-          g_autofree char *host = NULL;
-          guint16 port;
-
-          if (!hf_pool_url_parse (o->pool, &host, &port, &error))
-            {
-              g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
-              hf_config_unref (cli.config);
-              hf_miner_settings_free (cli.settings);
-              return 2;
-            }
-        }
-      if (o->work_mode != NULL)
-        {
-          static const char *modes[] = { "eco", "standard", "super" };
-          for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
-            if (g_str_equal (o->work_mode, modes[i]))
-              st->work_mode = (int) i;
-          if (st->work_mode < 0)
-            {
-              g_printerr ("hashfleet-cli %s: --work-mode takes eco, standard or super, not '%s'\n", command->name,
-                          o->work_mode);
-              hf_config_unref (cli.config);
-              hf_miner_settings_free (cli.settings);
-              return 2;
-            }
-        }
-      st->pool_url = g_strdup (o->pool);
-      st->pool_user = g_strdup (o->pool_user);
-      st->pool_password = g_strdup (o->pool_password);
-      cli.profile = o->profile;
-      st->hostname = g_strdup (o->hostname);
-      st->allow_overclock = o->overclock;
-      cli.restart_after = o->restart;
-    }
-  if (takes_group (command, &serve_group))
-    {
-      if (o->token_file != NULL)
-        {
-          g_autofree char *text = NULL;
-
-          if (!g_file_get_contents (o->token_file, &text, NULL, &error))
-            {
-              g_printerr ("hashfleet-cli serve: %s\n", error->message);
-              hf_config_unref (cli.config);
-              hf_miner_settings_free (cli.settings);
-              return 2;
-            }
-          cli.token = g_strdup (g_strstrip (text));
-        }
-      else
-        cli.token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
-      if (o->interval == 0 || o->interval > 86400 || o->concurrency == 0)
-        {
-          g_printerr ("hashfleet-cli serve: --interval must be 1–86400 s, --concurrency at least 1\n");
-          hf_config_unref (cli.config);
-          hf_miner_settings_free (cli.settings);
-          return 2;
-        }
-    }
-  cli.json = o->json;
-  hf_process_raise_fd_limit ();
-  cli.cancellable = g_cancellable_new ();
-  cli.max_in_flight = 64;
-  g_unix_signal_add (SIGINT, interrupted_cb, cli.cancellable);
-
-  status = command->run (&cli, rest);
-  if (!hf_cli_end_session (&cli) && status == 0)
-    status = 1;
-
-  g_clear_pointer (&cli.jobs, g_ptr_array_unref);
-  g_clear_pointer (&cli.loop, g_main_loop_unref);
-  g_clear_object (&cli.cancellable);
-  hf_config_unref (cli.config);
-  hf_miner_settings_free (cli.settings);
-  g_free (cli.token);
-  return status;
+  return run (command, &cli, args);
 }
