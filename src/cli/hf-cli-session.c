@@ -50,7 +50,7 @@ load (HfCli       *cli,
 static void
 history_failed_cb (HfSession    *session,
                    const GError *error,
-                   HfCli        *cli)
+                   gpointer      user_data)
 {
   /* Disk full, read-only…: said once; polling goes on, writing is retried. */
   g_printerr ("hashfleet-cli: cannot record readings: %s\n", error->message);
@@ -58,7 +58,7 @@ history_failed_cb (HfSession    *session,
 
 static void
 history_recovered_cb (HfSession *session,
-                      HfCli     *cli)
+                      gpointer   user_data)
 {
   g_printerr ("hashfleet-cli: recording again\n");
 }

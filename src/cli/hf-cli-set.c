@@ -49,8 +49,8 @@ applied_cb (GObject      *source,
             gpointer      user_data)
 {
   HfCliJob *job = user_data;
-  g_autoptr(GError) error = NULL;
   g_autofree char *detail = NULL;
+  g_autoptr(GError) error = NULL;
   HfApplyOutcome outcome = hf_session_apply_finish (HF_SESSION (source), result, &detail, &error);
   SetState *st;
 

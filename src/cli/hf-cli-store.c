@@ -30,23 +30,24 @@ hf_cli_open_store (HfCli    *cli,
   return store;
 }
 
+/* @text as unix seconds into *@out (left as it is for NULL): an ISO 8601
+ * time, or a date alone for its midnight, local time. */
 static gboolean
 parse_time (const char  *text,
             gint64      *out,
             GError     **error)
 {
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GTimeZone) local = NULL;
   g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *midnight = NULL;
 
   if (text == NULL)
     return TRUE;
+  local = g_time_zone_new_local ();
+  midnight = g_strconcat (text, "T00:00:00", NULL);
   dt = g_date_time_new_from_iso8601 (text, local);
   if (dt == NULL)
-    {
-      /* A bare date is midnight, local time. */
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (midnight, local);
-    }
+    dt = g_date_time_new_from_iso8601 (midnight, local);
   if (dt == NULL)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_INVALID,
