@@ -5,10 +5,13 @@
  * the numbers in the table below.  It listens on 127.0.20.x only.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "hf-json.h"
 #include "hf-test-utils.h"
@@ -51,6 +54,7 @@ static const char fleet[] =
   "[miner 127.0.20.38]\nprofile=cgminer\npool-url=+cmd\n"
   "[miner 127.0.20.39]\nprofile=cgminer\npool-url=@SUM(A1)\n"
   "[miner 127.0.20.44]\nprofile=cgminer\npool-url=-2+3\n"
+  "[miner 127.0.20.45]\nprofile=gamma\n"
   "[miner 127.0.20.40]\nprofile=decoy-http\n"
   "[miner 127.0.20.41]\nprofile=decoy-json\n"
   "[miner 127.0.20.42]\nprofile=decoy-echo\n"
@@ -811,6 +815,144 @@ test_export_formulas (void)
     }
 }
 
+/* GET @url, with @token as the bearer token unless NULL: the status, and
+ * the body in *@body. */
+static guint
+http_get (const char  *url,
+          const char  *token,
+          char       **body)
+{
+  /* No proxy: the desktop's settings do not exist in a test. */
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    bearer);
+    }
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return soup_message_get_status (msg);
+}
+
+/* A failed assertion ends the test at once: serve must not outlive it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+#define SERVE_TOKEN "e2e-serve-token-4fKq9xT2mZ7vB1nR8cW3yH6jL0pD5sA"
+
+/* Every command's options may stand before the command word, those that
+ * take a value too, in both spellings, alone or in a cluster of short
+ * ones: each value reaches its option and the word is found after it. */
+static void
+test_options_before_command (void)
+{
+  const char *ip = "127.0.20.45";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-e2e-before-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  g_autofree char *token = secret_file (dir, "token", SERVE_TOKEN "\n", 0600);
+  /* set: settings, a pool and its user, and the shared -t. */
+  const char *set_args[] = { "--http-port", HTTP_PORT, "--cgminer-port", CG_PORT, "--fan", "40",
+                             "--frequency", "490", "--pool",
+                             "stratum+tcp://early.example.org:3333", "--pool-user",
+                             "bc1q.early", "-t", "3000", "set", ip, NULL };
+  const char *status_args[] = { "--json", ip, NULL };
+  const char *add_args[] = { "--db", db, "--pool", "stratum+tcp://early.example.org:4444",
+                             "--pool-user", "bc1q.profile", "pools", "add", "early", NULL };
+  const char *list_args[] = { "--db", db, "pools", NULL };
+  /* watch: -j and -n in one cluster, the value after it. */
+  const char *watch_args[] = { "--http-port", HTTP_PORT, "--cgminer-port", CG_PORT, "-jn", "1",
+                               "-i", "1", "--db", db, "watch", ip, NULL };
+  const char *export_args[] = { "--db", db, "--format", "json", "-m", ip, "--since",
+                                "2000-01-01", "export", NULL };
+  g_autofree char *out1 = NULL, *out2 = NULL, *out3 = NULL, *out4 = NULL, *out5 = NULL;
+  g_autofree char *out6 = NULL, *err = NULL;
+  g_autoptr(JsonObject) reading = NULL, watched = NULL, exported = NULL;
+  const char *patch;
+
+  g_assert_no_error (error);
+
+  g_assert_cmpint (hf_test_run_cli (set_args, &out1, &err), ==, 0);
+  g_test_message ("%s", err);
+  g_assert_cmpstr (out1, ==, "127.0.20.45: applied\n");
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", ip, 1, 3000), ==, 1);
+  patch = hf_test_sim_last_event (sim, "patch", ip);
+  g_assert_nonnull (strstr (patch, "bc1q.early"));
+  g_assert_cmpint (cli ("status", status_args, &out2, NULL), ==, 0);
+  reading = line_for (out2, ip);
+  g_assert_nonnull (reading);
+  assert_value (reading, "fan_percent", 40);
+  assert_value (reading, "frequency_mhz", 490);
+  g_assert_cmpstr (hf_json_string (reading, "pool_url"), ==,
+                   "stratum+tcp://early.example.org:3333");
+
+  g_assert_cmpint (hf_test_run_cli (add_args, &out3, NULL), ==, 0);
+  g_assert_cmpint (hf_test_run_cli (list_args, &out4, NULL), ==, 0);
+  g_assert_cmpstr (out4, ==, "early\tstratum+tcp://early.example.org:4444\tbc1q.profile\n");
+
+  g_assert_cmpint (hf_test_run_cli (watch_args, &out5, NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out5), ==, 1);
+  watched = line_for (out5, ip);
+  g_assert_nonnull (watched);
+  assert_value (watched, "fan_percent", 40);
+  g_assert_cmpint (hf_test_run_cli (export_args, &out6, NULL), ==, 0);
+  g_assert_cmpuint (count_lines (out6), ==, 1);
+  exported = line_for_key (out6, "address", ip);
+  g_assert_nonnull (exported);
+
+  /* serve: where it listens and its token, before the word; it serves
+   * the fleet watch recorded. */
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr(GSubprocess) serve = NULL;
+    g_autoptr(GDataInputStream) lines = NULL;
+    g_autofree char *line = NULL, *url = NULL, *body = NULL, *refused = NULL;
+    const char *port;
+
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    g_subprocess_launcher_unsetenv (launcher, "HASHFLEET_API_TOKEN");
+    serve = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("HF_CLI"), "--db", db,
+                                         "-l", "127.0.20.46:0", "--token-file", token, "-i", "1",
+                                         "--http-port", HTTP_PORT, "--cgminer-port", CG_PORT,
+                                         "serve", NULL);
+    g_assert_no_error (error);
+    lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (serve));
+    do
+      {
+        g_free (line);
+        line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_nonnull (line);
+        g_test_message ("%s", line);
+      }
+    while ((port = strstr (line, "(port ")) == NULL);
+    g_assert_nonnull (strstr (line, "1 miners; serving http://127.0.20.46:0/ (port "));
+    g_assert_null (strstr (line, "no token"));
+
+    url = g_strdup_printf ("http://127.0.20.46:%d/api/stats", atoi (port + 6));
+    g_assert_cmpuint (http_get (url, SERVE_TOKEN, &body), ==, 200);
+    g_assert_nonnull (strstr (body, "\"total\":1"));
+    g_assert_cmpuint (http_get (url, NULL, &refused), ==, 401);
+
+    g_subprocess_send_signal (serve, SIGINT);
+    g_assert_true (g_subprocess_wait (serve, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_exited (serve));
+    g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+  }
+}
+
 static void
 test_clean_conduct (void)
 {
@@ -843,6 +985,25 @@ test_usage (void)
   g_assert_cmpint (cli ("status", nothing, NULL, &err3), ==, 2);
   g_assert_nonnull (strstr (err3, "ADDRESS"));
   g_assert_cmpint (hf_test_run_cli (bad_port, NULL, &err4), ==, 2);
+
+  /* A command's --help lists the option groups it takes, each under its
+   * heading, and no other options. */
+  {
+    g_autofree char *serve = NULL, *watch = NULL;
+
+    g_assert_cmpint (cli ("serve", help, &serve, NULL), ==, 0);
+    g_assert_nonnull (strstr (serve, "Serve Options:\n  -l, --listen=ADDR:PORT"));
+    g_assert_nonnull (strstr (serve, "Polling Options:\n  -i, --interval=S"));
+    g_assert_nonnull (strstr (serve, "Shared Options:\n  --http-port=N"));
+    g_assert_null (strstr (serve, "--count"));
+    g_assert_null (strstr (serve, "--json"));
+    g_assert_null (strstr (serve, "--frequency"));
+    g_assert_cmpint (cli ("watch", help, &watch, NULL), ==, 0);
+    g_assert_nonnull (strstr (watch, "Watch Options:\n  -n, --count=N"));
+    g_assert_nonnull (strstr (watch, "Polling Options:\n  -i, --interval=S"));
+    g_assert_nonnull (strstr (watch, "Output Options:\n  -j, --json"));
+    g_assert_null (strstr (watch, "--listen"));
+  }
 }
 
 int
@@ -868,6 +1029,7 @@ main (int   argc,
   g_test_add_func ("/e2e/watch", test_watch);
   g_test_add_func ("/e2e/store-commands", test_store_commands);
   g_test_add_func ("/e2e/export-formulas", test_export_formulas);
+  g_test_add_func ("/e2e/options-before-command", test_options_before_command);
   g_test_add_func ("/e2e/clean-conduct", test_clean_conduct);
 
   status = g_test_run ();
