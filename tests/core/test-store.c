@@ -436,46 +436,7 @@ value (const char *path,
   return v;
 }
 
-static gu/* Times as people and scripts write them, for --since, --until and the
- * API's since/until. */
-static void
-test_parse_time (void)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) midnight = g_date_time_new (local, 2026, 11, 23, 0, 0, 0);
-  g_autoptr(GDateTime) eight = g_date_time_new (local, 2026, 11, 23, 8, 0, 0);
-  const char *bad[] = { "yesterday", "2026-11-23T8", "2026-13-01", "12:00", "2026-11-23T08:00:x", "" };
-  g_autoptr(GError) error = NULL;
-  gint64 t = 42;
-
-  g_assert_true (hf_export_parse_time (NULL, &t, &error));
-  g_assert_cmpint (t, ==, 42);
-  g_assert_true (hf_export_parse_time ("1700000000", &t, &error));
-  g_assert_cmpint (t, ==, 1700000000);
-  g_assert_true (hf_export_parse_time ("2026-11-23", &t, &error));
-  g_assert_cmpint (t, ==, g_date_time_to_unix (midnight));
-  g_assert_true (hf_export_parse_time ("2026-11-23T08:00", &t, &error));
-  g_assert_cmpint (t, ==, g_date_time_to_unix (eight));
-  g_assert_true (hf_export_parse_time ("2026-11-23 08:00", &t, &error));
-  g_assert_cmpint (t, ==, g_date_time_to_unix (eight));
-  g_assert_true (hf_export_parse_time ("2026-11-23T08:00:00", &t, &error));
-  g_assert_cmpint (t, ==, g_date_time_to_unix (eight));
-  g_assert_true (hf_export_parse_time ("2026-11-23T08:00Z", &t, &error));
-  g_assert_cmpint (t, ==, 1795420800);
-  g_assert_true (hf_export_parse_time ("2026-11-23T09:00:30+01:00", &t, &error));
-  g_assert_cmpint (t, ==, 1795420830);
-  g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GError) e = NULL;
-
-      g_assert_false (hf_export_parse_time (bad[i], &t, &e));
-      g_assert_error (e, HF_ERROR, HF_ERROR_INVALID);
-      g_assert_nonnull (strstr (e->message, "2026-11-23"));
-    }
-}
-
-int
+static guint
 maintain_all (HfStore *store,
               gint64   now)
 {
