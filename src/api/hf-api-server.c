@@ -35,6 +35,7 @@
  * these records bound both. */
 typedef struct
 {
+  char    *key;         /* its peer's "address:port", as messages name it */
   GSocket *socket;
   gint64   deadline;    /* monotonic µs; 0 while a handler has its request */
   gint64   shut_at;     /* when it passed its deadline and was shut down */
@@ -79,7 +80,12 @@ struct _HfApiServer
   GHashTable   *failures;       /* client address → Failures */
   guint         auth_window_ms;
 
-  GHashTable   *clients;        /* GSocket → Client */
+  GHashTable   *clients;        /* "peer:port" → Client */
+  /* Connections are accepted here and handed to libsoup as streams:
+   * libsoup 3.2's own listener leaks a GSocket (344 bytes) for every
+   * connection it accepts, closed or not; one it is handed is ours. */
+  GSocketService *service;
+  guint16       port;
   guint         sweep_id;
   guint         idle_ms;
   gboolean      close_always;   /* no keep-alive: libsoup below 3.3 leaks it */
@@ -697,6 +703,7 @@ client_free (gpointer data)
   Client *c = data;
 
   g_object_unref (c->socket);
+  g_free (c->key);
   g_free (c);
 }
 
@@ -775,13 +782,19 @@ stop_serving (HfApiServer *self)
     g_hash_table_remove_all (self->clients);
 }
 
+static char *
+peer_key (GSocketAddress *address)
+{
+  return address != NULL ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address)) : NULL;
+}
+
 static Client *
 lookup_client (HfApiServer       *self,
                SoupServerMessage *msg)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  g_autofree char *key = peer_key (soup_server_message_get_remote_address (msg));
 
-  return socket != NULL ? g_hash_table_lookup (self->clients, socket) : NULL;
+  return key != NULL ? g_hash_table_lookup (self->clients, key) : NULL;
 }
 
 /* Its request, or the next one, or its answer must move on within the
@@ -827,28 +840,52 @@ request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
                     HfApiServer       *self)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
-
   close_after_answer (self, msg);
   g_signal_connect_object (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb), self, 0);
   g_signal_connect_object (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self, 0);
-  if (socket != NULL && !g_hash_table_contains (self->clients, socket))
-    {
-      guint served = count_clients (self);
-      Client *c = g_new0 (Client, 1);
-
-      c->socket = g_object_ref (socket);
-      g_hash_table_insert (self->clients, socket, c);
-      if (served >= HF_API_MAX_CONNECTIONS)
-        {
-          /* Over the cap: closed at once, before a byte is read. */
-          g_debug ("API: %u connections, closing a new one", HF_API_MAX_CONNECTIONS);
-          g_socket_shutdown (socket, TRUE, TRUE, NULL);
-          c->shut_at = g_get_monotonic_time ();
-        }
-      start_sweep (self);
-    }
   arm (self, msg);
+}
+
+/* A new connection: counted, timed, and handed to libsoup — or, over the
+ * cap, closed at once, before a byte is read. */
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             HfApiServer       *self)
+{
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = peer_key (remote);
+  Client *c;
+
+  if (key == NULL || local == NULL)
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+  if (count_clients (self) >= HF_API_MAX_CONNECTIONS)
+    {
+      g_debug ("API: %u connections, closing a new one", HF_API_MAX_CONNECTIONS);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return TRUE;
+    }
+  c = g_new0 (Client, 1);
+  c->key = g_steal_pointer (&key);
+  c->socket = g_object_ref (g_socket_connection_get_socket (connection));
+  /* Until its first request has started, the idle limit counts too. */
+  c->deadline = g_get_monotonic_time () + (gint64) self->idle_ms * 1000;
+  g_hash_table_replace (self->clients, c->key, c);
+  start_sweep (self);
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote,
+                                    &error))
+    {
+      g_debug ("API: cannot serve a connection: %s", error->message);
+      g_hash_table_remove (self->clients, c->key);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+  return TRUE;
 }
 
 /* The handler has it: no limit until the answer is written. */
@@ -1185,7 +1222,7 @@ refuse_unread (HfApiServer       *self,
   SoupMessageHeadersIter iter;
   const char *name, *value;
   guint status = soup_server_message_get_status (msg);
-  GSocket *socket = soup_server_message_get_socket (msg);
+  Client *client = lookup_client (self, msg);
   Refusal *r;
 
   /* Connection: close, so a client that sends its body anyway does not
@@ -1195,7 +1232,7 @@ refuse_unread (HfApiServer       *self,
       || (encoding == SOUP_ENCODING_CONTENT_LENGTH
           && soup_message_headers_get_content_length (request) == 0)
       || (soup_message_headers_get_expectations (request) & SOUP_EXPECTATION_CONTINUE)
-      || socket == NULL)
+      || client == NULL)
     return;     /* libsoup answers without reading a body */
 
   body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
@@ -1212,10 +1249,10 @@ refuse_unread (HfApiServer       *self,
   bytes = g_string_free_to_bytes (text);
 
   r = g_new0 (Refusal, 1);
-  r->socket = g_object_ref (socket);
+  r->socket = g_object_ref (client->socket);
   r->cancellable = g_cancellable_new ();
   /* Its own deadline from now on, not the idle sweep's. */
-  g_hash_table_remove (self->clients, socket);
+  g_hash_table_remove (self->clients, client->key);
   r->stream = soup_server_message_steal_connection (msg);
   if (r->stream == NULL)
     {
@@ -1263,12 +1300,15 @@ fleet_changed_cb (HfApiServer *self)
     self->stale[i] = TRUE;
 }
 
+static void stop_listening (HfApiServer *self);
+
 static void
 hf_api_server_dispose (GObject *object)
 {
   HfApiServer *self = HF_API_SERVER (object);
 
   g_cancellable_cancel (self->cancellable);
+  stop_listening (self);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -1314,7 +1354,7 @@ hf_api_server_init (HfApiServer *self)
   self->cancellable = g_cancellable_new ();
   self->jobs = g_hash_table_new_full (NULL, NULL, NULL, job_free);
   self->restarted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->clients = g_hash_table_new_full (NULL, NULL, NULL, client_free);
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, client_free);
   self->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->auth_window_ms = HF_API_AUTH_WINDOW_S * 1000;
   self->idle_ms = HF_API_IDLE_TIMEOUT_S * 1000;
@@ -1366,6 +1406,7 @@ hf_api_server_listen (HfApiServer  *self,
   g_autoptr(GSocketConnectable) parsed = NULL;
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
   const char *host;
   guint16 port;
 
@@ -1399,7 +1440,20 @@ hf_api_server_listen (HfApiServer  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, port);
-  return soup_server_listen (self->server, socket_address, 0, error);
+  if (self->service == NULL)
+    {
+      self->service = g_socket_service_new ();
+      /* A burst of clients waits in the kernel, not refused. */
+      g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 128);
+      g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+    }
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), socket_address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &bound, error))
+    return FALSE;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_service_start (self->service);
+  return TRUE;
 }
 
 void
@@ -1429,21 +1483,27 @@ hf_api_server_set_auth_window (HfApiServer *self,
 guint16
 hf_api_server_get_port (HfApiServer *self)
 {
-  g_autoptr(GSList) uris = NULL;
-  guint16 port = 0;
-
   g_return_val_if_fail (HF_IS_API_SERVER (self), 0);
-  uris = soup_server_get_uris (self->server);
-  if (uris != NULL)
-    port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return port;
+  return self->port;
+}
+
+static void
+stop_listening (HfApiServer *self)
+{
+  if (self->service == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->service, self);
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  g_clear_object (&self->service);
+  self->port = 0;
 }
 
 void
 hf_api_server_disconnect (HfApiServer *self)
 {
   g_return_if_fail (HF_IS_API_SERVER (self));
+  stop_listening (self);
   soup_server_disconnect (self->server);
   stop_serving (self);
 }

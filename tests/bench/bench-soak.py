@@ -168,7 +168,8 @@ class Clients:
     def finish(self):
         self.stop.set()
         for t in self.threads:
-            t.join(timeout=10)
+            if t.is_alive():
+                t.join(timeout=10)
 
 
 def proc_sample(pid):
