@@ -248,6 +248,10 @@ finish_if_done (HfScanner *self)
 {
   GTask *task;
 
+  /* Already finished: the last identification ended it before the idle
+   * queued by a cancel ran. */
+  if (self->task == NULL)
+    return;
   if (!self->exhausted || g_hash_table_size (self->probes) > 0 || self->identifying > 0
       || !g_queue_is_empty (&self->identify_queue))
     return;
