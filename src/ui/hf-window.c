@@ -19,6 +19,7 @@
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
 #include "hf-miner-status.h"
+#include "hf-settings.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
 
@@ -44,7 +45,7 @@ struct _HfWindow
   GtkPopoverMenu       *miner_popover;
 
   /* Owned references */
-  GSettings            *settings;
+  HfSettings           *settings;
   HfApplication        *app;
   HfFleet              *fleet;
   GtkFilterListModel   *filter_model;
@@ -58,7 +59,15 @@ struct _HfWindow
   guint                 scan_found;
 };
 
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
 
 void
 hf_window_toast (HfWindow   *self,
@@ -108,7 +117,7 @@ attach_model (HfWindow   *self,
 static void
 update_pages (HfWindow *self)
 {
-  g_autofree char *view = g_settings_get_string (self->settings, "view-mode");
+  g_autofree char *view = hf_settings_get_view_mode (self->settings);
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 
@@ -130,19 +139,11 @@ models_changed_cb (GListModel *model,
     update_pages (self);
 }
 
-static void
-view_mode_changed_cb (GSettings  *settings,
-                      const char *key,
-                      HfWindow   *self)
-{
-  update_pages (self);
-}
-
 /* The empty state names what Discover will scan. */
 static void
 update_empty_description (HfWindow *self)
 {
-  g_auto(GStrv) subnets = g_settings_get_strv (self->settings, "subnets");
+  g_auto(GStrv) subnets = hf_settings_get_subnets (self->settings);
   g_autofree char *where = NULL;
   g_autofree char *text = NULL;
 
@@ -595,7 +596,7 @@ hf_window_discover (HfWindow           *self,
     }
   if (targets == NULL)
     {
-      subnets = g_settings_get_strv (self->settings, "subnets");
+      subnets = hf_settings_get_subnets (self->settings);
       targets = (const char * const *) subnets;
     }
   ranges = targets[0] != NULL ? hf_targets_parse (targets, FALSE, &error)
@@ -763,9 +764,9 @@ hf_window_close_request (GtkWindow *window)
 
   /* The unmaximized size, so that un-maximizing next time looks right. */
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  hf_settings_set_window_width (self->settings, width);
+  hf_settings_set_window_height (self->settings, height);
+  hf_settings_set_window_maximized (self->settings, gtk_window_is_maximized (window));
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
 
@@ -820,10 +821,13 @@ hf_window_setup (HfWindow      *self,
   g_signal_connect (hf_application_get_session (app), "discover-progress",
                     G_CALLBACK (discover_progress_cb), self);
 
-  view_mode = g_settings_create_action (self->settings, "view-mode");
+  /* The Cards/Table toggles set the setting; every window follows it. */
+  view_mode = G_ACTION (g_property_action_new ("view-mode", self->settings,
+                                               HF_SETTINGS_KEY_VIEW_MODE));
   g_action_map_add_action (G_ACTION_MAP (self), view_mode);
-  g_signal_connect (self->settings, "changed::view-mode", G_CALLBACK (view_mode_changed_cb), self);
-  g_signal_connect_swapped (self->settings, "changed::subnets",
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_VIEW_MODE,
+                            G_CALLBACK (update_pages), self);
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
                             G_CALLBACK (update_empty_description), self);
   update_empty_description (self);
   update_pages (self);
@@ -862,14 +866,69 @@ hf_window_dispose (GObject *object)
 }
 
 static void
+hf_window_constructed (GObject *object)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  G_OBJECT_CLASS (hf_window_parent_class)->constructed (object);
+
+  g_return_if_fail (HF_IS_SETTINGS (self->settings));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               hf_settings_get_window_width (self->settings),
+                               hf_settings_get_window_height (self->settings));
+  if (hf_settings_get_window_maximized (self->settings))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+hf_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS: g_value_set_object (value, self->settings); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hf_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS: self->settings = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hf_window_class_init (HfWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = hf_window_constructed;
   object_class->dispose = hf_window_dispose;
+  object_class->get_property = hf_window_get_property;
+  object_class->set_property = hf_window_set_property;
   window_class->close_request = hf_window_close_request;
+
+  /* The app's settings (hf_application_get_settings()); the views' cards
+   * take theirs from here. */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, HF_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_TOTALS_HEADER);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -927,13 +986,6 @@ hf_window_init (HfWindow *self)
                                    G_N_ELEMENTS (miner_entries), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
-  self->settings = g_settings_new (APP_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
-
   gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -947,7 +999,10 @@ hf_window_new (HfApplication *application)
   HfWindow *self;
 
   g_return_val_if_fail (HF_IS_APPLICATION (application), NULL);
-  self = g_object_new (HF_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (HF_TYPE_WINDOW,
+                       "application", application,
+                       "settings", hf_application_get_settings (application),
+                       NULL);
   hf_window_setup (self, application);
   return self;
 }

@@ -77,7 +77,7 @@ activate_cb (GApplication *app,
 {
   HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
-  GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+  HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
   const char *targets[] = { "127.0.40.1-127.0.40.60", NULL };
   gint64 deadline;
@@ -101,15 +101,15 @@ activate_cb (GApplication *app,
     {
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                       : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      g_settings_set_string (settings, "view-mode", "cards");
+      hf_settings_set_view_mode (settings, "cards");
       iterate_for (600);
       save_png (GTK_WIDGET (window), dark ? "cards-dark.png" : "cards.png");
-      g_settings_set_string (settings, "view-mode", "table");
+      hf_settings_set_view_mode (settings, "table");
       iterate_for (600);
       save_png (GTK_WIDGET (window), dark ? "table-dark.png" : "table.png");
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  g_settings_set_string (settings, "view-mode", "cards");
+  hf_settings_set_view_mode (settings, "cards");
 
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                    hf_application_get_store (HF_APPLICATION (app)));

@@ -504,7 +504,7 @@ restore_activate_cb (GApplication *app,
   /* The HTTP API: off by default; on, it serves this fleet on loopback;
    * off again, it stops. */
   {
-    GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+    HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
     g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
     g_autoptr(SoupMessage) msg = NULL;
     g_autoptr(GBytes) body = NULL;
@@ -512,10 +512,10 @@ restore_activate_cb (GApplication *app,
     g_autofree char *uri = NULL;
     guint16 port;
 
-    g_assert_false (g_settings_get_boolean (settings, "api-enabled"));
+    g_assert_false (hf_settings_get_api_enabled (settings));
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
-    g_settings_set_string (settings, "api-listen", "127.0.0.1:0");
-    g_settings_set_boolean (settings, "api-enabled", TRUE);
+    hf_settings_set_api_listen (settings, "127.0.0.1:0");
+    hf_settings_set_api_enabled (settings, TRUE);
     port = hf_application_get_api_port (HF_APPLICATION (app));
     g_assert_cmpuint (port, >, 0);
     uri = g_strdup_printf ("http://127.0.0.1:%u/api/stats", port);
@@ -531,11 +531,11 @@ restore_activate_cb (GApplication *app,
     g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, 3);
     /* No token yet: changes are refused, and only loopback is allowed. */
     g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
-    g_settings_set_string (settings, "api-listen", "0.0.0.0:0");
+    hf_settings_set_api_listen (settings, "0.0.0.0:0");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_nonnull (strstr (hf_application_get_api_error (HF_APPLICATION (app)), "token"));
-    g_settings_set_boolean (settings, "api-enabled", FALSE);
-    g_settings_set_string (settings, "api-listen", "127.0.0.1:8080");
+    hf_settings_set_api_enabled (settings, FALSE);
+    hf_settings_set_api_listen (settings, "127.0.0.1:8080");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }

@@ -32,10 +32,35 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+spin_with_value (GtkWidget *widget,
+                 double     value)
+{
+  if (GTK_IS_SPIN_BUTTON (widget) && gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)) == value)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = spin_with_value (child, value);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static HfSettings *
+app_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+
+  return hf_settings_new (settings);
+}
+
 static void
 test_window_template (void)
 {
-  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, NULL));
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
   GtkWidget *status, *header, *menu;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
@@ -56,7 +81,7 @@ test_window_template (void)
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Miners Yet");
 
-  /* The size comes from GSettings (defaults 1100 × 720). */
+  /* The size comes from the settings (defaults 1100 × 720). */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 1100);
   g_assert_cmpint (height, ==, 720);
@@ -88,13 +113,25 @@ show_and_destroy (GtkWidget *window)
 static void
 test_every_template (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+  g_autoptr(HfSettings) settings = app_settings ();
   g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_AXEOS);
   g_autoptr(GtkBuilder) shortcuts = NULL;
   GtkWidget *window, *prefs;
 
   prefs = hf_preferences_window_new (settings);
   g_assert_nonnull (prefs);
+  /* Its rows follow the settings both ways (the poll interval: a uint
+   * shown by a spin button's double). */
+  {
+    GtkSpinButton *poll = GTK_SPIN_BUTTON (spin_with_value (prefs, 15));
+
+    g_assert_nonnull (poll);
+    hf_settings_set_poll_interval (settings, 42);
+    g_assert_cmpfloat (gtk_spin_button_get_value (poll), ==, 42);
+    gtk_spin_button_set_value (poll, 30);
+    g_assert_cmpuint (hf_settings_get_poll_interval (settings), ==, 30);
+    hf_settings_set_poll_interval (settings, 15);
+  }
   show_and_destroy (prefs);
   show_and_destroy (hf_details_window_new (miner, NULL));
   show_and_destroy (hf_details_window_new (NULL, NULL));
