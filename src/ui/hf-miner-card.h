@@ -17,7 +17,5 @@ GtkWidget *hf_miner_card_new        (void);
 HfMiner   *hf_miner_card_get_miner  (HfMinerCard *self);
 void       hf_miner_card_set_miner  (HfMinerCard *self,
                                      HfMiner     *miner);
-/* Re-read the miner (the status's "last seen … ago" ages by itself). */
-void       hf_miner_card_refresh    (HfMinerCard *self);
 
 G_END_DECLS

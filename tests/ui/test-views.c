@@ -184,6 +184,42 @@ test_cell (void)
   g_object_unref (status);
 }
 
+/* Cards and cells start and stop following a miner the same way: bound to
+ * another, they let go of the first (no handler left on it, no reference
+ * kept) and show the second. */
+static void
+test_binding (void)
+{
+  g_autoptr(HfMiner) first = make_miner ("127.0.0.7", "first", 1000, 60, 15);
+  g_autoptr(HfMiner) second = make_miner ("127.0.0.8", "second", 2000, 61, 16);
+  GtkWidget *card = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *cell = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_NAME));
+  guint notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
+  hf_miner_card_set_miner (HF_MINER_CARD (card), first);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), first);
+  g_assert_true (g_signal_has_handler_pending (first, notify_id, 0, FALSE));
+  g_assert_nonnull (label_with_text (card, "first"));
+
+  hf_miner_card_set_miner (HF_MINER_CARD (card), second);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), second);
+  g_assert_false (g_signal_has_handler_pending (first, notify_id, 0, FALSE));
+  g_assert_cmpint (G_OBJECT (first)->ref_count, ==, 1);
+  g_assert_nonnull (label_with_text (card, "second"));
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (cell)), ==, "second");
+
+  /* The first one's changes no longer reach them. */
+  hf_miner_set_hostname (first, "renamed");
+  g_assert_null (label_with_text (card, "renamed"));
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (cell)), ==, "second");
+
+  /* Disposed, they let go of the second too. */
+  g_assert_finalize_object (card);
+  g_assert_finalize_object (cell);
+  g_assert_false (g_signal_has_handler_pending (second, notify_id, 0, FALSE));
+  g_assert_cmpint (G_OBJECT (second)->ref_count, ==, 1);
+}
+
 static void
 test_totals_header (void)
 {
@@ -277,6 +313,7 @@ main (int   argc,
   adw_init ();
   g_test_add_func ("/ui/views/card", test_card);
   g_test_add_func ("/ui/views/cell", test_cell);
+  g_test_add_func ("/ui/views/binding", test_binding);
   g_test_add_func ("/ui/views/totals-header", test_totals_header);
   g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
   return g_test_run ();
