@@ -16,7 +16,6 @@
 
 #include "hf-application.h"
 #include "hf-credentials.h"
-#include "hf-miner-status.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-window.h"
@@ -86,7 +85,6 @@ apply_settings (HfApplication *self)
                                hf_settings_get_scan_concurrency (self->settings));
   hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
                        hf_settings_get_temperature_alert (self->settings));
-  hf_miner_status_set_hot_c (hf_settings_get_temperature_alert (self->settings));
   {
     g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)

@@ -23,6 +23,16 @@ age_cb (gpointer user_data)
 }
 
 static void
+hot_changed_cb (HfSettings     *settings,
+                GParamSpec     *pspec,
+                HfMinerBinding *binding)
+{
+  binding->hot_c = hf_settings_get_temperature_alert (settings);
+  if (binding->miner != NULL)
+    binding->refresh (binding->widget);
+}
+
+static void
 miner_notify_cb (HfMiner        *miner,
                  GParamSpec     *pspec,
                  HfMinerBinding *binding)
@@ -45,7 +55,7 @@ hf_miner_binding_init (HfMinerBinding     *binding,
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (refresh != NULL);
 
-  *binding = (HfMinerBinding) { .widget = widget, .refresh = refresh };
+  *binding = (HfMinerBinding) { .widget = widget, .refresh = refresh, .hot_c = HF_HOT_DEFAULT_C };
 }
 
 gboolean
@@ -67,6 +77,36 @@ hf_miner_binding_set_miner (HfMinerBinding *binding,
       binding->refresh (binding->widget);
     }
   return TRUE;
+}
+
+gboolean
+hf_miner_binding_set_settings (HfMinerBinding *binding,
+                               HfSettings     *settings)
+{
+  g_return_val_if_fail (binding != NULL, FALSE);
+  g_return_val_if_fail (settings == NULL || HF_IS_SETTINGS (settings), FALSE);
+
+  if (binding->settings == settings)
+    return FALSE;
+  if (binding->settings != NULL)
+    g_signal_handlers_disconnect_by_func (binding->settings, hot_changed_cb, binding);
+  g_set_object (&binding->settings, settings);
+  /* Read once here and on change, not on each of a cycle's refreshes. */
+  binding->hot_c = settings != NULL ? hf_settings_get_temperature_alert (settings)
+                                    : HF_HOT_DEFAULT_C;
+  if (settings != NULL)
+    g_signal_connect (settings, "notify::" HF_SETTINGS_KEY_TEMPERATURE_ALERT,
+                      G_CALLBACK (hot_changed_cb), binding);
+  if (binding->miner != NULL)
+    binding->refresh (binding->widget);
+  return TRUE;
+}
+
+gboolean
+hf_miner_binding_is_hot (HfMinerBinding *binding)
+{
+  g_return_val_if_fail (binding != NULL && binding->miner != NULL, FALSE);
+  return hf_miner_is_hot (binding->miner, binding->hot_c);
 }
 
 void
@@ -94,6 +134,7 @@ hf_miner_binding_clear (HfMinerBinding *binding)
   g_return_if_fail (binding != NULL);
 
   hf_miner_binding_set_miner (binding, NULL);
+  hf_miner_binding_set_settings (binding, NULL);
 }
 
 void

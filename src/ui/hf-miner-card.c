@@ -34,6 +34,7 @@ struct _HfMinerCard
 enum {
   PROP_0,
   PROP_MINER,
+  PROP_SETTINGS,
   N_PROPS
 };
 
@@ -83,7 +84,8 @@ refresh (GtkWidget *widget)
   hf_label_set_text_changed (self->uptime_label, uptime);
   hf_label_set_text_changed (self->status_label, status);
 
-  hf_widget_set_css_class (GTK_WIDGET (self->temperature_label), "error", hf_miner_is_hot (m));
+  hf_widget_set_css_class (GTK_WIDGET (self->temperature_label), "error",
+                           hf_miner_binding_is_hot (&self->binding));
   hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->status_label));
   /* The numbers of a miner that is not answering are its last ones. */
   hf_widget_set_css_class (GTK_WIDGET (self->hashrate_label), "dim-label",
@@ -146,6 +148,7 @@ hf_miner_card_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_MINER: g_value_set_object (value, self->binding.miner); break;
+    case PROP_SETTINGS: g_value_set_object (value, self->binding.settings); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -161,6 +164,7 @@ hf_miner_card_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MINER: hf_miner_card_set_miner (self, g_value_get_object (value)); break;
+    case PROP_SETTINGS: hf_miner_card_set_settings (self, g_value_get_object (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -177,6 +181,10 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
 
   properties[PROP_MINER] =
     g_param_spec_object ("miner", NULL, NULL, HF_TYPE_MINER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Where the hot threshold comes from. */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, HF_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -225,4 +233,21 @@ hf_miner_card_set_miner (HfMinerCard *self,
 
   if (hf_miner_binding_set_miner (&self->binding, miner))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
+}
+
+HfSettings *
+hf_miner_card_get_settings (HfMinerCard *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CARD (self), NULL);
+  return self->binding.settings;
+}
+
+void
+hf_miner_card_set_settings (HfMinerCard *self,
+                            HfSettings  *settings)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+
+  if (hf_miner_binding_set_settings (&self->binding, settings))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTINGS]);
 }

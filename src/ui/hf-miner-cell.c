@@ -29,7 +29,8 @@ refresh (GtkWidget *widget)
 
   hf_label_set_text_changed (self->label, text);
   if (self->field == HF_MINER_FIELD_TEMPERATURE)
-    hf_widget_set_css_class (GTK_WIDGET (self->label), "error", hf_miner_is_hot (miner));
+    hf_widget_set_css_class (GTK_WIDGET (self->label), "error",
+                             hf_miner_binding_is_hot (&self->binding));
   else if (self->field == HF_MINER_FIELD_STATUS)
     hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
 }
@@ -110,6 +111,17 @@ hf_miner_cell_set_miner (HfMinerCell *self,
   hf_miner_binding_set_miner (&self->binding, miner);
 }
 
+void
+hf_miner_cell_set_settings (HfMinerCell *self,
+                            HfSettings  *settings)
+{
+  g_return_if_fail (HF_IS_MINER_CELL (self));
+
+  /* Only a temperature has a threshold to follow. */
+  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+    hf_miner_binding_set_settings (&self->binding, settings);
+}
+
 const char *
 hf_miner_cell_get_text (HfMinerCell *self)
 {
@@ -119,18 +131,37 @@ hf_miner_cell_get_text (HfMinerCell *self)
 
 /* Column factory and sorter. */
 
+typedef struct
+{
+  HfMinerField  field;
+  HfSettings   *settings;
+} Column;
+
+static void
+column_free (gpointer  data,
+             GClosure *closure)
+{
+  Column *column = data;
+
+  g_clear_object (&column->settings);
+  g_free (column);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  field)
+          Column                   *column)
 {
-  gtk_list_item_set_child (item, hf_miner_cell_new (GPOINTER_TO_UINT (field)));
+  GtkWidget *cell = hf_miner_cell_new (column->field);
+
+  hf_miner_cell_set_settings (HF_MINER_CELL (cell), column->settings);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
-         gpointer                  field)
+         gpointer                  unused)
 {
   hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)),
                            gtk_list_item_get_item (item));
@@ -139,7 +170,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 static void
 unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  field)
+           gpointer                  unused)
 {
   hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)), NULL);
 }
@@ -154,16 +185,20 @@ compare_cb (gconstpointer a,
 }
 
 GtkColumnViewColumn *
-hf_miner_cell_column_new (HfMinerField field)
+hf_miner_cell_column_new (HfMinerField  field,
+                          HfSettings   *settings)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
   gpointer data = GUINT_TO_POINTER (field);
   g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cb, data, NULL));
+  Column *setup = g_new0 (Column, 1);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), data);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), data);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), data);
+  setup->field = field;
+  setup->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_cb), setup, column_free, 0);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
   column = gtk_column_view_column_new (hf_miner_field_title (field), factory);
   gtk_column_view_column_set_sorter (column, sorter);
   gtk_column_view_column_set_resizable (column, TRUE);

@@ -450,7 +450,10 @@ card_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                HfWindow                 *self)
 {
-  gtk_list_item_set_child (item, hf_miner_card_new ());
+  GtkWidget *card = hf_miner_card_new ();
+
+  hf_miner_card_set_settings (HF_MINER_CARD (card), self->settings);
+  gtk_list_item_set_child (item, card);
 }
 
 static void
@@ -790,7 +793,7 @@ hf_window_setup (HfWindow      *self,
                                                   g_object_ref (GTK_FILTER (self->filter)));
   for (HfMinerField f = HF_MINER_FIELD_NAME; f < HF_N_MINER_FIELDS; f++)
     {
-      g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f);
+      g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f, self->settings);
       gtk_column_view_append_column (self->column_view, column);
       /* By address until the user picks a column: stable, and how a
        * network is laid out. */
