@@ -13,7 +13,6 @@
 
 #include "hf-add-miner-dialog.h"
 #include "hf-details-window.h"
-#include "hf-miner-settings-dialog.h"
 #include "hf-export.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-card.h"
@@ -43,6 +42,7 @@ struct _HfWindow
   GtkGridView          *grid_view;
   GtkColumnView        *column_view;
   GtkPopoverMenu       *miner_popover;
+  GMenuModel           *miner_menu;    /* the miner.* items, untargeted */
 
   /* Owned references */
   HfSettings           *settings;
@@ -52,6 +52,7 @@ struct _HfWindow
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
+  HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
 
   /* A discovery this window started (the session runs it) */
@@ -202,69 +203,6 @@ search_changed_cb (GtkSearchEntry *entry,
 
 /* Selection */
 
-static GPtrArray *
-selected_miners (HfWindow *self)
-{
-  GPtrArray *miners = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GtkBitsetIter iter;
-  guint position;
-
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-  return miners;
-}
-
-static void
-update_miner_actions (HfWindow *self)
-{
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint64 n = gtk_bitset_get_size (set);
-  const char *single[] = { "details", "open-web" };
-  const char *multi[] = { "restart", "remove", "copy-address" };
-  g_autoptr(GPtrArray) miners = selected_miners (self);
-  HfCapabilities any = 0;
-  struct { const char *name; HfCapabilities needs; gboolean one; } by_cap[] = {
-    { "settings", HF_CAP_FREQUENCY | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME, FALSE },
-    { "identify", HF_CAP_IDENTIFY, FALSE },
-    { "pause", HF_CAP_PAUSE, FALSE },
-    { "resume", HF_CAP_PAUSE, FALSE },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (single); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), single[i]);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (multi); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), multi[i]);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
-    }
-  /* Only what the selected miners can do. */
-  for (guint i = 0; i < miners->len; i++)
-    {
-      any |= hf_miner_get_capabilities (g_ptr_array_index (miners, i));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (by_cap); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), by_cap[i].name);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                                   (any & by_cap[i].needs) != 0
-                                   && (by_cap[i].one ? n == 1 : n >= 1));
-    }
-}
-
-static void
-selection_changed_cb (GtkSelectionModel *model,
-                      guint              position,
-                      guint              n_items,
-                      HfWindow          *self)
-{
-  update_miner_actions (self);
-}
-
 static gboolean
 find_position (HfWindow *self,
                HfMiner  *miner,
@@ -309,18 +247,23 @@ miner_at (GtkWidget *picked)
   return NULL;
 }
 
+/* The menu at (x, y) of @view, its items targeted at @miner. */
 static void
 popup_at (HfWindow  *self,
           GtkWidget *view,
           double     x,
-          double     y)
+          double     y,
+          HfMiner   *miner)
 {
+  g_autoptr(GMenuModel) menu = NULL;
   graphene_point_t p;
   GdkRectangle rect;
 
   if (!gtk_widget_compute_point (view, GTK_WIDGET (self->view_stack),
                                  &GRAPHENE_POINT_INIT (x, y), &p))
     return;
+  menu = hf_miner_actions_menu_for (self->miner_menu, hf_miner_get_address (miner));
+  gtk_popover_menu_set_menu_model (self->miner_popover, menu);
   rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
   gtk_popover_popup (GTK_POPOVER (self->miner_popover));
@@ -341,7 +284,7 @@ context_at (HfWindow  *self,
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  popup_at (self, view, x, y);
+  popup_at (self, view, x, y, miner);
 }
 
 static void
@@ -368,33 +311,54 @@ long_press_cb (GtkGestureLongPress *gesture,
   context_at (self, view, x, y);
 }
 
+/* What a key acts on: the focused miner, which joins the selection (or
+ * becomes it) as a click would; without one, the first selected.  A new
+ * reference, or NULL when nothing is selected. */
+static HfMiner *
+key_target (HfWindow   *self,
+            GtkWidget **focused)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  HfMiner *miner = focus != NULL ? miner_at (focus) : NULL;
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (self->selection);
+  g_autoptr(GtkBitset) set = NULL;
+  guint position;
+
+  if (miner != NULL && find_position (self, miner, &position))
+    {
+      if (!gtk_selection_model_is_selected (selection, position))
+        gtk_selection_model_select_item (selection, position, TRUE);
+      *focused = focus;
+      return g_object_ref (miner);
+    }
+  *focused = NULL;
+  set = gtk_selection_model_get_selection (selection);
+  if (gtk_bitset_is_empty (set))
+    return NULL;
+  return g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (set));
+}
+
 void
 hf_window_popup_menu (HfWindow *self)
 {
-  GtkWidget *view = g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "table") == 0
-    ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  HfMiner *miner = focus != NULL ? miner_at (focus) : NULL;
+  GtkWidget *view;
+  GtkWidget *focus;
+  g_autoptr(HfMiner) miner = NULL;
   graphene_rect_t bounds;
-  guint position;
 
   g_return_if_fail (HF_IS_WINDOW (self));
 
-  /* The focused item (keyboard) joins the selection, like a click would. */
-  if (miner != NULL && find_position (self, miner, &position)
-      && !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  {
-    g_autoptr(GtkBitset) set =
-      gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-    if (gtk_bitset_is_empty (set))
-      return;
-  }
-  if (focus != NULL && miner != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
+  view = g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "table") == 0
+    ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
+  miner = key_target (self, &focus);
+  if (miner == NULL)
+    return;
+  if (focus != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
     popup_at (self, view, bounds.origin.x + bounds.size.width / 2,
-              bounds.origin.y + bounds.size.height / 2);
+              bounds.origin.y + bounds.size.height / 2, miner);
   else
-    popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0);
+    popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0,
+              miner);
 }
 
 static gboolean
@@ -411,7 +375,13 @@ delete_key_cb (GtkWidget *widget,
                GVariant  *args,
                gpointer   user_data)
 {
-  gtk_widget_activate_action (GTK_WIDGET (user_data), "win.remove", NULL);
+  HfWindow *self = HF_WINDOW (user_data);
+  GtkWidget *focus;
+  g_autoptr(HfMiner) miner = key_target (self, &focus);
+
+  if (miner != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "miner.remove", "s",
+                                hf_miner_get_address (miner));
   return TRUE;
 }
 
@@ -473,19 +443,17 @@ card_unbind_cb (GtkSignalListItemFactory *factory,
   hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)), NULL);
 }
 
+/* Enter or a double-click: that miner's details. */
 static void
 item_activated_cb (GtkWidget *view,
                    guint      position,
                    HfWindow  *self)
 {
   g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  GtkWidget *details;
 
-  if (miner == NULL)
-    return;
-  details = hf_details_window_new (miner, hf_application_get_store (self->app));
-  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (details));
+  if (miner != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
+                                hf_miner_get_address (miner));
 }
 
 /* Discover */
@@ -696,42 +664,6 @@ search_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-static void
-miner_action_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  HfWindow *self = HF_WINDOW (user_data);
-  g_autoptr(GPtrArray) miners = selected_miners (self);
-  g_autofree char *action_name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
-
-  if (miners->len == 0)
-    return;
-  if (g_str_equal (action_name, "win.details"))
-    {
-      guint position;
-      if (find_position (self, g_ptr_array_index (miners, 0), &position))
-        item_activated_cb (NULL, position, self);
-    }
-  else if (g_str_equal (action_name, "win.restart"))
-    hf_miner_actions_restart (GTK_WINDOW (self), self->app, miners);
-  else if (g_str_equal (action_name, "win.remove"))
-    hf_miner_actions_remove (GTK_WINDOW (self), self->app, miners);
-  else if (g_str_equal (action_name, "win.open-web"))
-    hf_miner_actions_open_web (GTK_WINDOW (self), miners);
-  else if (g_str_equal (action_name, "win.copy-address"))
-    hf_miner_actions_copy_address (GTK_WIDGET (self), miners);
-  else if (g_str_equal (action_name, "win.settings"))
-    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (GTK_WINDOW (self),
-                                                                             self->app, miners)));
-  else if (g_str_equal (action_name, "win.identify"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_IDENTIFY);
-  else if (g_str_equal (action_name, "win.pause"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_PAUSE);
-  else if (g_str_equal (action_name, "win.resume"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_RESUME);
-}
-
 void
 hf_window_show_miner (HfWindow   *self,
                       const char *address)
@@ -748,6 +680,13 @@ hf_window_show_miner (HfWindow   *self,
     return;
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   item_activated_cb (NULL, position, self);
+}
+
+GActionGroup *
+hf_window_get_miner_actions (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return G_ACTION_GROUP (self->miner_actions);
 }
 
 GtkSelectionModel *
@@ -803,7 +742,9 @@ hf_window_setup (HfWindow      *self,
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  self->miner_actions = hf_miner_actions_new (GTK_WINDOW (self), app,
+                                              GTK_SELECTION_MODEL (self->selection));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", G_ACTION_GROUP (self->miner_actions));
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
 
@@ -834,7 +775,6 @@ hf_window_setup (HfWindow      *self,
                             G_CALLBACK (update_empty_description), self);
   update_empty_description (self);
   update_pages (self);
-  update_miner_actions (self);
 }
 
 static void
@@ -855,6 +795,8 @@ hf_window_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->miner_popover));
       self->miner_popover = NULL;
     }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", NULL);
+  g_clear_object (&self->miner_actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
@@ -952,6 +894,7 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (grid_view);
   BIND (column_view);
   BIND (miner_popover);
+  BIND (miner_menu);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.discover", NULL, discover_activated);
@@ -972,21 +915,7 @@ hf_window_class_init (HfWindowClass *klass)
 static void
 hf_window_init (HfWindow *self)
 {
-  const GActionEntry miner_entries[] = {
-    { .name = "details", .activate = miner_action_activated },
-    { .name = "restart", .activate = miner_action_activated },
-    { .name = "remove", .activate = miner_action_activated },
-    { .name = "open-web", .activate = miner_action_activated },
-    { .name = "copy-address", .activate = miner_action_activated },
-    { .name = "settings", .activate = miner_action_activated },
-    { .name = "identify", .activate = miner_action_activated },
-    { .name = "pause", .activate = miner_action_activated },
-    { .name = "resume", .activate = miner_action_activated },
-  };
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), miner_entries,
-                                   G_N_ELEMENTS (miner_entries), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
   gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));

@@ -170,6 +170,29 @@ back_from_restart (gpointer miner)
   return !hf_miner_get_restarting (miner) && hf_miner_get_online (miner);
 }
 
+static guint position_of (HfWindow *window, const char *address);
+
+/* The target of the item for @action in @menu (or its sections). */
+static char *
+menu_target (GMenuModel *menu,
+             const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      g_autofree char *target = NULL;
+
+      if (section != NULL && (target = menu_target (section, action)) != NULL)
+        return g_steal_pointer (&target);
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action)
+          && g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        return g_steal_pointer (&target);
+    }
+  return NULL;
+}
+
 static void
 discover_activate_cb (GApplication *app,
                       gpointer      user_data)
@@ -228,25 +251,53 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
   }
 
-  /* The menu opens for the selection (as the Menu key does). */
+  /* The menu opens for the selection (as the Menu key does), its items
+   * targeted at the selected miner. */
   gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
   select_address (window, "127.0.42.2");
   hf_window_popup_menu (window);
   popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
   g_assert_nonnull (popover);
-  g_assert_true (G_MENU_MODEL (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)))
-                 != NULL);
+  {
+    GMenuModel *menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+    g_autofree char *target = menu_target (menu, "miner.restart");
+
+    g_assert_cmpstr (target, ==, "127.0.42.2");
+  }
   gtk_popover_popdown (popover);
 
-  /* Restart…: confirmed, received by the simulated miner, shown as restarting. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL));
+  /* Restart… targeted at a miner outside the selection: that miner alone,
+   * confirmed, received by the simulated miner, shown as restarting. */
+  select_address (window, "127.0.42.3");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.restart", "s",
+                                             "127.0.42.2"));
   wait_until (dialog_shown, NULL, 2000);
+  g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
   adw_message_dialog_response (find_dialog (), "restart");
   wait_until (is_restarting, gamma, 5000);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.2", 1, 3000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.3", 0, 0), ==, 0);
   /* Polls find it down, then back: "restarting" ends. */
   hf_fleet_set_poll_interval (fleet, 1);
   wait_until (back_from_restart, gamma, 20000);
+
+  /* Identify targeted at a selected miner: the whole selection (the
+   * Bitaxe and the Avalon), and no other. */
+  {
+    guint before2 = hf_test_sim_events (sim, "identify", "127.0.42.2", 0, 0);
+    guint before4 = hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0);
+    guint before5 = hf_test_sim_events (sim, "identify", "127.0.42.5", 0, 0);
+
+    select_address (window, "127.0.42.2");
+    gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.identify", "s",
+                                               "127.0.42.5"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.2", before2 + 1, 5000), ==,
+                      before2 + 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.5", before5 + 1, 5000), ==,
+                      before5 + 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0), ==, before4);
+  }
 
   /* Remove… without keeping history: gone from the model and the store. */
   while ((dialog = find_dialog ()) != NULL)
@@ -254,7 +305,8 @@ discover_activate_cb (GApplication *app,
   select_address (window, "127.0.42.3");
   gtk_selection_model_unselect_all (selection);
   select_address (window, "127.0.42.3");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.remove", "s",
+                                             "127.0.42.3"));
   wait_until (dialog_shown, NULL, 2000);
   dialog = find_dialog ();
   gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog)),
@@ -343,12 +395,15 @@ position_of (HfWindow   *window,
   g_assert_not_reached ();
 }
 
+/* Settings… from the menu of the miner at @address. */
 static HfMinerSettingsDialog *
-open_settings (HfWindow *window)
+open_settings (HfWindow   *window,
+               const char *address)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.settings", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.settings", "s",
+                                             address));
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
@@ -370,7 +425,7 @@ settings_dialog_checks (HfApplication *app,
   HfFleet *fleet = hf_application_get_fleet (app);
   HfMiner *gamma, *ultra;
   HfMinerSettingsDialog *dialog;
-  GAction *settings_action = g_action_map_lookup_action (G_ACTION_MAP (window), "settings");
+  GActionGroup *actions = hf_window_get_miner_actions (window);
   g_autoptr(HfMinerSettings) changes = NULL;
   guint patches, lower = 0;
 
@@ -392,13 +447,13 @@ settings_dialog_checks (HfApplication *app,
   /* A Whatsminer takes pools, an Avalon work mode and fan: Settings… is on
    * for both. */
   select_address (window, "127.0.42.4");
-  g_assert_true (g_action_get_enabled (settings_action));
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
   select_address (window, "127.0.42.5");
-  g_assert_true (g_action_get_enabled (settings_action));
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
 
   select_address (window, "127.0.42.2");
-  g_assert_true (g_action_get_enabled (settings_action));
-  dialog = open_settings (window);
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
+  dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (gamma)->frequency_mhz);
@@ -418,7 +473,7 @@ settings_dialog_checks (HfApplication *app,
     solo->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
     solo->pool_user = g_strdup ("bc1q.profile");
     g_assert_true (hf_store_save_pool_profile (hf_application_get_store (app), "solo", solo, NULL));
-    dialog = open_settings (window);
+    dialog = open_settings (window, "127.0.42.2");
     g_assert_true (hf_miner_settings_dialog_choose_profile (dialog, "solo"));
     g_assert_cmpstr (hf_miner_settings_dialog_get_pool (dialog), ==, solo->pool_url);
     changes = hf_miner_settings_dialog_get_changes (dialog);
@@ -430,7 +485,7 @@ settings_dialog_checks (HfApplication *app,
   }
 
   select_address (window, "127.0.42.60");
-  dialog = open_settings (window);
+  dialog = open_settings (window, "127.0.42.60");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == ultra);
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (ultra)->frequency_mhz);
@@ -457,7 +512,7 @@ settings_dialog_checks (HfApplication *app,
                                    position_of (window, "127.0.42.5"), FALSE);
   gtk_selection_model_select_item (hf_window_get_selection (window),
                                    position_of (window, "127.0.42.60"), FALSE);
-  dialog = open_settings (window);
+  dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
   g_assert_true (hf_miner_settings_dialog_select_frequency (dialog, 400));
   hf_miner_settings_dialog_apply (dialog);
