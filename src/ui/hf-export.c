@@ -12,34 +12,22 @@
 #include "hf-export.h"
 #include "hf-window.h"
 
-typedef struct
-{
-  char *db_path;
-  char *path;
-} ExportJob;
-
-static void
-export_job_free (ExportJob *job)
-{
-  g_free (job->db_path);
-  g_free (job->path);
-  g_free (job);
-}
-
+/* task_data: { the database, the file to write, NULL } */
 static void
 export_thread (GTask        *task,
                gpointer      source,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  ExportJob *job = task_data;
+  const char *db_path = ((char **) task_data)[0];
+  const char *path = ((char **) task_data)[1];
   g_autoptr(GError) error = NULL;
   /* Read only: beside the app's own connections, an export neither
    * migrates the file nor moves it aside. */
-  g_autoptr(HfStore) store = hf_store_open_readonly (job->db_path, &error);
-  HfExportFormat format = g_str_has_suffix (job->path, ".json") || g_str_has_suffix (job->path, ".jsonl")
+  g_autoptr(HfStore) store = hf_store_open_readonly (db_path, &error);
+  HfExportFormat format = g_str_has_suffix (path, ".json") || g_str_has_suffix (path, ".jsonl")
                           ? HF_EXPORT_JSON : HF_EXPORT_CSV;
-  g_autofree char *partial = g_strconcat (job->path, ".part", NULL);
+  g_autofree char *partial = g_strconcat (path, ".part", NULL);
   gint64 rows;
   FILE *out;
 
@@ -54,7 +42,7 @@ export_thread (GTask        *task,
     {
       int saved = errno;
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
-                               "%s: %s", job->path, g_strerror (saved));
+                               "%s: %s", path, g_strerror (saved));
       return;
     }
   rows = hf_store_export (store, out, format, NULL, 0, 0, HF_RESOLUTION_5M, &error);
@@ -64,11 +52,11 @@ export_thread (GTask        *task,
       rows = -1;
       g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
     }
-  if (rows < 0 || g_rename (partial, job->path) != 0)
+  if (rows < 0 || g_rename (partial, path) != 0)
     {
       g_unlink (partial);
       if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", job->path,
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path,
                      g_strerror (errno));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -84,11 +72,13 @@ hf_export_to_file_async (const char          *db_path,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ExportJob *job = g_new0 (ExportJob, 1);
+  char **paths = g_new0 (char *, 3);
 
-  job->db_path = g_strdup (db_path);
-  job->path = g_file_get_path (file);
-  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  paths[0] = g_strdup (db_path);
+  paths[1] = g_file_get_path (file);
+  g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
+  g_task_set_source_tag (task, hf_export_to_file_async);
+  g_task_set_name (task, "hf-export");
   g_task_run_in_thread (task, export_thread);
 }
 
