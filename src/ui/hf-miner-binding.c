@@ -83,6 +83,8 @@ gboolean
 hf_miner_binding_set_settings (HfMinerBinding *binding,
                                HfSettings     *settings)
 {
+  double hot_c;
+
   g_return_val_if_fail (binding != NULL, FALSE);
   g_return_val_if_fail (settings == NULL || HF_IS_SETTINGS (settings), FALSE);
 
@@ -92,13 +94,18 @@ hf_miner_binding_set_settings (HfMinerBinding *binding,
     g_signal_handlers_disconnect_by_func (binding->settings, hot_changed_cb, binding);
   g_set_object (&binding->settings, settings);
   /* Read once here and on change, not on each of a cycle's refreshes. */
-  binding->hot_c = settings != NULL ? hf_settings_get_temperature_alert (settings)
-                                    : HF_HOT_DEFAULT_C;
+  hot_c = settings != NULL ? hf_settings_get_temperature_alert (settings) : HF_HOT_DEFAULT_C;
   if (settings != NULL)
     g_signal_connect (settings, "notify::" HF_SETTINGS_KEY_TEMPERATURE_ALERT,
                       G_CALLBACK (hot_changed_cb), binding);
-  if (binding->miner != NULL)
-    binding->refresh (binding->widget);
+  /* A grid's card gets its settings once it is in the window, after its
+   * miner: refresh it again only if that changes what it shows. */
+  if (hot_c != binding->hot_c)
+    {
+      binding->hot_c = hot_c;
+      if (binding->miner != NULL)
+        binding->refresh (binding->widget);
+    }
   return TRUE;
 }
 

@@ -413,36 +413,6 @@ add_view_controllers (HfWindow  *self,
   gtk_widget_add_controller (view, keys);
 }
 
-/* Grid factory */
-
-static void
-card_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               HfWindow                 *self)
-{
-  GtkWidget *card = hf_miner_card_new ();
-
-  hf_miner_card_set_settings (HF_MINER_CARD (card), self->settings);
-  gtk_list_item_set_child (item, card);
-}
-
-static void
-card_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              HfWindow                 *self)
-{
-  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
-}
-
-static void
-card_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                HfWindow                 *self)
-{
-  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)), NULL);
-}
-
 /* Enter or a double-click: that miner's details. */
 static void
 item_activated_cb (GtkWidget *view,
@@ -720,7 +690,6 @@ static void
 hf_window_setup (HfWindow      *self,
                  HfApplication *app)
 {
-  GtkListItemFactory *factory;
   g_autoptr(GAction) view_mode = NULL;
 
   self->app = g_object_ref (app);
@@ -748,12 +717,6 @@ hf_window_setup (HfWindow      *self,
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (card_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (card_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (card_unbind_cb), self);
-  gtk_grid_view_set_factory (self->grid_view, factory);
-  g_object_unref (factory);
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (item_activated_cb), self);
   add_view_controllers (self, GTK_WIDGET (self->grid_view));
@@ -876,6 +839,8 @@ hf_window_class_init (HfWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_TOTALS_HEADER);
+  /* For the grid's card template (a GtkBuilderListItemFactory). */
+  g_type_ensure (HF_TYPE_MINER_CARD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfWindow, name)

@@ -18,6 +18,7 @@
 #include "hf-json.h"
 #include "hf-details-window.h"
 #include "hf-export.h"
+#include "hf-miner-card.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
@@ -172,6 +173,77 @@ back_from_restart (gpointer miner)
 
 static guint position_of (HfWindow *window, const char *address);
 
+static void
+collect_cards (GtkWidget *widget,
+               GPtrArray *cards)
+{
+  if (HF_IS_MINER_CARD (widget))
+    g_ptr_array_add (cards, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_cards (c, cards);
+}
+
+static gboolean
+has_error_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error"))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (has_error_label (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* The bound cards that show a label in red. */
+static guint
+count_with_error (GPtrArray *cards)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < cards->len; i++)
+    if (hf_miner_card_get_miner (g_ptr_array_index (cards, i)) != NULL
+        && has_error_label (g_ptr_array_index (cards, i)))
+      n++;
+  return n;
+}
+
+/* The cards in the window's grid show every miner once, each with the
+ * app's settings (the grid's template binds both), and colour the
+ * temperature from those settings. */
+static void
+check_cards (HfApplication *app,
+             HfWindow      *window)
+{
+  HfSettings *settings = hf_application_get_settings (app);
+  HfFleet *fleet = hf_application_get_fleet (app);
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  collect_cards (GTK_WIDGET (window), cards);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      HfMinerCard *card = g_ptr_array_index (cards, i);
+
+      if (hf_miner_card_get_miner (card) == NULL)
+        continue;
+      g_assert_true (hf_miner_card_get_settings (card) == settings);
+      g_hash_table_add (shown, hf_miner_card_get_miner (card));
+    }
+  g_assert_cmpuint (g_hash_table_size (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (fleet)));
+
+  /* Every simulated miner runs above 40 °C and below 120 °C (and is
+   * online: a card's only label in "error" is then its temperature). */
+  hf_settings_set_temperature_alert (settings, 40);
+  g_assert_cmpuint (count_with_error (cards), ==, g_hash_table_size (shown));
+  hf_settings_set_temperature_alert (settings, 120);
+  g_assert_cmpuint (count_with_error (cards), ==, 0);
+  hf_settings_set_temperature_alert (settings, 75);
+}
+
 /* The target of the item for @action in @menu (or its sections). */
 static char *
 menu_target (GMenuModel *menu,
@@ -233,6 +305,7 @@ discover_activate_cb (GApplication *app,
     ;
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
+  check_cards (HF_APPLICATION (app), window);
   /* Discovered miners are saved (by the store's worker). */
   flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
