@@ -439,7 +439,7 @@ set_discovering (HfWindow *self,
   gtk_label_set_text_with_mnemonic (self->discover_label, on ? _("_Cancel") : _("_Discover"));
   gtk_widget_set_tooltip_text (self->discover_button,
                                on ? _("Stop scanning")
-                                  : _("Find the miners on your network (Ctrl+Shift+D)"));
+                                  : _("Find the miners on your network (Ctrl+D)"));
   if (on)
     gtk_widget_remove_css_class (self->discover_button, "suggested-action");
   else
@@ -868,7 +868,8 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "win.fleet-history", NULL, fleet_history_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+  /* Not Ctrl+Shift+D: GTK keeps that (and Ctrl+Shift+I) for its Inspector. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "win.discover", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

@@ -173,6 +173,35 @@ back_from_restart (gpointer miner)
 
 static guint position_of (HfWindow *window, const char *address);
 
+/* Run what @accelerator does in @widget (its shortcut controllers):
+ * exactly one shortcut, which does it. */
+static void
+press (GtkWidget  *widget,
+       const char *accelerator)
+{
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_shortcut_trigger_parse_string (accelerator);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint found = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      for (guint j = 0; GTK_IS_SHORTCUT_CONTROLLER (controller)
+                        && j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (!gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            continue;
+          g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                       widget, gtk_shortcut_get_arguments (shortcut)));
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
 static void
 collect_cards (GtkWidget *widget,
                GPtrArray *cards)
@@ -271,6 +300,7 @@ discover_activate_cb (GApplication *app,
 {
   HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   HfStore *store;
   HfTotalsHeader *totals = HF_TOTALS_HEADER (find_descendant (GTK_WIDGET (window),
                                                               HF_TYPE_TOTALS_HEADER));
@@ -289,8 +319,20 @@ discover_activate_cb (GApplication *app,
   g_assert_nonnull (store);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 0);
 
-  /* Discover on a loopback range; the grid fills. */
-  hf_window_discover (window, targets);
+  /* Ctrl+D: Discover on the subnets set (a loopback range); the grid
+   * fills.  Only then: no other network is ever scanned. */
+  hf_settings_set_subnets (settings, targets);
+  {
+    g_auto(GStrv) subnets = hf_settings_get_subnets (settings);
+    g_assert_true (g_strv_equal ((const char * const *) subnets, targets));
+  }
+  press (GTK_WIDGET (window), "<Control>d");
+  /* Ctrl+Shift+D stays GTK's (the Inspector): no accelerator of ours. */
+  {
+    g_auto(GStrv) ours = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                "<Control><Shift>d");
+    g_assert_cmpuint (g_strv_length (ours), ==, 0);
+  }
   g_assert_true (hf_window_get_discovering (window));
   wait_until (not_discovering, window, 10000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
@@ -394,6 +436,7 @@ discover_activate_cb (GApplication *app,
   for (guint i = 0; i < stored->len; i++)
     g_assert_cmpstr (hf_miner_get_address (g_ptr_array_index (stored, i)), !=, "127.0.42.3");
 
+  hf_settings_set_subnets (settings, NULL);
   g_application_quit (app);
 }
 

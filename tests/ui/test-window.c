@@ -149,6 +149,108 @@ test_every_template (void)
   show_and_destroy (window);
 }
 
+/* The actions of @widget's own shortcuts that @accelerator triggers. */
+static GPtrArray *
+actions_for (GtkWidget  *widget,
+             const char *accelerator)
+{
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_shortcut_trigger_parse_string (accelerator);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_nonnull (trigger);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            g_ptr_array_add (actions, g_object_ref (gtk_shortcut_get_action (shortcut)));
+        }
+    }
+  return actions;
+}
+
+static GtkWidget *
+find_with_action (GtkWidget  *widget,
+                  const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_action (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkShortcutsShortcut *
+find_shortcut_titled (GtkWidget  *widget,
+                      const char *title)
+{
+  g_autofree char *text = NULL;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_object_get (widget, "title", &text, NULL);
+      if (g_strcmp0 (text, title) == 0)
+        return GTK_SHORTCUTS_SHORTCUT (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkShortcutsShortcut *found = find_shortcut_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Discover is Ctrl+D, as the tooltip and the shortcuts window say.
+ * Ctrl+Shift+D is GTK's own (the Inspector): nothing of ours is on it. */
+static void
+test_discover_shortcut (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  g_autoptr(GPtrArray) ctrl_d = actions_for (window, "<Control>d");
+  g_autoptr(GPtrArray) ctrl_shift_d = actions_for (window, "<Control><Shift>d");
+  g_autoptr(GtkBuilder) help = NULL;
+  g_autofree char *accelerator = NULL;
+  GtkShortcutsShortcut *discover;
+  GtkWidget *button;
+
+  g_assert_cmpuint (ctrl_d->len, ==, 1);
+  g_assert_true (GTK_IS_NAMED_ACTION (g_ptr_array_index (ctrl_d, 0)));
+  g_assert_cmpstr (gtk_named_action_get_action_name (g_ptr_array_index (ctrl_d, 0)), ==,
+                   "win.discover");
+  for (guint i = 0; i < ctrl_shift_d->len; i++)
+    g_assert_false (GTK_IS_NAMED_ACTION (g_ptr_array_index (ctrl_shift_d, i)));
+
+  button = find_with_action (window, "win.discover");
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   "Find the miners on your network (Ctrl+D)");
+
+  help = gtk_builder_new_from_resource ("/io/github/hashfleet/Hashfleet/gtk/help-overlay.ui");
+  discover = find_shortcut_titled (GTK_WIDGET (gtk_builder_get_object (help, "help_overlay")),
+                                   "Discover miners");
+  g_assert_nonnull (discover);
+  g_object_get (discover, "accelerator", &accelerator, NULL);
+  g_assert_cmpstr (accelerator, ==, "<ctrl>d");
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (help, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -164,5 +266,6 @@ main (int   argc,
 
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/window/every-template", test_every_template);
+  g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
   return g_test_run ();
 }
