@@ -7,7 +7,8 @@
  * real application with a fresh database, presses Discover on that
  * loopback range, waits until every miner has been read (and the one that
  * stops answering is offline), then saves the window as cards and as a
- * table, light and dark, plus a details window.  Run it through
+ * table, light and dark, plus a details window and the miner menu (those
+ * two into the temporary directory, for looking at).  Run it through
  * build-aux/screenshots.sh, which provides the X server and D-Bus session.
  */
 #include <adwaita.h>
@@ -61,6 +62,21 @@ save_png (GtkWidget  *widget,
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("cannot write %s", path);
   g_print ("%s (%d×%d)\n", path, w, h);
+}
+
+static GtkWidget *
+find_visible_popover (GtkWidget *widget)
+{
+  if (GTK_IS_POPOVER_MENU (widget) && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_visible_popover (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static gboolean
@@ -126,6 +142,27 @@ activate_cb (GApplication *app,
     outdir = kept;
   }
   gtk_window_destroy (GTK_WINDOW (details));
+
+  /* The miner menu of two selected miners, opened on the first: for
+   * looking at too (a popover is drawn apart from the window). */
+  {
+    GtkSelectionModel *selection = hf_window_get_selection (window);
+    GtkWidget *menu;
+    const char *kept = outdir;
+
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    gtk_selection_model_select_item (selection, 2, FALSE);
+    hf_window_popup_menu (window);
+    iterate_for (600);
+    menu = find_visible_popover (GTK_WIDGET (window));
+    if (menu == NULL)
+      g_error ("the miner menu did not open");
+    outdir = g_get_tmp_dir ();
+    save_png (menu, "hashfleet-menu.png");
+    outdir = kept;
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    gtk_selection_model_unselect_all (selection);
+  }
 
   /* Settings… of one Bitaxe, with its model's choices loaded. */
   {
