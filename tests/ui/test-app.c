@@ -173,6 +173,17 @@ back_from_restart (gpointer miner)
 
 static guint position_of (HfWindow *window, const char *address);
 
+static gboolean
+triggered_by (GtkShortcutTrigger *trigger,
+              GtkShortcutTrigger *key)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return triggered_by (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), key)
+           || triggered_by (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                            key);
+  return gtk_shortcut_trigger_equal (trigger, key);
+}
+
 /* Run what @accelerator does in @widget (its shortcut controllers):
  * exactly one shortcut, which does it. */
 static void
@@ -192,7 +203,7 @@ press (GtkWidget  *widget,
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
 
-          if (!gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+          if (!triggered_by (gtk_shortcut_get_trigger (shortcut), trigger))
             continue;
           g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
                                                        widget, gtk_shortcut_get_arguments (shortcut)));
@@ -370,7 +381,7 @@ discover_activate_cb (GApplication *app,
    * targeted at the selected miner. */
   gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
   select_address (window, "127.0.42.2");
-  hf_window_popup_menu (window);
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "Menu");
   popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
   g_assert_nonnull (popover);
   {
@@ -379,6 +390,9 @@ discover_activate_cb (GApplication *app,
 
     g_assert_cmpstr (target, ==, "127.0.42.2");
   }
+  gtk_popover_popdown (popover);
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "<Shift>F10");
+  g_assert_true (find_visible_popover (GTK_WIDGET (window)) == GTK_WIDGET (popover));
   gtk_popover_popdown (popover);
 
   /* Restart… targeted at a miner outside the selection: that miner alone,
@@ -414,14 +428,14 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0), ==, before4);
   }
 
-  /* Remove… without keeping history: gone from the model and the store. */
+  /* Remove… (the Delete key) without keeping history: gone from the model
+   * and the store. */
   while ((dialog = find_dialog ()) != NULL)
     gtk_window_destroy (GTK_WINDOW (dialog));
   select_address (window, "127.0.42.3");
   gtk_selection_model_unselect_all (selection);
   select_address (window, "127.0.42.3");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.remove", "s",
-                                             "127.0.42.3"));
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "Delete");
   wait_until (dialog_shown, NULL, 2000);
   dialog = find_dialog ();
   gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog)),
