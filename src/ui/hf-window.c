@@ -413,17 +413,23 @@ add_view_controllers (HfWindow  *self,
   gtk_widget_add_controller (view, keys);
 }
 
-/* Enter or a double-click: that miner's details. */
+/* Enter or a double-click: that miner's details.  It joins the selection
+ * (or becomes it) first, as for the menu: the miner.* actions are for
+ * what is selected. */
 static void
 item_activated_cb (GtkWidget *view,
                    guint      position,
                    HfWindow  *self)
 {
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (self->selection);
   g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (miner != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
-                                hf_miner_get_address (miner));
+  if (miner == NULL)
+    return;
+  if (!gtk_selection_model_is_selected (selection, position))
+    gtk_selection_model_select_item (selection, position, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
+                              hf_miner_get_address (miner));
 }
 
 /* Discover */

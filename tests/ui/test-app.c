@@ -746,6 +746,28 @@ restore_activate_cb (GApplication *app,
 
   settings_dialog_checks (HF_APPLICATION (app), window);
 
+  /* Enter (or a double-click) on a miner opens its details, even with
+   * nothing selected before: it becomes the selection. */
+  {
+    GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+    guint position = position_of (window, "127.0.42.2");
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+    GtkWindow *details = NULL;
+
+    gtk_selection_model_unselect_all (selection);
+    g_signal_emit_by_name (grid, "activate", position);
+    g_assert_true (gtk_selection_model_is_selected (selection, position));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+        if (HF_IS_DETAILS_WINDOW (w))
+          details = w;
+      }
+    g_assert_nonnull (details);
+    g_assert_cmpstr (gtk_window_get_title (details), ==, "bitaxe-a");
+    gtk_window_destroy (details);
+  }
+
   /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fleet-history", NULL));
   {
