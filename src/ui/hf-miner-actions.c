@@ -403,10 +403,11 @@ copy_address_activated (GSimpleAction *action,
     g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
                             hf_miner_get_address (g_ptr_array_index (miners, i)));
   gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), text->str);
-  toast_text = miners->len == 1 ? g_strdup_printf (_("Copied %s"), text->str)
-                                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u address",
-                                                                "Copied %u addresses", miners->len),
-                                                   miners->len);
+  if (miners->len == 1)
+    toast_text = g_strdup_printf (_("Copied %s"), text->str);
+  else
+    toast_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u address",
+                                               "Copied %u addresses", miners->len), miners->len);
   toast (self->window, toast_text);
 }
 
@@ -558,7 +559,8 @@ hf_miner_actions_new (GtkWindow         *window,
   g_set_weak_pointer (&self->window, window);
   self->app = g_object_ref (app);
   self->selection = g_object_ref (selection);
-  g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (selection_changed_cb),
+                            self);
   g_signal_connect (selection, "items-changed", G_CALLBACK (items_changed_cb), self);
   update_enabled (self);
   return self;

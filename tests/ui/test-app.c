@@ -202,11 +202,12 @@ press (GtkWidget  *widget,
                         && j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
 
           if (!triggered_by (gtk_shortcut_get_trigger (shortcut), trigger))
             continue;
-          g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
-                                                       widget, gtk_shortcut_get_arguments (shortcut)));
+          g_assert_true (gtk_shortcut_action_activate (action, 0, widget,
+                                                       gtk_shortcut_get_arguments (shortcut)));
           found++;
         }
     }
