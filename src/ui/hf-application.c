@@ -2,9 +2,10 @@
  * SPDX-License-Identifier: MIT
  *
  * The application drives one HfSession (the fleet, its store, recording,
- * alerts) and turns GSettings, the keyring and the session's signals into
- * what a desktop app does: polling configured from Preferences, desktop
- * notifications, the opt-in HTTP API.  Windows are views of the session.
+ * alerts) and turns its settings (one HfSettings, which every window
+ * shares), the keyring and the session's signals into what a desktop app
+ * does: polling configured from Preferences, desktop notifications, the
+ * opt-in HTTP API.  Windows are views of the session.
  * Nothing here scans: scanning happens only when the user asks (Discover,
  * Add Miner).  The app holds itself while the session ends, so that the
  * last readings and removals reach the store without a nested main loop.
@@ -16,15 +17,15 @@
 #include "hf-api-server.h"
 #include "hf-application.h"
 #include "hf-credentials.h"
-#include "hf-miner-status.h"
 #include "hf-preferences-window.h"
+#include "hf-settings.h"
 #include "hf-window.h"
 
 struct _HfApplication
 {
   AdwApplication  parent_instance;
 
-  GSettings      *settings;
+  HfSettings     *settings;
   HfConfig       *config;
   HfSession      *session;
   GCancellable   *cancellable;
@@ -66,7 +67,7 @@ rebuild_config (HfApplication *self)
   HfConfig *config = hf_config_copy (self->config);
 
   g_free (config->antminer_user);
-  config->antminer_user = g_settings_get_string (self->settings, "antminer-user");
+  config->antminer_user = hf_settings_get_antminer_user (self->settings);
   g_free (config->antminer_password);
   config->antminer_password = g_strdup (self->antminer_password);
   g_free (config->whatsminer_password);
@@ -79,16 +80,14 @@ rebuild_config (HfApplication *self)
 static void
 apply_settings (HfApplication *self)
 {
-  hf_session_set_poll_interval (self->session,
-                                g_settings_get_uint (self->settings, "poll-interval"));
+  hf_session_set_poll_interval (self->session, hf_settings_get_poll_interval (self->settings));
   hf_session_set_scan_options (self->session,
-                               g_settings_get_uint (self->settings, "scan-timeout"),
-                               g_settings_get_uint (self->settings, "scan-concurrency"));
+                               hf_settings_get_scan_timeout (self->settings),
+                               hf_settings_get_scan_concurrency (self->settings));
   hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
-                       g_settings_get_double (self->settings, "temperature-alert"));
-  hf_miner_status_set_hot_c (g_settings_get_double (self->settings, "temperature-alert"));
+                       hf_settings_get_temperature_alert (self->settings));
   {
-    g_autofree char *user = g_settings_get_string (self->settings, "antminer-user");
+    g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)
       rebuild_config (self);
   }
@@ -99,14 +98,14 @@ apply_settings (HfApplication *self)
 static void
 update_api (HfApplication *self)
 {
-  g_autofree char *listen = g_settings_get_string (self->settings, "api-listen");
+  g_autofree char *listen = hf_settings_get_api_listen (self->settings);
   g_autoptr(GError) error = NULL;
 
   if (self->api != NULL)
     hf_api_server_disconnect (self->api);
   g_clear_object (&self->api);
   g_clear_pointer (&self->api_error, g_free);
-  if (!g_settings_get_boolean (self->settings, "api-enabled") || !self->loaded)
+  if (!hf_settings_get_api_enabled (self->settings) || !self->loaded)
     return;
   self->api = hf_api_server_new (self->session);
   hf_api_server_set_token (self->api, self->api_token);
@@ -120,16 +119,6 @@ update_api (HfApplication *self)
   g_debug ("HTTP API on %s", listen);
 }
 
-static void
-settings_changed_cb (GSettings     *settings,
-                     const char    *key,
-                     HfApplication *self)
-{
-  if (g_str_has_prefix (key, "api-"))
-    update_api (self);
-  else
-    apply_settings (self);
-}
 
 static void
 password_cb (GObject      *source,
@@ -199,7 +188,7 @@ alert_cb (HfAlerts      *alerts,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
 
-  if (!g_settings_get_boolean (self->settings, "notifications"))
+  if (!hf_settings_get_notifications (self->settings))
     return;
   notification = g_notification_new (title);
   g_notification_set_body (notification, body);
@@ -480,6 +469,15 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated },
 };
 
+/* The settings the session is configured from (apply_settings()). */
+static const char * const session_keys[] = {
+  HF_SETTINGS_KEY_POLL_INTERVAL,
+  HF_SETTINGS_KEY_SCAN_TIMEOUT,
+  HF_SETTINGS_KEY_SCAN_CONCURRENCY,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT,
+  HF_SETTINGS_KEY_ANTMINER_USER,
+};
+
 static void
 hf_application_startup (GApplication *app)
 {
@@ -487,7 +485,11 @@ hf_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (hf_application_parent_class)->startup (app);
 
-  self->settings = g_settings_new (APP_ID);
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+    self->settings = hf_settings_new (settings);
+  }
   self->config = hf_config_new ();
   if (self->http_port != 0)
     self->config->http_port = self->http_port;
@@ -500,7 +502,17 @@ hf_application_startup (GApplication *app)
     self->session = hf_session_new (path, self->config);
   }
   apply_settings (self);
-  g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  /* Before any window's handlers: Preferences reads the API's state back
+   * from the same notify. */
+  for (guint i = 0; i < G_N_ELEMENTS (session_keys); i++)
+    {
+      g_autofree char *signal = g_strconcat ("notify::", session_keys[i], NULL);
+      g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_settings), self);
+    }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_ENABLED,
+                            G_CALLBACK (update_api), self);
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,
+                            G_CALLBACK (update_api), self);
   g_signal_connect (hf_session_get_alerts (self->session), "alert", G_CALLBACK (alert_cb), self);
   g_signal_connect (self->session, "history-failed", G_CALLBACK (history_failed_cb), self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
@@ -545,6 +557,8 @@ hf_application_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_handle_id (&self->store_retry, g_source_remove);
   g_clear_object (&self->store_toast);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->config, hf_config_unref);
@@ -656,7 +670,7 @@ hf_application_get_store_error (HfApplication *self)
   return self->store_error;
 }
 
-GSettings *
+HfSettings *
 hf_application_get_settings (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);

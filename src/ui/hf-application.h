@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "hf-core.h"
+#include "hf-settings.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +28,8 @@ HfStore       *hf_application_get_store      (HfApplication *self);
  * hf_application_get_store_error() says so and loading is retried. */
 gboolean       hf_application_get_loaded     (HfApplication *self);
 const char    *hf_application_get_store_error (HfApplication *self);
-GSettings     *hf_application_get_settings   (HfApplication *self);
+/* The app's one HfSettings: every window and dialog uses it. */
+HfSettings    *hf_application_get_settings   (HfApplication *self);
 
 /* Read the miner passwords from the keyring again (after Preferences). */
 void           hf_application_reload_credentials (HfApplication *self);

@@ -1,23 +1,85 @@
 /* hf-miner-actions.c
  * SPDX-License-Identifier: MIT
  *
- * Destructive actions ask first (AdwMessageDialog), act on every selected
- * miner, and report one toast when all have answered.
+ * The miner.* actions, inserted on the window: one GMenu in the window's
+ * .ui serves every card and row, each item targeted at the miner the menu
+ * was opened on.  An action is enabled while the selection holds a miner
+ * that can do it (HfMiner:capabilities), and acts only on those that can.
+ * Everything goes through the app's HfSession.  Destructive actions ask
+ * first (AdwMessageDialog); each reports one toast once every miner has
+ * answered.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "hf-details-window.h"
 #include "hf-miner-actions.h"
+#include "hf-miner-settings-dialog.h"
 #include "hf-miner-status.h"
 #include "hf-window.h"
 
+struct _HfMinerActions
+{
+  GSimpleActionGroup  parent_instance;
+
+  /* Borrowed references */
+  GtkWindow          *window;        /* weak */
+
+  /* Owned references */
+  HfApplication      *app;
+  GtkSelectionModel  *selection;
+  GPtrArray          *watched;       /* the selected miners, for their capabilities */
+};
+
+G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROUP)
+
+static void details_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void open_web_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void copy_address_activated (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void settings_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void identify_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void pause_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void resume_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void restart_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void remove_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
+
+/* What each action needs a miner to be able to do (0: any miner). */
+static const struct
+{
+  GActionEntry   entry;
+  HfCapabilities needs;
+} miner_actions[] = {
+  { { .name = "details", .activate = details_activated, .parameter_type = "s" }, 0 },
+  { { .name = "open-web", .activate = open_web_activated, .parameter_type = "s" }, 0 },
+  { { .name = "copy-address", .activate = copy_address_activated, .parameter_type = "s" }, 0 },
+  { { .name = "settings", .activate = settings_activated, .parameter_type = "s" },
+    HF_CAP_ANY_SETTING },
+  { { .name = "identify", .activate = identify_activated, .parameter_type = "s" },
+    HF_CAP_IDENTIFY },
+  { { .name = "pause", .activate = pause_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
+  { { .name = "resume", .activate = resume_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
+  { { .name = "restart", .activate = restart_activated, .parameter_type = "s" }, HF_CAP_RESTART },
+  { { .name = "remove", .activate = remove_activated, .parameter_type = "s" }, 0 },
+};
+
+static HfCapabilities
+needs_of (GSimpleAction *action)
+{
+  const char *name = g_action_get_name (G_ACTION (action));
+
+  for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
+    if (g_str_equal (miner_actions[i].entry.name, name))
+      return miner_actions[i].needs;
+  g_return_val_if_reached (0);
+}
+
 static void
-toast (GtkWindow  *parent,
+toast (GtkWindow  *window,
        const char *text)
 {
-  if (HF_IS_WINDOW (parent))
-    hf_window_toast (HF_WINDOW (parent), text);
+  if (HF_IS_WINDOW (window))
+    hf_window_toast (HF_WINDOW (window), text);
   else
     g_message ("%s", text);
 }
@@ -31,106 +93,232 @@ describe (GPtrArray *miners)
                           miners->len);
 }
 
-/* Restart */
+/* The miners @action targeted at @target acts on: only those that can. */
+static GPtrArray *
+miners_for (HfMinerActions *self,
+            GSimpleAction  *action,
+            GVariant       *target)
+{
+  GPtrArray *miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
+  HfCapabilities needs = needs_of (action);
+
+  for (guint i = miners->len; needs != 0 && i-- > 0; )
+    if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0)
+      g_ptr_array_remove_index (miners, i);
+  return miners;
+}
+
+/* Enabled states */
+
+static void
+unwatch (HfMinerActions *self)
+{
+  for (guint i = 0; i < self->watched->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->watched, i), self);
+  g_ptr_array_set_size (self->watched, 0);
+}
+
+/* What the selected miners can do, which can change while they are
+ * selected (a poll finds other firmware). */
+static void
+update_enabled (HfMinerActions *self)
+{
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (self->selection);
+  HfCapabilities can = 0;
+  GtkBitsetIter iter;
+  guint position;
+
+  unwatch (self);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      HfMiner *miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+      can |= hf_miner_get_capabilities (miner);
+      g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_enabled), self);
+      g_ptr_array_add (self->watched, miner);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                    miner_actions[i].entry.name);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                   self->watched->len > 0
+                                   && (miner_actions[i].needs == 0
+                                       || (can & miner_actions[i].needs) != 0));
+    }
+}
+
+static void
+selection_changed_cb (HfMinerActions *self)
+{
+  update_enabled (self);
+}
+
+static void
+items_changed_cb (GListModel     *model,
+                  guint           position,
+                  guint           removed,
+                  guint           added,
+                  HfMinerActions *self)
+{
+  /* A removal (or a search) can take selected miners away; new ones
+   * come unselected. */
+  if (removed > 0)
+    update_enabled (self);
+}
+
+/* Restart, identify, pause, resume: one request to each miner, one toast
+ * once all have answered. */
 
 typedef struct
 {
-  GtkWindow *parent;      /* weak */
-  guint      pending;
-  guint      ok;
-  GString   *failures;
-  char      *first_ok;
-} RestartJob;
+  GtkWindow     *window;      /* weak */
+  gboolean       restart;     /* else @action */
+  HfMinerAction  action;
+  guint          pending;
+  guint          ok;
+  GString       *failures;
+  char          *first;       /* the first miner's name */
+} Job;
+
+static char *
+job_outcome (Job *job)
+{
+  if (job->restart && job->failures->len > 0)
+    return g_strdup_printf (_("Restart failed: %s"), job->failures->str);
+  if (job->failures->len > 0)
+    return g_strdup_printf (_("Failed: %s"), job->failures->str);
+  if (job->restart && job->ok == 1)
+    return g_strdup_printf (_("%s is restarting"), job->first);
+  if (job->restart)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is restarting",
+                                         "%u miners are restarting", job->ok), job->ok);
+  switch (job->action)
+    {
+    case HF_ACTION_IDENTIFY:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is showing itself",
+                                           "%u miners are showing themselves", job->ok), job->ok);
+    case HF_ACTION_PAUSE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner paused",
+                                           "%u miners paused", job->ok), job->ok);
+    case HF_ACTION_RESUME:
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner resumed",
+                                           "%u miners resumed", job->ok), job->ok);
+    }
+}
 
 static void
-restart_job_finish (RestartJob *job)
+job_answered_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autofree char *text = NULL;
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = job->restart ? hf_session_restart_finish (HF_SESSION (source), result, &error)
+                             : hf_session_act_finish (HF_SESSION (source), result, &error);
 
-  if (job->failures->len > 0)
-    text = g_strdup_printf (_("Restart failed: %s"), job->failures->str);
-  else if (job->ok == 1)
-    text = g_strdup_printf (_("%s is restarting"), job->first_ok);
+  if (ok)
+    job->ok++;
   else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is restarting",
-                                         "%u miners are restarting", job->ok), job->ok);
-  if (job->parent != NULL)
-    toast (job->parent, text);
-  g_clear_weak_pointer (&job->parent);
+    g_string_append_printf (job->failures, "%s%s", job->failures->len > 0 ? "; " : "",
+                            error->message);
+  if (--job->pending > 0)
+    return;
+
+  if (job->window != NULL)
+    {
+      g_autofree char *outcome = job_outcome (job);
+      toast (job->window, outcome);
+    }
+  g_clear_weak_pointer (&job->window);
   g_string_free (job->failures, TRUE);
-  g_free (job->first_ok);
+  g_free (job->first);
   g_free (job);
 }
 
 static void
-restarted_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+job_start (HfMinerActions *self,
+           GPtrArray      *miners,
+           gboolean        restart,
+           HfMinerAction   action)
 {
-  RestartJob *job = user_data;
-  g_autoptr(GError) error = NULL;
+  HfSession *session = hf_application_get_session (self->app);
+  Job *job;
 
-  if (hf_session_restart_finish (HF_SESSION (source), result, &error))
+  g_assert (miners->len > 0);
+
+  job = g_new0 (Job, 1);
+  g_set_weak_pointer (&job->window, self->window);
+  job->restart = restart;
+  job->action = action;
+  job->pending = miners->len;
+  job->failures = g_string_new (NULL);
+  job->first = g_strdup (hf_miner_display_name (g_ptr_array_index (miners, 0)));
+  for (guint i = 0; i < miners->len; i++)
     {
-      job->ok++;
+      if (restart)
+        hf_session_restart_async (session, g_ptr_array_index (miners, i), NULL,
+                                  job_answered_cb, job);
+      else
+        hf_session_act_async (session, g_ptr_array_index (miners, i), action, NULL,
+                              job_answered_cb, job);
     }
-  else
-    {
-      if (job->failures->len > 0)
-        g_string_append (job->failures, "; ");
-      g_string_append (job->failures, error->message);
-    }
-  if (--job->pending == 0)
-    restart_job_finish (job);
+}
+
+/* Asking first */
+
+typedef struct
+{
+  HfMinerActions *self;
+  GPtrArray      *miners;
+} Confirm;
+
+static void
+confirm_free (gpointer  data,
+              GClosure *closure)
+{
+  Confirm *confirm = data;
+
+  g_object_unref (confirm->self);
+  g_ptr_array_unref (confirm->miners);
+  g_free (confirm);
+}
+
+/* "Cancel" or the destructive @response; Cancel is the default. */
+static AdwMessageDialog *
+confirm_new (HfMinerActions *self,
+             GPtrArray      *miners,
+             const char     *heading,
+             const char     *body,
+             const char     *response,
+             const char     *label,
+             GCallback       response_cb)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (self->window, heading,
+                                                                         body));
+  Confirm *confirm = g_new0 (Confirm, 1);
+
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  confirm->self = g_object_ref (self);
+  confirm->miners = g_ptr_array_ref (miners);
+  g_signal_connect_data (dialog, "response", response_cb, confirm, confirm_free, 0);
+  return dialog;
 }
 
 static void
 restart_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
-                     gpointer          user_data)
+                     Confirm          *confirm)
 {
-  GPtrArray *miners = g_object_get_data (G_OBJECT (dialog), "hf-miners");
-  HfApplication *app = g_object_get_data (G_OBJECT (dialog), "hf-app");
-  RestartJob *job;
-
-  if (g_strcmp0 (response, "restart") != 0)
-    return;
-  job = g_new0 (RestartJob, 1);
-  g_set_weak_pointer (&job->parent, gtk_window_get_transient_for (GTK_WINDOW (dialog)));
-  job->failures = g_string_new (NULL);
-  job->pending = miners->len;
-  job->first_ok = g_strdup (hf_miner_display_name (g_ptr_array_index (miners, 0)));
-  for (guint i = 0; i < miners->len; i++)
-    hf_session_restart_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
-                              NULL, restarted_cb, job);
+  if (g_strcmp0 (response, "restart") == 0)
+    job_start (confirm->self, confirm->miners, TRUE, 0);
 }
-
-void
-hf_miner_actions_restart (GtkWindow     *parent,
-                          HfApplication *app,
-                          GPtrArray     *miners)
-{
-  g_autofree char *what = describe (miners);
-  g_autofree char *heading = g_strdup_printf (_("Restart %s?"), what);
-  GtkWidget *dialog;
-
-  g_return_if_fail (miners->len > 0);
-  dialog = adw_message_dialog_new (parent, heading,
-                                   _("Mining stops while the miner reboots, usually for a minute or two."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"), "restart", _("_Restart"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "restart",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "hf-miners", g_ptr_array_ref (miners),
-                          (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "hf-app", g_object_ref (app), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (restart_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Remove */
 
 static void
 removed_cb (GObject      *source,
@@ -147,168 +335,327 @@ removed_cb (GObject      *source,
 static void
 remove_response_cb (AdwMessageDialog *dialog,
                     const char       *response,
-                    gpointer          user_data)
+                    Confirm          *confirm)
 {
-  GPtrArray *miners = g_object_get_data (G_OBJECT (dialog), "hf-miners");
-  HfApplication *app = g_object_get_data (G_OBJECT (dialog), "hf-app");
   GtkCheckButton *keep = GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog));
+  HfSession *session = hf_application_get_session (confirm->self->app);
   g_autofree char *what = NULL;
   g_autofree char *text = NULL;
 
   if (g_strcmp0 (response, "remove") != 0)
     return;
-  what = describe (miners);
-  for (guint i = 0; i < miners->len; i++)
-    hf_session_remove_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
+  what = describe (confirm->miners);
+  for (guint i = 0; i < confirm->miners->len; i++)
+    hf_session_remove_async (session, g_ptr_array_index (confirm->miners, i),
                              gtk_check_button_get_active (keep), NULL, removed_cb, NULL);
   text = g_strdup_printf (_("Removed %s"), what);
-  toast (gtk_window_get_transient_for (GTK_WINDOW (dialog)), text);
+  toast (confirm->self->window, text);
 }
 
-void
-hf_miner_actions_remove (GtkWindow     *parent,
-                         HfApplication *app,
-                         GPtrArray     *miners)
+/* Activations */
+
+static void
+details_activated (GSimpleAction *action,
+                   GVariant      *target,
+                   gpointer       user_data)
 {
-  g_autofree char *what = describe (miners);
-  g_autofree char *heading = g_strdup_printf (_("Remove %s?"), what);
-  GtkWidget *dialog;
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  GtkWidget *details;
+
+  if (miners->len == 0)
+    return;
+  details = hf_details_window_new (g_ptr_array_index (miners, 0),
+                                   hf_application_get_store (self->app));
+  gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
+  gtk_window_present (GTK_WINDOW (details));
+}
+
+static void
+open_web_activated (GSimpleAction *action,
+                    GVariant      *target,
+                    gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autofree char *uri = NULL;
+
+  if (miners->len == 0)
+    return;
+  uri = hf_miner_web_uri (g_ptr_array_index (miners, 0));
+  /* gtk_show_uri goes through the OpenURI portal inside Flatpak. */
+  gtk_show_uri (self->window, uri, GDK_CURRENT_TIME);
+}
+
+static void
+copy_address_activated (GSimpleAction *action,
+                        GVariant      *target,
+                        gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *toast_text = NULL;
+
+  if (miners->len == 0)
+    return;
+  for (guint i = 0; i < miners->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "",
+                            hf_miner_get_address (g_ptr_array_index (miners, i)));
+  gdk_clipboard_set_text (gdk_display_get_clipboard (gdk_display_get_default ()), text->str);
+  if (miners->len == 1)
+    toast_text = g_strdup_printf (_("Copied %s"), text->str);
+  else
+    toast_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u address",
+                                               "Copied %u addresses", miners->len), miners->len);
+  toast (self->window, toast_text);
+}
+
+static void
+settings_activated (GSimpleAction *action,
+                    GVariant      *target,
+                    gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+
+  /* Shown with the targeted miner's values; the same change goes to the
+   * others after it. */
+  if (miners->len > 0)
+    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (self->window,
+                                                                             self->app, miners)));
+}
+
+/* Identify, pause, resume: no question asked (nothing is lost). */
+static void
+act (HfMinerActions *self,
+     GSimpleAction  *action,
+     GVariant       *target,
+     HfMinerAction   what)
+{
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+
+  if (miners->len > 0)
+    job_start (self, miners, FALSE, what);
+}
+
+static void
+identify_activated (GSimpleAction *action,
+                    GVariant      *target,
+                    gpointer       user_data)
+{
+  act (HF_MINER_ACTIONS (user_data), action, target, HF_ACTION_IDENTIFY);
+}
+
+static void
+pause_activated (GSimpleAction *action,
+                 GVariant      *target,
+                 gpointer       user_data)
+{
+  act (HF_MINER_ACTIONS (user_data), action, target, HF_ACTION_PAUSE);
+}
+
+static void
+resume_activated (GSimpleAction *action,
+                  GVariant      *target,
+                  gpointer       user_data)
+{
+  act (HF_MINER_ACTIONS (user_data), action, target, HF_ACTION_RESUME);
+}
+
+static void
+restart_activated (GSimpleAction *action,
+                   GVariant      *target,
+                   gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autofree char *what = NULL;
+  g_autofree char *heading = NULL;
+
+  if (miners->len == 0)
+    return;
+  what = describe (miners);
+  heading = g_strdup_printf (_("Restart %s?"), what);
+  gtk_window_present (GTK_WINDOW (confirm_new (self, miners, heading,
+                                               _("Mining stops while the miner reboots, usually "
+                                                 "for a minute or two."),
+                                               "restart", _("_Restart"),
+                                               G_CALLBACK (restart_response_cb))));
+}
+
+static void
+remove_activated (GSimpleAction *action,
+                  GVariant      *target,
+                  gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autofree char *what = NULL;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
   GtkWidget *keep;
 
-  g_return_if_fail (miners->len > 0);
-  dialog = adw_message_dialog_new (parent, heading,
-                                   _("Hashfleet stops watching it. If it is found again by "
-                                     "Discover it comes back."));
+  if (miners->len == 0)
+    return;
+  what = describe (miners);
+  heading = g_strdup_printf (_("Remove %s?"), what);
+  dialog = confirm_new (self, miners, heading,
+                        _("Hashfleet stops watching it. If it is found again by Discover it "
+                          "comes back."),
+                        "remove", _("_Remove"), G_CALLBACK (remove_response_cb));
   keep = gtk_check_button_new_with_mnemonic (_("_Keep its history"));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (keep), TRUE);
   gtk_widget_set_halign (keep, GTK_ALIGN_CENTER);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), keep);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "hf-miners", g_ptr_array_ref (miners),
-                          (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "hf-app", g_object_ref (app), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (remove_response_cb), NULL);
+  adw_message_dialog_set_extra_child (dialog, keep);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Open, copy */
+static void
+hf_miner_actions_dispose (GObject *object)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (object);
+
+  if (self->watched != NULL)
+    unwatch (self);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->app);
+  g_clear_weak_pointer (&self->window);
+  g_clear_pointer (&self->watched, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hf_miner_actions_parent_class)->dispose (object);
+}
+
+static void
+hf_miner_actions_class_init (HfMinerActionsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hf_miner_actions_dispose;
+}
+
+static void
+hf_miner_actions_init (HfMinerActions *self)
+{
+  self->watched = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
+    g_action_map_add_action_entries (G_ACTION_MAP (self), &miner_actions[i].entry, 1, self);
+}
+
+HfMinerActions *
+hf_miner_actions_new (GtkWindow         *window,
+                      HfApplication     *app,
+                      GtkSelectionModel *selection)
+{
+  HfMinerActions *self;
+
+  g_return_val_if_fail (window == NULL || GTK_IS_WINDOW (window), NULL);
+  g_return_val_if_fail (HF_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (GTK_IS_SELECTION_MODEL (selection), NULL);
+
+  self = g_object_new (HF_TYPE_MINER_ACTIONS, NULL);
+  g_set_weak_pointer (&self->window, window);
+  self->app = g_object_ref (app);
+  self->selection = g_object_ref (selection);
+  g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (selection_changed_cb),
+                            self);
+  g_signal_connect (selection, "items-changed", G_CALLBACK (items_changed_cb), self);
+  update_enabled (self);
+  return self;
+}
+
+/* As in Files (nautilus): the menu is for the selection, and a right-click
+ * outside it first makes the clicked item the selection.  So the target
+ * names the miner the menu (or a key) was for, and the action takes the
+ * whole selection when that miner is in it.  A miner outside it (a
+ * caller naming one the user did not select) is acted on alone: an action
+ * never reaches miners the user did not pick. */
+GPtrArray *
+hf_miner_actions_get_miners (HfMinerActions *self,
+                             const char     *address)
+{
+  GListModel *model;
+  g_autoptr(GtkBitset) set = NULL;
+  GPtrArray *miners;
+  gboolean in_selection = FALSE;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (HF_IS_MINER_ACTIONS (self), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  model = G_LIST_MODEL (self->selection);
+  set = gtk_selection_model_get_selection (self->selection);
+  miners = g_ptr_array_new_with_free_func (g_object_unref);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      HfMiner *miner = g_list_model_get_item (model, position);
+
+      if (!in_selection && g_strcmp0 (hf_miner_get_address (miner), address) == 0)
+        {
+          in_selection = TRUE;
+          g_ptr_array_insert (miners, 0, miner);
+        }
+      else
+        g_ptr_array_add (miners, miner);
+    }
+  if (in_selection)
+    return miners;
+
+  g_ptr_array_set_size (miners, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (hf_miner_get_address (miner), address) == 0)
+        {
+          g_ptr_array_add (miners, g_steal_pointer (&miner));
+          break;
+        }
+    }
+  return miners;
+}
+
+GMenuModel *
+hf_miner_actions_menu_for (GMenuModel *menu,
+                           const char *address)
+{
+  GMenu *targeted;
+
+  g_return_val_if_fail (G_IS_MENU_MODEL (menu), NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  targeted = g_menu_new ();
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new_from_model (menu, i);
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *action = NULL;
+
+      if (section != NULL)
+        {
+          g_autoptr(GMenuModel) inner = hf_miner_actions_menu_for (section, address);
+          g_menu_item_set_section (item, inner);
+        }
+      else if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+        g_menu_item_set_action_and_target_value (item, action, g_variant_new_string (address));
+      g_menu_append_item (targeted, item);
+    }
+  return G_MENU_MODEL (targeted);
+}
 
 char *
 hf_miner_web_uri (HfMiner *miner)
 {
-  guint port = hf_miner_get_http_port (miner);
+  guint port;
 
+  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
+
+  port = hf_miner_get_http_port (miner);
   if (port == 0 || port == 80)
     return g_strdup_printf ("http://%s/", hf_miner_get_address (miner));
   return g_strdup_printf ("http://%s:%u/", hf_miner_get_address (miner), port);
-}
-
-void
-hf_miner_actions_open_web (GtkWindow *parent,
-                           GPtrArray *miners)
-{
-  g_autofree char *uri = NULL;
-
-  g_return_if_fail (miners->len > 0);
-  uri = hf_miner_web_uri (g_ptr_array_index (miners, 0));
-  /* gtk_show_uri goes through the OpenURI portal inside Flatpak. */
-  gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
-}
-
-void
-hf_miner_actions_copy_address (GtkWidget *widget,
-                               GPtrArray *miners)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *toast_text = NULL;
-
-  for (guint i = 0; i < miners->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text, hf_miner_get_address (g_ptr_array_index (miners, i)));
-    }
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text->str);
-  toast_text = miners->len == 1 ? g_strdup_printf (_("Copied %s"), text->str)
-                                : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copied %u address",
-                                                                "Copied %u addresses", miners->len),
-                                                   miners->len);
-  if (GTK_IS_WINDOW (widget))
-    toast (GTK_WINDOW (widget), toast_text);
-}
-
-/* Identify, pause, resume: no question asked (nothing is lost), every
- * selected miner that can, one toast. */
-
-typedef struct
-{
-  GtkWindow     *parent;      /* weak */
-  HfMinerAction  action;
-  guint          pending;
-  guint          ok;
-  GString       *failures;
-} ActJob;
-
-static void
-acted_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  ActJob *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-
-  if (hf_session_act_finish (HF_SESSION (source), result, &error))
-    job->ok++;
-  else
-    g_string_append_printf (job->failures, "%s%s", job->failures->len ? "; " : "", error->message);
-  if (--job->pending > 0)
-    return;
-
-  if (job->failures->len > 0)
-    text = g_strdup_printf (_("Failed: %s"), job->failures->str);
-  else if (job->action == HF_ACTION_IDENTIFY)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is showing itself",
-                                         "%u miners are showing themselves", job->ok), job->ok);
-  else if (job->action == HF_ACTION_PAUSE)
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner paused",
-                                         "%u miners paused", job->ok), job->ok);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner resumed",
-                                         "%u miners resumed", job->ok), job->ok);
-  if (job->parent != NULL)
-    toast (job->parent, text);
-  g_clear_weak_pointer (&job->parent);
-  g_string_free (job->failures, TRUE);
-  g_free (job);
-}
-
-void
-hf_miner_actions_act (GtkWindow     *parent,
-                      HfApplication *app,
-                      GPtrArray     *miners,
-                      HfMinerAction  action)
-{
-  ActJob *job = g_new0 (ActJob, 1);
-
-  g_set_weak_pointer (&job->parent, parent);
-  job->action = action;
-  job->failures = g_string_new (NULL);
-  job->pending = miners->len;
-  for (guint i = 0; i < miners->len; i++)
-    {
-      hf_session_act_async (hf_application_get_session (app), g_ptr_array_index (miners, i),
-                            action, NULL, acted_cb, job);
-    }
-  if (miners->len == 0)
-    {
-      g_string_free (job->failures, TRUE);
-      g_clear_weak_pointer (&job->parent);
-      g_free (job);
-    }
 }

@@ -1,4 +1,4 @@
-/* hf-miner-actions.h — restart, remove, open, copy: acting on miners
+/* hf-miner-actions.h — the miner.* actions: what the miner menu does
  * SPDX-License-Identifier: MIT
  */
 #pragma once
@@ -9,27 +9,28 @@
 
 G_BEGIN_DECLS
 
-/* Ask, then restart each of @miners; the outcome is a toast. */
-void  hf_miner_actions_restart       (GtkWindow     *parent,
-                                      HfApplication *app,
-                                      GPtrArray     *miners);
-/* Ask (with "keep history"), then remove each of @miners. */
-void  hf_miner_actions_remove        (GtkWindow     *parent,
-                                      HfApplication *app,
-                                      GPtrArray     *miners);
-/* The first miner's web interface in the default browser. */
-void  hf_miner_actions_open_web      (GtkWindow     *parent,
-                                      GPtrArray     *miners);
-/* The addresses, one per line, on the clipboard. */
-void  hf_miner_actions_copy_address  (GtkWidget     *widget,
-                                      GPtrArray     *miners);
-/* "http://192.0.2.7/" or "http://192.0.2.7:8080/" */
-char *hf_miner_web_uri               (HfMiner       *miner);
+#define HF_TYPE_MINER_ACTIONS (hf_miner_actions_get_type ())
 
-/* Identify, pause or resume every miner in @miners. */
-void  hf_miner_actions_act           (GtkWindow     *parent,
-                                      HfApplication *app,
-                                      GPtrArray     *miners,
-                                      HfMinerAction  action);
+G_DECLARE_FINAL_TYPE (HfMinerActions, hf_miner_actions, HF, MINER_ACTIONS, GSimpleActionGroup)
+
+/* details, open-web, copy-address, settings, identify, pause, resume,
+ * restart and remove, each with an "s" target (the address of the miner
+ * they are for), over the miners of @selection; each is enabled while
+ * the selection holds a miner that can do it.  Dialogs and toasts go to
+ * @window (not a reference; NULL: none). */
+HfMinerActions *hf_miner_actions_new         (GtkWindow         *window,
+                                              HfApplication     *app,
+                                              GtkSelectionModel *selection);
+/* The miners an action targeted at @address acts on: the selection, with
+ * that miner first, when it is selected; else that miner alone. */
+GPtrArray      *hf_miner_actions_get_miners  (HfMinerActions    *self,
+                                              const char        *address);
+/* @menu (the window's one miner menu) with every item targeted at
+ * @address, for the popover opened on that miner. */
+GMenuModel     *hf_miner_actions_menu_for    (GMenuModel        *menu,
+                                              const char        *address);
+
+/* "http://192.0.2.7/" or "http://192.0.2.7:8080/" */
+char           *hf_miner_web_uri             (HfMiner           *miner);
 
 G_END_DECLS

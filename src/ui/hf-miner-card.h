@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "hf-core.h"
+#include "hf-settings.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,9 @@ GtkWidget *hf_miner_card_new        (void);
 HfMiner   *hf_miner_card_get_miner  (HfMinerCard *self);
 void       hf_miner_card_set_miner  (HfMinerCard *self,
                                      HfMiner     *miner);
-/* Re-read the miner (the status's "last seen … ago" ages by itself). */
-void       hf_miner_card_refresh    (HfMinerCard *self);
+/* Its temperature alert is when the card shows a temperature as hot. */
+HfSettings *hf_miner_card_get_settings (HfMinerCard *self);
+void       hf_miner_card_set_settings (HfMinerCard *self,
+                                       HfSettings  *settings);
 
 G_END_DECLS

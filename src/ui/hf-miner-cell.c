@@ -1,107 +1,38 @@
 /* hf-miner-cell.c
  * SPDX-License-Identifier: MIT
  *
- * Like the card, a cell follows its miner's notify signals and touches its
- * label only when the text changes; the column view recycles cells.
+ * Like the card, a cell follows its miner (HfMinerBinding) and touches
+ * its label only when the text changes; the column view recycles cells.
  */
 #include "config.h"
 
+#include "hf-miner-binding.h"
 #include "hf-miner-cell.h"
 
 struct _HfMinerCell
 {
-  GtkWidget     parent_instance;
+  GtkWidget       parent_instance;
 
-  GtkLabel     *label;
-  HfMinerField  field;
-  HfMiner      *miner;
-  const char   *state_class;
-  guint         age_timer;     /* "last seen … ago" moves on by itself */
+  GtkLabel       *label;
+  HfMinerField    field;
+  HfMinerBinding  binding;
 };
-
-/* How often a not-answering miner's "last seen … ago" is rewritten. */
-#define AGE_REFRESH_S 30
 
 G_DEFINE_FINAL_TYPE (HfMinerCell, hf_miner_cell, GTK_TYPE_WIDGET)
 
-static void refresh (HfMinerCell *self);
-
-static gboolean
-age_cb (gpointer user_data)
-{
-  refresh (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-refresh (HfMinerCell *self)
+refresh (GtkWidget *widget)
 {
-  g_autofree char *text = hf_miner_format_field (self->miner, self->field);
+  HfMinerCell *self = HF_MINER_CELL (widget);
+  HfMiner *miner = self->binding.miner;
+  g_autofree char *text = hf_miner_format_field (miner, self->field);
 
-  if (g_strcmp0 (gtk_label_get_text (self->label), text) != 0)
-    gtk_label_set_text (self->label, text);
+  hf_label_set_text_changed (self->label, text);
   if (self->field == HF_MINER_FIELD_TEMPERATURE)
-    {
-      if (hf_miner_is_hot (self->miner))
-        gtk_widget_add_css_class (GTK_WIDGET (self->label), "error");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self->label), "error");
-    }
+    hf_widget_set_css_class (GTK_WIDGET (self->label), "error",
+                             hf_miner_binding_is_hot (&self->binding));
   else if (self->field == HF_MINER_FIELD_STATUS)
-    {
-      if (self->state_class != NULL)
-        gtk_widget_remove_css_class (GTK_WIDGET (self->label), self->state_class);
-      self->state_class = hf_miner_state_css_class (hf_miner_state (self->miner));
-      gtk_widget_add_css_class (GTK_WIDGET (self->label), self->state_class);
-      if (hf_miner_state (self->miner) == HF_MINER_STATE_ONLINE)
-        g_clear_handle_id (&self->age_timer, g_source_remove);
-      else if (self->age_timer == 0)
-        self->age_timer = g_timeout_add_seconds (AGE_REFRESH_S, age_cb, self);
-    }
-}
-
-static void
-miner_notify_cb (HfMiner     *miner,
-                 GParamSpec  *pspec,
-                 HfMinerCell *self)
-{
-  if (g_str_has_suffix (pspec->name, "-ghs") || g_str_has_suffix (pspec->name, "-c")
-      || g_str_has_suffix (pspec->name, "-w"))
-    return;
-  refresh (self);
-}
-
-HfMiner *
-hf_miner_cell_get_miner (HfMinerCell *self)
-{
-  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
-  return self->miner;
-}
-
-const char *
-hf_miner_cell_get_text (HfMinerCell *self)
-{
-  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
-  return gtk_label_get_text (self->label);
-}
-
-void
-hf_miner_cell_set_miner (HfMinerCell *self,
-                         HfMiner     *miner)
-{
-  g_return_if_fail (HF_IS_MINER_CELL (self));
-
-  if (self->miner == miner)
-    return;
-  if (self->miner != NULL)
-    g_signal_handlers_disconnect_by_func (self->miner, miner_notify_cb, self);
-  g_clear_handle_id (&self->age_timer, g_source_remove);
-  g_set_object (&self->miner, miner);
-  if (miner != NULL)
-    {
-      g_signal_connect_object (miner, "notify", G_CALLBACK (miner_notify_cb), self, 0);
-      refresh (self);
-    }
+    hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
 }
 
 static void
@@ -109,7 +40,7 @@ hf_miner_cell_dispose (GObject *object)
 {
   HfMinerCell *self = HF_MINER_CELL (object);
 
-  hf_miner_cell_set_miner (self, NULL);
+  hf_miner_binding_clear (&self->binding);
   if (self->label != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->label));
@@ -133,6 +64,7 @@ hf_miner_cell_class_init (HfMinerCellClass *klass)
 static void
 hf_miner_cell_init (HfMinerCell *self)
 {
+  hf_miner_binding_init (&self->binding, GTK_WIDGET (self), refresh);
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->label, 0);
   gtk_label_set_ellipsize (self->label, PANGO_ELLIPSIZE_END);
@@ -164,20 +96,72 @@ hf_miner_cell_new (HfMinerField field)
   return GTK_WIDGET (self);
 }
 
+HfMiner *
+hf_miner_cell_get_miner (HfMinerCell *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
+  return self->binding.miner;
+}
+
+void
+hf_miner_cell_set_miner (HfMinerCell *self,
+                         HfMiner     *miner)
+{
+  g_return_if_fail (HF_IS_MINER_CELL (self));
+  hf_miner_binding_set_miner (&self->binding, miner);
+}
+
+void
+hf_miner_cell_set_settings (HfMinerCell *self,
+                            HfSettings  *settings)
+{
+  g_return_if_fail (HF_IS_MINER_CELL (self));
+
+  /* Only a temperature has a threshold to follow. */
+  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+    hf_miner_binding_set_settings (&self->binding, settings);
+}
+
+const char *
+hf_miner_cell_get_text (HfMinerCell *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CELL (self), NULL);
+  return gtk_label_get_text (self->label);
+}
+
 /* Column factory and sorter. */
+
+typedef struct
+{
+  HfMinerField  field;
+  HfSettings   *settings;
+} Column;
+
+static void
+column_free (gpointer  data,
+             GClosure *closure)
+{
+  Column *column = data;
+
+  g_clear_object (&column->settings);
+  g_free (column);
+}
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  field)
+          Column                   *column)
 {
-  gtk_list_item_set_child (item, hf_miner_cell_new (GPOINTER_TO_UINT (field)));
+  GtkWidget *cell = hf_miner_cell_new (column->field);
+
+  hf_miner_cell_set_settings (HF_MINER_CELL (cell), column->settings);
+  gtk_list_item_set_child (item, cell);
 }
 
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
-         gpointer                  field)
+         gpointer                  unused)
 {
   hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)),
                            gtk_list_item_get_item (item));
@@ -186,7 +170,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 static void
 unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  field)
+           gpointer                  unused)
 {
   hf_miner_cell_set_miner (HF_MINER_CELL (gtk_list_item_get_child (item)), NULL);
 }
@@ -201,16 +185,20 @@ compare_cb (gconstpointer a,
 }
 
 GtkColumnViewColumn *
-hf_miner_cell_column_new (HfMinerField field)
+hf_miner_cell_column_new (HfMinerField  field,
+                          HfSettings   *settings)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
   gpointer data = GUINT_TO_POINTER (field);
   g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare_cb, data, NULL));
+  Column *setup = g_new0 (Column, 1);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), data);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), data);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), data);
+  setup->field = field;
+  setup->settings = settings != NULL ? g_object_ref (settings) : NULL;
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_cb), setup, column_free, 0);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
   column = gtk_column_view_column_new (hf_miner_field_title (field), factory);
   gtk_column_view_column_set_sorter (column, sorter);
   gtk_column_view_column_set_resizable (column, TRUE);

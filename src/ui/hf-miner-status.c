@@ -8,22 +8,9 @@
 
 #include "hf-miner-status.h"
 
-static double hot_c = HF_HOT_DEFAULT_C;
-
-void
-hf_miner_status_set_hot_c (double celsius)
-{
-  hot_c = celsius;
-}
-
-double
-hf_miner_status_get_hot_c (void)
-{
-  return hot_c;
-}
-
 gboolean
-hf_miner_is_hot (HfMiner *miner)
+hf_miner_is_hot (HfMiner *miner,
+                 double   hot_c)
 {
   double t = hf_miner_get_temperature_c (miner);
 

@@ -15,8 +15,8 @@ typedef enum
   HF_MINER_STATE_RESTARTING,
 } HfMinerState;
 
-/* Above this a chip temperature is shown as hot, unless the settings say
- * otherwise (the alert threshold). */
+/* Above this a chip temperature is shown as hot when no settings say
+ * otherwise (HfSettings:temperature-alert, the alert threshold). */
 #define HF_HOT_DEFAULT_C 75.0
 
 /* The columns of the table, and the figures of a card. */
@@ -45,10 +45,9 @@ int           hf_miner_compare_field    (HfMiner     *a,
 /* The column's title. */
 const char   *hf_miner_field_title      (HfMinerField field);
 
-/* The alert threshold, which also colours temperatures in the views. */
-void          hf_miner_status_set_hot_c (double       celsius);
-double        hf_miner_status_get_hot_c (void);
-gboolean      hf_miner_is_hot           (HfMiner     *miner);
+/* Whether @miner's temperature is above @hot_c. */
+gboolean      hf_miner_is_hot           (HfMiner     *miner,
+                                         double       hot_c);
 
 HfMinerState  hf_miner_state            (HfMiner     *miner);
 /* Hostname, else model, else address. */

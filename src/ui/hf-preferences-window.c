@@ -1,9 +1,10 @@
 /* hf-preferences-window.c
  * SPDX-License-Identifier: MIT
  *
- * Every setting is bound to GSettings, so changes apply at once (the app
- * listens to "changed").  Passwords never touch GSettings: they go to the
- * keyring when the row's apply button is pressed.
+ * Every row is bound to a property of the app's HfSettings, so changes
+ * apply at once (the app listens to their notify).  Passwords never touch
+ * GSettings: they go to the keyring when the row's apply button is
+ * pressed.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include "hf-core.h"
 #include "hf-credentials.h"
 #include "hf-preferences-window.h"
+#include "hf-settings.h"
 
 struct _HfPreferencesWindow
 {
@@ -36,7 +38,7 @@ struct _HfPreferencesWindow
   GtkButton            *api_copy;
   GtkButton            *api_regenerate;
 
-  GSettings            *settings;
+  HfSettings           *settings;
   GPtrArray            *subnet_rows;
 };
 
@@ -49,7 +51,7 @@ remove_subnet_cb (GtkButton           *button,
                   HfPreferencesWindow *self)
 {
   const char *subnet = g_object_get_data (G_OBJECT (button), "hf-subnet");
-  g_auto(GStrv) old = g_settings_get_strv (self->settings, "subnets");
+  g_auto(GStrv) old = hf_settings_get_subnets (self->settings);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) subnets = NULL;
 
@@ -57,13 +59,13 @@ remove_subnet_cb (GtkButton           *button,
     if (g_strcmp0 (old[i], subnet) != 0)
       g_strv_builder_add (builder, old[i]);
   subnets = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "subnets", (const char * const *) subnets);
+  hf_settings_set_subnets (self->settings, (const char * const *) subnets);
 }
 
 static void
 rebuild_subnets (HfPreferencesWindow *self)
 {
-  g_auto(GStrv) subnets = g_settings_get_strv (self->settings, "subnets");
+  g_auto(GStrv) subnets = hf_settings_get_subnets (self->settings);
 
   for (guint i = 0; i < self->subnet_rows->len; i++)
     adw_preferences_group_remove (self->subnets_group, g_ptr_array_index (self->subnet_rows, i));
@@ -118,14 +120,14 @@ hf_preferences_window_add_subnet (HfPreferencesWindow *self,
       return FALSE;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (self->subnet_entry), "error");
-  old = g_settings_get_strv (self->settings, "subnets");
+  old = hf_settings_get_subnets (self->settings);
   if (g_strv_contains ((const char * const *) old, subnet))
     return TRUE;
   builder = g_strv_builder_new ();
   g_strv_builder_addv (builder, (const char **) old);
   g_strv_builder_add (builder, subnet);
   subnets = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "subnets", (const char * const *) subnets);
+  hf_settings_set_subnets (self->settings, (const char * const *) subnets);
   return TRUE;
 }
 
@@ -179,10 +181,10 @@ update_api_rows (HfPreferencesWindow *self)
   GApplication *app = g_application_get_default ();
   HfApplication *hf = HF_IS_APPLICATION (app) ? HF_APPLICATION (app) : NULL;
   const char *token = hf ? hf_application_get_api_token (hf) : NULL;
-  g_autofree char *listen = g_settings_get_string (self->settings, "api-listen");
+  g_autofree char *listen = hf_settings_get_api_listen (self->settings);
   g_autofree char *status = NULL;
 
-  if (!g_settings_get_boolean (self->settings, "api-enabled"))
+  if (!hf_settings_get_api_enabled (self->settings))
     status = g_strdup (_("Off"));
   else if (hf != NULL && hf_application_get_api_error (hf) != NULL)
     status = g_strdup_printf (_("Not serving: %s"), hf_application_get_api_error (hf));
@@ -197,22 +199,12 @@ update_api_rows (HfPreferencesWindow *self)
 }
 
 static void
-api_settings_changed_cb (GSettings           *settings,
-                         const char          *key,
-                         HfPreferencesWindow *self)
-{
-  /* The application restarts the server from the same signal first. */
-  if (g_str_has_prefix (key, "api-"))
-    update_api_rows (self);
-}
-
-static void
 api_listen_apply_cb (AdwEntryRow         *row,
                      HfPreferencesWindow *self)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 
-  g_settings_set_string (self->settings, "api-listen", *text ? text : "127.0.0.1:8080");
+  hf_settings_set_api_listen (self->settings, *text ? text : "127.0.0.1:8080");
 }
 
 static void
@@ -302,27 +294,42 @@ hf_preferences_window_init (HfPreferencesWindow *self)
 }
 
 GtkWidget *
-hf_preferences_window_new (GSettings *settings)
+hf_preferences_window_new (HfSettings *settings)
 {
-  HfPreferencesWindow *self = g_object_new (HF_TYPE_PREFERENCES_WINDOW, NULL);
+  const GBindingFlags flags = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
+  HfPreferencesWindow *self;
 
+  g_return_val_if_fail (HF_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (HF_TYPE_PREFERENCES_WINDOW, NULL);
   self->settings = g_object_ref (settings);
-  g_settings_bind (settings, "poll-interval", self->poll_interval, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "notifications", self->notifications, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "temperature-alert", self->temperature_alert, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "scan-timeout", self->scan_timeout, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "scan-concurrency", self->scan_concurrency, "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "antminer-user", self->antminer_user, "text", G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_swapped (settings, "changed::subnets", G_CALLBACK (rebuild_subnets), self);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_POLL_INTERVAL, self->poll_interval, "value",
+                          flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_NOTIFICATIONS, self->notifications, "active",
+                          flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, self->temperature_alert,
+                          "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_TIMEOUT, self->scan_timeout, "value",
+                          flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_CONCURRENCY, self->scan_concurrency,
+                          "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_ANTMINER_USER, self->antminer_user, "text",
+                          flags);
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
+                            G_CALLBACK (rebuild_subnets), self);
   rebuild_subnets (self);
-  g_settings_bind (settings, "api-enabled", self->api_enabled, "active", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_API_ENABLED, self->api_enabled, "active",
+                          flags);
   {
-    g_autofree char *listen = g_settings_get_string (settings, "api-listen");
+    g_autofree char *listen = hf_settings_get_api_listen (settings);
     gtk_editable_set_text (GTK_EDITABLE (self->api_listen), listen);
   }
-  g_signal_connect (settings, "changed", G_CALLBACK (api_settings_changed_cb), self);
+  /* The application (connected first) restarts the server on the same
+   * notify; these rows then say what it did. */
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_API_ENABLED,
+                            G_CALLBACK (update_api_rows), self);
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,
+                            G_CALLBACK (update_api_rows), self);
   update_api_rows (self);
   return GTK_WIDGET (self);
 }

@@ -13,12 +13,12 @@
 
 #include "hf-add-miner-dialog.h"
 #include "hf-details-window.h"
-#include "hf-miner-settings-dialog.h"
 #include "hf-export.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
 #include "hf-miner-status.h"
+#include "hf-settings.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
 
@@ -42,15 +42,17 @@ struct _HfWindow
   GtkGridView          *grid_view;
   GtkColumnView        *column_view;
   GtkPopoverMenu       *miner_popover;
+  GMenuModel           *miner_menu;    /* the miner.* items, untargeted */
 
   /* Owned references */
-  GSettings            *settings;
+  HfSettings           *settings;
   HfApplication        *app;
   HfFleet              *fleet;
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
   GtkMultiSelection    *selection;
+  HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
 
   /* A discovery this window started (the session runs it) */
@@ -58,7 +60,15 @@ struct _HfWindow
   guint                 scan_found;
 };
 
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
 G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
 
 void
 hf_window_toast (HfWindow   *self,
@@ -108,7 +118,7 @@ attach_model (HfWindow   *self,
 static void
 update_pages (HfWindow *self)
 {
-  g_autofree char *view = g_settings_get_string (self->settings, "view-mode");
+  g_autofree char *view = hf_settings_get_view_mode (self->settings);
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 
@@ -130,19 +140,11 @@ models_changed_cb (GListModel *model,
     update_pages (self);
 }
 
-static void
-view_mode_changed_cb (GSettings  *settings,
-                      const char *key,
-                      HfWindow   *self)
-{
-  update_pages (self);
-}
-
 /* The empty state names what Discover will scan. */
 static void
 update_empty_description (HfWindow *self)
 {
-  g_auto(GStrv) subnets = g_settings_get_strv (self->settings, "subnets");
+  g_auto(GStrv) subnets = hf_settings_get_subnets (self->settings);
   g_autofree char *where = NULL;
   g_autofree char *text = NULL;
 
@@ -201,69 +203,6 @@ search_changed_cb (GtkSearchEntry *entry,
 
 /* Selection */
 
-static GPtrArray *
-selected_miners (HfWindow *self)
-{
-  GPtrArray *miners = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  GtkBitsetIter iter;
-  guint position;
-
-  for (gboolean ok = gtk_bitset_iter_init_first (&iter, set, &position); ok;
-       ok = gtk_bitset_iter_next (&iter, &position))
-    g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
-  return miners;
-}
-
-static void
-update_miner_actions (HfWindow *self)
-{
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-  guint64 n = gtk_bitset_get_size (set);
-  const char *single[] = { "details", "open-web" };
-  const char *multi[] = { "restart", "remove", "copy-address" };
-  g_autoptr(GPtrArray) miners = selected_miners (self);
-  HfCapabilities any = 0;
-  struct { const char *name; HfCapabilities needs; gboolean one; } by_cap[] = {
-    { "settings", HF_CAP_FREQUENCY | HF_CAP_FAN | HF_CAP_POOLS | HF_CAP_HOSTNAME, FALSE },
-    { "identify", HF_CAP_IDENTIFY, FALSE },
-    { "pause", HF_CAP_PAUSE, FALSE },
-    { "resume", HF_CAP_PAUSE, FALSE },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (single); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), single[i]);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (multi); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), multi[i]);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), n >= 1);
-    }
-  /* Only what the selected miners can do. */
-  for (guint i = 0; i < miners->len; i++)
-    {
-      any |= hf_miner_get_capabilities (g_ptr_array_index (miners, i));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (by_cap); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), by_cap[i].name);
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                                   (any & by_cap[i].needs) != 0
-                                   && (by_cap[i].one ? n == 1 : n >= 1));
-    }
-}
-
-static void
-selection_changed_cb (GtkSelectionModel *model,
-                      guint              position,
-                      guint              n_items,
-                      HfWindow          *self)
-{
-  update_miner_actions (self);
-}
-
 static gboolean
 find_position (HfWindow *self,
                HfMiner  *miner,
@@ -308,18 +247,23 @@ miner_at (GtkWidget *picked)
   return NULL;
 }
 
+/* The menu at (x, y) of @view, its items targeted at @miner. */
 static void
 popup_at (HfWindow  *self,
           GtkWidget *view,
           double     x,
-          double     y)
+          double     y,
+          HfMiner   *miner)
 {
+  g_autoptr(GMenuModel) menu = NULL;
   graphene_point_t p;
   GdkRectangle rect;
 
   if (!gtk_widget_compute_point (view, GTK_WIDGET (self->view_stack),
                                  &GRAPHENE_POINT_INIT (x, y), &p))
     return;
+  menu = hf_miner_actions_menu_for (self->miner_menu, hf_miner_get_address (miner));
+  gtk_popover_menu_set_menu_model (self->miner_popover, menu);
   rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
   gtk_popover_popup (GTK_POPOVER (self->miner_popover));
@@ -340,7 +284,7 @@ context_at (HfWindow  *self,
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  popup_at (self, view, x, y);
+  popup_at (self, view, x, y, miner);
 }
 
 static void
@@ -367,33 +311,54 @@ long_press_cb (GtkGestureLongPress *gesture,
   context_at (self, view, x, y);
 }
 
+/* What a key acts on: the focused miner, which joins the selection (or
+ * becomes it) as a click would; without one, the first selected.  A new
+ * reference, or NULL when nothing is selected. */
+static HfMiner *
+key_target (HfWindow   *self,
+            GtkWidget **focused)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  HfMiner *miner = focus != NULL ? miner_at (focus) : NULL;
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (self->selection);
+  g_autoptr(GtkBitset) set = NULL;
+  guint position;
+
+  if (miner != NULL && find_position (self, miner, &position))
+    {
+      if (!gtk_selection_model_is_selected (selection, position))
+        gtk_selection_model_select_item (selection, position, TRUE);
+      *focused = focus;
+      return g_object_ref (miner);
+    }
+  *focused = NULL;
+  set = gtk_selection_model_get_selection (selection);
+  if (gtk_bitset_is_empty (set))
+    return NULL;
+  return g_list_model_get_item (G_LIST_MODEL (self->selection), gtk_bitset_get_minimum (set));
+}
+
 void
 hf_window_popup_menu (HfWindow *self)
 {
-  GtkWidget *view = g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "table") == 0
-    ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  HfMiner *miner = focus != NULL ? miner_at (focus) : NULL;
+  GtkWidget *view;
+  GtkWidget *focus;
+  g_autoptr(HfMiner) miner = NULL;
   graphene_rect_t bounds;
-  guint position;
 
   g_return_if_fail (HF_IS_WINDOW (self));
 
-  /* The focused item (keyboard) joins the selection, like a click would. */
-  if (miner != NULL && find_position (self, miner, &position)
-      && !gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
-    gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  {
-    g_autoptr(GtkBitset) set =
-      gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
-    if (gtk_bitset_is_empty (set))
-      return;
-  }
-  if (focus != NULL && miner != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
+  view = g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "table") == 0
+    ? GTK_WIDGET (self->column_view) : GTK_WIDGET (self->grid_view);
+  miner = key_target (self, &focus);
+  if (miner == NULL)
+    return;
+  if (focus != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
     popup_at (self, view, bounds.origin.x + bounds.size.width / 2,
-              bounds.origin.y + bounds.size.height / 2);
+              bounds.origin.y + bounds.size.height / 2, miner);
   else
-    popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0);
+    popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0,
+              miner);
 }
 
 static gboolean
@@ -410,7 +375,13 @@ delete_key_cb (GtkWidget *widget,
                GVariant  *args,
                gpointer   user_data)
 {
-  gtk_widget_activate_action (GTK_WIDGET (user_data), "win.remove", NULL);
+  HfWindow *self = HF_WINDOW (user_data);
+  GtkWidget *focus;
+  g_autoptr(HfMiner) miner = key_target (self, &focus);
+
+  if (miner != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "miner.remove", "s",
+                                hf_miner_get_address (miner));
   return TRUE;
 }
 
@@ -442,46 +413,23 @@ add_view_controllers (HfWindow  *self,
   gtk_widget_add_controller (view, keys);
 }
 
-/* Grid factory */
-
-static void
-card_setup_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               HfWindow                 *self)
-{
-  gtk_list_item_set_child (item, hf_miner_card_new ());
-}
-
-static void
-card_bind_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              HfWindow                 *self)
-{
-  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)),
-                           gtk_list_item_get_item (item));
-}
-
-static void
-card_unbind_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                HfWindow                 *self)
-{
-  hf_miner_card_set_miner (HF_MINER_CARD (gtk_list_item_get_child (item)), NULL);
-}
-
+/* Enter or a double-click: that miner's details.  It joins the selection
+ * (or becomes it) first, as for the menu: the miner.* actions are for
+ * what is selected. */
 static void
 item_activated_cb (GtkWidget *view,
                    guint      position,
                    HfWindow  *self)
 {
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (self->selection);
   g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  GtkWidget *details;
 
   if (miner == NULL)
     return;
-  details = hf_details_window_new (miner, hf_application_get_store (self->app));
-  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (details));
+  if (!gtk_selection_model_is_selected (selection, position))
+    gtk_selection_model_select_item (selection, position, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
+                              hf_miner_get_address (miner));
 }
 
 /* Discover */
@@ -497,7 +445,7 @@ set_discovering (HfWindow *self,
   gtk_label_set_text_with_mnemonic (self->discover_label, on ? _("_Cancel") : _("_Discover"));
   gtk_widget_set_tooltip_text (self->discover_button,
                                on ? _("Stop scanning")
-                                  : _("Find the miners on your network (Ctrl+Shift+D)"));
+                                  : _("Find the miners on your network (Ctrl+D)"));
   if (on)
     gtk_widget_remove_css_class (self->discover_button, "suggested-action");
   else
@@ -595,7 +543,7 @@ hf_window_discover (HfWindow           *self,
     }
   if (targets == NULL)
     {
-      subnets = g_settings_get_strv (self->settings, "subnets");
+      subnets = hf_settings_get_subnets (self->settings);
       targets = (const char * const *) subnets;
     }
   ranges = targets[0] != NULL ? hf_targets_parse (targets, FALSE, &error)
@@ -692,42 +640,6 @@ search_activated (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-static void
-miner_action_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  HfWindow *self = HF_WINDOW (user_data);
-  g_autoptr(GPtrArray) miners = selected_miners (self);
-  g_autofree char *action_name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
-
-  if (miners->len == 0)
-    return;
-  if (g_str_equal (action_name, "win.details"))
-    {
-      guint position;
-      if (find_position (self, g_ptr_array_index (miners, 0), &position))
-        item_activated_cb (NULL, position, self);
-    }
-  else if (g_str_equal (action_name, "win.restart"))
-    hf_miner_actions_restart (GTK_WINDOW (self), self->app, miners);
-  else if (g_str_equal (action_name, "win.remove"))
-    hf_miner_actions_remove (GTK_WINDOW (self), self->app, miners);
-  else if (g_str_equal (action_name, "win.open-web"))
-    hf_miner_actions_open_web (GTK_WINDOW (self), miners);
-  else if (g_str_equal (action_name, "win.copy-address"))
-    hf_miner_actions_copy_address (GTK_WIDGET (self), miners);
-  else if (g_str_equal (action_name, "win.settings"))
-    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (GTK_WINDOW (self),
-                                                                             self->app, miners)));
-  else if (g_str_equal (action_name, "win.identify"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_IDENTIFY);
-  else if (g_str_equal (action_name, "win.pause"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_PAUSE);
-  else if (g_str_equal (action_name, "win.resume"))
-    hf_miner_actions_act (GTK_WINDOW (self), self->app, miners, HF_ACTION_RESUME);
-}
-
 void
 hf_window_show_miner (HfWindow   *self,
                       const char *address)
@@ -744,6 +656,13 @@ hf_window_show_miner (HfWindow   *self,
     return;
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   item_activated_cb (NULL, position, self);
+}
+
+GActionGroup *
+hf_window_get_miner_actions (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return G_ACTION_GROUP (self->miner_actions);
 }
 
 GtkSelectionModel *
@@ -763,9 +682,9 @@ hf_window_close_request (GtkWindow *window)
 
   /* The unmaximized size, so that un-maximizing next time looks right. */
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_set_int (self->settings, "window-width", width);
-  g_settings_set_int (self->settings, "window-height", height);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  hf_settings_set_window_width (self->settings, width);
+  hf_settings_set_window_height (self->settings, height);
+  hf_settings_set_window_maximized (self->settings, gtk_window_is_maximized (window));
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
 
@@ -777,7 +696,6 @@ static void
 hf_window_setup (HfWindow      *self,
                  HfApplication *app)
 {
-  GtkListItemFactory *factory;
   g_autoptr(GAction) view_mode = NULL;
 
   self->app = g_object_ref (app);
@@ -789,7 +707,7 @@ hf_window_setup (HfWindow      *self,
                                                   g_object_ref (GTK_FILTER (self->filter)));
   for (HfMinerField f = HF_MINER_FIELD_NAME; f < HF_N_MINER_FIELDS; f++)
     {
-      g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f);
+      g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f, self->settings);
       gtk_column_view_append_column (self->column_view, column);
       /* By address until the user picks a column: stable, and how a
        * network is laid out. */
@@ -799,16 +717,12 @@ hf_window_setup (HfWindow      *self,
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
-  g_signal_connect (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self);
+  self->miner_actions = hf_miner_actions_new (GTK_WINDOW (self), app,
+                                              GTK_SELECTION_MODEL (self->selection));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", G_ACTION_GROUP (self->miner_actions));
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
 
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (card_setup_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (card_bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (card_unbind_cb), self);
-  gtk_grid_view_set_factory (self->grid_view, factory);
-  g_object_unref (factory);
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (item_activated_cb), self);
   add_view_controllers (self, GTK_WIDGET (self->grid_view));
@@ -820,14 +734,16 @@ hf_window_setup (HfWindow      *self,
   g_signal_connect (hf_application_get_session (app), "discover-progress",
                     G_CALLBACK (discover_progress_cb), self);
 
-  view_mode = g_settings_create_action (self->settings, "view-mode");
+  /* The Cards/Table toggles set the setting; every window follows it. */
+  view_mode = G_ACTION (g_property_action_new ("view-mode", self->settings,
+                                               HF_SETTINGS_KEY_VIEW_MODE));
   g_action_map_add_action (G_ACTION_MAP (self), view_mode);
-  g_signal_connect (self->settings, "changed::view-mode", G_CALLBACK (view_mode_changed_cb), self);
-  g_signal_connect_swapped (self->settings, "changed::subnets",
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_VIEW_MODE,
+                            G_CALLBACK (update_pages), self);
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
                             G_CALLBACK (update_empty_description), self);
   update_empty_description (self);
   update_pages (self);
-  update_miner_actions (self);
 }
 
 static void
@@ -848,6 +764,8 @@ hf_window_dispose (GObject *object)
       gtk_widget_unparent (GTK_WIDGET (self->miner_popover));
       self->miner_popover = NULL;
     }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", NULL);
+  g_clear_object (&self->miner_actions);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
@@ -862,16 +780,73 @@ hf_window_dispose (GObject *object)
 }
 
 static void
+hf_window_constructed (GObject *object)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  G_OBJECT_CLASS (hf_window_parent_class)->constructed (object);
+
+  g_return_if_fail (HF_IS_SETTINGS (self->settings));
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               hf_settings_get_window_width (self->settings),
+                               hf_settings_get_window_height (self->settings));
+  if (hf_settings_get_window_maximized (self->settings))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static void
+hf_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS: g_value_set_object (value, self->settings); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hf_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  HfWindow *self = HF_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS: self->settings = g_value_dup_object (value); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hf_window_class_init (HfWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = hf_window_constructed;
   object_class->dispose = hf_window_dispose;
+  object_class->get_property = hf_window_get_property;
+  object_class->set_property = hf_window_set_property;
   window_class->close_request = hf_window_close_request;
 
+  /* The app's settings (hf_application_get_settings()); the views' cards
+   * take theirs from here. */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, HF_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   g_type_ensure (HF_TYPE_TOTALS_HEADER);
+  /* For the grid's card template (a GtkBuilderListItemFactory). */
+  g_type_ensure (HF_TYPE_MINER_CARD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfWindow, name)
@@ -890,6 +865,7 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (grid_view);
   BIND (column_view);
   BIND (miner_popover);
+  BIND (miner_menu);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.discover", NULL, discover_activated);
@@ -898,7 +874,8 @@ hf_window_class_init (HfWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "win.fleet-history", NULL, fleet_history_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+  /* Not Ctrl+Shift+D: GTK keeps that (and Ctrl+Shift+I) for its Inspector. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "win.discover", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -910,29 +887,8 @@ hf_window_class_init (HfWindowClass *klass)
 static void
 hf_window_init (HfWindow *self)
 {
-  const GActionEntry miner_entries[] = {
-    { .name = "details", .activate = miner_action_activated },
-    { .name = "restart", .activate = miner_action_activated },
-    { .name = "remove", .activate = miner_action_activated },
-    { .name = "open-web", .activate = miner_action_activated },
-    { .name = "copy-address", .activate = miner_action_activated },
-    { .name = "settings", .activate = miner_action_activated },
-    { .name = "identify", .activate = miner_action_activated },
-    { .name = "pause", .activate = miner_action_activated },
-    { .name = "resume", .activate = miner_action_activated },
-  };
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), miner_entries,
-                                   G_N_ELEMENTS (miner_entries), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
-
-  self->settings = g_settings_new (APP_ID);
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
-    gtk_window_maximize (GTK_WINDOW (self));
 
   gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
@@ -947,7 +903,10 @@ hf_window_new (HfApplication *application)
   HfWindow *self;
 
   g_return_val_if_fail (HF_IS_APPLICATION (application), NULL);
-  self = g_object_new (HF_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (HF_TYPE_WINDOW,
+                       "application", application,
+                       "settings", hf_application_get_settings (application),
+                       NULL);
   hf_window_setup (self, application);
   return self;
 }

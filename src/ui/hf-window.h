@@ -26,6 +26,8 @@ gboolean     hf_window_get_discovering  (HfWindow      *self);
 GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
 /* Pop the miner menu up for the selection, at the focused item. */
 void         hf_window_popup_menu       (HfWindow      *self);
+/* The miner.* actions (HfMinerActions) on its selection. */
+GActionGroup *hf_window_get_miner_actions (HfWindow    *self);
 void         hf_window_toast            (HfWindow      *self,
                                          const char    *text);
 /* Show @toast as it is made: a timeout of 0 keeps it until the caller

@@ -9,8 +9,10 @@
  *   1. Discover on that range, then three poll cycles while a second scan
  *      runs: prints the longest main-loop stall (a 10 ms timer's worst gap)
  *      during the scan and during the polling, with the window on screen.
- *   2. Start-up again: prints the time from main() to the first frame of a
- *      window filled from the store (1000 miners).
+ *   2. Start-up again on that database: prints the time from
+ *      g_application_run() to the first frame (the fleet is still being
+ *      read from the store on a worker then, so the window is empty), and
+ *      to the first frame that shows the 1000 stored miners.
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -112,14 +114,47 @@ run_activate_cb (GApplication *app, gpointer data)
   g_application_quit (app);
 }
 
+/* Start-up: the first frame comes before the store has been read (on a
+ * worker); the grid's cards are made in the first frame after the fleet
+ * arrived, so that frame is the one that shows it.  How long that frame
+ * itself takes (its layout makes the cards) is timed apart from the wait
+ * for it, which also holds the store's read and the first poll's start. */
+static gint64 fleet_arrived, frame_began;
+
+static void
+frame_began_cb (GdkFrameClock *clock)
+{
+  frame_began = g_get_monotonic_time ();
+}
+
+static void
+fleet_changed_cb (GListModel *fleet, guint position, guint removed, guint added, gpointer data)
+{
+  if (fleet_arrived == 0 && g_list_model_get_n_items (fleet) > 0)
+    fleet_arrived = g_get_monotonic_time ();
+}
+
 static void
 frame_cb (GdkFrameClock *clock, GApplication *app)
 {
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  static gboolean first_seen;
+  double ms = (g_get_monotonic_time () - started) / 1000.0;
 
-  g_print ("start-up (application run to the first frame) with %u stored miners: %.1f ms\n",
-           hf_fleet_get_total_count (fleet), (g_get_monotonic_time () - started) / 1000.0);
+  if (!first_seen)
+    {
+      first_seen = TRUE;
+      g_print ("start-up (application run to the first frame), %u miners in the window: %.1f ms\n",
+               hf_fleet_get_total_count (fleet), ms);
+    }
+  if (fleet_arrived == 0)
+    return;
+  g_print ("start-up to the first frame showing the %u stored miners: %.1f ms "
+           "(the store read by %.1f ms; that frame took %.1f ms)\n",
+           hf_fleet_get_total_count (fleet), ms, (fleet_arrived - started) / 1000.0,
+           (g_get_monotonic_time () - frame_began) / 1000.0);
   g_signal_handlers_disconnect_by_func (clock, frame_cb, app);
+  g_signal_handlers_disconnect_by_func (clock, frame_began_cb, NULL);
   g_application_quit (app);
 }
 
@@ -128,7 +163,11 @@ restore_activate_cb (GApplication *app, gpointer data)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  g_signal_connect (hf_application_get_fleet (HF_APPLICATION (app)), "items-changed",
+                    G_CALLBACK (fleet_changed_cb), NULL);
   gtk_widget_realize (GTK_WIDGET (window));
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "before-paint",
+                    G_CALLBACK (frame_began_cb), NULL);
   g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
                     G_CALLBACK (frame_cb), app);
 }

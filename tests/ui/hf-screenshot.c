@@ -7,7 +7,8 @@
  * real application with a fresh database, presses Discover on that
  * loopback range, waits until every miner has been read (and the one that
  * stops answering is offline), then saves the window as cards and as a
- * table, light and dark, plus a details window.  Run it through
+ * table, light and dark, plus a details window and the miner menu (those
+ * two into the temporary directory, for looking at).  Run it through
  * build-aux/screenshots.sh, which provides the X server and D-Bus session.
  */
 #include <adwaita.h>
@@ -63,6 +64,21 @@ save_png (GtkWidget  *widget,
   g_print ("%s (%d×%d)\n", path, w, h);
 }
 
+static GtkWidget *
+find_visible_popover (GtkWidget *widget)
+{
+  if (GTK_IS_POPOVER_MENU (widget) && gtk_widget_get_visible (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_visible_popover (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 fleet_settled (HfFleet *fleet)
 {
@@ -77,7 +93,7 @@ activate_cb (GApplication *app,
 {
   HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
-  GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+  HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
   const char *targets[] = { "127.0.40.1-127.0.40.60", NULL };
   gint64 deadline;
@@ -101,15 +117,15 @@ activate_cb (GApplication *app,
     {
       adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                       : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      g_settings_set_string (settings, "view-mode", "cards");
+      hf_settings_set_view_mode (settings, "cards");
       iterate_for (600);
       save_png (GTK_WIDGET (window), dark ? "cards-dark.png" : "cards.png");
-      g_settings_set_string (settings, "view-mode", "table");
+      hf_settings_set_view_mode (settings, "table");
       iterate_for (600);
       save_png (GTK_WIDGET (window), dark ? "table-dark.png" : "table.png");
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
-  g_settings_set_string (settings, "view-mode", "cards");
+  hf_settings_set_view_mode (settings, "cards");
 
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                    hf_application_get_store (HF_APPLICATION (app)));
@@ -126,6 +142,27 @@ activate_cb (GApplication *app,
     outdir = kept;
   }
   gtk_window_destroy (GTK_WINDOW (details));
+
+  /* The miner menu of two selected miners, opened on the first: for
+   * looking at too (a popover is drawn apart from the window). */
+  {
+    GtkSelectionModel *selection = hf_window_get_selection (window);
+    GtkWidget *menu;
+    const char *kept = outdir;
+
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    gtk_selection_model_select_item (selection, 2, FALSE);
+    hf_window_popup_menu (window);
+    iterate_for (600);
+    menu = find_visible_popover (GTK_WIDGET (window));
+    if (menu == NULL)
+      g_error ("the miner menu did not open");
+    outdir = g_get_tmp_dir ();
+    save_png (menu, "hashfleet-menu.png");
+    outdir = kept;
+    gtk_popover_popdown (GTK_POPOVER (menu));
+    gtk_selection_model_unselect_all (selection);
+  }
 
   /* Settings… of one Bitaxe, with its model's choices loaded. */
   {

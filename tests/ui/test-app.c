@@ -18,6 +18,7 @@
 #include "hf-json.h"
 #include "hf-details-window.h"
 #include "hf-export.h"
+#include "hf-miner-card.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
@@ -170,12 +171,148 @@ back_from_restart (gpointer miner)
   return !hf_miner_get_restarting (miner) && hf_miner_get_online (miner);
 }
 
+static guint position_of (HfWindow *window, const char *address);
+
+static gboolean
+triggered_by (GtkShortcutTrigger *trigger,
+              GtkShortcutTrigger *key)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return triggered_by (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), key)
+           || triggered_by (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                            key);
+  return gtk_shortcut_trigger_equal (trigger, key);
+}
+
+/* Run what @accelerator does in @widget (its shortcut controllers):
+ * exactly one shortcut, which does it. */
+static void
+press (GtkWidget  *widget,
+       const char *accelerator)
+{
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_shortcut_trigger_parse_string (accelerator);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint found = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      for (guint j = 0; GTK_IS_SHORTCUT_CONTROLLER (controller)
+                        && j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (!triggered_by (gtk_shortcut_get_trigger (shortcut), trigger))
+            continue;
+          g_assert_true (gtk_shortcut_action_activate (action, 0, widget,
+                                                       gtk_shortcut_get_arguments (shortcut)));
+          found++;
+        }
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
+static void
+collect_cards (GtkWidget *widget,
+               GPtrArray *cards)
+{
+  if (HF_IS_MINER_CARD (widget))
+    g_ptr_array_add (cards, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    collect_cards (c, cards);
+}
+
+static gboolean
+has_error_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error"))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (has_error_label (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* The bound cards that show a label in red. */
+static guint
+count_with_error (GPtrArray *cards)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < cards->len; i++)
+    if (hf_miner_card_get_miner (g_ptr_array_index (cards, i)) != NULL
+        && has_error_label (g_ptr_array_index (cards, i)))
+      n++;
+  return n;
+}
+
+/* The cards in the window's grid show every miner once, each with the
+ * app's settings (the grid's template binds both), and colour the
+ * temperature from those settings. */
+static void
+check_cards (HfApplication *app,
+             HfWindow      *window)
+{
+  HfSettings *settings = hf_application_get_settings (app);
+  HfFleet *fleet = hf_application_get_fleet (app);
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr(GHashTable) shown = g_hash_table_new (NULL, NULL);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  collect_cards (GTK_WIDGET (window), cards);
+  for (guint i = 0; i < cards->len; i++)
+    {
+      HfMinerCard *card = g_ptr_array_index (cards, i);
+
+      if (hf_miner_card_get_miner (card) == NULL)
+        continue;
+      g_assert_true (hf_miner_card_get_settings (card) == settings);
+      g_hash_table_add (shown, hf_miner_card_get_miner (card));
+    }
+  g_assert_cmpuint (g_hash_table_size (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (fleet)));
+
+  /* Every simulated miner runs above 40 °C and below 120 °C (and is
+   * online: a card's only label in "error" is then its temperature). */
+  hf_settings_set_temperature_alert (settings, 40);
+  g_assert_cmpuint (count_with_error (cards), ==, g_hash_table_size (shown));
+  hf_settings_set_temperature_alert (settings, 120);
+  g_assert_cmpuint (count_with_error (cards), ==, 0);
+  hf_settings_set_temperature_alert (settings, 75);
+}
+
+/* The target of the item for @action in @menu (or its sections). */
+static char *
+menu_target (GMenuModel *menu,
+             const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      g_autofree char *target = NULL;
+
+      if (section != NULL && (target = menu_target (section, action)) != NULL)
+        return g_steal_pointer (&target);
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action)
+          && g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        return g_steal_pointer (&target);
+    }
+  return NULL;
+}
+
 static void
 discover_activate_cb (GApplication *app,
                       gpointer      user_data)
 {
   HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   HfStore *store;
   HfTotalsHeader *totals = HF_TOTALS_HEADER (find_descendant (GTK_WIDGET (window),
                                                               HF_TYPE_TOTALS_HEADER));
@@ -194,8 +331,20 @@ discover_activate_cb (GApplication *app,
   g_assert_nonnull (store);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 0);
 
-  /* Discover on a loopback range; the grid fills. */
-  hf_window_discover (window, targets);
+  /* Ctrl+D: Discover on the subnets set (a loopback range); the grid
+   * fills.  Only then: no other network is ever scanned. */
+  hf_settings_set_subnets (settings, targets);
+  {
+    g_auto(GStrv) subnets = hf_settings_get_subnets (settings);
+    g_assert_true (g_strv_equal ((const char * const *) subnets, targets));
+  }
+  press (GTK_WIDGET (window), "<Control>d");
+  /* Ctrl+Shift+D stays GTK's (the Inspector): no accelerator of ours. */
+  {
+    g_auto(GStrv) ours = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                "<Control><Shift>d");
+    g_assert_cmpuint (g_strv_length (ours), ==, 0);
+  }
   g_assert_true (hf_window_get_discovering (window));
   wait_until (not_discovering, window, 10000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
@@ -210,6 +359,7 @@ discover_activate_cb (GApplication *app,
     ;
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
+  check_cards (HF_APPLICATION (app), window);
   /* Discovered miners are saved (by the store's worker). */
   flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
@@ -228,33 +378,65 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
   }
 
-  /* The menu opens for the selection (as the Menu key does). */
+  /* The menu opens for the selection (as the Menu key does), its items
+   * targeted at the selected miner. */
   gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
   select_address (window, "127.0.42.2");
-  hf_window_popup_menu (window);
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "Menu");
   popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
   g_assert_nonnull (popover);
-  g_assert_true (G_MENU_MODEL (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover)))
-                 != NULL);
+  {
+    GMenuModel *menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+    g_autofree char *target = menu_target (menu, "miner.restart");
+
+    g_assert_cmpstr (target, ==, "127.0.42.2");
+  }
+  gtk_popover_popdown (popover);
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "<Shift>F10");
+  g_assert_true (find_visible_popover (GTK_WIDGET (window)) == GTK_WIDGET (popover));
   gtk_popover_popdown (popover);
 
-  /* Restart…: confirmed, received by the simulated miner, shown as restarting. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL));
+  /* Restart… targeted at a miner outside the selection: that miner alone,
+   * confirmed, received by the simulated miner, shown as restarting. */
+  select_address (window, "127.0.42.3");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.restart", "s",
+                                             "127.0.42.2"));
   wait_until (dialog_shown, NULL, 2000);
+  g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
   adw_message_dialog_response (find_dialog (), "restart");
   wait_until (is_restarting, gamma, 5000);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.2", 1, 3000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.3", 0, 0), ==, 0);
   /* Polls find it down, then back: "restarting" ends. */
   hf_fleet_set_poll_interval (fleet, 1);
   wait_until (back_from_restart, gamma, 20000);
 
-  /* Remove… without keeping history: gone from the model and the store. */
+  /* Identify targeted at a selected miner: the whole selection (the
+   * Bitaxe and the Avalon), and no other. */
+  {
+    guint before2 = hf_test_sim_events (sim, "identify", "127.0.42.2", 0, 0);
+    guint before4 = hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0);
+    guint before5 = hf_test_sim_events (sim, "identify", "127.0.42.5", 0, 0);
+
+    select_address (window, "127.0.42.2");
+    gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.identify", "s",
+                                               "127.0.42.5"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.2", before2 + 1, 5000), ==,
+                      before2 + 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.5", before5 + 1, 5000), ==,
+                      before5 + 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0), ==, before4);
+  }
+
+  /* Remove… (the Delete key) without keeping history: gone from the model
+   * and the store. */
   while ((dialog = find_dialog ()) != NULL)
     gtk_window_destroy (GTK_WINDOW (dialog));
   select_address (window, "127.0.42.3");
   gtk_selection_model_unselect_all (selection);
   select_address (window, "127.0.42.3");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.remove", NULL));
+  press (find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW), "Delete");
   wait_until (dialog_shown, NULL, 2000);
   dialog = find_dialog ();
   gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_message_dialog_get_extra_child (dialog)),
@@ -269,6 +451,7 @@ discover_activate_cb (GApplication *app,
   for (guint i = 0; i < stored->len; i++)
     g_assert_cmpstr (hf_miner_get_address (g_ptr_array_index (stored, i)), !=, "127.0.42.3");
 
+  hf_settings_set_subnets (settings, NULL);
   g_application_quit (app);
 }
 
@@ -343,12 +526,15 @@ position_of (HfWindow   *window,
   g_assert_not_reached ();
 }
 
+/* Settings… from the menu of the miner at @address. */
 static HfMinerSettingsDialog *
-open_settings (HfWindow *window)
+open_settings (HfWindow   *window,
+               const char *address)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.settings", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.settings", "s",
+                                             address));
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
@@ -370,7 +556,7 @@ settings_dialog_checks (HfApplication *app,
   HfFleet *fleet = hf_application_get_fleet (app);
   HfMiner *gamma, *ultra;
   HfMinerSettingsDialog *dialog;
-  GAction *settings_action = g_action_map_lookup_action (G_ACTION_MAP (window), "settings");
+  GActionGroup *actions = hf_window_get_miner_actions (window);
   g_autoptr(HfMinerSettings) changes = NULL;
   guint patches, lower = 0;
 
@@ -392,13 +578,13 @@ settings_dialog_checks (HfApplication *app,
   /* A Whatsminer takes pools, an Avalon work mode and fan: Settings… is on
    * for both. */
   select_address (window, "127.0.42.4");
-  g_assert_true (g_action_get_enabled (settings_action));
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
   select_address (window, "127.0.42.5");
-  g_assert_true (g_action_get_enabled (settings_action));
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
 
   select_address (window, "127.0.42.2");
-  g_assert_true (g_action_get_enabled (settings_action));
-  dialog = open_settings (window);
+  g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
+  dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (gamma)->frequency_mhz);
@@ -418,7 +604,7 @@ settings_dialog_checks (HfApplication *app,
     solo->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
     solo->pool_user = g_strdup ("bc1q.profile");
     g_assert_true (hf_store_save_pool_profile (hf_application_get_store (app), "solo", solo, NULL));
-    dialog = open_settings (window);
+    dialog = open_settings (window, "127.0.42.2");
     g_assert_true (hf_miner_settings_dialog_choose_profile (dialog, "solo"));
     g_assert_cmpstr (hf_miner_settings_dialog_get_pool (dialog), ==, solo->pool_url);
     changes = hf_miner_settings_dialog_get_changes (dialog);
@@ -430,7 +616,7 @@ settings_dialog_checks (HfApplication *app,
   }
 
   select_address (window, "127.0.42.60");
-  dialog = open_settings (window);
+  dialog = open_settings (window, "127.0.42.60");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == ultra);
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (ultra)->frequency_mhz);
@@ -457,7 +643,7 @@ settings_dialog_checks (HfApplication *app,
                                    position_of (window, "127.0.42.5"), FALSE);
   gtk_selection_model_select_item (hf_window_get_selection (window),
                                    position_of (window, "127.0.42.60"), FALSE);
-  dialog = open_settings (window);
+  dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
   g_assert_true (hf_miner_settings_dialog_select_frequency (dialog, 400));
   hf_miner_settings_dialog_apply (dialog);
@@ -504,7 +690,7 @@ restore_activate_cb (GApplication *app,
   /* The HTTP API: off by default; on, it serves this fleet on loopback;
    * off again, it stops. */
   {
-    GSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+    HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
     g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
     g_autoptr(SoupMessage) msg = NULL;
     g_autoptr(GBytes) body = NULL;
@@ -512,10 +698,10 @@ restore_activate_cb (GApplication *app,
     g_autofree char *uri = NULL;
     guint16 port;
 
-    g_assert_false (g_settings_get_boolean (settings, "api-enabled"));
+    g_assert_false (hf_settings_get_api_enabled (settings));
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
-    g_settings_set_string (settings, "api-listen", "127.0.0.1:0");
-    g_settings_set_boolean (settings, "api-enabled", TRUE);
+    hf_settings_set_api_listen (settings, "127.0.0.1:0");
+    hf_settings_set_api_enabled (settings, TRUE);
     port = hf_application_get_api_port (HF_APPLICATION (app));
     g_assert_cmpuint (port, >, 0);
     uri = g_strdup_printf ("http://127.0.0.1:%u/api/stats", port);
@@ -531,11 +717,11 @@ restore_activate_cb (GApplication *app,
     g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, 3);
     /* No token yet: changes are refused, and only loopback is allowed. */
     g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
-    g_settings_set_string (settings, "api-listen", "0.0.0.0:0");
+    hf_settings_set_api_listen (settings, "0.0.0.0:0");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_nonnull (strstr (hf_application_get_api_error (HF_APPLICATION (app)), "token"));
-    g_settings_set_boolean (settings, "api-enabled", FALSE);
-    g_settings_set_string (settings, "api-listen", "127.0.0.1:8080");
+    hf_settings_set_api_enabled (settings, FALSE);
+    hf_settings_set_api_listen (settings, "127.0.0.1:8080");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }
@@ -560,6 +746,28 @@ restore_activate_cb (GApplication *app,
   }
 
   settings_dialog_checks (HF_APPLICATION (app), window);
+
+  /* Enter (or a double-click) on a miner opens its details, even with
+   * nothing selected before: it becomes the selection. */
+  {
+    GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+    guint position = position_of (window, "127.0.42.2");
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+    GtkWindow *details = NULL;
+
+    gtk_selection_model_unselect_all (selection);
+    g_signal_emit_by_name (grid, "activate", position);
+    g_assert_true (gtk_selection_model_is_selected (selection, position));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+        if (HF_IS_DETAILS_WINDOW (w))
+          details = w;
+      }
+    g_assert_nonnull (details);
+    g_assert_cmpstr (gtk_window_get_title (details), ==, "bitaxe-a");
+    gtk_window_destroy (details);
+  }
 
   /* Fleet History (primary menu, Ctrl+H): the fleet's charts, from the store. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.fleet-history", NULL));

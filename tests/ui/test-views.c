@@ -4,7 +4,9 @@
  */
 #include <stdio.h>
 
+#define G_SETTINGS_ENABLE_BACKEND
 #include <adwaita.h>
+#include <gio/gsettingsbackend.h>
 
 #include "hf-chart.h"
 #include "hf-miner-card.h"
@@ -94,7 +96,6 @@ test_card (void)
   g_autofree char *offline = NULL;
   GtkLabel *temp;
 
-  hf_miner_status_set_hot_c (75);
   hf_miner_card_set_miner (HF_MINER_CARD (card), miner);
   before = labels_of (card);
   g_assert_true (strstr (before, "|bitaxe-desk|") != NULL);
@@ -106,7 +107,7 @@ test_card (void)
   g_assert_true (strstr (before, "|3h 5m|") != NULL);
   g_assert_true (strstr (before, "|Online|") != NULL);
   g_assert_true (strstr (before, "|axeos|") != NULL);
-  /* Above the threshold: coloured. */
+  /* Above the threshold (no settings given: 75 °C): coloured. */
   temp = label_with_text (card, "81.5 °C");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (temp), "error"));
 
@@ -182,6 +183,117 @@ test_cell (void)
   g_object_unref (name);
   g_object_unref (power);
   g_object_unref (status);
+}
+
+/* Cards and cells start and stop following a miner the same way: bound to
+ * another, they let go of the first (no handler left on it, no reference
+ * kept) and show the second. */
+static void
+test_binding (void)
+{
+  g_autoptr(HfMiner) first = make_miner ("127.0.0.7", "first", 1000, 60, 15);
+  g_autoptr(HfMiner) second = make_miner ("127.0.0.8", "second", 2000, 61, 16);
+  GtkWidget *card = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *cell = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_NAME));
+  guint notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
+  hf_miner_card_set_miner (HF_MINER_CARD (card), first);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), first);
+  g_assert_true (g_signal_has_handler_pending (first, notify_id, 0, FALSE));
+  g_assert_nonnull (label_with_text (card, "first"));
+
+  hf_miner_card_set_miner (HF_MINER_CARD (card), second);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), second);
+  g_assert_false (g_signal_has_handler_pending (first, notify_id, 0, FALSE));
+  g_assert_cmpint (G_OBJECT (first)->ref_count, ==, 1);
+  g_assert_nonnull (label_with_text (card, "second"));
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (cell)), ==, "second");
+
+  /* The first one's changes no longer reach them. */
+  hf_miner_set_hostname (first, "renamed");
+  g_assert_null (label_with_text (card, "renamed"));
+  g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (cell)), ==, "second");
+
+  /* Disposed, they let go of the second too. */
+  g_assert_finalize_object (card);
+  g_assert_finalize_object (cell);
+  g_assert_false (g_signal_has_handler_pending (second, notify_id, 0, FALSE));
+  g_assert_cmpint (G_OBJECT (second)->ref_count, ==, 1);
+}
+
+static HfSettings *
+settings_with_alert (double celsius)
+{
+  /* Each on its own backend: two independent sets of settings. */
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = g_settings_new_with_backend ("io.github.hashfleet.Hashfleet",
+                                                               backend);
+  HfSettings *self = hf_settings_new (settings);
+
+  hf_settings_set_temperature_alert (self, celsius);
+  return self;
+}
+
+static gboolean
+card_shows_hot (GtkWidget  *card,
+                const char *temperature)
+{
+  GtkLabel *label = label_with_text (card, temperature);
+
+  g_assert_nonnull (label);
+  return gtk_widget_has_css_class (GTK_WIDGET (label), "error");
+}
+
+static gboolean
+cell_shows_hot (GtkWidget *cell)
+{
+  return gtk_widget_has_css_class (gtk_widget_get_first_child (cell), "error");
+}
+
+/* A card and a cell colour a temperature from the settings they are
+ * given, and follow them when the threshold changes. */
+static void
+test_hot_threshold (void)
+{
+  g_autoptr(HfMiner) miner = make_miner ("127.0.0.9", "warm", 1000, 81.5, 15);
+  g_autoptr(HfSettings) strict = settings_with_alert (75);
+  g_autoptr(HfSettings) lenient = settings_with_alert (85);
+  GtkWidget *card_a = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *card_b = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *cell_a = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_TEMPERATURE));
+  GtkWidget *cell_b = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_TEMPERATURE));
+
+  hf_miner_card_set_settings (HF_MINER_CARD (card_a), strict);
+  hf_miner_card_set_settings (HF_MINER_CARD (card_b), lenient);
+  hf_miner_cell_set_settings (HF_MINER_CELL (cell_a), strict);
+  hf_miner_cell_set_settings (HF_MINER_CELL (cell_b), lenient);
+  g_assert_true (hf_miner_card_get_settings (HF_MINER_CARD (card_a)) == strict);
+  hf_miner_card_set_miner (HF_MINER_CARD (card_a), miner);
+  hf_miner_card_set_miner (HF_MINER_CARD (card_b), miner);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell_a), miner);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell_b), miner);
+
+  /* 81.5 °C: hot above 75, not above 85. */
+  g_assert_true (card_shows_hot (card_a, "81.5 °C"));
+  g_assert_false (card_shows_hot (card_b, "81.5 °C"));
+  g_assert_true (cell_shows_hot (cell_a));
+  g_assert_false (cell_shows_hot (cell_b));
+
+  /* The thresholds change: the views follow, each its own. */
+  hf_settings_set_temperature_alert (lenient, 80);
+  hf_settings_set_temperature_alert (strict, 90);
+  g_assert_false (card_shows_hot (card_a, "81.5 °C"));
+  g_assert_true (card_shows_hot (card_b, "81.5 °C"));
+  g_assert_false (cell_shows_hot (cell_a));
+  g_assert_true (cell_shows_hot (cell_b));
+
+  /* Unbound, they let go of their settings. */
+  g_assert_finalize_object (card_a);
+  g_assert_finalize_object (card_b);
+  g_assert_finalize_object (cell_a);
+  g_assert_finalize_object (cell_b);
+  g_assert_cmpint (G_OBJECT (strict)->ref_count, ==, 1);
+  g_assert_cmpint (G_OBJECT (lenient)->ref_count, ==, 1);
 }
 
 static void
@@ -277,6 +389,8 @@ main (int   argc,
   adw_init ();
   g_test_add_func ("/ui/views/card", test_card);
   g_test_add_func ("/ui/views/cell", test_cell);
+  g_test_add_func ("/ui/views/binding", test_binding);
+  g_test_add_func ("/ui/views/hot-threshold", test_hot_threshold);
   g_test_add_func ("/ui/views/totals-header", test_totals_header);
   g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
   return g_test_run ();

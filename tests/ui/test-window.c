@@ -32,10 +32,35 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+spin_with_value (GtkWidget *widget,
+                 double     value)
+{
+  if (GTK_IS_SPIN_BUTTON (widget) && gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)) == value)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = spin_with_value (child, value);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static HfSettings *
+app_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+
+  return hf_settings_new (settings);
+}
+
 static void
 test_window_template (void)
 {
-  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, NULL));
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
   GtkWidget *status, *header, *menu;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
@@ -56,7 +81,7 @@ test_window_template (void)
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Miners Yet");
 
-  /* The size comes from GSettings (defaults 1100 × 720). */
+  /* The size comes from the settings (defaults 1100 × 720). */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 1100);
   g_assert_cmpint (height, ==, 720);
@@ -88,13 +113,25 @@ show_and_destroy (GtkWidget *window)
 static void
 test_every_template (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+  g_autoptr(HfSettings) settings = app_settings ();
   g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_AXEOS);
   g_autoptr(GtkBuilder) shortcuts = NULL;
   GtkWidget *window, *prefs;
 
   prefs = hf_preferences_window_new (settings);
   g_assert_nonnull (prefs);
+  /* Its rows follow the settings both ways (the poll interval: a uint
+   * shown by a spin button's double). */
+  {
+    GtkSpinButton *poll = GTK_SPIN_BUTTON (spin_with_value (prefs, 15));
+
+    g_assert_nonnull (poll);
+    hf_settings_set_poll_interval (settings, 42);
+    g_assert_cmpfloat (gtk_spin_button_get_value (poll), ==, 42);
+    gtk_spin_button_set_value (poll, 30);
+    g_assert_cmpuint (hf_settings_get_poll_interval (settings), ==, 30);
+    hf_settings_set_poll_interval (settings, 15);
+  }
   show_and_destroy (prefs);
   show_and_destroy (hf_details_window_new (miner, NULL));
   show_and_destroy (hf_details_window_new (NULL, NULL));
@@ -112,6 +149,108 @@ test_every_template (void)
   show_and_destroy (window);
 }
 
+/* The actions of @widget's own shortcuts that @accelerator triggers. */
+static GPtrArray *
+actions_for (GtkWidget  *widget,
+             const char *accelerator)
+{
+  g_autoptr(GtkShortcutTrigger) trigger = gtk_shortcut_trigger_parse_string (accelerator);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_nonnull (trigger);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), trigger))
+            g_ptr_array_add (actions, g_object_ref (gtk_shortcut_get_action (shortcut)));
+        }
+    }
+  return actions;
+}
+
+static GtkWidget *
+find_with_action (GtkWidget  *widget,
+                  const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_with_action (child, action_name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkShortcutsShortcut *
+find_shortcut_titled (GtkWidget  *widget,
+                      const char *title)
+{
+  g_autofree char *text = NULL;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_object_get (widget, "title", &text, NULL);
+      if (g_strcmp0 (text, title) == 0)
+        return GTK_SHORTCUTS_SHORTCUT (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkShortcutsShortcut *found = find_shortcut_titled (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Discover is Ctrl+D, as the tooltip and the shortcuts window say.
+ * Ctrl+Shift+D is GTK's own (the Inspector): nothing of ours is on it. */
+static void
+test_discover_shortcut (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  g_autoptr(GPtrArray) ctrl_d = actions_for (window, "<Control>d");
+  g_autoptr(GPtrArray) ctrl_shift_d = actions_for (window, "<Control><Shift>d");
+  g_autoptr(GtkBuilder) help = NULL;
+  g_autofree char *accelerator = NULL;
+  GtkShortcutsShortcut *discover;
+  GtkWidget *button;
+
+  g_assert_cmpuint (ctrl_d->len, ==, 1);
+  g_assert_true (GTK_IS_NAMED_ACTION (g_ptr_array_index (ctrl_d, 0)));
+  g_assert_cmpstr (gtk_named_action_get_action_name (g_ptr_array_index (ctrl_d, 0)), ==,
+                   "win.discover");
+  for (guint i = 0; i < ctrl_shift_d->len; i++)
+    g_assert_false (GTK_IS_NAMED_ACTION (g_ptr_array_index (ctrl_shift_d, i)));
+
+  button = find_with_action (window, "win.discover");
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   "Find the miners on your network (Ctrl+D)");
+
+  help = gtk_builder_new_from_resource ("/io/github/hashfleet/Hashfleet/gtk/help-overlay.ui");
+  discover = find_shortcut_titled (GTK_WIDGET (gtk_builder_get_object (help, "help_overlay")),
+                                   "Discover miners");
+  g_assert_nonnull (discover);
+  g_object_get (discover, "accelerator", &accelerator, NULL);
+  g_assert_cmpstr (accelerator, ==, "<ctrl>d");
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (help, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -127,5 +266,6 @@ main (int   argc,
 
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/window/every-template", test_every_template);
+  g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
   return g_test_run ();
 }

@@ -1,0 +1,490 @@
+/* hf-settings.c
+ * SPDX-License-Identifier: MIT
+ *
+ * The only file that knows the schema's keys.  Each key is a property of
+ * the same name, so widgets bind to properties (g_object_bind_property,
+ * GPropertyAction) and listen to notify::, never to raw keys.  A key
+ * changed anywhere (Preferences, dconf, another HfSettings on the same
+ * backend) arrives as GSettings::changed and leaves as notify; setters
+ * write only a different value, so a notify always means a change.
+ */
+#include "config.h"
+
+#include "hf-settings.h"
+
+struct _HfSettings
+{
+  GObject    parent_instance;
+
+  GSettings *settings;
+};
+
+enum {
+  PROP_0,
+  PROP_WINDOW_WIDTH,
+  PROP_WINDOW_HEIGHT,
+  PROP_WINDOW_MAXIMIZED,
+  PROP_VIEW_MODE,
+  PROP_SUBNETS,
+  PROP_POLL_INTERVAL,
+  PROP_SCAN_TIMEOUT,
+  PROP_SCAN_CONCURRENCY,
+  PROP_TEMPERATURE_ALERT,
+  PROP_NOTIFICATIONS,
+  PROP_ANTMINER_USER,
+  PROP_API_ENABLED,
+  PROP_API_LISTEN,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (HfSettings, hf_settings, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+/* Setters write only a changed value: GSettings emits ::changed on every
+ * write, and a notify should mean a change. */
+
+static void
+set_int (HfSettings *self,
+         const char *key,
+         int         value)
+{
+  if (g_settings_get_int (self->settings, key) != value)
+    g_settings_set_int (self->settings, key, value);
+}
+
+static void
+set_uint (HfSettings *self,
+          const char *key,
+          guint       value)
+{
+  if (g_settings_get_uint (self->settings, key) != value)
+    g_settings_set_uint (self->settings, key, value);
+}
+
+static void
+set_boolean (HfSettings *self,
+             const char *key,
+             gboolean    value)
+{
+  if (g_settings_get_boolean (self->settings, key) != !!value)
+    g_settings_set_boolean (self->settings, key, value);
+}
+
+static void
+set_string (HfSettings *self,
+            const char *key,
+            const char *value)
+{
+  g_autofree char *old = g_settings_get_string (self->settings, key);
+
+  if (g_strcmp0 (old, value ? value : "") != 0)
+    g_settings_set_string (self->settings, key, value ? value : "");
+}
+
+static void
+changed_cb (GSettings  *settings,
+            const char *key,
+            HfSettings *self)
+{
+  /* Properties are named after their keys. */
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (self), key);
+
+  g_assert (HF_IS_SETTINGS (self));
+
+  if (pspec != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
+static void
+hf_settings_dispose (GObject *object)
+{
+  HfSettings *self = HF_SETTINGS (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (hf_settings_parent_class)->dispose (object);
+}
+
+static void
+hf_settings_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  HfSettings *self = HF_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW_WIDTH:
+      g_value_set_int (value, hf_settings_get_window_width (self));
+      break;
+    case PROP_WINDOW_HEIGHT:
+      g_value_set_int (value, hf_settings_get_window_height (self));
+      break;
+    case PROP_WINDOW_MAXIMIZED:
+      g_value_set_boolean (value, hf_settings_get_window_maximized (self));
+      break;
+    case PROP_VIEW_MODE:
+      g_value_take_string (value, hf_settings_get_view_mode (self));
+      break;
+    case PROP_SUBNETS:
+      g_value_take_boxed (value, hf_settings_get_subnets (self));
+      break;
+    case PROP_POLL_INTERVAL:
+      g_value_set_uint (value, hf_settings_get_poll_interval (self));
+      break;
+    case PROP_SCAN_TIMEOUT:
+      g_value_set_uint (value, hf_settings_get_scan_timeout (self));
+      break;
+    case PROP_SCAN_CONCURRENCY:
+      g_value_set_uint (value, hf_settings_get_scan_concurrency (self));
+      break;
+    case PROP_TEMPERATURE_ALERT:
+      g_value_set_double (value, hf_settings_get_temperature_alert (self));
+      break;
+    case PROP_NOTIFICATIONS:
+      g_value_set_boolean (value, hf_settings_get_notifications (self));
+      break;
+    case PROP_ANTMINER_USER:
+      g_value_take_string (value, hf_settings_get_antminer_user (self));
+      break;
+    case PROP_API_ENABLED:
+      g_value_set_boolean (value, hf_settings_get_api_enabled (self));
+      break;
+    case PROP_API_LISTEN:
+      g_value_take_string (value, hf_settings_get_api_listen (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hf_settings_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  HfSettings *self = HF_SETTINGS (object);
+
+  switch (prop_id)
+    {
+    case PROP_WINDOW_WIDTH:
+      hf_settings_set_window_width (self, g_value_get_int (value));
+      break;
+    case PROP_WINDOW_HEIGHT:
+      hf_settings_set_window_height (self, g_value_get_int (value));
+      break;
+    case PROP_WINDOW_MAXIMIZED:
+      hf_settings_set_window_maximized (self, g_value_get_boolean (value));
+      break;
+    case PROP_VIEW_MODE:
+      hf_settings_set_view_mode (self, g_value_get_string (value));
+      break;
+    case PROP_SUBNETS:
+      hf_settings_set_subnets (self, g_value_get_boxed (value));
+      break;
+    case PROP_POLL_INTERVAL:
+      hf_settings_set_poll_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_SCAN_TIMEOUT:
+      hf_settings_set_scan_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_SCAN_CONCURRENCY:
+      hf_settings_set_scan_concurrency (self, g_value_get_uint (value));
+      break;
+    case PROP_TEMPERATURE_ALERT:
+      hf_settings_set_temperature_alert (self, g_value_get_double (value));
+      break;
+    case PROP_NOTIFICATIONS:
+      hf_settings_set_notifications (self, g_value_get_boolean (value));
+      break;
+    case PROP_ANTMINER_USER:
+      hf_settings_set_antminer_user (self, g_value_get_string (value));
+      break;
+    case PROP_API_ENABLED:
+      hf_settings_set_api_enabled (self, g_value_get_boolean (value));
+      break;
+    case PROP_API_LISTEN:
+      hf_settings_set_api_listen (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hf_settings_class_init (HfSettingsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  /* Writes go to GSettings; notify comes back from its ::changed. */
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = hf_settings_dispose;
+  object_class->get_property = hf_settings_get_property;
+  object_class->set_property = hf_settings_set_property;
+
+  /* Defaults and ranges as in the schema (test-settings compares them). */
+  properties[PROP_WINDOW_WIDTH] =
+    g_param_spec_int (HF_SETTINGS_KEY_WINDOW_WIDTH, NULL, NULL,
+                      G_MININT32, G_MAXINT32, 1100, flags);
+  properties[PROP_WINDOW_HEIGHT] =
+    g_param_spec_int (HF_SETTINGS_KEY_WINDOW_HEIGHT, NULL, NULL,
+                      G_MININT32, G_MAXINT32, 720, flags);
+  properties[PROP_WINDOW_MAXIMIZED] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_WINDOW_MAXIMIZED, NULL, NULL, FALSE, flags);
+  properties[PROP_VIEW_MODE] =
+    g_param_spec_string (HF_SETTINGS_KEY_VIEW_MODE, NULL, NULL, "cards", flags);
+  properties[PROP_SUBNETS] =
+    g_param_spec_boxed (HF_SETTINGS_KEY_SUBNETS, NULL, NULL, G_TYPE_STRV, flags);
+  properties[PROP_POLL_INTERVAL] =
+    g_param_spec_uint (HF_SETTINGS_KEY_POLL_INTERVAL, NULL, NULL, 5, 3600, 15, flags);
+  properties[PROP_SCAN_TIMEOUT] =
+    g_param_spec_uint (HF_SETTINGS_KEY_SCAN_TIMEOUT, NULL, NULL, 100, 10000, 1000, flags);
+  properties[PROP_SCAN_CONCURRENCY] =
+    g_param_spec_uint (HF_SETTINGS_KEY_SCAN_CONCURRENCY, NULL, NULL, 1, 4096, 512, flags);
+  properties[PROP_TEMPERATURE_ALERT] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT, NULL, NULL, 40, 120, 75, flags);
+  properties[PROP_NOTIFICATIONS] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_NOTIFICATIONS, NULL, NULL, TRUE, flags);
+  properties[PROP_ANTMINER_USER] =
+    g_param_spec_string (HF_SETTINGS_KEY_ANTMINER_USER, NULL, NULL, "root", flags);
+  properties[PROP_API_ENABLED] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_API_ENABLED, NULL, NULL, FALSE, flags);
+  properties[PROP_API_LISTEN] =
+    g_param_spec_string (HF_SETTINGS_KEY_API_LISTEN, NULL, NULL, "127.0.0.1:8080", flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hf_settings_init (HfSettings *self)
+{
+}
+
+HfSettings *
+hf_settings_new (GSettings *settings)
+{
+  HfSettings *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (HF_TYPE_SETTINGS, NULL);
+  self->settings = g_object_ref (settings);
+  g_signal_connect (settings, "changed", G_CALLBACK (changed_cb), self);
+  return self;
+}
+
+GSettings *
+hf_settings_get_gsettings (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return self->settings;
+}
+
+int
+hf_settings_get_window_width (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_int (self->settings, HF_SETTINGS_KEY_WINDOW_WIDTH);
+}
+
+void
+hf_settings_set_window_width (HfSettings *self,
+                              int         width)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_int (self, HF_SETTINGS_KEY_WINDOW_WIDTH, width);
+}
+
+int
+hf_settings_get_window_height (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_int (self->settings, HF_SETTINGS_KEY_WINDOW_HEIGHT);
+}
+
+void
+hf_settings_set_window_height (HfSettings *self,
+                               int         height)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_int (self, HF_SETTINGS_KEY_WINDOW_HEIGHT, height);
+}
+
+gboolean
+hf_settings_get_window_maximized (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_WINDOW_MAXIMIZED);
+}
+
+void
+hf_settings_set_window_maximized (HfSettings *self,
+                                  gboolean    maximized)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_WINDOW_MAXIMIZED, maximized);
+}
+
+char *
+hf_settings_get_view_mode (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_VIEW_MODE);
+}
+
+void
+hf_settings_set_view_mode (HfSettings *self,
+                           const char *view_mode)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (view_mode != NULL);
+  set_string (self, HF_SETTINGS_KEY_VIEW_MODE, view_mode);
+}
+
+char **
+hf_settings_get_subnets (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_strv (self->settings, HF_SETTINGS_KEY_SUBNETS);
+}
+
+void
+hf_settings_set_subnets (HfSettings         *self,
+                         const char * const *subnets)
+{
+  const char * const none[] = { NULL };
+  g_auto(GStrv) old = NULL;
+
+  g_return_if_fail (HF_IS_SETTINGS (self));
+
+  if (subnets == NULL)
+    subnets = none;
+  old = g_settings_get_strv (self->settings, HF_SETTINGS_KEY_SUBNETS);
+  if (!g_strv_equal ((const char * const *) old, subnets))
+    g_settings_set_strv (self->settings, HF_SETTINGS_KEY_SUBNETS, subnets);
+}
+
+guint
+hf_settings_get_poll_interval (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_uint (self->settings, HF_SETTINGS_KEY_POLL_INTERVAL);
+}
+
+void
+hf_settings_set_poll_interval (HfSettings *self,
+                               guint       seconds)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_uint (self, HF_SETTINGS_KEY_POLL_INTERVAL, seconds);
+}
+
+guint
+hf_settings_get_scan_timeout (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_uint (self->settings, HF_SETTINGS_KEY_SCAN_TIMEOUT);
+}
+
+void
+hf_settings_set_scan_timeout (HfSettings *self,
+                              guint       ms)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_uint (self, HF_SETTINGS_KEY_SCAN_TIMEOUT, ms);
+}
+
+guint
+hf_settings_get_scan_concurrency (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_uint (self->settings, HF_SETTINGS_KEY_SCAN_CONCURRENCY);
+}
+
+void
+hf_settings_set_scan_concurrency (HfSettings *self,
+                                  guint       concurrency)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_uint (self, HF_SETTINGS_KEY_SCAN_CONCURRENCY, concurrency);
+}
+
+double
+hf_settings_get_temperature_alert (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT);
+}
+
+void
+hf_settings_set_temperature_alert (HfSettings *self,
+                                   double      celsius)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  if (g_settings_get_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT) != celsius)
+    g_settings_set_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, celsius);
+}
+
+gboolean
+hf_settings_get_notifications (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_NOTIFICATIONS);
+}
+
+void
+hf_settings_set_notifications (HfSettings *self,
+                               gboolean    notifications)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_NOTIFICATIONS, notifications);
+}
+
+char *
+hf_settings_get_antminer_user (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_ANTMINER_USER);
+}
+
+void
+hf_settings_set_antminer_user (HfSettings *self,
+                               const char *user)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_string (self, HF_SETTINGS_KEY_ANTMINER_USER, user);
+}
+
+gboolean
+hf_settings_get_api_enabled (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_API_ENABLED);
+}
+
+void
+hf_settings_set_api_enabled (HfSettings *self,
+                             gboolean    enabled)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_API_ENABLED, enabled);
+}
+
+char *
+hf_settings_get_api_listen (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_API_LISTEN);
+}
+
+void
+hf_settings_set_api_listen (HfSettings *self,
+                            const char *listen)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_string (self, HF_SETTINGS_KEY_API_LISTEN, listen);
+}

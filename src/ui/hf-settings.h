@@ -1,0 +1,78 @@
+/* hf-settings.h — the app's settings, one property per GSettings key
+ * SPDX-License-Identifier: MIT
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The keys of io.github.hashfleet.Hashfleet; each is also the name of the
+ * HfSettings property that follows it. */
+#define HF_SETTINGS_KEY_WINDOW_WIDTH      "window-width"
+#define HF_SETTINGS_KEY_WINDOW_HEIGHT     "window-height"
+#define HF_SETTINGS_KEY_WINDOW_MAXIMIZED  "window-maximized"
+#define HF_SETTINGS_KEY_VIEW_MODE         "view-mode"
+#define HF_SETTINGS_KEY_SUBNETS           "subnets"
+#define HF_SETTINGS_KEY_POLL_INTERVAL     "poll-interval"
+#define HF_SETTINGS_KEY_SCAN_TIMEOUT      "scan-timeout"
+#define HF_SETTINGS_KEY_SCAN_CONCURRENCY  "scan-concurrency"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT "temperature-alert"
+#define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
+#define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
+#define HF_SETTINGS_KEY_API_ENABLED       "api-enabled"
+#define HF_SETTINGS_KEY_API_LISTEN        "api-listen"
+
+#define HF_TYPE_SETTINGS (hf_settings_get_type ())
+
+G_DECLARE_FINAL_TYPE (HfSettings, hf_settings, HF, SETTINGS, GObject)
+
+/* Over @settings (a GSettings of the app's schema; tests give one on a
+ * memory backend).  A key changed by anyone notifies its property. */
+HfSettings  *hf_settings_new                    (GSettings   *settings);
+GSettings   *hf_settings_get_gsettings          (HfSettings  *self);
+
+int          hf_settings_get_window_width       (HfSettings  *self);
+void         hf_settings_set_window_width       (HfSettings  *self,
+                                                 int          width);
+int          hf_settings_get_window_height      (HfSettings  *self);
+void         hf_settings_set_window_height      (HfSettings  *self,
+                                                 int          height);
+gboolean     hf_settings_get_window_maximized   (HfSettings  *self);
+void         hf_settings_set_window_maximized   (HfSettings  *self,
+                                                 gboolean     maximized);
+/* "cards" or "table" */
+char        *hf_settings_get_view_mode          (HfSettings  *self);
+void         hf_settings_set_view_mode          (HfSettings  *self,
+                                                 const char  *view_mode);
+/* What Discover scans; empty: this computer's own networks. */
+char       **hf_settings_get_subnets            (HfSettings  *self);
+void         hf_settings_set_subnets            (HfSettings  *self,
+                                                 const char * const *subnets);
+guint        hf_settings_get_poll_interval      (HfSettings  *self);
+void         hf_settings_set_poll_interval      (HfSettings  *self,
+                                                 guint        seconds);
+guint        hf_settings_get_scan_timeout       (HfSettings  *self);
+void         hf_settings_set_scan_timeout       (HfSettings  *self,
+                                                 guint        ms);
+guint        hf_settings_get_scan_concurrency   (HfSettings  *self);
+void         hf_settings_set_scan_concurrency   (HfSettings  *self,
+                                                 guint        concurrency);
+/* °C above which a miner is hot: alerts, and its temperature in red. */
+double       hf_settings_get_temperature_alert  (HfSettings  *self);
+void         hf_settings_set_temperature_alert  (HfSettings  *self,
+                                                 double       celsius);
+gboolean     hf_settings_get_notifications      (HfSettings  *self);
+void         hf_settings_set_notifications      (HfSettings  *self,
+                                                 gboolean     notifications);
+char        *hf_settings_get_antminer_user      (HfSettings  *self);
+void         hf_settings_set_antminer_user      (HfSettings  *self,
+                                                 const char  *user);
+gboolean     hf_settings_get_api_enabled        (HfSettings  *self);
+void         hf_settings_set_api_enabled        (HfSettings  *self,
+                                                 gboolean     enabled);
+char        *hf_settings_get_api_listen         (HfSettings  *self);
+void         hf_settings_set_api_listen         (HfSettings  *self,
+                                                 const char  *listen);
+
+G_END_DECLS
