@@ -208,6 +208,53 @@ answer_patch (Server            *server,
     respond (msg, 200, "text/html", "", 0);
 }
 
+typedef struct
+{
+  Server   *server;
+  SimMiner *miner;
+} Upgrade;
+
+/* What libsoup's websocket handler does, without the permessage-deflate
+ * extension, which the firmware's esp_http_server does not offer either. */
+static void
+upgraded_cb (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  Upgrade *up = user_data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+
+  if (stream == NULL)
+    return;
+  connection = soup_websocket_connection_new (
+    stream, soup_server_message_get_uri (msg), SOUP_WEBSOCKET_CONNECTION_SERVER,
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
+    NULL, NULL);
+  sim_event ("live", up->miner, NULL);
+  sim_axeos_web_live_add (up->server->web, up->miner, connection);
+}
+
+static void
+answer_live (Server            *server,
+             SimMiner          *miner,
+             SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Upgrade *up;
+
+  /* websocket_pre_handshake() checked the Origin; no CORS headers here. */
+  soup_message_headers_remove (headers, "Access-Control-Allow-Origin");
+  soup_message_headers_remove (headers, "Access-Control-Allow-Methods");
+  soup_message_headers_remove (headers, "Access-Control-Allow-Headers");
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;       /* not a websocket request: it set the status */
+  up = g_new0 (Upgrade, 1);
+  up->server = server;
+  up->miner = miner;
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (upgraded_cb), up,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+}
+
 static void
 answer_axeos (Server            *server,
               SimMiner          *miner,
@@ -307,6 +354,11 @@ answer_axeos (Server            *server,
     }
   else if (g_str_equal (path, "/api/system/asic") && get)
     body = sim_axeos_asic (fleet, miner);
+  else if (g_str_equal (path, "/api/ws/live") && get && (features & SIM_AXEOS_LIVE))
+    {
+      answer_live (server, miner, msg);
+      return;
+    }
   else if (g_str_equal (path, "/api/system/statistics") && get
            && (features & SIM_AXEOS_STATISTICS))
     body = sim_axeos_web_statistics (server->web, miner,
@@ -622,55 +674,6 @@ basic_password_cb (SoupAuthDomain    *domain,
          && g_strcmp0 (password, miner->web_password) == 0;
 }
 
-/* /api/ws/live goes to the websocket handler unless this settles it first:
- * a miner whose firmware has none answers as it answers any path, and the
- * firmware's websocket_pre_handshake() checks the Origin like any API call. */
-static void
-live_request (Server            *srv,
-              SimMiner          *miner,
-              SoupServerMessage *msg)
-{
-  const char *path = g_uri_get_path (soup_server_message_get_uri (msg));
-  const char *origin = soup_message_headers_get_one (
-    soup_server_message_get_request_headers (msg), "Origin");
-
-  if (!g_str_equal (path, "/api/ws/live") || soup_server_message_get_status (msg) != 0)
-    return;
-  if (sim_miner_restarting (miner))
-    {
-      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-
-      if (stream != NULL)
-        g_io_stream_close (stream, NULL, NULL);
-      return;
-    }
-  if (sim_axeos_web_hold (srv->web, miner, msg))
-    return;
-  if (!(sim_axeos_features (miner) & SIM_AXEOS_LIVE))
-    answer (srv, miner, msg, soup_server_message_get_method (msg), path, NULL);
-  else if (!sim_axeos_origin_allowed (miner, origin, peer_of (msg)))
-    {
-      sim_event ("unauthorized", miner, origin);
-      respond_error (msg, 401, "Unauthorized");
-    }
-}
-
-static void
-live_cb (SoupServer              *server,
-         SoupServerMessage       *msg,
-         const char              *path,
-         SoupWebsocketConnection *connection,
-         gpointer                 user_data)
-{
-  Server *srv = user_data;
-  SimMiner *miner = miner_of (srv->fleet, msg);
-
-  if (miner == NULL)
-    return;
-  sim_event ("live", miner, NULL);
-  sim_axeos_web_live_add (srv->web, miner, connection);
-}
-
 static void
 add_headers (JsonBuilder        *b,
              SoupMessageHeaders *headers)
@@ -813,7 +816,6 @@ request_read_cb (SoupServer        *server,
           || strstr (all->str, alone64) != NULL)
         sim_event ("password-seen", miner, "http");
     }
-  live_request (srv, miner, msg);
 }
 
 static char *
@@ -861,7 +863,6 @@ sim_http_server_start (SimFleet    *fleet,
   soup_auth_domain_basic_set_auth_callback (basic, basic_password_cb, fleet, NULL);
   soup_server_add_auth_domain (server, basic);
   soup_server_add_handler (server, NULL, handler_cb, srv, NULL);
-  soup_server_add_websocket_handler (server, "/api/ws/live", NULL, NULL, live_cb, srv, NULL);
   g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), srv);
   if (trace)
     g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), srv);
