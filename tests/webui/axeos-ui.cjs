@@ -320,8 +320,8 @@ async function main() {
     let host = '';
     try { host = new URL(e.url).hostname; } catch { /* no URL */ }
     if (!simHosts.includes(host) && e.url) return false;
-    // AxeOS 2.4 has no /api/system/asic: the firmware answers with a
-    // redirect without CORS headers, which the browser reports.
+    // AxeOS 2.4 has no /api/system/asic: its 404 carries no CORS headers,
+    // which the browser reports (the Swarm page reads it as an empty {}).
     if (e.text.includes('http://127.0.0.4/api/system/asic') || e.url === 'http://127.0.0.4/api/system/asic')
       return false;
     // Requests and the live socket cut short by a reboot the test asked for.
