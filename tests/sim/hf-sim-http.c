@@ -5,23 +5,38 @@
  * request says which miner answers.  Antminer CGI paths sit behind a real
  * HTTP Digest domain (libsoup's), as on the device, or a Basic one for a
  * miner with web-auth=basic (a device a client must not give its password).
+ * AxeOS miners answer as the firmware's http_server.c does (hf-sim-axeos.c
+ * has what its versions differ in); with --www they also serve the built
+ * AxeOS web UI, as the firmware serves its embedded one.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "hf-sim-axeos.h"
 #include "hf-sim-http.h"
 #include "hf-sim-hostile.h"
 #include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
 
 #define ANTMINER_REALM "antMiner Configuration"
+#define RESTART_DELAY_MS 1000    /* POST_restart(): vTaskDelay (1000) */
 
 typedef struct
 {
-  SimFleet          *fleet;
+  SimFleet    *fleet;
+  SimAxeosWeb *web;
+  char        *www;              /* the AxeOS web UI's files, or NULL */
+  gboolean     trace;            /* print every exchange as a JSON line */
+} Server;
+
+typedef struct
+{
+  Server            *server;
   SimMiner          *miner;
   SoupServerMessage *msg;
   char              *path;
   char              *method;
+  GHashTable        *query;
   guint              timer;
   gulong             disconnected;
 } Pending;
@@ -71,13 +86,342 @@ more_chunk_cb (SoupServerMessage *msg,
   soup_message_body_append (body, SOUP_MEMORY_STATIC, block, sizeof block);
 }
 
+/* ---- AxeOS ---------------------------------------------------------------- */
+
+/* set_content_type_from_file() */
+static const char *
+content_type (const char *path)
+{
+  static const char *types[][2] = {
+    { ".html", "text/html" }, { ".js", "application/javascript" }, { ".css", "text/css" },
+    { ".png", "image/png" }, { ".ico", "image/x-icon" }, { ".svg", "image/svg+xml" },
+    { ".pdf", "application/pdf" }, { ".woff2", "font/woff2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_has_suffix (path, types[i][0]))
+      return types[i][1];
+  return "text/plain";
+}
+
+/* rest_common_get_handler(): a file of the web UI, index.html for a path
+ * ending in '/', and a redirect to "/" for anything else (the captive
+ * portal's answer). */
 static void
-answer (SimFleet          *fleet,
+answer_file (Server            *server,
+             SoupServerMessage *msg,
+             const char        *path)
+{
+  static const char placeholder[] = "<!doctype html><html><head><title>AxeOS</title>"
+                                    "</head><body><app-root></app-root></body></html>";
+  static const char redirect[] = "Redirect to the captive portal";
+  gboolean index = g_str_has_suffix (path, "/");
+  g_autofree char *file = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (server->www == NULL && g_str_equal (path, "/"))
+    {
+      respond (msg, 200, "text/html", placeholder, strlen (placeholder));
+      return;
+    }
+  if (server->www != NULL && strstr (path, "..") == NULL)
+    {
+      file = g_build_filename (server->www, index ? "index.html" : path, NULL);
+      mapped = g_mapped_file_new (file, FALSE, NULL);
+    }
+  if (mapped == NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", "/");
+      respond (msg, 302, "text/html", redirect, strlen (redirect));
+      return;
+    }
+  if (!index)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Cache-Control", "max-age=2592000");
+  bytes = g_mapped_file_get_bytes (mapped);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, content_type (index ? "index.html" : path),
+                                    SOUP_MEMORY_COPY, g_bytes_get_data (bytes, NULL),
+                                    g_bytes_get_size (bytes));
+}
+
+static GInetAddress *
+peer_of (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return NULL;
+  return g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote));
+}
+
+/* httpd_resp_send_err(): the message as an HTML body */
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  respond (msg, status, "text/html", message, strlen (message));
+}
+
+static void
+answer_patch (Server            *server,
+              SimMiner          *miner,
+              SoupServerMessage *msg)
+{
+  SoupMessageBody *request = soup_server_message_get_request_body (msg);
+  g_autofree char *refused = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *old_hostname = g_strdup (miner->hostname);
+  gboolean current = sim_axeos_features (miner) != 0;
+
+  if (!sim_axeos_web_check_patch (server->web, miner, request->data, (gsize) request->length,
+                                  &refused)
+      || !sim_axeos_patch (miner, request->data, (gsize) request->length, &refused))
+    {
+      g_autofree char *why = g_strescape (refused, NULL);
+
+      sim_event ("patch-refused", miner, why);
+      if (current)
+        respond_error (msg, 400, "Wrong API input");
+      else
+        respond_json (msg, 400, refused);
+      return;
+    }
+  sim_axeos_web_apply_patch (server->web, miner, request->data, (gsize) request->length);
+  detail = g_strescape (request->data ? request->data : "", NULL);
+  sim_event ("patch", miner, detail);
+  if (!current)
+    respond_json (msg, 200, "{\"status\":\"success\"}");
+  else if (g_strcmp0 (old_hostname, miner->hostname) != 0)
+    {
+      /* A new host name: the web UI follows the device to its new name. */
+      g_autofree char *reply = g_strdup_printf (
+        "{\"status\":\"success\",\"redirect\":{\"url\":\"http://%s.local\",\"delay\":2000,"
+        "\"message\":\"Hostname updated. Redirecting to new address...\"}}", miner->hostname);
+
+      respond_json (msg, 200, reply);
+    }
+  else
+    respond (msg, 200, "text/html", "", 0);
+}
+
+typedef struct
+{
+  Server   *server;
+  SimMiner *miner;
+} Upgrade;
+
+/* What libsoup's websocket handler does, without the permessage-deflate
+ * extension, which the firmware's esp_http_server does not offer either. */
+static void
+upgraded_cb (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  Upgrade *up = user_data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+
+  if (stream == NULL)
+    return;
+  connection = soup_websocket_connection_new (
+    stream, soup_server_message_get_uri (msg), SOUP_WEBSOCKET_CONNECTION_SERVER,
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin"),
+    NULL, NULL);
+  sim_event ("live", up->miner, NULL);
+  sim_axeos_web_live_add (up->server->web, up->miner, connection);
+}
+
+static void
+answer_live (Server            *server,
+             SimMiner          *miner,
+             SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Upgrade *up;
+
+  /* websocket_pre_handshake() checked the Origin; no CORS headers here. */
+  soup_message_headers_remove (headers, "Access-Control-Allow-Origin");
+  soup_message_headers_remove (headers, "Access-Control-Allow-Methods");
+  soup_message_headers_remove (headers, "Access-Control-Allow-Headers");
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;       /* not a websocket request: it set the status */
+  up = g_new0 (Upgrade, 1);
+  up->server = server;
+  up->miner = miner;
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (upgraded_cb), up,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+}
+
+static void
+answer_axeos (Server            *server,
+              SimMiner          *miner,
+              SoupServerMessage *msg,
+              const char        *method,
+              const char        *path,
+              GHashTable        *query)
+{
+  SimFleet *fleet = server->fleet;
+  SimAxeosFeatures features = sim_axeos_features (miner);
+  gboolean v24 = miner->profile->id == SIM_AXEOS_SUPRA_OLD;
+  gboolean api = g_str_has_prefix (path, "/api/");
+  gboolean get = g_str_equal (method, "GET");
+  gboolean post = g_str_equal (method, "POST");
+  const char *origin = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (msg), "Origin");
+  g_autofree char *body = NULL;
+
+  /* The event lets tests prove Hashfleet never sends an Origin. */
+  if (origin != NULL)
+    sim_event ("origin", miner, origin);
+
+  if (features & SIM_AXEOS_ORIGIN_RULES)
+    {
+      if (api && !sim_axeos_origin_allowed (miner, origin, peer_of (msg)))
+        {
+          sim_event ("unauthorized", miner, origin);
+          respond_error (msg, 401, "Unauthorized");
+          return;
+        }
+      if (api)
+        sim_axeos_set_cors (msg);
+      if (api && g_str_equal (method, "OPTIONS"))
+        {
+          respond (msg, 200, NULL, NULL, 0);
+          return;
+        }
+    }
+  else if (v24)
+    {
+      /* AxeOS 2.4 checks no Origin, and has CORS headers and OPTIONS on
+       * the few paths its own Swarm page used. */
+      if (g_str_equal (path, "/api/system/info") || g_str_equal (path, "/api/system")
+          || g_str_equal (path, "/api/system/restart") || g_str_equal (path, "/api/swarm"))
+        sim_axeos_set_cors (msg);
+      if (g_str_equal (method, "OPTIONS")
+          && (g_str_equal (path, "/api/system") || g_str_equal (path, "/api/system/restart")
+              || g_str_equal (path, "/api/swarm")))
+        {
+          respond (msg, 200, NULL, NULL, 0);
+          return;
+        }
+    }
+  else if (origin != NULL)
+    {
+      respond_json (msg, 401, "{\"error\":\"Unauthorized\"}");
+      return;
+    }
+
+  if (g_str_equal (path, "/api/system/info") && get)
+    body = sim_axeos_web_info (server->web, miner,
+                               sim_axeos_apply_overrides (miner, sim_axeos_info (fleet, miner)),
+                               TRUE);
+  else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
+    {
+      answer_patch (server, miner, msg);
+      return;
+    }
+  else if (g_str_equal (path, "/api/system/identify") && post)
+    {
+      const char *said = sim_axeos_web_identify (server->web, miner);
+      g_autofree char *reply = NULL;
+
+      if (features != 0)
+        {
+          g_autofree char *quoted = g_strescape (said, NULL);
+
+          reply = g_strdup_printf ("{\"message\":\"%s\"}", quoted);
+        }
+      sim_event ("identify", miner, NULL);
+      respond_json (msg, 200, reply ? reply : "{\"message\":\"ok\"}");
+      return;
+    }
+  else if ((g_str_equal (path, "/api/system/pause") || g_str_equal (path, "/api/system/resume"))
+           && post && ((features & SIM_AXEOS_LIVE) || miner->profile->id == SIM_NERDQAXE))
+    {
+      gboolean pause = g_str_equal (path, "/api/system/pause");
+
+      miner->paused = pause;
+      sim_event (pause ? "pause" : "resume", miner, NULL);
+      if (features != 0)
+        respond_json (msg, 200, pause ? "{\"message\":\"Mining paused\"}"
+                                      : "{\"message\":\"Mining resumed\"}");
+      else
+        respond_json (msg, 200, "{\"message\":\"ok\"}");
+      return;
+    }
+  else if (g_str_equal (path, "/api/system/asic") && get)
+    body = sim_axeos_asic (fleet, miner);
+  else if (g_str_equal (path, "/api/ws/live") && get && (features & SIM_AXEOS_LIVE))
+    {
+      answer_live (server, miner, msg);
+      return;
+    }
+  else if (g_str_equal (path, "/api/system/statistics") && get
+           && (features & SIM_AXEOS_STATISTICS))
+    body = sim_axeos_web_statistics (server->web, miner,
+                                     query ? g_hash_table_lookup (query, "columns") : NULL);
+  else if (g_str_equal (path, "/api/system/scoreboard") && get && (features & SIM_AXEOS_LIVE))
+    body = g_strdup ("[]");
+  else if (g_str_equal (path, "/api/system/blockFound/dismiss") && post
+           && (features & SIM_AXEOS_LIVE))
+    body = g_strdup ("{\"blockFound\":0,\"showNewBlock\":false,"
+                     "\"message\":\"Block found notification dismissed\"}");
+  else if (g_str_equal (path, "/api/theme") && (features & SIM_AXEOS_ORIGIN_RULES) && get)
+    body = sim_axeos_web_theme (server->web, miner);
+  else if (g_str_equal (path, "/api/theme") && (features & SIM_AXEOS_ORIGIN_RULES) && post)
+    {
+      SoupMessageBody *request = soup_server_message_get_request_body (msg);
+
+      if (sim_axeos_web_set_theme (server->web, miner, request->data, (gsize) request->length))
+        respond (msg, 200, "text/html", "{\"status\":\"ok\"}", 15);
+      else
+        respond_error (msg, 400, "Invalid JSON");
+      return;
+    }
+  else if (g_str_equal (path, "/api/system/restart") && post)
+    {
+      /* Answered first; the device reboots a second later. */
+      respond_json (msg, 200, "{\"message\":\"System will restart shortly.\"}");
+      sim_event ("restart-requested", miner, NULL);
+      sim_axeos_web_restart_later (server->web, miner, RESTART_DELAY_MS);
+      return;
+    }
+  else if (!api && (features != 0 || g_str_equal (path, "/")))
+    {
+      answer_file (server, msg, path);
+      return;
+    }
+
+  if (body == NULL && (features & SIM_AXEOS_ORIGIN_RULES))
+    respond_json (msg, 404, "{\"error\":\"unknown route\"}");
+  else if (body == NULL)
+    respond_json (msg, 404, "{\"error\":\"not found\"}");
+  else if (sim_miner_fault (fleet, miner) == SIM_FAULT_TRUNCATED)
+    respond (msg, 200, "application/json", body, strlen (body) / 2);
+  else if (sim_hostile_rewrites (sim_miner_fault (fleet, miner)))
+    {
+      g_autoptr(GBytes) hostile = sim_hostile_body (sim_miner_fault (fleet, miner), body);
+      respond (msg, 200, "application/json", g_bytes_get_data (hostile, NULL),
+               g_bytes_get_size (hostile));
+    }
+  else
+    respond_json (msg, 200, body);
+}
+
+/* ---- every family ------------------------------------------------------- */
+
+static void
+answer (Server            *server,
         SimMiner          *miner,
         SoupServerMessage *msg,
         const char        *method,
-        const char        *path)
+        const char        *path,
+        GHashTable        *query)
 {
+  SimFleet *fleet = server->fleet;
   const SimProfile *p = miner->profile;
   g_autofree char *body = NULL;
 
@@ -139,77 +483,7 @@ answer (SimFleet          *fleet,
 
   if (p->kind == SIM_KIND_AXEOS)
     {
-      const char *origin = soup_message_headers_get_one (
-        soup_server_message_get_request_headers (msg), "Origin");
-
-      /* AxeOS refuses cross-origin requests from non-private origins; the
-       * event lets tests prove Hashfleet never sends an Origin. */
-      if (origin != NULL)
-        {
-          sim_event ("origin", miner, origin);
-          respond_json (msg, 401, "{\"error\":\"Unauthorized\"}");
-          return;
-        }
-      if (g_str_equal (path, "/api/system/info") && g_str_equal (method, "GET"))
-        body = sim_axeos_apply_overrides (miner, sim_axeos_info (fleet, miner));
-      else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
-        {
-          SoupMessageBody *request = soup_server_message_get_request_body (msg);
-          g_autofree char *refused = NULL;
-
-          if (sim_axeos_patch (miner, request->data, (gsize) request->length, &refused))
-            {
-              g_autofree char *detail = g_strescape (request->data ? request->data : "", NULL);
-              sim_event ("patch", miner, detail);
-              respond_json (msg, 200, "{\"status\":\"success\"}");
-            }
-          else
-            {
-              sim_event ("patch-refused", miner, NULL);
-              respond_json (msg, 400, refused);
-            }
-          return;
-        }
-      else if ((g_str_equal (path, "/api/system/identify") || g_str_equal (path, "/api/system/pause")
-                || g_str_equal (path, "/api/system/resume")) && g_str_equal (method, "POST"))
-        {
-          const char *action = path + strlen ("/api/system/");
-
-          if (g_str_equal (action, "pause"))
-            miner->paused = TRUE;
-          else if (g_str_equal (action, "resume"))
-            miner->paused = FALSE;
-          sim_event (action, miner, NULL);
-          respond_json (msg, 200, "{\"message\":\"ok\"}");
-          return;
-        }
-      else if (g_str_equal (path, "/api/system/asic") && g_str_equal (method, "GET"))
-        body = sim_axeos_asic (fleet, miner);
-      else if (g_str_equal (path, "/api/system/restart") && g_str_equal (method, "POST"))
-        {
-          respond_json (msg, 200, "{\"message\":\"System will restart shortly.\"}");
-          sim_miner_restart (fleet, miner);
-          return;
-        }
-      else if (g_str_equal (path, "/"))
-        {
-          static const char page[] = "<!doctype html><html><head><title>AxeOS</title>"
-                                     "</head><body><app-root></app-root></body></html>";
-          respond (msg, 200, "text/html", page, strlen (page));
-          return;
-        }
-      if (body == NULL)
-        respond_json (msg, 404, "{\"error\":\"not found\"}");
-      else if (sim_miner_fault (fleet, miner) == SIM_FAULT_TRUNCATED)
-        respond (msg, 200, "application/json", body, strlen (body) / 2);
-      else if (sim_hostile_rewrites (sim_miner_fault (fleet, miner)))
-        {
-          g_autoptr(GBytes) hostile = sim_hostile_body (sim_miner_fault (fleet, miner), body);
-          respond (msg, 200, "application/json", g_bytes_get_data (hostile, NULL),
-                   g_bytes_get_size (hostile));
-        }
-      else
-        respond_json (msg, 200, body);
+      answer_axeos (server, miner, msg, method, path, query);
       return;
     }
 
@@ -295,6 +569,7 @@ pending_free (Pending *pending)
   g_object_unref (pending->msg);
   g_free (pending->path);
   g_free (pending->method);
+  g_clear_pointer (&pending->query, g_hash_table_unref);
   g_free (pending);
 }
 
@@ -304,7 +579,8 @@ delayed_cb (gpointer user_data)
   Pending *pending = user_data;
 
   pending->timer = 0;
-  answer (pending->fleet, pending->miner, pending->msg, pending->method, pending->path);
+  answer (pending->server, pending->miner, pending->msg, pending->method, pending->path,
+          pending->query);
   soup_server_message_unpause (pending->msg);
   pending_free (pending);
   return G_SOURCE_REMOVE;
@@ -324,7 +600,8 @@ handler_cb (SoupServer        *server,
             GHashTable        *query,
             gpointer           user_data)
 {
-  SimFleet *fleet = user_data;
+  Server *srv = user_data;
+  SimFleet *fleet = srv->fleet;
   SimMiner *miner = miner_of (fleet, msg);
   Pending *pending;
   guint delay;
@@ -345,6 +622,8 @@ handler_cb (SoupServer        *server,
         }
       return;
     }
+  if (sim_axeos_web_hold (srv->web, miner, msg))
+    return;
   if (sim_miner_fault (fleet, miner) == SIM_FAULT_HANG || miner->profile->id == SIM_DECOY_HANG)
     {
       soup_server_message_pause (msg);   /* and never unpause */
@@ -354,11 +633,12 @@ handler_cb (SoupServer        *server,
   delay = sim_miner_delay_ms (fleet, miner);
   if (delay == 0)
     {
-      answer (fleet, miner, msg, soup_server_message_get_method (msg), path);
+      answer (srv, miner, msg, soup_server_message_get_method (msg), path, query);
       return;
     }
   pending = g_new0 (Pending, 1);
-  pending->fleet = fleet;
+  pending->server = srv;
+  pending->query = query ? g_hash_table_ref (query) : NULL;
   pending->miner = miner;
   pending->msg = g_object_ref (msg);
   pending->path = g_strdup (path);
@@ -394,6 +674,102 @@ basic_password_cb (SoupAuthDomain    *domain,
          && g_strcmp0 (password, miner->web_password) == 0;
 }
 
+static void
+add_headers (JsonBuilder        *b,
+             SoupMessageHeaders *headers)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  json_builder_begin_object (b);
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      json_builder_set_member_name (b, name);
+      json_builder_add_string_value (b, value);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+add_body (JsonBuilder        *b,
+          SoupMessageHeaders *headers,
+          SoupMessageBody    *body)
+{
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len = g_bytes_get_size (bytes);
+
+  /* The text of JSON and short answers; a web UI file only by its size. */
+  if (len == 0 || (g_strcmp0 (type, "application/json") != 0 && len > 200)
+      || !g_utf8_validate (g_bytes_get_data (bytes, NULL), (gssize) len, NULL))
+    json_builder_add_int_value (b, (gint64) len);
+  else
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), len);
+
+      json_builder_add_string_value (b, text);
+    }
+}
+
+/* --trace-http: one JSON line per exchange, what a recording of a client
+ * (tests/webui) is made from. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Server *srv = user_data;
+  SimMiner *miner = miner_of (srv->fleet, msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  if (miner == NULL || uri == NULL)
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "http");
+  json_builder_set_member_name (b, "ip");
+  json_builder_add_string_value (b, miner->ip);
+  json_builder_set_member_name (b, "profile");
+  json_builder_add_string_value (b, miner->profile->name);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, soup_server_message_get_method (msg));
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, g_uri_get_path (uri));
+  json_builder_set_member_name (b, "query");
+  json_builder_add_string_value (b, g_uri_get_query (uri));
+  json_builder_set_member_name (b, "request_headers");
+  add_headers (b, soup_server_message_get_request_headers (msg));
+  json_builder_set_member_name (b, "request_body");
+  add_body (b, soup_server_message_get_request_headers (msg),
+            soup_server_message_get_request_body (msg));
+  json_builder_set_member_name (b, "status");
+  json_builder_add_int_value (b, soup_server_message_get_status (msg));
+  json_builder_set_member_name (b, "response_headers");
+  add_headers (b, soup_server_message_get_response_headers (msg));
+  json_builder_set_member_name (b, "response_body");
+  add_body (b, soup_server_message_get_response_headers (msg),
+            soup_server_message_get_response_body (msg));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  line = json_to_string (root, FALSE);
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+server_free (gpointer data)
+{
+  Server *srv = data;
+
+  sim_axeos_web_free (srv->web);
+  g_free (srv->www);
+  g_free (srv);
+}
+
 /* Every request once read, whether an auth domain let it through or not:
  * the events let tests prove what a client sent.  "basic-auth": an Authorization: Basic header
  * (the password, base64-encoded) to any miner; "authorization": any
@@ -404,7 +780,8 @@ request_read_cb (SoupServer        *server,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
-  SimMiner *miner = miner_of (user_data, msg);
+  Server *srv = user_data;
+  SimMiner *miner = miner_of (srv->fleet, msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autofree char *uri = g_uri_to_string (soup_server_message_get_uri (msg));
@@ -456,12 +833,24 @@ digest_password_cb (SoupAuthDomain    *domain,
 }
 
 SoupServer *
-sim_http_server_start (SimFleet  *fleet,
-                       GError   **error)
+sim_http_server_start (SimFleet    *fleet,
+                       GKeyFile    *config,
+                       const char  *www,
+                       gboolean     trace,
+                       GError     **error)
 {
   g_autoptr(SoupServer) server = soup_server_new ("server-header", "hashfleet-sim ", NULL);
   g_autoptr(SoupAuthDomain) digest = NULL;
   g_autoptr(SoupAuthDomain) basic = NULL;
+  Server *srv = g_new0 (Server, 1);
+
+  srv->fleet = fleet;
+  srv->web = sim_axeos_web_new (fleet);
+  srv->www = g_strdup (www);
+  srv->trace = trace;
+  g_object_set_data_full (G_OBJECT (server), "sim-server", srv, server_free);
+  if (!sim_axeos_web_configure (srv->web, config, error))
+    return NULL;
 
   digest = soup_auth_domain_digest_new ("realm", ANTMINER_REALM, NULL);
   soup_auth_domain_add_path (digest, "/");
@@ -473,8 +862,10 @@ sim_http_server_start (SimFleet  *fleet,
   soup_auth_domain_set_filter (basic, auth_filter_cb, fleet, NULL);
   soup_auth_domain_basic_set_auth_callback (basic, basic_password_cb, fleet, NULL);
   soup_server_add_auth_domain (server, basic);
-  soup_server_add_handler (server, NULL, handler_cb, fleet, NULL);
-  g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), fleet);
+  soup_server_add_handler (server, NULL, handler_cb, srv, NULL);
+  g_signal_connect (server, "request-read", G_CALLBACK (request_read_cb), srv);
+  if (trace)
+    g_signal_connect (server, "request-finished", G_CALLBACK (request_finished_cb), srv);
 
   for (guint i = 0; i < fleet->miners->len; i++)
     {

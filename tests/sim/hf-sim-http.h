@@ -9,7 +9,12 @@
 
 G_BEGIN_DECLS
 
-SoupServer *sim_http_server_start (SimFleet  *fleet,
-                                   GError   **error);
+/* @config: the simulator's key file, or NULL; @www: the AxeOS web UI's
+ * files, or NULL; @trace: print a JSON line per exchange. */
+SoupServer *sim_http_server_start (SimFleet    *fleet,
+                                   GKeyFile    *config,
+                                   const char  *www,
+                                   gboolean     trace,
+                                   GError     **error);
 
 G_END_DECLS

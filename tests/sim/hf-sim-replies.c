@@ -47,7 +47,7 @@ shares (SimMiner *miner)
   return floor (sim_miner_uptime (miner) / 12.0) + 100;
 }
 
-/* Current AxeOS (2.9+): every field its OpenAPI SystemInfo schema requires,
+/* Current AxeOS (2.15): every field its OpenAPI SystemInfo schema requires,
  * with the schema's types (tests/axeos-schema checks it). */
 #define ADD_NUM(key, value) \
   (json_builder_set_member_name (b, key), json_builder_add_double_value (b, (value)))
@@ -171,8 +171,8 @@ axeos_current_info (SimFleet *fleet,
   ADD_NUM ("temp", V (p->chip_temp, 0.02));
   ADD_NUM ("temp2", -1);
   ADD_NUM ("uptimeSeconds", up);
-  ADD_STR ("version", "v2.9.0");
-  ADD_STR ("axeOSVersion", "v2.9.0");
+  ADD_STR ("version", "v2.15.0");
+  ADD_STR ("axeOSVersion", "v2.15.0");
   ADD_NUM ("voltage", 5100);
   ADD_NUM ("vrTemp", p->board_temp);
   ADD_STR ("wifiStatus", "Connected!");
@@ -194,7 +194,7 @@ axeos_current_info (SimFleet *fleet,
   json_builder_begin_array (b);
   json_builder_begin_object (b);
   ADD_STR ("label", "ota_0");
-  ADD_STR ("version", "v2.9.0");
+  ADD_STR ("version", "v2.15.0");
   ADD_BOOL ("isCurrent", TRUE);
   ADD_BOOL ("isFactory", FALSE);
   json_builder_end_object (b);

@@ -12,7 +12,7 @@
 
 #include "hf-sim-settings.h"
 
-typedef enum { INT, STR } Kind;
+typedef enum { INT, STR, BOOL } Kind;
 
 static const struct
 {
@@ -23,8 +23,8 @@ static const struct
 } keys[] = {
   { "frequency", INT, 1, 2000 },
   { "coreVoltage", INT, 1, 2000 },
-  { "overclockEnabled", INT, 0, 1 },
-  { "autofanspeed", INT, 0, 1 },
+  { "overclockEnabled", BOOL, 0, 1 },
+  { "autofanspeed", BOOL, 0, 1 },
   { "fanspeed", INT, 0, 100 },
   { "temptarget", INT, 0, 100 },
   { "stratumPort", INT, 1, 65535 },
@@ -37,6 +37,18 @@ static const struct
   { "fallbackStratumUser", STR, 0, 0 },
   { "fallbackStratumPassword", STR, 0, 0 },
 };
+
+/* The firmware's TYPE_BOOL: true, false or a number in 0…1 (its web UI
+ * sends `autofanspeed: true`, Hashfleet 1). */
+static gboolean
+valid_bool (JsonNode *n)
+{
+  GType type = json_node_get_value_type (n);
+
+  return type == G_TYPE_BOOLEAN
+         || ((type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+             && json_node_get_double (n) >= 0 && json_node_get_double (n) < 2);
+}
 
 static char *
 refusal (const char *key)
@@ -70,6 +82,7 @@ sim_axeos_patch (SimMiner    *m,
         continue;
       if (!JSON_NODE_HOLDS_VALUE (n)
           || (keys[i].kind == STR && json_node_get_value_type (n) != G_TYPE_STRING)
+          || (keys[i].kind == BOOL && !valid_bool (n))
           || (keys[i].kind == INT && (json_node_get_value_type (n) != G_TYPE_INT64
                                       || json_node_get_int (n) < keys[i].min
                                       || json_node_get_int (n) > keys[i].max)))

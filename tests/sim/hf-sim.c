@@ -173,6 +173,8 @@ main (int   argc,
   g_autofree char *profiles = NULL;
   g_autofree char *latency = NULL;
   g_autofree char *config = NULL;
+  g_autofree char *www = NULL;
+  gboolean trace_http = FALSE;
   g_auto(GStrv) faults = NULL;
   gboolean is_static = FALSE, list = FALSE;
   GOptionEntry entries[] = {
@@ -190,6 +192,8 @@ main (int   argc,
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Read the fleet from a key file", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print every miner as a JSON line before 'ready'", NULL },
     { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl, "Exit after this many seconds", "S" },
+    { "www", 0, 0, G_OPTION_ARG_FILENAME, &www, "Serve this built AxeOS web UI (its dist/) from current AxeOS miners", "DIR" },
+    { "trace-http", 0, 0, G_OPTION_ARG_NONE, &trace_http, "Print every HTTP exchange as a JSON line", NULL },
     { NULL }
   };
 #ifdef __linux__
@@ -331,7 +335,7 @@ main (int   argc,
       g_printerr ("hashfleet-sim: cannot listen on the cgminer port: %s\n", error->message);
       return 1;
     }
-  http = sim_http_server_start (fleet, &error);
+  http = sim_http_server_start (fleet, file, www, trace_http, &error);
   if (http == NULL)
     {
       g_printerr ("hashfleet-sim: cannot listen on the HTTP port: %s\n", error->message);
