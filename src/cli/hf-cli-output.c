@@ -131,12 +131,13 @@ hf_cli_stats_print (HfCliStats *stats,
                     guint       elapsed_ms)
 {
   g_printerr ("{\"cycle\":%u,\"polled\":%u,\"answered\":%u,\"wall_ms\":%u,\"cpu_ms\":%.1f,"
-              "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"fds\":%u,\"max_stall_ms\":%.1f,"
+              "\"sys_ms\":%.1f,\"rss_kib\":%" G_GSIZE_FORMAT ",\"heap_kib\":%" G_GSIZE_FORMAT
+              ",\"sqlite_kib\":%" G_GSIZE_FORMAT ",\"fds\":%u,\"max_stall_ms\":%.1f,"
               "\"max_busy_ms\":%.1f}\n",
               cycle, polled, answered, elapsed_ms,
               (hf_process_cpu_us () - stats->cpu_at_start) / 1000.0,
               (hf_process_sys_us () - stats->sys_at_start) / 1000.0, hf_process_rss_kib (),
-              hf_process_open_fds (), hf_loop_monitor_take_max_stall (stats->monitor),
+              hf_process_heap_kib (), hf_process_sqlite_kib (), hf_process_open_fds (), hf_loop_monitor_take_max_stall (stats->monitor),
               hf_loop_monitor_take_max_busy (stats->monitor));
 }
 

@@ -3,6 +3,10 @@
  */
 #include <string.h>
 #include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <sqlite3.h>
 
 #include "hf-process.h"
 
@@ -37,6 +41,25 @@ hf_process_rss_kib (void)
     return 0;
   line = strstr (status, "VmRSS:");
   return line ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+gsize
+hf_process_heap_kib (void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  struct mallinfo2 info = mallinfo2 ();
+
+  /* Arena and mmap'd blocks both. */
+  return (info.uordblks + info.hblkhd) / 1024;
+#else
+  return 0;
+#endif
+}
+
+gsize
+hf_process_sqlite_kib (void)
+{
+  return (gsize) (sqlite3_memory_used () / 1024);
 }
 
 guint

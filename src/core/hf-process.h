@@ -14,6 +14,13 @@ gint64 hf_process_sys_us  (void);
 /* Resident set size in KiB (0 where /proc is not there). */
 gsize  hf_process_rss_kib (void);
 
+/* Heap in use by this process's allocations, in KiB (malloc's own count:
+ * unlike the RSS it does not include freed memory the allocator keeps for
+ * reuse); 0 where the C library cannot say. */
+gsize  hf_process_heap_kib (void);
+/* Memory SQLite holds in this process (page caches, statements), in KiB. */
+gsize  hf_process_sqlite_kib (void);
+
 /* Open file descriptors (sockets included); 0 where /proc is not there. */
 guint  hf_process_open_fds (void);
 

@@ -20,9 +20,11 @@ API clients keep asking:
 Every 10 s the server's RSS and open descriptors are read from /proc;
 the longest main-loop stall comes from serve's per-cycle --stats lines.
 
-Printed: one row per 5 minutes, then RSS, descriptors and stall at minute
-5 against the last minute (the issue's bound: at most 5 % growth), and the
-cycles run against the seconds elapsed (a skipped cycle shows as fewer).
+Printed: one row per 5 minutes (RSS; the heap in use, as malloc counts it,
+and the memory SQLite holds, both from serve's --stats), then RSS, descriptors
+and stall at minute 5 against the last minute (the bound: at most 5 % growth),
+and the cycles run against the seconds elapsed (a skipped cycle shows as
+fewer).
 """
 import http.client
 import json
@@ -251,15 +253,18 @@ def main():
     polled = [s for t, s in cycles if t >= 0]
     print(f"serve over {MINERS} simulated miners (30 turning bad at 40 s), polled every 1 s, "
           f"{MINUTES:g} minutes, {'with' if CLIENTS else 'without'} API clients")
-    print("| minute | RSS MB | open fds | longest stall ms | cycles | answered (min) |")
-    print("|---|---|---|---|---|---|")
+    print("| minute | RSS MB | heap in use MB | SQLite MB | open fds | longest stall ms | cycles "
+          "| answered (min) |")
+    print("|---|---|---|---|---|---|---|---|")
     step = 5 if MINUTES >= 10 else 1
     m = step
     while m <= MINUTES + 1e-9:
         win = [x for x in samples if m - step < x[0] <= m]
         cyc = [s for t, s in cycles if (m - step) * 60 < t <= m * 60]
         if win and cyc:
-            print(f"| {m:g} | {max(x[1] for x in win) / 1024:.1f} | {max(x[2] for x in win)} | "
+            print(f"| {m:g} | {max(x[1] for x in win) / 1024:.1f} | "
+                  f"{max(s.get('heap_kib', 0) for s in cyc) / 1024:.1f} | "
+                  f"{max(s.get('sqlite_kib', 0) for s in cyc) / 1024:.1f} | {max(x[2] for x in win)} | "
                   f"{max(s['max_stall_ms'] for s in cyc):.1f} | {len(cyc)} | "
                   f"{min(s['answered'] for s in cyc)}/{max(s['polled'] for s in cyc)} |")
         m += step
@@ -280,6 +285,12 @@ def main():
     print()
     print(f"RSS: {rss5 / 1024:.1f} MB at minute 5, {rss_end / 1024:.1f} MB in the last minute "
           f"({(rss_end - rss5) / rss5 * 100:+.1f} %)")
+    for key, name in (("heap_kib", "heap in use"), ("sqlite_kib", "SQLite")):
+        a = [s.get(key, 0) for t, s in cycles if 240 < t <= 300]
+        b = [s.get(key, 0) for t, s in cycles if t > (MINUTES - 1) * 60]
+        if a and b and statistics.median(a) > 0:
+            print(f"{name}: {statistics.median(a) / 1024:.1f} MB at minute 5, "
+                  f"{statistics.median(b) / 1024:.1f} MB in the last minute")
     print(f"open fds: {fds5:g} at minute 5, {fds_end:g} in the last minute "
           f"({(fds_end - fds5) / fds5 * 100:+.1f} %)")
     print(f"longest stall: {stall5:.1f} ms in minute 5, {stall_end:.1f} ms in the last minute")
