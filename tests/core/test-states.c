@@ -7,6 +7,7 @@
  * the tests read them back through every face.
  */
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -387,6 +388,79 @@ test_watch (void)
 
   g_assert_cmpint (cli (wrong, &bad, &bad_err), ==, 2);
   g_assert_nonnull (strstr (bad_err, "--not-hashing-after must be 1–1440 minutes"));
+}
+
+/* hashfleet-sim --state puts a generated fleet's first miners in a state,
+ * each option from the first miner again, so that they combine. */
+static void
+test_sim_state_option (void)
+{
+  const char *binary = g_getenv ("HF_SIM");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) gen = NULL, bad = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GPtrArray) ips = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL, *err = NULL, *bad_err = NULL;
+  /* gamma: paused and overheated, overheated wins; s19pro: on its second
+   * pool; m30s and nano3s: as generated. */
+  const HfState want[] = { HF_STATE_OVERHEATED, HF_STATE_FALLBACK_POOL, HF_STATE_HASHING,
+                           HF_STATE_HASHING };
+  gboolean ready = FALSE;
+
+  g_assert_nonnull (binary);
+  gen = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--miners", "4",
+                          "--base", "127.0.73.1", "--profiles", "gamma,s19pro,m30s,nano3s",
+                          "--http-port", "18721", "--cgminer-port", "14721", "--static",
+                          "--state", "paused:1", "--state", "overheat:1", "--state",
+                          "fallback:2", "--list", "--ttl", "60", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (gen));
+  while (!ready)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+      g_autoptr(JsonObject) o = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);          /* it printed "ready" before it ended */
+      o = hf_json_parse_object (line, strlen (line), NULL);
+      g_assert_nonnull (o);
+      ready = g_strcmp0 (hf_json_string (o, "event"), "ready") == 0;
+      if (g_strcmp0 (hf_json_string (o, "event"), "miner") == 0)
+        g_ptr_array_add (ips, g_strdup (hf_json_string (o, "ip")));
+    }
+  g_assert_cmpuint (ips->len, ==, G_N_ELEMENTS (want));
+
+  g_ptr_array_add (args, "--http-port");
+  g_ptr_array_add (args, "18721");
+  g_ptr_array_add (args, "--cgminer-port");
+  g_ptr_array_add (args, "14721");
+  g_ptr_array_add (args, "status");
+  g_ptr_array_add (args, "--json");
+  for (guint i = 0; i < ips->len; i++)
+    g_ptr_array_add (args, ips->pdata[i]);
+  g_ptr_array_add (args, NULL);
+  g_assert_cmpint (hf_test_run_cli ((const char * const *) args->pdata, &out, &err), ==, 0);
+  for (guint i = 0; i < ips->len; i++)
+    {
+      g_autoptr(JsonObject) o = line_for (out, ips->pdata[i]);
+
+      g_assert_nonnull (o);
+      g_test_message ("%s: %s", (char *) ips->pdata[i], hf_json_string (o, "state"));
+      g_assert_cmpstr (hf_json_string (o, "state"), ==, hf_state_to_string (want[i]));
+    }
+  g_subprocess_send_signal (gen, SIGTERM);
+  g_subprocess_wait (gen, NULL, NULL);
+
+  /* A state the simulator does not know is refused at start-up. */
+  bad = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                          &error, binary, "--miners", "1", "--base", "127.0.73.1",
+                          "--http-port", "18721", "--cgminer-port", "14721", "--state",
+                          "dozing:1", "--ttl", "5", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (bad, NULL, NULL, NULL, &bad_err, &error));
+  g_assert_cmpint (g_subprocess_get_exit_status (bad), ==, 2);
+  g_assert_nonnull (strstr (bad_err, "unknown state 'dozing'"));
 }
 
 /* ---- a session: the fleet, the API, the metrics ------------------------ */
@@ -1057,6 +1131,7 @@ main (int   argc,
   g_test_add_func ("/states/status-json", test_status_json);
   g_test_add_func ("/states/status-table", test_status_table);
   g_test_add_func ("/states/watch", test_watch);
+  g_test_add_func ("/states/sim-state-option", test_sim_state_option);
   g_test_add_func ("/states/api-and-metrics", test_api_and_metrics);
   g_test_add_func ("/states/pause-resume", test_pause_resume);
   g_test_add_func ("/states/no-shares", test_no_shares);
