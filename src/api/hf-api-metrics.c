@@ -165,12 +165,19 @@ hf_api_metrics_text (HfFleet            *fleet,
            * know from kube-state-metrics, and what sum by (state) counts. */
           if (f == M_STATE)
             {
+              /* Ten lines a miner, so its labels are escaped once and the
+               * values need no number formatting. */
+              g_autoptr(GString) labels = g_string_sized_new (128);
+              HfState state = hf_miner_get_state (m);
+
+              miner_labels (labels, m);
               for (guint st = 0; st < HF_N_STATES; st++)
                 {
                   g_string_append (out, miner_families[f].name);
-                  miner_labels (out, m);
-                  g_string_append_printf (out, ",state=\"%s\"}", hf_state_to_string (st));
-                  append_value (out, hf_miner_get_state (m) == st ? 1 : 0);
+                  g_string_append_len (out, labels->str, labels->len);
+                  g_string_append (out, ",state=\"");
+                  g_string_append (out, hf_state_to_string (st));
+                  g_string_append (out, state == st ? "\"} 1\n" : "\"} 0\n");
                 }
               continue;
             }
