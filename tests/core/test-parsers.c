@@ -282,6 +282,23 @@ test_cgminer_pools (void)
   g_assert_cmpstr (rc->pool_url, ==, "stratum+tcp://b.example.net:3333");
   g_assert_false (rc->fallback_pool);
   assert_unknown (rc->pool_difficulty);
+
+  /* The first pool disabled by its owner: the one in use is the first the
+   * miner should use, no fallback. */
+  {
+    static const char disabled[] =
+      "{\"STATUS\":[{\"STATUS\":\"S\"}],\"POOLS\":["
+      "{\"POOL\":0,\"URL\":\"stratum+tcp://a.example.net:3333\",\"Status\":\"Disabled\","
+      "\"Priority\":0,\"Stratum Active\":false},"
+      "{\"POOL\":1,\"URL\":\"stratum+tcp://b.example.net:3333\",\"Status\":\"Alive\","
+      "\"Priority\":1,\"Stratum Active\":true}]}";
+    g_autoptr(JsonObject) d = hf_json_parse_object (disabled, sizeof disabled - 1, NULL);
+    g_autoptr(HfReading) rd = hf_reading_new ();
+
+    hf_cgminer_read_pools (d, rd);
+    g_assert_cmpstr (rd->pool_url, ==, "stratum+tcp://b.example.net:3333");
+    g_assert_false (rd->fallback_pool);
+  }
 }
 
 /* Asleep, powered off, soft off: paused on purpose, each family its way. */

@@ -109,7 +109,9 @@ hf_cgminer_read_pools (JsonObject *pools_reply,
       priority = hf_json_number (pool, "Priority");
       if (isnan (priority))
         priority = i;
-      first_priority = MIN (first_priority, priority);
+      /* A pool its owner disabled is not the first one the miner should use. */
+      if (g_ascii_strcasecmp (status != NULL ? status : "", "Disabled") != 0)
+        first_priority = MIN (first_priority, priority);
       if (hf_json_number (pool, "Stratum Active") == 1.0)
         {
           /* The first active one is in use (the others may still be
