@@ -1,6 +1,9 @@
 /* hf-format.c
  * SPDX-License-Identifier: MIT
  */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "hf-format.h"
@@ -76,7 +79,7 @@ hf_format_difficulty (double difficulty)
 char *
 hf_format_expected (double seconds)
 {
-  double days;
+  double days, years;
 
   if (isnan (seconds) || seconds < 0 || isinf (seconds))
     return g_strdup (UNKNOWN);
@@ -84,8 +87,11 @@ hf_format_expected (double seconds)
     return hf_format_duration (seconds);
   days = seconds / 86400;
   if (days < 365)
-    return g_strdup_printf ("%.0f days", days);
-  if (days < 365 * 100)
-    return g_strdup_printf ("%.2g years", days / 365.25);
-  return g_strdup_printf ("%.0f years", days / 365.25);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.0f day", "%.0f days",
+                                         (gulong) round (days)), days);
+  years = days / 365.25;
+  /* Two significant digits up to a century, whole years beyond. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.*g year", "%.*g years",
+                                       fabs (years - 1) < 0.05 ? 1 : 2),
+                          years < 100 ? 2 : 12, years < 100 ? years : round (years));
 }
