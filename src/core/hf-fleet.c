@@ -233,7 +233,7 @@ recompute_totals (HfFleet *self)
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
       const HfReading *r = hf_miner_get_reading (miner);
 
-      blocks += hf_miner_get_blocks_found (miner);
+      blocks += MIN (hf_miner_get_blocks_found (miner), G_MAXUINT - blocks);
       /* A best share is a record, not a rate: an offline miner's counts. */
       if (r != NULL)
         best = hf_max_known (best, hf_max_known (r->best_difficulty,
@@ -536,6 +536,23 @@ restart_settled (PollState       *st,
   return g_get_monotonic_time () - st->restart_at > RESTART_SETTLE_US;
 }
 
+/* @miner's counter moved by @blocks in @reading: count them and say so. */
+static void
+add_blocks (HfFleet         *self,
+            HfMiner         *miner,
+            guint            blocks,
+            const HfReading *reading)
+{
+  guint before = hf_miner_get_blocks_found (miner);
+
+  if (blocks == 0)
+    return;
+  hf_miner_set_blocks_found (miner, before + MIN (blocks, G_MAXUINT - before));
+  g_debug ("%s: %u block%s found", hf_miner_get_address (miner), blocks, blocks == 1 ? "" : "s");
+  g_signal_emit (self, signals[SIGNAL_BLOCK_FOUND], 0, miner, blocks, reading);
+  queue_totals (self);
+}
+
 static void
 polled_cb (GObject      *source,
            GAsyncResult *result,
@@ -573,9 +590,12 @@ polled_cb (GObject      *source,
   if (reading != NULL)
     {
       gboolean was_offline = !hf_miner_get_online (miner) && st->misses > 0;
+      guint blocks;
+
       /* Against the reading before (from the store, for a restored miner):
        * the firmware's counter only says what it found since it started. */
-      guint blocks = hf_reading_blocks_since (hf_miner_get_reading (miner), reading);
+      hf_reading_carry_counters (hf_miner_get_reading (miner), reading);
+      blocks = hf_reading_blocks_since (hf_miner_get_reading (miner), reading);
 
       if (in_cycle)
         self->cycle_ok++;
@@ -589,18 +609,10 @@ polled_cb (GObject      *source,
       hf_miner_set_error (miner, NULL);
       hf_miner_set_online (miner, TRUE);
       update_state (self, miner);
-      if (blocks > 0)
-        hf_miner_set_blocks_found (miner, hf_miner_get_blocks_found (miner) + blocks);
       /* What a miner can do may follow its firmware (read again here). */
       update_capabilities (miner);
       g_signal_emit (self, signals[SIGNAL_READING], 0, miner, reading);
-      if (blocks > 0)
-        {
-          g_debug ("%s: %u block%s found", hf_miner_get_address (miner), blocks,
-                   blocks == 1 ? "" : "s");
-          g_signal_emit (self, signals[SIGNAL_BLOCK_FOUND], 0, miner, blocks, reading);
-          queue_totals (self);
-        }
+      add_blocks (self, miner, blocks, reading);
       if (was_offline)
         {
           g_signal_emit (self, signals[SIGNAL_MINER_ONLINE], 0, miner);
@@ -1048,7 +1060,17 @@ hf_fleet_add (HfFleet *self,
         {
           hf_miner_update_identity (known, miner);
           if (hf_miner_get_reading (miner) != NULL)
-            hf_miner_set_reading (known, hf_miner_get_reading (miner));
+            {
+              /* Found again (Discover, Add Miner): its reading is one like
+               * a poll's, and a counter that moved since is a block too. */
+              g_autoptr(HfReading) reading = hf_reading_copy (hf_miner_get_reading (miner));
+              guint blocks;
+
+              hf_reading_carry_counters (hf_miner_get_reading (known), reading);
+              blocks = hf_reading_blocks_since (hf_miner_get_reading (known), reading);
+              hf_miner_set_reading (known, reading);
+              add_blocks (self, known, blocks, reading);
+            }
           update_capabilities (known);
           update_state (self, known);
         }

@@ -28,6 +28,10 @@
 /* A miner's found-blocks counter beyond this is not one (a hostile reply
  * must not pass for a million found blocks). */
 #define HF_MAX_FOUND_BLOCKS        1e6
+/* Blocks believed between two readings of one miner: none finds more, and
+ * a counter that jumps (or a reboot that claims) further is counted only
+ * this far, so that a hostile one cannot fill the store with events. */
+#define HF_MAX_BLOCKS_PER_READING  10
 /* Discovery: connect deadline of one probe (ms), probes in flight (never
  * above what RLIMIT_NOFILE allows), identifications in flight. */
 #define HF_SCAN_CONNECT_MS         1000

@@ -160,7 +160,17 @@ hf_reading_blocks_since (const HfReading *before,
   started_again = (hf_reading_known (before->uptime_s) && hf_reading_known (now->uptime_s)
                    && now->uptime_s < before->uptime_s)
                   || now->found_blocks < before->found_blocks;
-  if (started_again)
-    return (guint) now->found_blocks;
-  return (guint) (now->found_blocks - before->found_blocks);
+  return (guint) MIN (started_again ? now->found_blocks : now->found_blocks - before->found_blocks,
+                      HF_MAX_BLOCKS_PER_READING);
+}
+
+void
+hf_reading_carry_counters (const HfReading *before,
+                           HfReading       *now)
+{
+  if (before == NULL || now == NULL || isnan (before->found_blocks) || isnan (now->found_blocks))
+    return;
+  if (hf_reading_known (before->uptime_s) && hf_reading_known (now->uptime_s)
+      && now->uptime_s >= before->uptime_s && now->found_blocks < before->found_blocks)
+    now->found_blocks = before->found_blocks;
 }

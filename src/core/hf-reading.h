@@ -88,9 +88,15 @@ void        hf_reading_finish    (HfReading       *self);
  * the same miner: how far found_blocks moved, or, when the miner started
  * again in between (its uptime or its counter went back), its whole count
  * since then; a counter back to 0 is no block.  0 when either reading does
- * not report the counter: a count never seen moving is not counted. */
+ * not report the counter: a count never seen moving is not counted.  At
+ * most HF_MAX_BLOCKS_PER_READING (hf-limits.h). */
 guint       hf_reading_blocks_since (const HfReading *before,
                                      const HfReading *now);
+/* A counter that went back while the miner's uptime did not (a firmware
+ * that answered 0 once) is a glitch, not a restart: @now keeps @before's
+ * found_blocks, so that its return to the real count is no new block. */
+void        hf_reading_carry_counters (const HfReading *before,
+                                       HfReading       *now);
 
 /* Fold a sensor value into a running maximum that may still be unknown. */
 double      hf_max_known         (double           current,

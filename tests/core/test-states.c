@@ -15,6 +15,7 @@
 
 #include "hf-api-server.h"
 #include "hf-json.h"
+#include "hf-limits.h"
 #include "hf-session.h"
 #include "hf-store-events.h"
 #include "hf-state.h"
@@ -208,6 +209,9 @@ test_blocks_since (void)
     { 3, NAN, 3, NAN, 0 },
     { NAN, 100, 2, 115, 0 },        /* never seen before: not counted */
     { 2, 100, NAN, 115, 0 },        /* not reported */
+    { 3, 100, 0, 115, 0 },          /* back to 0, uptime on: a glitch (carried over) */
+    { 0, 100, 5000, 115, HF_MAX_BLOCKS_PER_READING },   /* not believed beyond */
+    { 5000, 100, 4000, 10, HF_MAX_BLOCKS_PER_READING }, /* nor after a "reboot" */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -216,8 +220,22 @@ test_blocks_since (void)
       g_autoptr(HfReading) now = counter_at (cases[i].now_found, cases[i].now_up);
 
       g_test_message ("case %u", i);
+      hf_reading_carry_counters (before, now);
       g_assert_cmpuint (hf_reading_blocks_since (before, now), ==, cases[i].blocks);
     }
+  /* The glitch's return to the real count is no block either: 3 → 0 → 3
+   * with the uptime going on. */
+  {
+    g_autoptr(HfReading) a = counter_at (3, 100);
+    g_autoptr(HfReading) b = counter_at (0, 115);
+    g_autoptr(HfReading) c = counter_at (3, 130);
+
+    hf_reading_carry_counters (a, b);
+    g_assert_cmpfloat (b->found_blocks, ==, 3);
+    g_assert_cmpuint (hf_reading_blocks_since (a, b), ==, 0);
+    hf_reading_carry_counters (b, c);
+    g_assert_cmpuint (hf_reading_blocks_since (b, c), ==, 0);
+  }
   {
     g_autoptr(HfReading) now = counter_at (5, 10);
     g_assert_cmpuint (hf_reading_blocks_since (NULL, now), ==, 0);
@@ -228,6 +246,97 @@ test_blocks_since (void)
     hf_reading_finish (now);
     g_assert_true (isnan (now->found_blocks));
   }
+}
+
+/* A block's event is stored with the reading whose counter moved: were
+ * that reading left to the cycle's write, a stop before it would restore
+ * the counter from before the block, and the next start would count the
+ * same block again. */
+static void
+test_event_keeps_its_reading (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-event-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = hf_miner_new ("127.0.72.90", HF_FAMILY_AXEOS);
+  g_autoptr(HfStoreEvent) event = hf_store_event_new (HF_EVENT_BLOCK_FOUND);
+  g_autoptr(GPtrArray) fleet = NULL;
+  HfStore *store;
+
+  hf_miner_set_mac (miner, "AA:BB:CC:00:72:90");
+  store = hf_store_open (db, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(HfReading) r = counter_at (2, 100);
+
+    r->timestamp = G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC;
+    hf_miner_set_reading (miner, r);
+    g_assert_true (hf_store_add_readings (store, &miner, 1, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(HfReading) r = counter_at (3, 115);
+
+    r->timestamp = G_GINT64_CONSTANT (1700000015) * G_USEC_PER_SEC;
+    hf_miner_set_reading (miner, r);
+  }
+  event->time = 1700000015;
+  event->count = 1;
+  event->counter = 3;
+  g_assert_true (hf_store_add_event (store, miner, event, &error));
+  g_assert_no_error (error);
+  g_object_unref (store);
+
+  store = hf_store_open (db, &error);
+  g_assert_no_error (error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 1);
+  g_assert_cmpfloat (hf_miner_get_reading (fleet->pdata[0])->found_blocks, ==, 3);
+  g_assert_cmpuint (hf_miner_get_blocks_found (fleet->pdata[0]), ==, 1);
+  g_object_unref (store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_strconcat (db, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
+static void
+count_blocks_cb (HfFleet         *fleet,
+                 HfMiner         *miner,
+                 guint            blocks,
+                 const HfReading *reading,
+                 guint           *total)
+{
+  *total += blocks;
+}
+
+/* A known miner found again (Discover, Add Miner) brings a reading like a
+ * poll's: a counter that moved since is a block, said and counted. */
+static void
+test_found_again_counts (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfMiner) known = hf_miner_new ("127.0.72.91", HF_FAMILY_AXEOS);
+  g_autoptr(HfMiner) again = hf_miner_new ("127.0.72.91", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) before = counter_at (1, 100);
+  g_autoptr(HfReading) now = counter_at (2, 400);
+  guint total = 0;
+
+  g_signal_connect (fleet, "block-found", G_CALLBACK (count_blocks_cb), &total);
+  hf_miner_set_mac (known, "AA:BB:CC:00:72:91");
+  hf_miner_set_reading (known, before);
+  hf_fleet_add (fleet, known);
+  hf_miner_set_mac (again, "AA:BB:CC:00:72:91");
+  hf_miner_set_reading (again, now);
+  g_assert_true (hf_fleet_add (fleet, again) == known);
+  g_assert_cmpuint (total, ==, 1);
+  g_assert_cmpuint (hf_miner_get_blocks_found (known), ==, 1);
+  g_assert_cmpfloat (hf_miner_get_reading (known)->found_blocks, ==, 2);
 }
 
 /* ---- through hashfleet-cli ---------------------------------------------- */
@@ -1020,11 +1129,12 @@ test_found_blocks (void)
   for (guint i = 0; i < G_N_ELEMENTS (ips); i++)
     g_assert_cmpuint (stored_for (events, ips[i]), ==, found_for (&found, ips[i]));
   g_assert_cmpuint (events->len, ==, found.signals);
-  for (guint i = 1; i < events->len; i++)
+  for (guint i = 0; i < events->len; i++)
     {
       HfStoreEvent *e = events->pdata[i];
 
-      g_assert_cmpint (e->time, >=, ((HfStoreEvent *) events->pdata[i - 1])->time);
+      if (i > 0)
+        g_assert_cmpint (e->time, >=, ((HfStoreEvent *) events->pdata[i - 1])->time);
       /* AxeOS reports the network difficulty; btminer does not. */
       if (g_str_equal (e->address, "127.0.72.70"))
         g_assert_cmpfloat (e->network_difficulty, ==, 1.5e14);
@@ -1129,6 +1239,8 @@ main (int   argc,
   g_test_add_func ("/states/names", test_names);
   g_test_add_func ("/states/precedence", test_precedence);
   g_test_add_func ("/states/blocks-since", test_blocks_since);
+  g_test_add_func ("/states/event-keeps-its-reading", test_event_keeps_its_reading);
+  g_test_add_func ("/states/found-again-counts", test_found_again_counts);
   g_test_add_func ("/states/status-json", test_status_json);
   g_test_add_func ("/states/status-table", test_status_table);
   g_test_add_func ("/states/watch", test_watch);

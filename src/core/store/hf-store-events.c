@@ -92,7 +92,11 @@ hf_store_add_event (HfStore            *store,
   if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return store_error (store, error, "recording an event");
   id = _hf_store_save_miner (store, miner, error);
-  if (id == 0)
+  /* With the reading whose counter moved: were it left to the cycle's
+   * write, a stop before that would restore the counter before the block,
+   * and the next start would record the same block again. */
+  if (id == 0 || (hf_miner_get_reading (miner) != NULL
+                  && !_hf_store_insert_reading (store, id, hf_miner_get_reading (miner), error)))
     {
       sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       return FALSE;

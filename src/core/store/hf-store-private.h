@@ -23,6 +23,12 @@ sqlite3 *_hf_store_get_db            (HfStore *self);
 gint64   _hf_store_save_miner        (HfStore  *self,
                                       HfMiner  *miner,
                                       GError  **error);
+/* Insert @reading as miner @id's (or replace its reading of that second),
+ * inside the caller's transaction. */
+gboolean _hf_store_insert_reading    (HfStore         *self,
+                                      gint64           id,
+                                      const HfReading *reading,
+                                      GError         **error);
 /* Retention of HF_RESOLUTION_RAW / _5M / _1H, in seconds (0: forever). */
 gint64   _hf_store_get_retention     (HfStore      *self,
                                       HfResolution  resolution);

@@ -931,13 +931,59 @@ hf_store_forget_miner (HfStore  *self,
 }
 
 gboolean
+_hf_store_insert_reading (HfStore         *self,
+                          gint64           id,
+                          const HfReading *r,
+                          GError         **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = cached_stmt (self, self->version >= 4 ? STMT_INSERT_READING
+                                               : STMT_INSERT_READING_V3);
+  if (stmt == NULL)
+    {
+      fail (self, error, "writing readings");
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, r->timestamp / G_USEC_PER_SEC);
+  bind_real (stmt, 3, r->hashrate_ghs);
+  bind_real (stmt, 4, r->hashrate_avg_ghs);
+  bind_real (stmt, 5, r->expected_hashrate_ghs);
+  bind_real (stmt, 6, r->temperature_c);
+  bind_real (stmt, 7, r->chip_temp_c);
+  bind_real (stmt, 8, r->board_temp_c);
+  bind_real (stmt, 9, r->power_w);
+  sqlite3_bind_int (stmt, 10, r->power_estimated ? 1 : 0);
+  bind_real (stmt, 11, r->input_voltage_v);
+  bind_real (stmt, 12, r->fan_rpm);
+  bind_real (stmt, 13, r->fan_percent);
+  bind_real (stmt, 14, r->frequency_mhz);
+  bind_real (stmt, 15, r->core_voltage_mv);
+  bind_real (stmt, 16, r->uptime_s);
+  bind_real (stmt, 17, r->accepted);
+  bind_real (stmt, 18, r->rejected);
+  bind_real (stmt, 19, r->hardware_errors);
+  bind_real (stmt, 20, r->best_difficulty);
+  bind_text (stmt, 21, r->pool_url);
+  bind_text (stmt, 22, r->pool_user);
+  if (self->version >= 4)
+    bind_real (stmt, 23, r->found_blocks);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      fail (self, error, "writing readings");
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
 hf_store_add_readings (HfStore  *self,
                        HfMiner **miners,
                        guint     n,
                        GError  **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (HF_IS_STORE (self), FALSE);
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
@@ -953,37 +999,8 @@ hf_store_add_readings (HfStore  *self,
       id = save_miner (self, miners[i], error);
       if (id == 0)
         goto failed_set;
-      stmt = cached_stmt (self, self->version >= 4 ? STMT_INSERT_READING
-                                                   : STMT_INSERT_READING_V3);
-      if (stmt == NULL)
-        goto failed;
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, r->timestamp / G_USEC_PER_SEC);
-      bind_real (stmt, 3, r->hashrate_ghs);
-      bind_real (stmt, 4, r->hashrate_avg_ghs);
-      bind_real (stmt, 5, r->expected_hashrate_ghs);
-      bind_real (stmt, 6, r->temperature_c);
-      bind_real (stmt, 7, r->chip_temp_c);
-      bind_real (stmt, 8, r->board_temp_c);
-      bind_real (stmt, 9, r->power_w);
-      sqlite3_bind_int (stmt, 10, r->power_estimated ? 1 : 0);
-      bind_real (stmt, 11, r->input_voltage_v);
-      bind_real (stmt, 12, r->fan_rpm);
-      bind_real (stmt, 13, r->fan_percent);
-      bind_real (stmt, 14, r->frequency_mhz);
-      bind_real (stmt, 15, r->core_voltage_mv);
-      bind_real (stmt, 16, r->uptime_s);
-      bind_real (stmt, 17, r->accepted);
-      bind_real (stmt, 18, r->rejected);
-      bind_real (stmt, 19, r->hardware_errors);
-      bind_real (stmt, 20, r->best_difficulty);
-      bind_text (stmt, 21, r->pool_url);
-      bind_text (stmt, 22, r->pool_user);
-      if (self->version >= 4)
-        bind_real (stmt, 23, r->found_blocks);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        goto failed;
-      sqlite3_reset (stmt);
+      if (!_hf_store_insert_reading (self, id, r, error))
+        goto failed_set;
     }
   if (!exec (self, "COMMIT", error))
     {
@@ -992,8 +1009,6 @@ hf_store_add_readings (HfStore  *self,
     }
   return TRUE;
 
-failed:
-  fail (self, error, "writing readings");
 failed_set:
   exec (self, "ROLLBACK", NULL);
   return FALSE;
