@@ -109,6 +109,8 @@ hf_miner_to_json_line (HfMiner    *miner,
     }
 
   add_string (out, "ip", miner ? hf_miner_get_address (miner) : address);
+  /* When the reading was taken (what the store keys it by). */
+  add_time (out, "time", r ? r->timestamp : 0);
   add_string (out, "family", family != HF_FAMILY_UNKNOWN ? hf_family_to_string (family) : NULL);
   add_string (out, "model", miner ? hf_miner_get_model (miner) : NULL);
   add_string (out, "firmware", miner ? hf_miner_get_firmware (miner) : NULL);
