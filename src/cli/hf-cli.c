@@ -911,6 +911,7 @@ main (int   argc,
   const Command *command;
   int status;
 
+  hf_process_limit_arenas ();
   setlocale (LC_ALL, "");
   if (!parse (argc, argv, &options, &command, &args, &status))
     return status;

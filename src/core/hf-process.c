@@ -56,6 +56,14 @@ hf_process_heap_kib (void)
 #endif
 }
 
+void
+hf_process_limit_arenas (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_ARENA_MAX, 2);
+#endif
+}
+
 gsize
 hf_process_sqlite_kib (void)
 {

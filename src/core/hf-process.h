@@ -24,6 +24,15 @@ gsize  hf_process_sqlite_kib (void);
 /* Open file descriptors (sockets included); 0 where /proc is not there. */
 guint  hf_process_open_fds (void);
 
+/* For a process that runs for days (the app, serve, watch): at most two
+ * malloc arenas.  Call it first, before any thread starts.  By default
+ * every thread that allocates (the store's writer, its upkeep, history
+ * reads, GIO's workers) gets an arena of its own, up to eight per core,
+ * and memory freed there is reused only there: the resident size then
+ * climbs by steps over hours with nothing leaked (bench-soak: the heap in
+ * use flat at 3.6 MB while the RSS went from 19 to 23.5 MB in 30 minutes). */
+void   hf_process_limit_arenas (void);
+
 /* Lift the soft limit on open files to the hard one (a scan keeps hundreds
  * of sockets open; the simulator listens on two per miner).  Returns the
  * soft limit now in force, or -1 if it could not be read. */

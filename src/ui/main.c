@@ -7,6 +7,7 @@
 #include <locale.h>
 
 #include "hf-application.h"
+#include "hf-process.h"
 
 int
 main (int   argc,
@@ -14,6 +15,7 @@ main (int   argc,
 {
   g_autoptr(HfApplication) app = NULL;
 
+  hf_process_limit_arenas ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
