@@ -72,12 +72,13 @@ miner_labels (GString *out,
 }
 
 enum {
-  M_ONLINE, M_HASHRATE, M_EXPECTED, M_TEMPERATURE, M_POWER, M_FAN, M_UPTIME,
-  M_ACCEPTED, M_REJECTED, N_MINER_FAMILIES
+  M_ONLINE, M_STATE, M_HASHRATE, M_EXPECTED, M_TEMPERATURE, M_POWER, M_FAN, M_UPTIME,
+  M_ACCEPTED, M_REJECTED, M_BEST_DIFFICULTY, M_BLOCKS_FOUND, N_MINER_FAMILIES
 };
 
 static const Family miner_families[N_MINER_FAMILIES] = {
   [M_ONLINE] = { "hashfleet_miner_online", GAUGE, "1 when the miner answered its last polls, 0 when offline." },
+  [M_STATE] = { "hashfleet_miner_state", GAUGE, "1 for the state the miner is in, 0 for the others (hashing, fallback-pool, not-hashing, paused, overheated, power-fault, updating, offline, restarting, unknown)." },
   [M_HASHRATE] = { "hashfleet_miner_hashrate_hashes_per_second", GAUGE, "Current hashrate." },
   [M_EXPECTED] = { "hashfleet_miner_expected_hashrate_hashes_per_second", GAUGE, "Hashrate the miner should reach." },
   [M_TEMPERATURE] = { "hashfleet_miner_temperature_celsius", GAUGE, "Hottest chip (or board) temperature." },
@@ -86,6 +87,8 @@ static const Family miner_families[N_MINER_FAMILIES] = {
   [M_UPTIME] = { "hashfleet_miner_uptime_seconds", GAUGE, "Time since the miner's last start." },
   [M_ACCEPTED] = { "hashfleet_miner_shares_accepted_total", COUNTER, "Shares the pool accepted since the miner started." },
   [M_REJECTED] = { "hashfleet_miner_shares_rejected_total", COUNTER, "Shares the pool rejected since the miner started." },
+  [M_BEST_DIFFICULTY] = { "hashfleet_miner_best_difficulty", GAUGE, "Best share difficulty the miner reports (all time where its firmware keeps it, else since it started)." },
+  [M_BLOCKS_FOUND] = { "hashfleet_miner_blocks_found_total", COUNTER, "Blocks Hashfleet has recorded the miner finding (unlike the firmware's count, kept across reboots)." },
 };
 
 static gboolean
@@ -98,6 +101,12 @@ miner_value (HfMiner *m,
   if (family == M_ONLINE)
     {
       *value = hf_miner_get_online (m) ? 1 : 0;
+      return TRUE;
+    }
+  /* A counter does not go away while its miner is down. */
+  if (family == M_BLOCKS_FOUND)
+    {
+      *value = hf_miner_get_blocks_found (m);
       return TRUE;
     }
   /* The numbers of a miner that is not answering are not current. */
@@ -113,6 +122,7 @@ miner_value (HfMiner *m,
     case M_UPTIME: *value = r->uptime_s; break;
     case M_ACCEPTED: *value = r->accepted; break;
     case M_REJECTED: *value = r->rejected; break;
+    case M_BEST_DIFFICULTY: *value = r->best_difficulty; break;
     default: return FALSE;
     }
   return isfinite (*value);
@@ -151,6 +161,26 @@ hf_api_metrics_text (HfFleet            *fleet,
           g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
           double value;
 
+          /* One series per state, 1 for the miner's: what Prometheus users
+           * know from kube-state-metrics, and what sum by (state) counts. */
+          if (f == M_STATE)
+            {
+              /* Ten lines a miner, so its labels are escaped once and the
+               * values need no number formatting. */
+              g_autoptr(GString) labels = g_string_sized_new (128);
+              HfState state = hf_miner_get_state (m);
+
+              miner_labels (labels, m);
+              for (guint st = 0; st < HF_N_STATES; st++)
+                {
+                  g_string_append (out, miner_families[f].name);
+                  g_string_append_len (out, labels->str, labels->len);
+                  g_string_append (out, ",state=\"");
+                  g_string_append (out, hf_state_to_string (st));
+                  g_string_append (out, state == st ? "\"} 1\n" : "\"} 0\n");
+                }
+              continue;
+            }
           if (!miner_value (m, f, &value))
             continue;
           g_string_append (out, miner_families[f].name);
@@ -172,6 +202,23 @@ hf_api_metrics_text (HfFleet            *fleet,
                "Fleet power over fleet hashrate.", hf_fleet_get_efficiency_j_th (fleet));
   fleet_gauge (out, "hashfleet_fleet_hottest_celsius", "Hottest online miner.",
                hf_fleet_get_hottest_c (fleet));
+  fleet_gauge (out, "hashfleet_fleet_best_difficulty",
+               "Best share difficulty any miner reports.", hf_fleet_get_best_difficulty (fleet));
+  fleet_gauge (out, "hashfleet_fleet_network_difficulty",
+               "Bitcoin's difficulty, as the miners that read it report it.",
+               hf_fleet_get_network_difficulty (fleet));
+  fleet_gauge (out, "hashfleet_fleet_expected_block_seconds",
+               "Average time to a block at the fleet's hashrate: difficulty * 2^32 / hashrate.",
+               hf_fleet_get_expected_block_seconds (fleet));
+  fleet_gauge (out, "hashfleet_fleet_block_chance_per_day_ratio",
+               "Chance of at least one block in a day at the fleet's hashrate.",
+               hf_fleet_get_block_chance_per_day (fleet));
+  {
+    static const Family blocks = { "hashfleet_fleet_blocks_found_total", COUNTER, "Blocks Hashfleet has recorded the fleet's miners finding." };
+    header (out, &blocks);
+    g_string_append (out, "hashfleet_fleet_blocks_found_total");
+    append_value (out, hf_fleet_get_blocks_found (fleet));
+  }
   {
     static const Family miners = { "hashfleet_fleet_miners", GAUGE, "Miners in the fleet, by state." };
     header (out, &miners);
@@ -179,6 +226,27 @@ hf_api_metrics_text (HfFleet            *fleet,
     append_value (out, hf_fleet_get_online_count (fleet));
     g_string_append (out, "hashfleet_fleet_miners{state=\"offline\"}");
     append_value (out, hf_fleet_get_offline_count (fleet));
+  }
+  {
+    static const Family hashing = { "hashfleet_fleet_miners_hashing", GAUGE, "Online miners that hash (on their first pool or a fallback one)." };
+    static const Family by_state = { "hashfleet_fleet_miners_in_state", GAUGE, "Miners in the fleet by what they do (the states of hashfleet_miner_state; they add up to the fleet)." };
+    guint counts[HF_N_STATES] = { 0, };
+
+    header (out, &hashing);
+    g_string_append (out, "hashfleet_fleet_miners_hashing");
+    append_value (out, hf_fleet_get_hashing_count (fleet));
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+        counts[hf_miner_get_state (m)]++;
+      }
+    header (out, &by_state);
+    for (guint st = 0; st < HF_N_STATES; st++)
+      {
+        g_string_append_printf (out, "hashfleet_fleet_miners_in_state{state=\"%s\"}",
+                                hf_state_to_string (st));
+        append_value (out, counts[st]);
+      }
   }
 
   if (timings != NULL)

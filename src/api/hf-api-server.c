@@ -288,6 +288,33 @@ stats_json (HfApiServer *self)
   json_builder_add_int_value (b, hf_fleet_get_total_count (self->fleet));
   add_number (b, "accepted", hf_fleet_get_accepted (self->fleet));
   add_number (b, "rejected", hf_fleet_get_rejected (self->fleet));
+  json_builder_set_member_name (b, "hashing");
+  json_builder_add_int_value (b, hf_fleet_get_hashing_count (self->fleet));
+  /* Every state, with 0 for those no miner is in. */
+  {
+    GListModel *model = G_LIST_MODEL (self->fleet);
+    guint counts[HF_N_STATES] = { 0, };
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+        counts[hf_miner_get_state (m)]++;
+      }
+    json_builder_set_member_name (b, "states");
+    json_builder_begin_object (b);
+    for (guint st = 0; st < HF_N_STATES; st++)
+      {
+        json_builder_set_member_name (b, hf_state_to_string (st));
+        json_builder_add_int_value (b, counts[st]);
+      }
+    json_builder_end_object (b);
+  }
+  add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
+  add_number (b, "network_difficulty", hf_fleet_get_network_difficulty (self->fleet));
+  add_number (b, "expected_block_seconds", hf_fleet_get_expected_block_seconds (self->fleet));
+  add_number (b, "block_chance_per_day", hf_fleet_get_block_chance_per_day (self->fleet));
+  json_builder_set_member_name (b, "blocks_found");
+  json_builder_add_int_value (b, hf_fleet_get_blocks_found (self->fleet));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);

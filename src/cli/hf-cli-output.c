@@ -79,7 +79,11 @@ hf_cli_print_status (HfCli *cli)
       cell (row, power_cell, 10);
       cell (row, fan, 9);
       cell (row, uptime, 8);
-      g_string_append (row, job->error ? job->error->message : "online");
+      /* What the miner does, in words ("Hashing", "Paused", "Not hashing"),
+       * not a bare "online" for a miner that may be at 0 H/s. */
+      g_string_append (row, job->error ? job->error->message
+                            : hf_state_label (job->miner ? hf_miner_get_state (job->miner)
+                                                         : HF_STATE_OFFLINE));
       g_print ("%s\n", row->str);
     }
 }

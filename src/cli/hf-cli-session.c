@@ -96,6 +96,8 @@ hf_cli_session (HfCli    *cli,
     hf_session_set_poll_interval (cli->session, cli->interval_s);
   if (cli->concurrency > 0)
     hf_fleet_set_max_in_flight (hf_session_get_fleet (cli->session), cli->concurrency);
+  if (cli->not_hashing_after_s > 0)
+    hf_session_set_not_hashing_after (cli->session, cli->not_hashing_after_s);
   return cli->session;
 }
 

@@ -45,10 +45,29 @@ print_totals (Watch *watch)
   g_autofree char *power = hf_format_value (hf_fleet_get_power_w (f), 0, "W");
   g_autofree char *eff = hf_format_value (hf_fleet_get_efficiency_j_th (f), 1, "J/TH");
   g_autofree char *hot = hf_format_value (hf_fleet_get_hottest_c (f), 1, "°C");
+  g_autoptr(GString) luck = g_string_new (NULL);
 
-  g_print ("%s  %u/%u online  %s  %s%s  %s  hottest %s\n", time,
-           hf_fleet_get_online_count (f), hf_fleet_get_total_count (f), hashrate, power,
-           hf_fleet_get_power_estimated (f) ? " (est.)" : "", eff, hot);
+  /* Luck, where the miners say enough for it: the best share, the time a
+   * block takes on average at this hashrate, blocks found. */
+  if (hf_reading_known (hf_fleet_get_best_difficulty (f)))
+    {
+      g_autofree char *best = hf_format_difficulty (hf_fleet_get_best_difficulty (f));
+      g_string_append_printf (luck, "  best %s", best);
+    }
+  if (hf_reading_known (hf_fleet_get_expected_block_seconds (f)))
+    {
+      g_autofree char *expected = hf_format_expected (hf_fleet_get_expected_block_seconds (f));
+      g_string_append_printf (luck, "  block every ~%s (%.2g %%/day)", expected,
+                              hf_fleet_get_block_chance_per_day (f) * 100);
+    }
+  if (hf_fleet_get_blocks_found (f) > 0)
+    g_string_append_printf (luck, "  %u block%s found", hf_fleet_get_blocks_found (f),
+                            hf_fleet_get_blocks_found (f) == 1 ? "" : "s");
+
+  g_print ("%s  %u hashing, %u/%u online  %s  %s%s  %s  hottest %s%s\n", time,
+           hf_fleet_get_hashing_count (f), hf_fleet_get_online_count (f),
+           hf_fleet_get_total_count (f), hashrate, power,
+           hf_fleet_get_power_estimated (f) ? " (est.)" : "", eff, hot, luck->str);
 }
 
 static void

@@ -48,6 +48,7 @@ typedef struct
   gboolean  force;
   /* poll */
   int       interval;
+  int       not_hashing_after;
   gboolean  stats;
   /* watch */
   int       count;
@@ -82,6 +83,7 @@ typedef struct
 
 #define HF_CLI_OPTIONS_INIT { .http_port = -1, .cgminer_port = -1, .timeout_ms = -1, \
                               .concurrency = -1, .interval = -1, .frequency = -1, \
+                              .not_hashing_after = -1, \
                               .core_voltage = -1, .target_temp = -1 }
 
 /* A group of options, as GOptionEntry entries that store into @o (a new
@@ -159,6 +161,8 @@ poll_entries (HfCliOptions *o)
       "Seconds between polls (default 15)", "S" },
     { "concurrency", 'c', 0, G_OPTION_ARG_INT, &o->concurrency,
       "Miners polled at a time (default 64)", "N" },
+    { "not-hashing-after", 0, 0, G_OPTION_ARG_INT, &o->not_hashing_after,
+      "A miner with no share accepted for this long is not hashing (default 10)", "MIN" },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &o->stats,
       "After each cycle, what it cost, as JSON on stderr", NULL },
     { NULL }
@@ -655,6 +659,20 @@ take_serve (HfCliOptions  *o,
   return TRUE;
 }
 
+/* watch and serve: minutes without a share (1 min to a day). */
+static gboolean
+take_not_hashing_after (HfCliOptions  *o,
+                        HfCli         *cli,
+                        GError       **error)
+{
+  if (o->not_hashing_after < 0)
+    return TRUE;
+  if (o->not_hashing_after == 0 || o->not_hashing_after > 1440)
+    return invalid (error, "--not-hashing-after must be 1–1440 minutes");
+  cli->not_hashing_after_s = (guint) o->not_hashing_after * 60;
+  return TRUE;
+}
+
 /* Check @o for @command and turn it into @cli; a usage error otherwise,
  * said without the command's name. */
 static gboolean
@@ -684,6 +702,8 @@ validate (const Command  *command,
   if (takes_group (command, &set_group) && !take_settings (o, cli, error))
     return FALSE;
   if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
+    return FALSE;
+  if (takes_group (command, &poll_group) && !take_not_hashing_after (o, cli, error))
     return FALSE;
 
   cli->json = o->json;

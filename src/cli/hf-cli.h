@@ -28,6 +28,7 @@ struct _HfCli
   guint         concurrency;
   /* watch */
   guint         interval_s;
+  guint         not_hashing_after_s;  /* 0: the fleet's default */
   guint         count;
   gboolean      scan;
   gboolean      stats;

@@ -31,7 +31,20 @@ typedef struct
    * waits for one started after they asked. */
   guint    started;
   GSList  *waiters;       /* Waiter* */
+  /* The share clock: the accepted count last seen, and since when (the
+   * reading's time) it has not moved while the miner said it hashed. */
+  double   shares_seen;
+  gint64   shares_since;
 } PollState;
+
+static PollState *
+poll_state_new (void)
+{
+  PollState *st = g_new0 (PollState, 1);
+
+  st->shares_seen = NAN;
+  return st;
+}
 
 typedef struct
 {
@@ -84,6 +97,7 @@ struct _HfFleet
   guint         interval_s;
   guint         max_in_flight;
   guint         offline_after;
+  guint         not_hashing_after_s;
   guint         timer;
 
   /* The cycle in progress. */
@@ -108,6 +122,12 @@ struct _HfFleet
   guint         offline;
   double        accepted;
   double        rejected;
+  guint         hashing;
+  double        best_difficulty;
+  double        network_difficulty;
+  double        expected_block_s;
+  double        block_chance_day;
+  guint         blocks_found;
 };
 
 enum {
@@ -124,6 +144,12 @@ enum {
   PROP_ACCEPTED,
   PROP_REJECTED,
   PROP_CYCLE_RUNNING,
+  PROP_HASHING_COUNT,
+  PROP_BEST_DIFFICULTY,
+  PROP_NETWORK_DIFFICULTY,
+  PROP_EXPECTED_BLOCK_SECONDS,
+  PROP_BLOCK_CHANCE_PER_DAY,
+  PROP_BLOCKS_FOUND,
   N_PROPS
 };
 
@@ -132,6 +158,7 @@ enum {
   SIGNAL_MINER_ONLINE,
   SIGNAL_READING,
   SIGNAL_CYCLE_FINISHED,
+  SIGNAL_BLOCK_FOUND,
   N_SIGNALS
 };
 
@@ -187,13 +214,18 @@ same (double a,
       }                                                                 \
   } G_STMT_END
 
+/* 2^32: the hashes one share of difficulty 1 takes on average. */
+#define HASHES_PER_DIFFICULTY 4294967296.0
+
 static void
 recompute_totals (HfFleet *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
   double hashrate = NAN, power = NAN, hottest = NAN, temp_sum = 0, accepted = NAN;
-  double rejected = NAN, eff_power = 0, eff_hash = 0;
-  guint temps = 0, online = 0;
+  double rejected = NAN, eff_power = 0, eff_hash = 0, best = NAN, network = NAN;
+  double expected = NAN, chance = NAN;
+  gint64 network_at = 0;
+  guint temps = 0, online = 0, hashing = 0, blocks = 0;
   gboolean estimated = FALSE;
 
   for (guint i = 0; i < n; i++)
@@ -201,12 +233,25 @@ recompute_totals (HfFleet *self)
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
       const HfReading *r = hf_miner_get_reading (miner);
 
+      blocks += hf_miner_get_blocks_found (miner);
+      /* A best share is a record, not a rate: an offline miner's counts. */
+      if (r != NULL)
+        best = hf_max_known (best, hf_max_known (r->best_difficulty,
+                                                 r->best_session_difficulty));
       /* An offline miner's last numbers stay on its card, not in the sum. */
       if (!hf_miner_get_online (miner))
         continue;
       online++;
+      if (hf_state_is_hashing (hf_miner_get_state (miner)))
+        hashing++;
       if (r == NULL)
         continue;
+      /* The network's difficulty as the miner that read it last saw it. */
+      if (!isnan (r->network_difficulty) && r->timestamp >= network_at)
+        {
+          network = r->network_difficulty;
+          network_at = r->timestamp;
+        }
       if (!isnan (r->hashrate_ghs))
         hashrate = (isnan (hashrate) ? 0 : hashrate) + r->hashrate_ghs;
       if (!isnan (r->power_w))
@@ -231,7 +276,32 @@ recompute_totals (HfFleet *self)
         rejected = (isnan (rejected) ? 0 : rejected) + r->rejected;
     }
 
+  /* Blocks expected per day: hashrate × 86400 / (difficulty × 2^32); the
+   * chance of at least one is 1 − e^−that (the same for small fleets, and
+   * never above 1 for a large one). */
+  if (!isnan (network) && hashrate > 0)
+    {
+      double per_day = hashrate * 1e9 * 86400.0 / (network * HASHES_PER_DIFFICULTY);
+
+      expected = network * HASHES_PER_DIFFICULTY / (hashrate * 1e9);
+      chance = -expm1 (-per_day);
+    }
+
   g_object_freeze_notify (G_OBJECT (self));
+  SET_TOTAL (best_difficulty, best, PROP_BEST_DIFFICULTY);
+  SET_TOTAL (network_difficulty, network, PROP_NETWORK_DIFFICULTY);
+  SET_TOTAL (expected_block_s, expected, PROP_EXPECTED_BLOCK_SECONDS);
+  SET_TOTAL (block_chance_day, chance, PROP_BLOCK_CHANCE_PER_DAY);
+  if (self->hashing != hashing)
+    {
+      self->hashing = hashing;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HASHING_COUNT]);
+    }
+  if (self->blocks_found != blocks)
+    {
+      self->blocks_found = blocks;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKS_FOUND]);
+    }
   SET_TOTAL (hashrate_ghs, hashrate, PROP_HASHRATE_GHS);
   SET_TOTAL (power_w, power, PROP_POWER_W);
   if (self->power_estimated != estimated)
@@ -277,9 +347,66 @@ queue_totals (HfFleet *self)
     self->totals_idle = g_idle_add_full (G_PRIORITY_LOW, totals_idle_cb, self, NULL);
 }
 
-static void
-miner_online_cb (HfFleet *self)
+/* How long a miner that says it hashes may go without an accepted share:
+ * the fleet's not-hashing-after, or ten times the time one share takes on
+ * average at its pool's difficulty, whichever is longer.  A small miner
+ * on a pool that asks a lot of each share finds one rarely; missing ten
+ * expected ones in a row happens by chance once in 22 000 times. */
+static double
+share_silence_limit_us (HfFleet         *self,
+                        const HfReading *r)
 {
+  double limit = (double) self->not_hashing_after_s * G_USEC_PER_SEC;
+
+  if (r->hashrate_ghs > 0 && !isnan (r->pool_difficulty))
+    limit = MAX (limit, 10.0 * r->pool_difficulty * HASHES_PER_DIFFICULTY
+                        / (r->hashrate_ghs * 1e9) * G_USEC_PER_SEC);
+  return limit;
+}
+
+/* The share clock runs only while the miner says it hashes: a miner back
+ * from a pause (or a restart) starts it again. */
+static void
+update_share_clock (PollState       *st,
+                    const HfReading *r)
+{
+  gboolean says_hashing = r->hashrate_ghs > 0 && !r->paused && !r->overheated
+                          && !r->power_fault && !r->updating;
+
+  if (isnan (r->accepted))
+    {
+      st->shares_seen = NAN;
+      st->shares_since = 0;
+      return;
+    }
+  if (!says_hashing || isnan (st->shares_seen) || r->accepted != st->shares_seen)
+    st->shares_since = r->timestamp;
+  st->shares_seen = r->accepted;
+}
+
+static void
+update_state (HfFleet *self,
+              HfMiner *miner)
+{
+  PollState *st = g_hash_table_lookup (self->state, miner);
+  const HfReading *r = hf_miner_get_reading (miner);
+  gboolean online = hf_miner_get_online (miner);
+  gboolean no_shares = FALSE;
+  HfState state;
+
+  if (st != NULL && r != NULL && online && st->shares_since != 0)
+    no_shares = (double) (r->timestamp - st->shares_since) >= share_silence_limit_us (self, r);
+  state = hf_state_compute (online, hf_miner_get_restarting (miner), r, no_shares);
+  hf_miner_set_state (miner, state, state == HF_STATE_OFFLINE
+                                    ? hf_miner_get_last_seen (miner) : g_get_real_time ());
+}
+
+static void
+miner_online_cb (HfMiner *miner,
+                 GParamSpec *pspec,
+                 HfFleet *self)
+{
+  update_state (self, miner);
   queue_totals (self);
 }
 
@@ -446,6 +573,9 @@ polled_cb (GObject      *source,
   if (reading != NULL)
     {
       gboolean was_offline = !hf_miner_get_online (miner) && st->misses > 0;
+      /* Against the reading before (from the store, for a restored miner):
+       * the firmware's counter only says what it found since it started. */
+      guint blocks = hf_reading_blocks_since (hf_miner_get_reading (miner), reading);
 
       if (in_cycle)
         self->cycle_ok++;
@@ -454,12 +584,23 @@ polled_cb (GObject      *source,
       st->skip = 0;
       if (hf_miner_get_restarting (miner) && restart_settled (st, reading))
         hf_miner_set_restarting (miner, FALSE);
+      update_share_clock (st, reading);
       hf_miner_set_reading (miner, reading);
       hf_miner_set_error (miner, NULL);
       hf_miner_set_online (miner, TRUE);
+      update_state (self, miner);
+      if (blocks > 0)
+        hf_miner_set_blocks_found (miner, hf_miner_get_blocks_found (miner) + blocks);
       /* What a miner can do may follow its firmware (read again here). */
       update_capabilities (miner);
       g_signal_emit (self, signals[SIGNAL_READING], 0, miner, reading);
+      if (blocks > 0)
+        {
+          g_debug ("%s: %u block%s found", hf_miner_get_address (miner), blocks,
+                   blocks == 1 ? "" : "s");
+          g_signal_emit (self, signals[SIGNAL_BLOCK_FOUND], 0, miner, blocks, reading);
+          queue_totals (self);
+        }
       if (was_offline)
         {
           g_signal_emit (self, signals[SIGNAL_MINER_ONLINE], 0, miner);
@@ -483,6 +624,7 @@ polled_cb (GObject      *source,
           g_signal_emit (self, signals[SIGNAL_MINER_OFFLINE], 0, miner);
           queue_totals (self);
         }
+      update_state (self, miner);
     }
   answer_waiters (self, miner, st, seq, reading, error);
   /* Readings change the totals once, at the end of the cycle: summing the
@@ -678,6 +820,12 @@ hf_fleet_get_property (GObject    *object,
     case PROP_ACCEPTED: g_value_set_double (value, self->accepted); break;
     case PROP_REJECTED: g_value_set_double (value, self->rejected); break;
     case PROP_CYCLE_RUNNING: g_value_set_boolean (value, self->cycle_running); break;
+    case PROP_HASHING_COUNT: g_value_set_uint (value, self->hashing); break;
+    case PROP_BEST_DIFFICULTY: g_value_set_double (value, self->best_difficulty); break;
+    case PROP_NETWORK_DIFFICULTY: g_value_set_double (value, self->network_difficulty); break;
+    case PROP_EXPECTED_BLOCK_SECONDS: g_value_set_double (value, self->expected_block_s); break;
+    case PROP_BLOCK_CHANCE_PER_DAY: g_value_set_double (value, self->block_chance_day); break;
+    case PROP_BLOCKS_FOUND: g_value_set_uint (value, self->blocks_found); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -702,7 +850,15 @@ hf_fleet_class_init (HfFleetClass *klass)
   DOUBLE_PROP (PROP_AVERAGE_TEMPERATURE_C, "average-temperature-c");
   DOUBLE_PROP (PROP_ACCEPTED, "accepted");
   DOUBLE_PROP (PROP_REJECTED, "rejected");
+  DOUBLE_PROP (PROP_BEST_DIFFICULTY, "best-difficulty");
+  DOUBLE_PROP (PROP_NETWORK_DIFFICULTY, "network-difficulty");
+  DOUBLE_PROP (PROP_EXPECTED_BLOCK_SECONDS, "expected-block-seconds");
+  DOUBLE_PROP (PROP_BLOCK_CHANCE_PER_DAY, "block-chance-per-day");
 #undef DOUBLE_PROP
+  properties[PROP_HASHING_COUNT] =
+    g_param_spec_uint ("hashing-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_BLOCKS_FOUND] =
+    g_param_spec_uint ("blocks-found", NULL, NULL, 0, G_MAXUINT, 0, ro);
   properties[PROP_POWER_ESTIMATED] =
     g_param_spec_boolean ("power-estimated", NULL, NULL, FALSE, ro);
   properties[PROP_ONLINE_COUNT] = g_param_spec_uint ("online-count", NULL, NULL, 0, G_MAXUINT, 0, ro);
@@ -745,6 +901,19 @@ hf_fleet_class_init (HfFleetClass *klass)
   signals[SIGNAL_CYCLE_FINISHED] =
     g_signal_new ("cycle-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * HfFleet::block-found:
+   * @miner: the miner whose found-blocks counter moved
+   * @blocks: how many blocks it found since its previous reading
+   * @reading: the reading that says so
+   *
+   * Emitted after ::reading, once per counter increment (see
+   * hf_reading_blocks_since()); HfMiner:blocks-found has already grown.
+   */
+  signals[SIGNAL_BLOCK_FOUND] =
+    g_signal_new ("block-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, HF_TYPE_MINER, G_TYPE_UINT,
+                  HF_TYPE_READING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -758,8 +927,11 @@ hf_fleet_init (HfFleet *self)
   self->interval_s = HF_FLEET_DEFAULT_INTERVAL_S;
   self->max_in_flight = HF_FLEET_DEFAULT_IN_FLIGHT;
   self->offline_after = HF_FLEET_DEFAULT_OFFLINE_AFTER;
+  self->not_hashing_after_s = HF_FLEET_DEFAULT_NOT_HASHING_AFTER_S;
   self->hashrate_ghs = self->power_w = self->efficiency = NAN;
   self->hottest = self->average_temperature = self->accepted = self->rejected = NAN;
+  self->best_difficulty = self->network_difficulty = NAN;
+  self->expected_block_s = self->block_chance_day = NAN;
   g_queue_init (&self->due);
   g_signal_connect (self->miners, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
@@ -878,21 +1050,22 @@ hf_fleet_add (HfFleet *self,
           if (hf_miner_get_reading (miner) != NULL)
             hf_miner_set_reading (known, hf_miner_get_reading (miner));
           update_capabilities (known);
+          update_state (self, known);
         }
       return known;
     }
 
   /* The miner keeps its state: online when it was just identified, stale
    * (offline, last reading kept) when restored from the store. */
-  g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
+  g_hash_table_insert (self->state, miner, poll_state_new ());
   index_miner (self, miner);
   update_capabilities (miner);
+  update_state (self, miner);
   g_signal_connect_object (miner, "notify::address", G_CALLBACK (miner_identity_cb), self, 0);
   g_signal_connect_object (miner, "notify::mac", G_CALLBACK (miner_identity_cb), self, 0);
   g_signal_connect_object (miner, "notify::serial", G_CALLBACK (miner_identity_cb), self, 0);
   /* Online or not, from the poller or from anyone: the totals follow. */
-  g_signal_connect_object (miner, "notify::online", G_CALLBACK (miner_online_cb), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (miner, "notify::online", G_CALLBACK (miner_online_cb), self, 0);
   g_list_store_append (self->miners, miner);
   return miner;
 }
@@ -947,6 +1120,21 @@ hf_fleet_set_offline_after (HfFleet *self,
   self->offline_after = MAX (misses, 1u);
 }
 
+void
+hf_fleet_set_not_hashing_after (HfFleet *self,
+                                guint    seconds)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  self->not_hashing_after_s = MAX (seconds, 1u);
+}
+
+guint
+hf_fleet_get_not_hashing_after (HfFleet *self)
+{
+  g_return_val_if_fail (HF_IS_FLEET (self), 0);
+  return self->not_hashing_after_s;
+}
+
 gboolean
 hf_fleet_get_cycle_running (HfFleet *self)
 {
@@ -971,6 +1159,12 @@ GETTER (guint, online_count, online)
 GETTER (guint, offline_count, offline)
 GETTER (double, accepted, accepted)
 GETTER (double, rejected, rejected)
+GETTER (guint, hashing_count, hashing)
+GETTER (double, best_difficulty, best_difficulty)
+GETTER (double, network_difficulty, network_difficulty)
+GETTER (double, expected_block_seconds, expected_block_s)
+GETTER (double, block_chance_per_day, block_chance_day)
+GETTER (guint, blocks_found, blocks_found)
 
 guint
 hf_fleet_get_total_count (HfFleet *self)
@@ -1004,6 +1198,8 @@ restarted_cb (GObject      *source,
       st->uptime_at_restart = reading != NULL ? reading->uptime_s : NAN;
       st->missed_since_restart = FALSE;
       hf_miner_set_restarting (miner, TRUE);
+      update_state (self, miner);
+      queue_totals (self);
     }
   g_task_return_boolean (task, TRUE);
 }

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define HF_FLEET_DEFAULT_OFFLINE_AFTER  3
 /* An offline miner is polled every 2, 4, 8 cycles at most. */
 #define HF_FLEET_MAX_BACKOFF_CYCLES     8
+/* A miner that says it hashes but has no share accepted for this long
+ * is "not-hashing" (see hf_fleet_set_not_hashing_after()). */
+#define HF_FLEET_DEFAULT_NOT_HASHING_AFTER_S (10 * 60)
 
 #define HF_TYPE_FLEET (hf_fleet_get_type ())
 
@@ -44,6 +47,17 @@ void      hf_fleet_set_max_in_flight   (HfFleet        *self,
                                         guint           n);
 void      hf_fleet_set_offline_after   (HfFleet        *self,
                                         guint           misses);
+/* How long (s) a miner that says it hashes may go without a share the
+ * pool accepted before it is "not-hashing": at least this, or ten times
+ * the time one share takes on average at its pool's difficulty and its
+ * hashrate, whichever is longer.  The clock starts at the miner's first
+ * answer this session and again whenever it did not say it hashed (0 H/s,
+ * paused, a fault), so a miner back from a pause is not flagged at once.
+ * A miner at 0 H/s is "not-hashing" at once.  Default
+ * HF_FLEET_DEFAULT_NOT_HASHING_AFTER_S. */
+void      hf_fleet_set_not_hashing_after (HfFleet      *self,
+                                          guint         seconds);
+guint     hf_fleet_get_not_hashing_after (HfFleet      *self);
 void      hf_fleet_start               (HfFleet        *self);
 void      hf_fleet_stop                (HfFleet        *self);
 /* Start a cycle now; FALSE when one is already running. */
@@ -91,5 +105,26 @@ guint     hf_fleet_get_offline_count   (HfFleet        *self);
 guint     hf_fleet_get_total_count     (HfFleet        *self);
 double    hf_fleet_get_accepted        (HfFleet        *self);
 double    hf_fleet_get_rejected        (HfFleet        *self);
+/* Online miners whose state is "hashing" or "fallback-pool"
+ * (hf_state_is_hashing()); online-count counts every one that
+ * answers (property "hashing-count"). */
+guint     hf_fleet_get_hashing_count   (HfFleet        *self);
+/* The best share any miner reports (all time where the firmware keeps it,
+ * else since it started), offline ones included: a record, not a rate
+ * ("best-difficulty"). */
+double    hf_fleet_get_best_difficulty (HfFleet        *self);
+/* Bitcoin's difficulty as the online miner that read it last reports it
+ * (AxeOS networkDifficulty; NAN when none does) ("network-difficulty"). */
+double    hf_fleet_get_network_difficulty (HfFleet     *self);
+/* At the fleet's hashrate and that difficulty: the average time to a
+ * block, difficulty × 2^32 / hashrate, in seconds
+ * ("expected-block-seconds"); and the chance of at least one block in a
+ * day, 1 − e^−(hashrate × 86400 / (difficulty × 2^32)) — for a home fleet
+ * the same as the expected blocks per day ("block-chance-per-day").  NAN
+ * while either is unknown or nothing hashes. */
+double    hf_fleet_get_expected_block_seconds (HfFleet *self);
+double    hf_fleet_get_block_chance_per_day   (HfFleet *self);
+/* The sum of the miners' HfMiner:blocks-found ("blocks-found"). */
+guint     hf_fleet_get_blocks_found    (HfFleet        *self);
 
 G_END_DECLS

@@ -54,3 +54,38 @@ hf_format_value (double      value,
     return g_strdup (UNKNOWN);
   return g_strdup_printf ("%.*f%s%s", decimals, value, unit && *unit ? " " : "", unit ? unit : "");
 }
+
+char *
+hf_format_difficulty (double difficulty)
+{
+  static const char *suffixes[] = { "", "k", "M", "G", "T", "P", "E" };
+  guint u = 0;
+
+  if (isnan (difficulty) || difficulty < 0)
+    return g_strdup (UNKNOWN);
+  while (difficulty >= 1000.0 && u + 1 < G_N_ELEMENTS (suffixes))
+    {
+      difficulty /= 1000.0;
+      u++;
+    }
+  if (u == 0)
+    return g_strdup_printf ("%.0f", difficulty);
+  return g_strdup_printf ("%.3g%s", difficulty, suffixes[u]);
+}
+
+char *
+hf_format_expected (double seconds)
+{
+  double days;
+
+  if (isnan (seconds) || seconds < 0 || isinf (seconds))
+    return g_strdup (UNKNOWN);
+  if (seconds < 86400)
+    return hf_format_duration (seconds);
+  days = seconds / 86400;
+  if (days < 365)
+    return g_strdup_printf ("%.0f days", days);
+  if (days < 365 * 100)
+    return g_strdup_printf ("%.2g years", days / 365.25);
+  return g_strdup_printf ("%.0f years", days / 365.25);
+}

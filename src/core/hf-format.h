@@ -11,6 +11,12 @@ G_BEGIN_DECLS
 char *hf_format_hashrate (double ghs);
 /* "3d 4h", "2h 5m", "45s"; "—" when unknown. */
 char *hf_format_duration (double seconds);
+/* A share or network difficulty with an SI suffix, as miners show them:
+ * "4.29G", "483k", "150T"; "—" when unknown. */
+char *hf_format_difficulty (double difficulty);
+/* A long expected wait: "5h 10m" under a day, "41 days" under a year,
+ * "3.2 years", "3400 years"; "—" when unknown. */
+char *hf_format_expected   (double seconds);
 /* @value with @decimals and @unit ("58.5 °C"); "—" when unknown. */
 char *hf_format_value    (double      value,
                           int         decimals,

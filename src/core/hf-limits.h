@@ -25,6 +25,9 @@
  * must not reach the fleet's totals. */
 #define HF_MAX_DEVICE_HASHRATE_GHS 1e7
 #define HF_MAX_DEVICE_POWER_W      1e5
+/* A miner's found-blocks counter beyond this is not one (a hostile reply
+ * must not pass for a million found blocks). */
+#define HF_MAX_FOUND_BLOCKS        1e6
 /* Discovery: connect deadline of one probe (ms), probes in flight (never
  * above what RLIMIT_NOFILE allows), identifications in flight. */
 #define HF_SCAN_CONNECT_MS         1000

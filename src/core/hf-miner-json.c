@@ -78,6 +78,15 @@ add_bool (GString    *out,
   g_string_append (out, value < 0 ? "null" : value ? "true" : "false");
 }
 
+/* Whole seconds since the epoch; null for 0 (never). */
+static void
+add_time (GString    *out,
+          const char *key,
+          gint64      us)
+{
+  add_number (out, key, us > 0 ? (double) (us / G_USEC_PER_SEC) : NAN, TRUE);
+}
+
 char *
 hf_miner_to_json_line (HfMiner    *miner,
                        const char *address,
@@ -86,7 +95,18 @@ hf_miner_to_json_line (HfMiner    *miner,
   GString *out = g_string_new ("{");
   const HfReading *r = miner ? hf_miner_get_reading (miner) : NULL;
   HfFamily family = miner ? hf_miner_get_family (miner) : HF_FAMILY_UNKNOWN;
+  gboolean online = miner != NULL && error == NULL && r != NULL;
+  HfState state = miner ? hf_miner_get_state (miner) : HF_STATE_OFFLINE;
+  gint64 since = miner ? hf_miner_get_state_since (miner) : 0;
   double nan = NAN;
+
+  /* A line that says offline says so in its state too (a restart we asked
+   * for still explains it); offline since the last answer. */
+  if (!online && state != HF_STATE_RESTARTING)
+    {
+      state = HF_STATE_OFFLINE;
+      since = miner ? hf_miner_get_last_seen (miner) : 0;
+    }
 
   add_string (out, "ip", miner ? hf_miner_get_address (miner) : address);
   add_string (out, "family", family != HF_FAMILY_UNKNOWN ? hf_family_to_string (family) : NULL);
@@ -94,10 +114,14 @@ hf_miner_to_json_line (HfMiner    *miner,
   add_string (out, "firmware", miner ? hf_miner_get_firmware (miner) : NULL);
   add_string (out, "hostname", miner ? hf_miner_get_hostname (miner) : NULL);
   add_string (out, "mac", miner ? hf_miner_get_mac (miner) : NULL);
-  add_bool (out, "online", miner != NULL && error == NULL && r != NULL);
+  add_bool (out, "online", online);
+  add_string (out, "state", hf_state_to_string (state));
+  add_time (out, "state_since", since);
   add_number (out, "hashrate_ghs", r ? r->hashrate_ghs : nan, FALSE);
   add_number (out, "expected_hashrate_ghs", r ? r->expected_hashrate_ghs : nan, FALSE);
   add_number (out, "temperature_c", r ? r->temperature_c : nan, FALSE);
+  add_number (out, "chip2_temp_c", r ? r->chip2_temp_c : nan, FALSE);
+  add_number (out, "vr_temp_c", r ? r->vr_temp_c : nan, FALSE);
   add_number (out, "power_w", r ? r->power_w : nan, FALSE);
   add_bool (out, "power_estimated", r != NULL && !isnan (r->power_w) ? r->power_estimated : -1);
   add_number (out, "fan_rpm", r ? r->fan_rpm : nan, TRUE);
@@ -106,7 +130,14 @@ hf_miner_to_json_line (HfMiner    *miner,
   add_number (out, "uptime_s", r ? r->uptime_s : nan, TRUE);
   add_number (out, "accepted", r ? r->accepted : nan, TRUE);
   add_number (out, "rejected", r ? r->rejected : nan, TRUE);
+  add_number (out, "best_difficulty", r ? r->best_difficulty : nan, TRUE);
+  add_number (out, "best_session_difficulty", r ? r->best_session_difficulty : nan, TRUE);
+  add_number (out, "pool_difficulty", r ? r->pool_difficulty : nan, FALSE);
+  add_number (out, "network_difficulty", r ? r->network_difficulty : nan, FALSE);
+  add_number (out, "found_blocks", r ? r->found_blocks : nan, TRUE);
+  add_number (out, "blocks_found", miner ? hf_miner_get_blocks_found (miner) : nan, TRUE);
   add_string (out, "pool_url", r ? r->pool_url : NULL);
+  add_string (out, "fault", r ? r->fault : NULL);
   add_string (out, "error", error);
   g_string_append_c (out, '}');
   return g_string_free (out, FALSE);

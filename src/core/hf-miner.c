@@ -30,6 +30,9 @@ struct _HfMiner
   gint64     last_seen;
   char      *error;
   HfCapabilities capabilities;
+  HfState state;
+  gint64     state_since;
+  guint      blocks_found;
 };
 
 enum {
@@ -52,6 +55,9 @@ enum {
   PROP_TEMPERATURE_C,
   PROP_POWER_W,
   PROP_CAPABILITIES,
+  PROP_STATE,
+  PROP_STATE_SINCE,
+  PROP_BLOCKS_FOUND,
   N_PROPS
 };
 
@@ -123,6 +129,9 @@ hf_miner_get_property (GObject    *object,
     case PROP_TEMPERATURE_C: g_value_set_double (value, hf_miner_get_temperature_c (self)); break;
     case PROP_POWER_W: g_value_set_double (value, hf_miner_get_power_w (self)); break;
     case PROP_CAPABILITIES: g_value_set_flags (value, self->capabilities); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_STATE_SINCE: g_value_set_int64 (value, self->state_since); break;
+    case PROP_BLOCKS_FOUND: g_value_set_uint (value, self->blocks_found); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -151,6 +160,7 @@ hf_miner_set_property (GObject      *object,
     case PROP_RESTARTING: hf_miner_set_restarting (self, g_value_get_boolean (value)); break;
     case PROP_ERROR: hf_miner_set_error (self, g_value_get_string (value)); break;
     case PROP_CAPABILITIES: hf_miner_set_capabilities (self, g_value_get_flags (value)); break;
+    case PROP_BLOCKS_FOUND: hf_miner_set_blocks_found (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -187,6 +197,17 @@ hf_miner_class_init (HfMinerClass *klass)
    * what the miner can do without asking a driver themselves. */
   properties[PROP_CAPABILITIES] = g_param_spec_flags ("capabilities", NULL, NULL,
                                                       HF_TYPE_CAPABILITIES, 0, rw);
+  /* Set by the fleet (hf_miner_set_state()); views bind to it. */
+  properties[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, HF_TYPE_STATE,
+                                              HF_STATE_UNKNOWN,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
+                                              | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE_SINCE] = g_param_spec_int64 ("state-since", NULL, NULL,
+                                                     0, G_MAXINT64, 0,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS
+                                                     | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BLOCKS_FOUND] = g_param_spec_uint ("blocks-found", NULL, NULL,
+                                                     0, G_MAXUINT, 0, rw);
   /* Unknown is NAN at run time; a pspec default cannot be NAN. */
   properties[PROP_HASHRATE_GHS] = g_param_spec_double ("hashrate-ghs", NULL, NULL,
                                                        -G_MAXDOUBLE, G_MAXDOUBLE, 0.0, ro);
@@ -483,4 +504,64 @@ hf_miner_set_capabilities (HfMiner        *self,
     return;
   self->capabilities = capabilities;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAPABILITIES]);
+}
+
+HfState
+hf_miner_get_state (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), HF_STATE_UNKNOWN);
+  return self->state;
+}
+
+gint64
+hf_miner_get_state_since (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), 0);
+  return self->state_since;
+}
+
+void
+hf_miner_set_state (HfMiner      *self,
+                    HfState  state,
+                    gint64        since)
+{
+  gboolean state_changed, since_changed;
+
+  g_return_if_fail (HF_IS_MINER (self));
+  g_return_if_fail ((guint) state < HF_N_STATES);
+
+  state_changed = self->state != state;
+  /* Offline since the last answer, which a poll may learn of later (a
+   * restored miner); any other state since it began. */
+  if (!state_changed && state != HF_STATE_OFFLINE)
+    since = self->state_since;
+  since = MAX (since, 0);
+  since_changed = self->state_since != since;
+  self->state = state;
+  self->state_since = since;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (state_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (since_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_SINCE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+guint
+hf_miner_get_blocks_found (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), 0);
+  return self->blocks_found;
+}
+
+void
+hf_miner_set_blocks_found (HfMiner *self,
+                           guint    blocks)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  if (self->blocks_found == blocks)
+    return;
+  self->blocks_found = blocks;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKS_FOUND]);
 }

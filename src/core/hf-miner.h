@@ -5,6 +5,7 @@
 
 #include <glib-object.h>
 
+#include "hf-state.h"
 #include "hf-reading.h"
 #include "hf-types.h"
 
@@ -66,6 +67,27 @@ void             hf_miner_set_capabilities   (HfMiner         *self,
 const char      *hf_miner_get_error          (HfMiner         *self);
 void             hf_miner_set_error          (HfMiner         *self,
                                               const char      *error);
+
+/* What it is doing, put in order by its fleet from its reading, whether
+ * it answers and is restarting, and how long since its last share (see
+ * HfState for the words and their precedence).  A miner outside a
+ * fleet stays HF_STATE_UNKNOWN.  notify::state is emitted when the
+ * state changes, and notify::state-since with it. */
+HfState     hf_miner_get_state          (HfMiner         *self);
+/* Wall-clock µs since when it is in its state; for "offline" the time of
+ * its last answer (0: it never answered, or not known). */
+gint64           hf_miner_get_state_since    (HfMiner         *self);
+/* For its fleet: a new state (@since is kept only when the state changes,
+ * except for "offline", whose @since is always taken). */
+void             hf_miner_set_state          (HfMiner         *self,
+                                              HfState     state,
+                                              gint64           since);
+/* Blocks Hashfleet has recorded for this miner (its store's block-found
+ * events, plus those seen since): unlike the firmware's counter, never
+ * back to 0 at a reboot. */
+guint            hf_miner_get_blocks_found   (HfMiner         *self);
+void             hf_miner_set_blocks_found   (HfMiner         *self,
+                                              guint            blocks);
 
 /* Convenience for bindings: the reading's values (NAN when unknown). */
 double           hf_miner_get_hashrate_ghs   (HfMiner         *self);

@@ -20,6 +20,8 @@ hf_reading_new (void)
   self->temperature_c = NAN;
   self->chip_temp_c = NAN;
   self->board_temp_c = NAN;
+  self->chip2_temp_c = NAN;
+  self->vr_temp_c = NAN;
   self->power_w = NAN;
   self->input_voltage_v = NAN;
   self->fan_rpm = NAN;
@@ -35,6 +37,10 @@ hf_reading_new (void)
   self->rejected = NAN;
   self->hardware_errors = NAN;
   self->best_difficulty = NAN;
+  self->best_session_difficulty = NAN;
+  self->pool_difficulty = NAN;
+  self->network_difficulty = NAN;
+  self->found_blocks = NAN;
 
   return self;
 }
@@ -49,6 +55,7 @@ hf_reading_copy (const HfReading *self)
   copy = g_memdup2 (self, sizeof *self);
   copy->pool_url = g_strdup (self->pool_url);
   copy->pool_user = g_strdup (self->pool_user);
+  copy->fault = g_strdup (self->fault);
   return copy;
 }
 
@@ -59,6 +66,7 @@ hf_reading_free (HfReading *self)
     return;
   g_free (self->pool_url);
   g_free (self->pool_user);
+  g_free (self->fault);
   g_free (self);
 }
 
@@ -94,6 +102,13 @@ sane_at_most (double v,
   return v >= 0.0 && v <= max ? v : NAN;
 }
 
+/* A difficulty of 0 is a pool or network not known yet. */
+static double
+sane_positive (double v)
+{
+  return v > 0.0 && v < 1e30 ? v : NAN;
+}
+
 void
 hf_reading_finish (HfReading *self)
 {
@@ -101,6 +116,8 @@ hf_reading_finish (HfReading *self)
 
   self->chip_temp_c = sane_temperature (self->chip_temp_c);
   self->board_temp_c = sane_temperature (self->board_temp_c);
+  self->chip2_temp_c = sane_temperature (self->chip2_temp_c);
+  self->vr_temp_c = sane_temperature (self->vr_temp_c);
   self->hashrate_ghs = sane_at_most (self->hashrate_ghs, HF_MAX_DEVICE_HASHRATE_GHS);
   self->hashrate_avg_ghs = sane_at_most (self->hashrate_avg_ghs, HF_MAX_DEVICE_HASHRATE_GHS);
   self->expected_hashrate_ghs = sane_at_most (self->expected_hashrate_ghs,
@@ -119,10 +136,31 @@ hf_reading_finish (HfReading *self)
   self->rejected = sane_non_negative (self->rejected);
   self->hardware_errors = sane_non_negative (self->hardware_errors);
   self->best_difficulty = sane_non_negative (self->best_difficulty);
+  self->best_session_difficulty = sane_non_negative (self->best_session_difficulty);
+  self->pool_difficulty = sane_positive (self->pool_difficulty);
+  self->network_difficulty = sane_positive (self->network_difficulty);
+  /* Whole blocks; a counter past a million is not one. */
+  self->found_blocks = sane_at_most (floor (self->found_blocks), HF_MAX_FOUND_BLOCKS);
 
   self->temperature_c = NAN;
   if (hf_reading_known (self->chip_temp_c))
     self->temperature_c = self->chip_temp_c;
   else if (hf_reading_known (self->board_temp_c))
     self->temperature_c = self->board_temp_c;
+}
+
+guint
+hf_reading_blocks_since (const HfReading *before,
+                         const HfReading *now)
+{
+  gboolean started_again;
+
+  if (before == NULL || now == NULL || isnan (before->found_blocks) || isnan (now->found_blocks))
+    return 0;
+  started_again = (hf_reading_known (before->uptime_s) && hf_reading_known (now->uptime_s)
+                   && now->uptime_s < before->uptime_s)
+                  || now->found_blocks < before->found_blocks;
+  if (started_again)
+    return (guint) now->found_blocks;
+  return (guint) (now->found_blocks - before->found_blocks);
 }

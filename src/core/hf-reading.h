@@ -28,6 +28,8 @@ struct _HfReading
   double   temperature_c;          /* hottest chip, else hottest board */
   double   chip_temp_c;            /* hottest chip sensor */
   double   board_temp_c;           /* hottest board / VR / outlet sensor */
+  double   chip2_temp_c;           /* a second ASIC sensor, on its own (AxeOS temp2) */
+  double   vr_temp_c;              /* the voltage regulator, on its own (AxeOS vrTemp) */
 
   double   power_w;
   gboolean power_estimated;        /* power_w comes from a model table, not the miner */
@@ -47,7 +49,24 @@ struct _HfReading
   double   accepted;
   double   rejected;
   double   hardware_errors;
+  /* The best share: all time where the firmware keeps it (AxeOS bestDiff),
+   * else the best it reports (cgminer's Best Share, since its start). */
   double   best_difficulty;
+  double   best_session_difficulty;  /* since the miner (or its cgminer) started */
+  double   pool_difficulty;          /* what the pool asks of a share */
+  double   network_difficulty;       /* Bitcoin's, as the miner last saw it */
+  /* The miner's own count of blocks found, since it started: firmware
+   * forgets it at a reboot (AxeOS blockFound, cgminer Found Blocks). */
+  double   found_blocks;
+
+  /* What the miner says it is doing (FALSE where a family does not say;
+   * HfMiner:state puts them in order). */
+  gboolean paused;                 /* stopped on purpose: pause, soft off, sleep, power off */
+  gboolean overheated;             /* its thermal protection took over */
+  gboolean power_fault;
+  gboolean fallback_pool;          /* on a pool other than its first */
+  gboolean updating;               /* writing new firmware */
+  char    *fault;                  /* the miner's words for a fault, if it gives any */
 
   char    *pool_url;
   char    *pool_user;
@@ -64,6 +83,14 @@ void        hf_reading_free      (HfReading       *self);
  * absent sensor, NaN) and derive temperature_c from the chip and board
  * maxima.  Every parser calls it last. */
 void        hf_reading_finish    (HfReading       *self);
+
+/* The blocks @now says were found since @before, the previous reading of
+ * the same miner: how far found_blocks moved, or, when the miner started
+ * again in between (its uptime or its counter went back), its whole count
+ * since then; a counter back to 0 is no block.  0 when either reading does
+ * not report the counter: a count never seen moving is not counted. */
+guint       hf_reading_blocks_since (const HfReading *before,
+                                     const HfReading *now);
 
 /* Fold a sensor value into a running maximum that may still be unknown. */
 double      hf_max_known         (double           current,

@@ -16,6 +16,7 @@
 #include "hf-identify.h"
 #include "hf-recorder.h"
 #include "hf-session.h"
+#include "hf-store-events.h"
 #include "hf-store-profiles.h"
 
 struct _HfSession
@@ -56,6 +57,7 @@ enum {
   SIGNAL_SETTINGS_WRITTEN,
   SIGNAL_HISTORY_FAILED,
   SIGNAL_HISTORY_RECOVERED,
+  SIGNAL_BLOCK_FOUND,
   N_SIGNALS
 };
 
@@ -121,6 +123,39 @@ record_recovered_cb (HfRecorder *recorder,
                      HfSession  *self)
 {
   g_signal_emit (self, signals[SIGNAL_HISTORY_RECOVERED], 0);
+}
+
+static void
+event_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_add_event_finish (HF_STORE (source), result, &error))
+    g_warning ("cannot record a found block: %s", error->message);
+}
+
+/* The fleet saw a miner's counter move: record it at once (the firmware
+ * forgets it at the next reboot), then say so. */
+static void
+block_found_cb (HfFleet         *fleet,
+                HfMiner         *miner,
+                guint            blocks,
+                const HfReading *reading,
+                HfSession       *self)
+{
+  if (self->store != NULL)
+    {
+      g_autoptr(HfStoreEvent) event = hf_store_event_new (HF_EVENT_BLOCK_FOUND);
+
+      event->time = reading->timestamp / G_USEC_PER_SEC;
+      event->count = blocks;
+      event->counter = reading->found_blocks;
+      event->network_difficulty = reading->network_difficulty;
+      hf_store_add_event_async (self->store, miner, event, event_saved_cb, NULL);
+    }
+  g_signal_emit (self, signals[SIGNAL_BLOCK_FOUND], 0, miner, blocks);
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -1268,6 +1303,14 @@ hf_session_set_poll_interval (HfSession *self,
 }
 
 void
+hf_session_set_not_hashing_after (HfSession *self,
+                                  guint      seconds)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  hf_fleet_set_not_hashing_after (self->fleet, seconds);
+}
+
+void
 hf_session_set_restore (HfSession *self,
                         gboolean   restore)
 {
@@ -1331,7 +1374,10 @@ hf_session_dispose (GObject *object)
   g_clear_object (&self->recorder);
   g_clear_object (&self->alerts);
   if (self->fleet != NULL)
-    hf_fleet_stop (self->fleet);
+    {
+      g_signal_handlers_disconnect_by_data (self->fleet, self);
+      hf_fleet_stop (self->fleet);
+    }
   g_clear_object (&self->fleet);
   g_clear_object (&self->store);
 
@@ -1407,6 +1453,18 @@ hf_session_class_init (HfSessionClass *klass)
   signals[SIGNAL_HISTORY_RECOVERED] =
     g_signal_new ("history-recovered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * HfSession::block-found:
+   * @miner: the miner that found it (HfMiner:blocks-found has grown)
+   * @blocks: how many since its previous reading (almost always 1)
+   *
+   * A miner's found-blocks counter moved (a reset to 0 at a reboot is no
+   * block).  With a store, a "block-found" event is on its way into it
+   * (hf_store_list_events(); hf_session_flush_async() waits for it).
+   */
+  signals[SIGNAL_BLOCK_FOUND] =
+    g_signal_new ("block-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, HF_TYPE_MINER, G_TYPE_UINT);
 }
 
 static void
@@ -1431,5 +1489,6 @@ hf_session_new (const char     *store_path,
   self->config = hf_config_copy (config);
   self->fleet = hf_fleet_new (self->config);
   self->alerts = hf_alerts_new (self->fleet);
+  g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   return self;
 }

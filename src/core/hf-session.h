@@ -61,6 +61,10 @@ void            hf_session_set_config         (HfSession            *self,
                                                const HfConfig       *config);
 void            hf_session_set_poll_interval  (HfSession            *self,
                                                guint                 seconds);
+/* How long a miner may go without an accepted share before it is
+ * "not-hashing" (see hf_fleet_set_not_hashing_after()). */
+void            hf_session_set_not_hashing_after (HfSession         *self,
+                                                  guint              seconds);
 /* Discovery's probe deadline and sockets in flight (0: the defaults). */
 void            hf_session_set_scan_options   (HfSession            *self,
                                                guint                 connect_timeout_ms,

@@ -216,7 +216,7 @@ main (int argc, char *argv[])
       "1000 + random() %% 100, 1000 + random() %% 100, 1071, 55 + random() %% 10, "
       "55 + random() %% 10, 50, 17 + (random() %% 100) / 100.0, 0, 5.1, 4000, 42, 525, 1150, "
       "t.x - %" G_GINT64_FORMAT ", t.x / 15, 2, 0, 123456789, "
-      "'stratum+tcp://pool.example.org:3333', 'bc1qexample.worker' FROM t, miners m",
+      "'stratum+tcp://pool.example.org:3333', 'bc1qexample.worker', 0 FROM t, miners m",
       now - 48 * 3600, now, now - 48 * 3600);
     sql (db, query);
     g_clear_pointer (&query, g_free);

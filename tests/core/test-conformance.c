@@ -91,6 +91,16 @@ test_antminer_s19pro (void)
   assert_near (r->power_w, 29.5 * 110.56689);
   g_assert_true (r->power_estimated);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://btc.global.luxor.tech:700");
+  /* Luck: Best Share is since bmminer started; Found Blocks 0 is known. */
+  assert_near (r->best_difficulty, 12904207043.0);
+  assert_near (r->best_session_difficulty, 12904207043.0);
+  assert_near (r->found_blocks, 0);
+  assert_near (r->pool_difficulty, 524288);     /* Last Share Difficulty ("Diff" 524K) */
+  assert_unknown (r->network_difficulty);
+  g_assert_false (r->fallback_pool);            /* pool 0 active, priority 0 */
+  g_assert_false (r->paused);
+  assert_unknown (r->vr_temp_c);
+  assert_unknown (r->chip2_temp_c);
 }
 
 static void
@@ -116,20 +126,49 @@ test_antminer_s21_cgi (void)
 static void
 test_luxos_is_generic (void)
 {
-  g_autoptr(JsonObject) version = NULL, summary = NULL;
+  g_autoptr(JsonObject) version = NULL, summary = NULL, pools = NULL;
   g_autoptr(HfReading) r = NULL;
 
   if (!have_samples ())
     return;
   version = sample ("luxos-s19kpro_version.json");
   summary = sample ("luxos-s19kpro_summary.json");
+  pools = sample ("luxos-s19kpro_pools.json");
   /* "Antminer S19k Pro" in Type, but LuxOS: not stock Antminer. */
   g_assert_false (hf_antminer_reply_is_stock (version));
   g_assert_cmpint (hf_identify_classify_version (version), ==, HF_FAMILY_CGMINER);
-  r = hf_cgminer_parse_reading (summary, NULL, NULL);
+  r = hf_cgminer_parse_reading (summary, pools, NULL);
   assert_near (r->hashrate_ghs, 59756.06);
   assert_near (r->uptime_s, 3453);
   assert_near (r->accepted, 1483);
+  assert_near (r->best_difficulty, 32768);
+  assert_near (r->best_session_difficulty, 32768);
+  assert_near (r->found_blocks, 0);
+  /* Pools 0 and 2 both say Stratum Active: the first is in use, and it is
+   * the pool of highest priority. */
+  g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://ca.stratum.braiins.com:3333");
+  assert_near (r->pool_difficulty, 32768);
+  g_assert_false (r->fallback_pool);
+}
+
+static void
+test_braiins_summary (void)
+{
+  g_autoptr(JsonObject) summary = NULL;
+  g_autoptr(HfReading) r = NULL;
+
+  if (!have_samples ())
+    return;
+  summary = sample ("braiins-osplus-22.08.1-s9_summary.json");
+  r = hf_cgminer_parse_reading (summary, NULL, NULL);
+  assert_near (r->hashrate_ghs, 4143.268055883251);   /* MHS 5s */
+  assert_near (r->accepted, 870);
+  assert_near (r->rejected, 3);
+  assert_near (r->best_difficulty, 262144);
+  assert_near (r->best_session_difficulty, 262144);
+  assert_near (r->found_blocks, 0);
+  assert_unknown (r->pool_difficulty);                 /* no pools reply given */
+  g_assert_false (r->fallback_pool);
 }
 
 static void
@@ -170,6 +209,16 @@ test_bitaxe_supra (void)
   assert_near (r->accepted, 0);
   assert_near (r->rejected, 0);
   assert_near (r->best_difficulty, 483000);    /* "483k" */
+  assert_near (r->best_session_difficulty, 0); /* "0" */
+  assert_unknown (r->pool_difficulty);         /* stratumDiff 0: none set yet */
+  assert_unknown (r->network_difficulty);      /* not in 2.4 */
+  assert_unknown (r->found_blocks);            /* no blockFound in 2.4 */
+  assert_unknown (r->vr_temp_c);               /* vrTemp 0 */
+  assert_unknown (r->chip2_temp_c);            /* no temp2 */
+  g_assert_false (r->paused);
+  g_assert_false (r->overheated);              /* overheat_mode 0 */
+  g_assert_false (r->power_fault);
+  g_assert_false (r->fallback_pool);           /* isUsingFallbackStratum 0 */
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://btc.example.pool:3333");
 }
 
@@ -206,6 +255,16 @@ test_nerdqaxe (void)
   assert_near (r->accepted, 3492);
   assert_near (r->rejected, 3);
   assert_near (r->best_difficulty, 13790464144.0);
+  assert_near (r->best_session_difficulty, 14137811);
+  assert_near (r->pool_difficulty, 16384);
+  assert_near (r->network_difficulty, 124932866000000.0);
+  assert_near (r->found_blocks, 0);            /* foundBlocks */
+  assert_near (r->vr_temp_c, 55.9375);
+  assert_unknown (r->chip2_temp_c);
+  g_assert_false (r->fallback_pool);           /* stratum.usingFallback false */
+  g_assert_false (r->paused);
+  g_assert_false (r->overheated);
+  g_assert_false (r->power_fault);
   g_assert_true (g_str_has_prefix (r->pool_url, "stratum+tcp://"));
   g_assert_true (g_str_has_suffix (r->pool_url, ":2018"));
 }
@@ -230,6 +289,7 @@ test_whatsminer (void)
   g_assert_true (hf_cgminer_check_status (version, NULL));
   g_assert_true (hf_cgminer_check_status (status, NULL));
   g_assert_cmpstr (hf_json_string (hf_whatsminer_msg (status), "btmineroff"), ==, "true");
+  g_assert_true (hf_whatsminer_parse_powered_off (status));
 
   details = hf_json_parse_object ("{\"STATUS\":[{\"STATUS\":\"S\"}],\"DEVDETAILS\":"
                                   "[{\"Driver\":\"bitmicro\",\"Model\":\"M30S\"}]}", 67, NULL);
@@ -253,6 +313,12 @@ test_whatsminer (void)
   assert_near (r->accepted, 2338);
   assert_near (r->rejected, 0);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://btc.example.pool:3333");
+  assert_near (r->best_difficulty, 41127493);
+  assert_near (r->best_session_difficulty, 41127493);
+  assert_near (r->found_blocks, 0);
+  assert_near (r->pool_difficulty, 65536);     /* Stratum Difficulty (Work Difficulty 0) */
+  g_assert_false (r->fallback_pool);           /* POOL 1, but priority 0 */
+  g_assert_false (r->paused);                  /* the summary alone does not say */
 }
 
 static void
@@ -282,6 +348,10 @@ test_avalon_nano3 (void)
   /* The Nano 3's PS[] layout is undocumented: power is estimated. */
   assert_near (r->power_w, 35.0 * 3.33240);
   g_assert_true (r->power_estimated);
+  assert_near (r->best_difficulty, 138508908);
+  assert_near (r->best_session_difficulty, 138508908);
+  assert_near (r->found_blocks, 0);
+  g_assert_false (r->paused);                  /* SoftOFF[0] */
 }
 
 static void
@@ -347,6 +417,13 @@ test_avalon_q (void)
   assert_near (r->accepted, 890);
   assert_near (r->rejected, 2);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://pool.example.com:4444");
+  /* SoftOFF[4]: the standby an ascset softoff puts it in. */
+  g_assert_true (r->paused);
+  assert_near (r->pool_difficulty, 524288);
+  assert_near (r->best_difficulty, 354914572);
+  assert_near (r->best_session_difficulty, 354914572);
+  assert_near (r->found_blocks, 0);
+  g_assert_false (r->fallback_pool);
 
   lite = hf_avalon_mm_parse (hf_avalon_mm_string (litestats));
   g_assert_cmpuint (g_hash_table_size (lite), >, 10);
@@ -362,6 +439,7 @@ main (int   argc,
   g_test_add_func ("/conformance/antminer/s19pro", test_antminer_s19pro);
   g_test_add_func ("/conformance/antminer/s21-cgi", test_antminer_s21_cgi);
   g_test_add_func ("/conformance/luxos-is-generic", test_luxos_is_generic);
+  g_test_add_func ("/conformance/braiins-summary", test_braiins_summary);
   g_test_add_func ("/conformance/axeos/bitaxe-supra", test_bitaxe_supra);
   g_test_add_func ("/conformance/axeos/nerdqaxe", test_nerdqaxe);
   g_test_add_func ("/conformance/whatsminer", test_whatsminer);

@@ -59,9 +59,61 @@ test_axeos_current (void)
   assert_near (r->accepted, 5123);
   assert_near (r->rejected, 12);
   assert_near (r->best_difficulty, 4294967296.0);
+  assert_near (r->best_session_difficulty, 123456);
+  assert_near (r->pool_difficulty, 2048);
+  /* temp2 and vrTemp each on their own too. */
+  assert_near (r->chip2_temp_c, 63.5);
+  assert_near (r->vr_temp_c, 54);
+  /* No networkDifficulty, blockFound or miningPaused in 2.10. */
+  assert_unknown (r->network_difficulty);
+  assert_unknown (r->found_blocks);
+  g_assert_false (r->paused);
+  g_assert_false (r->overheated);
+  g_assert_false (r->power_fault);
+  g_assert_null (r->fault);
   /* isUsingFallbackStratum: the fallback pool is the one in use. */
+  g_assert_true (r->fallback_pool);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://backup.example.net:4444");
   g_assert_cmpstr (r->pool_user, ==, "bc1qtest.fallback");
+}
+
+/* What newer AxeOS says it does, and numbers as the older firmware wrote
+ * them (strings with an SI suffix). */
+static void
+test_axeos_states (void)
+{
+  static const char paused[] =
+    "{\"ASICModel\":\"BM1370\",\"hashRate\":0,\"bestDiff\":\"4.29G\","
+    "\"bestSessionDiff\":\"483k\",\"miningPaused\":true,\"overheat_mode\":1,"
+    "\"power_fault\":\"VCORE: input undervoltage\",\"blockFound\":3,"
+    "\"networkDifficulty\":126411437451912.2,\"poolDifficulty\":0,\"temp\":50,"
+    "\"temp2\":-1,\"vrTemp\":0,\"isUsingFallbackStratum\":0}";
+  /* AxeOS 2.11–2.12 said blockFound as 0/1. */
+  static const char found[] = "{\"ASICModel\":\"BM1370\",\"blockFound\":true,"
+                              "\"miningPaused\":false,\"overheat_mode\":0}";
+  g_autoptr(JsonObject) info = hf_json_parse_object (paused, sizeof paused - 1, NULL);
+  g_autoptr(JsonObject) info2 = hf_json_parse_object (found, sizeof found - 1, NULL);
+  g_autoptr(HfReading) r = hf_axeos_parse_reading (info, NULL);
+  g_autoptr(HfReading) r2 = hf_axeos_parse_reading (info2, NULL);
+
+  assert_near (r->best_difficulty, 4.29e9);
+  assert_near (r->best_session_difficulty, 483e3);
+  assert_unknown (r->pool_difficulty);         /* 0: the pool set none yet */
+  assert_near (r->network_difficulty, 126411437451912.2);
+  assert_near (r->found_blocks, 3);
+  g_assert_true (r->paused);
+  g_assert_true (r->overheated);
+  g_assert_true (r->power_fault);
+  g_assert_cmpstr (r->fault, ==, "VCORE: input undervoltage");
+  g_assert_false (r->fallback_pool);
+  assert_unknown (r->chip2_temp_c);            /* -1: no second sensor */
+  assert_unknown (r->vr_temp_c);               /* 0: none either */
+  assert_near (r->chip_temp_c, 50);
+
+  assert_near (r2->found_blocks, 1);
+  g_assert_false (r2->paused);
+  g_assert_false (r2->overheated);
+  g_assert_false (r2->power_fault);
 }
 
 static void
@@ -92,6 +144,11 @@ test_axeos_v24 (void)
   assert_unknown (r->board_temp_c);            /* vrTemp 0 = no sensor */
   assert_near (r->temperature_c, 52);
   assert_near (r->best_difficulty, 1.25e6);    /* "1.25M" */
+  assert_near (r->best_session_difficulty, 0); /* "0" */
+  assert_near (r->pool_difficulty, 1000);      /* stratumDiff before poolDifficulty */
+  g_assert_false (r->fallback_pool);
+  assert_unknown (r->vr_temp_c);
+  assert_near (r->fan_percent, 38);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://solo.example.net:3333");
   assert_near (r->fan_rpm, 3333);
 }
@@ -113,6 +170,10 @@ test_nerdos (void)
   assert_near (r->board_temp_c, 49.5);
   assert_near (r->fan_rpm, 2250);              /* fanrpm2 is the faster fan */
   assert_near (r->best_difficulty, 270e6);
+  assert_near (r->vr_temp_c, 49.5);
+  assert_unknown (r->chip2_temp_c);
+  /* stratum.usingFallback, NerdOS's spelling. */
+  g_assert_true (r->fallback_pool);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://solo.example.net:3334");
   assert_near (r->uptime_s, 1234);
 }
@@ -166,6 +227,97 @@ test_antminer_s19 (void)
   g_assert_true (r->power_estimated);
   g_assert_cmpstr (r->pool_url, ==, "stratum+tcp://live.example.net:3333");
   g_assert_cmpstr (r->pool_user, ==, "b.worker");
+  /* The first pool is dead and the second one in use: a fallback. */
+  g_assert_true (r->fallback_pool);
+  assert_near (r->best_difficulty, 987654321);
+  assert_near (r->best_session_difficulty, 987654321);
+  assert_unknown (r->found_blocks);             /* no Found Blocks in this summary */
+  g_assert_false (r->paused);
+}
+
+/* Which pool is in use, and what it asks of a share. */
+static void
+test_cgminer_pools (void)
+{
+  static const char first[] =
+    "{\"STATUS\":[{\"STATUS\":\"S\"}],\"POOLS\":["
+    "{\"POOL\":0,\"URL\":\"stratum+tcp://a.example.net:3333\",\"Status\":\"Alive\","
+    "\"Priority\":0,\"Stratum Active\":true,\"Diff\":\"524K\",\"Last Share Difficulty\":0},"
+    "{\"POOL\":1,\"URL\":\"stratum+tcp://b.example.net:3333\",\"Status\":\"Alive\","
+    "\"Priority\":1,\"Stratum Active\":true,\"Stratum Difficulty\":8192}]}";
+  static const char second[] =
+    "{\"STATUS\":[{\"STATUS\":\"S\"}],\"POOLS\":["
+    "{\"POOL\":1,\"URL\":\"stratum+tcp://b.example.net:3333\",\"Status\":\"Alive\","
+    "\"Priority\":1,\"Stratum Active\":true,\"Stratum Difficulty\":0,"
+    "\"Last Share Difficulty\":16384},"
+    "{\"POOL\":0,\"URL\":\"stratum+tcp://a.example.net:3333\",\"Status\":\"Dead\","
+    "\"Priority\":0,\"Stratum Active\":false}]}";
+  /* Nothing active: the alive pool of highest priority is named, but that
+   * is a guess, not a fallback. */
+  static const char none[] =
+    "{\"STATUS\":[{\"STATUS\":\"S\"}],\"POOLS\":["
+    "{\"POOL\":0,\"URL\":\"stratum+tcp://a.example.net:3333\",\"Status\":\"Dead\","
+    "\"Priority\":0},"
+    "{\"POOL\":1,\"URL\":\"stratum+tcp://b.example.net:3333\",\"Status\":\"Alive\","
+    "\"Priority\":1}]}";
+  g_autoptr(JsonObject) a = hf_json_parse_object (first, sizeof first - 1, NULL);
+  g_autoptr(JsonObject) b = hf_json_parse_object (second, sizeof second - 1, NULL);
+  g_autoptr(JsonObject) c = hf_json_parse_object (none, sizeof none - 1, NULL);
+  g_autoptr(HfReading) ra = hf_reading_new ();
+  g_autoptr(HfReading) rb = hf_reading_new ();
+  g_autoptr(HfReading) rc = hf_reading_new ();
+
+  /* Two active (LuxOS does that): the first one in the list is in use. */
+  hf_cgminer_read_pools (a, ra);
+  g_assert_cmpstr (ra->pool_url, ==, "stratum+tcp://a.example.net:3333");
+  g_assert_false (ra->fallback_pool);
+  assert_near (ra->pool_difficulty, 524e3);     /* Bitmain's "Diff" */
+
+  hf_cgminer_read_pools (b, rb);
+  g_assert_cmpstr (rb->pool_url, ==, "stratum+tcp://b.example.net:3333");
+  g_assert_true (rb->fallback_pool);            /* priority 1 in use, 0 is first */
+  assert_near (rb->pool_difficulty, 16384);
+
+  hf_cgminer_read_pools (c, rc);
+  g_assert_cmpstr (rc->pool_url, ==, "stratum+tcp://b.example.net:3333");
+  g_assert_false (rc->fallback_pool);
+  assert_unknown (rc->pool_difficulty);
+}
+
+/* Asleep, powered off, soft off: paused on purpose, each family its way. */
+static void
+test_paused_words (void)
+{
+  static const char *const sleeping[] = {
+    "{\"miner-mode\":\"1\"}", "{\"miner-mode\":1}", "{\"bitmain-work-mode\":\"1\"}",
+  };
+  static const char *const awake[] = {
+    "{\"miner-mode\":\"0\"}", "{\"miner-mode\":0,\"bitmain-work-mode\":\"0\"}", "{}",
+  };
+  static const char off[] = "{\"STATUS\":\"S\",\"Code\":131,\"Msg\":{\"btmineroff\":\"true\"}}";
+  static const char on[] = "{\"STATUS\":\"S\",\"Code\":131,\"Msg\":{\"btmineroff\":\"false\"}}";
+  static const char neither[] = "{\"STATUS\":\"S\",\"Code\":131,\"Msg\":{}}";
+
+  for (guint i = 0; i < G_N_ELEMENTS (sleeping); i++)
+    {
+      g_autoptr(JsonObject) conf = hf_json_parse_object (sleeping[i], strlen (sleeping[i]), NULL);
+      g_assert_true (hf_antminer_conf_sleeping (conf));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (awake); i++)
+    {
+      g_autoptr(JsonObject) conf = hf_json_parse_object (awake[i], strlen (awake[i]), NULL);
+      g_assert_false (hf_antminer_conf_sleeping (conf));
+    }
+  {
+    g_autoptr(JsonObject) a = hf_json_parse_object (off, sizeof off - 1, NULL);
+    g_autoptr(JsonObject) b = hf_json_parse_object (on, sizeof on - 1, NULL);
+    g_autoptr(JsonObject) c = hf_json_parse_object (neither, sizeof neither - 1, NULL);
+
+    g_assert_true (hf_whatsminer_parse_powered_off (a));
+    g_assert_false (hf_whatsminer_parse_powered_off (b));
+    g_assert_false (hf_whatsminer_parse_powered_off (c));
+    g_assert_false (hf_whatsminer_parse_powered_off (NULL));
+  }
 }
 
 static void
@@ -257,6 +409,8 @@ test_avalon_nano3s (void)
   assert_near (r->uptime_s, 4000);
   assert_near (r->accepted, 321);
   assert_near (r->best_difficulty, 5555);
+  assert_near (r->best_session_difficulty, 5555);
+  g_assert_false (r->paused);                   /* SoftOFF[0] */
 }
 
 static void
@@ -466,6 +620,26 @@ test_format (void)
     g_assert_cmpstr (d, ==, "1d 2h");
     g_assert_cmpstr (h, ==, "1h 2m");
   }
+  {
+    struct { double value; const char *text; } diff[] = {
+      { 950, "950" }, { 483000, "483k" }, { 4294967296.0, "4.29G" }, { 1.5e14, "150T" },
+      { NAN, "—" },
+    }, wait[] = {
+      { 3725, "1h 2m" }, { 41 * 86400.0 + 5, "41 days" }, { 3.2 * 365.25 * 86400, "3.2 years" },
+      { 3400 * 365.25 * 86400, "3400 years" }, { NAN, "—" }, { INFINITY, "—" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (diff); i++)
+      {
+        g_autofree char *text = hf_format_difficulty (diff[i].value);
+        g_assert_cmpstr (text, ==, diff[i].text);
+      }
+    for (guint i = 0; i < G_N_ELEMENTS (wait); i++)
+      {
+        g_autofree char *text = hf_format_expected (wait[i].value);
+        g_assert_cmpstr (text, ==, wait[i].text);
+      }
+  }
 }
 
 int
@@ -475,11 +649,14 @@ main (int   argc,
   hf_test_init (&argc, &argv);
 
   g_test_add_func ("/parsers/axeos/current", test_axeos_current);
+  g_test_add_func ("/parsers/axeos/states", test_axeos_states);
   g_test_add_func ("/parsers/axeos/asic-model", test_axeos_asic_model);
   g_test_add_func ("/parsers/axeos/v2.4", test_axeos_v24);
   g_test_add_func ("/parsers/axeos/nerdos", test_nerdos);
   g_test_add_func ("/parsers/axeos/not-a-miner", test_axeos_not_a_miner);
   g_test_add_func ("/parsers/antminer/s19", test_antminer_s19);
+  g_test_add_func ("/parsers/cgminer/pools", test_cgminer_pools);
+  g_test_add_func ("/parsers/paused-words", test_paused_words);
   g_test_add_func ("/parsers/antminer/s9-quirks", test_antminer_s9_quirks);
   g_test_add_func ("/parsers/whatsminer", test_whatsminer);
   g_test_add_func ("/parsers/avalon/nano3s", test_avalon_nano3s);

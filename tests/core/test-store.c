@@ -14,6 +14,7 @@
 #include "hf-store-upkeep.h"
 #include "hf-store-profiles.h"
 #include "hf-store-export.h"
+#include "hf-store-events.h"
 #include "hf-test-utils.h"
 
 static char *
@@ -361,23 +362,133 @@ test_migrations (void)
           g_assert_true (hf_store_add_readings (old, one, 1, &error));
           g_assert_true (hf_store_add_readings (old, two, 1, &error));
         }
+      if (from >= 3)
+        {
+          g_autoptr(HfMinerSettings) pools = hf_miner_settings_new ();
+
+          pools->pool_url = g_strdup ("stratum+tcp://solo.example.org:3333");
+          g_assert_true (hf_store_save_pool_profile (old, "solo", pools, &error));
+        }
       g_clear_object (&old);
 
       store = hf_store_open (path, &error);
       g_assert_no_error (error);
       g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
       g_assert_cmpint (count (path, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                    "('miners', 'readings', 'rollups_5m', 'rollups_1h', 'meta')"),
-                       ==, 5);
+                                    "('miners', 'readings', 'rollups_5m', 'rollups_1h', 'meta', "
+                                    "'pool_profiles', 'events')"),
+                       ==, 7);
+      g_assert_cmpint (count (path, "SELECT count(*) FROM pragma_table_info ('readings') "
+                                    "WHERE name = 'found_blocks'"), ==, 1);
       fleet = hf_store_load_fleet (store, &error);
       if (from >= 1)
         {
+          HfMiner *m;
+          g_autoptr(HfStoreEvent) event = hf_store_event_new (HF_EVENT_BLOCK_FOUND);
+          g_autoptr(GPtrArray) again = NULL;
+          g_autoptr(GPtrArray) events = NULL;
+
           g_assert_cmpuint (fleet->len, ==, 1);
-          g_assert_cmpfloat (hf_miner_get_reading (g_ptr_array_index (fleet, 0))->hashrate_ghs,
-                             ==, 710);
+          m = g_ptr_array_index (fleet, 0);
+          g_assert_cmpfloat (hf_miner_get_reading (m)->hashrate_ghs, ==, 710);
           g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 2);
+          /* Readings from before the counter was kept: not known, not 0. */
+          g_assert_true (isnan (hf_miner_get_reading (m)->found_blocks));
+          g_assert_cmpuint (hf_miner_get_blocks_found (m), ==, 0);
+
+          /* The migrated store takes events of the miners it kept. */
+          event->time = 70;
+          event->counter = 1;
+          g_assert_true (hf_store_add_event (store, m, event, &error));
+          g_assert_no_error (error);
+          again = hf_store_load_fleet (store, &error);
+          g_assert_cmpuint (hf_miner_get_blocks_found (g_ptr_array_index (again, 0)), ==, 1);
+          events = hf_store_list_events (store, HF_EVENT_BLOCK_FOUND, 0, 0, &error);
+          g_assert_cmpuint (events->len, ==, 1);
+          g_assert_cmpstr (((HfStoreEvent *) events->pdata[0])->address, ==, "192.0.2.30");
         }
+      if (from >= 3)
+        g_assert_cmpint (count (path, "SELECT count(*) FROM pool_profiles"), ==, 1);
     }
+}
+
+/* Found blocks: kept with their miner, counted on load, listed in order;
+ * the counter of each reading comes back with the stored fleet. */
+static void
+test_events (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMiner) a = miner_with_reading ("192.0.2.60", "02:00:00:00:00:60", 1100, 100);
+  g_autoptr(HfMiner) b = miner_with_reading ("192.0.2.61", "02:00:00:00:00:61", 1100, 100);
+  g_autoptr(GPtrArray) fleet = NULL, all = NULL, window = NULL, none = NULL;
+  const struct { HfMiner *miner; gint64 time; guint count; double counter; } found[] = {
+    { a, 200, 1, 1 }, { b, 150, 2, 2 }, { a, 300, 1, 2 },
+  };
+
+  /* The miner's reading counts 2 found blocks. */
+  {
+    g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (a));
+    HfMiner *one[] = { a };
+
+    r->found_blocks = 2;
+    hf_miner_set_reading (a, r);
+    g_assert_true (hf_store_add_readings (store, one, 1, &error));
+  }
+  /* b is not in the store yet: an event saves it. */
+  for (guint i = 0; i < G_N_ELEMENTS (found); i++)
+    {
+      g_autoptr(HfStoreEvent) e = hf_store_event_new (HF_EVENT_BLOCK_FOUND);
+
+      e->time = found[i].time;
+      e->count = found[i].count;
+      e->counter = found[i].counter;
+      e->network_difficulty = 1.5e14;
+      g_assert_true (hf_store_add_event (store, found[i].miner, e, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (count (path, "SELECT count(*) FROM events"), ==, 3);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 2);
+
+  all = hf_store_list_events (store, HF_EVENT_BLOCK_FOUND, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  {
+    HfStoreEvent *first = all->pdata[0], *last = all->pdata[2];
+
+    g_assert_cmpint (first->time, ==, 150);              /* oldest first */
+    g_assert_cmpstr (first->address, ==, "192.0.2.61");
+    g_assert_cmpstr (first->identity, ==, "02:00:00:00:00:61");
+    g_assert_cmpuint (first->count, ==, 2);
+    g_assert_cmpfloat (first->counter, ==, 2);
+    g_assert_cmpfloat (first->network_difficulty, ==, 1.5e14);
+    g_assert_cmpstr (first->kind, ==, "block-found");
+    g_assert_cmpint (last->time, ==, 300);
+  }
+  window = hf_store_list_events (store, NULL, 200, 300, &error);
+  g_assert_cmpuint (window->len, ==, 1);
+  none = hf_store_list_events (store, "something-else", 0, 0, &error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 2);
+  for (guint i = 0; i < fleet->len; i++)
+    {
+      HfMiner *m = g_ptr_array_index (fleet, i);
+
+      /* a: 1 + 1 blocks; b: one event of 2. */
+      g_assert_cmpuint (hf_miner_get_blocks_found (m), ==, 2);
+      if (g_str_equal (hf_miner_get_address (m), "192.0.2.60"))
+        g_assert_cmpfloat (hf_miner_get_reading (m)->found_blocks, ==, 2);
+    }
+
+  /* Removed without its history, its events go with it. */
+  g_assert_true (hf_store_forget_miner (store, a, FALSE, &error));
+  g_assert_cmpint (count (path, "SELECT count(*) FROM events"), ==, 1);
 }
 
 #define B0 3600000      /* a bucket start on both the 5-minute and the hour grid */
@@ -653,7 +764,7 @@ test_upkeep_thread (void)
     "WITH RECURSIVE t(x) AS (SELECT %d UNION ALL SELECT x + 15 FROM t WHERE x + 15 < %"
     G_GINT64_FORMAT ") INSERT OR REPLACE INTO readings SELECT m.id, t.x, 1000 + (t.x %% 300) / 15, "
     "NULL, NULL, 60, NULL, NULL, 17.5, 1, NULL, NULL, NULL, NULL, NULL, NULL, t.x / 15, 0, NULL, "
-    "NULL, NULL, NULL FROM t, miners m", B0, end);
+    "NULL, NULL, NULL, NULL FROM t, miners m", B0, end);
   g_assert_cmpint (sqlite3_exec (_hf_store_get_db (store), fill, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 20 * hours * 240);
 
@@ -1082,6 +1193,7 @@ main (int   argc,
   g_test_add_func ("/store/corrupt-database", test_corrupt_database);
   g_test_add_func ("/store/newer-version-refused", test_newer_version_refused);
   g_test_add_func ("/store/migrations", test_migrations);
+  g_test_add_func ("/store/events", test_events);
   g_test_add_func ("/store/pool-profiles", test_pool_profiles);
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);

@@ -156,6 +156,9 @@ sim_fleet_add (SimFleet         *fleet,
   m->web_password = g_strdup ("root");
   m->boot_time = g_get_real_time () - (gint64) (3600 + 37 * m->index) * G_USEC_PER_SEC;
   m->phase = (m->index * 0.618033) * 2 * G_PI;
+  m->hashrate = NAN;
+  m->pool_difficulty = NAN;
+  m->blocks_from = g_get_monotonic_time ();
 
   g_ptr_array_add (fleet->miners, m);
   g_hash_table_insert (fleet->by_ip, m->ip, m);
@@ -192,6 +195,8 @@ sim_miner_restart (SimFleet *fleet,
   miner->restarts++;
   miner->offline_until = g_get_monotonic_time () + (gint64) fleet->restart_s * G_USEC_PER_SEC;
   miner->boot_time = g_get_real_time () + (gint64) fleet->restart_s * G_USEC_PER_SEC;
+  /* The firmware forgets its found blocks at a reboot. */
+  miner->blocks_from = miner->offline_until;
   sim_event ("restart", miner, NULL);
 }
 
@@ -214,6 +219,100 @@ sim_miner_uptime (SimMiner *miner)
 {
   gint64 up = g_get_real_time () - miner->boot_time;
   return up > 0 ? (double) (up / G_USEC_PER_SEC) : 0.0;
+}
+
+double
+sim_miner_base_hashrate (SimMiner *miner)
+{
+  return isnan (miner->hashrate) ? miner->profile->hashrate_ghs : miner->hashrate;
+}
+
+guint
+sim_miner_found_blocks (SimMiner *miner)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint blocks = miner->restarts == 0 ? miner->found_blocks : 0;
+
+  if (miner->block_every_s > 0 && now > miner->blocks_from)
+    blocks += (guint) ((now - miner->blocks_from) / ((gint64) miner->block_every_s * G_USEC_PER_SEC));
+  return blocks;
+}
+
+gboolean
+sim_miner_set_key (SimMiner    *miner,
+                   const char  *key,
+                   const char  *value,
+                   gboolean    *known,
+                   GError     **error)
+{
+  static const struct { const char *key; gsize offset; } flags[] = {
+    { "paused", G_STRUCT_OFFSET (SimMiner, paused) },
+    { "overheat", G_STRUCT_OFFSET (SimMiner, overheat) },
+    { "power-fault", G_STRUCT_OFFSET (SimMiner, power_fault) },
+    { "fallback", G_STRUCT_OFFSET (SimMiner, fallback) },
+    { "no-shares", G_STRUCT_OFFSET (SimMiner, no_shares) },
+  };
+  double number;
+  char *end = NULL;
+
+  *known = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    if (g_str_equal (key, flags[i].key))
+      {
+        gboolean *field = G_STRUCT_MEMBER_P (miner, flags[i].offset);
+
+        if (g_strcmp0 (value, "true") != 0 && g_strcmp0 (value, "false") != 0)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                         "%s is true or false, not '%s'", key, value);
+            return FALSE;
+          }
+        *field = g_str_equal (value, "true");
+        return TRUE;
+      }
+  if (!g_str_equal (key, "hashrate") && !g_str_equal (key, "pool-difficulty")
+      && !g_str_equal (key, "found-blocks") && !g_str_equal (key, "block-every"))
+    {
+      *known = FALSE;
+      return TRUE;
+    }
+  number = value != NULL ? g_ascii_strtod (value, &end) : NAN;
+  if (end == value || (end != NULL && *end != '\0') || !(number >= 0) || number > 1e15)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s is a number of at least 0, not '%s'", key, value ? value : "");
+      return FALSE;
+    }
+  if (g_str_equal (key, "hashrate"))
+    miner->hashrate = number;
+  else if (g_str_equal (key, "pool-difficulty"))
+    miner->pool_difficulty = number;
+  else if (g_str_equal (key, "found-blocks"))
+    miner->found_blocks = (guint) MIN (number, 1e6);
+  else
+    miner->block_every_s = (guint) MIN (number, 86400.0 * 365);
+  return TRUE;
+}
+
+gboolean
+sim_miner_set_state (SimMiner    *miner,
+                     const char  *name,
+                     GError     **error)
+{
+  gboolean known = FALSE;
+
+  if (g_str_equal (name, "zero-hashrate"))
+    return sim_miner_set_key (miner, "hashrate", "0", &known, error);
+  if (g_str_equal (name, "hashrate") || g_str_equal (name, "pool-difficulty")
+      || g_str_equal (name, "found-blocks") || g_str_equal (name, "block-every")
+      || !sim_miner_set_key (miner, name, "true", &known, NULL) || !known)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "unknown state '%s' (paused, overheat, power-fault, fallback, no-shares, "
+                   "zero-hashrate)", name);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 guint

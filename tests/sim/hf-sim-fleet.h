@@ -117,6 +117,17 @@ typedef struct
   guint             set_pool_port;
   char             *set_pool_user;
   gboolean          paused;
+  /* States a test puts the miner in (config keys, --state; see
+   * sim_miner_set_key()). */
+  double            hashrate;       /* GH/s at rest instead of the profile's; NAN: its */
+  gboolean          overheat;       /* AxeOS overheat_mode */
+  gboolean          power_fault;    /* AxeOS power_fault */
+  gboolean          fallback;       /* on its second pool */
+  gboolean          no_shares;      /* the accepted count stays put */
+  double            pool_difficulty;/* NAN: the profile's */
+  guint             found_blocks;   /* the firmware's count, until its first restart */
+  guint             block_every_s;  /* and one more every S s (0: never) */
+  gint64            blocks_from;    /* monotonic µs: start-up, or back from the last restart */
   gboolean          workmode_set;   /* Avalon ascset workmode */
   int               workmode;
   gboolean          led;
@@ -167,6 +178,27 @@ double            sim_miner_value      (SimFleet     *fleet,
                                         double        base,
                                         double        amplitude);
 double            sim_miner_uptime     (SimMiner     *miner);
+/* The hashrate (GH/s) at rest: the hashrate= key's, else the profile's. */
+double            sim_miner_base_hashrate (SimMiner  *miner);
+/* The blocks the firmware counts now: found-blocks= until the first
+ * restart, plus one every block-every= seconds since start-up or the last
+ * restart (a reboot forgets them, as the firmware does). */
+guint             sim_miner_found_blocks (SimMiner   *miner);
+/* Set a state key of the [miner …] config ("paused", "overheat",
+ * "power-fault", "fallback", "no-shares" take true/false; "hashrate",
+ * "pool-difficulty", "found-blocks", "block-every" a number).  FALSE with
+ * @error for a key that is not one or a bad value; *@known FALSE for a
+ * key that is not a state key at all. */
+gboolean          sim_miner_set_key    (SimMiner     *miner,
+                                        const char   *key,
+                                        const char   *value,
+                                        gboolean     *known,
+                                        GError      **error);
+/* --state NAME: the same for a boolean key set to true, "zero-hashrate"
+ * for hashrate=0. */
+gboolean          sim_miner_set_state  (SimMiner     *miner,
+                                        const char   *name,
+                                        GError      **error);
 /* Milliseconds to wait before answering (latency, or slow_ms). */
 guint             sim_miner_delay_ms   (SimFleet     *fleet,
                                         SimMiner     *miner);

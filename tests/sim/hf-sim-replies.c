@@ -44,7 +44,18 @@ error_reply (int         code,
 static double
 shares (SimMiner *miner)
 {
+  if (miner->no_shares)
+    return 100;
   return floor (sim_miner_uptime (miner) / 12.0) + 100;
+}
+
+/* The pool difficulty the miner reports: the pool-difficulty= key's, else
+ * @usual. */
+static double
+pool_difficulty (SimMiner *miner,
+                 double    usual)
+{
+  return isnan (miner->pool_difficulty) ? usual : miner->pool_difficulty;
 }
 
 /* Current AxeOS (2.15): every field its OpenAPI SystemInfo schema requires,
@@ -140,7 +151,7 @@ axeos_current_info (SimFleet *fleet,
     }
   json_builder_end_array (b);
   ADD_STR ("poolConnectionInfo", "Connected");
-  ADD_NUM ("poolDifficulty", 4096);
+  ADD_NUM ("poolDifficulty", pool_difficulty (miner, 4096));
   ADD_NUM ("power", power);
   ADD_STR ("resetReason", "Software reset");
   ADD_NUM ("responseTime", 31.5);
@@ -213,7 +224,7 @@ sim_axeos_info (SimFleet *fleet,
                 SimMiner *miner)
 {
   const SimProfile *p = miner->profile;
-  double hashrate = V (p->hashrate_ghs, 0.03);
+  double hashrate = V (sim_miner_base_hashrate (miner), 0.03);
   double up = sim_miner_uptime (miner);
 
   switch (p->id)
@@ -223,7 +234,7 @@ sim_axeos_info (SimFleet *fleet,
       return g_strdup_printf (
         "{\"power\":%.3f,\"voltage\":5175,\"current\":%.2f,\"temp\":%.2f,\"vrTemp\":%.0f,"
         "\"hashRate\":%.3f,\"bestDiff\":\"483k\",\"bestSessionDiff\":\"12.5k\","
-        "\"stratumDiff\":1000,\"isUsingFallbackStratum\":0,\"freeHeap\":8443612,"
+        "\"stratumDiff\":%.0f,\"isUsingFallbackStratum\":0,\"freeHeap\":8443612,"
         "\"coreVoltage\":1166,\"coreVoltageActual\":1172,\"frequency\":%.0f,\"ssid\":\"lab\","
         "\"macAddr\":\"%s\",\"hostname\":\"%s\",\"wifiStatus\":\"Connected!\","
         "\"sharesAccepted\":%.0f,\"sharesRejected\":2,\"uptimeSeconds\":%.0f,\"asicCount\":1,"
@@ -235,7 +246,7 @@ sim_axeos_info (SimFleet *fleet,
         "\"flipscreen\":1,\"overheat_mode\":0,\"invertscreen\":0,\"invertfanpolarity\":1,"
         "\"autofanspeed\":1,\"fanspeed\":%.0f,\"fanrpm\":%.0f}",
         V (p->power_w, 0.02), V (p->power_w, 0.02) / 5.175 * 1000, V (p->chip_temp, 0.02),
-        p->board_temp, hashrate, p->frequency, miner->mac, miner->hostname, shares (miner), up,
+        p->board_temp, hashrate, pool_difficulty (miner, 1000), p->frequency, miner->mac, miner->hostname, shares (miner), up,
         miner->hostname, miner->hostname, p->fan_percent, V (p->fan_rpm, 0.01));
 
     case SIM_NERDQAXE:
@@ -249,6 +260,8 @@ sim_axeos_info (SimFleet *fleet,
         "\"fanrpm\":%.0f,\"fanrpm2\":%.0f,\"fanspeed2\":40,\"fanCount\":2,"
         "\"stratum\":{\"poolMode\":0,\"usingFallback\":false,\"pools\":[{\"connected\":true,"
         "\"accepted\":%.0f,\"rejected\":3,\"bestDiff\":14137811}]},"
+        "\"poolDifficulty\":%.0f,\"networkDifficulty\":124932866000000,\"foundBlocks\":0,"
+        "\"totalFoundBlocks\":0,"
         "\"sharesAccepted\":%.0f,\"sharesRejected\":3,\"bestDiff\":\"270M\","
         "\"bestSessionDiff\":14137811,\"asicTemps\":[0,0,0,0],\"hostname\":\"%s\","
         "\"stratumURL\":\"pool.example.org\",\"stratumPort\":3333,"
@@ -261,7 +274,8 @@ sim_axeos_info (SimFleet *fleet,
         miner->ip, miner->mac, V (p->power_w, 0.02), V (p->power_w, 0.02) / 12.25 * 1000,
         V (p->chip_temp, 0.02), p->board_temp, hashrate, hashrate, hashrate, hashrate,
         p->fan_percent, V (p->fan_rpm, 0.01), p->fan_rpm - 200, shares (miner),
-        shares (miner), miner->hostname, miner->hostname, p->frequency, up);
+        pool_difficulty (miner, 16384), shares (miner), miner->hostname, miner->hostname,
+        p->frequency, up);
 
     default:
       return axeos_current_info (fleet, miner, hashrate, up);
@@ -326,7 +340,7 @@ antminer_stats (SimFleet *fleet,
 {
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 70, "CGMiner stats", "cgminer 1.0.0");
-  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner);
+  double h = V (sim_miner_base_hashrate (miner), 0.02) * sim_miner_rate_factor (miner);
   double up = sim_miner_uptime (miner);
 
   if (p->id == SIM_ANTMINER_S9)
@@ -375,13 +389,12 @@ summary_reply (SimFleet   *fleet,
                const char *description,
                const char *extra)
 {
-  const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 11, "Summary", description);
-  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner) / divisor;
+  double h = V (sim_miner_base_hashrate (miner), 0.02) * sim_miner_rate_factor (miner) / divisor;
 
   return g_strdup_printf (
     "{%s,\"SUMMARY\":[{\"Elapsed\":%.0f,\"%s av\":%.2f,\"%s 5s\":%.2f,\"%s 1m\":%.2f,"
-    "\"%s 5m\":%.2f,\"%s 15m\":%.2f,\"Found Blocks\":0,\"Getworks\":8828,\"Accepted\":%.0f,"
+    "\"%s 5m\":%.2f,\"%s 15m\":%.2f,\"Found Blocks\":%u,\"Getworks\":8828,\"Accepted\":%.0f,"
     "\"Rejected\":7,\"Hardware Errors\":148,\"Utility\":12.9,\"Discarded\":0,\"Stale\":0,"
     "\"Get Failures\":0,\"Local Work\":44544,\"Remote Failures\":0,\"Network Blocks\":170,"
     "\"Total MH\":309728599813.0,\"Work Utility\":42608.85,\"Difficulty Accepted\":72177677.0,"
@@ -389,7 +402,7 @@ summary_reply (SimFleet   *fleet,
     "\"Device Hardware%%\":0.0002,\"Device Rejected%%\":0.065,\"Pool Rejected%%\":0.065,"
     "\"Pool Stale%%\":0.0,\"Last getwork\":0%s}],\"id\":1}",
     status, sim_miner_uptime (miner), unit, h, unit, h, unit, h, unit, h, unit, h,
-    shares (miner), extra ? extra : "");
+    sim_miner_found_blocks (miner), shares (miner), extra ? extra : "");
 }
 
 static char *
@@ -416,15 +429,21 @@ pools_reply (SimMiner   *miner,
                                                 : "stratum+tcp://pool.example.org:3333");
   url = json_to_string (node, FALSE);
 
+  /* fallback=true: the first pool is down, the second one in use. */
   return g_strdup_printf (
     "{%s,\"POOLS\":[{\"POOL\":0,\"URL\":%s,"
-    "\"Status\":\"Alive\",\"Priority\":0,\"Quota\":1,\"Long Poll\":\"N\",\"Getworks\":3957,"
+    "\"Status\":\"%s\",\"Priority\":0,\"Quota\":1,\"Long Poll\":\"N\",\"Getworks\":3957,"
     "\"Accepted\":%.0f,\"Rejected\":7,\"Stale\":1,\"User\":\"bc1qexample.%s\","
-    "\"Diff1 Shares\":0,\"Stratum Active\":true,\"Stratum URL\":\"pool.example.org\","
+    "\"Diff1 Shares\":0,\"Stratum Active\":%s,\"Stratum URL\":\"pool.example.org\","
+    "\"Stratum Difficulty\":%.0f,\"Last Share Difficulty\":%.0f,"
     "\"Pool Stale%%\":0.0},{\"POOL\":1,\"URL\":\"stratum+tcp://backup.example.org:3333\","
     "\"Status\":\"Alive\",\"Priority\":1,\"Quota\":1,\"Accepted\":0,\"Rejected\":0,"
-    "\"User\":\"bc1qexample.%s\",\"Stratum Active\":false}],\"id\":1}",
-    status, url, shares (miner), miner->hostname, miner->hostname);
+    "\"User\":\"bc1qexample.%s\",\"Stratum Active\":%s,\"Stratum Difficulty\":%.0f}],"
+    "\"id\":1}",
+    status, url, miner->fallback ? "Dead" : "Alive", shares (miner), miner->hostname,
+    miner->fallback ? "false" : "true", miner->fallback ? 0.0 : pool_difficulty (miner, 65536),
+    miner->fallback ? 0.0 : pool_difficulty (miner, 65536), miner->hostname,
+    miner->fallback ? "true" : "false", miner->fallback ? pool_difficulty (miner, 32768) : 0.0);
 }
 
 /* ---- Whatsminer -------------------------------------------------------- */
@@ -449,7 +468,8 @@ whatsminer_summary (SimFleet *fleet,
     "\"Chip Temp Max\":%.1f,\"Temperature\":%.1f,\"Env Temp\":25.0,\"Fan Speed In\":%.0f,"
     "\"Fan Speed Out\":%.0f,\"freq_avg\":%.0f,\"Target Freq\":%.0f,\"MAC\":\"%s\","
     "\"Firmware Version\":\"'20230803.11.REL'\",\"Error Code Count\":0",
-    V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner) * 1000.0, p->expected_ghs,
+    V (sim_miner_base_hashrate (miner), 0.02) * sim_miner_rate_factor (miner) * 1000.0,
+    p->expected_ghs,
     V (p->power_w, 0.01),
     p->chip_temp - 12, p->chip_temp - 3, p->chip_temp, p->board_temp, p->fan_rpm - 60,
     p->fan_rpm, p->frequency, p->frequency + 5, miner->mac);
@@ -556,6 +576,14 @@ whatsminer_cmd (SimFleet   *fleet,
   if (g_str_equal (cmd, "get_version"))
     return msg_reply ("{\"api_ver\":\"2.0.5\",\"fw_ver\":\"20230803.11.REL\","
                       "\"platform\":\"H616\"}", "");
+  if (g_str_equal (cmd, "status"))
+    {
+      /* btminer says whether power_off stopped it; a string, as it writes it. */
+      g_autofree char *msg = g_strdup_printf ("{\"Firmware Version\":\"'20230803.11.REL'\","
+                                              "\"btmineroff\":\"%s\"}",
+                                              miner->paused ? "true" : "false");
+      return msg_reply (msg, "whatsminer v1.4.0");
+    }
   if (g_str_equal (cmd, "get_miner_info"))
     {
       g_autofree char *msg = g_strdup_printf ("{\"mac\":\"%s\",\"hostname\":\"%s\","
@@ -608,7 +636,7 @@ avalon_estats (SimFleet *fleet,
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 70, "CGMiner stats", "cgminer 4.11.1");
   g_autofree char *mm = NULL;
-  double h = V (p->hashrate_ghs, 0.02) * sim_miner_rate_factor (miner);
+  double h = V (sim_miner_base_hashrate (miner), 0.02) * sim_miner_rate_factor (miner);
   double up = sim_miner_uptime (miner);
 
   switch (p->id)

@@ -155,12 +155,33 @@ sim_axeos_apply_overrides (SimMiner *m,
   JsonObject *o;
   double factor = 1;
 
+  /* The replies as written already say an untouched miner hashes on its
+   * first pool with no block found: most polls need no rewrite. */
   if (m->set_frequency == 0 && m->set_voltage == 0 && !m->fan_set && m->set_temptarget == 0
-      && m->set_pool_host == NULL && m->set_pool_user == NULL && !m->paused)
+      && m->set_pool_host == NULL && m->set_pool_user == NULL && !m->paused && !m->overheat
+      && !m->power_fault && !m->fallback && sim_miner_found_blocks (m) == 0)
     return g_steal_pointer (&owned);
   if (!json_parser_load_from_data (parser, owned, -1, NULL))
     return g_steal_pointer (&owned);
   o = json_node_get_object (json_parser_get_root (parser));
+
+  /* What the miner is doing, in the keys its firmware has (miningPaused
+   * since AxeOS 2.14, blockFound since 2.11, NerdOS's own spellings). */
+  if (json_object_has_member (o, "miningPaused"))
+    json_object_set_boolean_member (o, "miningPaused", m->paused);
+  if (json_object_has_member (o, "overheat_mode"))
+    json_object_set_int_member (o, "overheat_mode", m->overheat ? 1 : 0);
+  if (m->power_fault)
+    json_object_set_string_member (o, "power_fault", "VCORE: input undervoltage");
+  if (json_object_has_member (o, "isUsingFallbackStratum"))
+    json_object_set_int_member (o, "isUsingFallbackStratum", m->fallback ? 1 : 0);
+  if (json_object_has_member (o, "stratum"))
+    json_object_set_boolean_member (json_object_get_object_member (o, "stratum"),
+                                    "usingFallback", m->fallback);
+  if (json_object_has_member (o, "blockFound"))
+    json_object_set_int_member (o, "blockFound", sim_miner_found_blocks (m));
+  if (json_object_has_member (o, "foundBlocks"))
+    json_object_set_int_member (o, "foundBlocks", sim_miner_found_blocks (m));
 
   /* Hashrate follows the frequency; power roughly too. */
   if (m->set_frequency != 0 && m->profile->frequency > 0)

@@ -152,6 +152,22 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->hostname);
           miner->hostname = g_steal_pointer (&value);
         }
+      /* What the miner is doing: paused=true, hashrate=0, found-blocks=2… */
+      {
+        g_auto(GStrv) keys = g_key_file_get_keys (file, groups[i], NULL, NULL);
+
+        for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
+          {
+            g_autofree char *text = g_key_file_get_string (file, groups[i], keys[k], NULL);
+            gboolean known = FALSE;
+
+            if (!sim_miner_set_key (miner, keys[k], text, &known, error))
+              {
+                g_prefix_error (error, "[%s]: ", groups[i]);
+                return FALSE;
+              }
+          }
+      }
     }
   return TRUE;
 }
@@ -176,6 +192,7 @@ main (int   argc,
   g_autofree char *www = NULL;
   gboolean trace_http = FALSE;
   g_auto(GStrv) faults = NULL;
+  g_auto(GStrv) states = NULL;
   gboolean is_static = FALSE, list = FALSE;
   GOptionEntry entries[] = {
     { "miners", 'n', 0, G_OPTION_ARG_INT, &miners, "Number of generated miners (default 20, 0 with --config)", "N" },
@@ -188,6 +205,7 @@ main (int   argc,
     { "restart-seconds", 0, 0, G_OPTION_ARG_INT, &restart_s, "How long a restart keeps a miner offline (default 3)", "S" },
     { "fault", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &faults, "Give COUNT generated miners a fault (refuse, hang, slow, garbage, oversize, truncated, quirk, trickle, huge-json, bad-utf8, bad-numbers, wrong-types, deep, deep-comment, deep-quote, reset, redirect)", "FAULT:COUNT" },
     { "fault-delay", 0, 0, G_OPTION_ARG_INT, &fault_delay, "Faults (but refuse) start S seconds after start-up", "S" },
+    { "state", 0, 0, G_OPTION_ARG_STRING_ARRAY, &states, "Put the first COUNT miners in a state (paused, overheat, power-fault, fallback, no-shares, zero-hashrate)", "STATE:COUNT" },
     { "static", 0, 0, G_OPTION_ARG_NONE, &is_static, "Values do not move (for tests)", NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Read the fleet from a key file", "FILE" },
     { "list", 'l', 0, G_OPTION_ARG_NONE, &list, "Print every miner as a JSON line before 'ready'", NULL },
@@ -323,6 +341,27 @@ main (int   argc,
         }
       for (guint k = 0; k < count && next > 0; k++)
         ((SimMiner *) g_ptr_array_index (fleet->miners, --next))->fault = fault;
+    }
+
+  /* States go to the miners from the start of the list on, each option
+   * from the first again (so that they combine), faults from the end. */
+  for (guint i = 0; states != NULL && states[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (states[i], ":", 2);
+      guint64 count = 1;
+
+      if (parts[1] != NULL && !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT, &count,
+                                                           NULL))
+        {
+          g_printerr ("hashfleet-sim: bad --state '%s'\n", states[i]);
+          return 2;
+        }
+      for (guint k = 0; k < count && k < fleet->miners->len; k++)
+        if (!sim_miner_set_state (g_ptr_array_index (fleet->miners, k), parts[0], &error))
+          {
+            g_printerr ("hashfleet-sim: --state: %s\n", error->message);
+            return 2;
+          }
     }
 
   /* Two listeners per miner plus the connections. */

@@ -213,7 +213,7 @@ hf_antminer_parse_reading (JsonObject  *stats_reply,
       r->accepted = hf_json_number (summary, "Accepted");
       r->rejected = hf_json_number (summary, "Rejected");
       r->hardware_errors = hf_json_number (summary, "Hardware Errors");
-      r->best_difficulty = hf_json_number (summary, "Best Share");
+      hf_cgminer_read_luck (summary, r);
       if (isnan (r->hashrate_ghs))
         r->hashrate_ghs = hf_cgminer_section_hashrate (summary, "5s");
     }
@@ -224,4 +224,13 @@ hf_antminer_parse_reading (JsonObject  *stats_reply,
 
   hf_reading_finish (r);
   return g_steal_pointer (&r);
+}
+
+gboolean
+hf_antminer_conf_sleeping (JsonObject *conf)
+{
+  /* miner-mode is what set_miner_conf.cgi takes; some firmware reports the
+   * mode in effect as bitmain-work-mode. */
+  return hf_json_number (conf, "miner-mode") == 1.0
+         || hf_json_number (conf, "bitmain-work-mode") == 1.0;
 }

@@ -20,6 +20,9 @@ gboolean   hf_antminer_parse_identity   (JsonObject  *version_reply,
  * serial, firmware) into @miner; values it lacks are left alone. */
 void       hf_antminer_parse_system_info (JsonObject  *system_info,
                                           HfMiner     *miner);
+/* TRUE when the web CGI's get_miner_conf.cgi says the miner sleeps
+ * (miner-mode or bitmain-work-mode 1, as a number or a string). */
+gboolean   hf_antminer_conf_sleeping     (JsonObject  *conf);
 /* @summary_reply and @pools_reply may be NULL.  Power is estimated from the
  * model's nominal efficiency (stock firmware reports none). */
 HfReading *hf_antminer_parse_reading    (JsonObject  *stats_reply,

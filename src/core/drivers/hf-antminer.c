@@ -331,6 +331,67 @@ action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action, con
                callback, user_data);
 }
 
+/* A miner at 0 H/s: asleep (miner-mode 1, what pause writes), or not
+ * hashing?  The cgminer API does not say; the web CGI's configuration
+ * does.  Asked only then: a Digest exchange per poll of every hashing
+ * miner would double what a poll costs. */
+typedef struct
+{
+  HfReading *reading;
+} Complete;
+
+static void
+complete_free (gpointer data)
+{
+  Complete *c = data;
+
+  g_clear_pointer (&c->reading, hf_reading_free);
+  g_free (c);
+}
+
+static void
+conf_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Complete *c = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
+  g_autoptr(JsonObject) conf = NULL;
+
+  if (body != NULL)
+    conf = hf_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  if (conf != NULL)
+    c->reading->paused = hf_antminer_conf_sleeping (conf);
+  else
+    g_debug ("get_miner_conf.cgi: %s", error->message);
+  g_task_return_pointer (task, g_steal_pointer (&c->reading), (GDestroyNotify) hf_reading_free);
+}
+
+static void
+complete_async (HfCgminerDriver *driver, HfMiner *miner, HfReading *reading,
+                const HfConfig *config, gint64 deadline, GCancellable *cancellable,
+                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (driver, cancellable, callback, user_data);
+  Complete *c = g_new0 (Complete, 1);
+
+  g_task_set_source_tag (task, complete_async);
+  c->reading = reading;
+  g_task_set_task_data (task, c, complete_free);
+  if (!(reading->hashrate_ghs == 0))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&c->reading), (GDestroyNotify) hf_reading_free);
+      g_object_unref (task);
+      return;
+    }
+  hf_http_request_async ("GET", hf_miner_get_address (miner), http_port_of (miner, config),
+                         "/cgi-bin/get_miner_conf.cgi", NULL, config->antminer_user,
+                         config->antminer_password, config, deadline, cancellable,
+                         conf_read_cb, task);
+}
+
 const HfCgminerFamily hf_antminer_family = {
   .family = HF_FAMILY_ANTMINER,
   .flags = HF_CGMINER_NONE,
@@ -343,4 +404,5 @@ const HfCgminerFamily hf_antminer_family = {
   .capabilities = HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FAN | HF_CAP_POOLS,
   .apply_async = apply_async,
   .action_async = action_async,
+  .complete_async = complete_async,
 };

@@ -145,6 +145,9 @@ hf_avalon_parse_reading (JsonObject  *summary_reply,
         r->frequency_mhz = NAN;
       if (isnan (r->uptime_s))
         r->uptime_s = hf_avalon_mm_number (mm, "Elapsed");
+      /* SoftOFF[0] mines; anything else is the standby an `ascset softoff`
+       * puts it in (the Avalon Q capture says SoftOFF[4] there). */
+      r->paused = hf_avalon_mm_number (mm, "SoftOFF") > 0;
 
       /* Power: a wall meter where the model has one; PS[6] is watts on the
        * Nano 3s (the Nano 3's PS layout differs and is not documented). */

@@ -144,6 +144,9 @@ hf_axeos_parse_reading (JsonObject  *info,
 
   r->chip_temp_c = hf_max_known (hf_json_number (info, "temp"), hf_json_number (info, "temp2"));
   r->board_temp_c = hf_json_number (info, "vrTemp");
+  /* Each on its own too: they have their own limits (the VR runs hotter). */
+  r->chip2_temp_c = hf_json_number (info, "temp2");
+  r->vr_temp_c = hf_json_number (info, "vrTemp");
 
   r->power_w = hf_json_number (info, "power");
   r->input_voltage_v = hf_json_number (info, "voltage") / 1000.0;
@@ -166,11 +169,33 @@ hf_axeos_parse_reading (JsonObject  *info,
   r->target_temp_c = hf_json_number (info, "temptarget");
   r->accepted = hf_json_number (info, "sharesAccepted");
   r->rejected = hf_json_number (info, "sharesRejected");
+  /* Numbers since AxeOS 2.11, strings with an SI suffix ("4.29G") before. */
   r->best_difficulty = hf_json_si_number (info, "bestDiff");
+  r->best_session_difficulty = hf_json_si_number (info, "bestSessionDiff");
+  /* poolDifficulty on current AxeOS and NerdOS, stratumDiff before (0
+   * until the pool set one). */
+  r->pool_difficulty = hf_json_number (info, "poolDifficulty");
+  if (isnan (r->pool_difficulty))
+    r->pool_difficulty = hf_json_number (info, "stratumDiff");
+  /* Present once the first stratum job was decoded (AxeOS 2.13+, NerdOS). */
+  r->network_difficulty = hf_json_number (info, "networkDifficulty");
+  /* blockFound: 0/1 in AxeOS 2.11–2.12, a count since; NerdOS foundBlocks.
+   * Both since boot. */
+  r->found_blocks = hf_json_number (info, "blockFound");
+  if (isnan (r->found_blocks))
+    r->found_blocks = hf_json_number (info, "foundBlocks");
+
+  /* The firmware's own words for what it does (AxeOS 2.14+ miningPaused;
+   * power_fault only while there is one). */
+  r->paused = hf_json_number (info, "miningPaused") == 1.0;
+  r->overheated = hf_json_number (info, "overheat_mode") == 1.0;
+  r->fault = hf_json_dup_string (info, "power_fault");
+  r->power_fault = r->fault != NULL;
 
   stratum = hf_json_object (info, "stratum");
   fallback = hf_json_number (info, "isUsingFallbackStratum") == 1.0
              || hf_json_number (stratum, "usingFallback") == 1.0;
+  r->fallback_pool = fallback;
   if (fallback)
     {
       r->pool_url = pool_url (hf_json_string (info, "fallbackStratumURL"),

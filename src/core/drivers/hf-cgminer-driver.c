@@ -33,6 +33,7 @@ typedef struct
 {
   const HfCgminerFamily *family;
   HfMiner               *miner;
+  gint64                 deadline;   /* a poll's: its completion shares it */
 } Op;
 
 static void
@@ -141,6 +142,40 @@ multi_usable (const char * const *commands)
 static void poll_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static void
+completed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  HfReading *reading = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (reading == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
+}
+
+/* The poll's reading, completed by the family where it reads more. */
+static void
+return_reading (GTask     *task,       /* taken */
+                HfReading *reading)    /* taken */
+{
+  Op *op = g_task_get_task_data (task);
+  HfConfig *config = g_object_get_data (G_OBJECT (task), "config");
+
+  if (op->family->complete_async != NULL)
+    {
+      op->family->complete_async (g_task_get_source_object (task), op->miner, reading, config,
+                                  op->deadline, g_task_get_cancellable (task), completed_cb,
+                                  task);
+      return;
+    }
+  g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
+  g_object_unref (task);
+}
+
+static void
 poll_one_by_one (GTask *task)
 {
   Op *op = g_task_get_task_data (task);
@@ -200,10 +235,10 @@ multi_cb (GObject      *source,
     {
       g_prefix_error (&error, "%s: ", hf_miner_get_address (op->miner));
       g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
     }
-  else
-    g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
-  g_object_unref (task);
+  return_reading (task, reading);
 }
 
 static void
@@ -230,7 +265,7 @@ poll_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_return_pointer (task, reading, (GDestroyNotify) hf_reading_free);
+  return_reading (g_steal_pointer (&task), reading);
 }
 
 static void
@@ -249,6 +284,7 @@ cgminer_poll_async (HfDriver            *driver,
   g_task_set_name (task, "hf_cgminer_poll");
   op->family = family;
   op->miner = g_object_ref (miner);
+  op->deadline = hf_config_deadline (config);
   g_task_set_task_data (task, op, op_free);
 
   g_object_set_data_full (G_OBJECT (task), "config", hf_config_copy (config),

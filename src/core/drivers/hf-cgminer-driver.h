@@ -27,6 +27,11 @@ G_DECLARE_FINAL_TYPE (HfCgminerDriver, hf_cgminer_driver, HF, CGMINER_DRIVER, GO
  * @restart_async: optional: restart some other way than by @restart_command
  * @apply_async: optional: write settings (without it: HF_ERROR_UNSUPPORTED)
  * @action_async: optional: identify, pause or resume (without it: HF_ERROR_UNSUPPORTED)
+ * @complete_async: optional: after @parse_reading, read what the API
+ *   replies lack (whether a miner at 0 H/s was paused on purpose) into the
+ *   reading (taken), by the poll's @deadline_us; finishes with
+ *   g_task_propagate_pointer() and the reading (a failure to read more
+ *   leaves it as it was rather than failing the poll)
  *
  * What one cgminer-style family is: which commands identify and poll it,
  * how their replies (a GPtrArray of JsonObject*, one slot per command, NULL
@@ -76,6 +81,14 @@ struct _HfCgminerFamily
                                        HfMiner               *miner,
                                        HfMinerAction          action,
                                        const HfConfig        *config,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+  void              (*complete_async) (HfCgminerDriver       *driver,
+                                       HfMiner               *miner,
+                                       HfReading             *reading,
+                                       const HfConfig        *config,
+                                       gint64                 deadline_us,
                                        GCancellable          *cancellable,
                                        GAsyncReadyCallback    callback,
                                        gpointer               user_data);

@@ -46,7 +46,35 @@ hf_cgminer_read_summary (JsonObject *summary,
   r->accepted = hf_json_number (summary, "Accepted");
   r->rejected = hf_json_number (summary, "Rejected");
   r->hardware_errors = hf_json_number (summary, "Hardware Errors");
+  hf_cgminer_read_luck (summary, r);
+}
+
+void
+hf_cgminer_read_luck (JsonObject *summary,
+                      HfReading  *r)
+{
+  /* cgminer keeps its best share since it started, and no all-time one:
+   * it is the best the miner reports either way. */
   r->best_difficulty = hf_json_number (summary, "Best Share");
+  r->best_session_difficulty = r->best_difficulty;
+  r->found_blocks = hf_json_number (summary, "Found Blocks");
+}
+
+/* What the pool asks of a share: the stratum difficulty, else the last
+ * share's, else Bitmain's "Diff" ("524K"); 0 is none yet. */
+static double
+pool_difficulty (JsonObject *pool)
+{
+  static const char *keys[] = { "Stratum Difficulty", "Work Difficulty", "Last Share Difficulty" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      double v = hf_json_number (pool, keys[i]);
+
+      if (v > 0)
+        return v;
+    }
+  return hf_json_si_number (pool, "Diff");
 }
 
 void
@@ -57,6 +85,8 @@ hf_cgminer_read_pools (JsonObject *pools_reply,
   JsonNode *node;
   JsonObject *best = NULL;
   double best_priority = INFINITY;
+  double best_index = 0;
+  double first_priority = INFINITY;
 
   if (pools_reply == NULL)
     return;
@@ -75,23 +105,39 @@ hf_cgminer_read_pools (JsonObject *pools_reply,
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       pool = json_node_get_object (element);
-      if (hf_json_number (pool, "Stratum Active") == 1.0)
-        {
-          best = pool;
-          break;
-        }
       status = hf_json_string (pool, "Status");
       priority = hf_json_number (pool, "Priority");
       if (isnan (priority))
         priority = i;
+      first_priority = MIN (first_priority, priority);
+      if (hf_json_number (pool, "Stratum Active") == 1.0)
+        {
+          /* The first active one is in use (the others may still be
+           * connected); the rest of the list only says which is first. */
+          if (best == NULL || best_priority != -INFINITY)
+            {
+              best = pool;
+              best_priority = -INFINITY;
+              best_index = priority;
+            }
+          continue;
+        }
+      if (best_priority == -INFINITY)
+        continue;
       if (best == NULL || (g_strcmp0 (status, "Alive") == 0 && priority < best_priority))
         {
           best = pool;
           best_priority = g_strcmp0 (status, "Alive") == 0 ? priority : INFINITY;
+          best_index = priority;
         }
     }
   if (best == NULL)
     return;
+  /* In use and not the first (the pool of highest priority): the miner
+   * fell back.  Only an active pool says so; one guessed from Status does
+   * not. */
+  r->fallback_pool = best_priority == -INFINITY && best_index > first_priority;
+  r->pool_difficulty = pool_difficulty (best);
   g_free (r->pool_url);
   r->pool_url = hf_json_dup_string (best, "URL");
   g_free (r->pool_user);

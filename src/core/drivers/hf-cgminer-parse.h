@@ -17,8 +17,13 @@ double   hf_cgminer_section_hashrate (JsonObject  *section,
  * from a SUMMARY section (what the miner reports, nothing else). */
 void     hf_cgminer_read_summary     (JsonObject  *summary,
                                       HfReading   *reading);
+/* Best shares and the found-blocks counter from a SUMMARY section. */
+void     hf_cgminer_read_luck        (JsonObject  *summary,
+                                      HfReading   *reading);
 /* The active pool (Stratum Active, else the alive one with the lowest
- * priority, else the first) of a `pools` reply. */
+ * priority, else the first) of a `pools` reply: its URL, user and
+ * difficulty, and whether it is a fallback (active, and not the pool of
+ * highest priority). */
 void     hf_cgminer_read_pools       (JsonObject  *pools_reply,
                                       HfReading   *reading);
 /* A generic cgminer reading: a `summary` reply and an optional `pools`. */

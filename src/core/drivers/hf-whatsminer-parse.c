@@ -134,3 +134,17 @@ hf_whatsminer_parse_reading (JsonObject  *summary_reply,
   hf_reading_finish (r);
   return g_steal_pointer (&r);
 }
+
+gboolean
+hf_whatsminer_parse_powered_off (JsonObject *status_reply)
+{
+  JsonObject *msg = hf_whatsminer_msg (status_reply);
+  JsonNode *off = msg != NULL ? json_object_get_member (msg, "btmineroff") : NULL;
+
+  if (off == NULL || !JSON_NODE_HOLDS_VALUE (off))
+    return FALSE;
+  /* A string ("true") in the firmware's replies; a boolean would mean the same. */
+  if (json_node_get_value_type (off) == G_TYPE_STRING)
+    return g_ascii_strcasecmp (json_node_get_string (off), "true") == 0;
+  return hf_json_number (msg, "btmineroff") == 1.0;
+}

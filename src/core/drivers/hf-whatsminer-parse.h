@@ -25,5 +25,8 @@ gboolean   hf_whatsminer_parse_identity    (JsonObject  *devdetails_reply,
 HfReading *hf_whatsminer_parse_reading     (JsonObject  *summary_reply,
                                             JsonObject  *pools_reply,
                                             GError     **error);
+/* TRUE when a btminer v2 `status` reply says it is powered off
+ * (Msg.btmineroff "true": `power_off` stopped hashing on purpose). */
+gboolean   hf_whatsminer_parse_powered_off (JsonObject  *status_reply);
 
 G_END_DECLS

@@ -18,6 +18,11 @@ G_BEGIN_DECLS
 
 /* The main-thread connection. */
 sqlite3 *_hf_store_get_db            (HfStore *self);
+/* Save @miner (find it, else insert it) on @self's connection, inside the
+ * caller's transaction; its row id, or 0 with @error. */
+gint64   _hf_store_save_miner        (HfStore  *self,
+                                      HfMiner  *miner,
+                                      GError  **error);
 /* Retention of HF_RESOLUTION_RAW / _5M / _1H, in seconds (0: forever). */
 gint64   _hf_store_get_retention     (HfStore      *self,
                                       HfResolution  resolution);

@@ -35,6 +35,7 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-events.h"
 #include "hf-store-private.h"
 #include "hf-store-profiles.h"
 
@@ -45,6 +46,7 @@ typedef enum
   STMT_INSERT_MINER,
   STMT_UPDATE_MINER,
   STMT_INSERT_READING,
+  STMT_INSERT_READING_V3,
   N_STMTS
 } StmtId;
 
@@ -145,6 +147,22 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   "  fallback_user     TEXT,"
   "  fallback_password TEXT"
   ") STRICT;",
+
+  /* 3 → 4: events (found blocks, hf-store-events.c), kept forever; and
+   * each reading's found-blocks counter, so that a block found while no
+   * Hashfleet ran is told from one already recorded. */
+  "CREATE TABLE events ("
+  "  id                 INTEGER PRIMARY KEY,"
+  "  miner_id           INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  time               INTEGER NOT NULL,"      /* unix seconds */
+  "  kind               TEXT NOT NULL,"         /* 'block-found' */
+  "  count              INTEGER NOT NULL,"      /* blocks (or things) it stands for */
+  "  counter            REAL,"                  /* the miner's own counter after it */
+  "  network_difficulty REAL"
+  ") STRICT;"
+  "CREATE INDEX events_by_miner ON events (miner_id, kind);"
+  "CREATE INDEX events_by_time ON events (time);"
+  "ALTER TABLE readings ADD COLUMN found_blocks REAL;",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
@@ -745,9 +763,18 @@ cached_stmt (HfStore *self,
                           "hostname = ?8, mac = ?9, serial = ?10, "
                           "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
                           "removed = NULL WHERE id = ?13",
-    [STMT_INSERT_READING] = "INSERT OR REPLACE INTO readings VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                            "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-                            "?20, ?21, ?22)",
+#define READING_COLUMNS "miner_id, time, hashrate, hashrate_avg, expected, temperature, " \
+                        "chip_temp, board_temp, power, power_estimated, input_voltage, " \
+                        "fan_rpm, fan_percent, frequency, core_voltage, uptime, accepted, " \
+                        "rejected, hardware_errors, best_difficulty, pool_url, pool_user"
+    [STMT_INSERT_READING] = "INSERT OR REPLACE INTO readings (" READING_COLUMNS ", found_blocks) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                            "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+    /* Schema 3 and before (only the migration tests write there). */
+    [STMT_INSERT_READING_V3] = "INSERT OR REPLACE INTO readings (" READING_COLUMNS ") "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                               "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+#undef READING_COLUMNS
   };
 
   if (self->stmts[id] == NULL
@@ -825,6 +852,14 @@ save_miner (HfStore  *self,
       return 0;
     }
   return id != 0 ? id : sqlite3_last_insert_rowid (self->db);
+}
+
+gint64
+_hf_store_save_miner (HfStore  *self,
+                      HfMiner  *miner,
+                      GError  **error)
+{
+  return save_miner (self, miner, error);
 }
 
 gboolean
@@ -918,7 +953,8 @@ hf_store_add_readings (HfStore  *self,
       id = save_miner (self, miners[i], error);
       if (id == 0)
         goto failed_set;
-      stmt = cached_stmt (self, STMT_INSERT_READING);
+      stmt = cached_stmt (self, self->version >= 4 ? STMT_INSERT_READING
+                                                   : STMT_INSERT_READING_V3);
       if (stmt == NULL)
         goto failed;
       sqlite3_bind_int64 (stmt, 1, id);
@@ -943,6 +979,8 @@ hf_store_add_readings (HfStore  *self,
       bind_real (stmt, 20, r->best_difficulty);
       bind_text (stmt, 21, r->pool_url);
       bind_text (stmt, 22, r->pool_user);
+      if (self->version >= 4)
+        bind_real (stmt, 23, r->found_blocks);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         goto failed;
       sqlite3_reset (stmt);
@@ -1015,6 +1053,7 @@ typedef enum
   JOB_FLUSH,              /* nothing: it runs once every job before it has */
   JOB_SAVE_PROFILE,
   JOB_DELETE_PROFILE,
+  JOB_EVENT,
 } JobKind;
 
 typedef struct
@@ -1024,6 +1063,7 @@ typedef struct
   gboolean         keep_history;  /* forget: mark removed rather than delete */
   char            *profile;       /* pool profiles: the name */
   HfMinerSettings *pools;         /* and what to save under it */
+  HfStoreEvent    *event;         /* an event of miners[0] */
 } WriterJob;
 
 static void
@@ -1034,6 +1074,7 @@ writer_job_free (gpointer data)
   g_ptr_array_unref (job->miners);
   g_free (job->profile);
   g_clear_pointer (&job->pools, hf_miner_settings_free);
+  g_clear_pointer (&job->event, hf_store_event_free);
   g_free (job);
 }
 
@@ -1083,6 +1124,8 @@ writer_thread (gpointer data,
     ok = hf_store_save_pool_profile (self->writer, job->profile, job->pools, &error);
   else if (ok && job->kind == JOB_DELETE_PROFILE)
     ok = hf_store_delete_pool_profile (self->writer, job->profile, &error);
+  else if (ok && job->kind == JOB_EVENT)
+    ok = hf_store_add_event (self->writer, miners->pdata[0], job->event, &error);
   else if (ok)
     ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -1241,6 +1284,34 @@ hf_store_pool_profile_finish (HfStore       *self,
 }
 
 void
+hf_store_add_event_async (HfStore             *self,
+                          HfMiner             *miner,
+                          const HfStoreEvent  *event,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  WriterJob *job;
+
+  g_return_if_fail (HF_IS_STORE (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail (event != NULL && event->kind != NULL);
+
+  job = new_job (JOB_EVENT, &miner, 1);
+  job->event = hf_store_event_copy (event);
+  run_on_writer (self, job, hf_store_add_event_async, "hf_store_add_event", NULL, callback,
+                 user_data);
+}
+
+gboolean
+hf_store_add_event_finish (HfStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
 hf_store_flush_async (HfStore             *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -1293,7 +1364,9 @@ hf_store_load_fleet (HfStore  *self,
                           "r.board_temp, r.power, r.power_estimated, r.input_voltage, "
                           "r.fan_rpm, r.fan_percent, r.frequency, r.core_voltage, r.uptime, "
                           "r.accepted, r.rejected, r.hardware_errors, r.best_difficulty, "
-                          "r.pool_url, r.pool_user "
+                          "r.pool_url, r.pool_user, r.found_blocks, "
+                          "(SELECT IFNULL (SUM (count), 0) FROM events e WHERE e.miner_id = m.id "
+                          "AND e.kind = 'block-found') "
                           "FROM miners m LEFT JOIN readings r ON r.miner_id = m.id "
                           "AND r.time = (SELECT MAX (time) FROM readings WHERE miner_id = m.id) "
                           "WHERE m.removed IS NULL ORDER BY m.id", -1, &stmt, NULL) != SQLITE_OK)
@@ -1346,8 +1419,11 @@ hf_store_load_fleet (HfStore  *self,
           r->best_difficulty = column_real (stmt, 27);
           r->pool_url = column_text (stmt, 28);
           r->pool_user = column_text (stmt, 29);
+          r->found_blocks = column_real (stmt, 30);
           hf_miner_set_reading (miner, r);
         }
+      hf_miner_set_blocks_found (miner, (guint) CLAMP (sqlite3_column_int64 (stmt, 31), 0,
+                                                       G_MAXUINT));
       /* Stale until its first poll. */
       hf_miner_set_online (miner, FALSE);
       g_ptr_array_add (fleet, miner);

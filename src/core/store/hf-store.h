@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* The schema this build writes; older databases are migrated forward. */
-#define HF_STORE_SCHEMA_VERSION 3
+#define HF_STORE_SCHEMA_VERSION 4
 
 /* Retention defaults: raw readings 48 h, 5-minute roll-ups 90 days, hourly
  * roll-ups forever (0). */
@@ -118,7 +118,8 @@ gboolean    hf_store_add_readings_finish (HfStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
 /* The stored fleet: new HfMiner objects with their last reading, offline
- * (stale) until polled. */
+ * (stale) until polled, and HfMiner:blocks-found as many as the store has
+ * block-found events of it. */
 GPtrArray  *hf_store_load_fleet        (HfStore     *self,
                                         GError     **error);
 
