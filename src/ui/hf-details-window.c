@@ -15,6 +15,7 @@
 
 #include "hf-chart.h"
 #include "hf-details-window.h"
+#include "hf-miner-binding.h"
 #include "hf-miner-status.h"
 
 struct _HfDetailsWindow
@@ -35,6 +36,7 @@ struct _HfDetailsWindow
   HfStore             *store;
   GPtrArray           *charts;       /* HfChart */
   GHashTable          *rows;         /* title → AdwActionRow */
+  GtkLabel            *state_badge;  /* the Status row's suffix */
   gint64               range_s;
   gint64               since;        /* of the query in flight */
   gint64               until;
@@ -102,6 +104,26 @@ refresh_fields (HfDetailsWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), hf_miner_display_name (m));
 
   set_row (self, self->reading_group, _("Status"), status);
+  /* The state's badge, coloured as on the cards and in the table. */
+  if (self->state_badge == NULL)
+    {
+      self->state_badge = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_valign (GTK_WIDGET (self->state_badge), GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_badge), "caption-heading");
+      adw_action_row_add_suffix (g_hash_table_lookup (self->rows, _("Status")),
+                                 GTK_WIDGET (self->state_badge));
+    }
+  hf_label_set_text_changed (self->state_badge, hf_state_label (hf_miner_state (m)));
+  {
+    /* hf_miner_binding_show_state() without a binding to follow the
+     * miner: the window does that. */
+    const char *css_class = hf_miner_state_css_class (hf_miner_state (m));
+
+    for (HfState st = 0; st < HF_N_STATES; st++)
+      hf_widget_set_css_class (GTK_WIDGET (self->state_badge), hf_miner_state_css_class (st),
+                               g_str_equal (hf_miner_state_css_class (st), css_class));
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_badge), "hf-state");
+  }
   if (hf_miner_get_error (m) != NULL)
     set_row (self, self->reading_group, _("Last error"), hf_miner_get_error (m));
   hashrate = hf_format_hashrate (r->hashrate_ghs);
@@ -130,7 +152,21 @@ refresh_fields (HfDetailsWindow *self)
   value_row (self, _("Accepted shares"), r->accepted, 0, NULL);
   value_row (self, _("Rejected shares"), r->rejected, 0, NULL);
   value_row (self, _("Hardware errors"), r->hardware_errors, 0, NULL);
-  value_row (self, _("Best difficulty"), r->best_difficulty, 0, NULL);
+  {
+    g_autofree char *best = hf_format_difficulty_ui (r->best_difficulty);
+    g_autofree char *session = hf_format_difficulty_ui (r->best_session_difficulty);
+    g_autofree char *pool = hf_format_difficulty_ui (r->pool_difficulty);
+    g_autofree char *network = hf_format_difficulty_ui (r->network_difficulty);
+    g_autofree char *blocks = g_strdup_printf ("%u", hf_miner_get_blocks_found (m));
+
+    set_row (self, self->reading_group, _("Best difficulty"), best);
+    set_row (self, self->reading_group, _("Best difficulty (session)"), session);
+    set_row (self, self->reading_group, _("Pool difficulty"), pool);
+    set_row (self, self->reading_group, _("Network difficulty"), network);
+    set_row (self, self->reading_group, _("Blocks found"), blocks);
+  }
+  value_row (self, _("Second chip temperature"), r->chip2_temp_c, 1, "°C");
+  value_row (self, _("Voltage regulator temperature"), r->vr_temp_c, 1, "°C");
   set_row (self, self->reading_group, _("Pool"), r->pool_url);
   set_row (self, self->reading_group, _("Pool user"), r->pool_user);
 
@@ -153,7 +189,8 @@ miner_notify_cb (HfMiner         *miner,
                  HfDetailsWindow *self)
 {
   if (g_strcmp0 (pspec->name, "reading") == 0 || g_strcmp0 (pspec->name, "online") == 0
-      || g_strcmp0 (pspec->name, "error") == 0 || g_strcmp0 (pspec->name, "restarting") == 0)
+      || g_strcmp0 (pspec->name, "error") == 0 || g_strcmp0 (pspec->name, "restarting") == 0
+      || g_strcmp0 (pspec->name, "state") == 0 || g_strcmp0 (pspec->name, "blocks-found") == 0)
     refresh_fields (self);
 }
 

@@ -120,16 +120,24 @@ void
 hf_miner_binding_show_state (HfMinerBinding *binding,
                              GtkWidget      *label)
 {
-  HfMinerState state;
+  HfState state;
+  const char *css_class;
 
   g_return_if_fail (binding != NULL && binding->miner != NULL);
 
   state = hf_miner_state (binding->miner);
-  if (binding->state_class != NULL)
-    gtk_widget_remove_css_class (label, binding->state_class);
-  binding->state_class = hf_miner_state_css_class (state);
-  gtk_widget_add_css_class (label, binding->state_class);
-  if (state == HF_MINER_STATE_ONLINE)
+  css_class = hf_miner_state_css_class (state);
+  if (binding->state_class != css_class)
+    {
+      if (binding->state_class != NULL)
+        gtk_widget_remove_css_class (label, binding->state_class);
+      binding->state_class = css_class;
+      gtk_widget_add_css_class (label, css_class);
+    }
+  gtk_widget_add_css_class (label, "hf-state");
+  /* Only a miner that is not answering has words that age ("last seen
+   * 5 min ago"). */
+  if (state != HF_STATE_OFFLINE)
     g_clear_handle_id (&binding->age_timer, g_source_remove);
   else if (binding->age_timer == 0)
     binding->age_timer = g_timeout_add_seconds (AGE_REFRESH_S, age_cb, binding);

@@ -41,8 +41,9 @@ gboolean  hf_miner_binding_set_settings (HfMinerBinding   *binding,
                                          HfSettings       *settings);
 /* The miner's temperature is above the threshold. */
 gboolean  hf_miner_binding_is_hot     (HfMinerBinding     *binding);
-/* Put the state's CSS class ("success", "error"…) on @label in place of
- * the last one, and age the status text while the miner is not online. */
+/* Make @label the state's badge: "hf-state" and the state's class
+ * ("hf-state-paused"…) in place of the last one; age its text while the
+ * miner is offline. */
 void      hf_miner_binding_show_state (HfMinerBinding     *binding,
                                        GtkWidget          *label);
 void      hf_miner_binding_clear      (HfMinerBinding     *binding);

@@ -28,9 +28,10 @@ refresh (GtkWidget *widget)
   g_autofree char *text = hf_miner_format_field (miner, self->field);
 
   hf_label_set_text_changed (self->label, text);
-  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+  if (self->field == HF_MINER_FIELD_TEMPERATURE || self->field == HF_MINER_FIELD_CHIP2_TEMPERATURE
+      || self->field == HF_MINER_FIELD_VR_TEMPERATURE)
     hf_widget_set_css_class (GTK_WIDGET (self->label), "error",
-                             hf_miner_binding_is_hot (&self->binding));
+                             hf_miner_field_is_hot (miner, self->field, self->binding.hot_c));
   else if (self->field == HF_MINER_FIELD_STATUS)
     hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
 }
@@ -84,11 +85,24 @@ hf_miner_cell_new (HfMinerField field)
     case HF_MINER_FIELD_POWER:
     case HF_MINER_FIELD_FAN:
     case HF_MINER_FIELD_UPTIME:
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+    case HF_MINER_FIELD_BEST_SESSION:
+    case HF_MINER_FIELD_ACCEPTED:
+    case HF_MINER_FIELD_REJECTED:
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+    case HF_MINER_FIELD_FAN_PERCENT:
       gtk_label_set_xalign (self->label, 1);
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
       break;
     case HF_MINER_FIELD_NAME:
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "heading");
+      break;
+    case HF_MINER_FIELD_STATUS:
+      /* A badge as wide as its words, not the column. */
+      gtk_widget_set_halign (GTK_WIDGET (self->label), GTK_ALIGN_START);
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption-heading");
       break;
     default:
       break;
@@ -117,8 +131,8 @@ hf_miner_cell_set_settings (HfMinerCell *self,
 {
   g_return_if_fail (HF_IS_MINER_CELL (self));
 
-  /* Only a temperature has a threshold to follow. */
-  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+  /* Only the chips' temperatures follow the threshold (the VR has its own). */
+  if (self->field == HF_MINER_FIELD_TEMPERATURE || self->field == HF_MINER_FIELD_CHIP2_TEMPERATURE)
     hf_miner_binding_set_settings (&self->binding, settings);
 }
 

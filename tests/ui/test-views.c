@@ -71,6 +71,8 @@ make_miner (const char *address,
   r->uptime_s = 3 * 3600 + 5 * 60;
   r->accepted = 120;
   r->rejected = 3;
+  r->best_difficulty = 4.81e9;
+  r->vr_temp_c = 52;
   hf_miner_set_reading (miner, r);
   hf_miner_set_online (miner, TRUE);
   return miner;
@@ -105,8 +107,16 @@ test_card (void)
   g_assert_true (strstr (before, "|17 W|") != NULL);
   g_assert_true (strstr (before, "|4100 rpm|") != NULL);
   g_assert_true (strstr (before, "|3h 5m|") != NULL);
-  g_assert_true (strstr (before, "|Online|") != NULL);
+  /* Hashing, in the hashing badge's colours; never "Online". */
+  g_assert_true (strstr (before, "|Hashing|") != NULL);
+  g_assert_null (strstr (before, "Online"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label_with_text (card, "Hashing")),
+                                           "hf-state-hashing"));
   g_assert_true (strstr (before, "|axeos|") != NULL);
+  /* The luck and detail numbers that fit. */
+  g_assert_true (strstr (before, "|4.81 G|") != NULL);
+  g_assert_true (strstr (before, "|120 / 3|") != NULL);
+  g_assert_true (strstr (before, "|52.0 °C|") != NULL);
   /* Above the threshold (no settings given: 75 °C): coloured. */
   temp = label_with_text (card, "81.5 °C");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (temp), "error"));
@@ -117,15 +127,42 @@ test_card (void)
   g_assert_true (strstr (after, "|2.00 TH/s|") != NULL);
   g_assert_null (strstr (after, "|1.07 TH/s|"));
 
-  /* Offline: said so, with when it was last seen. */
+  /* Paused: its own words and colours, and the hashrate dimmed. */
+  {
+    g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (miner));
+    GtkLabel *paused;
+
+    r->hashrate_ghs = 0;
+    r->paused = TRUE;
+    hf_miner_set_reading (miner, r);
+    paused = label_with_text (card, "Paused");
+    g_assert_nonnull (paused);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (paused), "hf-state-paused"));
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (paused), "hf-state-hashing"));
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label_with_text (card, "0 GH/s")),
+                                             "dim-label"));
+    r->hashrate_ghs = 2000;
+    r->paused = FALSE;
+    hf_miner_set_reading (miner, r);
+  }
+
+  /* Offline: said so, with since when (its fleet's state-since). */
   hf_miner_set_error (miner, "connect: refused");
   hf_miner_set_online (miner, FALSE);
-  offline = labels_of (card);
-  g_assert_true (strstr (offline, "|Offline · last seen just now|") != NULL);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *hhmm = g_date_time_format (now, "%R");
+    g_autofree char *expected = g_strdup_printf ("|Offline since %s|", hhmm);
+
+    hf_miner_set_state (miner, HF_STATE_OFFLINE, g_date_time_to_unix (now) * G_USEC_PER_SEC);
+    offline = labels_of (card);
+    g_assert_true (strstr (offline, expected) != NULL);
+  }
   g_assert_true (gtk_widget_has_css_class (card, "hf-offline"));
 
-  /* Restarting wins over everything. */
+  /* Restarting wins over everything (its fleet says so). */
   hf_miner_set_restarting (miner, TRUE);
+  hf_miner_set_state (miner, HF_STATE_RESTARTING, g_get_real_time ());
   g_assert_nonnull (label_with_text (card, "Restarting…"));
 
   /* Unbound, the card lets go of the miner. */
@@ -173,7 +210,7 @@ test_cell (void)
   g_assert_true (g_str_has_prefix (hf_miner_cell_get_text (HF_MINER_CELL (status)), "Waiting"));
   hf_miner_set_error (miner, "timed out");
   g_assert_true (g_str_has_prefix (hf_miner_cell_get_text (HF_MINER_CELL (status)), "Offline"));
-  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (status), "error"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (status), "hf-state-offline"));
 
   /* The sorters: numbers numerically, unknown last, addresses as numbers. */
   g_assert_cmpint (hf_miner_compare_field (other, miner, HF_MINER_FIELD_HASHRATE), >, 0);
