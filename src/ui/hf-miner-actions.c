@@ -4,7 +4,10 @@
  * The miner.* actions, inserted on the window: one GMenu in the window's
  * .ui serves every card and row, each item targeted at the miner the menu
  * was opened on.  An action is enabled while the selection holds a miner
- * that can do it (HfMiner:capabilities), and acts only on those that can.
+ * that can do it (HfMiner:capabilities), and acts only on those that can;
+ * Pause while one is not paused, Resume while one is.  A card showing its
+ * quick actions names its miner (miner.point): the actions are then
+ * enabled for the miners an action targeted at it acts on.
  * Everything goes through the app's HfSession.  Destructive actions ask
  * first (AdwMessageDialog); each reports one toast once every miner has
  * answered.
@@ -29,7 +32,8 @@ struct _HfMinerActions
   /* Owned references */
   HfApplication      *app;
   GtkSelectionModel  *selection;
-  GPtrArray          *watched;       /* the selected miners, for their capabilities */
+  GPtrArray          *watched;       /* the miners the actions are for, for their capabilities */
+  char               *pointed;       /* the miner whose card shows its actions, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROUP)
@@ -43,6 +47,7 @@ static void pause_activated        (GSimpleAction *action, GVariant *target, gpo
 static void resume_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void restart_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void remove_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void point_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
 
 /* What each action needs a miner to be able to do (0: any miner). */
 static const struct
@@ -61,6 +66,12 @@ static const struct
   { { .name = "resume", .activate = resume_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
   { { .name = "restart", .activate = restart_activated, .parameter_type = "s" }, HF_CAP_RESTART },
   { { .name = "remove", .activate = remove_activated, .parameter_type = "s" }, 0 },
+};
+
+/* Not in any menu: a card says which miner its quick actions are for
+ * ("": none). */
+static const GActionEntry point_entry = {
+  .name = "point", .activate = point_activated, .parameter_type = "s"
 };
 
 static HfCapabilities
@@ -118,35 +129,84 @@ unwatch (HfMinerActions *self)
   g_ptr_array_set_size (self->watched, 0);
 }
 
-/* What the selected miners can do, which can change while they are
- * selected (a poll finds other firmware). */
-static void
-update_enabled (HfMinerActions *self)
+/* Whether @miner says it is paused (and answers, so that it can resume). */
+static gboolean
+is_paused (HfMiner *miner)
 {
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (self->selection);
-  HfCapabilities can = 0;
+  const HfReading *r = hf_miner_get_reading (miner);
+
+  return hf_miner_get_online (miner) && r != NULL && r->paused;
+}
+
+/* Whether Pause would do something: it answers and is not paused. */
+static gboolean
+can_pause_now (HfMiner *miner)
+{
+  HfState state = hf_miner_state (miner);
+
+  return state != HF_STATE_OFFLINE && state != HF_STATE_RESTARTING && !is_paused (miner);
+}
+
+/* The miners the actions are for: those an action targeted at the pointed
+ * miner acts on, else the selection. */
+static void
+collect_targets (HfMinerActions *self)
+{
+  g_autoptr(GtkBitset) set = NULL;
   GtkBitsetIter iter;
   guint position;
 
-  unwatch (self);
+  if (self->pointed != NULL)
+    {
+      g_autoptr(GPtrArray) miners = hf_miner_actions_get_miners (self, self->pointed);
+
+      for (guint i = 0; i < miners->len; i++)
+        g_ptr_array_add (self->watched, g_object_ref (g_ptr_array_index (miners, i)));
+      return;
+    }
+  set = gtk_selection_model_get_selection (self->selection);
   for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
        more = gtk_bitset_iter_next (&iter, &position))
-    {
-      HfMiner *miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+    g_ptr_array_add (self->watched, g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                           position));
+}
 
-      can |= hf_miner_get_capabilities (miner);
+/* What the selected miners can do, which can change while they are
+ * selected (a poll finds other firmware, a miner pauses). */
+static void
+update_enabled (HfMinerActions *self)
+{
+  HfCapabilities can = 0;
+  gboolean pausable = FALSE, resumable = FALSE;
+
+  unwatch (self);
+  collect_targets (self);
+  for (guint i = 0; i < self->watched->len; i++)
+    {
+      HfMiner *miner = g_ptr_array_index (self->watched, i);
+      HfCapabilities caps = hf_miner_get_capabilities (miner);
+
+      can |= caps;
+      if ((caps & HF_CAP_PAUSE) != 0)
+        {
+          pausable |= can_pause_now (miner);
+          resumable |= is_paused (miner);
+        }
       g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_enabled), self);
-      g_ptr_array_add (self->watched, miner);
+      g_signal_connect_swapped (miner, "notify::state", G_CALLBACK (update_enabled), self);
     }
   for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
     {
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self),
                                                     miner_actions[i].entry.name);
+      gboolean enabled = self->watched->len > 0
+                         && (miner_actions[i].needs == 0 || (can & miner_actions[i].needs) != 0);
 
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                                   self->watched->len > 0
-                                   && (miner_actions[i].needs == 0
-                                       || (can & miner_actions[i].needs) != 0));
+      if (miner_actions[i].entry.activate == pause_activated)
+        enabled = enabled && pausable;
+      else if (miner_actions[i].entry.activate == resume_activated)
+        enabled = enabled && resumable;
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
 
@@ -512,6 +572,21 @@ remove_activated (GSimpleAction *action,
 }
 
 static void
+point_activated (GSimpleAction *action,
+                 GVariant      *target,
+                 gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  const char *address = g_variant_get_string (target, NULL);
+
+  if (g_strcmp0 (self->pointed, *address != '\0' ? address : NULL) == 0)
+    return;
+  g_free (self->pointed);
+  self->pointed = *address != '\0' ? g_strdup (address) : NULL;
+  update_enabled (self);
+}
+
+static void
 hf_miner_actions_dispose (GObject *object)
 {
   HfMinerActions *self = HF_MINER_ACTIONS (object);
@@ -524,6 +599,7 @@ hf_miner_actions_dispose (GObject *object)
   g_clear_object (&self->app);
   g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer (&self->pointed, g_free);
 
   G_OBJECT_CLASS (hf_miner_actions_parent_class)->dispose (object);
 }
@@ -542,6 +618,7 @@ hf_miner_actions_init (HfMinerActions *self)
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
     g_action_map_add_action_entries (G_ACTION_MAP (self), &miner_actions[i].entry, 1, self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), &point_entry, 1, self);
 }
 
 HfMinerActions *

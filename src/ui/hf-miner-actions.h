@@ -16,7 +16,11 @@ G_DECLARE_FINAL_TYPE (HfMinerActions, hf_miner_actions, HF, MINER_ACTIONS, GSimp
 /* details, open-web, copy-address, settings, identify, pause, resume,
  * restart and remove, each with an "s" target (the address of the miner
  * they are for), over the miners of @selection; each is enabled while
- * the selection holds a miner that can do it.  Dialogs and toasts go to
+ * the selection holds a miner that can do it (pause: one that is not
+ * paused; resume: one that is).  "point" (not in the menu) names the
+ * miner whose card shows its quick actions ("": none): while one is
+ * named, the actions are enabled for the miners an action targeted at it
+ * acts on.  Dialogs and toasts go to
  * @window (not a reference; NULL: none). */
 HfMinerActions *hf_miner_actions_new         (GtkWindow         *window,
                                               HfApplication     *app,
