@@ -41,6 +41,7 @@ struct _HfWindow
   GtkStack             *view_stack;
   GtkGridView          *grid_view;
   GtkColumnView        *column_view;
+  GtkLabel             *updated_label;
   GtkPopoverMenu       *miner_popover;
   GMenuModel           *miner_menu;    /* the miner.* items, untargeted */
 
@@ -58,6 +59,12 @@ struct _HfWindow
   /* A discovery this window started (the session runs it) */
   GCancellable         *scan_cancellable;
   guint                 scan_found;
+
+  /* "Updated 3 s ago": when the last cycle ended, and the ticker that
+   * rewrites it each second while the window is on screen */
+  gint64                updated_us;
+  guint                 updated_timer;
+  GdkSurface           *surface;       /* watched for minimizing */
 };
 
 enum {
@@ -161,6 +168,125 @@ update_empty_description (HfWindow *self)
                             "Discover scans %s. You can also add a miner by its address."),
                           where);
   adw_status_page_set_description (self->empty_page, text);
+}
+
+/* Updated N s ago */
+
+static void
+update_updated_label (HfWindow *self)
+{
+  g_autofree char *text = NULL;
+  gint64 s;
+
+  if (self->updated_us == 0)
+    {
+      gtk_label_set_text (self->updated_label, "");
+      return;
+    }
+  s = MAX (0, (g_get_real_time () - self->updated_us) / G_USEC_PER_SEC);
+  if (s < 60)
+    /* Translators: how long ago the miners were last polled */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Updated %u s ago", "Updated %u s ago",
+                                         (gulong) s), (guint) s);
+  else
+    {
+      g_autofree char *ago = hf_format_ago (self->updated_us, g_get_real_time ());
+      /* Translators: %s is "5 min ago" */
+      text = g_strdup_printf (_("Updated %s"), ago);
+    }
+  if (g_strcmp0 (gtk_label_get_text (self->updated_label), text) != 0)
+    gtk_label_set_text (self->updated_label, text);
+}
+
+static gboolean
+updated_tick_cb (gpointer data)
+{
+  update_updated_label (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The seconds tick only while someone can see them: mapped, not minimized. */
+static void
+update_ticker (HfWindow *self)
+{
+  gboolean visible = gtk_widget_get_mapped (GTK_WIDGET (self))
+                     && (self->surface == NULL
+                         || (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface))
+                             & GDK_TOPLEVEL_STATE_MINIMIZED) == 0);
+
+  if (visible && self->updated_timer == 0)
+    {
+      update_updated_label (self);
+      self->updated_timer = g_timeout_add_seconds (1, updated_tick_cb, self);
+    }
+  else if (!visible)
+    g_clear_handle_id (&self->updated_timer, g_source_remove);
+}
+
+static void
+cycle_finished_cb (HfFleet  *fleet,
+                   guint     polled,
+                   guint     answered,
+                   guint     elapsed_ms,
+                   HfWindow *self)
+{
+  self->updated_us = g_get_real_time ();
+  update_updated_label (self);
+}
+
+static void
+hf_window_map (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->map (widget);
+  update_ticker (self);
+}
+
+static void
+hf_window_unmap (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->unmap (widget);
+  update_ticker (self);
+}
+
+static void
+hf_window_realize (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->realize (widget);
+  g_set_weak_pointer (&self->surface, gtk_native_get_surface (GTK_NATIVE (widget)));
+  if (self->surface != NULL)
+    g_signal_connect_swapped (self->surface, "notify::state", G_CALLBACK (update_ticker), self);
+}
+
+static void
+hf_window_unrealize (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  /* By function: GTK's own handlers on the surface have the window as data. */
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, update_ticker, self);
+  g_clear_weak_pointer (&self->surface);
+  GTK_WIDGET_CLASS (hf_window_parent_class)->unrealize (widget);
+}
+
+const char *
+hf_window_get_updated_text (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->updated_label);
+}
+
+gboolean
+hf_window_get_updated_ticking (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), FALSE);
+  return self->updated_timer != 0;
 }
 
 /* Search */
@@ -490,6 +616,9 @@ discovered_cb (GObject      *source,
                                                                   &error);
   g_autofree char *text = NULL;
 
+  /* Disposed meanwhile (dispose cancels the scan): its widgets are gone. */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
   set_discovering (self, FALSE);
   g_clear_object (&self->scan_cancellable);
   if (found == NULL)
@@ -625,7 +754,7 @@ refresh_activated (GtkWidget  *widget,
 {
   HfWindow *self = HF_WINDOW (widget);
 
-  if (!hf_fleet_poll_now (self->fleet))
+  if (!hf_session_refresh (hf_application_get_session (self->app)))
     g_debug ("a poll cycle is already running");
 }
 
@@ -721,6 +850,7 @@ hf_window_setup (HfWindow      *self,
                                               GTK_SELECTION_MODEL (self->selection));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", G_ACTION_GROUP (self->miner_actions));
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
+  g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
 
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
@@ -753,6 +883,7 @@ hf_window_dispose (GObject *object)
 
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  g_clear_handle_id (&self->updated_timer, g_source_remove);
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (hf_application_get_session (self->app), self);
   if (self->fleet != NULL)
@@ -836,6 +967,10 @@ hf_window_class_init (HfWindowClass *klass)
   object_class->get_property = hf_window_get_property;
   object_class->set_property = hf_window_set_property;
   window_class->close_request = hf_window_close_request;
+  widget_class->map = hf_window_map;
+  widget_class->unmap = hf_window_unmap;
+  widget_class->realize = hf_window_realize;
+  widget_class->unrealize = hf_window_unrealize;
 
   /* The app's settings (hf_application_get_settings()); the views' cards
    * take theirs from here. */
@@ -864,6 +999,7 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (view_stack);
   BIND (grid_view);
   BIND (column_view);
+  BIND (updated_label);
   BIND (miner_popover);
   BIND (miner_menu);
 #undef BIND

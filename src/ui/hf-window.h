@@ -35,4 +35,9 @@ void         hf_window_toast            (HfWindow      *self,
 void         hf_window_add_toast        (HfWindow      *self,
                                          AdwToast      *toast);
 
+/* "Updated 3 s ago" (empty before the first cycle ends), and whether it
+ * ticks (only while the window is on screen). */
+const char        *hf_window_get_updated_text    (HfWindow *self);
+gboolean           hf_window_get_updated_ticking (HfWindow *self);
+
 G_END_DECLS
