@@ -17,6 +17,7 @@
 #include "hf-api-server.h"
 #include "hf-application.h"
 #include "hf-credentials.h"
+#include "hf-miner-status.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-window.h"
@@ -48,6 +49,7 @@ struct _HfApplication
   HfApiServer    *api;
   char           *api_token;           /* from the keyring */
   char           *api_error;           /* why it is not serving, if it is not */
+  char           *block_text;          /* what the last found block said */
 };
 
 typedef struct
@@ -200,6 +202,44 @@ alert_cb (HfAlerts      *alerts,
   /* One notification per miner and kind: a new one replaces the old. */
   id = g_strdup_printf ("%s-%d", hf_miner_get_address (miner), kind);
   g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* A block: the rarest news a fleet has.  A notification (when they are
+ * on), and a toast too if a window has the focus, where a notification
+ * may not show. */
+static void
+block_found_cb (HfSession     *session,
+                HfMiner       *miner,
+                guint          blocks,
+                HfApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *name = hf_miner_display_name (miner);
+
+  g_free (self->block_text);
+  self->block_text = blocks == 1 ? g_strdup_printf (_("%s found a block"), name)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s found %u block", "%s found %u blocks",
+                                    blocks), name, blocks);
+  if (hf_settings_get_notifications (self->settings))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Block found"));
+
+      g_notification_set_body (notification, self->block_text);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+      g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
+                                                    hf_miner_get_address (miner));
+      /* Each block its own notification: none replaces another. */
+      g_application_send_notification (G_APPLICATION (self), NULL, notification);
+    }
+  if (HF_IS_WINDOW (window) && gtk_window_is_active (window))
+    hf_window_toast (HF_WINDOW (window), self->block_text);
+}
+
+const char *
+hf_application_get_block_text (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->block_text;
 }
 
 static void
@@ -515,6 +555,7 @@ hf_application_startup (GApplication *app)
                             G_CALLBACK (update_api), self);
   g_signal_connect (hf_session_get_alerts (self->session), "alert", G_CALLBACK (alert_cb), self);
   g_signal_connect (self->session, "history-failed", G_CALLBACK (history_failed_cb), self);
+  g_signal_connect (self->session, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
   hf_application_reload_credentials (self);
   /* Released when the session has ended (end_session()). */
@@ -569,6 +610,7 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->whatsminer_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
   g_clear_pointer (&self->api_error, g_free);
+  g_clear_pointer (&self->block_text, g_free);
 
   G_OBJECT_CLASS (hf_application_parent_class)->dispose (object);
 }

@@ -43,4 +43,8 @@ const char    *hf_application_get_api_error  (HfApplication *self);
 guint16        hf_application_get_api_port   (HfApplication *self);
 const char    *hf_application_regenerate_api_token (HfApplication *self);
 
+/* What the app said of the last block a miner found ("bitaxe-a found a
+ * block"), in its notification and toast; NULL before the first. */
+const char    *hf_application_get_block_text (HfApplication *self);
+
 G_END_DECLS
