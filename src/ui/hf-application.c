@@ -232,7 +232,14 @@ block_found_cb (HfSession     *session,
       g_application_send_notification (G_APPLICATION (self), NULL, notification);
     }
   if (HF_IS_WINDOW (window) && gtk_window_is_active (window))
-    hf_window_toast (HF_WINDOW (window), self->block_text);
+    {
+      g_autoptr(AdwToast) toast = adw_toast_new (self->block_text);
+
+      /* Before whatever toast is showing: that one can wait. */
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, 10);
+      hf_window_add_toast (HF_WINDOW (window), toast);
+    }
 }
 
 const char *

@@ -126,7 +126,8 @@ hf_miner_status_text (HfMiner *miner,
         if (since <= 0)
           since = hf_miner_get_last_seen (miner);
         if (since <= 0)
-          return g_strdup (_("Offline"));
+          /* Translators: a miner that has not answered once */
+          return g_strdup (_("Offline · never answered"));
         {
           g_autofree char *when = format_since (since, now_us);
           /* Translators: %s is when the miner last answered, "14:05" or "Thu 14:05" */

@@ -616,8 +616,9 @@ discovered_cb (GObject      *source,
                                                                   &error);
   g_autofree char *text = NULL;
 
-  /* Disposed meanwhile (dispose cancels the scan): its widgets are gone. */
-  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+  /* Disposed meanwhile (dispose cancels the scan and lets go of the
+   * app): its widgets are gone. */
+  if (self->app == NULL)
     return;
   set_discovering (self, FALSE);
   g_clear_object (&self->scan_cancellable);
