@@ -72,12 +72,47 @@ hf_miner_cell_init (HfMinerCell *self)
   gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
 }
 
+static int
+hf_miner_field_width_chars (HfMinerField field)
+{
+  switch (field)
+    {
+    case HF_MINER_FIELD_NAME: return 14;
+    case HF_MINER_FIELD_MODEL: return 14;
+    case HF_MINER_FIELD_FAMILY: return 9;
+    case HF_MINER_FIELD_ADDRESS: return 12;
+    case HF_MINER_FIELD_HASHRATE: return 10;
+    case HF_MINER_FIELD_FAN: return 9;
+    case HF_MINER_FIELD_FIRMWARE: return 10;
+    case HF_MINER_FIELD_STATUS: return 16;
+    case HF_MINER_FIELD_FAN_PERCENT: return 5;
+    case HF_MINER_FIELD_TEMPERATURE:
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+    case HF_MINER_FIELD_POWER:
+    case HF_MINER_FIELD_UPTIME:
+      return 8;
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+    case HF_MINER_FIELD_BEST_SESSION:
+    case HF_MINER_FIELD_ACCEPTED:
+    case HF_MINER_FIELD_REJECTED:
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+      return 7;
+    case HF_N_MINER_FIELDS:
+    default:
+      return -1;
+    }
+}
+
 GtkWidget *
 hf_miner_cell_new (HfMinerField field)
 {
   HfMinerCell *self = g_object_new (HF_TYPE_MINER_CELL, NULL);
 
   self->field = field;
+  /* A scrolled table gives its columns their minimum width: enough for
+   * the usual text, or every label would be an ellipsis. */
+  gtk_label_set_width_chars (self->label, hf_miner_field_width_chars (field));
   switch (field)
     {
     case HF_MINER_FIELD_HASHRATE:
