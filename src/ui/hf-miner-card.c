@@ -37,6 +37,7 @@ struct _HfMinerCard
   GtkLabel       *shares_label;
   GtkLabel       *vr_label;
   GtkStack       *end_stack;
+  /* The quick actions, NULL until they first show */
   GtkWidget      *actions_box;
   GtkWidget      *identify_button;
   GtkWidget      *pause_button;
@@ -85,6 +86,74 @@ set_target (GtkWidget  *button,
                                             g_variant_new_string (address));
 }
 
+/* The quick actions' targets, and Pause or Resume as the miner says it
+ * is. */
+static void
+update_actions (HfMinerCard *self)
+{
+  HfMiner *m = self->binding.miner;
+  const HfReading *r;
+  gboolean paused;
+
+  if (self->actions_box == NULL || m == NULL)
+    return;
+  r = hf_miner_get_reading (m);
+  paused = r != NULL && r->paused;
+  gtk_widget_set_visible (self->pause_button, !paused);
+  gtk_widget_set_visible (self->resume_button, paused);
+  set_target (self->identify_button, hf_miner_get_address (m));
+  set_target (self->pause_button, hf_miner_get_address (m));
+  set_target (self->resume_button, hf_miner_get_address (m));
+  set_target (self->restart_button, hf_miner_get_address (m));
+  set_target (self->settings_button, hf_miner_get_address (m));
+}
+
+static gboolean query_tooltip_cb (HfMinerCard *self, int x, int y, gboolean keyboard,
+                                  GtkTooltip *tooltip, GtkWidget *label);
+
+static GtkWidget *
+action_button (HfMinerCard *self,
+               const char  *action,
+               const char  *icon,
+               const char  *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_string (hf_miner_get_address (self->binding.miner)));
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect_swapped (button, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (self->actions_box), button);
+  return button;
+}
+
+static void
+ensure_actions (HfMinerCard *self)
+{
+  if (self->actions_box != NULL)
+    return;
+  self->actions_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_halign (self->actions_box, GTK_ALIGN_END);
+  gtk_widget_set_valign (self->actions_box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->actions_box, "hf-quick-actions");
+  self->identify_button = action_button (self, "miner.identify", "find-location-symbolic",
+                                         _("Identify"));
+  self->pause_button = action_button (self, "miner.pause", "media-playback-pause-symbolic",
+                                      _("Pause"));
+  self->resume_button = action_button (self, "miner.resume", "media-playback-start-symbolic",
+                                       _("Resume"));
+  self->restart_button = action_button (self, "miner.restart", "view-refresh-symbolic",
+                                        _("Restart…"));
+  self->settings_button = action_button (self, "miner.settings", "emblem-system-symbolic",
+                                         _("Settings…"));
+  gtk_stack_add_named (self->end_stack, self->actions_box, "actions");
+  update_actions (self);
+}
+
 static void
 refresh (GtkWidget *widget)
 {
@@ -92,7 +161,7 @@ refresh (GtkWidget *widget)
   HfMiner *m = self->binding.miner;
   const HfReading *r;
   HfState state;
-  gboolean answering, paused;
+  gboolean answering;
   g_autofree char *subtitle = NULL;
   g_autofree char *hashrate = NULL;
   g_autofree char *temperature = NULL;
@@ -152,15 +221,7 @@ refresh (GtkWidget *widget)
                            !answering || !hf_state_is_hashing (state));
   hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_STATE_OFFLINE);
 
-  /* Pause or Resume, as the miner says it is. */
-  paused = r != NULL && r->paused;
-  gtk_widget_set_visible (self->pause_button, !paused);
-  gtk_widget_set_visible (self->resume_button, paused);
-  set_target (self->identify_button, hf_miner_get_address (m));
-  set_target (self->pause_button, hf_miner_get_address (m));
-  set_target (self->resume_button, hf_miner_get_address (m));
-  set_target (self->restart_button, hf_miner_get_address (m));
-  set_target (self->settings_button, hf_miner_get_address (m));
+  update_actions (self);
 
   a11y = g_strdup_printf ("%s, %s, %s", hf_miner_display_name (m), hashrate, status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
@@ -181,6 +242,8 @@ update_actions_shown (HfMinerCard *self)
   if (shown == self->actions_shown)
     return;
   self->actions_shown = shown;
+  if (shown)
+    ensure_actions (self);
   gtk_stack_set_visible_child_name (self->end_stack, shown ? "actions" : "uptime");
   /* The window enables the actions for the miner they are shown for. */
   gtk_widget_activate_action (GTK_WIDGET (self), "miner.point", "s",
@@ -248,7 +311,7 @@ query_tooltip_cb (HfMinerCard *self,
     text = _("The best share it found, ever (where the firmware keeps it)");
   else if (label == GTK_WIDGET (self->shares_label))
     text = _("Shares accepted / rejected by the pool");
-  else if (label == self->identify_button)
+  else if (label == self->identify_button && label != NULL)
     text = _("Identify");
   else if (label == self->pause_button)
     text = _("Pause");
@@ -343,12 +406,6 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, shares_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, vr_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, end_stack);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, actions_box);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, identify_button);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, pause_button);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, resume_button);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, restart_button);
-  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, settings_button);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hfminercard");

@@ -36,6 +36,7 @@ struct _HfTotalsHeader
   GtkLabel  *legend_label;
 
   HfFleet   *fleet;
+  guint      legend_idle;
 };
 
 G_DEFINE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, GTK_TYPE_WIDGET)
@@ -126,6 +127,26 @@ refresh_legend (HfTotalsHeader *self)
   /* The names belong to the miners: the text is set before they go. */
   set_text (self->legend_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->legend_label), n > 0);
+}
+
+static gboolean
+legend_idle_cb (gpointer data)
+{
+  HfTotalsHeader *self = data;
+
+  self->legend_idle = 0;
+  refresh_legend (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Discover adds a thousand miners a slice at a time: count them a
+ * little later, once for many slices.  A timer, not an idle: frames
+ * (always ready with software rendering) would hold an idle back. */
+static void
+queue_legend (HfTotalsHeader *self)
+{
+  if (self->legend_idle == 0)
+    self->legend_idle = g_timeout_add (250, legend_idle_cb, self);
 }
 
 static void
@@ -240,7 +261,7 @@ hf_totals_header_set_fleet (HfTotalsHeader *self,
   if (fleet != NULL)
     {
       g_signal_connect_object (fleet, "notify", G_CALLBACK (fleet_notify_cb), self, 0);
-      g_signal_connect_object (fleet, "items-changed", G_CALLBACK (refresh_legend), self,
+      g_signal_connect_object (fleet, "items-changed", G_CALLBACK (queue_legend), self,
                                G_CONNECT_SWAPPED);
       refresh (self);
       refresh_legend (self);
@@ -273,6 +294,7 @@ hf_totals_header_dispose (GObject *object)
   HfTotalsHeader *self = HF_TOTALS_HEADER (object);
 
   hf_totals_header_set_fleet (self, NULL);
+  g_clear_handle_id (&self->legend_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_TOTALS_HEADER);
 
   G_OBJECT_CLASS (hf_totals_header_parent_class)->dispose (object);
