@@ -224,14 +224,22 @@ refresh (HfTotalsHeader *self)
 
   best = hf_format_difficulty_ui (hf_fleet_get_best_difficulty (f));
   set_text (self->best_label, best);
-  expected = hf_format_expected (hf_fleet_get_expected_block_seconds (f));
-  /* Translators: the fleet's expected time to find a block, "block in ~41 days" */
-  expected_text = g_strdup_printf (_("block in ~%s"), expected);
-  set_text (self->expected_label, expected_text);
-  chance = format_chance (hf_fleet_get_block_chance_per_day (f));
-  /* Translators: the chance of at least one block today, "0.085 % a day" */
-  chance_text = g_strdup_printf (_("%s a day"), chance);
-  set_text (self->chance_label, chance_text);
+  /* Without a network difficulty (no AxeOS miner answers), nothing to
+   * say: a dash, not "block in ~—". */
+  if (hf_reading_known (hf_fleet_get_expected_block_seconds (f)))
+    {
+      expected = hf_format_expected (hf_fleet_get_expected_block_seconds (f));
+      /* Translators: the fleet's expected time to find a block, "block in ~41 days" */
+      expected_text = g_strdup_printf (_("block in ~%s"), expected);
+    }
+  set_text (self->expected_label, expected_text != NULL ? expected_text : "—");
+  if (hf_reading_known (hf_fleet_get_block_chance_per_day (f)))
+    {
+      chance = format_chance (hf_fleet_get_block_chance_per_day (f));
+      /* Translators: the chance of at least one block today, "0.085 % a day" */
+      chance_text = g_strdup_printf (_("%s a day"), chance);
+    }
+  set_text (self->chance_label, chance_text != NULL ? chance_text : "");
 }
 
 static void

@@ -361,6 +361,20 @@ test_totals_header (void)
   g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hottest"), ==, "72.5 °C");
   g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "offline"), ==,
                    "none offline");
+  /* Both hash; the best share is the best of theirs; no network
+   * difficulty read, so no odds (a dash, not "block in ~—"). */
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hashing"), ==,
+                   "2 hashing");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "best"), ==, "4.81 G");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "expected"), ==, "—");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "chance"), ==, "");
+  /* The legend follows the miners added, a moment later. */
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_strcmp0 (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "legend"),
+                    "2 × Bitaxe Gamma") != 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "legend"), ==,
+                   "2 × Bitaxe Gamma");
 
   /* One goes offline: its numbers leave the totals. */
   hf_miner_set_error (b, "timed out");
