@@ -191,7 +191,11 @@ alert_cb (HfAlerts      *alerts,
   if (!hf_settings_get_notifications (self->settings))
     return;
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  /* Notification servers read a body as markup (the title never). */
+  {
+    g_autofree char *escaped = g_markup_escape_text (body, -1);
+    g_notification_set_body (notification, escaped);
+  }
   g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
                                              ? G_NOTIFICATION_PRIORITY_LOW
                                              : G_NOTIFICATION_PRIORITY_NORMAL);
@@ -260,7 +264,7 @@ wait_for_store (HfApplication *self,
   self->store_error = g_strdup (_("The database is in use by another program — retrying"));
   if (self->store_toast == NULL)
     {
-      self->store_toast = adw_toast_new (self->store_error);
+      self->store_toast = hf_toast_new (self->store_error);
       adw_toast_set_timeout (self->store_toast, 0);
       adw_toast_set_priority (self->store_toast, ADW_TOAST_PRIORITY_HIGH);
     }

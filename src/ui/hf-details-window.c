@@ -55,6 +55,8 @@ set_row (HfDetailsWindow     *self,
     {
       row = ADW_ACTION_ROW (adw_action_row_new ());
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      /* Values come from the miner (an error page, a pool URL with "&"). */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       gtk_widget_add_css_class (GTK_WIDGET (row), "property");
       adw_preferences_group_add (group, GTK_WIDGET (row));
       g_hash_table_insert (self->rows, g_strdup (title), row);

@@ -157,7 +157,7 @@ options_cb (GObject      *source,
     {
       g_autofree char *text = g_strdup_printf (_("Cannot read what this model takes: %s"),
                                                error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, hf_toast_new (text));
     }
   self->options = options;
   fill_choices (self->frequency_row, self->frequencies, options ? options->frequencies : NULL,
@@ -183,7 +183,7 @@ first_cb (const GError *error,
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, hf_toast_new (text));
     }
   gtk_spinner_stop (self->spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
@@ -362,7 +362,7 @@ profile_saved_cb (GObject      *source,
       gtk_editable_set_text (GTK_EDITABLE (self->profile_name), "");
       load_profiles (self);
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, hf_toast_new (text));
 }
 
 static void
@@ -378,7 +378,7 @@ profile_save_cb (HfMinerSettingsDialog *self)
   if (*name == '\0')
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Cannot save the profile: it has no name")));
+                                   hf_toast_new (_("Cannot save the profile: it has no name")));
       return;
     }
   g_object_set_data_full (G_OBJECT (self), "hf-saving-profile", g_strdup (name), g_free);

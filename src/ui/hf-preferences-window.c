@@ -15,6 +15,7 @@
 #include "hf-credentials.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
+#include "hf-window.h"
 
 struct _HfPreferencesWindow
 {
@@ -115,7 +116,7 @@ hf_preferences_window_add_subnet (HfPreferencesWindow *self,
   if (ranges == NULL)
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (error->message));
+                                        hf_toast_new (error->message));
       gtk_widget_add_css_class (GTK_WIDGET (self->subnet_entry), "error");
       return FALSE;
     }
@@ -153,11 +154,11 @@ stored_cb (GObject      *source,
   if (!hf_credentials_store_finish (result, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Cannot save the password: %s"), error->message);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), hf_toast_new (text));
       return;
     }
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Password saved in the keyring")));
+                                    hf_toast_new (_("Password saved in the keyring")));
   if (HF_IS_APPLICATION (app))
     hf_application_reload_credentials (HF_APPLICATION (app));
 }
@@ -219,7 +220,7 @@ api_copy_cb (GtkButton           *button,
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), token);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Token copied")));
+                                    hf_toast_new (_("Token copied")));
 }
 
 static void
@@ -233,7 +234,7 @@ api_regenerate_cb (GtkButton           *button,
   hf_application_regenerate_api_token (HF_APPLICATION (app));
   update_api_rows (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("New token made; the old one no longer works")));
+                                    hf_toast_new (_("New token made; the old one no longer works")));
 }
 
 static void
@@ -284,6 +285,10 @@ static void
 hf_preferences_window_init (HfPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* What these rows say comes from errors and the network, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->api_status), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->api_token_row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->automatic_row), FALSE);
   self->subnet_rows = g_ptr_array_new ();
   g_signal_connect (self->subnet_entry, "apply", G_CALLBACK (subnet_apply_cb), self);
   g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);

@@ -107,6 +107,7 @@ show_results (Rollout *r)
       GtkWidget *icon = gtk_image_new_from_icon_name (s->ok ? "emblem-ok-symbolic"
                                                             : "dialog-warning-symbolic");
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hf_miner_display_name (s->miner));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->outcome);
       gtk_widget_add_css_class (icon, s->ok ? "success" : "warning");

@@ -70,13 +70,26 @@ G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
+/* A toast's title is Pango markup: an error that quotes "<html>" or a pool
+ * URL with "&" in it would otherwise show an empty toast. */
+AdwToast *
+hf_toast_new (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  return adw_toast_new (escaped);
+}
+
+/* Long enough to read a sentence, as libadwaita's own default (5 s). */
+#define TOAST_TIMEOUT_S 5
+
 void
 hf_window_toast (HfWindow   *self,
                  const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast = hf_toast_new (text);
 
-  adw_toast_set_timeout (toast, 4);
+  adw_toast_set_timeout (toast, TOAST_TIMEOUT_S);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -160,7 +173,11 @@ update_empty_description (HfWindow *self)
                             "other AxeOS devices, Antminer, Whatsminer and Avalon.\n\n"
                             "Discover scans %s. You can also add a miner by its address."),
                           where);
-  adw_status_page_set_description (self->empty_page, text);
+  {
+    /* A status page's description is markup. */
+    g_autofree char *escaped = g_markup_escape_text (text, -1);
+    adw_status_page_set_description (self->empty_page, escaped);
+  }
 }
 
 /* Search */

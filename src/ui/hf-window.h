@@ -28,8 +28,11 @@ GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
 void         hf_window_popup_menu       (HfWindow      *self);
 /* The miner.* actions (HfMinerActions) on its selection. */
 GActionGroup *hf_window_get_miner_actions (HfWindow    *self);
+/* @text as a toast, as it is (never read as markup). */
 void         hf_window_toast            (HfWindow      *self,
                                          const char    *text);
+/* A toast whose title is @text as it is: every toast is made here. */
+AdwToast    *hf_toast_new               (const char    *text);
 /* Show @toast as it is made: a timeout of 0 keeps it until the caller
  * dismisses it (adw_toast_dismiss()). */
 void         hf_window_add_toast        (HfWindow      *self,

@@ -251,6 +251,50 @@ test_discover_shortcut (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Text from errors and miners shows as it is, in toasts and rows: it is
+ * never read as markup (which would show nothing at all). */
+static void
+test_plain_text (void)
+{
+  const char *text = "Cannot add 127.0.0.1: <html> & 500 <b";
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_AXEOS);
+  GtkWidget *details;
+  gint64 end;
+
+  gtk_window_present (GTK_WINDOW (window));
+  hf_window_toast (HF_WINDOW (window), text);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (!shows_label (window, text) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (shows_label (window, text));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  hf_miner_set_error (miner, text);
+  details = hf_details_window_new (miner, NULL);
+  gtk_window_present (GTK_WINDOW (details));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (hf_details_window_get_value (HF_DETAILS_WINDOW (details), "Last error"), ==,
+                   text);
+  g_assert_true (shows_label (details, text));
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,5 +311,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/window/every-template", test_every_template);
   g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
+  g_test_add_func ("/ui/window/plain-text", test_plain_text);
   return g_test_run ();
 }
