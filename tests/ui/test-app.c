@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
 
+#include "hf-add-miner-dialog.h"
 #include "hf-application.h"
 #include "hf-identify.h"
 #include "hf-json.h"
@@ -20,6 +21,7 @@
 #include "hf-export.h"
 #include "hf-miner-card.h"
 #include "hf-miner-settings-dialog.h"
+#include "hf-miner-status.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
@@ -547,6 +549,87 @@ open_settings (HfWindow   *window,
   g_assert_not_reached ();
 }
 
+static HfAddMinerDialog *
+find_add_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_ADD_MINER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return HF_ADD_MINER_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+add_dialog_idle (gpointer dialog)
+{
+  return !hf_add_miner_dialog_get_busy (dialog);
+}
+
+static gboolean
+add_dialog_gone (gpointer unused)
+{
+  return find_add_dialog () == NULL;
+}
+
+/* Add Miner… (Ctrl+N): its API port is the app's (--cgminer-port), it
+ * says why an address is not one, stays open with a spinner while it
+ * asks, says "already in your fleet" and "no miner answered" in words,
+ * and closes once a miner was added. */
+static void
+add_miner_checks (HfApplication *app,
+                  HfWindow      *window)
+{
+  HfFleet *fleet = hf_application_get_fleet (app);
+  HfAddMinerDialog *add;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-miner", NULL));
+  add = find_add_dialog ();
+  g_assert_nonnull (add);
+  g_assert_cmpuint (hf_add_miner_dialog_get_port (add), ==, 14780);
+
+  hf_add_miner_dialog_set_address (add, "127.0.42");
+  g_assert_false (hf_add_miner_dialog_get_can_add (add));
+  g_assert_nonnull (strstr (hf_add_miner_dialog_get_message (add), "not an IPv4 address"));
+  hf_add_miner_dialog_set_address (add, "127.0.42.4:99999");
+  g_assert_nonnull (strstr (hf_add_miner_dialog_get_message (add), "not a port"));
+
+  /* Known already: said so, nothing asked of the network. */
+  hf_add_miner_dialog_set_address (add, "127.0.42.4");
+  g_assert_null (hf_add_miner_dialog_get_message (add));
+  g_assert_true (hf_add_miner_dialog_get_can_add (add));
+  hf_add_miner_dialog_add (add);
+  wait_until (add_dialog_idle, add, 5000);
+  {
+    g_autofree char *expected =
+      g_strdup_printf ("Already in your fleet as \u201c%s\u201d",
+                       hf_miner_display_name (hf_fleet_lookup_address (fleet, "127.0.42.4")));
+    g_assert_cmpstr (hf_add_miner_dialog_get_message (add), ==, expected);
+  }
+  g_assert_true (find_add_dialog () == add);
+
+  /* Nothing there: busy while it asks, then why, in words; still open. */
+  hf_add_miner_dialog_set_address (add, "127.0.42.39");
+  hf_add_miner_dialog_add (add);
+  g_assert_true (hf_add_miner_dialog_get_busy (add));
+  wait_until (add_dialog_idle, add, 15000);
+  g_assert_true (g_str_has_prefix (hf_add_miner_dialog_get_message (add),
+                                   "No miner answered at 127.0.42.39."));
+  g_assert_true (find_add_dialog () == add);
+
+  /* An Antminer on the simulator's API port: added, and the dialog goes. */
+  g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  hf_add_miner_dialog_set_address (add, "127.0.42.3");
+  hf_add_miner_dialog_add (add);
+  wait_until (add_dialog_gone, NULL, 15000);
+  g_assert_nonnull (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  g_assert_cmpuint (hf_miner_get_cgminer_port (hf_fleet_lookup_address (fleet, "127.0.42.3")), ==,
+                    14780);
+}
+
 /* The settings dialog shows the selected miner's values (switching between
  * two AxeOS miners), offers only what it can do, and writes to that miner. */
 static void
@@ -726,24 +809,7 @@ restore_activate_cb (GApplication *app,
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }
 
-  /* Add Miner… (Ctrl+N) asks for an address. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-miner", NULL));
-  {
-    AdwMessageDialog *add = NULL;
-    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
-
-    wait_until (dialog_shown, NULL, 2000);
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && add == NULL; i++)
-      {
-        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-        if (ADW_IS_MESSAGE_DIALOG (w)
-            && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), "Add Miner") == 0)
-          add = ADW_MESSAGE_DIALOG (w);
-      }
-    g_assert_nonnull (add);
-    g_assert_true (adw_message_dialog_has_response (add, "add"));
-    gtk_window_destroy (GTK_WINDOW (add));
-  }
+  add_miner_checks (HF_APPLICATION (app), window);
 
   settings_dialog_checks (HF_APPLICATION (app), window);
 
