@@ -606,14 +606,12 @@ export_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   HfWindow *self = HF_WINDOW (widget);
-  HfStore *store = hf_application_get_store (self->app);
-
-  if (store == NULL)
+  if (hf_application_get_store (self->app) == NULL)
     {
       hf_window_toast (self, _("No history to export: the database could not be opened"));
       return;
     }
-  hf_export_present (GTK_WINDOW (self), hf_store_get_path (store));
+  hf_export_present (GTK_WINDOW (self), self->app);
 }
 
 static void

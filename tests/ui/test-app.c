@@ -630,6 +630,112 @@ add_miner_checks (HfApplication *app,
                     14780);
 }
 
+static HfExportDialog *
+find_export_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_EXPORT_DIALOG (w))
+        return HF_EXPORT_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+export_dialog_gone (gpointer unused)
+{
+  return find_export_dialog () == NULL;
+}
+
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Export History…: the format, the miner, the period and the detail
+ * chosen are what the file holds, with ISO 8601 times, three decimals at
+ * most, and the miner's newest reading; the toast offers to open it. */
+static void
+export_checks (HfApplication *app,
+               HfWindow      *window)
+{
+  HfMiner *gamma = hf_fleet_lookup_address (hf_application_get_fleet (app), "127.0.42.2");
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "gamma.jsonl", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "all.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *text = NULL;
+  g_autofree char *csv_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 newest = 0;
+  guint rows = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  g_assert_nonnull (find_export_dialog ());
+  /* JSON Lines, one miner, the last hour, every reading. */
+  hf_export_dialog_choose (find_export_dialog (), TRUE, "127.0.42.2", 0, 1);
+  hf_export_dialog_export_to (find_export_dialog (), file);
+  wait_until (export_dialog_gone, NULL, 10000);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_autoptr(JsonObject) row = hf_json_parse_object (lines[i], strlen (lines[i]), NULL);
+      g_autoptr(GDateTime) time = NULL;
+      const char *hashrate;
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (json_object_get_string_member (row, "address"), ==, "127.0.42.2");
+      time = g_date_time_new_from_iso8601 (json_object_get_string_member (row, "time"), NULL);
+      g_assert_nonnull (time);
+      newest = MAX (newest, g_date_time_to_unix (time));
+      /* At most three decimals, as written. */
+      hashrate = strstr (lines[i], "\"hashrate_ghs\":");
+      g_assert_nonnull (hashrate);
+      hashrate = strchr (hashrate, ':') + 1;
+      if (strchr (hashrate, '.') != NULL && strchr (hashrate, '.') < strchr (hashrate, ','))
+        g_assert_cmpint (strchr (hashrate, ',') - strchr (hashrate, '.') - 1, <=, 3);
+      rows++;
+    }
+  g_assert_cmpuint (rows, >, 0);
+  /* Everything up to now: the newest reading is in it. */
+  g_assert_cmpint (newest, >=, hf_miner_get_last_seen (gamma) / G_USEC_PER_SEC - 1);
+  /* The toast says so and offers to open the file. */
+  {
+    g_autofree char *said = g_strdup_printf (rows == 1 ? "Exported %u row to gamma.jsonl"
+                                                       : "Exported %u rows to gamma.jsonl", rows);
+    gint64 end = g_get_monotonic_time () + 12 * G_USEC_PER_SEC;
+
+    /* After the toasts before it (each shown for a while). */
+    while (!shows_label (GTK_WIDGET (window), said) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    g_assert_true (shows_label (GTK_WIDGET (window), said));
+    g_assert_true (shows_label (GTK_WIDGET (window), "Open"));
+  }
+
+  /* CSV of every miner: a spreadsheet's header line, ISO times. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  hf_export_dialog_choose (find_export_dialog (), FALSE, NULL, 1, 0);
+  hf_export_dialog_export_to (find_export_dialog (), csv);
+  wait_until (export_dialog_gone, NULL, 10000);
+  g_assert_true (g_file_get_contents (csv_path, &csv_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv_text, "address,mac,model,time,"));
+  g_assert_nonnull (strstr (csv_text, "\n127.0.42.4,"));
+  g_assert_null (strstr (csv_text, ".0000"));
+}
+
 /* The settings dialog shows the selected miner's values (switching between
  * two AxeOS miners), offers only what it can do, and writes to that miner. */
 static void
@@ -810,6 +916,7 @@ restore_activate_cb (GApplication *app,
   }
 
   add_miner_checks (HF_APPLICATION (app), window);
+  export_checks (HF_APPLICATION (app), window);
 
   settings_dialog_checks (HF_APPLICATION (app), window);
 
