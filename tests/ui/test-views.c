@@ -376,6 +376,96 @@ test_chart_gaps (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Draw @chart once (in @window) with @points over since…until. */
+static void
+draw_chart (GtkWidget *chart,
+            GArray    *points,
+            gint64     since,
+            gint64     until)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  hf_chart_set_series (HF_CHART (chart), points, since, until);
+  paintable = gtk_widget_paintable_new (chart);
+  /* Until the next frame has drawn it (a queued draw has no node yet). */
+  while (node == NULL && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (gtk_widget_get_width (chart) == 0)
+        continue;
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (chart),
+                              gtk_widget_get_height (chart));
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  g_assert_nonnull (node);
+}
+
+/* Readings at mixed intervals (the CLI's 1 s, then the app's 15 s, then
+ * an interval set to 60 s) are one line; only a real hole breaks it. The
+ * temperature axis never repeats a label, a day's axis has the date, and
+ * the pointer shows the value under it. */
+static void
+test_chart_readings (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = hf_chart_new (HF_CHART_TEMPERATURE);
+  g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (HfSeriesPoint));
+  gint64 t0 = 1700000000, t = t0;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+
+  for (guint i = 0; i < 60; i++, t += 1)
+    g_array_append_val (points, ((HfSeriesPoint) { t, 1000, 70.0 + (i % 5) * 0.1, 15 }));
+  for (guint i = 0; i < 120; i++, t += 15)
+    g_array_append_val (points, ((HfSeriesPoint) { t, 1000, 70.2, 15 }));
+  for (guint i = 0; i < 30; i++, t += 60)
+    g_array_append_val (points, ((HfSeriesPoint) { t, 1000, 70.4, 15 }));
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  draw_chart (chart, points, t0, t);
+  g_assert_cmpuint (hf_chart_get_n_known (HF_CHART (chart)), ==, points->len);
+  g_assert_cmpuint (hf_chart_get_n_segments (HF_CHART (chart)), ==, 1);
+
+  /* No two grid lines say the same. */
+  for (guint i = 1; hf_chart_get_axis_label (HF_CHART (chart), i) != NULL; i++)
+    g_assert_cmpstr (hf_chart_get_axis_label (HF_CHART (chart), i), !=,
+                     hf_chart_get_axis_label (HF_CHART (chart), i - 1));
+  g_assert_nonnull (hf_chart_get_axis_label (HF_CHART (chart), 1));
+
+  /* Ten minutes without a 15 s reading: a real gap. */
+  g_array_set_size (points, 0);
+  t = t0;
+  for (guint i = 0; i < 80; i++, t += 15)
+    {
+      if (i == 40)
+        t += 600;
+      g_array_append_val (points, ((HfSeriesPoint) { t, 1000, 65, 15 }));
+    }
+  draw_chart (chart, points, t0, t);
+  g_assert_cmpuint (hf_chart_get_n_segments (HF_CHART (chart)), ==, 2);
+
+  /* The pointer over the plot: that reading's time and value. */
+  hf_chart_hover (HF_CHART (chart), gtk_widget_get_width (chart) / 2.0);
+  draw_chart (chart, points, t0, t);
+  g_assert_nonnull (hf_chart_get_hover_text (HF_CHART (chart)));
+  g_assert_true (g_str_has_suffix (hf_chart_get_hover_text (HF_CHART (chart)), " · 65.0 °C"));
+  hf_chart_hover (HF_CHART (chart), -1);
+  draw_chart (chart, points, t0, t);
+  g_assert_null (hf_chart_get_hover_text (HF_CHART (chart)));
+
+  /* 24 hours from 00:05 to 00:05: the two ends differ (the date). */
+  start = hf_chart_format_time (t0, 86400);
+  end = hf_chart_format_time (t0 + 86400, 86400);
+  g_assert_cmpstr (start, !=, end);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -393,5 +483,6 @@ main (int   argc,
   g_test_add_func ("/ui/views/hot-threshold", test_hot_threshold);
   g_test_add_func ("/ui/views/totals-header", test_totals_header);
   g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
+  g_test_add_func ("/ui/views/chart-readings", test_chart_readings);
   return g_test_run ();
 }
