@@ -84,13 +84,34 @@ toast (GtkWindow  *window,
     g_message ("%s", text);
 }
 
+/* The miners by name, as a question about them should: "bitaxe-a",
+ * "bitaxe-a and avalon-nano", "bitaxe-a, bitaxe-b and avalon-nano", or
+ * past four, the first three "and 5 other miners". */
+#define NAMED_AT_MOST 4
+
 static char *
 describe (GPtrArray *miners)
 {
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint named = miners->len <= NAMED_AT_MOST ? miners->len : NAMED_AT_MOST - 1;
+
   if (miners->len == 1)
     return g_strdup (hf_miner_display_name (g_ptr_array_index (miners, 0)));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner", "%u miners", miners->len),
-                          miners->len);
+  for (guint i = 0; i + 1 < named; i++)
+    {
+      if (i > 0)
+        g_string_append (names, _(", "));
+      g_string_append (names, hf_miner_display_name (g_ptr_array_index (miners, i)));
+    }
+  if (named == miners->len)
+    /* Translators: the last of a list of miners: "bitaxe-a, bitaxe-b and avalon-nano" */
+    return g_strdup_printf (_("%s and %s"), names->str,
+                            hf_miner_display_name (g_ptr_array_index (miners, named - 1)));
+  g_string_append (names, _(", "));
+  g_string_append (names, hf_miner_display_name (g_ptr_array_index (miners, named - 1)));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u other miner",
+                                       "%s and %u other miners", miners->len - named),
+                          names->str, miners->len - named);
 }
 
 /* The miners @action targeted at @target acts on: only those that can. */

@@ -55,6 +55,10 @@ struct _HfWindow
   HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
 
+  /* Where focus goes back when the miner menu closes (weak) */
+  GtkWidget            *menu_return;
+  guint                 return_idle;
+
   /* A discovery this window started (the session runs it) */
   GCancellable         *scan_cancellable;
   guint                 scan_found;
@@ -264,13 +268,35 @@ miner_at (GtkWidget *picked)
   return NULL;
 }
 
-/* The menu at (x, y) of @view, its items targeted at @miner. */
+/* The item of @view that @widget is in (a card's or a row's own widget,
+ * which takes focus), or NULL. */
+static GtkWidget *
+item_of (GtkWidget *view,
+         GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL && w != view; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (parent == view && GTK_IS_GRID_VIEW (view))
+        return w;
+      /* A column view's rows sit in its list view. */
+      if (parent != NULL && GTK_IS_LIST_VIEW (parent) && gtk_widget_get_ancestor (parent, GTK_TYPE_COLUMN_VIEW) == view)
+        return w;
+    }
+  return NULL;
+}
+
+/* The menu at (x, y) of @view, its items targeted at @miner; when it
+ * closes, focus goes back to @from (the miner's card or row), not to the
+ * first button of the window (Discover, which the next Enter presses). */
 static void
 popup_at (HfWindow  *self,
           GtkWidget *view,
           double     x,
           double     y,
-          HfMiner   *miner)
+          HfMiner   *miner,
+          GtkWidget *from)
 {
   g_autoptr(GMenuModel) menu = NULL;
   graphene_point_t p;
@@ -283,7 +309,26 @@ popup_at (HfWindow  *self,
   gtk_popover_menu_set_menu_model (self->miner_popover, menu);
   rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
+  g_set_weak_pointer (&self->menu_return, from);
   gtk_popover_popup (GTK_POPOVER (self->miner_popover));
+}
+
+/* GTK 4.8 marks an item :active when a press starts on it and clears it
+ * only on that press' release.  A press whose release goes elsewhere (the
+ * menu's claimed right-click, the double-click that opens a window) left
+ * cards looking pressed, like selected ones: clear it after those. */
+static void
+clear_pressed (GtkWidget *view)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (view); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if ((gtk_widget_get_state_flags (c) & GTK_STATE_FLAG_ACTIVE) != 0)
+        gtk_widget_unset_state_flags (c, GTK_STATE_FLAG_ACTIVE);
+      /* A table's rows are one level further down. */
+      if (GTK_IS_COLUMN_VIEW (view))
+        clear_pressed (c);
+    }
 }
 
 /* Right-click or long-press at (x, y) of @view: the miner there joins the
@@ -294,14 +339,16 @@ context_at (HfWindow  *self,
             double     x,
             double     y)
 {
-  HfMiner *miner = miner_at (gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT));
+  GtkWidget *picked = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT);
+  HfMiner *miner = miner_at (picked);
   guint position;
 
   if (miner == NULL || !find_position (self, miner, &position))
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  popup_at (self, view, x, y, miner);
+  popup_at (self, view, x, y, miner, item_of (view, picked));
+  clear_pressed (view);
 }
 
 static void
@@ -372,10 +419,10 @@ hf_window_popup_menu (HfWindow *self)
     return;
   if (focus != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
     popup_at (self, view, bounds.origin.x + bounds.size.width / 2,
-              bounds.origin.y + bounds.size.height / 2, miner);
+              bounds.origin.y + bounds.size.height / 2, miner, focus);
   else
     popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0,
-              miner);
+              miner, view);
 }
 
 static gboolean
@@ -400,6 +447,30 @@ delete_key_cb (GtkWidget *widget,
     gtk_widget_activate_action (GTK_WIDGET (self), "miner.remove", "s",
                                 hf_miner_get_address (miner));
   return TRUE;
+}
+
+static gboolean
+return_focus_cb (gpointer user_data)
+{
+  HfWindow *self = user_data;
+  GtkWidget *from = self->menu_return;
+
+  self->return_idle = 0;
+  g_clear_weak_pointer (&self->menu_return);
+  /* An item chosen may have opened a window: focus stays there. */
+  if (from != NULL && gtk_widget_get_root (from) == GTK_ROOT (self)
+      && gtk_widget_get_mapped (from))
+    gtk_widget_grab_focus (from);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the popover has let go of focus (it gives it to the window's
+ * first widget as it unmaps, after ::closed). */
+static void
+menu_closed_cb (HfWindow *self)
+{
+  if (self->return_idle == 0)
+    self->return_idle = g_idle_add (return_focus_cb, self);
 }
 
 static void
@@ -447,6 +518,8 @@ item_activated_cb (GtkWidget *view,
     gtk_selection_model_select_item (selection, position, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
                               hf_miner_get_address (miner));
+  if (view != NULL)
+    clear_pressed (view);
 }
 
 /* Discover */
@@ -774,8 +847,11 @@ hf_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->menu_return);
+  g_clear_handle_id (&self->return_idle, g_source_remove);
   if (self->miner_popover != NULL)
     {
+      g_signal_handlers_disconnect_by_data (self->miner_popover, self);
       gtk_widget_unparent (GTK_WIDGET (self->miner_popover));
       self->miner_popover = NULL;
     }
@@ -906,6 +982,7 @@ hf_window_init (HfWindow *self)
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
   gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));
+  g_signal_connect_swapped (self->miner_popover, "closed", G_CALLBACK (menu_closed_cb), self);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

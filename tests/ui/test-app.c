@@ -112,6 +112,7 @@ dialog_shown (gpointer data)
   return find_dialog () != NULL;
 }
 
+
 static void
 select_address (HfWindow   *window,
                 const char *address)
@@ -308,6 +309,121 @@ menu_target (GMenuModel *menu,
   return NULL;
 }
 
+/* The grid's own item widget that shows the card of @address. */
+static GtkWidget *
+grid_item_of (HfWindow   *window,
+              const char *address)
+{
+  GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *card = find_descendant (c, HF_TYPE_MINER_CARD);
+
+      if (card != NULL && hf_miner_card_get_miner (HF_MINER_CARD (card)) != NULL
+          && g_strcmp0 (hf_miner_get_address (hf_miner_card_get_miner (HF_MINER_CARD (card))),
+                        address) == 0)
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_laid_out (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 100;
+}
+
+static guint
+count_pressed (GtkWidget *grid)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    n += (gtk_widget_get_state_flags (c) & GTK_STATE_FLAG_ACTIVE) != 0;
+  return n;
+}
+
+/* The secondary-button click gesture of @view, as a right-click runs it. */
+static GtkGesture *
+right_click_of (GtkWidget *view)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        return GTK_GESTURE (c);
+    }
+  g_assert_not_reached ();
+}
+
+/* Escape from a miner's menu gives focus back to that miner (the first
+ * button, Discover, would take the next Enter); a right-clicked or
+ * double-clicked card does not stay looking pressed. */
+static void
+menu_focus_checks (HfWindow   *window,
+                   const char *address)
+{
+  GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+  GtkWidget *item = grid_item_of (window, address);
+  GtkWidget *focus;
+  GtkPopover *popover;
+  graphene_rect_t bounds;
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  /* A right-click (nothing focused: a click does not focus the card):
+   * GTK marks the card pressed as the press starts; the menu claims the
+   * press, so no release clears it. */
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  wait_until (is_laid_out, item, 5000);
+  g_assert_true (gtk_widget_compute_bounds (item, grid, &bounds));
+  gtk_widget_set_state_flags (item, GTK_STATE_FLAG_ACTIVE, FALSE);
+  g_signal_emit_by_name (right_click_of (grid), "pressed", 1,
+                         (double) (bounds.origin.x + bounds.size.width / 2),
+                         (double) (bounds.origin.y + bounds.size.height / 2));
+  popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
+  g_assert_nonnull (popover);
+  g_assert_cmpuint (count_pressed (grid), ==, 0);
+  gtk_popover_popdown (popover);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == item || gtk_widget_is_ancestor (focus, item));
+
+  /* The Menu key on the focused card, then Escape: back on the card. */
+  g_assert_true (gtk_widget_grab_focus (item));
+  press (grid, "Menu");
+  popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
+  g_assert_nonnull (popover);
+  gtk_popover_popdown (popover);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == item || gtk_widget_is_ancestor (focus, item));
+
+  /* A double-click opens the details window before its release. */
+  gtk_widget_set_state_flags (item, GTK_STATE_FLAG_ACTIVE, FALSE);
+  g_signal_emit_by_name (grid, "activate", position_of (window, address));
+  g_assert_cmpuint (count_pressed (grid), ==, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_DETAILS_WINDOW (w))
+        {
+          gtk_window_destroy (w);
+          break;
+        }
+    }
+}
+
 static void
 discover_activate_cb (GApplication *app,
                       gpointer      user_data)
@@ -398,6 +514,8 @@ discover_activate_cb (GApplication *app,
   g_assert_true (find_visible_popover (GTK_WIDGET (window)) == GTK_WIDGET (popover));
   gtk_popover_popdown (popover);
 
+  menu_focus_checks (window, "127.0.42.2");
+
   /* Restart… targeted at a miner outside the selection: that miner alone,
    * confirmed, received by the simulated miner, shown as restarting. */
   select_address (window, "127.0.42.3");
@@ -406,6 +524,24 @@ discover_activate_cb (GApplication *app,
   wait_until (dialog_shown, NULL, 2000);
   g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
   adw_message_dialog_response (find_dialog (), "restart");
+  /* Several: the question names them.  (A response from code leaves the
+   * dialog open, unlike a click.) */
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  {
+    g_autofree char *heading = NULL;
+
+    select_address (window, "127.0.42.2");
+    gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.restart", "s",
+                                               "127.0.42.2"));
+    wait_until (dialog_shown, NULL, 2000);
+    heading = g_strdup_printf ("Restart bitaxe-a and %s?",
+                               hf_miner_display_name (hf_fleet_lookup_address (fleet,
+                                                                               "127.0.42.5")));
+    g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, heading);
+    adw_message_dialog_response (find_dialog (), "cancel");
+    gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  }
   wait_until (is_restarting, gamma, 5000);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.2", 1, 3000), ==, 1);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.3", 0, 0), ==, 0);
