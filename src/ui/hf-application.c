@@ -77,6 +77,18 @@ rebuild_config (HfApplication *self)
   hf_session_set_config (self->session, config);
 }
 
+/* The style chosen in the main menu, over the system's. */
+static void
+apply_style (HfApplication *self)
+{
+  g_autofree char *style = hf_settings_get_style (self->settings);
+  AdwColorScheme scheme = g_strcmp0 (style, "light") == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                          : g_strcmp0 (style, "dark") == 0 ? ADW_COLOR_SCHEME_FORCE_DARK
+                          : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
 static void
 apply_settings (HfApplication *self)
 {
@@ -513,6 +525,9 @@ hf_application_startup (GApplication *app)
       g_autofree char *signal = g_strconcat ("notify::", session_keys[i], NULL);
       g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_settings), self);
     }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_STYLE,
+                            G_CALLBACK (apply_style), self);
+  apply_style (self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_ENABLED,
                             G_CALLBACK (update_api), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,

@@ -219,8 +219,9 @@ job_outcome (Job *job)
   switch (job->action)
     {
     case HF_ACTION_IDENTIFY:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is showing itself",
-                                           "%u miners are showing themselves", job->ok), job->ok);
+      /* Translators: the miners blink or show a message so they can be found */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Identifying %u miner",
+                                           "Identifying %u miners", job->ok), job->ok);
     case HF_ACTION_PAUSE:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner paused",
                                            "%u miners paused", job->ok), job->ok);

@@ -132,6 +132,21 @@ hf_preferences_window_add_subnet (HfPreferencesWindow *self,
   return TRUE;
 }
 
+/* Red says "this is not a subnet": only while it is not one. */
+static void
+subnet_changed_cb (AdwEntryRow         *row,
+                   HfPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  const char *one[] = { text, NULL };
+  g_autoptr(GArray) ranges = NULL;
+
+  if (*text != '\0')
+    ranges = hf_targets_parse (one, FALSE, NULL);
+  if (*text == '\0' || ranges != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
 static void
 subnet_apply_cb (AdwEntryRow         *row,
                  HfPreferencesWindow *self)
@@ -291,6 +306,7 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->automatic_row), FALSE);
   self->subnet_rows = g_ptr_array_new ();
   g_signal_connect (self->subnet_entry, "apply", G_CALLBACK (subnet_apply_cb), self);
+  g_signal_connect (self->subnet_entry, "changed", G_CALLBACK (subnet_changed_cb), self);
   g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->whatsminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->api_listen, "apply", G_CALLBACK (api_listen_apply_cb), self);
@@ -337,4 +353,28 @@ hf_preferences_window_new (HfSettings *settings)
                             G_CALLBACK (update_api_rows), self);
   update_api_rows (self);
   return GTK_WIDGET (self);
+}
+
+void
+hf_preferences_window_show_subnets (HfPreferencesWindow *self)
+{
+  g_return_if_fail (HF_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), "discovery");
+  gtk_widget_grab_focus (GTK_WIDGET (self->subnet_entry));
+}
+
+gboolean
+_hf_preferences_window_get_subnet_error (HfPreferencesWindow *self)
+{
+  g_return_val_if_fail (HF_IS_PREFERENCES_WINDOW (self), FALSE);
+  return gtk_widget_has_css_class (GTK_WIDGET (self->subnet_entry), "error");
+}
+
+void
+_hf_preferences_window_type_subnet (HfPreferencesWindow *self,
+                                    const char          *text)
+{
+  g_return_if_fail (HF_IS_PREFERENCES_WINDOW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->subnet_entry), text);
 }

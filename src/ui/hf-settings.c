@@ -25,6 +25,7 @@ enum {
   PROP_WINDOW_HEIGHT,
   PROP_WINDOW_MAXIMIZED,
   PROP_VIEW_MODE,
+  PROP_STYLE,
   PROP_SUBNETS,
   PROP_POLL_INTERVAL,
   PROP_SCAN_TIMEOUT,
@@ -130,6 +131,9 @@ hf_settings_get_property (GObject    *object,
     case PROP_VIEW_MODE:
       g_value_take_string (value, hf_settings_get_view_mode (self));
       break;
+    case PROP_STYLE:
+      g_value_take_string (value, hf_settings_get_style (self));
+      break;
     case PROP_SUBNETS:
       g_value_take_boxed (value, hf_settings_get_subnets (self));
       break;
@@ -183,6 +187,9 @@ hf_settings_set_property (GObject      *object,
       break;
     case PROP_VIEW_MODE:
       hf_settings_set_view_mode (self, g_value_get_string (value));
+      break;
+    case PROP_STYLE:
+      hf_settings_set_style (self, g_value_get_string (value));
       break;
     case PROP_SUBNETS:
       hf_settings_set_subnets (self, g_value_get_boxed (value));
@@ -238,6 +245,8 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_boolean (HF_SETTINGS_KEY_WINDOW_MAXIMIZED, NULL, NULL, FALSE, flags);
   properties[PROP_VIEW_MODE] =
     g_param_spec_string (HF_SETTINGS_KEY_VIEW_MODE, NULL, NULL, "cards", flags);
+  properties[PROP_STYLE] =
+    g_param_spec_string (HF_SETTINGS_KEY_STYLE, NULL, NULL, "system", flags);
   properties[PROP_SUBNETS] =
     g_param_spec_boxed (HF_SETTINGS_KEY_SUBNETS, NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_POLL_INTERVAL] =
@@ -343,6 +352,22 @@ hf_settings_set_view_mode (HfSettings *self,
   g_return_if_fail (HF_IS_SETTINGS (self));
   g_return_if_fail (view_mode != NULL);
   set_string (self, HF_SETTINGS_KEY_VIEW_MODE, view_mode);
+}
+
+char *
+hf_settings_get_style (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_STYLE);
+}
+
+void
+hf_settings_set_style (HfSettings *self,
+                       const char *style)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (style != NULL);
+  set_string (self, HF_SETTINGS_KEY_STYLE, style);
 }
 
 char **

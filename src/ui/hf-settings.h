@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_WINDOW_HEIGHT     "window-height"
 #define HF_SETTINGS_KEY_WINDOW_MAXIMIZED  "window-maximized"
 #define HF_SETTINGS_KEY_VIEW_MODE         "view-mode"
+#define HF_SETTINGS_KEY_STYLE             "style"
 #define HF_SETTINGS_KEY_SUBNETS           "subnets"
 #define HF_SETTINGS_KEY_POLL_INTERVAL     "poll-interval"
 #define HF_SETTINGS_KEY_SCAN_TIMEOUT      "scan-timeout"
@@ -45,6 +46,10 @@ void         hf_settings_set_window_maximized   (HfSettings  *self,
 char        *hf_settings_get_view_mode          (HfSettings  *self);
 void         hf_settings_set_view_mode          (HfSettings  *self,
                                                  const char  *view_mode);
+/* "system", "light" or "dark" */
+char        *hf_settings_get_style              (HfSettings  *self);
+void         hf_settings_set_style              (HfSettings  *self,
+                                                 const char  *style);
 /* What Discover scans; empty: this computer's own networks. */
 char       **hf_settings_get_subnets            (HfSettings  *self);
 void         hf_settings_set_subnets            (HfSettings  *self,

@@ -18,6 +18,7 @@
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
 #include "hf-miner-status.h"
+#include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -31,7 +32,9 @@ struct _HfWindow
   GtkWidget            *discover_button;
   GtkSpinner           *discover_spinner;
   GtkLabel             *discover_label;
+  GtkLabel             *discover_status;
   GtkProgressBar       *discover_progress;
+  GtkWidget            *subnets_button;
   GtkToggleButton      *search_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
@@ -62,6 +65,8 @@ struct _HfWindow
   /* A discovery this window started (the session runs it) */
   GCancellable         *scan_cancellable;
   guint                 scan_found;
+  double                scan_fraction;
+  gboolean              no_network;    /* for tests: as if no interface had one */
 };
 
 enum {
@@ -157,31 +162,44 @@ models_changed_cb (GListModel *model,
     update_pages (self);
 }
 
-/* The empty state names what Discover will scan. */
+/* What Discover scans when no subnets are set: this computer's networks,
+ * or none (a test says so through no_network). */
+static GArray *
+default_targets (HfWindow *self)
+{
+  if (self->no_network)
+    return NULL;
+  return hf_targets_default (NULL);
+}
+
+/* The empty state names what Discover will scan, or says there is
+ * nothing to scan and offers to set the subnets. */
 static void
 update_empty_description (HfWindow *self)
 {
   g_auto(GStrv) subnets = hf_settings_get_subnets (self->settings);
+  g_autoptr(GArray) ranges = NULL;
   g_autofree char *where = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  const char *intro = _("Hashfleet watches the Bitcoin miners on your network: Bitaxe and "
+                        "other AxeOS devices, Antminer, Whatsminer and Avalon.");
 
   if (subnets[0] != NULL)
     where = g_strjoinv (", ", subnets);
+  else if ((ranges = default_targets (self)) != NULL && ranges->len > 0)
+    where = hf_targets_describe (ranges);
+  if (where != NULL)
+    text = g_strdup_printf (_("%s\n\nDiscover scans %s. You can also add a miner by its "
+                              "address."), intro, where);
   else
-    {
-      g_autoptr(GArray) ranges = hf_targets_default (NULL);
-      where = ranges != NULL && ranges->len > 0 ? hf_targets_describe (ranges)
-                                                : g_strdup (_("no network found"));
-    }
-  text = g_strdup_printf (_("Hashfleet watches the Bitcoin miners on your network: Bitaxe and "
-                            "other AxeOS devices, Antminer, Whatsminer and Avalon.\n\n"
-                            "Discover scans %s. You can also add a miner by its address."),
-                          where);
-  {
-    /* A status page's description is markup. */
-    g_autofree char *escaped = g_markup_escape_text (text, -1);
-    adw_status_page_set_description (self->empty_page, escaped);
-  }
+    text = g_strdup_printf (_("%s\n\nThis computer is on no network Discover can scan by "
+                              "itself. Set the subnets your miners are on, or add a miner by "
+                              "its address."), intro);
+  /* A status page's description is markup. */
+  escaped = g_markup_escape_text (text, -1);
+  adw_status_page_set_description (self->empty_page, escaped);
+  gtk_widget_set_visible (self->subnets_button, where == NULL);
 }
 
 /* Search */
@@ -524,6 +542,23 @@ item_activated_cb (GtkWidget *view,
 
 /* Discover */
 
+/* While scanning the button reads "Cancel" (what it does then), with
+ * how far the scan is and what it found beside it. */
+static void
+update_discover_status (HfWindow *self)
+{
+  g_autofree char *found = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->scan_cancellable == NULL)
+    return;
+  found = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
+                                        self->scan_found), self->scan_found);
+  /* Translators: Discover's progress beside its Cancel button: "37 % · 2 found" */
+  text = g_strdup_printf (_("%.0f %% · %s"), self->scan_fraction * 100, found);
+  gtk_label_set_text (self->discover_status, text);
+}
+
 static void
 set_discovering (HfWindow *self,
                  gboolean  on)
@@ -531,7 +566,9 @@ set_discovering (HfWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->discover_spinner), on);
   gtk_spinner_set_spinning (self->discover_spinner, on);
   gtk_widget_set_visible (GTK_WIDGET (self->discover_progress), on);
+  gtk_widget_set_visible (GTK_WIDGET (self->discover_status), on);
   gtk_progress_bar_set_fraction (self->discover_progress, 0);
+  self->scan_fraction = 0;
   gtk_label_set_text_with_mnemonic (self->discover_label, on ? _("_Cancel") : _("_Discover"));
   gtk_widget_set_tooltip_text (self->discover_button,
                                on ? _("Stop scanning")
@@ -540,23 +577,20 @@ set_discovering (HfWindow *self,
     gtk_widget_remove_css_class (self->discover_button, "suggested-action");
   else
     gtk_widget_add_css_class (self->discover_button, "suggested-action");
+  update_discover_status (self);
 }
 
-/* The session adds what it finds a slice at a time; the button counts. */
+/* The session adds what it finds a slice at a time; the status counts. */
 static void
 discover_found_cb (HfSession *session,
                    HfMiner   *miner,
                    gboolean   is_new,
                    HfWindow  *self)
 {
-  g_autofree char *text = NULL;
-
   if (self->scan_cancellable == NULL)
     return;
   self->scan_found++;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
-                                       self->scan_found), self->scan_found);
-  gtk_label_set_text (self->discover_label, text);
+  update_discover_status (self);
 }
 
 static void
@@ -565,8 +599,11 @@ discover_progress_cb (HfSession *session,
                       guint64    total,
                       HfWindow  *self)
 {
-  if (self->scan_cancellable != NULL && total > 0)
-    gtk_progress_bar_set_fraction (self->discover_progress, (double) done / (double) total);
+  if (self->scan_cancellable == NULL || total == 0)
+    return;
+  self->scan_fraction = (double) done / (double) total;
+  gtk_progress_bar_set_fraction (self->discover_progress, self->scan_fraction);
+  update_discover_status (self);
 }
 
 static void
@@ -580,26 +617,42 @@ discovered_cb (GObject      *source,
                                                                   &error);
   g_autofree char *text = NULL;
 
-  set_discovering (self, FALSE);
   g_clear_object (&self->scan_cancellable);
+  set_discovering (self, FALSE);
   if (found == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         text = g_strdup (_("Discovery cancelled"));
       else
         text = g_strdup_printf (_("Discovery failed: %s"), error->message);
+      hf_window_toast (self, text);
+      return;
     }
-  else if (found->unidentified->len > 0)
+  /* A re-scan finds the known miners again: say how many are new. */
+  if (found->summary->found == 0)
+    text = g_strdup_printf (_("No miners found in %.1f s"), found->summary->elapsed_ms / 1000.0);
+  else if (found->added == 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Found %u miner in %.1f s; %s answered but was not identified",
-                                         "Found %u miners in %.1f s; %s answered but was not identified",
+                                         "Found %u miner in %.1f s, none new",
+                                         "Found %u miners in %.1f s, none new",
                                          found->summary->found),
-                            found->summary->found, found->summary->elapsed_ms / 1000.0,
-                            (char *) g_ptr_array_index (found->unidentified, 0));
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s",
-                                         "Found %u miners in %.1f s", found->summary->found),
                             found->summary->found, found->summary->elapsed_ms / 1000.0);
+  else
+    {
+      g_autofree char *added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new",
+                                                             "%u new", found->added),
+                                                found->added);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s, %s",
+                                           "Found %u miners in %.1f s, %s",
+                                           found->summary->found),
+                              found->summary->found, found->summary->elapsed_ms / 1000.0, added);
+    }
+  if (found->unidentified->len > 0)
+    {
+      g_autofree char *base = g_steal_pointer (&text);
+      text = g_strdup_printf (_("%s; %s answered but was not identified"), base,
+                              (char *) g_ptr_array_index (found->unidentified, 0));
+    }
   hf_window_toast (self, text);
 }
 
@@ -637,13 +690,22 @@ hf_window_discover (HfWindow           *self,
       targets = (const char * const *) subnets;
     }
   ranges = targets[0] != NULL ? hf_targets_parse (targets, FALSE, &error)
-                              : hf_targets_default (&error);
+                              : default_targets (self);
   if (ranges == NULL || ranges->len == 0)
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot discover: %s"),
-                                               error ? error->message
-                                                     : _("no network to scan; set subnets in Preferences"));
-      hf_window_toast (self, text);
+      AdwToast *toast;
+
+      if (error != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("Cannot discover: %s"), error->message);
+          toast = hf_toast_new (text);
+        }
+      else
+        toast = hf_toast_new (_("This computer is on no network Discover can scan by itself"));
+      adw_toast_set_button_label (toast, _("Set _Subnets…"));
+      adw_toast_set_action_name (toast, "win.set-subnets");
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
       return;
     }
   self->scan_cancellable = g_cancellable_new ();
@@ -661,6 +723,19 @@ discover_activated (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   hf_window_discover (HF_WINDOW (widget), NULL);
+}
+
+static void
+set_subnets_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+  GtkWidget *prefs = hf_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
+  hf_preferences_window_show_subnets (HF_PREFERENCES_WINDOW (prefs));
+  gtk_window_present (GTK_WINDOW (prefs));
 }
 
 static void
@@ -753,6 +828,30 @@ hf_window_get_miner_actions (HfWindow *self)
   return G_ACTION_GROUP (self->miner_actions);
 }
 
+void
+_hf_window_set_no_network (HfWindow *self,
+                           gboolean  no_network)
+{
+  g_return_if_fail (HF_IS_WINDOW (self));
+  self->no_network = no_network;
+  update_empty_description (self);
+}
+
+const char *
+_hf_window_get_empty_text (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return adw_status_page_get_description (self->empty_page);
+}
+
+const char *
+_hf_window_get_discover_text (HfWindow *self,
+                              gboolean  status)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (status ? self->discover_status : self->discover_label);
+}
+
 GtkSelectionModel *
 hf_window_get_selection (HfWindow *self)
 {
@@ -826,6 +925,12 @@ hf_window_setup (HfWindow      *self,
   view_mode = G_ACTION (g_property_action_new ("view-mode", self->settings,
                                                HF_SETTINGS_KEY_VIEW_MODE));
   g_action_map_add_action (G_ACTION_MAP (self), view_mode);
+  /* The style radio items of the main menu set the setting too. */
+  {
+    g_autoptr(GAction) style = G_ACTION (g_property_action_new ("style", self->settings,
+                                                                HF_SETTINGS_KEY_STYLE));
+    g_action_map_add_action (G_ACTION_MAP (self), style);
+  }
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_VIEW_MODE,
                             G_CALLBACK (update_pages), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
@@ -945,6 +1050,8 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (discover_button);
   BIND (discover_spinner);
   BIND (discover_label);
+  BIND (discover_status);
+  BIND (subnets_button);
   BIND (discover_progress);
   BIND (search_button);
   BIND (search_bar);
@@ -961,6 +1068,7 @@ hf_window_class_init (HfWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.discover", NULL, discover_activated);
   gtk_widget_class_install_action (widget_class, "win.add-miner", NULL, add_miner_activated);
+  gtk_widget_class_install_action (widget_class, "win.set-subnets", NULL, set_subnets_activated);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "win.fleet-history", NULL, fleet_history_activated);

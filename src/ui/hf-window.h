@@ -38,4 +38,12 @@ AdwToast    *hf_toast_new               (const char    *text);
 void         hf_window_add_toast        (HfWindow      *self,
                                          AdwToast      *toast);
 
+/* For tests: as if this computer had no network to scan; the empty
+ * page's text; Discover's button (or, with @status, what is beside it). */
+void         _hf_window_set_no_network  (HfWindow      *self,
+                                         gboolean       no_network);
+const char  *_hf_window_get_empty_text  (HfWindow      *self);
+const char  *_hf_window_get_discover_text (HfWindow    *self,
+                                           gboolean     status);
+
 G_END_DECLS

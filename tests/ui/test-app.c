@@ -92,6 +92,29 @@ not_discovering (gpointer data)
   return !hf_window_get_discovering (data);
 }
 
+/* A mapped label under @widget whose text contains @part. */
+static gboolean
+shows_part (GtkWidget  *widget,
+            const char *part)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_part (c, part))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *wanted_part;
+
+static gboolean
+window_shows_part (gpointer window)
+{
+  return shows_part (window, wanted_part);
+}
+
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -464,8 +487,15 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (g_strv_length (ours), ==, 0);
   }
   g_assert_true (hf_window_get_discovering (window));
+  /* While it scans, the button cancels, and beside it, how far it got. */
+  g_assert_cmpstr (_hf_window_get_discover_text (window, FALSE), ==, "Cancel");
+  g_assert_true (g_str_has_suffix (_hf_window_get_discover_text (window, TRUE), "found"));
   wait_until (not_discovering, window, 10000);
+  g_assert_cmpstr (_hf_window_get_discover_text (window, FALSE), ==, "Discover");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
+  wanted_part = "miners in";
+  wait_until (window_shows_part, window, 3000);
+  g_assert_true (shows_part (GTK_WIDGET (window), ", 4 new"));
   wait_until (all_read, fleet, 10000);
   for (guint i = 0; i < 4; i++)
     {
@@ -478,6 +508,13 @@ discover_activate_cb (GApplication *app,
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
   check_cards (HF_APPLICATION (app), window);
+  /* Again: the same four, none of them new. */
+  hf_window_discover (window, NULL);
+  wait_until (not_discovering, window, 10000);
+  wanted_part = "miners in";
+  wanted_part = ", none new";
+  wait_until (window_shows_part, window, 12000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
   /* Discovered miners are saved (by the store's worker). */
   flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
@@ -565,6 +602,8 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.5", before5 + 1, 5000), ==,
                       before5 + 1);
     g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0), ==, before4);
+    wanted_part = "Identifying 2 miners";
+    wait_until (window_shows_part, window, 15000);
   }
 
   /* Remove… (the Delete key) without keeping history: gone from the model
@@ -1049,6 +1088,22 @@ restore_activate_cb (GApplication *app,
     hf_settings_set_api_listen (settings, "127.0.0.1:8080");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
+  }
+
+  /* The style chosen in the main menu wins over the system's. */
+  {
+    HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+    AdwStyleManager *style = adw_style_manager_get_default ();
+
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.style", "s", "dark"));
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==,
+                     ADW_COLOR_SCHEME_FORCE_DARK);
+    hf_settings_set_style (settings, "light");
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==,
+                     ADW_COLOR_SCHEME_FORCE_LIGHT);
+    hf_settings_set_style (settings, "system");
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
   }
 
   add_miner_checks (HF_APPLICATION (app), window);

@@ -5,6 +5,7 @@
  * fails only at run time; this is where it fails.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -295,6 +296,48 @@ test_plain_text (void)
   gtk_window_destroy (GTK_WINDOW (details));
 }
 
+/* No network to scan: the empty page says so in a sentence and offers
+ * Set Subnets…; the subnet row is red only while what it holds is not a
+ * subnet. */
+static void
+test_no_network (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  GtkWidget *button = find_with_action (window, "win.set-subnets");
+  GtkWidget *prefs;
+  const char *text;
+
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (button));
+  _hf_window_set_no_network (HF_WINDOW (window), TRUE);
+  text = _hf_window_get_empty_text (HF_WINDOW (window));
+  g_assert_null (strstr (text, "scans no network"));
+  g_assert_nonnull (strstr (text, "This computer is on no network Discover can scan by itself."));
+  g_assert_true (gtk_widget_get_visible (button));
+  /* Subnets set: Discover scans those, and says which. */
+  hf_settings_set_subnets (settings, (const char *[]) { "192.0.2.0/28", NULL });
+  /* (A window of the app follows the setting; this one has no app.) */
+  _hf_window_set_no_network (HF_WINDOW (window), TRUE);
+  text = _hf_window_get_empty_text (HF_WINDOW (window));
+  g_assert_nonnull (strstr (text, "Discover scans 192.0.2.0/28."));
+  g_assert_false (gtk_widget_get_visible (button));
+  hf_settings_set_subnets (settings, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  prefs = hf_preferences_window_new (settings);
+  hf_preferences_window_show_subnets (HF_PREFERENCES_WINDOW (prefs));
+  g_assert_false (hf_preferences_window_add_subnet (HF_PREFERENCES_WINDOW (prefs),
+                                                    "192.0.2.300/24"));
+  g_assert_true (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)));
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.3");
+  g_assert_true (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)) == FALSE);
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.");
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.0/24");
+  g_assert_false (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,5 +355,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/every-template", test_every_template);
   g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
   g_test_add_func ("/ui/window/plain-text", test_plain_text);
+  g_test_add_func ("/ui/window/no-network", test_no_network);
   return g_test_run ();
 }
