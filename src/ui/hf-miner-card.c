@@ -64,7 +64,9 @@ refresh (GtkWidget *widget)
   state = hf_miner_state (m);
   model = hf_miner_get_model (m);
   hf_label_set_text_changed (self->name_label, hf_miner_display_name (m));
-  hf_label_set_text_changed (self->family_label, hf_family_to_string (hf_miner_get_family (m)));
+  /* Written as everywhere else: "AxeOS", "Antminer". */
+  hf_label_set_text_changed (self->family_label,
+                             hf_family_display_name (hf_miner_get_family (m)));
   subtitle = model != NULL && g_strcmp0 (model, hf_miner_display_name (m)) != 0
     ? g_strdup_printf ("%s · %s", model, hf_miner_get_address (m))
     : g_strdup (hf_miner_get_address (m));
@@ -74,7 +76,11 @@ refresh (GtkWidget *widget)
   temperature = hf_miner_format_field (m, HF_MINER_FIELD_TEMPERATURE);
   power = hf_miner_format_field (m, HF_MINER_FIELD_POWER);
   fan = hf_miner_format_field (m, HF_MINER_FIELD_FAN);
-  uptime = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+  {
+    g_autofree char *up = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+    /* Translators: a card's uptime, "Up 3h 5m" */
+    uptime = g_strcmp0 (up, "—") == 0 ? g_strdup ("") : g_strdup_printf (_("Up %s"), up);
+  }
   status = hf_miner_status_text (m, g_get_real_time ());
 
   hf_label_set_text_changed (self->hashrate_label, hashrate);
@@ -87,9 +93,15 @@ refresh (GtkWidget *widget)
   hf_widget_set_css_class (GTK_WIDGET (self->temperature_label), "error",
                            hf_miner_binding_is_hot (&self->binding));
   hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->status_label));
-  /* The numbers of a miner that is not answering are its last ones. */
-  hf_widget_set_css_class (GTK_WIDGET (self->hashrate_label), "dim-label",
-                           state != HF_MINER_STATE_ONLINE);
+  /* The numbers of a miner that is not answering are its last ones:
+   * dimmed, all of them. */
+  {
+    GtkWidget *values[] = { GTK_WIDGET (self->hashrate_label), GTK_WIDGET (self->temperature_label),
+                            GTK_WIDGET (self->power_label), GTK_WIDGET (self->fan_label) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      hf_widget_set_css_class (values[i], "dim-label", state != HF_MINER_STATE_ONLINE);
+  }
   hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_MINER_STATE_OFFLINE);
 
   a11y = g_strdup_printf ("%s, %s, %s", hf_miner_display_name (m), hashrate, status);
@@ -115,11 +127,11 @@ query_tooltip_cb (HfMinerCard *self,
     return FALSE;
   r = hf_miner_get_reading (miner);
   if (label == GTK_WIDGET (self->family_label))
-    text = hf_family_display_name (hf_miner_get_family (miner));
+    text = hf_miner_get_firmware (miner);
   else if (label == GTK_WIDGET (self->power_label) && r != NULL && r->power_estimated)
     text = _("Estimated from the model's typical efficiency");
   else if (label == GTK_WIDGET (self->uptime_label))
-    text = _("Uptime");
+    text = _("Time since the miner last started");
   if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "hf-miner-status.h"
 
@@ -62,10 +63,37 @@ hf_format_ago (gint64 then_us,
                                        (gulong) (s / 86400)), (int) (s / 86400));
 }
 
+const char *
+hf_miner_offline_reason (HfMiner *miner)
+{
+  g_autofree char *error = g_utf8_strdown (hf_miner_get_error (miner) ? hf_miner_get_error (miner)
+                                                                       : "", -1);
+
+  /* The core's messages name sockets and phases; people want one word. */
+  if (strstr (error, "timed out") != NULL || strstr (error, "in time") != NULL
+      || strstr (error, "timeout") != NULL)
+    return _("not answering");
+  if (strstr (error, "refused") != NULL)
+    return _("refusing connections");
+  if (strstr (error, "unreachable") != NULL || strstr (error, "no route") != NULL)
+    return _("unreachable");
+  if (strstr (error, "password") != NULL || strstr (error, "auth") != NULL
+      || strstr (error, "401") != NULL)
+    return _("refusing the password");
+  if (*error != '\0')
+    return _("answering with errors");
+  return _("not answering");
+}
+
 char *
 hf_miner_status_text (HfMiner *miner,
                       gint64   now_us)
 {
+  /* Nothing read yet: "Online" (or "last seen never") would say more
+   * than is known. */
+  if (hf_miner_get_reading (miner) == NULL && !hf_miner_get_restarting (miner)
+      && hf_miner_get_error (miner) == NULL)
+    return g_strdup (_("Connecting…"));
   switch (hf_miner_state (miner))
     {
     case HF_MINER_STATE_ONLINE:
@@ -82,8 +110,9 @@ hf_miner_status_text (HfMiner *miner,
     default:
       {
         g_autofree char *ago = hf_format_ago (hf_miner_get_last_seen (miner), now_us);
-        /* Translators: %s is "5 min ago" */
-        return g_strdup_printf (_("Offline · last seen %s"), ago);
+        /* Translators: "Offline · not answering · last seen 5 min ago" */
+        return g_strdup_printf (_("Offline · %s · last seen %s"), hf_miner_offline_reason (miner),
+                                ago);
       }
     }
 }

@@ -52,9 +52,13 @@ gboolean      hf_miner_is_hot           (HfMiner     *miner,
 HfMinerState  hf_miner_state            (HfMiner     *miner);
 /* Hostname, else model, else address. */
 const char   *hf_miner_display_name     (HfMiner     *miner);
-/* "Online", "Offline · last seen 5 min ago", "Stale", "Restarting…" */
+/* "Connecting…" (nothing read yet), "Online", "Offline · not answering ·
+ * last seen 5 min ago", "Waiting · last seen …", "Restarting…" */
 char         *hf_miner_status_text      (HfMiner     *miner,
                                          gint64       now_us);
+/* Why an offline miner is, in a few words ("not answering", "refusing
+ * connections"…), from its last error. */
+const char   *hf_miner_offline_reason   (HfMiner     *miner);
 /* The CSS class of the state: "success", "error", "dim-label", "warning". */
 const char   *hf_miner_state_css_class  (HfMinerState state);
 /* "5 min ago", "3 h ago", "2 days ago", "just now". */

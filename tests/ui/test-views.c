@@ -104,9 +104,10 @@ test_card (void)
   g_assert_true (strstr (before, "|81.5 °C|") != NULL);
   g_assert_true (strstr (before, "|17 W|") != NULL);
   g_assert_true (strstr (before, "|4100 rpm|") != NULL);
-  g_assert_true (strstr (before, "|3h 5m|") != NULL);
+  g_assert_true (strstr (before, "|Up 3h 5m|") != NULL);
   g_assert_true (strstr (before, "|Online|") != NULL);
-  g_assert_true (strstr (before, "|axeos|") != NULL);
+  /* The family as it is written everywhere. */
+  g_assert_true (strstr (before, "|AxeOS|") != NULL);
   /* Above the threshold (no settings given: 75 °C): coloured. */
   temp = label_with_text (card, "81.5 °C");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (temp), "error"));
@@ -121,8 +122,14 @@ test_card (void)
   hf_miner_set_error (miner, "connect: refused");
   hf_miner_set_online (miner, FALSE);
   offline = labels_of (card);
-  g_assert_true (strstr (offline, "|Offline · last seen just now|") != NULL);
+  g_assert_true (strstr (offline, "|Offline · refusing connections · last seen just now|")
+                 != NULL);
   g_assert_true (gtk_widget_has_css_class (card, "hf-offline"));
+  /* Its last numbers stay, dimmed, every one of them. */
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label_with_text (card, "81.5 °C")),
+                                           "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (label_with_text (card, "17 W")),
+                                           "dim-label"));
 
   /* Restarting wins over everything. */
   hf_miner_set_restarting (miner, TRUE);
@@ -131,6 +138,20 @@ test_card (void)
   /* Unbound, the card lets go of the miner. */
   hf_miner_card_set_miner (HF_MINER_CARD (card), NULL);
   g_assert_cmpint (G_OBJECT (miner)->ref_count, ==, 1);
+
+  /* Nothing read yet: connecting, not "Online". */
+  {
+    g_autoptr(HfMiner) fresh = hf_miner_new ("127.0.0.15", HF_FAMILY_AVALON);
+    g_autofree char *text = NULL;
+
+    hf_miner_set_online (fresh, TRUE);
+    hf_miner_card_set_miner (HF_MINER_CARD (card), fresh);
+    text = labels_of (card);
+    g_assert_true (strstr (text, "|Connecting…|") != NULL);
+    g_assert_null (strstr (text, "|Online|"));
+    g_assert_true (strstr (text, "|Avalon|") != NULL);
+    hf_miner_card_set_miner (HF_MINER_CARD (card), NULL);
+  }
   g_object_unref (card);
 }
 
