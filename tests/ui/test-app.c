@@ -946,10 +946,35 @@ settings_dialog_checks (HfApplication *app,
   select_address (window, "127.0.42.5");
   g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
 
+  /* An Avalon and an Antminer: no model choices to read (and so no
+   * error about them), no overclocking, no restart to offer; nothing
+   * changed, nothing to apply. */
+  {
+    const char *others[] = { "127.0.42.5", "127.0.42.3" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+      {
+        select_address (window, others[i]);
+        dialog = open_settings (window, others[i]);
+        g_assert_false (hf_miner_settings_dialog_get_loading (dialog));
+        g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
+        g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FREQUENCY, ==, 0);
+        g_assert_false (hf_miner_settings_dialog_get_offers_restart (dialog));
+        g_assert_null (hf_miner_settings_dialog_get_performance_text (dialog));
+        g_assert_false (shows_part (GTK_WIDGET (dialog), "Cannot read"));
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      }
+  }
+
   select_address (window, "127.0.42.2");
   g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
   dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+  /* A Bitaxe: overclocking explained, a restart offered; Apply only once
+   * something changed. */
+  g_assert_nonnull (hf_miner_settings_dialog_get_performance_text (dialog));
+  g_assert_true (hf_miner_settings_dialog_get_offers_restart (dialog));
+  g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (gamma)->frequency_mhz);
   g_assert_cmpuint (hf_miner_settings_dialog_get_n_frequencies (dialog), >=, 5);
@@ -959,6 +984,17 @@ settings_dialog_checks (HfApplication *app,
   changes = hf_miner_settings_dialog_get_changes (dialog);
   g_assert_true (hf_miner_settings_is_empty (changes));
   g_clear_pointer (&changes, hf_miner_settings_free);
+  {
+    guint now = hf_miner_settings_dialog_get_frequency (dialog);
+    gboolean other = FALSE;
+
+    for (guint mhz = now - 1; mhz > 300 && !other; mhz--)
+      other = hf_miner_settings_dialog_select_frequency (dialog, mhz);
+    g_assert_true (other);
+    g_assert_true (hf_miner_settings_dialog_get_can_apply (dialog));
+    g_assert_true (hf_miner_settings_dialog_select_frequency (dialog, now));
+    g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
+  }
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A stored pool profile fills the pool rows; only the pool changes. */
@@ -999,12 +1035,9 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpuint (hf_test_sim_events (sim, "patch", NULL, 0, 0), ==, patches + 1);
   wait_until (frequency_is, GUINT_TO_POINTER (lower), 10000);
 
-  /* Both Bitaxes and the Avalon at once: the first, checked, then the
-   * others; the Avalon cannot take a frequency, the Bitaxes still do, and
-   * the list of outcomes says so. */
+  /* Both Bitaxes at once: the first, checked, then the other; the list
+   * of outcomes says so and closes with Escape. */
   select_address (window, "127.0.42.2");
-  gtk_selection_model_select_item (hf_window_get_selection (window),
-                                   position_of (window, "127.0.42.5"), FALSE);
   gtk_selection_model_select_item (hf_window_get_selection (window),
                                    position_of (window, "127.0.42.60"), FALSE);
   dialog = open_settings (window, "127.0.42.2");
@@ -1015,8 +1048,39 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (gamma)->frequency_mhz, 400, 0.5);
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (ultra)->frequency_mhz, 400, 0.5);
   g_assert_cmpstr (gtk_window_get_title (hf_settings_rollout_get_last_results ()), ==,
-                   "Applied to 2 of 3 miners");
-  gtk_window_destroy (hf_settings_rollout_get_last_results ());
+                   "Applied to 2 of 2 miners");
+  press (GTK_WIDGET (hf_settings_rollout_get_last_results ()), "Escape");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (hf_settings_rollout_get_last_results ());
+
+  /* A Bitaxe and an Avalon: only what both take (the fan), no frequency,
+   * no pools. */
+  select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (hf_window_get_selection (window),
+                                   position_of (window, "127.0.42.5"), FALSE);
+  dialog = open_settings (window, "127.0.42.2");
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FREQUENCY, ==, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_POOLS, ==, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FAN, !=, 0);
+  g_assert_false (hf_miner_settings_dialog_get_offers_restart (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A target temperature is never read back: it was sent, and that is
+   * all anyone can say. */
+  {
+    g_autoptr(HfMinerSettings) target = hf_miner_settings_new ();
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    g_autofree char *said = g_strdup_printf ("%s: sent (cannot be checked)",
+                                             hf_miner_display_name (ultra));
+
+    target->fan_auto = TRUE;
+    target->target_temp_c = 61;
+    g_ptr_array_add (one, ultra);
+    hf_settings_rollout_start (app, GTK_WINDOW (window), one, target, FALSE, NULL, NULL);
+    wanted_part = said;
+    wait_until (window_shows_part, window, 30000);
+  }
   select_address (window, "127.0.42.2");
 }
 
