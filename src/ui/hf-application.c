@@ -722,21 +722,48 @@ token_stored_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  HfApplication *self = g_task_get_source_object (task);
+  GError *error = NULL;
 
   if (!hf_credentials_store_finish (result, &error))
-    g_warning ("the API token is not kept in the keyring: %s", error->message);
+    {
+      g_message ("the API token is not kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Kept: now it is the token, and the old one no longer works. */
+  g_free (self->api_token);
+  self->api_token = g_strdup (g_task_get_task_data (task));
+  update_api (self);
+  g_task_return_boolean (task, TRUE);
 }
 
-const char *
-hf_application_regenerate_api_token (HfApplication *self)
+void
+hf_application_regenerate_api_token_async (HfApplication       *self,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
 {
-  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  GTask *task;
+  char *token;
 
-  g_free (self->api_token);
-  self->api_token = hf_api_token_generate ();
-  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, self->api_token, self->cancellable,
-                              token_stored_cb, NULL);
-  update_api (self);
-  return self->api_token;
+  g_return_if_fail (HF_IS_APPLICATION (self));
+
+  /* A token that cannot be kept would stop working at the next start,
+   * silently: it is made only once the keyring has it. */
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_application_regenerate_api_token_async);
+  token = hf_api_token_generate ();
+  g_task_set_task_data (task, token, g_free);
+  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, token, self->cancellable,
+                              token_stored_cb, task);
+}
+
+gboolean
+hf_application_regenerate_api_token_finish (HfApplication  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -34,6 +34,7 @@ struct _HfPreferencesWindow
   AdwPasswordEntryRow  *whatsminer_password;
   GtkSwitch            *api_enabled;
   AdwEntryRow          *api_listen;
+  AdwPreferencesGroup  *api_group;
   AdwActionRow         *api_status;
   AdwActionRow         *api_token_row;
   GtkButton            *api_copy;
@@ -157,6 +158,17 @@ subnet_apply_cb (AdwEntryRow         *row,
     gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
+/* Long enough to read a sentence about the keyring. */
+static void
+show_toast (HfPreferencesWindow *self,
+            const char          *text)
+{
+  AdwToast *toast = hf_toast_new (text);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
+}
+
 static void
 stored_cb (GObject      *source,
            GAsyncResult *result,
@@ -166,14 +178,26 @@ stored_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GApplication *app = g_application_get_default ();
 
+  GtkWidget *row = g_object_steal_data (G_OBJECT (self), "hf-saving-row");
+
   if (!hf_credentials_store_finish (result, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot save the password: %s"), error->message);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), hf_toast_new (text));
+      g_autofree char *why = hf_credentials_describe_error (error);
+      g_autofree char *text = g_strdup_printf (_("The password is not saved: %s"), why);
+
+      g_message ("keyring: %s", error->message);
+      /* What was typed stays, to try again once there is a keyring. */
+      if (row != NULL)
+        gtk_widget_add_css_class (row, "error");
+      show_toast (self, text);
       return;
     }
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    hf_toast_new (_("Password saved in the keyring")));
+  if (row != NULL)
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_editable_set_text (GTK_EDITABLE (row), "");
+    }
+  show_toast (self, _("Password saved in the keyring"));
   if (HF_IS_APPLICATION (app))
     hf_application_reload_credentials (HF_APPLICATION (app));
 }
@@ -185,9 +209,9 @@ password_apply_cb (AdwEntryRow         *row,
   HfCredential which = row == ADW_ENTRY_ROW (self->antminer_password) ? HF_CREDENTIAL_ANTMINER
                                                                        : HF_CREDENTIAL_WHATSMINER;
 
+  g_object_set_data (G_OBJECT (self), "hf-saving-row", row);
   hf_credentials_store_async (which, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb,
                               g_object_ref (self));
-  gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
 /* Automation: what the API is doing, and its token. */
@@ -209,9 +233,25 @@ update_api_rows (HfPreferencesWindow *self)
   else
     status = g_strdup (_("Starting…"));
   adw_action_row_set_subtitle (self->api_status, status);
+  /* Never shown in clear: copied with its button. */
   adw_action_row_set_subtitle (self->api_token_row,
-                               token ? token : _("None yet: make one to allow changes and other machines"));
+                               token ? _("Set (kept in the keyring; copy it with the button)")
+                                     : _("None yet: make one to allow changes and other machines"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_copy), token != NULL);
+  adw_preferences_group_set_description (self->api_group,
+                                         _hf_preferences_window_api_text (token != NULL));
+}
+
+/* What is true of reads and writes, with a token and without. */
+const char *
+_hf_preferences_window_api_text (gboolean has_token)
+{
+  if (has_token)
+    return _("For scripts, Home Assistant and Prometheus while Hashfleet runs. Every request "
+             "needs the token, reads too (“Authorization: Bearer” and the token).");
+  return _("For scripts, Home Assistant and Prometheus while Hashfleet runs. Reads are open on "
+           "this computer; changes (discover, restart, remove) and anything from another "
+           "machine need a token.");
 }
 
 static void
@@ -239,6 +279,31 @@ api_copy_cb (GtkButton           *button,
 }
 
 static void
+regenerated_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_regenerate), TRUE);
+  if (!hf_application_regenerate_api_token_finish (HF_APPLICATION (source), result, &error))
+    {
+      g_autofree char *why = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      why = hf_credentials_describe_error (error);
+      text = g_strdup_printf (_("No new token: %s"), why);
+      show_toast (self, text);
+      return;
+    }
+  update_api_rows (self);
+  show_toast (self, _("New token made; the old one no longer works"));
+}
+
+static void
 api_regenerate_cb (GtkButton           *button,
                    HfPreferencesWindow *self)
 {
@@ -246,10 +311,9 @@ api_regenerate_cb (GtkButton           *button,
 
   if (!HF_IS_APPLICATION (app))
     return;
-  hf_application_regenerate_api_token (HF_APPLICATION (app));
-  update_api_rows (self);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    hf_toast_new (_("New token made; the old one no longer works")));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_regenerate), FALSE);
+  hf_application_regenerate_api_token_async (HF_APPLICATION (app), regenerated_cb,
+                                             g_object_ref (self));
 }
 
 static void
@@ -289,6 +353,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (whatsminer_password);
   BIND (api_enabled);
   BIND (api_listen);
+  BIND (api_group);
   BIND (api_status);
   BIND (api_token_row);
   BIND (api_copy);

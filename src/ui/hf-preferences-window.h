@@ -27,4 +27,7 @@ gboolean   _hf_preferences_window_get_subnet_error (HfPreferencesWindow *self);
 void       _hf_preferences_window_type_subnet      (HfPreferencesWindow *self,
                                                     const char          *text);
 
+/* The Automation page's words on who may read and write. */
+const char *_hf_preferences_window_api_text         (gboolean             has_token);
+
 G_END_DECLS

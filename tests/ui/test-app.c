@@ -1084,6 +1084,19 @@ settings_dialog_checks (HfApplication *app,
   select_address (window, "127.0.42.2");
 }
 
+static void
+token_made_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (hf_application_regenerate_api_token_finish (HF_APPLICATION (source), result,
+                                                               &error));
+  g_assert_nonnull (error);
+  *(gboolean *) user_data = TRUE;
+}
+
 static gint64 restore_us;
 static GBytes *api_body;
 
@@ -1145,6 +1158,16 @@ restore_activate_cb (GApplication *app,
     g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, 3);
     /* No token yet: changes are refused, and only loopback is allowed. */
     g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
+    /* No keyring here to keep a new one in: none is made (it would be
+     * lost at the next start). */
+    {
+      gboolean done = FALSE;
+
+      hf_application_regenerate_api_token_async (HF_APPLICATION (app), token_made_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
+    }
     hf_settings_set_api_listen (settings, "0.0.0.0:0");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_nonnull (strstr (hf_application_get_api_error (HF_APPLICATION (app)), "token"));

@@ -338,6 +338,48 @@ test_no_network (void)
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+static gboolean
+shows_part (GtkWidget  *widget,
+            const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_part (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* Without a keyring (as here: no Secret Service on the test bus) a
+ * password is not saved, the user is told why in words, and what they
+ * typed stays; the Automation page says what a token changes. */
+static void
+test_no_keyring (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *prefs = hf_preferences_window_new (settings);
+  GtkWidget *row = find_descendant (prefs, ADW_TYPE_PASSWORD_ENTRY_ROW);
+  gint64 end;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "s3cret");
+  g_signal_emit_by_name (row, "apply");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!shows_part (prefs, "The password is not saved: ") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (shows_part (prefs, "The password is not saved: this computer has no keyring"));
+  g_assert_false (shows_part (prefs, "org.freedesktop"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "s3cret");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_nonnull (strstr (_hf_preferences_window_api_text (FALSE), "Reads are open"));
+  g_assert_null (strstr (_hf_preferences_window_api_text (TRUE), "Reads are open"));
+  g_assert_nonnull (strstr (_hf_preferences_window_api_text (TRUE), "reads too"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,5 +398,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
   g_test_add_func ("/ui/window/plain-text", test_plain_text);
   g_test_add_func ("/ui/window/no-network", test_no_network);
+  g_test_add_func ("/ui/window/no-keyring", test_no_keyring);
   return g_test_run ();
 }
