@@ -31,6 +31,15 @@ typedef struct
    * waits for one started after they asked. */
   guint    started;
   GSList  *waiters;       /* Waiter* */
+  /* Shares counted from its readings' increments (the firmware's counters
+   * start again from 0 when it restarts): the last counters and uptime
+   * seen, of which reading, and the sums so far (NAN: none reported). */
+  gint64   shares_at;
+  double   accepted_last;
+  double   rejected_last;
+  double   uptime_last;
+  double   accepted_sum;
+  double   rejected_sum;
 } PollState;
 
 typedef struct
@@ -187,6 +196,59 @@ same (double a,
       }                                                                 \
   } G_STMT_END
 
+/* What @counter adds since @last: the difference, or after the miner
+ * started again (the counter or its uptime went down), all of it. */
+static double
+increment (double   counter,
+           double   last,
+           gboolean restarted)
+{
+  if (isnan (last) || restarted || counter < last)
+    return counter;
+  return counter - last;
+}
+
+/* Add @r's share counters to @st once (a reading is counted when the
+ * totals are recomputed, at the latest at the end of its cycle). */
+static void
+count_shares (PollState       *st,
+              const HfReading *r)
+{
+  gboolean first = st->shares_at == 0;
+  gboolean restarted;
+
+  if (r->timestamp <= st->shares_at)
+    return;
+  restarted = hf_reading_known (r->uptime_s) && hf_reading_known (st->uptime_last)
+              && r->uptime_s < st->uptime_last;
+  if (hf_reading_known (r->accepted))
+    {
+      /* The first reading seen brings what the miner counted so far. */
+      double add = first ? r->accepted : increment (r->accepted, st->accepted_last, restarted);
+      st->accepted_sum = (isnan (st->accepted_sum) ? 0 : st->accepted_sum) + add;
+      st->accepted_last = r->accepted;
+    }
+  if (hf_reading_known (r->rejected))
+    {
+      double add = first ? r->rejected : increment (r->rejected, st->rejected_last, restarted);
+      st->rejected_sum = (isnan (st->rejected_sum) ? 0 : st->rejected_sum) + add;
+      st->rejected_last = r->rejected;
+    }
+  if (hf_reading_known (r->uptime_s))
+    st->uptime_last = r->uptime_s;
+  st->shares_at = r->timestamp;
+}
+
+static PollState *
+new_poll_state (void)
+{
+  PollState *st = g_new0 (PollState, 1);
+
+  st->accepted_last = st->rejected_last = st->uptime_last = NAN;
+  st->accepted_sum = st->rejected_sum = NAN;
+  return st;
+}
+
 static void
 recompute_totals (HfFleet *self)
 {
@@ -200,6 +262,16 @@ recompute_totals (HfFleet *self)
     {
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
       const HfReading *r = hf_miner_get_reading (miner);
+      PollState *st = g_hash_table_lookup (self->state, miner);
+
+      /* Shares accepted stay accepted: a miner that restarts or goes
+       * offline keeps what it counted in the fleet's total. */
+      if (st != NULL && r != NULL && hf_miner_get_online (miner))
+        count_shares (st, r);
+      if (st != NULL && !isnan (st->accepted_sum))
+        accepted = (isnan (accepted) ? 0 : accepted) + st->accepted_sum;
+      if (st != NULL && !isnan (st->rejected_sum))
+        rejected = (isnan (rejected) ? 0 : rejected) + st->rejected_sum;
 
       /* An offline miner's last numbers stay on its card, not in the sum. */
       if (!hf_miner_get_online (miner))
@@ -225,10 +297,6 @@ recompute_totals (HfFleet *self)
           temp_sum += r->temperature_c;
           temps++;
         }
-      if (!isnan (r->accepted))
-        accepted = (isnan (accepted) ? 0 : accepted) + r->accepted;
-      if (!isnan (r->rejected))
-        rejected = (isnan (rejected) ? 0 : rejected) + r->rejected;
     }
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -884,7 +952,7 @@ hf_fleet_add (HfFleet *self,
 
   /* The miner keeps its state: online when it was just identified, stale
    * (offline, last reading kept) when restored from the store. */
-  g_hash_table_insert (self->state, miner, g_new0 (PollState, 1));
+  g_hash_table_insert (self->state, miner, new_poll_state ());
   index_miner (self, miner);
   update_capabilities (miner);
   g_signal_connect_object (miner, "notify::address", G_CALLBACK (miner_identity_cb), self, 0);

@@ -178,12 +178,14 @@ test_offline_and_back (void)
   g_autoptr(HfConfig) config = config_new ();
   HfMiner *gamma = hf_fleet_lookup_address (fleet, "127.0.26.2");
   gboolean restarted = FALSE;
-  double all;
+  double all, shares;
   guint cycles;
 
   run_cycle (fleet, &counts);
   all = hf_fleet_get_hashrate_ghs (fleet);
   assert_near (all, 1100 + 100000);
+  shares = hf_fleet_get_accepted (fleet);
+  g_assert_cmpfloat (shares, >, 0);
 
   /* Reboot the Gamma: the simulator drops it for 2 s. */
   hf_driver_restart_async (hf_driver_for_family (HF_FAMILY_AXEOS), gamma, config, NULL,
@@ -207,6 +209,9 @@ test_offline_and_back (void)
   assert_near (hf_fleet_get_hashrate_ghs (fleet), 100000);
   g_assert_nonnull (hf_miner_get_reading (gamma));
   g_assert_cmpint (hf_miner_get_last_seen (gamma), >, 0);
+  /* Its shares were accepted all the same: the total keeps them. */
+  g_assert_cmpfloat (hf_fleet_get_accepted (fleet), >=, shares);
+  shares = hf_fleet_get_accepted (fleet);
 
   /* Back after the reboot: online again within a few cycles of backoff. */
   g_usleep (2200 * 1000);
@@ -217,6 +222,9 @@ test_offline_and_back (void)
   g_assert_null (hf_miner_get_error (gamma));
   assert_near (hf_fleet_get_hashrate_ghs (fleet), all);
   g_assert_cmpuint (hf_fleet_get_online_count (fleet), ==, 2);
+  /* Back with its counters from 0 again: they add to the total. */
+  g_assert_cmpfloat (hf_miner_get_reading (gamma)->accepted, <, shares);
+  g_assert_cmpfloat (hf_fleet_get_accepted (fleet), >=, shares);
 }
 
 static void
