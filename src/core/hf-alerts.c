@@ -38,12 +38,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HfAlerts, hf_alerts, G_TYPE_OBJECT)
 
+/* The name its card shows: one name everywhere. */
 static const char *
 miner_name (HfMiner *miner)
 {
-  const char *hostname = hf_miner_get_hostname (miner);
-
-  return hostname != NULL && *hostname != '\0' ? hostname : hf_miner_get_address (miner);
+  return hf_miner_get_display_name (miner);
 }
 
 static MinerAlerts *
@@ -228,6 +227,29 @@ hf_alerts_new (HfFleet *fleet)
   g_signal_connect (fleet, "reading", G_CALLBACK (reading_cb), self);
   g_signal_connect (fleet, "items-changed", G_CALLBACK (items_changed_cb), self);
   return self;
+}
+
+void
+hf_alerts_restore (HfAlerts    *self,
+                   HfMiner     *miner,
+                   HfAlertKind  kind,
+                   gint64       unix_s)
+{
+  gint64 ago_us;
+  MinerAlerts *st;
+
+  g_return_if_fail (HF_IS_ALERTS (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail ((guint) kind <= HF_ALERT_LOW_HASHRATE);
+
+  /* The cool-down runs on the monotonic clock; the store keeps wall time. */
+  ago_us = g_get_real_time () - unix_s * G_USEC_PER_SEC;
+  if (ago_us < 0)
+    ago_us = 0;
+  if (ago_us >= self->cooldown_us)
+    return;
+  st = state_for (self, miner);
+  st->last[kind] = MAX (g_get_monotonic_time () - ago_us, 1);
 }
 
 void
