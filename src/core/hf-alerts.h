@@ -39,6 +39,11 @@ void      hf_alerts_restore       (HfAlerts    *self,
                                    gint64       unix_s);
 void      hf_alerts_set_hot_c     (HfAlerts *self,
                                    double    celsius);
+/* @family's own threshold (an Antminer at 80 °C is normal, a Bitaxe is
+ * not); 0 goes back to the one of hf_alerts_set_hot_c(). */
+void      hf_alerts_set_family_hot_c (HfAlerts *self,
+                                      HfFamily  family,
+                                      double    celsius);
 void      hf_alerts_set_cooldown  (HfAlerts *self,
                                    guint     seconds);
 void      hf_alerts_set_low_for   (HfAlerts *self,
