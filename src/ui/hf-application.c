@@ -98,6 +98,9 @@ apply_settings (HfApplication *self)
                                hf_settings_get_scan_concurrency (self->settings));
   hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
                        hf_settings_get_temperature_alert (self->settings));
+  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
+    hf_alerts_set_family_hot_c (hf_session_get_alerts (self->session), family,
+                                hf_settings_get_hot_c (self->settings, family));
   {
     g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)
@@ -491,6 +494,9 @@ static const char * const session_keys[] = {
   HF_SETTINGS_KEY_SCAN_TIMEOUT,
   HF_SETTINGS_KEY_SCAN_CONCURRENCY,
   HF_SETTINGS_KEY_TEMPERATURE_ALERT,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
   HF_SETTINGS_KEY_ANTMINER_USER,
 };
 

@@ -23,7 +23,8 @@ typedef struct
   HfMinerRefreshFunc  refresh;
   HfMiner            *miner;
   HfSettings         *settings;
-  double              hot_c;
+  double              hot_c;         /* of hot_family, read from settings */
+  HfFamily            hot_family;
   const char         *state_class;
   guint               age_timer;
 } HfMinerBinding;
@@ -35,7 +36,8 @@ void      hf_miner_binding_init       (HfMinerBinding     *binding,
  * one followed. */
 gboolean  hf_miner_binding_set_miner  (HfMinerBinding     *binding,
                                        HfMiner            *miner);
-/* Take the hot threshold from @settings (NULL: HF_HOT_DEFAULT_C) and
+/* Take the hot threshold of the miner's family from @settings (NULL:
+ * HF_HOT_DEFAULT_C) and
  * refresh when it changes; FALSE when they were the ones already. */
 gboolean  hf_miner_binding_set_settings (HfMinerBinding   *binding,
                                          HfSettings       *settings);

@@ -24,6 +24,9 @@ struct _HfPreferencesWindow
   GtkSpinButton        *poll_interval;
   GtkSwitch            *notifications;
   GtkSpinButton        *temperature_alert;
+  GtkSpinButton        *temperature_alert_antminer;
+  GtkSpinButton        *temperature_alert_whatsminer;
+  GtkSpinButton        *temperature_alert_avalon;
   AdwPreferencesGroup  *subnets_group;
   AdwEntryRow          *subnet_entry;
   AdwActionRow         *automatic_row;
@@ -343,6 +346,9 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (poll_interval);
   BIND (notifications);
   BIND (temperature_alert);
+  BIND (temperature_alert_antminer);
+  BIND (temperature_alert_whatsminer);
+  BIND (temperature_alert_avalon);
   BIND (subnets_group);
   BIND (subnet_entry);
   BIND (automatic_row);
@@ -395,6 +401,12 @@ hf_preferences_window_new (HfSettings *settings)
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, self->temperature_alert,
                           "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
+                          self->temperature_alert_antminer, "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
+                          self->temperature_alert_whatsminer, "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
+                          self->temperature_alert_avalon, "value", flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_TIMEOUT, self->scan_timeout, "value",
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_CONCURRENCY, self->scan_concurrency,

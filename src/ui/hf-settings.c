@@ -31,6 +31,9 @@ enum {
   PROP_SCAN_TIMEOUT,
   PROP_SCAN_CONCURRENCY,
   PROP_TEMPERATURE_ALERT,
+  PROP_TEMPERATURE_ALERT_ANTMINER,
+  PROP_TEMPERATURE_ALERT_WHATSMINER,
+  PROP_TEMPERATURE_ALERT_AVALON,
   PROP_NOTIFICATIONS,
   PROP_ANTMINER_USER,
   PROP_API_ENABLED,
@@ -149,6 +152,11 @@ hf_settings_get_property (GObject    *object,
     case PROP_TEMPERATURE_ALERT:
       g_value_set_double (value, hf_settings_get_temperature_alert (self));
       break;
+    case PROP_TEMPERATURE_ALERT_ANTMINER:
+    case PROP_TEMPERATURE_ALERT_WHATSMINER:
+    case PROP_TEMPERATURE_ALERT_AVALON:
+      g_value_set_double (value, g_settings_get_double (self->settings, pspec->name));
+      break;
     case PROP_NOTIFICATIONS:
       g_value_set_boolean (value, hf_settings_get_notifications (self));
       break;
@@ -206,6 +214,12 @@ hf_settings_set_property (GObject      *object,
     case PROP_TEMPERATURE_ALERT:
       hf_settings_set_temperature_alert (self, g_value_get_double (value));
       break;
+    case PROP_TEMPERATURE_ALERT_ANTMINER:
+    case PROP_TEMPERATURE_ALERT_WHATSMINER:
+    case PROP_TEMPERATURE_ALERT_AVALON:
+      if (g_settings_get_double (self->settings, pspec->name) != g_value_get_double (value))
+        g_settings_set_double (self->settings, pspec->name, g_value_get_double (value));
+      break;
     case PROP_NOTIFICATIONS:
       hf_settings_set_notifications (self, g_value_get_boolean (value));
       break;
@@ -257,6 +271,13 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_uint (HF_SETTINGS_KEY_SCAN_CONCURRENCY, NULL, NULL, 1, 4096, 512, flags);
   properties[PROP_TEMPERATURE_ALERT] =
     g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT, NULL, NULL, 40, 120, 75, flags);
+  properties[PROP_TEMPERATURE_ALERT_ANTMINER] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER, NULL, NULL, 40, 120, 85, flags);
+  properties[PROP_TEMPERATURE_ALERT_WHATSMINER] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER, NULL, NULL, 40, 120, 85,
+                         flags);
+  properties[PROP_TEMPERATURE_ALERT_AVALON] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON, NULL, NULL, 40, 120, 85, flags);
   properties[PROP_NOTIFICATIONS] =
     g_param_spec_boolean (HF_SETTINGS_KEY_NOTIFICATIONS, NULL, NULL, TRUE, flags);
   properties[PROP_ANTMINER_USER] =
@@ -452,6 +473,38 @@ hf_settings_set_temperature_alert (HfSettings *self,
   g_return_if_fail (HF_IS_SETTINGS (self));
   if (g_settings_get_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT) != celsius)
     g_settings_set_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, celsius);
+}
+
+const char *
+hf_settings_hot_key (HfFamily family)
+{
+  switch (family)
+    {
+    case HF_FAMILY_ANTMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER;
+    case HF_FAMILY_WHATSMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER;
+    case HF_FAMILY_AVALON: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON;
+    case HF_FAMILY_UNKNOWN:
+    case HF_FAMILY_AXEOS:
+    case HF_FAMILY_CGMINER:
+    default: return HF_SETTINGS_KEY_TEMPERATURE_ALERT;
+    }
+}
+
+double
+hf_settings_get_hot_c (HfSettings *self,
+                       HfFamily    family)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_double (self->settings, hf_settings_hot_key (family));
+}
+
+void
+hf_settings_set_hot_c (HfSettings *self,
+                       HfFamily    family,
+                       double      celsius)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_object_set (self, hf_settings_hot_key (family), celsius, NULL);
 }
 
 gboolean

@@ -5,6 +5,8 @@
 
 #include <gio/gio.h>
 
+#include "hf-types.h"
+
 G_BEGIN_DECLS
 
 /* The keys of io.github.hashfleet.Hashfleet; each is also the name of the
@@ -19,6 +21,9 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_SCAN_TIMEOUT      "scan-timeout"
 #define HF_SETTINGS_KEY_SCAN_CONCURRENCY  "scan-concurrency"
 #define HF_SETTINGS_KEY_TEMPERATURE_ALERT "temperature-alert"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER   "temperature-alert-antminer"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER "temperature-alert-whatsminer"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON     "temperature-alert-avalon"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
 #define HF_SETTINGS_KEY_API_ENABLED       "api-enabled"
@@ -67,6 +72,15 @@ void         hf_settings_set_scan_concurrency   (HfSettings  *self,
 double       hf_settings_get_temperature_alert  (HfSettings  *self);
 void         hf_settings_set_temperature_alert  (HfSettings  *self,
                                                  double       celsius);
+/* The hot threshold of @family: Antminers, Whatsminers and Avalons have
+ * their own (their chips run warmer), every other family the one above. */
+double       hf_settings_get_hot_c              (HfSettings  *self,
+                                                 HfFamily     family);
+void         hf_settings_set_hot_c              (HfSettings  *self,
+                                                 HfFamily     family,
+                                                 double       celsius);
+/* The key of @family's threshold. */
+const char  *hf_settings_hot_key                (HfFamily     family);
 gboolean     hf_settings_get_notifications      (HfSettings  *self);
 void         hf_settings_set_notifications      (HfSettings  *self,
                                                  gboolean     notifications);

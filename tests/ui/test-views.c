@@ -317,6 +317,55 @@ test_hot_threshold (void)
   g_assert_cmpint (G_OBJECT (lenient)->ref_count, ==, 1);
 }
 
+/* Each family is hot above its own threshold: an Antminer at 81.5 °C is
+ * normal (85 by default), a Bitaxe at the same temperature is not. */
+static void
+test_hot_threshold_family (void)
+{
+  g_autoptr(HfMiner) bitaxe = make_miner ("127.0.0.9", "warm", 1000, 81.5, 15);
+  g_autoptr(HfMiner) s19 = hf_miner_new ("127.0.0.10", HF_FAMILY_ANTMINER);
+  g_autoptr(HfReading) r = hf_reading_new ();
+  g_autoptr(HfSettings) settings = settings_with_alert (75);
+  GtkWidget *card_a = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *card_b = g_object_ref_sink (hf_miner_card_new ());
+  GtkWidget *cell = g_object_ref_sink (hf_miner_cell_new (HF_MINER_FIELD_TEMPERATURE));
+
+  r->hashrate_ghs = 95000;
+  r->temperature_c = 81.5;
+  hf_miner_set_model (s19, "Antminer S19");
+  hf_miner_set_reading (s19, r);
+  hf_miner_set_online (s19, TRUE);
+  g_assert_cmpfloat (hf_settings_get_hot_c (settings, HF_FAMILY_ANTMINER), ==, 85);
+  hf_miner_card_set_settings (HF_MINER_CARD (card_a), settings);
+  hf_miner_card_set_settings (HF_MINER_CARD (card_b), settings);
+  hf_miner_cell_set_settings (HF_MINER_CELL (cell), settings);
+  hf_miner_card_set_miner (HF_MINER_CARD (card_a), bitaxe);
+  hf_miner_card_set_miner (HF_MINER_CARD (card_b), s19);
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), s19);
+  g_assert_true (card_shows_hot (card_a, "81.5 °C"));
+  g_assert_false (card_shows_hot (card_b, "81.5 °C"));
+  g_assert_false (cell_shows_hot (cell));
+
+  /* The Antminers' threshold changes: only they follow. */
+  hf_settings_set_hot_c (settings, HF_FAMILY_ANTMINER, 80);
+  g_assert_true (card_shows_hot (card_b, "81.5 °C"));
+  g_assert_true (cell_shows_hot (cell));
+  hf_settings_set_hot_c (settings, HF_FAMILY_AVALON, 90);
+  g_assert_true (card_shows_hot (card_a, "81.5 °C"));
+  g_assert_true (card_shows_hot (card_b, "81.5 °C"));
+
+  /* A recycled cell now showing the Bitaxe takes the Bitaxe's threshold. */
+  hf_settings_set_hot_c (settings, HF_FAMILY_ANTMINER, 90);
+  g_assert_false (cell_shows_hot (cell));
+  hf_miner_cell_set_miner (HF_MINER_CELL (cell), bitaxe);
+  g_assert_true (cell_shows_hot (cell));
+
+  g_assert_finalize_object (card_a);
+  g_assert_finalize_object (card_b);
+  g_assert_finalize_object (cell);
+  g_assert_cmpint (G_OBJECT (settings)->ref_count, ==, 1);
+}
+
 static void
 test_totals_header (void)
 {
@@ -502,6 +551,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/cell", test_cell);
   g_test_add_func ("/ui/views/binding", test_binding);
   g_test_add_func ("/ui/views/hot-threshold", test_hot_threshold);
+  g_test_add_func ("/ui/views/hot-threshold-family", test_hot_threshold_family);
   g_test_add_func ("/ui/views/totals-header", test_totals_header);
   g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
   g_test_add_func ("/ui/views/chart-readings", test_chart_readings);
