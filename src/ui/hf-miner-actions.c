@@ -37,6 +37,7 @@ G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROU
 static void details_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void open_web_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void copy_address_activated (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void rename_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void settings_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void identify_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void pause_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
@@ -53,6 +54,7 @@ static const struct
   { { .name = "details", .activate = details_activated, .parameter_type = "s" }, 0 },
   { { .name = "open-web", .activate = open_web_activated, .parameter_type = "s" }, 0 },
   { { .name = "copy-address", .activate = copy_address_activated, .parameter_type = "s" }, 0 },
+  { { .name = "rename", .activate = rename_activated, .parameter_type = "s" }, 0 },
   { { .name = "settings", .activate = settings_activated, .parameter_type = "s" },
     HF_CAP_ANY_SETTING },
   { { .name = "identify", .activate = identify_activated, .parameter_type = "s" },
@@ -531,6 +533,58 @@ remove_activated (GSimpleAction *action,
   gtk_widget_set_halign (keep, GTK_ALIGN_CENTER);
   adw_message_dialog_set_extra_child (dialog, keep);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Confirm          *confirm)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "rename") != 0)
+    return;
+  hf_session_set_label (hf_application_get_session (confirm->self->app),
+                        g_ptr_array_index (confirm->miners, 0), gtk_editable_get_text (entry));
+}
+
+/* A name of the user's own (two identical Avalons told apart), for the
+ * miner the menu was opened on only: one name for several would make
+ * them alike again. */
+static void
+rename_activated (GSimpleAction *action,
+                  GVariant      *target,
+                  gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  HfMiner *miner;
+
+  if (miners->len == 0)
+    return;
+  g_ptr_array_set_size (miners, 1);
+  miner = g_ptr_array_index (miners, 0);
+  heading = g_strdup_printf (_("Rename %s"), hf_miner_display_name (miner));
+  dialog = confirm_new (self, miners, heading,
+                        _("The name is shown everywhere in Hashfleet. Leave it empty to use the "
+                          "miner's own."),
+                        "rename", _("_Rename"), G_CALLBACK (rename_response_cb));
+  /* Not destructive: renaming is what Enter does. */
+  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "rename");
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry),
+                         hf_miner_get_label (miner) != NULL ? hf_miner_get_label (miner) : "");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry),
+                                  hf_miner_get_hostname (miner) != NULL
+                                  ? hf_miner_get_hostname (miner) : hf_miner_get_address (miner));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
 }
 
 static void

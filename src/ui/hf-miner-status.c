@@ -31,16 +31,11 @@ hf_miner_state (HfMiner *miner)
   return HF_MINER_STATE_STALE;
 }
 
+/* The core's, which alerts and the API use too: one name everywhere. */
 const char *
 hf_miner_display_name (HfMiner *miner)
 {
-  const char *name = hf_miner_get_hostname (miner);
-
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_model (miner);
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_address (miner);
-  return name;
+  return hf_miner_get_display_name (miner);
 }
 
 char *

@@ -50,7 +50,7 @@ gboolean      hf_miner_is_hot           (HfMiner     *miner,
                                          double       hot_c);
 
 HfMinerState  hf_miner_state            (HfMiner     *miner);
-/* Hostname, else model, else address. */
+/* The user's name for it, else hostname, else model, else address. */
 const char   *hf_miner_display_name     (HfMiner     *miner);
 /* "Connecting…" (nothing read yet), "Online", "Offline · not answering ·
  * last seen 5 min ago", "Waiting · last seen …", "Restarting…" */

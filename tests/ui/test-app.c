@@ -303,12 +303,16 @@ check_cards (HfApplication *app,
   g_assert_cmpuint (g_hash_table_size (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (fleet)));
 
   /* Every simulated miner runs above 40 °C and below 120 °C (and is
-   * online: a card's only label in "error" is then its temperature). */
-  hf_settings_set_temperature_alert (settings, 40);
+   * online: a card's only label in "error" is then its temperature),
+   * whatever their family's threshold. */
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    hf_settings_set_hot_c (settings, f, 40);
   g_assert_cmpuint (count_with_error (cards), ==, g_hash_table_size (shown));
-  hf_settings_set_temperature_alert (settings, 120);
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    hf_settings_set_hot_c (settings, f, 120);
   g_assert_cmpuint (count_with_error (cards), ==, 0);
-  hf_settings_set_temperature_alert (settings, 75);
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    g_settings_reset (hf_settings_get_gsettings (settings), hf_settings_hot_key (f));
 }
 
 /* The target of the item for @action in @menu (or its sections). */
@@ -605,6 +609,54 @@ discover_activate_cb (GApplication *app,
     wanted_part = "Identifying 2 miners";
     wait_until (window_shows_part, window, 15000);
   }
+
+  /* Rename… names one miner, even in a selection: the card shows the name,
+   * the store keeps it; an empty name gives the miner's own back. */
+  while ((dialog = find_dialog ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.rename", "s",
+                                             "127.0.42.5"));
+  wait_until (dialog_shown, NULL, 2000);
+  dialog = find_dialog ();
+  {
+    g_autofree char *heading = g_strdup_printf ("Rename %s", hf_miner_display_name (
+                                                  hf_fleet_lookup_address (fleet, "127.0.42.5")));
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  }
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "rename");
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)),
+                         "  Garage Nano ");
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (hf_miner_get_label (hf_fleet_lookup_address (fleet, "127.0.42.5")), ==,
+                   "Garage Nano");
+  g_assert_cmpstr (hf_miner_display_name (gamma), ==, "bitaxe-a");
+  wanted_part = "Garage Nano";
+  wait_until (window_shows_part, window, 5000);
+  flush_session (HF_APPLICATION (app));
+  {
+    g_autoptr(GPtrArray) kept = hf_store_load_fleet (store, NULL);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < kept->len; i++)
+      if (g_strcmp0 (hf_miner_get_address (g_ptr_array_index (kept, i)), "127.0.42.5") == 0)
+        found = g_strcmp0 (hf_miner_get_label (g_ptr_array_index (kept, i)), "Garage Nano") == 0;
+    g_assert_true (found);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.rename", "s",
+                                             "127.0.42.5"));
+  wait_until (dialog_shown, NULL, 2000);
+  dialog = find_dialog ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (
+                                                          dialog))), ==, "Garage Nano");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Rename Garage Nano");
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "");
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (hf_miner_display_name (hf_fleet_lookup_address (fleet, "127.0.42.5")), !=,
+                   "Garage Nano");
 
   /* Remove… (the Delete key) without keeping history: gone from the model
    * and the store. */
