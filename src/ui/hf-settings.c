@@ -26,6 +26,7 @@ enum {
   PROP_WINDOW_MAXIMIZED,
   PROP_VIEW_MODE,
   PROP_STYLE,
+  PROP_CARD_SORT,
   PROP_SUBNETS,
   PROP_POLL_INTERVAL,
   PROP_SCAN_TIMEOUT,
@@ -137,6 +138,9 @@ hf_settings_get_property (GObject    *object,
     case PROP_STYLE:
       g_value_take_string (value, hf_settings_get_style (self));
       break;
+    case PROP_CARD_SORT:
+      g_value_take_string (value, hf_settings_get_card_sort (self));
+      break;
     case PROP_SUBNETS:
       g_value_take_boxed (value, hf_settings_get_subnets (self));
       break;
@@ -198,6 +202,9 @@ hf_settings_set_property (GObject      *object,
       break;
     case PROP_STYLE:
       hf_settings_set_style (self, g_value_get_string (value));
+      break;
+    case PROP_CARD_SORT:
+      hf_settings_set_card_sort (self, g_value_get_string (value));
       break;
     case PROP_SUBNETS:
       hf_settings_set_subnets (self, g_value_get_boxed (value));
@@ -261,6 +268,8 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_string (HF_SETTINGS_KEY_VIEW_MODE, NULL, NULL, "cards", flags);
   properties[PROP_STYLE] =
     g_param_spec_string (HF_SETTINGS_KEY_STYLE, NULL, NULL, "system", flags);
+  properties[PROP_CARD_SORT] =
+    g_param_spec_string (HF_SETTINGS_KEY_CARD_SORT, NULL, NULL, "address", flags);
   properties[PROP_SUBNETS] =
     g_param_spec_boxed (HF_SETTINGS_KEY_SUBNETS, NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_POLL_INTERVAL] =
@@ -373,6 +382,23 @@ hf_settings_set_view_mode (HfSettings *self,
   g_return_if_fail (HF_IS_SETTINGS (self));
   g_return_if_fail (view_mode != NULL);
   set_string (self, HF_SETTINGS_KEY_VIEW_MODE, view_mode);
+}
+
+char *
+hf_settings_get_card_sort (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_CARD_SORT);
+}
+
+void
+hf_settings_set_card_sort (HfSettings *self,
+                           const char *card_sort)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (card_sort != NULL);
+  set_string (self, HF_SETTINGS_KEY_CARD_SORT, card_sort);
 }
 
 char *

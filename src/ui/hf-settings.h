@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_WINDOW_MAXIMIZED  "window-maximized"
 #define HF_SETTINGS_KEY_VIEW_MODE         "view-mode"
 #define HF_SETTINGS_KEY_STYLE             "style"
+#define HF_SETTINGS_KEY_CARD_SORT         "card-sort"
 #define HF_SETTINGS_KEY_SUBNETS           "subnets"
 #define HF_SETTINGS_KEY_POLL_INTERVAL     "poll-interval"
 #define HF_SETTINGS_KEY_SCAN_TIMEOUT      "scan-timeout"
@@ -52,6 +53,10 @@ char        *hf_settings_get_view_mode          (HfSettings  *self);
 void         hf_settings_set_view_mode          (HfSettings  *self,
                                                  const char  *view_mode);
 /* "system", "light" or "dark" */
+/* "name", "address", "hashrate", "temperature" or "status". */
+char        *hf_settings_get_card_sort          (HfSettings  *self);
+void         hf_settings_set_card_sort          (HfSettings  *self,
+                                                 const char  *card_sort);
 char        *hf_settings_get_style              (HfSettings  *self);
 void         hf_settings_set_style              (HfSettings  *self,
                                                  const char  *style);

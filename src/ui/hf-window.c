@@ -1,8 +1,8 @@
 /* hf-window.c
  * SPDX-License-Identifier: MIT
  *
- * The fleet (a GListModel) → filter (search) → sort (the table's column
- * sorter, shared by the cards) → multi-selection, shown by a GtkGridView
+ * The fleet (a GListModel) → filter (search) → sort (the cards' sort
+ * menu, or the table's column headers) → multi-selection, shown by a GtkGridView
  * of cards or a GtkColumnView.  Both views share the selection, so
  * switching keeps it.  Widgets follow their miner through notify
  * signals: a poll cycle rewrites labels, never rebuilds the list.
@@ -36,6 +36,7 @@ struct _HfWindow
   GtkProgressBar       *discover_progress;
   GtkWidget            *subnets_button;
   GtkToggleButton      *search_button;
+  GtkMenuButton        *sort_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkStack             *main_stack;
@@ -54,6 +55,7 @@ struct _HfWindow
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
+  GtkCustomSorter      *card_sorter;   /* the cards' own order (card-sort) */
   GtkMultiSelection    *selection;
   HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
@@ -136,6 +138,70 @@ attach_model (HfWindow   *self,
     }
 }
 
+/* Problems first: what needs looking at is at the top. */
+static int
+status_rank (HfMiner *miner)
+{
+  switch (hf_miner_state (miner))
+    {
+    case HF_MINER_STATE_OFFLINE: return 0;
+    case HF_MINER_STATE_RESTARTING: return 1;
+    case HF_MINER_STATE_STALE: return 2;
+    case HF_MINER_STATE_ONLINE:
+    default: return 3;
+    }
+}
+
+/* The cards' order, as the sort menu sets it.  Hashrate and temperature
+ * go largest first (the fastest, the hottest), with miners not answering
+ * after those that do; ties go by address, so the order is stable. */
+static int
+card_compare (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  HfWindow *self = user_data;
+  HfMiner *x = HF_MINER ((gpointer) a), *y = HF_MINER ((gpointer) b);
+  g_autofree char *sort = hf_settings_get_card_sort (self->settings);
+  int c = 0;
+
+  if (g_str_equal (sort, "name"))
+    c = hf_miner_compare_field (x, y, HF_MINER_FIELD_NAME);
+  else if (g_str_equal (sort, "status"))
+    c = status_rank (x) - status_rank (y);
+  else if (g_str_equal (sort, "hashrate") || g_str_equal (sort, "temperature"))
+    {
+      HfMinerField field = g_str_equal (sort, "hashrate") ? HF_MINER_FIELD_HASHRATE
+                                                           : HF_MINER_FIELD_TEMPERATURE;
+      gboolean on_x = hf_miner_state (x) == HF_MINER_STATE_ONLINE;
+      gboolean on_y = hf_miner_state (y) == HF_MINER_STATE_ONLINE;
+
+      c = on_x != on_y ? (on_x ? -1 : 1) : hf_miner_compare_field (y, x, field);
+    }
+  if (c == 0)
+    c = hf_miner_compare_field (x, y, HF_MINER_FIELD_ADDRESS);
+  return c;
+}
+
+static void
+card_sort_changed_cb (HfWindow *self)
+{
+  gtk_sorter_changed (GTK_SORTER (self->card_sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+/* Each view has its own order: the cards the sort menu's, the table its
+ * column headers'. */
+static void
+update_sorter (HfWindow   *self,
+               const char *view)
+{
+  GtkSorter *sorter = g_str_equal (view, "table") ? gtk_column_view_get_sorter (self->column_view)
+                                                  : GTK_SORTER (self->card_sorter);
+
+  if (gtk_sort_list_model_get_sorter (self->sort_model) != sorter)
+    gtk_sort_list_model_set_sorter (self->sort_model, sorter);
+}
+
 /* What is shown: the empty state, the views, or "no results". */
 static void
 update_pages (HfWindow *self)
@@ -144,7 +210,10 @@ update_pages (HfWindow *self)
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 
+  update_sorter (self, view);
   attach_model (self, view);
+  /* The table is sorted by its headers. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sort_button), !g_str_equal (view, "table"));
 
   gtk_stack_set_visible_child_name (self->main_stack, total == 0 ? "empty" : "fleet");
   gtk_stack_set_visible_child_name (self->view_stack, shown == 0 && total > 0 ? "no-results"
@@ -901,8 +970,9 @@ hf_window_setup (HfWindow      *self,
       if (f == HF_MINER_FIELD_ADDRESS)
         gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_ASCENDING);
     }
+  self->card_sorter = gtk_custom_sorter_new (card_compare, self, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+                                              g_object_ref (GTK_SORTER (self->card_sorter)));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   self->miner_actions = hf_miner_actions_new (GTK_WINDOW (self), app,
                                               GTK_SELECTION_MODEL (self->selection));
@@ -931,6 +1001,13 @@ hf_window_setup (HfWindow      *self,
                                                                 HF_SETTINGS_KEY_STYLE));
     g_action_map_add_action (G_ACTION_MAP (self), style);
   }
+  {
+    g_autoptr(GAction) sort = G_ACTION (g_property_action_new ("card-sort", self->settings,
+                                                               HF_SETTINGS_KEY_CARD_SORT));
+    g_action_map_add_action (G_ACTION_MAP (self), sort);
+  }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_CARD_SORT,
+                            G_CALLBACK (card_sort_changed_cb), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_VIEW_MODE,
                             G_CALLBACK (update_pages), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
@@ -965,6 +1042,7 @@ hf_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
+  g_clear_object (&self->card_sorter);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->fleet);
@@ -1054,6 +1132,7 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (subnets_button);
   BIND (discover_progress);
   BIND (search_button);
+  BIND (sort_button);
   BIND (search_bar);
   BIND (search_entry);
   BIND (main_stack);

@@ -199,6 +199,22 @@ back_from_restart (gpointer miner)
 
 static guint position_of (HfWindow *window, const char *address);
 
+/* A visible widget under @widget with @tooltip. */
+static gboolean
+any_visible_with_tooltip (GtkWidget  *widget,
+                          const char *tooltip)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (any_visible_with_tooltip (c, tooltip))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 triggered_by (GtkShortcutTrigger *trigger,
               GtkShortcutTrigger *key)
@@ -279,6 +295,56 @@ count_with_error (GPtrArray *cards)
 /* The cards in the window's grid show every miner once, each with the
  * app's settings (the grid's template binds both), and colour the
  * temperature from those settings. */
+/* The cards' order follows the sort menu (fastest first, by name), the
+ * table's its column headers (by address until one is clicked); the sort
+ * button is there for the cards only. */
+static void
+check_card_sort (HfApplication *app,
+                 HfWindow      *window)
+{
+  HfSettings *settings = hf_application_get_settings (app);
+  GListModel *model = G_LIST_MODEL (hf_window_get_selection (window));
+  guint n = g_list_model_get_n_items (model);
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.card-sort", "s",
+                                             "hashrate"));
+  g_assert_cmpstr (hf_settings_get_card_sort (settings), ==, "hashrate");
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpfloat (hf_miner_get_hashrate_ghs (a), >=, hf_miner_get_hashrate_ghs (b));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.card-sort", "s", "name"));
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpint (g_utf8_collate (hf_miner_display_name (a), hf_miner_display_name (b)), <=,
+                       0);
+    }
+  /* The sort button is shown with the cards. */
+  g_assert_true (any_visible_with_tooltip (GTK_WIDGET (window), "Sort Cards"));
+
+  hf_settings_set_view_mode (settings, "table");
+  g_assert_false (any_visible_with_tooltip (GTK_WIDGET (window), "Sort Cards"));
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpint (hf_miner_compare_field (a, b, HF_MINER_FIELD_ADDRESS), <, 0);
+    }
+  hf_settings_set_view_mode (settings, "cards");
+  {
+    g_autoptr(HfMiner) first = g_list_model_get_item (model, 0);
+    g_autoptr(HfMiner) second = g_list_model_get_item (model, 1);
+    g_assert_cmpint (g_utf8_collate (hf_miner_display_name (first),
+                                     hf_miner_display_name (second)), <=, 0);
+  }
+  hf_settings_set_card_sort (settings, "address");
+}
+
 static void
 check_cards (HfApplication *app,
              HfWindow      *window)
@@ -512,6 +578,7 @@ discover_activate_cb (GApplication *app,
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
   check_cards (HF_APPLICATION (app), window);
+  check_card_sort (HF_APPLICATION (app), window);
   /* Again: the same four, none of them new. */
   hf_window_discover (window, NULL);
   wait_until (not_discovering, window, 10000);
