@@ -30,6 +30,7 @@ struct _HfMinerActions
   HfApplication      *app;
   GtkSelectionModel  *selection;
   GPtrArray          *watched;       /* the selected miners, for their capabilities */
+  HfMiner            *only;          /* while hf_miner_actions_activate_on() runs */
 };
 
 G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROUP)
@@ -122,8 +123,16 @@ miners_for (HfMinerActions *self,
             GSimpleAction  *action,
             GVariant       *target)
 {
-  GPtrArray *miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
+  GPtrArray *miners;
   HfCapabilities needs = needs_of (action);
+
+  if (self->only != NULL)
+    {
+      miners = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (miners, g_object_ref (self->only));
+    }
+  else
+    miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
 
   for (guint i = miners->len; needs != 0 && i-- > 0; )
     if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0)
@@ -721,6 +730,35 @@ hf_miner_actions_menu_for (GMenuModel *menu,
       g_menu_append_item (targeted, item);
     }
   return G_MENU_MODEL (targeted);
+}
+
+gboolean
+hf_miner_actions_activate_on (HfMinerActions *self,
+                              const char     *name,
+                              HfMiner        *miner)
+{
+  g_autoptr(GVariant) target = NULL;
+  GAction *action;
+
+  g_return_val_if_fail (HF_IS_MINER_ACTIONS (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+  for (guint i = 0; action != NULL && i < G_N_ELEMENTS (miner_actions); i++)
+    if (g_str_equal (miner_actions[i].entry.name, name))
+      {
+        if (miner_actions[i].needs != 0
+            && (hf_miner_get_capabilities (miner) & miner_actions[i].needs) == 0)
+          return FALSE;
+        /* Called as GAction would, but past its enabled state, which is
+         * the selection's. */
+        target = g_variant_ref_sink (g_variant_new_string (hf_miner_get_address (miner)));
+        self->only = miner;
+        miner_actions[i].entry.activate (G_SIMPLE_ACTION (action), target, self);
+        self->only = NULL;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 char *

@@ -39,6 +39,23 @@ hf_miner_display_name (HfMiner *miner)
 }
 
 char *
+hf_format_difficulty (double difficulty)
+{
+  static const char * const prefixes[] = { "", " k", " M", " G", " T", " P", " E" };
+  guint p = 0;
+  double v = difficulty;
+
+  if (!hf_reading_known (difficulty) || difficulty < 0)
+    return g_strdup ("—");
+  /* Round first, so 999 999 reads "1.00 M", never "1000 k". */
+  while (v >= 999.5 && p + 1 < G_N_ELEMENTS (prefixes))
+    v /= 1000, p++;
+  if (p == 0)
+    return g_strdup_printf ("%.0f", v);
+  return g_strdup_printf ("%.*f%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, prefixes[p]);
+}
+
+char *
 hf_format_ago (gint64 then_us,
                gint64 now_us)
 {

@@ -64,6 +64,9 @@ const char   *hf_miner_state_css_class  (HfMinerState state);
 /* "5 min ago", "3 h ago", "2 days ago", "just now". */
 char         *hf_format_ago             (gint64       then_us,
                                          gint64       now_us);
+/* A share difficulty as miners' own pages write it, three figures and an
+ * SI prefix: "950", "12.3 k", "4.81 G"; "—" when unknown. */
+char         *hf_format_difficulty      (double       difficulty);
 /* The text a search matches: name, address, model, family and status. */
 char         *hf_miner_search_text      (HfMiner     *miner);
 

@@ -170,6 +170,24 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The actionable under @widget with @action. */
+static GtkWidget *
+find_with_action (GtkWidget  *widget,
+                  const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_action (c, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_visible_popover (GtkWidget *widget)
 {
@@ -1324,7 +1342,9 @@ restore_activate_cb (GApplication *app,
     guint position = position_of (window, "127.0.42.2");
     GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
     GtkWindow *details = NULL;
+    HfMiner *gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
 
+    wait_until (has_reading, gamma, 10000);
     gtk_selection_model_unselect_all (selection);
     g_signal_emit_by_name (grid, "activate", position);
     g_assert_true (gtk_selection_model_is_selected (selection, position));
@@ -1336,6 +1356,44 @@ restore_activate_cb (GApplication *app,
       }
     g_assert_nonnull (details);
     g_assert_cmpstr (gtk_window_get_title (details), ==, "bitaxe-a");
+    /* Its best difficulty as the miner's page writes it ("4.81 G"). */
+    {
+      g_autofree char *best = hf_format_difficulty (hf_miner_get_reading (gamma)->best_difficulty);
+      const char *shown = hf_details_window_get_value (HF_DETAILS_WINDOW (details),
+                                                       "Best difficulty");
+
+      g_assert_cmpstr (shown, ==, best);
+      g_assert_true (g_regex_match_simple ("^[0-9.]+ [kMGTPE]$", shown, 0, 0));
+    }
+    /* Restart, Settings and Open Web Interface, on this miner alone
+     * (another selected in the window): Restart asks about it by name,
+     * Settings opens its settings. */
+    g_assert_true (gtk_widget_is_sensitive (find_with_action (GTK_WIDGET (details),
+                                                              "details.open-web")));
+    g_assert_true (gtk_widget_is_sensitive (find_with_action (GTK_WIDGET (details),
+                                                              "details.restart")));
+    select_address (window, "127.0.42.4");
+    for (AdwMessageDialog *d; (d = find_dialog ()) != NULL; )
+      gtk_window_destroy (GTK_WINDOW (d));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "details.restart", NULL));
+    wait_until (dialog_shown, NULL, 2000);
+    g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
+    adw_message_dialog_response (find_dialog (), "cancel");
+    gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "details.settings", NULL));
+    {
+      HfMinerSettingsDialog *dialog = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+          if (HF_IS_MINER_SETTINGS_DIALOG (w))
+            dialog = HF_MINER_SETTINGS_DIALOG (w);
+        }
+      g_assert_nonnull (dialog);
+      g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
     gtk_window_destroy (details);
   }
 

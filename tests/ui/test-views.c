@@ -2,6 +2,7 @@
  * values, follow its changes, and show an offline miner as offline
  * SPDX-License-Identifier: MIT
  */
+#include <math.h>
 #include <stdio.h>
 
 #define G_SETTINGS_ENABLE_BACKEND
@@ -366,6 +367,27 @@ test_hot_threshold_family (void)
   g_assert_cmpint (G_OBJECT (settings)->ref_count, ==, 1);
 }
 
+/* Best difficulties read as miners' pages write them. */
+static void
+test_format_difficulty (void)
+{
+  const struct { double value; const char *text; } cases[] = {
+    { 0, "0" }, { 950, "950" }, { 999.4, "999" }, { 999.6, "1.00 k" }, { 12345, "12.3 k" },
+    { 123456, "123 k" }, { 999999, "1.00 M" }, { 4.81e9, "4.81 G" }, { 4812345678.0, "4.81 G" },
+    { 2.5e12, "2.50 T" }, { 7.3e20, "730 E" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = hf_format_difficulty (cases[i].value);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  {
+    g_autofree char *text = hf_format_difficulty (NAN);
+    g_assert_cmpstr (text, ==, "—");
+  }
+}
+
 static void
 test_totals_header (void)
 {
@@ -552,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/ui/views/binding", test_binding);
   g_test_add_func ("/ui/views/hot-threshold", test_hot_threshold);
   g_test_add_func ("/ui/views/hot-threshold-family", test_hot_threshold_family);
+  g_test_add_func ("/ui/views/format-difficulty", test_format_difficulty);
   g_test_add_func ("/ui/views/totals-header", test_totals_header);
   g_test_add_func ("/ui/views/chart-gaps", test_chart_gaps);
   g_test_add_func ("/ui/views/chart-readings", test_chart_readings);
