@@ -9,13 +9,17 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <adwaita.h>
+
 #include "hf-totals-header.h"
 
 struct _HfTotalsHeader
 {
   GtkWidget  parent_instance;
 
+  GtkWidget *squeezer;
   GtkWidget *box;
+  GtkLabel  *compact_label;   /* all of it on one line, for narrow windows */
   GtkLabel  *hashrate_label;
   GtkLabel  *hashrate_detail;
   GtkLabel  *power_label;
@@ -109,6 +113,14 @@ refresh (HfTotalsHeader *self)
   rejected = format_count (hf_fleet_get_rejected (f));
   rejected_text = g_strdup_printf (_("accepted · %s rejected"), rejected);
   set_text (self->shares_detail, rejected_text);
+
+  {
+    /* Translators: the totals on one line: hashrate, power, miners online,
+     * hottest temperature */
+    g_autofree char *line = g_strdup_printf (_("%s · %s · %s · hottest %s"), hashrate, power,
+                                             miners, hottest);
+    set_text (self->compact_label, line);
+  }
 }
 
 static void
@@ -146,7 +158,7 @@ hf_totals_header_get_text (HfTotalsHeader *self,
     { "power-detail", self->power_detail }, { "efficiency", self->efficiency_label },
     { "miners", self->miners_label }, { "offline", self->miners_detail },
     { "hottest", self->hottest_label }, { "shares", self->shares_label },
-    { "rejected", self->shares_detail },
+    { "rejected", self->shares_detail }, { "compact", self->compact_label },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
@@ -176,7 +188,9 @@ hf_totals_header_class_init (HfTotalsHeaderClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-totals-header.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfTotalsHeader, name)
+  BIND (squeezer);
   BIND (box);
+  BIND (compact_label);
   BIND (hashrate_label); BIND (hashrate_detail);
   BIND (power_label); BIND (power_detail);
   BIND (efficiency_label); BIND (efficiency_detail);
@@ -195,6 +209,15 @@ hf_totals_header_init (HfTotalsHeader *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   set_text (self->hashrate_detail, _("total"));
   set_text (self->efficiency_detail, _("fleet average"));
+}
+
+gboolean
+hf_totals_header_get_compact (HfTotalsHeader *self)
+{
+  g_return_val_if_fail (HF_IS_TOTALS_HEADER (self), FALSE);
+
+  return adw_squeezer_get_visible_child (ADW_SQUEEZER (self->squeezer))
+         == GTK_WIDGET (self->compact_label);
 }
 
 GtkWidget *

@@ -416,6 +416,25 @@ test_totals_header (void)
   g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "hottest"), ==, "72.5 °C");
   g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "offline"), ==,
                    "none offline");
+  g_assert_cmpstr (hf_totals_header_get_text (HF_TOTALS_HEADER (header), "compact"), ==,
+                   "111.00 TH/s · 3265 W · 2 of 2 online · hottest 72.5 °C");
+
+  /* Narrow (800 px, the Pi's touch display): one line; wide: the figures. */
+  {
+    GtkWidget *window = gtk_window_new ();
+    int natural;
+
+    gtk_window_set_child (GTK_WINDOW (window), header);
+    gtk_widget_measure (header, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+    gtk_widget_measure (header, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+    gtk_widget_size_allocate (header, &(GtkAllocation) { 0, 0, 480, 200 }, -1);
+    g_assert_true (hf_totals_header_get_compact (HF_TOTALS_HEADER (header)));
+    gtk_widget_size_allocate (header, &(GtkAllocation) { 0, 0, 2000, 200 }, -1);
+    g_assert_false (hf_totals_header_get_compact (HF_TOTALS_HEADER (header)));
+    g_object_ref (header);
+    gtk_window_set_child (GTK_WINDOW (window), NULL);
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
 
   /* One goes offline: its numbers leave the totals. */
   hf_miner_set_error (b, "timed out");
