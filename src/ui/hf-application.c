@@ -445,6 +445,7 @@ preferences_activated (GSimpleAction *action,
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
+  hf_window_fit_to_parent (GTK_WINDOW (prefs));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 

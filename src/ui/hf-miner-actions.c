@@ -401,6 +401,7 @@ details_activated (GSimpleAction *action,
   details = hf_details_window_new (g_ptr_array_index (miners, 0),
                                    hf_application_get_store (self->app));
   gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
+  hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
 }
 
@@ -455,8 +456,12 @@ settings_activated (GSimpleAction *action,
   /* Shown with the targeted miner's values; the same change goes to the
    * others after it. */
   if (miners->len > 0)
-    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (self->window,
-                                                                             self->app, miners)));
+    {
+      GtkWidget *dialog = hf_miner_settings_dialog_new_for_miners (self->window, self->app, miners);
+
+      hf_window_fit_to_parent (GTK_WINDOW (dialog));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 /* Identify, pause, resume: no question asked (nothing is lost). */

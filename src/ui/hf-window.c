@@ -105,6 +105,27 @@ hf_window_toast (HfWindow   *self,
 }
 
 void
+hf_window_fit_to_parent (GtkWindow *window)
+{
+  GtkWindow *parent;
+  int width, height, parent_width, parent_height;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  parent = gtk_window_get_transient_for (window);
+  if (parent == NULL || !gtk_widget_get_realized (GTK_WIDGET (parent)))
+    return;
+  parent_width = gtk_widget_get_width (GTK_WIDGET (parent));
+  parent_height = gtk_widget_get_height (GTK_WIDGET (parent));
+  gtk_window_get_default_size (window, &width, &height);
+  if (parent_width > 0 && width > parent_width)
+    width = parent_width;
+  if (parent_height > 0 && height > parent_height)
+    height = parent_height;
+  gtk_window_set_default_size (window, width, height);
+}
+
+void
 hf_window_add_toast (HfWindow *self,
                      AdwToast *toast)
 {
@@ -803,6 +824,7 @@ set_subnets_activated (GtkWidget  *widget,
   GtkWidget *prefs = hf_preferences_window_new (self->settings);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
+  hf_window_fit_to_parent (GTK_WINDOW (prefs));
   hf_preferences_window_show_subnets (HF_PREFERENCES_WINDOW (prefs));
   gtk_window_present (GTK_WINDOW (prefs));
 }
@@ -847,6 +869,7 @@ fleet_history_activated (GtkWidget  *widget,
     }
   details = hf_details_window_new (NULL, store);
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
+  hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
 }
 
@@ -947,6 +970,13 @@ hf_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (hf_window_parent_class)->close_request (window);
 }
 
+static const HfMinerField column_order[] = {
+  HF_MINER_FIELD_NAME, HF_MINER_FIELD_STATUS, HF_MINER_FIELD_HASHRATE,
+  HF_MINER_FIELD_TEMPERATURE, HF_MINER_FIELD_POWER, HF_MINER_FIELD_FAN, HF_MINER_FIELD_UPTIME,
+  HF_MINER_FIELD_MODEL, HF_MINER_FIELD_FAMILY, HF_MINER_FIELD_ADDRESS,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (column_order) == HF_N_MINER_FIELDS);
+
 /* After construction: GtkWindow:application is set after constructed(). */
 static void
 hf_window_setup (HfWindow      *self,
@@ -961,8 +991,11 @@ hf_window_setup (HfWindow      *self,
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->fleet)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
-  for (HfMinerField f = HF_MINER_FIELD_NAME; f < HF_N_MINER_FIELDS; f++)
+  /* Name and status first: on a small screen (800 px) those stay in
+   * view, the rest scrolls. */
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
     {
+      HfMinerField f = column_order[i];
       g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f, self->settings);
       gtk_column_view_append_column (self->column_view, column);
       /* By address until the user picks a column: stable, and how a

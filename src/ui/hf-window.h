@@ -31,6 +31,9 @@ GActionGroup *hf_window_get_miner_actions (HfWindow    *self);
 /* @text as a toast, as it is (never read as markup). */
 void         hf_window_toast            (HfWindow      *self,
                                          const char    *text);
+/* Shrink @window's default size to its transient parent's, so that on a
+ * small screen (800×480) a dialog fits in it; call before presenting. */
+void         hf_window_fit_to_parent    (GtkWindow     *window);
 /* A toast whose title is @text as it is: every toast is made here. */
 AdwToast    *hf_toast_new               (const char    *text);
 /* Show @toast as it is made: a timeout of 0 keeps it until the caller

@@ -347,6 +347,16 @@ check_card_sort (HfApplication *app,
 
   hf_settings_set_view_mode (settings, "table");
   g_assert_false (any_visible_with_tooltip (GTK_WIDGET (window), "Sort Cards"));
+  /* Name and status first, in view on a small screen. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (
+      find_descendant (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW)));
+    g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (columns, 0);
+    g_autoptr(GtkColumnViewColumn) second = g_list_model_get_item (columns, 1);
+
+    g_assert_cmpstr (gtk_column_view_column_get_title (first), ==, "Name");
+    g_assert_cmpstr (gtk_column_view_column_get_title (second), ==, "Status");
+  }
   for (guint i = 1; i < n; i++)
     {
       g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);

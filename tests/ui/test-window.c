@@ -57,6 +57,37 @@ app_settings (void)
   return hf_settings_new (settings);
 }
 
+/* On an 800×480 screen (the main window that size) the details window
+ * and the preferences fit in the main window. */
+static void
+test_small_screen (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  GtkWidget *dialogs[2];
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 480);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_height (window), <=, 480);
+  dialogs[0] = hf_details_window_new (NULL, NULL);
+  dialogs[1] = hf_preferences_window_new (settings);
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (dialogs[i]), &width, &height);
+      g_assert_cmpint (height, >, 480);
+      gtk_window_set_transient_for (GTK_WINDOW (dialogs[i]), GTK_WINDOW (window));
+      hf_window_fit_to_parent (GTK_WINDOW (dialogs[i]));
+      gtk_window_get_default_size (GTK_WINDOW (dialogs[i]), &width, &height);
+      g_assert_cmpint (width, <=, gtk_widget_get_width (window));
+      g_assert_cmpint (height, ==, gtk_widget_get_height (window));
+      gtk_window_destroy (GTK_WINDOW (dialogs[i]));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static GtkWidget *
 find_primary_menu (GtkWidget *widget)
 {
@@ -415,5 +446,6 @@ main (int   argc,
   g_test_add_func ("/ui/window/plain-text", test_plain_text);
   g_test_add_func ("/ui/window/no-network", test_no_network);
   g_test_add_func ("/ui/window/no-keyring", test_no_keyring);
+  g_test_add_func ("/ui/window/small-screen", test_small_screen);
   return g_test_run ();
 }
