@@ -607,9 +607,36 @@ discover_activate_cb (GApplication *app,
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
   check_cards (HF_APPLICATION (app), window);
   check_card_sort (HF_APPLICATION (app), window);
-  /* Again: the same four, none of them new. */
-  hf_window_discover (window, NULL);
-  wait_until (not_discovering, window, 10000);
+  /* Again: the same four, none of them new; scrolled down (a small
+   * window), the grid stays where it was. */
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 380);
+  {
+    GtkWidget *scrolled = gtk_widget_get_parent (find_descendant (GTK_WIDGET (window),
+                                                                  GTK_TYPE_GRID_VIEW));
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+    while (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) < 30
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    /* Until the window has its new size and the grid its columns. */
+    for (end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), >=,
+                       30);
+    gtk_adjustment_set_value (adj, 30);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    hf_window_discover (window, NULL);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    wait_until (not_discovering, window, 10000);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 30);
+  }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   wanted_part = "miners in";
   wanted_part = ", none new";
   wait_until (window_shows_part, window, 12000);
