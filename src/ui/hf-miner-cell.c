@@ -89,6 +89,11 @@ hf_miner_cell_new (HfMinerField field)
       break;
     case HF_MINER_FIELD_NAME:
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "heading");
+      /* A name stays readable on a small screen; other columns give way. */
+      gtk_label_set_width_chars (self->label, 14);
+      break;
+    case HF_MINER_FIELD_STATUS:
+      gtk_label_set_width_chars (self->label, 8);
       break;
     default:
       break;

@@ -429,6 +429,13 @@ test_totals_header (void)
     gtk_widget_measure (header, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
     gtk_widget_size_allocate (header, &(GtkAllocation) { 0, 0, 480, 200 }, -1);
     g_assert_true (hf_totals_header_get_compact (HF_TOTALS_HEADER (header)));
+    {
+      int height;
+
+      /* As tall as its line, not as the figures it stands for. */
+      gtk_widget_measure (header, GTK_ORIENTATION_VERTICAL, 480, &height, NULL, NULL, NULL);
+      g_assert_cmpint (height, <, 60);
+    }
     gtk_widget_size_allocate (header, &(GtkAllocation) { 0, 0, 2000, 200 }, -1);
     g_assert_false (hf_totals_header_get_compact (HF_TOTALS_HEADER (header)));
     g_object_ref (header);
