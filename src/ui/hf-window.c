@@ -233,8 +233,9 @@ update_pages (HfWindow *self)
 
   update_sorter (self, view);
   attach_model (self, view);
-  /* The table is sorted by its headers. */
-  gtk_widget_set_visible (GTK_WIDGET (self->sort_button), !g_str_equal (view, "table"));
+  /* The table is sorted by its headers; no miners, nothing to sort. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sort_button),
+                          !g_str_equal (view, "table") && total > 0);
 
   gtk_stack_set_visible_child_name (self->main_stack, total == 0 ? "empty" : "fleet");
   gtk_stack_set_visible_child_name (self->view_stack, shown == 0 && total > 0 ? "no-results"

@@ -128,6 +128,13 @@ test_window_template (void)
   status = find_descendant (window, ADW_TYPE_STATUS_PAGE);
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Miners Yet");
+  /* No miners: no cards to sort. */
+  {
+    GtkWidget *sort = find_descendant (header, GTK_TYPE_MENU_BUTTON);
+
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (sort), ==, "Sort Cards");
+    g_assert_false (gtk_widget_get_visible (sort));
+  }
 
   /* The size comes from the settings (defaults 1100 × 720). */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
