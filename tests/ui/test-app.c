@@ -634,7 +634,9 @@ discover_activate_cb (GApplication *app,
     wait_until (not_discovering, window, 10000);
     for (int i = 0; i < 20; i++)
       g_main_context_iteration (NULL, FALSE);
-    g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, 30);
+    /* (The grid keeps its anchor card, to a pixel or two, as the
+     * progress bar comes and goes.) */
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adj), 30, 3);
   }
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   wanted_part = "miners in";
