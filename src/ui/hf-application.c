@@ -79,6 +79,18 @@ rebuild_config (HfApplication *self)
   hf_session_set_config (self->session, config);
 }
 
+/* The style chosen in the main menu, over the system's. */
+static void
+apply_style (HfApplication *self)
+{
+  g_autofree char *style = hf_settings_get_style (self->settings);
+  AdwColorScheme scheme = g_strcmp0 (style, "light") == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                          : g_strcmp0 (style, "dark") == 0 ? ADW_COLOR_SCHEME_FORCE_DARK
+                          : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
 static void
 apply_settings (HfApplication *self)
 {
@@ -88,6 +100,9 @@ apply_settings (HfApplication *self)
                                hf_settings_get_scan_concurrency (self->settings));
   hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
                        hf_settings_get_temperature_alert (self->settings));
+  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
+    hf_alerts_set_family_hot_c (hf_session_get_alerts (self->session), family,
+                                hf_settings_get_hot_c (self->settings, family));
   {
     g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)
@@ -193,7 +208,11 @@ alert_cb (HfAlerts      *alerts,
   if (!hf_settings_get_notifications (self->settings))
     return;
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  /* Notification servers read a body as markup (the title never). */
+  {
+    g_autofree char *escaped = g_markup_escape_text (body, -1);
+    g_notification_set_body (notification, escaped);
+  }
   g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
                                              ? G_NOTIFICATION_PRIORITY_LOW
                                              : G_NOTIFICATION_PRIORITY_NORMAL);
@@ -307,7 +326,7 @@ wait_for_store (HfApplication *self,
   self->store_error = g_strdup (_("The database is in use by another program — retrying"));
   if (self->store_toast == NULL)
     {
-      self->store_toast = adw_toast_new (self->store_error);
+      self->store_toast = hf_toast_new (self->store_error);
       adw_toast_set_timeout (self->store_toast, 0);
       adw_toast_set_priority (self->store_toast, ADW_TOAST_PRIORITY_HIGH);
     }
@@ -473,6 +492,7 @@ preferences_activated (GSimpleAction *action,
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
+  hf_window_fit_to_parent (GTK_WINDOW (prefs));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
@@ -522,6 +542,9 @@ static const char * const session_keys[] = {
   HF_SETTINGS_KEY_SCAN_TIMEOUT,
   HF_SETTINGS_KEY_SCAN_CONCURRENCY,
   HF_SETTINGS_KEY_TEMPERATURE_ALERT,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
   HF_SETTINGS_KEY_ANTMINER_USER,
 };
 
@@ -556,6 +579,9 @@ hf_application_startup (GApplication *app)
       g_autofree char *signal = g_strconcat ("notify::", session_keys[i], NULL);
       g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_settings), self);
     }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_STYLE,
+                            G_CALLBACK (apply_style), self);
+  apply_style (self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_ENABLED,
                             G_CALLBACK (update_api), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,
@@ -752,21 +778,48 @@ token_stored_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  HfApplication *self = g_task_get_source_object (task);
+  GError *error = NULL;
 
   if (!hf_credentials_store_finish (result, &error))
-    g_warning ("the API token is not kept in the keyring: %s", error->message);
+    {
+      g_message ("the API token is not kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Kept: now it is the token, and the old one no longer works. */
+  g_free (self->api_token);
+  self->api_token = g_strdup (g_task_get_task_data (task));
+  update_api (self);
+  g_task_return_boolean (task, TRUE);
 }
 
-const char *
-hf_application_regenerate_api_token (HfApplication *self)
+void
+hf_application_regenerate_api_token_async (HfApplication       *self,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
 {
-  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  GTask *task;
+  char *token;
 
-  g_free (self->api_token);
-  self->api_token = hf_api_token_generate ();
-  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, self->api_token, self->cancellable,
-                              token_stored_cb, NULL);
-  update_api (self);
-  return self->api_token;
+  g_return_if_fail (HF_IS_APPLICATION (self));
+
+  /* A token that cannot be kept would stop working at the next start,
+   * silently: it is made only once the keyring has it. */
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_application_regenerate_api_token_async);
+  token = hf_api_token_generate ();
+  g_task_set_task_data (task, token, g_free);
+  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, token, self->cancellable,
+                              token_stored_cb, task);
+}
+
+gboolean
+hf_application_regenerate_api_token_finish (HfApplication  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

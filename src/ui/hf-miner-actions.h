@@ -29,6 +29,11 @@ HfMinerActions *hf_miner_actions_new         (GtkWindow         *window,
  * that miner first, when it is selected; else that miner alone. */
 GPtrArray      *hf_miner_actions_get_miners  (HfMinerActions    *self,
                                               const char        *address);
+/* Run action @name on @miner alone, whatever the selection (a miner's
+ * details window acts on that miner); FALSE when it cannot do it. */
+gboolean        hf_miner_actions_activate_on (HfMinerActions    *self,
+                                              const char        *name,
+                                              HfMiner           *miner);
 /* @menu (the window's one miner menu) with every item targeted at
  * @address, for the popover opened on that miner. */
 GMenuModel     *hf_miner_actions_menu_for    (GMenuModel        *menu,

@@ -183,7 +183,9 @@ refresh (GtkWidget *widget)
   answering = state != HF_STATE_OFFLINE && state != HF_STATE_RESTARTING;
   model = hf_miner_get_model (m);
   hf_label_set_text_changed (self->name_label, hf_miner_display_name (m));
-  hf_label_set_text_changed (self->family_label, hf_family_to_string (hf_miner_get_family (m)));
+  /* Written as everywhere else: "AxeOS", "Antminer". */
+  hf_label_set_text_changed (self->family_label,
+                             hf_family_display_name (hf_miner_get_family (m)));
   subtitle = model != NULL && g_strcmp0 (model, hf_miner_display_name (m)) != 0
     ? g_strdup_printf ("%s · %s", model, hf_miner_get_address (m))
     : g_strdup (hf_miner_get_address (m));
@@ -193,7 +195,11 @@ refresh (GtkWidget *widget)
   temperature = hf_miner_format_field (m, HF_MINER_FIELD_TEMPERATURE);
   power = hf_miner_format_field (m, HF_MINER_FIELD_POWER);
   fan = hf_miner_format_field (m, HF_MINER_FIELD_FAN);
-  uptime = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+  {
+    g_autofree char *up = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+    /* Translators: a card's uptime, "Up 3h 5m" */
+    uptime = g_strcmp0 (up, "—") == 0 ? g_strdup ("") : g_strdup_printf (_("Up %s"), up);
+  }
   status = hf_miner_status_text (m, g_get_real_time ());
   best = hf_miner_format_field (m, HF_MINER_FIELD_BEST_DIFFICULTY);
   shares = format_shares (r);
@@ -213,10 +219,19 @@ refresh (GtkWidget *widget)
                            hf_miner_binding_is_hot (&self->binding));
   hf_widget_set_css_class (GTK_WIDGET (self->vr_label), "error",
                            hf_miner_field_is_hot (m, HF_MINER_FIELD_VR_TEMPERATURE,
-                                                  self->binding.hot_c));
+                                                  hf_miner_binding_get_hot_c (&self->binding)));
   hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->status_label));
-  /* The numbers of a miner that is not answering are its last ones; a
-   * hashrate that is not hashing is no hashrate to read at a glance. */
+  /* The numbers of a miner that is not answering are its last ones:
+   * dimmed, all of them; a hashrate that is not hashing is no hashrate to
+   * read at a glance either. */
+  {
+    GtkWidget *values[] = { GTK_WIDGET (self->temperature_label), GTK_WIDGET (self->power_label),
+                            GTK_WIDGET (self->fan_label), GTK_WIDGET (self->best_label),
+                            GTK_WIDGET (self->shares_label), GTK_WIDGET (self->vr_label) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      hf_widget_set_css_class (values[i], "dim-label", !answering);
+  }
   hf_widget_set_css_class (GTK_WIDGET (self->hashrate_label), "dim-label",
                            !answering || !hf_state_is_hashing (state));
   hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_STATE_OFFLINE);
@@ -302,11 +317,11 @@ query_tooltip_cb (HfMinerCard *self,
     return FALSE;
   r = hf_miner_get_reading (miner);
   if (label == GTK_WIDGET (self->family_label))
-    text = hf_family_display_name (hf_miner_get_family (miner));
+    text = hf_miner_get_firmware (miner);
   else if (label == GTK_WIDGET (self->power_label) && r != NULL && r->power_estimated)
     text = _("Estimated from the model's typical efficiency");
   else if (label == GTK_WIDGET (self->uptime_label))
-    text = _("Uptime");
+    text = _("Time since the miner last started");
   else if (label == GTK_WIDGET (self->best_label))
     text = _("The best share it found, ever (where the firmware keeps it)");
   else if (label == GTK_WIDGET (self->shares_label))

@@ -31,7 +31,8 @@ refresh (GtkWidget *widget)
   if (self->field == HF_MINER_FIELD_TEMPERATURE || self->field == HF_MINER_FIELD_CHIP2_TEMPERATURE
       || self->field == HF_MINER_FIELD_VR_TEMPERATURE)
     hf_widget_set_css_class (GTK_WIDGET (self->label), "error",
-                             hf_miner_field_is_hot (miner, self->field, self->binding.hot_c));
+                             hf_miner_field_is_hot (miner, self->field,
+                                                    hf_miner_binding_get_hot_c (&self->binding)));
   else if (self->field == HF_MINER_FIELD_STATUS)
     hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
 }
@@ -77,14 +78,12 @@ hf_miner_field_width_chars (HfMinerField field)
 {
   switch (field)
     {
-    case HF_MINER_FIELD_NAME: return 14;
     case HF_MINER_FIELD_MODEL: return 14;
     case HF_MINER_FIELD_FAMILY: return 9;
     case HF_MINER_FIELD_ADDRESS: return 12;
     case HF_MINER_FIELD_HASHRATE: return 10;
     case HF_MINER_FIELD_FAN: return 9;
     case HF_MINER_FIELD_FIRMWARE: return 10;
-    case HF_MINER_FIELD_STATUS: return 16;
     case HF_MINER_FIELD_FAN_PERCENT: return 5;
     case HF_MINER_FIELD_TEMPERATURE:
     case HF_MINER_FIELD_CHIP2_TEMPERATURE:
@@ -133,8 +132,11 @@ hf_miner_cell_new (HfMinerField field)
       break;
     case HF_MINER_FIELD_NAME:
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "heading");
+      /* A name stays readable on a small screen; other columns give way. */
+      gtk_label_set_width_chars (self->label, 14);
       break;
     case HF_MINER_FIELD_STATUS:
+      gtk_label_set_width_chars (self->label, 8);
       /* A badge as wide as its words, not the column. */
       gtk_widget_set_halign (GTK_WIDGET (self->label), GTK_ALIGN_START);
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption-heading");

@@ -51,16 +51,28 @@ hf_miner_state (HfMiner *miner)
   return state;
 }
 
+/* The core's, which alerts and the API use too: one name everywhere. */
 const char *
 hf_miner_display_name (HfMiner *miner)
 {
-  const char *name = hf_miner_get_hostname (miner);
+  return hf_miner_get_display_name (miner);
+}
 
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_model (miner);
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_address (miner);
-  return name;
+char *
+hf_format_difficulty_ui (double difficulty)
+{
+  static const char * const prefixes[] = { "", " k", " M", " G", " T", " P", " E" };
+  guint p = 0;
+  double v = difficulty;
+
+  if (!hf_reading_known (difficulty) || difficulty < 0)
+    return g_strdup ("—");
+  /* Round first, so 999 999 reads "1.00 M", never "1000 k". */
+  while (v >= 999.5 && p + 1 < G_N_ELEMENTS (prefixes))
+    v /= 1000, p++;
+  if (p == 0)
+    return g_strdup_printf ("%.0f", v);
+  return g_strdup_printf ("%.*f%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, prefixes[p]);
 }
 
 char *
@@ -102,12 +114,39 @@ format_since (gint64 then_us,
   return g_date_time_format (then, "%x");
 }
 
+const char *
+hf_miner_offline_reason (HfMiner *miner)
+{
+  g_autofree char *error = g_utf8_strdown (hf_miner_get_error (miner) ? hf_miner_get_error (miner)
+                                                                       : "", -1);
+
+  /* The core's messages name sockets and phases; people want one word. */
+  if (strstr (error, "timed out") != NULL || strstr (error, "in time") != NULL
+      || strstr (error, "timeout") != NULL)
+    return _("not answering");
+  if (strstr (error, "refused") != NULL)
+    return _("refusing connections");
+  if (strstr (error, "unreachable") != NULL || strstr (error, "no route") != NULL)
+    return _("unreachable");
+  if (strstr (error, "password") != NULL || strstr (error, "auth") != NULL
+      || strstr (error, "401") != NULL)
+    return _("refusing the password");
+  if (*error != '\0')
+    return _("answering with errors");
+  return _("not answering");
+}
+
 char *
 hf_miner_status_text (HfMiner *miner,
                       gint64   now_us)
 {
   HfState state = hf_miner_state (miner);
 
+  /* Nothing read yet: "Online" (or "last seen never") would say more
+   * than is known. */
+  if (hf_miner_get_reading (miner) == NULL && !hf_miner_get_restarting (miner)
+      && hf_miner_get_error (miner) == NULL)
+    return g_strdup (_("Connecting…"));
   switch (state)
     {
     case HF_STATE_RESTARTING:
@@ -126,12 +165,14 @@ hf_miner_status_text (HfMiner *miner,
         if (since <= 0)
           since = hf_miner_get_last_seen (miner);
         if (since <= 0)
-          /* Translators: a miner that has not answered once */
-          return g_strdup (_("Offline · never answered"));
+          /* Translators: a miner that has never answered; %s is why, "refusing connections" */
+          return g_strdup_printf (_("Offline · %s"), hf_miner_offline_reason (miner));
         {
           g_autofree char *when = format_since (since, now_us);
-          /* Translators: %s is when the miner last answered, "14:05" or "Thu 14:05" */
-          return g_strdup_printf (_("Offline since %s"), when);
+          /* Translators: "Offline since 14:05 · not answering": when the miner last
+           * answered, and why it does not */
+          return g_strdup_printf (_("Offline since %s · %s"), when,
+                                  hf_miner_offline_reason (miner));
         }
       }
     case HF_STATE_UNKNOWN:
@@ -145,6 +186,25 @@ hf_miner_status_text (HfMiner *miner,
     default:
       return g_strdup (hf_state_label (state));
     }
+}
+
+int
+hf_miner_status_rank (HfMiner *miner)
+{
+  /* A fault before a miner that waits, restarts or was paused on purpose;
+   * hashing last. */
+  static const int rank[HF_N_STATES] = {
+    [HF_STATE_OFFLINE] = 0, [HF_STATE_POWER_FAULT] = 1, [HF_STATE_OVERHEATED] = 2,
+    [HF_STATE_NOT_HASHING] = 3, [HF_STATE_RESTARTING] = 4, [HF_STATE_UPDATING] = 6,
+    [HF_STATE_FALLBACK_POOL] = 7, [HF_STATE_PAUSED] = 8, [HF_STATE_UNKNOWN] = 9,
+    [HF_STATE_HASHING] = 10,
+  };
+  HfState state = hf_miner_state (miner);
+
+  /* Restored and not polled yet: not known to be down. */
+  if (state == HF_STATE_OFFLINE && hf_miner_get_error (miner) == NULL)
+    return 5;
+  return (guint) state < HF_N_STATES ? rank[state] : rank[HF_STATE_UNKNOWN];
 }
 
 const char *
@@ -164,19 +224,6 @@ hf_miner_state_css_class (HfState state)
   };
 
   return (guint) state < HF_N_STATES ? classes[state] : classes[HF_STATE_UNKNOWN];
-}
-
-char *
-hf_format_difficulty_ui (double difficulty)
-{
-  g_autofree char *text = hf_format_difficulty (difficulty);
-  gsize n = strlen (text);
-
-  /* The core writes "4.81G" as the firmware does; beside "950 GH/s" the
-   * unit reads better apart. */
-  if (n > 1 && g_ascii_isalpha (text[n - 1]) && g_ascii_isdigit (text[n - 2]))
-    return g_strdup_printf ("%.*s %s", (int) (n - 1), text, text + n - 1);
-  return g_steal_pointer (&text);
 }
 
 char *
@@ -369,9 +416,7 @@ hf_miner_compare_field (HfMiner      *a,
     case HF_MINER_FIELD_FAN_PERCENT:
       return compare_numbers (reading_value (a, field), reading_value (b, field));
     case HF_MINER_FIELD_STATUS:
-      /* HfState's order: hashing first, then what needs a look, offline
-       * and restarting last. */
-      return (int) hf_miner_state (a) - (int) hf_miner_state (b);
+      return hf_miner_status_rank (a) - hf_miner_status_rank (b);
     default:
       {
         g_autofree char *x = hf_miner_format_field (a, field);

@@ -61,22 +61,32 @@ gboolean      hf_miner_field_is_hot     (HfMiner     *miner,
 /* HfMiner:state; for a miner outside a fleet (which never sets it), what
  * its own online, restarting and reading say. */
 HfState       hf_miner_state            (HfMiner     *miner);
-/* Hostname, else model, else address. */
+/* The user's name for it, else hostname, else model, else address. */
 const char   *hf_miner_display_name     (HfMiner     *miner);
-/* The state's words: "Hashing", "Paused", "Not hashing", "Offline since
- * 14:05", "Waiting · last seen 5 min ago" (restored, not answered yet),
- * "Restarting…" */
+/* The state's words: "Hashing", "Paused", "Not hashing", "Connecting…"
+ * (nothing read yet), "Offline since 14:05 · not answering", "Waiting ·
+ * last seen 5 min ago" (restored, not answered yet), "Restarting…" */
 char         *hf_miner_status_text      (HfMiner     *miner,
                                          gint64       now_us);
+/* Why an offline miner is, in a few words ("not answering", "refusing
+ * connections"…), from its last error. */
+const char   *hf_miner_offline_reason   (HfMiner     *miner);
+/* Problems first: offline, power fault, overheated, not hashing,
+ * restarting, waiting, updating, on the fallback pool, paused, unknown,
+ * hashing (the Status column and the cards' "Problems First"). */
+int           hf_miner_status_rank      (HfMiner     *miner);
 /* The CSS class of the state's badge, "hf-state-hashing",
  * "hf-state-paused"… (style.css gives each its colours). */
 const char   *hf_miner_state_css_class  (HfState      state);
-/* A share or network difficulty as miners show them: "4.81 G", "483 k". */
-char         *hf_format_difficulty_ui   (double       difficulty);
 /* "5 min ago", "3 h ago", "2 days ago", "just now". */
 char         *hf_format_ago             (gint64       then_us,
                                          gint64       now_us);
-/* The text a search matches: name, address, model, family and status. */
+/* A share difficulty as miners' own pages write it, three figures and an
+ * SI prefix: "950", "12.3 k", "4.81 G"; "—" when unknown.  (The core's
+ * hf_format_difficulty() writes "4.81G", as the CLI does.) */
+char         *hf_format_difficulty_ui   (double       difficulty);
+/* The text a search matches: name, address, model, family, firmware and
+ * state. */
 char         *hf_miner_search_text      (HfMiner     *miner);
 
 G_END_DECLS

@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <adwaita.h>
+
 #include "hf-miner-binding.h"
 #include "hf-totals-header.h"
 
@@ -16,7 +18,9 @@ struct _HfTotalsHeader
 {
   GtkWidget  parent_instance;
 
+  GtkWidget *squeezer;
   GtkWidget *box;
+  GtkLabel  *compact_label;   /* all of it on one line, for narrow windows */
   GtkLabel  *hashrate_label;
   GtkLabel  *hashrate_detail;
   GtkLabel  *power_label;
@@ -240,6 +244,14 @@ refresh (HfTotalsHeader *self)
       chance_text = g_strdup_printf (_("%s a day"), chance);
     }
   set_text (self->chance_label, chance_text != NULL ? chance_text : "");
+
+  {
+    /* Translators: the totals on one line: hashrate, power, miners online
+     * and hashing, hottest temperature */
+    g_autofree char *line = g_strdup_printf (_("%s · %s · %s, %s · hottest %s"), hashrate, power,
+                                             miners, hashing, hottest);
+    set_text (self->compact_label, line);
+  }
 }
 
 static void
@@ -288,6 +300,7 @@ hf_totals_header_get_text (HfTotalsHeader *self,
     { "rejected", self->shares_detail }, { "hashing", self->hashing_label },
     { "best", self->best_label }, { "expected", self->expected_label },
     { "chance", self->chance_label }, { "legend", self->legend_label },
+    { "compact", self->compact_label },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
@@ -318,7 +331,9 @@ hf_totals_header_class_init (HfTotalsHeaderClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-totals-header.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfTotalsHeader, name)
+  BIND (squeezer);
   BIND (box);
+  BIND (compact_label);
   BIND (hashrate_label); BIND (hashrate_detail);
   BIND (power_label); BIND (power_detail);
   BIND (efficiency_label); BIND (efficiency_detail);
@@ -340,6 +355,15 @@ hf_totals_header_init (HfTotalsHeader *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   set_text (self->hashrate_detail, _("total"));
   set_text (self->efficiency_detail, _("fleet average"));
+}
+
+gboolean
+hf_totals_header_get_compact (HfTotalsHeader *self)
+{
+  g_return_val_if_fail (HF_IS_TOTALS_HEADER (self), FALSE);
+
+  return adw_squeezer_get_visible_child (ADW_SQUEEZER (self->squeezer))
+         == GTK_WIDGET (self->compact_label);
 }
 
 GtkWidget *

@@ -18,6 +18,7 @@
 
 #include "hf-application.h"
 #include "hf-details-window.h"
+#include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-window.h"
 
@@ -169,7 +170,45 @@ activate_cb (GApplication *app,
       save_png (GTK_WIDGET (window), dark ? "table-dark.png" : "table.png");
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* A Pi's 800×480 touch display: the totals on one line, name and
+   * status first in the table. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 480);
   hf_settings_set_view_mode (settings, "cards");
+  iterate_for (800);
+  save_png (GTK_WIDGET (window), "small-cards.png");
+  hf_settings_set_view_mode (settings, "table");
+  iterate_for (600);
+  save_png (GTK_WIDGET (window), "small-table.png");
+  /* The details window fits in it too (for looking at). */
+  hf_settings_set_view_mode (settings, "cards");
+  iterate_for (300);
+  details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.41"),
+                                   hf_application_get_store (HF_APPLICATION (app)));
+  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
+  hf_window_fit_to_parent (GTK_WINDOW (details));
+  gtk_window_present (GTK_WINDOW (details));
+  iterate_for (800);
+  {
+    const char *kept = outdir;
+
+    outdir = g_get_tmp_dir ();
+    save_png (details, "hashfleet-small-details.png");
+    outdir = kept;
+  }
+  gtk_window_destroy (GTK_WINDOW (details));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  iterate_for (600);
+
+  /* Export History…: format, miners, period and detail. */
+  {
+    GtkWidget *dialog = hf_export_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app));
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (800);
+    save_png (dialog, "export.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                    hf_application_get_store (HF_APPLICATION (app)));

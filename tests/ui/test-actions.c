@@ -282,7 +282,7 @@ test_only_those_that_can (Fixture       *f,
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
-                   "Remove 2 miners?");
+                   "Remove axe and generic?");
   gtk_window_destroy (dialog);
   while (g_main_context_iteration (NULL, FALSE))
     ;

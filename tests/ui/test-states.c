@@ -102,7 +102,7 @@ static const char *const words[HF_N_STATES] = {
   [HF_STATE_OVERHEATED] = "Overheated",
   [HF_STATE_POWER_FAULT] = "Power fault",
   [HF_STATE_UPDATING] = "Updating firmware",
-  [HF_STATE_OFFLINE] = "Offline",   /* "since 14:05", or "never answered" */
+  [HF_STATE_OFFLINE] = "Offline",   /* "since 14:05 · …", or "· refusing connections" */
   [HF_STATE_RESTARTING] = "Restarting…",
 };
 
@@ -260,7 +260,7 @@ check_cards (HfWindow *window)
                      == (state == HF_STATE_HASHING));
       g_assert_null (label_with_prefix (GTK_WIDGET (card), "Online"));
       if (state == HF_STATE_OFFLINE)
-        g_assert_cmpstr (gtk_label_get_text (badge), ==, "Offline · never answered");
+        g_assert_cmpstr (gtk_label_get_text (badge), ==, "Offline · refusing connections");
       checked++;
     }
   g_assert_cmpuint (checked, ==, G_N_ELEMENTS (expected));
