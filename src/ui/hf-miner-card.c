@@ -322,6 +322,11 @@ query_tooltip_cb (HfMinerCard *self,
     text = _("Estimated from the model's typical efficiency");
   else if (label == GTK_WIDGET (self->uptime_label))
     text = _("Time since the miner last started");
+  /* A long state ("Offline since 14:05 · not answering") is cut short
+   * beside the uptime: whole in its tooltip. */
+  else if (label == GTK_WIDGET (self->status_label)
+           && pango_layout_is_ellipsized (gtk_label_get_layout (self->status_label)))
+    text = gtk_label_get_text (self->status_label);
   else if (label == GTK_WIDGET (self->best_label))
     text = _("The best share it found, ever (where the firmware keeps it)");
   else if (label == GTK_WIDGET (self->shares_label))

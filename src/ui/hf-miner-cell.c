@@ -136,7 +136,8 @@ hf_miner_cell_new (HfMinerField field)
       gtk_label_set_width_chars (self->label, 14);
       break;
     case HF_MINER_FIELD_STATUS:
-      gtk_label_set_width_chars (self->label, 8);
+      /* "Not hashing", "Power fault" whole; longer words are ellipsized. */
+      gtk_label_set_width_chars (self->label, 13);
       /* A badge as wide as its words, not the column. */
       gtk_widget_set_halign (GTK_WIDGET (self->label), GTK_ALIGN_START);
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption-heading");
