@@ -25,6 +25,7 @@ struct _HfAlerts
   HfFleet    *fleet;
   GHashTable *miners;          /* HfMiner* (weak) → MinerAlerts* */
   double      hot_c;
+  double      family_hot_c[HF_N_FAMILIES];  /* 0: hot_c applies */
   gint64      cooldown_us;
   gint64      low_for_us;
 };
@@ -38,12 +39,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HfAlerts, hf_alerts, G_TYPE_OBJECT)
 
+/* The name its card shows: one name everywhere. */
 static const char *
 miner_name (HfMiner *miner)
 {
-  const char *hostname = hf_miner_get_hostname (miner);
-
-  return hostname != NULL && *hostname != '\0' ? hostname : hf_miner_get_address (miner);
+  return hf_miner_get_display_name (miner);
 }
 
 static MinerAlerts *
@@ -103,6 +103,17 @@ online_cb (HfFleet  *fleet,
   raise_alert (self, miner, HF_ALERT_BACK_ONLINE, title, body);
 }
 
+static double
+hot_c_of (HfAlerts *self,
+          HfMiner  *miner)
+{
+  HfFamily family = hf_miner_get_family (miner);
+
+  if ((guint) family < HF_N_FAMILIES && self->family_hot_c[family] > 0)
+    return self->family_hot_c[family];
+  return self->hot_c;
+}
+
 static void
 reading_cb (HfFleet   *fleet,
             HfMiner   *miner,
@@ -110,14 +121,15 @@ reading_cb (HfFleet   *fleet,
             HfAlerts  *self)
 {
   MinerAlerts *st = state_for (self, miner);
-  gboolean hot = hf_reading_known (reading->temperature_c) && reading->temperature_c > self->hot_c;
+  double hot_c = hot_c_of (self, miner);
+  gboolean hot = hf_reading_known (reading->temperature_c) && reading->temperature_c > hot_c;
 
   /* Alert on the way up, not on every hot reading. */
   if (hot && !st->hot)
     {
       g_autofree char *title = g_strdup_printf (_("%s is running hot"), miner_name (miner));
       g_autofree char *body = g_strdup_printf (_("%.1f °C, above the %.0f °C alert threshold."),
-                                               reading->temperature_c, self->hot_c);
+                                               reading->temperature_c, hot_c);
       raise_alert (self, miner, HF_ALERT_HOT, title, body);
     }
   st->hot = hot;
@@ -231,11 +243,44 @@ hf_alerts_new (HfFleet *fleet)
 }
 
 void
+hf_alerts_restore (HfAlerts    *self,
+                   HfMiner     *miner,
+                   HfAlertKind  kind,
+                   gint64       unix_s)
+{
+  gint64 ago_us;
+  MinerAlerts *st;
+
+  g_return_if_fail (HF_IS_ALERTS (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+  g_return_if_fail ((guint) kind <= HF_ALERT_LOW_HASHRATE);
+
+  /* The cool-down runs on the monotonic clock; the store keeps wall time. */
+  ago_us = g_get_real_time () - unix_s * G_USEC_PER_SEC;
+  if (ago_us < 0)
+    ago_us = 0;
+  if (ago_us >= self->cooldown_us)
+    return;
+  st = state_for (self, miner);
+  st->last[kind] = MAX (g_get_monotonic_time () - ago_us, 1);
+}
+
+void
 hf_alerts_set_hot_c (HfAlerts *self,
                      double    celsius)
 {
   g_return_if_fail (HF_IS_ALERTS (self));
   self->hot_c = celsius;
+}
+
+void
+hf_alerts_set_family_hot_c (HfAlerts *self,
+                            HfFamily  family,
+                            double    celsius)
+{
+  g_return_if_fail (HF_IS_ALERTS (self));
+  g_return_if_fail ((guint) family < HF_N_FAMILIES);
+  self->family_hot_c[family] = celsius;
 }
 
 void

@@ -31,8 +31,19 @@ G_DECLARE_FINAL_TYPE (HfAlerts, hf_alerts, HF, ALERTS, GObject)
  * hashrate for ten minutes; the same kind for the same miner is not
  * repeated within the cool-down, so a flapping miner does not spam. */
 HfAlerts *hf_alerts_new           (HfFleet  *fleet);
+/* @kind was last raised for @miner at @unix_s (from an earlier run): its
+ * cool-down goes on from then, so a restart does not repeat it. */
+void      hf_alerts_restore       (HfAlerts    *self,
+                                   HfMiner     *miner,
+                                   HfAlertKind  kind,
+                                   gint64       unix_s);
 void      hf_alerts_set_hot_c     (HfAlerts *self,
                                    double    celsius);
+/* @family's own threshold (an Antminer at 80 °C is normal, a Bitaxe is
+ * not); 0 goes back to the one of hf_alerts_set_hot_c(). */
+void      hf_alerts_set_family_hot_c (HfAlerts *self,
+                                      HfFamily  family,
+                                      double    celsius);
 void      hf_alerts_set_cooldown  (HfAlerts *self,
                                    guint     seconds);
 void      hf_alerts_set_low_for   (HfAlerts *self,

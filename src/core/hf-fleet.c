@@ -35,14 +35,27 @@ typedef struct
    * reading's time) it has not moved while the miner said it hashed. */
   double   shares_seen;
   gint64   shares_since;
+  /* Shares counted from its readings' increments (the firmware's counters
+   * start again from 0 when it restarts): the last counters and uptime
+   * seen, of which reading, and the sums so far (NAN: none reported). */
+  gint64   shares_at;
+  double   accepted_last;
+  double   rejected_last;
+  double   uptime_last;
+  double   accepted_sum;
+  double   rejected_sum;
 } PollState;
 
+/* Every count unknown (NAN) until a reading brings one: 0 would be a
+ * count of none, in the totals too. */
 static PollState *
 poll_state_new (void)
 {
   PollState *st = g_new0 (PollState, 1);
 
   st->shares_seen = NAN;
+  st->accepted_last = st->rejected_last = st->uptime_last = NAN;
+  st->accepted_sum = st->rejected_sum = NAN;
   return st;
 }
 
@@ -217,6 +230,49 @@ same (double a,
 /* 2^32: the hashes one share of difficulty 1 takes on average. */
 #define HASHES_PER_DIFFICULTY 4294967296.0
 
+/* What @counter adds since @last: the difference, or after the miner
+ * started again (the counter or its uptime went down), all of it. */
+static double
+increment (double   counter,
+           double   last,
+           gboolean restarted)
+{
+  if (isnan (last) || restarted || counter < last)
+    return counter;
+  return counter - last;
+}
+
+/* Add @r's share counters to @st once (a reading is counted when the
+ * totals are recomputed, at the latest at the end of its cycle). */
+static void
+count_shares (PollState       *st,
+              const HfReading *r)
+{
+  gboolean first = st->shares_at == 0;
+  gboolean restarted;
+
+  if (r->timestamp <= st->shares_at)
+    return;
+  restarted = hf_reading_known (r->uptime_s) && hf_reading_known (st->uptime_last)
+              && r->uptime_s < st->uptime_last;
+  if (hf_reading_known (r->accepted))
+    {
+      /* The first reading seen brings what the miner counted so far. */
+      double add = first ? r->accepted : increment (r->accepted, st->accepted_last, restarted);
+      st->accepted_sum = (isnan (st->accepted_sum) ? 0 : st->accepted_sum) + add;
+      st->accepted_last = r->accepted;
+    }
+  if (hf_reading_known (r->rejected))
+    {
+      double add = first ? r->rejected : increment (r->rejected, st->rejected_last, restarted);
+      st->rejected_sum = (isnan (st->rejected_sum) ? 0 : st->rejected_sum) + add;
+      st->rejected_last = r->rejected;
+    }
+  if (hf_reading_known (r->uptime_s))
+    st->uptime_last = r->uptime_s;
+  st->shares_at = r->timestamp;
+}
+
 static void
 recompute_totals (HfFleet *self)
 {
@@ -232,6 +288,16 @@ recompute_totals (HfFleet *self)
     {
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
       const HfReading *r = hf_miner_get_reading (miner);
+      PollState *st = g_hash_table_lookup (self->state, miner);
+
+      /* Shares accepted stay accepted: a miner that restarts or goes
+       * offline keeps what it counted in the fleet's total. */
+      if (st != NULL && r != NULL && hf_miner_get_online (miner))
+        count_shares (st, r);
+      if (st != NULL && !isnan (st->accepted_sum))
+        accepted = (isnan (accepted) ? 0 : accepted) + st->accepted_sum;
+      if (st != NULL && !isnan (st->rejected_sum))
+        rejected = (isnan (rejected) ? 0 : rejected) + st->rejected_sum;
 
       blocks += MIN (hf_miner_get_blocks_found (miner), G_MAXUINT - blocks);
       /* A best share is a record, not a rate: an offline miner's counts. */
@@ -270,10 +336,6 @@ recompute_totals (HfFleet *self)
           temp_sum += r->temperature_c;
           temps++;
         }
-      if (!isnan (r->accepted))
-        accepted = (isnan (accepted) ? 0 : accepted) + r->accepted;
-      if (!isnan (r->rejected))
-        rejected = (isnan (rejected) ? 0 : rejected) + r->rejected;
     }
 
   /* Blocks expected per day: hashrate × 86400 / (difficulty × 2^32); the

@@ -103,6 +103,9 @@ double    hf_fleet_get_average_temperature_c (HfFleet  *self);
 guint     hf_fleet_get_online_count    (HfFleet        *self);
 guint     hf_fleet_get_offline_count   (HfFleet        *self);
 guint     hf_fleet_get_total_count     (HfFleet        *self);
+/* Shares since the fleet first read each miner, summed from the increments
+ * of its counters: a miner that restarts (its counters start again) or
+ * goes offline takes nothing away. */
 double    hf_fleet_get_accepted        (HfFleet        *self);
 double    hf_fleet_get_rejected        (HfFleet        *self);
 /* Online miners whose state is "hashing" or "fallback-pool"

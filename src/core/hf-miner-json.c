@@ -115,6 +115,8 @@ hf_miner_to_json_line (HfMiner    *miner,
   add_string (out, "model", miner ? hf_miner_get_model (miner) : NULL);
   add_string (out, "firmware", miner ? hf_miner_get_firmware (miner) : NULL);
   add_string (out, "hostname", miner ? hf_miner_get_hostname (miner) : NULL);
+  /* The name the user gave it (Rename… in the app), else null. */
+  add_string (out, "label", miner ? hf_miner_get_label (miner) : NULL);
   add_string (out, "mac", miner ? hf_miner_get_mac (miner) : NULL);
   add_bool (out, "online", online);
   add_string (out, "state", hf_state_to_string (state));

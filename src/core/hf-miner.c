@@ -23,6 +23,7 @@ struct _HfMiner
   char      *hostname;
   char      *mac;
   char      *serial;
+  char      *label;
 
   HfReading *reading;
   gboolean   online;
@@ -46,6 +47,7 @@ enum {
   PROP_HOSTNAME,
   PROP_MAC,
   PROP_SERIAL,
+  PROP_LABEL,
   PROP_READING,
   PROP_ONLINE,
   PROP_RESTARTING,
@@ -95,6 +97,7 @@ hf_miner_finalize (GObject *object)
   g_free (self->hostname);
   g_free (self->mac);
   g_free (self->serial);
+  g_free (self->label);
   g_clear_pointer (&self->reading, hf_reading_free);
   g_free (self->error);
 
@@ -120,6 +123,7 @@ hf_miner_get_property (GObject    *object,
     case PROP_HOSTNAME: g_value_set_string (value, self->hostname); break;
     case PROP_MAC: g_value_set_string (value, self->mac); break;
     case PROP_SERIAL: g_value_set_string (value, self->serial); break;
+    case PROP_LABEL: g_value_set_string (value, self->label); break;
     case PROP_READING: g_value_set_boxed (value, self->reading); break;
     case PROP_ONLINE: g_value_set_boolean (value, self->online); break;
     case PROP_RESTARTING: g_value_set_boolean (value, self->restarting); break;
@@ -155,6 +159,7 @@ hf_miner_set_property (GObject      *object,
     case PROP_HOSTNAME: hf_miner_set_hostname (self, g_value_get_string (value)); break;
     case PROP_MAC: hf_miner_set_mac (self, g_value_get_string (value)); break;
     case PROP_SERIAL: hf_miner_set_serial (self, g_value_get_string (value)); break;
+    case PROP_LABEL: hf_miner_set_label (self, g_value_get_string (value)); break;
     case PROP_READING: hf_miner_set_reading (self, g_value_get_boxed (value)); break;
     case PROP_ONLINE: hf_miner_set_online (self, g_value_get_boolean (value)); break;
     case PROP_RESTARTING: hf_miner_set_restarting (self, g_value_get_boolean (value)); break;
@@ -187,6 +192,7 @@ hf_miner_class_init (HfMinerClass *klass)
   properties[PROP_HOSTNAME] = g_param_spec_string ("hostname", NULL, NULL, NULL, rw);
   properties[PROP_MAC] = g_param_spec_string ("mac", NULL, NULL, NULL, rw);
   properties[PROP_SERIAL] = g_param_spec_string ("serial", NULL, NULL, NULL, rw);
+  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL, rw);
   properties[PROP_READING] = g_param_spec_boxed ("reading", NULL, NULL, HF_TYPE_READING, rw);
   properties[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE, rw);
   properties[PROP_RESTARTING] = g_param_spec_boolean ("restarting", NULL, NULL, FALSE, rw);
@@ -254,6 +260,21 @@ STRING_ACCESSORS (firmware, PROP_FIRMWARE)
 STRING_ACCESSORS (hostname, PROP_HOSTNAME)
 STRING_ACCESSORS (mac, PROP_MAC)
 STRING_ACCESSORS (serial, PROP_SERIAL)
+STRING_ACCESSORS (label, PROP_LABEL)
+
+const char *
+hf_miner_get_display_name (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), NULL);
+
+  if (self->label != NULL && *self->label != '\0')
+    return self->label;
+  if (self->hostname != NULL && *self->hostname != '\0')
+    return self->hostname;
+  if (self->model != NULL && *self->model != '\0')
+    return self->model;
+  return self->address;
+}
 STRING_ACCESSORS (error, PROP_ERROR)
 
 guint16
@@ -450,6 +471,8 @@ hf_miner_update_identity (HfMiner *self,
     hf_miner_set_mac (self, other->mac);
   if (other->serial != NULL)
     hf_miner_set_serial (self, other->serial);
+  if (other->label != NULL)
+    hf_miner_set_label (self, other->label);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -45,6 +45,13 @@ void             hf_miner_set_mac            (HfMiner         *self,
 const char      *hf_miner_get_serial         (HfMiner         *self);
 void             hf_miner_set_serial         (HfMiner         *self,
                                               const char      *serial);
+/* The name the user gave it (NULL: none), kept in the store. */
+const char      *hf_miner_get_label          (HfMiner         *self);
+void             hf_miner_set_label          (HfMiner         *self,
+                                              const char      *label);
+/* The one name it goes by everywhere (cards, table, notifications, the
+ * API): its label, else its hostname, else its model, else its address. */
+const char      *hf_miner_get_display_name   (HfMiner         *self);
 
 /* The latest reading; NULL before the first successful poll. */
 const HfReading *hf_miner_get_reading        (HfMiner         *self);

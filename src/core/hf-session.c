@@ -162,8 +162,9 @@ block_found_cb (HfFleet         *fleet,
 
 typedef struct
 {
-  HfStore   *store;
-  GPtrArray *miners;
+  HfStore    *store;
+  GPtrArray  *miners;
+  GHashTable *alerts;     /* "alert:MINER:KIND" → gint64* unix seconds */
 } Loaded;
 
 static void
@@ -171,7 +172,48 @@ loaded_free (Loaded *loaded)
 {
   g_clear_object (&loaded->store);
   g_clear_pointer (&loaded->miners, g_ptr_array_unref);
+  g_clear_pointer (&loaded->alerts, g_hash_table_unref);
   g_free (loaded);
+}
+
+/* Where an alert's last time is kept: per miner (its MAC or serial, else
+ * its address) and kind. */
+static char *
+alert_key (HfMiner *miner,
+           int      kind)
+{
+  const char *who = hf_miner_get_identity_key (miner);
+
+  return g_strdup_printf ("alert:%s:%d", who != NULL ? who : hf_miner_get_address (miner), kind);
+}
+
+static void
+alert_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_set_meta_finish (HF_STORE (source), result, &error))
+    g_debug ("an alert's time is not kept: %s", error->message);
+}
+
+/* Each alert raised is noted, so that its cool-down survives a restart. */
+static void
+alert_raised_cb (HfAlerts   *alerts,
+                 HfMiner    *miner,
+                 int         kind,
+                 const char *title,
+                 const char *body,
+                 HfSession  *self)
+{
+  g_autofree char *key = NULL;
+
+  if (self->store == NULL)
+    return;
+  key = alert_key (miner, kind);
+  hf_store_set_meta_async (self->store, key, g_get_real_time () / G_USEC_PER_SEC,
+                           alert_saved_cb, NULL);
 }
 
 static void
@@ -189,6 +231,8 @@ load_thread (GTask        *task,
   if (loaded->store != NULL)
     loaded->miners = restore ? hf_store_load_fleet (loaded->store, &error)
                              : g_ptr_array_new ();
+  if (loaded->miners != NULL)
+    loaded->alerts = hf_store_load_meta (loaded->store, "alert:", NULL);
   if (loaded->miners == NULL)
     {
       loaded_free (loaded);
@@ -217,7 +261,19 @@ loaded_cb (GObject      *source,
   self->store = g_steal_pointer (&loaded->store);
   hf_store_set_poll_interval (self->store, self->poll_interval_s);
   for (guint i = 0; self->restore && i < loaded->miners->len; i++)
-    hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
+    {
+      HfMiner *miner = hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
+
+      for (int kind = HF_ALERT_OFFLINE; loaded->alerts != NULL && kind <= HF_ALERT_LOW_HASHRATE;
+           kind++)
+        {
+          g_autofree char *key = alert_key (miner, kind);
+          gint64 *when = g_hash_table_lookup (loaded->alerts, key);
+
+          if (when != NULL)
+            hf_alerts_restore (self->alerts, miner, kind, *when);
+        }
+    }
   g_debug ("restored %u miners from %s", self->restore ? loaded->miners->len : 0,
            self->store_path);
   loaded_free (loaded);
@@ -273,6 +329,24 @@ hf_session_get_loaded (HfSession *self)
 {
   g_return_val_if_fail (HF_IS_SESSION (self), FALSE);
   return self->loaded;
+}
+
+/* ---- naming --------------------------------------------------------------- */
+
+void
+hf_session_set_label (HfSession  *self,
+                      HfMiner    *miner,
+                      const char *label)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (HF_IS_SESSION (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+
+  name = g_strstrip (g_strdup (label != NULL ? label : ""));
+  /* "" clears the stored name too (NULL would leave it). */
+  hf_miner_set_label (miner, name);
+  save_miners (self, &miner, 1);
 }
 
 /* ---- discovery ----------------------------------------------------------- */
@@ -1372,6 +1446,8 @@ hf_session_dispose (GObject *object)
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
+  if (self->alerts != NULL)
+    g_signal_handlers_disconnect_by_data (self->alerts, self);
   g_clear_object (&self->alerts);
   if (self->fleet != NULL)
     {
@@ -1490,5 +1566,6 @@ hf_session_new (const char     *store_path,
   self->fleet = hf_fleet_new (self->config);
   self->alerts = hf_alerts_new (self->fleet);
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
+  g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_raised_cb), self);
   return self;
 }

@@ -140,6 +140,12 @@ gboolean        hf_session_remove_finish      (HfSession            *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
+/* Name @miner as the user calls it (NULL or "": its own name again); the
+ * name shows everywhere (hf_miner_get_display_name()) and is saved. */
+void            hf_session_set_label          (HfSession            *self,
+                                               HfMiner              *miner,
+                                               const char           *label);
+
 /* ---- acting on a miner ----------------------------------------------- */
 
 /* A fresh reading of @miner (see hf_fleet_poll_miner_async()). */

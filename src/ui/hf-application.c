@@ -17,6 +17,7 @@
 #include "hf-api-server.h"
 #include "hf-application.h"
 #include "hf-credentials.h"
+#include "hf-miner-status.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-window.h"
@@ -48,6 +49,7 @@ struct _HfApplication
   HfApiServer    *api;
   char           *api_token;           /* from the keyring */
   char           *api_error;           /* why it is not serving, if it is not */
+  char           *block_text;          /* what the last found block said */
 };
 
 typedef struct
@@ -77,6 +79,18 @@ rebuild_config (HfApplication *self)
   hf_session_set_config (self->session, config);
 }
 
+/* The style chosen in the main menu, over the system's. */
+static void
+apply_style (HfApplication *self)
+{
+  g_autofree char *style = hf_settings_get_style (self->settings);
+  AdwColorScheme scheme = g_strcmp0 (style, "light") == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                          : g_strcmp0 (style, "dark") == 0 ? ADW_COLOR_SCHEME_FORCE_DARK
+                          : ADW_COLOR_SCHEME_DEFAULT;
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
+}
+
 static void
 apply_settings (HfApplication *self)
 {
@@ -86,6 +100,9 @@ apply_settings (HfApplication *self)
                                hf_settings_get_scan_concurrency (self->settings));
   hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
                        hf_settings_get_temperature_alert (self->settings));
+  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
+    hf_alerts_set_family_hot_c (hf_session_get_alerts (self->session), family,
+                                hf_settings_get_hot_c (self->settings, family));
   {
     g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)
@@ -191,7 +208,11 @@ alert_cb (HfAlerts      *alerts,
   if (!hf_settings_get_notifications (self->settings))
     return;
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  /* Notification servers read a body as markup (the title never). */
+  {
+    g_autofree char *escaped = g_markup_escape_text (body, -1);
+    g_notification_set_body (notification, escaped);
+  }
   g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
                                              ? G_NOTIFICATION_PRIORITY_LOW
                                              : G_NOTIFICATION_PRIORITY_NORMAL);
@@ -200,6 +221,51 @@ alert_cb (HfAlerts      *alerts,
   /* One notification per miner and kind: a new one replaces the old. */
   id = g_strdup_printf ("%s-%d", hf_miner_get_address (miner), kind);
   g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* A block: the rarest news a fleet has.  A notification (when they are
+ * on), and a toast too if a window has the focus, where a notification
+ * may not show. */
+static void
+block_found_cb (HfSession     *session,
+                HfMiner       *miner,
+                guint          blocks,
+                HfApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *name = hf_miner_display_name (miner);
+
+  g_free (self->block_text);
+  self->block_text = blocks == 1 ? g_strdup_printf (_("%s found a block"), name)
+    : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s found %u block", "%s found %u blocks",
+                                    blocks), name, blocks);
+  if (hf_settings_get_notifications (self->settings))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Block found"));
+
+      g_notification_set_body (notification, self->block_text);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+      g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
+                                                    hf_miner_get_address (miner));
+      /* Each block its own notification: none replaces another. */
+      g_application_send_notification (G_APPLICATION (self), NULL, notification);
+    }
+  if (HF_IS_WINDOW (window) && gtk_window_is_active (window))
+    {
+      g_autoptr(AdwToast) toast = adw_toast_new (self->block_text);
+
+      /* Before whatever toast is showing: that one can wait. */
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_set_timeout (toast, 10);
+      hf_window_add_toast (HF_WINDOW (window), toast);
+    }
+}
+
+const char *
+hf_application_get_block_text (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->block_text;
 }
 
 static void
@@ -260,7 +326,7 @@ wait_for_store (HfApplication *self,
   self->store_error = g_strdup (_("The database is in use by another program — retrying"));
   if (self->store_toast == NULL)
     {
-      self->store_toast = adw_toast_new (self->store_error);
+      self->store_toast = hf_toast_new (self->store_error);
       adw_toast_set_timeout (self->store_toast, 0);
       adw_toast_set_priority (self->store_toast, ADW_TOAST_PRIORITY_HIGH);
     }
@@ -426,6 +492,7 @@ preferences_activated (GSimpleAction *action,
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
+  hf_window_fit_to_parent (GTK_WINDOW (prefs));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
@@ -475,6 +542,9 @@ static const char * const session_keys[] = {
   HF_SETTINGS_KEY_SCAN_TIMEOUT,
   HF_SETTINGS_KEY_SCAN_CONCURRENCY,
   HF_SETTINGS_KEY_TEMPERATURE_ALERT,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
+  HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
   HF_SETTINGS_KEY_ANTMINER_USER,
 };
 
@@ -509,12 +579,16 @@ hf_application_startup (GApplication *app)
       g_autofree char *signal = g_strconcat ("notify::", session_keys[i], NULL);
       g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_settings), self);
     }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_STYLE,
+                            G_CALLBACK (apply_style), self);
+  apply_style (self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_ENABLED,
                             G_CALLBACK (update_api), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,
                             G_CALLBACK (update_api), self);
   g_signal_connect (hf_session_get_alerts (self->session), "alert", G_CALLBACK (alert_cb), self);
   g_signal_connect (self->session, "history-failed", G_CALLBACK (history_failed_cb), self);
+  g_signal_connect (self->session, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
   hf_application_reload_credentials (self);
   /* Released when the session has ended (end_session()). */
@@ -569,6 +643,7 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->whatsminer_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
   g_clear_pointer (&self->api_error, g_free);
+  g_clear_pointer (&self->block_text, g_free);
 
   G_OBJECT_CLASS (hf_application_parent_class)->dispose (object);
 }
@@ -703,21 +778,48 @@ token_stored_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  HfApplication *self = g_task_get_source_object (task);
+  GError *error = NULL;
 
   if (!hf_credentials_store_finish (result, &error))
-    g_warning ("the API token is not kept in the keyring: %s", error->message);
+    {
+      g_message ("the API token is not kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Kept: now it is the token, and the old one no longer works. */
+  g_free (self->api_token);
+  self->api_token = g_strdup (g_task_get_task_data (task));
+  update_api (self);
+  g_task_return_boolean (task, TRUE);
 }
 
-const char *
-hf_application_regenerate_api_token (HfApplication *self)
+void
+hf_application_regenerate_api_token_async (HfApplication       *self,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
 {
-  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  GTask *task;
+  char *token;
 
-  g_free (self->api_token);
-  self->api_token = hf_api_token_generate ();
-  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, self->api_token, self->cancellable,
-                              token_stored_cb, NULL);
-  update_api (self);
-  return self->api_token;
+  g_return_if_fail (HF_IS_APPLICATION (self));
+
+  /* A token that cannot be kept would stop working at the next start,
+   * silently: it is made only once the keyring has it. */
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_application_regenerate_api_token_async);
+  token = hf_api_token_generate ();
+  g_task_set_task_data (task, token, g_free);
+  hf_credentials_store_async (HF_CREDENTIAL_API_TOKEN, token, self->cancellable,
+                              token_stored_cb, task);
+}
+
+gboolean
+hf_application_regenerate_api_token_finish (HfApplication  *self,
+                                             GAsyncResult   *result,
+                                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -36,11 +36,20 @@ void           hf_application_reload_credentials (HfApplication *self);
 
 /* The HTTP API: its token (NULL until one is made), why it is not
  * serving when it is on but failed (NULL otherwise), the port it serves
- * on (0: not serving).  A new token replaces the old one at once, in the
- * keyring too. */
+ * on (0: not serving).  A new token replaces the old one once the keyring
+ * keeps it; when it cannot, the old one stays and the error says why. */
 const char    *hf_application_get_api_token  (HfApplication *self);
 const char    *hf_application_get_api_error  (HfApplication *self);
 guint16        hf_application_get_api_port   (HfApplication *self);
-const char    *hf_application_regenerate_api_token (HfApplication *self);
+void           hf_application_regenerate_api_token_async  (HfApplication       *self,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean       hf_application_regenerate_api_token_finish (HfApplication       *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
+
+/* What the app said of the last block a miner found ("bitaxe-a found a
+ * block"), in its notification and toast; NULL before the first. */
+const char    *hf_application_get_block_text (HfApplication *self);
 
 G_END_DECLS

@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: MIT
  *
  * Small on purpose: one metric, a y axis from zero (or the data's floor
- * for temperatures) with three labelled grid lines, start and end times,
- * and the line broken wherever the miner was not answering.
+ * for temperatures) with three labelled grid lines, the times at the
+ * start, middle and end (with the date once the range spans days), the
+ * line broken only where readings are really missing, and the value
+ * under the pointer.
  */
 #include "config.h"
 
@@ -27,6 +29,9 @@ struct _HfChart
   gint64         until;
   guint          n_known;
   guint          n_segments;
+  GPtrArray     *axis_labels;   /* the y labels last drawn */
+  double         hover_x;       /* pointer x, or -1 */
+  char          *hover_text;    /* what the pointer is on, as drawn */
 };
 
 G_DEFINE_FINAL_TYPE (HfChart, hf_chart, GTK_TYPE_WIDGET)
@@ -69,19 +74,50 @@ nice_step (double range)
 }
 
 static double
-gap_limit (HfChart *self)
+median (double *values,
+        guint   n)
 {
-  /* The bucket width: the smallest spacing between two points. */
-  double step = G_MAXDOUBLE;
+  /* n is at most a handful: insertion sort. */
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && values[j - 1] > values[j]; j--)
+      {
+        double t = values[j];
+        values[j] = values[j - 1];
+        values[j - 1] = t;
+      }
+  return n == 0 ? 0 : values[n / 2];
+}
 
-  for (guint i = 1; i < self->points->len; i++)
-    {
-      double d = g_array_index (self->points, HfSeriesPoint, i).time
-                 - g_array_index (self->points, HfSeriesPoint, i - 1).time;
-      if (d > 0 && d < step)
-        step = d;
-    }
-  return step == G_MAXDOUBLE ? G_MAXDOUBLE : 2.5 * step;
+#define GAP_WINDOW 5
+
+/* Whether the line breaks before point @i: the step to it is more than
+ * 2.5 times what the readings around it are spaced by.  Around it, not
+ * the smallest spacing anywhere: a history of the CLI's 1 s polls and the
+ * app's 15 s ones, or an interval changed in Preferences, would break
+ * every 15 s step into a dot. */
+static gboolean
+breaks_before (HfChart *self,
+               guint    i)
+{
+  GArray *p = self->points;
+  double before[GAP_WINDOW], after[GAP_WINDOW];
+  guint nb = 0, na = 0;
+  double d, usual;
+
+  if (i == 0 || i >= p->len)
+    return FALSE;
+  d = g_array_index (p, HfSeriesPoint, i).time - g_array_index (p, HfSeriesPoint, i - 1).time;
+  for (guint k = i - 1; k > 0 && nb < GAP_WINDOW; k--)
+    before[nb++] = g_array_index (p, HfSeriesPoint, k).time
+                   - g_array_index (p, HfSeriesPoint, k - 1).time;
+  for (guint k = i + 1; k < p->len && na < GAP_WINDOW; k++)
+    after[na++] = g_array_index (p, HfSeriesPoint, k).time
+                  - g_array_index (p, HfSeriesPoint, k - 1).time;
+  usual = MAX (median (before, nb), median (after, na));
+  /* Two lone points: nothing says what their spacing should be. */
+  if (usual <= 0)
+    return FALSE;
+  return d > 2.5 * usual;
 }
 
 static void
@@ -101,13 +137,69 @@ draw_text (cairo_t     *cr,
   g_object_unref (layout);
 }
 
+/* A day or more needs the date: "00:05 … 00:05" says nothing. */
 static char *
 format_time (gint64 t,
              gint64 span)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (t);
 
-  return g_date_time_format (dt, span > 2 * 86400 ? "%b %e" : "%H:%M");
+  if (span > 2 * 86400)
+    return g_date_time_format (dt, "%b %e");
+  if (span >= 12 * 3600)
+    return g_date_time_format (dt, "%b %e %H:%M");
+  return g_date_time_format (dt, "%H:%M");
+}
+
+/* @v on the axis with @decimals (temperatures), or as the metric does. */
+static char *
+format_axis_with (HfChart *self,
+                  double   v,
+                  int      decimals)
+{
+  if (self->metric == HF_CHART_TEMPERATURE)
+    return hf_format_value (v, decimals, "°C");
+  return format_axis (self, v);
+}
+
+/* The fewest decimals (up to 2) that tell every grid line apart. */
+static int
+axis_decimals (HfChart *self,
+               double   lo,
+               double   hi,
+               double   step)
+{
+  for (int decimals = 0; decimals < 2; decimals++)
+    {
+      g_autofree char *last = NULL;
+      gboolean distinct = TRUE;
+
+      for (double v = lo; v <= hi + step / 2 && distinct; v += step)
+        {
+          g_autofree char *label = format_axis_with (self, v, decimals);
+          distinct = last == NULL || g_strcmp0 (label, last) != 0;
+          g_free (last);
+          last = g_steal_pointer (&label);
+        }
+      if (distinct)
+        return decimals;
+    }
+  return 2;
+}
+
+static char *
+hover_text (HfChart             *self,
+            const HfSeriesPoint *p,
+            gint64               span)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (p->time);
+  g_autofree char *when = g_date_time_format (dt, span >= 12 * 3600 ? "%b %e %H:%M" : "%H:%M:%S");
+  g_autofree char *value = self->metric == HF_CHART_TEMPERATURE
+                           ? hf_format_value (value_of (self, p), 1, "°C")
+                           : format_axis (self, value_of (self, p));
+
+  /* Translators: a chart's value under the pointer: "14:05:10 · 1.07 TH/s" */
+  return g_strdup_printf (_("%s · %s"), when, value);
 }
 
 static void
@@ -119,11 +211,11 @@ hf_chart_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   double plot_w = width - MARGIN_LEFT - MARGIN_RIGHT;
   double plot_h = height - MARGIN_TOP - MARGIN_BOTTOM;
-  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, step, limit;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, step;
+  int decimals;
   gint64 span = MAX (self->until - self->since, 1);
   GdkRGBA fg, accent = { 0.21, 0.52, 0.89, 1.0 };
   gboolean drawing = FALSE;
-  double last_t = 0;
   cairo_t *cr;
 
   if (plot_w < 20 || plot_h < 20)
@@ -157,15 +249,23 @@ hf_chart_snapshot (GtkWidget   *widget,
   if (hi <= lo)
     hi = lo + 1;
   step = nice_step (hi - lo);
+  /* Whole degrees at least: 70.0, 70.2, 70.4 °C all read "70 °C". */
+  if (self->metric == HF_CHART_TEMPERATURE && step < 1)
+    step = 1;
   hi = ceil (hi / step) * step;
+  if (hi <= lo)
+    hi = lo + step;
+  decimals = axis_decimals (self, lo, hi, step);
+  g_ptr_array_set_size (self->axis_labels, 0);
 
   /* Grid and y labels */
   cairo_set_line_width (cr, 1);
   for (double v = lo; v <= hi + step / 2; v += step)
     {
       double y = MARGIN_TOP + plot_h - (v - lo) / (hi - lo) * plot_h;
-      g_autofree char *label = format_axis (self, v);
+      g_autofree char *label = format_axis_with (self, v, decimals);
 
+      g_ptr_array_add (self->axis_labels, g_strdup (label));
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
       cairo_move_to (cr, MARGIN_LEFT, floor (y) + 0.5);
       cairo_line_to (cr, MARGIN_LEFT + plot_w, floor (y) + 0.5);
@@ -173,17 +273,19 @@ hf_chart_snapshot (GtkWidget   *widget,
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
       draw_text (cr, widget, label, MARGIN_LEFT - 6, y, 1.0);
     }
-  /* x labels: start and end */
+  /* x labels: start, middle and end */
   {
     g_autofree char *start = format_time (self->since, span);
+    g_autofree char *middle = format_time (self->since + span / 2, span);
     g_autofree char *end = format_time (self->until, span);
     cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
     draw_text (cr, widget, start, MARGIN_LEFT, height - MARGIN_BOTTOM / 2, 0.0);
+    if (plot_w > 360)
+      draw_text (cr, widget, middle, MARGIN_LEFT + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
     draw_text (cr, widget, end, MARGIN_LEFT + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
   }
 
   /* The line, cut at gaps */
-  limit = gap_limit (self);
   cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
   cairo_set_line_width (cr, 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
@@ -194,7 +296,7 @@ hf_chart_snapshot (GtkWidget   *widget,
       double x = MARGIN_LEFT + (double) (p->time - self->since) / span * plot_w;
       double y;
 
-      if (isnan (v) || (drawing && p->time - last_t > limit))
+      if (isnan (v) || (drawing && breaks_before (self, i)))
         {
           if (drawing)
             cairo_stroke (cr);
@@ -213,11 +315,67 @@ hf_chart_snapshot (GtkWidget   *widget,
         }
       else
         cairo_line_to (cr, x, y);
-      last_t = p->time;
     }
   if (drawing)
     cairo_stroke (cr);
+
+  /* The value under the pointer: the nearest known point. */
+  g_clear_pointer (&self->hover_text, g_free);
+  if (self->hover_x >= MARGIN_LEFT && self->hover_x <= MARGIN_LEFT + plot_w)
+    {
+      const HfSeriesPoint *nearest = NULL;
+      double best = G_MAXDOUBLE;
+
+      for (guint i = 0; i < self->points->len; i++)
+        {
+          const HfSeriesPoint *p = &g_array_index (self->points, HfSeriesPoint, i);
+          double x = MARGIN_LEFT + (double) (p->time - self->since) / span * plot_w;
+
+          if (!isnan (value_of (self, p)) && fabs (x - self->hover_x) < best)
+            {
+              best = fabs (x - self->hover_x);
+              nearest = p;
+            }
+        }
+      if (nearest != NULL)
+        {
+          double x = MARGIN_LEFT + (double) (nearest->time - self->since) / span * plot_w;
+          double y = MARGIN_TOP + plot_h - (value_of (self, nearest) - lo) / (hi - lo) * plot_h;
+
+          self->hover_text = hover_text (self, nearest, span);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
+          cairo_set_line_width (cr, 1);
+          cairo_move_to (cr, floor (x) + 0.5, MARGIN_TOP);
+          cairo_line_to (cr, floor (x) + 0.5, MARGIN_TOP + plot_h);
+          cairo_stroke (cr);
+          cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
+          cairo_arc (cr, x, y, 4, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+          draw_text (cr, widget, self->hover_text,
+                     CLAMP (x, MARGIN_LEFT + 90, MARGIN_LEFT + plot_w - 90), MARGIN_TOP + 8, 0.5);
+        }
+    }
   cairo_destroy (cr);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion,
+           double                    x,
+           double                    y,
+           HfChart                  *self)
+{
+  self->hover_x = x;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion,
+          HfChart                  *self)
+{
+  self->hover_x = -1;
+  g_clear_pointer (&self->hover_text, g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -239,6 +397,8 @@ hf_chart_finalize (GObject *object)
   HfChart *self = HF_CHART (object);
 
   g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->axis_labels, g_ptr_array_unref);
+  g_clear_pointer (&self->hover_text, g_free);
   G_OBJECT_CLASS (hf_chart_parent_class)->finalize (object);
 }
 
@@ -258,6 +418,13 @@ hf_chart_class_init (HfChartClass *klass)
 static void
 hf_chart_init (HfChart *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->axis_labels = g_ptr_array_new_with_free_func (g_free);
+  self->hover_x = -1;
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *
@@ -294,4 +461,35 @@ guint
 hf_chart_get_n_segments (HfChart *self)
 {
   return self->n_segments;
+}
+
+const char *
+hf_chart_get_axis_label (HfChart *self,
+                         guint    index)
+{
+  g_return_val_if_fail (HF_IS_CHART (self), NULL);
+  return index < self->axis_labels->len ? g_ptr_array_index (self->axis_labels, index) : NULL;
+}
+
+void
+hf_chart_hover (HfChart *self,
+                double   x)
+{
+  g_return_if_fail (HF_IS_CHART (self));
+  self->hover_x = x;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+hf_chart_get_hover_text (HfChart *self)
+{
+  g_return_val_if_fail (HF_IS_CHART (self), NULL);
+  return self->hover_text;
+}
+
+char *
+hf_chart_format_time (gint64 t,
+                      gint64 span)
+{
+  return format_time (t, span);
 }

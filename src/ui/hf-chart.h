@@ -22,8 +22,8 @@ G_DECLARE_FINAL_TYPE (HfChart, hf_chart, HF, CHART, GtkWidget)
 
 GtkWidget *hf_chart_new         (HfChartMetric  metric);
 /* @points: HfSeriesPoint, oldest first; the x axis spans @since…@until
- * (unix seconds).  A gap of more than 2.5 bucket widths (the miner was
- * offline) breaks the line. */
+ * (unix seconds).  A step of more than 2.5 times the spacing of the
+ * readings around it (the miner was offline) breaks the line. */
 void       hf_chart_set_series  (HfChart       *self,
                                  GArray        *points,
                                  gint64         since,
@@ -32,5 +32,16 @@ void       hf_chart_set_series  (HfChart       *self,
 guint      hf_chart_get_n_known (HfChart       *self);
 /* Line segments drawn after gaps are cut (for tests). */
 guint      hf_chart_get_n_segments (HfChart    *self);
+
+/* The y axis' labels as last drawn, bottom up (for tests). */
+const char *hf_chart_get_axis_label (HfChart   *self,
+                                     guint      index);
+/* As if the pointer were at @x (-1: away); what it shows, once drawn. */
+void        hf_chart_hover           (HfChart   *self,
+                                      double     x);
+const char *hf_chart_get_hover_text  (HfChart   *self);
+/* A time on the x axis of a range @span seconds long. */
+char       *hf_chart_format_time     (gint64     t,
+                                      gint64     span);
 
 G_END_DECLS

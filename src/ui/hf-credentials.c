@@ -115,3 +115,19 @@ hf_credentials_store_finish (GAsyncResult  *result,
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+char *
+hf_credentials_describe_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return g_strdup (_("the keyring is locked"));
+  /* No Secret Service on the bus (a bare Pi, a session without GNOME
+   * Keyring or KWallet): D-Bus says "ServiceUnknown". */
+  if (error->domain == G_DBUS_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR))
+    return g_strdup (_("this computer has no keyring (such as GNOME Keyring) to keep it in"));
+  return g_strdup (_("the keyring refused it"));
+}

@@ -30,4 +30,8 @@ void   hf_credentials_store_async   (HfCredential         which,
 gboolean hf_credentials_store_finish (GAsyncResult       *result,
                                      GError             **error);
 
+/* Why the keyring could not keep a secret, in words for people ("this
+ * computer has no keyring…"), from a store or lookup error. */
+char  *hf_credentials_describe_error (const GError *error);
+
 G_END_DECLS

@@ -15,7 +15,10 @@
 
 #include "hf-chart.h"
 #include "hf-details-window.h"
+#include "hf-miner-binding.h"
+#include "hf-miner-actions.h"
 #include "hf-miner-status.h"
+#include "hf-window.h"
 
 struct _HfDetailsWindow
 {
@@ -30,11 +33,16 @@ struct _HfDetailsWindow
   GtkBox              *charts_box;
   AdwPreferencesGroup *reading_group;
   AdwPreferencesGroup *identity_group;
+  GtkWidget           *open_web_button;
+  GtkWidget           *restart_button;
+  GtkWidget           *settings_button;
+  GSimpleActionGroup  *actions;      /* details.*: the miner menu's, on this miner */
 
   HfMiner             *miner;        /* NULL: the fleet */
   HfStore             *store;
   GPtrArray           *charts;       /* HfChart */
   GHashTable          *rows;         /* title → AdwActionRow */
+  GtkLabel            *state_badge;  /* the Status row's suffix */
   gint64               range_s;
   gint64               since;        /* of the query in flight */
   gint64               until;
@@ -55,6 +63,8 @@ set_row (HfDetailsWindow     *self,
     {
       row = ADW_ACTION_ROW (adw_action_row_new ());
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      /* Values come from the miner (an error page, a pool URL with "&"). */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       gtk_widget_add_css_class (GTK_WIDGET (row), "property");
       adw_preferences_group_add (group, GTK_WIDGET (row));
       g_hash_table_insert (self->rows, g_strdup (title), row);
@@ -102,6 +112,26 @@ refresh_fields (HfDetailsWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), hf_miner_display_name (m));
 
   set_row (self, self->reading_group, _("Status"), status);
+  /* The state's badge, coloured as on the cards and in the table. */
+  if (self->state_badge == NULL)
+    {
+      self->state_badge = GTK_LABEL (gtk_label_new (NULL));
+      gtk_widget_set_valign (GTK_WIDGET (self->state_badge), GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_badge), "caption-heading");
+      adw_action_row_add_suffix (g_hash_table_lookup (self->rows, _("Status")),
+                                 GTK_WIDGET (self->state_badge));
+    }
+  hf_label_set_text_changed (self->state_badge, hf_state_label (hf_miner_state (m)));
+  {
+    /* hf_miner_binding_show_state() without a binding to follow the
+     * miner: the window does that. */
+    const char *css_class = hf_miner_state_css_class (hf_miner_state (m));
+
+    for (HfState st = 0; st < HF_N_STATES; st++)
+      hf_widget_set_css_class (GTK_WIDGET (self->state_badge), hf_miner_state_css_class (st),
+                               g_str_equal (hf_miner_state_css_class (st), css_class));
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_badge), "hf-state");
+  }
   if (hf_miner_get_error (m) != NULL)
     set_row (self, self->reading_group, _("Last error"), hf_miner_get_error (m));
   hashrate = hf_format_hashrate (r->hashrate_ghs);
@@ -130,7 +160,21 @@ refresh_fields (HfDetailsWindow *self)
   value_row (self, _("Accepted shares"), r->accepted, 0, NULL);
   value_row (self, _("Rejected shares"), r->rejected, 0, NULL);
   value_row (self, _("Hardware errors"), r->hardware_errors, 0, NULL);
-  value_row (self, _("Best difficulty"), r->best_difficulty, 0, NULL);
+  {
+    g_autofree char *best = hf_format_difficulty_ui (r->best_difficulty);
+    g_autofree char *session = hf_format_difficulty_ui (r->best_session_difficulty);
+    g_autofree char *pool = hf_format_difficulty_ui (r->pool_difficulty);
+    g_autofree char *network = hf_format_difficulty_ui (r->network_difficulty);
+    g_autofree char *blocks = g_strdup_printf ("%u", hf_miner_get_blocks_found (m));
+
+    set_row (self, self->reading_group, _("Best difficulty"), best);
+    set_row (self, self->reading_group, _("Best difficulty (session)"), session);
+    set_row (self, self->reading_group, _("Pool difficulty"), pool);
+    set_row (self, self->reading_group, _("Network difficulty"), network);
+    set_row (self, self->reading_group, _("Blocks found"), blocks);
+  }
+  value_row (self, _("Second chip temperature"), r->chip2_temp_c, 1, "°C");
+  value_row (self, _("Voltage regulator temperature"), r->vr_temp_c, 1, "°C");
   set_row (self, self->reading_group, _("Pool"), r->pool_url);
   set_row (self, self->reading_group, _("Pool user"), r->pool_user);
 
@@ -153,7 +197,8 @@ miner_notify_cb (HfMiner         *miner,
                  HfDetailsWindow *self)
 {
   if (g_strcmp0 (pspec->name, "reading") == 0 || g_strcmp0 (pspec->name, "online") == 0
-      || g_strcmp0 (pspec->name, "error") == 0 || g_strcmp0 (pspec->name, "restarting") == 0)
+      || g_strcmp0 (pspec->name, "error") == 0 || g_strcmp0 (pspec->name, "restarting") == 0
+      || g_strcmp0 (pspec->name, "state") == 0 || g_strcmp0 (pspec->name, "blocks-found") == 0)
     refresh_fields (self);
 }
 
@@ -255,8 +300,38 @@ hf_details_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->charts, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (hf_details_window_parent_class)->dispose (object);
+}
+
+/* details.X is the main window's miner.X on this miner alone (not on
+ * the main window's selection): the same questions, dialogs and toasts
+ * as from the miner's menu. */
+static void
+miner_action_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  HfDetailsWindow *self = HF_DETAILS_WINDOW (user_data);
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  if (!HF_IS_WINDOW (parent) || self->miner == NULL)
+    return;
+  hf_miner_actions_activate_on (HF_MINER_ACTIONS (hf_window_get_miner_actions (HF_WINDOW (parent))),
+                                g_action_get_name (G_ACTION (action)), self->miner);
+}
+
+/* Only what this miner can do is offered. */
+static void
+update_actions (HfDetailsWindow *self)
+{
+  HfCapabilities caps = self->miner != NULL ? hf_miner_get_capabilities (self->miner) : 0;
+  GAction *restart = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "restart");
+  GAction *settings = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "settings");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (restart), (caps & HF_CAP_RESTART) != 0);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (settings), (caps & HF_CAP_ANY_SETTING) != 0);
 }
 
 static void
@@ -278,6 +353,9 @@ hf_details_window_class_init (HfDetailsWindowClass *klass)
   BIND (charts_box);
   BIND (reading_group);
   BIND (identity_group);
+  BIND (open_web_button);
+  BIND (restart_button);
+  BIND (settings_button);
 #undef BIND
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -288,7 +366,17 @@ hf_details_window_init (HfDetailsWindow *self)
 {
   struct { GtkToggleButton *button; gint64 seconds; } ranges[4];
 
+  static const GActionEntry entries[] = {
+    { .name = "open-web", .activate = miner_action_activated },
+    { .name = "settings", .activate = miner_action_activated },
+    { .name = "restart", .activate = miner_action_activated },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->actions), entries, G_N_ELEMENTS (entries),
+                                   self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "details", G_ACTION_GROUP (self->actions));
   self->charts = g_ptr_array_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->range_s = 3600;
@@ -318,7 +406,9 @@ hf_details_window_new (HfMiner *miner,
       add_chart (self, _("Temperature"), HF_CHART_TEMPERATURE);
       add_chart (self, _("Power"), HF_CHART_POWER);
       g_signal_connect (miner, "notify", G_CALLBACK (miner_notify_cb), self);
+      g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_actions), self);
       refresh_fields (self);
+      update_actions (self);
     }
   else
     {
@@ -327,6 +417,9 @@ hf_details_window_new (HfMiner *miner,
       gtk_window_set_title (GTK_WINDOW (self), _("Fleet History"));
       gtk_widget_set_visible (GTK_WIDGET (self->reading_group), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->identity_group), FALSE);
+      gtk_widget_set_visible (self->open_web_button, FALSE);
+      gtk_widget_set_visible (self->restart_button, FALSE);
+      gtk_widget_set_visible (self->settings_button, FALSE);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->charts_box), store != NULL);
   gtk_widget_set_visible (self->range_box, store != NULL);

@@ -4,7 +4,10 @@
  * The miner.* actions, inserted on the window: one GMenu in the window's
  * .ui serves every card and row, each item targeted at the miner the menu
  * was opened on.  An action is enabled while the selection holds a miner
- * that can do it (HfMiner:capabilities), and acts only on those that can.
+ * that can do it (HfMiner:capabilities), and acts only on those that can;
+ * Pause while one is not paused, Resume while one is.  A card showing its
+ * quick actions names its miner (miner.point): the actions are then
+ * enabled for the miners an action targeted at it acts on.
  * Everything goes through the app's HfSession.  Destructive actions ask
  * first (AdwMessageDialog); each reports one toast once every miner has
  * answered.
@@ -29,7 +32,9 @@ struct _HfMinerActions
   /* Owned references */
   HfApplication      *app;
   GtkSelectionModel  *selection;
-  GPtrArray          *watched;       /* the selected miners, for their capabilities */
+  GPtrArray          *watched;       /* the miners the actions are for, for their capabilities */
+  char               *pointed;       /* the miner whose card shows its actions, or NULL */
+  HfMiner            *only;          /* while hf_miner_actions_activate_on() runs */
 };
 
 G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROUP)
@@ -37,12 +42,14 @@ G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROU
 static void details_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void open_web_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void copy_address_activated (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void rename_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void settings_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void identify_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void pause_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void resume_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void restart_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void remove_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void point_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
 
 /* What each action needs a miner to be able to do (0: any miner). */
 static const struct
@@ -53,6 +60,7 @@ static const struct
   { { .name = "details", .activate = details_activated, .parameter_type = "s" }, 0 },
   { { .name = "open-web", .activate = open_web_activated, .parameter_type = "s" }, 0 },
   { { .name = "copy-address", .activate = copy_address_activated, .parameter_type = "s" }, 0 },
+  { { .name = "rename", .activate = rename_activated, .parameter_type = "s" }, 0 },
   { { .name = "settings", .activate = settings_activated, .parameter_type = "s" },
     HF_CAP_ANY_SETTING },
   { { .name = "identify", .activate = identify_activated, .parameter_type = "s" },
@@ -61,6 +69,12 @@ static const struct
   { { .name = "resume", .activate = resume_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
   { { .name = "restart", .activate = restart_activated, .parameter_type = "s" }, HF_CAP_RESTART },
   { { .name = "remove", .activate = remove_activated, .parameter_type = "s" }, 0 },
+};
+
+/* Not in any menu: a card says which miner its quick actions are for
+ * ("": none). */
+static const GActionEntry point_entry = {
+  .name = "point", .activate = point_activated, .parameter_type = "s"
 };
 
 static HfCapabilities
@@ -84,13 +98,34 @@ toast (GtkWindow  *window,
     g_message ("%s", text);
 }
 
+/* The miners by name, as a question about them should: "bitaxe-a",
+ * "bitaxe-a and avalon-nano", "bitaxe-a, bitaxe-b and avalon-nano", or
+ * past four, the first three "and 5 other miners". */
+#define NAMED_AT_MOST 4
+
 static char *
 describe (GPtrArray *miners)
 {
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint named = miners->len <= NAMED_AT_MOST ? miners->len : NAMED_AT_MOST - 1;
+
   if (miners->len == 1)
     return g_strdup (hf_miner_display_name (g_ptr_array_index (miners, 0)));
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner", "%u miners", miners->len),
-                          miners->len);
+  for (guint i = 0; i + 1 < named; i++)
+    {
+      if (i > 0)
+        g_string_append (names, _(", "));
+      g_string_append (names, hf_miner_display_name (g_ptr_array_index (miners, i)));
+    }
+  if (named == miners->len)
+    /* Translators: the last of a list of miners: "bitaxe-a, bitaxe-b and avalon-nano" */
+    return g_strdup_printf (_("%s and %s"), names->str,
+                            hf_miner_display_name (g_ptr_array_index (miners, named - 1)));
+  g_string_append (names, _(", "));
+  g_string_append (names, hf_miner_display_name (g_ptr_array_index (miners, named - 1)));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s and %u other miner",
+                                       "%s and %u other miners", miners->len - named),
+                          names->str, miners->len - named);
 }
 
 /* The miners @action targeted at @target acts on: only those that can. */
@@ -99,8 +134,16 @@ miners_for (HfMinerActions *self,
             GSimpleAction  *action,
             GVariant       *target)
 {
-  GPtrArray *miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
+  GPtrArray *miners;
   HfCapabilities needs = needs_of (action);
+
+  if (self->only != NULL)
+    {
+      miners = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (miners, g_object_ref (self->only));
+    }
+  else
+    miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
 
   for (guint i = miners->len; needs != 0 && i-- > 0; )
     if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0)
@@ -118,35 +161,84 @@ unwatch (HfMinerActions *self)
   g_ptr_array_set_size (self->watched, 0);
 }
 
-/* What the selected miners can do, which can change while they are
- * selected (a poll finds other firmware). */
-static void
-update_enabled (HfMinerActions *self)
+/* Whether @miner says it is paused (and answers, so that it can resume). */
+static gboolean
+is_paused (HfMiner *miner)
 {
-  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (self->selection);
-  HfCapabilities can = 0;
+  const HfReading *r = hf_miner_get_reading (miner);
+
+  return hf_miner_get_online (miner) && r != NULL && r->paused;
+}
+
+/* Whether Pause would do something: it answers and is not paused. */
+static gboolean
+can_pause_now (HfMiner *miner)
+{
+  HfState state = hf_miner_state (miner);
+
+  return state != HF_STATE_OFFLINE && state != HF_STATE_RESTARTING && !is_paused (miner);
+}
+
+/* The miners the actions are for: those an action targeted at the pointed
+ * miner acts on, else the selection. */
+static void
+collect_targets (HfMinerActions *self)
+{
+  g_autoptr(GtkBitset) set = NULL;
   GtkBitsetIter iter;
   guint position;
 
-  unwatch (self);
+  if (self->pointed != NULL)
+    {
+      g_autoptr(GPtrArray) miners = hf_miner_actions_get_miners (self, self->pointed);
+
+      for (guint i = 0; i < miners->len; i++)
+        g_ptr_array_add (self->watched, g_object_ref (g_ptr_array_index (miners, i)));
+      return;
+    }
+  set = gtk_selection_model_get_selection (self->selection);
   for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
        more = gtk_bitset_iter_next (&iter, &position))
-    {
-      HfMiner *miner = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+    g_ptr_array_add (self->watched, g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                                           position));
+}
 
-      can |= hf_miner_get_capabilities (miner);
+/* What the selected miners can do, which can change while they are
+ * selected (a poll finds other firmware, a miner pauses). */
+static void
+update_enabled (HfMinerActions *self)
+{
+  HfCapabilities can = 0;
+  gboolean pausable = FALSE, resumable = FALSE;
+
+  unwatch (self);
+  collect_targets (self);
+  for (guint i = 0; i < self->watched->len; i++)
+    {
+      HfMiner *miner = g_ptr_array_index (self->watched, i);
+      HfCapabilities caps = hf_miner_get_capabilities (miner);
+
+      can |= caps;
+      if ((caps & HF_CAP_PAUSE) != 0)
+        {
+          pausable |= can_pause_now (miner);
+          resumable |= is_paused (miner);
+        }
       g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_enabled), self);
-      g_ptr_array_add (self->watched, miner);
+      g_signal_connect_swapped (miner, "notify::state", G_CALLBACK (update_enabled), self);
     }
   for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
     {
       GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self),
                                                     miner_actions[i].entry.name);
+      gboolean enabled = self->watched->len > 0
+                         && (miner_actions[i].needs == 0 || (can & miner_actions[i].needs) != 0);
 
-      g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
-                                   self->watched->len > 0
-                                   && (miner_actions[i].needs == 0
-                                       || (can & miner_actions[i].needs) != 0));
+      if (miner_actions[i].entry.activate == pause_activated)
+        enabled = enabled && pausable;
+      else if (miner_actions[i].entry.activate == resume_activated)
+        enabled = enabled && resumable;
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
 
@@ -198,8 +290,9 @@ job_outcome (Job *job)
   switch (job->action)
     {
     case HF_ACTION_IDENTIFY:
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner is showing itself",
-                                           "%u miners are showing themselves", job->ok), job->ok);
+      /* Translators: the miners blink or show a message so they can be found */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Identifying %u miner",
+                                           "Identifying %u miners", job->ok), job->ok);
     case HF_ACTION_PAUSE:
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u miner paused",
                                            "%u miners paused", job->ok), job->ok);
@@ -368,6 +461,7 @@ details_activated (GSimpleAction *action,
   details = hf_details_window_new (g_ptr_array_index (miners, 0),
                                    hf_application_get_store (self->app));
   gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
+  hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
 }
 
@@ -422,8 +516,12 @@ settings_activated (GSimpleAction *action,
   /* Shown with the targeted miner's values; the same change goes to the
    * others after it. */
   if (miners->len > 0)
-    gtk_window_present (GTK_WINDOW (hf_miner_settings_dialog_new_for_miners (self->window,
-                                                                             self->app, miners)));
+    {
+      GtkWidget *dialog = hf_miner_settings_dialog_new_for_miners (self->window, self->app, miners);
+
+      hf_window_fit_to_parent (GTK_WINDOW (dialog));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 /* Identify, pause, resume: no question asked (nothing is lost). */
@@ -512,6 +610,73 @@ remove_activated (GSimpleAction *action,
 }
 
 static void
+point_activated (GSimpleAction *action,
+                 GVariant      *target,
+                 gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  const char *address = g_variant_get_string (target, NULL);
+
+  if (g_strcmp0 (self->pointed, *address != '\0' ? address : NULL) == 0)
+    return;
+  g_free (self->pointed);
+  self->pointed = *address != '\0' ? g_strdup (address) : NULL;
+  update_enabled (self);
+}
+
+static void
+rename_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    Confirm          *confirm)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_strcmp0 (response, "rename") != 0)
+    return;
+  hf_session_set_label (hf_application_get_session (confirm->self->app),
+                        g_ptr_array_index (confirm->miners, 0), gtk_editable_get_text (entry));
+}
+
+/* A name of the user's own (two identical Avalons told apart), for the
+ * miner the menu was opened on only: one name for several would make
+ * them alike again. */
+static void
+rename_activated (GSimpleAction *action,
+                  GVariant      *target,
+                  gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  HfMiner *miner;
+
+  if (miners->len == 0)
+    return;
+  g_ptr_array_set_size (miners, 1);
+  miner = g_ptr_array_index (miners, 0);
+  heading = g_strdup_printf (_("Rename %s"), hf_miner_display_name (miner));
+  dialog = confirm_new (self, miners, heading,
+                        _("The name is shown everywhere in Hashfleet. Leave it empty to use the "
+                          "miner's own."),
+                        "rename", _("_Rename"), G_CALLBACK (rename_response_cb));
+  /* Not destructive: renaming is what Enter does. */
+  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "rename");
+  entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry),
+                         hf_miner_get_label (miner) != NULL ? hf_miner_get_label (miner) : "");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry),
+                                  hf_miner_get_hostname (miner) != NULL
+                                  ? hf_miner_get_hostname (miner) : hf_miner_get_address (miner));
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
 hf_miner_actions_dispose (GObject *object)
 {
   HfMinerActions *self = HF_MINER_ACTIONS (object);
@@ -524,6 +689,7 @@ hf_miner_actions_dispose (GObject *object)
   g_clear_object (&self->app);
   g_clear_weak_pointer (&self->window);
   g_clear_pointer (&self->watched, g_ptr_array_unref);
+  g_clear_pointer (&self->pointed, g_free);
 
   G_OBJECT_CLASS (hf_miner_actions_parent_class)->dispose (object);
 }
@@ -542,6 +708,7 @@ hf_miner_actions_init (HfMinerActions *self)
   self->watched = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
     g_action_map_add_action_entries (G_ACTION_MAP (self), &miner_actions[i].entry, 1, self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), &point_entry, 1, self);
 }
 
 HfMinerActions *
@@ -645,6 +812,35 @@ hf_miner_actions_menu_for (GMenuModel *menu,
       g_menu_append_item (targeted, item);
     }
   return G_MENU_MODEL (targeted);
+}
+
+gboolean
+hf_miner_actions_activate_on (HfMinerActions *self,
+                              const char     *name,
+                              HfMiner        *miner)
+{
+  g_autoptr(GVariant) target = NULL;
+  GAction *action;
+
+  g_return_val_if_fail (HF_IS_MINER_ACTIONS (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+  for (guint i = 0; action != NULL && i < G_N_ELEMENTS (miner_actions); i++)
+    if (g_str_equal (miner_actions[i].entry.name, name))
+      {
+        if (miner_actions[i].needs != 0
+            && (hf_miner_get_capabilities (miner) & miner_actions[i].needs) == 0)
+          return FALSE;
+        /* Called as GAction would, but past its enabled state, which is
+         * the selection's. */
+        target = g_variant_ref_sink (g_variant_new_string (hf_miner_get_address (miner)));
+        self->only = miner;
+        miner_actions[i].entry.activate (G_SIMPLE_ACTION (action), target, self);
+        self->only = NULL;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 char *

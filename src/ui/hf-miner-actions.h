@@ -16,7 +16,11 @@ G_DECLARE_FINAL_TYPE (HfMinerActions, hf_miner_actions, HF, MINER_ACTIONS, GSimp
 /* details, open-web, copy-address, settings, identify, pause, resume,
  * restart and remove, each with an "s" target (the address of the miner
  * they are for), over the miners of @selection; each is enabled while
- * the selection holds a miner that can do it.  Dialogs and toasts go to
+ * the selection holds a miner that can do it (pause: one that is not
+ * paused; resume: one that is).  "point" (not in the menu) names the
+ * miner whose card shows its quick actions ("": none): while one is
+ * named, the actions are enabled for the miners an action targeted at it
+ * acts on.  Dialogs and toasts go to
  * @window (not a reference; NULL: none). */
 HfMinerActions *hf_miner_actions_new         (GtkWindow         *window,
                                               HfApplication     *app,
@@ -25,6 +29,11 @@ HfMinerActions *hf_miner_actions_new         (GtkWindow         *window,
  * that miner first, when it is selected; else that miner alone. */
 GPtrArray      *hf_miner_actions_get_miners  (HfMinerActions    *self,
                                               const char        *address);
+/* Run action @name on @miner alone, whatever the selection (a miner's
+ * details window acts on that miner); FALSE when it cannot do it. */
+gboolean        hf_miner_actions_activate_on (HfMinerActions    *self,
+                                              const char        *name,
+                                              HfMiner           *miner);
 /* @menu (the window's one miner menu) with every item targeted at
  * @address, for the popover opened on that miner. */
 GMenuModel     *hf_miner_actions_menu_for    (GMenuModel        *menu,

@@ -22,12 +22,22 @@ age_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The threshold of @family, the only one this widget's miner needs. */
+static double
+hot_c_of (HfSettings *settings,
+          HfFamily    family)
+{
+  return settings != NULL ? hf_settings_get_hot_c (settings, family) : HF_HOT_DEFAULT_C;
+}
+
 static void
 hot_changed_cb (HfSettings     *settings,
                 GParamSpec     *pspec,
                 HfMinerBinding *binding)
 {
-  binding->hot_c = hf_settings_get_temperature_alert (settings);
+  if (g_strcmp0 (pspec->name, hf_settings_hot_key (binding->hot_family)) != 0)
+    return;
+  binding->hot_c = hot_c_of (settings, binding->hot_family);
   if (binding->miner != NULL)
     binding->refresh (binding->widget);
 }
@@ -94,10 +104,9 @@ hf_miner_binding_set_settings (HfMinerBinding *binding,
     g_signal_handlers_disconnect_by_func (binding->settings, hot_changed_cb, binding);
   g_set_object (&binding->settings, settings);
   /* Read once here and on change, not on each of a cycle's refreshes. */
-  hot_c = settings != NULL ? hf_settings_get_temperature_alert (settings) : HF_HOT_DEFAULT_C;
+  hot_c = hot_c_of (settings, binding->hot_family);
   if (settings != NULL)
-    g_signal_connect (settings, "notify::" HF_SETTINGS_KEY_TEMPERATURE_ALERT,
-                      G_CALLBACK (hot_changed_cb), binding);
+    g_signal_connect (settings, "notify", G_CALLBACK (hot_changed_cb), binding);
   /* A grid's card gets its settings once it is in the window, after its
    * miner: refresh it again only if that changes what it shows. */
   if (hot_c != binding->hot_c)
@@ -109,27 +118,48 @@ hf_miner_binding_set_settings (HfMinerBinding *binding,
   return TRUE;
 }
 
+double
+hf_miner_binding_get_hot_c (HfMinerBinding *binding)
+{
+  g_return_val_if_fail (binding != NULL && binding->miner != NULL, HF_HOT_DEFAULT_C);
+  /* A recycled widget may now show a miner of another family. */
+  if (hf_miner_get_family (binding->miner) != binding->hot_family)
+    {
+      binding->hot_family = hf_miner_get_family (binding->miner);
+      binding->hot_c = hot_c_of (binding->settings, binding->hot_family);
+    }
+  return binding->hot_c;
+}
+
 gboolean
 hf_miner_binding_is_hot (HfMinerBinding *binding)
 {
   g_return_val_if_fail (binding != NULL && binding->miner != NULL, FALSE);
-  return hf_miner_is_hot (binding->miner, binding->hot_c);
+  return hf_miner_is_hot (binding->miner, hf_miner_binding_get_hot_c (binding));
 }
 
 void
 hf_miner_binding_show_state (HfMinerBinding *binding,
                              GtkWidget      *label)
 {
-  HfMinerState state;
+  HfState state;
+  const char *css_class;
 
   g_return_if_fail (binding != NULL && binding->miner != NULL);
 
   state = hf_miner_state (binding->miner);
-  if (binding->state_class != NULL)
-    gtk_widget_remove_css_class (label, binding->state_class);
-  binding->state_class = hf_miner_state_css_class (state);
-  gtk_widget_add_css_class (label, binding->state_class);
-  if (state == HF_MINER_STATE_ONLINE)
+  css_class = hf_miner_state_css_class (state);
+  if (binding->state_class != css_class)
+    {
+      if (binding->state_class != NULL)
+        gtk_widget_remove_css_class (label, binding->state_class);
+      binding->state_class = css_class;
+      gtk_widget_add_css_class (label, css_class);
+    }
+  gtk_widget_add_css_class (label, "hf-state");
+  /* Only a miner that is not answering has words that age ("last seen
+   * 5 min ago"). */
+  if (state != HF_STATE_OFFLINE)
     g_clear_handle_id (&binding->age_timer, g_source_remove);
   else if (binding->age_timer == 0)
     binding->age_timer = g_timeout_add_seconds (AGE_REFRESH_S, age_cb, binding);

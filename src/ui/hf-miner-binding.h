@@ -23,7 +23,8 @@ typedef struct
   HfMinerRefreshFunc  refresh;
   HfMiner            *miner;
   HfSettings         *settings;
-  double              hot_c;
+  double              hot_c;         /* of hot_family, read from settings */
+  HfFamily            hot_family;
   const char         *state_class;
   guint               age_timer;
 } HfMinerBinding;
@@ -35,14 +36,18 @@ void      hf_miner_binding_init       (HfMinerBinding     *binding,
  * one followed. */
 gboolean  hf_miner_binding_set_miner  (HfMinerBinding     *binding,
                                        HfMiner            *miner);
-/* Take the hot threshold from @settings (NULL: HF_HOT_DEFAULT_C) and
+/* Take the hot threshold of the miner's family from @settings (NULL:
+ * HF_HOT_DEFAULT_C) and
  * refresh when it changes; FALSE when they were the ones already. */
 gboolean  hf_miner_binding_set_settings (HfMinerBinding   *binding,
                                          HfSettings       *settings);
+/* The chips' threshold for the miner's family (the settings' alert). */
+double    hf_miner_binding_get_hot_c  (HfMinerBinding     *binding);
 /* The miner's temperature is above the threshold. */
 gboolean  hf_miner_binding_is_hot     (HfMinerBinding     *binding);
-/* Put the state's CSS class ("success", "error"…) on @label in place of
- * the last one, and age the status text while the miner is not online. */
+/* Make @label the state's badge: "hf-state" and the state's class
+ * ("hf-state-paused"…) in place of the last one; age its text while the
+ * miner is offline. */
 void      hf_miner_binding_show_state (HfMinerBinding     *binding,
                                        GtkWidget          *label);
 void      hf_miner_binding_clear      (HfMinerBinding     *binding);

@@ -4,6 +4,12 @@
  * A card follows its miner (HfMinerBinding) and rewrites only the labels
  * whose text changed: the grid is recycled, never rebuilt, so a poll cycle
  * of a thousand readings moves no widget and flickers nothing.
+ *
+ * While the pointer or the keyboard focus is on a card, its most used
+ * actions take the uptime's place: flat buttons for the window's miner.*
+ * actions, targeted at the card's miner, as the context menu's items are.
+ * The card tells the window which miner that is (miner.point), so that
+ * the actions are enabled for it (see HfMinerActions).
  */
 #include "config.h"
 
@@ -27,8 +33,21 @@ struct _HfMinerCard
   GtkLabel       *fan_label;
   GtkLabel       *status_label;
   GtkLabel       *uptime_label;
+  GtkLabel       *best_label;
+  GtkLabel       *shares_label;
+  GtkLabel       *vr_label;
+  GtkStack       *end_stack;
+  /* The quick actions, NULL until they first show */
+  GtkWidget      *actions_box;
+  GtkWidget      *identify_button;
+  GtkWidget      *pause_button;
+  GtkWidget      *resume_button;
+  GtkWidget      *restart_button;
+  GtkWidget      *settings_button;
 
   HfMinerBinding  binding;
+  GtkWidget      *watched_parent;  /* the list item, whose focus counts */
+  gboolean        actions_shown;
 };
 
 enum {
@@ -42,12 +61,107 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (HfMinerCard, hf_miner_card, GTK_TYPE_WIDGET)
 
+/* "1,234 / 5": accepted and rejected shares. */
+static char *
+format_shares (const HfReading *r)
+{
+  g_autofree char *accepted = NULL;
+  g_autofree char *rejected = NULL;
+
+  if (r == NULL || (!hf_reading_known (r->accepted) && !hf_reading_known (r->rejected)))
+    return g_strdup ("—");
+  accepted = hf_format_value (r->accepted, 0, NULL);
+  rejected = hf_format_value (r->rejected, 0, NULL);
+  return g_strdup_printf ("%s / %s", accepted, rejected);
+}
+
+static void
+set_target (GtkWidget  *button,
+            const char *address)
+{
+  GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+
+  if (target == NULL || g_strcmp0 (g_variant_get_string (target, NULL), address) != 0)
+    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                            g_variant_new_string (address));
+}
+
+/* The quick actions' targets, and Pause or Resume as the miner says it
+ * is. */
+static void
+update_actions (HfMinerCard *self)
+{
+  HfMiner *m = self->binding.miner;
+  const HfReading *r;
+  gboolean paused;
+
+  if (self->actions_box == NULL || m == NULL)
+    return;
+  r = hf_miner_get_reading (m);
+  paused = r != NULL && r->paused;
+  gtk_widget_set_visible (self->pause_button, !paused);
+  gtk_widget_set_visible (self->resume_button, paused);
+  set_target (self->identify_button, hf_miner_get_address (m));
+  set_target (self->pause_button, hf_miner_get_address (m));
+  set_target (self->resume_button, hf_miner_get_address (m));
+  set_target (self->restart_button, hf_miner_get_address (m));
+  set_target (self->settings_button, hf_miner_get_address (m));
+}
+
+static gboolean query_tooltip_cb (HfMinerCard *self, int x, int y, gboolean keyboard,
+                                  GtkTooltip *tooltip, GtkWidget *label);
+
+static GtkWidget *
+action_button (HfMinerCard *self,
+               const char  *action,
+               const char  *icon,
+               const char  *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                          g_variant_new_string (hf_miner_get_address (self->binding.miner)));
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect_swapped (button, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (self->actions_box), button);
+  return button;
+}
+
+static void
+ensure_actions (HfMinerCard *self)
+{
+  if (self->actions_box != NULL)
+    return;
+  self->actions_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_halign (self->actions_box, GTK_ALIGN_END);
+  gtk_widget_set_valign (self->actions_box, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->actions_box, "hf-quick-actions");
+  self->identify_button = action_button (self, "miner.identify", "find-location-symbolic",
+                                         _("Identify"));
+  self->pause_button = action_button (self, "miner.pause", "media-playback-pause-symbolic",
+                                      _("Pause"));
+  self->resume_button = action_button (self, "miner.resume", "media-playback-start-symbolic",
+                                       _("Resume"));
+  self->restart_button = action_button (self, "miner.restart", "view-refresh-symbolic",
+                                        _("Restart…"));
+  self->settings_button = action_button (self, "miner.settings", "emblem-system-symbolic",
+                                         _("Settings…"));
+  gtk_stack_add_named (self->end_stack, self->actions_box, "actions");
+  update_actions (self);
+}
+
 static void
 refresh (GtkWidget *widget)
 {
   HfMinerCard *self = HF_MINER_CARD (widget);
   HfMiner *m = self->binding.miner;
-  HfMinerState state;
+  const HfReading *r;
+  HfState state;
+  gboolean answering;
   g_autofree char *subtitle = NULL;
   g_autofree char *hashrate = NULL;
   g_autofree char *temperature = NULL;
@@ -55,16 +169,23 @@ refresh (GtkWidget *widget)
   g_autofree char *fan = NULL;
   g_autofree char *uptime = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *best = NULL;
+  g_autofree char *shares = NULL;
+  g_autofree char *vr = NULL;
   g_autofree char *a11y = NULL;
   const char *model;
 
   if (m == NULL)
     return;
 
+  r = hf_miner_get_reading (m);
   state = hf_miner_state (m);
+  answering = state != HF_STATE_OFFLINE && state != HF_STATE_RESTARTING;
   model = hf_miner_get_model (m);
   hf_label_set_text_changed (self->name_label, hf_miner_display_name (m));
-  hf_label_set_text_changed (self->family_label, hf_family_to_string (hf_miner_get_family (m)));
+  /* Written as everywhere else: "AxeOS", "Antminer". */
+  hf_label_set_text_changed (self->family_label,
+                             hf_family_display_name (hf_miner_get_family (m)));
   subtitle = model != NULL && g_strcmp0 (model, hf_miner_display_name (m)) != 0
     ? g_strdup_printf ("%s · %s", model, hf_miner_get_address (m))
     : g_strdup (hf_miner_get_address (m));
@@ -74,8 +195,15 @@ refresh (GtkWidget *widget)
   temperature = hf_miner_format_field (m, HF_MINER_FIELD_TEMPERATURE);
   power = hf_miner_format_field (m, HF_MINER_FIELD_POWER);
   fan = hf_miner_format_field (m, HF_MINER_FIELD_FAN);
-  uptime = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+  {
+    g_autofree char *up = hf_miner_format_field (m, HF_MINER_FIELD_UPTIME);
+    /* Translators: a card's uptime, "Up 3h 5m" */
+    uptime = g_strcmp0 (up, "—") == 0 ? g_strdup ("") : g_strdup_printf (_("Up %s"), up);
+  }
   status = hf_miner_status_text (m, g_get_real_time ());
+  best = hf_miner_format_field (m, HF_MINER_FIELD_BEST_DIFFICULTY);
+  shares = format_shares (r);
+  vr = hf_miner_format_field (m, HF_MINER_FIELD_VR_TEMPERATURE);
 
   hf_label_set_text_changed (self->hashrate_label, hashrate);
   hf_label_set_text_changed (self->temperature_label, temperature);
@@ -83,17 +211,91 @@ refresh (GtkWidget *widget)
   hf_label_set_text_changed (self->fan_label, fan);
   hf_label_set_text_changed (self->uptime_label, uptime);
   hf_label_set_text_changed (self->status_label, status);
+  hf_label_set_text_changed (self->best_label, best);
+  hf_label_set_text_changed (self->shares_label, shares);
+  hf_label_set_text_changed (self->vr_label, vr);
 
   hf_widget_set_css_class (GTK_WIDGET (self->temperature_label), "error",
                            hf_miner_binding_is_hot (&self->binding));
+  hf_widget_set_css_class (GTK_WIDGET (self->vr_label), "error",
+                           hf_miner_field_is_hot (m, HF_MINER_FIELD_VR_TEMPERATURE,
+                                                  hf_miner_binding_get_hot_c (&self->binding)));
   hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->status_label));
-  /* The numbers of a miner that is not answering are its last ones. */
+  /* The numbers of a miner that is not answering are its last ones:
+   * dimmed, all of them; a hashrate that is not hashing is no hashrate to
+   * read at a glance either. */
+  {
+    GtkWidget *values[] = { GTK_WIDGET (self->temperature_label), GTK_WIDGET (self->power_label),
+                            GTK_WIDGET (self->fan_label), GTK_WIDGET (self->best_label),
+                            GTK_WIDGET (self->shares_label), GTK_WIDGET (self->vr_label) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      hf_widget_set_css_class (values[i], "dim-label", !answering);
+  }
   hf_widget_set_css_class (GTK_WIDGET (self->hashrate_label), "dim-label",
-                           state != HF_MINER_STATE_ONLINE);
-  hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_MINER_STATE_OFFLINE);
+                           !answering || !hf_state_is_hashing (state));
+  hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_STATE_OFFLINE);
+
+  update_actions (self);
 
   a11y = g_strdup_printf ("%s, %s, %s", hf_miner_display_name (m), hashrate, status);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+/* Quick actions */
+
+static void
+update_actions_shown (HfMinerCard *self)
+{
+  GtkStateFlags own = gtk_widget_get_state_flags (GTK_WIDGET (self));
+  GtkStateFlags item = self->watched_parent != NULL
+                       ? gtk_widget_get_state_flags (self->watched_parent) : 0;
+  gboolean shown = self->binding.miner != NULL
+                   && ((own & (GTK_STATE_FLAG_PRELIGHT | GTK_STATE_FLAG_FOCUS_WITHIN)) != 0
+                       || (item & GTK_STATE_FLAG_FOCUS_WITHIN) != 0);
+
+  if (shown == self->actions_shown)
+    return;
+  self->actions_shown = shown;
+  if (shown)
+    ensure_actions (self);
+  gtk_stack_set_visible_child_name (self->end_stack, shown ? "actions" : "uptime");
+  /* The window enables the actions for the miner they are shown for. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "miner.point", "s",
+                              shown ? hf_miner_get_address (self->binding.miner) : "");
+}
+
+static void
+state_flags_changed_cb (HfMinerCard   *self,
+                        GtkStateFlags  previous)
+{
+  update_actions_shown (self);
+}
+
+static void
+watch_parent (HfMinerCard *self,
+              GtkWidget   *parent)
+{
+  if (self->watched_parent != NULL)
+    g_signal_handlers_disconnect_by_func (self->watched_parent, state_flags_changed_cb, self);
+  g_set_weak_pointer (&self->watched_parent, parent);
+  if (parent != NULL)
+    g_signal_connect_swapped (parent, "state-flags-changed",
+                              G_CALLBACK (state_flags_changed_cb), self);
+}
+
+static void
+parent_changed_cb (HfMinerCard *self)
+{
+  watch_parent (self, gtk_widget_get_parent (GTK_WIDGET (self)));
+  update_actions_shown (self);
+}
+
+gboolean
+hf_miner_card_get_actions_shown (HfMinerCard *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CARD (self), FALSE);
+  return self->actions_shown;
 }
 
 /* Tooltips are asked for, not set: setting one makes GTK 4.8 look up the
@@ -105,7 +307,7 @@ query_tooltip_cb (HfMinerCard *self,
                   int          y,
                   gboolean     keyboard,
                   GtkTooltip  *tooltip,
-                  GtkWidget   *label)
+                  GtkWidget   *label)  /* or a button */
 {
   HfMiner *miner = self->binding.miner;
   const HfReading *r;
@@ -115,11 +317,30 @@ query_tooltip_cb (HfMinerCard *self,
     return FALSE;
   r = hf_miner_get_reading (miner);
   if (label == GTK_WIDGET (self->family_label))
-    text = hf_family_display_name (hf_miner_get_family (miner));
+    text = hf_miner_get_firmware (miner);
   else if (label == GTK_WIDGET (self->power_label) && r != NULL && r->power_estimated)
     text = _("Estimated from the model's typical efficiency");
   else if (label == GTK_WIDGET (self->uptime_label))
-    text = _("Uptime");
+    text = _("Time since the miner last started");
+  /* A long state ("Offline since 14:05 · not answering") is cut short
+   * beside the uptime: whole in its tooltip. */
+  else if (label == GTK_WIDGET (self->status_label)
+           && pango_layout_is_ellipsized (gtk_label_get_layout (self->status_label)))
+    text = gtk_label_get_text (self->status_label);
+  else if (label == GTK_WIDGET (self->best_label))
+    text = _("The best share it found, ever (where the firmware keeps it)");
+  else if (label == GTK_WIDGET (self->shares_label))
+    text = _("Shares accepted / rejected by the pool");
+  else if (label == self->identify_button && label != NULL)
+    text = _("Identify");
+  else if (label == self->pause_button)
+    text = _("Pause");
+  else if (label == self->resume_button)
+    text = _("Resume");
+  else if (label == self->restart_button)
+    text = _("Restart…");
+  else if (label == self->settings_button)
+    text = _("Settings…");
   if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
@@ -132,6 +353,7 @@ hf_miner_card_dispose (GObject *object)
   HfMinerCard *self = HF_MINER_CARD (object);
 
   hf_miner_binding_clear (&self->binding);
+  watch_parent (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_CARD);
 
   G_OBJECT_CLASS (hf_miner_card_parent_class)->dispose (object);
@@ -200,6 +422,10 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, fan_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, status_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, uptime_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, best_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, shares_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, vr_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, end_stack);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hfminercard");
@@ -210,6 +436,8 @@ hf_miner_card_init (HfMinerCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   hf_miner_binding_init (&self->binding, GTK_WIDGET (self), refresh);
+  g_signal_connect (self, "state-flags-changed", G_CALLBACK (state_flags_changed_cb), NULL);
+  g_signal_connect (self, "notify::parent", G_CALLBACK (parent_changed_cb), NULL);
 }
 
 GtkWidget *
@@ -231,8 +459,17 @@ hf_miner_card_set_miner (HfMinerCard *self,
 {
   g_return_if_fail (HF_IS_MINER_CARD (self));
 
-  if (hf_miner_binding_set_miner (&self->binding, miner))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
+  if (!hf_miner_binding_set_miner (&self->binding, miner))
+    return;
+  /* Recycled for another miner: the actions shown were for the last one. */
+  if (self->actions_shown)
+    {
+      self->actions_shown = FALSE;
+      gtk_stack_set_visible_child_name (self->end_stack, "uptime");
+      gtk_widget_activate_action (GTK_WIDGET (self), "miner.point", "s", "");
+    }
+  update_actions_shown (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
 }
 
 HfSettings *

@@ -22,5 +22,7 @@ void       hf_miner_card_set_miner  (HfMinerCard *self,
 HfSettings *hf_miner_card_get_settings (HfMinerCard *self);
 void       hf_miner_card_set_settings (HfMinerCard *self,
                                        HfSettings  *settings);
+/* Whether its quick actions show (the pointer or the focus is on it). */
+gboolean   hf_miner_card_get_actions_shown (HfMinerCard *self);
 
 G_END_DECLS

@@ -28,9 +28,11 @@ refresh (GtkWidget *widget)
   g_autofree char *text = hf_miner_format_field (miner, self->field);
 
   hf_label_set_text_changed (self->label, text);
-  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+  if (self->field == HF_MINER_FIELD_TEMPERATURE || self->field == HF_MINER_FIELD_CHIP2_TEMPERATURE
+      || self->field == HF_MINER_FIELD_VR_TEMPERATURE)
     hf_widget_set_css_class (GTK_WIDGET (self->label), "error",
-                             hf_miner_binding_is_hot (&self->binding));
+                             hf_miner_field_is_hot (miner, self->field,
+                                                    hf_miner_binding_get_hot_c (&self->binding)));
   else if (self->field == HF_MINER_FIELD_STATUS)
     hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
 }
@@ -71,12 +73,45 @@ hf_miner_cell_init (HfMinerCell *self)
   gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
 }
 
+static int
+hf_miner_field_width_chars (HfMinerField field)
+{
+  switch (field)
+    {
+    case HF_MINER_FIELD_MODEL: return 14;
+    case HF_MINER_FIELD_FAMILY: return 9;
+    case HF_MINER_FIELD_ADDRESS: return 12;
+    case HF_MINER_FIELD_HASHRATE: return 10;
+    case HF_MINER_FIELD_FAN: return 9;
+    case HF_MINER_FIELD_FIRMWARE: return 10;
+    case HF_MINER_FIELD_FAN_PERCENT: return 5;
+    case HF_MINER_FIELD_TEMPERATURE:
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+    case HF_MINER_FIELD_POWER:
+    case HF_MINER_FIELD_UPTIME:
+      return 8;
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+    case HF_MINER_FIELD_BEST_SESSION:
+    case HF_MINER_FIELD_ACCEPTED:
+    case HF_MINER_FIELD_REJECTED:
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+      return 7;
+    case HF_N_MINER_FIELDS:
+    default:
+      return -1;
+    }
+}
+
 GtkWidget *
 hf_miner_cell_new (HfMinerField field)
 {
   HfMinerCell *self = g_object_new (HF_TYPE_MINER_CELL, NULL);
 
   self->field = field;
+  /* A scrolled table gives its columns their minimum width: enough for
+   * the usual text, or every label would be an ellipsis. */
+  gtk_label_set_width_chars (self->label, hf_miner_field_width_chars (field));
   switch (field)
     {
     case HF_MINER_FIELD_HASHRATE:
@@ -84,11 +119,28 @@ hf_miner_cell_new (HfMinerField field)
     case HF_MINER_FIELD_POWER:
     case HF_MINER_FIELD_FAN:
     case HF_MINER_FIELD_UPTIME:
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+    case HF_MINER_FIELD_BEST_SESSION:
+    case HF_MINER_FIELD_ACCEPTED:
+    case HF_MINER_FIELD_REJECTED:
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+    case HF_MINER_FIELD_FAN_PERCENT:
       gtk_label_set_xalign (self->label, 1);
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
       break;
     case HF_MINER_FIELD_NAME:
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "heading");
+      /* A name stays readable on a small screen; other columns give way. */
+      gtk_label_set_width_chars (self->label, 14);
+      break;
+    case HF_MINER_FIELD_STATUS:
+      /* "Not hashing", "Power fault" whole; longer words are ellipsized. */
+      gtk_label_set_width_chars (self->label, 13);
+      /* A badge as wide as its words, not the column. */
+      gtk_widget_set_halign (GTK_WIDGET (self->label), GTK_ALIGN_START);
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption-heading");
       break;
     default:
       break;
@@ -117,8 +169,8 @@ hf_miner_cell_set_settings (HfMinerCell *self,
 {
   g_return_if_fail (HF_IS_MINER_CELL (self));
 
-  /* Only a temperature has a threshold to follow. */
-  if (self->field == HF_MINER_FIELD_TEMPERATURE)
+  /* Only the chips' temperatures follow the threshold (the VR has its own). */
+  if (self->field == HF_MINER_FIELD_TEMPERATURE || self->field == HF_MINER_FIELD_CHIP2_TEMPERATURE)
     hf_miner_binding_set_settings (&self->binding, settings);
 }
 

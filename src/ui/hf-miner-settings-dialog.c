@@ -47,6 +47,7 @@ struct _HfMinerSettingsDialog
   AdwPasswordEntryRow *pool_password;
   AdwPreferencesGroup *device_group;
   AdwEntryRow         *hostname;
+  GtkWidget           *restart_row;
   GtkSwitch           *restart;
 
   HfApplication       *app;
@@ -54,6 +55,9 @@ struct _HfMinerSettingsDialog
   GPtrArray           *miners;        /* what Apply writes to: it, or a selection */
   GCancellable        *cancellable;
   HfMinerOptions      *options;
+  HfCapabilities       offered;       /* what every miner it writes to takes */
+  gboolean             loading;       /* the model's choices are being read */
+  gboolean             busy;          /* a write is on its way */
   GArray              *frequencies;   /* guint, as in the combo row */
   GArray              *voltages;
   /* What was shown at first, to write only what changed. */
@@ -140,6 +144,8 @@ round_value (double v)
   return isnan (v) || v <= 0 ? 0 : (guint) lround (v);
 }
 
+static void update_apply (HfMinerSettingsDialog *self);
+
 static void
 options_cb (GObject      *source,
             GAsyncResult *result,
@@ -152,18 +158,26 @@ options_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_spinner_stop (self->spinner);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+  self->loading = FALSE;
   if (options == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot read what this model takes: %s"),
-                                               error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-    }
+    g_message ("%s: cannot read the model's choices: %s",
+               hf_miner_get_address (self->miner), error->message);
   self->options = options;
   fill_choices (self->frequency_row, self->frequencies, options ? options->frequencies : NULL,
                 self->initial_frequency, options ? options->default_frequency : 0, "MHz");
   fill_choices (self->voltage_row, self->voltages, options ? options->voltages : NULL,
                 self->initial_voltage, options ? options->default_voltage : 0, "mV");
+  /* Said where it matters, in full, instead of a toast cut off. */
+  if (options == NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->frequency_row),
+                                   _("The miner did not say which values its model takes; only "
+                                     "its current one is offered"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->voltage_row),
+                                   _("The miner did not say which values its model takes; only "
+                                     "its current one is offered"));
+    }
+  update_apply (self);
 }
 
 /* Apply */
@@ -183,21 +197,24 @@ first_cb (const GError *error,
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *text = g_strdup_printf (_("Not applied: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toast_overlay, hf_toast_new (text));
     }
   gtk_spinner_stop (self->spinner);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+  self->busy = FALSE;
+  update_apply (self);
 }
 
 static void
 run (HfMinerSettingsDialog *self,
      HfMinerSettings       *settings)   /* taken */
 {
-  gboolean restart = gtk_switch_get_active (self->restart)
+  gboolean restart = gtk_widget_get_visible (self->restart_row)
+                     && gtk_switch_get_active (self->restart)
                      && hf_miner_settings_needs_restart (settings);
 
   gtk_spinner_start (self->spinner);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), FALSE);
+  self->busy = TRUE;
+  update_apply (self);
   hf_settings_rollout_start (self->app, gtk_window_get_transient_for (GTK_WINDOW (self)),
                              self->miners, settings, restart, first_cb, g_object_ref (self));
   hf_miner_settings_free (settings);
@@ -270,6 +287,20 @@ hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self)
   if (*hostname != '\0' && g_strcmp0 (hostname, self->initial_hostname) != 0)
     st->hostname = g_strdup (hostname);
   return st;
+}
+
+/* Apply is for a change: nothing changed, nothing to apply. */
+static void
+update_apply (HfMinerSettingsDialog *self)
+{
+  g_autoptr(HfMinerSettings) changes = NULL;
+
+  if (self->miner == NULL)
+    return;
+  changes = hf_miner_settings_dialog_get_changes (self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button),
+                            !self->loading && !self->busy
+                            && !hf_miner_settings_is_empty (changes));
 }
 
 static void
@@ -362,7 +393,7 @@ profile_saved_cb (GObject      *source,
       gtk_editable_set_text (GTK_EDITABLE (self->profile_name), "");
       load_profiles (self);
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  adw_toast_overlay_add_toast (self->toast_overlay, hf_toast_new (text));
 }
 
 static void
@@ -378,7 +409,7 @@ profile_save_cb (HfMinerSettingsDialog *self)
   if (*name == '\0')
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
-                                   adw_toast_new (_("Cannot save the profile: it has no name")));
+                                   hf_toast_new (_("Cannot save the profile: it has no name")));
       return;
     }
   g_object_set_data_full (G_OBJECT (self), "hf-saving-profile", g_strdup (name), g_free);
@@ -409,6 +440,10 @@ show_miner (HfMinerSettingsDialog *self)
     : g_strdup_printf (_("Settings of %s"), hf_miner_display_name (self->miner));
 
   gtk_window_set_title (GTK_WINDOW (self), title);
+  /* A mixed selection offers only what every miner in it takes. */
+  for (guint i = 1; i < self->miners->len; i++)
+    caps &= hf_miner_get_capabilities (g_ptr_array_index (self->miners, i));
+  self->offered = caps;
   self->initial_frequency = r ? round_value (r->frequency_mhz) : 0;
   self->initial_voltage = r ? round_value (r->core_voltage_set_mv) : 0;
   self->initial_work_mode = r ? r->work_mode : -1;
@@ -448,6 +483,16 @@ show_miner (HfMinerSettingsDialog *self)
   /* One hostname for several miners makes no sense. */
   gtk_widget_set_visible (GTK_WIDGET (self->hostname),
                           (caps & HF_CAP_HOSTNAME) != 0 && self->miners->len == 1);
+  /* Overclocking and "restart to take effect" are AxeOS matters: a work
+   * mode or a fan needs neither. */
+  if ((caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE)) == 0)
+    adw_preferences_group_set_description (self->performance_group, NULL);
+  gtk_widget_set_visible (self->restart_row,
+                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE
+                                   | HF_CAP_HOSTNAME)) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->device_group),
+                          gtk_widget_get_visible (GTK_WIDGET (self->hostname))
+                          || gtk_widget_get_visible (self->restart_row));
 
   /* Until the model says what it takes, only its current values show. */
   fill_choices (self->frequency_row, self->frequencies, NULL, self->initial_frequency, 0, "MHz");
@@ -456,11 +501,11 @@ show_miner (HfMinerSettingsDialog *self)
   if ((caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE)) != 0)
     {
       gtk_spinner_start (self->spinner);
+      self->loading = TRUE;
       hf_session_options_async (hf_application_get_session (self->app), self->miner,
                                 self->cancellable, options_cb, self);
     }
-  else
-    gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), TRUE);
+  update_apply (self);
 }
 
 HfMiner *
@@ -474,7 +519,39 @@ gboolean
 hf_miner_settings_dialog_get_loading (HfMinerSettingsDialog *self)
 {
   g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
-  return !gtk_widget_get_sensitive (GTK_WIDGET (self->apply_button));
+  return self->loading || self->busy;
+}
+
+gboolean
+hf_miner_settings_dialog_get_can_apply (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
+  return gtk_widget_get_sensitive (GTK_WIDGET (self->apply_button));
+}
+
+HfCapabilities
+hf_miner_settings_dialog_get_offered (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), 0);
+  return self->offered;
+}
+
+gboolean
+hf_miner_settings_dialog_get_offers_restart (HfMinerSettingsDialog *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), FALSE);
+  return gtk_widget_get_visible (self->restart_row);
+}
+
+const char *
+hf_miner_settings_dialog_get_performance_text (HfMinerSettingsDialog *self)
+{
+  const char *text;
+
+  g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), NULL);
+  text = adw_preferences_group_get_description (self->performance_group);
+  return gtk_widget_get_visible (GTK_WIDGET (self->performance_group)) && text != NULL
+         && *text != '\0' ? text : NULL;
 }
 
 /* For tests: the frequency shown, and the one chosen. */
@@ -587,6 +664,7 @@ hf_miner_settings_dialog_class_init (HfMinerSettingsDialogClass *klass)
   BIND (pool_password);
   BIND (device_group);
   BIND (hostname);
+  BIND (restart_row);
   BIND (restart);
 #undef BIND
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -604,6 +682,17 @@ hf_miner_settings_dialog_init (HfMinerSettingsDialog *self)
   g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_selected_cb),
                             self);
   g_signal_connect_swapped (self->profile_name, "apply", G_CALLBACK (profile_save_cb), self);
+  /* Every input: Apply follows whether anything changed. */
+  g_signal_connect_swapped (self->frequency_row, "notify::selected", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->voltage_row, "notify::selected", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->work_mode_row, "notify::selected", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->fan_auto, "notify::active", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->target_temp, "value-changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->fan_speed, "value-changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->pool_url, "changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->pool_user, "changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->pool_password, "changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->hostname, "changed", G_CALLBACK (update_apply), self);
 }
 
 GtkWidget *

@@ -26,6 +26,13 @@ GtkWidget       *hf_miner_settings_dialog_new_for_miners (GtkWindow     *parent,
 HfMiner         *hf_miner_settings_dialog_get_miner  (HfMinerSettingsDialog *self);
 /* TRUE while it asks the miner what it takes (or writes). */
 gboolean         hf_miner_settings_dialog_get_loading (HfMinerSettingsDialog *self);
+/* For tests: whether Apply can be pressed (something changed); what the
+ * dialog offers (every miner's capabilities in common); whether it
+ * offers to restart; the Performance group's explanation. */
+gboolean         hf_miner_settings_dialog_get_can_apply (HfMinerSettingsDialog *self);
+HfCapabilities   hf_miner_settings_dialog_get_offered   (HfMinerSettingsDialog *self);
+gboolean         hf_miner_settings_dialog_get_offers_restart (HfMinerSettingsDialog *self);
+const char      *hf_miner_settings_dialog_get_performance_text (HfMinerSettingsDialog *self);
 /* What Apply would write: only the fields changed. */
 HfMinerSettings *hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self);
 void             hf_miner_settings_dialog_apply      (HfMinerSettingsDialog *self);

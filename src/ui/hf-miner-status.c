@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "hf-miner-status.h"
 
@@ -17,29 +18,61 @@ hf_miner_is_hot (HfMiner *miner,
   return hf_reading_known (t) && t > hot_c;
 }
 
-HfMinerState
-hf_miner_state (HfMiner *miner)
+gboolean
+hf_miner_field_is_hot (HfMiner      *miner,
+                       HfMinerField  field,
+                       double        hot_c)
 {
-  if (hf_miner_get_restarting (miner))
-    return HF_MINER_STATE_RESTARTING;
-  if (hf_miner_get_online (miner))
-    return HF_MINER_STATE_ONLINE;
-  /* Offline means it missed its polls; before the first poll it is stale. */
-  if (hf_miner_get_error (miner) != NULL)
-    return HF_MINER_STATE_OFFLINE;
-  return HF_MINER_STATE_STALE;
+  const HfReading *r = hf_miner_get_reading (miner);
+  double t;
+
+  if (r == NULL)
+    return FALSE;
+  switch (field)
+    {
+    case HF_MINER_FIELD_TEMPERATURE: t = r->temperature_c; break;
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE: t = r->chip2_temp_c; break;
+    case HF_MINER_FIELD_VR_TEMPERATURE: t = r->vr_temp_c; hot_c = HF_VR_HOT_C; break;
+    default: return FALSE;
+    }
+  return hf_reading_known (t) && t > hot_c;
 }
 
+HfState
+hf_miner_state (HfMiner *miner)
+{
+  HfState state = hf_miner_get_state (miner);
+
+  /* A fleet puts its miners in order (with the shares it counted); a
+   * miner on its own, as a card in a test or a preview, says it itself. */
+  if (state == HF_STATE_UNKNOWN)
+    state = hf_state_compute (hf_miner_get_online (miner), hf_miner_get_restarting (miner),
+                              hf_miner_get_reading (miner), FALSE);
+  return state;
+}
+
+/* The core's, which alerts and the API use too: one name everywhere. */
 const char *
 hf_miner_display_name (HfMiner *miner)
 {
-  const char *name = hf_miner_get_hostname (miner);
+  return hf_miner_get_display_name (miner);
+}
 
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_model (miner);
-  if (name == NULL || *name == '\0')
-    name = hf_miner_get_address (miner);
-  return name;
+char *
+hf_format_difficulty_ui (double difficulty)
+{
+  static const char * const prefixes[] = { "", " k", " M", " G", " T", " P", " E" };
+  guint p = 0;
+  double v = difficulty;
+
+  if (!hf_reading_known (difficulty) || difficulty < 0)
+    return g_strdup ("—");
+  /* Round first, so 999 999 reads "1.00 M", never "1000 k". */
+  while (v >= 999.5 && p + 1 < G_N_ELEMENTS (prefixes))
+    v /= 1000, p++;
+  if (p == 0)
+    return g_strdup_printf ("%.0f", v);
+  return g_strdup_printf ("%.*f%s", v < 9.995 ? 2 : v < 99.95 ? 1 : 0, v, prefixes[p]);
 }
 
 char *
@@ -62,66 +95,157 @@ hf_format_ago (gint64 then_us,
                                        (gulong) (s / 86400)), (int) (s / 86400));
 }
 
+/* "14:05" today, "Thu 14:05" this week, else the date. */
+static char *
+format_since (gint64 then_us,
+              gint64 now_us)
+{
+  g_autoptr(GDateTime) then = g_date_time_new_from_unix_local (then_us / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_new_from_unix_local (now_us / G_USEC_PER_SEC);
+
+  if (then == NULL || now == NULL)
+    return g_strdup ("—");
+  if (g_date_time_get_year (then) == g_date_time_get_year (now)
+      && g_date_time_get_day_of_year (then) == g_date_time_get_day_of_year (now))
+    return g_date_time_format (then, "%R");
+  if (now_us - then_us < (gint64) 6 * 24 * 3600 * G_USEC_PER_SEC)
+    /* Translators: when a miner went offline this week (strftime), "Thu 14:05" */
+    return g_date_time_format (then, _("%a %R"));
+  return g_date_time_format (then, "%x");
+}
+
+const char *
+hf_miner_offline_reason (HfMiner *miner)
+{
+  g_autofree char *error = g_utf8_strdown (hf_miner_get_error (miner) ? hf_miner_get_error (miner)
+                                                                       : "", -1);
+
+  /* The core's messages name sockets and phases; people want one word. */
+  if (strstr (error, "timed out") != NULL || strstr (error, "in time") != NULL
+      || strstr (error, "timeout") != NULL)
+    return _("not answering");
+  if (strstr (error, "refused") != NULL)
+    return _("refusing connections");
+  if (strstr (error, "unreachable") != NULL || strstr (error, "no route") != NULL)
+    return _("unreachable");
+  if (strstr (error, "password") != NULL || strstr (error, "auth") != NULL
+      || strstr (error, "401") != NULL)
+    return _("refusing the password");
+  if (*error != '\0')
+    return _("answering with errors");
+  return _("not answering");
+}
+
 char *
 hf_miner_status_text (HfMiner *miner,
                       gint64   now_us)
 {
-  switch (hf_miner_state (miner))
+  HfState state = hf_miner_state (miner);
+
+  /* Nothing read yet: "Online" (or "last seen never") would say more
+   * than is known. */
+  if (hf_miner_get_reading (miner) == NULL && !hf_miner_get_restarting (miner)
+      && hf_miner_get_error (miner) == NULL)
+    return g_strdup (_("Connecting…"));
+  switch (state)
     {
-    case HF_MINER_STATE_ONLINE:
-      return g_strdup (_("Online"));
-    case HF_MINER_STATE_RESTARTING:
+    case HF_STATE_RESTARTING:
       return g_strdup (_("Restarting…"));
-    case HF_MINER_STATE_STALE:
+    case HF_STATE_OFFLINE:
       {
-        g_autofree char *ago = hf_format_ago (hf_miner_get_last_seen (miner), now_us);
-        /* Translators: a miner's numbers are from its last session; %s is "5 min ago" */
-        return g_strdup_printf (_("Waiting · last seen %s"), ago);
+        gint64 since = hf_miner_get_state_since (miner);
+
+        /* Restored from the store and not polled yet: it may be fine. */
+        if (hf_miner_get_error (miner) == NULL)
+          {
+            g_autofree char *ago = hf_format_ago (hf_miner_get_last_seen (miner), now_us);
+            /* Translators: a miner's numbers are from its last session; %s is "5 min ago" */
+            return g_strdup_printf (_("Waiting · last seen %s"), ago);
+          }
+        if (since <= 0)
+          since = hf_miner_get_last_seen (miner);
+        if (since <= 0)
+          /* Translators: a miner that has never answered; %s is why, "refusing connections" */
+          return g_strdup_printf (_("Offline · %s"), hf_miner_offline_reason (miner));
+        {
+          g_autofree char *when = format_since (since, now_us);
+          /* Translators: "Offline since 14:05 · not answering": when the miner last
+           * answered, and why it does not */
+          return g_strdup_printf (_("Offline since %s · %s"), when,
+                                  hf_miner_offline_reason (miner));
+        }
       }
-    case HF_MINER_STATE_OFFLINE:
+    case HF_STATE_UNKNOWN:
+    case HF_STATE_HASHING:
+    case HF_STATE_FALLBACK_POOL:
+    case HF_STATE_NOT_HASHING:
+    case HF_STATE_PAUSED:
+    case HF_STATE_OVERHEATED:
+    case HF_STATE_POWER_FAULT:
+    case HF_STATE_UPDATING:
     default:
-      {
-        g_autofree char *ago = hf_format_ago (hf_miner_get_last_seen (miner), now_us);
-        /* Translators: %s is "5 min ago" */
-        return g_strdup_printf (_("Offline · last seen %s"), ago);
-      }
+      return g_strdup (hf_state_label (state));
     }
 }
 
-const char *
-hf_miner_state_css_class (HfMinerState state)
+int
+hf_miner_status_rank (HfMiner *miner)
 {
-  switch (state)
-    {
-    case HF_MINER_STATE_ONLINE: return "success";
-    case HF_MINER_STATE_OFFLINE: return "error";
-    case HF_MINER_STATE_RESTARTING: return "warning";
-    case HF_MINER_STATE_STALE:
-    default: return "dim-label";
-    }
+  /* A fault before a miner that waits, restarts or was paused on purpose;
+   * hashing last. */
+  static const int rank[HF_N_STATES] = {
+    [HF_STATE_OFFLINE] = 0, [HF_STATE_POWER_FAULT] = 1, [HF_STATE_OVERHEATED] = 2,
+    [HF_STATE_NOT_HASHING] = 3, [HF_STATE_RESTARTING] = 4, [HF_STATE_UPDATING] = 6,
+    [HF_STATE_FALLBACK_POOL] = 7, [HF_STATE_PAUSED] = 8, [HF_STATE_UNKNOWN] = 9,
+    [HF_STATE_HASHING] = 10,
+  };
+  HfState state = hf_miner_state (miner);
+
+  /* Restored and not polled yet: not known to be down. */
+  if (state == HF_STATE_OFFLINE && hf_miner_get_error (miner) == NULL)
+    return 5;
+  return (guint) state < HF_N_STATES ? rank[state] : rank[HF_STATE_UNKNOWN];
+}
+
+const char *
+hf_miner_state_css_class (HfState state)
+{
+  static const char *const classes[HF_N_STATES] = {
+    [HF_STATE_UNKNOWN] = "hf-state-unknown",
+    [HF_STATE_HASHING] = "hf-state-hashing",
+    [HF_STATE_FALLBACK_POOL] = "hf-state-fallback-pool",
+    [HF_STATE_NOT_HASHING] = "hf-state-not-hashing",
+    [HF_STATE_PAUSED] = "hf-state-paused",
+    [HF_STATE_OVERHEATED] = "hf-state-overheated",
+    [HF_STATE_POWER_FAULT] = "hf-state-power-fault",
+    [HF_STATE_UPDATING] = "hf-state-updating",
+    [HF_STATE_OFFLINE] = "hf-state-offline",
+    [HF_STATE_RESTARTING] = "hf-state-restarting",
+  };
+
+  return (guint) state < HF_N_STATES ? classes[state] : classes[HF_STATE_UNKNOWN];
 }
 
 char *
 hf_miner_search_text (HfMiner *miner)
 {
   g_autofree char *status = NULL;
-  const char *state_word;
+  HfState state = hf_miner_state (miner);
 
-  switch (hf_miner_state (miner))
-    {
-    case HF_MINER_STATE_ONLINE: state_word = _("online"); break;
-    case HF_MINER_STATE_OFFLINE: state_word = _("offline"); break;
-    case HF_MINER_STATE_RESTARTING: state_word = _("restarting"); break;
-    case HF_MINER_STATE_STALE:
-    default: state_word = _("stale"); break;
-    }
+  /* The stable word ("not-hashing"), its label ("Not hashing") and, for
+   * every miner that answers, "online", so that each finds it. */
   status = g_strjoin (" ",
+                      hf_miner_display_name (miner),
                       hf_miner_get_hostname (miner) ? hf_miner_get_hostname (miner) : "",
                       hf_miner_get_address (miner) ? hf_miner_get_address (miner) : "",
                       hf_miner_get_model (miner) ? hf_miner_get_model (miner) : "",
+                      hf_miner_get_firmware (miner) ? hf_miner_get_firmware (miner) : "",
                       hf_family_display_name (hf_miner_get_family (miner)),
                       hf_family_to_string (hf_miner_get_family (miner)),
-                      state_word, NULL);
+                      hf_state_to_string (state), hf_state_label (state),
+                      state == HF_STATE_OFFLINE ? _("offline")
+                      : state == HF_STATE_RESTARTING ? _("restarting") : _("online"),
+                      NULL);
   return g_utf8_casefold (status, -1);
 }
 
@@ -159,6 +283,24 @@ hf_miner_format_field (HfMiner      *miner,
       return hf_format_value (r ? r->fan_percent : NAN, 0, "%");
     case HF_MINER_FIELD_UPTIME:
       return hf_format_duration (r ? r->uptime_s : NAN);
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+      return hf_format_difficulty_ui (r ? r->best_difficulty : NAN);
+    case HF_MINER_FIELD_BEST_SESSION:
+      return hf_format_difficulty_ui (r ? r->best_session_difficulty : NAN);
+    case HF_MINER_FIELD_ACCEPTED:
+      return hf_format_value (r ? r->accepted : NAN, 0, NULL);
+    case HF_MINER_FIELD_REJECTED:
+      return hf_format_value (r ? r->rejected : NAN, 0, NULL);
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+      return hf_format_difficulty_ui (r ? r->pool_difficulty : NAN);
+    case HF_MINER_FIELD_FIRMWARE:
+      return g_strdup (hf_miner_get_firmware (miner) ? hf_miner_get_firmware (miner) : "—");
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+      return hf_format_value (r ? r->chip2_temp_c : NAN, 1, "°C");
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+      return hf_format_value (r ? r->vr_temp_c : NAN, 1, "°C");
+    case HF_MINER_FIELD_FAN_PERCENT:
+      return hf_format_value (r ? r->fan_percent : NAN, 0, "%");
     case HF_MINER_FIELD_STATUS:
       return hf_miner_status_text (miner, g_get_real_time ());
     case HF_N_MINER_FIELDS:
@@ -181,6 +323,19 @@ hf_miner_field_title (HfMinerField field)
     case HF_MINER_FIELD_POWER: return _("Power");
     case HF_MINER_FIELD_FAN: return _("Fan");
     case HF_MINER_FIELD_UPTIME: return _("Uptime");
+    /* Translators: the best share difficulty a miner found, ever */
+    case HF_MINER_FIELD_BEST_DIFFICULTY: return _("Best");
+    /* Translators: the best share difficulty since the miner started */
+    case HF_MINER_FIELD_BEST_SESSION: return _("Best (session)");
+    case HF_MINER_FIELD_ACCEPTED: return _("Accepted");
+    case HF_MINER_FIELD_REJECTED: return _("Rejected");
+    case HF_MINER_FIELD_POOL_DIFFICULTY: return _("Pool difficulty");
+    case HF_MINER_FIELD_FIRMWARE: return _("Firmware");
+    /* Translators: a second ASIC temperature sensor */
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE: return _("Chip 2");
+    /* Translators: the voltage regulator's temperature */
+    case HF_MINER_FIELD_VR_TEMPERATURE: return _("VR");
+    case HF_MINER_FIELD_FAN_PERCENT: return _("Fan %");
     case HF_MINER_FIELD_STATUS: return _("Status");
     case HF_N_MINER_FIELDS:
     default: g_return_val_if_reached (NULL);
@@ -212,6 +367,14 @@ reading_value (HfMiner      *miner,
     case HF_MINER_FIELD_POWER: return r->power_w;
     case HF_MINER_FIELD_FAN: return hf_reading_known (r->fan_rpm) ? r->fan_rpm : r->fan_percent;
     case HF_MINER_FIELD_UPTIME: return r->uptime_s;
+    case HF_MINER_FIELD_BEST_DIFFICULTY: return r->best_difficulty;
+    case HF_MINER_FIELD_BEST_SESSION: return r->best_session_difficulty;
+    case HF_MINER_FIELD_ACCEPTED: return r->accepted;
+    case HF_MINER_FIELD_REJECTED: return r->rejected;
+    case HF_MINER_FIELD_POOL_DIFFICULTY: return r->pool_difficulty;
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE: return r->chip2_temp_c;
+    case HF_MINER_FIELD_VR_TEMPERATURE: return r->vr_temp_c;
+    case HF_MINER_FIELD_FAN_PERCENT: return r->fan_percent;
     default: return NAN;
     }
 }
@@ -243,9 +406,17 @@ hf_miner_compare_field (HfMiner      *a,
     case HF_MINER_FIELD_POWER:
     case HF_MINER_FIELD_FAN:
     case HF_MINER_FIELD_UPTIME:
+    case HF_MINER_FIELD_BEST_DIFFICULTY:
+    case HF_MINER_FIELD_BEST_SESSION:
+    case HF_MINER_FIELD_ACCEPTED:
+    case HF_MINER_FIELD_REJECTED:
+    case HF_MINER_FIELD_POOL_DIFFICULTY:
+    case HF_MINER_FIELD_CHIP2_TEMPERATURE:
+    case HF_MINER_FIELD_VR_TEMPERATURE:
+    case HF_MINER_FIELD_FAN_PERCENT:
       return compare_numbers (reading_value (a, field), reading_value (b, field));
     case HF_MINER_FIELD_STATUS:
-      return (int) hf_miner_state (a) - (int) hf_miner_state (b);
+      return hf_miner_status_rank (a) - hf_miner_status_rank (b);
     default:
       {
         g_autofree char *x = hf_miner_format_field (a, field);

@@ -15,6 +15,7 @@
 #include "hf-credentials.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
+#include "hf-window.h"
 
 struct _HfPreferencesWindow
 {
@@ -23,6 +24,9 @@ struct _HfPreferencesWindow
   GtkSpinButton        *poll_interval;
   GtkSwitch            *notifications;
   GtkSpinButton        *temperature_alert;
+  GtkSpinButton        *temperature_alert_antminer;
+  GtkSpinButton        *temperature_alert_whatsminer;
+  GtkSpinButton        *temperature_alert_avalon;
   AdwPreferencesGroup  *subnets_group;
   AdwEntryRow          *subnet_entry;
   AdwActionRow         *automatic_row;
@@ -33,6 +37,7 @@ struct _HfPreferencesWindow
   AdwPasswordEntryRow  *whatsminer_password;
   GtkSwitch            *api_enabled;
   AdwEntryRow          *api_listen;
+  AdwPreferencesGroup  *api_group;
   AdwActionRow         *api_status;
   AdwActionRow         *api_token_row;
   GtkButton            *api_copy;
@@ -115,7 +120,7 @@ hf_preferences_window_add_subnet (HfPreferencesWindow *self,
   if (ranges == NULL)
     {
       adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                        adw_toast_new (error->message));
+                                        hf_toast_new (error->message));
       gtk_widget_add_css_class (GTK_WIDGET (self->subnet_entry), "error");
       return FALSE;
     }
@@ -131,6 +136,21 @@ hf_preferences_window_add_subnet (HfPreferencesWindow *self,
   return TRUE;
 }
 
+/* Red says "this is not a subnet": only while it is not one. */
+static void
+subnet_changed_cb (AdwEntryRow         *row,
+                   HfPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  const char *one[] = { text, NULL };
+  g_autoptr(GArray) ranges = NULL;
+
+  if (*text != '\0')
+    ranges = hf_targets_parse (one, FALSE, NULL);
+  if (*text == '\0' || ranges != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
 static void
 subnet_apply_cb (AdwEntryRow         *row,
                  HfPreferencesWindow *self)
@@ -139,6 +159,17 @@ subnet_apply_cb (AdwEntryRow         *row,
 
   if (*text != '\0' && hf_preferences_window_add_subnet (self, text))
     gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+/* Long enough to read a sentence about the keyring. */
+static void
+show_toast (HfPreferencesWindow *self,
+            const char          *text)
+{
+  AdwToast *toast = hf_toast_new (text);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
 }
 
 static void
@@ -150,14 +181,26 @@ stored_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GApplication *app = g_application_get_default ();
 
+  GtkWidget *row = g_object_steal_data (G_OBJECT (self), "hf-saving-row");
+
   if (!hf_credentials_store_finish (result, &error))
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot save the password: %s"), error->message);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+      g_autofree char *why = hf_credentials_describe_error (error);
+      g_autofree char *text = g_strdup_printf (_("The password is not saved: %s"), why);
+
+      g_message ("keyring: %s", error->message);
+      /* What was typed stays, to try again once there is a keyring. */
+      if (row != NULL)
+        gtk_widget_add_css_class (row, "error");
+      show_toast (self, text);
       return;
     }
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Password saved in the keyring")));
+  if (row != NULL)
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_editable_set_text (GTK_EDITABLE (row), "");
+    }
+  show_toast (self, _("Password saved in the keyring"));
   if (HF_IS_APPLICATION (app))
     hf_application_reload_credentials (HF_APPLICATION (app));
 }
@@ -169,9 +212,9 @@ password_apply_cb (AdwEntryRow         *row,
   HfCredential which = row == ADW_ENTRY_ROW (self->antminer_password) ? HF_CREDENTIAL_ANTMINER
                                                                        : HF_CREDENTIAL_WHATSMINER;
 
+  g_object_set_data (G_OBJECT (self), "hf-saving-row", row);
   hf_credentials_store_async (which, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb,
                               g_object_ref (self));
-  gtk_editable_set_text (GTK_EDITABLE (row), "");
 }
 
 /* Automation: what the API is doing, and its token. */
@@ -193,9 +236,25 @@ update_api_rows (HfPreferencesWindow *self)
   else
     status = g_strdup (_("Starting…"));
   adw_action_row_set_subtitle (self->api_status, status);
+  /* Never shown in clear: copied with its button. */
   adw_action_row_set_subtitle (self->api_token_row,
-                               token ? token : _("None yet: make one to allow changes and other machines"));
+                               token ? _("Set (kept in the keyring; copy it with the button)")
+                                     : _("None yet: make one to allow changes and other machines"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->api_copy), token != NULL);
+  adw_preferences_group_set_description (self->api_group,
+                                         _hf_preferences_window_api_text (token != NULL));
+}
+
+/* What is true of reads and writes, with a token and without. */
+const char *
+_hf_preferences_window_api_text (gboolean has_token)
+{
+  if (has_token)
+    return _("For scripts, Home Assistant and Prometheus while Hashfleet runs. Every request "
+             "needs the token, reads too (“Authorization: Bearer” and the token).");
+  return _("For scripts, Home Assistant and Prometheus while Hashfleet runs. Reads are open on "
+           "this computer; changes (discover, restart, remove) and anything from another "
+           "machine need a token.");
 }
 
 static void
@@ -219,7 +278,32 @@ api_copy_cb (GtkButton           *button,
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), token);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("Token copied")));
+                                    hf_toast_new (_("Token copied")));
+}
+
+static void
+regenerated_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_regenerate), TRUE);
+  if (!hf_application_regenerate_api_token_finish (HF_APPLICATION (source), result, &error))
+    {
+      g_autofree char *why = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      why = hf_credentials_describe_error (error);
+      text = g_strdup_printf (_("No new token: %s"), why);
+      show_toast (self, text);
+      return;
+    }
+  update_api_rows (self);
+  show_toast (self, _("New token made; the old one no longer works"));
 }
 
 static void
@@ -230,10 +314,9 @@ api_regenerate_cb (GtkButton           *button,
 
   if (!HF_IS_APPLICATION (app))
     return;
-  hf_application_regenerate_api_token (HF_APPLICATION (app));
-  update_api_rows (self);
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (_("New token made; the old one no longer works")));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->api_regenerate), FALSE);
+  hf_application_regenerate_api_token_async (HF_APPLICATION (app), regenerated_cb,
+                                             g_object_ref (self));
 }
 
 static void
@@ -263,6 +346,9 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (poll_interval);
   BIND (notifications);
   BIND (temperature_alert);
+  BIND (temperature_alert_antminer);
+  BIND (temperature_alert_whatsminer);
+  BIND (temperature_alert_avalon);
   BIND (subnets_group);
   BIND (subnet_entry);
   BIND (automatic_row);
@@ -273,6 +359,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (whatsminer_password);
   BIND (api_enabled);
   BIND (api_listen);
+  BIND (api_group);
   BIND (api_status);
   BIND (api_token_row);
   BIND (api_copy);
@@ -284,8 +371,13 @@ static void
 hf_preferences_window_init (HfPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* What these rows say comes from errors and the network, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->api_status), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->api_token_row), FALSE);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->automatic_row), FALSE);
   self->subnet_rows = g_ptr_array_new ();
   g_signal_connect (self->subnet_entry, "apply", G_CALLBACK (subnet_apply_cb), self);
+  g_signal_connect (self->subnet_entry, "changed", G_CALLBACK (subnet_changed_cb), self);
   g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->whatsminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->api_listen, "apply", G_CALLBACK (api_listen_apply_cb), self);
@@ -309,6 +401,12 @@ hf_preferences_window_new (HfSettings *settings)
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, self->temperature_alert,
                           "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
+                          self->temperature_alert_antminer, "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
+                          self->temperature_alert_whatsminer, "value", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
+                          self->temperature_alert_avalon, "value", flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_TIMEOUT, self->scan_timeout, "value",
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_CONCURRENCY, self->scan_concurrency,
@@ -332,4 +430,28 @@ hf_preferences_window_new (HfSettings *settings)
                             G_CALLBACK (update_api_rows), self);
   update_api_rows (self);
   return GTK_WIDGET (self);
+}
+
+void
+hf_preferences_window_show_subnets (HfPreferencesWindow *self)
+{
+  g_return_if_fail (HF_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), "discovery");
+  gtk_widget_grab_focus (GTK_WIDGET (self->subnet_entry));
+}
+
+gboolean
+_hf_preferences_window_get_subnet_error (HfPreferencesWindow *self)
+{
+  g_return_val_if_fail (HF_IS_PREFERENCES_WINDOW (self), FALSE);
+  return gtk_widget_has_css_class (GTK_WIDGET (self->subnet_entry), "error");
+}
+
+void
+_hf_preferences_window_type_subnet (HfPreferencesWindow *self,
+                                    const char          *text)
+{
+  g_return_if_fail (HF_IS_PREFERENCES_WINDOW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->subnet_entry), text);
 }

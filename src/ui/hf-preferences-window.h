@@ -19,4 +19,15 @@ GtkWidget *hf_preferences_window_new         (HfSettings          *settings);
 gboolean   hf_preferences_window_add_subnet  (HfPreferencesWindow *self,
                                               const char          *subnet);
 
+/* Open on the Discovery page, in the row that adds a subnet. */
+void       hf_preferences_window_show_subnets (HfPreferencesWindow *self);
+
+/* For tests: whether the subnet row shows red; type into it. */
+gboolean   _hf_preferences_window_get_subnet_error (HfPreferencesWindow *self);
+void       _hf_preferences_window_type_subnet      (HfPreferencesWindow *self,
+                                                    const char          *text);
+
+/* The Automation page's words on who may read and write. */
+const char *_hf_preferences_window_api_text         (gboolean             has_token);
+
 G_END_DECLS

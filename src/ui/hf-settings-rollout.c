@@ -21,6 +21,7 @@ typedef struct
 {
   Rollout  *rollout;
   HfMiner  *miner;
+  gboolean  checkable;        /* its reading can show every field changed */
   gulong    handler;          /* HfSession::settings-written */
   gboolean  written;
   gboolean  done;
@@ -41,6 +42,46 @@ struct _Rollout
 };
 
 static GtkWindow *last_results;
+
+/* Whether @r (the miner's reading before the change) reports every field
+ * @want changes, so that the next one can show whether it took.  A target
+ * temperature or a hostname is never read back; a fan % or a work mode
+ * only where the firmware reports them. */
+static gboolean
+change_checkable (const HfMinerSettings *want,
+                  const HfReading       *r)
+{
+  if (r == NULL)
+    return FALSE;
+  if (want->target_temp_c != 0 || want->hostname != NULL)
+    return FALSE;
+  if (want->fan_percent >= 0 && !want->fan_auto && !hf_reading_known (r->fan_percent))
+    return FALSE;
+  if (want->fan_auto && r->fan_auto < 0)
+    return FALSE;
+  if (want->core_voltage_mv != 0 && !hf_reading_known (r->core_voltage_set_mv))
+    return FALSE;
+  if (want->work_mode >= 0 && r->work_mode < 0)
+    return FALSE;
+  return TRUE;
+}
+
+/* Outcomes stay long enough to read a miner's name and what happened. */
+#define OUTCOME_TOAST_S 10
+
+static void
+toast_outcome (GtkWindow  *window,
+               const char *text)
+{
+  AdwToast *toast;
+
+  if (window == NULL || !HF_IS_WINDOW (window))
+    return;
+  toast = hf_toast_new (text);
+  adw_toast_set_timeout (toast, OUTCOME_TOAST_S);
+  hf_window_add_toast (HF_WINDOW (window), toast);
+  g_object_unref (toast);
+}
 
 static void
 step_free (gpointer data)
@@ -78,16 +119,14 @@ show_results (Rollout *r)
     {
       Step *s = g_ptr_array_index (r->steps, 0);
       summary = g_strdup_printf ("%s: %s", hf_miner_display_name (s->miner), s->outcome);
-      if (r->window != NULL && HF_IS_WINDOW (r->window))
-        hf_window_toast (HF_WINDOW (r->window), summary);
+      toast_outcome (r->window, summary);
       return;
     }
 
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Applied to %u of %u miner",
                                           "Applied to %u of %u miners", r->steps->len),
                              ok, r->steps->len);
-  if (r->window != NULL && HF_IS_WINDOW (r->window))
-    hf_window_toast (HF_WINDOW (r->window), summary);
+  toast_outcome (r->window, summary);
 
   window = adw_window_new ();
   gtk_window_set_title (GTK_WINDOW (window), summary);
@@ -107,6 +146,7 @@ show_results (Rollout *r)
       GtkWidget *icon = gtk_image_new_from_icon_name (s->ok ? "emblem-ok-symbolic"
                                                             : "dialog-warning-symbolic");
 
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hf_miner_display_name (s->miner));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->outcome);
       gtk_widget_add_css_class (icon, s->ok ? "success" : "warning");
@@ -116,6 +156,15 @@ show_results (Rollout *r)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
   gtk_box_append (GTK_BOX (box), page);
   adw_window_set_content (ADW_WINDOW (window), box);
+  /* A list to read, then Escape, as every dialog of the app. */
+  {
+    GtkEventController *keys = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                        gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (window, keys);
+  }
   g_set_weak_pointer (&last_results, GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -193,10 +242,12 @@ applied_cb (GObject      *source,
   switch (outcome)
     {
     case HF_APPLY_APPLIED:
-      step_finish (s, TRUE, _("applied"));
+      /* Nothing contradicted it, but its reading cannot show it took. */
+      step_finish (s, TRUE, s->checkable ? _("applied") : _("sent (cannot be checked)"));
       break;
     case HF_APPLY_APPLIED_AFTER_RESTART:
-      step_finish (s, TRUE, _("applied after restart"));
+      step_finish (s, TRUE, s->checkable ? _("applied after restart")
+                                         : _("sent, restarted (cannot be checked)"));
       break;
     case HF_APPLY_NOT_APPLIED:
       text = g_strdup_printf (_("not applied (%s)"), detail);
@@ -204,7 +255,7 @@ applied_cb (GObject      *source,
       break;
     case HF_APPLY_UNCHECKED:
     default:
-      step_finish (s, FALSE, _("accepted, but no reading came to check it"));
+      step_finish (s, FALSE, _("sent, but no reading came to check it"));
       break;
     }
 }
@@ -230,6 +281,7 @@ start_step (Rollout *r,
 {
   HfSession *session = hf_application_get_session (r->app);
 
+  s->checkable = change_checkable (r->settings, hf_miner_get_reading (s->miner));
   s->handler = g_signal_connect (session, "settings-written", G_CALLBACK (written_cb), s);
   hf_session_apply_async (session, s->miner, r->settings,
                           r->restart ? HF_APPLY_RESTART : HF_APPLY_NONE, NULL, applied_cb, s);

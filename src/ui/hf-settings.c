@@ -25,11 +25,16 @@ enum {
   PROP_WINDOW_HEIGHT,
   PROP_WINDOW_MAXIMIZED,
   PROP_VIEW_MODE,
+  PROP_STYLE,
+  PROP_CARD_SORT,
   PROP_SUBNETS,
   PROP_POLL_INTERVAL,
   PROP_SCAN_TIMEOUT,
   PROP_SCAN_CONCURRENCY,
   PROP_TEMPERATURE_ALERT,
+  PROP_TEMPERATURE_ALERT_ANTMINER,
+  PROP_TEMPERATURE_ALERT_WHATSMINER,
+  PROP_TEMPERATURE_ALERT_AVALON,
   PROP_NOTIFICATIONS,
   PROP_ANTMINER_USER,
   PROP_API_ENABLED,
@@ -130,6 +135,12 @@ hf_settings_get_property (GObject    *object,
     case PROP_VIEW_MODE:
       g_value_take_string (value, hf_settings_get_view_mode (self));
       break;
+    case PROP_STYLE:
+      g_value_take_string (value, hf_settings_get_style (self));
+      break;
+    case PROP_CARD_SORT:
+      g_value_take_string (value, hf_settings_get_card_sort (self));
+      break;
     case PROP_SUBNETS:
       g_value_take_boxed (value, hf_settings_get_subnets (self));
       break;
@@ -144,6 +155,11 @@ hf_settings_get_property (GObject    *object,
       break;
     case PROP_TEMPERATURE_ALERT:
       g_value_set_double (value, hf_settings_get_temperature_alert (self));
+      break;
+    case PROP_TEMPERATURE_ALERT_ANTMINER:
+    case PROP_TEMPERATURE_ALERT_WHATSMINER:
+    case PROP_TEMPERATURE_ALERT_AVALON:
+      g_value_set_double (value, g_settings_get_double (self->settings, pspec->name));
       break;
     case PROP_NOTIFICATIONS:
       g_value_set_boolean (value, hf_settings_get_notifications (self));
@@ -184,6 +200,12 @@ hf_settings_set_property (GObject      *object,
     case PROP_VIEW_MODE:
       hf_settings_set_view_mode (self, g_value_get_string (value));
       break;
+    case PROP_STYLE:
+      hf_settings_set_style (self, g_value_get_string (value));
+      break;
+    case PROP_CARD_SORT:
+      hf_settings_set_card_sort (self, g_value_get_string (value));
+      break;
     case PROP_SUBNETS:
       hf_settings_set_subnets (self, g_value_get_boxed (value));
       break;
@@ -198,6 +220,12 @@ hf_settings_set_property (GObject      *object,
       break;
     case PROP_TEMPERATURE_ALERT:
       hf_settings_set_temperature_alert (self, g_value_get_double (value));
+      break;
+    case PROP_TEMPERATURE_ALERT_ANTMINER:
+    case PROP_TEMPERATURE_ALERT_WHATSMINER:
+    case PROP_TEMPERATURE_ALERT_AVALON:
+      if (g_settings_get_double (self->settings, pspec->name) != g_value_get_double (value))
+        g_settings_set_double (self->settings, pspec->name, g_value_get_double (value));
       break;
     case PROP_NOTIFICATIONS:
       hf_settings_set_notifications (self, g_value_get_boolean (value));
@@ -238,6 +266,10 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_boolean (HF_SETTINGS_KEY_WINDOW_MAXIMIZED, NULL, NULL, FALSE, flags);
   properties[PROP_VIEW_MODE] =
     g_param_spec_string (HF_SETTINGS_KEY_VIEW_MODE, NULL, NULL, "cards", flags);
+  properties[PROP_STYLE] =
+    g_param_spec_string (HF_SETTINGS_KEY_STYLE, NULL, NULL, "system", flags);
+  properties[PROP_CARD_SORT] =
+    g_param_spec_string (HF_SETTINGS_KEY_CARD_SORT, NULL, NULL, "address", flags);
   properties[PROP_SUBNETS] =
     g_param_spec_boxed (HF_SETTINGS_KEY_SUBNETS, NULL, NULL, G_TYPE_STRV, flags);
   properties[PROP_POLL_INTERVAL] =
@@ -248,6 +280,13 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_uint (HF_SETTINGS_KEY_SCAN_CONCURRENCY, NULL, NULL, 1, 4096, 512, flags);
   properties[PROP_TEMPERATURE_ALERT] =
     g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT, NULL, NULL, 40, 120, 75, flags);
+  properties[PROP_TEMPERATURE_ALERT_ANTMINER] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER, NULL, NULL, 40, 120, 85, flags);
+  properties[PROP_TEMPERATURE_ALERT_WHATSMINER] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER, NULL, NULL, 40, 120, 85,
+                         flags);
+  properties[PROP_TEMPERATURE_ALERT_AVALON] =
+    g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON, NULL, NULL, 40, 120, 85, flags);
   properties[PROP_NOTIFICATIONS] =
     g_param_spec_boolean (HF_SETTINGS_KEY_NOTIFICATIONS, NULL, NULL, TRUE, flags);
   properties[PROP_ANTMINER_USER] =
@@ -345,6 +384,39 @@ hf_settings_set_view_mode (HfSettings *self,
   set_string (self, HF_SETTINGS_KEY_VIEW_MODE, view_mode);
 }
 
+char *
+hf_settings_get_card_sort (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_CARD_SORT);
+}
+
+void
+hf_settings_set_card_sort (HfSettings *self,
+                           const char *card_sort)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (card_sort != NULL);
+  set_string (self, HF_SETTINGS_KEY_CARD_SORT, card_sort);
+}
+
+char *
+hf_settings_get_style (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_STYLE);
+}
+
+void
+hf_settings_set_style (HfSettings *self,
+                       const char *style)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (style != NULL);
+  set_string (self, HF_SETTINGS_KEY_STYLE, style);
+}
+
 char **
 hf_settings_get_subnets (HfSettings *self)
 {
@@ -427,6 +499,38 @@ hf_settings_set_temperature_alert (HfSettings *self,
   g_return_if_fail (HF_IS_SETTINGS (self));
   if (g_settings_get_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT) != celsius)
     g_settings_set_double (self->settings, HF_SETTINGS_KEY_TEMPERATURE_ALERT, celsius);
+}
+
+const char *
+hf_settings_hot_key (HfFamily family)
+{
+  switch (family)
+    {
+    case HF_FAMILY_ANTMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER;
+    case HF_FAMILY_WHATSMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER;
+    case HF_FAMILY_AVALON: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON;
+    case HF_FAMILY_UNKNOWN:
+    case HF_FAMILY_AXEOS:
+    case HF_FAMILY_CGMINER:
+    default: return HF_SETTINGS_KEY_TEMPERATURE_ALERT;
+    }
+}
+
+double
+hf_settings_get_hot_c (HfSettings *self,
+                       HfFamily    family)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), 0);
+  return g_settings_get_double (self->settings, hf_settings_hot_key (family));
+}
+
+void
+hf_settings_set_hot_c (HfSettings *self,
+                       HfFamily    family,
+                       double      celsius)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_object_set (self, hf_settings_hot_key (family), celsius, NULL);
 }
 
 gboolean

@@ -5,6 +5,8 @@
 
 #include <gio/gio.h>
 
+#include "hf-types.h"
+
 G_BEGIN_DECLS
 
 /* The keys of io.github.hashfleet.Hashfleet; each is also the name of the
@@ -13,11 +15,16 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_WINDOW_HEIGHT     "window-height"
 #define HF_SETTINGS_KEY_WINDOW_MAXIMIZED  "window-maximized"
 #define HF_SETTINGS_KEY_VIEW_MODE         "view-mode"
+#define HF_SETTINGS_KEY_STYLE             "style"
+#define HF_SETTINGS_KEY_CARD_SORT         "card-sort"
 #define HF_SETTINGS_KEY_SUBNETS           "subnets"
 #define HF_SETTINGS_KEY_POLL_INTERVAL     "poll-interval"
 #define HF_SETTINGS_KEY_SCAN_TIMEOUT      "scan-timeout"
 #define HF_SETTINGS_KEY_SCAN_CONCURRENCY  "scan-concurrency"
 #define HF_SETTINGS_KEY_TEMPERATURE_ALERT "temperature-alert"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER   "temperature-alert-antminer"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER "temperature-alert-whatsminer"
+#define HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON     "temperature-alert-avalon"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
 #define HF_SETTINGS_KEY_API_ENABLED       "api-enabled"
@@ -45,6 +52,14 @@ void         hf_settings_set_window_maximized   (HfSettings  *self,
 char        *hf_settings_get_view_mode          (HfSettings  *self);
 void         hf_settings_set_view_mode          (HfSettings  *self,
                                                  const char  *view_mode);
+/* "system", "light" or "dark" */
+/* "name", "address", "hashrate", "temperature" or "status". */
+char        *hf_settings_get_card_sort          (HfSettings  *self);
+void         hf_settings_set_card_sort          (HfSettings  *self,
+                                                 const char  *card_sort);
+char        *hf_settings_get_style              (HfSettings  *self);
+void         hf_settings_set_style              (HfSettings  *self,
+                                                 const char  *style);
 /* What Discover scans; empty: this computer's own networks. */
 char       **hf_settings_get_subnets            (HfSettings  *self);
 void         hf_settings_set_subnets            (HfSettings  *self,
@@ -62,6 +77,15 @@ void         hf_settings_set_scan_concurrency   (HfSettings  *self,
 double       hf_settings_get_temperature_alert  (HfSettings  *self);
 void         hf_settings_set_temperature_alert  (HfSettings  *self,
                                                  double       celsius);
+/* The hot threshold of @family: Antminers, Whatsminers and Avalons have
+ * their own (their chips run warmer), every other family the one above. */
+double       hf_settings_get_hot_c              (HfSettings  *self,
+                                                 HfFamily     family);
+void         hf_settings_set_hot_c              (HfSettings  *self,
+                                                 HfFamily     family,
+                                                 double       celsius);
+/* The key of @family's threshold. */
+const char  *hf_settings_hot_key                (HfFamily     family);
 gboolean     hf_settings_get_notifications      (HfSettings  *self);
 void         hf_settings_set_notifications      (HfSettings  *self,
                                                  gboolean     notifications);

@@ -9,13 +9,18 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include <adwaita.h>
+
+#include "hf-miner-binding.h"
 #include "hf-totals-header.h"
 
 struct _HfTotalsHeader
 {
   GtkWidget  parent_instance;
 
+  GtkWidget *squeezer;
   GtkWidget *box;
+  GtkLabel  *compact_label;   /* all of it on one line, for narrow windows */
   GtkLabel  *hashrate_label;
   GtkLabel  *hashrate_detail;
   GtkLabel  *power_label;
@@ -28,8 +33,14 @@ struct _HfTotalsHeader
   GtkLabel  *hottest_detail;
   GtkLabel  *shares_label;
   GtkLabel  *shares_detail;
+  GtkLabel  *hashing_label;
+  GtkLabel  *best_label;
+  GtkLabel  *expected_label;
+  GtkLabel  *chance_label;
+  GtkLabel  *legend_label;
 
   HfFleet   *fleet;
+  guint      legend_idle;
 };
 
 G_DEFINE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, GTK_TYPE_WIDGET)
@@ -50,6 +61,98 @@ format_count (double n)
   return g_strdup_printf ("%'.0f", n);
 }
 
+/* "0.085 %", "2.4 %", "< 0.001 %" */
+static char *
+format_chance (double p)
+{
+  if (!hf_reading_known (p))
+    return g_strdup ("—");
+  if (p > 0 && p * 100 < 0.001)
+    return g_strdup ("< 0.001 %");
+  return g_strdup_printf ("%.2g %%", p * 100);
+}
+
+typedef struct
+{
+  const char *name;
+  guint       count;
+} ModelCount;
+
+static int
+compare_counts (gconstpointer a,
+                gconstpointer b)
+{
+  const ModelCount *x = a, *y = b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return g_utf8_collate (x->name, y->name);
+}
+
+/* The legend: how many of each model, the most common first. */
+static void
+refresh_legend (HfTotalsHeader *self)
+{
+  GListModel *miners = G_LIST_MODEL (self->fleet);
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (ModelCount));
+  g_autoptr(GString) text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = g_list_model_get_n_items (miners);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (miners, i);
+      const char *model = hf_miner_get_model (miner);
+
+      /* Not identified yet: its family says what it is. */
+      if (model == NULL || *model == '\0')
+        model = hf_family_display_name (hf_miner_get_family (miner));
+      value = g_hash_table_lookup (counts, model);
+      g_hash_table_insert (counts, (gpointer) model, GUINT_TO_POINTER (GPOINTER_TO_UINT (value) + 1));
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ModelCount c = { key, GPOINTER_TO_UINT (value) };
+      g_array_append_val (sorted, c);
+    }
+  g_array_sort (sorted, compare_counts);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      ModelCount *c = &g_array_index (sorted, ModelCount, i);
+
+      if (i > 0)
+        g_string_append (text, " · ");
+      /* Translators: a model's count in the fleet, "3 × Bitaxe Gamma" */
+      g_string_append_printf (text, _("%u × %s"), c->count, c->name);
+    }
+  /* The names belong to the miners: the text is set before they go. */
+  set_text (self->legend_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_label), n > 0);
+}
+
+static gboolean
+legend_idle_cb (gpointer data)
+{
+  HfTotalsHeader *self = data;
+
+  self->legend_idle = 0;
+  refresh_legend (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Discover adds a thousand miners a slice at a time: count them a
+ * little later, once for many slices.  A timer, not an idle: frames
+ * (always ready with software rendering) would hold an idle back. */
+static void
+queue_legend (HfTotalsHeader *self)
+{
+  if (self->legend_idle == 0)
+    self->legend_idle = g_timeout_add (250, legend_idle_cb, self);
+}
+
 static void
 refresh (HfTotalsHeader *self)
 {
@@ -64,7 +167,13 @@ refresh (HfTotalsHeader *self)
   g_autofree char *accepted = NULL;
   g_autofree char *rejected = NULL;
   g_autofree char *rejected_text = NULL;
-  guint n_offline;
+  g_autofree char *hashing = NULL;
+  g_autofree char *best = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *expected_text = NULL;
+  g_autofree char *chance = NULL;
+  g_autofree char *chance_text = NULL;
+  guint n_offline, n_hashing;
 
   if (f == NULL)
     return;
@@ -91,6 +200,13 @@ refresh (HfTotalsHeader *self)
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u offline", "%u offline", n_offline),
                        n_offline);
   set_text (self->miners_detail, offline);
+  /* Answering is not hashing: a paused or idle miner is online. */
+  n_hashing = hf_fleet_get_hashing_count (f);
+  hashing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hashing", "%u hashing", n_hashing),
+                             n_hashing);
+  set_text (self->hashing_label, hashing);
+  hf_widget_set_css_class (GTK_WIDGET (self->hashing_label), "warning",
+                           n_hashing < hf_fleet_get_online_count (f));
   if (n_offline > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->miners_detail), "error");
   else
@@ -109,6 +225,33 @@ refresh (HfTotalsHeader *self)
   rejected = format_count (hf_fleet_get_rejected (f));
   rejected_text = g_strdup_printf (_("accepted · %s rejected"), rejected);
   set_text (self->shares_detail, rejected_text);
+
+  best = hf_format_difficulty_ui (hf_fleet_get_best_difficulty (f));
+  set_text (self->best_label, best);
+  /* Without a network difficulty (no AxeOS miner answers), nothing to
+   * say: a dash, not "block in ~—". */
+  if (hf_reading_known (hf_fleet_get_expected_block_seconds (f)))
+    {
+      expected = hf_format_expected (hf_fleet_get_expected_block_seconds (f));
+      /* Translators: the fleet's expected time to find a block, "block in ~41 days" */
+      expected_text = g_strdup_printf (_("block in ~%s"), expected);
+    }
+  set_text (self->expected_label, expected_text != NULL ? expected_text : "—");
+  if (hf_reading_known (hf_fleet_get_block_chance_per_day (f)))
+    {
+      chance = format_chance (hf_fleet_get_block_chance_per_day (f));
+      /* Translators: the chance of at least one block today, "0.085 % a day" */
+      chance_text = g_strdup_printf (_("%s a day"), chance);
+    }
+  set_text (self->chance_label, chance_text != NULL ? chance_text : "");
+
+  {
+    /* Translators: the totals on one line: hashrate, power, miners online
+     * and hashing, hottest temperature */
+    g_autofree char *line = g_strdup_printf (_("%s · %s · %s, %s · hottest %s"), hashrate, power,
+                                             miners, hashing, hottest);
+    set_text (self->compact_label, line);
+  }
 }
 
 static void
@@ -116,8 +259,13 @@ fleet_notify_cb (HfFleet        *fleet,
                  GParamSpec     *pspec,
                  HfTotalsHeader *self)
 {
+  /* A cycle is when models become known: the legend follows its end. */
   if (g_strcmp0 (pspec->name, "cycle-running") == 0)
-    return;
+    {
+      if (!hf_fleet_get_cycle_running (fleet))
+        refresh_legend (self);
+      return;
+    }
   refresh (self);
 }
 
@@ -128,12 +276,15 @@ hf_totals_header_set_fleet (HfTotalsHeader *self,
   g_return_if_fail (HF_IS_TOTALS_HEADER (self));
 
   if (self->fleet != NULL)
-    g_signal_handlers_disconnect_by_func (self->fleet, fleet_notify_cb, self);
+    g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_set_object (&self->fleet, fleet);
   if (fleet != NULL)
     {
       g_signal_connect_object (fleet, "notify", G_CALLBACK (fleet_notify_cb), self, 0);
+      g_signal_connect_object (fleet, "items-changed", G_CALLBACK (queue_legend), self,
+                               G_CONNECT_SWAPPED);
       refresh (self);
+      refresh_legend (self);
     }
 }
 
@@ -146,7 +297,10 @@ hf_totals_header_get_text (HfTotalsHeader *self,
     { "power-detail", self->power_detail }, { "efficiency", self->efficiency_label },
     { "miners", self->miners_label }, { "offline", self->miners_detail },
     { "hottest", self->hottest_label }, { "shares", self->shares_label },
-    { "rejected", self->shares_detail },
+    { "rejected", self->shares_detail }, { "hashing", self->hashing_label },
+    { "best", self->best_label }, { "expected", self->expected_label },
+    { "chance", self->chance_label }, { "legend", self->legend_label },
+    { "compact", self->compact_label },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
@@ -161,6 +315,7 @@ hf_totals_header_dispose (GObject *object)
   HfTotalsHeader *self = HF_TOTALS_HEADER (object);
 
   hf_totals_header_set_fleet (self, NULL);
+  g_clear_handle_id (&self->legend_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_TOTALS_HEADER);
 
   G_OBJECT_CLASS (hf_totals_header_parent_class)->dispose (object);
@@ -176,13 +331,18 @@ hf_totals_header_class_init (HfTotalsHeaderClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-totals-header.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfTotalsHeader, name)
+  BIND (squeezer);
   BIND (box);
+  BIND (compact_label);
   BIND (hashrate_label); BIND (hashrate_detail);
   BIND (power_label); BIND (power_detail);
   BIND (efficiency_label); BIND (efficiency_detail);
   BIND (miners_label); BIND (miners_detail);
   BIND (hottest_label); BIND (hottest_detail);
   BIND (shares_label); BIND (shares_detail);
+  BIND (hashing_label);
+  BIND (best_label); BIND (expected_label); BIND (chance_label);
+  BIND (legend_label);
 #undef BIND
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hftotalsheader");
@@ -195,6 +355,15 @@ hf_totals_header_init (HfTotalsHeader *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   set_text (self->hashrate_detail, _("total"));
   set_text (self->efficiency_detail, _("fleet average"));
+}
+
+gboolean
+hf_totals_header_get_compact (HfTotalsHeader *self)
+{
+  g_return_val_if_fail (HF_IS_TOTALS_HEADER (self), FALSE);
+
+  return adw_squeezer_get_visible_child (ADW_SQUEEZER (self->squeezer))
+         == GTK_WIDGET (self->compact_label);
 }
 
 GtkWidget *

@@ -17,8 +17,12 @@ GtkWidget *hf_totals_header_new       (void);
 void       hf_totals_header_set_fleet (HfTotalsHeader *self,
                                        HfFleet        *fleet);
 /* The text shown for a figure: "hashrate", "power", "efficiency",
- * "miners", "hottest", "shares" (for tests and accessibility). */
+ * "miners", "hottest", "shares", or "compact" (the one line a narrow
+ * window shows), for tests and accessibility. */
 const char *hf_totals_header_get_text (HfTotalsHeader *self,
                                        const char     *figure);
+/* Whether the header is too narrow for its figures side by side, and
+ * shows them on one line. */
+gboolean    hf_totals_header_get_compact (HfTotalsHeader *self);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* hf-window.c
  * SPDX-License-Identifier: MIT
  *
- * The fleet (a GListModel) → filter (search) → sort (the table's column
- * sorter, shared by the cards) → multi-selection, shown by a GtkGridView
+ * The fleet (a GListModel) → filter (search) → sort (the cards' sort
+ * menu, or the table's column headers) → multi-selection, shown by a GtkGridView
  * of cards or a GtkColumnView.  Both views share the selection, so
  * switching keeps it.  Widgets follow their miner through notify
  * signals: a poll cycle rewrites labels, never rebuilds the list.
@@ -18,6 +18,7 @@
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
 #include "hf-miner-status.h"
+#include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -31,8 +32,11 @@ struct _HfWindow
   GtkWidget            *discover_button;
   GtkSpinner           *discover_spinner;
   GtkLabel             *discover_label;
+  GtkLabel             *discover_status;
   GtkProgressBar       *discover_progress;
+  GtkWidget            *subnets_button;
   GtkToggleButton      *search_button;
+  GtkMenuButton        *sort_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkStack             *main_stack;
@@ -41,6 +45,7 @@ struct _HfWindow
   GtkStack             *view_stack;
   GtkGridView          *grid_view;
   GtkColumnView        *column_view;
+  GtkLabel             *updated_label;
   GtkPopoverMenu       *miner_popover;
   GMenuModel           *miner_menu;    /* the miner.* items, untargeted */
 
@@ -51,13 +56,26 @@ struct _HfWindow
   GtkFilterListModel   *filter_model;
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
+  GtkCustomSorter      *card_sorter;   /* the cards' own order (card-sort) */
   GtkMultiSelection    *selection;
   HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
 
+  /* Where focus goes back when the miner menu closes (weak) */
+  GtkWidget            *menu_return;
+  guint                 return_idle;
+
   /* A discovery this window started (the session runs it) */
   GCancellable         *scan_cancellable;
   guint                 scan_found;
+
+  /* "Updated 3 s ago": when the last cycle ended, and the ticker that
+   * rewrites it each second while the window is on screen */
+  gint64                updated_us;
+  guint                 updated_timer;
+  GdkSurface           *surface;       /* watched for minimizing */
+  double                scan_fraction;
+  gboolean              no_network;    /* for tests: as if no interface had one */
 };
 
 enum {
@@ -70,14 +88,48 @@ G_DEFINE_FINAL_TYPE (HfWindow, hf_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
+/* A toast's title is Pango markup: an error that quotes "<html>" or a pool
+ * URL with "&" in it would otherwise show an empty toast. */
+AdwToast *
+hf_toast_new (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text != NULL ? text : "", -1);
+
+  return adw_toast_new (escaped);
+}
+
+/* Long enough to read a sentence, as libadwaita's own default (5 s). */
+#define TOAST_TIMEOUT_S 5
+
 void
 hf_window_toast (HfWindow   *self,
                  const char *text)
 {
-  AdwToast *toast = adw_toast_new (text);
+  AdwToast *toast = hf_toast_new (text);
 
-  adw_toast_set_timeout (toast, 4);
+  adw_toast_set_timeout (toast, TOAST_TIMEOUT_S);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+hf_window_fit_to_parent (GtkWindow *window)
+{
+  GtkWindow *parent;
+  int width, height, parent_width, parent_height;
+
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  parent = gtk_window_get_transient_for (window);
+  if (parent == NULL || !gtk_widget_get_realized (GTK_WIDGET (parent)))
+    return;
+  parent_width = gtk_widget_get_width (GTK_WIDGET (parent));
+  parent_height = gtk_widget_get_height (GTK_WIDGET (parent));
+  gtk_window_get_default_size (window, &width, &height);
+  if (parent_width > 0 && width > parent_width)
+    width = parent_width;
+  if (parent_height > 0 && height > parent_height)
+    height = parent_height;
+  gtk_window_set_default_size (window, width, height);
 }
 
 void
@@ -114,6 +166,57 @@ attach_model (HfWindow   *self,
     }
 }
 
+/* The cards' order, as the sort menu sets it.  Hashrate and temperature
+ * go largest first (the fastest, the hottest), with miners not answering
+ * after those that do; ties go by address, so the order is stable. */
+static int
+card_compare (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  HfWindow *self = user_data;
+  HfMiner *x = HF_MINER ((gpointer) a), *y = HF_MINER ((gpointer) b);
+  g_autofree char *sort = hf_settings_get_card_sort (self->settings);
+  int c = 0;
+
+  if (g_str_equal (sort, "name"))
+    c = hf_miner_compare_field (x, y, HF_MINER_FIELD_NAME);
+  else if (g_str_equal (sort, "status"))
+    c = hf_miner_status_rank (x) - hf_miner_status_rank (y);
+  else if (g_str_equal (sort, "hashrate") || g_str_equal (sort, "temperature"))
+    {
+      HfMinerField field = g_str_equal (sort, "hashrate") ? HF_MINER_FIELD_HASHRATE
+                                                           : HF_MINER_FIELD_TEMPERATURE;
+      HfState sx = hf_miner_state (x), sy = hf_miner_state (y);
+      gboolean on_x = sx != HF_STATE_OFFLINE && sx != HF_STATE_RESTARTING;
+      gboolean on_y = sy != HF_STATE_OFFLINE && sy != HF_STATE_RESTARTING;
+
+      c = on_x != on_y ? (on_x ? -1 : 1) : hf_miner_compare_field (y, x, field);
+    }
+  if (c == 0)
+    c = hf_miner_compare_field (x, y, HF_MINER_FIELD_ADDRESS);
+  return c;
+}
+
+static void
+card_sort_changed_cb (HfWindow *self)
+{
+  gtk_sorter_changed (GTK_SORTER (self->card_sorter), GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+/* Each view has its own order: the cards the sort menu's, the table its
+ * column headers'. */
+static void
+update_sorter (HfWindow   *self,
+               const char *view)
+{
+  GtkSorter *sorter = g_str_equal (view, "table") ? gtk_column_view_get_sorter (self->column_view)
+                                                  : GTK_SORTER (self->card_sorter);
+
+  if (gtk_sort_list_model_get_sorter (self->sort_model) != sorter)
+    gtk_sort_list_model_set_sorter (self->sort_model, sorter);
+}
+
 /* What is shown: the empty state, the views, or "no results". */
 static void
 update_pages (HfWindow *self)
@@ -122,7 +225,11 @@ update_pages (HfWindow *self)
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 
+  update_sorter (self, view);
   attach_model (self, view);
+  /* The table is sorted by its headers; no miners, nothing to sort. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sort_button),
+                          !g_str_equal (view, "table") && total > 0);
 
   gtk_stack_set_visible_child_name (self->main_stack, total == 0 ? "empty" : "fleet");
   gtk_stack_set_visible_child_name (self->view_stack, shown == 0 && total > 0 ? "no-results"
@@ -140,27 +247,163 @@ models_changed_cb (GListModel *model,
     update_pages (self);
 }
 
-/* The empty state names what Discover will scan. */
+/* What Discover scans when no subnets are set: this computer's networks,
+ * or none (a test says so through no_network). */
+static GArray *
+default_targets (HfWindow *self)
+{
+  if (self->no_network)
+    return NULL;
+  return hf_targets_default (NULL);
+}
+
+/* The empty state names what Discover will scan, or says there is
+ * nothing to scan and offers to set the subnets. */
 static void
 update_empty_description (HfWindow *self)
 {
   g_auto(GStrv) subnets = hf_settings_get_subnets (self->settings);
+  g_autoptr(GArray) ranges = NULL;
   g_autofree char *where = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+  const char *intro = _("Hashfleet watches the Bitcoin miners on your network: Bitaxe and "
+                        "other AxeOS devices, Antminer, Whatsminer and Avalon.");
 
   if (subnets[0] != NULL)
     where = g_strjoinv (", ", subnets);
+  else if ((ranges = default_targets (self)) != NULL && ranges->len > 0)
+    where = hf_targets_describe (ranges);
+  if (where != NULL)
+    text = g_strdup_printf (_("%s\n\nDiscover scans %s. You can also add a miner by its "
+                              "address."), intro, where);
+  else
+    text = g_strdup_printf (_("%s\n\nThis computer is on no network Discover can scan by "
+                              "itself. Set the subnets your miners are on, or add a miner by "
+                              "its address."), intro);
+  /* A status page's description is markup. */
+  escaped = g_markup_escape_text (text, -1);
+  adw_status_page_set_description (self->empty_page, escaped);
+  gtk_widget_set_visible (self->subnets_button, where == NULL);
+}
+
+/* Updated N s ago */
+
+static void
+update_updated_label (HfWindow *self)
+{
+  g_autofree char *text = NULL;
+  gint64 s;
+
+  if (self->updated_us == 0)
+    {
+      gtk_label_set_text (self->updated_label, "");
+      return;
+    }
+  s = MAX (0, (g_get_real_time () - self->updated_us) / G_USEC_PER_SEC);
+  if (s < 60)
+    /* Translators: how long ago the miners were last polled */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Updated %u s ago", "Updated %u s ago",
+                                         (gulong) s), (guint) s);
   else
     {
-      g_autoptr(GArray) ranges = hf_targets_default (NULL);
-      where = ranges != NULL && ranges->len > 0 ? hf_targets_describe (ranges)
-                                                : g_strdup (_("no network found"));
+      g_autofree char *ago = hf_format_ago (self->updated_us, g_get_real_time ());
+      /* Translators: %s is "5 min ago" */
+      text = g_strdup_printf (_("Updated %s"), ago);
     }
-  text = g_strdup_printf (_("Hashfleet watches the Bitcoin miners on your network: Bitaxe and "
-                            "other AxeOS devices, Antminer, Whatsminer and Avalon.\n\n"
-                            "Discover scans %s. You can also add a miner by its address."),
-                          where);
-  adw_status_page_set_description (self->empty_page, text);
+  if (g_strcmp0 (gtk_label_get_text (self->updated_label), text) != 0)
+    gtk_label_set_text (self->updated_label, text);
+}
+
+static gboolean
+updated_tick_cb (gpointer data)
+{
+  update_updated_label (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The seconds tick only while someone can see them: mapped, not minimized. */
+static void
+update_ticker (HfWindow *self)
+{
+  gboolean visible = gtk_widget_get_mapped (GTK_WIDGET (self))
+                     && (self->surface == NULL
+                         || (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface))
+                             & GDK_TOPLEVEL_STATE_MINIMIZED) == 0);
+
+  if (visible && self->updated_timer == 0)
+    {
+      update_updated_label (self);
+      self->updated_timer = g_timeout_add_seconds (1, updated_tick_cb, self);
+    }
+  else if (!visible)
+    g_clear_handle_id (&self->updated_timer, g_source_remove);
+}
+
+static void
+cycle_finished_cb (HfFleet  *fleet,
+                   guint     polled,
+                   guint     answered,
+                   guint     elapsed_ms,
+                   HfWindow *self)
+{
+  self->updated_us = g_get_real_time ();
+  update_updated_label (self);
+}
+
+static void
+hf_window_map (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->map (widget);
+  update_ticker (self);
+}
+
+static void
+hf_window_unmap (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->unmap (widget);
+  update_ticker (self);
+}
+
+static void
+hf_window_realize (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hf_window_parent_class)->realize (widget);
+  g_set_weak_pointer (&self->surface, gtk_native_get_surface (GTK_NATIVE (widget)));
+  if (self->surface != NULL)
+    g_signal_connect_swapped (self->surface, "notify::state", G_CALLBACK (update_ticker), self);
+}
+
+static void
+hf_window_unrealize (GtkWidget *widget)
+{
+  HfWindow *self = HF_WINDOW (widget);
+
+  /* By function: GTK's own handlers on the surface have the window as data. */
+  if (self->surface != NULL)
+    g_signal_handlers_disconnect_by_func (self->surface, update_ticker, self);
+  g_clear_weak_pointer (&self->surface);
+  GTK_WIDGET_CLASS (hf_window_parent_class)->unrealize (widget);
+}
+
+const char *
+hf_window_get_updated_text (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->updated_label);
+}
+
+gboolean
+hf_window_get_updated_ticking (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), FALSE);
+  return self->updated_timer != 0;
 }
 
 /* Search */
@@ -247,13 +490,35 @@ miner_at (GtkWidget *picked)
   return NULL;
 }
 
-/* The menu at (x, y) of @view, its items targeted at @miner. */
+/* The item of @view that @widget is in (a card's or a row's own widget,
+ * which takes focus), or NULL. */
+static GtkWidget *
+item_of (GtkWidget *view,
+         GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL && w != view; w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *parent = gtk_widget_get_parent (w);
+
+      if (parent == view && GTK_IS_GRID_VIEW (view))
+        return w;
+      /* A column view's rows sit in its list view. */
+      if (parent != NULL && GTK_IS_LIST_VIEW (parent) && gtk_widget_get_ancestor (parent, GTK_TYPE_COLUMN_VIEW) == view)
+        return w;
+    }
+  return NULL;
+}
+
+/* The menu at (x, y) of @view, its items targeted at @miner; when it
+ * closes, focus goes back to @from (the miner's card or row), not to the
+ * first button of the window (Discover, which the next Enter presses). */
 static void
 popup_at (HfWindow  *self,
           GtkWidget *view,
           double     x,
           double     y,
-          HfMiner   *miner)
+          HfMiner   *miner,
+          GtkWidget *from)
 {
   g_autoptr(GMenuModel) menu = NULL;
   graphene_point_t p;
@@ -266,7 +531,26 @@ popup_at (HfWindow  *self,
   gtk_popover_menu_set_menu_model (self->miner_popover, menu);
   rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
+  g_set_weak_pointer (&self->menu_return, from);
   gtk_popover_popup (GTK_POPOVER (self->miner_popover));
+}
+
+/* GTK 4.8 marks an item :active when a press starts on it and clears it
+ * only on that press' release.  A press whose release goes elsewhere (the
+ * menu's claimed right-click, the double-click that opens a window) left
+ * cards looking pressed, like selected ones: clear it after those. */
+static void
+clear_pressed (GtkWidget *view)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (view); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      if ((gtk_widget_get_state_flags (c) & GTK_STATE_FLAG_ACTIVE) != 0)
+        gtk_widget_unset_state_flags (c, GTK_STATE_FLAG_ACTIVE);
+      /* A table's rows are one level further down. */
+      if (GTK_IS_COLUMN_VIEW (view))
+        clear_pressed (c);
+    }
 }
 
 /* Right-click or long-press at (x, y) of @view: the miner there joins the
@@ -277,14 +561,16 @@ context_at (HfWindow  *self,
             double     x,
             double     y)
 {
-  HfMiner *miner = miner_at (gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT));
+  GtkWidget *picked = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT);
+  HfMiner *miner = miner_at (picked);
   guint position;
 
   if (miner == NULL || !find_position (self, miner, &position))
     return;
   if (!gtk_selection_model_is_selected (GTK_SELECTION_MODEL (self->selection), position))
     gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
-  popup_at (self, view, x, y, miner);
+  popup_at (self, view, x, y, miner, item_of (view, picked));
+  clear_pressed (view);
 }
 
 static void
@@ -355,10 +641,10 @@ hf_window_popup_menu (HfWindow *self)
     return;
   if (focus != NULL && gtk_widget_compute_bounds (focus, view, &bounds))
     popup_at (self, view, bounds.origin.x + bounds.size.width / 2,
-              bounds.origin.y + bounds.size.height / 2, miner);
+              bounds.origin.y + bounds.size.height / 2, miner, focus);
   else
     popup_at (self, view, gtk_widget_get_width (view) / 2.0, gtk_widget_get_height (view) / 3.0,
-              miner);
+              miner, view);
 }
 
 static gboolean
@@ -383,6 +669,30 @@ delete_key_cb (GtkWidget *widget,
     gtk_widget_activate_action (GTK_WIDGET (self), "miner.remove", "s",
                                 hf_miner_get_address (miner));
   return TRUE;
+}
+
+static gboolean
+return_focus_cb (gpointer user_data)
+{
+  HfWindow *self = user_data;
+  GtkWidget *from = self->menu_return;
+
+  self->return_idle = 0;
+  g_clear_weak_pointer (&self->menu_return);
+  /* An item chosen may have opened a window: focus stays there. */
+  if (from != NULL && gtk_widget_get_root (from) == GTK_ROOT (self)
+      && gtk_widget_get_mapped (from))
+    gtk_widget_grab_focus (from);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the popover has let go of focus (it gives it to the window's
+ * first widget as it unmaps, after ::closed). */
+static void
+menu_closed_cb (HfWindow *self)
+{
+  if (self->return_idle == 0)
+    self->return_idle = g_idle_add (return_focus_cb, self);
 }
 
 static void
@@ -430,9 +740,28 @@ item_activated_cb (GtkWidget *view,
     gtk_selection_model_select_item (selection, position, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self), "miner.details", "s",
                               hf_miner_get_address (miner));
+  if (view != NULL)
+    clear_pressed (view);
 }
 
 /* Discover */
+
+/* While scanning the button reads "Cancel" (what it does then), with
+ * how far the scan is and what it found beside it. */
+static void
+update_discover_status (HfWindow *self)
+{
+  g_autofree char *found = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->scan_cancellable == NULL)
+    return;
+  found = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
+                                        self->scan_found), self->scan_found);
+  /* Translators: Discover's progress beside its Cancel button: "37 % · 2 found" */
+  text = g_strdup_printf (_("%.0f %% · %s"), self->scan_fraction * 100, found);
+  gtk_label_set_text (self->discover_status, text);
+}
 
 static void
 set_discovering (HfWindow *self,
@@ -441,7 +770,9 @@ set_discovering (HfWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->discover_spinner), on);
   gtk_spinner_set_spinning (self->discover_spinner, on);
   gtk_widget_set_visible (GTK_WIDGET (self->discover_progress), on);
+  gtk_widget_set_visible (GTK_WIDGET (self->discover_status), on);
   gtk_progress_bar_set_fraction (self->discover_progress, 0);
+  self->scan_fraction = 0;
   gtk_label_set_text_with_mnemonic (self->discover_label, on ? _("_Cancel") : _("_Discover"));
   gtk_widget_set_tooltip_text (self->discover_button,
                                on ? _("Stop scanning")
@@ -450,23 +781,20 @@ set_discovering (HfWindow *self,
     gtk_widget_remove_css_class (self->discover_button, "suggested-action");
   else
     gtk_widget_add_css_class (self->discover_button, "suggested-action");
+  update_discover_status (self);
 }
 
-/* The session adds what it finds a slice at a time; the button counts. */
+/* The session adds what it finds a slice at a time; the status counts. */
 static void
 discover_found_cb (HfSession *session,
                    HfMiner   *miner,
                    gboolean   is_new,
                    HfWindow  *self)
 {
-  g_autofree char *text = NULL;
-
   if (self->scan_cancellable == NULL)
     return;
   self->scan_found++;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u found", "%u found",
-                                       self->scan_found), self->scan_found);
-  gtk_label_set_text (self->discover_label, text);
+  update_discover_status (self);
 }
 
 static void
@@ -475,8 +803,11 @@ discover_progress_cb (HfSession *session,
                       guint64    total,
                       HfWindow  *self)
 {
-  if (self->scan_cancellable != NULL && total > 0)
-    gtk_progress_bar_set_fraction (self->discover_progress, (double) done / (double) total);
+  if (self->scan_cancellable == NULL || total == 0)
+    return;
+  self->scan_fraction = (double) done / (double) total;
+  gtk_progress_bar_set_fraction (self->discover_progress, self->scan_fraction);
+  update_discover_status (self);
 }
 
 static void
@@ -490,26 +821,46 @@ discovered_cb (GObject      *source,
                                                                   &error);
   g_autofree char *text = NULL;
 
-  set_discovering (self, FALSE);
+  /* Disposed meanwhile (dispose cancels the scan and lets go of the
+   * app): its widgets are gone. */
+  if (self->app == NULL)
+    return;
   g_clear_object (&self->scan_cancellable);
+  set_discovering (self, FALSE);
   if (found == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         text = g_strdup (_("Discovery cancelled"));
       else
         text = g_strdup_printf (_("Discovery failed: %s"), error->message);
+      hf_window_toast (self, text);
+      return;
     }
-  else if (found->unidentified->len > 0)
+  /* A re-scan finds the known miners again: say how many are new. */
+  if (found->summary->found == 0)
+    text = g_strdup_printf (_("No miners found in %.1f s"), found->summary->elapsed_ms / 1000.0);
+  else if (found->added == 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Found %u miner in %.1f s; %s answered but was not identified",
-                                         "Found %u miners in %.1f s; %s answered but was not identified",
+                                         "Found %u miner in %.1f s, none new",
+                                         "Found %u miners in %.1f s, none new",
                                          found->summary->found),
-                            found->summary->found, found->summary->elapsed_ms / 1000.0,
-                            (char *) g_ptr_array_index (found->unidentified, 0));
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s",
-                                         "Found %u miners in %.1f s", found->summary->found),
                             found->summary->found, found->summary->elapsed_ms / 1000.0);
+  else
+    {
+      g_autofree char *added = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new",
+                                                             "%u new", found->added),
+                                                found->added);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Found %u miner in %.1f s, %s",
+                                           "Found %u miners in %.1f s, %s",
+                                           found->summary->found),
+                              found->summary->found, found->summary->elapsed_ms / 1000.0, added);
+    }
+  if (found->unidentified->len > 0)
+    {
+      g_autofree char *base = g_steal_pointer (&text);
+      text = g_strdup_printf (_("%s; %s answered but was not identified"), base,
+                              (char *) g_ptr_array_index (found->unidentified, 0));
+    }
   hf_window_toast (self, text);
 }
 
@@ -547,13 +898,22 @@ hf_window_discover (HfWindow           *self,
       targets = (const char * const *) subnets;
     }
   ranges = targets[0] != NULL ? hf_targets_parse (targets, FALSE, &error)
-                              : hf_targets_default (&error);
+                              : default_targets (self);
   if (ranges == NULL || ranges->len == 0)
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot discover: %s"),
-                                               error ? error->message
-                                                     : _("no network to scan; set subnets in Preferences"));
-      hf_window_toast (self, text);
+      AdwToast *toast;
+
+      if (error != NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("Cannot discover: %s"), error->message);
+          toast = hf_toast_new (text);
+        }
+      else
+        toast = hf_toast_new (_("This computer is on no network Discover can scan by itself"));
+      adw_toast_set_button_label (toast, _("Set _Subnets…"));
+      adw_toast_set_action_name (toast, "win.set-subnets");
+      adw_toast_set_timeout (toast, 8);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
       return;
     }
   self->scan_cancellable = g_cancellable_new ();
@@ -574,6 +934,20 @@ discover_activated (GtkWidget  *widget,
 }
 
 static void
+set_subnets_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HfWindow *self = HF_WINDOW (widget);
+  GtkWidget *prefs = hf_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
+  hf_window_fit_to_parent (GTK_WINDOW (prefs));
+  hf_preferences_window_show_subnets (HF_PREFERENCES_WINDOW (prefs));
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
 add_miner_activated (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -589,14 +963,12 @@ export_activated (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   HfWindow *self = HF_WINDOW (widget);
-  HfStore *store = hf_application_get_store (self->app);
-
-  if (store == NULL)
+  if (hf_application_get_store (self->app) == NULL)
     {
       hf_window_toast (self, _("No history to export: the database could not be opened"));
       return;
     }
-  hf_export_present (GTK_WINDOW (self), hf_store_get_path (store));
+  hf_export_present (GTK_WINDOW (self), self->app);
 }
 
 static void
@@ -615,6 +987,7 @@ fleet_history_activated (GtkWidget  *widget,
     }
   details = hf_details_window_new (NULL, store);
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
+  hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
 }
 
@@ -625,7 +998,7 @@ refresh_activated (GtkWidget  *widget,
 {
   HfWindow *self = HF_WINDOW (widget);
 
-  if (!hf_fleet_poll_now (self->fleet))
+  if (!hf_session_refresh (hf_application_get_session (self->app)))
     g_debug ("a poll cycle is already running");
 }
 
@@ -665,6 +1038,30 @@ hf_window_get_miner_actions (HfWindow *self)
   return G_ACTION_GROUP (self->miner_actions);
 }
 
+void
+_hf_window_set_no_network (HfWindow *self,
+                           gboolean  no_network)
+{
+  g_return_if_fail (HF_IS_WINDOW (self));
+  self->no_network = no_network;
+  update_empty_description (self);
+}
+
+const char *
+_hf_window_get_empty_text (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return adw_status_page_get_description (self->empty_page);
+}
+
+const char *
+_hf_window_get_discover_text (HfWindow *self,
+                              gboolean  status)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (status ? self->discover_status : self->discover_label);
+}
+
 GtkSelectionModel *
 hf_window_get_selection (HfWindow *self)
 {
@@ -691,6 +1088,16 @@ hf_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (hf_window_parent_class)->close_request (window);
 }
 
+static const HfMinerField column_order[] = {
+  HF_MINER_FIELD_NAME, HF_MINER_FIELD_STATUS, HF_MINER_FIELD_HASHRATE,
+  HF_MINER_FIELD_TEMPERATURE, HF_MINER_FIELD_POWER, HF_MINER_FIELD_FAN, HF_MINER_FIELD_UPTIME,
+  HF_MINER_FIELD_BEST_DIFFICULTY, HF_MINER_FIELD_BEST_SESSION, HF_MINER_FIELD_ACCEPTED,
+  HF_MINER_FIELD_REJECTED, HF_MINER_FIELD_POOL_DIFFICULTY, HF_MINER_FIELD_CHIP2_TEMPERATURE,
+  HF_MINER_FIELD_VR_TEMPERATURE, HF_MINER_FIELD_FAN_PERCENT, HF_MINER_FIELD_FIRMWARE,
+  HF_MINER_FIELD_MODEL, HF_MINER_FIELD_FAMILY, HF_MINER_FIELD_ADDRESS,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (column_order) == HF_N_MINER_FIELDS);
+
 /* After construction: GtkWindow:application is set after constructed(). */
 static void
 hf_window_setup (HfWindow      *self,
@@ -705,8 +1112,11 @@ hf_window_setup (HfWindow      *self,
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->fleet)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
-  for (HfMinerField f = HF_MINER_FIELD_NAME; f < HF_N_MINER_FIELDS; f++)
+  /* Name and status first: on a small screen (800 px) those stay in
+   * view, the rest scrolls. */
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
     {
+      HfMinerField f = column_order[i];
       g_autoptr(GtkColumnViewColumn) column = hf_miner_cell_column_new (f, self->settings);
       gtk_column_view_append_column (self->column_view, column);
       /* By address until the user picks a column: stable, and how a
@@ -714,13 +1124,15 @@ hf_window_setup (HfWindow      *self,
       if (f == HF_MINER_FIELD_ADDRESS)
         gtk_column_view_sort_by_column (self->column_view, column, GTK_SORT_ASCENDING);
     }
+  self->card_sorter = gtk_custom_sorter_new (card_compare, self, NULL);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
-                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+                                              g_object_ref (GTK_SORTER (self->card_sorter)));
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   self->miner_actions = hf_miner_actions_new (GTK_WINDOW (self), app,
                                               GTK_SELECTION_MODEL (self->selection));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "miner", G_ACTION_GROUP (self->miner_actions));
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
+  g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
 
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
@@ -738,6 +1150,19 @@ hf_window_setup (HfWindow      *self,
   view_mode = G_ACTION (g_property_action_new ("view-mode", self->settings,
                                                HF_SETTINGS_KEY_VIEW_MODE));
   g_action_map_add_action (G_ACTION_MAP (self), view_mode);
+  /* The style radio items of the main menu set the setting too. */
+  {
+    g_autoptr(GAction) style = G_ACTION (g_property_action_new ("style", self->settings,
+                                                                HF_SETTINGS_KEY_STYLE));
+    g_action_map_add_action (G_ACTION_MAP (self), style);
+  }
+  {
+    g_autoptr(GAction) sort = G_ACTION (g_property_action_new ("card-sort", self->settings,
+                                                               HF_SETTINGS_KEY_CARD_SORT));
+    g_action_map_add_action (G_ACTION_MAP (self), sort);
+  }
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_CARD_SORT,
+                            G_CALLBACK (card_sort_changed_cb), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_VIEW_MODE,
                             G_CALLBACK (update_pages), self);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
@@ -753,14 +1178,18 @@ hf_window_dispose (GObject *object)
 
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
+  g_clear_handle_id (&self->updated_timer, g_source_remove);
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (hf_application_get_session (self->app), self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->menu_return);
+  g_clear_handle_id (&self->return_idle, g_source_remove);
   if (self->miner_popover != NULL)
     {
+      g_signal_handlers_disconnect_by_data (self->miner_popover, self);
       gtk_widget_unparent (GTK_WIDGET (self->miner_popover));
       self->miner_popover = NULL;
     }
@@ -769,6 +1198,7 @@ hf_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->sort_model);
+  g_clear_object (&self->card_sorter);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
   g_clear_object (&self->fleet);
@@ -836,6 +1266,10 @@ hf_window_class_init (HfWindowClass *klass)
   object_class->get_property = hf_window_get_property;
   object_class->set_property = hf_window_set_property;
   window_class->close_request = hf_window_close_request;
+  widget_class->map = hf_window_map;
+  widget_class->unmap = hf_window_unmap;
+  widget_class->realize = hf_window_realize;
+  widget_class->unrealize = hf_window_unrealize;
 
   /* The app's settings (hf_application_get_settings()); the views' cards
    * take theirs from here. */
@@ -854,8 +1288,11 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (discover_button);
   BIND (discover_spinner);
   BIND (discover_label);
+  BIND (discover_status);
+  BIND (subnets_button);
   BIND (discover_progress);
   BIND (search_button);
+  BIND (sort_button);
   BIND (search_bar);
   BIND (search_entry);
   BIND (main_stack);
@@ -864,12 +1301,14 @@ hf_window_class_init (HfWindowClass *klass)
   BIND (view_stack);
   BIND (grid_view);
   BIND (column_view);
+  BIND (updated_label);
   BIND (miner_popover);
   BIND (miner_menu);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "win.discover", NULL, discover_activated);
   gtk_widget_class_install_action (widget_class, "win.add-miner", NULL, add_miner_activated);
+  gtk_widget_class_install_action (widget_class, "win.set-subnets", NULL, set_subnets_activated);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_activated);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_activated);
   gtk_widget_class_install_action (widget_class, "win.fleet-history", NULL, fleet_history_activated);
@@ -891,6 +1330,7 @@ hf_window_init (HfWindow *self)
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
 
   gtk_widget_set_parent (GTK_WIDGET (self->miner_popover), GTK_WIDGET (self->view_stack));
+  g_signal_connect_swapped (self->miner_popover, "closed", G_CALLBACK (menu_closed_cb), self);
   g_object_bind_property (self->search_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));

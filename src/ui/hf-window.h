@@ -28,11 +28,29 @@ GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
 void         hf_window_popup_menu       (HfWindow      *self);
 /* The miner.* actions (HfMinerActions) on its selection. */
 GActionGroup *hf_window_get_miner_actions (HfWindow    *self);
+/* @text as a toast, as it is (never read as markup). */
 void         hf_window_toast            (HfWindow      *self,
                                          const char    *text);
+/* Shrink @window's default size to its transient parent's, so that on a
+ * small screen (800×480) a dialog fits in it; call before presenting. */
+void         hf_window_fit_to_parent    (GtkWindow     *window);
+/* A toast whose title is @text as it is: every toast is made here. */
+AdwToast    *hf_toast_new               (const char    *text);
 /* Show @toast as it is made: a timeout of 0 keeps it until the caller
  * dismisses it (adw_toast_dismiss()). */
 void         hf_window_add_toast        (HfWindow      *self,
                                          AdwToast      *toast);
+
+/* "Updated 3 s ago" (empty before the first cycle ends), and whether it
+ * ticks (only while the window is on screen). */
+const char        *hf_window_get_updated_text    (HfWindow *self);
+gboolean           hf_window_get_updated_ticking (HfWindow *self);
+/* For tests: as if this computer had no network to scan; the empty
+ * page's text; Discover's button (or, with @status, what is beside it). */
+void         _hf_window_set_no_network  (HfWindow      *self,
+                                         gboolean       no_network);
+const char  *_hf_window_get_empty_text  (HfWindow      *self);
+const char  *_hf_window_get_discover_text (HfWindow    *self,
+                                           gboolean     status);
 
 G_END_DECLS

@@ -136,6 +136,8 @@ test_alerts (void)
 
   watch = hf_alerts_new (fleet);
   hf_alerts_set_hot_c (watch, 57);
+  /* An Avalon has its own threshold: at 78 °C, below its 80, it is fine. */
+  hf_alerts_set_family_hot_c (watch, HF_FAMILY_AVALON, 80);
   hf_alerts_set_low_for (watch, 2);
   hf_alerts_set_cooldown (watch, 3600);
   g_signal_connect (watch, "alert", G_CALLBACK (alert_cb), NULL);
@@ -144,12 +146,13 @@ test_alerts (void)
   hf_fleet_poll_now (fleet);
   hf_fleet_start (fleet);
 
-  /* Hot: the Gamma (58.5 °C) once, on the way up (the Nano too, at 78 °C);
-   * the Supra (55 °C) never. */
+  /* Hot: the Gamma (58.5 °C) once, on the way up; the Supra (55 °C) never,
+   * nor the Nano (78 °C, under its family's 80). */
   g_assert_true (wait_alert ("127.0.54.2", HF_ALERT_HOT, 1, 5000));
   run_for (2500);
   g_assert_cmpuint (count ("127.0.54.2", HF_ALERT_HOT), ==, 1);
   g_assert_cmpuint (count ("127.0.54.3", HF_ALERT_HOT), ==, 0);
+  g_assert_cmpuint (count ("127.0.54.4", HF_ALERT_HOT), ==, 0);
   for (guint i = 0; i < alerts->len; i++)
     {
       Alert *a = g_ptr_array_index (alerts, i);

@@ -163,6 +163,30 @@ test_totals (void)
   }
 }
 
+/* Shares no miner reports are unknown in the totals, not 0 (the header
+ * says "—" then): each miner's share sums start unknown. */
+static void
+test_unknown_shares (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfMiner) m = hf_miner_new ("127.0.26.90", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = hf_reading_new ();
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+
+  r->timestamp = g_get_real_time ();
+  r->hashrate_ghs = 1000;
+  hf_miner_set_reading (m, r);
+  hf_miner_set_online (m, TRUE);
+  hf_fleet_add (fleet, m);
+  /* The totals are coalesced in an idle. */
+  while (isnan (hf_fleet_get_hashrate_ghs (fleet)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  assert_near (hf_fleet_get_hashrate_ghs (fleet), 1000);
+  g_assert_true (isnan (hf_fleet_get_accepted (fleet)));
+  g_assert_true (isnan (hf_fleet_get_rejected (fleet)));
+}
+
 static void
 restarted_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -178,12 +202,14 @@ test_offline_and_back (void)
   g_autoptr(HfConfig) config = config_new ();
   HfMiner *gamma = hf_fleet_lookup_address (fleet, "127.0.26.2");
   gboolean restarted = FALSE;
-  double all;
+  double all, shares;
   guint cycles;
 
   run_cycle (fleet, &counts);
   all = hf_fleet_get_hashrate_ghs (fleet);
   assert_near (all, 1100 + 100000);
+  shares = hf_fleet_get_accepted (fleet);
+  g_assert_cmpfloat (shares, >, 0);
 
   /* Reboot the Gamma: the simulator drops it for 2 s. */
   hf_driver_restart_async (hf_driver_for_family (HF_FAMILY_AXEOS), gamma, config, NULL,
@@ -207,6 +233,9 @@ test_offline_and_back (void)
   assert_near (hf_fleet_get_hashrate_ghs (fleet), 100000);
   g_assert_nonnull (hf_miner_get_reading (gamma));
   g_assert_cmpint (hf_miner_get_last_seen (gamma), >, 0);
+  /* Its shares were accepted all the same: the total keeps them. */
+  g_assert_cmpfloat (hf_fleet_get_accepted (fleet), >=, shares);
+  shares = hf_fleet_get_accepted (fleet);
 
   /* Back after the reboot: online again within a few cycles of backoff. */
   g_usleep (2200 * 1000);
@@ -217,6 +246,9 @@ test_offline_and_back (void)
   g_assert_null (hf_miner_get_error (gamma));
   assert_near (hf_fleet_get_hashrate_ghs (fleet), all);
   g_assert_cmpuint (hf_fleet_get_online_count (fleet), ==, 2);
+  /* Back with its counters from 0 again: they add to the total. */
+  g_assert_cmpfloat (hf_miner_get_reading (gamma)->accepted, <, shares);
+  g_assert_cmpfloat (hf_fleet_get_accepted (fleet), >=, shares);
 }
 
 static void
@@ -392,6 +424,7 @@ main (int   argc,
   sim = hf_test_sim_start (fleet_config);
 
   g_test_add_func ("/fleet/totals", test_totals);
+  g_test_add_func ("/fleet/unknown-shares", test_unknown_shares);
   g_test_add_func ("/fleet/offline-and-back", test_offline_and_back);
   g_test_add_func ("/fleet/identity-survives-new-address", test_identity_survives_new_address);
   g_test_add_func ("/fleet/no-overlap-with-hung-miner", test_no_overlap_with_hung_miner);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-miner-json.h"
 #include "hf-session.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
@@ -509,6 +510,91 @@ test_shutdown_pending (void)
   g_assert_cmpuint (stored_rows (db, "127.0.54.2"), ==, 0);
 }
 
+static void
+title_cb (HfAlerts   *alerts,
+          HfMiner    *miner,
+          int         kind,
+          const char *title,
+          const char *body,
+          GPtrArray  *titles)
+{
+  g_ptr_array_add (titles, g_strdup (title));
+}
+
+/* A hot reading of @miner, as a poll brings one. */
+static void
+hot_reading (HfSession *session,
+             HfMiner   *miner)
+{
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  r->timestamp = g_get_real_time ();
+  r->temperature_c = 99;
+  hf_miner_set_reading (miner, r);
+  g_signal_emit_by_name (hf_session_get_fleet (session), "reading", miner, r);
+}
+
+/* A name given to a miner is kept and is the one alerts use; an alert's
+ * cool-down survives a restart of the session (it used to say "running
+ * hot" again at every start). */
+static void
+test_names_and_cooldowns (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-session-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "hashfleet.db", NULL);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HfSession) session = NULL;
+  HfMiner *miner;
+
+  {
+    g_autoptr(HfStore) store = hf_store_open (db, NULL);
+    g_autoptr(HfMiner) avalon = hf_miner_new ("127.0.54.70", HF_FAMILY_AVALON);
+
+    hf_miner_set_model (avalon, "Avalon Nano3");
+    g_assert_true (hf_store_save_miner (store, avalon, NULL));
+  }
+  session = session_new (db);
+  miner = hf_fleet_lookup_address (hf_session_get_fleet (session), "127.0.54.70");
+  g_assert_nonnull (miner);
+  /* Unnamed, it goes by its model, in alerts too. */
+  g_assert_cmpstr (hf_miner_get_display_name (miner), ==, "Avalon Nano3");
+  g_signal_connect (hf_session_get_alerts (session), "alert", G_CALLBACK (title_cb), titles);
+  hot_reading (session, miner);
+  g_assert_cmpuint (titles->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, "Avalon Nano3 is running hot");
+
+  hf_session_set_label (session, miner, "  Garage Avalon ");
+  g_assert_cmpstr (hf_miner_get_display_name (miner), ==, "Garage Avalon");
+  /* status --json, watch and /api/miners say it too. */
+  {
+    g_autofree char *line = hf_miner_to_json_line (miner, NULL, NULL);
+
+    g_assert_nonnull (strstr (line, "\"label\":\"Garage Avalon\""));
+  }
+  shutdown (session);
+  g_clear_object (&session);
+
+  /* Started again: its name is back, and the alert is not repeated
+   * within the cool-down. */
+  g_ptr_array_set_size (titles, 0);
+  session = session_new (db);
+  miner = hf_fleet_lookup_address (hf_session_get_fleet (session), "127.0.54.70");
+  g_assert_cmpstr (hf_miner_get_label (miner), ==, "Garage Avalon");
+  g_signal_connect (hf_session_get_alerts (session), "alert", G_CALLBACK (title_cb), titles);
+  hot_reading (session, miner);
+  g_assert_cmpuint (titles->len, ==, 0);
+
+  /* Its own name again: the stored one goes too. */
+  hf_session_set_label (session, miner, "");
+  g_assert_cmpstr (hf_miner_get_display_name (miner), ==, "Avalon Nano3");
+  shutdown (session);
+  g_clear_object (&session);
+  session = session_new (db);
+  miner = hf_fleet_lookup_address (hf_session_get_fleet (session), "127.0.54.70");
+  g_assert_null (hf_miner_get_label (miner));
+  shutdown (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -525,6 +611,7 @@ main (int   argc,
   g_test_add_func ("/session/apply", test_apply);
   g_test_add_func ("/session/restart", test_restart);
   g_test_add_func ("/session/shutdown-pending", test_shutdown_pending);
+  g_test_add_func ("/session/names-and-cooldowns", test_names_and_cooldowns);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);

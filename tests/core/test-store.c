@@ -491,6 +491,54 @@ test_events (void)
   g_assert_cmpint (count (path, "SELECT count(*) FROM events"), ==, 1);
 }
 
+/* A miner's own name comes back with it, beside its reading's found-blocks
+ * counter and its recorded blocks (one query reads them all: each at its
+ * own column), and a miner saved again as it was loaded keeps it. */
+static void
+test_label_survives_reload (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMiner) a = miner_with_reading ("192.0.2.62", "02:00:00:00:00:62", 1100, 100);
+  g_autoptr(HfReading) r = hf_reading_copy (hf_miner_get_reading (a));
+  g_autoptr(HfStoreEvent) e = hf_store_event_new (HF_EVENT_BLOCK_FOUND);
+  g_autoptr(GPtrArray) fleet = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  HfMiner *one[] = { a };
+  HfMiner *m;
+
+  hf_miner_set_label (a, "Garage Bitaxe");
+  r->found_blocks = 3;
+  hf_miner_set_reading (a, r);
+  g_assert_true (hf_store_save_miner (store, a, &error));
+  g_assert_true (hf_store_add_readings (store, one, 1, &error));
+  e->time = 200;
+  e->count = 1;
+  e->counter = 3;
+  g_assert_true (hf_store_add_event (store, a, e, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 1);
+  m = g_ptr_array_index (fleet, 0);
+  g_assert_cmpstr (hf_miner_get_label (m), ==, "Garage Bitaxe");
+  g_assert_cmpfloat (hf_miner_get_reading (m)->found_blocks, ==, 3);
+  g_assert_cmpuint (hf_miner_get_blocks_found (m), ==, 1);
+
+  /* Saved again as loaded (as every start-up does): still its name. */
+  g_assert_true (hf_store_save_miner (store, m, &error));
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  again = hf_store_load_fleet (store, &error);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpstr (hf_miner_get_label (g_ptr_array_index (again, 0)), ==, "Garage Bitaxe");
+  g_assert_cmpint (count (path, "SELECT count(*) FROM miners WHERE label = 'Garage Bitaxe'"), ==, 1);
+}
+
 #define B0 3600000      /* a bucket start on both the 5-minute and the hour grid */
 
 static HfMiner *
@@ -1194,6 +1242,7 @@ main (int   argc,
   g_test_add_func ("/store/newer-version-refused", test_newer_version_refused);
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/events", test_events);
+  g_test_add_func ("/store/label-survives-reload", test_label_survives_reload);
   g_test_add_func ("/store/pool-profiles", test_pool_profiles);
   g_test_add_func ("/store/rollups", test_rollups);
   g_test_add_func ("/store/retention", test_retention);

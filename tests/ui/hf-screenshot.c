@@ -3,7 +3,9 @@
  *
  *   hf-screenshot OUTDIR
  *
- * Starts hashfleet-sim (HF_SIM) on 127.0.40.x with a mixed fleet, runs the
+ * Starts hashfleet-sim (HF_SIM) on 127.0.40.x with a mixed fleet in every
+ * state the simulator can put a miner in (hashing, paused, overheated,
+ * power fault, on its fallback pool, at 0 H/s, offline), runs the
  * real application with a fresh database, presses Discover on that
  * loopback range, waits until every miner has been read (and the one that
  * stops answering is offline), then saves the window as cards and as a
@@ -16,21 +18,23 @@
 
 #include "hf-application.h"
 #include "hf-details-window.h"
+#include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-window.h"
 
 static const char fleet_config[] =
   "[fleet]\nhttp-port=18680\ncgminer-port=14680\n"
-  "[miner 127.0.40.11]\nprofile=gamma\nhostname=bitaxe-desk\n"
-  "[miner 127.0.40.12]\nprofile=gamma\nhostname=bitaxe-shelf\n"
-  "[miner 127.0.40.13]\nprofile=supra\nhostname=bitaxe-garage\n"
-  "[miner 127.0.40.14]\nprofile=nerdqaxe\nhostname=nerdqaxe\n"
+  "[miner 127.0.40.11]\nprofile=gamma\nhostname=bitaxe-desk\nfound-blocks=1\n"
+  "[miner 127.0.40.12]\nprofile=gamma\nhostname=bitaxe-shelf\npaused=true\n"
+  "[miner 127.0.40.13]\nprofile=supra\nhostname=bitaxe-garage\noverheat=true\n"
+  "[miner 127.0.40.14]\nprofile=nerdqaxe\nhostname=nerdqaxe\nfallback=true\n"
+  "[miner 127.0.40.15]\nprofile=gamma\nhostname=bitaxe-attic\npower-fault=true\n"
   "[miner 127.0.40.21]\nprofile=s19pro\nhostname=s19-basement\n"
-  "[miner 127.0.40.22]\nprofile=s21\nhostname=s21-shed\n"
+  "[miner 127.0.40.22]\nprofile=s21\nhostname=s21-shed\nhashrate=0\n"
   "[miner 127.0.40.23]\nprofile=s9\nhostname=old-s9\nfault=hang\n"
   "[miner 127.0.40.31]\nprofile=m30s\nhostname=whatsminer-1\n"
   "[miner 127.0.40.41]\nprofile=nano3s\nhostname=avalon-nano\n"
-  "[miner 127.0.40.42]\nprofile=mini3\nhostname=avalon-mini\n";
+  "[miner 127.0.40.42]\nprofile=mini3\nhostname=avalon-mini\npaused=true\n";
 
 static const char *outdir;
 static GSubprocess *sim;
@@ -83,8 +87,38 @@ static gboolean
 fleet_settled (HfFleet *fleet)
 {
   /* Everyone read once, and the miner that hangs is offline. */
-  return hf_fleet_get_total_count (fleet) == 10 && hf_fleet_get_offline_count (fleet) == 1
-         && hf_fleet_get_online_count (fleet) == 9;
+  return hf_fleet_get_total_count (fleet) == 11 && hf_fleet_get_offline_count (fleet) == 1
+         && hf_fleet_get_online_count (fleet) == 10;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+hover_first_card (GtkWidget *window,
+                  gboolean   on)
+{
+  GtkWidget *card = find_type (window, g_type_from_name ("HfMinerCard"));
+
+  if (card == NULL)
+    return;
+  if (on)
+    gtk_widget_set_state_flags (card, GTK_STATE_FLAG_PRELIGHT, FALSE);
+  else
+    gtk_widget_unset_state_flags (card, GTK_STATE_FLAG_PRELIGHT);
 }
 
 static void
@@ -119,13 +153,62 @@ activate_cb (GApplication *app,
                                                       : ADW_COLOR_SCHEME_FORCE_LIGHT);
       hf_settings_set_view_mode (settings, "cards");
       iterate_for (600);
+      /* One card as under the pointer, with its quick actions (set just
+       * before the frame: the next one puts hover where the pointer is). */
+      {
+        GtkGridView *grid = GTK_GRID_VIEW (find_type (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW));
+
+        gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid)), 0);
+        iterate_for (300);
+      }
+      hover_first_card (GTK_WIDGET (window), TRUE);
+      iterate_for (250);
       save_png (GTK_WIDGET (window), dark ? "cards-dark.png" : "cards.png");
+      hover_first_card (GTK_WIDGET (window), FALSE);
       hf_settings_set_view_mode (settings, "table");
       iterate_for (600);
       save_png (GTK_WIDGET (window), dark ? "table-dark.png" : "table.png");
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* A Pi's 800×480 touch display: the totals on one line, name and
+   * status first in the table. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 480);
   hf_settings_set_view_mode (settings, "cards");
+  iterate_for (800);
+  save_png (GTK_WIDGET (window), "small-cards.png");
+  hf_settings_set_view_mode (settings, "table");
+  iterate_for (600);
+  save_png (GTK_WIDGET (window), "small-table.png");
+  /* The details window fits in it too (for looking at). */
+  hf_settings_set_view_mode (settings, "cards");
+  iterate_for (300);
+  details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.41"),
+                                   hf_application_get_store (HF_APPLICATION (app)));
+  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
+  hf_window_fit_to_parent (GTK_WINDOW (details));
+  gtk_window_present (GTK_WINDOW (details));
+  iterate_for (800);
+  {
+    const char *kept = outdir;
+
+    outdir = g_get_tmp_dir ();
+    save_png (details, "hashfleet-small-details.png");
+    outdir = kept;
+  }
+  gtk_window_destroy (GTK_WINDOW (details));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  iterate_for (600);
+
+  /* Export History…: format, miners, period and detail. */
+  {
+    GtkWidget *dialog = hf_export_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app));
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (800);
+    save_png (dialog, "export.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                    hf_application_get_store (HF_APPLICATION (app)));

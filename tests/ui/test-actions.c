@@ -29,6 +29,19 @@ miner_with (const char     *address,
   return miner;
 }
 
+/* @miner answers, paused or hashing. */
+static void
+set_paused (HfMiner  *miner,
+            gboolean  paused)
+{
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  r->hashrate_ghs = paused ? 0 : 1000;
+  r->paused = paused;
+  hf_miner_set_reading (miner, r);
+  hf_miner_set_online (miner, TRUE);
+}
+
 /* "restart,remove,…": the enabled actions, in all_actions' order. */
 static char *
 enabled (GActionGroup *group)
@@ -70,6 +83,8 @@ fixture_set_up (Fixture       *f,
   f->axeos = miner_with ("127.0.0.22", "axe", HF_FAMILY_AXEOS,
                          HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_FREQUENCY);
   f->other = miner_with ("127.0.0.23", "other", HF_FAMILY_AXEOS, HF_CAP_RESTART);
+  /* Answering and hashing: it can be paused. */
+  set_paused (f->axeos, FALSE);
   g_list_store_append (f->store, f->generic);
   g_list_store_append (f->store, f->axeos);
   g_list_store_append (f->store, f->other);
@@ -119,10 +134,21 @@ test_enabled (Fixture       *f,
   gtk_selection_model_select_item (selection, 0, TRUE);
   assert_enabled (group, "details,open-web,copy-address,restart,remove");
 
-  /* With an AxeOS miner: what either can. */
+  /* With an AxeOS miner: what either can; it hashes, so Pause, not Resume. */
   gtk_selection_model_select_item (selection, 1, FALSE);
-  assert_enabled (group, "details,open-web,copy-address,settings,identify,pause,resume,restart,"
-                         "remove");
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,pause,restart,remove");
+
+  /* Paused: Resume, not Pause. */
+  set_paused (f->axeos, TRUE);
+  hf_miner_set_state (f->axeos, HF_STATE_PAUSED, g_get_real_time ());
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,resume,restart,remove");
+  /* Not answering: neither (nothing says what it does). */
+  hf_miner_set_online (f->axeos, FALSE);
+  hf_miner_set_state (f->axeos, HF_STATE_OFFLINE, g_get_real_time ());
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,restart,remove");
+  set_paused (f->axeos, FALSE);
+  hf_miner_set_state (f->axeos, HF_STATE_HASHING, g_get_real_time ());
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,pause,restart,remove");
 
   /* Its firmware turns out to take no settings and no pausing. */
   hf_miner_set_capabilities (f->axeos, HF_CAP_RESTART | HF_CAP_IDENTIFY);
@@ -141,6 +167,40 @@ test_enabled (Fixture       *f,
   assert_enabled (group, "details,open-web,copy-address,remove");
 
   gtk_selection_model_unselect_all (selection);
+  assert_enabled (group, "");
+}
+
+/* A card showing its quick actions names its miner: the actions are then
+ * enabled for what an action targeted at it acts on. */
+static void
+test_point (Fixture       *f,
+            gconstpointer  data)
+{
+  GActionGroup *group = G_ACTION_GROUP (f->actions);
+  GtkSelectionModel *selection = GTK_SELECTION_MODEL (f->selection);
+
+  g_assert_true (g_action_group_get_action_enabled (group, "point"));
+  assert_enabled (group, "");
+
+  /* Nothing selected, the pointer on the AxeOS miner's card. */
+  g_action_group_activate_action (group, "point", g_variant_new_string ("127.0.0.22"));
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,pause,restart,remove");
+  /* On the one that can only restart, while the AxeOS miner is selected:
+   * the card's miner alone, as its buttons would act. */
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  g_action_group_activate_action (group, "point", g_variant_new_string ("127.0.0.21"));
+  assert_enabled (group, "details,open-web,copy-address,restart,remove");
+  /* Both selected: the selection, as the menu does. */
+  gtk_selection_model_select_item (selection, 0, FALSE);
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,pause,restart,remove");
+  /* It pauses meanwhile: the buttons follow. */
+  set_paused (f->axeos, TRUE);
+  hf_miner_set_state (f->axeos, HF_STATE_PAUSED, g_get_real_time ());
+  assert_enabled (group, "details,open-web,copy-address,settings,identify,resume,restart,remove");
+
+  /* The pointer leaves: the selection again. */
+  gtk_selection_model_unselect_all (selection);
+  g_action_group_activate_action (group, "point", g_variant_new_string (""));
   assert_enabled (group, "");
 }
 
@@ -222,7 +282,7 @@ test_only_those_that_can (Fixture       *f,
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
-                   "Remove 2 miners?");
+                   "Remove axe and generic?");
   gtk_window_destroy (dialog);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -280,6 +340,8 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/ui/actions/enabled", Fixture, NULL, fixture_set_up, test_enabled,
+              fixture_tear_down);
+  g_test_add ("/ui/actions/point", Fixture, NULL, fixture_set_up, test_point,
               fixture_tear_down);
   g_test_add ("/ui/actions/targets", Fixture, NULL, fixture_set_up, test_targets,
               fixture_tear_down);

@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
 
+#include "hf-add-miner-dialog.h"
 #include "hf-application.h"
 #include "hf-identify.h"
 #include "hf-json.h"
@@ -20,6 +21,7 @@
 #include "hf-export.h"
 #include "hf-miner-card.h"
 #include "hf-miner-settings-dialog.h"
+#include "hf-miner-status.h"
 #include "hf-settings-rollout.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
@@ -90,6 +92,29 @@ not_discovering (gpointer data)
   return !hf_window_get_discovering (data);
 }
 
+/* A mapped label under @widget whose text contains @part. */
+static gboolean
+shows_part (GtkWidget  *widget,
+            const char *part)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_part (c, part))
+      return TRUE;
+  return FALSE;
+}
+
+static const char *wanted_part;
+
+static gboolean
+window_shows_part (gpointer window)
+{
+  return shows_part (window, wanted_part);
+}
+
 static AdwMessageDialog *
 find_dialog (void)
 {
@@ -109,6 +134,7 @@ dialog_shown (gpointer data)
 {
   return find_dialog () != NULL;
 }
+
 
 static void
 select_address (HfWindow   *window,
@@ -144,6 +170,24 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The actionable under @widget with @action. */
+static GtkWidget *
+find_with_action (GtkWidget  *widget,
+                  const char *action)
+{
+  if (GTK_IS_ACTIONABLE (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_with_action (c, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_visible_popover (GtkWidget *widget)
 {
@@ -172,6 +216,22 @@ back_from_restart (gpointer miner)
 }
 
 static guint position_of (HfWindow *window, const char *address);
+
+/* A visible widget under @widget with @tooltip. */
+static gboolean
+any_visible_with_tooltip (GtkWidget  *widget,
+                          const char *tooltip)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (any_visible_with_tooltip (c, tooltip))
+      return TRUE;
+  return FALSE;
+}
 
 static gboolean
 triggered_by (GtkShortcutTrigger *trigger,
@@ -253,6 +313,66 @@ count_with_error (GPtrArray *cards)
 /* The cards in the window's grid show every miner once, each with the
  * app's settings (the grid's template binds both), and colour the
  * temperature from those settings. */
+/* The cards' order follows the sort menu (fastest first, by name), the
+ * table's its column headers (by address until one is clicked); the sort
+ * button is there for the cards only. */
+static void
+check_card_sort (HfApplication *app,
+                 HfWindow      *window)
+{
+  HfSettings *settings = hf_application_get_settings (app);
+  GListModel *model = G_LIST_MODEL (hf_window_get_selection (window));
+  guint n = g_list_model_get_n_items (model);
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.card-sort", "s",
+                                             "hashrate"));
+  g_assert_cmpstr (hf_settings_get_card_sort (settings), ==, "hashrate");
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpfloat (hf_miner_get_hashrate_ghs (a), >=, hf_miner_get_hashrate_ghs (b));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.card-sort", "s", "name"));
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpint (g_utf8_collate (hf_miner_display_name (a), hf_miner_display_name (b)), <=,
+                       0);
+    }
+  /* The sort button is shown with the cards. */
+  g_assert_true (any_visible_with_tooltip (GTK_WIDGET (window), "Sort Cards"));
+
+  hf_settings_set_view_mode (settings, "table");
+  g_assert_false (any_visible_with_tooltip (GTK_WIDGET (window), "Sort Cards"));
+  /* Name and status first, in view on a small screen. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (
+      find_descendant (GTK_WIDGET (window), GTK_TYPE_COLUMN_VIEW)));
+    g_autoptr(GtkColumnViewColumn) first = g_list_model_get_item (columns, 0);
+    g_autoptr(GtkColumnViewColumn) second = g_list_model_get_item (columns, 1);
+
+    g_assert_cmpstr (gtk_column_view_column_get_title (first), ==, "Name");
+    g_assert_cmpstr (gtk_column_view_column_get_title (second), ==, "Status");
+  }
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(HfMiner) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(HfMiner) b = g_list_model_get_item (model, i);
+      g_assert_cmpint (hf_miner_compare_field (a, b, HF_MINER_FIELD_ADDRESS), <, 0);
+    }
+  hf_settings_set_view_mode (settings, "cards");
+  {
+    g_autoptr(HfMiner) first = g_list_model_get_item (model, 0);
+    g_autoptr(HfMiner) second = g_list_model_get_item (model, 1);
+    g_assert_cmpint (g_utf8_collate (hf_miner_display_name (first),
+                                     hf_miner_display_name (second)), <=, 0);
+  }
+  hf_settings_set_card_sort (settings, "address");
+}
+
 static void
 check_cards (HfApplication *app,
              HfWindow      *window)
@@ -277,12 +397,16 @@ check_cards (HfApplication *app,
   g_assert_cmpuint (g_hash_table_size (shown), ==, g_list_model_get_n_items (G_LIST_MODEL (fleet)));
 
   /* Every simulated miner runs above 40 °C and below 120 °C (and is
-   * online: a card's only label in "error" is then its temperature). */
-  hf_settings_set_temperature_alert (settings, 40);
+   * online: a card's only label in "error" is then its temperature),
+   * whatever their family's threshold. */
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    hf_settings_set_hot_c (settings, f, 40);
   g_assert_cmpuint (count_with_error (cards), ==, g_hash_table_size (shown));
-  hf_settings_set_temperature_alert (settings, 120);
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    hf_settings_set_hot_c (settings, f, 120);
   g_assert_cmpuint (count_with_error (cards), ==, 0);
-  hf_settings_set_temperature_alert (settings, 75);
+  for (HfFamily f = HF_FAMILY_UNKNOWN; f < HF_N_FAMILIES; f++)
+    g_settings_reset (hf_settings_get_gsettings (settings), hf_settings_hot_key (f));
 }
 
 /* The target of the item for @action in @menu (or its sections). */
@@ -304,6 +428,121 @@ menu_target (GMenuModel *menu,
         return g_steal_pointer (&target);
     }
   return NULL;
+}
+
+/* The grid's own item widget that shows the card of @address. */
+static GtkWidget *
+grid_item_of (HfWindow   *window,
+              const char *address)
+{
+  GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *card = find_descendant (c, HF_TYPE_MINER_CARD);
+
+      if (card != NULL && hf_miner_card_get_miner (HF_MINER_CARD (card)) != NULL
+          && g_strcmp0 (hf_miner_get_address (hf_miner_card_get_miner (HF_MINER_CARD (card))),
+                        address) == 0)
+        return c;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+is_laid_out (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 100;
+}
+
+static guint
+count_pressed (GtkWidget *grid)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (grid); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    n += (gtk_widget_get_state_flags (c) & GTK_STATE_FLAG_ACTIVE) != 0;
+  return n;
+}
+
+/* The secondary-button click gesture of @view, as a right-click runs it. */
+static GtkGesture *
+right_click_of (GtkWidget *view)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c)
+          && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (c)) == GDK_BUTTON_SECONDARY)
+        return GTK_GESTURE (c);
+    }
+  g_assert_not_reached ();
+}
+
+/* Escape from a miner's menu gives focus back to that miner (the first
+ * button, Discover, would take the next Enter); a right-clicked or
+ * double-clicked card does not stay looking pressed. */
+static void
+menu_focus_checks (HfWindow   *window,
+                   const char *address)
+{
+  GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+  GtkWidget *item = grid_item_of (window, address);
+  GtkWidget *focus;
+  GtkPopover *popover;
+  graphene_rect_t bounds;
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  /* A right-click (nothing focused: a click does not focus the card):
+   * GTK marks the card pressed as the press starts; the menu claims the
+   * press, so no release clears it. */
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  wait_until (is_laid_out, item, 5000);
+  g_assert_true (gtk_widget_compute_bounds (item, grid, &bounds));
+  gtk_widget_set_state_flags (item, GTK_STATE_FLAG_ACTIVE, FALSE);
+  g_signal_emit_by_name (right_click_of (grid), "pressed", 1,
+                         (double) (bounds.origin.x + bounds.size.width / 2),
+                         (double) (bounds.origin.y + bounds.size.height / 2));
+  popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
+  g_assert_nonnull (popover);
+  g_assert_cmpuint (count_pressed (grid), ==, 0);
+  gtk_popover_popdown (popover);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == item || gtk_widget_is_ancestor (focus, item));
+
+  /* The Menu key on the focused card, then Escape: back on the card. */
+  g_assert_true (gtk_widget_grab_focus (item));
+  press (grid, "Menu");
+  popover = GTK_POPOVER (find_visible_popover (GTK_WIDGET (window)));
+  g_assert_nonnull (popover);
+  gtk_popover_popdown (popover);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == item || gtk_widget_is_ancestor (focus, item));
+
+  /* A double-click opens the details window before its release. */
+  gtk_widget_set_state_flags (item, GTK_STATE_FLAG_ACTIVE, FALSE);
+  g_signal_emit_by_name (grid, "activate", position_of (window, address));
+  g_assert_cmpuint (count_pressed (grid), ==, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_DETAILS_WINDOW (w))
+        {
+          gtk_window_destroy (w);
+          break;
+        }
+    }
 }
 
 static void
@@ -346,8 +585,15 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (g_strv_length (ours), ==, 0);
   }
   g_assert_true (hf_window_get_discovering (window));
+  /* While it scans, the button cancels, and beside it, how far it got. */
+  g_assert_cmpstr (_hf_window_get_discover_text (window, FALSE), ==, "Cancel");
+  g_assert_true (g_str_has_suffix (_hf_window_get_discover_text (window, TRUE), "found"));
   wait_until (not_discovering, window, 10000);
+  g_assert_cmpstr (_hf_window_get_discover_text (window, FALSE), ==, "Discover");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
+  wanted_part = "miners in";
+  wait_until (window_shows_part, window, 3000);
+  g_assert_true (shows_part (GTK_WIDGET (window), ", 4 new"));
   wait_until (all_read, fleet, 10000);
   for (guint i = 0; i < 4; i++)
     {
@@ -360,6 +606,43 @@ discover_activate_cb (GApplication *app,
   g_assert_cmpstr (hf_totals_header_get_text (totals, "hashrate"), ==, expected);
   g_assert_cmpstr (hf_totals_header_get_text (totals, "miners"), ==, "4 of 4 online");
   check_cards (HF_APPLICATION (app), window);
+  check_card_sort (HF_APPLICATION (app), window);
+  /* Again: the same four, none of them new; scrolled down (a small
+   * window), the grid stays where it was. */
+  gtk_window_unmaximize (GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 380);
+  {
+    GtkWidget *scrolled = gtk_widget_get_parent (find_descendant (GTK_WIDGET (window),
+                                                                  GTK_TYPE_GRID_VIEW));
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+    while (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) < 30
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    /* Until the window has its new size and the grid its columns. */
+    for (end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), >=,
+                       30);
+    gtk_adjustment_set_value (adj, 30);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    hf_window_discover (window, NULL);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    wait_until (not_discovering, window, 10000);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    /* (The grid keeps its anchor card, to a pixel or two, as the
+     * progress bar comes and goes.) */
+    g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adj), 30, 3);
+  }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  wanted_part = "miners in";
+  wanted_part = ", none new";
+  wait_until (window_shows_part, window, 12000);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 4);
   /* Discovered miners are saved (by the store's worker). */
   flush_session (HF_APPLICATION (app));
   stored = hf_store_load_fleet (store, NULL);
@@ -396,6 +679,8 @@ discover_activate_cb (GApplication *app,
   g_assert_true (find_visible_popover (GTK_WIDGET (window)) == GTK_WIDGET (popover));
   gtk_popover_popdown (popover);
 
+  menu_focus_checks (window, "127.0.42.2");
+
   /* Restart… targeted at a miner outside the selection: that miner alone,
    * confirmed, received by the simulated miner, shown as restarting. */
   select_address (window, "127.0.42.3");
@@ -404,6 +689,24 @@ discover_activate_cb (GApplication *app,
   wait_until (dialog_shown, NULL, 2000);
   g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
   adw_message_dialog_response (find_dialog (), "restart");
+  /* Several: the question names them.  (A response from code leaves the
+   * dialog open, unlike a click.) */
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  {
+    g_autofree char *heading = NULL;
+
+    select_address (window, "127.0.42.2");
+    gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.restart", "s",
+                                               "127.0.42.2"));
+    wait_until (dialog_shown, NULL, 2000);
+    heading = g_strdup_printf ("Restart bitaxe-a and %s?",
+                               hf_miner_display_name (hf_fleet_lookup_address (fleet,
+                                                                               "127.0.42.5")));
+    g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, heading);
+    adw_message_dialog_response (find_dialog (), "cancel");
+    gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  }
   wait_until (is_restarting, gamma, 5000);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.2", 1, 3000), ==, 1);
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", "127.0.42.3", 0, 0), ==, 0);
@@ -427,7 +730,57 @@ discover_activate_cb (GApplication *app,
     g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.5", before5 + 1, 5000), ==,
                       before5 + 1);
     g_assert_cmpuint (hf_test_sim_events (sim, "identify", "127.0.42.4", 0, 0), ==, before4);
+    wanted_part = "Identifying 2 miners";
+    wait_until (window_shows_part, window, 15000);
   }
+
+  /* Rename… names one miner, even in a selection: the card shows the name,
+   * the store keeps it; an empty name gives the miner's own back. */
+  while ((dialog = find_dialog ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (selection, position_of (window, "127.0.42.5"), FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.rename", "s",
+                                             "127.0.42.5"));
+  wait_until (dialog_shown, NULL, 2000);
+  dialog = find_dialog ();
+  {
+    g_autofree char *heading = g_strdup_printf ("Rename %s", hf_miner_display_name (
+                                                  hf_fleet_lookup_address (fleet, "127.0.42.5")));
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  }
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "rename");
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)),
+                         "  Garage Nano ");
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (hf_miner_get_label (hf_fleet_lookup_address (fleet, "127.0.42.5")), ==,
+                   "Garage Nano");
+  g_assert_cmpstr (hf_miner_display_name (gamma), ==, "bitaxe-a");
+  wanted_part = "Garage Nano";
+  wait_until (window_shows_part, window, 5000);
+  flush_session (HF_APPLICATION (app));
+  {
+    g_autoptr(GPtrArray) kept = hf_store_load_fleet (store, NULL);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < kept->len; i++)
+      if (g_strcmp0 (hf_miner_get_address (g_ptr_array_index (kept, i)), "127.0.42.5") == 0)
+        found = g_strcmp0 (hf_miner_get_label (g_ptr_array_index (kept, i)), "Garage Nano") == 0;
+    g_assert_true (found);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "miner.rename", "s",
+                                             "127.0.42.5"));
+  wait_until (dialog_shown, NULL, 2000);
+  dialog = find_dialog ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (
+                                                          dialog))), ==, "Garage Nano");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Rename Garage Nano");
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "");
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (hf_miner_display_name (hf_fleet_lookup_address (fleet, "127.0.42.5")), !=,
+                   "Garage Nano");
 
   /* Remove… (the Delete key) without keeping history: gone from the model
    * and the store. */
@@ -547,6 +900,193 @@ open_settings (HfWindow   *window,
   g_assert_not_reached ();
 }
 
+static HfAddMinerDialog *
+find_add_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_ADD_MINER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return HF_ADD_MINER_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+add_dialog_idle (gpointer dialog)
+{
+  return !hf_add_miner_dialog_get_busy (dialog);
+}
+
+static gboolean
+add_dialog_gone (gpointer unused)
+{
+  return find_add_dialog () == NULL;
+}
+
+/* Add Miner… (Ctrl+N): its API port is the app's (--cgminer-port), it
+ * says why an address is not one, stays open with a spinner while it
+ * asks, says "already in your fleet" and "no miner answered" in words,
+ * and closes once a miner was added. */
+static void
+add_miner_checks (HfApplication *app,
+                  HfWindow      *window)
+{
+  HfFleet *fleet = hf_application_get_fleet (app);
+  HfAddMinerDialog *add;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-miner", NULL));
+  add = find_add_dialog ();
+  g_assert_nonnull (add);
+  g_assert_cmpuint (hf_add_miner_dialog_get_port (add), ==, 14780);
+
+  hf_add_miner_dialog_set_address (add, "127.0.42");
+  g_assert_false (hf_add_miner_dialog_get_can_add (add));
+  g_assert_nonnull (strstr (hf_add_miner_dialog_get_message (add), "not an IPv4 address"));
+  hf_add_miner_dialog_set_address (add, "127.0.42.4:99999");
+  g_assert_nonnull (strstr (hf_add_miner_dialog_get_message (add), "not a port"));
+
+  /* Known already: said so, nothing asked of the network. */
+  hf_add_miner_dialog_set_address (add, "127.0.42.4");
+  g_assert_null (hf_add_miner_dialog_get_message (add));
+  g_assert_true (hf_add_miner_dialog_get_can_add (add));
+  hf_add_miner_dialog_add (add);
+  wait_until (add_dialog_idle, add, 5000);
+  {
+    g_autofree char *expected =
+      g_strdup_printf ("Already in your fleet as \u201c%s\u201d",
+                       hf_miner_display_name (hf_fleet_lookup_address (fleet, "127.0.42.4")));
+    g_assert_cmpstr (hf_add_miner_dialog_get_message (add), ==, expected);
+  }
+  g_assert_true (find_add_dialog () == add);
+
+  /* Nothing there: busy while it asks, then why, in words; still open. */
+  hf_add_miner_dialog_set_address (add, "127.0.42.39");
+  hf_add_miner_dialog_add (add);
+  g_assert_true (hf_add_miner_dialog_get_busy (add));
+  wait_until (add_dialog_idle, add, 15000);
+  g_assert_true (g_str_has_prefix (hf_add_miner_dialog_get_message (add),
+                                   "No miner answered at 127.0.42.39."));
+  g_assert_true (find_add_dialog () == add);
+
+  /* An Antminer on the simulator's API port: added, and the dialog goes. */
+  g_assert_null (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  hf_add_miner_dialog_set_address (add, "127.0.42.3");
+  hf_add_miner_dialog_add (add);
+  wait_until (add_dialog_gone, NULL, 15000);
+  g_assert_nonnull (hf_fleet_lookup_address (fleet, "127.0.42.3"));
+  g_assert_cmpuint (hf_miner_get_cgminer_port (hf_fleet_lookup_address (fleet, "127.0.42.3")), ==,
+                    14780);
+}
+
+static HfExportDialog *
+find_export_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (HF_IS_EXPORT_DIALOG (w))
+        return HF_EXPORT_DIALOG (w);
+    }
+  return NULL;
+}
+
+static gboolean
+export_dialog_gone (gpointer unused)
+{
+  return find_export_dialog () == NULL;
+}
+
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Export History…: the format, the miner, the period and the detail
+ * chosen are what the file holds, with ISO 8601 times, three decimals at
+ * most, and the miner's newest reading; the toast offers to open it. */
+static void
+export_checks (HfApplication *app,
+               HfWindow      *window)
+{
+  HfMiner *gamma = hf_fleet_lookup_address (hf_application_get_fleet (app), "127.0.42.2");
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "gamma.jsonl", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "all.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *text = NULL;
+  g_autofree char *csv_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 newest = 0;
+  guint rows = 0;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  g_assert_nonnull (find_export_dialog ());
+  /* JSON Lines, one miner, the last hour, every reading. */
+  hf_export_dialog_choose (find_export_dialog (), TRUE, "127.0.42.2", 0, 1);
+  hf_export_dialog_export_to (find_export_dialog (), file);
+  wait_until (export_dialog_gone, NULL, 10000);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_autoptr(JsonObject) row = hf_json_parse_object (lines[i], strlen (lines[i]), NULL);
+      g_autoptr(GDateTime) time = NULL;
+      const char *hashrate;
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (json_object_get_string_member (row, "address"), ==, "127.0.42.2");
+      time = g_date_time_new_from_iso8601 (json_object_get_string_member (row, "time"), NULL);
+      g_assert_nonnull (time);
+      newest = MAX (newest, g_date_time_to_unix (time));
+      /* At most three decimals, as written. */
+      hashrate = strstr (lines[i], "\"hashrate_ghs\":");
+      g_assert_nonnull (hashrate);
+      hashrate = strchr (hashrate, ':') + 1;
+      if (strchr (hashrate, '.') != NULL && strchr (hashrate, '.') < strchr (hashrate, ','))
+        g_assert_cmpint (strchr (hashrate, ',') - strchr (hashrate, '.') - 1, <=, 3);
+      rows++;
+    }
+  g_assert_cmpuint (rows, >, 0);
+  /* Everything up to now: the newest reading is in it. */
+  g_assert_cmpint (newest, >=, hf_miner_get_last_seen (gamma) / G_USEC_PER_SEC - 1);
+  /* The toast says so and offers to open the file. */
+  {
+    g_autofree char *said = g_strdup_printf (rows == 1 ? "Exported %u row to gamma.jsonl"
+                                                       : "Exported %u rows to gamma.jsonl", rows);
+    gint64 end = g_get_monotonic_time () + 12 * G_USEC_PER_SEC;
+
+    /* After the toasts before it (each shown for a while). */
+    while (!shows_label (GTK_WIDGET (window), said) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    g_assert_true (shows_label (GTK_WIDGET (window), said));
+    g_assert_true (shows_label (GTK_WIDGET (window), "Open"));
+  }
+
+  /* CSV of every miner: a spreadsheet's header line, ISO times. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+  hf_export_dialog_choose (find_export_dialog (), FALSE, NULL, 1, 0);
+  hf_export_dialog_export_to (find_export_dialog (), csv);
+  wait_until (export_dialog_gone, NULL, 10000);
+  g_assert_true (g_file_get_contents (csv_path, &csv_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv_text, "address,mac,model,time,"));
+  g_assert_nonnull (strstr (csv_text, "\n127.0.42.4,"));
+  g_assert_null (strstr (csv_text, ".0000"));
+}
+
 /* The settings dialog shows the selected miner's values (switching between
  * two AxeOS miners), offers only what it can do, and writes to that miner. */
 static void
@@ -582,10 +1122,35 @@ settings_dialog_checks (HfApplication *app,
   select_address (window, "127.0.42.5");
   g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
 
+  /* An Avalon and an Antminer: no model choices to read (and so no
+   * error about them), no overclocking, no restart to offer; nothing
+   * changed, nothing to apply. */
+  {
+    const char *others[] = { "127.0.42.5", "127.0.42.3" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+      {
+        select_address (window, others[i]);
+        dialog = open_settings (window, others[i]);
+        g_assert_false (hf_miner_settings_dialog_get_loading (dialog));
+        g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
+        g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FREQUENCY, ==, 0);
+        g_assert_false (hf_miner_settings_dialog_get_offers_restart (dialog));
+        g_assert_null (hf_miner_settings_dialog_get_performance_text (dialog));
+        g_assert_false (shows_part (GTK_WIDGET (dialog), "Cannot read"));
+        gtk_window_destroy (GTK_WINDOW (dialog));
+      }
+  }
+
   select_address (window, "127.0.42.2");
   g_assert_true (g_action_group_get_action_enabled (actions, "settings"));
   dialog = open_settings (window, "127.0.42.2");
   g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+  /* A Bitaxe: overclocking explained, a restart offered; Apply only once
+   * something changed. */
+  g_assert_nonnull (hf_miner_settings_dialog_get_performance_text (dialog));
+  g_assert_true (hf_miner_settings_dialog_get_offers_restart (dialog));
+  g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
   g_assert_cmpuint (hf_miner_settings_dialog_get_frequency (dialog), ==,
                     (guint) hf_miner_get_reading (gamma)->frequency_mhz);
   g_assert_cmpuint (hf_miner_settings_dialog_get_n_frequencies (dialog), >=, 5);
@@ -595,6 +1160,17 @@ settings_dialog_checks (HfApplication *app,
   changes = hf_miner_settings_dialog_get_changes (dialog);
   g_assert_true (hf_miner_settings_is_empty (changes));
   g_clear_pointer (&changes, hf_miner_settings_free);
+  {
+    guint now = hf_miner_settings_dialog_get_frequency (dialog);
+    gboolean other = FALSE;
+
+    for (guint mhz = now - 1; mhz > 300 && !other; mhz--)
+      other = hf_miner_settings_dialog_select_frequency (dialog, mhz);
+    g_assert_true (other);
+    g_assert_true (hf_miner_settings_dialog_get_can_apply (dialog));
+    g_assert_true (hf_miner_settings_dialog_select_frequency (dialog, now));
+    g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
+  }
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* A stored pool profile fills the pool rows; only the pool changes. */
@@ -635,12 +1211,9 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpuint (hf_test_sim_events (sim, "patch", NULL, 0, 0), ==, patches + 1);
   wait_until (frequency_is, GUINT_TO_POINTER (lower), 10000);
 
-  /* Both Bitaxes and the Avalon at once: the first, checked, then the
-   * others; the Avalon cannot take a frequency, the Bitaxes still do, and
-   * the list of outcomes says so. */
+  /* Both Bitaxes at once: the first, checked, then the other; the list
+   * of outcomes says so and closes with Escape. */
   select_address (window, "127.0.42.2");
-  gtk_selection_model_select_item (hf_window_get_selection (window),
-                                   position_of (window, "127.0.42.5"), FALSE);
   gtk_selection_model_select_item (hf_window_get_selection (window),
                                    position_of (window, "127.0.42.60"), FALSE);
   dialog = open_settings (window, "127.0.42.2");
@@ -651,9 +1224,53 @@ settings_dialog_checks (HfApplication *app,
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (gamma)->frequency_mhz, 400, 0.5);
   g_assert_cmpfloat_with_epsilon (hf_miner_get_reading (ultra)->frequency_mhz, 400, 0.5);
   g_assert_cmpstr (gtk_window_get_title (hf_settings_rollout_get_last_results ()), ==,
-                   "Applied to 2 of 3 miners");
-  gtk_window_destroy (hf_settings_rollout_get_last_results ());
+                   "Applied to 2 of 2 miners");
+  press (GTK_WIDGET (hf_settings_rollout_get_last_results ()), "Escape");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (hf_settings_rollout_get_last_results ());
+
+  /* A Bitaxe and an Avalon: only what both take (the fan), no frequency,
+   * no pools. */
   select_address (window, "127.0.42.2");
+  gtk_selection_model_select_item (hf_window_get_selection (window),
+                                   position_of (window, "127.0.42.5"), FALSE);
+  dialog = open_settings (window, "127.0.42.2");
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FREQUENCY, ==, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_POOLS, ==, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FAN, !=, 0);
+  g_assert_false (hf_miner_settings_dialog_get_offers_restart (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* A target temperature is never read back: it was sent, and that is
+   * all anyone can say. */
+  {
+    g_autoptr(HfMinerSettings) target = hf_miner_settings_new ();
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    g_autofree char *said = g_strdup_printf ("%s: sent (cannot be checked)",
+                                             hf_miner_display_name (ultra));
+
+    target->fan_auto = TRUE;
+    target->target_temp_c = 61;
+    g_ptr_array_add (one, ultra);
+    hf_settings_rollout_start (app, GTK_WINDOW (window), one, target, FALSE, NULL, NULL);
+    wanted_part = said;
+    wait_until (window_shows_part, window, 30000);
+  }
+  select_address (window, "127.0.42.2");
+}
+
+static void
+token_made_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (hf_application_regenerate_api_token_finish (HF_APPLICATION (source), result,
+                                                               &error));
+  g_assert_nonnull (error);
+  *(gboolean *) user_data = TRUE;
 }
 
 static gint64 restore_us;
@@ -717,6 +1334,16 @@ restore_activate_cb (GApplication *app,
     g_assert_cmpint (json_object_get_int_member (stats, "total"), ==, 3);
     /* No token yet: changes are refused, and only loopback is allowed. */
     g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
+    /* No keyring here to keep a new one in: none is made (it would be
+     * lost at the next start). */
+    {
+      gboolean done = FALSE;
+
+      hf_application_regenerate_api_token_async (HF_APPLICATION (app), token_made_cb, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_null (hf_application_get_api_token (HF_APPLICATION (app)));
+    }
     hf_settings_set_api_listen (settings, "0.0.0.0:0");
     g_assert_cmpuint (hf_application_get_api_port (HF_APPLICATION (app)), ==, 0);
     g_assert_nonnull (strstr (hf_application_get_api_error (HF_APPLICATION (app)), "token"));
@@ -726,24 +1353,24 @@ restore_activate_cb (GApplication *app,
     g_assert_null (hf_application_get_api_error (HF_APPLICATION (app)));
   }
 
-  /* Add Miner… (Ctrl+N) asks for an address. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-miner", NULL));
+  /* The style chosen in the main menu wins over the system's. */
   {
-    AdwMessageDialog *add = NULL;
-    GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+    HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
+    AdwStyleManager *style = adw_style_manager_get_default ();
 
-    wait_until (dialog_shown, NULL, 2000);
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && add == NULL; i++)
-      {
-        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-        if (ADW_IS_MESSAGE_DIALOG (w)
-            && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), "Add Miner") == 0)
-          add = ADW_MESSAGE_DIALOG (w);
-      }
-    g_assert_nonnull (add);
-    g_assert_true (adw_message_dialog_has_response (add, "add"));
-    gtk_window_destroy (GTK_WINDOW (add));
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.style", "s", "dark"));
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==,
+                     ADW_COLOR_SCHEME_FORCE_DARK);
+    hf_settings_set_style (settings, "light");
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==,
+                     ADW_COLOR_SCHEME_FORCE_LIGHT);
+    hf_settings_set_style (settings, "system");
+    g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
   }
+
+  add_miner_checks (HF_APPLICATION (app), window);
+  export_checks (HF_APPLICATION (app), window);
 
   settings_dialog_checks (HF_APPLICATION (app), window);
 
@@ -754,7 +1381,9 @@ restore_activate_cb (GApplication *app,
     guint position = position_of (window, "127.0.42.2");
     GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
     GtkWindow *details = NULL;
+    HfMiner *gamma = hf_fleet_lookup_address (fleet, "127.0.42.2");
 
+    wait_until (has_reading, gamma, 10000);
     gtk_selection_model_unselect_all (selection);
     g_signal_emit_by_name (grid, "activate", position);
     g_assert_true (gtk_selection_model_is_selected (selection, position));
@@ -766,6 +1395,45 @@ restore_activate_cb (GApplication *app,
       }
     g_assert_nonnull (details);
     g_assert_cmpstr (gtk_window_get_title (details), ==, "bitaxe-a");
+    /* Its best difficulty as the miner's page writes it ("4.81 G"). */
+    {
+      g_autofree char *best =
+        hf_format_difficulty_ui (hf_miner_get_reading (gamma)->best_difficulty);
+      const char *shown = hf_details_window_get_value (HF_DETAILS_WINDOW (details),
+                                                       "Best difficulty");
+
+      g_assert_cmpstr (shown, ==, best);
+      g_assert_true (g_regex_match_simple ("^[0-9.]+ [kMGTPE]$", shown, 0, 0));
+    }
+    /* Restart, Settings and Open Web Interface, on this miner alone
+     * (another selected in the window): Restart asks about it by name,
+     * Settings opens its settings. */
+    g_assert_true (gtk_widget_is_sensitive (find_with_action (GTK_WIDGET (details),
+                                                              "details.open-web")));
+    g_assert_true (gtk_widget_is_sensitive (find_with_action (GTK_WIDGET (details),
+                                                              "details.restart")));
+    select_address (window, "127.0.42.4");
+    for (AdwMessageDialog *d; (d = find_dialog ()) != NULL; )
+      gtk_window_destroy (GTK_WINDOW (d));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "details.restart", NULL));
+    wait_until (dialog_shown, NULL, 2000);
+    g_assert_cmpstr (adw_message_dialog_get_heading (find_dialog ()), ==, "Restart bitaxe-a?");
+    adw_message_dialog_response (find_dialog (), "cancel");
+    gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (details), "details.settings", NULL));
+    {
+      HfMinerSettingsDialog *dialog = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+          if (HF_IS_MINER_SETTINGS_DIALOG (w))
+            dialog = HF_MINER_SETTINGS_DIALOG (w);
+        }
+      g_assert_nonnull (dialog);
+      g_assert_true (hf_miner_settings_dialog_get_miner (dialog) == gamma);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
     gtk_window_destroy (details);
   }
 

@@ -5,6 +5,7 @@
  * fails only at run time; this is where it fails.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -56,6 +57,52 @@ app_settings (void)
   return hf_settings_new (settings);
 }
 
+/* On an 800×480 screen (the main window that size) the details window
+ * and the preferences fit in the main window. */
+static void
+test_small_screen (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  GtkWidget *dialogs[2];
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 480);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_height (window), <=, 480);
+  dialogs[0] = hf_details_window_new (NULL, NULL);
+  dialogs[1] = hf_preferences_window_new (settings);
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      gtk_window_get_default_size (GTK_WINDOW (dialogs[i]), &width, &height);
+      g_assert_cmpint (height, >, 480);
+      gtk_window_set_transient_for (GTK_WINDOW (dialogs[i]), GTK_WINDOW (window));
+      hf_window_fit_to_parent (GTK_WINDOW (dialogs[i]));
+      gtk_window_get_default_size (GTK_WINDOW (dialogs[i]), &width, &height);
+      g_assert_cmpint (width, <=, gtk_widget_get_width (window));
+      g_assert_cmpint (height, ==, gtk_widget_get_height (window));
+      gtk_window_destroy (GTK_WINDOW (dialogs[i]));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkWidget *
+find_primary_menu (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (widget)))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_primary_menu (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_window_template (void)
 {
@@ -74,12 +121,20 @@ test_window_template (void)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Hashfleet");
   header = find_descendant (window, ADW_TYPE_HEADER_BAR);
   g_assert_nonnull (header);
-  menu = find_descendant (header, GTK_TYPE_MENU_BUTTON);
+  /* The primary menu (F10), beside the cards' sort menu. */
+  menu = find_primary_menu (header);
   g_assert_nonnull (menu);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (menu), ==, "Main Menu");
   status = find_descendant (window, ADW_TYPE_STATUS_PAGE);
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Miners Yet");
+  /* No miners: no cards to sort. */
+  {
+    GtkWidget *sort = find_descendant (header, GTK_TYPE_MENU_BUTTON);
+
+    g_assert_cmpstr (gtk_widget_get_tooltip_text (sort), ==, "Sort Cards");
+    g_assert_false (gtk_widget_get_visible (sort));
+  }
 
   /* The size comes from the settings (defaults 1100 × 720). */
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -251,6 +306,134 @@ test_discover_shortcut (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* Text from errors and miners shows as it is, in toasts and rows: it is
+ * never read as markup (which would show nothing at all). */
+static void
+test_plain_text (void)
+{
+  const char *text = "Cannot add 127.0.0.1: <html> & 500 <b";
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  g_autoptr(HfMiner) miner = hf_miner_new ("127.0.0.1", HF_FAMILY_AXEOS);
+  GtkWidget *details;
+  gint64 end;
+
+  gtk_window_present (GTK_WINDOW (window));
+  hf_window_toast (HF_WINDOW (window), text);
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (!shows_label (window, text) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (shows_label (window, text));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  hf_miner_set_error (miner, text);
+  details = hf_details_window_new (miner, NULL);
+  gtk_window_present (GTK_WINDOW (details));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpstr (hf_details_window_get_value (HF_DETAILS_WINDOW (details), "Last error"), ==,
+                   text);
+  g_assert_true (shows_label (details, text));
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
+/* No network to scan: the empty page says so in a sentence and offers
+ * Set Subnets…; the subnet row is red only while what it holds is not a
+ * subnet. */
+static void
+test_no_network (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *window = GTK_WIDGET (g_object_new (HF_TYPE_WINDOW, "settings", settings, NULL));
+  GtkWidget *button = find_with_action (window, "win.set-subnets");
+  GtkWidget *prefs;
+  const char *text;
+
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_get_visible (button));
+  _hf_window_set_no_network (HF_WINDOW (window), TRUE);
+  text = _hf_window_get_empty_text (HF_WINDOW (window));
+  g_assert_null (strstr (text, "scans no network"));
+  g_assert_nonnull (strstr (text, "This computer is on no network Discover can scan by itself."));
+  g_assert_true (gtk_widget_get_visible (button));
+  /* Subnets set: Discover scans those, and says which. */
+  hf_settings_set_subnets (settings, (const char *[]) { "192.0.2.0/28", NULL });
+  /* (A window of the app follows the setting; this one has no app.) */
+  _hf_window_set_no_network (HF_WINDOW (window), TRUE);
+  text = _hf_window_get_empty_text (HF_WINDOW (window));
+  g_assert_nonnull (strstr (text, "Discover scans 192.0.2.0/28."));
+  g_assert_false (gtk_widget_get_visible (button));
+  hf_settings_set_subnets (settings, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  prefs = hf_preferences_window_new (settings);
+  hf_preferences_window_show_subnets (HF_PREFERENCES_WINDOW (prefs));
+  g_assert_false (hf_preferences_window_add_subnet (HF_PREFERENCES_WINDOW (prefs),
+                                                    "192.0.2.300/24"));
+  g_assert_true (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)));
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.3");
+  g_assert_true (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)) == FALSE);
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.");
+  _hf_preferences_window_type_subnet (HF_PREFERENCES_WINDOW (prefs), "192.0.2.0/24");
+  g_assert_false (_hf_preferences_window_get_subnet_error (HF_PREFERENCES_WINDOW (prefs)));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+static gboolean
+shows_part (GtkWidget  *widget,
+            const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_part (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* Without a keyring (as here: no Secret Service on the test bus) a
+ * password is not saved, the user is told why in words, and what they
+ * typed stays; the Automation page says what a token changes. */
+static void
+test_no_keyring (void)
+{
+  g_autoptr(HfSettings) settings = app_settings ();
+  GtkWidget *prefs = hf_preferences_window_new (settings);
+  GtkWidget *row = find_descendant (prefs, ADW_TYPE_PASSWORD_ENTRY_ROW);
+  gint64 end;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "s3cret");
+  g_signal_emit_by_name (row, "apply");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!shows_part (prefs, "The password is not saved: ") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (shows_part (prefs, "The password is not saved: this computer has no keyring"));
+  g_assert_false (shows_part (prefs, "org.freedesktop"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "s3cret");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  gtk_window_destroy (GTK_WINDOW (prefs));
+
+  g_assert_nonnull (strstr (_hf_preferences_window_api_text (FALSE), "Reads are open"));
+  g_assert_null (strstr (_hf_preferences_window_api_text (TRUE), "Reads are open"));
+  g_assert_nonnull (strstr (_hf_preferences_window_api_text (TRUE), "reads too"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,5 +450,9 @@ main (int   argc,
   g_test_add_func ("/ui/window/template", test_window_template);
   g_test_add_func ("/ui/window/every-template", test_every_template);
   g_test_add_func ("/ui/window/discover-shortcut", test_discover_shortcut);
+  g_test_add_func ("/ui/window/plain-text", test_plain_text);
+  g_test_add_func ("/ui/window/no-network", test_no_network);
+  g_test_add_func ("/ui/window/no-keyring", test_no_keyring);
+  g_test_add_func ("/ui/window/small-screen", test_small_screen);
   return g_test_run ();
 }

@@ -108,14 +108,57 @@ write_json_text (FILE       *out,
   fputc ('"', out);
 }
 
+/* Three decimals at most, without trailing zeros: 1070.123 GH/s, 61.5 °C,
+ * 17 W.  A roll-up's average has fifteen digits nobody measured. */
+static void
+write_readable_number (FILE   *out,
+                       double  value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char *end;
+
+  g_ascii_formatd (buf, sizeof buf, "%.3f", value);
+  end = buf + strlen (buf);
+  while (end > buf && end[-1] == '0')
+    *--end = '\0';
+  if (end > buf && end[-1] == '.')
+    *--end = '\0';
+  /* -0.0001 rounds to "-0". */
+  fputs (g_str_equal (buf, "-0") ? "0" : buf, out);
+}
+
+/* Local time with its offset, as spreadsheets and people read it. */
+static void
+write_readable_time (FILE           *out,
+                     HfExportFormat  format,
+                     gint64          seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (seconds);
+  g_autofree char *text = dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z") : NULL;
+
+  if (text == NULL)
+    fprintf (out, "%" G_GINT64_FORMAT, seconds);
+  else if (format == HF_EXPORT_JSON)
+    fprintf (out, "\"%s\"", text);
+  else
+    fputs (text, out);
+}
+
 static void
 write_value (FILE           *out,
              HfExportFormat  format,
              sqlite3_stmt   *stmt,
-             int             column)
+             int             column,
+             gboolean        readable)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+  if (readable && sqlite3_column_type (stmt, column) != SQLITE_NULL
+      && g_str_equal (sqlite3_column_name (stmt, column), "time"))
+    {
+      write_readable_time (out, format, sqlite3_column_int64 (stmt, column));
+      return;
+    }
   switch (sqlite3_column_type (stmt, column))
     {
     case SQLITE_NULL:
@@ -126,6 +169,11 @@ write_value (FILE           *out,
       fprintf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, column));
       break;
     case SQLITE_FLOAT:
+      if (readable)
+        {
+          write_readable_number (out, sqlite3_column_double (stmt, column));
+          break;
+        }
       g_ascii_formatd (buf, sizeof buf, "%.15g", sqlite3_column_double (stmt, column));
       fputs (buf, out);
       break;
@@ -138,15 +186,16 @@ write_value (FILE           *out,
     }
 }
 
-gint64
-hf_store_export (HfStore        *store,
-                 FILE           *out,
-                 HfExportFormat  format,
-                 const char     *address,
-                 gint64          since,
-                 gint64          until,
-                 HfResolution    resolution,
-                 GError        **error)
+static gint64
+export_rows (HfStore        *store,
+             FILE           *out,
+             HfExportFormat  format,
+             const char     *address,
+             gint64          since,
+             gint64          until,
+             HfResolution    resolution,
+             gboolean        readable,
+             GError        **error)
 {
   static const char *const tables[] = { "readings", "rollups_5m", "rollups_1h" };
   static const char *const raw_columns =
@@ -212,7 +261,7 @@ hf_store_export (HfStore        *store,
             fputc (',', out);
           if (format == HF_EXPORT_JSON)
             fprintf (out, "\"%s\":", sqlite3_column_name (stmt, c));
-          write_value (out, format, stmt, c);
+          write_value (out, format, stmt, c, readable);
         }
       fputs (format == HF_EXPORT_JSON ? "}\n" : "\n", out);
       rows++;
@@ -224,6 +273,19 @@ hf_store_export (HfStore        *store,
       return -1;
     }
   return rows;
+}
+
+gint64
+hf_store_export (HfStore        *store,
+                 FILE           *out,
+                 HfExportFormat  format,
+                 const char     *address,
+                 gint64          since,
+                 gint64          until,
+                 HfResolution    resolution,
+                 GError        **error)
+{
+  return export_rows (store, out, format, address, since, until, resolution, FALSE, error);
 }
 
 static double
@@ -521,8 +583,8 @@ export_thread (GTask        *task,
                                job->path ? job->path : "memory", g_strerror (saved));
       return;
     }
-  job->rows = hf_store_export (store, out, q->format, q->address, q->since, q->until,
-                               q->resolution, &error);
+  job->rows = export_rows (store, out, q->format, q->address, q->since, q->until,
+                           q->resolution, q->readable, &error);
   if (fclose (out) != 0 && job->rows >= 0)
     {
       int saved = errno;

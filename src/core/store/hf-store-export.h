@@ -45,7 +45,10 @@ gboolean hf_export_parse_time (const char  *text,
                                GError     **error);
 
 /* What an export takes: the rows of @address (NULL: every miner) between
- * @since and @until (unix seconds, inclusive; 0 for open ends). */
+ * @since and @until (unix seconds, inclusive; 0 for open ends).  With
+ * @readable, for people (the app's Export History): times as ISO 8601 in
+ * local time with its offset, numbers with at most three decimals;
+ * without, as hf_store_export() writes them (unix seconds, every digit). */
 typedef struct
 {
   HfExportFormat  format;
@@ -53,6 +56,7 @@ typedef struct
   gint64          since;
   gint64          until;
   HfResolution    resolution;
+  gboolean        readable;
 } HfExportQuery;
 
 /* hf_store_export() on a worker thread, with a read-only connection of its

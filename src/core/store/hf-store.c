@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <string.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -756,12 +757,16 @@ cached_stmt (HfStore *self,
     [STMT_FIND_BY_ADDRESS] = "SELECT id FROM miners WHERE identity IS NULL "
                              "AND address = ? AND family = ?",
     [STMT_INSERT_MINER] = "INSERT INTO miners (identity, address, http_port, cgminer_port, "
-                          "family, model, firmware, hostname, mac, serial, added, last_seen) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                          "family, model, firmware, hostname, mac, serial, added, last_seen, "
+                          "label) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14)",
+    /* A label the miner does not carry (a copy made before it was
+     * named) leaves the stored one; "" clears it. */
     [STMT_UPDATE_MINER] = "UPDATE miners SET identity = ?1, address = ?2, http_port = ?3, "
                           "cgminer_port = ?4, family = ?5, model = ?6, firmware = ?7, "
                           "hostname = ?8, mac = ?9, serial = ?10, "
                           "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
+                          "label = NULLIF (IFNULL (?14, label), ''), "
                           "removed = NULL WHERE id = ?13",
 #define READING_COLUMNS "miner_id, time, hashrate, hashrate_avg, expected, temperature, " \
                         "chip_temp, board_temp, power, power_estimated, input_voltage, " \
@@ -843,6 +848,7 @@ save_miner (HfStore  *self,
     sqlite3_bind_null (stmt, 12);
   if (id != 0)
     sqlite3_bind_int64 (stmt, 13, id);
+  bind_text (stmt, 14, hf_miner_get_label (miner));
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -1036,6 +1042,25 @@ writer_wal_cb (void       *user_data,
   return SQLITE_OK;
 }
 
+static gboolean
+set_meta (HfStore     *self,
+          const char  *key,
+          gint64       value,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return fail (self, error, "saving a note");
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, value);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (self, error, "saving a note");
+}
+
 /* The worker threads' connection (writer_lock held). */
 static gboolean
 ensure_writer (HfStore  *self,
@@ -1069,6 +1094,7 @@ typedef enum
   JOB_SAVE_PROFILE,
   JOB_DELETE_PROFILE,
   JOB_EVENT,
+  JOB_SET_META,
 } JobKind;
 
 typedef struct
@@ -1076,9 +1102,10 @@ typedef struct
   JobKind          kind;
   GPtrArray       *miners;        /* snapshots */
   gboolean         keep_history;  /* forget: mark removed rather than delete */
-  char            *profile;       /* pool profiles: the name */
+  char            *profile;       /* pool profiles: the name; meta: the key */
   HfMinerSettings *pools;         /* and what to save under it */
   HfStoreEvent    *event;         /* an event of miners[0] */
+  gint64           value;         /* meta: the value */
 } WriterJob;
 
 static void
@@ -1141,6 +1168,8 @@ writer_thread (gpointer data,
     ok = hf_store_delete_pool_profile (self->writer, job->profile, &error);
   else if (ok && job->kind == JOB_EVENT)
     ok = hf_store_add_event (self->writer, miners->pdata[0], job->event, &error);
+  else if (ok && job->kind == JOB_SET_META)
+    ok = set_meta (self->writer, job->profile, job->value, &error);
   else if (ok)
     ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -1327,6 +1356,70 @@ hf_store_add_event_finish (HfStore       *self,
 }
 
 void
+hf_store_set_meta_async (HfStore             *self,
+                         const char          *key,
+                         gint64               value,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  WriterJob *job;
+
+  g_return_if_fail (HF_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  job = new_job (JOB_SET_META, NULL, 0);
+  job->profile = g_strdup (key);
+  job->value = value;
+  run_on_writer (self, job, hf_store_set_meta_async, "hf_store_set_meta", NULL, callback,
+                 user_data);
+}
+
+gboolean
+hf_store_set_meta_finish (HfStore       *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+GHashTable *
+hf_store_load_meta (HfStore     *self,
+                    const char  *prefix,
+                    GError     **error)
+{
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HF_IS_STORE (self), NULL);
+  g_return_val_if_fail (prefix != NULL, NULL);
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT key, value FROM meta WHERE substr (key, 1, ?2) = ?1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      fail (self, error, "reading notes");
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, (int) strlen (prefix));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 *value = g_new (gint64, 1);
+
+      *value = sqlite3_column_int64 (stmt, 1);
+      g_hash_table_insert (values, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), value);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "reading notes");
+      return NULL;
+    }
+  return g_steal_pointer (&values);
+}
+
+void
 hf_store_flush_async (HfStore             *self,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -1381,7 +1474,7 @@ hf_store_load_fleet (HfStore  *self,
                           "r.accepted, r.rejected, r.hardware_errors, r.best_difficulty, "
                           "r.pool_url, r.pool_user, r.found_blocks, "
                           "(SELECT IFNULL (SUM (count), 0) FROM events e WHERE e.miner_id = m.id "
-                          "AND e.kind = 'block-found') "
+                          "AND e.kind = 'block-found'), m.label "
                           "FROM miners m LEFT JOIN readings r ON r.miner_id = m.id "
                           "AND r.time = (SELECT MAX (time) FROM readings WHERE miner_id = m.id) "
                           "WHERE m.removed IS NULL ORDER BY m.id", -1, &stmt, NULL) != SQLITE_OK)
@@ -1408,6 +1501,11 @@ hf_store_load_fleet (HfStore  *self,
       hf_miner_set_hostname (miner, hostname);
       hf_miner_set_mac (miner, mac);
       hf_miner_set_serial (miner, serial);
+      {
+        /* After the reading's columns and the blocks' count. */
+        g_autofree char *label = column_text (stmt, 32);
+        hf_miner_set_label (miner, label);
+      }
 
       if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
         {

@@ -97,6 +97,20 @@ void        hf_store_flush_async         (HfStore             *self,
 gboolean    hf_store_flush_finish        (HfStore             *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+/* Small notes kept across runs (an alert's last time, say), as integers
+ * under a key: set on the writer, in turn with the other _async changes;
+ * those whose key starts with @prefix read back (key → gint64*). */
+void        hf_store_set_meta_async      (HfStore             *self,
+                                          const char          *key,
+                                          gint64               value,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean    hf_store_set_meta_finish     (HfStore             *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+GHashTable *hf_store_load_meta           (HfStore             *self,
+                                          const char          *prefix,
+                                          GError             **error);
 /* Write one reading for each of @n miners in one transaction (a poll
  * cycle), saving miners the store does not know yet. */
 gboolean    hf_store_add_readings      (HfStore     *self,
