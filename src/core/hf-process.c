@@ -64,6 +64,14 @@ hf_process_limit_arenas (void)
 #endif
 }
 
+void
+hf_process_release_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}
+
 gsize
 hf_process_sqlite_kib (void)
 {

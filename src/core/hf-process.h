@@ -33,6 +33,15 @@ guint  hf_process_open_fds (void);
  * use flat at 3.6 MB while the RSS went from 19 to 23.5 MB in 30 minutes). */
 void   hf_process_limit_arenas (void);
 
+/* Give the pages malloc holds free back to the system (glibc's
+ * malloc_trim: every arena, the middle of the heap too, not just its top).
+ * A poll cycle's replies and a burst of API requests free what they
+ * allocated, but the allocator keeps the pages; the session calls this
+ * once a minute while it polls so the resident size follows the heap in
+ * use rather than its highest point.  Costs well under a millisecond on a
+ * heap of a few megabytes. */
+void   hf_process_release_memory (void);
+
 /* Lift the soft limit on open files to the hard one (a scan keeps hundreds
  * of sockets open; the simulator listens on two per miner).  Returns the
  * soft limit now in force, or -1 if it could not be read. */

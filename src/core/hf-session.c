@@ -14,6 +14,7 @@
 #include "hf-driver.h"
 #include "hf-error.h"
 #include "hf-identify.h"
+#include "hf-process.h"
 #include "hf-recorder.h"
 #include "hf-session.h"
 #include "hf-store-events.h"
@@ -33,6 +34,7 @@ struct _HfSession
   gboolean      loaded;
   gboolean      loading;
   gboolean      started;          /* polling every interval */
+  guint         release_source;   /* hands freed memory back, once a minute */
   gboolean      restore;          /* load the stored fleet into the fleet */
   guint         poll_interval_s;
   guint         scan_connect_ms;
@@ -77,6 +79,10 @@ G_DEFINE_FINAL_TYPE (HfSession, hf_session, G_TYPE_OBJECT)
 #define VERIFY_TIMEOUT_S          60
 #define VERIFY_RESTART_TIMEOUT_S  240
 #define VERIFY_RETRY_S            2
+
+/* While polling, freed memory goes back to the system this often
+ * (hf_process_release_memory). */
+#define RELEASE_MEMORY_S 60
 
 void
 hf_discover_result_free (HfDiscoverResult *result)
@@ -1303,6 +1309,7 @@ hf_session_shutdown_async (HfSession           *self,
   /* Stopping ends the cycle in progress: its readings are written. */
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
+  g_clear_handle_id (&self->release_source, g_source_remove);
   flush (self, task, timeout_ms);
 }
 
@@ -1403,6 +1410,13 @@ hf_session_set_scan_options (HfSession *self,
   self->scan_concurrency = concurrency;
 }
 
+static gboolean
+release_memory_cb (gpointer user_data)
+{
+  hf_process_release_memory ();
+  return G_SOURCE_CONTINUE;
+}
+
 void
 hf_session_start (HfSession *self)
 {
@@ -1413,6 +1427,9 @@ hf_session_start (HfSession *self)
     hf_fleet_poll_now (self->fleet);
   hf_fleet_start (self->fleet);
   self->started = TRUE;
+  if (self->release_source == 0)
+    self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
+                                                       release_memory_cb, NULL, NULL);
 }
 
 void
@@ -1421,6 +1438,7 @@ hf_session_stop (HfSession *self)
   g_return_if_fail (HF_IS_SESSION (self));
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
+  g_clear_handle_id (&self->release_source, g_source_remove);
 }
 
 gboolean
@@ -1439,6 +1457,7 @@ hf_session_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->found_source, g_source_remove);
+  g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);
   if (self->scanner != NULL)
     g_signal_handlers_disconnect_by_data (self->scanner, self);
