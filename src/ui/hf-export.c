@@ -30,6 +30,7 @@ struct _HfExportDialog
   GPtrArray     *addresses;     /* of miner_row's items after "All miners" */
   GFile         *file;          /* being written */
   GtkFileChooserNative *chooser;
+  gboolean       closed;        /* disposed: an export still running only toasts */
 };
 
 G_DEFINE_FINAL_TYPE (HfExportDialog, hf_export_dialog, ADW_TYPE_WINDOW)
@@ -75,16 +76,46 @@ open_clicked_cb (AdwToast *toast,
   g_app_info_launch_default_for_uri_async (uri, NULL, NULL, NULL, NULL);
 }
 
+/* One export, from the click to the toast: everything it needs is taken
+ * from the dialog when it starts, so that closing the dialog meanwhile
+ * (its rows and its application gone) changes nothing but who is told. */
+typedef struct
+{
+  HfExportDialog *dialog;
+  GtkWindow      *parent;   /* where the toast goes */
+  HfSession      *session;
+  char           *db_path;
+  char           *address;
+  char           *path;
+  GFile          *file;
+  gint64          period_s;  /* back from the end of the flush; 0: all kept */
+  HfExportQuery   query;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_clear_object (&job->dialog);
+  g_clear_object (&job->parent);
+  g_clear_object (&job->session);
+  g_free (job->db_path);
+  g_free (job->address);
+  g_free (job->path);
+  g_clear_object (&job->file);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportJob, export_job_free)
+
 static void
 exported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(HfExportDialog) self = user_data;
+  g_autoptr(ExportJob) job = user_data;
   g_autoptr(GError) error = NULL;
   gint64 rows = hf_export_to_file_finish (result, &error);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  g_autofree char *name = g_file_get_basename (self->file);
+  g_autofree char *name = g_file_get_basename (job->file);
   g_autofree char *text = NULL;
   AdwToast *toast;
 
@@ -100,13 +131,14 @@ exported_cb (GObject      *source,
     {
       adw_toast_set_button_label (toast, _("_Open"));
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (open_clicked_cb),
-                             g_object_ref (self->file), (GClosureNotify) (void (*)(void)) g_object_unref,
+                             g_object_ref (job->file), (GClosureNotify) (void (*)(void)) g_object_unref,
                              0);
     }
-  if (HF_IS_WINDOW (parent))
-    hf_window_add_toast (HF_WINDOW (parent), toast);
+  if (HF_IS_WINDOW (job->parent) && gtk_widget_get_visible (GTK_WIDGET (job->parent)))
+    hf_window_add_toast (HF_WINDOW (job->parent), toast);
   g_object_unref (toast);
-  gtk_window_destroy (GTK_WINDOW (self));
+  if (!job->dialog->closed)
+    gtk_window_destroy (GTK_WINDOW (job->dialog));
 }
 
 static void
@@ -114,45 +146,56 @@ flushed_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(HfExportDialog) self = user_data;
+  ExportJob *job = user_data;
   g_autoptr(GError) error = NULL;
-  HfStore *store = hf_application_get_store (self->app);
-  guint miner = adw_combo_row_get_selected (self->miner_row);
-  guint period = adw_combo_row_get_selected (self->period_row);
-  guint resolution = adw_combo_row_get_selected (self->resolution_row);
-  g_autofree char *path = g_file_get_path (self->file);
-  HfExportQuery query = { 0 };
 
   /* Not everything reached the disk in time: export what did. */
   if (!hf_session_flush_finish (HF_SESSION (source), result, &error))
     g_message ("export: %s", error->message);
-  query.format = adw_combo_row_get_selected (self->format_row) == 1 ? HF_EXPORT_JSON
-                                                                     : HF_EXPORT_CSV;
-  query.address = miner > 0 && miner <= self->addresses->len
-                  ? g_ptr_array_index (self->addresses, miner - 1) : NULL;
-  query.until = g_get_real_time () / G_USEC_PER_SEC;
-  query.since = period < G_N_ELEMENTS (periods) && periods[period] > 0
-                ? query.until - periods[period] : 0;
-  query.resolution = resolution < G_N_ELEMENTS (resolutions) ? resolutions[resolution]
-                                                             : HF_RESOLUTION_AUTO;
-  query.readable = TRUE;
-  hf_export_async (hf_store_get_path (store), &query, path, NULL, exported_cb,
-                   g_steal_pointer (&self));
+  job->query.until = g_get_real_time () / G_USEC_PER_SEC;
+  job->query.since = job->period_s > 0 ? job->query.until - job->period_s : 0;
+  hf_export_async (job->db_path, &job->query, job->path, NULL, exported_cb, job);
 }
 
 void
 hf_export_dialog_export_to (HfExportDialog *self,
                             GFile          *file)
 {
+  HfStore *store;
+  ExportJob *job;
+  guint miner, period, resolution;
+
   g_return_if_fail (HF_IS_EXPORT_DIALOG (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  if (hf_application_get_store (self->app) == NULL)
+  if (self->closed || (store = hf_application_get_store (self->app)) == NULL)
     return;
+  miner = adw_combo_row_get_selected (self->miner_row);
+  period = adw_combo_row_get_selected (self->period_row);
+  resolution = adw_combo_row_get_selected (self->resolution_row);
+
+  job = g_new0 (ExportJob, 1);
+  job->dialog = g_object_ref (self);
+  job->parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  if (job->parent != NULL)
+    g_object_ref (job->parent);
+  job->session = g_object_ref (hf_application_get_session (self->app));
+  job->db_path = g_strdup (hf_store_get_path (store));
+  job->path = g_file_get_path (file);
+  job->file = g_object_ref (file);
+  job->address = miner > 0 && miner <= self->addresses->len
+                 ? g_strdup (g_ptr_array_index (self->addresses, miner - 1)) : NULL;
+  job->query.format = adw_combo_row_get_selected (self->format_row) == 1 ? HF_EXPORT_JSON
+                                                                         : HF_EXPORT_CSV;
+  job->query.address = job->address;
+  job->period_s = period < G_N_ELEMENTS (periods) ? periods[period] : 0;
+  job->query.resolution = resolution < G_N_ELEMENTS (resolutions) ? resolutions[resolution]
+                                                                  : HF_RESOLUTION_AUTO;
+  job->query.readable = TRUE;
+
   g_set_object (&self->file, file);
   gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
-  hf_session_flush_async (hf_application_get_session (self->app), 5000, flushed_cb,
-                          g_object_ref (self));
+  hf_session_flush_async (job->session, 5000, flushed_cb, job);
 }
 
 static void
@@ -209,6 +252,7 @@ hf_export_dialog_dispose (GObject *object)
 {
   HfExportDialog *self = HF_EXPORT_DIALOG (object);
 
+  self->closed = TRUE;
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);

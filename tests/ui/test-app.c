@@ -1014,6 +1014,19 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
+static gboolean
+shows_label_ending (GtkWidget  *widget,
+                    const char *end)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_suffix (gtk_label_get_text (GTK_LABEL (widget)), end))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (shows_label_ending (c, end))
+      return TRUE;
+  return FALSE;
+}
+
 /* Export History…: the format, the miner, the period and the detail
  * chosen are what the file holds, with ISO 8601 times, three decimals at
  * most, and the miner's newest reading; the toast offers to open it. */
@@ -1085,6 +1098,29 @@ export_checks (HfApplication *app,
   g_assert_true (g_str_has_prefix (csv_text, "address,mac,model,time,"));
   g_assert_nonnull (strstr (csv_text, "\n127.0.42.4,"));
   g_assert_null (strstr (csv_text, ".0000"));
+
+  /* Closed while the export runs (its rows and its application let go):
+   * the file is still the one chosen, and the window still says so. */
+  {
+    g_autofree char *closed_path = g_build_filename (dir, "closed.csv", NULL);
+    g_autoptr(GFile) closed = g_file_new_for_path (closed_path);
+    g_autofree char *closed_text = NULL;
+    gint64 end;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export", NULL));
+    hf_export_dialog_choose (find_export_dialog (), FALSE, "127.0.42.4", 1, 0);
+    hf_export_dialog_export_to (find_export_dialog (), closed);
+    gtk_window_destroy (GTK_WINDOW (find_export_dialog ()));
+    end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (!shows_label_ending (GTK_WIDGET (window), " to closed.csv")
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+    g_assert_true (shows_label_ending (GTK_WIDGET (window), " to closed.csv"));
+    g_assert_true (g_file_get_contents (closed_path, &closed_text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (closed_text, "address,mac,model,time,"));
+    g_assert_nonnull (strstr (closed_text, "\n127.0.42.4,"));
+    g_assert_null (strstr (closed_text, "\n127.0.42.2,"));
+  }
 }
 
 /* The settings dialog shows the selected miner's values (switching between
