@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 /**
  * HfError:
- * @HF_ERROR_CONNECT: nothing answered (refused, unreachable)
+ * @HF_ERROR_CONNECT: nothing answered (closed unanswered, or a connect
+ *   failure other than the two below); see hf_error_is_connect()
  * @HF_ERROR_TIMEOUT: a phase (connect, write, read) ran past its deadline
  * @HF_ERROR_TOO_LARGE: the reply passed the size cap
  * @HF_ERROR_PARSE: the reply is not valid JSON, even after the known clean-ups
@@ -28,6 +29,10 @@ G_BEGIN_DECLS
  *   wait (a second Hashfleet, a backup tool); the file is left as it is
  * @HF_ERROR_STORE_CORRUPT: SQLite says the file is not a database or is
  *   damaged (only an open that may repair it moves it aside)
+ * @HF_ERROR_REFUSED: nothing answered: the address refused the connection
+ *   (a host that is up, with nothing on that port)
+ * @HF_ERROR_UNREACHABLE: nothing answered: no route to the address, or no
+ *   host there
  *
  * Expected failures of talking to miners.  They are states on the model, not
  * warnings: a dead miner is not a bug.
@@ -49,8 +54,19 @@ typedef enum
   HF_ERROR_STORE_TOO_NEW,
   HF_ERROR_STORE_BUSY,
   HF_ERROR_STORE_CORRUPT,
+  HF_ERROR_REFUSED,
+  HF_ERROR_UNREACHABLE,
 } HfError;
 
 GQuark hf_error_quark (void);
+
+/* Nothing answered at all: HF_ERROR_CONNECT, _REFUSED or _UNREACHABLE. */
+gboolean hf_error_is_connect  (const GError *error);
+
+/* @peer could not be reached: @cause (a GIO error, its message in the
+ * user's language) wrapped with the code that says why, so that what is
+ * shown of it never depends on reading that message. */
+GError  *hf_error_new_connect (const char   *peer,
+                               const GError *cause);
 
 G_END_DECLS

@@ -685,7 +685,7 @@ polled_cb (GObject      *source,
     {
       st->misses++;
       st->missed_since_restart = TRUE;
-      hf_miner_set_error (miner, error->message);
+      hf_miner_set_failure (miner, error);
       if (!hf_miner_get_online (miner))
         {
           /* Still down: wait longer before the next try. */

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hf-error.h"
 #include "hf-miner.h"
 
 struct _HfMiner
@@ -30,6 +31,7 @@ struct _HfMiner
   gboolean   restarting;
   gint64     last_seen;
   char      *error;
+  int        error_code;    /* its HfError, -1 for none or another domain */
   HfCapabilities capabilities;
   HfState state;
   gint64     state_since;
@@ -230,6 +232,7 @@ hf_miner_init (HfMiner *self)
 {
   self->http_port = 80;
   self->cgminer_port = 4028;
+  self->error_code = -1;
 }
 
 HfMiner *
@@ -275,7 +278,50 @@ hf_miner_get_display_name (HfMiner *self)
     return self->model;
   return self->address;
 }
-STRING_ACCESSORS (error, PROP_ERROR)
+const char *
+hf_miner_get_error (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), NULL);
+  return self->error;
+}
+
+static void
+set_error (HfMiner    *self,
+           const char *error,
+           int         code)
+{
+  gboolean changed = replace_string (&self->error, error);
+
+  /* Both before the notify: whoever hears ::notify::error reads both.  The
+   * same words with another code tell nobody (nothing shown changes). */
+  self->error_code = error != NULL ? code : -1;
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+void
+hf_miner_set_error (HfMiner    *self,
+                    const char *error)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  set_error (self, error, -1);
+}
+
+void
+hf_miner_set_failure (HfMiner      *self,
+                      const GError *error)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  g_return_if_fail (error != NULL);
+  set_error (self, error->message, error->domain == HF_ERROR ? error->code : -1);
+}
+
+int
+hf_miner_get_error_code (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), -1);
+  return self->error != NULL ? self->error_code : -1;
+}
 
 guint16
 hf_miner_get_http_port (HfMiner *self)

@@ -74,6 +74,12 @@ void             hf_miner_set_capabilities   (HfMiner         *self,
 const char      *hf_miner_get_error          (HfMiner         *self);
 void             hf_miner_set_error          (HfMiner         *self,
                                               const char      *error);
+/* The last poll failed with @error: its message, and its HfError code. */
+void             hf_miner_set_failure        (HfMiner         *self,
+                                              const GError    *error);
+/* The HfError of the last failure (what happened, in no language), or -1
+ * when the last poll worked or the error was of another domain. */
+int              hf_miner_get_error_code     (HfMiner         *self);
 
 /* What it is doing, put in order by its fleet from its reading, whether
  * it answers and is restarting, and how long since its last share (see

@@ -393,7 +393,7 @@ identified_cb (GObject      *source,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ;
   else if (g_error_matches (error, HF_ERROR, HF_ERROR_NOT_A_MINER)
-           || g_error_matches (error, HF_ERROR, HF_ERROR_CONNECT)
+           || hf_error_is_connect (error)
            || g_error_matches (error, HF_ERROR, HF_ERROR_AUTH))
     /* Something else on the LAN (a router page, a NAS, a printer): not a
      * miner, and not worth a word. */

@@ -100,7 +100,7 @@ static char *
 describe_failure (const char   *address,
                   const GError *error)
 {
-  if (g_error_matches (error, HF_ERROR, HF_ERROR_CONNECT))
+  if (hf_error_is_connect (error))
     return g_strdup_printf (_("No miner answered at %s. Check the address, and that the miner "
                               "is switched on and on this network."), address);
   if (g_error_matches (error, HF_ERROR, HF_ERROR_TIMEOUT))

@@ -117,21 +117,23 @@ format_since (gint64 then_us,
 const char *
 hf_miner_offline_reason (HfMiner *miner)
 {
-  g_autofree char *error = g_utf8_strdown (hf_miner_get_error (miner) ? hf_miner_get_error (miner)
-                                                                       : "", -1);
-
-  /* The core's messages name sockets and phases; people want one word. */
-  if (strstr (error, "timed out") != NULL || strstr (error, "in time") != NULL
-      || strstr (error, "timeout") != NULL)
-    return _("not answering");
-  if (strstr (error, "refused") != NULL)
-    return _("refusing connections");
-  if (strstr (error, "unreachable") != NULL || strstr (error, "no route") != NULL)
-    return _("unreachable");
-  if (strstr (error, "password") != NULL || strstr (error, "auth") != NULL
-      || strstr (error, "401") != NULL)
-    return _("refusing the password");
-  if (*error != '\0')
+  /* The core's messages name sockets and phases, some in the words of the
+   * user's language (GIO's): people want one word, told by the code. */
+  switch (hf_miner_get_error_code (miner))
+    {
+    case HF_ERROR_TIMEOUT:
+    case HF_ERROR_CONNECT:
+      return _("not answering");
+    case HF_ERROR_REFUSED:
+      return _("refusing connections");
+    case HF_ERROR_UNREACHABLE:
+      return _("unreachable");
+    case HF_ERROR_AUTH:
+      return _("refusing the password");
+    default:
+      break;
+    }
+  if (hf_miner_get_error (miner) != NULL)
     return _("answering with errors");
   return _("not answering");
 }

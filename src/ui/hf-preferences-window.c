@@ -172,16 +172,33 @@ show_toast (HfPreferencesWindow *self,
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), toast);
 }
 
+/* A password on its way to the keyring, and the row it was typed in (two
+ * saves in a row each come back to their own row). */
+typedef struct
+{
+  HfPreferencesWindow *self;
+  GtkWidget           *row;
+} Saving;
+
+static void
+saving_free (Saving *saving)
+{
+  g_object_unref (saving->self);
+  g_object_unref (saving->row);
+  g_free (saving);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
+
 static void
 stored_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(Saving) saving = user_data;
+  HfPreferencesWindow *self = saving->self;
   g_autoptr(GError) error = NULL;
   GApplication *app = g_application_get_default ();
-
-  GtkWidget *row = g_object_steal_data (G_OBJECT (self), "hf-saving-row");
 
   if (!hf_credentials_store_finish (result, &error))
     {
@@ -190,16 +207,12 @@ stored_cb (GObject      *source,
 
       g_message ("keyring: %s", error->message);
       /* What was typed stays, to try again once there is a keyring. */
-      if (row != NULL)
-        gtk_widget_add_css_class (row, "error");
+      gtk_widget_add_css_class (saving->row, "error");
       show_toast (self, text);
       return;
     }
-  if (row != NULL)
-    {
-      gtk_widget_remove_css_class (row, "error");
-      gtk_editable_set_text (GTK_EDITABLE (row), "");
-    }
+  gtk_widget_remove_css_class (saving->row, "error");
+  gtk_editable_set_text (GTK_EDITABLE (saving->row), "");
   show_toast (self, _("Password saved in the keyring"));
   if (HF_IS_APPLICATION (app))
     hf_application_reload_credentials (HF_APPLICATION (app));
@@ -211,10 +224,12 @@ password_apply_cb (AdwEntryRow         *row,
 {
   HfCredential which = row == ADW_ENTRY_ROW (self->antminer_password) ? HF_CREDENTIAL_ANTMINER
                                                                        : HF_CREDENTIAL_WHATSMINER;
+  Saving *saving = g_new0 (Saving, 1);
 
-  g_object_set_data (G_OBJECT (self), "hf-saving-row", row);
+  saving->self = g_object_ref (self);
+  saving->row = g_object_ref (GTK_WIDGET (row));
   hf_credentials_store_async (which, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb,
-                              g_object_ref (self));
+                              saving);
 }
 
 /* Automation: what the API is doing, and its token. */

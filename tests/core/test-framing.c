@@ -468,7 +468,9 @@ test_refused (void)
   hf_cgminer_command_async ("127.0.0.1", port, "summary", NULL, HF_CGMINER_NONE, config,
                             hf_config_deadline (config), NULL, request_cb, &res);
   hf_test_wait_for (&res.done, 5000);
-  g_assert_error (res.error, HF_ERROR, HF_ERROR_CONNECT);
+  /* Refused, told by its code (the message is in the user's language). */
+  g_assert_error (res.error, HF_ERROR, HF_ERROR_REFUSED);
+  g_assert_true (hf_error_is_connect (res.error));
   result_clear (&res);
 }
 

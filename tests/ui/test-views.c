@@ -149,7 +149,13 @@ test_card (void)
   }
 
   /* Offline: said so, with since when (its fleet's state-since). */
-  hf_miner_set_error (miner, "connect: refused");
+  {
+    /* Told by its code: the words are GIO's, in the user's language. */
+    g_autoptr(GError) refused = g_error_new_literal (HF_ERROR, HF_ERROR_REFUSED,
+                                                     "127.0.0.1:80: Verbindungsaufbau abgelehnt");
+
+    hf_miner_set_failure (miner, refused);
+  }
   hf_miner_set_online (miner, FALSE);
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_local ();

@@ -313,8 +313,7 @@ step (GTask *task)
     {
       if (!g_socket_check_connect_result (r->socket, &error))
         {
-          request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                           error->message));
+          request_fail (task, hf_error_new_connect (r->peer, error));
           return;
         }
       begin_phase (r, PHASE_WRITE);
@@ -335,8 +334,7 @@ step (GTask *task)
                   wait_for (task, G_IO_OUT);
                   return;
                 }
-              request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                               error->message));
+              request_fail (task, hf_error_new_connect (r->peer, error));
               return;
             }
           r->written += (gsize) n;
@@ -355,8 +353,7 @@ step (GTask *task)
               wait_for (task, G_IO_IN);
               return;
             }
-          request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                           error->message));
+          request_fail (task, hf_error_new_connect (r->peer, error));
           return;
         }
       if (n == 0)
@@ -396,8 +393,7 @@ connect_to (GTask        *task,
                             G_SOCKET_PROTOCOL_TCP, &error);
   if (r->socket == NULL)
     {
-      request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                       error->message));
+      request_fail (task, hf_error_new_connect (r->peer, error));
       return;
     }
   g_socket_set_blocking (r->socket, FALSE);
@@ -411,8 +407,7 @@ connect_to (GTask        *task,
       wait_for (task, G_IO_OUT);
       return;
     }
-  request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                   error->message));
+  request_fail (task, hf_error_new_connect (r->peer, error));
 }
 
 static void
@@ -430,8 +425,7 @@ resolved_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         request_fail (task, g_steal_pointer (&error));
       else
-        request_fail (task, g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer,
-                                         error->message));
+        request_fail (task, hf_error_new_connect (r->peer, error));
       return;
     }
   connect_to (task, addresses->data);

@@ -114,7 +114,7 @@ request_return_error (GTask  *task,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         wrapped = g_error_copy (error);
       else
-        wrapped = g_error_new (HF_ERROR, HF_ERROR_CONNECT, "%s: %s", r->peer, error->message);
+        wrapped = hf_error_new_connect (r->peer, error);
       g_error_free (error);
       error = wrapped;
     }

@@ -99,7 +99,13 @@ probe_step_done (GTask *task)
                              (g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT)
                               ? p->cg_error : p->http_error)->message);
   else
-    g_task_return_new_error (task, HF_ERROR, HF_ERROR_CONNECT,
+    g_task_return_new_error (task, HF_ERROR,
+                             /* Both ports refused (or unreachable): so is the address. */
+                             p->http_error != NULL && p->cg_error != NULL
+                             && hf_error_is_connect (p->http_error)
+                             && p->http_error->code == p->cg_error->code
+                             && p->cg_error->domain == HF_ERROR
+                             ? p->http_error->code : HF_ERROR_CONNECT,
                              "no miner answered at %s (%s; %s)", p->address,
                              p->http_error ? p->http_error->message : "HTTP not tried",
                              p->cg_error ? p->cg_error->message : "cgminer not tried");
