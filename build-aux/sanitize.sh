@@ -3,7 +3,9 @@
 # build (build-asan/).  LeakSanitizer is on for the core and CLI tests (GLib's
 # process-lifetime allocations are in tests/lsan.supp); the UI tests run
 # without it, since GTK, fontconfig and Mesa keep caches for the process's
-# life.  Any sanitizer report fails its test.  Writes
+# life.  Any sanitizer report fails its test.  Instrumented code runs two
+# to three times slower, so each test gets three times its timeout (the
+# api test ran past its 120 s on a busy two-core machine).  Writes
 # build-asan/meson-logs/testlog.json.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +23,7 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp
 rc=0
 ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 \
-    meson test -C build-asan --print-errorlogs --no-suite ui --logbase testlog-core "$@" || rc=1
+    meson test -C build-asan --timeout-multiplier 3 --print-errorlogs --no-suite ui --logbase testlog-core "$@" || rc=1
 ASAN_OPTIONS=detect_leaks=0 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
-    meson test -C build-asan --print-errorlogs --suite ui --logbase testlog-ui "$@" || rc=1
+    meson test -C build-asan --timeout-multiplier 3 --print-errorlogs --suite ui --logbase testlog-ui "$@" || rc=1
 exit $rc
