@@ -35,6 +35,17 @@ refresh (GtkWidget *widget)
                                                     hf_miner_binding_get_hot_c (&self->binding)));
   else if (self->field == HF_MINER_FIELD_STATUS)
     hf_miner_binding_show_state (&self->binding, GTK_WIDGET (self->label));
+
+  /* As on its card: the numbers of a miner that is not answering are its
+   * last ones, dimmed (what it is and where stay as they are). */
+  if (self->field > HF_MINER_FIELD_ADDRESS && self->field != HF_MINER_FIELD_STATUS
+      && self->field != HF_MINER_FIELD_FIRMWARE)
+    {
+      HfState state = miner != NULL ? hf_miner_state (miner) : HF_STATE_UNKNOWN;
+
+      hf_widget_set_css_class (GTK_WIDGET (self->label), "dim-label",
+                               state == HF_STATE_OFFLINE || state == HF_STATE_RESTARTING);
+    }
 }
 
 static void

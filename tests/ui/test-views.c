@@ -232,6 +232,7 @@ test_cell (void)
     hf_miner_set_reading (miner, r);
   }
   g_assert_cmpstr (hf_miner_cell_get_text (HF_MINER_CELL (power)), ==, "~3250 W");
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_first_child (power), "dim-label"));
 
   hf_miner_set_online (miner, FALSE);
   /* Not polled yet (no error): waiting, not offline. */
@@ -239,6 +240,13 @@ test_cell (void)
   hf_miner_set_error (miner, "timed out");
   g_assert_true (g_str_has_prefix (hf_miner_cell_get_text (HF_MINER_CELL (status)), "Offline"));
   g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (status), "hf-state-offline"));
+  /* Its last numbers dimmed, as on its card; its name not. */
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (power), "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_first_child (hashrate), "dim-label"));
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_first_child (name), "dim-label"));
+  hf_miner_set_error (miner, NULL);
+  hf_miner_set_online (miner, TRUE);
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_first_child (power), "dim-label"));
 
   /* The sorters: numbers numerically, unknown last, addresses as numbers. */
   g_assert_cmpint (hf_miner_compare_field (other, miner, HF_MINER_FIELD_HASHRATE), >, 0);
