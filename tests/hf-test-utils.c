@@ -37,6 +37,18 @@ hf_test_init_ui (int    *argc,
       g_setenv (dirs[i], dir, TRUE);
     }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* No cursor blink: the UI tests share one Xvfb and run side by side, and
+   * a GtkText's blink timer that fires while another test's window holds
+   * the X focus warns that it "did not receive a focus-out event" (fatal
+   * in a test). */
+  {
+    g_autofree char *gtk_dir = g_build_filename (home, "XDG_CONFIG_HOME", "gtk-4.0", NULL);
+    g_autofree char *ini = g_build_filename (gtk_dir, "settings.ini", NULL);
+
+    g_mkdir_with_parents (gtk_dir, 0700);
+    g_file_set_contents (ini, "[Settings]\ngtk-cursor-blink=false\n", -1, &error);
+    g_assert_no_error (error);
+  }
   g_test_init (argc, argv, NULL);
 }
 

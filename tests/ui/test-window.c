@@ -113,6 +113,11 @@ test_window_template (void)
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   int width = 0, height = 0;
+  gboolean blink = TRUE;
+
+  /* The tests' own GTK settings are read (hf_test_init_ui). */
+  g_object_get (gtk_settings_get_default (), "gtk-cursor-blink", &blink, NULL);
+  g_assert_false (blink);
 
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (window) || gtk_widget_get_width (window) == 0)
