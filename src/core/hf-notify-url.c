@@ -301,9 +301,9 @@ parse_service (HfNotifyUrl  *self,
         const char *id = at ? at + 1 : authority;
 
         if (!only (id, DIGITS))
-          return fail (error, "discord:// needs WEBHOOK_ID/WEBHOOK_TOKEN (the id is a number)");
+          return fail (error, "needs WEBHOOK_ID/WEBHOOK_TOKEN (the id is a number)");
         if (!only (path, ALNUM "_-."))
-          return fail (error, "discord:// needs WEBHOOK_ID/WEBHOOK_TOKEN (one token after the id)");
+          return fail (error, "needs WEBHOOK_ID/WEBHOOK_TOKEN (one token after the id)");
         self->id = g_strdup (id);
         self->token = g_strdup (path);
         return TRUE;
@@ -320,10 +320,10 @@ parse_service (HfNotifyUrl  *self,
           bot = g_strndup (token, colon - token);
         if (colon == NULL || colon == token || !only (bot, DIGITS)
             || !only (colon + 1, ALNUM "_-"))
-          return fail (error, "tgram:// needs BOT_TOKEN/CHAT_ID (the token is NUMBER:KEY)");
+          return fail (error, "needs BOT_TOKEN/CHAT_ID (the token is NUMBER:KEY)");
         if (!(only (path, DIGITS) || (path[0] == '-' && only (path + 1, DIGITS))
               || (path[0] == '@' && only (path + 1, ALNUM "_"))))
-          return fail (error, "tgram:// needs BOT_TOKEN/CHAT_ID (one chat: a number or @name)");
+          return fail (error, "needs BOT_TOKEN/CHAT_ID (one chat: a number or @name)");
         self->token = g_strdup (token);
         self->id = g_strdup (path);
         return TRUE;
@@ -332,7 +332,7 @@ parse_service (HfNotifyUrl  *self,
       if (!parse_authority (self, authority, error))
         return FALSE;
       if (!only (path, ALNUM "_-") || strlen (path) > 64)
-        return fail (error, "ntfy:// needs HOST/TOPIC (one topic of letters, digits, '_' or '-', "
+        return fail (error, "needs HOST/TOPIC (one topic of letters, digits, '_' or '-', "
                      "at most 64)");
       self->path = g_strdup (path);
       return TRUE;
@@ -341,7 +341,7 @@ parse_service (HfNotifyUrl  *self,
         return FALSE;
       for (const char *c = path; *c != '\0'; c++)
         if ((guchar) *c <= 0x20 || (guchar) *c >= 0x7f || *c == '#')
-          return fail (error, "json:// path: characters outside of URL syntax (%%-escape them)");
+          return fail (error, "path: characters outside of URL syntax (%%-escape them)");
       self->path = g_strconcat ("/", path, NULL);
       return TRUE;
     case HF_NOTIFY_GOTIFY:
@@ -350,10 +350,10 @@ parse_service (HfNotifyUrl  *self,
       segments = g_strsplit (path, "/", -1);
       n = g_strv_length (segments);
       if (n == 0 || !only (segments[n - 1], ALNUM "_-."))
-        return fail (error, "gotify:// needs HOST[/PATH]/TOKEN");
+        return fail (error, "needs HOST[/PATH]/TOKEN");
       for (guint i = 0; i + 1 < n; i++)
         if (!only (segments[i], ALNUM "_-.~"))
-          return fail (error, "gotify:// path: empty or odd segment");
+          return fail (error, "path: empty or odd segment");
       self->token = g_strdup (segments[n - 1]);
       g_free (segments[n - 1]);
       segments[n - 1] = NULL;
