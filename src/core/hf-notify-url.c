@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 #include "hf-error.h"
@@ -84,7 +85,7 @@ decode (const char  *s,
         const char  *what,
         GError     **error)
 {
-  g_autofree char *out = g_uri_unescape_string (s, "/");
+  g_autofree char *out = g_uri_unescape_string (s, NULL);
 
   if (out == NULL)
     {
@@ -100,11 +101,20 @@ decode (const char  *s,
   return g_steal_pointer (&out);
 }
 
+/* An address of this machine (not a name that merely starts "127."). */
 static gboolean
 host_is_loopback (const char *host)
 {
-  return g_str_has_prefix (host, "127.") || g_ascii_strcasecmp (host, "localhost") == 0
-         || g_str_equal (host, "[::1]");
+  g_autofree char *bare = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  bare = host[0] == '[' ? g_strndup (host + 1, strlen (host) - 2) : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /* [user[:password]@]host[:port] */
@@ -519,9 +529,7 @@ test_base (const char *env,
     return g_strdup (fallback);
   uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "http") != 0
-      || g_uri_get_host (uri) == NULL
-      || !(g_str_has_prefix (g_uri_get_host (uri), "127.")
-           || g_str_equal (g_uri_get_host (uri), "localhost")))
+      || !host_is_loopback (g_uri_get_host (uri)))
     {
       g_debug ("%s is not an http:// loopback base; ignored", env);
       return g_strdup (fallback);

@@ -48,8 +48,8 @@ test_url_good (void)
     { "  ntfys://ntfy.example/alerts_1?priority=high&tags=pick,warning\n", HF_NOTIFY_NTFY, TRUE,
       "ntfy.example", 0, "alerts_1", NULL, NULL, NULL, NULL, 4, "https://ntfy.example/alerts_1",
       "ntfys://ntfy.example/al****" },
-    { "ntfys://alice:p%40ss@ntfy.example/t", HF_NOTIFY_NTFY, TRUE, "ntfy.example", 0, "t",
-      "alice", "p@ss", NULL, NULL, -1, "https://ntfy.example/t", "ntfys://alice:****@ntfy.example/t****" },
+    { "ntfys://alice:p%40s%2Fs@ntfy.example/t", HF_NOTIFY_NTFY, TRUE, "ntfy.example", 0, "t",
+      "alice", "p@s/s", NULL, NULL, -1, "https://ntfy.example/t", "ntfys://alice:****@ntfy.example/t****" },
     { "ntfys://tk_secret@ntfy.example/t?priority=2", HF_NOTIFY_NTFY, TRUE, "ntfy.example", 0,
       "t", NULL, NULL, "tk_secret", NULL, 2, "https://ntfy.example/t", "ntfys://****@ntfy.example/t****" },
     { "ntfy://bob:pw@127.0.0.1/t", HF_NOTIFY_NTFY, FALSE, "127.0.0.1", 0, "t", "bob", "pw",
@@ -63,6 +63,8 @@ test_url_good (void)
       -1, "https://ha.example/", "jsons://u:****@ha.example/" },
     { "JSON://[::1]:8123/x", HF_NOTIFY_JSON, FALSE, "[::1]", 8123, "/x", NULL, NULL, NULL, NULL,
       -1, "http://[::1]:8123/x", "json://[::1]:8123/x" },
+    { "json://u:pw@[::1]:8123/x", HF_NOTIFY_JSON, FALSE, "[::1]", 8123, "/x", "u", "pw", NULL,
+      NULL, -1, "http://[::1]:8123/x", "json://u:****@[::1]:8123/x" },
     { "discord://123456789/AbC-d_e", HF_NOTIFY_DISCORD, TRUE, NULL, 0, NULL, NULL, NULL,
       "AbC-d_e", "123456789", -1, NULL, "discord://123456789/****" },
     { "tgram://123456:AAbb_cc-d/-100200300", HF_NOTIFY_TELEGRAM, TRUE, NULL, 0, NULL, NULL,
@@ -131,6 +133,12 @@ test_url_good (void)
     g_autofree char *de = hf_notify_url_get_endpoint (d);
     g_assert_cmpstr (de, ==, "https://discord.com/api/webhooks/1/t");
   }
+  g_setenv (HF_NOTIFY_DISCORD_API_ENV, "http://127.evil.example:80", TRUE);
+  {
+    g_autoptr(HfNotifyUrl) d = hf_notify_url_parse ("discord://1/t", NULL);
+    g_autofree char *de = hf_notify_url_get_endpoint (d);
+    g_assert_cmpstr (de, ==, "https://discord.com/api/webhooks/1/t");
+  }
   g_setenv (HF_NOTIFY_DISCORD_API_ENV, "http://127.0.0.9:81", TRUE);
   {
     g_autoptr(HfNotifyUrl) d = hf_notify_url_parse ("discord://1/t", NULL);
@@ -166,6 +174,8 @@ test_url_malformed (void)
     { "ntfy://u:s3cr3t@ntfy.example/t", "https" },
     { "ntfy://s3cr3t@ntfy.example/t", "https" },
     { "json://u:s3cr3t@ha.example/x", "https" },
+    { "ntfy://u:s3cr3t@127.example.com/x", "https" },
+    { "json://u:s3cr3t@127.0.0.1.example/x", "https" },
     { "ntfy://127.0.0.1/t?priority=s3cr3t", "priority" },
     { "ntfy://127.0.0.1/t?priority=6", "priority" },
     { "gotify://127.0.0.1/t?priority=11", "priority" },
