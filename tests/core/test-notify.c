@@ -650,7 +650,7 @@ test_isolation (void)
   g_autoptr(HfTestReceiver) good = hf_test_receiver_new ();
   g_autoptr(HfNotifier) notifier = hf_notifier_new ();
   g_autoptr(HfNotification) n = hf_notification_new_test ();
-  g_autofree char *urls[4] = { NULL };
+  char *urls[4] = { NULL };
   Outcomes o = { 0 };
   guint ticks = 0, ticker;
   gint64 start;
@@ -663,6 +663,8 @@ test_isolation (void)
   urls[2] = g_strdup_printf ("gotify://127.0.0.1:%u/goodtoken", good->port);
   g_assert_true (hf_notifier_set_urls (notifier, (const char * const *) urls, &error));
   g_assert_no_error (error);
+  for (guint i = 0; urls[i] != NULL; i++)
+    g_free (urls[i]);
   g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 3);
   g_signal_connect (notifier, "delivered", G_CALLBACK (delivered_cb), &o);
   g_signal_connect (notifier, "failed", G_CALLBACK (failed_cb), &o);
