@@ -159,7 +159,9 @@ parse_authority (HfNotifyUrl  *self,
       const char *end = strchr (hostport, ']');
       g_autofree char *literal = end ? g_strndup (hostport + 1, end - hostport - 1) : NULL;
 
-      if (end == NULL || !only (literal, "0123456789abcdefABCDEF:."))
+      g_autoptr(GInetAddress) address = literal ? g_inet_address_new_from_string (literal) : NULL;
+
+      if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
         return fail (error, "bad IPv6 address in brackets");
       host = g_strndup (hostport, end - hostport + 1);
       colon = end[1] == ':' ? end + 1 : NULL;
@@ -489,6 +491,22 @@ hf_notify_url_parse (const char  *text,
             "this machine", scheme, scheme);
       return NULL;
     }
+
+  /* Whatever is accepted must make a request (what libsoup parses). */
+  {
+    g_autofree char *endpoint = hf_notify_url_get_endpoint (self);
+    g_autoptr(GUri) uri = g_uri_parse (endpoint, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH
+                                                 | G_URI_FLAGS_ENCODED_QUERY
+                                                 | G_URI_FLAGS_ENCODED_FRAGMENT
+                                                 | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+
+    explicit_bzero (endpoint, strlen (endpoint));
+    if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+      {
+        fail (error, "%s://: not a usable address", scheme);
+        return NULL;
+      }
+  }
 
   build_masked (self, scheme);
   return g_steal_pointer (&self);

@@ -183,6 +183,8 @@ test_url_malformed (void)
     { "ntfy://h#x/s3cr3t", "blanks" },
     { "ntfy://-host/s3cr3t", "host" },
     { "ntfy://[::1/s3cr3t", "IPv6" },
+    { "json://[1:1]:812/s3cr3t", "IPv6" },        /* found by fuzz-notify-url */
+    { "json://[127.0.0.1]/s3cr3t", "IPv6" },
     { "ntfy://127.0.0.1/t?tags=a%20b", "tags" },
     { "ntfy://u:s3cr%00t@127.0.0.1/t", "password" },
     { "json://127.0.0.1/\x01s3cr3t", "path" },
