@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "hf-test-receiver.h"
 #include "hf-test-utils.h"
@@ -28,6 +29,13 @@ static const char fleet_config[] =
   "[fleet]\nhttp-port=18951\ncgminer-port=14951\nstatic=true\nrestart-seconds=10\n"
   "[miner 127.0.56.2]\nprofile=gamma\nhostname=desk\n"
   "[miner 127.0.56.3]\nprofile=gamma\nhostname=shelf\n";
+
+/* serve goes when the test goes, even when it fails half-way. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 typedef struct
 {
@@ -210,6 +218,7 @@ test_serve_notify (void)
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE
                                         | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   serve_proc = g_subprocess_launcher_spawn (launcher, &error, cli, "serve", "--db", db,
                                             "--listen", "127.0.0.1:0", "--interval", "1",
                                             "--timeout", "800", "--stats",
