@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -49,6 +49,13 @@ for name in $harnesses; do
               printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n' > "$corpus/chunked"
               printf 'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="antMiner Configuration", nonce="abc", qop="auth"\r\nContent-Length: 0\r\n\r\n' > "$corpus/digest"
               printf 'HTTP/1.1 302 Found\r\nLocation: /api/system/info\r\nContent-Length: 0\r\n\r\n' > "$corpus/redirect" ;;
+        notify-url) n=0
+                    for u in 'ntfy://127.0.0.1:8090/topic' 'ntfys://alice:p%40ss@ntfy.example/t?priority=high&tags=a,b' \
+                             'ntfys://tk_token@ntfy.example/t' 'json://[::1]:8123/hooks/x' 'jsons://u:v@ha.example' \
+                             'discord://123456789/AbC-d_e' 'tgram://bot123456:AAbb_cc-d/-100200300' \
+                             'tgram://42:Key/@channel' 'gotifys://gotify.example:8443/sub/Tok?priority=9'; do
+                        n=$((n + 1)); printf '%s' "$u" > "$corpus/url-$n"
+                    done ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
         # A request per endpoint to each server: the first byte picks the
         # one without a token ("0") or the one with a token ("1").

@@ -49,4 +49,30 @@ run () {
 run status $ports status --json 127.0.70.1 127.0.70.2 127.0.70.3 127.0.70.4 127.0.70.5 127.0.70.6
 run scan $ports --db "$db/fleet.db" scan 127.0.70.1-127.0.70.20
 run watch $ports --db "$db/fleet.db" watch --count 3 --interval 2
+
+# notify-test against a receiver on 127.0.0.1: json:// is taken, gotify://
+# answers 500 (retried, then reported).
+python3 - "$db/port" <<'PY' &
+import http.server, sys
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(500 if self.path.startswith("/message") else 200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+server.serve_forever()
+PY
+recvpid=$!
+trap 'kill $simpid $recvpid 2>/dev/null; rm -rf "$db"' EXIT
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -f "$db/port" ] && break; sleep 0.5; done
+port=$(cat "$db/port")
+( umask 077; printf 'json://127.0.0.1:%s/hook\ngotify://127.0.0.1:%s/AppToken\n' "$port" "$port" \
+      > "$db/notify" )
+run notify-test notify-test --notify-file "$db/notify"
 exit $status

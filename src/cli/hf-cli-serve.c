@@ -63,9 +63,12 @@ hf_cli_serve (HfCli  *cli,
       g_printerr ("hashfleet-cli serve: cannot listen on %s: %s\n", listen, error->message);
       return 2;
     }
-  g_printerr ("hashfleet-cli serve: %u miners; serving http://%s/ (port %u)%s\n",
+  hf_cli_notify_setup (cli, hf_session_get_notifier (session), "serve");
+  g_printerr ("hashfleet-cli serve: %u miners; serving http://%s/ (port %u)%s; %u notification "
+              "channel%s\n",
               hf_fleet_get_total_count (fleet), listen, hf_api_server_get_port (server),
-              cli->token ? "" : "; no token: read-only");
+              cli->token ? "" : "; no token: read-only", cli->notify_urls->len,
+              cli->notify_urls->len == 1 ? "" : "s");
 
   if (cli->stats)
     {

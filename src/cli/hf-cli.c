@@ -10,14 +10,17 @@
  * after the word.  Validation turns the options into the HfCli the
  * command runs with.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "hf-cli.h"
@@ -62,6 +65,9 @@ typedef struct
   /* serve */
   char     *listen;
   char     *token_file;
+  /* serve and notify-test */
+  char    **notify;
+  char     *notify_file;
   /* set */
   int       frequency;
   int       core_voltage;
@@ -218,6 +224,22 @@ serve_entries (HfCliOptions *o)
 }
 
 static GOptionEntry *
+notify_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "notify-file", 0, 0, G_OPTION_ARG_FILENAME, &o->notify_file,
+      "Notification URLs, one a line ('#' starts a comment); only its owner may read it",
+      "FILE" },
+    { "notify", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->notify,
+      "A notification URL (ntfy://, json://, discord://, tgram://, gotify://…; visible to "
+      "other users: prefer --notify-file); may be repeated", "URL" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static GOptionEntry *
 set_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
@@ -256,6 +278,7 @@ static const OptionGroup watch_group = { "watch", "Watch Options:", watch_entrie
 static const OptionGroup history_group = { "history", "History Options:", history_entries };
 static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
+static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -319,8 +342,15 @@ static const Command commands[] = {
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
     "metrics on --listen (default 127.0.0.1:8080).  The bearer token comes from\n"
     "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
-    "only on loopback.  Runs until interrupted.",
-    hf_cli_serve, ARGS_OPTIONAL_ADDRESSES, { &serve_group, &poll_group, &shared_group } },
+    "only on loopback.  Alerts and found blocks go to each --notify-file URL.\n"
+    "Runs until interrupted.",
+    hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
+    { &serve_group, &notify_group, &poll_group, &shared_group } },
+  { "notify-test", "", "Send a test notification to each channel",
+    "Send one test notification to every URL of --notify-file (and --notify),\n"
+    "the way serve sends alerts, and say for each whether it was delivered.\n"
+    "Exits 0 only when every channel took it.",
+    hf_cli_notify_test, ARGS_OWN, { &notify_group } },
   { "set", "ADDRESS…", "Change miners' settings and check they took",
     "Write the settings given to each miner (only what its model takes: a\n"
     "frequency or voltage it does not list is refused, naming the ones it does;\n"
@@ -436,7 +466,7 @@ usage (FILE *out)
   fprintf (out, "Usage: hashfleet-cli [OPTION…] COMMAND [OPTION…] [ARGUMENT…]\n\n"
                 "Manage a home Bitcoin-mining fleet from the command line.\n\nCommands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-8s %-10s %s\n", commands[i].name, commands[i].args, commands[i].summary);
+    fprintf (out, "  %-11s %-10s %s\n", commands[i].name, commands[i].args, commands[i].summary);
   fprintf (out, "\nRun 'hashfleet-cli COMMAND --help' for a command's options.\n");
 }
 
@@ -659,6 +689,122 @@ take_serve (HfCliOptions  *o,
   return TRUE;
 }
 
+/* The notification URLs of @path: one a line, blank lines and lines
+ * starting with '#' skipped.  The file holds secrets: one that anybody
+ * but its owner can read is refused, checked on the descriptor read. */
+static gboolean
+read_notify_file (const char  *command,
+                  const char  *path,
+                  GPtrArray   *urls,
+                  GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  struct stat st;
+  gsize len = 0;
+  ssize_t n;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "--notify-file: cannot open %s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_close (fd, NULL);
+      return invalid (error, "--notify-file: %s is not a regular file", path);
+    }
+  if (st.st_mode & (S_IRWXG | S_IRWXO))
+    {
+      g_close (fd, NULL);
+      return invalid (error, "--notify-file: %s can be read by other users and holds secrets; "
+                      "chmod 600 it", path);
+    }
+  if (st.st_size > HF_CLI_NOTIFY_FILE_MAX)
+    {
+      g_close (fd, NULL);
+      return invalid (error, "--notify-file: %s is larger than %u bytes", path,
+                      HF_CLI_NOTIFY_FILE_MAX);
+    }
+  text = g_malloc (HF_CLI_NOTIFY_FILE_MAX + 1);
+  while (len < HF_CLI_NOTIFY_FILE_MAX
+         && (n = read (fd, text + len, HF_CLI_NOTIFY_FILE_MAX - len)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_close (fd, NULL);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "--notify-file: cannot read %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      len += (gsize) n;
+    }
+  g_close (fd, NULL);
+  text[len] = '\0';
+
+  lines = g_strsplit (text, "\n", -1);
+  explicit_bzero (text, len);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = g_strstrip (lines[i]);
+      g_autoptr(GError) local = NULL;
+      HfNotifyUrl *url;
+
+      if (line[0] == '\0' || line[0] == '#')
+        continue;
+      url = hf_notify_url_parse (line, &local);
+      if (url == NULL)
+        {
+          /* The parser's words never repeat the URL. */
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "--notify-file: %s:%u: %s", path,
+                       i + 1, local->message);
+          return FALSE;
+        }
+      g_ptr_array_add (urls, url);
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
+  if (urls->len == 0)
+    g_printerr ("hashfleet-cli %s: warning: %s holds no notification URL\n", command, path);
+  return TRUE;
+}
+
+/* serve, notify-test: the channels of --notify-file and --notify. */
+static gboolean
+take_notify (const char    *command,
+             HfCliOptions  *o,
+             HfCli         *cli,
+             GError       **error)
+{
+  cli->notify_urls = g_ptr_array_new_with_free_func (g_object_unref);
+  if (o->notify_file != NULL && !read_notify_file (command, o->notify_file, cli->notify_urls,
+                                                   error))
+    return FALSE;
+  if (o->notify != NULL && o->notify[0] != NULL)
+    g_printerr ("hashfleet-cli %s: warning: --notify: notification URLs hold secrets and the "
+                "command line is visible to other users (ps); use --notify-file FILE\n",
+                command);
+  for (guint i = 0; o->notify != NULL && o->notify[i] != NULL; i++)
+    {
+      HfNotifyUrl *url = hf_notify_url_parse (o->notify[i], error);
+
+      if (url == NULL)
+        {
+          g_prefix_error (error, "--notify: ");
+          return FALSE;
+        }
+      g_ptr_array_add (cli->notify_urls, url);
+    }
+  return TRUE;
+}
+
 /* watch and serve: minutes without a share (1 min to a day). */
 static gboolean
 take_not_hashing_after (HfCliOptions  *o,
@@ -705,6 +851,8 @@ validate (const Command  *command,
     return FALSE;
   if (takes_group (command, &poll_group) && !take_not_hashing_after (o, cli, error))
     return FALSE;
+  if (takes_group (command, &notify_group) && !take_notify (command->name, o, cli, error))
+    return FALSE;
 
   cli->json = o->json;
   cli->force = o->force;
@@ -731,6 +879,8 @@ free_string (const GOptionEntry *entry,
 {
   if (entry->arg == G_OPTION_ARG_STRING || entry->arg == G_OPTION_ARG_FILENAME)
     g_clear_pointer ((char **) entry->arg_data, g_free);
+  else if (entry->arg == G_OPTION_ARG_STRING_ARRAY)
+    g_clear_pointer ((char ***) entry->arg_data, g_strfreev);
 }
 
 /* Free every string an option stored. */
@@ -896,6 +1046,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->config, hf_config_unref);
   g_clear_pointer (&cli->settings, hf_miner_settings_free);
   g_clear_pointer (&cli->token, g_free);
+  g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

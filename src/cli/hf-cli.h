@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* --notify-file: a few URLs, not a data file. */
+#define HF_CLI_NOTIFY_FILE_MAX 65536u
+
 typedef struct _HfCli    HfCli;
 typedef struct _HfCliJob HfCliJob;
 
@@ -43,6 +46,8 @@ struct _HfCli
   /* serve */
   char         *listen;
   char         *token;
+  /* serve, notify-test */
+  GPtrArray    *notify_urls;   /* HfNotifyUrl*, from --notify-file and --notify */
   /* set, identify, pause, resume */
   HfMinerSettings *settings;
   char         *profile;       /* set --profile: pools from the store */
@@ -88,6 +93,8 @@ int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_serve     (HfCli     *cli,
                         char     **args);
+int   hf_cli_notify_test (HfCli   *cli,
+                          char   **args);
 int   hf_cli_list      (HfCli     *cli,
                         char     **args);
 int   hf_cli_history   (HfCli     *cli,
@@ -121,6 +128,12 @@ void        hf_cli_stats_print (HfCliStats *stats,
                                 guint       answered,
                                 guint       elapsed_ms);
 void        hf_cli_stats_free  (HfCliStats *stats);
+
+/* Send to the --notify-file/--notify channels through @notifier; each
+ * delivery said (notify-test) or each failure said on stderr (serve). */
+void  hf_cli_notify_setup (HfCli      *cli,
+                           HfNotifier *notifier,
+                           const char *command);
 
 /* Print the status table (people) or JSON Lines (scripts) for all jobs. */
 void  hf_cli_print_status (HfCli *cli);

@@ -14,6 +14,7 @@
 #include "hf-driver.h"
 #include "hf-error.h"
 #include "hf-identify.h"
+#include "hf-notification.h"
 #include "hf-process.h"
 #include "hf-recorder.h"
 #include "hf-session.h"
@@ -28,6 +29,7 @@ struct _HfSession
   HfConfig     *config;
   HfFleet      *fleet;
   HfAlerts     *alerts;
+  HfNotifier   *notifier;         /* alerts and found blocks to the user's channels */
   HfStore      *store;
   HfRecorder   *recorder;
   GCancellable *cancellable;       /* cancelled at shutdown */
@@ -162,6 +164,26 @@ block_found_cb (HfFleet         *fleet,
       hf_store_add_event_async (self->store, miner, event, event_saved_cb, NULL);
     }
   g_signal_emit (self, signals[SIGNAL_BLOCK_FOUND], 0, miner, blocks);
+
+  {
+    g_autoptr(HfNotification) note = hf_notification_new_for_block (miner, blocks);
+    hf_notifier_notify (self->notifier, note);
+  }
+}
+
+/* Every alert goes to the notification channels too (none by default);
+ * the notifier queues it and returns at once. */
+static void
+alert_notify_cb (HfAlerts   *alerts,
+                 HfMiner    *miner,
+                 int         kind,
+                 const char *title,
+                 const char *body,
+                 HfSession  *self)
+{
+  g_autoptr(HfNotification) note = hf_notification_new_for_alert (miner, kind, title, body);
+
+  hf_notifier_notify (self->notifier, note);
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -1352,6 +1374,13 @@ hf_session_get_alerts (HfSession *self)
   return self->alerts;
 }
 
+HfNotifier *
+hf_session_get_notifier (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->notifier;
+}
+
 const HfConfig *
 hf_session_get_config (HfSession *self)
 {
@@ -1468,6 +1497,7 @@ hf_session_dispose (GObject *object)
   if (self->alerts != NULL)
     g_signal_handlers_disconnect_by_data (self->alerts, self);
   g_clear_object (&self->alerts);
+  g_clear_object (&self->notifier);
   if (self->fleet != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->fleet, self);
@@ -1584,7 +1614,9 @@ hf_session_new (const char     *store_path,
   self->config = hf_config_copy (config);
   self->fleet = hf_fleet_new (self->config);
   self->alerts = hf_alerts_new (self->fleet);
+  self->notifier = hf_notifier_new ();
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_raised_cb), self);
+  g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);
   return self;
 }

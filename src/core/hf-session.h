@@ -17,6 +17,7 @@
 #include "hf-config.h"
 #include "hf-fleet.h"
 #include "hf-miner-settings.h"
+#include "hf-notifier.h"
 #include "hf-scanner.h"
 #include "hf-store.h"
 
@@ -56,6 +57,9 @@ HfFleet        *hf_session_get_fleet          (HfSession            *self);
 HfStore        *hf_session_get_store          (HfSession            *self);
 const char     *hf_session_get_store_path     (HfSession            *self);
 HfAlerts       *hf_session_get_alerts         (HfSession            *self);
+/* Where alerts and found blocks go besides the faces' own signals: no
+ * channel until a face adds its URLs. */
+HfNotifier     *hf_session_get_notifier       (HfSession            *self);
 const HfConfig *hf_session_get_config         (HfSession            *self);
 void            hf_session_set_config         (HfSession            *self,
                                                const HfConfig       *config);

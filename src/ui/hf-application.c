@@ -50,6 +50,7 @@ struct _HfApplication
   char           *api_token;           /* from the keyring */
   char           *api_error;           /* why it is not serving, if it is not */
   char           *block_text;          /* what the last found block said */
+  char           *notify_urls;         /* from the keyring, one a line */
 };
 
 typedef struct
@@ -136,6 +137,32 @@ update_api (HfApplication *self)
   g_debug ("HTTP API on %s", listen);
 }
 
+/* The channels of @self->notify_urls on the session's notifier; a line the
+ * parser refuses (kept by an older Hashfleet?) is left out, said masked. */
+static void
+apply_notify_urls (HfApplication *self)
+{
+  g_auto(GStrv) lines = g_strsplit (self->notify_urls ? self->notify_urls : "", "\n", -1);
+  HfNotifier *notifier;
+
+  if (self->session == NULL)
+    return;
+  notifier = hf_session_get_notifier (self->session);
+  hf_notifier_clear (notifier);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfNotifyUrl) url = NULL;
+
+      if (*g_strstrip (lines[i]) == '\0')
+        continue;
+      url = hf_notify_url_parse (lines[i], &error);
+      if (url == NULL)
+        g_message ("notification channel %u left out: %s", i + 1, error->message);
+      else
+        hf_notifier_add_url (notifier, url);
+    }
+}
 
 static void
 password_cb (GObject      *source,
@@ -147,6 +174,16 @@ password_cb (GObject      *source,
   g_autofree char *password = hf_credentials_lookup_finish (result, &error);
   HfApplication *self = lookup->self;
 
+  if (lookup->which == HF_CREDENTIAL_NOTIFY_URLS)
+    {
+      /* No keyring: the channels set in this run stay as they are. */
+      if (error != NULL || g_strcmp0 (self->notify_urls, password) == 0)
+        return;
+      g_free (self->notify_urls);
+      self->notify_urls = g_steal_pointer (&password);
+      apply_notify_urls (self);
+      return;
+    }
   if (lookup->which == HF_CREDENTIAL_API_TOKEN)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -184,7 +221,7 @@ password_cb (GObject      *source,
 void
 hf_application_reload_credentials (HfApplication *self)
 {
-  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_API_TOKEN; which++)
+  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_NOTIFY_URLS; which++)
     {
       Lookup *lookup = g_new0 (Lookup, 1);
 
@@ -642,6 +679,7 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->antminer_password, g_free);
   g_clear_pointer (&self->whatsminer_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
+  g_clear_pointer (&self->notify_urls, g_free);
   g_clear_pointer (&self->api_error, g_free);
   g_clear_pointer (&self->block_text, g_free);
 
@@ -819,6 +857,59 @@ gboolean
 hf_application_regenerate_api_token_finish (HfApplication  *self,
                                              GAsyncResult   *result,
                                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+hf_application_get_notify_urls (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->notify_urls;
+}
+
+static void
+notify_urls_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!hf_credentials_store_finish (result, &error))
+    {
+      g_message ("the notification channels are not kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hf_application_set_notify_urls_async (HfApplication       *self,
+                                      const char          *urls,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_application_set_notify_urls_async);
+  g_task_set_name (task, "hf_application_set_notify_urls_async");
+  g_free (self->notify_urls);
+  self->notify_urls = urls != NULL && *urls != '\0' ? g_strdup (urls) : NULL;
+  apply_notify_urls (self);
+  hf_credentials_store_async (HF_CREDENTIAL_NOTIFY_URLS, self->notify_urls, self->cancellable,
+                              notify_urls_stored_cb, task);
+}
+
+gboolean
+hf_application_set_notify_urls_finish (HfApplication  *self,
+                                       GAsyncResult   *result,
+                                       GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

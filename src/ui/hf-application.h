@@ -48,6 +48,20 @@ gboolean       hf_application_regenerate_api_token_finish (HfApplication       *
                                                            GAsyncResult        *result,
                                                            GError             **error);
 
+/* The notification channels (Preferences → Automation): their URLs, one
+ * a line, as the keyring keeps them (NULL: none).  Setting them applies
+ * them to the session's notifier at once, then keeps them in the keyring;
+ * the error says when the keyring could not (they work until the app
+ * ends). */
+const char    *hf_application_get_notify_urls (HfApplication *self);
+void           hf_application_set_notify_urls_async  (HfApplication       *self,
+                                                      const char          *urls,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean       hf_application_set_notify_urls_finish (HfApplication       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 /* What the app said of the last block a miner found ("bitaxe-a found a
  * block"), in its notification and toast; NULL before the first. */
 const char    *hf_application_get_block_text (HfApplication *self);

@@ -28,6 +28,7 @@ kind_name (HfCredential which)
     {
     case HF_CREDENTIAL_ANTMINER: return "antminer";
     case HF_CREDENTIAL_WHATSMINER: return "whatsminer";
+    case HF_CREDENTIAL_NOTIFY_URLS: return "notify-urls";
     default: return "api-token";
     }
 }
@@ -94,6 +95,8 @@ hf_credentials_store_async (HfCredential         which,
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   g_autofree char *label = which == HF_CREDENTIAL_API_TOKEN
     ? g_strdup (_("Hashfleet: API token"))
+    : which == HF_CREDENTIAL_NOTIFY_URLS
+    ? g_strdup (_("Hashfleet: notification channels"))
     : g_strdup_printf (_("Hashfleet: %s password"),
                        which == HF_CREDENTIAL_ANTMINER ? "Antminer" : "Whatsminer");
 

@@ -12,6 +12,7 @@ typedef enum
   HF_CREDENTIAL_ANTMINER,     /* web interface (Digest) password */
   HF_CREDENTIAL_WHATSMINER,   /* privileged API password */
   HF_CREDENTIAL_API_TOKEN,    /* bearer token of Hashfleet's own HTTP API */
+  HF_CREDENTIAL_NOTIFY_URLS,  /* the notification channels' URLs, one a line */
 } HfCredential;
 
 /* Look up / store / clear one password through libsecret (the Secret

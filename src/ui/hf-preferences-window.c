@@ -42,9 +42,14 @@ struct _HfPreferencesWindow
   AdwActionRow         *api_token_row;
   GtkButton            *api_copy;
   GtkButton            *api_regenerate;
+  AdwPreferencesGroup  *notify_group;
+  AdwEntryRow          *notify_entry;
+  GtkButton            *notify_test;
 
   HfSettings           *settings;
   GPtrArray            *subnet_rows;
+  GPtrArray            *notify_rows;
+  GCancellable         *cancellable;     /* cancelled when the window goes */
 };
 
 G_DEFINE_FINAL_TYPE (HfPreferencesWindow, hf_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -334,16 +339,203 @@ api_regenerate_cb (GtkButton           *button,
                                              g_object_ref (self));
 }
 
+/* ---- notification channels --------------------------------------------- */
+
+static HfApplication *
+the_app (void)
+{
+  GApplication *app = g_application_get_default ();
+
+  return HF_IS_APPLICATION (app) ? HF_APPLICATION (app) : NULL;
+}
+
+static void remove_channel_cb (GtkButton           *button,
+                               HfPreferencesWindow *self);
+
+/* One row per channel, titled with its masked URL: the secrets are never
+ * on screen once added. */
+static void
+rebuild_notify_rows (HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+  const char *urls = app ? hf_application_get_notify_urls (app) : NULL;
+  g_auto(GStrv) lines = g_strsplit (urls ? urls : "", "\n", -1);
+
+  for (guint i = 0; i < self->notify_rows->len; i++)
+    adw_preferences_group_remove (self->notify_group, g_ptr_array_index (self->notify_rows, i));
+  g_ptr_array_set_size (self->notify_rows, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_group), app != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_test), urls != NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(HfNotifyUrl) url = NULL;
+      GtkWidget *row, *remove;
+
+      if (*g_strstrip (lines[i]) == '\0')
+        continue;
+      url = hf_notify_url_parse (lines[i], NULL);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     url ? hf_notify_url_get_masked (url)
+                                         : _("A URL this version cannot read"));
+      remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, _("Remove this channel"));
+      g_object_set_data (G_OBJECT (remove), "hf-line", GUINT_TO_POINTER (i));
+      g_signal_connect (remove, "clicked", G_CALLBACK (remove_channel_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->notify_group, row);
+      g_ptr_array_add (self->notify_rows, row);
+    }
+}
+
+static void
+notify_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_application_set_notify_urls_finish (HF_APPLICATION (source), result, &error))
+    {
+      g_autofree char *why = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      why = hf_credentials_describe_error (error);
+      text = g_strdup_printf (_("The channels are not saved: %s. They work until Hashfleet "
+                                "ends."), why);
+      show_toast (self, text);
+      return;
+    }
+  show_toast (self, _("Channels saved in the keyring"));
+}
+
+/* The channels become @urls: on the notifier at once, then in the keyring. */
+static void
+set_channels (HfPreferencesWindow *self,
+              const char          *urls)
+{
+  HfApplication *app = the_app ();
+
+  if (app == NULL)
+    return;
+  hf_application_set_notify_urls_async (app, urls, notify_saved_cb, g_object_ref (self));
+  rebuild_notify_rows (self);
+}
+
+static void
+notify_apply_cb (AdwEntryRow         *row,
+                 HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfNotifyUrl) url = NULL;
+  g_autofree char *urls = NULL;
+  const char *old;
+
+  if (app == NULL || *text == '\0')
+    return;
+  url = hf_notify_url_parse (text, &error);
+  if (url == NULL)
+    {
+      /* The parser's words never repeat the URL. */
+      g_autofree char *says = g_strdup_printf (_("Not a channel URL: %s"), error->message);
+
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      show_toast (self, says);
+      return;
+    }
+  old = hf_application_get_notify_urls (app);
+  urls = old != NULL ? g_strconcat (old, "\n", text, NULL) : g_strdup (text);
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+  set_channels (self, urls);
+}
+
+static void
+notify_changed_cb (AdwEntryRow         *row,
+                   HfPreferencesWindow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+remove_channel_cb (GtkButton           *button,
+                   HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+  guint line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "hf-line"));
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) kept = NULL;
+  g_autofree char *urls = NULL;
+
+  if (app == NULL || hf_application_get_notify_urls (app) == NULL)
+    return;
+  lines = g_strsplit (hf_application_get_notify_urls (app), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (i != line && *g_strstrip (lines[i]) != '\0')
+      g_strv_builder_add (builder, lines[i]);
+  kept = g_strv_builder_end (builder);
+  urls = g_strjoinv ("\n", kept);
+  set_channels (self, urls);
+}
+
+static void
+test_sent_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_notifier_send_test_finish (HF_NOTIFIER (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_test), TRUE);
+  if (error != NULL)
+    {
+      /* Each channel named masked, with why. */
+      g_autofree char *text = g_strdup_printf (_("Not delivered: %s"), error->message);
+      show_toast (self, text);
+      return;
+    }
+  show_toast (self, _("Test notification delivered to every channel"));
+}
+
+static void
+notify_test_cb (GtkButton           *button,
+                HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+
+  if (app == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_test), FALSE);
+  hf_notifier_send_test_async (hf_session_get_notifier (hf_application_get_session (app)),
+                               self->cancellable, test_sent_cb, g_object_ref (self));
+}
+
 static void
 hf_preferences_window_dispose (GObject *object)
 {
   HfPreferencesWindow *self = HF_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
 
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->subnet_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->notify_rows, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hf_preferences_window_parent_class)->dispose (object);
 }
@@ -379,6 +571,9 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (api_token_row);
   BIND (api_copy);
   BIND (api_regenerate);
+  BIND (notify_group);
+  BIND (notify_entry);
+  BIND (notify_test);
 #undef BIND
 }
 
@@ -398,6 +593,12 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   g_signal_connect (self->api_listen, "apply", G_CALLBACK (api_listen_apply_cb), self);
   g_signal_connect (self->api_copy, "clicked", G_CALLBACK (api_copy_cb), self);
   g_signal_connect (self->api_regenerate, "clicked", G_CALLBACK (api_regenerate_cb), self);
+  self->notify_rows = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self->notify_entry, "apply", G_CALLBACK (notify_apply_cb), self);
+  g_signal_connect (self->notify_entry, "changed", G_CALLBACK (notify_changed_cb), self);
+  g_signal_connect (self->notify_test, "clicked", G_CALLBACK (notify_test_cb), self);
+  rebuild_notify_rows (self);
 }
 
 GtkWidget *

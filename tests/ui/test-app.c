@@ -22,7 +22,9 @@
 #include "hf-miner-card.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-miner-status.h"
+#include "hf-preferences-window.h"
 #include "hf-settings-rollout.h"
+#include "hf-test-receiver.h"
 #include "hf-test-utils.h"
 #include "hf-totals-header.h"
 #include "hf-window.h"
@@ -1690,6 +1692,122 @@ test_export_not_a_database (void)
   g_assert_false (g_file_test (csv, G_FILE_TEST_EXISTS));
 }
 
+/* Preferences → Automation → Notification Channels: a URL the parser
+ * refuses is not taken; a good one works at once (here, without a
+ * keyring, it is said not to be saved), is shown masked, and "Send Test
+ * Notification" reaches it; removing it leaves no channel. */
+static HfTestReceiver *notify_receiver;
+
+static GtkWidget *
+find_titled (GtkWidget  *widget,
+             GType       type,
+             const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type)
+      && ((ADW_IS_PREFERENCES_ROW (widget)
+           && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+          || (GTK_IS_BUTTON (widget)
+              && (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), title) == 0
+                  || g_strcmp0 (gtk_widget_get_tooltip_text (widget), title) == 0))))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_titled (c, type, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+received (gpointer data)
+{
+  return ((HfTestReceiver *) data)->requests->len > 0;
+}
+
+static void
+notify_activate_cb (GApplication *app,
+                    gpointer      user_data)
+{
+  HfApplication *hf = HF_APPLICATION (app);
+  HfNotifier *notifier = hf_session_get_notifier (hf_application_get_session (hf));
+  GtkWidget *prefs = hf_preferences_window_new (hf_application_get_settings (hf));
+  g_autofree char *url = g_strdup_printf ("ntfy://127.0.0.1:%u/secrettopic",
+                                          notify_receiver->port);
+  g_autofree char *masked = g_strdup_printf ("ntfy://127.0.0.1:%u/se****", notify_receiver->port);
+  GtkWidget *entry, *send, *remove;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  entry = find_titled (prefs, ADW_TYPE_ENTRY_ROW, "Add a channel URL");
+  send = find_titled (prefs, GTK_TYPE_BUTTON, "Send _Test Notification");
+  g_assert_nonnull (entry);
+  g_assert_nonnull (send);
+  g_assert_false (gtk_widget_get_sensitive (send));
+
+  /* Refused: said without the secret, nothing set. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "discord://abc/s3cr3t");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_null (hf_application_get_notify_urls (hf));
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 0);
+  wanted_part = "Not a channel URL: discord://: needs WEBHOOK_ID";
+  wait_until (window_shows_part, prefs, 5000);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+
+  /* Taken: at once on the notifier, shown masked, said not saved here. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), url);
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_cmpstr (hf_application_get_notify_urls (hf), ==, url);
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_nonnull (find_titled (prefs, ADW_TYPE_ACTION_ROW, masked));
+  wanted_part = "The channels are not saved: this computer has no keyring";
+  wait_until (window_shows_part, prefs, 10000);
+  g_assert_false (shows_part (prefs, "secrettopic"));
+
+  /* Send Test Notification: the receiver has it, the window says so. */
+  g_assert_true (gtk_widget_get_sensitive (send));
+  g_signal_emit_by_name (send, "clicked");
+  wait_until (received, notify_receiver, 10000);
+  g_assert_cmpstr (hf_test_receiver_get (notify_receiver, 0)->path, ==, "/secrettopic");
+  g_assert_cmpstr (hf_test_request_header (hf_test_receiver_get (notify_receiver, 0), "Title"),
+                   ==, "Hashfleet test notification");
+  wanted_part = "Test notification delivered to every channel";
+  wait_until (window_shows_part, prefs, 10000);
+
+  /* Removed: no channel left. */
+  remove = find_titled (prefs, GTK_TYPE_BUTTON, "Remove this channel");
+  g_assert_nonnull (remove);
+  g_signal_emit_by_name (remove, "clicked");
+  g_assert_null (hf_application_get_notify_urls (hf));
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 0);
+  g_assert_null (find_titled (prefs, ADW_TYPE_ACTION_ROW, masked));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_application_quit (app);
+}
+
+static void
+test_notify_channels (void)
+{
+  g_autoptr(HfApplication) app = hf_application_new ();
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-notify-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hashfleet.db", NULL);
+  char *args[] = { "hashfleet", "--db", path, "--http-port", "18781", "--cgminer-port", "14781",
+                   NULL };
+
+  notify_receiver = hf_test_receiver_new ();
+  /* Preferences finds the app as the default one: an earlier test's app
+   * may still hold that place. */
+  g_application_set_default (G_APPLICATION (app));
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (notify_activate_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 7, args), ==, 0);
+  g_clear_pointer (&notify_receiver, hf_test_receiver_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1714,6 +1832,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/restore", test_restore);
   g_test_add_func ("/ui/app/database-in-use", test_database_in_use);
   g_test_add_func ("/ui/app/export-not-a-database", test_export_not_a_database);
+  g_test_add_func ("/ui/app/notify-channels", test_notify_channels);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   g_free (db_path);

@@ -1,0 +1,620 @@
+/* hf-notifier.c
+ * SPDX-License-Identifier: MIT
+ *
+ * Each channel has its own SoupSession and queue, so that a receiver that
+ * hangs ties up only its own connections.  An attempt ends at its deadline
+ * (its cancellable is cancelled by a timer); a network error, a timeout, a
+ * 5xx, 408 or 429 is tried again after the backoff, any other answer is
+ * final.  Only the masked URL is ever logged.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "hf-error.h"
+#include "hf-notifier.h"
+#include "hf-notify-request.h"
+
+typedef struct _Batch Batch;
+
+typedef struct
+{
+  HfNotification *notification;
+  Batch          *batch;        /* NULL for hf_notifier_notify() */
+  guint           attempt;      /* attempts made */
+} Delivery;
+
+/* Reference-counted: an attempt in flight keeps its channel alive after
+ * the notifier dropped it (@closed then). */
+typedef struct
+{
+  HfNotifier   *notifier;       /* borrowed; NULL once closed */
+  HfNotifyUrl  *url;
+  SoupSession  *session;
+  GQueue        queue;          /* Delivery*, waiting */
+  Delivery     *current;
+  SoupMessage  *message;        /* of the attempt in flight */
+  GCancellable *cancellable;    /* of the attempt in flight */
+  guint         deadline_source;
+  guint         retry_source;
+  gboolean      timed_out;
+  gboolean      closed;
+} Channel;
+
+struct _Batch
+{
+  GTask  *task;                 /* NULL once returned */
+  guint   pending;
+  GString *failures;
+  gulong  cancelled_id;
+};
+
+struct _HfNotifier
+{
+  GObject       parent_instance;
+
+  GPtrArray    *channels;       /* Channel* */
+  guint         timeout_ms;
+  guint         attempts;
+  guint         backoff_ms;
+  guint         max_queued;
+};
+
+enum {
+  SIGNAL_DELIVERED,
+  SIGNAL_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (HfNotifier, hf_notifier, G_TYPE_OBJECT)
+
+static void start_next (Channel *ch);
+
+/* ---- batches ------------------------------------------------------------- */
+
+static void
+batch_return (Batch *batch)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&batch->task);
+  GCancellable *cancellable;
+
+  if (task == NULL)
+    return;
+  cancellable = g_task_get_cancellable (task);
+  if (cancellable != NULL && batch->cancelled_id != 0)
+    g_cancellable_disconnect (cancellable, batch->cancelled_id);
+  batch->cancelled_id = 0;
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (batch->failures->len > 0)
+    g_task_return_new_error (task, HF_ERROR, HF_ERROR_CONNECT, "%s", batch->failures->str);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static Batch *
+batch_ref (Batch *batch)
+{
+  return g_rc_box_acquire (batch);
+}
+
+static void
+batch_clear (gpointer data)
+{
+  Batch *batch = data;
+
+  g_assert (batch->task == NULL);
+  g_string_free (batch->failures, TRUE);
+}
+
+static void
+batch_unref (Batch *batch)
+{
+  g_rc_box_release_full (batch, batch_clear);
+}
+
+static gboolean
+batch_return_cb (gpointer data)
+{
+  batch_return (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+batch_cancelled_cb (GCancellable *cancellable,
+                    Batch        *batch)
+{
+  /* Inside g_cancellable_cancel(): return from an idle, not from here
+   * (disconnecting now would deadlock). */
+  g_idle_add_full (G_PRIORITY_DEFAULT, batch_return_cb, batch_ref (batch),
+                   (GDestroyNotify) batch_unref);
+}
+
+/* ---- channels ------------------------------------------------------------ */
+
+static Channel *
+channel_ref (Channel *ch)
+{
+  return g_rc_box_acquire (ch);
+}
+
+static void
+delivery_free (Delivery *d)
+{
+  g_clear_pointer (&d->notification, hf_notification_unref);
+  g_clear_pointer (&d->batch, batch_unref);
+  g_free (d);
+}
+
+static void
+channel_clear (gpointer data)
+{
+  Channel *ch = data;
+
+  g_assert (ch->current == NULL && g_queue_is_empty (&ch->queue));
+  g_clear_object (&ch->session);
+  g_clear_object (&ch->url);
+  g_clear_object (&ch->message);
+  g_clear_object (&ch->cancellable);
+}
+
+static void
+channel_unref (Channel *ch)
+{
+  g_rc_box_release_full (ch, channel_clear);
+}
+
+/* @d is over: said once, its batch told, the next one started. */
+static void
+finish (Channel      *ch,
+        Delivery     *d,
+        const GError *error)
+{
+  const char *masked = hf_notify_url_get_masked (ch->url);
+
+  if (error == NULL)
+    g_debug ("notify %s: %s delivered (attempt %u)", masked, d->notification->event, d->attempt);
+  else
+    g_debug ("notify %s: %s not delivered: %s", masked, d->notification->event, error->message);
+
+  if (ch->notifier != NULL)
+    {
+      if (error == NULL)
+        g_signal_emit (ch->notifier, signals[SIGNAL_DELIVERED], 0, masked, d->notification);
+      else
+        g_signal_emit (ch->notifier, signals[SIGNAL_FAILED], 0, masked, d->notification, error);
+    }
+  if (d->batch != NULL)
+    {
+      if (error != NULL)
+        g_string_append_printf (d->batch->failures, "%s%s: %s",
+                                d->batch->failures->len > 0 ? "; " : "", masked, error->message);
+      if (--d->batch->pending == 0)
+        batch_return (d->batch);
+    }
+  delivery_free (d);
+}
+
+static void attempt (Channel *ch);
+
+static gboolean
+retry_cb (gpointer data)
+{
+  Channel *ch = data;
+
+  ch->retry_source = 0;
+  attempt (ch);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Channel *ch = data;
+
+  ch->deadline_source = 0;
+  ch->timed_out = TRUE;
+  g_cancellable_cancel (ch->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+retryable (guint status)
+{
+  return status >= 500 || status == SOUP_STATUS_REQUEST_TIMEOUT
+         || status == 429 /* Too Many Requests */;
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Channel *ch = user_data;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupMessage) msg = g_steal_pointer (&ch->message);
+  Delivery *d = ch->current;
+  gboolean again = FALSE;
+  HfNotifier *self = ch->notifier;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_clear_handle_id (&ch->deadline_source, g_source_remove);
+  g_clear_object (&ch->cancellable);
+
+  if (ch->closed)
+    {
+      /* Dropped while in flight: close_channel() left the delivery to us. */
+      ch->current = NULL;
+      if (d != NULL)
+        {
+          g_autoptr(GError) gone = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                        "the channel was removed");
+          finish (ch, d, gone);
+        }
+      channel_unref (ch);
+      return;
+    }
+
+  if (error != NULL && ch->timed_out)
+    {
+      g_clear_error (&error);
+      error = g_error_new (HF_ERROR, HF_ERROR_TIMEOUT, "no answer within %u ms",
+                           self->timeout_ms);
+      again = TRUE;
+    }
+  else if (error != NULL)
+    again = TRUE;
+  else if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      guint status = soup_message_get_status (msg);
+
+      error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL, "HTTP %u %s", status,
+                           soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg)
+                                                                : "");
+      again = retryable (status);
+    }
+
+  if (error != NULL && again && d->attempt < self->attempts)
+    {
+      guint wait_ms = self->backoff_ms << MIN (d->attempt - 1, 16u);
+
+      g_debug ("notify %s: attempt %u failed (%s); again in %u ms",
+               hf_notify_url_get_masked (ch->url), d->attempt, error->message, wait_ms);
+      ch->retry_source = g_timeout_add (wait_ms, retry_cb, ch);
+    }
+  else
+    {
+      ch->current = NULL;
+      finish (ch, d, error);
+      start_next (ch);
+    }
+  channel_unref (ch);
+}
+
+static void
+attempt (Channel *ch)
+{
+  Delivery *d = ch->current;
+  HfNotifier *self = ch->notifier;
+
+  g_assert (d != NULL && ch->message == NULL);
+
+  d->attempt++;
+  ch->message = hf_notify_request_new (ch->url, d->notification);
+  if (ch->message == NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (HF_ERROR, HF_ERROR_INVALID,
+                                                     "cannot make the request");
+      ch->current = NULL;
+      finish (ch, d, error);
+      start_next (ch);
+      return;
+    }
+  ch->timed_out = FALSE;
+  ch->cancellable = g_cancellable_new ();
+  ch->deadline_source = g_timeout_add (self->timeout_ms, deadline_cb, ch);
+  soup_session_send_and_read_async (ch->session, ch->message, G_PRIORITY_DEFAULT,
+                                    ch->cancellable, sent_cb, channel_ref (ch));
+}
+
+static void
+start_next (Channel *ch)
+{
+  if (ch->closed || ch->current != NULL || g_queue_is_empty (&ch->queue))
+    return;
+  ch->current = g_queue_pop_head (&ch->queue);
+  attempt (ch);
+}
+
+static void
+enqueue (HfNotifier     *self,
+         Channel        *ch,
+         HfNotification *notification,
+         Batch          *batch)
+{
+  Delivery *d = g_new0 (Delivery, 1);
+
+  d->notification = hf_notification_ref (notification);
+  d->batch = batch ? batch_ref (batch) : NULL;
+  if (g_queue_get_length (&ch->queue) >= self->max_queued)
+    {
+      g_autoptr(GError) error = g_error_new (HF_ERROR, HF_ERROR_TOO_LARGE,
+                                             "dropped: %u notifications were already waiting",
+                                             self->max_queued);
+      finish (ch, g_queue_pop_head (&ch->queue), error);
+    }
+  g_queue_push_tail (&ch->queue, d);
+  start_next (ch);
+}
+
+/* The notifier lets go of @ch: waiting deliveries are abandoned; one in
+ * flight is cancelled and abandoned by its callback. */
+static void
+close_channel (gpointer data)
+{
+  Channel *ch = data;
+  g_autoptr(GError) gone = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                "the channel was removed");
+  Delivery *d;
+
+  ch->closed = TRUE;
+  ch->notifier = NULL;
+  g_clear_handle_id (&ch->retry_source, g_source_remove);
+  g_clear_handle_id (&ch->deadline_source, g_source_remove);
+  while ((d = g_queue_pop_head (&ch->queue)) != NULL)
+    finish (ch, d, gone);
+  if (ch->message == NULL && ch->current != NULL)
+    {
+      /* Between attempts: nothing will call back. */
+      d = g_steal_pointer (&ch->current);
+      finish (ch, d, gone);
+    }
+  if (ch->cancellable != NULL)
+    g_cancellable_cancel (ch->cancellable);
+  channel_unref (ch);
+}
+
+static gboolean
+endpoint_is_loopback (HfNotifyUrl *url)
+{
+  g_autofree char *endpoint = hf_notify_url_get_endpoint (url);
+  g_autoptr(GUri) uri = g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+  g_autoptr(GInetAddress) address = host ? g_inet_address_new_from_string (host) : NULL;
+
+  explicit_bzero (endpoint, strlen (endpoint));
+  if (host == NULL)
+    return FALSE;
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+  return g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
+/* ---- GObject ------------------------------------------------------------- */
+
+static void
+hf_notifier_dispose (GObject *object)
+{
+  HfNotifier *self = HF_NOTIFIER (object);
+
+  g_clear_pointer (&self->channels, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (hf_notifier_parent_class)->dispose (object);
+}
+
+static void
+hf_notifier_class_init (HfNotifierClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hf_notifier_dispose;
+
+  /**
+   * HfNotifier::delivered:
+   * @channel: the channel's masked URL
+   * @notification: what it delivered
+   */
+  signals[SIGNAL_DELIVERED] =
+    g_signal_new ("delivered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, HF_TYPE_NOTIFICATION);
+  /**
+   * HfNotifier::failed:
+   * @channel: the channel's masked URL
+   * @notification: what it could not deliver (every attempt failed)
+   * @error: the last attempt's error
+   */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, HF_TYPE_NOTIFICATION,
+                  G_TYPE_ERROR);
+}
+
+static void
+hf_notifier_init (HfNotifier *self)
+{
+  self->channels = g_ptr_array_new_with_free_func (close_channel);
+  self->timeout_ms = HF_NOTIFIER_DEFAULT_TIMEOUT_MS;
+  self->attempts = HF_NOTIFIER_DEFAULT_ATTEMPTS;
+  self->backoff_ms = HF_NOTIFIER_DEFAULT_BACKOFF_MS;
+  self->max_queued = HF_NOTIFIER_DEFAULT_MAX_QUEUED;
+}
+
+/* ---- public API ---------------------------------------------------------- */
+
+HfNotifier *
+hf_notifier_new (void)
+{
+  return g_object_new (HF_TYPE_NOTIFIER, NULL);
+}
+
+void
+hf_notifier_add_url (HfNotifier  *self,
+                     HfNotifyUrl *url)
+{
+  Channel *ch;
+
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (HF_IS_NOTIFY_URL (url));
+
+  ch = g_rc_box_new0 (Channel);
+  ch->notifier = self;
+  ch->url = g_object_ref (url);
+  /* Its own session: a receiver that hangs holds only these connections.
+   * The system's proxy is for the services out there, never for a
+   * receiver on this machine. */
+  if (endpoint_is_loopback (url))
+    ch->session = soup_session_new_with_options ("user-agent", "Hashfleet/" PACKAGE_VERSION,
+                                                 "proxy-resolver", NULL, NULL);
+  else
+    ch->session = soup_session_new_with_options ("user-agent", "Hashfleet/" PACKAGE_VERSION,
+                                                 NULL);
+  g_queue_init (&ch->queue);
+  g_ptr_array_add (self->channels, ch);
+  g_debug ("notify: channel %s", hf_notify_url_get_masked (url));
+}
+
+gboolean
+hf_notifier_set_urls (HfNotifier          *self,
+                      const char * const  *urls,
+                      GError             **error)
+{
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (urls != NULL, FALSE);
+
+  for (guint i = 0; urls[i] != NULL; i++)
+    {
+      HfNotifyUrl *url = hf_notify_url_parse (urls[i], error);
+
+      if (url == NULL)
+        {
+          g_prefix_error (error, "notification URL %u: ", i + 1);
+          return FALSE;
+        }
+      g_ptr_array_add (parsed, url);
+    }
+  hf_notifier_clear (self);
+  for (guint i = 0; i < parsed->len; i++)
+    hf_notifier_add_url (self, g_ptr_array_index (parsed, i));
+  return TRUE;
+}
+
+void
+hf_notifier_clear (HfNotifier *self)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_ptr_array_set_size (self->channels, 0);
+}
+
+guint
+hf_notifier_get_n_channels (HfNotifier *self)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), 0);
+  return self->channels->len;
+}
+
+void
+hf_notifier_set_timing (HfNotifier *self,
+                        guint       timeout_ms,
+                        guint       attempts,
+                        guint       backoff_ms)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+
+  if (timeout_ms > 0)
+    self->timeout_ms = timeout_ms;
+  if (attempts > 0)
+    self->attempts = attempts;
+  if (backoff_ms > 0)
+    self->backoff_ms = backoff_ms;
+}
+
+void
+hf_notifier_set_max_queued (HfNotifier *self,
+                            guint       max_queued)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  self->max_queued = MAX (max_queued, 1u);
+}
+
+void
+hf_notifier_notify (HfNotifier     *self,
+                    HfNotification *notification)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (notification != NULL);
+
+  for (guint i = 0; i < self->channels->len; i++)
+    enqueue (self, g_ptr_array_index (self->channels, i), notification, NULL);
+}
+
+void
+hf_notifier_send_async (HfNotifier          *self,
+                        HfNotification      *notification,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Batch *batch;
+
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (notification != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_notifier_send_async);
+  g_task_set_name (task, "hf_notifier_send_async");
+  if (self->channels->len == 0)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID, "%s",
+                               "no notification channel is set");
+      return;
+    }
+
+  batch = g_rc_box_new0 (Batch);
+  batch->task = g_steal_pointer (&task);
+  batch->failures = g_string_new (NULL);
+  batch->pending = self->channels->len;
+  if (cancellable != NULL)
+    batch->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (batch_cancelled_cb),
+                                                 batch, NULL);
+  for (guint i = 0; i < self->channels->len; i++)
+    enqueue (self, g_ptr_array_index (self->channels, i), notification, batch);
+  batch_unref (batch);
+}
+
+gboolean
+hf_notifier_send_finish (HfNotifier    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hf_notifier_send_test_async (HfNotifier          *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(HfNotification) test = hf_notification_new_test ();
+
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  hf_notifier_send_async (self, test, cancellable, callback, user_data);
+}
+
+gboolean
+hf_notifier_send_test_finish (HfNotifier    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return hf_notifier_send_finish (self, result, error);
+}
