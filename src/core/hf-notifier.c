@@ -234,14 +234,18 @@ sent_cb (GObject      *source,
          gpointer      user_data)
 {
   Channel *ch = user_data;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SoupMessage) msg = g_steal_pointer (&ch->message);
   Delivery *d = ch->current;
   gboolean again = FALSE;
   HfNotifier *self = ch->notifier;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  /* The status is the answer; the body is never read (a receiver could
+   * send it slowly, or without end): closing it drops the connection. */
+  body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (body != NULL)
+    g_input_stream_close_async (body, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
   g_clear_handle_id (&ch->deadline_source, g_source_remove);
   g_clear_object (&ch->cancellable);
 
@@ -272,9 +276,10 @@ sent_cb (GObject      *source,
     {
       guint status = soup_message_get_status (msg);
 
+      /* The standard words for the code, not the receiver's own (any
+       * length, any bytes, printed on a terminal). */
       error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL, "HTTP %u %s", status,
-                           soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg)
-                                                                : "");
+                           soup_status_get_phrase (status));
       again = retryable (status);
     }
 
@@ -317,8 +322,8 @@ attempt (Channel *ch)
   ch->timed_out = FALSE;
   ch->cancellable = g_cancellable_new ();
   ch->deadline_source = g_timeout_add (self->timeout_ms, deadline_cb, ch);
-  soup_session_send_and_read_async (ch->session, ch->message, G_PRIORITY_DEFAULT,
-                                    ch->cancellable, sent_cb, channel_ref (ch));
+  soup_session_send_async (ch->session, ch->message, G_PRIORITY_DEFAULT,
+                           ch->cancellable, sent_cb, channel_ref (ch));
 }
 
 static void

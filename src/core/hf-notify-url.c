@@ -290,7 +290,17 @@ build_masked (HfNotifyUrl *self,
       else if (self->service == HF_NOTIFY_GOTIFY)
         g_string_append_printf (s, "%s/****", self->path);
       else
-        g_string_append (s, self->path);
+        {
+          /* A webhook's last segment is its secret (Home Assistant's
+           * /api/webhook/ID): two characters of it, as of a topic. */
+          const char *last = strrchr (self->path, '/');
+          g_autofree char *tail = last != NULL && last[1] != '\0' ? mask_topic (last + 1) : NULL;
+
+          if (tail != NULL)
+            g_string_append_printf (s, "%.*s%s", (int) (last + 1 - self->path), self->path, tail);
+          else
+            g_string_append (s, self->path);
+        }
       break;
     }
   self->masked = g_string_free (g_steal_pointer (&s), FALSE);

@@ -58,13 +58,13 @@ test_url_good (void)
       "tk_q", NULL, -1, "http://127.0.0.1/t", "ntfy://****@127.0.0.1/t****" },
     { "json://127.0.0.1:9000/hooks/hashfleet", HF_NOTIFY_JSON, FALSE, "127.0.0.1", 9000,
       "/hooks/hashfleet", NULL, NULL, NULL, NULL, -1, "http://127.0.0.1:9000/hooks/hashfleet",
-      "json://127.0.0.1:9000/hooks/hashfleet" },
+      "json://127.0.0.1:9000/hooks/ha****" },
     { "jsons://u:v@ha.example", HF_NOTIFY_JSON, TRUE, "ha.example", 0, "/", "u", "v", NULL, NULL,
       -1, "https://ha.example/", "jsons://u:****@ha.example/" },
     { "JSON://[::1]:8123/x", HF_NOTIFY_JSON, FALSE, "[::1]", 8123, "/x", NULL, NULL, NULL, NULL,
-      -1, "http://[::1]:8123/x", "json://[::1]:8123/x" },
+      -1, "http://[::1]:8123/x", "json://[::1]:8123/x****" },
     { "json://u:pw@[::1]:8123/x", HF_NOTIFY_JSON, FALSE, "[::1]", 8123, "/x", "u", "pw", NULL,
-      NULL, -1, "http://[::1]:8123/x", "json://u:****@[::1]:8123/x" },
+      NULL, -1, "http://[::1]:8123/x", "json://u:****@[::1]:8123/x****" },
     { "discord://123456789/AbC-d_e", HF_NOTIFY_DISCORD, TRUE, NULL, 0, NULL, NULL, NULL,
       "AbC-d_e", "123456789", -1, NULL, "discord://123456789/****" },
     { "tgram://123456:AAbb_cc-d/-100200300", HF_NOTIFY_TELEGRAM, TRUE, NULL, 0, NULL, NULL,
@@ -561,6 +561,72 @@ notifier_for (const char *text,
   return notifier;
 }
 
+/* A receiver that says 200 and then sends its body without end (or not
+ * at all): the status is the answer; the body is never read, so neither
+ * memory nor the deadline depends on it, and nothing is sent twice. */
+typedef struct
+{
+  guint      connections;
+  GPtrArray *held;    /* the connections, kept open */
+} Endless;
+
+static gboolean
+endless_incoming_cb (GSocketService     *service,
+                     GSocketConnection  *connection,
+                     GObject            *source,
+                     Endless            *e)
+{
+  static const char head[] = "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\nxxxx";
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  e->connections++;
+  /* Small: into the socket's buffer at once. */
+  g_output_stream_write_all (out, head, sizeof head - 1, NULL, NULL, NULL);
+  g_ptr_array_add (e->held, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_endless_body (void)
+{
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) want = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) got = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  Endless e = { 0, g_ptr_array_new_with_free_func (g_object_unref) };
+  Outcomes o = { 0 };
+  g_autoptr(HfNotifier) notifier = NULL;
+  g_autoptr(HfNotification) n = hf_notification_new_test ();
+  Sent s = { 0 };
+  gint64 start;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), want, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &got, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (endless_incoming_cb), &e);
+  g_socket_service_start (service);
+  text = g_strdup_printf ("json://127.0.0.1:%u/hook",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (got)));
+  notifier = notifier_for (text, &o);
+  hf_notifier_set_timing (notifier, 3000, 4, 100);
+
+  start = g_get_monotonic_time ();
+  hf_notifier_send_async (notifier, n, NULL, sent_cb, &s);
+  hf_test_wait_for (&s.done, 10000);
+  g_assert_no_error (s.error);
+  g_assert_true (s.ok);
+  g_assert_cmpuint (o.delivered, ==, 1);
+  g_assert_cmpuint (e.connections, ==, 1);
+  /* Well within the 3 s deadline the old read-it-all would have waited out. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+
+  g_socket_service_stop (service);
+  g_ptr_array_unref (e.held);
+  outcomes_clear (&o);
+}
+
 static void
 test_retry (void)
 {
@@ -814,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/notify/wire/telegram", test_wire_telegram);
   g_test_add_func ("/notify/wire/gotify", test_wire_gotify);
   g_test_add_func ("/notify/delivery/retry", test_retry);
+  g_test_add_func ("/notify/delivery/endless-body", test_endless_body);
   g_test_add_func ("/notify/delivery/isolation", test_isolation);
   g_test_add_func ("/notify/delivery/queue-bound", test_queue_bound);
   g_test_add_func ("/notify/delivery/cancel", test_cancel);

@@ -1739,7 +1739,7 @@ notify_activate_cb (GApplication *app,
   GtkWidget *entry, *send, *remove;
 
   gtk_window_present (GTK_WINDOW (prefs));
-  entry = find_titled (prefs, ADW_TYPE_ENTRY_ROW, "Add a channel URL");
+  entry = find_titled (prefs, ADW_TYPE_PASSWORD_ENTRY_ROW, "Add a channel URL");
   send = find_titled (prefs, GTK_TYPE_BUTTON, "Send _Test Notification");
   g_assert_nonnull (entry);
   g_assert_nonnull (send);
