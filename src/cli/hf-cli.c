@@ -62,6 +62,10 @@ typedef struct
   /* serve */
   char     *listen;
   char     *token_file;
+  char     *mqtt;
+  char     *mqtt_password_file;
+  char     *mqtt_prefix;
+  gboolean  mqtt_allow_control;
   /* set */
   int       frequency;
   int       core_voltage;
@@ -211,6 +215,15 @@ serve_entries (HfCliOptions *o)
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
       "Read the bearer token from FILE (else HASHFLEET_API_TOKEN)", "FILE" },
+    { "mqtt", 0, 0, G_OPTION_ARG_STRING, &o->mqtt,
+      "Publish to this MQTT broker, with Home Assistant discovery",
+      "mqtt[s]://[USER@]HOST[:PORT]" },
+    { "mqtt-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->mqtt_password_file,
+      "Read the MQTT password from the first line of FILE", "FILE" },
+    { "mqtt-allow-control", 0, 0, G_OPTION_ARG_NONE, &o->mqtt_allow_control,
+      "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
+    { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
+      "Home Assistant discovery prefix (default homeassistant)", "PREFIX" },
     { NULL }
   };
 
@@ -654,6 +667,23 @@ take_serve (HfCliOptions  *o,
     }
   else
     cli->token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+  if (o->mqtt_password_file != NULL)
+    {
+      g_autofree char *text = NULL;
+      char *eol;
+
+      if (!g_file_get_contents (o->mqtt_password_file, &text, NULL, error))
+        return FALSE;
+      /* The first line, as the other password files. */
+      eol = strpbrk (text, "\r\n");
+      if (eol != NULL)
+        *eol = '\0';
+      cli->mqtt_password = g_strdup (text);
+      memset (text, 0, strlen (text));
+    }
+  if ((o->mqtt_password_file || o->mqtt_allow_control || o->mqtt_prefix) && o->mqtt == NULL)
+    return invalid (error, "--mqtt-password-file, --mqtt-allow-control and --mqtt-prefix "
+                    "need --mqtt");
   if (o->interval == 0 || o->interval > 86400 || o->concurrency == 0)
     return invalid (error, "--interval must be 1–86400 s, --concurrency at least 1");
   return TRUE;
@@ -721,6 +751,9 @@ validate (const Command  *command,
   cli->until = o->until;
   cli->resolution = o->resolution;
   cli->listen = o->listen;
+  cli->mqtt = o->mqtt;
+  cli->mqtt_prefix = o->mqtt_prefix;
+  cli->mqtt_allow_control = o->mqtt_allow_control;
   cli->action = command->action;
   return TRUE;
 }
@@ -896,6 +929,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->config, hf_config_unref);
   g_clear_pointer (&cli->settings, hf_miner_settings_free);
   g_clear_pointer (&cli->token, g_free);
+  g_clear_pointer (&cli->mqtt_password, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

@@ -43,6 +43,10 @@ struct _HfCli
   /* serve */
   char         *listen;
   char         *token;
+  char         *mqtt;           /* broker URL, or NULL */
+  char         *mqtt_password;
+  char         *mqtt_prefix;
+  gboolean      mqtt_allow_control;
   /* set, identify, pause, resume */
   HfMinerSettings *settings;
   char         *profile;       /* set --profile: pools from the store */
