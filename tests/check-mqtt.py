@@ -310,6 +310,25 @@ try:
     check(sim_out.wait(lambda l: '"event":"restart-requested"' in l and ip0 in l, 10),
           "restart from MQTT reached the simulator")
 
+    # The broker goes away and comes back: serve reconnects (with backoff)
+    # and publishes everything again.
+    mosq.terminate()
+    mosq.wait()
+    time.sleep(1)
+    mosq = subprocess.Popen([broker, "-c", os.path.join(tmp.name, "mosquitto.conf")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(mosq)
+    time.sleep(0.5)
+    sub2 = subprocess.Popen([find("mosquitto_sub"), "-h", "127.0.0.1", "-p", str(port),
+                             "-t", "homeassistant/#", "-t", "hashfleet/#", "-v",
+                             "-F", "%r\t%t\t%p"], stdout=subprocess.PIPE, text=True)
+    procs.append(sub2)
+    sub2_out = Lines(sub2.stdout)
+    check(sub2_out.wait(lambda l: l.endswith("\thashfleet/status\tonline"), 20)
+          and sub2_out.wait(lambda l: f"hashfleet_{ids[ip0]}/online/config" in l, 5),
+          "reconnected to a restarted broker, configs published again")
+    sub_out = sub2_out
+
     # A clean stop says offline too.
     mark = len(sub_out.snapshot())
     serve2.send_signal(signal.SIGINT)

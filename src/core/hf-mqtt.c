@@ -42,6 +42,7 @@ struct _HfMqtt
   GHashTable   *devices;        /* HfMiner* → device id (char*), as published */
   GSource      *io_source;
   gpointer      io_tag;
+  int           io_fd;
 
   guint16       port;
   gboolean      tls;
@@ -125,7 +126,7 @@ io_dispatch (GSource     *source,
 
   if (revents & G_IO_OUT)
     rc = mosquitto_loop_write (self->mosq, 1);
-  if (rc == MOSQ_ERR_SUCCESS && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+  if (rc == MOSQ_ERR_SUCCESS && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR | G_IO_NVAL)))
     rc = mosquitto_loop_read (self->mosq, 1);
   if (rc != MOSQ_ERR_SUCCESS)
     {
@@ -151,6 +152,7 @@ watch_socket (HfMqtt *self)
   ((IoSource *) self->io_source)->self = self;
   g_source_set_name (self->io_source, "[hashfleet] mqtt socket");
   self->io_tag = g_source_add_unix_fd (self->io_source, fd, G_IO_IN | G_IO_OUT);
+  self->io_fd = fd;
   g_source_attach (self->io_source, g_main_context_get_thread_default ());
   update_io (self);
 }
@@ -164,7 +166,9 @@ misc_cb (gpointer user_data)
     {
       int rc = mosquitto_loop_misc (self->mosq);
 
-      if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
+      /* A keepalive that went unanswered closes the socket in there. */
+      if ((rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
+          || mosquitto_socket (self->mosq) != self->io_fd)
         schedule_reconnect (self);
       else
         update_io (self);
