@@ -83,6 +83,7 @@ hf_cli_serve (HfCli  *cli,
           g_printerr ("hashfleet-cli serve: MQTT: %s\n", error->message);
           return 2;
         }
+      hf_session_set_mqtt (session, mqtt);
       g_printerr ("hashfleet-cli serve: publishing to %s%s\n", cli->mqtt,
                   cli->mqtt_allow_control ? "; control from MQTT allowed" : "");
     }
@@ -103,7 +104,6 @@ hf_cli_serve (HfCli  *cli,
   /* Requests still paused (a DELETE waiting for its rows) are answered by
    * the session's end; the listener goes first. */
   hf_api_server_disconnect (server);
-  if (mqtt != NULL)
-    hf_mqtt_stop (mqtt);
+  /* MQTT says "offline" when the session shuts down. */
   return 0;
 }

@@ -30,8 +30,10 @@ struct _HfMqtt
 {
   GObject       parent_instance;
 
+  /* Borrowed References */
+  HfSession    *session;        /* weak: the session may keep us (hf_session_set_mqtt) */
+
   /* Owned References */
-  HfSession    *session;
   HfFleet      *fleet;
   struct mosquitto *mosq;
   GCancellable *cancellable;
@@ -574,6 +576,8 @@ run_command (HfMqtt     *self,
   HfMiner *miner = NULL;
   HfMinerAction action;
 
+  if (self->session == NULL)
+    return;
   if (!self->allow_control)
     {
       g_message ("MQTT command \"%s\" for %s refused: control from MQTT is not allowed "
@@ -730,7 +734,7 @@ hf_mqtt_dispose (GObject *object)
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_object (&self->fleet);
-  g_clear_object (&self->session);
+  g_clear_weak_pointer (&self->session);
   G_OBJECT_CLASS (hf_mqtt_parent_class)->dispose (object);
 }
 
@@ -848,7 +852,7 @@ hf_mqtt_new (HfSession   *session,
   g_once (&once, init_library, NULL);
 
   self = g_object_new (HF_TYPE_MQTT, NULL);
-  self->session = g_object_ref (session);
+  g_set_weak_pointer (&self->session, session);
   self->fleet = g_object_ref (hf_session_get_fleet (session));
   self->tls = g_str_equal (scheme, "mqtts");
   self->host = g_strdup (g_uri_get_host (uri));

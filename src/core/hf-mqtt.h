@@ -28,7 +28,8 @@ G_DECLARE_FINAL_TYPE (HfMqtt, hf_mqtt, HF, MQTT, GObject)
 
 /* A publisher of @session's fleet to the broker at @url
  * (mqtt://[user@]host[:port] or mqtts://…); NULL and @error when the URL
- * is not one.  Nothing is sent before hf_mqtt_start(). */
+ * is not one.  Nothing is sent before hf_mqtt_start().  @session is not
+ * kept alive by it (hf_session_set_mqtt() has the session keep it). */
 HfMqtt     *hf_mqtt_new                  (HfSession    *session,
                                           const char   *url,
                                           GError      **error);
