@@ -332,7 +332,9 @@ static const Command commands[] = {
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
     "metrics on --listen (default 127.0.0.1:8080).  The bearer token comes from\n"
     "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
-    "only on loopback.  Runs until interrupted.",
+    "only on loopback.  With --mqtt, the fleet is also published to an MQTT broker\n"
+    "for Home Assistant (discovery, states, and commands with --mqtt-allow-control).\n"
+    "Runs until interrupted.",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES, { &serve_group, &poll_group, &shared_group } },
   { "set", "ADDRESS…", "Change miners' settings and check they took",
     "Write the settings given to each miner (only what its model takes: a\n"

@@ -15,6 +15,9 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <mosquitto.h>
 #include <json-glib/json-glib.h>
 
