@@ -15,6 +15,7 @@ Usage: check-mqtt.py HASHFLEET-SIM HASHFLEET-CLI
 """
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -27,6 +28,9 @@ import urllib.request
 
 sim_path, cli_path = sys.argv[1], sys.argv[2]
 MINERS = ("127.0.24.2", "127.0.24.3")
+# Started as root, mosquitto would become the "mosquitto" user, who cannot
+# read the test's private directory: it stays whoever runs the test.
+ME = pwd.getpwuid(os.getuid()).pw_name
 failures = 0
 
 
@@ -41,6 +45,16 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_port(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 def find(name):
@@ -159,7 +173,8 @@ try:
     port, http_port, api_port = free_port(), free_port(), free_port()
     cgminer_port = free_port()
     with open(os.path.join(tmp.name, "mosquitto.conf"), "w") as f:
-        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+        f.write(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                f"user {ME}\n")
     with open(os.path.join(tmp.name, "sim.ini"), "w") as f:
         f.write(f"[fleet]\nhttp-port={http_port}\ncgminer-port={cgminer_port}\nstatic=true\n")
         f.write(f"[miner {MINERS[0]}]\nprofile=gamma\n[miner {MINERS[1]}]\nprofile=ultra\n")
@@ -318,7 +333,7 @@ try:
     mosq = subprocess.Popen([broker, "-c", os.path.join(tmp.name, "mosquitto.conf")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs.append(mosq)
-    time.sleep(0.5)
+    check(wait_port(port), "the broker is up again")
     sub2 = subprocess.Popen([find("mosquitto_sub"), "-h", "127.0.0.1", "-p", str(port),
                              "-t", "homeassistant/#", "-t", "hashfleet/#", "-v",
                              "-F", "%r\t%t\t%p"], stdout=subprocess.PIPE, text=True)
@@ -336,6 +351,44 @@ try:
     time.sleep(0.5)
     check(any(t == "hashfleet/status" and p == "offline" for _, t, p in messages(sub_out, mark)),
           "stopped serve: availability offline")
+
+    # ---- a broker that wants a password: read from --mqtt-password-file ----------
+    auth_port = free_port()
+    passwd = os.path.join(tmp.name, "passwd")
+    subprocess.run([find("mosquitto_passwd"), "-b", "-c", passwd, "hfuser", "s3cret pass"],
+                   check=True, capture_output=True)
+    with open(os.path.join(tmp.name, "auth.conf"), "w") as f:
+        f.write(f"listener {auth_port} 127.0.0.1\nallow_anonymous false\n"
+                f"password_file {passwd}\npersistence false\nuser {ME}\n")
+    auth = subprocess.Popen([broker, "-c", os.path.join(tmp.name, "auth.conf")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(auth)
+    check(wait_port(auth_port), "the broker with passwords is up")
+    sub3 = subprocess.Popen([find("mosquitto_sub"), "-h", "127.0.0.1", "-p", str(auth_port),
+                             "-u", "hfuser", "-P", "s3cret pass", "-t", "hashfleet/status",
+                             "-v", "-F", "%r\t%t\t%p"], stdout=subprocess.PIPE, text=True)
+    procs.append(sub3)
+    sub3_out = Lines(sub3.stdout)
+    for secret, expect in (("wrong\n", False), ("s3cret pass\n", True)):
+        pw_file = os.path.join(tmp.name, "mqtt-password")
+        with open(pw_file, "w") as f:
+            f.write(secret)
+        p = subprocess.Popen([cli_path, "--http-port", str(http_port), "--cgminer-port",
+                              str(cgminer_port), "serve", "--no-store", "--interval", "2",
+                              "--listen", f"127.0.0.1:{free_port()}",
+                              "--mqtt", f"mqtt://hfuser@127.0.0.1:{auth_port}",
+                              "--mqtt-password-file", pw_file, MINERS[0]],
+                             stderr=subprocess.PIPE, text=True)
+        procs.append(p)
+        err = Lines(p.stderr)
+        online = sub3_out.wait(lambda l: l.endswith("\thashfleet/status\tonline"), 8)
+        check(online == expect, "password from the file: " +
+              ("accepted" if expect else "a wrong one is refused by the broker"))
+        if not expect:
+            check(err.wait(lambda l: "refused the connection" in l, 2),
+                  "serve says the broker refused it")
+        p.send_signal(signal.SIGINT)
+        p.wait(timeout=20)
 finally:
     for p in reversed(procs):
         if p.poll() is None:
