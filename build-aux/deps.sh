@@ -11,12 +11,13 @@ packages="build-essential meson ninja-build pkg-config gettext
 libglib2.0-dev libglib2.0-bin libglib2.0-dev-bin
 libgtk-4-dev libadwaita-1-dev librsvg2-common
 libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsecret-1-dev
-nettle-dev libcrypt-dev
+nettle-dev libcrypt-dev libmosquitto-dev
 desktop-file-utils appstream python3"
 
 case "${1:-}" in
     --tests|--ci)
-        packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder" ;;
+        packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder
+                  mosquitto mosquitto-clients" ;;
 esac
 # CI also fuzzes (libFuzzer comes with clang) and runs the CLI under Valgrind.
 [ "${1:-}" = "--ci" ] && packages="$packages clang valgrind"

@@ -5,7 +5,8 @@ Usage: check-flatpak.py MANIFEST METAINFO DESKTOP_FILE
 
 Offline stand-in for Flathub's linter (not packaged for Debian): the ids
 agree, the runtime is GNOME's (GTK 4, libsoup 3, json-glib, SQLite and
-libsecret are in it, so no extra modules), the permissions are exactly
+libsecret are in it; libmosquitto is not, so it is the one extra module,
+pinned by checksum), the permissions are exactly
 network, IPC, Wayland with X11 fallback and DRI.  flatpak-builder
 --show-manifest parses it too where installed.
 """
@@ -38,8 +39,11 @@ args = set(manifest.get("finish-args", []))
 if args != allowed:
     problems.append(f"finish-args {sorted(args)} should be exactly {sorted(allowed)}")
 modules = manifest.get("modules", [])
-if len(modules) != 1 or modules[0].get("buildsystem") != "meson":
-    problems.append("one module, built by meson (the runtime has every library)")
+if len(modules) != 2 or modules[-1].get("buildsystem") != "meson":
+    problems.append("two modules, the app last, built by meson")
+elif modules[0].get("name") != "libmosquitto" or not all(
+        s.get("sha256") for s in modules[0].get("sources", [])):
+    problems.append("the first module is libmosquitto, its sources pinned by sha256")
 
 flatpak_builder = shutil.which("flatpak-builder")
 if flatpak_builder:

@@ -34,6 +34,7 @@ hf_cli_serve (HfCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HfApiServer) server = NULL;
+  g_autoptr(HfMqtt) mqtt = NULL;
   const char *listen = cli->listen ? cli->listen : "127.0.0.1:8080";
   Serve serve = { NULL, 0 };
   HfSession *session;
@@ -70,6 +71,26 @@ hf_cli_serve (HfCli  *cli,
               cli->token ? "" : "; no token: read-only", cli->notify_urls->len,
               cli->notify_urls->len == 1 ? "" : "s");
 
+  if (cli->mqtt != NULL)
+    {
+      mqtt = hf_mqtt_new (session, cli->mqtt, &error);
+      if (mqtt != NULL)
+        {
+          hf_mqtt_set_password (mqtt, cli->mqtt_password);
+          hf_mqtt_set_allow_control (mqtt, cli->mqtt_allow_control);
+          if (cli->mqtt_prefix != NULL)
+            hf_mqtt_set_discovery_prefix (mqtt, cli->mqtt_prefix);
+        }
+      if (mqtt == NULL || !hf_mqtt_start (mqtt, &error))
+        {
+          g_printerr ("hashfleet-cli serve: MQTT: %s\n", error->message);
+          return 2;
+        }
+      hf_session_set_mqtt (session, mqtt);
+      g_printerr ("hashfleet-cli serve: publishing to %s%s\n", cli->mqtt,
+                  cli->mqtt_allow_control ? "; control from MQTT allowed" : "");
+    }
+
   if (cli->stats)
     {
       serve.stats = hf_cli_stats_new (fleet);
@@ -86,5 +107,6 @@ hf_cli_serve (HfCli  *cli,
   /* Requests still paused (a DELETE waiting for its rows) are answered by
    * the session's end; the listener goes first. */
   hf_api_server_disconnect (server);
+  /* MQTT says "offline" when the session shuts down. */
   return 0;
 }

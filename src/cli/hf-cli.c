@@ -68,6 +68,10 @@ typedef struct
   /* serve and notify-test */
   char    **notify;
   char     *notify_file;
+  char     *mqtt;
+  char     *mqtt_password_file;
+  char     *mqtt_prefix;
+  gboolean  mqtt_allow_control;
   /* set */
   int       frequency;
   int       core_voltage;
@@ -217,6 +221,15 @@ serve_entries (HfCliOptions *o)
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
       "Read the bearer token from FILE (else HASHFLEET_API_TOKEN)", "FILE" },
+    { "mqtt", 0, 0, G_OPTION_ARG_STRING, &o->mqtt,
+      "Publish to this MQTT broker, with Home Assistant discovery",
+      "mqtt[s]://[USER@]HOST[:PORT]" },
+    { "mqtt-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->mqtt_password_file,
+      "Read the MQTT password from the first line of FILE", "FILE" },
+    { "mqtt-allow-control", 0, 0, G_OPTION_ARG_NONE, &o->mqtt_allow_control,
+      "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
+    { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
+      "Home Assistant discovery prefix (default homeassistant)", "PREFIX" },
     { NULL }
   };
 
@@ -343,6 +356,8 @@ static const Command commands[] = {
     "metrics on --listen (default 127.0.0.1:8080).  The bearer token comes from\n"
     "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
     "only on loopback.  Alerts and found blocks go to each --notify-file URL.\n"
+    "With --mqtt, the fleet is also published to an MQTT broker for Home\n"
+    "Assistant (discovery, states, and commands with --mqtt-allow-control).\n"
     "Runs until interrupted.",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
     { &serve_group, &notify_group, &poll_group, &shared_group } },
@@ -684,6 +699,23 @@ take_serve (HfCliOptions  *o,
     }
   else
     cli->token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+  if (o->mqtt_password_file != NULL)
+    {
+      g_autofree char *text = NULL;
+      char *eol;
+
+      if (!g_file_get_contents (o->mqtt_password_file, &text, NULL, error))
+        return FALSE;
+      /* The first line, as the other password files. */
+      eol = strpbrk (text, "\r\n");
+      if (eol != NULL)
+        *eol = '\0';
+      cli->mqtt_password = g_strdup (text);
+      memset (text, 0, strlen (text));
+    }
+  if ((o->mqtt_password_file || o->mqtt_allow_control || o->mqtt_prefix) && o->mqtt == NULL)
+    return invalid (error, "--mqtt-password-file, --mqtt-allow-control and --mqtt-prefix "
+                    "need --mqtt");
   if (o->interval == 0 || o->interval > 86400 || o->concurrency == 0)
     return invalid (error, "--interval must be 1–86400 s, --concurrency at least 1");
   return TRUE;
@@ -869,6 +901,9 @@ validate (const Command  *command,
   cli->until = o->until;
   cli->resolution = o->resolution;
   cli->listen = o->listen;
+  cli->mqtt = o->mqtt;
+  cli->mqtt_prefix = o->mqtt_prefix;
+  cli->mqtt_allow_control = o->mqtt_allow_control;
   cli->action = command->action;
   return TRUE;
 }
@@ -1047,6 +1082,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->settings, hf_miner_settings_free);
   g_clear_pointer (&cli->token, g_free);
   g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
+  g_clear_pointer (&cli->mqtt_password, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

@@ -48,6 +48,10 @@ struct _HfCli
   char         *token;
   /* serve, notify-test */
   GPtrArray    *notify_urls;   /* HfNotifyUrl*, from --notify-file and --notify */
+  char         *mqtt;           /* broker URL, or NULL */
+  char         *mqtt_password;
+  char         *mqtt_prefix;
+  gboolean      mqtt_allow_control;
   /* set, identify, pause, resume */
   HfMinerSettings *settings;
   char         *profile;       /* set --profile: pools from the store */

@@ -14,6 +14,7 @@
 #include "hf-limits.h"
 #include "hf-loop-monitor.h"
 #include "hf-miner.h"
+#include "hf-mqtt.h"
 #include "hf-miner-json.h"
 #include "hf-notification.h"
 #include "hf-notifier.h"

@@ -20,6 +20,7 @@
 #include "hf-session.h"
 #include "hf-store-events.h"
 #include "hf-store-profiles.h"
+#include "hf-mqtt.h"
 
 struct _HfSession
 {
@@ -32,6 +33,7 @@ struct _HfSession
   HfNotifier   *notifier;         /* alerts and found blocks to the user's channels */
   HfStore      *store;
   HfRecorder   *recorder;
+  HfMqtt       *mqtt;             /* publishing to MQTT, or NULL */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
   gboolean      loading;
@@ -1332,7 +1334,32 @@ hf_session_shutdown_async (HfSession           *self,
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
   g_clear_handle_id (&self->release_source, g_source_remove);
+  /* MQTT says "offline" now, before the store's last writes. */
+  if (self->mqtt != NULL)
+    hf_mqtt_stop (self->mqtt);
   flush (self, task, timeout_ms);
+}
+
+void
+hf_session_set_mqtt (HfSession *self,
+                     HfMqtt    *mqtt)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  g_return_if_fail (mqtt == NULL || HF_IS_MQTT (mqtt));
+
+  if (self->mqtt == mqtt)
+    return;
+  if (self->mqtt != NULL)
+    hf_mqtt_stop (self->mqtt);
+  g_set_object (&self->mqtt, mqtt);
+}
+
+HfMqtt *
+hf_session_get_mqtt (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+
+  return self->mqtt;
 }
 
 gboolean
@@ -1485,6 +1512,9 @@ hf_session_dispose (GObject *object)
   HfSession *self = HF_SESSION (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->mqtt != NULL)
+    hf_mqtt_stop (self->mqtt);
+  g_clear_object (&self->mqtt);
   g_clear_handle_id (&self->found_source, g_source_remove);
   g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);

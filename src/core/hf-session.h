@@ -23,6 +23,9 @@
 
 G_BEGIN_DECLS
 
+/* hf-mqtt.h builds on the session. */
+typedef struct _HfMqtt HfMqtt;
+
 #define HF_TYPE_SESSION (hf_session_get_type ())
 G_DECLARE_FINAL_TYPE (HfSession, hf_session, HF, SESSION, GObject)
 
@@ -247,6 +250,15 @@ void            hf_session_delete_pool_profile_async (HfSession             *sel
 gboolean        hf_session_pool_profile_finish       (HfSession             *self,
                                                       GAsyncResult          *result,
                                                       GError               **error);
+
+/* ---- faces the session keeps --------------------------------------------- */
+
+/* Keep @mqtt (started by the caller, see hf-mqtt.h) publishing this
+ * session's fleet until shutdown, which stops it ("offline") before the
+ * store's last writes; NULL stops and drops the one kept. */
+void            hf_session_set_mqtt           (HfSession            *self,
+                                               HfMqtt               *mqtt);
+HfMqtt         *hf_session_get_mqtt           (HfSession            *self);
 
 /* ---- the end --------------------------------------------------------- */
 
