@@ -737,7 +737,9 @@ read_notify_file (const char  *command,
   ssize_t n;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO in its place would hold the open (and the start)
+   * until something writes to it; it is refused below, as not a file. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -755,6 +757,12 @@ read_notify_file (const char  *command,
       g_close (fd, NULL);
       return invalid (error, "--notify-file: %s can be read by other users and holds secrets; "
                       "chmod 600 it", path);
+    }
+  /* Another user's file, however private, is theirs to change. */
+  if (st.st_uid != geteuid ())
+    {
+      g_close (fd, NULL);
+      return invalid (error, "--notify-file: %s belongs to another user", path);
     }
   if (st.st_size > HF_CLI_NOTIFY_FILE_MAX)
     {

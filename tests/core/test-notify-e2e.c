@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "hf-test-receiver.h"
 #include "hf-test-utils.h"
 
@@ -370,6 +373,36 @@ test_notify_test_command (void)
   g_assert_cmpuint (good->requests->len + fail->requests->len, ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
+
+  /* A FIFO in its place (nothing writes to it): refused at once, not
+   * waited on. */
+  {
+    g_autofree char *fifo = g_build_filename (dir, "fifo", NULL);
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    status = notify_test (fifo, &out, &err);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (err, "not a regular file"));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_unlink (fifo);
+  }
+
+  /* Another user's, however private (only root can make one here). */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (g_chmod (file, 0600), ==, 0);
+      g_assert_cmpint (chown (file, 65534, 65534), ==, 0);
+      status = notify_test (file, &out, &err);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, "belongs to another user"));
+      g_assert_cmpuint (good->requests->len + fail->requests->len, ==, 0);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (chown (file, 0, 0), ==, 0);
+    }
 
   /* Owner only: one delivered, one failed (tried twice), exit 1; each said
    * with its URL masked. */
