@@ -254,18 +254,6 @@ get_miners (HfApiServer       *self,
   reply_cached (msg, "application/json", self->cached[CACHE_MINERS]);
 }
 
-static void
-add_number (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static char *
 stats_json (HfApiServer *self)
 {
@@ -273,21 +261,22 @@ stats_json (HfApiServer *self)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  add_number (b, "hashrate_ghs", hf_fleet_get_hashrate_ghs (self->fleet));
-  add_number (b, "power_w", hf_fleet_get_power_w (self->fleet));
+  hf_json_builder_add_number (b, "hashrate_ghs", hf_fleet_get_hashrate_ghs (self->fleet));
+  hf_json_builder_add_number (b, "power_w", hf_fleet_get_power_w (self->fleet));
   json_builder_set_member_name (b, "power_estimated");
   json_builder_add_boolean_value (b, hf_fleet_get_power_estimated (self->fleet));
-  add_number (b, "efficiency_j_th", hf_fleet_get_efficiency_j_th (self->fleet));
-  add_number (b, "hottest_c", hf_fleet_get_hottest_c (self->fleet));
-  add_number (b, "average_temperature_c", hf_fleet_get_average_temperature_c (self->fleet));
+  hf_json_builder_add_number (b, "efficiency_j_th", hf_fleet_get_efficiency_j_th (self->fleet));
+  hf_json_builder_add_number (b, "hottest_c", hf_fleet_get_hottest_c (self->fleet));
+  hf_json_builder_add_number (b, "average_temperature_c",
+                              hf_fleet_get_average_temperature_c (self->fleet));
   json_builder_set_member_name (b, "online");
   json_builder_add_int_value (b, hf_fleet_get_online_count (self->fleet));
   json_builder_set_member_name (b, "offline");
   json_builder_add_int_value (b, hf_fleet_get_offline_count (self->fleet));
   json_builder_set_member_name (b, "total");
   json_builder_add_int_value (b, hf_fleet_get_total_count (self->fleet));
-  add_number (b, "accepted", hf_fleet_get_accepted (self->fleet));
-  add_number (b, "rejected", hf_fleet_get_rejected (self->fleet));
+  hf_json_builder_add_number (b, "accepted", hf_fleet_get_accepted (self->fleet));
+  hf_json_builder_add_number (b, "rejected", hf_fleet_get_rejected (self->fleet));
   json_builder_set_member_name (b, "hashing");
   json_builder_add_int_value (b, hf_fleet_get_hashing_count (self->fleet));
   /* Every state, with 0 for those no miner is in. */
@@ -309,10 +298,13 @@ stats_json (HfApiServer *self)
       }
     json_builder_end_object (b);
   }
-  add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
-  add_number (b, "network_difficulty", hf_fleet_get_network_difficulty (self->fleet));
-  add_number (b, "expected_block_seconds", hf_fleet_get_expected_block_seconds (self->fleet));
-  add_number (b, "block_chance_per_day", hf_fleet_get_block_chance_per_day (self->fleet));
+  hf_json_builder_add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
+  hf_json_builder_add_number (b, "network_difficulty",
+                              hf_fleet_get_network_difficulty (self->fleet));
+  hf_json_builder_add_number (b, "expected_block_seconds",
+                              hf_fleet_get_expected_block_seconds (self->fleet));
+  hf_json_builder_add_number (b, "block_chance_per_day",
+                              hf_fleet_get_block_chance_per_day (self->fleet));
   json_builder_set_member_name (b, "blocks_found");
   json_builder_add_int_value (b, hf_fleet_get_blocks_found (self->fleet));
   json_builder_end_object (b);

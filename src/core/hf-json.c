@@ -528,3 +528,15 @@ hf_json_object_unref0 (gpointer object)
   if (object != NULL)
     json_object_unref (object);
 }
+
+void
+hf_json_builder_add_number (JsonBuilder *builder,
+                            const char  *name,
+                            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

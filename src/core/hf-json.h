@@ -54,4 +54,10 @@ JsonNode    *hf_json_member_nocase  (JsonObject  *obj,
 /* json_object_unref() for a GDestroyNotify that may be given NULL. */
 void        hf_json_object_unref0   (gpointer object);
 
+/* A member @name of the object being built: @value, or null where it is
+ * not a number (a value the miner did not report is NAN). */
+void        hf_json_builder_add_number (JsonBuilder *builder,
+                                        const char  *name,
+                                        double       value);
+
 G_END_DECLS

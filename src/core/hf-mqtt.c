@@ -21,6 +21,7 @@
 #include <mosquitto.h>
 #include <json-glib/json-glib.h>
 
+#include "hf-json.h"
 #include "hf-error.h"
 #include "hf-mqtt.h"
 
@@ -207,18 +208,6 @@ builder_to_string (JsonBuilder *builder)
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
 
   return json_to_string (root, FALSE);
-}
-
-static void
-add_number (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
 }
 
 static void
@@ -465,20 +454,20 @@ publish_miner_state (HfMqtt  *self,
     {
       double th = r->hashrate_ghs / 1000.0;
 
-      add_number (b, "hashrate", r->hashrate_ghs);
-      add_number (b, "expected_hashrate", r->expected_hashrate_ghs);
-      add_number (b, "temperature", r->temperature_c);
-      add_number (b, "chip_temperature", r->chip_temp_c);
-      add_number (b, "board_temperature", r->board_temp_c);
-      add_number (b, "power", r->power_w);
+      hf_json_builder_add_number (b, "hashrate", r->hashrate_ghs);
+      hf_json_builder_add_number (b, "expected_hashrate", r->expected_hashrate_ghs);
+      hf_json_builder_add_number (b, "temperature", r->temperature_c);
+      hf_json_builder_add_number (b, "chip_temperature", r->chip_temp_c);
+      hf_json_builder_add_number (b, "board_temperature", r->board_temp_c);
+      hf_json_builder_add_number (b, "power", r->power_w);
       json_builder_set_member_name (b, "power_estimated");
       json_builder_add_boolean_value (b, r->power_estimated);
-      add_number (b, "fan", r->fan_rpm);
-      add_number (b, "efficiency", th > 0 ? r->power_w / th : NAN);
-      add_number (b, "uptime", r->uptime_s);
-      add_number (b, "accepted", r->accepted);
-      add_number (b, "rejected", r->rejected);
-      add_number (b, "best_difficulty", r->best_difficulty);
+      hf_json_builder_add_number (b, "fan", r->fan_rpm);
+      hf_json_builder_add_number (b, "efficiency", th > 0 ? r->power_w / th : NAN);
+      hf_json_builder_add_number (b, "uptime", r->uptime_s);
+      hf_json_builder_add_number (b, "accepted", r->accepted);
+      hf_json_builder_add_number (b, "rejected", r->rejected);
+      hf_json_builder_add_number (b, "best_difficulty", r->best_difficulty);
       json_builder_set_member_name (b, "paused");
       json_builder_add_boolean_value (b, r->paused);
     }
@@ -496,13 +485,13 @@ publish_fleet_state (HfMqtt *self)
   g_autofree char *payload = NULL;
 
   json_builder_begin_object (b);
-  add_number (b, "hashrate", hf_fleet_get_hashrate_ghs (self->fleet));
-  add_number (b, "power", hf_fleet_get_power_w (self->fleet));
-  add_number (b, "efficiency", hf_fleet_get_efficiency_j_th (self->fleet));
-  add_number (b, "online", hf_fleet_get_online_count (self->fleet));
-  add_number (b, "offline", hf_fleet_get_offline_count (self->fleet));
-  add_number (b, "hottest", hf_fleet_get_hottest_c (self->fleet));
-  add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
+  hf_json_builder_add_number (b, "hashrate", hf_fleet_get_hashrate_ghs (self->fleet));
+  hf_json_builder_add_number (b, "power", hf_fleet_get_power_w (self->fleet));
+  hf_json_builder_add_number (b, "efficiency", hf_fleet_get_efficiency_j_th (self->fleet));
+  hf_json_builder_add_number (b, "online", hf_fleet_get_online_count (self->fleet));
+  hf_json_builder_add_number (b, "offline", hf_fleet_get_offline_count (self->fleet));
+  hf_json_builder_add_number (b, "hottest", hf_fleet_get_hottest_c (self->fleet));
+  hf_json_builder_add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
   json_builder_end_object (b);
   payload = builder_to_string (b);
   publish (self, BASE_TOPIC "/fleet/state", payload, TRUE);

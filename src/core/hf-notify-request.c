@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hf-json.h"
 #include "hf-notify-request.h"
 
 /* A header value on one line; ntfy reads RFC 2047 for anything not ASCII. */
@@ -80,18 +81,6 @@ add_string (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
-static void
-add_number (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The machine-readable part of json://: what happened, to which miner. */
 static void
 add_hashfleet (JsonBuilder          *b,
@@ -116,10 +105,10 @@ add_hashfleet (JsonBuilder          *b,
     }
   json_builder_set_member_name (b, "values");
   json_builder_begin_object (b);
-  add_number (b, "hashrate_ghs", n->hashrate_ghs);
-  add_number (b, "expected_hashrate_ghs", n->expected_hashrate_ghs);
-  add_number (b, "temperature_c", n->temperature_c);
-  add_number (b, "power_w", n->power_w);
+  hf_json_builder_add_number (b, "hashrate_ghs", n->hashrate_ghs);
+  hf_json_builder_add_number (b, "expected_hashrate_ghs", n->expected_hashrate_ghs);
+  hf_json_builder_add_number (b, "temperature_c", n->temperature_c);
+  hf_json_builder_add_number (b, "power_w", n->power_w);
   if (g_str_equal (n->event, "block-found"))
     {
       json_builder_set_member_name (b, "blocks");
