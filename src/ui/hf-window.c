@@ -57,6 +57,8 @@ struct _HfWindow
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
   GtkCustomSorter      *card_sorter;   /* the cards' own order (card-sort) */
+  guint                 keep_top_tick; /* puts the grid back at its top (keep_top) */
+  guint                 keep_top_frames;
   GtkMultiSelection    *selection;
   HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
@@ -245,6 +247,45 @@ models_changed_cb (GListModel *model,
 {
   if ((removed == 0) != (added == 0) || position == 0)
     update_pages (self);
+}
+
+/* A grid at its top stays there while miners join it.  GTK 4.8's grid
+ * keeps the card that was at its top in place, so miners sorted before it
+ * (a fleet restored or found a slice at a time) would scroll the view down
+ * and hide the first row; a grid scrolled by hand keeps its card. */
+static gboolean
+keep_top_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+
+  /* The first tick comes before the layout that moves the view. */
+  if (adj != NULL)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
+  if (++self->keep_top_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->keep_top_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keep_top (GListModel *model,
+          guint       position,
+          guint       removed,
+          guint       added,
+          HfWindow   *self)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+
+  if (adj == NULL || gtk_grid_view_get_model (self->grid_view) == NULL
+      || gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+    return;
+  self->keep_top_frames = 0;
+  if (self->keep_top_tick == 0)
+    self->keep_top_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->grid_view),
+                                                        keep_top_tick_cb, self, NULL);
 }
 
 /* What Discover scans when no subnets are set: this computer's networks,
@@ -1134,6 +1175,7 @@ hf_window_setup (HfWindow      *self,
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (models_changed_cb), self);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->filter_model, "items-changed", G_CALLBACK (models_changed_cb), self);
+  g_signal_connect (self->sort_model, "items-changed", G_CALLBACK (keep_top), self);
 
   g_signal_connect (self->grid_view, "activate", G_CALLBACK (item_activated_cb), self);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (item_activated_cb), self);
@@ -1179,6 +1221,11 @@ hf_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->updated_timer, g_source_remove);
+  if (self->keep_top_tick != 0 && self->grid_view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->grid_view), self->keep_top_tick);
+  self->keep_top_tick = 0;
+  if (self->sort_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (hf_application_get_session (self->app), self);
   if (self->fleet != NULL)
