@@ -394,6 +394,16 @@ states_activate_cb (GApplication *app,
   wait_until (all_in_state, fleet, 20000);
   settle ();
 
+  /* Miners joined one by one, sorted before the first: the grid, at its
+   * top before, is still at its top, its first card in view. */
+  {
+    GtkWidget *grid = find_descendant (GTK_WIDGET (window), GTK_TYPE_GRID_VIEW);
+    GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
+
+    g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, gtk_adjustment_get_page_size (adj));
+    g_assert_cmpfloat (gtk_adjustment_get_value (adj), ==, gtk_adjustment_get_lower (adj));
+  }
+
   /* Cards, then the table. */
   check_cards (window);
   hf_settings_set_view_mode (settings, "table");
