@@ -303,6 +303,15 @@ build_masked (HfNotifyUrl *self,
         }
       break;
     }
+  /* Whatever the URL repeats elsewhere (a token also written in a path
+   * prefix), the masked form never holds a secret. */
+  {
+    const char *secrets[] = { self->token, self->password };
+
+    for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+      if (secrets[i] != NULL && strlen (secrets[i]) >= 4)
+        g_string_replace (s, secrets[i], "****", 0);
+  }
   self->masked = g_string_free (g_steal_pointer (&s), FALSE);
 }
 

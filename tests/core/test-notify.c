@@ -858,6 +858,20 @@ test_session (void)
                                                   "event"), ==, "hot");
 }
 
+/* A token the URL also has in its path prefix (found by fuzz-notify-url):
+ * the masked form shows neither. */
+static void
+test_url_secret_repeated (void)
+{
+  g_autoptr(HfNotifyUrl) url = hf_notify_url_parse ("gotifys://g.example/AbCdEf123/AbCdEf123",
+                                                    NULL);
+
+  g_assert_nonnull (url);
+  g_assert_cmpstr (hf_notify_url_get_token (url), ==, "AbCdEf123");
+  g_assert_null (strstr (hf_notify_url_get_masked (url), "AbCdEf123"));
+  g_assert_cmpstr (hf_notify_url_get_masked (url), ==, "gotifys://g.example/****/****");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -873,6 +887,7 @@ main (int   argc,
   }
   g_test_add_func ("/notify/url/good", test_url_good);
   g_test_add_func ("/notify/url/malformed", test_url_malformed);
+  g_test_add_func ("/notify/url/secret-repeated", test_url_secret_repeated);
   g_test_add_func ("/notify/wire/ntfy", test_wire_ntfy);
   g_test_add_func ("/notify/wire/json", test_wire_json);
   g_test_add_func ("/notify/wire/types", test_wire_types);
