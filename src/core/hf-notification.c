@@ -71,18 +71,30 @@ hf_notification_new_for_alert (HfMiner     *miner,
                                const char  *title,
                                const char  *body)
 {
-  static const struct { const char *event; HfNotifyType type; } kinds[] = {
-    [HF_ALERT_OFFLINE]      = { "offline",      HF_NOTIFY_FAILURE },
-    [HF_ALERT_BACK_ONLINE]  = { "back-online",  HF_NOTIFY_SUCCESS },
-    [HF_ALERT_HOT]          = { "hot",          HF_NOTIFY_WARNING },
-    [HF_ALERT_LOW_HASHRATE] = { "low-hashrate", HF_NOTIFY_WARNING },
+  static const HfNotifyType types[HF_N_ALERT_KINDS] = {
+    [HF_ALERT_OFFLINE]               = HF_NOTIFY_FAILURE,
+    [HF_ALERT_BACK_ONLINE]           = HF_NOTIFY_SUCCESS,
+    [HF_ALERT_HOT]                   = HF_NOTIFY_WARNING,
+    [HF_ALERT_LOW_HASHRATE]          = HF_NOTIFY_WARNING,
+    [HF_ALERT_BOARD_HOT]             = HF_NOTIFY_WARNING,
+    [HF_ALERT_NOT_HASHING]           = HF_NOTIFY_FAILURE,
+    [HF_ALERT_PAUSED]                = HF_NOTIFY_WARNING,
+    [HF_ALERT_NO_SHARES]             = HF_NOTIFY_WARNING,
+    [HF_ALERT_POOL_SWITCHED]         = HF_NOTIFY_WARNING,
+    [HF_ALERT_FAN_STOPPED]           = HF_NOTIFY_FAILURE,
+    [HF_ALERT_BEST_DIFFICULTY]       = HF_NOTIFY_SUCCESS,
+    [HF_ALERT_FLEET_BEST_DIFFICULTY] = HF_NOTIFY_SUCCESS,
+    [HF_ALERT_QUIET_DIGEST]          = HF_NOTIFY_INFO,
+    [HF_ALERT_DAILY_SUMMARY]         = HF_NOTIFY_INFO,
   };
   HfNotification *self;
 
-  g_return_val_if_fail (HF_IS_MINER (miner), NULL);
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kinds), NULL);
+  g_return_val_if_fail (miner == NULL || HF_IS_MINER (miner), NULL);
+  g_return_val_if_fail ((guint) kind < HF_N_ALERT_KINDS, NULL);
 
-  self = hf_notification_new (kinds[kind].event, kinds[kind].type, title, body);
+  self = hf_notification_new (hf_alert_kind_to_string (kind), types[kind], title, body);
+  if (miner == NULL)
+    return self;
   take_miner (self, miner);
   return self;
 }

@@ -50,7 +50,7 @@ HfNotification *hf_notification_new           (const char      *event,
                                                HfNotifyType     type,
                                                const char      *title,
                                                const char      *message);
-/* What HfAlerts::alert said about @miner. */
+/* What HfAlerts::alert said about @miner (NULL: about the fleet). */
 HfNotification *hf_notification_new_for_alert (HfMiner         *miner,
                                                HfAlertKind      kind,
                                                const char      *title,

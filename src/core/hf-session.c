@@ -206,17 +206,6 @@ loaded_free (Loaded *loaded)
   g_free (loaded);
 }
 
-/* Where an alert's last time is kept: per miner (its MAC or serial, else
- * its address) and kind. */
-static char *
-alert_key (HfMiner *miner,
-           int      kind)
-{
-  const char *who = hf_miner_get_identity_key (miner);
-
-  return g_strdup_printf ("alert:%s:%d", who != NULL ? who : hf_miner_get_address (miner), kind);
-}
-
 static void
 alert_saved_cb (GObject      *source,
                 GAsyncResult *result,
@@ -225,25 +214,20 @@ alert_saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   if (!hf_store_set_meta_finish (HF_STORE (source), result, &error))
-    g_debug ("an alert's time is not kept: %s", error->message);
+    g_debug ("an alert's state is not kept: %s", error->message);
 }
 
-/* Each alert raised is noted, so that its cool-down survives a restart. */
+/* What the alerts have said (each alert's time, the best difficulties,
+ * a pause asked for, the daily summary's sums) goes into the store, so
+ * that a restart neither repeats nor forgets it. */
 static void
-alert_raised_cb (HfAlerts   *alerts,
-                 HfMiner    *miner,
-                 int         kind,
-                 const char *title,
-                 const char *body,
-                 HfSession  *self)
+alert_remember_cb (HfAlerts   *alerts,
+                   const char *key,
+                   gint64      value,
+                   HfSession  *self)
 {
-  g_autofree char *key = NULL;
-
-  if (self->store == NULL)
-    return;
-  key = alert_key (miner, kind);
-  hf_store_set_meta_async (self->store, key, g_get_real_time () / G_USEC_PER_SEC,
-                           alert_saved_cb, NULL);
+  if (self->store != NULL)
+    hf_store_set_meta_async (self->store, key, value, alert_saved_cb, NULL);
 }
 
 static void
@@ -290,20 +274,9 @@ loaded_cb (GObject      *source,
     }
   self->store = g_steal_pointer (&loaded->store);
   hf_store_set_poll_interval (self->store, self->poll_interval_s);
+  hf_alerts_load (self->alerts, loaded->alerts);
   for (guint i = 0; self->restore && i < loaded->miners->len; i++)
-    {
-      HfMiner *miner = hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
-
-      for (int kind = HF_ALERT_OFFLINE; loaded->alerts != NULL && kind <= HF_ALERT_LOW_HASHRATE;
-           kind++)
-        {
-          g_autofree char *key = alert_key (miner, kind);
-          gint64 *when = g_hash_table_lookup (loaded->alerts, key);
-
-          if (when != NULL)
-            hf_alerts_restore (self->alerts, miner, kind, *when);
-        }
-    }
+    hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
   g_debug ("restored %u miners from %s", self->restore ? loaded->miners->len : 0,
            self->store_path);
   loaded_free (loaded);
@@ -811,6 +784,9 @@ acted_cb (GObject      *source,
 
   if (!hf_driver_action_finish (HF_DRIVER (source), result, &error))
     {
+      /* Not paused after all: a pause of its own would be news again. */
+      if (g_object_get_data (G_OBJECT (task), "hf-pause") != NULL)
+        hf_alerts_expect_paused (self->alerts, miner, FALSE);
       g_task_return_error (task, error);
       return;
     }
@@ -840,6 +816,12 @@ hf_session_act_async (HfSession           *self,
   g_task_set_task_data (task, g_object_ref (miner), g_object_unref);
   if ((driver = driver_or_error (task, miner)) == NULL)
     return;
+  /* A pause asked for here is no surprise in the next reading. */
+  if (action == HF_ACTION_PAUSE || action == HF_ACTION_RESUME)
+    {
+      hf_alerts_expect_paused (self->alerts, miner, action == HF_ACTION_PAUSE);
+      g_object_set_data (G_OBJECT (task), "hf-pause", GINT_TO_POINTER (action == HF_ACTION_PAUSE));
+    }
   hf_driver_action_async (driver, miner, action, self->config, cancellable, acted_cb,
                           g_steal_pointer (&task));
 }
@@ -1646,7 +1628,7 @@ hf_session_new (const char     *store_path,
   self->alerts = hf_alerts_new (self->fleet);
   self->notifier = hf_notifier_new ();
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
-  g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_raised_cb), self);
+  g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);
   return self;
 }

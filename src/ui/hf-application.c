@@ -253,10 +253,12 @@ alert_cb (HfAlerts      *alerts,
   g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
                                              ? G_NOTIFICATION_PRIORITY_LOW
                                              : G_NOTIFICATION_PRIORITY_NORMAL);
-  g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
-                                                hf_miner_get_address (miner));
-  /* One notification per miner and kind: a new one replaces the old. */
-  id = g_strdup_printf ("%s-%d", hf_miner_get_address (miner), kind);
+  if (miner != NULL)
+    g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
+                                                  hf_miner_get_address (miner));
+  /* One notification per miner and kind: a new one replaces the old (the
+   * digest and the summary are about the fleet). */
+  id = g_strdup_printf ("%s-%d", miner != NULL ? hf_miner_get_address (miner) : "fleet", kind);
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
