@@ -99,11 +99,16 @@ apply_settings (HfApplication *self)
   hf_session_set_scan_options (self->session,
                                hf_settings_get_scan_timeout (self->settings),
                                hf_settings_get_scan_concurrency (self->settings));
-  hf_alerts_set_hot_c (hf_session_get_alerts (self->session),
-                       hf_settings_get_temperature_alert (self->settings));
-  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
-    hf_alerts_set_family_hot_c (hf_session_get_alerts (self->session), family,
-                                hf_settings_get_hot_c (self->settings, family));
+  {
+    HfAlertRules rules;
+    g_autoptr(GError) error = NULL;
+
+    /* Preferences writes only texts that parse; a bad one came from
+     * outside (dconf) and leaves its part off. */
+    if (!hf_settings_get_alert_rules (self->settings, &rules, &error))
+      g_warning ("alert rules: %s", error->message);
+    hf_alerts_set_rules (hf_session_get_alerts (self->session), &rules);
+  }
   {
     g_autofree char *user = hf_settings_get_antminer_user (self->settings);
     if (g_strcmp0 (self->config->antminer_user, user) != 0)
@@ -584,6 +589,15 @@ static const char * const session_keys[] = {
   HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
   HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
   HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
+  HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT,
+  HF_SETTINGS_KEY_ALERTS_OFF,
+  HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES,
+  HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT,
+  HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES,
+  HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES,
+  HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES,
+  HF_SETTINGS_KEY_QUIET_HOURS,
+  HF_SETTINGS_KEY_DAILY_SUMMARY,
   HF_SETTINGS_KEY_ANTMINER_USER,
 };
 

@@ -36,6 +36,16 @@ enum {
   PROP_TEMPERATURE_ALERT_WHATSMINER,
   PROP_TEMPERATURE_ALERT_AVALON,
   PROP_NOTIFICATIONS,
+  /* The alert rules' keys: read and written as their GVariant. */
+  PROP_BOARD_TEMPERATURE_ALERT,
+  PROP_ALERTS_OFF,
+  PROP_ALERT_OFFLINE_MINUTES,
+  PROP_ALERT_LOW_HASHRATE_PERCENT,
+  PROP_ALERT_LOW_HASHRATE_MINUTES,
+  PROP_ALERT_NO_SHARE_MINUTES,
+  PROP_ALERT_COOLDOWN_MINUTES,
+  PROP_QUIET_HOURS,
+  PROP_DAILY_SUMMARY,
   PROP_ANTMINER_USER,
   PROP_API_ENABLED,
   PROP_API_LISTEN,
@@ -164,6 +174,12 @@ hf_settings_get_property (GObject    *object,
     case PROP_NOTIFICATIONS:
       g_value_set_boolean (value, hf_settings_get_notifications (self));
       break;
+    case PROP_BOARD_TEMPERATURE_ALERT ... PROP_DAILY_SUMMARY:
+      {
+        g_autoptr(GVariant) v = g_settings_get_value (self->settings, pspec->name);
+        g_dbus_gvariant_to_gvalue (v, value);
+      }
+      break;
     case PROP_ANTMINER_USER:
       g_value_take_string (value, hf_settings_get_antminer_user (self));
       break;
@@ -230,6 +246,16 @@ hf_settings_set_property (GObject      *object,
     case PROP_NOTIFICATIONS:
       hf_settings_set_notifications (self, g_value_get_boolean (value));
       break;
+    case PROP_BOARD_TEMPERATURE_ALERT ... PROP_DAILY_SUMMARY:
+      {
+        g_autoptr(GVariant) old = g_settings_get_value (self->settings, pspec->name);
+        g_autoptr(GVariant) v =
+          g_variant_ref_sink (g_dbus_gvalue_to_gvariant (value, g_variant_get_type (old)));
+
+        if (!g_variant_equal (old, v))
+          g_settings_set_value (self->settings, pspec->name, v);
+      }
+      break;
     case PROP_ANTMINER_USER:
       hf_settings_set_antminer_user (self, g_value_get_string (value));
       break;
@@ -289,6 +315,24 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON, NULL, NULL, 40, 120, 85, flags);
   properties[PROP_NOTIFICATIONS] =
     g_param_spec_boolean (HF_SETTINGS_KEY_NOTIFICATIONS, NULL, NULL, TRUE, flags);
+  properties[PROP_BOARD_TEMPERATURE_ALERT] =
+    g_param_spec_double (HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT, NULL, NULL, 40, 150, 90, flags);
+  properties[PROP_ALERTS_OFF] =
+    g_param_spec_boxed (HF_SETTINGS_KEY_ALERTS_OFF, NULL, NULL, G_TYPE_STRV, flags);
+  properties[PROP_ALERT_OFFLINE_MINUTES] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES, NULL, NULL, 0, 1440, 0, flags);
+  properties[PROP_ALERT_LOW_HASHRATE_PERCENT] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT, NULL, NULL, 1, 100, 80, flags);
+  properties[PROP_ALERT_LOW_HASHRATE_MINUTES] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES, NULL, NULL, 1, 1440, 10, flags);
+  properties[PROP_ALERT_NO_SHARE_MINUTES] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES, NULL, NULL, 0, 1440, 30, flags);
+  properties[PROP_ALERT_COOLDOWN_MINUTES] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES, NULL, NULL, 0, 1440, 30, flags);
+  properties[PROP_QUIET_HOURS] =
+    g_param_spec_string (HF_SETTINGS_KEY_QUIET_HOURS, NULL, NULL, "", flags);
+  properties[PROP_DAILY_SUMMARY] =
+    g_param_spec_string (HF_SETTINGS_KEY_DAILY_SUMMARY, NULL, NULL, "", flags);
   properties[PROP_ANTMINER_USER] =
     g_param_spec_string (HF_SETTINGS_KEY_ANTMINER_USER, NULL, NULL, "root", flags);
   properties[PROP_API_ENABLED] =
@@ -591,4 +635,40 @@ hf_settings_set_api_listen (HfSettings *self,
 {
   g_return_if_fail (HF_IS_SETTINGS (self));
   set_string (self, HF_SETTINGS_KEY_API_LISTEN, listen);
+}
+
+gboolean
+hf_settings_get_alert_rules (HfSettings   *self,
+                             HfAlertRules *rules,
+                             GError      **error)
+{
+  g_auto(GStrv) off = NULL;
+  g_autofree char *quiet = NULL;
+  g_autofree char *summary = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  g_return_val_if_fail (rules != NULL, FALSE);
+
+  hf_alert_rules_init (rules);
+  rules->hot_c = hf_settings_get_temperature_alert (self);
+  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
+    rules->family_hot_c[family] = hf_settings_get_hot_c (self, family);
+  rules->board_hot_c = g_settings_get_double (self->settings, HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT);
+  rules->offline_after_s = 60 * g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES);
+  rules->low_percent = g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT);
+  rules->low_for_s = 60 * g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES);
+  rules->no_share_s = 60 * g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES);
+  rules->cooldown_s = 60 * g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES);
+  off = g_settings_get_strv (self->settings, HF_SETTINGS_KEY_ALERTS_OFF);
+  quiet = g_settings_get_string (self->settings, HF_SETTINGS_KEY_QUIET_HOURS);
+  summary = g_settings_get_string (self->settings, HF_SETTINGS_KEY_DAILY_SUMMARY);
+  /* Each part on its own: one bad text does not undo the others. */
+  if (!hf_alert_rules_set_off (rules, (const char * const *) off, error))
+    ok = FALSE, error = NULL;
+  if (!hf_alert_rules_parse_quiet (rules, quiet, error))
+    ok = FALSE, error = NULL;
+  if (!hf_alert_rules_parse_summary (rules, summary, error))
+    ok = FALSE;
+  return ok;
 }

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "hf-alerts.h"
 #include "hf-types.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,15 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER   "temperature-alert-antminer"
 #define HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER "temperature-alert-whatsminer"
 #define HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON     "temperature-alert-avalon"
+#define HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT    "board-temperature-alert"
+#define HF_SETTINGS_KEY_ALERTS_OFF                 "alerts-off"
+#define HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES      "alert-offline-minutes"
+#define HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT "alert-low-hashrate-percent"
+#define HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES "alert-low-hashrate-minutes"
+#define HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES     "alert-no-share-minutes"
+#define HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES     "alert-cooldown-minutes"
+#define HF_SETTINGS_KEY_QUIET_HOURS                "quiet-hours"
+#define HF_SETTINGS_KEY_DAILY_SUMMARY              "daily-summary"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
 #define HF_SETTINGS_KEY_API_ENABLED       "api-enabled"
@@ -98,5 +108,12 @@ void         hf_settings_set_api_enabled        (HfSettings  *self,
 char        *hf_settings_get_api_listen         (HfSettings  *self);
 void         hf_settings_set_api_listen         (HfSettings  *self,
                                                  const char  *listen);
+
+/* The alert rules the keys above set (thresholds, rules off, quiet hours,
+ * the daily summary).  A quiet-hours or summary text that does not parse
+ * (a hand-edited key file) is an error, and leaves that part off. */
+gboolean     hf_settings_get_alert_rules        (HfSettings   *self,
+                                                 HfAlertRules *rules,
+                                                 GError      **error);
 
 G_END_DECLS

@@ -294,6 +294,50 @@ test_accessors (void)
   g_assert_true (g_settings_get_boolean (gsettings, "api-enabled"));
 }
 
+/* The alert rules come from their keys: minutes become seconds, names
+ * turn rules off, and one bad text (a hand-edited file) is an error that
+ * leaves only its own part off. */
+static void
+test_alert_rules (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) gsettings = g_settings_new_with_backend (SCHEMA_ID, backend);
+  g_autoptr(HfSettings) settings = hf_settings_new (gsettings);
+  const char *off[] = { "fan-stopped", "best-difficulty", NULL };
+  g_autoptr(GError) error = NULL;
+  HfAlertRules rules;
+
+  g_assert_true (hf_settings_get_alert_rules (settings, &rules, NULL));
+  g_assert_cmpfloat (rules.hot_c, ==, 75);
+  g_assert_cmpfloat (rules.family_hot_c[HF_FAMILY_ANTMINER], ==, 85);
+  g_assert_cmpfloat (rules.board_hot_c, ==, 90);
+  g_assert_cmpuint (rules.off, ==, 0);
+  g_assert_cmpuint (rules.cooldown_s, ==, 30 * 60);
+  g_assert_cmpuint (rules.no_share_s, ==, 30 * 60);
+  g_assert_cmpint (rules.summary_min, ==, -1);
+  g_assert_cmpint (rules.quiet_start_min, ==, rules.quiet_end_min);
+
+  g_settings_set_strv (gsettings, "alerts-off", off);
+  g_settings_set_uint (gsettings, "alert-offline-minutes", 5);
+  g_settings_set_uint (gsettings, "alert-low-hashrate-percent", 60);
+  g_settings_set_string (gsettings, "quiet-hours", "22:30-06:45");
+  g_settings_set_string (gsettings, "daily-summary", "08:15");
+  g_assert_true (hf_settings_get_alert_rules (settings, &rules, NULL));
+  g_assert_cmpuint (rules.off, ==, (1u << HF_ALERT_FAN_STOPPED) | (1u << HF_ALERT_BEST_DIFFICULTY));
+  g_assert_cmpuint (rules.offline_after_s, ==, 300);
+  g_assert_cmpuint (rules.low_percent, ==, 60);
+  g_assert_cmpint (rules.quiet_start_min, ==, 22 * 60 + 30);
+  g_assert_cmpint (rules.quiet_end_min, ==, 6 * 60 + 45);
+  g_assert_cmpint (rules.summary_min, ==, 8 * 60 + 15);
+
+  g_settings_set_string (gsettings, "quiet-hours", "late");
+  g_assert_false (hf_settings_get_alert_rules (settings, &rules, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (rules.quiet_start_min, ==, rules.quiet_end_min);
+  g_assert_cmpint (rules.summary_min, ==, 8 * 60 + 15);
+  g_assert_cmpuint (rules.offline_after_s, ==, 300);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -302,6 +346,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/settings/every-key", test_every_key);
   g_test_add_func ("/ui/settings/follows-keys", test_follows_keys);
+  g_test_add_func ("/settings/alert-rules", test_alert_rules);
   g_test_add_func ("/ui/settings/accessors", test_accessors);
   return g_test_run ();
 }
