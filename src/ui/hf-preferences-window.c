@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hf-alert-rules-group.h"
 #include "hf-application.h"
 #include "hf-core.h"
 #include "hf-credentials.h"
@@ -27,6 +28,7 @@ struct _HfPreferencesWindow
   GtkSpinButton        *temperature_alert_antminer;
   GtkSpinButton        *temperature_alert_whatsminer;
   GtkSpinButton        *temperature_alert_avalon;
+  HfAlertRulesGroup    *alert_rules;
   AdwPreferencesGroup  *subnets_group;
   AdwEntryRow          *subnet_entry;
   AdwActionRow         *automatic_row;
@@ -547,6 +549,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = hf_preferences_window_dispose;
+  g_type_ensure (HF_TYPE_ALERT_RULES_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-preferences-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfPreferencesWindow, name)
@@ -556,6 +559,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (temperature_alert_antminer);
   BIND (temperature_alert_whatsminer);
   BIND (temperature_alert_avalon);
+  BIND (alert_rules);
   BIND (subnets_group);
   BIND (subnet_entry);
   BIND (automatic_row);
@@ -611,6 +615,7 @@ hf_preferences_window_new (HfSettings *settings)
 
   self = g_object_new (HF_TYPE_PREFERENCES_WINDOW, NULL);
   self->settings = g_object_ref (settings);
+  hf_alert_rules_group_set_settings (self->alert_rules, settings);
   g_object_bind_property (settings, HF_SETTINGS_KEY_POLL_INTERVAL, self->poll_interval, "value",
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_NOTIFICATIONS, self->notifications, "active",

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <gio/gsettingsbackend.h>
 
+#include "hf-alert-rules-group.h"
 #include "hf-settings.h"
 #include "hf-test-utils.h"
 
@@ -338,15 +339,81 @@ test_alert_rules (void)
   g_assert_cmpuint (rules.offline_after_s, ==, 300);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Preferences' alert rules: a switch off lists its rule in "alerts-off"
+ * (and follows the key when someone else changes it), the thresholds
+ * follow their keys, and a quiet-hours text that does not parse is shown
+ * as an error and not saved. */
+static void
+test_alert_rules_group (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) gsettings = g_settings_new_with_backend (SCHEMA_ID, backend);
+  g_autoptr(HfSettings) settings = hf_settings_new (gsettings);
+  HfAlertRulesGroup *group;
+  GtkWidget *fan, *quiet, *board;
+  g_auto(GStrv) off = NULL;
+  g_autofree char *text = NULL;
+
+  adw_init ();
+  group = g_object_ref_sink (g_object_new (HF_TYPE_ALERT_RULES_GROUP, NULL));
+  hf_alert_rules_group_set_settings (group, settings);
+  fan = find_named (GTK_WIDGET (group), "fan-stopped");
+  quiet = find_named (GTK_WIDGET (group), "quiet-hours");
+  board = find_named (GTK_WIDGET (group), "board-temperature-alert");
+  g_assert_true (GTK_IS_SWITCH (fan));
+  g_assert_true (ADW_IS_ENTRY_ROW (quiet));
+  g_assert_true (GTK_IS_SPIN_BUTTON (board));
+
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fan)));
+  gtk_switch_set_active (GTK_SWITCH (fan), FALSE);
+  off = g_settings_get_strv (gsettings, "alerts-off");
+  g_assert_cmpstrv (off, ((const char *[]) { "fan-stopped", NULL }));
+  g_settings_set_strv (gsettings, "alerts-off", NULL);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (fan)));
+
+  g_settings_set_double (gsettings, "board-temperature-alert", 95);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (board)), ==, 95);
+
+  gtk_editable_set_text (GTK_EDITABLE (quiet), "late");
+  g_signal_emit_by_name (quiet, "apply");
+  text = g_settings_get_string (gsettings, "quiet-hours");
+  g_assert_cmpstr (text, ==, "");
+  g_assert_true (gtk_widget_has_css_class (quiet, "error"));
+  g_clear_pointer (&text, g_free);
+  gtk_editable_set_text (GTK_EDITABLE (quiet), " 23:00-06:00 ");
+  g_signal_emit_by_name (quiet, "apply");
+  text = g_settings_get_string (gsettings, "quiet-hours");
+  g_assert_cmpstr (text, ==, "23:00-06:00");
+  g_assert_false (gtk_widget_has_css_class (quiet, "error"));
+  g_object_unref (group);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  hf_test_init (&argc, &argv);
+  hf_test_init_ui (&argc, &argv);
 
   g_test_add_func ("/ui/settings/every-key", test_every_key);
   g_test_add_func ("/ui/settings/follows-keys", test_follows_keys);
-  g_test_add_func ("/settings/alert-rules", test_alert_rules);
+  g_test_add_func ("/ui/settings/alert-rules", test_alert_rules);
+  g_test_add_func ("/ui/settings/alert-rules-group", test_alert_rules_group);
   g_test_add_func ("/ui/settings/accessors", test_accessors);
   return g_test_run ();
 }
