@@ -255,9 +255,13 @@ alert_cb (HfAlerts      *alerts,
     g_autofree char *escaped = g_markup_escape_text (body, -1);
     g_notification_set_body (notification, escaped);
   }
-  g_notification_set_priority (notification, kind == HF_ALERT_BACK_ONLINE
-                                             ? G_NOTIFICATION_PRIORITY_LOW
-                                             : G_NOTIFICATION_PRIORITY_NORMAL);
+  /* Good news and summaries need not interrupt. */
+  g_notification_set_priority (notification,
+                               kind == HF_ALERT_BACK_ONLINE || kind == HF_ALERT_BEST_DIFFICULTY
+                               || kind == HF_ALERT_FLEET_BEST_DIFFICULTY
+                               || kind == HF_ALERT_QUIET_DIGEST || kind == HF_ALERT_DAILY_SUMMARY
+                                 ? G_NOTIFICATION_PRIORITY_LOW
+                                 : G_NOTIFICATION_PRIORITY_NORMAL);
   if (miner != NULL)
     g_notification_set_default_action_and_target (notification, "app.show-miner", "s",
                                                   hf_miner_get_address (miner));

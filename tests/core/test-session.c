@@ -534,9 +534,27 @@ hot_reading (HfSession *session,
   g_signal_emit_by_name (hf_session_get_fleet (session), "reading", miner, r);
 }
 
-/* A name given to a miner is kept and is the one alerts use; an alert's
- * cool-down survives a restart of the session (it used to say "running
- * hot" again at every start). */
+/* A reading of @miner with @best as its best difficulty, in @state. */
+static void
+state_reading (HfSession *session,
+               HfMiner   *miner,
+               double     best,
+               HfState    state)
+{
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  r->timestamp = g_get_real_time ();
+  r->best_difficulty = best;
+  r->paused = state == HF_STATE_PAUSED;
+  hf_miner_set_reading (miner, r);
+  hf_miner_set_state (miner, state, r->timestamp);
+  g_signal_emit_by_name (hf_session_get_fleet (session), "reading", miner, r);
+}
+
+/* A name given to a miner is kept and is the one alerts use; what the
+ * alerts said survives a restart of the session through the store: a
+ * cool-down (it used to say "running hot" again at every start), a best
+ * difficulty record, a pause Hashfleet asked for. */
 static void
 test_names_and_cooldowns (void)
 {
@@ -562,6 +580,13 @@ test_names_and_cooldowns (void)
   hot_reading (session, miner);
   g_assert_cmpuint (titles->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, "Avalon Nano3 is running hot");
+  /* A record (after the first best, which is where it starts), and a
+   * pause Hashfleet asks for. */
+  state_reading (session, miner, 1000, HF_STATE_HASHING);
+  state_reading (session, miner, 5000, HF_STATE_HASHING);
+  g_assert_cmpuint (titles->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (titles, 1), ==, "New best difficulty of the fleet: 5k");
+  hf_alerts_expect_paused (hf_session_get_alerts (session), miner, TRUE);
 
   hf_session_set_label (session, miner, "  Garage Avalon ");
   g_assert_cmpstr (hf_miner_get_display_name (miner), ==, "Garage Avalon");
@@ -583,6 +608,19 @@ test_names_and_cooldowns (void)
   g_signal_connect (hf_session_get_alerts (session), "alert", G_CALLBACK (title_cb), titles);
   hot_reading (session, miner);
   g_assert_cmpuint (titles->len, ==, 0);
+  /* Below the kept record: no news; paused as asked: no surprise. */
+  state_reading (session, miner, 4000, HF_STATE_HASHING);
+  state_reading (session, miner, 4000, HF_STATE_PAUSED);
+  g_assert_cmpuint (titles->len, ==, 0);
+  {
+    g_autoptr(HfStore) store = hf_store_open (db, NULL);
+    g_autoptr(GHashTable) meta = hf_store_load_meta (store, "alert:", NULL);
+    g_autofree char *key = g_strdup_printf ("alert:%s:best", "127.0.54.70");
+    gint64 *best = g_hash_table_lookup (meta, key);
+
+    g_assert_nonnull (best);
+    g_assert_cmpint (*best, ==, 5000);
+  }
 
   /* Its own name again: the stored one goes too. */
   hf_session_set_label (session, miner, "");
