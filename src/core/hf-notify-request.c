@@ -126,6 +126,16 @@ ntfy_tag (const HfNotification *n)
     { "back-online", "white_check_mark" },
     { "hot", "fire" },
     { "low-hashrate", "chart_with_downwards_trend" },
+    { "board-hot", "fire" },
+    { "not-hashing", "warning" },
+    { "paused", "pause_button" },
+    { "no-shares", "hourglass" },
+    { "pool-switched", "twisted_rightwards_arrows" },
+    { "fan-stopped", "cyclone" },
+    { "best-difficulty", "trophy" },
+    { "fleet-best-difficulty", "trophy" },
+    { "quiet-digest", "zzz" },
+    { "daily-summary", "bar_chart" },
     { "block-found", "tada" },
   };
 

@@ -425,15 +425,36 @@ test_wire_types (void)
     { HF_ALERT_BACK_ONLINE, "back-online", "success" },
     { HF_ALERT_HOT, "hot", "warning" },
     { HF_ALERT_LOW_HASHRATE, "low-hashrate", "warning" },
+    { HF_ALERT_BOARD_HOT, "board-hot", "warning" },
+    { HF_ALERT_NOT_HASHING, "not-hashing", "failure" },
+    { HF_ALERT_PAUSED, "paused", "warning" },
+    { HF_ALERT_NO_SHARES, "no-shares", "warning" },
+    { HF_ALERT_POOL_SWITCHED, "pool-switched", "warning" },
+    { HF_ALERT_FAN_STOPPED, "fan-stopped", "failure" },
+    { HF_ALERT_BEST_DIFFICULTY, "best-difficulty", "success" },
+    { HF_ALERT_FLEET_BEST_DIFFICULTY, "fleet-best-difficulty", "success" },
+    { HF_ALERT_QUIET_DIGEST, "quiet-digest", "info" },
+    { HF_ALERT_DAILY_SUMMARY, "daily-summary", "info" },
   };
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == HF_N_ALERT_KINDS);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autoptr(HfNotification) n = hf_notification_new_for_alert (miner, kinds[i].kind, "t", "b");
 
+      g_assert_cmpint (kinds[i].kind, ==, i);
       g_assert_cmpstr (n->event, ==, kinds[i].event);
       g_assert_cmpstr (hf_notify_type_to_string (n->type), ==, kinds[i].type);
+      g_assert_cmpstr (n->address, ==, hf_miner_get_address (miner));
     }
+  /* The digest and the summary are about the fleet: no miner. */
+  {
+    g_autoptr(HfNotification) n =
+      hf_notification_new_for_alert (NULL, HF_ALERT_DAILY_SUMMARY, "Hashfleet daily summary", "b");
+
+    g_assert_cmpstr (n->event, ==, "daily-summary");
+    g_assert_null (n->address);
+  }
 }
 
 static void
