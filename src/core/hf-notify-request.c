@@ -263,6 +263,10 @@ gotify_request (HfNotifyUrl          *url,
                                    : priorities[n->type]);
   json_builder_end_object (b);
   set_json_body (msg, b);
+  /* The token as a header: Gotify reads X-Gotify-Key as it reads
+   * ?token=, and a header stays out of access logs. */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Gotify-Key",
+                                hf_notify_url_get_token (url));
   return msg;
 }
 

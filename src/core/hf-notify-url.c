@@ -578,7 +578,6 @@ char *
 hf_notify_url_get_endpoint (HfNotifyUrl *self)
 {
   g_autofree char *base = NULL;
-  g_autofree char *token = NULL;
   const char *proto;
 
   g_return_val_if_fail (HF_IS_NOTIFY_URL (self), NULL);
@@ -602,8 +601,9 @@ hf_notify_url_get_endpoint (HfNotifyUrl *self)
         return g_strdup_printf ("%s/%s", base, self->path);
       if (self->service == HF_NOTIFY_JSON)
         return g_strdup_printf ("%s%s", base, self->path);
-      token = g_uri_escape_string (self->token, NULL, FALSE);
-      return g_strdup_printf ("%s%s/message?token=%s", base, self->path, token);
+      /* The token goes in the X-Gotify-Key header, never in the query
+       * (which proxies and servers write to their access logs). */
+      return g_strdup_printf ("%s%s/message", base, self->path);
     }
 }
 

@@ -42,8 +42,8 @@ HfNotifyService  hf_notify_url_get_service    (HfNotifyUrl *self);
 const char      *hf_notify_url_get_scheme_name (HfNotifyUrl *self);
 /* The URL with its secrets replaced by "****" (safe to log). */
 const char      *hf_notify_url_get_masked     (HfNotifyUrl *self);
-/* Where the request goes, secrets included (never log it): the full
- * http(s) URI, query and all. */
+/* Where the request goes (never log it: a Discord or Telegram token is
+ * part of the path); a gotify token is not in it, it goes in a header. */
 char            *hf_notify_url_get_endpoint   (HfNotifyUrl *self);
 gboolean         hf_notify_url_get_secure     (HfNotifyUrl *self);
 const char      *hf_notify_url_get_host       (HfNotifyUrl *self);

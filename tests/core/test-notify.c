@@ -72,11 +72,11 @@ test_url_good (void)
     { "tgram://bot42:Key/@mychannel", HF_NOTIFY_TELEGRAM, TRUE, NULL, 0, NULL, NULL, NULL,
       "42:Key", "@mychannel", -1, NULL, "tgram://****/@mychannel" },
     { "gotify://gotify.example/AppTok.1", HF_NOTIFY_GOTIFY, FALSE, "gotify.example", 0, "",
-      NULL, NULL, "AppTok.1", NULL, -1, "http://gotify.example/message?token=AppTok.1",
+      NULL, NULL, "AppTok.1", NULL, -1, "http://gotify.example/message",
       "gotify://gotify.example/****" },
     { "gotifys://gotify.example:8443/sub/dir/Tok?priority=9", HF_NOTIFY_GOTIFY, TRUE,
       "gotify.example", 8443, "/sub/dir", NULL, NULL, "Tok", NULL, 9,
-      "https://gotify.example:8443/sub/dir/message?token=Tok",
+      "https://gotify.example:8443/sub/dir/message",
       "gotifys://gotify.example:8443/sub/dir/****" },
   };
 
@@ -109,7 +109,15 @@ test_url_good (void)
       endpoint = hf_notify_url_get_endpoint (url);
       if (c->endpoint != NULL)
         g_assert_cmpstr (endpoint, ==, c->endpoint);
-      /* The masked form never holds a secret. */
+      /* Neither the masked form nor (but for the services that put it
+       * in their path) the endpoint holds a secret. */
+      if (c->service != HF_NOTIFY_DISCORD && c->service != HF_NOTIFY_TELEGRAM)
+        {
+          if (c->password != NULL)
+            g_assert_null (strstr (endpoint, c->password));
+          if (c->token != NULL)
+            g_assert_null (strstr (endpoint, c->token));
+        }
       if (c->password != NULL)
         g_assert_null (strstr (hf_notify_url_get_masked (url), c->password));
       if (c->token != NULL)
@@ -491,7 +499,10 @@ test_wire_gotify (void)
 
   g_assert_cmpstr (q->method, ==, "POST");
   g_assert_cmpstr (q->path, ==, "/prefix/message");
-  g_assert_cmpstr (q->query, ==, "token=AbCdEf");
+  /* The token in Gotify's header, never in the query (access logs). */
+  g_assert_null (q->query);
+  g_assert_cmpstr (hf_test_request_header (q, "X-Gotify-Key"), ==, "AbCdEf");
+  g_assert_null (hf_test_request_header (q, "Authorization"));
   o = parse_body (q, &root);
   g_assert_cmpstr (json_object_get_string_member (o, "title"), ==, "bitaxe-desk is offline");
   g_assert_cmpstr (json_object_get_string_member (o, "message"), ==,
@@ -500,7 +511,8 @@ test_wire_gotify (void)
 
   q = send_one (r, with, test);
   g_assert_cmpstr (q->path, ==, "/message");
-  g_assert_cmpstr (q->query, ==, "token=Tok");
+  g_assert_null (q->query);
+  g_assert_cmpstr (hf_test_request_header (q, "X-Gotify-Key"), ==, "Tok");
   o = parse_body (q, &root2);
   g_assert_cmpint (json_object_get_int_member (o, "priority"), ==, 0);
 }
