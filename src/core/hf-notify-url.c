@@ -209,7 +209,8 @@ parse_query (HfNotifyUrl  *self,
       if (eq == NULL)
         continue;
       *eq = '\0';
-      if (!(value = decode (eq + 1, key, error)))
+      /* The key is the user's text (a secret, maybe): never in an error. */
+      if (!(value = decode (eq + 1, "a query value", error)))
         return FALSE;
 
       if (g_str_equal (key, "priority")

@@ -207,6 +207,11 @@ test_url_malformed (void)
     { "gotify://127.0.0.1", "HOST[/PATH]/TOKEN" },
     { "gotify://127.0.0.1/a//s3cr3t", "segment" },
     { "gotify://127.0.0.1/s3cr3t?", NULL },   /* fine: an empty query */
+    /* A query key is the user's text too (a secret pasted in the wrong
+     * place): never repeated, whatever is wrong with its value. */
+    { "ntfy://127.0.0.1/t?s3cr3t=%zz", "query value" },
+    { "ntfy://127.0.0.1/t?s3cr3t=%01", "query value" },
+    { "gotify://127.0.0.1/Tok?priority=1&s3cr3t%3D=%7f", "query value" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
