@@ -332,6 +332,79 @@ test_wire_ntfy (void)
   g_assert_cmpstr (hf_test_request_header (q, "Tags"), ==, "information_source");
   /* Not ASCII: RFC 2047, one line (base64 of "Fräs is hot"). */
   g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, "=?UTF-8?B?RnLDpHMgaXMgaG90?=");
+
+  /* A name from the network: every control character goes (DEL, ESC,
+   * BEL, NUL-free C0 and the C1 ones), line breaks become spaces, and
+   * the value is cut to 200 characters. */
+  {
+    g_autoptr(GString) title = g_string_new ("del\x7fhere\x1b[31m\x07red\r\nX-Injected: 1");
+    g_autoptr(HfNotification) hostile = NULL;
+    g_autoptr(GString) want = g_string_new ("delhere[31mred  X-Injected: 1");
+
+    for (guint i = 0; i < 500; i++)
+      g_string_append_c (title, 'x');
+    hostile = hf_notification_new ("test", HF_NOTIFY_INFO, title->str, "body");
+    while (want->len < 200)
+      g_string_append_c (want, 'x');
+    q = send_one (r, plain, hostile);
+    g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, want->str);
+    g_assert_null (hf_test_request_header (q, "X-Injected"));
+  }
+  {
+    /* U+0085 (NEL) and U+009B (CSI), as UTF-8: not in the title either. */
+    g_autoptr(HfNotification) c1 = hf_notification_new ("test", HF_NOTIFY_INFO,
+                                                        "a\xc2\x85""b\xc2\x9b""c", "body");
+    q = send_one (r, plain, c1);
+    g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, "abc");
+  }
+}
+
+/* No header of any service's request holds a control byte, however
+ * hostile the notification, and none is longer than a line should be. */
+static void
+test_wire_header_values (void)
+{
+  const char *const urls[] = {
+    "ntfy://127.0.0.1:9/topic?tags=a,b&priority=5",
+    "ntfy://us%C3%A9r:p%C3%A4ss@127.0.0.1:9/topic",
+    "ntfy://tk_%C3%A4bc@127.0.0.1:9/topic",
+    "json://u:p@127.0.0.1:9/hook",
+    "discord://123/tok",
+    "tgram://1:key/2",
+    "gotify://127.0.0.1:9/Tok-1.x",
+  };
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(HfNotification) n = NULL;
+
+  for (guint b = 1; b < 0x20; b++)
+    g_string_append_printf (title, "%c\xc2\x85x", b);
+  g_string_append (title, "\x7f\xe2\x80\xa8\xff\xfe");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (title, "\xc3\xa4");
+  n = hf_notification_new ("test", HF_NOTIFY_FAILURE, title->str, title->str);
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfNotifyUrl) url = hf_notify_url_parse (urls[i], &error);
+      g_autoptr(SoupMessage) msg = NULL;
+      SoupMessageHeadersIter iter;
+      const char *name, *value;
+      guint headers = 0;
+
+      g_assert_no_error (error);
+      msg = hf_notify_request_new (url, n);
+      g_assert_nonnull (msg);
+      soup_message_headers_iter_init (&iter, soup_message_get_request_headers (msg));
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        {
+          g_test_message ("%s %s: %zu bytes", urls[i], name, strlen (value));
+          headers++;
+          for (const char *c = value; *c != '\0'; c++)
+            g_assert_true ((guchar) *c >= 0x20 && (guchar) *c != 0x7f);
+          g_assert_cmpuint (strlen (value), <=, 1200);
+        }
+      g_assert_cmpuint (headers, >=, 1);
+    }
 }
 
 static JsonObject *
@@ -911,6 +984,7 @@ main (int   argc,
   g_test_add_func ("/notify/wire/discord", test_wire_discord);
   g_test_add_func ("/notify/wire/telegram", test_wire_telegram);
   g_test_add_func ("/notify/wire/gotify", test_wire_gotify);
+  g_test_add_func ("/notify/wire/header-values", test_wire_header_values);
   g_test_add_func ("/notify/delivery/retry", test_retry);
   g_test_add_func ("/notify/delivery/endless-body", test_endless_body);
   g_test_add_func ("/notify/delivery/isolation", test_isolation);
