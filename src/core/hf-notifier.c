@@ -345,15 +345,50 @@ enqueue (HfNotifier     *self,
 
   d->notification = hf_notification_ref (notification);
   d->batch = batch ? batch_ref (batch) : NULL;
-  if (g_queue_get_length (&ch->queue) >= self->max_queued)
+  /* The oldest waiting one goes.  Saying so runs the ::failed handlers,
+   * which may drop this channel (or notify again): look again after. */
+  while (!ch->closed && g_queue_get_length (&ch->queue) >= self->max_queued)
     {
       g_autoptr(GError) error = g_error_new (HF_ERROR, HF_ERROR_TOO_LARGE,
                                              "dropped: %u notifications were already waiting",
                                              self->max_queued);
       finish (ch, g_queue_pop_head (&ch->queue), error);
     }
+  if (ch->closed)
+    {
+      g_autoptr(GError) gone = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "the channel was removed");
+      finish (ch, d, gone);
+      return;
+    }
   g_queue_push_tail (&ch->queue, d);
   start_next (ch);
+}
+
+/* The channels as they are now, each with a reference: a signal handler
+ * or a callback run from the loop over them may change the list. */
+static GPtrArray *
+snapshot_channels (HfNotifier *self)
+{
+  GPtrArray *snapshot = g_ptr_array_new_full (self->channels->len,
+                                              (GDestroyNotify) channel_unref);
+
+  for (guint i = 0; i < self->channels->len; i++)
+    g_ptr_array_add (snapshot, channel_ref (g_ptr_array_index (self->channels, i)));
+  return snapshot;
+}
+
+/* Put @next in place of the channels, then let go of the old ones that
+ * @next does not hold: whatever their closing runs (a batch's callback)
+ * sees the new list, whole. */
+static void
+replace_channels (HfNotifier *self,
+                  GPtrArray  *next)
+{
+  GPtrArray *old = self->channels;
+
+  self->channels = next;
+  g_ptr_array_unref (old);
 }
 
 /* The notifier lets go of @ch: waiting deliveries are abandoned; one in
@@ -406,9 +441,20 @@ hf_notifier_dispose (GObject *object)
 {
   HfNotifier *self = HF_NOTIFIER (object);
 
-  g_clear_pointer (&self->channels, g_ptr_array_unref);
+  /* Still a list (an empty one) for whatever is called from here on. */
+  replace_channels (self, g_ptr_array_new_with_free_func (close_channel));
 
   G_OBJECT_CLASS (hf_notifier_parent_class)->dispose (object);
+}
+
+static void
+hf_notifier_finalize (GObject *object)
+{
+  HfNotifier *self = HF_NOTIFIER (object);
+
+  g_ptr_array_unref (self->channels);
+
+  G_OBJECT_CLASS (hf_notifier_parent_class)->finalize (object);
 }
 
 static void
@@ -417,6 +463,7 @@ hf_notifier_class_init (HfNotifierClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = hf_notifier_dispose;
+  object_class->finalize = hf_notifier_finalize;
 
   /**
    * HfNotifier::delivered:
@@ -456,16 +503,12 @@ hf_notifier_new (void)
   return g_object_new (HF_TYPE_NOTIFIER, NULL);
 }
 
-void
-hf_notifier_add_url (HfNotifier  *self,
-                     HfNotifyUrl *url)
+static Channel *
+channel_new (HfNotifier  *self,
+             HfNotifyUrl *url)
 {
-  Channel *ch;
+  Channel *ch = g_rc_box_new0 (Channel);
 
-  g_return_if_fail (HF_IS_NOTIFIER (self));
-  g_return_if_fail (HF_IS_NOTIFY_URL (url));
-
-  ch = g_rc_box_new0 (Channel);
   ch->notifier = self;
   ch->url = g_object_ref (url);
   /* Its own session: a receiver that hangs holds only these connections.
@@ -478,8 +521,18 @@ hf_notifier_add_url (HfNotifier  *self,
     ch->session = soup_session_new_with_options ("user-agent", "Hashfleet/" PACKAGE_VERSION,
                                                  NULL);
   g_queue_init (&ch->queue);
-  g_ptr_array_add (self->channels, ch);
   g_debug ("notify: channel %s", hf_notify_url_get_masked (url));
+  return ch;
+}
+
+void
+hf_notifier_add_url (HfNotifier  *self,
+                     HfNotifyUrl *url)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (HF_IS_NOTIFY_URL (url));
+
+  g_ptr_array_add (self->channels, channel_new (self, url));
 }
 
 gboolean
@@ -488,6 +541,7 @@ hf_notifier_set_urls (HfNotifier          *self,
                       GError             **error)
 {
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *next;
 
   g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
   g_return_val_if_fail (urls != NULL, FALSE);
@@ -503,9 +557,25 @@ hf_notifier_set_urls (HfNotifier          *self,
         }
       g_ptr_array_add (parsed, url);
     }
-  hf_notifier_clear (self);
+
+  /* A channel whose URL stays keeps its queue and what it has in flight;
+   * the others go, the new ones start empty. */
+  next = g_ptr_array_new_full (parsed->len, close_channel);
   for (guint i = 0; i < parsed->len; i++)
-    hf_notifier_add_url (self, g_ptr_array_index (parsed, i));
+    {
+      HfNotifyUrl *url = g_ptr_array_index (parsed, i);
+      Channel *ch = NULL;
+
+      for (guint j = 0; j < self->channels->len && ch == NULL; j++)
+        {
+          Channel *old = g_ptr_array_index (self->channels, j);
+
+          if (hf_notify_url_equal (old->url, url))
+            ch = g_ptr_array_steal_index (self->channels, j);
+        }
+      g_ptr_array_add (next, ch != NULL ? ch : channel_new (self, url));
+    }
+  replace_channels (self, next);
   return TRUE;
 }
 
@@ -513,7 +583,7 @@ void
 hf_notifier_clear (HfNotifier *self)
 {
   g_return_if_fail (HF_IS_NOTIFIER (self));
-  g_ptr_array_set_size (self->channels, 0);
+  replace_channels (self, g_ptr_array_new_with_free_func (close_channel));
 }
 
 guint
@@ -551,11 +621,18 @@ void
 hf_notifier_notify (HfNotifier     *self,
                     HfNotification *notification)
 {
+  g_autoptr(HfNotifier) alive = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+
   g_return_if_fail (HF_IS_NOTIFIER (self));
   g_return_if_fail (notification != NULL);
 
-  for (guint i = 0; i < self->channels->len; i++)
-    enqueue (self, g_ptr_array_index (self->channels, i), notification, NULL);
+  /* A ::failed handler (the queue's oldest dropped) may change the
+   * channels, or let go of the notifier. */
+  alive = g_object_ref (self);
+  channels = snapshot_channels (self);
+  for (guint i = 0; i < channels->len; i++)
+    enqueue (self, g_ptr_array_index (channels, i), notification, NULL);
 }
 
 void
@@ -566,6 +643,8 @@ hf_notifier_send_async (HfNotifier          *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(HfNotifier) alive = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
   Batch *batch;
 
   g_return_if_fail (HF_IS_NOTIFIER (self));
@@ -582,15 +661,17 @@ hf_notifier_send_async (HfNotifier          *self,
       return;
     }
 
+  alive = g_object_ref (self);
+  channels = snapshot_channels (self);
   batch = g_rc_box_new0 (Batch);
   batch->task = g_steal_pointer (&task);
   batch->failures = g_string_new (NULL);
-  batch->pending = self->channels->len;
+  batch->pending = channels->len;
   if (cancellable != NULL)
     batch->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (batch_cancelled_cb),
                                                  batch, NULL);
-  for (guint i = 0; i < self->channels->len; i++)
-    enqueue (self, g_ptr_array_index (self->channels, i), notification, batch);
+  for (guint i = 0; i < channels->len; i++)
+    enqueue (self, g_ptr_array_index (channels, i), notification, batch);
   batch_unref (batch);
 }
 

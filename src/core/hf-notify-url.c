@@ -677,3 +677,17 @@ hf_notify_url_get_tags (HfNotifyUrl *self)
   g_return_val_if_fail (HF_IS_NOTIFY_URL (self), NULL);
   return self->tags;
 }
+
+gboolean
+hf_notify_url_equal (HfNotifyUrl *a,
+                     HfNotifyUrl *b)
+{
+  g_return_val_if_fail (HF_IS_NOTIFY_URL (a), FALSE);
+  g_return_val_if_fail (HF_IS_NOTIFY_URL (b), FALSE);
+
+  return a->service == b->service && a->secure == b->secure && a->port == b->port
+         && a->priority == b->priority && g_strcmp0 (a->host, b->host) == 0
+         && g_strcmp0 (a->path, b->path) == 0 && g_strcmp0 (a->user, b->user) == 0
+         && g_strcmp0 (a->password, b->password) == 0 && g_strcmp0 (a->token, b->token) == 0
+         && g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->tags, b->tags) == 0;
+}

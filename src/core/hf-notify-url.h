@@ -62,4 +62,9 @@ int              hf_notify_url_get_priority   (HfNotifyUrl *self);
 /* ?tags= for ntfy (comma-separated), or NULL. */
 const char      *hf_notify_url_get_tags       (HfNotifyUrl *self);
 
+/* The same channel: every part the same (however it was written, with
+ * blanks around it, %-escapes or a trailing slash). */
+gboolean         hf_notify_url_equal          (HfNotifyUrl *a,
+                                               HfNotifyUrl *b);
+
 G_END_DECLS

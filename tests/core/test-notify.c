@@ -921,6 +921,179 @@ test_cancel (void)
   outcomes_clear (&o);
 }
 
+static gboolean
+count_reached (Outcomes *o,
+               guint     delivered,
+               guint     ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (o->delivered < delivered && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return o->delivered >= delivered;
+}
+
+/* Editing the channels keeps what a channel that stays has queued and in
+ * flight: its receiver holds the first answer while the list changes. */
+static void
+test_edit_keeps_pending (void)
+{
+  g_autoptr(HfTestReceiver) a = hf_test_receiver_new ();
+  g_autoptr(HfTestReceiver) b = hf_test_receiver_new ();
+  g_autoptr(HfNotifier) notifier = hf_notifier_new ();
+  g_autoptr(HfNotification) n = hf_notification_new_test ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url_a = g_strdup_printf ("ntfy://127.0.0.1:%u/kept", a->port);
+  g_autofree char *url_a_again = g_strdup_printf ("  ntfy://127.0.0.1:%u/kept/ ", a->port);
+  g_autofree char *url_b = g_strdup_printf ("json://127.0.0.1:%u/new", b->port);
+  const char *first[] = { url_a, NULL };
+  const char *both[] = { url_b, url_a_again, NULL };
+  const char *only_b[] = { url_b, NULL };
+  Outcomes o = { 0 };
+
+  g_signal_connect (notifier, "delivered", G_CALLBACK (delivered_cb), &o);
+  g_signal_connect (notifier, "failed", G_CALLBACK (failed_cb), &o);
+  hf_notifier_set_timing (notifier, 10000, 1, 0);
+  g_assert_true (hf_notifier_set_urls (notifier, first, &error));
+  g_assert_no_error (error);
+
+  /* One in flight (held), one waiting behind it. */
+  a->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (a, 1, 2000));
+
+  /* A channel added, the first one written differently but the same. */
+  g_assert_true (hf_notifier_set_urls (notifier, both, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 2);
+
+  /* The held answer comes: both reach the kept channel, the new one had
+   * none of them. */
+  a->hang = FALSE;
+  hf_test_receiver_release (a, 200);
+  g_assert_true (count_reached (&o, 2, 5000));
+  g_assert_cmpuint (o.delivered, ==, 2);
+  g_assert_cmpuint (o.failed, ==, 0);
+  g_assert_cmpuint (a->requests->len, ==, 2);
+  g_assert_cmpuint (b->requests->len, ==, 0);
+
+  /* A channel left out goes with what it holds: nothing more reaches it. */
+  a->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (a, 3, 2000));
+  g_assert_true (count_reached (&o, 3, 5000));   /* b's copy */
+  g_assert_true (hf_notifier_set_urls (notifier, only_b, &error));
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 1);
+  a->hang = FALSE;
+  hf_test_receiver_release (a, 200);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (o.delivered, ==, 3);
+  g_assert_cmpuint (b->requests->len, ==, 1);
+  outcomes_clear (&o);
+}
+
+/* ::failed handlers that change the channels (or let go of the notifier)
+ * while a full queue drops its oldest: nothing asserts, nothing leaks. */
+typedef struct
+{
+  const char *action;   /* "clear", "same", "other", "notify", "unref" */
+  char       *url;
+  guint       failed;
+} Reenter;
+
+static void
+reenter_failed_cb (HfNotifier     *notifier,
+                   const char     *channel,
+                   HfNotification *n,
+                   const GError   *error,
+                   Reenter        *r)
+{
+  r->failed++;
+  if (r->failed > 1)
+    return;
+  if (g_str_equal (r->action, "clear"))
+    hf_notifier_clear (notifier);
+  else if (g_str_equal (r->action, "same") || g_str_equal (r->action, "other"))
+    {
+      const char *urls[] = { r->url, NULL };
+      g_assert_true (hf_notifier_set_urls (notifier, urls, NULL));
+    }
+  else if (g_str_equal (r->action, "notify"))
+    hf_notifier_notify (notifier, n);
+  else if (g_str_equal (r->action, "unref"))
+    g_object_unref (notifier);
+}
+
+static void
+test_reentrant (void)
+{
+  g_autoptr(HfTestReceiver) hang = hf_test_receiver_new ();
+  g_autoptr(HfTestReceiver) other = hf_test_receiver_new ();
+  g_autofree char *text = g_strdup_printf ("ntfy://127.0.0.1:%u/r", hang->port);
+  g_autofree char *other_text = g_strdup_printf ("ntfy://127.0.0.1:%u/o", other->port);
+  const char *actions[] = { "clear", "same", "other", "notify", "unref" };
+
+  hang->hang = TRUE;
+  other->hang = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      HfNotifier *notifier = hf_notifier_new ();
+      g_autoptr(HfNotifyUrl) url = hf_notify_url_parse (text, NULL);
+      g_autoptr(HfNotification) n = hf_notification_new_test ();
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      Reenter r = { actions[i], NULL, 0 };
+      Sent s = { 0 };
+
+      g_test_message ("a ::failed handler that does '%s'", actions[i]);
+      r.url = g_strdup (g_str_equal (actions[i], "other") ? other_text : text);
+      g_object_add_weak_pointer (G_OBJECT (notifier), (gpointer *) &notifier);
+      hf_notifier_add_url (notifier, url);
+      hf_notifier_set_max_queued (notifier, 1);
+      hf_notifier_set_timing (notifier, 60000, 1, 0);
+      g_signal_connect (notifier, "failed", G_CALLBACK (reenter_failed_cb), &r);
+      /* One in flight, one waiting; the third drops the second. */
+      hf_notifier_notify (notifier, n);
+      hf_notifier_notify (notifier, n);
+      if (g_str_equal (actions[i], "unref"))
+        {
+          hf_notifier_notify (notifier, n);
+          g_assert_null (notifier);
+          g_assert_cmpuint (r.failed, ==, 1);
+          g_free (r.url);
+          continue;
+        }
+      /* Through send_async too: its batch is told either way. */
+      hf_notifier_send_async (notifier, n, cancellable, sent_cb, &s);
+      g_assert_cmpuint (r.failed, >=, 1);
+      if (g_str_equal (actions[i], "clear"))
+        {
+          g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 0);
+          hf_test_wait_for (&s.done, 2000);
+          g_assert_false (s.ok);
+          g_assert_error (s.error, HF_ERROR, HF_ERROR_CONNECT);
+          g_assert_nonnull (strstr (s.error->message, "the channel was removed"));
+        }
+      else
+        g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 1);
+      /* And the notifier goes on working. */
+      hf_notifier_notify (notifier, n);
+      /* The batch still waiting on the held receiver holds the notifier
+       * until it returns. */
+      g_cancellable_cancel (cancellable);
+      hf_test_wait_for (&s.done, 2000);
+      g_clear_error (&s.error);
+      g_object_unref (notifier);
+      g_assert_null (notifier);
+      for (guint k = 0; k < 20; k++)
+        g_main_context_iteration (NULL, FALSE);
+      g_clear_error (&s.error);
+      g_free (r.url);
+    }
+}
+
 /* The session hands each alert to its notifier. */
 static void
 test_session (void)
@@ -990,6 +1163,8 @@ main (int   argc,
   g_test_add_func ("/notify/delivery/isolation", test_isolation);
   g_test_add_func ("/notify/delivery/queue-bound", test_queue_bound);
   g_test_add_func ("/notify/delivery/cancel", test_cancel);
+  g_test_add_func ("/notify/delivery/edit-keeps-pending", test_edit_keeps_pending);
+  g_test_add_func ("/notify/delivery/reentrant", test_reentrant);
   g_test_add_func ("/notify/session", test_session);
   status = g_test_run ();
   hf_test_receiver_free (api);
