@@ -50,11 +50,20 @@ struct _Batch
   gulong  cancelled_id;
 };
 
+/* hf_notifier_drain_async(): its task, its deadline, its cancellation. */
+typedef struct
+{
+  GTask        *task;
+  GSource      *timeout;
+  GSource      *cancelled;
+} Drain;
+
 struct _HfNotifier
 {
   GObject       parent_instance;
 
   GPtrArray    *channels;       /* Channel* */
+  GPtrArray    *drains;         /* Drain*, waiting for every channel to be idle */
   guint         timeout_ms;
   guint         attempts;
   guint         backoff_ms;
@@ -72,6 +81,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (HfNotifier, hf_notifier, G_TYPE_OBJECT)
 
 static void start_next (Channel *ch);
+static void check_drained (HfNotifier *self);
 
 /* ---- batches ------------------------------------------------------------- */
 
@@ -329,8 +339,14 @@ attempt (Channel *ch)
 static void
 start_next (Channel *ch)
 {
-  if (ch->closed || ch->current != NULL || g_queue_is_empty (&ch->queue))
+  if (ch->closed || ch->current != NULL)
     return;
+  if (g_queue_is_empty (&ch->queue))
+    {
+      /* Idle: maybe the last one a drain waits for. */
+      check_drained (ch->notifier);
+      return;
+    }
   ch->current = g_queue_pop_head (&ch->queue);
   attempt (ch);
 }
@@ -389,6 +405,7 @@ replace_channels (HfNotifier *self,
 
   self->channels = next;
   g_ptr_array_unref (old);
+  check_drained (self);
 }
 
 /* The notifier lets go of @ch: waiting deliveries are abandoned; one in
@@ -434,6 +451,86 @@ endpoint_is_loopback (HfNotifyUrl *url)
   return g_ascii_strcasecmp (host, "localhost") == 0;
 }
 
+/* ---- draining ------------------------------------------------------------ */
+
+static guint
+count_pending (HfNotifier *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->channels->len; i++)
+    {
+      Channel *ch = g_ptr_array_index (self->channels, i);
+
+      n += g_queue_get_length (&ch->queue) + (ch->current != NULL ? 1 : 0);
+    }
+  return n;
+}
+
+static void
+drain_free (Drain *drain)
+{
+  if (drain->timeout != NULL)
+    g_source_destroy (drain->timeout);
+  g_clear_pointer (&drain->timeout, g_source_unref);
+  if (drain->cancelled != NULL)
+    g_source_destroy (drain->cancelled);
+  g_clear_pointer (&drain->cancelled, g_source_unref);
+  g_clear_object (&drain->task);
+  g_free (drain);
+}
+
+/* @drain is over: out of the list first (its callback may drain again). */
+static void
+drain_return (HfNotifier *self,
+              Drain      *drain,
+              GError     *error)   /* taken; NULL: drained */
+{
+  g_autoptr(GTask) task = g_steal_pointer (&drain->task);
+
+  g_ptr_array_remove_fast (self->drains, drain);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_drained (HfNotifier *self)
+{
+  if (self == NULL || self->drains == NULL || self->drains->len == 0
+      || count_pending (self) > 0)
+    return;
+  while (self->drains->len > 0)
+    drain_return (self, g_ptr_array_index (self->drains, 0), NULL);
+}
+
+static gboolean
+drain_timeout_cb (gpointer data)
+{
+  Drain *drain = data;
+  HfNotifier *self = g_task_get_source_object (drain->task);
+  guint pending = count_pending (self);
+
+  drain_return (self, drain,
+                g_error_new (HF_ERROR, HF_ERROR_TIMEOUT, "%u notification%s not sent in time",
+                             pending, pending == 1 ? "" : "s"));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drain_cancelled_cb (GCancellable *cancellable,
+                    gpointer      data)
+{
+  Drain *drain = data;
+  HfNotifier *self = g_task_get_source_object (drain->task);
+  GError *error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  drain_return (self, drain, error);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- GObject ------------------------------------------------------------- */
 
 static void
@@ -443,6 +540,7 @@ hf_notifier_dispose (GObject *object)
 
   /* Still a list (an empty one) for whatever is called from here on. */
   replace_channels (self, g_ptr_array_new_with_free_func (close_channel));
+  g_assert (self->drains->len == 0);   /* each holds a reference */
 
   G_OBJECT_CLASS (hf_notifier_parent_class)->dispose (object);
 }
@@ -453,6 +551,7 @@ hf_notifier_finalize (GObject *object)
   HfNotifier *self = HF_NOTIFIER (object);
 
   g_ptr_array_unref (self->channels);
+  g_ptr_array_unref (self->drains);
 
   G_OBJECT_CLASS (hf_notifier_parent_class)->finalize (object);
 }
@@ -489,6 +588,7 @@ static void
 hf_notifier_init (HfNotifier *self)
 {
   self->channels = g_ptr_array_new_with_free_func (close_channel);
+  self->drains = g_ptr_array_new_with_free_func ((GDestroyNotify) drain_free);
   self->timeout_ms = HF_NOTIFIER_DEFAULT_TIMEOUT_MS;
   self->attempts = HF_NOTIFIER_DEFAULT_ATTEMPTS;
   self->backoff_ms = HF_NOTIFIER_DEFAULT_BACKOFF_MS;
@@ -703,4 +803,60 @@ hf_notifier_send_test_finish (HfNotifier    *self,
                               GError       **error)
 {
   return hf_notifier_send_finish (self, result, error);
+}
+
+guint
+hf_notifier_get_n_pending (HfNotifier *self)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), 0);
+  return count_pending (self);
+}
+
+void
+hf_notifier_drain_async (HfNotifier          *self,
+                         guint                timeout_ms,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+  Drain *drain;
+
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_notifier_drain_async);
+  g_task_set_name (task, "hf_notifier_drain_async");
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (count_pending (self) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  drain = g_new0 (Drain, 1);
+  drain->task = g_steal_pointer (&task);
+  drain->timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (drain->timeout, drain_timeout_cb, drain, NULL);
+  g_source_attach (drain->timeout, context);
+  if (cancellable != NULL)
+    {
+      drain->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (drain->cancelled, G_SOURCE_FUNC (drain_cancelled_cb), drain, NULL);
+      g_source_attach (drain->cancelled, context);
+    }
+  g_ptr_array_add (self->drains, drain);
+}
+
+gboolean
+hf_notifier_drain_finish (HfNotifier    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

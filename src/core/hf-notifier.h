@@ -74,4 +74,20 @@ gboolean    hf_notifier_send_test_finish (HfNotifier           *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 
+/* Notifications queued or in flight, on every channel. */
+guint       hf_notifier_get_n_pending    (HfNotifier           *self);
+
+/* Before the program ends: finish once nothing is queued or in flight
+ * (delivered, or given up), TRUE; or when @timeout_ms passed, FALSE with
+ * HF_ERROR_TIMEOUT saying how many were left (they are dropped with the
+ * notifier); or when @cancellable is cancelled. */
+void        hf_notifier_drain_async      (HfNotifier           *self,
+                                          guint                 timeout_ms,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean    hf_notifier_drain_finish     (HfNotifier           *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
 G_END_DECLS

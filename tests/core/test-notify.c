@@ -1094,6 +1094,118 @@ test_reentrant (void)
     }
 }
 
+typedef struct { gboolean done; gboolean ok; GError *error; gint64 when; } Drained;
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drained *d = user_data;
+
+  d->ok = hf_notifier_drain_finish (HF_NOTIFIER (source), result, &d->error);
+  d->when = g_get_monotonic_time ();
+  d->done = TRUE;
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  HfTestReceiver *r = data;
+
+  r->hang = FALSE;
+  hf_test_receiver_release (r, 200);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the end: what is queued gets a grace to go out, bounded, and
+ * the wait can be cut short. */
+static void
+test_drain (void)
+{
+  g_autoptr(HfTestReceiver) r = hf_test_receiver_new ();
+  g_autofree char *text = g_strdup_printf ("json://127.0.0.1:%u/drain", r->port);
+  Outcomes o = { 0 };
+  g_autoptr(HfNotifier) notifier = notifier_for (text, &o);
+  g_autoptr(HfNotification) n = hf_notification_new_test ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Drained d = { 0 };
+  gint64 start;
+
+  hf_notifier_set_timing (notifier, 20000, 1, 0);
+
+  /* Nothing waiting: at once. */
+  hf_notifier_drain_async (notifier, 3000, NULL, drained_cb, &d);
+  hf_test_wait_for (&d.done, 1000);
+  g_assert_true (d.ok);
+
+  /* One in flight (its answer held 300 ms), one behind it: both go out,
+   * and the drain ends as soon as they did. */
+  r->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (r, 1, 2000));
+  g_assert_cmpuint (hf_notifier_get_n_pending (notifier), ==, 2);
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  g_timeout_add (300, release_cb, r);
+  hf_notifier_drain_async (notifier, 3000, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_no_error (d.error);
+  g_assert_true (d.ok);
+  g_assert_cmpuint (o.delivered, ==, 2);
+  g_assert_cmpuint (r->requests->len, ==, 2);
+  g_assert_cmpuint (hf_notifier_get_n_pending (notifier), ==, 0);
+  g_assert_cmpint (d.when - start, >=, 250 * 1000);
+  g_assert_cmpint (d.when - start, <, 2500 * 1000);
+
+  /* A receiver that never answers: the grace ends it, saying how many. */
+  r->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (r, 3, 2000));
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  hf_notifier_drain_async (notifier, 500, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_false (d.ok);
+  g_assert_error (d.error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_cmpstr (d.error->message, ==, "2 notifications not sent in time");
+  g_assert_cmpint (d.when - start, >=, 450 * 1000);
+  g_assert_cmpint (d.when - start, <, 1500 * 1000);
+  g_clear_error (&d.error);
+
+  /* Cut short: cancelled at once, not at the end of the grace. */
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  g_timeout_add (100, cancel_cb, cancellable);
+  hf_notifier_drain_async (notifier, 10000, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (d.when - start, <, 1000 * 1000);
+  g_clear_error (&d.error);
+
+  /* Two at once, and the channels dropped meanwhile: both end. */
+  {
+    Drained d1 = { 0 }, d2 = { 0 };
+
+    hf_notifier_drain_async (notifier, 10000, NULL, drained_cb, &d1);
+    hf_notifier_drain_async (notifier, 10000, NULL, drained_cb, &d2);
+    hf_notifier_clear (notifier);
+    hf_test_wait_for (&d1.done, 1000);
+    hf_test_wait_for (&d2.done, 1000);
+    g_assert_true (d1.ok && d2.ok);
+  }
+  outcomes_clear (&o);
+}
+
 /* The session hands each alert to its notifier. */
 static void
 test_session (void)
@@ -1165,6 +1277,7 @@ main (int   argc,
   g_test_add_func ("/notify/delivery/cancel", test_cancel);
   g_test_add_func ("/notify/delivery/edit-keeps-pending", test_edit_keeps_pending);
   g_test_add_func ("/notify/delivery/reentrant", test_reentrant);
+  g_test_add_func ("/notify/delivery/drain", test_drain);
   g_test_add_func ("/notify/session", test_session);
   status = g_test_run ();
   hf_test_receiver_free (api);
