@@ -312,6 +312,7 @@ typedef struct
   Arguments           arguments;
   const OptionGroup  *groups[6];    /* the options it takes; NULL-terminated */
   HfMinerAction       action;       /* identify, pause, resume */
+  gboolean            until_stopped; /* runs until a signal: SIGTERM ends it gently too */
 } Command;
 
 static const Command commands[] = {
@@ -338,7 +339,7 @@ static const Command commands[] = {
     "status).  --count stops after that many cycles.  Alerts and found blocks\n"
     "go to each --notify-file and --notify URL, as with serve.",
     hf_cli_watch, ARGS_OPTIONAL_ADDRESSES,
-    { &watch_group, &poll_group, &notify_group, &json_group, &shared_group } },
+    { &watch_group, &poll_group, &notify_group, &json_group, &shared_group }, 0, TRUE },
   { "list", "", "Show the stored fleet",
     "The miners in the store, with when each was last seen (a table, or JSON\n"
     "Lines with --json and each miner's last reading).",
@@ -362,7 +363,7 @@ static const Command commands[] = {
     "Assistant (discovery, states, and commands with --mqtt-allow-control).\n"
     "Runs until interrupted.",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
-    { &serve_group, &notify_group, &poll_group, &shared_group } },
+    { &serve_group, &notify_group, &poll_group, &shared_group }, 0, TRUE },
   { "notify-test", "", "Send a test notification to each channel",
     "Send one test notification to every URL of --notify-file (and --notify),\n"
     "the way serve sends alerts, and say for each whether it was delivered.\n"
@@ -1052,9 +1053,9 @@ parse (int             argc,
   return TRUE;
 }
 
-/* SIGINT or SIGTERM (systemctl stop): the command winds down (serve and
- * watch give their last notifications a moment); the next one cuts that
- * short. */
+/* SIGINT (or for serve and watch SIGTERM too, as systemctl stop sends):
+ * the command winds down (serve and watch give their last notifications
+ * a moment); the next one cuts that short. */
 static gboolean
 interrupted_cb (gpointer user_data)
 {
@@ -1074,7 +1075,7 @@ run (const Command  *command,
      HfCli          *cli,
      char          **args)
 {
-  guint sigint, sigterm;
+  guint sigint, sigterm = 0;
   int status;
 
   hf_process_raise_fd_limit ();
@@ -1082,14 +1083,17 @@ run (const Command  *command,
   cli->hurry = g_cancellable_new ();
   cli->max_in_flight = 64;
   sigint = g_unix_signal_add (SIGINT, interrupted_cb, cli);
-  sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
+  /* The others keep SIGTERM's default: not all of them stop when
+   * cancelled. */
+  if (command->until_stopped)
+    sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
   status = command->run (cli, args);
   if (!hf_cli_end_session (cli) && status == 0)
     status = 1;
 
   g_source_remove (sigint);
-  g_source_remove (sigterm);
+  g_clear_handle_id (&sigterm, g_source_remove);
   return status;
 }
 
