@@ -79,15 +79,25 @@ hf_test_receiver_new (void)
 }
 
 void
-hf_test_receiver_free (HfTestReceiver *self)
+hf_test_receiver_release (HfTestReceiver *self,
+                          guint           status)
 {
   for (guint i = 0; i < self->hung->len; i++)
     {
       SoupServerMessage *msg = g_ptr_array_index (self->hung, i);
 
-      soup_server_message_set_status (msg, 503, NULL);
+      soup_server_message_set_status (msg, status, NULL);
+      if (status != 204)
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
       soup_server_message_unpause (msg);
     }
+  g_ptr_array_set_size (self->hung, 0);
+}
+
+void
+hf_test_receiver_free (HfTestReceiver *self)
+{
+  hf_test_receiver_release (self, 503);
   /* Let the answers go before the server goes. */
   for (guint i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);

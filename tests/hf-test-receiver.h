@@ -40,6 +40,9 @@ gboolean        hf_test_receiver_wait  (HfTestReceiver *self,
                                         guint           ms);
 HfTestRequest  *hf_test_receiver_get   (HfTestReceiver *self,
                                         guint           i);
+/* Answer every request held so far (hang) with @status. */
+void            hf_test_receiver_release (HfTestReceiver *self,
+                                          guint           status);
 const char     *hf_test_request_header (HfTestRequest  *request,
                                         const char     *name);
 

@@ -1,5 +1,5 @@
 /* hf-cli-notify.c — hashfleet-cli notify-test, and the notification
- * channels of serve
+ * channels of serve and watch
  * SPDX-License-Identifier: MIT
  */
 #include "hf-cli.h"
@@ -38,6 +38,60 @@ hf_cli_notify_setup (HfCli      *cli,
     hf_notifier_add_url (notifier, g_ptr_array_index (cli->notify_urls, i));
   g_signal_connect (notifier, "delivered", G_CALLBACK (delivered_cb), (gpointer) command);
   g_signal_connect (notifier, "failed", G_CALLBACK (failed_cb), (gpointer) command);
+}
+
+typedef struct
+{
+  HfCli    *cli;
+  gboolean  done;
+  GError   *error;
+} Drain;
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drain *drain = user_data;
+
+  hf_notifier_drain_finish (HF_NOTIFIER (source), result, &drain->error);
+  drain->done = TRUE;
+  g_main_loop_quit (drain->cli->loop);
+}
+
+void
+hf_cli_notify_finish (HfCli      *cli,
+                      const char *command)
+{
+  HfNotifier *notifier;
+  Drain drain = { cli, FALSE, NULL };
+  guint pending;
+
+  if (cli->session == NULL)
+    return;
+  /* No new alert while the last ones go. */
+  hf_session_stop (cli->session);
+  notifier = hf_session_get_notifier (cli->session);
+  pending = hf_notifier_get_n_pending (notifier);
+  if (pending == 0)
+    return;
+  g_printerr ("hashfleet-cli %s: sending %u notification%s before quitting (at most %u s; "
+              "interrupt again to quit now)\n", command, pending, pending == 1 ? "" : "s",
+              HF_CLI_NOTIFY_GRACE_MS / 1000);
+  if (cli->loop == NULL)
+    cli->loop = g_main_loop_new (NULL, FALSE);
+  hf_notifier_drain_async (notifier, HF_CLI_NOTIFY_GRACE_MS, cli->hurry, drained_cb, &drain);
+  while (!drain.done)
+    g_main_loop_run (cli->loop);
+  if (drain.error != NULL)
+    {
+      pending = hf_notifier_get_n_pending (notifier);
+      g_printerr ("hashfleet-cli %s: %s; %u notification%s dropped\n", command,
+                  g_error_matches (drain.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                    ? "interrupted" : "out of time",
+                  pending, pending == 1 ? "" : "s");
+      g_clear_error (&drain.error);
+    }
 }
 
 typedef struct

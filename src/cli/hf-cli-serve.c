@@ -99,7 +99,9 @@ hf_cli_serve (HfCli  *cli,
   hf_session_start (session);
 
   cancelled = g_cancellable_connect (cli->cancellable, G_CALLBACK (cancelled_cb), cli->loop, NULL);
-  g_main_loop_run (cli->loop);
+  /* (Interrupted while starting: the quit came before the loop ran.) */
+  if (!g_cancellable_is_cancelled (cli->cancellable))
+    g_main_loop_run (cli->loop);
   g_cancellable_disconnect (cli->cancellable, cancelled);
   if (serve.stats != NULL)
     g_signal_handlers_disconnect_by_data (fleet, &serve);
@@ -107,6 +109,8 @@ hf_cli_serve (HfCli  *cli,
   /* Requests still paused (a DELETE waiting for its rows) are answered by
    * the session's end; the listener goes first. */
   hf_api_server_disconnect (server);
+  /* An alert raised just before the signal still goes out (a moment). */
+  hf_cli_notify_finish (cli, "serve");
   /* MQTT says "offline" when the session shuts down. */
   return 0;
 }

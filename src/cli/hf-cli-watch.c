@@ -5,7 +5,9 @@
  * stored fleet) to the command's session and let it poll and record: a
  * line of fleet totals per cycle for people, or a JSON line per reading
  * for scripts.  --stats adds a line per cycle on stderr with what the
- * cycle cost (wall, CPU, RSS, open files, main-loop stall).
+ * cycle cost (wall, CPU, RSS, open files, main-loop stall).  Alerts go to
+ * the --notify channels as serve sends them.  It runs until --count
+ * cycles or an interrupt.
  */
 #include <math.h>
 #include <stdio.h>
@@ -135,17 +137,26 @@ discovered_cb (GObject      *source,
   start_polling (watch);
 }
 
+static void
+interrupted_cb (GCancellable *cancellable,
+                GMainLoop    *loop)
+{
+  g_main_loop_quit (loop);
+}
+
 int
 hf_cli_watch (HfCli  *cli,
               char  **args)
 {
   Watch watch = { cli, NULL, NULL, 0, TRUE };
   HfSession *session;
+  gulong interrupted;
 
   /* Without addresses, the stored fleet; with, only those (recorded). */
   cli->restore = args[0] == NULL && !cli->scan;
   session = hf_cli_session (cli, TRUE);
   watch.fleet = hf_session_get_fleet (session);
+  hf_cli_notify_setup (cli, hf_session_get_notifier (session), "watch");
   /* The session's recorder connected first: a cycle's write starts before
    * it is printed (and is waited for before exiting). */
   g_signal_connect (watch.fleet, "reading", G_CALLBACK (reading_cb), &watch);
@@ -193,8 +204,14 @@ hf_cli_watch (HfCli  *cli,
 
   if (cli->stats)
     watch.stats = hf_cli_stats_new (watch.fleet);
-  g_main_loop_run (cli->loop);
+  interrupted = g_cancellable_connect (cli->cancellable, G_CALLBACK (interrupted_cb), cli->loop,
+                                       NULL);
+  if (!g_cancellable_is_cancelled (cli->cancellable))
+    g_main_loop_run (cli->loop);
+  g_cancellable_disconnect (cli->cancellable, interrupted);
   g_clear_pointer (&watch.stats, hf_cli_stats_free);
   g_signal_handlers_disconnect_by_data (watch.fleet, &watch);
+  /* The last cycle's alerts still go out (a moment). */
+  hf_cli_notify_finish (cli, "watch");
   return watch.ok ? 0 : 1;
 }

@@ -65,7 +65,7 @@ typedef struct
   /* serve */
   char     *listen;
   char     *token_file;
-  /* serve and notify-test */
+  /* serve, watch and notify-test */
   char    **notify;
   char     *notify_file;
   char     *mqtt;
@@ -310,8 +310,9 @@ typedef struct
   const char         *description;
   CommandFunc         run;
   Arguments           arguments;
-  const OptionGroup  *groups[5];    /* the options it takes; NULL-terminated */
+  const OptionGroup  *groups[6];    /* the options it takes; NULL-terminated */
   HfMinerAction       action;       /* identify, pause, resume */
+  gboolean            until_stopped; /* runs until a signal: SIGTERM ends it gently too */
 } Command;
 
 static const Command commands[] = {
@@ -335,9 +336,10 @@ static const Command commands[] = {
     "Identify each ADDRESS (or, with --scan, find the miners in the TARGETs\n"
     "given instead), then poll them every --interval seconds: one line of fleet\n"
     "totals per cycle, or with --json one JSON object per reading (the keys of\n"
-    "status).  --count stops after that many cycles.",
+    "status).  --count stops after that many cycles.  Alerts and found blocks\n"
+    "go to each --notify-file and --notify URL, as with serve.",
     hf_cli_watch, ARGS_OPTIONAL_ADDRESSES,
-    { &watch_group, &poll_group, &json_group, &shared_group } },
+    { &watch_group, &poll_group, &notify_group, &json_group, &shared_group }, 0, TRUE },
   { "list", "", "Show the stored fleet",
     "The miners in the store, with when each was last seen (a table, or JSON\n"
     "Lines with --json and each miner's last reading).",
@@ -355,12 +357,13 @@ static const Command commands[] = {
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
     "metrics on --listen (default 127.0.0.1:8080).  The bearer token comes from\n"
     "HASHFLEET_API_TOKEN or --token-file; without one only reads are served, and\n"
-    "only on loopback.  Alerts and found blocks go to each --notify-file URL.\n"
+    "only on loopback.  Alerts and found blocks go to each --notify-file URL;\n"
+    "once stopped (SIGINT, SIGTERM), what is still to be sent gets 3 s.\n"
     "With --mqtt, the fleet is also published to an MQTT broker for Home\n"
     "Assistant (discovery, states, and commands with --mqtt-allow-control).\n"
     "Runs until interrupted.",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
-    { &serve_group, &notify_group, &poll_group, &shared_group } },
+    { &serve_group, &notify_group, &poll_group, &shared_group }, 0, TRUE },
   { "notify-test", "", "Send a test notification to each channel",
     "Send one test notification to every URL of --notify-file (and --notify),\n"
     "the way serve sends alerts, and say for each whether it was delivered.\n"
@@ -1050,10 +1053,18 @@ parse (int             argc,
   return TRUE;
 }
 
+/* SIGINT (or for serve and watch SIGTERM too, as systemctl stop sends):
+ * the command winds down (serve and watch give their last notifications
+ * a moment); the next one cuts that short. */
 static gboolean
 interrupted_cb (gpointer user_data)
 {
-  g_cancellable_cancel (user_data);
+  HfCli *cli = user_data;
+
+  if (!g_cancellable_is_cancelled (cli->cancellable))
+    g_cancellable_cancel (cli->cancellable);
+  else
+    g_cancellable_cancel (cli->hurry);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1064,19 +1075,25 @@ run (const Command  *command,
      HfCli          *cli,
      char          **args)
 {
-  guint sigint;
+  guint sigint, sigterm = 0;
   int status;
 
   hf_process_raise_fd_limit ();
   cli->cancellable = g_cancellable_new ();
+  cli->hurry = g_cancellable_new ();
   cli->max_in_flight = 64;
-  sigint = g_unix_signal_add (SIGINT, interrupted_cb, cli->cancellable);
+  sigint = g_unix_signal_add (SIGINT, interrupted_cb, cli);
+  /* The others keep SIGTERM's default: not all of them stop when
+   * cancelled. */
+  if (command->until_stopped)
+    sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
   status = command->run (cli, args);
   if (!hf_cli_end_session (cli) && status == 0)
     status = 1;
 
   g_source_remove (sigint);
+  g_clear_handle_id (&sigterm, g_source_remove);
   return status;
 }
 
@@ -1086,6 +1103,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->jobs, g_ptr_array_unref);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_object (&cli->cancellable);
+  g_clear_object (&cli->hurry);
   g_clear_pointer (&cli->config, hf_config_unref);
   g_clear_pointer (&cli->settings, hf_miner_settings_free);
   g_clear_pointer (&cli->token, g_free);

@@ -9,6 +9,9 @@ G_BEGIN_DECLS
 
 /* --notify-file: a few URLs, not a data file. */
 #define HF_CLI_NOTIFY_FILE_MAX 65536u
+/* serve and watch, when they end: how long what is still to be notified
+ * may take to go out. */
+#define HF_CLI_NOTIFY_GRACE_MS 3000u
 
 typedef struct _HfCli    HfCli;
 typedef struct _HfCliJob HfCliJob;
@@ -20,7 +23,8 @@ struct _HfCli
   gboolean      restore;       /* its fleet starts as the stored one */
   gboolean      json;
   GMainLoop    *loop;
-  GCancellable *cancellable;
+  GCancellable *cancellable;   /* the first SIGINT or SIGTERM */
+  GCancellable *hurry;         /* the next one: stop waiting, quit */
   GPtrArray    *jobs;          /* HfCliJob*, in the order given */
   guint         next;          /* next job to start */
   guint         running;
@@ -46,7 +50,7 @@ struct _HfCli
   /* serve */
   char         *listen;
   char         *token;
-  /* serve, notify-test */
+  /* serve, watch, notify-test */
   GPtrArray    *notify_urls;   /* HfNotifyUrl*, from --notify-file and --notify */
   char         *mqtt;           /* broker URL, or NULL */
   char         *mqtt_password;
@@ -134,10 +138,17 @@ void        hf_cli_stats_print (HfCliStats *stats,
 void        hf_cli_stats_free  (HfCliStats *stats);
 
 /* Send to the --notify-file/--notify channels through @notifier; each
- * delivery said (notify-test) or each failure said on stderr (serve). */
+ * delivery said (notify-test) or each failure said on stderr (serve,
+ * watch). */
 void  hf_cli_notify_setup (HfCli      *cli,
                            HfNotifier *notifier,
                            const char *command);
+/* serve and watch, before their session ends: polling stops, and what is
+ * still queued or in flight to the channels gets HF_CLI_NOTIFY_GRACE_MS
+ * to go out (a second interrupt quits at once); what is left is said on
+ * stderr, then dropped. */
+void  hf_cli_notify_finish (HfCli      *cli,
+                            const char *command);
 
 /* Print the status table (people) or JSON Lines (scripts) for all jobs. */
 void  hf_cli_print_status (HfCli *cli);

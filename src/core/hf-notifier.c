@@ -50,11 +50,20 @@ struct _Batch
   gulong  cancelled_id;
 };
 
+/* hf_notifier_drain_async(): its task, its deadline, its cancellation. */
+typedef struct
+{
+  GTask        *task;
+  GSource      *timeout;
+  GSource      *cancelled;
+} Drain;
+
 struct _HfNotifier
 {
   GObject       parent_instance;
 
   GPtrArray    *channels;       /* Channel* */
+  GPtrArray    *drains;         /* Drain*, waiting for every channel to be idle */
   guint         timeout_ms;
   guint         attempts;
   guint         backoff_ms;
@@ -72,6 +81,7 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (HfNotifier, hf_notifier, G_TYPE_OBJECT)
 
 static void start_next (Channel *ch);
+static void check_drained (HfNotifier *self);
 
 /* ---- batches ------------------------------------------------------------- */
 
@@ -329,8 +339,14 @@ attempt (Channel *ch)
 static void
 start_next (Channel *ch)
 {
-  if (ch->closed || ch->current != NULL || g_queue_is_empty (&ch->queue))
+  if (ch->closed || ch->current != NULL)
     return;
+  if (g_queue_is_empty (&ch->queue))
+    {
+      /* Idle: maybe the last one a drain waits for. */
+      check_drained (ch->notifier);
+      return;
+    }
   ch->current = g_queue_pop_head (&ch->queue);
   attempt (ch);
 }
@@ -345,15 +361,51 @@ enqueue (HfNotifier     *self,
 
   d->notification = hf_notification_ref (notification);
   d->batch = batch ? batch_ref (batch) : NULL;
-  if (g_queue_get_length (&ch->queue) >= self->max_queued)
+  /* The oldest waiting one goes.  Saying so runs the ::failed handlers,
+   * which may drop this channel (or notify again): look again after. */
+  while (!ch->closed && g_queue_get_length (&ch->queue) >= self->max_queued)
     {
       g_autoptr(GError) error = g_error_new (HF_ERROR, HF_ERROR_TOO_LARGE,
                                              "dropped: %u notifications were already waiting",
                                              self->max_queued);
       finish (ch, g_queue_pop_head (&ch->queue), error);
     }
+  if (ch->closed)
+    {
+      g_autoptr(GError) gone = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "the channel was removed");
+      finish (ch, d, gone);
+      return;
+    }
   g_queue_push_tail (&ch->queue, d);
   start_next (ch);
+}
+
+/* The channels as they are now, each with a reference: a signal handler
+ * or a callback run from the loop over them may change the list. */
+static GPtrArray *
+snapshot_channels (HfNotifier *self)
+{
+  GPtrArray *snapshot = g_ptr_array_new_full (self->channels->len,
+                                              (GDestroyNotify) channel_unref);
+
+  for (guint i = 0; i < self->channels->len; i++)
+    g_ptr_array_add (snapshot, channel_ref (g_ptr_array_index (self->channels, i)));
+  return snapshot;
+}
+
+/* Put @next in place of the channels, then let go of the old ones that
+ * @next does not hold: whatever their closing runs (a batch's callback)
+ * sees the new list, whole. */
+static void
+replace_channels (HfNotifier *self,
+                  GPtrArray  *next)
+{
+  GPtrArray *old = self->channels;
+
+  self->channels = next;
+  g_ptr_array_unref (old);
+  check_drained (self);
 }
 
 /* The notifier lets go of @ch: waiting deliveries are abandoned; one in
@@ -399,6 +451,86 @@ endpoint_is_loopback (HfNotifyUrl *url)
   return g_ascii_strcasecmp (host, "localhost") == 0;
 }
 
+/* ---- draining ------------------------------------------------------------ */
+
+static guint
+count_pending (HfNotifier *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->channels->len; i++)
+    {
+      Channel *ch = g_ptr_array_index (self->channels, i);
+
+      n += g_queue_get_length (&ch->queue) + (ch->current != NULL ? 1 : 0);
+    }
+  return n;
+}
+
+static void
+drain_free (Drain *drain)
+{
+  if (drain->timeout != NULL)
+    g_source_destroy (drain->timeout);
+  g_clear_pointer (&drain->timeout, g_source_unref);
+  if (drain->cancelled != NULL)
+    g_source_destroy (drain->cancelled);
+  g_clear_pointer (&drain->cancelled, g_source_unref);
+  g_clear_object (&drain->task);
+  g_free (drain);
+}
+
+/* @drain is over: out of the list first (its callback may drain again). */
+static void
+drain_return (HfNotifier *self,
+              Drain      *drain,
+              GError     *error)   /* taken; NULL: drained */
+{
+  g_autoptr(GTask) task = g_steal_pointer (&drain->task);
+
+  g_ptr_array_remove_fast (self->drains, drain);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+check_drained (HfNotifier *self)
+{
+  if (self == NULL || self->drains == NULL || self->drains->len == 0
+      || count_pending (self) > 0)
+    return;
+  while (self->drains->len > 0)
+    drain_return (self, g_ptr_array_index (self->drains, 0), NULL);
+}
+
+static gboolean
+drain_timeout_cb (gpointer data)
+{
+  Drain *drain = data;
+  HfNotifier *self = g_task_get_source_object (drain->task);
+  guint pending = count_pending (self);
+
+  drain_return (self, drain,
+                g_error_new (HF_ERROR, HF_ERROR_TIMEOUT, "%u notification%s not sent in time",
+                             pending, pending == 1 ? "" : "s"));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+drain_cancelled_cb (GCancellable *cancellable,
+                    gpointer      data)
+{
+  Drain *drain = data;
+  HfNotifier *self = g_task_get_source_object (drain->task);
+  GError *error = NULL;
+
+  g_cancellable_set_error_if_cancelled (cancellable, &error);
+  drain_return (self, drain, error);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- GObject ------------------------------------------------------------- */
 
 static void
@@ -406,9 +538,22 @@ hf_notifier_dispose (GObject *object)
 {
   HfNotifier *self = HF_NOTIFIER (object);
 
-  g_clear_pointer (&self->channels, g_ptr_array_unref);
+  /* Still a list (an empty one) for whatever is called from here on. */
+  replace_channels (self, g_ptr_array_new_with_free_func (close_channel));
+  g_assert (self->drains->len == 0);   /* each holds a reference */
 
   G_OBJECT_CLASS (hf_notifier_parent_class)->dispose (object);
+}
+
+static void
+hf_notifier_finalize (GObject *object)
+{
+  HfNotifier *self = HF_NOTIFIER (object);
+
+  g_ptr_array_unref (self->channels);
+  g_ptr_array_unref (self->drains);
+
+  G_OBJECT_CLASS (hf_notifier_parent_class)->finalize (object);
 }
 
 static void
@@ -417,6 +562,7 @@ hf_notifier_class_init (HfNotifierClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = hf_notifier_dispose;
+  object_class->finalize = hf_notifier_finalize;
 
   /**
    * HfNotifier::delivered:
@@ -442,6 +588,7 @@ static void
 hf_notifier_init (HfNotifier *self)
 {
   self->channels = g_ptr_array_new_with_free_func (close_channel);
+  self->drains = g_ptr_array_new_with_free_func ((GDestroyNotify) drain_free);
   self->timeout_ms = HF_NOTIFIER_DEFAULT_TIMEOUT_MS;
   self->attempts = HF_NOTIFIER_DEFAULT_ATTEMPTS;
   self->backoff_ms = HF_NOTIFIER_DEFAULT_BACKOFF_MS;
@@ -456,16 +603,12 @@ hf_notifier_new (void)
   return g_object_new (HF_TYPE_NOTIFIER, NULL);
 }
 
-void
-hf_notifier_add_url (HfNotifier  *self,
-                     HfNotifyUrl *url)
+static Channel *
+channel_new (HfNotifier  *self,
+             HfNotifyUrl *url)
 {
-  Channel *ch;
+  Channel *ch = g_rc_box_new0 (Channel);
 
-  g_return_if_fail (HF_IS_NOTIFIER (self));
-  g_return_if_fail (HF_IS_NOTIFY_URL (url));
-
-  ch = g_rc_box_new0 (Channel);
   ch->notifier = self;
   ch->url = g_object_ref (url);
   /* Its own session: a receiver that hangs holds only these connections.
@@ -478,8 +621,18 @@ hf_notifier_add_url (HfNotifier  *self,
     ch->session = soup_session_new_with_options ("user-agent", "Hashfleet/" PACKAGE_VERSION,
                                                  NULL);
   g_queue_init (&ch->queue);
-  g_ptr_array_add (self->channels, ch);
   g_debug ("notify: channel %s", hf_notify_url_get_masked (url));
+  return ch;
+}
+
+void
+hf_notifier_add_url (HfNotifier  *self,
+                     HfNotifyUrl *url)
+{
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (HF_IS_NOTIFY_URL (url));
+
+  g_ptr_array_add (self->channels, channel_new (self, url));
 }
 
 gboolean
@@ -488,6 +641,7 @@ hf_notifier_set_urls (HfNotifier          *self,
                       GError             **error)
 {
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *next;
 
   g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
   g_return_val_if_fail (urls != NULL, FALSE);
@@ -503,9 +657,25 @@ hf_notifier_set_urls (HfNotifier          *self,
         }
       g_ptr_array_add (parsed, url);
     }
-  hf_notifier_clear (self);
+
+  /* A channel whose URL stays keeps its queue and what it has in flight;
+   * the others go, the new ones start empty. */
+  next = g_ptr_array_new_full (parsed->len, close_channel);
   for (guint i = 0; i < parsed->len; i++)
-    hf_notifier_add_url (self, g_ptr_array_index (parsed, i));
+    {
+      HfNotifyUrl *url = g_ptr_array_index (parsed, i);
+      Channel *ch = NULL;
+
+      for (guint j = 0; j < self->channels->len && ch == NULL; j++)
+        {
+          Channel *old = g_ptr_array_index (self->channels, j);
+
+          if (hf_notify_url_equal (old->url, url))
+            ch = g_ptr_array_steal_index (self->channels, j);
+        }
+      g_ptr_array_add (next, ch != NULL ? ch : channel_new (self, url));
+    }
+  replace_channels (self, next);
   return TRUE;
 }
 
@@ -513,7 +683,7 @@ void
 hf_notifier_clear (HfNotifier *self)
 {
   g_return_if_fail (HF_IS_NOTIFIER (self));
-  g_ptr_array_set_size (self->channels, 0);
+  replace_channels (self, g_ptr_array_new_with_free_func (close_channel));
 }
 
 guint
@@ -551,11 +721,18 @@ void
 hf_notifier_notify (HfNotifier     *self,
                     HfNotification *notification)
 {
+  g_autoptr(HfNotifier) alive = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+
   g_return_if_fail (HF_IS_NOTIFIER (self));
   g_return_if_fail (notification != NULL);
 
-  for (guint i = 0; i < self->channels->len; i++)
-    enqueue (self, g_ptr_array_index (self->channels, i), notification, NULL);
+  /* A ::failed handler (the queue's oldest dropped) may change the
+   * channels, or let go of the notifier. */
+  alive = g_object_ref (self);
+  channels = snapshot_channels (self);
+  for (guint i = 0; i < channels->len; i++)
+    enqueue (self, g_ptr_array_index (channels, i), notification, NULL);
 }
 
 void
@@ -566,6 +743,8 @@ hf_notifier_send_async (HfNotifier          *self,
                         gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(HfNotifier) alive = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
   Batch *batch;
 
   g_return_if_fail (HF_IS_NOTIFIER (self));
@@ -582,15 +761,17 @@ hf_notifier_send_async (HfNotifier          *self,
       return;
     }
 
+  alive = g_object_ref (self);
+  channels = snapshot_channels (self);
   batch = g_rc_box_new0 (Batch);
   batch->task = g_steal_pointer (&task);
   batch->failures = g_string_new (NULL);
-  batch->pending = self->channels->len;
+  batch->pending = channels->len;
   if (cancellable != NULL)
     batch->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (batch_cancelled_cb),
                                                  batch, NULL);
-  for (guint i = 0; i < self->channels->len; i++)
-    enqueue (self, g_ptr_array_index (self->channels, i), notification, batch);
+  for (guint i = 0; i < channels->len; i++)
+    enqueue (self, g_ptr_array_index (channels, i), notification, batch);
   batch_unref (batch);
 }
 
@@ -622,4 +803,60 @@ hf_notifier_send_test_finish (HfNotifier    *self,
                               GError       **error)
 {
   return hf_notifier_send_finish (self, result, error);
+}
+
+guint
+hf_notifier_get_n_pending (HfNotifier *self)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), 0);
+  return count_pending (self);
+}
+
+void
+hf_notifier_drain_async (HfNotifier          *self,
+                         guint                timeout_ms,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+  Drain *drain;
+
+  g_return_if_fail (HF_IS_NOTIFIER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_notifier_drain_async);
+  g_task_set_name (task, "hf_notifier_drain_async");
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (count_pending (self) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  drain = g_new0 (Drain, 1);
+  drain->task = g_steal_pointer (&task);
+  drain->timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (drain->timeout, drain_timeout_cb, drain, NULL);
+  g_source_attach (drain->timeout, context);
+  if (cancellable != NULL)
+    {
+      drain->cancelled = g_cancellable_source_new (cancellable);
+      g_source_set_callback (drain->cancelled, G_SOURCE_FUNC (drain_cancelled_cb), drain, NULL);
+      g_source_attach (drain->cancelled, context);
+    }
+  g_ptr_array_add (self->drains, drain);
+}
+
+gboolean
+hf_notifier_drain_finish (HfNotifier    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (HF_IS_NOTIFIER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -30,7 +30,9 @@ HfNotifier *hf_notifier_new              (void);
 void        hf_notifier_add_url          (HfNotifier           *self,
                                           HfNotifyUrl          *url);
 /* Parse each of @urls and use them instead of the channels so far; on a
- * malformed one, nothing changes and the error names its position. */
+ * malformed one, nothing changes and the error names its position.  A
+ * channel whose URL is in @urls again keeps what it has queued or in
+ * flight; a channel left out is dropped with its own. */
 gboolean    hf_notifier_set_urls         (HfNotifier           *self,
                                           const char * const   *urls,
                                           GError              **error);
@@ -48,7 +50,8 @@ void        hf_notifier_set_max_queued   (HfNotifier           *self,
                                           guint                 max_queued);
 
 /* Queue @notification on every channel and return at once; how it went
- * is told by ::delivered and ::failed. */
+ * is told by ::delivered and ::failed (whose handlers may change the
+ * channels, even while a call here is dropping an old notification). */
 void        hf_notifier_notify           (HfNotifier           *self,
                                           HfNotification       *notification);
 
@@ -68,6 +71,22 @@ void        hf_notifier_send_test_async  (HfNotifier           *self,
                                           GAsyncReadyCallback   callback,
                                           gpointer              user_data);
 gboolean    hf_notifier_send_test_finish (HfNotifier           *self,
+                                          GAsyncResult         *result,
+                                          GError              **error);
+
+/* Notifications queued or in flight, on every channel. */
+guint       hf_notifier_get_n_pending    (HfNotifier           *self);
+
+/* Before the program ends: finish once nothing is queued or in flight
+ * (delivered, or given up), TRUE; or when @timeout_ms passed, FALSE with
+ * HF_ERROR_TIMEOUT saying how many were left (they are dropped with the
+ * notifier); or when @cancellable is cancelled. */
+void        hf_notifier_drain_async      (HfNotifier           *self,
+                                          guint                 timeout_ms,
+                                          GCancellable         *cancellable,
+                                          GAsyncReadyCallback   callback,
+                                          gpointer              user_data);
+gboolean    hf_notifier_drain_finish     (HfNotifier           *self,
                                           GAsyncResult         *result,
                                           GError              **error);
 

@@ -15,24 +15,38 @@
 #include "hf-json.h"
 #include "hf-notify-request.h"
 
-/* A header value on one line; ntfy reads RFC 2047 for anything not ASCII. */
+/* At most this many characters of a header value (an ntfy title, its
+ * tags): a miner's name comes from the network, of any length. */
+#define HEADER_MAX_CHARS 200
+
+/* A header value on one line, without a control character (a line break
+ * becomes a space; DEL, ESC and the C1 controls go), at most
+ * HEADER_MAX_CHARS; ntfy reads RFC 2047 for anything not ASCII. */
 static char *
 header_value (const char *text)
 {
-  g_autofree char *line = g_strdup (text);
+  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
+  g_autoptr(GString) line = g_string_sized_new (strlen (valid));
   gboolean ascii = TRUE;
+  guint n = 0;
 
-  for (char *c = line; *c != '\0'; c++)
+  for (const char *c = valid; *c != '\0' && n < HEADER_MAX_CHARS; c = g_utf8_next_char (c))
     {
-      if (*c == '\r' || *c == '\n' || *c == '\t')
-        *c = ' ';
-      if ((guchar) *c >= 0x80 || (guchar) *c < 0x20)
+      gunichar u = g_utf8_get_char (c);
+
+      if (u == '\r' || u == '\n' || u == '\t')
+        u = ' ';
+      else if (g_unichar_iscntrl (u))
+        continue;
+      if (u >= 0x80)
         ascii = FALSE;
+      g_string_append_unichar (line, u);
+      n++;
     }
   if (ascii)
-    return g_steal_pointer (&line);
+    return g_string_free (g_steal_pointer (&line), FALSE);
   {
-    g_autofree char *b64 = g_base64_encode ((const guchar *) line, strlen (line));
+    g_autofree char *b64 = g_base64_encode ((const guchar *) line->str, line->len);
     return g_strdup_printf ("=?UTF-8?B?%s?=", b64);
   }
 }
@@ -164,9 +178,12 @@ ntfy_request (HfNotifyUrl          *url,
   priority = g_strdup_printf ("%d", hf_notify_url_get_priority (url) > 0
                                       ? hf_notify_url_get_priority (url)
                                       : priorities[n->type]);
-  tags = hf_notify_url_get_tags (url) != NULL
-           ? g_strdup_printf ("%s,%s", ntfy_tag (n), hf_notify_url_get_tags (url))
-           : g_strdup (ntfy_tag (n));
+  {
+    g_autofree char *list = hf_notify_url_get_tags (url) != NULL
+                              ? g_strdup_printf ("%s,%s", ntfy_tag (n), hf_notify_url_get_tags (url))
+                              : g_strdup (ntfy_tag (n));
+    tags = header_value (list);
+  }
   soup_message_headers_replace (headers, "Title", title);
   soup_message_headers_replace (headers, "Priority", priority);
   soup_message_headers_replace (headers, "Tags", tags);
@@ -273,6 +290,10 @@ gotify_request (HfNotifyUrl          *url,
                                    : priorities[n->type]);
   json_builder_end_object (b);
   set_json_body (msg, b);
+  /* The token as a header: Gotify reads X-Gotify-Key as it reads
+   * ?token=, and a header stays out of access logs. */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Gotify-Key",
+                                hf_notify_url_get_token (url));
   return msg;
 }
 

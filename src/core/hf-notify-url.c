@@ -209,7 +209,8 @@ parse_query (HfNotifyUrl  *self,
       if (eq == NULL)
         continue;
       *eq = '\0';
-      if (!(value = decode (eq + 1, key, error)))
+      /* The key is the user's text (a secret, maybe): never in an error. */
+      if (!(value = decode (eq + 1, "a query value", error)))
         return FALSE;
 
       if (g_str_equal (key, "priority")
@@ -578,7 +579,6 @@ char *
 hf_notify_url_get_endpoint (HfNotifyUrl *self)
 {
   g_autofree char *base = NULL;
-  g_autofree char *token = NULL;
   const char *proto;
 
   g_return_val_if_fail (HF_IS_NOTIFY_URL (self), NULL);
@@ -602,8 +602,9 @@ hf_notify_url_get_endpoint (HfNotifyUrl *self)
         return g_strdup_printf ("%s/%s", base, self->path);
       if (self->service == HF_NOTIFY_JSON)
         return g_strdup_printf ("%s%s", base, self->path);
-      token = g_uri_escape_string (self->token, NULL, FALSE);
-      return g_strdup_printf ("%s%s/message?token=%s", base, self->path, token);
+      /* The token goes in the X-Gotify-Key header, never in the query
+       * (which proxies and servers write to their access logs). */
+      return g_strdup_printf ("%s%s/message", base, self->path);
     }
 }
 
@@ -675,4 +676,18 @@ hf_notify_url_get_tags (HfNotifyUrl *self)
 {
   g_return_val_if_fail (HF_IS_NOTIFY_URL (self), NULL);
   return self->tags;
+}
+
+gboolean
+hf_notify_url_equal (HfNotifyUrl *a,
+                     HfNotifyUrl *b)
+{
+  g_return_val_if_fail (HF_IS_NOTIFY_URL (a), FALSE);
+  g_return_val_if_fail (HF_IS_NOTIFY_URL (b), FALSE);
+
+  return a->service == b->service && a->secure == b->secure && a->port == b->port
+         && a->priority == b->priority && g_strcmp0 (a->host, b->host) == 0
+         && g_strcmp0 (a->path, b->path) == 0 && g_strcmp0 (a->user, b->user) == 0
+         && g_strcmp0 (a->password, b->password) == 0 && g_strcmp0 (a->token, b->token) == 0
+         && g_strcmp0 (a->id, b->id) == 0 && g_strcmp0 (a->tags, b->tags) == 0;
 }

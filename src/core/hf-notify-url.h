@@ -42,8 +42,8 @@ HfNotifyService  hf_notify_url_get_service    (HfNotifyUrl *self);
 const char      *hf_notify_url_get_scheme_name (HfNotifyUrl *self);
 /* The URL with its secrets replaced by "****" (safe to log). */
 const char      *hf_notify_url_get_masked     (HfNotifyUrl *self);
-/* Where the request goes, secrets included (never log it): the full
- * http(s) URI, query and all. */
+/* Where the request goes (never log it: a Discord or Telegram token is
+ * part of the path); a gotify token is not in it, it goes in a header. */
 char            *hf_notify_url_get_endpoint   (HfNotifyUrl *self);
 gboolean         hf_notify_url_get_secure     (HfNotifyUrl *self);
 const char      *hf_notify_url_get_host       (HfNotifyUrl *self);
@@ -61,5 +61,10 @@ const char      *hf_notify_url_get_id         (HfNotifyUrl *self);
 int              hf_notify_url_get_priority   (HfNotifyUrl *self);
 /* ?tags= for ntfy (comma-separated), or NULL. */
 const char      *hf_notify_url_get_tags       (HfNotifyUrl *self);
+
+/* The same channel: every part the same (however it was written, with
+ * blanks around it, %-escapes or a trailing slash). */
+gboolean         hf_notify_url_equal          (HfNotifyUrl *a,
+                                               HfNotifyUrl *b);
 
 G_END_DECLS

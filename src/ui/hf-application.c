@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hf-api-server.h"
 #include "hf-application.h"
@@ -50,7 +51,7 @@ struct _HfApplication
   char           *api_token;           /* from the keyring */
   char           *api_error;           /* why it is not serving, if it is not */
   char           *block_text;          /* what the last found block said */
-  char           *notify_urls;         /* from the keyring, one a line */
+  HfNotifyChannels *notify_channels;   /* their URLs, from the keyring */
 };
 
 typedef struct
@@ -142,18 +143,19 @@ update_api (HfApplication *self)
   g_debug ("HTTP API on %s", listen);
 }
 
-/* The channels of @self->notify_urls on the session's notifier; a line the
- * parser refuses (kept by an older Hashfleet?) is left out, said masked. */
+/* The channels' URLs on the session's notifier (a channel that stays
+ * keeps what it has queued); a line the parser refuses (kept by an older
+ * Hashfleet?) is left out, said masked. */
 static void
 apply_notify_urls (HfApplication *self)
 {
-  g_auto(GStrv) lines = g_strsplit (self->notify_urls ? self->notify_urls : "", "\n", -1);
-  HfNotifier *notifier;
+  const char *urls = hf_notify_channels_get_urls (self->notify_channels);
+  g_auto(GStrv) lines = g_strsplit (urls ? urls : "", "\n", -1);
+  g_autoptr(GStrvBuilder) good = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
 
   if (self->session == NULL)
     return;
-  notifier = hf_session_get_notifier (self->session);
-  hf_notifier_clear (notifier);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(GError) error = NULL;
@@ -165,8 +167,15 @@ apply_notify_urls (HfApplication *self)
       if (url == NULL)
         g_message ("notification channel %u left out: %s", i + 1, error->message);
       else
-        hf_notifier_add_url (notifier, url);
+        g_strv_builder_add (good, lines[i]);
     }
+  list = g_strv_builder_end (good);
+  hf_notifier_set_urls (hf_session_get_notifier (self->session), (const char * const *) list,
+                        NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
+  for (guint i = 0; list[i] != NULL; i++)
+    explicit_bzero (list[i], strlen (list[i]));
 }
 
 static void
@@ -179,16 +188,6 @@ password_cb (GObject      *source,
   g_autofree char *password = hf_credentials_lookup_finish (result, &error);
   HfApplication *self = lookup->self;
 
-  if (lookup->which == HF_CREDENTIAL_NOTIFY_URLS)
-    {
-      /* No keyring: the channels set in this run stay as they are. */
-      if (error != NULL || g_strcmp0 (self->notify_urls, password) == 0)
-        return;
-      g_free (self->notify_urls);
-      self->notify_urls = g_steal_pointer (&password);
-      apply_notify_urls (self);
-      return;
-    }
   if (lookup->which == HF_CREDENTIAL_API_TOKEN)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -226,7 +225,7 @@ password_cb (GObject      *source,
 void
 hf_application_reload_credentials (HfApplication *self)
 {
-  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_NOTIFY_URLS; which++)
+  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_API_TOKEN; which++)
     {
       Lookup *lookup = g_new0 (Lookup, 1);
 
@@ -234,6 +233,8 @@ hf_application_reload_credentials (HfApplication *self)
       lookup->which = which;
       hf_credentials_lookup_async (which, self->cancellable, password_cb, lookup);
     }
+  /* Edits made meanwhile are merged into the list that comes. */
+  hf_notify_channels_load (self->notify_channels);
 }
 
 static void
@@ -647,6 +648,9 @@ hf_application_startup (GApplication *app)
   g_signal_connect (self->session, "history-failed", G_CALLBACK (history_failed_cb), self);
   g_signal_connect (self->session, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), self);
+  self->notify_channels = hf_notify_channels_new (self->cancellable);
+  g_signal_connect_swapped (self->notify_channels, "notify::urls",
+                            G_CALLBACK (apply_notify_urls), self);
   hf_application_reload_credentials (self);
   /* Released when the session has ended (end_session()). */
   g_application_hold (app);
@@ -699,7 +703,9 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->antminer_password, g_free);
   g_clear_pointer (&self->whatsminer_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
-  g_clear_pointer (&self->notify_urls, g_free);
+  if (self->notify_channels != NULL)
+    g_signal_handlers_disconnect_by_data (self->notify_channels, self);
+  g_clear_object (&self->notify_channels);
   g_clear_pointer (&self->api_error, g_free);
   g_clear_pointer (&self->block_text, g_free);
 
@@ -882,55 +888,16 @@ hf_application_regenerate_api_token_finish (HfApplication  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+HfNotifyChannels *
+hf_application_get_notify_channels (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->notify_channels;
+}
+
 const char *
 hf_application_get_notify_urls (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
-  return self->notify_urls;
-}
-
-static void
-notify_urls_stored_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!hf_credentials_store_finish (result, &error))
-    {
-      g_message ("the notification channels are not kept in the keyring: %s", error->message);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-void
-hf_application_set_notify_urls_async (HfApplication       *self,
-                                      const char          *urls,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (HF_IS_APPLICATION (self));
-
-  task = g_task_new (self, self->cancellable, callback, user_data);
-  g_task_set_source_tag (task, hf_application_set_notify_urls_async);
-  g_task_set_name (task, "hf_application_set_notify_urls_async");
-  g_free (self->notify_urls);
-  self->notify_urls = urls != NULL && *urls != '\0' ? g_strdup (urls) : NULL;
-  apply_notify_urls (self);
-  hf_credentials_store_async (HF_CREDENTIAL_NOTIFY_URLS, self->notify_urls, self->cancellable,
-                              notify_urls_stored_cb, task);
-}
-
-gboolean
-hf_application_set_notify_urls_finish (HfApplication  *self,
-                                       GAsyncResult   *result,
-                                       GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return self->notify_channels ? hf_notify_channels_get_urls (self->notify_channels) : NULL;
 }

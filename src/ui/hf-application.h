@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "hf-core.h"
+#include "hf-notify-channels.h"
 #include "hf-settings.h"
 
 G_BEGIN_DECLS
@@ -31,7 +32,8 @@ const char    *hf_application_get_store_error (HfApplication *self);
 /* The app's one HfSettings: every window and dialog uses it. */
 HfSettings    *hf_application_get_settings   (HfApplication *self);
 
-/* Read the miner passwords from the keyring again (after Preferences). */
+/* Read the miner passwords (and the notification channels) from the
+ * keyring again (after Preferences). */
 void           hf_application_reload_credentials (HfApplication *self);
 
 /* The HTTP API: its token (NULL until one is made), why it is not
@@ -48,19 +50,11 @@ gboolean       hf_application_regenerate_api_token_finish (HfApplication       *
                                                            GAsyncResult        *result,
                                                            GError             **error);
 
-/* The notification channels (Preferences → Automation): their URLs, one
- * a line, as the keyring keeps them (NULL: none).  Setting them applies
- * them to the session's notifier at once, then keeps them in the keyring;
- * the error says when the keyring could not (they work until the app
- * ends). */
+/* The notification channels (Preferences → Automation): the list the
+ * session's notifier sends to, kept in the keyring (hf-notify-channels.h),
+ * and its URLs, one a line (NULL: none). */
+HfNotifyChannels *hf_application_get_notify_channels (HfApplication *self);
 const char    *hf_application_get_notify_urls (HfApplication *self);
-void           hf_application_set_notify_urls_async  (HfApplication       *self,
-                                                      const char          *urls,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
-gboolean       hf_application_set_notify_urls_finish (HfApplication       *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
 
 /* What the app said of the last block a miner found ("bitaxe-a found a
  * block"), in its notification and toast; NULL before the first. */

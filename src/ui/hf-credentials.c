@@ -34,6 +34,25 @@ kind_name (HfCredential which)
 }
 
 static void
+searched_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GList *found = secret_password_search_finish (result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (found != NULL)
+    g_task_return_new_error (task, SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                             "the keyring stayed locked");
+  else
+    g_task_return_pointer (task, NULL, NULL);
+  g_list_free_full (found, g_object_unref);
+}
+
+static void
 looked_up_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -44,8 +63,19 @@ looked_up_cb (GObject      *source,
 
   if (error != NULL)
     g_task_return_error (task, error);
-  else
+  else if (password != NULL)
     g_task_return_pointer (task, password, (GDestroyNotify) secret_password_free);
+  else
+    {
+      /* Nothing, or something the keyring would not unlock (its prompt
+       * dismissed): libsecret says NULL for both.  Only the first is
+       * "none" (a list saved over a locked one would replace it). */
+      const char *kind = g_task_get_task_data (task);
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      secret_password_search (schema (), SECRET_SEARCH_ALL, cancellable, searched_cb,
+                              g_steal_pointer (&task), "kind", kind, NULL);
+    }
 }
 
 void
@@ -56,6 +86,7 @@ hf_credentials_lookup_async (HfCredential         which,
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
+  g_task_set_task_data (task, (gpointer) kind_name (which), NULL);
   secret_password_lookup (schema (), cancellable, looked_up_cb, task,
                           "kind", kind_name (which), NULL);
 }

@@ -16,7 +16,9 @@ typedef enum
 } HfCredential;
 
 /* Look up / store / clear one password through libsecret (the Secret
- * portal inside Flatpak).  Never in GSettings.  All async. */
+ * portal inside Flatpak).  Never in GSettings.  All async.  A lookup gives
+ * NULL only when nothing is kept: one the keyring would not unlock is an
+ * error (SECRET_ERROR_IS_LOCKED). */
 void   hf_credentials_lookup_async  (HfCredential         which,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,

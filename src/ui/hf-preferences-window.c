@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hf-alert-rules-group.h"
 #include "hf-application.h"
@@ -351,22 +352,31 @@ the_app (void)
   return HF_IS_APPLICATION (app) ? HF_APPLICATION (app) : NULL;
 }
 
+static HfNotifyChannels *
+the_channels (void)
+{
+  HfApplication *app = the_app ();
+
+  return app != NULL ? hf_application_get_notify_channels (app) : NULL;
+}
+
 static void remove_channel_cb (GtkButton           *button,
                                HfPreferencesWindow *self);
 
 /* One row per channel, titled with its masked URL: the secrets are never
- * on screen once added. */
+ * on screen once added.  Rebuilt whenever the list changes (an edit, or
+ * the keyring's list arriving late). */
 static void
 rebuild_notify_rows (HfPreferencesWindow *self)
 {
-  HfApplication *app = the_app ();
-  const char *urls = app ? hf_application_get_notify_urls (app) : NULL;
+  HfNotifyChannels *channels = the_channels ();
+  const char *urls = channels ? hf_notify_channels_get_urls (channels) : NULL;
   g_auto(GStrv) lines = g_strsplit (urls ? urls : "", "\n", -1);
 
   for (guint i = 0; i < self->notify_rows->len; i++)
     adw_preferences_group_remove (self->notify_group, g_ptr_array_index (self->notify_rows, i));
   g_ptr_array_set_size (self->notify_rows, 0);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_group), app != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->notify_group), channels != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->notify_test), urls != NULL);
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -386,12 +396,15 @@ rebuild_notify_rows (HfPreferencesWindow *self)
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_set_tooltip_text (remove, _("Remove this channel"));
-      g_object_set_data (G_OBJECT (remove), "hf-line", GUINT_TO_POINTER (i));
+      /* The channel itself, not its place: the list may change under it. */
+      g_object_set_data_full (G_OBJECT (remove), "hf-url", g_strdup (lines[i]), g_free);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_channel_cb), self);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       adw_preferences_group_add (self->notify_group, row);
       g_ptr_array_add (self->notify_rows, row);
     }
+  for (guint i = 0; lines[i] != NULL; i++)
+    explicit_bzero (lines[i], strlen (lines[i]));
 }
 
 static void
@@ -402,7 +415,7 @@ notify_saved_cb (GObject      *source,
   g_autoptr(HfPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!hf_application_set_notify_urls_finish (HF_APPLICATION (source), result, &error))
+  if (!hf_notify_channels_edit_finish (HF_NOTIFY_CHANNELS (source), result, &error))
     {
       g_autofree char *why = NULL;
       g_autofree char *text = NULL;
@@ -418,31 +431,16 @@ notify_saved_cb (GObject      *source,
   show_toast (self, _("Channels saved in the keyring"));
 }
 
-/* The channels become @urls: on the notifier at once, then in the keyring. */
-static void
-set_channels (HfPreferencesWindow *self,
-              const char          *urls)
-{
-  HfApplication *app = the_app ();
-
-  if (app == NULL)
-    return;
-  hf_application_set_notify_urls_async (app, urls, notify_saved_cb, g_object_ref (self));
-  rebuild_notify_rows (self);
-}
-
 static void
 notify_apply_cb (AdwEntryRow         *row,
                  HfPreferencesWindow *self)
 {
-  HfApplication *app = the_app ();
+  HfNotifyChannels *channels = the_channels ();
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
   g_autoptr(GError) error = NULL;
   g_autoptr(HfNotifyUrl) url = NULL;
-  g_autofree char *urls = NULL;
-  const char *old;
 
-  if (app == NULL || *text == '\0')
+  if (channels == NULL || *text == '\0')
     return;
   url = hf_notify_url_parse (text, &error);
   if (url == NULL)
@@ -452,12 +450,16 @@ notify_apply_cb (AdwEntryRow         *row,
 
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
       show_toast (self, says);
+      explicit_bzero (text, strlen (text));
       return;
     }
-  old = hf_application_get_notify_urls (app);
-  urls = old != NULL ? g_strconcat (old, "\n", text, NULL) : g_strdup (text);
   gtk_editable_set_text (GTK_EDITABLE (row), "");
-  set_channels (self, urls);
+  if (hf_notify_channels_has (channels, text))
+    show_toast (self, _("This channel is already in the list"));
+  else
+    hf_notify_channels_add_async (channels, text, self->cancellable, notify_saved_cb,
+                                  g_object_ref (self));
+  explicit_bzero (text, strlen (text));
 }
 
 static void
@@ -471,22 +473,13 @@ static void
 remove_channel_cb (GtkButton           *button,
                    HfPreferencesWindow *self)
 {
-  HfApplication *app = the_app ();
-  guint line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "hf-line"));
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) kept = NULL;
-  g_autofree char *urls = NULL;
+  HfNotifyChannels *channels = the_channels ();
+  const char *url = g_object_get_data (G_OBJECT (button), "hf-url");
 
-  if (app == NULL || hf_application_get_notify_urls (app) == NULL)
+  if (channels == NULL || url == NULL)
     return;
-  lines = g_strsplit (hf_application_get_notify_urls (app), "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (i != line && *g_strstrip (lines[i]) != '\0')
-      g_strv_builder_add (builder, lines[i]);
-  kept = g_strv_builder_end (builder);
-  urls = g_strjoinv ("\n", kept);
-  set_channels (self, urls);
+  hf_notify_channels_remove_async (channels, url, self->cancellable, notify_saved_cb,
+                                   g_object_ref (self));
 }
 
 static void
@@ -602,6 +595,9 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   g_signal_connect (self->notify_entry, "apply", G_CALLBACK (notify_apply_cb), self);
   g_signal_connect (self->notify_entry, "changed", G_CALLBACK (notify_changed_cb), self);
   g_signal_connect (self->notify_test, "clicked", G_CALLBACK (notify_test_cb), self);
+  if (the_channels () != NULL)
+    g_signal_connect_object (the_channels (), "notify::urls", G_CALLBACK (rebuild_notify_rows),
+                             self, G_CONNECT_SWAPPED);
   rebuild_notify_rows (self);
 }
 

@@ -7,7 +7,10 @@
  * restarts (stops answering for a while) must bring exactly one offline
  * alert within interval × misses + 5 s and one back-online alert later; a
  * second restart within the cool-down brings none; the hanging and the
- * failing channels delay neither the good one nor the polling.
+ * failing channels delay neither the good one nor the polling.  A miner
+ * that finds a block every second feeds the channels steadily: stopping
+ * serve (SIGTERM, as systemctl does) gives what is still queued 3 s to go
+ * out, a second signal cuts that short; watch sends to its channels too.
  */
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
@@ -32,6 +35,13 @@ static const char fleet_config[] =
   "[fleet]\nhttp-port=18951\ncgminer-port=14951\nstatic=true\nrestart-seconds=10\n"
   "[miner 127.0.56.2]\nprofile=gamma\nhostname=desk\n"
   "[miner 127.0.56.3]\nprofile=gamma\nhostname=shelf\n";
+
+/* A block a second: a notification a cycle, without waiting for restarts. */
+#define LUCKY_HTTP_PORT    18952
+#define LUCKY_CGMINER_PORT 14952
+static const char lucky_config[] =
+  "[fleet]\nhttp-port=18952\ncgminer-port=14952\nstatic=true\n"
+  "[miner 127.0.56.20]\nprofile=gamma\nhostname=lucky\nblock-every=1\n";
 
 /* serve goes when the test goes, even when it fails half-way. */
 static void
@@ -302,6 +312,261 @@ test_serve_notify (void)
   hf_test_sim_stop (sim);
 }
 
+/* ---- the end of serve, the channels of watch ------------------------------- */
+
+typedef struct { gboolean done; } Exited;
+
+static void
+exited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  ((Exited *) user_data)->done = TRUE;
+}
+
+/* Wait for @proc to end while this thread's loop serves the receivers;
+ * when it ended, monotonic µs. */
+static gint64
+wait_exit (GSubprocess *proc,
+           guint        ms)
+{
+  Exited e = { FALSE };
+
+  g_subprocess_wait_async (proc, NULL, exited_cb, &e);
+  hf_test_wait_for (&e.done, ms);
+  return g_get_monotonic_time ();
+}
+
+static char *
+write_channels (const char *dir,
+                const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *file = g_build_filename (dir, "notify", NULL);
+
+  g_assert_true (g_file_set_contents_full (file, text, -1, G_FILE_SET_CONTENTS_NONE, 0600,
+                                           &error));
+  g_assert_no_error (error);
+  return file;
+}
+
+static GSubprocess *
+spawn_cli (Serve              *serve,
+           const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  serve->err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (proc));
+  serve->cycles = g_ptr_array_new_with_free_func (g_free);
+  serve->log = g_string_new (NULL);
+  read_line (serve);
+  return proc;
+}
+
+/* Read what @serve's process said to its end; free it. */
+static void
+serve_clear (Serve *serve)
+{
+  while (!serve->eof)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&serve->err);
+  g_ptr_array_unref (serve->cycles);
+  g_string_free (serve->log, TRUE);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+typedef enum { ANSWERED, NEVER_ANSWERED, SIGNALLED_TWICE } Ending;
+
+/* serve with one json:// channel whose receiver holds its answers: the
+ * first block's notification in flight, the next ones queued behind it;
+ * then SIGTERM. */
+static void
+serve_until_term (const char *dir,
+                  Ending      ending)
+{
+  g_autoptr(HfTestReceiver) r = hf_test_receiver_new ();
+  g_autofree char *text = g_strdup_printf ("json://127.0.0.1:%u/grace\n", r->port);
+  g_autofree char *file = write_channels (dir, text);
+  g_autofree char *db = g_build_filename (dir, "grace.db", NULL);
+  const char *argv[] = { g_getenv ("HF_CLI"), "serve", "--db", db, "--listen", "127.0.0.1:0",
+                         "--interval", "1", "--timeout", "800", "--stats",
+                         "--http-port", G_STRINGIFY (LUCKY_HTTP_PORT),
+                         "--cgminer-port", G_STRINGIFY (LUCKY_CGMINER_PORT),
+                         "--notify-file", file, "127.0.56.20", NULL };
+  g_autoptr(GSubprocess) proc = NULL;
+  Serve serve = { 0 };
+  gint64 term, end;
+  guint at_term;
+
+  r->hang = TRUE;
+  proc = spawn_cli (&serve, argv);
+  g_assert_true (hf_test_receiver_wait (r, 1, 20000));
+  /* A few more blocks, queued behind the one held. */
+  run_for (2500);
+  at_term = r->requests->len;
+  g_assert_cmpuint (at_term, ==, 1);
+  g_subprocess_send_signal (proc, SIGTERM);
+  term = g_get_monotonic_time ();
+
+  switch (ending)
+    {
+    case ANSWERED:
+      /* The receiver answers 300 ms later: the queued ones go out, and
+       * serve ends as soon as they did. */
+      run_for (300);
+      r->hang = FALSE;
+      hf_test_receiver_release (r, 200);
+      end = wait_exit (proc, 10000);
+      g_test_message ("serve said: %s", serve.log->str);
+      g_test_message ("%u notifications after SIGTERM; ended %.2f s after it",
+                      r->requests->len - at_term, (end - term) / 1e6);
+      g_assert_cmpuint (r->requests->len, >=, at_term + 2);
+      for (guint i = 0; i < r->requests->len; i++)
+        g_assert_nonnull (strstr (hf_test_receiver_get (r, i)->body, "\"block-found\""));
+      g_assert_cmpint (end - term, <, 3 * G_USEC_PER_SEC);
+      break;
+    case NEVER_ANSWERED:
+      /* Nothing more goes: 3 s, then serve says what it dropped. */
+      end = wait_exit (proc, 15000);
+      g_test_message ("ended %.2f s after SIGTERM", (end - term) / 1e6);
+      g_assert_cmpint (end - term, >=, 2900 * 1000);
+      g_assert_cmpint (end - term, <, 8 * G_USEC_PER_SEC);
+      break;
+    case SIGNALLED_TWICE:
+      run_for (300);
+      g_subprocess_send_signal (proc, SIGINT);
+      term = g_get_monotonic_time ();
+      end = wait_exit (proc, 10000);
+      g_test_message ("ended %.2f s after the second signal", (end - term) / 1e6);
+      g_assert_cmpint (end - term, <, 1500 * 1000);
+      break;
+    }
+
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  while (!serve.eof)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("serve said: %s", serve.log->str);
+  g_assert_nonnull (strstr (serve.log->str, "notifications before quitting (at most 3 s"));
+  switch (ending)
+    {
+    case ANSWERED:
+      g_assert_null (strstr (serve.log->str, "dropped"));
+      break;
+    case NEVER_ANSWERED:
+      g_assert_nonnull (strstr (serve.log->str, "serve: out of time; "));
+      g_assert_nonnull (strstr (serve.log->str, " notifications dropped"));
+      break;
+    case SIGNALLED_TWICE:
+      g_assert_nonnull (strstr (serve.log->str, "serve: interrupted; "));
+      g_assert_nonnull (strstr (serve.log->str, " notifications dropped"));
+      break;
+    }
+  serve_clear (&serve);
+}
+
+static void
+test_serve_grace (void)
+{
+  HfTestSim *sim = hf_test_sim_start (lucky_config);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-notify-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  serve_until_term (dir, ANSWERED);
+  serve_until_term (dir, NEVER_ANSWERED);
+  serve_until_term (dir, SIGNALLED_TWICE);
+  remove_dir (dir);
+  hf_test_sim_stop (sim);
+}
+
+static gboolean
+block_found_at (HfTestReceiver *r,
+                gboolean        ntfy)
+{
+  for (guint i = 0; i < r->requests->len; i++)
+    {
+      HfTestRequest *q = hf_test_receiver_get (r, i);
+
+      if (ntfy ? g_strcmp0 (hf_test_request_header (q, "Tags"), "tada") == 0
+               : strstr (q->body, "\"event\":\"block-found\"") != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* watch --notify-file FILE --notify URL: the same channels as serve, the
+ * same code; an interrupt ends it. */
+static void
+test_watch_notify (void)
+{
+  HfTestSim *sim = hf_test_sim_start (lucky_config);
+  g_autoptr(HfTestReceiver) json = hf_test_receiver_new ();
+  g_autoptr(HfTestReceiver) ntfy = hf_test_receiver_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hf-notify-XXXXXX", &error);
+  g_autofree char *text = g_strdup_printf ("json://127.0.0.1:%u/watch\n", json->port);
+  g_autofree char *file = write_channels (dir, text);
+  g_autofree char *url = g_strdup_printf ("ntfy://127.0.0.1:%u/watchtopic", ntfy->port);
+  const char *argv[] = { g_getenv ("HF_CLI"), "watch", "--no-store", "--interval", "1",
+                         "--timeout", "800", "--stats",
+                         "--http-port", G_STRINGIFY (LUCKY_HTTP_PORT),
+                         "--cgminer-port", G_STRINGIFY (LUCKY_CGMINER_PORT),
+                         "--notify-file", file, "--notify", url, "127.0.56.20", NULL };
+  g_autoptr(GSubprocess) proc = NULL;
+  Serve watch = { 0 };
+  gint64 deadline, interrupt, end;
+
+  g_assert_no_error (error);
+  proc = spawn_cli (&watch, argv);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((!block_found_at (json, FALSE) || !block_found_at (ntfy, TRUE))
+         && g_get_monotonic_time () < deadline && !watch.eof)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  g_test_message ("watch said: %s", watch.log->str);
+  g_assert_true (block_found_at (json, FALSE));
+  g_assert_true (block_found_at (ntfy, TRUE));
+  g_assert_cmpstr (hf_test_receiver_get (ntfy, 0)->path, ==, "/watchtopic");
+
+  /* Ctrl-C: it ends, at once (every channel answers). */
+  g_subprocess_send_signal (proc, SIGINT);
+  interrupt = g_get_monotonic_time ();
+  end = wait_exit (proc, 10000);
+  g_assert_cmpint (end - interrupt, <, 3 * G_USEC_PER_SEC);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+  while (!watch.eof)
+    g_main_context_iteration (NULL, TRUE);
+  /* --notify is on the command line, which others can read: said. */
+  g_assert_nonnull (strstr (watch.log->str, "hashfleet-cli watch: warning: --notify:"));
+  g_assert_null (strstr (watch.log->str, "watchtopic"));
+  serve_clear (&watch);
+  remove_dir (dir);
+  hf_test_sim_stop (sim);
+}
+
 typedef struct
 {
   char     *out;
@@ -433,5 +698,7 @@ main (int   argc,
   hf_test_init (&argc, &argv);
   g_test_add_func ("/notify-e2e/serve", test_serve_notify);
   g_test_add_func ("/notify-e2e/notify-test", test_notify_test_command);
+  g_test_add_func ("/notify-e2e/serve-grace", test_serve_grace);
+  g_test_add_func ("/notify-e2e/watch", test_watch_notify);
   return g_test_run ();
 }

@@ -72,11 +72,11 @@ test_url_good (void)
     { "tgram://bot42:Key/@mychannel", HF_NOTIFY_TELEGRAM, TRUE, NULL, 0, NULL, NULL, NULL,
       "42:Key", "@mychannel", -1, NULL, "tgram://****/@mychannel" },
     { "gotify://gotify.example/AppTok.1", HF_NOTIFY_GOTIFY, FALSE, "gotify.example", 0, "",
-      NULL, NULL, "AppTok.1", NULL, -1, "http://gotify.example/message?token=AppTok.1",
+      NULL, NULL, "AppTok.1", NULL, -1, "http://gotify.example/message",
       "gotify://gotify.example/****" },
     { "gotifys://gotify.example:8443/sub/dir/Tok?priority=9", HF_NOTIFY_GOTIFY, TRUE,
       "gotify.example", 8443, "/sub/dir", NULL, NULL, "Tok", NULL, 9,
-      "https://gotify.example:8443/sub/dir/message?token=Tok",
+      "https://gotify.example:8443/sub/dir/message",
       "gotifys://gotify.example:8443/sub/dir/****" },
   };
 
@@ -109,7 +109,15 @@ test_url_good (void)
       endpoint = hf_notify_url_get_endpoint (url);
       if (c->endpoint != NULL)
         g_assert_cmpstr (endpoint, ==, c->endpoint);
-      /* The masked form never holds a secret. */
+      /* Neither the masked form nor (but for the services that put it
+       * in their path) the endpoint holds a secret. */
+      if (c->service != HF_NOTIFY_DISCORD && c->service != HF_NOTIFY_TELEGRAM)
+        {
+          if (c->password != NULL)
+            g_assert_null (strstr (endpoint, c->password));
+          if (c->token != NULL)
+            g_assert_null (strstr (endpoint, c->token));
+        }
       if (c->password != NULL)
         g_assert_null (strstr (hf_notify_url_get_masked (url), c->password));
       if (c->token != NULL)
@@ -199,6 +207,11 @@ test_url_malformed (void)
     { "gotify://127.0.0.1", "HOST[/PATH]/TOKEN" },
     { "gotify://127.0.0.1/a//s3cr3t", "segment" },
     { "gotify://127.0.0.1/s3cr3t?", NULL },   /* fine: an empty query */
+    /* A query key is the user's text too (a secret pasted in the wrong
+     * place): never repeated, whatever is wrong with its value. */
+    { "ntfy://127.0.0.1/t?s3cr3t=%zz", "query value" },
+    { "ntfy://127.0.0.1/t?s3cr3t=%01", "query value" },
+    { "gotify://127.0.0.1/Tok?priority=1&s3cr3t%3D=%7f", "query value" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -319,6 +332,79 @@ test_wire_ntfy (void)
   g_assert_cmpstr (hf_test_request_header (q, "Tags"), ==, "information_source");
   /* Not ASCII: RFC 2047, one line (base64 of "Fräs is hot"). */
   g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, "=?UTF-8?B?RnLDpHMgaXMgaG90?=");
+
+  /* A name from the network: every control character goes (DEL, ESC,
+   * BEL, NUL-free C0 and the C1 ones), line breaks become spaces, and
+   * the value is cut to 200 characters. */
+  {
+    g_autoptr(GString) title = g_string_new ("del\x7fhere\x1b[31m\x07red\r\nX-Injected: 1");
+    g_autoptr(HfNotification) hostile = NULL;
+    g_autoptr(GString) want = g_string_new ("delhere[31mred  X-Injected: 1");
+
+    for (guint i = 0; i < 500; i++)
+      g_string_append_c (title, 'x');
+    hostile = hf_notification_new ("test", HF_NOTIFY_INFO, title->str, "body");
+    while (want->len < 200)
+      g_string_append_c (want, 'x');
+    q = send_one (r, plain, hostile);
+    g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, want->str);
+    g_assert_null (hf_test_request_header (q, "X-Injected"));
+  }
+  {
+    /* U+0085 (NEL) and U+009B (CSI), as UTF-8: not in the title either. */
+    g_autoptr(HfNotification) c1 = hf_notification_new ("test", HF_NOTIFY_INFO,
+                                                        "a\xc2\x85""b\xc2\x9b""c", "body");
+    q = send_one (r, plain, c1);
+    g_assert_cmpstr (hf_test_request_header (q, "Title"), ==, "abc");
+  }
+}
+
+/* No header of any service's request holds a control byte, however
+ * hostile the notification, and none is longer than a line should be. */
+static void
+test_wire_header_values (void)
+{
+  const char *const urls[] = {
+    "ntfy://127.0.0.1:9/topic?tags=a,b&priority=5",
+    "ntfy://us%C3%A9r:p%C3%A4ss@127.0.0.1:9/topic",
+    "ntfy://tk_%C3%A4bc@127.0.0.1:9/topic",
+    "json://u:p@127.0.0.1:9/hook",
+    "discord://123/tok",
+    "tgram://1:key/2",
+    "gotify://127.0.0.1:9/Tok-1.x",
+  };
+  g_autoptr(GString) title = g_string_new (NULL);
+  g_autoptr(HfNotification) n = NULL;
+
+  for (guint b = 1; b < 0x20; b++)
+    g_string_append_printf (title, "%c\xc2\x85x", b);
+  g_string_append (title, "\x7f\xe2\x80\xa8\xff\xfe");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (title, "\xc3\xa4");
+  n = hf_notification_new ("test", HF_NOTIFY_FAILURE, title->str, title->str);
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HfNotifyUrl) url = hf_notify_url_parse (urls[i], &error);
+      g_autoptr(SoupMessage) msg = NULL;
+      SoupMessageHeadersIter iter;
+      const char *name, *value;
+      guint headers = 0;
+
+      g_assert_no_error (error);
+      msg = hf_notify_request_new (url, n);
+      g_assert_nonnull (msg);
+      soup_message_headers_iter_init (&iter, soup_message_get_request_headers (msg));
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        {
+          g_test_message ("%s %s: %zu bytes", urls[i], name, strlen (value));
+          headers++;
+          for (const char *c = value; *c != '\0'; c++)
+            g_assert_true ((guchar) *c >= 0x20 && (guchar) *c != 0x7f);
+          g_assert_cmpuint (strlen (value), <=, 1200);
+        }
+      g_assert_cmpuint (headers, >=, 1);
+    }
 }
 
 static JsonObject *
@@ -512,7 +598,10 @@ test_wire_gotify (void)
 
   g_assert_cmpstr (q->method, ==, "POST");
   g_assert_cmpstr (q->path, ==, "/prefix/message");
-  g_assert_cmpstr (q->query, ==, "token=AbCdEf");
+  /* The token in Gotify's header, never in the query (access logs). */
+  g_assert_null (q->query);
+  g_assert_cmpstr (hf_test_request_header (q, "X-Gotify-Key"), ==, "AbCdEf");
+  g_assert_null (hf_test_request_header (q, "Authorization"));
   o = parse_body (q, &root);
   g_assert_cmpstr (json_object_get_string_member (o, "title"), ==, "bitaxe-desk is offline");
   g_assert_cmpstr (json_object_get_string_member (o, "message"), ==,
@@ -521,7 +610,8 @@ test_wire_gotify (void)
 
   q = send_one (r, with, test);
   g_assert_cmpstr (q->path, ==, "/message");
-  g_assert_cmpstr (q->query, ==, "token=Tok");
+  g_assert_null (q->query);
+  g_assert_cmpstr (hf_test_request_header (q, "X-Gotify-Key"), ==, "Tok");
   o = parse_body (q, &root2);
   g_assert_cmpint (json_object_get_int_member (o, "priority"), ==, 0);
 }
@@ -852,6 +942,291 @@ test_cancel (void)
   outcomes_clear (&o);
 }
 
+static gboolean
+count_reached (Outcomes *o,
+               guint     delivered,
+               guint     ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (o->delivered < delivered && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return o->delivered >= delivered;
+}
+
+/* Editing the channels keeps what a channel that stays has queued and in
+ * flight: its receiver holds the first answer while the list changes. */
+static void
+test_edit_keeps_pending (void)
+{
+  g_autoptr(HfTestReceiver) a = hf_test_receiver_new ();
+  g_autoptr(HfTestReceiver) b = hf_test_receiver_new ();
+  g_autoptr(HfNotifier) notifier = hf_notifier_new ();
+  g_autoptr(HfNotification) n = hf_notification_new_test ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url_a = g_strdup_printf ("ntfy://127.0.0.1:%u/kept", a->port);
+  g_autofree char *url_a_again = g_strdup_printf ("  ntfy://127.0.0.1:%u/kept/ ", a->port);
+  g_autofree char *url_b = g_strdup_printf ("json://127.0.0.1:%u/new", b->port);
+  const char *first[] = { url_a, NULL };
+  const char *both[] = { url_b, url_a_again, NULL };
+  const char *only_b[] = { url_b, NULL };
+  Outcomes o = { 0 };
+
+  g_signal_connect (notifier, "delivered", G_CALLBACK (delivered_cb), &o);
+  g_signal_connect (notifier, "failed", G_CALLBACK (failed_cb), &o);
+  hf_notifier_set_timing (notifier, 10000, 1, 0);
+  g_assert_true (hf_notifier_set_urls (notifier, first, &error));
+  g_assert_no_error (error);
+
+  /* One in flight (held), one waiting behind it. */
+  a->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (a, 1, 2000));
+
+  /* A channel added, the first one written differently but the same. */
+  g_assert_true (hf_notifier_set_urls (notifier, both, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 2);
+
+  /* The held answer comes: both reach the kept channel, the new one had
+   * none of them. */
+  a->hang = FALSE;
+  hf_test_receiver_release (a, 200);
+  g_assert_true (count_reached (&o, 2, 5000));
+  g_assert_cmpuint (o.delivered, ==, 2);
+  g_assert_cmpuint (o.failed, ==, 0);
+  g_assert_cmpuint (a->requests->len, ==, 2);
+  g_assert_cmpuint (b->requests->len, ==, 0);
+
+  /* A channel left out goes with what it holds: nothing more reaches it. */
+  a->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (a, 3, 2000));
+  g_assert_true (count_reached (&o, 3, 5000));   /* b's copy */
+  g_assert_true (hf_notifier_set_urls (notifier, only_b, &error));
+  g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 1);
+  a->hang = FALSE;
+  hf_test_receiver_release (a, 200);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (o.delivered, ==, 3);
+  g_assert_cmpuint (b->requests->len, ==, 1);
+  outcomes_clear (&o);
+}
+
+/* ::failed handlers that change the channels (or let go of the notifier)
+ * while a full queue drops its oldest: nothing asserts, nothing leaks. */
+typedef struct
+{
+  const char *action;   /* "clear", "same", "other", "notify", "unref" */
+  char       *url;
+  guint       failed;
+} Reenter;
+
+static void
+reenter_failed_cb (HfNotifier     *notifier,
+                   const char     *channel,
+                   HfNotification *n,
+                   const GError   *error,
+                   Reenter        *r)
+{
+  r->failed++;
+  if (r->failed > 1)
+    return;
+  if (g_str_equal (r->action, "clear"))
+    hf_notifier_clear (notifier);
+  else if (g_str_equal (r->action, "same") || g_str_equal (r->action, "other"))
+    {
+      const char *urls[] = { r->url, NULL };
+      g_assert_true (hf_notifier_set_urls (notifier, urls, NULL));
+    }
+  else if (g_str_equal (r->action, "notify"))
+    hf_notifier_notify (notifier, n);
+  else if (g_str_equal (r->action, "unref"))
+    g_object_unref (notifier);
+}
+
+static void
+test_reentrant (void)
+{
+  g_autoptr(HfTestReceiver) hang = hf_test_receiver_new ();
+  g_autoptr(HfTestReceiver) other = hf_test_receiver_new ();
+  g_autofree char *text = g_strdup_printf ("ntfy://127.0.0.1:%u/r", hang->port);
+  g_autofree char *other_text = g_strdup_printf ("ntfy://127.0.0.1:%u/o", other->port);
+  const char *actions[] = { "clear", "same", "other", "notify", "unref" };
+
+  hang->hang = TRUE;
+  other->hang = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      HfNotifier *notifier = hf_notifier_new ();
+      g_autoptr(HfNotifyUrl) url = hf_notify_url_parse (text, NULL);
+      g_autoptr(HfNotification) n = hf_notification_new_test ();
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      Reenter r = { actions[i], NULL, 0 };
+      Sent s = { 0 };
+
+      g_test_message ("a ::failed handler that does '%s'", actions[i]);
+      r.url = g_strdup (g_str_equal (actions[i], "other") ? other_text : text);
+      g_object_add_weak_pointer (G_OBJECT (notifier), (gpointer *) &notifier);
+      hf_notifier_add_url (notifier, url);
+      hf_notifier_set_max_queued (notifier, 1);
+      hf_notifier_set_timing (notifier, 60000, 1, 0);
+      g_signal_connect (notifier, "failed", G_CALLBACK (reenter_failed_cb), &r);
+      /* One in flight, one waiting; the third drops the second. */
+      hf_notifier_notify (notifier, n);
+      hf_notifier_notify (notifier, n);
+      if (g_str_equal (actions[i], "unref"))
+        {
+          hf_notifier_notify (notifier, n);
+          g_assert_null (notifier);
+          g_assert_cmpuint (r.failed, ==, 1);
+          g_free (r.url);
+          continue;
+        }
+      /* Through send_async too: its batch is told either way. */
+      hf_notifier_send_async (notifier, n, cancellable, sent_cb, &s);
+      g_assert_cmpuint (r.failed, >=, 1);
+      if (g_str_equal (actions[i], "clear"))
+        {
+          g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 0);
+          hf_test_wait_for (&s.done, 2000);
+          g_assert_false (s.ok);
+          g_assert_error (s.error, HF_ERROR, HF_ERROR_CONNECT);
+          g_assert_nonnull (strstr (s.error->message, "the channel was removed"));
+        }
+      else
+        g_assert_cmpuint (hf_notifier_get_n_channels (notifier), ==, 1);
+      /* And the notifier goes on working. */
+      hf_notifier_notify (notifier, n);
+      /* The batch still waiting on the held receiver holds the notifier
+       * until it returns. */
+      g_cancellable_cancel (cancellable);
+      hf_test_wait_for (&s.done, 2000);
+      g_clear_error (&s.error);
+      g_object_unref (notifier);
+      g_assert_null (notifier);
+      for (guint k = 0; k < 20; k++)
+        g_main_context_iteration (NULL, FALSE);
+      g_clear_error (&s.error);
+      g_free (r.url);
+    }
+}
+
+typedef struct { gboolean done; gboolean ok; GError *error; gint64 when; } Drained;
+
+static void
+drained_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Drained *d = user_data;
+
+  d->ok = hf_notifier_drain_finish (HF_NOTIFIER (source), result, &d->error);
+  d->when = g_get_monotonic_time ();
+  d->done = TRUE;
+}
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+release_cb (gpointer data)
+{
+  HfTestReceiver *r = data;
+
+  r->hang = FALSE;
+  hf_test_receiver_release (r, 200);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the end: what is queued gets a grace to go out, bounded, and
+ * the wait can be cut short. */
+static void
+test_drain (void)
+{
+  g_autoptr(HfTestReceiver) r = hf_test_receiver_new ();
+  g_autofree char *text = g_strdup_printf ("json://127.0.0.1:%u/drain", r->port);
+  Outcomes o = { 0 };
+  g_autoptr(HfNotifier) notifier = notifier_for (text, &o);
+  g_autoptr(HfNotification) n = hf_notification_new_test ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Drained d = { 0 };
+  gint64 start;
+
+  hf_notifier_set_timing (notifier, 20000, 1, 0);
+
+  /* Nothing waiting: at once. */
+  hf_notifier_drain_async (notifier, 3000, NULL, drained_cb, &d);
+  hf_test_wait_for (&d.done, 1000);
+  g_assert_true (d.ok);
+
+  /* One in flight (its answer held 300 ms), one behind it: both go out,
+   * and the drain ends as soon as they did. */
+  r->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (r, 1, 2000));
+  g_assert_cmpuint (hf_notifier_get_n_pending (notifier), ==, 2);
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  g_timeout_add (300, release_cb, r);
+  hf_notifier_drain_async (notifier, 3000, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_no_error (d.error);
+  g_assert_true (d.ok);
+  g_assert_cmpuint (o.delivered, ==, 2);
+  g_assert_cmpuint (r->requests->len, ==, 2);
+  g_assert_cmpuint (hf_notifier_get_n_pending (notifier), ==, 0);
+  g_assert_cmpint (d.when - start, >=, 250 * 1000);
+  g_assert_cmpint (d.when - start, <, 2500 * 1000);
+
+  /* A receiver that never answers: the grace ends it, saying how many. */
+  r->hang = TRUE;
+  hf_notifier_notify (notifier, n);
+  hf_notifier_notify (notifier, n);
+  g_assert_true (hf_test_receiver_wait (r, 3, 2000));
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  hf_notifier_drain_async (notifier, 500, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_false (d.ok);
+  g_assert_error (d.error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_cmpstr (d.error->message, ==, "2 notifications not sent in time");
+  g_assert_cmpint (d.when - start, >=, 450 * 1000);
+  g_assert_cmpint (d.when - start, <, 1500 * 1000);
+  g_clear_error (&d.error);
+
+  /* Cut short: cancelled at once, not at the end of the grace. */
+  memset (&d, 0, sizeof d);
+  start = g_get_monotonic_time ();
+  g_timeout_add (100, cancel_cb, cancellable);
+  hf_notifier_drain_async (notifier, 10000, cancellable, drained_cb, &d);
+  hf_test_wait_for (&d.done, 5000);
+  g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (d.when - start, <, 1000 * 1000);
+  g_clear_error (&d.error);
+
+  /* Two at once, and the channels dropped meanwhile: both end. */
+  {
+    Drained d1 = { 0 }, d2 = { 0 };
+
+    hf_notifier_drain_async (notifier, 10000, NULL, drained_cb, &d1);
+    hf_notifier_drain_async (notifier, 10000, NULL, drained_cb, &d2);
+    hf_notifier_clear (notifier);
+    hf_test_wait_for (&d1.done, 1000);
+    hf_test_wait_for (&d2.done, 1000);
+    g_assert_true (d1.ok && d2.ok);
+  }
+  outcomes_clear (&o);
+}
+
 /* The session hands each alert to its notifier. */
 static void
 test_session (void)
@@ -915,11 +1290,15 @@ main (int   argc,
   g_test_add_func ("/notify/wire/discord", test_wire_discord);
   g_test_add_func ("/notify/wire/telegram", test_wire_telegram);
   g_test_add_func ("/notify/wire/gotify", test_wire_gotify);
+  g_test_add_func ("/notify/wire/header-values", test_wire_header_values);
   g_test_add_func ("/notify/delivery/retry", test_retry);
   g_test_add_func ("/notify/delivery/endless-body", test_endless_body);
   g_test_add_func ("/notify/delivery/isolation", test_isolation);
   g_test_add_func ("/notify/delivery/queue-bound", test_queue_bound);
   g_test_add_func ("/notify/delivery/cancel", test_cancel);
+  g_test_add_func ("/notify/delivery/edit-keeps-pending", test_edit_keeps_pending);
+  g_test_add_func ("/notify/delivery/reentrant", test_reentrant);
+  g_test_add_func ("/notify/delivery/drain", test_drain);
   g_test_add_func ("/notify/session", test_session);
   status = g_test_run ();
   hf_test_receiver_free (api);
