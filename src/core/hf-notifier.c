@@ -295,7 +295,10 @@ sent_cb (GObject      *source,
 
   if (error != NULL && again && d->attempt < self->attempts)
     {
-      guint wait_ms = self->backoff_ms << MIN (d->attempt - 1, 16u);
+      /* Doubling from the backoff, in 64 bits and at most an hour apart,
+       * however many attempts are allowed. */
+      guint wait_ms = (guint) MIN ((guint64) self->backoff_ms << MIN (d->attempt - 1, 16u),
+                                   (guint64) HF_NOTIFIER_MAX_BACKOFF_MS);
 
       g_debug ("notify %s: attempt %u failed (%s); again in %u ms",
                hf_notify_url_get_masked (ch->url), d->attempt, error->message, wait_ms);

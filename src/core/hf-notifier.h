@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 #define HF_NOTIFIER_DEFAULT_TIMEOUT_MS  10000   /* per attempt */
 #define HF_NOTIFIER_DEFAULT_ATTEMPTS    4       /* the first and three retries */
 #define HF_NOTIFIER_DEFAULT_BACKOFF_MS  2000    /* 2 s, 4 s, 8 s between them */
+/* No two attempts are further apart than this. */
+#define HF_NOTIFIER_MAX_BACKOFF_MS      (60 * 60 * 1000)
 #define HF_NOTIFIER_DEFAULT_MAX_QUEUED  32      /* per channel; the oldest goes */
 
 #define HF_TYPE_NOTIFIER (hf_notifier_get_type ())
