@@ -1468,6 +1468,25 @@ hf_session_set_scan_options (HfSession *self,
   self->scan_concurrency = concurrency;
 }
 
+guint
+hf_session_get_poll_interval (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), 0);
+  return self->poll_interval_s;
+}
+
+void
+hf_session_get_scan_options (HfSession *self,
+                             guint     *connect_timeout_ms,
+                             guint     *concurrency)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  if (connect_timeout_ms != NULL)
+    *connect_timeout_ms = self->scan_connect_ms;
+  if (concurrency != NULL)
+    *concurrency = self->scan_concurrency;
+}
+
 void
 hf_session_set_subnets (HfSession          *self,
                         const char * const *subnets)

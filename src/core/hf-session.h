@@ -76,6 +76,10 @@ void            hf_session_set_not_hashing_after (HfSession         *self,
 void            hf_session_set_scan_options   (HfSession            *self,
                                                guint                 connect_timeout_ms,
                                                guint                 concurrency);
+guint           hf_session_get_poll_interval  (HfSession            *self);
+void            hf_session_get_scan_options   (HfSession            *self,
+                                               guint                *connect_timeout_ms,
+                                               guint                *concurrency);
 /* What a discovery given no targets scans (the API's POST /api/discover
  * with no subnet): @subnets (CIDR blocks, ranges, addresses), or with none
  * (NULL or empty) the subnets of this machine's own interfaces. */
