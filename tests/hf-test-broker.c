@@ -142,7 +142,8 @@ on_message (struct mosquitto               *mosq,
   Message *m = g_new0 (Message, 1);
 
   m->topic = g_strdup (msg->topic);
-  m->payload = g_strndup (msg->payload, msg->payloadlen);
+  /* An empty payload comes as NULL. */
+  m->payload = msg->payload != NULL ? g_strndup (msg->payload, msg->payloadlen) : g_strdup ("");
   g_mutex_lock (&sub->lock);
   g_ptr_array_add (sub->messages, m);
   g_mutex_unlock (&sub->lock);
@@ -219,7 +220,8 @@ hf_test_subscriber_matches (HfTestSubscriber *sub,
     {
       Message *m = g_ptr_array_index (sub->messages, i);
 
-      if (g_str_has_prefix (m->topic, prefix) && (payload == NULL || g_str_equal (m->payload, payload)))
+      if (g_str_has_prefix (m->topic, prefix)
+          && (payload == NULL ? *m->payload != '\0' : g_str_equal (m->payload, payload)))
         n++;
     }
   g_mutex_unlock (&sub->lock);

@@ -23,8 +23,9 @@ HfTestSubscriber *hf_test_subscriber_new     (guint16           port);
 void              hf_test_subscriber_free    (HfTestSubscriber *sub);
 /* Messages seen so far (a mark for the functions below). */
 guint             hf_test_subscriber_count   (HfTestSubscriber *sub);
-/* Messages from @since on whose topic starts with @prefix (and whose
- * payload is @payload, unless NULL). */
+/* Messages from @since on whose topic starts with @prefix and whose
+ * payload is @payload ("" for the empty one that clears a retained
+ * message), or with @payload NULL, any payload but the empty one. */
 guint             hf_test_subscriber_matches (HfTestSubscriber *sub,
                                               guint             since,
                                               const char       *prefix,

@@ -465,11 +465,8 @@ background_answered_cb (GObject      *source,
     return;
   g_message ("running in the background turned off: %s", error->message);
   hf_settings_set_run_in_background (self->settings, FALSE);
-  {
-    g_autofree char *text =
-      g_strdup_printf (_("%s. Hashfleet will stop when its window closes."), error->message);
-    tell_user (self, text);
-  }
+  /* Short enough for a toast: the switch that just went off says the rest. */
+  tell_user (self, _("Not allowed to run in the background"));
 }
 
 /* Turned on (or on at start-up): ask the portal, which may say no. */
