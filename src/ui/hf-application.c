@@ -40,6 +40,7 @@ struct _HfApplication
   gboolean        ending;
   gboolean        quitting;            /* Quit: the last window closing ends it all */
   char           *background_text;     /* a refusal of the portal not yet shown */
+  gboolean        mqtt_password_set;   /* the applier has one (from the keyring or typed) */
   /* While another program holds the database locked: why there is no
    * store yet, a toast that says so, and the next try. */
   char           *store_path;
@@ -173,9 +174,15 @@ password_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->applier == NULL)
         return;
-      /* No keyring: no password (a broker may take none); MQTT starts. */
+      /* No keyring: at start-up, no password (a broker may take none) and
+       * MQTT starts; later, one set in this run stays. */
       if (error != NULL)
-        g_debug ("keyring: %s", error->message);
+        {
+          g_debug ("keyring: %s", error->message);
+          if (self->mqtt_password_set)
+            return;
+        }
+      self->mqtt_password_set = TRUE;
       hf_settings_applier_set_mqtt_password (self->applier, password);
       return;
     }
@@ -1022,6 +1029,7 @@ hf_application_set_mqtt_password_async (HfApplication       *self,
   if (password != NULL && *password == '\0')
     password = NULL;
   /* Used at once, kept or not. */
+  self->mqtt_password_set = TRUE;
   if (self->applier != NULL)
     hf_settings_applier_set_mqtt_password (self->applier, password);
   hf_credentials_store_async (HF_CREDENTIAL_MQTT, password, self->cancellable,
