@@ -219,8 +219,8 @@ serve_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &o->config_file,
-      "The app's settings from this key file (keys of the app's GSettings schema "
-      "under [hashfleet]); the options given here override it", "FILE" },
+      "The app's settings from this key file ([hashfleet]); options given override it",
+      "FILE" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o->listen,
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
@@ -229,7 +229,8 @@ serve_entries (HfCliOptions *o)
       "Publish to this MQTT broker, with Home Assistant discovery",
       "mqtt[s]://[USER@]HOST[:PORT]" },
     { "mqtt-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->mqtt_password_file,
-      "Read the MQTT password from the first line of FILE", "FILE" },
+      "Read the MQTT password from the first line of FILE (else HASHFLEET_MQTT_PASSWORD)",
+      "FILE" },
     { "mqtt-allow-control", 0, 0, G_OPTION_ARG_NONE, &o->mqtt_allow_control,
       "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
     { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
