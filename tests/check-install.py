@@ -19,6 +19,7 @@ expected = [
     f"share/glib-2.0/schemas/{app}.gschema.xml",
     f"share/icons/hicolor/scalable/apps/{app}.svg",
     f"share/icons/hicolor/symbolic/apps/{app}-symbolic.svg",
+    "lib/systemd/user/hashfleet-serve.service",
 ]
 
 with tempfile.TemporaryDirectory() as dest:
@@ -30,6 +31,14 @@ with tempfile.TemporaryDirectory() as dest:
     missing = [f for f in expected if not os.path.isfile(os.path.join(dest, prefix, f))]
     for f in missing:
         print(f"not installed: /{prefix}/{f}")
+    # The unit runs the installed hashfleet-cli.
+    unit = os.path.join(dest, prefix, "lib/systemd/user/hashfleet-serve.service")
+    if os.path.isfile(unit):
+        with open(unit) as f:
+            exec_start = [l for l in f if l.startswith("ExecStart=")]
+        if not exec_start or not exec_start[0].startswith(f"ExecStart=/{prefix}/bin/hashfleet-cli "):
+            print(f"hashfleet-serve.service does not run /{prefix}/bin/hashfleet-cli: {exec_start}")
+            missing.append("ExecStart")
     # No SVG inside a size folder (Flathub refuses it), no stray test programs.
     bad = []
     for dirpath, _, files in os.walk(dest):

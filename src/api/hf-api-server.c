@@ -500,7 +500,7 @@ post_discover (HfApiServer       *self,
       ranges = hf_targets_parse (specs, FALSE, &error);
     }
   else
-    ranges = hf_targets_default (&error);
+    ranges = hf_session_get_discover_targets (self->session, &error);
   if (ranges == NULL)
     {
       reply_error (msg, 400, error->message);

@@ -1,6 +1,12 @@
 /* hf-cli-serve.c — hashfleet-cli serve: the fleet, polled and recorded,
  * behind the HTTP API and Prometheus metrics, for machines without a desktop
  * SPDX-License-Identifier: MIT
+ *
+ * With --config, the session runs as the app's does: one
+ * HfSettingsApplier applies the file's settings (with the options given
+ * over them) to it, MQTT included, and the API is served when api-enabled
+ * (or --listen) says so.  Without, the options alone say everything and
+ * the API is always served.
  */
 #include "hf-cli.h"
 #include "hf-api-server.h"
@@ -34,8 +40,9 @@ hf_cli_serve (HfCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HfApiServer) server = NULL;
-  g_autoptr(HfMqtt) mqtt = NULL;
-  const char *listen = cli->listen ? cli->listen : "127.0.0.1:8080";
+  g_autoptr(HfSettingsApplier) applier = NULL;
+  g_autofree char *listen = NULL;
+  HfMqtt *mqtt = NULL;
   Serve serve = { NULL, 0 };
   HfSession *session;
   HfFleet *fleet;
@@ -57,38 +64,73 @@ hf_cli_serve (HfCli  *cli,
         }
     }
 
-  server = hf_api_server_new (session);
-  hf_api_server_set_token (server, cli->token);
-  if (!hf_api_server_listen (server, listen, &error))
+  if (cli->serve_settings != NULL)
     {
-      g_printerr ("hashfleet-cli serve: cannot listen on %s: %s\n", listen, error->message);
-      return 2;
+      applier = hf_settings_applier_new (cli->serve_settings, session);
+      /* The command line over the file (its range is wider than the key's). */
+      if (cli->interval_s > 0)
+        hf_session_set_poll_interval (session, cli->interval_s);
+      if (hf_settings_get_api_enabled (cli->serve_settings))
+        listen = hf_settings_get_api_listen (cli->serve_settings);
+    }
+  else
+    listen = g_strdup (cli->listen ? cli->listen : "127.0.0.1:8080");
+
+  if (listen != NULL)
+    {
+      server = hf_api_server_new (session);
+      hf_api_server_set_token (server, cli->token);
+      if (!hf_api_server_listen (server, listen, &error))
+        {
+          g_printerr ("hashfleet-cli serve: cannot listen on %s: %s\n", listen, error->message);
+          return 2;
+        }
     }
   hf_cli_notify_setup (cli, hf_session_get_notifier (session), "serve");
-  g_printerr ("hashfleet-cli serve: %u miners; serving http://%s/ (port %u)%s; %u notification "
-              "channel%s\n",
-              hf_fleet_get_total_count (fleet), listen, hf_api_server_get_port (server),
-              cli->token ? "" : "; no token: read-only", cli->notify_urls->len,
-              cli->notify_urls->len == 1 ? "" : "s");
+  if (server != NULL)
+    g_printerr ("hashfleet-cli serve: %u miners; serving http://%s/ (port %u)%s; %u notification "
+                "channel%s\n",
+                hf_fleet_get_total_count (fleet), listen, hf_api_server_get_port (server),
+                cli->token ? "" : "; no token: read-only", cli->notify_urls->len,
+                cli->notify_urls->len == 1 ? "" : "s");
+  else
+    g_printerr ("hashfleet-cli serve: %u miners; no HTTP API (api-enabled is false in %s); %u "
+                "notification channel%s\n",
+                hf_fleet_get_total_count (fleet), cli->config_path, cli->notify_urls->len,
+                cli->notify_urls->len == 1 ? "" : "s");
 
-  if (cli->mqtt != NULL)
+  if (applier != NULL)
     {
-      mqtt = hf_mqtt_new (session, cli->mqtt, &error);
-      if (mqtt != NULL)
+      /* MQTT, if the settings say so, starts once it has its password. */
+      hf_settings_applier_set_mqtt_password (applier, cli->mqtt_password);
+      if (hf_settings_applier_get_mqtt_error (applier) != NULL)
         {
-          hf_mqtt_set_password (mqtt, cli->mqtt_password);
-          hf_mqtt_set_allow_control (mqtt, cli->mqtt_allow_control);
-          if (cli->mqtt_prefix != NULL)
-            hf_mqtt_set_discovery_prefix (mqtt, cli->mqtt_prefix);
+          g_printerr ("hashfleet-cli serve: MQTT: %s\n",
+                      hf_settings_applier_get_mqtt_error (applier));
+          return 2;
         }
-      if (mqtt == NULL || !hf_mqtt_start (mqtt, &error))
+      mqtt = hf_settings_applier_get_mqtt (applier);
+    }
+  else if (cli->mqtt != NULL)
+    {
+      mqtt = hf_mqtt_start_for_session (session, cli->mqtt, cli->mqtt_password,
+                                        cli->mqtt_allow_control, cli->mqtt_prefix, &error);
+      if (mqtt == NULL)
         {
           g_printerr ("hashfleet-cli serve: MQTT: %s\n", error->message);
           return 2;
         }
-      hf_session_set_mqtt (session, mqtt);
-      g_printerr ("hashfleet-cli serve: publishing to %s%s\n", cli->mqtt,
-                  cli->mqtt_allow_control ? "; control from MQTT allowed" : "");
+    }
+  if (mqtt != NULL)
+    {
+      g_autofree char *url = cli->serve_settings ? hf_settings_get_mqtt_url (cli->serve_settings)
+                                                 : g_strdup (cli->mqtt);
+      gboolean control = cli->serve_settings
+                         ? hf_settings_get_mqtt_allow_control (cli->serve_settings)
+                         : cli->mqtt_allow_control;
+
+      g_printerr ("hashfleet-cli serve: publishing to %s%s\n", url,
+                  control ? "; control from MQTT allowed" : "");
     }
 
   if (cli->stats)
@@ -108,7 +150,8 @@ hf_cli_serve (HfCli  *cli,
   g_clear_pointer (&serve.stats, hf_cli_stats_free);
   /* Requests still paused (a DELETE waiting for its rows) are answered by
    * the session's end; the listener goes first. */
-  hf_api_server_disconnect (server);
+  if (server != NULL)
+    hf_api_server_disconnect (server);
   /* An alert raised just before the signal still goes out (a moment). */
   hf_cli_notify_finish (cli, "serve");
   /* MQTT says "offline" when the session shuts down. */

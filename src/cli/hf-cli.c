@@ -63,6 +63,7 @@ typedef struct
   char     *until;
   char     *resolution;
   /* serve */
+  char     *config_file;
   char     *listen;
   char     *token_file;
   /* serve, watch and notify-test */
@@ -217,6 +218,9 @@ static GOptionEntry *
 serve_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &o->config_file,
+      "The app's settings from this key file ([hashfleet]); options given override it",
+      "FILE" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o->listen,
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
@@ -225,7 +229,8 @@ serve_entries (HfCliOptions *o)
       "Publish to this MQTT broker, with Home Assistant discovery",
       "mqtt[s]://[USER@]HOST[:PORT]" },
     { "mqtt-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->mqtt_password_file,
-      "Read the MQTT password from the first line of FILE", "FILE" },
+      "Read the MQTT password from the first line of FILE (else HASHFLEET_MQTT_PASSWORD)",
+      "FILE" },
     { "mqtt-allow-control", 0, 0, G_OPTION_ARG_NONE, &o->mqtt_allow_control,
       "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
     { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
@@ -361,7 +366,9 @@ static const Command commands[] = {
     "once stopped (SIGINT, SIGTERM), what is still to be sent gets 3 s.\n"
     "With --mqtt, the fleet is also published to an MQTT broker for Home\n"
     "Assistant (discovery, states, and commands with --mqtt-allow-control).\n"
-    "Runs until interrupted.",
+    "With --config FILE, the app's settings come from FILE (subnets, interval,\n"
+    "alert thresholds, api-enabled and api-listen, mqtt-*); the options given\n"
+    "override it.  Runs until interrupted (SIGINT or SIGTERM).",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
     { &serve_group, &notify_group, &poll_group, &shared_group }, 0, TRUE },
   { "notify-test", "", "Send a test notification to each channel",
@@ -686,6 +693,68 @@ take_settings (HfCliOptions  *o,
   return TRUE;
 }
 
+/* serve --config: the settings of the file, then the options given over
+ * them (in memory: the file is never written).  --interval, whose range is
+ * wider than the key's, is applied to the session after the file. */
+static gboolean
+take_config (HfCliOptions  *o,
+             HfCli         *cli,
+             GError       **error)
+{
+  g_autoptr(HfSettings) settings = hf_settings_file_load (o->config_file, error);
+  g_auto(GStrv) subnets = NULL;
+
+  if (settings == NULL)
+    {
+      g_prefix_error (error, "--config: ");
+      return FALSE;
+    }
+  if (o->listen != NULL)
+    {
+      hf_settings_set_api_listen (settings, o->listen);
+      hf_settings_set_api_enabled (settings, TRUE);
+    }
+  if (o->mqtt != NULL)
+    {
+      hf_settings_set_mqtt_url (settings, o->mqtt);
+      hf_settings_set_mqtt_enabled (settings, TRUE);
+    }
+  if (o->mqtt_allow_control)
+    hf_settings_set_mqtt_allow_control (settings, TRUE);
+  if (o->mqtt_prefix != NULL && *o->mqtt_prefix != '\0')
+    hf_settings_set_mqtt_prefix (settings, o->mqtt_prefix);
+  if (o->antminer_user != NULL || g_getenv ("HASHFLEET_ANTMINER_USER") != NULL)
+    hf_settings_set_antminer_user (settings, cli->config->antminer_user);
+
+  /* Said now rather than at the first POST /api/discover. */
+  subnets = hf_settings_get_subnets (settings);
+  if (subnets[0] != NULL)
+    {
+      g_autoptr(GArray) ranges = hf_targets_parse ((const char * const *) subnets, FALSE, error);
+
+      if (ranges == NULL)
+        {
+          g_prefix_error (error, "--config: subnets: ");
+          return FALSE;
+        }
+    }
+  if (hf_settings_get_mqtt_enabled (settings))
+    {
+      g_autofree char *url = hf_settings_get_mqtt_url (settings);
+
+      if (*g_strstrip (url) == '\0')
+        return invalid (error, "--config: mqtt-enabled is true but mqtt-url is empty");
+      if (!hf_mqtt_check_url (url, error))
+        {
+          g_prefix_error (error, "--config: mqtt-url: ");
+          return FALSE;
+        }
+    }
+  cli->config_path = o->config_file;
+  cli->serve_settings = g_steal_pointer (&settings);
+  return TRUE;
+}
+
 /* serve: its token, from --token-file or the environment. */
 static gboolean
 take_serve (HfCliOptions  *o,
@@ -716,11 +785,17 @@ take_serve (HfCliOptions  *o,
       cli->mqtt_password = g_strdup (text);
       memset (text, 0, strlen (text));
     }
-  if ((o->mqtt_password_file || o->mqtt_allow_control || o->mqtt_prefix) && o->mqtt == NULL)
+  else if (g_getenv ("HASHFLEET_MQTT_PASSWORD") != NULL)
+    cli->mqtt_password = g_strdup (g_getenv ("HASHFLEET_MQTT_PASSWORD"));
+  /* With --config, the file may name the broker. */
+  if ((o->mqtt_password_file || o->mqtt_allow_control || o->mqtt_prefix) && o->mqtt == NULL
+      && o->config_file == NULL)
     return invalid (error, "--mqtt-password-file, --mqtt-allow-control and --mqtt-prefix "
-                    "need --mqtt");
+                    "need --mqtt (or --config)");
   if (o->interval == 0 || o->interval > 86400 || o->concurrency == 0)
     return invalid (error, "--interval must be 1–86400 s, --concurrency at least 1");
+  if (o->config_file != NULL && !take_config (o, cli, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1109,6 +1184,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->token, g_free);
   g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
   g_clear_pointer (&cli->mqtt_password, g_free);
+  g_clear_object (&cli->serve_settings);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

@@ -48,6 +48,8 @@ struct _HfCli
   char         *until;
   char         *resolution;
   /* serve */
+  char         *config_path;   /* --config, or NULL */
+  HfSettings   *serve_settings; /* its settings with the options over them */
   char         *listen;
   char         *token;
   /* serve, watch, notify-test */

@@ -45,6 +45,7 @@ struct _HfMqtt
   char         *user;
   char         *password;
   char         *prefix;
+  char         *problem;        /* why the last attempt failed; NULL while connected */
   GHashTable   *devices;        /* HfMiner* → device id (char*), as published */
   GSource      *io_source;
   gpointer      io_tag;
@@ -55,6 +56,7 @@ struct _HfMqtt
   gboolean      allow_control;
   gboolean      started;
   gboolean      connected;
+  gboolean      attempt_failed; /* this attempt's failure is said: it stands */
   guint         backoff_s;
   guint         reconnect_id;
   guint         misc_id;
@@ -63,6 +65,10 @@ struct _HfMqtt
 
 G_DEFINE_FINAL_TYPE (HfMqtt, hf_mqtt, G_TYPE_OBJECT)
 
+enum { PROP_0, PROP_CONNECTED, PROP_PROBLEM, N_PROPS };
+
+static GParamSpec *properties[N_PROPS];
+
 typedef struct
 {
   GSource  source;
@@ -70,6 +76,39 @@ typedef struct
 } IoSource;
 
 static void connect_now (HfMqtt *self);
+
+/* ---- what the connection is ------------------------------------------------ */
+
+static void
+set_connected (HfMqtt   *self,
+               gboolean  connected)
+{
+  if (self->connected == connected)
+    return;
+  self->connected = connected;
+  if (connected && self->problem != NULL)
+    {
+      g_clear_pointer (&self->problem, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+/* The first reason an attempt gives stands (a refused CONNACK, then the
+ * socket closing, says "refused"); the next attempt may say another. */
+static void
+fail_attempt (HfMqtt     *self,
+              const char *why)
+{
+  if (self->attempt_failed)
+    return;
+  self->attempt_failed = TRUE;
+  if (g_strcmp0 (self->problem, why) == 0)
+    return;
+  g_free (self->problem);
+  self->problem = g_strdup (why);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
+}
 
 /* ---- the socket on the main loop ---------------------------------------- */
 
@@ -112,7 +151,7 @@ static void
 schedule_reconnect (HfMqtt *self)
 {
   drop_io (self);
-  self->connected = FALSE;
+  set_connected (self, FALSE);
   if (!self->started || self->reconnect_id != 0)
     return;
   self->backoff_s = self->backoff_s == 0 ? 1 : MIN (self->backoff_s * 2, MAX_BACKOFF_S);
@@ -137,6 +176,7 @@ io_dispatch (GSource     *source,
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_debug ("connection to %s:%u lost: %s", self->host, self->port, mosquitto_strerror (rc));
+      fail_attempt (self, mosquitto_strerror (rc));
       schedule_reconnect (self);
       return G_SOURCE_REMOVE;
     }
@@ -175,7 +215,11 @@ misc_cb (gpointer user_data)
       /* A keepalive that went unanswered closes the socket in there. */
       if ((rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN)
           || mosquitto_socket (self->mosq) != self->io_fd)
-        schedule_reconnect (self);
+        {
+          fail_attempt (self, mosquitto_strerror (rc != MOSQ_ERR_SUCCESS ? rc
+                                                                      : MOSQ_ERR_CONN_LOST));
+          schedule_reconnect (self);
+        }
       else
         update_io (self);
     }
@@ -619,12 +663,16 @@ on_connect (struct mosquitto *mosq,
 
   if (rc != 0)
     {
+      g_autofree char *why = g_strdup_printf ("the broker refused the connection: %s",
+                                              mosquitto_connack_string (rc));
+
       g_message ("MQTT broker %s:%u refused the connection: %s", self->host, self->port,
                  mosquitto_connack_string (rc));
+      fail_attempt (self, why);
       return;
     }
   g_debug ("connected to %s:%u", self->host, self->port);
-  self->connected = TRUE;
+  set_connected (self, TRUE);
   self->backoff_s = 0;
   publish (self, STATUS_TOPIC, "online", TRUE);
   mosquitto_subscribe (mosq, NULL, BASE_TOPIC "/+/command", 1);
@@ -669,6 +717,7 @@ connect_to (HfMqtt     *self,
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_debug ("connect to %s:%u: %s", self->host, self->port, mosquitto_strerror (rc));
+      fail_attempt (self, mosquitto_strerror (rc));
       schedule_reconnect (self);
       return;
     }
@@ -691,6 +740,7 @@ resolved_cb (GObject      *object,
   if (addresses == NULL)
     {
       g_message ("MQTT broker %s: %s", self->host, error->message);
+      fail_attempt (self, error->message);
       schedule_reconnect (self);
       return;
     }
@@ -704,6 +754,7 @@ connect_now (HfMqtt *self)
 {
   g_autoptr(GResolver) resolver = NULL;
 
+  self->attempt_failed = FALSE;
   /* An address, or TLS (whose certificate is checked against the name
    * given): no lookup of our own. */
   if (g_hostname_is_ip_address (self->host) || self->tls)
@@ -744,7 +795,24 @@ hf_mqtt_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   g_free (self->prefix);
+  g_free (self->problem);
   G_OBJECT_CLASS (hf_mqtt_parent_class)->finalize (object);
+}
+
+static void
+hf_mqtt_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  HfMqtt *self = HF_MQTT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTED: g_value_set_boolean (value, self->connected); break;
+    case PROP_PROBLEM: g_value_set_string (value, self->problem); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -754,6 +822,15 @@ hf_mqtt_class_init (HfMqttClass *klass)
 
   object_class->dispose = hf_mqtt_dispose;
   object_class->finalize = hf_mqtt_finalize;
+  object_class->get_property = hf_mqtt_get_property;
+
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROBLEM] =
+    g_param_spec_string ("problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -818,6 +895,35 @@ init_library (gpointer data)
   return NULL;
 }
 
+static GUri *
+parse_url (const char  *url,
+           GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || (g_strcmp0 (scheme, "mqtt") != 0 && g_strcmp0 (scheme, "mqtts") != 0)
+      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "not an MQTT broker URL (mqtt://[user@]host[:port] or mqtts://…): %s", url);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
+gboolean
+hf_mqtt_check_url (const char  *url,
+                   GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = parse_url (url, error);
+  return uri != NULL;
+}
+
 HfMqtt *
 hf_mqtt_new (HfSession   *session,
              const char  *url,
@@ -832,15 +938,10 @@ hf_mqtt_new (HfSession   *session,
   g_return_val_if_fail (HF_IS_SESSION (session), NULL);
   g_return_val_if_fail (url != NULL, NULL);
 
-  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  scheme = uri ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || (g_strcmp0 (scheme, "mqtt") != 0 && g_strcmp0 (scheme, "mqtts") != 0)
-      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "not an MQTT broker URL (mqtt://[user@]host[:port] or mqtts://…): %s", url);
-      return NULL;
-    }
+  uri = parse_url (url, error);
+  if (uri == NULL)
+    return NULL;
+  scheme = g_uri_get_scheme (uri);
   g_once (&once, init_library, NULL);
 
   self = g_object_new (HF_TYPE_MQTT, NULL);
@@ -948,7 +1049,7 @@ hf_mqtt_stop (HfMqtt *self)
         if (mosquitto_loop_write (self->mosq, 1) != MOSQ_ERR_SUCCESS)
           break;
     }
-  self->connected = FALSE;
+  set_connected (self, FALSE);
   drop_io (self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
@@ -968,4 +1069,38 @@ hf_mqtt_get_published (HfMqtt *self)
   g_return_val_if_fail (HF_IS_MQTT (self), 0);
 
   return self->published;
+}
+
+const char *
+hf_mqtt_get_problem (HfMqtt *self)
+{
+  g_return_val_if_fail (HF_IS_MQTT (self), NULL);
+
+  return self->problem;
+}
+
+HfMqtt *
+hf_mqtt_start_for_session (HfSession   *session,
+                           const char  *url,
+                           const char  *password,
+                           gboolean     allow_control,
+                           const char  *prefix,
+                           GError     **error)
+{
+  g_autoptr(HfMqtt) mqtt = NULL;
+
+  g_return_val_if_fail (HF_IS_SESSION (session), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  mqtt = hf_mqtt_new (session, url, error);
+  if (mqtt == NULL)
+    return NULL;
+  hf_mqtt_set_password (mqtt, password);
+  hf_mqtt_set_allow_control (mqtt, allow_control);
+  if (prefix != NULL && *prefix != '\0')
+    hf_mqtt_set_discovery_prefix (mqtt, prefix);
+  if (!hf_mqtt_start (mqtt, error))
+    return NULL;
+  hf_session_set_mqtt (session, mqtt);
+  return mqtt;
 }

@@ -21,6 +21,7 @@
 #include "hf-store-events.h"
 #include "hf-store-profiles.h"
 #include "hf-mqtt.h"
+#include "hf-targets.h"
 
 struct _HfSession
 {
@@ -43,6 +44,7 @@ struct _HfSession
   guint         poll_interval_s;
   guint         scan_connect_ms;
   guint         scan_concurrency;
+  char        **subnets;          /* what discovery scans by default; NULL: our networks */
 
   /* The discovery in progress.  Found miners wait in @found and join the
    * fleet ADD_SLICE_US at a time (add_found_cb); its end waits for them. */
@@ -1448,6 +1450,46 @@ hf_session_set_scan_options (HfSession *self,
   self->scan_concurrency = concurrency;
 }
 
+guint
+hf_session_get_poll_interval (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), 0);
+  return self->poll_interval_s;
+}
+
+void
+hf_session_get_scan_options (HfSession *self,
+                             guint     *connect_timeout_ms,
+                             guint     *concurrency)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  if (connect_timeout_ms != NULL)
+    *connect_timeout_ms = self->scan_connect_ms;
+  if (concurrency != NULL)
+    *concurrency = self->scan_concurrency;
+}
+
+void
+hf_session_set_subnets (HfSession          *self,
+                        const char * const *subnets)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+
+  g_strfreev (self->subnets);
+  self->subnets = subnets != NULL && subnets[0] != NULL ? g_strdupv ((char **) subnets) : NULL;
+}
+
+GArray *
+hf_session_get_discover_targets (HfSession  *self,
+                                 GError    **error)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+
+  if (self->subnets != NULL)
+    return hf_targets_parse ((const char * const *) self->subnets, FALSE, error);
+  return hf_targets_default (error);
+}
+
 static gboolean
 release_memory_cb (gpointer user_data)
 {
@@ -1527,6 +1569,7 @@ hf_session_finalize (GObject *object)
   HfSession *self = HF_SESSION (object);
 
   g_clear_pointer (&self->scan_summary, hf_scan_summary_free);
+  g_strfreev (self->subnets);
   g_clear_pointer (&self->discover_result, hf_discover_result_free);
   g_clear_error (&self->scan_error);
   g_clear_pointer (&self->config, hf_config_unref);

@@ -76,6 +76,19 @@ void            hf_session_set_not_hashing_after (HfSession         *self,
 void            hf_session_set_scan_options   (HfSession            *self,
                                                guint                 connect_timeout_ms,
                                                guint                 concurrency);
+guint           hf_session_get_poll_interval  (HfSession            *self);
+void            hf_session_get_scan_options   (HfSession            *self,
+                                               guint                *connect_timeout_ms,
+                                               guint                *concurrency);
+/* What a discovery given no targets scans (the API's POST /api/discover
+ * with no subnet): @subnets (CIDR blocks, ranges, addresses), or with none
+ * (NULL or empty) the subnets of this machine's own interfaces. */
+void            hf_session_set_subnets        (HfSession            *self,
+                                               const char * const   *subnets);
+/* Those targets, parsed; NULL and @error when one does not parse or there
+ * is no network to scan. */
+GArray         *hf_session_get_discover_targets (HfSession          *self,
+                                                 GError            **error);
 
 /* Poll the fleet now, then every interval; stop doing so. */
 void            hf_session_start              (HfSession            *self);

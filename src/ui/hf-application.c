@@ -3,9 +3,12 @@
  *
  * The application drives one HfSession (the fleet, its store, recording,
  * alerts) and turns its settings (one HfSettings, which every window
- * shares), the keyring and the session's signals into what a desktop app
+ * shares, applied to the session by one HfSettingsApplier, as serve
+ * does), the keyring and the session's signals into what a desktop app
  * does: polling configured from Preferences, desktop notifications, the
- * opt-in HTTP API.  Windows are views of the session.
+ * opt-in HTTP API, MQTT.  Windows are views of the session; with
+ * run-in-background on, the session goes on when the last one closes
+ * (the app's own hold keeps it), and Quit ends it.
  * Nothing here scans: scanning happens only when the user asks (Discover,
  * Add Miner).  The app holds itself while the session ends, so that the
  * last readings and removals reach the store without a nested main loop.
@@ -17,6 +20,7 @@
 
 #include "hf-api-server.h"
 #include "hf-application.h"
+#include "hf-background.h"
 #include "hf-credentials.h"
 #include "hf-miner-status.h"
 #include "hf-preferences-window.h"
@@ -28,13 +32,16 @@ struct _HfApplication
   AdwApplication  parent_instance;
 
   HfSettings     *settings;
-  HfConfig       *config;
+  HfSettingsApplier *applier;
   HfSession      *session;
   GCancellable   *cancellable;
   char           *db_path;
   gboolean        load_started;
   gboolean        loaded;
   gboolean        ending;
+  gboolean        quitting;            /* Quit: the last window closing ends it all */
+  char           *background_text;     /* a refusal of the portal not yet shown */
+  gboolean        mqtt_password_set;   /* the applier has one (from the keyring or typed) */
   /* While another program holds the database locked: why there is no
    * store yet, a toast that says so, and the next try. */
   char           *store_path;
@@ -64,21 +71,19 @@ G_DEFINE_FINAL_TYPE (HfApplication, hf_application, ADW_TYPE_APPLICATION)
 
 enum { PROP_0, PROP_LOADED };
 
-/* A config is immutable once the fleet has it: make a new one. */
+/* The keyring's passwords into the session's config (immutable once the
+ * fleet has it: a copy; the applier keeps the Antminer user in it). */
 static void
-rebuild_config (HfApplication *self)
+apply_passwords (HfApplication *self)
 {
-  HfConfig *config = hf_config_copy (self->config);
+  HfConfig *config = hf_config_copy (hf_session_get_config (self->session));
 
-  g_free (config->antminer_user);
-  config->antminer_user = hf_settings_get_antminer_user (self->settings);
   g_free (config->antminer_password);
   config->antminer_password = g_strdup (self->antminer_password);
   g_free (config->whatsminer_password);
   config->whatsminer_password = g_strdup (self->whatsminer_password);
-  g_clear_pointer (&self->config, hf_config_unref);
-  self->config = config;
   hf_session_set_config (self->session, config);
+  hf_config_unref (config);
 }
 
 /* The style chosen in the main menu, over the system's. */
@@ -91,30 +96,6 @@ apply_style (HfApplication *self)
                           : ADW_COLOR_SCHEME_DEFAULT;
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), scheme);
-}
-
-static void
-apply_settings (HfApplication *self)
-{
-  hf_session_set_poll_interval (self->session, hf_settings_get_poll_interval (self->settings));
-  hf_session_set_scan_options (self->session,
-                               hf_settings_get_scan_timeout (self->settings),
-                               hf_settings_get_scan_concurrency (self->settings));
-  {
-    HfAlertRules rules;
-    g_autoptr(GError) error = NULL;
-
-    /* Preferences writes only texts that parse; a bad one came from
-     * outside (dconf) and leaves its part off. */
-    if (!hf_settings_get_alert_rules (self->settings, &rules, &error))
-      g_warning ("alert rules: %s", error->message);
-    hf_alerts_set_rules (hf_session_get_alerts (self->session), &rules);
-  }
-  {
-    g_autofree char *user = hf_settings_get_antminer_user (self->settings);
-    if (g_strcmp0 (self->config->antminer_user, user) != 0)
-      rebuild_config (self);
-  }
 }
 
 /* Serve the API when it is on (and the fleet is loaded), on the address
@@ -188,6 +169,22 @@ password_cb (GObject      *source,
   g_autofree char *password = hf_credentials_lookup_finish (result, &error);
   HfApplication *self = lookup->self;
 
+  if (lookup->which == HF_CREDENTIAL_MQTT)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->applier == NULL)
+        return;
+      /* No keyring: at start-up, no password (a broker may take none) and
+       * MQTT starts; later, one set in this run stays. */
+      if (error != NULL)
+        {
+          g_debug ("keyring: %s", error->message);
+          if (self->mqtt_password_set)
+            return;
+        }
+      self->mqtt_password_set = TRUE;
+      hf_settings_applier_set_mqtt_password (self->applier, password);
+      return;
+    }
   if (lookup->which == HF_CREDENTIAL_API_TOKEN)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -219,15 +216,20 @@ password_cb (GObject      *source,
       g_free (self->whatsminer_password);
       self->whatsminer_password = g_steal_pointer (&password);
     }
-  rebuild_config (self);
+  apply_passwords (self);
 }
 
 void
 hf_application_reload_credentials (HfApplication *self)
 {
-  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which <= HF_CREDENTIAL_API_TOKEN; which++)
+  for (HfCredential which = HF_CREDENTIAL_ANTMINER; which < HF_N_CREDENTIALS; which++)
     {
-      Lookup *lookup = g_new0 (Lookup, 1);
+      Lookup *lookup;
+
+      /* The channels have their own keeper (below). */
+      if (which == HF_CREDENTIAL_NOTIFY_URLS)
+        continue;
+      lookup = g_new0 (Lookup, 1);
 
       lookup->self = self;
       lookup->which = which;
@@ -430,6 +432,73 @@ start_loading (HfApplication *self)
   hf_session_load_async (self->session, self->cancellable, loaded_cb, g_object_ref (self));
 }
 
+/* ---- running in the background ------------------------------------------ */
+
+/* @text where the user will see it: in Preferences when it is open (the
+ * switch that just went off is there), else in a main window, else when
+ * one opens. */
+static void
+tell_user (HfApplication *self,
+           const char    *text)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_PREFERENCES_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          AdwToast *toast = hf_toast_new (text);
+
+          adw_toast_set_timeout (toast, 10);
+          adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), toast);
+          return;
+        }
+    }
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (HF_IS_WINDOW (l->data))
+      {
+        g_autoptr(AdwToast) toast = hf_toast_new (text);
+
+        adw_toast_set_timeout (toast, 10);
+        hf_window_add_toast (HF_WINDOW (l->data), toast);
+        return;
+      }
+  g_free (self->background_text);
+  self->background_text = g_strdup (text);
+}
+
+static void
+background_answered_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(HfApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_background_request_finish (result, &error))
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->ending)
+    return;
+  g_message ("running in the background turned off: %s", error->message);
+  hf_settings_set_run_in_background (self->settings, FALSE);
+  /* Short enough for a toast: the switch that just went off says the rest. */
+  tell_user (self, _("Not allowed to run in the background"));
+}
+
+/* Turned on (or on at start-up): ask the portal, which may say no. */
+static void
+run_in_background_cb (HfApplication *self)
+{
+  if (!hf_settings_get_run_in_background (self->settings))
+    return;
+  hf_background_request_async (_("Hashfleet keeps polling, recording and alerting with its "
+                                 "window closed"), self->cancellable, background_answered_cb,
+                               g_object_ref (self));
+}
+
 static void
 hf_application_activate (GApplication *app)
 {
@@ -440,6 +509,11 @@ hf_application_activate (GApplication *app)
     window = GTK_WINDOW (hf_window_new (self));
   gtk_window_present (window);
   show_store_toast (self);
+  if (self->background_text != NULL)
+    {
+      g_autofree char *text = g_steal_pointer (&self->background_text);
+      tell_user (self, text);
+    }
   if (!self->load_started)
     {
       /* The fleet is restored on a worker thread; the window shows it
@@ -476,6 +550,9 @@ end_session (HfApplication *self)
   if (self->api != NULL)
     hf_api_server_disconnect (self->api);
   g_clear_object (&self->api);
+  /* No setting starts anything on the ending session (MQTT says
+   * "offline" here). */
+  g_clear_object (&self->applier);
   hf_session_shutdown_async (self->session, 5000, session_ended_cb, g_object_ref (self));
 }
 
@@ -484,8 +561,16 @@ window_removed_cb (GtkApplication *app,
                    GtkWindow      *window,
                    HfApplication  *self)
 {
-  if (gtk_application_get_windows (app) == NULL)
-    end_session (self);
+  if (gtk_application_get_windows (app) != NULL)
+    return;
+  /* In the background, the app's own hold keeps it (and the session)
+   * going; activating it again makes a new window. */
+  if (!self->quitting && hf_settings_get_run_in_background (self->settings))
+    {
+      g_debug ("the last window closed: running in the background");
+      return;
+    }
+  end_session (self);
 }
 
 static int
@@ -566,8 +651,10 @@ quit_activated (GSimpleAction *action,
 {
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
 
+  HF_APPLICATION (user_data)->quitting = TRUE;
   /* Close (not destroy) so that windows save their size and state; the
-   * last one gone ends the session, and then the app. */
+   * last one gone ends the session, and then the app (in the background
+   * too). */
   for (GList *l = windows; l != NULL; )
     {
       GList *next = l->next;
@@ -585,27 +672,6 @@ static const GActionEntry app_actions[] = {
   { .name = "quit", .activate = quit_activated },
 };
 
-/* The settings the session is configured from (apply_settings()). */
-static const char * const session_keys[] = {
-  HF_SETTINGS_KEY_POLL_INTERVAL,
-  HF_SETTINGS_KEY_SCAN_TIMEOUT,
-  HF_SETTINGS_KEY_SCAN_CONCURRENCY,
-  HF_SETTINGS_KEY_TEMPERATURE_ALERT,
-  HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER,
-  HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER,
-  HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON,
-  HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT,
-  HF_SETTINGS_KEY_ALERTS_OFF,
-  HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES,
-  HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT,
-  HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES,
-  HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES,
-  HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES,
-  HF_SETTINGS_KEY_QUIET_HOURS,
-  HF_SETTINGS_KEY_DAILY_SUMMARY,
-  HF_SETTINGS_KEY_ANTMINER_USER,
-};
-
 static void
 hf_application_startup (GApplication *app)
 {
@@ -618,25 +684,20 @@ hf_application_startup (GApplication *app)
 
     self->settings = hf_settings_new (settings);
   }
-  self->config = hf_config_new ();
-  if (self->http_port != 0)
-    self->config->http_port = self->http_port;
-  if (self->cgminer_port != 0)
-    self->config->cgminer_port = self->cgminer_port;
   {
+    g_autoptr(HfConfig) config = hf_config_new ();
     /* --db is read before start-up (handle-local-options). */
     g_autofree char *path = self->db_path ? g_strdup (self->db_path) : hf_store_default_path ();
 
-    self->session = hf_session_new (path, self->config);
+    if (self->http_port != 0)
+      config->http_port = self->http_port;
+    if (self->cgminer_port != 0)
+      config->cgminer_port = self->cgminer_port;
+    self->session = hf_session_new (path, config);
   }
-  apply_settings (self);
-  /* Before any window's handlers: Preferences reads the API's state back
-   * from the same notify. */
-  for (guint i = 0; i < G_N_ELEMENTS (session_keys); i++)
-    {
-      g_autofree char *signal = g_strconcat ("notify::", session_keys[i], NULL);
-      g_signal_connect_swapped (self->settings, signal, G_CALLBACK (apply_settings), self);
-    }
+  /* Before any window's handlers: Preferences reads the session's state
+   * back from the same notify.  MQTT waits for the keyring's password. */
+  self->applier = hf_settings_applier_new (self->settings, self->session);
   g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_STYLE,
                             G_CALLBACK (apply_style), self);
   apply_style (self);
@@ -651,6 +712,9 @@ hf_application_startup (GApplication *app)
   self->notify_channels = hf_notify_channels_new (self->cancellable);
   g_signal_connect_swapped (self->notify_channels, "notify::urls",
                             G_CALLBACK (apply_notify_urls), self);
+  g_signal_connect_swapped (self->settings, "notify::" HF_SETTINGS_KEY_RUN_IN_BACKGROUND,
+                            G_CALLBACK (run_in_background_cb), self);
+  run_in_background_cb (self);
   hf_application_reload_credentials (self);
   /* Released when the session has ended (end_session()). */
   g_application_hold (app);
@@ -687,6 +751,7 @@ hf_application_dispose (GObject *object)
   if (self->api != NULL)
     hf_api_server_disconnect (self->api);
   g_clear_object (&self->api);
+  g_clear_object (&self->applier);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -696,8 +761,8 @@ hf_application_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->config, hf_config_unref);
   g_clear_pointer (&self->db_path, g_free);
+  g_clear_pointer (&self->background_text, g_free);
   g_clear_pointer (&self->store_path, g_free);
   g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->antminer_password, g_free);
@@ -900,4 +965,60 @@ hf_application_get_notify_urls (HfApplication *self)
 {
   g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
   return self->notify_channels ? hf_notify_channels_get_urls (self->notify_channels) : NULL;
+}
+
+HfSettingsApplier *
+hf_application_get_applier (HfApplication *self)
+{
+  g_return_val_if_fail (HF_IS_APPLICATION (self), NULL);
+  return self->applier;
+}
+
+static void
+mqtt_password_stored_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!hf_credentials_store_finish (result, &error))
+    {
+      g_message ("the MQTT password is not kept in the keyring: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hf_application_set_mqtt_password_async (HfApplication       *self,
+                                        const char          *password,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HF_IS_APPLICATION (self));
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_application_set_mqtt_password_async);
+  g_task_set_name (task, "hf_application_set_mqtt_password_async");
+  if (password != NULL && *password == '\0')
+    password = NULL;
+  /* Used at once, kept or not. */
+  self->mqtt_password_set = TRUE;
+  if (self->applier != NULL)
+    hf_settings_applier_set_mqtt_password (self->applier, password);
+  hf_credentials_store_async (HF_CREDENTIAL_MQTT, password, self->cancellable,
+                              mqtt_password_stored_cb, task);
+}
+
+gboolean
+hf_application_set_mqtt_password_finish (HfApplication  *self,
+                                         GAsyncResult   *result,
+                                         GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

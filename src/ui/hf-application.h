@@ -56,6 +56,20 @@ gboolean       hf_application_regenerate_api_token_finish (HfApplication       *
 HfNotifyChannels *hf_application_get_notify_channels (HfApplication *self);
 const char    *hf_application_get_notify_urls (HfApplication *self);
 
+/* What applies the settings to the session (the MQTT publisher, and why
+ * there is none: hf-settings-applier.h); NULL once the session ended. */
+HfSettingsApplier *hf_application_get_applier (HfApplication *self);
+/* The MQTT broker's password: used at once, then kept in the keyring; the
+ * error says when the keyring could not (it is used until the app ends).
+ * NULL or "" clears it. */
+void           hf_application_set_mqtt_password_async  (HfApplication       *self,
+                                                        const char          *password,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean       hf_application_set_mqtt_password_finish (HfApplication       *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 /* What the app said of the last block a miner found ("bitaxe-a found a
  * block"), in its notification and toast; NULL before the first. */
 const char    *hf_application_get_block_text (HfApplication *self);

@@ -29,6 +29,7 @@ kind_name (HfCredential which)
     case HF_CREDENTIAL_ANTMINER: return "antminer";
     case HF_CREDENTIAL_WHATSMINER: return "whatsminer";
     case HF_CREDENTIAL_NOTIFY_URLS: return "notify-urls";
+    case HF_CREDENTIAL_MQTT: return "mqtt-password";
     default: return "api-token";
     }
 }
@@ -128,6 +129,8 @@ hf_credentials_store_async (HfCredential         which,
     ? g_strdup (_("Hashfleet: API token"))
     : which == HF_CREDENTIAL_NOTIFY_URLS
     ? g_strdup (_("Hashfleet: notification channels"))
+    : which == HF_CREDENTIAL_MQTT
+    ? g_strdup (_("Hashfleet: MQTT broker password"))
     : g_strdup_printf (_("Hashfleet: %s password"),
                        which == HF_CREDENTIAL_ANTMINER ? "Antminer" : "Whatsminer");
 

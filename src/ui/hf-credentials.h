@@ -13,7 +13,10 @@ typedef enum
   HF_CREDENTIAL_WHATSMINER,   /* privileged API password */
   HF_CREDENTIAL_API_TOKEN,    /* bearer token of Hashfleet's own HTTP API */
   HF_CREDENTIAL_NOTIFY_URLS,  /* the notification channels' URLs, one a line */
+  HF_CREDENTIAL_MQTT,         /* the MQTT broker's password */
 } HfCredential;
+
+#define HF_N_CREDENTIALS (HF_CREDENTIAL_MQTT + 1)
 
 /* Look up / store / clear one password through libsecret (the Secret
  * portal inside Flatpak).  Never in GSettings.  All async.  A lookup gives

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: MIT
  *
  * Every row is bound to a property of the app's HfSettings, so changes
- * apply at once (the app listens to their notify).  Passwords never touch
+ * apply at once (the app's HfSettingsApplier listens to their notify).  Passwords never touch
  * GSettings: they go to the keyring when the row's apply button is
  * pressed.
  */
@@ -25,6 +25,7 @@ struct _HfPreferencesWindow
 
   GtkSpinButton        *poll_interval;
   GtkSwitch            *notifications;
+  GtkSwitch            *run_in_background;
   GtkSpinButton        *temperature_alert;
   GtkSpinButton        *temperature_alert_antminer;
   GtkSpinButton        *temperature_alert_whatsminer;
@@ -48,6 +49,12 @@ struct _HfPreferencesWindow
   AdwPreferencesGroup  *notify_group;
   AdwEntryRow          *notify_entry;
   GtkButton            *notify_test;
+  AdwPreferencesGroup  *mqtt_group;
+  GtkSwitch            *mqtt_enabled;
+  AdwEntryRow          *mqtt_url;
+  AdwPasswordEntryRow  *mqtt_password;
+  GtkSwitch            *mqtt_allow_control;
+  AdwActionRow         *mqtt_status;
 
   HfSettings           *settings;
   GPtrArray            *subnet_rows;
@@ -517,6 +524,123 @@ notify_test_cb (GtkButton           *button,
                                self->cancellable, test_sent_cb, g_object_ref (self));
 }
 
+/* ---- MQTT ------------------------------------------------------------------ */
+
+/* What MQTT is doing, in the Status row. */
+static void
+update_mqtt_rows (HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+  HfSettingsApplier *applier = app ? hf_application_get_applier (app) : NULL;
+  HfMqtt *mqtt = applier ? hf_settings_applier_get_mqtt (applier) : NULL;
+  g_autofree char *url = hf_settings_get_mqtt_url (self->settings);
+  g_autofree char *status = NULL;
+
+  if (!hf_settings_get_mqtt_enabled (self->settings))
+    status = g_strdup (_("Off"));
+  else if (*g_strstrip (url) == '\0')
+    status = g_strdup (_("Not publishing: set the broker above"));
+  else if (applier != NULL && hf_settings_applier_get_mqtt_error (applier) != NULL)
+    status = g_strdup_printf (_("Not publishing: %s"),
+                              hf_settings_applier_get_mqtt_error (applier));
+  else if (mqtt == NULL)
+    status = g_strdup (_("Waiting for the password from the keyring…"));
+  else if (hf_mqtt_get_connected (mqtt))
+    {
+      g_autofree char *prefix = hf_settings_get_mqtt_prefix (self->settings);
+      status = g_strdup_printf (_("Connected: Home Assistant finds the miners under %s/"),
+                                prefix);
+    }
+  else if (hf_mqtt_get_problem (mqtt) != NULL)
+    status = g_strdup_printf (_("Not connected: %s (trying again)"), hf_mqtt_get_problem (mqtt));
+  else
+    status = g_strdup (_("Connecting…"));
+  adw_action_row_set_subtitle (self->mqtt_status, status);
+}
+
+static void
+mqtt_url_apply_cb (AdwEntryRow         *row,
+                   HfPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr(GUri) uri = NULL;
+
+  if (*text != '\0')
+    {
+      /* Said without repeating the URL: it may hold a password. */
+      if (!hf_mqtt_check_url (text, NULL))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+          show_toast (self, _("Not a broker URL: mqtt://host, mqtt://user@host:port or "
+                              "mqtts://…"));
+          return;
+        }
+      uri = g_uri_parse (text, G_URI_FLAGS_HAS_PASSWORD, NULL);
+      if (uri != NULL && g_uri_get_password (uri) != NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+          show_toast (self, _("The password goes in its own row, where the keyring keeps it"));
+          return;
+        }
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  hf_settings_set_mqtt_url (self->settings, text);
+}
+
+static void
+mqtt_url_changed_cb (AdwEntryRow         *row,
+                     HfPreferencesWindow *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+/* Another writer (dconf, a test) changed the URL: show it. */
+static void
+mqtt_url_notify_cb (HfPreferencesWindow *self)
+{
+  g_autofree char *url = hf_settings_get_mqtt_url (self->settings);
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->mqtt_url)), url) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->mqtt_url), url);
+}
+
+static void
+mqtt_password_saved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(HfPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_application_set_mqtt_password_finish (HF_APPLICATION (source), result, &error))
+    {
+      g_autofree char *why = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      why = hf_credentials_describe_error (error);
+      text = g_strdup_printf (_("The password is used but not saved: %s. It works until "
+                                "Hashfleet ends."), why);
+      show_toast (self, text);
+      return;
+    }
+  show_toast (self, _("Password saved in the keyring"));
+}
+
+static void
+mqtt_password_apply_cb (AdwEntryRow         *row,
+                        HfPreferencesWindow *self)
+{
+  HfApplication *app = the_app ();
+
+  if (app == NULL)
+    return;
+  hf_application_set_mqtt_password_async (app, gtk_editable_get_text (GTK_EDITABLE (row)),
+                                          mqtt_password_saved_cb, g_object_ref (self));
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
 static void
 hf_preferences_window_dispose (GObject *object)
 {
@@ -571,6 +695,13 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (notify_group);
   BIND (notify_entry);
   BIND (notify_test);
+  BIND (run_in_background);
+  BIND (mqtt_group);
+  BIND (mqtt_enabled);
+  BIND (mqtt_url);
+  BIND (mqtt_password);
+  BIND (mqtt_allow_control);
+  BIND (mqtt_status);
 #undef BIND
 }
 
@@ -599,6 +730,11 @@ hf_preferences_window_init (HfPreferencesWindow *self)
     g_signal_connect_object (the_channels (), "notify::urls", G_CALLBACK (rebuild_notify_rows),
                              self, G_CONNECT_SWAPPED);
   rebuild_notify_rows (self);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->mqtt_status), FALSE);
+  g_signal_connect (self->mqtt_url, "apply", G_CALLBACK (mqtt_url_apply_cb), self);
+  g_signal_connect (self->mqtt_url, "changed", G_CALLBACK (mqtt_url_changed_cb), self);
+  g_signal_connect (self->mqtt_password, "apply", G_CALLBACK (mqtt_password_apply_cb), self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mqtt_password), the_app () != NULL);
 }
 
 GtkWidget *
@@ -646,6 +782,25 @@ hf_preferences_window_new (HfSettings *settings)
   g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_API_LISTEN,
                             G_CALLBACK (update_api_rows), self);
   update_api_rows (self);
+
+  g_object_bind_property (settings, HF_SETTINGS_KEY_RUN_IN_BACKGROUND, self->run_in_background,
+                          "active", flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_MQTT_ENABLED, self->mqtt_enabled, "active",
+                          flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL, self->mqtt_allow_control,
+                          "active", flags);
+  mqtt_url_notify_cb (self);
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_MQTT_URL,
+                            G_CALLBACK (mqtt_url_notify_cb), self);
+  /* The applier (connected first) restarts MQTT on the same notify. */
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_MQTT_ENABLED,
+                            G_CALLBACK (update_mqtt_rows), self);
+  g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_MQTT_URL,
+                            G_CALLBACK (update_mqtt_rows), self);
+  if (the_app () != NULL && hf_application_get_applier (the_app ()) != NULL)
+    g_signal_connect_object (hf_application_get_applier (the_app ()), "mqtt-changed",
+                             G_CALLBACK (update_mqtt_rows), self, G_CONNECT_SWAPPED);
+  update_mqtt_rows (self);
   return GTK_WIDGET (self);
 }
 

@@ -992,7 +992,8 @@ test_usage (void)
     g_autofree char *serve = NULL, *watch = NULL;
 
     g_assert_cmpint (cli ("serve", help, &serve, NULL), ==, 0);
-    g_assert_nonnull (strstr (serve, "Serve Options:\n  -l, --listen=ADDR:PORT"));
+    g_assert_nonnull (strstr (serve, "Serve Options:\n  --config=FILE"));
+    g_assert_nonnull (strstr (serve, "\n  -l, --listen=ADDR:PORT"));
     g_assert_nonnull (strstr (serve, "Polling Options:\n  -i, --interval=S"));
     g_assert_nonnull (strstr (serve, "Shared Options:\n  --http-port=N"));
     g_assert_null (strstr (serve, "--count"));

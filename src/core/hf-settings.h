@@ -37,6 +37,11 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_DAILY_SUMMARY              "daily-summary"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
+#define HF_SETTINGS_KEY_RUN_IN_BACKGROUND  "run-in-background"
+#define HF_SETTINGS_KEY_MQTT_ENABLED       "mqtt-enabled"
+#define HF_SETTINGS_KEY_MQTT_URL           "mqtt-url"
+#define HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL "mqtt-allow-control"
+#define HF_SETTINGS_KEY_MQTT_PREFIX        "mqtt-prefix"
 #define HF_SETTINGS_KEY_API_ENABLED       "api-enabled"
 #define HF_SETTINGS_KEY_API_LISTEN        "api-listen"
 
@@ -102,6 +107,25 @@ void         hf_settings_set_notifications      (HfSettings  *self,
 char        *hf_settings_get_antminer_user      (HfSettings  *self);
 void         hf_settings_set_antminer_user      (HfSettings  *self,
                                                  const char  *user);
+/* The app stays (polling, recording, alerting) with its window closed. */
+gboolean     hf_settings_get_run_in_background  (HfSettings  *self);
+void         hf_settings_set_run_in_background  (HfSettings  *self,
+                                                 gboolean     run);
+/* The fleet on an MQTT broker, for Home Assistant (see hf-mqtt.h): on or
+ * off, the broker's URL ("" until set), whether its commands are obeyed,
+ * and the discovery prefix. */
+gboolean     hf_settings_get_mqtt_enabled       (HfSettings  *self);
+void         hf_settings_set_mqtt_enabled       (HfSettings  *self,
+                                                 gboolean     enabled);
+char        *hf_settings_get_mqtt_url           (HfSettings  *self);
+void         hf_settings_set_mqtt_url           (HfSettings  *self,
+                                                 const char  *url);
+gboolean     hf_settings_get_mqtt_allow_control (HfSettings  *self);
+void         hf_settings_set_mqtt_allow_control (HfSettings  *self,
+                                                 gboolean     allow);
+char        *hf_settings_get_mqtt_prefix        (HfSettings  *self);
+void         hf_settings_set_mqtt_prefix        (HfSettings  *self,
+                                                 const char  *prefix);
 gboolean     hf_settings_get_api_enabled        (HfSettings  *self);
 void         hf_settings_set_api_enabled        (HfSettings  *self,
                                                  gboolean     enabled);

@@ -56,6 +56,15 @@ G_DEFINE_FINAL_TYPE (HfSettings, hf_settings, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
+/* Keys whose property is the key's value and nothing more are "plain":
+ * their pspecs are made in install_plain_properties(), their ids follow
+ * N_PROPS, and get_plain()/set_plain() carry the value through GSettings
+ * whatever its type.  A new key of that kind needs its pspec and its
+ * accessors, nothing in the property switches. */
+#define N_PLAIN 5
+
+static GParamSpec *plain_properties[N_PLAIN];
+
 /* Setters write only a changed value: GSettings emits ::changed on every
  * write, and a notify should mean a change. */
 
@@ -98,6 +107,75 @@ set_string (HfSettings *self,
 }
 
 static void
+get_plain (HfSettings *self,
+           GParamSpec *pspec,
+           GValue     *value)
+{
+  g_autoptr(GVariant) v = g_settings_get_value (self->settings, pspec->name);
+
+  switch (G_PARAM_SPEC_VALUE_TYPE (pspec))
+    {
+    case G_TYPE_BOOLEAN: g_value_set_boolean (value, g_variant_get_boolean (v)); break;
+    case G_TYPE_INT: g_value_set_int (value, g_variant_get_int32 (v)); break;
+    case G_TYPE_UINT: g_value_set_uint (value, g_variant_get_uint32 (v)); break;
+    case G_TYPE_DOUBLE: g_value_set_double (value, g_variant_get_double (v)); break;
+    case G_TYPE_STRING: g_value_set_string (value, g_variant_get_string (v, NULL)); break;
+    default:
+      g_assert (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRV);
+      g_value_take_boxed (value, g_variant_dup_strv (v, NULL));
+    }
+}
+
+static void
+set_plain (HfSettings   *self,
+           GParamSpec   *pspec,
+           const GValue *value)
+{
+  g_autoptr(GVariant) old = g_settings_get_value (self->settings, pspec->name);
+  g_autoptr(GVariant) v = NULL;
+
+  switch (G_PARAM_SPEC_VALUE_TYPE (pspec))
+    {
+    case G_TYPE_BOOLEAN: v = g_variant_new_boolean (g_value_get_boolean (value)); break;
+    case G_TYPE_INT: v = g_variant_new_int32 (g_value_get_int (value)); break;
+    case G_TYPE_UINT: v = g_variant_new_uint32 (g_value_get_uint (value)); break;
+    case G_TYPE_DOUBLE: v = g_variant_new_double (g_value_get_double (value)); break;
+    case G_TYPE_STRING:
+      v = g_variant_new_string (g_value_get_string (value) ? g_value_get_string (value) : "");
+      break;
+    default:
+      g_assert (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_STRV);
+      v = g_variant_new_strv (g_value_get_boxed (value), -1);
+    }
+  g_variant_ref_sink (v);
+  /* Only a change is written (a notify means a change). */
+  if (!g_variant_equal (old, v))
+    g_settings_set_value (self->settings, pspec->name, v);
+}
+
+static void
+install_plain_properties (GObjectClass *object_class,
+                          GParamFlags   flags)
+{
+  guint n = 0;
+
+  /* Defaults as in the schema (test-settings compares them). */
+  plain_properties[n++] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_RUN_IN_BACKGROUND, NULL, NULL, FALSE, flags);
+  plain_properties[n++] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_MQTT_ENABLED, NULL, NULL, FALSE, flags);
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_MQTT_URL, NULL, NULL, "", flags);
+  plain_properties[n++] =
+    g_param_spec_boolean (HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL, NULL, NULL, FALSE, flags);
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_MQTT_PREFIX, NULL, NULL, "homeassistant", flags);
+  g_assert (n == N_PLAIN);
+  for (guint i = 0; i < N_PLAIN; i++)
+    g_object_class_install_property (object_class, N_PROPS + i, plain_properties[i]);
+}
+
+static void
 changed_cb (GSettings  *settings,
             const char *key,
             HfSettings *self)
@@ -131,6 +209,11 @@ hf_settings_get_property (GObject    *object,
 {
   HfSettings *self = HF_SETTINGS (object);
 
+  if (prop_id >= N_PROPS)
+    {
+      get_plain (self, pspec, value);
+      return;
+    }
   switch (prop_id)
     {
     case PROP_WINDOW_WIDTH:
@@ -202,6 +285,11 @@ hf_settings_set_property (GObject      *object,
 {
   HfSettings *self = HF_SETTINGS (object);
 
+  if (prop_id >= N_PROPS)
+    {
+      set_plain (self, pspec, value);
+      return;
+    }
   switch (prop_id)
     {
     case PROP_WINDOW_WIDTH:
@@ -280,6 +368,7 @@ hf_settings_class_init (HfSettingsClass *klass)
   object_class->dispose = hf_settings_dispose;
   object_class->get_property = hf_settings_get_property;
   object_class->set_property = hf_settings_set_property;
+  install_plain_properties (object_class, flags);
 
   /* Defaults and ranges as in the schema (test-settings compares them). */
   properties[PROP_WINDOW_WIDTH] =
@@ -605,6 +694,82 @@ hf_settings_set_antminer_user (HfSettings *self,
 {
   g_return_if_fail (HF_IS_SETTINGS (self));
   set_string (self, HF_SETTINGS_KEY_ANTMINER_USER, user);
+}
+
+gboolean
+hf_settings_get_run_in_background (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_RUN_IN_BACKGROUND);
+}
+
+void
+hf_settings_set_run_in_background (HfSettings *self,
+                                   gboolean    run)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_RUN_IN_BACKGROUND, run);
+}
+
+gboolean
+hf_settings_get_mqtt_enabled (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_MQTT_ENABLED);
+}
+
+void
+hf_settings_set_mqtt_enabled (HfSettings *self,
+                              gboolean    enabled)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_MQTT_ENABLED, enabled);
+}
+
+char *
+hf_settings_get_mqtt_url (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_MQTT_URL);
+}
+
+void
+hf_settings_set_mqtt_url (HfSettings *self,
+                          const char *url)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_string (self, HF_SETTINGS_KEY_MQTT_URL, url);
+}
+
+gboolean
+hf_settings_get_mqtt_allow_control (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), FALSE);
+  return g_settings_get_boolean (self->settings, HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL);
+}
+
+void
+hf_settings_set_mqtt_allow_control (HfSettings *self,
+                                    gboolean    allow)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_boolean (self, HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL, allow);
+}
+
+char *
+hf_settings_get_mqtt_prefix (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_MQTT_PREFIX);
+}
+
+void
+hf_settings_set_mqtt_prefix (HfSettings *self,
+                             const char *prefix)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  g_return_if_fail (prefix != NULL && *prefix != '\0');
+  set_string (self, HF_SETTINGS_KEY_MQTT_PREFIX, prefix);
 }
 
 gboolean
