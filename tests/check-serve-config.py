@@ -146,6 +146,9 @@ try:
                        ("[hashfleet]\nsubnets=192.168.1.0/24\n", "not a list of strings"),
                        ("[hashfleet]\nsubnets=['192.168.1.0/33']\n", "--config: subnets:"),
                        ("[hashfleet]\nmqtt-enabled=true\n", "mqtt-url is empty"),
+                       ("[hashfleet]\nquiet-hours='late'\n", "Quiet hours are two times of day"),
+                       ("[hashfleet]\ndaily-summary='8am'\n", "summary's time is a time of day"),
+                       ("[hashfleet]\nalerts-off=['hot', 'lava']\n", "“lava” names no alert rule"),
                        ("[hashfleet]\nmqtt-enabled=true\nmqtt-url='http://x'\n",
                         "not an MQTT broker URL")):
         with open(conf, "w") as f:
