@@ -724,8 +724,13 @@ say_digest (HfAlerts *self)
     g_string_append_printf (body, "%s%s", i > 0 ? "\n" : "",
                             (const char *) g_ptr_array_index (self->held, i));
   if (n > HF_ALERTS_DIGEST_LINES)
-    g_string_append_printf (body, "\n%s",
-                            _("and more; the miners’ history has every one."));
+    {
+      guint more = n - HF_ALERTS_DIGEST_LINES;
+
+      g_string_append_c (body, '\n');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "and %u more", "and %u more",
+                                                 more), more);
+    }
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u alert in the quiet hours",
                                         "%u alerts in the quiet hours", n), n);
   g_ptr_array_set_size (self->held, 0);
@@ -809,8 +814,11 @@ say_summary (HfAlerts *self,
         total += s->incidents[k];
       }
   if (s->earlier > 0)
-    g_string_append_printf (incidents, _("%s%u before a restart"), total > 0 ? ", " : "",
-                            s->earlier);
+    {
+      if (total > 0)
+        g_string_append (incidents, ", ");
+      g_string_append_printf (incidents, _("%u before a restart"), s->earlier);
+    }
   body = g_strdup_printf (_("Average hashrate %s, uptime %.1f %%, energy %.2f kWh%s.\n%s"),
                           hashrate, s->miner_s > 0 ? 100.0 * s->online_s / s->miner_s : 0.0,
                           energy_kwh,

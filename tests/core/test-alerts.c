@@ -707,6 +707,26 @@ test_rules_quiet_hours (void)
   rig_read (rig, m, cool, HF_STATE_HASHING);
   rig_read (rig, m, hot, HF_STATE_HASHING);
   g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_HOT), ==, 1);
+
+  /* A night of 25 alerts: 20 lines, then how many more. */
+  rig_advance (rig, 16 * 3600);   /* 23:02 */
+  for (guint i = 0; i < 25; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("127.0.1.%u", i + 1);
+      HfMiner *other = rig_miner (rig, address, HF_FAMILY_AXEOS);
+
+      rig_read (rig, other, hot, HF_STATE_HASHING);
+    }
+  rig_advance (rig, 8 * 3600);    /* 07:02 */
+  g_assert_cmpint (rig_last (rig)->kind, ==, HF_ALERT_QUIET_DIGEST);
+  g_assert_cmpstr (rig_last (rig)->title, ==, "25 alerts in the quiet hours");
+  {
+    g_auto(GStrv) lines = g_strsplit (rig_last (rig)->body, "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (lines), ==, 21);
+    g_assert_cmpstr (lines[0], ==, "127.0.1.1 is running hot");
+    g_assert_cmpstr (lines[20], ==, "and 5 more");
+  }
   rig_free (rig);
 }
 
