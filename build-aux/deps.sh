@@ -17,7 +17,7 @@ desktop-file-utils appstream python3"
 case "${1:-}" in
     --tests|--ci)
         packages="$packages xvfb xauth dbus python3-yaml python3-jsonschema flatpak-builder
-                  mosquitto mosquitto-clients systemd" ;;
+                  mosquitto mosquitto-clients systemd openssl" ;;
 esac
 # CI also fuzzes (libFuzzer comes with clang) and runs the CLI under Valgrind.
 [ "${1:-}" = "--ci" ] && packages="$packages clang valgrind"

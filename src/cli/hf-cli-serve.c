@@ -34,6 +34,21 @@ cycle_finished_cb (HfFleet *fleet,
   hf_cli_stats_print (serve->stats, ++serve->cycles, polled, answered, elapsed_ms);
 }
 
+static void
+mqtt_problem_cb (HfMqtt     *mqtt,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  if (g_str_equal (pspec->name, "connected"))
+    {
+      if (hf_mqtt_get_connected (mqtt))
+        g_printerr ("hashfleet-cli serve: MQTT: connected\n");
+      return;
+    }
+  if (hf_mqtt_get_problem (mqtt) != NULL)
+    g_printerr ("hashfleet-cli serve: MQTT: %s (trying again)\n", hf_mqtt_get_problem (mqtt));
+}
+
 int
 hf_cli_serve (HfCli  *cli,
               char  **args)
@@ -131,6 +146,10 @@ hf_cli_serve (HfCli  *cli,
 
       g_printerr ("hashfleet-cli serve: publishing to %s%s\n", url,
                   control ? "; control from MQTT allowed" : "");
+      /* A broker that refuses (a certificate not trusted, a wrong
+       * password) is said once per change, not at every retry. */
+      g_signal_connect (mqtt, "notify::problem", G_CALLBACK (mqtt_problem_cb), NULL);
+      g_signal_connect (mqtt, "notify::connected", G_CALLBACK (mqtt_problem_cb), NULL);
     }
 
   if (cli->stats)

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <mosquitto.h>
 #include <json-glib/json-glib.h>
@@ -53,6 +54,7 @@ struct _HfMqtt
 
   guint16       port;
   gboolean      tls;
+  gboolean      connecting;      /* a worker is starting the connect (TLS by name) */
   gboolean      allow_control;
   gboolean      started;
   gboolean      connected;
@@ -169,10 +171,39 @@ io_dispatch (GSource     *source,
   GIOCondition revents = g_source_query_unix_fd (source, self->io_tag);
   int rc = MOSQ_ERR_SUCCESS;
 
+  /* A connect that failed (refused, unreachable) leaves an error on the
+   * socket (some kernels say only "writable"); libmosquitto, still in its
+   * TLS handshake, would not see it and the socket would stay ready: the
+   * main loop would spin.  One getsockopt() a wake-up. */
+  {
+    int err = 0;
+    socklen_t len = sizeof err;
+
+    if ((revents & G_IO_NVAL)
+        || getsockopt (self->io_fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)
+      {
+        const char *why = err != 0 ? g_strerror (err) : mosquitto_strerror (MOSQ_ERR_CONN_LOST);
+
+        g_debug ("connection to %s:%u failed: %s", self->host, self->port, why);
+        fail_attempt (self, why);
+        schedule_reconnect (self);
+        return G_SOURCE_REMOVE;
+      }
+  }
   if (revents & G_IO_OUT)
     rc = mosquitto_loop_write (self->mosq, 1);
   if (rc == MOSQ_ERR_SUCCESS && (revents & (G_IO_IN | G_IO_HUP | G_IO_ERR | G_IO_NVAL)))
     rc = mosquitto_loop_read (self->mosq, 1);
+  /* Hung up: read what is left, then it is over, whatever libmosquitto
+   * says (in a TLS handshake whose first write was refused it says
+   * nothing, and the hung-up socket would wake us for ever). */
+  if (rc == MOSQ_ERR_SUCCESS && (revents & G_IO_HUP))
+    {
+      for (guint i = 0; i < 64 && rc == MOSQ_ERR_SUCCESS; i++)
+        rc = mosquitto_loop_read (self->mosq, 1);
+      if (rc == MOSQ_ERR_SUCCESS)
+        rc = MOSQ_ERR_CONN_LOST;
+    }
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_debug ("connection to %s:%u lost: %s", self->host, self->port, mosquitto_strerror (rc));
@@ -192,8 +223,16 @@ watch_socket (HfMqtt *self)
   int fd = mosquitto_socket (self->mosq);
 
   drop_io (self);
+  /* No socket after a connect that said yes: it failed at once (refused
+   * on this machine) and libmosquitto closed it.  Nothing would wake us:
+   * try again later. */
   if (fd < 0)
-    return;
+    {
+      g_debug ("connect to %s:%u: no socket", self->host, self->port);
+      fail_attempt (self, mosquitto_strerror (MOSQ_ERR_NO_CONN));
+      schedule_reconnect (self);
+      return;
+    }
   self->io_source = g_source_new (&io_funcs, sizeof (IoSource));
   ((IoSource *) self->io_source)->self = self;
   g_source_set_name (self->io_source, "[hashfleet] mqtt socket");
@@ -749,17 +788,65 @@ resolved_cb (GObject      *object,
   connect_to (self, address);
 }
 
+/* TLS by name: libmosquitto checks the certificate against the name it
+ * was given, and looks that name up itself, blocking; so the connect
+ * starts on a worker (the TCP connect and the handshake go on without
+ * blocking, on the main loop).  Nothing on the main thread touches the
+ * client meanwhile: it is neither connected nor watched, and the task
+ * holds the object. */
+static void
+connect_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  HfMqtt *self = source;
+
+  g_task_return_int (task, mosquitto_connect_async (self->mosq, self->host, self->port,
+                                                    KEEPALIVE_S));
+}
+
+static void
+connected_by_name_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  HfMqtt *self = HF_MQTT (source);
+  int rc = (int) g_task_propagate_int (G_TASK (result), NULL);
+
+  self->connecting = FALSE;
+  if (!self->started)
+    return;
+  if (rc != MOSQ_ERR_SUCCESS)
+    {
+      g_debug ("connect to %s:%u: %s", self->host, self->port, mosquitto_strerror (rc));
+      fail_attempt (self, mosquitto_strerror (rc));
+      schedule_reconnect (self);
+      return;
+    }
+  watch_socket (self);
+}
+
 static void
 connect_now (HfMqtt *self)
 {
   g_autoptr(GResolver) resolver = NULL;
 
+  if (self->connecting)
+    return;
   self->attempt_failed = FALSE;
-  /* An address, or TLS (whose certificate is checked against the name
-   * given): no lookup of our own. */
-  if (g_hostname_is_ip_address (self->host) || self->tls)
+  if (g_hostname_is_ip_address (self->host))
     {
       connect_to (self, self->host);
+      return;
+    }
+  if (self->tls)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, connected_by_name_cb, NULL);
+
+      g_debug ("connecting to %s port %u (TLS, looked up on a worker)", self->host, self->port);
+      self->connecting = TRUE;
+      g_task_run_in_thread (task, connect_thread);
       return;
     }
   resolver = g_resolver_get_default ();
@@ -1006,8 +1093,15 @@ hf_mqtt_start (HfMqtt  *self,
   rc = mosquitto_will_set (self->mosq, STATUS_TOPIC, strlen ("offline"), "offline", 1, TRUE);
   if (rc == MOSQ_ERR_SUCCESS && self->user != NULL)
     rc = mosquitto_username_pw_set (self->mosq, self->user, self->password);
+  /* The system's trusted CAs (the directory, and OpenSSL's own defaults
+   * so that SSL_CERT_FILE and SSL_CERT_DIR add to them), the certificate
+   * checked against the broker's name.  The directory is what lets
+   * libmosquitto 2.0.11 connect again after a failure: with only its
+   * "OS certs" option it refuses to reuse its TLS context (EINVAL). */
   if (rc == MOSQ_ERR_SUCCESS && self->tls)
     rc = mosquitto_tls_set (self->mosq, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+  if (rc == MOSQ_ERR_SUCCESS && self->tls)
+    rc = mosquitto_int_option (self->mosq, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "MQTT client: %s",
