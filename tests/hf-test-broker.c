@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: MIT
  */
 #include <pwd.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 #include <mosquitto.h>
@@ -58,6 +60,12 @@ accepts (guint16 port)
   return connection != NULL;
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 HfTestBroker *
 hf_test_broker_start (void)
 {
@@ -79,9 +87,16 @@ hf_test_broker_start (void)
   text = g_strdup_printf ("listener %u 127.0.0.1\nallow_anonymous true\npersistence false\n"
                           "user %s\n", broker->port, me->pw_name);
   g_assert_true (g_file_set_contents (broker->conf, text, -1, &error));
-  broker->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                      | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                      binary, "-c", broker->conf, NULL);
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    /* A test that dies (an assertion, a timeout) takes its broker along. */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    broker->process = g_subprocess_launcher_spawn (launcher, &error, binary, "-c", broker->conf,
+                                                   NULL);
+  }
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !accepts (broker->port); i++)
     g_usleep (50000);
