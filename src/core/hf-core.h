@@ -31,5 +31,6 @@
 #include "hf-store-export.h"
 #include "hf-store-profiles.h"
 #include "hf-store-upkeep.h"
+#include "hf-tariff.h"
 #include "hf-targets.h"
 #include "hf-types.h"
