@@ -564,7 +564,8 @@ hf_tariff_to_string (const HfTariff *self)
           append_days (out, p->days);
           g_string_append_c (out, ' ');
         }
-      if (!(p->from == 0 && p->to == MINUTES_PER_DAY))
+      /* A period of every day, all day, still names its hours. */
+      if (!(p->from == 0 && p->to == MINUTES_PER_DAY) || p->days == ALL_DAYS)
         {
           g_autofree char *from = format_clock (p->from);
           g_autofree char *to = format_clock (p->to);

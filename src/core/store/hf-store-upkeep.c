@@ -158,7 +158,7 @@ run_range (Upkeep     *upkeep,
 
 /* Roll [from, to) of @source into @target buckets of @bucket seconds.
  * Energy starts at 0 for each bucket with readings; ENERGY_FROM_RAW then
- * adds what they draw. */
+ * fills in what was drawn. */
 #define ROLLUP_COLUMNS \
   "(miner_id, time, hashrate_min, hashrate_avg, hashrate_max, temperature_min, " \
   "temperature_avg, temperature_max, power_min, power_avg, power_max, uptime_fraction, " \
@@ -174,31 +174,41 @@ run_range (Upkeep     *upkeep,
   "0.0, 0.0, 0.0 " \
   "FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
   "GROUP BY miner_id, bucket"
-/* The energy of the bucket's readings: each one with power known and the
- * one before it (?4 seconds at most before, else no data between them)
- * make a trapezoid, counted in the bucket of the later one — the earlier
- * one is always written by then, so no interval is lost between two
- * steps.  Each end's half goes to measured or estimated energy as its
- * own power was. */
+/* The energy drawn within the bucket [?1, ?2): between two readings with
+ * power known, at most ?4 seconds apart (else nothing is known between
+ * them), power is linear; the part of each interval inside the bucket
+ * counts, each end's share as measured or estimated as its own power
+ * was.  A bucket is rolled only once ?4 seconds have passed after it, so
+ * the reading that ends an interval across its end is written by then;
+ * a bucket crossed by an interval but holding no reading gets a row of
+ * its own. */
 #define ENERGY_FROM_RAW \
   "WITH intervals AS (" \
-  "  SELECT miner_id, time, power, power_estimated, LAG (time) OVER w AS prev_time, " \
-  "         LAG (power) OVER w AS prev_power, LAG (power_estimated) OVER w AS prev_estimated " \
+  "  SELECT miner_id, LAG (time) OVER w AS t0, LAG (power) OVER w AS p0, " \
+  "         LAG (power_estimated) OVER w AS e0, time AS t1, power AS p1, " \
+  "         power_estimated AS e1 " \
   "  FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 - ?4 " \
-  "  AND time < ?2 AND power IS NOT NULL " \
+  "  AND time < ?2 + ?4 AND power IS NOT NULL " \
   "  WINDOW w AS (PARTITION BY miner_id ORDER BY time)), " \
-  "sums AS (" \
-  "  SELECT miner_id, (time / 300) * 300 AS bucket, " \
-  "         SUM ((power + prev_power) * (time - prev_time)) / 7200.0 AS wh, " \
-  "         SUM ((CASE WHEN power_estimated THEN power ELSE 0 END " \
-  "               + CASE WHEN prev_estimated THEN prev_power ELSE 0 END) " \
-  "              * (time - prev_time)) / 7200.0 AS estimated, " \
-  "         SUM (time - prev_time) AS seconds " \
-  "  FROM intervals WHERE time >= ?1 AND prev_time IS NOT NULL AND time - prev_time <= ?4 " \
-  "  GROUP BY miner_id, bucket) " \
-  "UPDATE rollups_5m SET energy_wh = sums.wh, energy_estimated_wh = sums.estimated, " \
-  "power_s = sums.seconds FROM sums " \
-  "WHERE rollups_5m.miner_id = sums.miner_id AND rollups_5m.time = sums.bucket"
+  "parts AS (" \
+  "  SELECT miner_id, p0, e0, p1, e1, t1 - t0 AS dt, " \
+  "         (MAX (t0, ?1) - t0) * 1.0 / (t1 - t0) AS u, " \
+  "         (MIN (t1, ?2) - t0) * 1.0 / (t1 - t0) AS v " \
+  "  FROM intervals " \
+  "  WHERE t0 IS NOT NULL AND t1 - t0 <= ?4 AND t1 > ?1 AND t0 < ?2), " \
+  "shares AS (" \
+  "  SELECT miner_id, e0, e1, (v - u) * dt AS seconds, " \
+  "         p0 * ((v - u) - (v * v - u * u) / 2) * dt / 3600.0 AS s0, " \
+  "         p1 * (v * v - u * u) / 2 * dt / 3600.0 AS s1 " \
+  "  FROM parts) " \
+  "INSERT INTO rollups_5m (miner_id, time, uptime_fraction, energy_wh, energy_estimated_wh, " \
+  "                        power_s) " \
+  "SELECT miner_id, ?1, 0, SUM (s0 + s1), " \
+  "       SUM (CASE WHEN e0 THEN s0 ELSE 0 END + CASE WHEN e1 THEN s1 ELSE 0 END), " \
+  "       SUM (seconds) " \
+  "FROM shares WHERE 1 GROUP BY miner_id " \
+  "ON CONFLICT (miner_id, time) DO UPDATE SET energy_wh = excluded.energy_wh, " \
+  "energy_estimated_wh = excluded.energy_estimated_wh, power_s = excluded.power_s"
 /* An hour's energy is its buckets'; one from before schema 5 counts as
  * its average power over its uptime, from a source not known. */
 #define ROLLUP_FROM_5M \
@@ -218,6 +228,8 @@ run_range (Upkeep     *upkeep,
  * 1000-miner fleet at 15 s), an hour of 5-minute buckets, or 15 minutes of
  * expired rows — a few ms of SQL each. */
 #define RAW_SLICE_S   300
+/* ENERGY_FROM_RAW fills in one bucket a step. */
+G_STATIC_ASSERT (RAW_SLICE_S == 300);
 #define FIVE_SLICE_S  3600
 #define PRUNE_SLICE_S 900
 
@@ -240,15 +252,23 @@ roll_level (Upkeep     *upkeep,
   gint64 done = meta_get (upkeep, done_key, 0);
   gint64 start = min_time (upkeep, from_table, done);
   gint64 end = (until / bucket_s) * bucket_s;
+  gint64 gap = hf_store_gap_limit (upkeep->poll_interval_s);
 
+  /* A bucket without readings may still be crossed by an interval from a
+   * reading just before it: it is rolled in turn, not skipped. */
+  if (energy_sql != NULL && done < end)
+    {
+      gint64 before = min_time (upkeep, from_table, done - gap);
+
+      if (before >= 0 && before < done)
+        start = done;
+    }
   if (start >= 0 && (start / bucket_s) * bucket_s < end)
     {
-      double gap = (double) hf_store_gap_limit (upkeep->poll_interval_s);
-
       start = (start / bucket_s) * bucket_s;
-      if (!run_range (upkeep, sql, start, start + slice_s, extra, gap)
+      if (!run_range (upkeep, sql, start, start + slice_s, extra, (double) gap)
           || (energy_sql != NULL
-              && !run_range (upkeep, energy_sql, start, start + slice_s, extra, gap))
+              && !run_range (upkeep, energy_sql, start, start + slice_s, extra, (double) gap))
           || !meta_set (upkeep, done_key, start + slice_s))
         return -1;
       return 1;
@@ -298,8 +318,11 @@ upkeep_step (Upkeep  *upkeep,
   /* 1. Raw → 5-minute buckets; 2. 5-minute → hourly, only hours whose
    * 5-minute buckets are all rolled; 3. whole days of those packed for
    * energy. */
+  /* A 5-minute bucket waits for the gap limit to pass after it: the
+   * reading that ends its last interval may come that late. */
   rolled = roll_level (upkeep, ROLLUP_FROM_RAW, ENERGY_FROM_RAW, "readings", "rolled_5m_until",
-                       300, RAW_SLICE_S, (double) upkeep->poll_interval_s, now);
+                       300, RAW_SLICE_S, (double) upkeep->poll_interval_s,
+                       now - hf_store_gap_limit (upkeep->poll_interval_s));
   if (rolled == 0)
     rolled = roll_level (upkeep, ROLLUP_FROM_5M, NULL, "rollups_5m", "rolled_1h_until", 3600,
                          FIVE_SLICE_S, 0, MIN (now, meta_get (upkeep, "rolled_5m_until", 0)));
