@@ -8,6 +8,7 @@
 #include "hf-config.h"
 #include "hf-driver.h"
 #include "hf-energy.h"
+#include "hf-energy-meter.h"
 #include "hf-error.h"
 #include "hf-fleet.h"
 #include "hf-format.h"

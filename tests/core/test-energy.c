@@ -9,7 +9,10 @@
 
 #include <sqlite3.h>
 
+#include "hf-config.h"
 #include "hf-energy.h"
+#include "hf-energy-meter.h"
+#include "hf-fleet.h"
 #include "hf-error.h"
 #include "hf-store-export.h"
 #include "hf-store-private.h"
@@ -775,6 +778,102 @@ test_async (void)
   hf_energy_report_unref (r.report);
 }
 
+static void
+take (HfEnergyMeter *meter,
+      HfMiner       *miner,
+      gint64         t,
+      double         watts,
+      gboolean       estimated)
+{
+  g_autoptr(HfReading) r = hf_reading_new ();
+
+  r->timestamp = t * G_USEC_PER_SEC;
+  r->power_w = watts;
+  r->power_estimated = estimated;
+  hf_energy_meter_take_reading (meter, miner, r);
+}
+
+/* The live counters: trapezoids between readings, nothing across a gap. */
+static void
+test_meter_counters (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfEnergyMeter) meter = hf_energy_meter_new (fleet);
+  g_autoptr(HfMiner) miner = hf_miner_new ("192.0.2.20", HF_FAMILY_AXEOS);
+  g_autoptr(HfMiner) other = hf_miner_new ("192.0.2.21", HF_FAMILY_AXEOS);
+  double measured, estimated;
+
+  hf_energy_meter_set_poll_interval (meter, 15);
+  take (meter, miner, MONDAY, 100, FALSE);
+  take (meter, miner, MONDAY + 15, 100, FALSE);     /* 1500 J measured */
+  take (meter, miner, MONDAY + 30, 200, TRUE);      /* 750 J + 1500 J estimated */
+  take (meter, miner, MONDAY + 30, 999, FALSE);     /* the same time again: nothing */
+  take (meter, miner, MONDAY + 200, 200, TRUE);     /* 170 s: a gap (limit 60 s) */
+  take (meter, miner, MONDAY + 260, 200, TRUE);     /* 12000 J estimated */
+  {
+    g_autoptr(HfReading) no_power = hf_reading_new ();
+
+    no_power->timestamp = (gint64) (MONDAY + 270) * G_USEC_PER_SEC;
+    hf_energy_meter_take_reading (meter, miner, no_power);
+  }
+  take (meter, miner, MONDAY + 275, 200, TRUE);     /* 3000 J, across the one without */
+  hf_energy_meter_get_counters (meter, miner, &measured, &estimated);
+  assert_near (measured, (1500 + 750) / 3.6e6, 1e-12);
+  assert_near (estimated, (1500 + 12000 + 3000) / 3.6e6, 1e-12);
+  hf_energy_meter_get_counters (meter, other, &measured, &estimated);
+  assert_near (measured + estimated, 0, 1e-12);
+}
+
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Today and this month, from the store, at the tariff's prices. */
+static void
+test_meter_periods (void)
+{
+  g_autoptr(HfStore) store = open_store ();
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfEnergyMeter) meter = hf_energy_meter_new (fleet);
+  g_autoptr(HfTariff) tariff = parse_ok ("EUR 0.40");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  HfEnergyReport *today, *month;
+  gboolean done = FALSE;
+  double watts = 100, expected;
+
+  /* The last ten minutes at 100 W. */
+  write_power (store, "192.0.2.22", now - 600, now - 1, 1, constant_power, &watts);
+  g_signal_connect (meter, "notify::today", G_CALLBACK (notified_cb), &done);
+  hf_energy_meter_set_store (meter, store);
+  hf_test_wait_for (&done, 5000);
+  today = hf_energy_meter_get_today (meter);
+  month = hf_energy_meter_get_month (meter);
+  g_assert_nonnull (today);
+  g_assert_nonnull (month);
+  g_assert_true (isnan (hf_energy_report_get_fleet (today)->cost));
+  expected = 100 * (MIN (now - 1, hf_energy_report_get_until (today))
+                    - MAX (now - 600, hf_energy_report_get_since (today))) / 3.6e6;
+  assert_near (hf_energy_report_get_fleet (today)->kwh, MAX (expected, 0), 1e-9);
+  g_assert_cmpfloat (hf_energy_report_get_fleet (month)->kwh, >=,
+                     hf_energy_report_get_fleet (today)->kwh);
+  g_assert_cmpint (hf_energy_report_get_since (month), <=, hf_energy_report_get_since (today));
+
+  /* A tariff set: computed again, with the cost. */
+  done = FALSE;
+  hf_energy_meter_set_tariff (meter, tariff);
+  g_assert_true (hf_energy_meter_get_tariff (meter) == tariff);
+  hf_test_wait_for (&done, 5000);
+  today = hf_energy_meter_get_today (meter);
+  assert_near (hf_energy_report_get_fleet (today)->cost,
+               hf_energy_report_get_fleet (today)->kwh * 0.40, 1e-12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -793,6 +892,8 @@ main (int   argc,
   g_test_add_func ("/energy/old-rollups", test_old_rollups);
   g_test_add_func ("/energy/errors", test_errors);
   g_test_add_func ("/energy/async", test_async);
+  g_test_add_func ("/energy/meter/counters", test_meter_counters);
+  g_test_add_func ("/energy/meter/periods", test_meter_periods);
 
   return g_test_run ();
 }
