@@ -62,6 +62,8 @@ typedef struct
   char     *since;
   char     *until;
   char     *resolution;
+  /* energy and serve */
+  char     *tariff;
   /* serve */
   char     *listen;
   char     *token_file;
@@ -214,9 +216,27 @@ history_entries (HfCliOptions *o)
 }
 
 static GOptionEntry *
+energy_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "miner", 'm', 0, G_OPTION_ARG_STRING, &o->miner, "Only the miner at ADDRESS", "ADDRESS" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &o->since,
+      "From this time (ISO 8601, a date or unix seconds; default today's midnight)", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &o->until, "Up to this time (default now)", "TIME" },
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
+      "Prices per kWh, like \"EUR 0.30; mon-fri 07:00-22:00 0.32\" (README: Energy)", "TEXT" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static GOptionEntry *
 serve_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
+      "Prices per kWh for the energy cost in the API and metrics (README: Energy)", "TEXT" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o->listen,
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
@@ -289,6 +309,7 @@ static const OptionGroup scan_group = { "scan", "Scan Options:", scan_entries };
 static const OptionGroup poll_group = { "poll", "Polling Options:", poll_entries };
 static const OptionGroup watch_group = { "watch", "Watch Options:", watch_entries };
 static const OptionGroup history_group = { "history", "History Options:", history_entries };
+static const OptionGroup energy_group = { "energy", "Energy Options:", energy_entries };
 static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
@@ -350,6 +371,13 @@ static const Command commands[] = {
     "Every recorded reading (or one miner's, with --miner) between --since and\n"
     "--until, at raw, 5-minute or hourly resolution.",
     hf_cli_export, ARGS_OWN, { &history_group, &shared_group } },
+  { "energy", "", "Show the energy miners drew, and what it cost",
+    "The energy each miner and the fleet drew between --since and --until (today\n"
+    "so far unless told), integrated from the recorded power readings: kWh, the\n"
+    "part from estimated power, how much of the time had data (readings further\n"
+    "apart than three poll intervals, at least 60 s, are no data), and with\n"
+    "--tariff the cost.  A table, or one JSON object with --json.",
+    hf_cli_energy, ARGS_OWN, { &energy_group, &json_group, &shared_group } },
   { "serve", "[ADDRESS…]", "Poll the fleet and serve the HTTP API and metrics",
     "Poll the stored fleet (and each ADDRESS given, identified and added) every\n"
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
@@ -889,6 +917,13 @@ validate (const Command  *command,
     return FALSE;
   if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
     return FALSE;
+  if (o->tariff != NULL)
+    {
+      /* Its errors begin with "tariff: ". */
+      cli->tariff = hf_tariff_parse (o->tariff, error);
+      if (cli->tariff == NULL)
+        return FALSE;
+    }
   if (takes_group (command, &poll_group) && !take_not_hashing_after (o, cli, error))
     return FALSE;
   if (takes_group (command, &notify_group) && !take_notify (command->name, o, cli, error))
@@ -1091,6 +1126,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->token, g_free);
   g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
   g_clear_pointer (&cli->mqtt_password, g_free);
+  g_clear_pointer (&cli->tariff, hf_tariff_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

@@ -43,6 +43,8 @@ struct _HfCli
   char         *since;
   char         *until;
   char         *resolution;
+  /* energy, serve */
+  HfTariff     *tariff;
   /* serve */
   char         *listen;
   char         *token;
@@ -104,6 +106,8 @@ int   hf_cli_list      (HfCli     *cli,
 int   hf_cli_history   (HfCli     *cli,
                         char     **args);
 int   hf_cli_export    (HfCli     *cli,
+                        char     **args);
+int   hf_cli_energy    (HfCli     *cli,
                         char     **args);
 /* The command's session, built and loaded on first use: with the store
  * (--db, else the default) when @record and not --no-store; a store that

@@ -5,6 +5,8 @@
  * 100 W for 24 h is 2.4 kWh.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
@@ -778,6 +780,138 @@ test_async (void)
   hf_energy_report_unref (r.report);
 }
 
+/* The sum of the energy_wh column of an export (and how many rows). */
+static double
+export_energy (HfStore      *store,
+               HfResolution  resolution,
+               gint64        since,
+               gint64        until,
+               guint        *rows)
+{
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+  size_t size = 0;
+  FILE *out = open_memstream (&text, &size);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  int column = -1;
+  double sum = 0;
+
+  g_assert_cmpint (hf_store_export (store, out, HF_EXPORT_CSV, NULL, since, until, resolution,
+                                    &error), >, 0);
+  g_assert_no_error (error);
+  fclose (out);
+  lines = g_strsplit (text, "\n", -1);
+  free (text);
+  header = g_strsplit (lines[0], ",", -1);
+  for (guint i = 0; header[i] != NULL; i++)
+    if (g_str_equal (header[i], "energy_wh"))
+      column = (int) i;
+  g_assert_cmpint (column, >=, 0);
+  *rows = 0;
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+
+      (*rows)++;
+      if (cells[column][0] != '\0')
+        sum += g_ascii_strtod (cells[column], NULL);
+    }
+  return sum;
+}
+
+/* The export carries energy too: each raw reading what was drawn since
+ * the one before it, each roll-up what was drawn within it. */
+static void
+test_export (void)
+{
+  g_autoptr(HfStore) store = open_store ();
+  double watts = 100;
+  guint rows;
+
+  write_power (store, "192.0.2.30", MONDAY, MONDAY + 7200, 15, constant_power, &watts);
+  /* The first reading has none before it. */
+  assert_near (export_energy (store, HF_RESOLUTION_RAW, MONDAY, MONDAY + 7200, &rows), 200,
+               1e-9);
+  g_assert_cmpuint (rows, ==, 481);
+  maintain (store, MONDAY + 3 * 3600);
+  assert_near (export_energy (store, HF_RESOLUTION_5M, MONDAY, MONDAY + 7199, &rows), 200, 1e-9);
+  g_assert_cmpuint (rows, ==, 24);
+  assert_near (export_energy (store, HF_RESOLUTION_1H, MONDAY, MONDAY + 7199, &rows), 200, 1e-9);
+  g_assert_cmpuint (rows, ==, 2);
+}
+
+/* hashfleet-cli energy on a store: the table, JSON, refusals.  Berlin's
+ * clock for the tariff's periods: Monday 00:00–07:00 UTC is 01:00–08:00
+ * there. */
+static void
+test_cli (void)
+{
+  g_autoptr(HfStore) store = open_store ();
+  g_autofree char *since = g_strdup_printf ("%d", MONDAY);
+  g_autofree char *until = g_strdup_printf ("%d", MONDAY + 86400);
+  g_autofree char *db = g_strdup (hf_store_get_path (store));
+  const char *berlin[] = { "TZ=Europe/Berlin", NULL };
+  double watts = 100;
+
+  write_power (store, "192.0.2.40", MONDAY, MONDAY + 86400, 15, constant_power, &watts);
+  write_power (store, "192.0.2.41", MONDAY, MONDAY + 43200, 15, estimated_power, &watts);
+  g_clear_object (&store);
+
+  {
+    const char *args[] = { "energy", "--db", db, "--since", since, "--until", until,
+                           "--tariff", "EUR 0.20; 08:00-20:00 0.40", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (hf_test_run_cli_env (args, berlin, &out, &err), ==, 0);
+    g_test_message ("%s", out);
+    g_assert_true (g_str_has_prefix (out, "ADDRESS "));
+    /* The second: 01:00–13:00 there, 5 h of it at 0.40. */
+    g_assert_nonnull (strstr (out, "192.0.2.40      Bitaxe Gamma                  2.400        "
+                                   "0.000    100.0%  EUR 0.72\n"));
+    g_assert_nonnull (strstr (out, "192.0.2.41      Bitaxe Gamma                  1.200        "
+                                   "1.200     50.0%  EUR 0.34\n"));
+    g_assert_nonnull (strstr (out, "FLEET                                         3.600        "
+                                   "1.200            EUR 1.06\n"));
+    g_assert_nonnull (strstr (out, "from 2025-01-06 01:00:00 to 2025-01-07 01:00:00"));
+    g_assert_nonnull (strstr (out, "readings more than 60 s apart are no data"));
+  }
+  {
+    const char *args[] = { "energy", "--json", "--db", db, "--since", since, "--until", until,
+                           "--miner", "192.0.2.41", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonObject *fleet;
+
+    g_assert_cmpint (hf_test_run_cli (args, &out, &err), ==, 0);
+    root = json_from_string (out, &error);
+    g_assert_no_error (error);
+    fleet = json_object_get_object_member (json_node_get_object (root), "fleet");
+    assert_near (json_object_get_double_member (fleet, "kwh"), 1.2, 1e-9);
+    assert_near (json_object_get_double_member (fleet, "kwh_estimated"), 1.2, 1e-9);
+    g_assert_true (json_object_get_null_member (fleet, "cost"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_node_get_object (root), "miners")), ==, 1);
+  }
+  {
+    const char *bad_tariff[] = { "energy", "--db", db, "--tariff", "EUR 0.3; mon-fry 0.2", NULL };
+    const char *bad_time[] = { "energy", "--db", db, "--since", "soon", NULL };
+    const char *backwards[] = { "energy", "--db", db, "--since", until, "--until", since, NULL };
+    const char *nobody[] = { "energy", "--db", db, "--miner", "192.0.2.99", NULL };
+    g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL;
+    g_autofree char *out3 = NULL, *err3 = NULL, *out4 = NULL, *err4 = NULL;
+
+    g_assert_cmpint (hf_test_run_cli (bad_tariff, &out1, &err1), ==, 2);
+    g_assert_nonnull (strstr (err1, "“fry” is not a weekday"));
+    g_assert_cmpint (hf_test_run_cli (bad_time, &out2, &err2), ==, 2);
+    g_assert_cmpint (hf_test_run_cli (backwards, &out3, &err3), ==, 2);
+    g_assert_nonnull (strstr (err3, "must end after it starts"));
+    g_assert_cmpint (hf_test_run_cli (nobody, &out4, &err4), ==, 1);
+    g_assert_nonnull (strstr (err4, "no miner at 192.0.2.99"));
+  }
+}
+
 static void
 take (HfEnergyMeter *meter,
       HfMiner       *miner,
@@ -892,6 +1026,8 @@ main (int   argc,
   g_test_add_func ("/energy/old-rollups", test_old_rollups);
   g_test_add_func ("/energy/errors", test_errors);
   g_test_add_func ("/energy/async", test_async);
+  g_test_add_func ("/energy/export", test_export);
+  g_test_add_func ("/energy/cli", test_cli);
   g_test_add_func ("/energy/meter/counters", test_meter_counters);
   g_test_add_func ("/energy/meter/periods", test_meter_periods);
 

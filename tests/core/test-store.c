@@ -162,11 +162,12 @@ static void
 test_export_formulas (void)
 {
   /* Text a spreadsheet would run (OWASP's =, +, -, @, tab, CR), from a
-   * miner's model and pool URL, next to a legitimately negative number. */
+   * miner's model and pool URL, next to a legitimately negative number;
+   * energy_wh after the pool, empty (no reading before these). */
   static const struct { const char *model; const char *pool; const char *csv_end; } rows[] = {
-    { "-cmd|' /C calc'!A0", "\tstratum+tcp://a.example:3333", ",'\tstratum+tcp://a.example:3333" },
-    { "=1+2", "\r=1", ",\"'\r=1\"" },
-    { "S9, \"i\"", "stratum+tcp://b.example:3333", ",stratum+tcp://b.example:3333" },
+    { "-cmd|' /C calc'!A0", "\tstratum+tcp://a.example:3333", ",'\tstratum+tcp://a.example:3333," },
+    { "=1+2", "\r=1", ",\"'\r=1\"," },
+    { "S9, \"i\"", "stratum+tcp://b.example:3333", ",stratum+tcp://b.example:3333," },
   };
   static const char *const csv_starts[] = {
     "192.0.2.20,02:00:00:00:00:20,'-cmd|' /C calc'!A0,1000,1100,",

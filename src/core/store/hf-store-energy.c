@@ -55,6 +55,20 @@ hf_store_gap_limit (guint poll_interval_s)
   return MAX ((gint64) poll_interval_s * HF_STORE_GAP_FACTOR, HF_STORE_GAP_MIN_S);
 }
 
+gint64
+hf_store_energy_gap (HfStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint interval = _hf_store_get_poll_interval (store);
+
+  if (sqlite3_prepare_v2 (_hf_store_get_db (store), "SELECT value FROM meta WHERE key = "
+                          "'poll_interval_s'", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    interval = (guint) CLAMP (sqlite3_column_int64 (stmt, 0), 1, 86400);
+  sqlite3_finalize (stmt);
+  return hf_store_gap_limit (interval);
+}
+
 void
 hf_store_miner_row_free (HfStoreMinerRow *row)
 {

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
 #define HF_STORE_GAP_FACTOR  3
 #define HF_STORE_GAP_MIN_S   60
 gint64   hf_store_gap_limit (guint poll_interval_s);
+/* The gap limit of @store's history: from the poll interval the recording
+ * session noted in it, else the store's own. */
+gint64   hf_store_energy_gap (HfStore *store);
 
 /* One reading with power known. */
 typedef struct

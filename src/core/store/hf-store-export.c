@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-energy.h"
 #include "hf-store-private.h"
 #include "hf-store-export.h"
 
@@ -198,20 +199,42 @@ export_rows (HfStore        *store,
              GError        **error)
 {
   static const char *const tables[] = { "readings", "rollups_5m", "rollups_1h" };
+  /* Each reading's energy_wh: what was drawn since the miner's reading
+   * before it (a trapezoid), empty when either has no power or they are
+   * further apart than the gap limit (?4).  (hf-energy.c goes past a
+   * reading without power; a window function cannot, and a join to do
+   * so here doubled the time an export takes.) */
   static const char *const raw_columns =
     "r.hashrate AS hashrate_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
     "r.expected AS expected_hashrate_ghs, r.temperature AS temperature_c, "
     "r.chip_temp AS chip_temp_c, r.board_temp AS board_temp_c, r.power AS power_w, "
     "r.power_estimated, r.fan_rpm, r.fan_percent, r.frequency AS frequency_mhz, "
     "r.core_voltage AS core_voltage_mv, r.uptime AS uptime_s, r.accepted, r.rejected, "
-    "r.hardware_errors, r.best_difficulty, r.pool_url";
+    "r.hardware_errors, r.best_difficulty, r.pool_url, "
+    "CASE WHEN r.time - r.prev_time <= ?4 "
+    "THEN (r.power + r.prev_power) * (r.time - r.prev_time) / 7200.0 END AS energy_wh";
+  /* The readings with the one before each, from a gap limit earlier. */
+  static const char *const raw_table =
+    "(SELECT *, LAG (time) OVER w AS prev_time, LAG (power) OVER w AS prev_power "
+    " FROM readings WHERE %s time >= ?2 - ?4 AND time <= ?3 "
+    " WINDOW w AS (PARTITION BY miner_id ORDER BY time))";
+  /* Roll-ups from before schema 5 have their energy reckoned as energy
+   * reads them (average power over the uptime), its source unknown. */
   static const char *const rollup_columns =
     "r.hashrate_min AS hashrate_min_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
     "r.hashrate_max AS hashrate_max_ghs, r.temperature_min AS temperature_min_c, "
     "r.temperature_avg AS temperature_avg_c, r.temperature_max AS temperature_max_c, "
     "r.power_min AS power_min_w, r.power_avg AS power_avg_w, r.power_max AS power_max_w, "
-    "r.uptime_fraction, r.accepted, r.rejected";
+    "r.uptime_fraction, r.accepted, r.rejected, "
+    "COALESCE (r.energy_wh, r.power_avg * r.uptime_fraction * %d / 3600.0) AS energy_wh, "
+    "CASE WHEN r.energy_wh IS NOT NULL THEN r.energy_estimated_wh END AS energy_estimated_wh, "
+    "COALESCE (r.power_s, CASE WHEN r.power_avg IS NOT NULL THEN r.uptime_fraction * %d END) "
+    "AS power_s";
   g_autofree char *sql = NULL;
+  g_autofree char *columns_sql = NULL;
+  g_autofree char *table = NULL;
+  const char *miner_filter = address != NULL
+                             ? "miner_id IN (SELECT id FROM miners WHERE address = ?1) AND" : "";
   sqlite3 *db = _hf_store_get_db (store);
   sqlite3_stmt *stmt = NULL;
   gint64 rows = 0;
@@ -222,14 +245,25 @@ export_rows (HfStore        *store,
 
   /* AUTO names no table: it is whichever one still covers @since. */
   resolution = resolve (store, since, resolution);
+  if (resolution == HF_RESOLUTION_RAW)
+    {
+      columns_sql = g_strdup (raw_columns);
+      table = g_strdup_printf (raw_table, miner_filter);
+    }
+  else
+    {
+      int size = resolution == HF_RESOLUTION_5M ? 300 : 3600;
+
+      columns_sql = g_strdup_printf (rollup_columns, size, size);
+      table = g_strdup (tables[resolution]);
+    }
   /* One miner: name its id so that SQLite walks the (miner_id, time)
    * primary key instead of every row of the table. */
   sql = g_strdup_printf ("SELECT m.address, m.mac, m.model, r.time, %s FROM %s r "
                          "JOIN miners m ON m.id = r.miner_id "
                          "WHERE %s r.time >= ?2 AND r.time <= ?3 "
                          "ORDER BY r.time, m.id",
-                         resolution == HF_RESOLUTION_RAW ? raw_columns : rollup_columns,
-                         tables[resolution],
+                         columns_sql, table,
                          address != NULL
                            ? "r.miner_id IN (SELECT id FROM miners WHERE address = ?1) AND"
                            : "");
@@ -242,6 +276,8 @@ export_rows (HfStore        *store,
     sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, until > 0 ? until : G_MAXINT64);
+  if (resolution == HF_RESOLUTION_RAW)
+    sqlite3_bind_int64 (stmt, 4, hf_store_energy_gap (store));
   columns = sqlite3_column_count (stmt);
 
   if (format == HF_EXPORT_CSV)
