@@ -739,6 +739,7 @@ test_energy (Fixture       *f,
    * cycles at least, seconds apart), the fleet's today and this month. */
   metrics = request (f, "GET", "/metrics", TOKEN, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
+  g_test_message ("%s", metrics);
   check_metrics (metrics);
   {
     g_auto(GStrv) lines = g_strsplit (metrics, "\n", -1);

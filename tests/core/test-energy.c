@@ -834,6 +834,11 @@ test_export (void)
   assert_near (export_energy (store, HF_RESOLUTION_RAW, MONDAY, MONDAY + 7200, &rows), 200,
                1e-9);
   g_assert_cmpuint (rows, ==, 481);
+  /* From the second on: the first row has what was drawn since the one
+   * before the range. */
+  assert_near (export_energy (store, HF_RESOLUTION_RAW, MONDAY + 15, MONDAY + 7200, &rows), 200,
+               1e-9);
+  g_assert_cmpuint (rows, ==, 480);
   maintain (store, MONDAY + 3 * 3600);
   assert_near (export_energy (store, HF_RESOLUTION_5M, MONDAY, MONDAY + 7199, &rows), 200, 1e-9);
   g_assert_cmpuint (rows, ==, 24);
