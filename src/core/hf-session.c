@@ -249,7 +249,9 @@ alert_raised_cb (HfAlerts   *alerts,
 }
 
 /* What the session polls at, for energy read by another process (`hashfleet-cli
- * energy`): readings further apart than three intervals are a gap. */
+ * energy`): readings further apart than three intervals are a gap.  Noted
+ * when polling starts (or its interval changes while it polls), not at
+ * load: a session that only reads writes nothing. */
 static void
 interval_noted_cb (GObject      *source,
                    GAsyncResult *result,
@@ -332,7 +334,8 @@ loaded_cb (GObject      *source,
   loaded_free (loaded);
 
   self->recorder = hf_recorder_new (self->fleet, self->store);
-  note_poll_interval (self);
+  if (self->started)
+    note_poll_interval (self);
   hf_energy_meter_set_store (self->energy, self->store);
   g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
   g_signal_connect (self->recorder, "recovered", G_CALLBACK (record_recovered_cb), self);
@@ -1464,7 +1467,8 @@ hf_session_set_poll_interval (HfSession *self,
   if (self->store != NULL)
     {
       hf_store_set_poll_interval (self->store, self->poll_interval_s);
-      note_poll_interval (self);
+      if (self->started)
+        note_poll_interval (self);
     }
 }
 
@@ -1533,6 +1537,8 @@ hf_session_start (HfSession *self)
   if (hf_fleet_get_total_count (self->fleet) > 0)
     hf_fleet_poll_now (self->fleet);
   hf_fleet_start (self->fleet);
+  if (!self->started)
+    note_poll_interval (self);
   self->started = TRUE;
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
