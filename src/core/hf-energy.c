@@ -57,7 +57,6 @@ typedef struct
 
 typedef struct
 {
-  const HfStoreEnergyBounds *bounds;
   gint64   lower[N_LEVELS];   /* each level has nothing older */
   gint64   until[N_LEVELS];   /* each level is complete before it */
   GArray  *pieces;            /* Piece */
@@ -448,7 +447,6 @@ compute (HfStore              *store,
         : hf_store_gap_limit (b->poll_interval_s > 0 ? b->poll_interval_s : fallback_poll_s);
   report = report_new (q, gap);
 
-  plan.bounds = b;
   plan.gap = gap;
   plan.lower[LEVEL_HOUR] = b->hour_from;
   plan.lower[LEVEL_FIVE] = b->five_from;
