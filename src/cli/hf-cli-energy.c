@@ -20,10 +20,10 @@ print_table (HfEnergyReport *report)
 {
   HfTariff *tariff = hf_energy_report_get_tariff (report);
   const HfEnergyTotals *fleet = hf_energy_report_get_fleet (report);
-  double span = (double) (hf_energy_report_get_until (report)
-                          - hf_energy_report_get_since (report));
-  g_autoptr(GDateTime) since = g_date_time_new_from_unix_local (hf_energy_report_get_since (report));
-  g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (hf_energy_report_get_until (report));
+  gint64 start = hf_energy_report_get_since (report), end = hf_energy_report_get_until (report);
+  double span = (double) (end - start);
+  g_autoptr(GDateTime) since = g_date_time_new_from_unix_local (start);
+  g_autoptr(GDateTime) until = g_date_time_new_from_unix_local (end);
   g_autofree char *from = g_date_time_format (since, "%Y-%m-%d %H:%M:%S");
   g_autofree char *to = g_date_time_format (until, "%Y-%m-%d %H:%M:%S");
 
@@ -41,8 +41,8 @@ print_table (HfEnergyReport *report)
     }
   g_print ("%-15s %-22s %12.3f %12.3f %9s", "FLEET", "", fleet->kwh, fleet->kwh_estimated, "");
   print_money (fleet, tariff);
-  g_print ("\nfrom %s to %s; readings more than %" G_GINT64_FORMAT " s apart are no data (DATA: the "
-           "part of the time with power known)%s\n", from, to,
+  g_print ("\nfrom %s to %s; readings more than %" G_GINT64_FORMAT " s apart are no data "
+           "(DATA: the part of the time with power known)%s\n", from, to,
            hf_energy_report_get_gap_limit (report),
            fleet->kwh_source_unknown > 0 ? "; some energy is from roll-ups that do not say "
                                            "whether it was measured" : "");

@@ -515,7 +515,8 @@ test_dst_day (void)
       g_autoptr(HfEnergyReport) raw = NULL;
       g_autoptr(HfEnergyReport) rolled = NULL;
       double watts = 100, expected_kwh = days[i].hours / 10;
-      double expected_cost = days[i].night / 10 * 0.10 + (days[i].hours - days[i].night) / 10 * 0.30;
+      double expected_cost = days[i].night / 10 * 0.10
+                             + (days[i].hours - days[i].night) / 10 * 0.30;
       gint64 start, end;
 
       hf_energy_period_bounds (HF_ENERGY_DAY, berlin, days[i].day + 7200, &start, &end);
