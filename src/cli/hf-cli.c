@@ -235,8 +235,6 @@ static GOptionEntry *
 serve_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
-    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
-      "Prices per kWh for the energy cost in the API and metrics (README: Energy)", "TEXT" },
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &o->listen,
       "Address and port to serve on (default 127.0.0.1:8080)", "ADDR:PORT" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
@@ -250,6 +248,8 @@ serve_entries (HfCliOptions *o)
       "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
     { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
       "Home Assistant discovery prefix (default homeassistant)", "PREFIX" },
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
+      "Prices per kWh for the energy cost in the API and metrics (README: Energy)", "TEXT" },
     { NULL }
   };
 
