@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url tariff}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -56,12 +56,17 @@ for name in $harnesses; do
                              'tgram://42:Key/@channel' 'gotifys://gotify.example:8443/sub/Tok?priority=9'; do
                         n=$((n + 1)); printf '%s' "$u" > "$corpus/url-$n"
                     done ;;
+        tariff) printf '0.25 EUR' > "$corpus/flat"
+                printf 'EUR 0.30; mon-fri 07:00-22:00 0.32; sat,sun 0.21' > "$corpus/week"
+                printf 'CHF 0.27; fri-mon 22:00-06:00,12:00-13:30 -0.19 CHF' > "$corpus/night"
+                printf '{"currency":"EUR","price":0.3,"periods":[{"days":["sun"],"from":"02:00","to":"02:30","price":0.05}]}' > "$corpus/json" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
         # A request per endpoint to each server: the first byte picks the
         # one without a token ("0") or the one with a token ("1").
         api) n=0
              for req in 'GET /api/miners' 'GET /api/stats' 'HEAD /metrics' 'GET /api/discover/1' \
                         'GET /api/miner/127.0.0.3/history' \
+                        'GET /api/miner/127.0.0.2/energy?since=2026-11-01&tariff=EUR%200.3%3B%20sat%200.2' \
                         'GET /api/miner/127.0.0.2/history?since=2026-11-30&until=1796350280&resolution=auto' \
                         'POST /api/miner/127.0.0.2/restart' 'DELETE /api/miner/127.0.0.4?keep_history=false' \
                         'PUT /api/stats' 'GET http://localhost/api/stats'; do

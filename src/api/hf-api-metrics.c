@@ -143,8 +143,69 @@ fleet_gauge (GString    *out,
   append_value (out, value);
 }
 
+/* Each miner's energy since the start, measured and estimated apart, and
+ * the fleet's today and this month. */
+static void
+energy_metrics (GString       *out,
+                HfFleet       *fleet,
+                HfEnergyMeter *energy)
+{
+  static const Family counter = { "hashfleet_energy_kwh_total", COUNTER, "Energy the miner drew since this Hashfleet started, integrated from its power readings (nothing counted across a gap of more than three poll intervals); source=\"measured\" or \"estimated\" as its power was.  Starts again at 0 with the process." };
+  static const Family fleet_kwh = { "hashfleet_fleet_energy_kwh", GAUGE, "Energy the fleet drew today and this month so far (period), from the recorded history." };
+  static const Family fleet_cost = { "hashfleet_fleet_energy_cost", GAUGE, "What that energy cost at the tariff's prices, in its currency." };
+  GListModel *model = G_LIST_MODEL (fleet);
+  HfEnergyReport *periods[] = { hf_energy_meter_get_today (energy),
+                                hf_energy_meter_get_month (energy) };
+  const char *const names[] = { "today", "month" };
+  gboolean priced = FALSE;
+
+  header (out, &counter);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+      g_autoptr(GString) labels = g_string_sized_new (128);
+      double kwh[2];
+
+      miner_labels (labels, m);
+      hf_energy_meter_get_counters (energy, m, &kwh[0], &kwh[1]);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_string_append (out, counter.name);
+          g_string_append_len (out, labels->str, labels->len);
+          g_string_append (out, k == 0 ? ",source=\"measured\"}" : ",source=\"estimated\"}");
+          append_value (out, kwh[k]);
+        }
+    }
+
+  if (periods[0] == NULL && periods[1] == NULL)
+    return;
+  header (out, &fleet_kwh);
+  for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+    if (periods[p] != NULL)
+      {
+        g_string_append_printf (out, "%s{period=\"%s\"}", fleet_kwh.name, names[p]);
+        append_value (out, hf_energy_report_get_fleet (periods[p])->kwh);
+      }
+  for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+    {
+      /* Each in the currency it was computed in. */
+      HfTariff *tariff = periods[p] != NULL ? hf_energy_report_get_tariff (periods[p]) : NULL;
+
+      if (tariff == NULL || !isfinite (hf_energy_report_get_fleet (periods[p])->cost))
+        continue;
+      if (!priced)
+        header (out, &fleet_cost);
+      priced = TRUE;
+      g_string_append_printf (out, "%s{period=\"%s\",currency=\"", fleet_cost.name, names[p]);
+      append_escaped (out, hf_tariff_get_currency (tariff));
+      g_string_append (out, "\"}");
+      append_value (out, hf_energy_report_get_fleet (periods[p])->cost);
+    }
+}
+
 char *
 hf_api_metrics_text (HfFleet            *fleet,
+                     HfEnergyMeter      *energy,
                      const HfApiTimings *timings)
 {
   GString *out = g_string_sized_new (4096);
@@ -248,6 +309,9 @@ hf_api_metrics_text (HfFleet            *fleet,
         append_value (out, counts[st]);
       }
   }
+
+  if (energy != NULL)
+    energy_metrics (out, fleet, energy);
 
   if (timings != NULL)
     {

@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "hf-energy-meter.h"
 #include "hf-fleet.h"
 
 G_BEGIN_DECLS
@@ -19,8 +20,11 @@ typedef struct
 } HfApiTimings;
 
 /* Per-miner gauges labelled by address, hostname, model and family, the
- * fleet's totals, and @timings.  Values not known are left out. */
+ * fleet's totals, each miner's energy counters and the fleet's energy
+ * today and this month from @energy (may be NULL), and @timings.  Values
+ * not known are left out. */
 char *hf_api_metrics_text (HfFleet            *fleet,
+                           HfEnergyMeter      *energy,
                            const HfApiTimings *timings);
 
 G_END_DECLS

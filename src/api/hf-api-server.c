@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: MIT
  *
  * The automation API on libsoup's SoupServer.  Everything it serves comes
- * from memory (the fleet, its totals, the metrics) except history, which
- * a worker thread reads from its own connection to the store; writes go
+ * from memory (the fleet, its totals, today's and this month's energy,
+ * the metrics) except history and a miner's energy over a range, which a
+ * worker thread reads from its own connection to the store; writes go
  * through the same fleet and store the app and `hashfleet-cli serve` use.
  *
  * Off unless asked for; loopback unless a token is set (of 16 characters
@@ -24,6 +25,8 @@
 
 #include "hf-api-metrics.h"
 #include "hf-api-server.h"
+#include "hf-energy.h"
+#include "hf-error.h"
 #include "hf-json.h"
 #include "hf-miner-json.h"
 #include "hf-session.h"
@@ -254,6 +257,42 @@ get_miners (HfApiServer       *self,
   reply_cached (msg, "application/json", self->cached[CACHE_MINERS]);
 }
 
+/* Today's and this month's energy of the fleet, as the session's meter
+ * last computed them from the store (null before it has, or without a
+ * store); cost and currency null without a tariff. */
+static void
+add_energy_stats (HfApiServer *self,
+                  JsonBuilder *b)
+{
+  HfEnergyMeter *meter = hf_session_get_energy_meter (self->session);
+  HfTariff *tariff = NULL;
+  struct { const char *name; HfEnergyReport *report; } periods[] = {
+    { "today", hf_energy_meter_get_today (meter) },
+    { "month", hf_energy_meter_get_month (meter) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    {
+      const HfEnergyTotals *t = periods[i].report != NULL
+                                ? hf_energy_report_get_fleet (periods[i].report) : NULL;
+      g_autofree char *kwh = g_strdup_printf ("energy_%s_kwh", periods[i].name);
+      g_autofree char *estimated = g_strdup_printf ("energy_%s_kwh_estimated", periods[i].name);
+      g_autofree char *cost = g_strdup_printf ("energy_%s_cost", periods[i].name);
+
+      hf_json_builder_add_number (b, kwh, t != NULL ? t->kwh : NAN);
+      hf_json_builder_add_number (b, estimated, t != NULL ? t->kwh_estimated : NAN);
+      hf_json_builder_add_number (b, cost, t != NULL ? t->cost : NAN);
+      /* The currency those costs were computed in. */
+      if (periods[i].report != NULL && tariff == NULL)
+        tariff = hf_energy_report_get_tariff (periods[i].report);
+    }
+  json_builder_set_member_name (b, "currency");
+  if (tariff != NULL)
+    json_builder_add_string_value (b, hf_tariff_get_currency (tariff));
+  else
+    json_builder_add_null_value (b);
+}
+
 static char *
 stats_json (HfApiServer *self)
 {
@@ -307,6 +346,7 @@ stats_json (HfApiServer *self)
                               hf_fleet_get_block_chance_per_day (self->fleet));
   json_builder_set_member_name (b, "blocks_found");
   json_builder_add_int_value (b, hf_fleet_get_blocks_found (self->fleet));
+  add_energy_stats (self, b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -326,7 +366,9 @@ get_metrics (HfApiServer       *self,
              SoupServerMessage *msg)
 {
   if (needs_build (self, CACHE_METRICS))
-    set_cache (self, CACHE_METRICS, hf_api_metrics_text (self->fleet, &self->timings));
+    set_cache (self, CACHE_METRICS,
+               hf_api_metrics_text (self->fleet, hf_session_get_energy_meter (self->session),
+                                    &self->timings));
   reply_cached (msg, "text/plain; version=0.0.4; charset=utf-8", self->cached[CACHE_METRICS]);
 }
 
@@ -714,6 +756,113 @@ get_history (HfApiServer       *self,
                    self->cancellable, history_done_cb, g_object_ref (msg));
 }
 
+/* Energy: computed by a worker thread on the store's read connection. */
+
+static void
+energy_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SoupServerMessage *msg = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfEnergyReport) report = hf_energy_compute_finish (HF_STORE (source), result,
+                                                               &error);
+  const char *address = g_object_get_data (G_OBJECT (msg), "hf-address");
+
+  if (report != NULL)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *tariff = NULL;
+      HfTariff *t = hf_energy_report_get_tariff (report);
+      HfEnergyTotals totals;
+      gint64 since = hf_energy_report_get_since (report);
+      gint64 until = hf_energy_report_get_until (report);
+
+      hf_energy_report_sum_address (report, address, &totals);
+      tariff = t != NULL ? hf_tariff_to_string (t) : NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "address");
+      json_builder_add_string_value (b, address);
+      json_builder_set_member_name (b, "since");
+      json_builder_add_int_value (b, since);
+      json_builder_set_member_name (b, "until");
+      json_builder_add_int_value (b, until);
+      json_builder_set_member_name (b, "gap_limit_s");
+      json_builder_add_int_value (b, hf_energy_report_get_gap_limit (report));
+      json_builder_set_member_name (b, "currency");
+      if (t != NULL)
+        json_builder_add_string_value (b, hf_tariff_get_currency (t));
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "tariff");
+      if (tariff != NULL)
+        json_builder_add_string_value (b, tariff);
+      else
+        json_builder_add_null_value (b);
+      hf_energy_totals_add_to_json (&totals, b);
+      hf_json_builder_add_number (b, "coverage", totals.covered_s / (double) (until - since));
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      reply_json (msg, 200, json_to_string (root, FALSE));
+    }
+  else
+    reply_error (msg, g_error_matches (error, HF_ERROR, HF_ERROR_INVALID) ? 400 : 500,
+                 error->message);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+}
+
+/* Today so far unless since/until say otherwise; the session's tariff
+ * unless "tariff" gives one (its text form). */
+static void
+get_energy (HfApiServer       *self,
+            SoupServerMessage *msg,
+            HfMiner           *miner,
+            GHashTable        *query)
+{
+  const char *tariff_text = query ? g_hash_table_lookup (query, "tariff") : NULL;
+  g_autoptr(HfTariff) tariff = NULL;
+  g_autoptr(GError) error = NULL;
+  HfStore *store = hf_session_get_store (self->session);
+  HfEnergyQuery q = { 0, };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, day_end;
+
+  if (store == NULL)
+    {
+      reply_error (msg, 503, "energy needs the history, which is not kept (no database)");
+      return;
+    }
+  hf_energy_period_bounds (HF_ENERGY_DAY, NULL, now, &q.since, &day_end);
+  q.until = now + 1;
+  if (!hf_export_parse_time (query ? g_hash_table_lookup (query, "since") : NULL, &q.since, NULL)
+      || !hf_export_parse_time (query ? g_hash_table_lookup (query, "until") : NULL, &q.until,
+                                NULL))
+    {
+      reply_error (msg, 400, "since and until are unix seconds, ISO 8601 times or dates");
+      return;
+    }
+  if (q.until <= q.since)
+    {
+      reply_error (msg, 400, "until must be after since");
+      return;
+    }
+  if (tariff_text != NULL)
+    {
+      tariff = hf_tariff_parse (tariff_text, &error);
+      if (tariff == NULL)
+        {
+          reply_error (msg, 400, error->message);
+          return;
+        }
+    }
+  q.tariff = tariff != NULL ? tariff : hf_session_get_tariff (self->session);
+  q.address = hf_miner_get_address (miner);
+  g_object_set_data_full (G_OBJECT (msg), "hf-address", g_strdup (q.address), g_free);
+  soup_server_message_pause (msg);
+  hf_energy_compute_async (store, &q, self->cancellable, energy_done_cb, g_object_ref (msg));
+}
+
 /* Connections */
 
 static void
@@ -1061,6 +1210,8 @@ handler_cb (SoupServer        *server,
         return post_restart (self, msg, miner);
       if (n == 5 && g_str_equal (parts[4], "history") && get)
         return get_history (self, msg, miner, query);
+      if (n == 5 && g_str_equal (parts[4], "energy") && get)
+        return get_energy (self, msg, miner, query);
     }
   reply_error (msg, 404, "no such endpoint");
 }
@@ -1405,6 +1556,8 @@ hf_api_server_new (HfSession *session)
   g_signal_connect_swapped (fleet, "reading", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect_swapped (fleet, "items-changed", G_CALLBACK (invalidate), self);
   g_signal_connect_swapped (fleet, "notify", G_CALLBACK (fleet_changed_cb), self);
+  g_signal_connect_object (hf_session_get_energy_meter (session), "notify",
+                           G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
   return self;
 }
 

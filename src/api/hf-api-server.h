@@ -33,8 +33,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HfApiServer, hf_api_server, HF, API_SERVER, GObject)
 
 /* Serves @session's fleet from memory (no request ever waits on a miner)
- * and its store's history; discover, restart and remove go through the
- * session, as the app's and the CLI's do. */
+ * and its store's history and energy (at the session's tariff); discover,
+ * restart and remove go through the session, as the app's and the CLI's
+ * do. */
 HfApiServer *hf_api_server_new        (HfSession      *session);
 /* The bearer token requests must carry (NULL: none; then only loopback
  * binds are allowed, and write endpoints are refused).  Set it before

@@ -67,6 +67,7 @@ hf_cli_serve (HfCli  *cli,
   cli->restore = TRUE;
   session = hf_cli_session (cli, TRUE);
   fleet = hf_session_get_fleet (session);
+  hf_session_set_tariff (session, cli->tariff);
   if (args[0] != NULL)
     {
       hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);

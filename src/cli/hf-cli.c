@@ -62,6 +62,8 @@ typedef struct
   char     *since;
   char     *until;
   char     *resolution;
+  /* energy and serve */
+  char     *tariff;
   /* serve */
   char     *config_file;
   char     *listen;
@@ -215,6 +217,22 @@ history_entries (HfCliOptions *o)
 }
 
 static GOptionEntry *
+energy_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "miner", 'm', 0, G_OPTION_ARG_STRING, &o->miner, "Only the miner at ADDRESS", "ADDRESS" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &o->since,
+      "From this time (ISO 8601, a date or unix seconds; default today's midnight)", "TIME" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &o->until, "Up to this time (default now)", "TIME" },
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
+      "Prices per kWh, like \"EUR 0.30; mon-fri 07:00-22:00 0.32\" (README: Energy)", "TEXT" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static GOptionEntry *
 serve_entries (HfCliOptions *o)
 {
   const GOptionEntry entries[] = {
@@ -235,6 +253,8 @@ serve_entries (HfCliOptions *o)
       "Offer restart, identify and pause in Home Assistant, and obey them", NULL },
     { "mqtt-prefix", 0, 0, G_OPTION_ARG_STRING, &o->mqtt_prefix,
       "Home Assistant discovery prefix (default homeassistant)", "PREFIX" },
+    { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
+      "Prices per kWh for the energy cost in the API and metrics (README: Energy)", "TEXT" },
     { NULL }
   };
 
@@ -294,6 +314,7 @@ static const OptionGroup scan_group = { "scan", "Scan Options:", scan_entries };
 static const OptionGroup poll_group = { "poll", "Polling Options:", poll_entries };
 static const OptionGroup watch_group = { "watch", "Watch Options:", watch_entries };
 static const OptionGroup history_group = { "history", "History Options:", history_entries };
+static const OptionGroup energy_group = { "energy", "Energy Options:", energy_entries };
 static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
@@ -357,6 +378,13 @@ static const Command commands[] = {
     "Every recorded reading (or one miner's, with --miner) between --since and\n"
     "--until, at raw, 5-minute or hourly resolution.",
     hf_cli_export, ARGS_OWN, { &history_group, &shared_group } },
+  { "energy", "", "Show the energy miners drew, and what it cost",
+    "The energy each miner and the fleet drew between --since and --until (today\n"
+    "so far unless told), integrated from the recorded power readings: kWh, the\n"
+    "part from estimated power, how much of the time had data (readings further\n"
+    "apart than three poll intervals, at least 60 s, are no data), and with\n"
+    "--tariff the cost.  A table, or one JSON object with --json.",
+    hf_cli_energy, ARGS_OWN, { &energy_group, &json_group, &shared_group } },
   { "serve", "[ADDRESS…]", "Poll the fleet and serve the HTTP API and metrics",
     "Poll the stored fleet (and each ADDRESS given, identified and added) every\n"
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
@@ -967,6 +995,13 @@ validate (const Command  *command,
     return FALSE;
   if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
     return FALSE;
+  if (o->tariff != NULL)
+    {
+      /* Its errors begin with "tariff: ". */
+      cli->tariff = hf_tariff_parse (o->tariff, error);
+      if (cli->tariff == NULL)
+        return FALSE;
+    }
   if (takes_group (command, &poll_group) && !take_not_hashing_after (o, cli, error))
     return FALSE;
   if (takes_group (command, &notify_group) && !take_notify (command->name, o, cli, error))
@@ -1185,6 +1220,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
   g_clear_pointer (&cli->mqtt_password, g_free);
   g_clear_object (&cli->serve_settings);
+  g_clear_pointer (&cli->tariff, hf_tariff_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HfCli, cli_clear)

@@ -47,6 +47,8 @@ struct _HfCli
   char         *since;
   char         *until;
   char         *resolution;
+  /* energy, serve */
+  HfTariff     *tariff;
   /* serve */
   char         *config_path;   /* --config, or NULL */
   HfSettings   *serve_settings; /* its settings with the options over them */
@@ -110,6 +112,8 @@ int   hf_cli_list      (HfCli     *cli,
 int   hf_cli_history   (HfCli     *cli,
                         char     **args);
 int   hf_cli_export    (HfCli     *cli,
+                        char     **args);
+int   hf_cli_energy    (HfCli     *cli,
                         char     **args);
 /* The command's session, built and loaded on first use: with the store
  * (--db, else the default) when @record and not --no-store; a store that

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "hf-driver.h"
+#include "hf-energy-meter.h"
 #include "hf-error.h"
 #include "hf-identify.h"
 #include "hf-notification.h"
@@ -34,6 +35,7 @@ struct _HfSession
   HfNotifier   *notifier;         /* alerts and found blocks to the user's channels */
   HfStore      *store;
   HfRecorder   *recorder;
+  HfEnergyMeter *energy;          /* counters, today and this month */
   HfMqtt       *mqtt;             /* publishing to MQTT, or NULL */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
@@ -232,6 +234,29 @@ alert_remember_cb (HfAlerts   *alerts,
     hf_store_set_meta_async (self->store, key, value, alert_saved_cb, NULL);
 }
 
+/* What the session polls at, for energy read by another process (`hashfleet-cli
+ * energy`): readings further apart than three intervals are a gap.  Noted
+ * when polling starts (or its interval changes while it polls), not at
+ * load: a session that only reads writes nothing. */
+static void
+interval_noted_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_set_meta_finish (HF_STORE (source), result, &error))
+    g_debug ("the poll interval is not noted: %s", error->message);
+}
+
+static void
+note_poll_interval (HfSession *self)
+{
+  if (self->store != NULL)
+    hf_store_set_meta_async (self->store, "poll_interval_s", self->poll_interval_s,
+                             interval_noted_cb, NULL);
+}
+
 static void
 load_thread (GTask        *task,
              gpointer      source,
@@ -284,6 +309,9 @@ loaded_cb (GObject      *source,
   loaded_free (loaded);
 
   self->recorder = hf_recorder_new (self->fleet, self->store);
+  if (self->started)
+    note_poll_interval (self);
+  hf_energy_meter_set_store (self->energy, self->store);
   g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
   g_signal_connect (self->recorder, "recovered", G_CALLBACK (record_recovered_cb), self);
   self->loaded = TRUE;
@@ -1419,8 +1447,35 @@ hf_session_set_poll_interval (HfSession *self,
 
   self->poll_interval_s = MAX (seconds, 1u);
   hf_fleet_set_poll_interval (self->fleet, self->poll_interval_s);
+  hf_energy_meter_set_poll_interval (self->energy, self->poll_interval_s);
   if (self->store != NULL)
-    hf_store_set_poll_interval (self->store, self->poll_interval_s);
+    {
+      hf_store_set_poll_interval (self->store, self->poll_interval_s);
+      if (self->started)
+        note_poll_interval (self);
+    }
+}
+
+HfEnergyMeter *
+hf_session_get_energy_meter (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->energy;
+}
+
+void
+hf_session_set_tariff (HfSession *self,
+                       HfTariff  *tariff)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  hf_energy_meter_set_tariff (self->energy, tariff);
+}
+
+HfTariff *
+hf_session_get_tariff (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return hf_energy_meter_get_tariff (self->energy);
 }
 
 void
@@ -1506,6 +1561,8 @@ hf_session_start (HfSession *self)
   if (hf_fleet_get_total_count (self->fleet) > 0)
     hf_fleet_poll_now (self->fleet);
   hf_fleet_start (self->fleet);
+  if (!self->started)
+    note_poll_interval (self);
   self->started = TRUE;
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
@@ -1548,6 +1605,9 @@ hf_session_dispose (GObject *object)
   if (self->recorder != NULL)
     g_signal_handlers_disconnect_by_data (self->recorder, self);
   g_clear_object (&self->recorder);
+  if (self->energy != NULL)
+    g_object_run_dispose (G_OBJECT (self->energy));
+  g_clear_object (&self->energy);
   if (self->alerts != NULL)
     g_signal_handlers_disconnect_by_data (self->alerts, self);
   g_clear_object (&self->alerts);
@@ -1669,6 +1729,8 @@ hf_session_new (const char     *store_path,
   self->config = hf_config_copy (config);
   self->fleet = hf_fleet_new (self->config);
   self->alerts = hf_alerts_new (self->fleet);
+  self->energy = hf_energy_meter_new (self->fleet);
+  hf_energy_meter_set_poll_interval (self->energy, self->poll_interval_s);
   self->notifier = hf_notifier_new ();
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);

@@ -15,6 +15,7 @@
 
 #include "hf-alerts.h"
 #include "hf-config.h"
+#include "hf-energy-meter.h"
 #include "hf-fleet.h"
 #include "hf-miner-settings.h"
 #include "hf-notifier.h"
@@ -63,6 +64,13 @@ HfAlerts       *hf_session_get_alerts         (HfSession            *self);
 /* Where alerts and found blocks go besides the faces' own signals: no
  * channel until a face adds its URLs. */
 HfNotifier     *hf_session_get_notifier       (HfSession            *self);
+/* Energy: counters since the start and today's and this month's totals
+ * from the store (see hf-energy-meter.h), at the prices of the tariff
+ * (NULL: no cost; the app and `serve` set it from their settings). */
+HfEnergyMeter  *hf_session_get_energy_meter   (HfSession            *self);
+void            hf_session_set_tariff         (HfSession            *self,
+                                               HfTariff             *tariff);
+HfTariff       *hf_session_get_tariff         (HfSession            *self);
 const HfConfig *hf_session_get_config         (HfSession            *self);
 void            hf_session_set_config         (HfSession            *self,
                                                const HfConfig       *config);

@@ -558,21 +558,16 @@ test_reads (Fixture       *f,
                                   sum, 1e-6);
 }
 
+/* @text is strictly valid exposition format (tests/check-metrics.py,
+ * which runs promtool too). */
 static void
-test_metrics (Fixture       *f,
-              gconstpointer  data)
+check_metrics (const char *text)
 {
-  g_autofree char *text = NULL, *out = NULL, *err = NULL;
+  g_autofree char *out = NULL;
   g_autoptr(GSubprocess) checker = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "check-metrics.py", NULL);
-  guint status;
 
-  text = request (f, "GET", "/metrics", TOKEN, NULL, &status);
-  g_assert_cmpuint (status, ==, 200);
-  g_test_message ("%s", text);
-
-  /* Strictly valid exposition format… */
   checker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
                               &error, "python3", script, NULL);
   g_assert_no_error (error);
@@ -581,6 +576,21 @@ test_metrics (Fixture       *f,
   g_test_message ("check-metrics: %s", out);
   g_assert_true (g_subprocess_get_if_exited (checker));
   g_assert_cmpint (g_subprocess_get_exit_status (checker), ==, 0);
+}
+
+static void
+test_metrics (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+  guint status;
+
+  text = request (f, "GET", "/metrics", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_test_message ("%s", text);
+
+  /* Strictly valid exposition format… */
+  check_metrics (text);
 
   /* …with the values and labels of the fleet, escaped. */
   g_assert_nonnull (strstr (text, "hashfleet_miner_hashrate_hashes_per_second{address=\"127.0.52.3\","
@@ -591,6 +601,164 @@ test_metrics (Fixture       *f,
   g_assert_nonnull (strstr (text, "estimated=\"true\"} "));
   g_assert_nonnull (strstr (text, "hashfleet_fleet_miners{state=\"online\"} 3\n"));
   g_assert_nonnull (strstr (text, "hashfleet_poll_cycles_total 1\n"));
+}
+
+/* A JSON object member as a number, or NAN for null. */
+static double
+number (JsonObject *o,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  g_assert_nonnull (node);
+  return JSON_NODE_HOLDS_NULL (node) ? NAN : json_node_get_double (node);
+}
+
+static void
+notified_cb (GObject    *object,
+             GParamSpec *pspec,
+             gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Energy: a miner's over a range (known by hand), the fleet's today and
+ * this month in the stats, counters in the metrics. */
+static void
+test_energy (Fixture       *f,
+             gconstpointer  data)
+{
+  /* Monday 2025-01-06 00:00 UTC, a day of 100 W recorded for 127.0.52.3. */
+  const gint64 monday = 1736121600;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL, *g = NULL;
+  g_autofree char *stats = NULL, *metrics = NULL, *path = NULL, *priced_path = NULL;
+  g_autoptr(JsonNode) day = NULL, priced = NULL, today = NULL, s = NULL;
+  g_autoptr(HfTariff) tariff = hf_tariff_parse ("EUR 0.25", NULL);
+  HfMiner *s19 = hf_fleet_lookup_address (f->fleet, "127.0.52.3");
+  JsonObject *o;
+  guint status;
+
+  {
+    g_autoptr(HfMiner) copy = hf_miner_new ("127.0.52.3", hf_miner_get_family (s19));
+    g_autoptr(GError) error = NULL;
+
+    hf_miner_update_identity (copy, s19);
+    for (gint64 t = monday; t <= monday + 86400; t += 15)
+      {
+        g_autoptr(HfReading) r = hf_reading_new ();
+
+        r->timestamp = t * G_USEC_PER_SEC;
+        r->power_w = 100;
+        hf_miner_set_reading (copy, r);
+        g_assert_true (hf_store_add_readings (f->store, &copy, 1, &error));
+      }
+  }
+
+  path = g_strdup_printf ("/api/miner/127.0.52.3/energy?since=%" G_GINT64_FORMAT
+                          "&until=%" G_GINT64_FORMAT, monday, monday + 86400);
+  a = request (f, "GET", path, TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  day = parse (a);
+  o = json_node_get_object (day);
+  g_assert_cmpstr (json_object_get_string_member (o, "address"), ==, "127.0.52.3");
+  g_assert_cmpint (json_object_get_int_member (o, "since"), ==, monday);
+  g_assert_cmpfloat_with_epsilon (number (o, "kwh"), 2.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (number (o, "kwh_measured"), 2.4, 1e-9);
+  g_assert_cmpfloat_with_epsilon (number (o, "covered_s"), 86400, 1e-6);
+  g_assert_cmpfloat_with_epsilon (number (o, "coverage"), 1, 1e-12);
+  g_assert_cmpint (json_object_get_int_member (o, "gap_limit_s"), ==, 60);
+  g_assert_true (isnan (number (o, "cost")));
+  g_assert_true (json_object_get_null_member (o, "currency"));
+
+  /* A tariff of its own. */
+  priced_path = g_strdup_printf ("%s&tariff=EUR%%200.30%%3B%%2007:00-22:00%%200.40", path);
+  b = request (f, "GET", priced_path, TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  priced = parse (b);
+  o = json_node_get_object (priced);
+  g_assert_cmpstr (json_object_get_string_member (o, "currency"), ==, "EUR");
+  g_assert_cmpstr (json_object_get_string_member (o, "tariff"), ==, "EUR 0.3; 07:00-22:00 0.4");
+  /* 15 h at 0.40 and 9 h at 0.30 on this machine's clock: the hours move
+   * with its zone, the sum of the prices does not drop below 9 × 0.30. */
+  g_assert_cmpfloat (number (o, "cost"), >=, 2.4 * 0.30 - 1e-9);
+  g_assert_cmpfloat (number (o, "cost"), <=, 2.4 * 0.40 + 1e-9);
+
+  /* Refusals. */
+  c = request (f, "GET", "/api/miner/127.0.52.3/energy?tariff=EUR%200%2C30", TOKEN, NULL,
+               &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_nonnull (strstr (c, "write decimals with '.'"));
+  d = request (f, "GET", "/api/miner/127.0.52.3/energy?since=yesterday", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 400);
+  e = request (f, "GET", "/api/miner/127.0.52.3/energy?since=2000&until=1000", TOKEN, NULL,
+               &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_free (e);
+  e = request (f, "GET", "/api/miner/127.0.52.99/energy", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+
+  /* Today so far by default. */
+  g = request (f, "GET", "/api/miner/127.0.52.3/energy", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  today = parse (g);
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
+                                                           g_date_time_get_month (now),
+                                                           g_date_time_get_day_of_month (now),
+                                                           0, 0, 0);
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (today), "since"), ==,
+                     g_date_time_to_unix (midnight));
+  }
+
+  /* The stats: today's and this month's, once the session computed them
+   * at the tariff's prices. */
+  {
+    gboolean done = FALSE;
+    HfEnergyMeter *meter = hf_session_get_energy_meter (f->hf);
+    gulong id = g_signal_connect (meter, "notify::today", G_CALLBACK (notified_cb), &done);
+
+    poll_cycle (f);
+    hf_session_set_tariff (f->hf, tariff);
+    hf_test_wait_for (&done, 5000);
+    g_signal_handler_disconnect (meter, id);
+  }
+  stats = request (f, "GET", "/api/stats", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  s = parse (stats);
+  o = json_node_get_object (s);
+  g_assert_cmpstr (json_object_get_string_member (o, "currency"), ==, "EUR");
+  g_assert_cmpfloat (number (o, "energy_today_kwh"), >=, 0);
+  g_assert_cmpfloat (number (o, "energy_month_kwh"), >=, number (o, "energy_today_kwh"));
+  g_assert_cmpfloat_with_epsilon (number (o, "energy_today_cost"),
+                                  number (o, "energy_today_kwh") * 0.25, 1e-12);
+  g_assert_false (isnan (number (o, "energy_month_kwh_estimated")));
+
+  /* The metrics: counters of what each miner drew since the start (two
+   * cycles at least, seconds apart), the fleet's today and this month. */
+  metrics = request (f, "GET", "/metrics", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_test_message ("%s", metrics);
+  check_metrics (metrics);
+  {
+    g_auto(GStrv) lines = g_strsplit (metrics, "\n", -1);
+    double drawn = 0;
+    guint series = 0;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "hashfleet_energy_kwh_total{address=\"127.0.52.3\""))
+        {
+          series++;
+          drawn += g_ascii_strtod (strrchr (lines[i], ' ') + 1, NULL);
+        }
+    g_assert_cmpuint (series, ==, 2);
+    g_assert_cmpfloat (drawn, >, 0);
+  }
+  g_assert_nonnull (strstr (metrics, "# TYPE hashfleet_energy_kwh_total counter\n"));
+  g_assert_nonnull (strstr (metrics, "hashfleet_fleet_energy_kwh{period=\"today\"} "));
+  g_assert_nonnull (strstr (metrics, "hashfleet_fleet_energy_cost{period=\"month\","
+                                     "currency=\"EUR\"} "));
 }
 
 static void
@@ -1434,6 +1602,7 @@ main (int   argc,
   g_test_add_func ("/api/cli-serve", test_cli_serve);
   g_test_add ("/api/reads", Fixture, TOKEN, fixture_setup, test_reads, fixture_teardown);
   g_test_add ("/api/metrics", Fixture, TOKEN, fixture_setup, test_metrics, fixture_teardown);
+  g_test_add ("/api/energy", Fixture, TOKEN, fixture_setup, test_energy, fixture_teardown);
   g_test_add ("/api/writes-need-token", Fixture, NULL, fixture_setup, test_writes_need_token,
               fixture_teardown);
   g_test_add ("/api/wrong-token", Fixture, TOKEN, fixture_setup, test_wrong_token,

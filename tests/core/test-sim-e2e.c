@@ -790,12 +790,13 @@ test_export_formulas (void)
   g_assert_cmpint (cli ("export", json_args, &jsonl, NULL), ==, 0);
   g_test_message ("%s", csv);
   rows = g_strsplit (csv, "\n", -1);
-  g_assert_true (g_str_has_suffix (rows[0], ",pool_url"));
+  g_assert_true (g_str_has_suffix (rows[0], ",pool_url,energy_wh"));
 
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     {
       g_autofree char *start = g_strdup_printf ("%s,,cgminer,", want[i].ip);
-      g_autofree char *end = g_strdup_printf (",%s", want[i].cell);
+      /* Then energy_wh, empty: one reading has none before it. */
+      g_autofree char *end = g_strdup_printf (",%s,", want[i].cell);
       g_autoptr(JsonObject) o = NULL;
       const char *row = NULL;
 
@@ -803,7 +804,8 @@ test_export_formulas (void)
         if (g_str_has_prefix (rows[j], start))
           row = rows[j];
       g_assert_nonnull (row);
-      /* pool_url is the last column; the numbers before it are as they were. */
+      /* pool_url is the last column but energy; the numbers before it are as
+       * they were. */
       g_assert_true (g_str_has_suffix (row, end));
       g_assert_nonnull (strstr (row, ",50000,"));
       g_assert_null (strstr (row, ",'5"));

@@ -162,11 +162,12 @@ static void
 test_export_formulas (void)
 {
   /* Text a spreadsheet would run (OWASP's =, +, -, @, tab, CR), from a
-   * miner's model and pool URL, next to a legitimately negative number. */
+   * miner's model and pool URL, next to a legitimately negative number;
+   * energy_wh after the pool, empty (no reading before these). */
   static const struct { const char *model; const char *pool; const char *csv_end; } rows[] = {
-    { "-cmd|' /C calc'!A0", "\tstratum+tcp://a.example:3333", ",'\tstratum+tcp://a.example:3333" },
-    { "=1+2", "\r=1", ",\"'\r=1\"" },
-    { "S9, \"i\"", "stratum+tcp://b.example:3333", ",stratum+tcp://b.example:3333" },
+    { "-cmd|' /C calc'!A0", "\tstratum+tcp://a.example:3333", ",'\tstratum+tcp://a.example:3333," },
+    { "=1+2", "\r=1", ",\"'\r=1\"," },
+    { "S9, \"i\"", "stratum+tcp://b.example:3333", ",stratum+tcp://b.example:3333," },
   };
   static const char *const csv_starts[] = {
     "192.0.2.20,02:00:00:00:00:20,'-cmd|' /C calc'!A0,1000,1100,",
@@ -651,8 +652,12 @@ test_rollups (void)
   hf_store_set_poll_interval (store, 100);
   write_samples (store);
 
-  /* Inside the second bucket nothing of it is rolled; the first is. */
-  maintain_all (store, B0 + 400);
+  /* A bucket is rolled once the gap limit (three poll intervals) has
+   * passed after it: inside the second bucket's wait nothing of it is
+   * rolled; the first is. */
+  maintain_all (store, B0 + 600 - 1);
+  g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 0);
+  maintain_all (store, B0 + 700);
   g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_5m"), ==, 1);
   assert_near (value (path, "SELECT hashrate_min FROM rollups_5m"), 90);
   assert_near (value (path, "SELECT hashrate_avg FROM rollups_5m"), 100);
@@ -663,6 +668,14 @@ test_rollups (void)
   assert_near (value (path, "SELECT power_min FROM rollups_5m"), 10);
   assert_near (value (path, "SELECT uptime_fraction FROM rollups_5m"), 1.0);  /* 3 × 100 s */
   assert_near (value (path, "SELECT accepted FROM rollups_5m"), 10);          /* 20 − 10 */
+  /* Energy: 10 → 12 W over 100 s, then 12 → 20 W over the 200 s to the
+   * next reading with power (the one without is skipped, and 200 s is
+   * within the gap limit). */
+  assert_near (value (path, "SELECT energy_wh FROM rollups_5m"), (11 * 100 + 16 * 200) / 3600.0);
+  /* (miner_with_reading's power is estimated) */
+  assert_near (value (path, "SELECT energy_estimated_wh FROM rollups_5m"),
+               (11 * 100 + 16 * 200) / 3600.0);
+  assert_near (value (path, "SELECT power_s FROM rollups_5m"), 300);
   assert_near (value (path, "SELECT rejected FROM rollups_5m"), 1);
   g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 0);
 
@@ -672,6 +685,8 @@ test_rollups (void)
   assert_near (value (path, "SELECT uptime_fraction FROM rollups_5m WHERE time = 3600300"),
                100.0 / 300);
   g_assert_cmpint (count (path, "SELECT count(*) FROM rollups_1h"), ==, 1);
+  assert_near (value (path, "SELECT energy_wh FROM rollups_1h"), (11 * 100 + 16 * 200) / 3600.0);
+  assert_near (value (path, "SELECT power_s FROM rollups_1h"), 300);
   assert_near (value (path, "SELECT hashrate_min FROM rollups_1h"), 90);
   assert_near (value (path, "SELECT hashrate_avg FROM rollups_1h"), (100 + 200) / 2.0);
   assert_near (value (path, "SELECT hashrate_max FROM rollups_1h"), 200);
@@ -816,7 +831,9 @@ test_upkeep_thread (void)
   g_assert_cmpint (sqlite3_exec (_hf_store_get_db (store), fill, NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings"), ==, 20 * hours * 240);
 
-  hf_store_maintain_async (store, end, NULL, maintained_cb, &result);
+  /* The last bucket is rolled once the gap limit (60 s at a 15 s poll
+   * interval) has passed after it. */
+  hf_store_maintain_async (store, end + 60, NULL, maintained_cb, &result);
   while (!result.done)
     {
       for (guint i = 0; i < miners->len; i++)

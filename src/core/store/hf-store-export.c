@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-energy.h"
 #include "hf-store-private.h"
 #include "hf-store-export.h"
 
@@ -186,6 +187,100 @@ write_value (FILE           *out,
     }
 }
 
+/* Raw readings' energy_wh, worked out as rows stream past in time order:
+ * each miner's last reading with power (the one before @since, within the
+ * gap limit, read first), and what was drawn since it, as hf-energy.c
+ * integrates it — a trapezoid, nothing across a gap, a reading without
+ * power passed over.  Done here rather than with a window function in
+ * the query, which copies every row and doubled an export's time. */
+typedef struct
+{
+  gint64 time;
+  double power_w;
+} LastPower;
+
+static gboolean
+load_last_power (sqlite3     *db,
+                 const char  *address,
+                 gint64       since,
+                 gint64       gap,
+                 GHashTable  *last)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, address != NULL
+                          ? "SELECT miner_id, time, power FROM readings WHERE miner_id IN "
+                            "(SELECT id FROM miners WHERE address = ?1) AND time >= ?2 "
+                            "AND time < ?3 AND power IS NOT NULL ORDER BY time"
+                          : "SELECT miner_id, time, power FROM readings WHERE miner_id IN "
+                            "(SELECT id FROM miners) AND time >= ?2 AND time < ?3 "
+                            "AND power IS NOT NULL ORDER BY time", -1, &stmt, NULL) != SQLITE_OK)
+    return FALSE;
+  if (address != NULL)
+    sqlite3_bind_text (stmt, 1, address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, since - gap);
+  sqlite3_bind_int64 (stmt, 3, since);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      LastPower *l = g_new (LastPower, 1);
+
+      l->time = sqlite3_column_int64 (stmt, 1);
+      l->power_w = sqlite3_column_double (stmt, 2);
+      g_hash_table_insert (last, GINT_TO_POINTER (sqlite3_column_int (stmt, 0)), l);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* The energy_wh of the row @stmt is on (NAN: none), minding @last. */
+static double
+row_energy (sqlite3_stmt *stmt,
+            int           id_column,
+            int           power_column,
+            gint64        gap,
+            GHashTable   *last)
+{
+  gpointer id = GINT_TO_POINTER (sqlite3_column_int (stmt, id_column));
+  gint64 time = sqlite3_column_int64 (stmt, 3);
+  LastPower *l;
+  double power, wh = NAN;
+
+  if (sqlite3_column_type (stmt, power_column) == SQLITE_NULL)
+    return NAN;
+  power = sqlite3_column_double (stmt, power_column);
+  l = g_hash_table_lookup (last, id);
+  if (l == NULL)
+    {
+      l = g_new (LastPower, 1);
+      g_hash_table_insert (last, id, l);
+    }
+  else if (time > l->time && time - l->time <= gap)
+    wh = (l->power_w + power) * (double) (time - l->time) / 7200;
+  l->time = time;
+  l->power_w = power;
+  return wh;
+}
+
+static void
+write_number (FILE           *out,
+              HfExportFormat  format,
+              double          value,
+              gboolean        readable)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    {
+      if (format == HF_EXPORT_JSON)
+        fputs ("null", out);
+    }
+  else if (readable)
+    write_readable_number (out, value);
+  else
+    fputs (g_ascii_formatd (buf, sizeof buf, "%.15g", value), out);
+}
+
 static gint64
 export_rows (HfStore        *store,
              FILE           *out,
@@ -198,41 +293,69 @@ export_rows (HfStore        *store,
              GError        **error)
 {
   static const char *const tables[] = { "readings", "rollups_5m", "rollups_1h" };
+  /* The miner's id last: not written, it keys energy_wh (raw_energy). */
   static const char *const raw_columns =
     "r.hashrate AS hashrate_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
     "r.expected AS expected_hashrate_ghs, r.temperature AS temperature_c, "
     "r.chip_temp AS chip_temp_c, r.board_temp AS board_temp_c, r.power AS power_w, "
     "r.power_estimated, r.fan_rpm, r.fan_percent, r.frequency AS frequency_mhz, "
     "r.core_voltage AS core_voltage_mv, r.uptime AS uptime_s, r.accepted, r.rejected, "
-    "r.hardware_errors, r.best_difficulty, r.pool_url";
+    "r.hardware_errors, r.best_difficulty, r.pool_url, r.miner_id";
+  /* Roll-ups from before schema 5 have their energy reckoned as energy
+   * reads them (average power over the uptime), its source unknown. */
   static const char *const rollup_columns =
     "r.hashrate_min AS hashrate_min_ghs, r.hashrate_avg AS hashrate_avg_ghs, "
     "r.hashrate_max AS hashrate_max_ghs, r.temperature_min AS temperature_min_c, "
     "r.temperature_avg AS temperature_avg_c, r.temperature_max AS temperature_max_c, "
     "r.power_min AS power_min_w, r.power_avg AS power_avg_w, r.power_max AS power_max_w, "
-    "r.uptime_fraction, r.accepted, r.rejected";
+    "r.uptime_fraction, r.accepted, r.rejected, "
+    "COALESCE (r.energy_wh, r.power_avg * r.uptime_fraction * %d / 3600.0) AS energy_wh, "
+    "CASE WHEN r.energy_wh IS NOT NULL THEN r.energy_estimated_wh END AS energy_estimated_wh, "
+    "COALESCE (r.power_s, CASE WHEN r.power_avg IS NOT NULL THEN r.uptime_fraction * %d END) "
+    "AS power_s";
   g_autofree char *sql = NULL;
+  g_autofree char *columns_sql = NULL;
+  g_autoptr(GHashTable) last = NULL;
   sqlite3 *db = _hf_store_get_db (store);
   sqlite3_stmt *stmt = NULL;
-  gint64 rows = 0;
-  int columns, rc;
+  gboolean raw;
+  gint64 rows = 0, gap = 0;
+  int columns, rc, power_column = -1;
 
   g_return_val_if_fail (HF_IS_STORE (store), -1);
   g_return_val_if_fail (out != NULL, -1);
 
   /* AUTO names no table: it is whichever one still covers @since. */
   resolution = resolve (store, since, resolution);
+  raw = resolution == HF_RESOLUTION_RAW;
+  if (raw)
+    columns_sql = g_strdup (raw_columns);
+  else
+    {
+      int size = resolution == HF_RESOLUTION_5M ? 300 : 3600;
+
+      columns_sql = g_strdup_printf (rollup_columns, size, size);
+    }
   /* One miner: name its id so that SQLite walks the (miner_id, time)
    * primary key instead of every row of the table. */
   sql = g_strdup_printf ("SELECT m.address, m.mac, m.model, r.time, %s FROM %s r "
                          "JOIN miners m ON m.id = r.miner_id "
                          "WHERE %s r.time >= ?2 AND r.time <= ?3 "
                          "ORDER BY r.time, m.id",
-                         resolution == HF_RESOLUTION_RAW ? raw_columns : rollup_columns,
-                         tables[resolution],
+                         columns_sql, tables[resolution],
                          address != NULL
                            ? "r.miner_id IN (SELECT id FROM miners WHERE address = ?1) AND"
                            : "");
+  if (raw)
+    {
+      gap = hf_store_energy_gap (store);
+      last = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      if (!load_last_power (db, address, since, gap, last))
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_STORE, "export: %s", sqlite3_errmsg (db));
+          return -1;
+        }
+    }
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, HF_ERROR, HF_ERROR_STORE, "export: %s", sqlite3_errmsg (db));
@@ -243,12 +366,21 @@ export_rows (HfStore        *store,
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, until > 0 ? until : G_MAXINT64);
   columns = sqlite3_column_count (stmt);
+  if (raw)
+    {
+      /* The id is not written; energy_wh is, in its place. */
+      columns--;
+      for (int c = 0; c < columns; c++)
+        if (g_str_equal (sqlite3_column_name (stmt, c), "power_w"))
+          power_column = c;
+      g_assert (power_column >= 0);
+    }
 
   if (format == HF_EXPORT_CSV)
     {
       for (int c = 0; c < columns; c++)
         fprintf (out, "%s%s", c ? "," : "", sqlite3_column_name (stmt, c));
-      fputc ('\n', out);
+      fputs (raw ? ",energy_wh\n" : "\n", out);
     }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -262,6 +394,12 @@ export_rows (HfStore        *store,
           if (format == HF_EXPORT_JSON)
             fprintf (out, "\"%s\":", sqlite3_column_name (stmt, c));
           write_value (out, format, stmt, c, readable);
+        }
+      if (raw)
+        {
+          fputs (format == HF_EXPORT_JSON ? ",\"energy_wh\":" : ",", out);
+          write_number (out, format, row_energy (stmt, columns, power_column, gap, last),
+                        readable);
         }
       fputs (format == HF_EXPORT_JSON ? "}\n" : "\n", out);
       rows++;

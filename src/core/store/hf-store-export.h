@@ -79,7 +79,10 @@ char    *hf_export_finish    (GAsyncResult         *result,
  * @until (unix seconds, inclusive; 0 for open ends) at @resolution (AUTO:
  * the finest one still kept for @since) to @out, a row at a time.  CSV has
  * a header line; values a miner did not report are empty in CSV and null in
- * JSON.  In CSV, text that starts with =, +, -, @, tab or CR gets a leading
+ * JSON.  Energy comes last: a raw reading's energy_wh is what was drawn
+ * since the miner's reading with power before it (empty across a gap, see
+ * hf-energy.h); a roll-up's energy_wh, energy_estimated_wh and power_s are
+ * what was drawn within it.  In CSV, text that starts with =, +, -, @, tab or CR gets a leading
  * ' so that no spreadsheet runs it as a formula; numbers and JSON are
  * written as they are.  Returns the row count, or -1 with @error set. */
 gint64   hf_store_export     (HfStore        *store,

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "hf-error.h"
+#include "hf-store-energy.h"
 #include "hf-store-private.h"
 #include "hf-store-upkeep.h"
 
@@ -129,13 +130,15 @@ min_time (Upkeep     *upkeep,
   return t;
 }
 
-/* Run @sql with ?1 = from, ?2 = to inside the current transaction. */
+/* Run @sql with ?1 = from, ?2 = to (and ?3, ?4 = @extra, @extra2 where
+ * it has them) inside the current transaction. */
 static gboolean
 run_range (Upkeep     *upkeep,
            const char *sql,
            gint64      from,
            gint64      to,
-           double      extra)
+           double      extra,
+           double      extra2)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
@@ -146,27 +149,78 @@ run_range (Upkeep     *upkeep,
   sqlite3_bind_int64 (stmt, 2, to);
   if (sqlite3_bind_parameter_count (stmt) >= 3)
     sqlite3_bind_double (stmt, 3, extra);
+  if (sqlite3_bind_parameter_count (stmt) >= 4)
+    sqlite3_bind_double (stmt, 4, extra2);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   return rc == SQLITE_DONE;
 }
 
-/* Roll [from, to) of @source into @target buckets of @bucket seconds. */
+/* Roll [from, to) of @source into @target buckets of @bucket seconds.
+ * Energy starts at 0 for each bucket with readings; ENERGY_FROM_RAW then
+ * fills in what was drawn. */
+#define ROLLUP_COLUMNS \
+  "(miner_id, time, hashrate_min, hashrate_avg, hashrate_max, temperature_min, " \
+  "temperature_avg, temperature_max, power_min, power_avg, power_max, uptime_fraction, " \
+  "accepted, rejected, energy_wh, energy_estimated_wh, power_s)"
 #define ROLLUP_FROM_RAW \
-  "INSERT OR REPLACE INTO rollups_5m SELECT miner_id, (time / 300) * 300 AS bucket, " \
+  "INSERT OR REPLACE INTO rollups_5m " ROLLUP_COLUMNS " " \
+  "SELECT miner_id, (time / 300) * 300 AS bucket, " \
   "MIN (hashrate), AVG (hashrate), MAX (hashrate), " \
   "MIN (temperature), AVG (temperature), MAX (temperature), " \
   "MIN (power), AVG (power), MAX (power), " \
   "MIN (1.0, COUNT (*) * ?3 / 300.0), " \
-  "MAX (0, MAX (accepted) - MIN (accepted)), MAX (0, MAX (rejected) - MIN (rejected)) " \
+  "MAX (0, MAX (accepted) - MIN (accepted)), MAX (0, MAX (rejected) - MIN (rejected)), " \
+  "0.0, 0.0, 0.0 " \
   "FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
   "GROUP BY miner_id, bucket"
+/* The energy drawn within the bucket [?1, ?2): between two readings with
+ * power known, at most ?4 seconds apart (else nothing is known between
+ * them), power is linear; the part of each interval inside the bucket
+ * counts, each end's share as measured or estimated as its own power
+ * was.  A bucket is rolled only once ?4 seconds have passed after it, so
+ * the reading that ends an interval across its end is written by then;
+ * a bucket crossed by an interval but holding no reading gets a row of
+ * its own. */
+#define ENERGY_FROM_RAW \
+  "WITH intervals AS (" \
+  "  SELECT miner_id, LAG (time) OVER w AS t0, LAG (power) OVER w AS p0, " \
+  "         LAG (power_estimated) OVER w AS e0, time AS t1, power AS p1, " \
+  "         power_estimated AS e1 " \
+  "  FROM readings WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 - ?4 " \
+  "  AND time < ?2 + ?4 AND power IS NOT NULL " \
+  "  WINDOW w AS (PARTITION BY miner_id ORDER BY time)), " \
+  "parts AS (" \
+  "  SELECT miner_id, p0, e0, p1, e1, t1 - t0 AS dt, " \
+  "         (MAX (t0, ?1) - t0) * 1.0 / (t1 - t0) AS u, " \
+  "         (MIN (t1, ?2) - t0) * 1.0 / (t1 - t0) AS v " \
+  "  FROM intervals " \
+  "  WHERE t0 IS NOT NULL AND t1 - t0 <= ?4 AND t1 > ?1 AND t0 < ?2), " \
+  "shares AS (" \
+  "  SELECT miner_id, e0, e1, (v - u) * dt AS seconds, " \
+  "         p0 * ((v - u) - (v * v - u * u) / 2) * dt / 3600.0 AS s0, " \
+  "         p1 * (v * v - u * u) / 2 * dt / 3600.0 AS s1 " \
+  "  FROM parts) " \
+  "INSERT INTO rollups_5m (miner_id, time, uptime_fraction, energy_wh, energy_estimated_wh, " \
+  "                        power_s) " \
+  "SELECT miner_id, ?1, 0, SUM (s0 + s1), " \
+  "       SUM (CASE WHEN e0 THEN s0 ELSE 0 END + CASE WHEN e1 THEN s1 ELSE 0 END), " \
+  "       SUM (seconds) " \
+  "FROM shares WHERE 1 GROUP BY miner_id " \
+  "ON CONFLICT (miner_id, time) DO UPDATE SET energy_wh = excluded.energy_wh, " \
+  "energy_estimated_wh = excluded.energy_estimated_wh, power_s = excluded.power_s"
+/* An hour's energy is its buckets'; one from before schema 5 counts as
+ * its average power over its uptime, from a source not known. */
 #define ROLLUP_FROM_5M \
-  "INSERT OR REPLACE INTO rollups_1h SELECT miner_id, (time / 3600) * 3600 AS bucket, " \
+  "INSERT OR REPLACE INTO rollups_1h " ROLLUP_COLUMNS " " \
+  "SELECT miner_id, (time / 3600) * 3600 AS bucket, " \
   "MIN (hashrate_min), AVG (hashrate_avg), MAX (hashrate_max), " \
   "MIN (temperature_min), AVG (temperature_avg), MAX (temperature_max), " \
   "MIN (power_min), AVG (power_avg), MAX (power_max), " \
-  "SUM (uptime_fraction) / 12.0, SUM (accepted), SUM (rejected) " \
+  "SUM (uptime_fraction) / 12.0, SUM (accepted), SUM (rejected), " \
+  "SUM (COALESCE (energy_wh, power_avg * uptime_fraction * 300 / 3600.0)), " \
+  "CASE WHEN COUNT (energy_estimated_wh) = COUNT (*) THEN SUM (energy_estimated_wh) END, " \
+  "SUM (COALESCE (power_s, CASE WHEN power_avg IS NOT NULL THEN uptime_fraction * 300 END)) " \
   "FROM rollups_5m WHERE miner_id IN (SELECT id FROM miners) AND time >= ?1 AND time < ?2 " \
   "GROUP BY miner_id, bucket"
 
@@ -174,16 +228,20 @@ run_range (Upkeep     *upkeep,
  * 1000-miner fleet at 15 s), an hour of 5-minute buckets, or 15 minutes of
  * expired rows — a few ms of SQL each. */
 #define RAW_SLICE_S   300
+/* ENERGY_FROM_RAW fills in one bucket a step. */
+G_STATIC_ASSERT (RAW_SLICE_S == 300);
 #define FIVE_SLICE_S  3600
 #define PRUNE_SLICE_S 900
 
 /* One roll-up level: rows of @from_table in buckets that ended before
- * @until go into @bucket_s buckets, @slice_s of source time per call.
- * @done_key remembers how far the level got.  Returns 1 when it rolled a
- * slice (call again), 0 when the level is up to date, -1 on error. */
+ * @until go into @bucket_s buckets, @slice_s of source time per call,
+ * then @energy_sql (if any) fills in their energy.  @done_key remembers
+ * how far the level got.  Returns 1 when it rolled a slice (call again),
+ * 0 when the level is up to date, -1 on error. */
 static int
 roll_level (Upkeep     *upkeep,
             const char *sql,
+            const char *energy_sql,
             const char *from_table,
             const char *done_key,
             gint64      bucket_s,
@@ -194,11 +252,23 @@ roll_level (Upkeep     *upkeep,
   gint64 done = meta_get (upkeep, done_key, 0);
   gint64 start = min_time (upkeep, from_table, done);
   gint64 end = (until / bucket_s) * bucket_s;
+  gint64 gap = hf_store_gap_limit (upkeep->poll_interval_s);
 
+  /* A bucket without readings may still be crossed by an interval from a
+   * reading just before it: it is rolled in turn, not skipped. */
+  if (energy_sql != NULL && done < end)
+    {
+      gint64 before = min_time (upkeep, from_table, done - gap);
+
+      if (before >= 0 && before < done)
+        start = done;
+    }
   if (start >= 0 && (start / bucket_s) * bucket_s < end)
     {
       start = (start / bucket_s) * bucket_s;
-      if (!run_range (upkeep, sql, start, start + slice_s, extra)
+      if (!run_range (upkeep, sql, start, start + slice_s, extra, (double) gap)
+          || (energy_sql != NULL
+              && !run_range (upkeep, energy_sql, start, start + slice_s, extra, (double) gap))
           || !meta_set (upkeep, done_key, start + slice_s))
         return -1;
       return 1;
@@ -209,6 +279,28 @@ roll_level (Upkeep     *upkeep,
   if (done < end && !meta_set (upkeep, done_key, end))
     return -1;
   return 0;
+}
+
+/* Pack the next whole UTC day of hourly roll-ups into energy_days, once
+ * every hour of it is rolled.  Returns as roll_level() does. */
+static int
+pack_day (Upkeep  *upkeep,
+          GError **error)
+{
+  gint64 done = meta_get (upkeep, "packed_days_until", 0);
+  gint64 limit = meta_get (upkeep, "rolled_1h_until", 0);
+  gint64 start;
+
+  limit -= limit % 86400;
+  if (done >= limit)
+    return 0;
+  start = min_time (upkeep, "rollups_1h", done);
+  if (start < 0 || start >= limit)
+    return meta_set (upkeep, "packed_days_until", limit) ? 0 : -1;
+  start -= start % 86400;
+  if (!hf_store_energy_pack_day (upkeep->db, start, error))
+    return -2;
+  return meta_set (upkeep, "packed_days_until", start + 86400) ? 1 : -1;
 }
 
 static gboolean
@@ -224,24 +316,36 @@ upkeep_step (Upkeep  *upkeep,
     return FALSE;
 
   /* 1. Raw → 5-minute buckets; 2. 5-minute → hourly, only hours whose
-   * 5-minute buckets are all rolled. */
-  rolled = roll_level (upkeep, ROLLUP_FROM_RAW, "readings", "rolled_5m_until", 300,
-                       RAW_SLICE_S, (double) upkeep->poll_interval_s, now);
+   * 5-minute buckets are all rolled; 3. whole days of those packed for
+   * energy. */
+  /* A 5-minute bucket waits for the gap limit to pass after it: the
+   * reading that ends its last interval may come that late. */
+  rolled = roll_level (upkeep, ROLLUP_FROM_RAW, ENERGY_FROM_RAW, "readings", "rolled_5m_until",
+                       300, RAW_SLICE_S, (double) upkeep->poll_interval_s,
+                       now - hf_store_gap_limit (upkeep->poll_interval_s));
   if (rolled == 0)
-    rolled = roll_level (upkeep, ROLLUP_FROM_5M, "rollups_5m", "rolled_1h_until", 3600,
+    rolled = roll_level (upkeep, ROLLUP_FROM_5M, NULL, "rollups_5m", "rolled_1h_until", 3600,
                          FIVE_SLICE_S, 0, MIN (now, meta_get (upkeep, "rolled_5m_until", 0)));
+  if (rolled == 0)
+    rolled = pack_day (upkeep, error);
+  if (rolled == -2)
+    {
+      exec (upkeep, "ROLLBACK", NULL);
+      return FALSE;
+    }
   if (rolled < 0)
     goto failed;
   more = rolled > 0;
 
   if (!more)
     {
-      /* 3. Retention, one slice per table per step; only rows already
-       * rolled up into the next resolution go. */
+      /* 4. Retention, one slice per table per step; only rows already
+       * rolled up into the next resolution (or packed) go. */
       struct { const char *table; gint64 keep; const char *rolled; } prune[] = {
         { "readings", upkeep->keep_raw_s, "rolled_5m_until" },
         { "rollups_5m", upkeep->keep_5m_s, "rolled_1h_until" },
-        { "rollups_1h", upkeep->keep_1h_s, NULL },
+        { "rollups_1h", upkeep->keep_1h_s, "packed_days_until" },
+        { "energy_days", upkeep->keep_1h_s, NULL },
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (prune) && !more; i++)
@@ -259,7 +363,7 @@ upkeep_step (Upkeep  *upkeep,
             continue;
           sql = g_strdup_printf ("DELETE FROM %s WHERE miner_id IN (SELECT id FROM "
                                  "miners) AND time >= ?1 AND time < ?2", prune[i].table);
-          if (!run_range (upkeep, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0))
+          if (!run_range (upkeep, sql, oldest, MIN (cutoff, oldest + PRUNE_SLICE_S), 0, 0))
             goto failed;
           more = TRUE;
         }

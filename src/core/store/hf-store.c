@@ -164,6 +164,25 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   "CREATE INDEX events_by_miner ON events (miner_id, kind);"
   "CREATE INDEX events_by_time ON events (time);"
   "ALTER TABLE readings ADD COLUMN found_blocks REAL;",
+
+  /* 4 → 5: energy (hf-energy.c).  Each roll-up keeps the energy its
+   * readings add up to, the part of it from estimated power, and the
+   * seconds with power known (roll-ups from before have them NULL: their
+   * energy is reckoned from power_avg × uptime_fraction, its source
+   * unknown).  energy_days packs a UTC day of hourly roll-ups into one
+   * row, so that a year of a fleet is read in a few thousand rows. */
+  "ALTER TABLE rollups_5m ADD COLUMN energy_wh REAL;"
+  "ALTER TABLE rollups_5m ADD COLUMN energy_estimated_wh REAL;"
+  "ALTER TABLE rollups_5m ADD COLUMN power_s REAL;"
+  "ALTER TABLE rollups_1h ADD COLUMN energy_wh REAL;"
+  "ALTER TABLE rollups_1h ADD COLUMN energy_estimated_wh REAL;"
+  "ALTER TABLE rollups_1h ADD COLUMN power_s REAL;"
+  "CREATE TABLE energy_days ("
+  "  miner_id INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  time     INTEGER NOT NULL,"          /* unix seconds of a UTC midnight */
+  "  hours    BLOB NOT NULL,"             /* see hf-store-energy.h */
+  "  PRIMARY KEY (miner_id, time)"
+  ") STRICT, WITHOUT ROWID;",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
