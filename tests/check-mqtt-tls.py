@@ -23,24 +23,11 @@ import sys
 import tempfile
 import time
 
+from hftest import check, finish, free_port
+
 sim_path, cli_path = sys.argv[1], sys.argv[2]
 MINER = "127.0.25.2"
 ME = pwd.getpwuid(os.getuid()).pw_name
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "not ok: ") + what, flush=True)
-    if not ok:
-        failures += 1
-    return ok
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(*args, **kw):
@@ -150,5 +137,4 @@ finally:
             p.wait()
     tmp.cleanup()
 
-print(f"{'FAIL' if failures else 'PASS'}: {failures} failure(s)")
-sys.exit(1 if failures else 0)
+finish()

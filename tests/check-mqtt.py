@@ -16,74 +16,21 @@ Usage: check-mqtt.py HASHFLEET-SIM HASHFLEET-CLI
 import json
 import os
 import pwd
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
+
+from hftest import check, find, finish, free_port, Lines, wait_port
 
 sim_path, cli_path = sys.argv[1], sys.argv[2]
 MINERS = ("127.0.24.2", "127.0.24.3")
 # Started as root, mosquitto would become the "mosquitto" user, who cannot
 # read the test's private directory: it stays whoever runs the test.
 ME = pwd.getpwuid(os.getuid()).pw_name
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "not ok: ") + what, flush=True)
-    failures += not ok
-    return ok
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port):
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def find(name):
-    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
-
-
-class Lines:
-    """A process's output lines, collected on a thread."""
-
-    def __init__(self, stream):
-        self.lines, self.lock = [], threading.Lock()
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
-
-    def _read(self, stream):
-        for line in stream:
-            with self.lock:
-                self.lines.append(line.rstrip("\n"))
-
-    def snapshot(self):
-        with self.lock:
-            return list(self.lines)
-
-    def wait(self, predicate, timeout):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any(predicate(line) for line in self.snapshot()):
-                return True
-            time.sleep(0.1)
-        return False
 
 
 def messages(sub, start=0):
@@ -404,5 +351,4 @@ finally:
                 p.kill()
     tmp.cleanup()
 
-print(f"{failures} failed")
-sys.exit(1 if failures else 0)
+finish()

@@ -21,7 +21,6 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,22 +28,10 @@ import time
 import urllib.error
 import urllib.request
 
+from hftest import check, finish, free_port
+
 unit_path, sim_path = sys.argv[1], sys.argv[2]
 MINER = "127.0.81.2"
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    print(("ok: " if ok else "not ok: ") + what, flush=True)
-    failures += not ok
-    return ok
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url, token):
@@ -206,5 +193,4 @@ finally:
                 p.kill()
     tmp.cleanup()
 
-print(f"{failures} failed")
-sys.exit(1 if failures else 0)
+finish()
