@@ -745,14 +745,11 @@ on_message (struct mosquitto               *mosq,
 
 /* ---- connecting --------------------------------------------------------------- */
 
+/* libmosquitto began connecting (@rc): watch the socket, or try later. */
 static void
-connect_to (HfMqtt     *self,
-            const char *address)
+connect_started (HfMqtt *self,
+                 int     rc)
 {
-  int rc;
-
-  g_debug ("connecting to %s (%s) port %u", self->host, address, self->port);
-  rc = mosquitto_connect_async (self->mosq, address, self->port, KEEPALIVE_S);
   if (rc != MOSQ_ERR_SUCCESS)
     {
       g_debug ("connect to %s:%u: %s", self->host, self->port, mosquitto_strerror (rc));
@@ -761,6 +758,17 @@ connect_to (HfMqtt     *self,
       return;
     }
   watch_socket (self);
+}
+
+static void
+connect_to (HfMqtt     *self,
+            const char *address)
+{
+  int rc;
+
+  g_debug ("connecting to %s (%s) port %u", self->host, address, self->port);
+  rc = mosquitto_connect_async (self->mosq, address, self->port, KEEPALIVE_S);
+  connect_started (self, rc);
 }
 
 static void
@@ -815,16 +823,8 @@ connected_by_name_cb (GObject      *source,
   int rc = (int) g_task_propagate_int (G_TASK (result), NULL);
 
   self->connecting = FALSE;
-  if (!self->started)
-    return;
-  if (rc != MOSQ_ERR_SUCCESS)
-    {
-      g_debug ("connect to %s:%u: %s", self->host, self->port, mosquitto_strerror (rc));
-      fail_attempt (self, mosquitto_strerror (rc));
-      schedule_reconnect (self);
-      return;
-    }
-  watch_socket (self);
+  if (self->started)
+    connect_started (self, rc);
 }
 
 static void
