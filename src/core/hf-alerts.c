@@ -39,22 +39,43 @@
 /* Less than this much observed time makes no summary. */
 #define SUMMARY_MIN_SPAN_US  ((gint64) 60 * 60 * G_USEC_PER_SEC)
 
+/* Conditions a miner is in, as of its last reading: an edge-triggered
+ * rule speaks when its bit goes on.  Remembered ("alert:WHO:standing"), so
+ * that a restart does not say again what still stands. */
+enum
+{
+  STANDING_HOT        = 1 << 0,
+  STANDING_BOARD_HOT  = 1 << 1,
+  STANDING_STOPPED    = 1 << 2,   /* not hashing, overheated, power fault */
+  STANDING_PAUSED     = 1 << 3,
+  STANDING_FALLBACK   = 1 << 4,
+  STANDING_FAN        = 1 << 5,
+  STANDING_SLOW       = 1 << 6,   /* "hashing slowly" said for this episode */
+  STANDING_NO_SHARES  = 1 << 7,   /* "no accepted shares" said for this stall */
+};
+
 typedef struct
 {
-  gint64   last[HF_N_ALERT_KINDS];  /* wall µs of the last alert said, per kind */
+  gint64   last[HF_N_ALERT_KINDS];  /* wall µs of the last alert raised, per kind */
   gint64   low_since;               /* 0 while the hashrate is fine */
-  gint64   accepted_since;          /* the last time accepted moved (0: no reading yet) */
+  gint64   accepted_since;          /* the last time accepted moved (0: not counting) */
   double   accepted;
   double   best;                    /* highest best difficulty seen (NAN: none yet) */
-  HfState  state;
-  gboolean hot;
-  gboolean board_hot;
-  gboolean fallback;
-  gboolean fan_stopped;
-  gboolean no_share_said;
+  guint    standing;
   gboolean offline_said;
   gboolean expect_paused;
+  gboolean seen_paused;             /* paused as expected, since the expectation */
 } MinerAlerts;
+
+/* An alert raised in the quiet hours, said in the digest.  Also
+ * remembered ("alert:WHO:held-KIND"), so that a restart in the night does
+ * not lose it. */
+typedef struct
+{
+  char        *who;
+  HfAlertKind  kind;
+  char        *title;      /* NULL when restored: made from the kind and the miner */
+} Held;
 
 typedef struct
 {
@@ -64,6 +85,7 @@ typedef struct
   double hashrate_ghs_s; /* fleet hashrate × seconds */
   double energy_wh;
   double energy_estimated_wh;
+  double watched_s;      /* seconds the fleet was watched (gaps left out) */
   guint  incidents[HF_N_ALERT_KINDS];
   guint  earlier;        /* incidents counted before a restart (by kind: not kept) */
 } Summary;
@@ -80,7 +102,8 @@ struct _HfAlerts
   GTimeZone     *tz;
 
   double         fleet_best;      /* NAN: none yet */
-  GPtrArray     *held;            /* titles held in the quiet hours */
+  GPtrArray     *held;            /* Held*, at most HF_ALERTS_HELD_MAX */
+  guint          held_total;      /* held, counted past the cap too */
   Summary        summary;
   gint64         last_tick;
   gint64         summary_saved;
@@ -299,17 +322,31 @@ state_for_who (HfAlerts   *self,
     {
       st = g_new0 (MinerAlerts, 1);
       st->best = NAN;
-      st->state = HF_STATE_UNKNOWN;
       g_hash_table_insert (self->miners, g_strdup (who), st);
     }
   return st;
 }
 
+/* A miner first known by its address that later says its MAC keeps
+ * what was said about it: the state moves to the new key. */
 static MinerAlerts *
 state_for (HfAlerts *self,
            HfMiner  *miner)
 {
-  return state_for_who (self, who_of (miner));
+  const char *who = who_of (miner);
+  const char *address = hf_miner_get_address (miner);
+
+  if (!g_str_equal (who, address) && !g_hash_table_contains (self->miners, who))
+    {
+      gpointer old_key, st;
+
+      if (g_hash_table_steal_extended (self->miners, address, &old_key, &st))
+        {
+          g_free (old_key);
+          g_hash_table_insert (self->miners, g_strdup (who), st);
+        }
+    }
+  return state_for_who (self, who);
 }
 
 static void
@@ -321,6 +358,83 @@ remember (HfAlerts   *self,
   g_autofree char *key = g_strconcat (STATE_PREFIX, who, ":", what, NULL);
 
   g_signal_emit (self, signals[SIGNAL_REMEMBER], 0, key, value);
+}
+
+/* A reading's number as a remembered integer: rounded up (so that the
+ * same value read again is not "higher"), 0 for nothing sane, and capped
+ * far above any difficulty or sum a fleet reaches. */
+#define REMEMBER_MAX ((gint64) 1 << 62)
+
+static gint64
+to_remembered (double value)
+{
+  if (!isfinite (value) || value <= 0)
+    return 0;
+  if (value >= (double) REMEMBER_MAX)
+    return REMEMBER_MAX;
+  return (gint64) ceil (value);
+}
+
+static void
+held_free (gpointer data)
+{
+  Held *h = data;
+
+  g_free (h->who);
+  g_free (h->title);
+  g_free (h);
+}
+
+static void
+remember_held (HfAlerts    *self,
+               const char  *who,
+               HfAlertKind  kind,
+               gint64       value)
+{
+  char what[24];
+
+  g_snprintf (what, sizeof what, "held-%d", kind);
+  remember (self, who, what, value);
+}
+
+static void
+hold (HfAlerts    *self,
+      const char  *who,
+      HfAlertKind  kind,
+      const char  *title,
+      gint64       when)
+{
+  self->held_total++;
+  if (self->held->len < HF_ALERTS_HELD_MAX)
+    {
+      Held *h = g_new0 (Held, 1);
+
+      h->who = g_strdup (who);
+      h->kind = kind;
+      h->title = g_strdup (title);
+      g_ptr_array_add (self->held, h);
+    }
+  if (when != 0)
+    remember_held (self, who, kind, when / G_USEC_PER_SEC);
+}
+
+/* Turn @bit of @miner's conditions on or off; TRUE when it goes on. */
+static gboolean
+set_standing (HfAlerts    *self,
+              HfMiner     *miner,
+              MinerAlerts *st,
+              guint        bit,
+              gboolean     on)
+{
+  guint before = st->standing;
+
+  if (on)
+    st->standing |= bit;
+  else
+    st->standing &= ~bit;
+  if (st->standing != before)
+    remember (self, who_of (miner), "standing", st->standing);
+  return on && !(before & bit);
 }
 
 static gboolean
@@ -361,31 +475,17 @@ is_incident (HfAlertKind kind)
     }
 }
 
-static void
-say (HfAlerts    *self,
-     HfMiner     *miner,
-     HfAlertKind  kind,
-     const char  *title,
-     const char  *body)
-{
-  if (kind != HF_ALERT_QUIET_DIGEST && kind != HF_ALERT_DAILY_SUMMARY
-      && in_quiet_hours (self, now_us (self)))
-    {
-      g_debug ("quiet hours: held “%s”", title);
-      g_ptr_array_add (self->held, g_strdup (title));
-      return;
-    }
-  g_signal_emit (self, signals[SIGNAL_ALERT], 0, miner, kind, title, body);
-}
-
-/* Raise @kind for @miner unless its rule is off or it was said within the
- * cool-down.  TRUE when raised (said, or held for the quiet hours' end). */
+/* Raise @kind for @miner unless its rule is off or it was raised within
+ * the cool-down (@force: whatever the cool-down, for "back online" after
+ * an "offline" that was said).  TRUE when raised: said, or held for the
+ * quiet hours' end. */
 static gboolean
-raise_alert (HfAlerts    *self,
-             HfMiner     *miner,
-             HfAlertKind  kind,
-             const char  *title,
-             const char  *body)
+raise_alert_full (HfAlerts    *self,
+                  HfMiner     *miner,
+                  HfAlertKind  kind,
+                  gboolean     force,
+                  const char  *title,
+                  const char  *body)
 {
   MinerAlerts *st = state_for (self, miner);
   gint64 now = now_us (self);
@@ -393,7 +493,7 @@ raise_alert (HfAlerts    *self,
 
   if (self->rules.off & (1u << kind))
     return FALSE;
-  if (st->last[kind] != 0 && now - st->last[kind] < cooldown_us && now >= st->last[kind])
+  if (!force && st->last[kind] != 0 && now - st->last[kind] < cooldown_us && now >= st->last[kind])
     {
       g_debug ("%s: %s held back (cool-down)", hf_miner_get_address (miner), kind_names[kind]);
       return FALSE;
@@ -407,8 +507,24 @@ raise_alert (HfAlerts    *self,
   }
   if (is_incident (kind))
     self->summary.incidents[kind]++;
-  say (self, miner, kind, title, body);
+  if (in_quiet_hours (self, now))
+    {
+      g_debug ("quiet hours: held “%s”", title);
+      hold (self, who_of (miner), kind, title, now);
+      return TRUE;
+    }
+  g_signal_emit (self, signals[SIGNAL_ALERT], 0, miner, kind, title, body);
   return TRUE;
+}
+
+static gboolean
+raise_alert (HfAlerts    *self,
+             HfMiner     *miner,
+             HfAlertKind  kind,
+             const char  *title,
+             const char  *body)
+{
+  return raise_alert_full (self, miner, kind, FALSE, title, body);
 }
 
 /* ---- offline and back ---------------------------------------------------- */
@@ -463,13 +579,15 @@ online_cb (HfFleet  *fleet,
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
-  /* Back from an outage nobody was told of is no news. */
+  /* Back from an outage nobody was told of is no news; the answer to an
+   * "offline" that was said is, whatever the cool-down: else the last
+   * word would be "offline" while the miner hashes for hours. */
   if (!st->offline_said)
     return;
   st->offline_said = FALSE;
   title = g_strdup_printf (_("%s is back online"), hf_miner_get_display_name (miner));
   body = g_strdup_printf (_("%s answers again."), hf_miner_get_address (miner));
-  raise_alert (self, miner, HF_ALERT_BACK_ONLINE, title, body);
+  raise_alert_full (self, miner, HF_ALERT_BACK_ONLINE, TRUE, title, body);
 }
 
 /* ---- readings ------------------------------------------------------------ */
@@ -497,7 +615,7 @@ check_temperatures (HfAlerts        *self,
   gboolean hot = hf_reading_known (chip) && chip > hot_c;
   gboolean board_hot = hf_reading_known (board) && board > self->rules.board_hot_c;
 
-  if (hot && !st->hot)
+  if (set_standing (self, miner, st, STANDING_HOT, hot))
     {
       g_autofree char *title = g_strdup_printf (_("%s is running hot"),
                                                 hf_miner_get_display_name (miner));
@@ -505,9 +623,8 @@ check_temperatures (HfAlerts        *self,
                                                chip, hot_c);
       raise_alert (self, miner, HF_ALERT_HOT, title, body);
     }
-  st->hot = hot;
 
-  if (board_hot && !st->board_hot)
+  if (set_standing (self, miner, st, STANDING_BOARD_HOT, board_hot))
     {
       g_autofree char *title = g_strdup_printf (_("%s’s board is running hot"),
                                                 hf_miner_get_display_name (miner));
@@ -516,7 +633,6 @@ check_temperatures (HfAlerts        *self,
                          board, self->rules.board_hot_c);
       raise_alert (self, miner, HF_ALERT_BOARD_HOT, title, body);
     }
-  st->board_hot = board_hot;
 }
 
 static void
@@ -525,14 +641,18 @@ check_state (HfAlerts    *self,
              MinerAlerts *st)
 {
   HfState state = hf_miner_get_state (miner);
-  HfState before = st->state;
   gboolean stopped = state == HF_STATE_NOT_HASHING || state == HF_STATE_OVERHEATED
                      || state == HF_STATE_POWER_FAULT;
-  gboolean was_stopped = before == HF_STATE_NOT_HASHING || before == HF_STATE_OVERHEATED
-                         || before == HF_STATE_POWER_FAULT;
+  gboolean paused = state == HF_STATE_PAUSED;
 
-  st->state = state;
-  if (stopped && !was_stopped)
+  /* A pause Hashfleet asked for ends when the miner, seen paused, hashes
+   * again (resumed from here, its own page or another program). */
+  if (st->expect_paused && paused)
+    st->seen_paused = TRUE;
+  else if (st->expect_paused && st->seen_paused && hf_state_is_hashing (state))
+    hf_alerts_expect_paused (self, miner, FALSE);
+
+  if (set_standing (self, miner, st, STANDING_STOPPED, stopped))
     {
       g_autofree char *title = g_strdup_printf (_("%s is not hashing"),
                                                 hf_miner_get_display_name (miner));
@@ -545,7 +665,7 @@ check_state (HfAlerts    *self,
         body = g_strdup_printf (_("%s: %s."), hf_miner_get_address (miner), hf_state_label (state));
       raise_alert (self, miner, HF_ALERT_NOT_HASHING, title, body);
     }
-  if (state == HF_STATE_PAUSED && before != HF_STATE_PAUSED && !st->expect_paused)
+  if (set_standing (self, miner, st, STANDING_PAUSED, paused) && !st->expect_paused)
     {
       g_autofree char *title = g_strdup_printf (_("%s is paused"), hf_miner_get_display_name (miner));
       g_autofree char *body =
@@ -565,13 +685,15 @@ check_hashrate (HfAlerts        *self,
   double fraction = self->rules.low_percent / 100.0;
 
   /* Not hashing and paused have their own rules. */
-  if (hf_state_is_hashing (st->state)
+  if (hf_state_is_hashing (hf_miner_get_state (miner))
       && hf_reading_known (r->hashrate_ghs) && hf_reading_known (r->expected_hashrate_ghs)
       && r->expected_hashrate_ghs > 0 && r->hashrate_ghs < fraction * r->expected_hashrate_ghs)
     {
       if (st->low_since == 0)
         st->low_since = now;
-      if (now - st->low_since >= (gint64) self->rules.low_for_s * G_USEC_PER_SEC)
+      /* Once a slow spell: not again at every cool-down while it lasts. */
+      if (now - st->low_since >= (gint64) self->rules.low_for_s * G_USEC_PER_SEC
+          && !(st->standing & STANDING_SLOW))
         {
           g_autofree char *title = g_strdup_printf (_("%s is hashing slowly"),
                                                     hf_miner_get_display_name (miner));
@@ -580,10 +702,14 @@ check_hashrate (HfAlerts        *self,
                              100.0 * r->hashrate_ghs / r->expected_hashrate_ghs,
                              (guint) ((now - st->low_since) / (60 * G_USEC_PER_SEC)));
           raise_alert (self, miner, HF_ALERT_LOW_HASHRATE, title, body);
+          set_standing (self, miner, st, STANDING_SLOW, TRUE);
         }
     }
   else
-    st->low_since = 0;
+    {
+      st->low_since = 0;
+      set_standing (self, miner, st, STANDING_SLOW, FALSE);
+    }
 }
 
 static void
@@ -593,17 +719,22 @@ check_shares (HfAlerts        *self,
               const HfReading *r,
               gint64           now)
 {
-  if (!hf_reading_known (r->accepted))
-    return;
+  /* Counted only while hashing: a pause, a stop or an outage is not a
+   * stall, and the clock starts again when the work does. */
+  if (!hf_reading_known (r->accepted) || !hf_state_is_hashing (hf_miner_get_state (miner)))
+    {
+      st->accepted_since = 0;
+      return;
+    }
   /* Any move counts, a counter reset by a reboot too. */
   if (st->accepted_since == 0 || r->accepted != st->accepted)
     {
       st->accepted = r->accepted;
       st->accepted_since = now;
-      st->no_share_said = FALSE;
+      set_standing (self, miner, st, STANDING_NO_SHARES, FALSE);
       return;
     }
-  if (self->rules.no_share_s == 0 || st->no_share_said || st->state == HF_STATE_PAUSED
+  if (self->rules.no_share_s == 0 || (st->standing & STANDING_NO_SHARES)
       || now - st->accepted_since < (gint64) self->rules.no_share_s * G_USEC_PER_SEC)
     return;
   {
@@ -614,7 +745,7 @@ check_shares (HfAlerts        *self,
                                                       / (60 * G_USEC_PER_SEC)));
     raise_alert (self, miner, HF_ALERT_NO_SHARES, title, body);
     /* Once per stall, whether said or held back. */
-    st->no_share_said = TRUE;
+    set_standing (self, miner, st, STANDING_NO_SHARES, TRUE);
   }
 }
 
@@ -625,9 +756,9 @@ check_pool_and_fan (HfAlerts        *self,
                     const HfReading *r)
 {
   gboolean fan_stopped = hf_reading_known (r->fan_rpm) && r->fan_rpm < 1
-                         && hf_state_is_hashing (st->state);
+                         && hf_state_is_hashing (hf_miner_get_state (miner));
 
-  if (r->fallback_pool && !st->fallback)
+  if (set_standing (self, miner, st, STANDING_FALLBACK, r->fallback_pool))
     {
       g_autofree char *title = g_strdup_printf (_("%s switched to a fallback pool"),
                                                 hf_miner_get_display_name (miner));
@@ -636,9 +767,8 @@ check_pool_and_fan (HfAlerts        *self,
                                                r->pool_url != NULL ? r->pool_url : _("another pool"));
       raise_alert (self, miner, HF_ALERT_POOL_SWITCHED, title, body);
     }
-  st->fallback = r->fallback_pool;
 
-  if (fan_stopped && !st->fan_stopped)
+  if (set_standing (self, miner, st, STANDING_FAN, fan_stopped))
     {
       g_autofree char *title = g_strdup_printf (_("%s’s fan stopped"),
                                                 hf_miner_get_display_name (miner));
@@ -646,7 +776,6 @@ check_pool_and_fan (HfAlerts        *self,
                                                hf_miner_get_address (miner));
       raise_alert (self, miner, HF_ALERT_FAN_STOPPED, title, body);
     }
-  st->fan_stopped = fan_stopped;
 }
 
 /* A miner's first best difficulty is where it starts, not news: only a
@@ -663,15 +792,15 @@ check_best (HfAlerts        *self,
   gboolean fleet_record;
   g_autofree char *shown = NULL;
 
-  if (!hf_reading_known (best) || best <= 0 || (known_before && best <= st->best))
+  if (!isfinite (best) || best <= 0 || (known_before && best <= st->best))
     return;
   fleet_record = known_before && hf_reading_known (self->fleet_best) && best > self->fleet_best;
   st->best = best;
-  remember (self, who_of (miner), "best", (gint64) MIN (best, (double) G_MAXINT64 / 2));
+  remember (self, who_of (miner), "best", to_remembered (best));
   if (!hf_reading_known (self->fleet_best) || best > self->fleet_best)
     {
       self->fleet_best = best;
-      remember (self, FLEET_WHO, "best", (gint64) MIN (best, (double) G_MAXINT64 / 2));
+      remember (self, FLEET_WHO, "best", to_remembered (best));
     }
   if (!known_before)
     return;
@@ -703,6 +832,11 @@ reading_cb (HfFleet   *fleet,
   MinerAlerts *st = state_for (self, miner);
   gint64 now = now_us (self);
 
+  /* It answers: if its "offline" was said, its return is news, even when
+   * the fleet does not call it a return (it came back while Hashfleet was
+   * not running, and the first poll after the start found it). */
+  if (st->offline_said)
+    online_cb (fleet, miner, self);
   check_state (self, miner, st);
   check_temperatures (self, miner, st, reading);
   check_hashrate (self, miner, st, reading, now);
@@ -713,19 +847,59 @@ reading_cb (HfFleet   *fleet,
 
 /* ---- time: quiet hours, offline after N minutes, the daily summary ------- */
 
+/* The line a held alert shows: its title, or, restored after a restart,
+ * what it was about and whom. */
+static char *
+held_line (HfAlerts   *self,
+           const Held *h)
+{
+  GListModel *model = G_LIST_MODEL (self->fleet);
+  const char *name = h->who;
+
+  if (h->title != NULL)
+    return g_strdup (h->title);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
+
+      if (g_str_equal (who_of (miner), h->who))
+        {
+          return g_strdup_printf ("%s: %s", hf_alert_kind_label (h->kind),
+                                  hf_miner_get_display_name (miner));
+        }
+    }
+  return g_strdup_printf ("%s: %s", hf_alert_kind_label (h->kind), name);
+}
+
 static void
 say_digest (HfAlerts *self)
 {
-  guint n = self->held->len;
+  guint n = self->held_total;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autofree char *title = NULL;
+  guint lines = 0;
 
-  for (guint i = 0; i < n && i < HF_ALERTS_DIGEST_LINES; i++)
-    g_string_append_printf (body, "%s%s", i > 0 ? "\n" : "",
-                            (const char *) g_ptr_array_index (self->held, i));
-  if (n > HF_ALERTS_DIGEST_LINES)
+  for (guint i = 0; i < self->held->len; i++)
     {
-      guint more = n - HF_ALERTS_DIGEST_LINES;
+      Held *h = g_ptr_array_index (self->held, i);
+
+      if (lines < HF_ALERTS_DIGEST_LINES)
+        {
+          g_autofree char *line = held_line (self, h);
+
+          g_string_append_printf (body, "%s%s", lines > 0 ? "\n" : "", line);
+          lines++;
+        }
+      remember_held (self, h->who, h->kind, 0);
+    }
+  g_ptr_array_set_size (self->held, 0);
+  self->held_total = 0;
+  /* Turned off: the quiet hours were silence. */
+  if (self->rules.off & (1u << HF_ALERT_QUIET_DIGEST))
+    return;
+  if (n > lines)
+    {
+      guint more = n - lines;
 
       g_string_append_c (body, '\n');
       g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "and %u more", "and %u more",
@@ -733,7 +907,6 @@ say_digest (HfAlerts *self)
     }
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u alert in the quiet hours",
                                         "%u alerts in the quiet hours", n), n);
-  g_ptr_array_set_size (self->held, 0);
   g_signal_emit (self, signals[SIGNAL_ALERT], 0, NULL, HF_ALERT_QUIET_DIGEST, title, body->str);
 }
 
@@ -746,11 +919,12 @@ remember_summary (HfAlerts *self)
   for (guint k = 0; k < HF_N_ALERT_KINDS; k++)
     incidents += s->incidents[k];
   remember (self, SUMMARY_WHO, "since", s->since / G_USEC_PER_SEC);
-  remember (self, SUMMARY_WHO, "miner-s", (gint64) s->miner_s);
-  remember (self, SUMMARY_WHO, "online-s", (gint64) s->online_s);
-  remember (self, SUMMARY_WHO, "hashrate-ghs-s", (gint64) s->hashrate_ghs_s);
-  remember (self, SUMMARY_WHO, "energy-wh", (gint64) round (s->energy_wh));
-  remember (self, SUMMARY_WHO, "energy-estimated-wh", (gint64) round (s->energy_estimated_wh));
+  remember (self, SUMMARY_WHO, "miner-s", to_remembered (s->miner_s));
+  remember (self, SUMMARY_WHO, "online-s", to_remembered (s->online_s));
+  remember (self, SUMMARY_WHO, "watched-s", to_remembered (s->watched_s));
+  remember (self, SUMMARY_WHO, "hashrate-ghs-s", to_remembered (s->hashrate_ghs_s));
+  remember (self, SUMMARY_WHO, "energy-wh", to_remembered (s->energy_wh));
+  remember (self, SUMMARY_WHO, "energy-estimated-wh", to_remembered (s->energy_estimated_wh));
   remember (self, SUMMARY_WHO, "incidents", incidents);
   remember (self, SUMMARY_WHO, "day", self->summary_day);
 }
@@ -773,6 +947,7 @@ accumulate (HfAlerts *self,
     }
   dt = (double) (now - self->last_tick) / G_USEC_PER_SEC;
   self->last_tick = now;
+  s->watched_s += dt;
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
@@ -782,9 +957,11 @@ accumulate (HfAlerts *self,
       if (!hf_miner_get_online (miner) || r == NULL)
         continue;
       s->online_s += dt;
-      if (hf_reading_known (r->hashrate_ghs))
+      /* Only what a miner can be: a hostile one's absurd numbers stay out
+       * of the sums (1 EH/s, 100 kW). */
+      if (isfinite (r->hashrate_ghs) && r->hashrate_ghs >= 0 && r->hashrate_ghs < 1e9)
         s->hashrate_ghs_s += r->hashrate_ghs * dt;
-      if (hf_reading_known (r->power_w))
+      if (isfinite (r->power_w) && r->power_w >= 0 && r->power_w < 1e5)
         {
           if (r->power_estimated)
             s->energy_estimated_wh += r->power_w * dt / 3600.0;
@@ -799,8 +976,9 @@ say_summary (HfAlerts *self,
              gint64    now)
 {
   Summary *s = &self->summary;
-  double span_s = (double) (now - s->since) / G_USEC_PER_SEC;
-  g_autofree char *hashrate = hf_format_hashrate (span_s > 0 ? s->hashrate_ghs_s / span_s : 0);
+  /* Over the time watched: days the app was closed are not hours of 0 H/s. */
+  g_autofree char *hashrate =
+    hf_format_hashrate (s->watched_s > 0 ? s->hashrate_ghs_s / s->watched_s : 0);
   g_autoptr(GString) incidents = g_string_new (NULL);
   g_autofree char *body = NULL;
   guint total = 0;
@@ -843,13 +1021,15 @@ check_summary (HfAlerts *self,
   day = (gint64) g_date_time_get_year (local) * 10000 + g_date_time_get_month (local) * 100
         + g_date_time_get_day_of_month (local);
   minute = g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
-  if (day == self->summary_day || minute < self->rules.summary_min)
+  /* Said today already, or a clock set back to a day before it. */
+  if (day <= self->summary_day || minute < self->rules.summary_min)
     return;
   /* Less than an hour watched (a first start at 08:30) says too little:
    * the sums go on to tomorrow's. */
-  if (self->summary.since != 0 && now - self->summary.since >= SUMMARY_MIN_SPAN_US)
+  if (self->summary.watched_s * G_USEC_PER_SEC >= SUMMARY_MIN_SPAN_US)
     {
-      say_summary (self, now);
+      if (!(self->rules.off & (1u << HF_ALERT_DAILY_SUMMARY)))
+        say_summary (self, now);
       memset (&self->summary, 0, sizeof self->summary);
       self->summary.since = now;
     }
@@ -873,11 +1053,12 @@ hf_alerts_tick (HfAlerts *self)
       g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
       check_offline (self, miner, now);
     }
-  if (self->held->len > 0 && !in_quiet_hours (self, now))
+  if (self->held_total > 0 && !in_quiet_hours (self, now))
     say_digest (self);
   accumulate (self, now);
   check_summary (self, now);
-  if (now - self->summary_saved >= SUMMARY_SAVE_EVERY_US)
+  /* The sums are kept only for a summary that will be said. */
+  if (self->rules.summary_min >= 0 && now - self->summary_saved >= SUMMARY_SAVE_EVERY_US)
     {
       self->summary_saved = now;
       remember_summary (self);
@@ -931,15 +1112,28 @@ hf_alerts_load (HfAlerts   *self,
           else if (g_str_equal (what, "hashrate-ghs-s")) s->hashrate_ghs_s = v;
           else if (g_str_equal (what, "energy-wh")) s->energy_wh = v;
           else if (g_str_equal (what, "energy-estimated-wh")) s->energy_estimated_wh = v;
+          else if (g_str_equal (what, "watched-s")) s->watched_s = v;
           else if (g_str_equal (what, "incidents")) s->earlier = (guint) CLAMP (v, 0, G_MAXUINT);
           else if (g_str_equal (what, "day")) self->summary_day = v;
         }
       else if (g_str_equal (what, "best"))
         {
+          double best = v >= REMEMBER_MAX ? INFINITY : (double) v;
+
+          if (v <= 0)
+            continue;
           if (g_str_equal (who, FLEET_WHO))
-            self->fleet_best = (double) v;
+            self->fleet_best = best;
           else
-            state_for_who (self, who)->best = (double) v;
+            state_for_who (self, who)->best = best;
+        }
+      else if (g_str_equal (what, "standing"))
+        state_for_who (self, who)->standing = (guint) CLAMP (v, 0, G_MAXUINT);
+      else if (g_str_has_prefix (what, "held-")
+               && g_ascii_string_to_unsigned (what + 5, 10, 0, HF_N_ALERT_KINDS - 1, &number, NULL))
+        {
+          if (v > 0)
+            hold (self, who, number, NULL, 0);
         }
       else if (g_str_equal (what, "paused-by-hashfleet"))
         state_for_who (self, who)->expect_paused = v != 0;
@@ -969,6 +1163,7 @@ hf_alerts_expect_paused (HfAlerts *self,
   g_return_if_fail (HF_IS_MINER (miner));
 
   st = state_for (self, miner);
+  st->seen_paused = FALSE;
   if (st->expect_paused == !!paused)
     return;
   st->expect_paused = !!paused;
@@ -1025,7 +1220,7 @@ static void
 hf_alerts_init (HfAlerts *self)
 {
   self->miners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->held = g_ptr_array_new_with_free_func (g_free);
+  self->held = g_ptr_array_new_with_free_func (held_free);
   self->tz = g_time_zone_new_local ();
   self->fleet_best = NAN;
   hf_alert_rules_init (&self->rules);

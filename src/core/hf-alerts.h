@@ -37,6 +37,8 @@ typedef enum
 #define HF_ALERTS_DEFAULT_NO_SHARE_S     (30 * 60)
 /* A quiet-hours digest lists at most this many alerts, then a count. */
 #define HF_ALERTS_DIGEST_LINES           20
+/* At most this many held alerts are kept for it (the rest are counted). */
+#define HF_ALERTS_HELD_MAX               200
 
 /* The stable name of @kind ("offline", "back-online", "hot",
  * "low-hashrate", "board-hot", "not-hashing", "paused", "no-shares",

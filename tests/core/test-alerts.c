@@ -851,6 +851,273 @@ test_rules_names (void)
   g_assert_cmpint (rules.summary_min, ==, -1);
 }
 
+/* ---- what a review found (each failed before its fix) ------------------- */
+
+static HfReading *
+reading_with (double accepted,
+              double best)
+{
+  HfReading *r = good_reading (accepted);
+
+  r->best_difficulty = best;
+  return r;
+}
+
+/* A miner whose "offline" was said, found answering by the first poll
+ * after a restart (the fleet calls it no return): its return is said, and
+ * its next outage is said too. */
+static void
+test_review_return_after_restart (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = good_reading (1);
+  g_autoptr(GHashTable) kept = NULL;
+  gint64 now;
+
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  rig_offline (rig, m, rig->now);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_OFFLINE), ==, 1);
+  kept = g_hash_table_ref (rig->remembered);
+  now = rig->now;
+  rig_free (rig);
+
+  rig = rig_new (kept);
+  rig->now = now + (gint64) 3 * 3600 * G_USEC_PER_SEC;
+  m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  hf_miner_set_online (m, TRUE);          /* no "miner-online" from the fleet */
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_BACK_ONLINE), ==, 1);
+  rig_advance (rig, 3600);
+  rig_offline (rig, m, rig->now);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_OFFLINE), ==, 1);
+  rig_free (rig);
+}
+
+/* "Back online" answers a said "offline" whatever its own cool-down. */
+static void
+test_review_back_online_cooldown (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = good_reading (1);
+  HfAlertRules rules = *hf_alerts_get_rules (rig->alerts);
+
+  rules.cooldown_s = 3600;
+  hf_alerts_set_rules (rig->alerts, &rules);
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  rig_offline (rig, m, rig->now);                 /* t0: said */
+  rig->now += (gint64) 59 * 60 * G_USEC_PER_SEC;
+  rig_read (rig, m, r, HF_STATE_HASHING);         /* t0 + 59 min: back, said */
+  rig->now += (gint64) 60 * G_USEC_PER_SEC;
+  rig_offline (rig, m, rig->now);                 /* t0 + 60 min: said again */
+  rig->now += (gint64) 60 * G_USEC_PER_SEC;
+  rig_read (rig, m, r, HF_STATE_HASHING);         /* 2 min after the last back */
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_OFFLINE), ==, 2);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_BACK_ONLINE), ==, 2);
+  g_assert_cmpint (rig_last (rig)->kind, ==, HF_ALERT_BACK_ONLINE);
+  rig_free (rig);
+}
+
+/* What still stands after a restart is not said again (past every
+ * cool-down), and a best difficulty with a fraction is no new record. */
+static void
+test_review_standing_and_best_restart (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) base = reading_with (1, 1000);
+  g_autoptr(HfReading) r = reading_with (2, 1070000000.5);
+  g_autoptr(GHashTable) kept = NULL;
+  gint64 now;
+
+  r->fallback_pool = TRUE;
+  r->chip_temp_c = r->temperature_c = 80;
+  rig_read (rig, m, base, HF_STATE_HASHING);
+  rig_read (rig, m, r, HF_STATE_FALLBACK_POOL);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_POOL_SWITCHED), ==, 1);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_HOT), ==, 1);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_FLEET_BEST_DIFFICULTY), ==, 1);
+  kept = g_hash_table_ref (rig->remembered);
+  now = rig->now;
+  rig_free (rig);
+
+  rig = rig_new (kept);
+  rig->now = now + (gint64) 2 * 3600 * G_USEC_PER_SEC;
+  m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  rig_read (rig, m, r, HF_STATE_FALLBACK_POOL);
+  g_assert_cmpuint (rig->said->len, ==, 0);
+  rig_free (rig);
+}
+
+/* No accepted share is counted only while hashing: a resume after a long
+ * pause starts the clock again. */
+static void
+test_review_no_shares_after_pause (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = good_reading (5);
+  g_autoptr(HfReading) p = good_reading (5);
+
+  p->paused = TRUE;
+  p->hashrate_ghs = 0;
+  hf_alerts_expect_paused (rig->alerts, m, TRUE);
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  for (guint i = 0; i < 120; i++)
+    {
+      rig_read (rig, m, p, HF_STATE_PAUSED);
+      rig_advance (rig, 60);
+    }
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_NO_SHARES), ==, 0);
+  for (guint i = 0; i < 31; i++)
+    {
+      rig_advance (rig, 60);
+      rig_read (rig, m, r, HF_STATE_HASHING);
+    }
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_NO_SHARES), ==, 1);
+  g_assert_cmpstr (rig_last (rig)->body, ==, "No share accepted by the pool for 30 minutes.");
+  rig_free (rig);
+}
+
+/* The summary's average is over the time watched: three days closed are
+ * not three days at 0 H/s. */
+static void
+test_review_summary_watched (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  HfAlertRules rules = *hf_alerts_get_rules (rig->alerts);
+  g_autoptr(HfReading) r = good_reading (1);
+
+  g_assert_true (hf_alert_rules_parse_summary (&rules, "08:00", NULL));
+  hf_alerts_set_rules (rig->alerts, &rules);
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  hf_alerts_tick (rig->alerts);
+  for (guint i = 0; i < 120; i++)           /* 09:00 to 11:00 */
+    rig_advance (rig, 60);
+  rig_advance (rig, 3 * 24 * 3600);         /* three days later */
+  g_assert_cmpuint (rig_count (rig, NULL, HF_ALERT_DAILY_SUMMARY), ==, 1);
+  g_assert_true (g_str_has_prefix (rig_last (rig)->body,
+                                   "Average hashrate 500 GH/s, uptime 100.0 %, energy 0.03 kWh."));
+  rig_free (rig);
+}
+
+/* A miner that says its MAC only later keeps what was said about it. */
+static void
+test_review_mac_learned (void)
+{
+  Rig *rig = rig_new (NULL);
+  g_autoptr(HfMiner) bare = hf_miner_new ("127.0.0.9", HF_FAMILY_AXEOS);
+  HfMiner *m = hf_fleet_add (rig->fleet, bare);
+  g_autoptr(HfReading) r = good_reading (1);
+
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  rig_offline (rig, m, rig->now);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.9", HF_ALERT_OFFLINE), ==, 1);
+  hf_miner_set_mac (m, "02:00:00:00:00:99");
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.9", HF_ALERT_BACK_ONLINE), ==, 1);
+  rig_free (rig);
+}
+
+/* A pause Hashfleet asked for ends when the miner hashes again (resumed
+ * on its own page): a later pause is news. */
+static void
+test_review_pause_forgotten (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  g_autoptr(HfReading) r = good_reading (1);
+  g_autoptr(HfReading) p = good_reading (1);
+
+  p->paused = TRUE;
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  hf_alerts_expect_paused (rig->alerts, m, TRUE);
+  rig_read (rig, m, r, HF_STATE_HASHING);   /* the pause not in effect yet */
+  rig_read (rig, m, p, HF_STATE_PAUSED);
+  rig_read (rig, m, r, HF_STATE_HASHING);   /* resumed elsewhere */
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_PAUSED), ==, 0);
+  rig_read (rig, m, p, HF_STATE_PAUSED);
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_PAUSED), ==, 1);
+  rig_free (rig);
+}
+
+/* Slow is said once a spell, however long it lasts; with no cool-down a
+ * flapping miner's night is counted, not kept whole. */
+static void
+test_review_slow_once_and_held_cap (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  HfAlertRules rules = *hf_alerts_get_rules (rig->alerts);
+  g_autoptr(HfReading) slow = good_reading (1);
+  g_autoptr(HfReading) hot = good_reading (1);
+  g_autoptr(HfReading) cool = good_reading (1);
+
+  slow->hashrate_ghs = 300;
+  for (guint i = 0; i < 3 * 60; i++)        /* three hours slow */
+    {
+      slow->accepted = i;
+      rig_read (rig, m, slow, HF_STATE_HASHING);
+      rig_advance (rig, 60);
+    }
+  g_assert_cmpuint (rig_count (rig, "127.0.0.2", HF_ALERT_LOW_HASHRATE), ==, 1);
+
+  rules.cooldown_s = 0;
+  g_assert_true (hf_alert_rules_parse_quiet (&rules, "00:00-23:59", NULL));
+  hf_alerts_set_rules (rig->alerts, &rules);
+  hot->chip_temp_c = hot->temperature_c = 90;
+  for (guint i = 0; i < 1000; i++)
+    {
+      rig_read (rig, m, hot, HF_STATE_HASHING);
+      rig_read (rig, m, cool, HF_STATE_HASHING);
+    }
+  rules.quiet_start_min = rules.quiet_end_min = 0;
+  hf_alerts_set_rules (rig->alerts, &rules);
+  rig_advance (rig, 60);
+  g_assert_cmpint (rig_last (rig)->kind, ==, HF_ALERT_QUIET_DIGEST);
+  g_assert_cmpstr (rig_last (rig)->title, ==, "1000 alerts in the quiet hours");
+  g_assert_true (g_str_has_suffix (rig_last (rig)->body, "\nand 980 more"));
+  rig_free (rig);
+}
+
+/* A restart in the quiet hours keeps what was held: the digest still
+ * tells of the outage. */
+static void
+test_review_quiet_restart (void)
+{
+  Rig *rig = rig_new (NULL);
+  HfMiner *m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  HfAlertRules rules = *hf_alerts_get_rules (rig->alerts);
+  g_autoptr(HfReading) r = good_reading (1);
+  g_autoptr(GHashTable) kept = NULL;
+  gint64 now;
+
+  g_assert_true (hf_alert_rules_parse_quiet (&rules, "22:00-07:00", NULL));
+  hf_alerts_set_rules (rig->alerts, &rules);
+  rig->now += (gint64) 14 * 3600 * G_USEC_PER_SEC;      /* 23:00 */
+  rig_read (rig, m, r, HF_STATE_HASHING);
+  rig_offline (rig, m, rig->now);
+  g_assert_cmpuint (rig->said->len, ==, 0);
+  kept = g_hash_table_ref (rig->remembered);
+  now = rig->now;
+  rig_free (rig);
+
+  rig = rig_new (kept);                                  /* 03:00 */
+  hf_alerts_set_rules (rig->alerts, &rules);
+  rig->now = now + (gint64) 4 * 3600 * G_USEC_PER_SEC;
+  m = rig_miner (rig, "127.0.0.2", HF_FAMILY_AXEOS);
+  rig_offline (rig, m, now);
+  rig_advance (rig, 4 * 3600);                           /* 07:00 */
+  g_assert_cmpuint (rig->said->len, ==, 1);
+  g_assert_cmpstr (rig_last (rig)->title, ==, "1 alert in the quiet hours");
+  g_assert_cmpstr (rig_last (rig)->body, ==, "Miner offline: 127.0.0.2");
+  rig_free (rig);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -866,5 +1133,14 @@ main (int   argc,
   g_test_add_func ("/alerts/rules/daily-summary", test_rules_summary);
   g_test_add_func ("/alerts/rules/restart", test_rules_restart);
   g_test_add_func ("/alerts/rules/names", test_rules_names);
+  g_test_add_func ("/alerts/review/return-after-restart", test_review_return_after_restart);
+  g_test_add_func ("/alerts/review/back-online-cooldown", test_review_back_online_cooldown);
+  g_test_add_func ("/alerts/review/standing-and-best-restart", test_review_standing_and_best_restart);
+  g_test_add_func ("/alerts/review/no-shares-after-pause", test_review_no_shares_after_pause);
+  g_test_add_func ("/alerts/review/summary-watched", test_review_summary_watched);
+  g_test_add_func ("/alerts/review/mac-learned", test_review_mac_learned);
+  g_test_add_func ("/alerts/review/pause-forgotten", test_review_pause_forgotten);
+  g_test_add_func ("/alerts/review/slow-once-and-held-cap", test_review_slow_once_and_held_cap);
+  g_test_add_func ("/alerts/review/quiet-restart", test_review_quiet_restart);
   return g_test_run ();
 }
