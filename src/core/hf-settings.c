@@ -36,16 +36,6 @@ enum {
   PROP_TEMPERATURE_ALERT_WHATSMINER,
   PROP_TEMPERATURE_ALERT_AVALON,
   PROP_NOTIFICATIONS,
-  /* The alert rules' keys: read and written as their GVariant. */
-  PROP_BOARD_TEMPERATURE_ALERT,
-  PROP_ALERTS_OFF,
-  PROP_ALERT_OFFLINE_MINUTES,
-  PROP_ALERT_LOW_HASHRATE_PERCENT,
-  PROP_ALERT_LOW_HASHRATE_MINUTES,
-  PROP_ALERT_NO_SHARE_MINUTES,
-  PROP_ALERT_COOLDOWN_MINUTES,
-  PROP_QUIET_HOURS,
-  PROP_DAILY_SUMMARY,
   PROP_ANTMINER_USER,
   PROP_API_ENABLED,
   PROP_API_LISTEN,
@@ -61,7 +51,7 @@ static GParamSpec *properties[N_PROPS];
  * N_PROPS, and get_plain()/set_plain() carry the value through GSettings
  * whatever its type.  A new key of that kind needs its pspec and its
  * accessors, nothing in the property switches. */
-#define N_PLAIN 5
+#define N_PLAIN 14
 
 static GParamSpec *plain_properties[N_PLAIN];
 
@@ -170,6 +160,25 @@ install_plain_properties (GObjectClass *object_class,
     g_param_spec_boolean (HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL, NULL, NULL, FALSE, flags);
   plain_properties[n++] =
     g_param_spec_string (HF_SETTINGS_KEY_MQTT_PREFIX, NULL, NULL, "homeassistant", flags);
+  /* The alert rules' (read as a whole by hf_settings_get_alert_rules()). */
+  plain_properties[n++] =
+    g_param_spec_double (HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT, NULL, NULL, 40, 150, 90, flags);
+  plain_properties[n++] =
+    g_param_spec_boxed (HF_SETTINGS_KEY_ALERTS_OFF, NULL, NULL, G_TYPE_STRV, flags);
+  plain_properties[n++] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES, NULL, NULL, 0, 1440, 0, flags);
+  plain_properties[n++] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT, NULL, NULL, 1, 100, 80, flags);
+  plain_properties[n++] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES, NULL, NULL, 1, 1440, 10, flags);
+  plain_properties[n++] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES, NULL, NULL, 0, 1440, 30, flags);
+  plain_properties[n++] =
+    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES, NULL, NULL, 0, 1440, 30, flags);
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_QUIET_HOURS, NULL, NULL, "", flags);
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_DAILY_SUMMARY, NULL, NULL, "", flags);
   g_assert (n == N_PLAIN);
   for (guint i = 0; i < N_PLAIN; i++)
     g_object_class_install_property (object_class, N_PROPS + i, plain_properties[i]);
@@ -257,12 +266,6 @@ hf_settings_get_property (GObject    *object,
     case PROP_NOTIFICATIONS:
       g_value_set_boolean (value, hf_settings_get_notifications (self));
       break;
-    case PROP_BOARD_TEMPERATURE_ALERT ... PROP_DAILY_SUMMARY:
-      {
-        g_autoptr(GVariant) v = g_settings_get_value (self->settings, pspec->name);
-        g_dbus_gvariant_to_gvalue (v, value);
-      }
-      break;
     case PROP_ANTMINER_USER:
       g_value_take_string (value, hf_settings_get_antminer_user (self));
       break;
@@ -334,16 +337,6 @@ hf_settings_set_property (GObject      *object,
     case PROP_NOTIFICATIONS:
       hf_settings_set_notifications (self, g_value_get_boolean (value));
       break;
-    case PROP_BOARD_TEMPERATURE_ALERT ... PROP_DAILY_SUMMARY:
-      {
-        g_autoptr(GVariant) old = g_settings_get_value (self->settings, pspec->name);
-        g_autoptr(GVariant) v =
-          g_variant_ref_sink (g_dbus_gvalue_to_gvariant (value, g_variant_get_type (old)));
-
-        if (!g_variant_equal (old, v))
-          g_settings_set_value (self->settings, pspec->name, v);
-      }
-      break;
     case PROP_ANTMINER_USER:
       hf_settings_set_antminer_user (self, g_value_get_string (value));
       break;
@@ -404,24 +397,6 @@ hf_settings_class_init (HfSettingsClass *klass)
     g_param_spec_double (HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON, NULL, NULL, 40, 120, 85, flags);
   properties[PROP_NOTIFICATIONS] =
     g_param_spec_boolean (HF_SETTINGS_KEY_NOTIFICATIONS, NULL, NULL, TRUE, flags);
-  properties[PROP_BOARD_TEMPERATURE_ALERT] =
-    g_param_spec_double (HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT, NULL, NULL, 40, 150, 90, flags);
-  properties[PROP_ALERTS_OFF] =
-    g_param_spec_boxed (HF_SETTINGS_KEY_ALERTS_OFF, NULL, NULL, G_TYPE_STRV, flags);
-  properties[PROP_ALERT_OFFLINE_MINUTES] =
-    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES, NULL, NULL, 0, 1440, 0, flags);
-  properties[PROP_ALERT_LOW_HASHRATE_PERCENT] =
-    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT, NULL, NULL, 1, 100, 80, flags);
-  properties[PROP_ALERT_LOW_HASHRATE_MINUTES] =
-    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_MINUTES, NULL, NULL, 1, 1440, 10, flags);
-  properties[PROP_ALERT_NO_SHARE_MINUTES] =
-    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_NO_SHARE_MINUTES, NULL, NULL, 0, 1440, 30, flags);
-  properties[PROP_ALERT_COOLDOWN_MINUTES] =
-    g_param_spec_uint (HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES, NULL, NULL, 0, 1440, 30, flags);
-  properties[PROP_QUIET_HOURS] =
-    g_param_spec_string (HF_SETTINGS_KEY_QUIET_HOURS, NULL, NULL, "", flags);
-  properties[PROP_DAILY_SUMMARY] =
-    g_param_spec_string (HF_SETTINGS_KEY_DAILY_SUMMARY, NULL, NULL, "", flags);
   properties[PROP_ANTMINER_USER] =
     g_param_spec_string (HF_SETTINGS_KEY_ANTMINER_USER, NULL, NULL, "root", flags);
   properties[PROP_API_ENABLED] =
