@@ -79,7 +79,6 @@ typedef struct
 
 typedef struct
 {
-  gint64 since;          /* wall µs the sums start at (0: nothing yet) */
   double miner_s;        /* miners × seconds watched */
   double online_s;       /* of which answering */
   double hashrate_ghs_s; /* fleet hashrate × seconds */
@@ -918,7 +917,6 @@ remember_summary (HfAlerts *self)
 
   for (guint k = 0; k < HF_N_ALERT_KINDS; k++)
     incidents += s->incidents[k];
-  remember (self, SUMMARY_WHO, "since", s->since / G_USEC_PER_SEC);
   remember (self, SUMMARY_WHO, "miner-s", to_remembered (s->miner_s));
   remember (self, SUMMARY_WHO, "online-s", to_remembered (s->online_s));
   remember (self, SUMMARY_WHO, "watched-s", to_remembered (s->watched_s));
@@ -941,8 +939,6 @@ accumulate (HfAlerts *self,
   if (self->last_tick == 0 || now <= self->last_tick || now - self->last_tick > SUMMARY_MAX_STEP_US)
     {
       self->last_tick = now;
-      if (s->since == 0)
-        s->since = now;
       return;
     }
   dt = (double) (now - self->last_tick) / G_USEC_PER_SEC;
@@ -1031,7 +1027,6 @@ check_summary (HfAlerts *self,
       if (!(self->rules.off & (1u << HF_ALERT_DAILY_SUMMARY)))
         say_summary (self, now);
       memset (&self->summary, 0, sizeof self->summary);
-      self->summary.since = now;
     }
   self->summary_day = day;
   remember_summary (self);
@@ -1106,8 +1101,7 @@ hf_alerts_load (HfAlerts   *self,
       what = colon + 1;
       if (g_str_equal (who, SUMMARY_WHO))
         {
-          if (g_str_equal (what, "since")) s->since = v * G_USEC_PER_SEC;
-          else if (g_str_equal (what, "miner-s")) s->miner_s = v;
+          if (g_str_equal (what, "miner-s")) s->miner_s = v;
           else if (g_str_equal (what, "online-s")) s->online_s = v;
           else if (g_str_equal (what, "hashrate-ghs-s")) s->hashrate_ghs_s = v;
           else if (g_str_equal (what, "energy-wh")) s->energy_wh = v;
