@@ -183,6 +183,34 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   "  hours    BLOB NOT NULL,"             /* see hf-store-energy.h */
   "  PRIMARY KEY (miner_id, time)"
   ") STRICT, WITHOUT ROWID;",
+
+  /* 5 → 6: groups of miners (hf-store-groups.c) and schedules
+   * (hf-store-schedules.c).  A schedule is for one miner or one group;
+   * forgetting either forgets its schedules and memberships. */
+  "CREATE TABLE groups ("
+  "  id      INTEGER PRIMARY KEY,"
+  "  name    TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+  "  created INTEGER NOT NULL"              /* unix seconds */
+  ") STRICT;"
+  "CREATE TABLE group_members ("
+  "  group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,"
+  "  miner_id INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (group_id, miner_id)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE INDEX group_members_by_miner ON group_members (miner_id);"
+  "CREATE TABLE schedules ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  miner_id  INTEGER REFERENCES miners (id) ON DELETE CASCADE,"
+  "  group_id  INTEGER REFERENCES groups (id) ON DELETE CASCADE,"
+  "  days      INTEGER NOT NULL,"           /* bit 0 Monday … bit 6 Sunday */
+  "  start_min INTEGER NOT NULL,"           /* minutes after local midnight */
+  "  end_min   INTEGER NOT NULL,"           /* ≤ start_min: runs past midnight */
+  "  state     TEXT NOT NULL,"              /* see hf-schedule.h */
+  "  created   INTEGER NOT NULL,"
+  "  CHECK ((miner_id IS NULL) <> (group_id IS NULL))"
+  ") STRICT;"
+  "CREATE INDEX schedules_by_miner ON schedules (miner_id);"
+  "CREATE INDEX schedules_by_group ON schedules (group_id);",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
