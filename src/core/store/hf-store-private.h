@@ -23,6 +23,31 @@ sqlite3 *_hf_store_get_db            (HfStore *self);
 gint64   _hf_store_save_miner        (HfStore  *self,
                                       HfMiner  *miner,
                                       GError  **error);
+/* @miner's row id (found as hf_store_save_miner() finds it), or 0. */
+gint64   _hf_store_find_miner        (HfStore  *self,
+                                      HfMiner  *miner);
+/* Run @sql (several statements) on @self's connection. */
+gboolean _hf_store_exec              (HfStore     *self,
+                                      const char  *sql,
+                                      GError     **error);
+/* A change made by another file of the store on the writer connection
+ * (@writer), in turn with the _async changes; @miners are copies of the
+ * ones given, taken on the caller's thread.  The task returns a boolean. */
+typedef gboolean (*HfStoreWriterFunc) (HfStore    *writer,
+                                       GPtrArray  *miners,
+                                       gpointer    data,
+                                       GError    **error);
+void     _hf_store_run_on_writer     (HfStore             *self,
+                                      HfStoreWriterFunc    func,
+                                      gpointer             data,
+                                      GDestroyNotify       destroy,
+                                      HfMiner            **miners,
+                                      guint                n,
+                                      gpointer             source_tag,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
 /* Insert @reading as miner @id's (or replace its reading of that second),
  * inside the caller's transaction. */
 gboolean _hf_store_insert_reading    (HfStore         *self,

@@ -908,6 +908,21 @@ save_miner (HfStore  *self,
 }
 
 gint64
+_hf_store_find_miner (HfStore *self,
+                      HfMiner *miner)
+{
+  return find_miner (self, miner);
+}
+
+gboolean
+_hf_store_exec (HfStore     *self,
+                const char  *sql,
+                GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+gint64
 _hf_store_save_miner (HfStore  *self,
                       HfMiner  *miner,
                       GError  **error)
@@ -958,6 +973,21 @@ forget_rows (HfStore  *self,
   id = find_miner (self, miner);
   if (id == 0)
     return TRUE;
+  /* A miner forgotten leaves its groups, whether its history stays or
+   * not (deleting its row drops them through the foreign key). */
+  if (keep_history && self->version >= 6)
+    {
+      rc = sqlite3_prepare_v2 (self->db, "DELETE FROM group_members WHERE miner_id = ?1", -1,
+                               &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return fail (self, error, "removing a miner");
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (rc != SQLITE_DONE)
+        return fail (self, error, "removing a miner");
+    }
   rc = sqlite3_prepare_v2 (self->db, keep_history
                            ? "UPDATE miners SET removed = ?2 WHERE id = ?1"
                            : "DELETE FROM miners WHERE id = ?1", -1, &stmt, NULL);
@@ -1142,6 +1172,7 @@ typedef enum
   JOB_DELETE_PROFILE,
   JOB_EVENT,
   JOB_SET_META,
+  JOB_CALL,               /* a function of another file of the store */
 } JobKind;
 
 typedef struct
@@ -1153,6 +1184,9 @@ typedef struct
   HfMinerSettings *pools;         /* and what to save under it */
   HfStoreEvent    *event;         /* an event of miners[0] */
   gint64           value;         /* meta: the value */
+  HfStoreWriterFunc func;         /* call: what to run, with what */
+  gpointer         data;
+  GDestroyNotify   destroy;
 } WriterJob;
 
 static void
@@ -1164,6 +1198,8 @@ writer_job_free (gpointer data)
   g_free (job->profile);
   g_clear_pointer (&job->pools, hf_miner_settings_free);
   g_clear_pointer (&job->event, hf_store_event_free);
+  if (job->destroy != NULL)
+    job->destroy (job->data);
   g_free (job);
 }
 
@@ -1217,6 +1253,8 @@ writer_thread (gpointer data,
     ok = hf_store_add_event (self->writer, miners->pdata[0], job->event, &error);
   else if (ok && job->kind == JOB_SET_META)
     ok = set_meta (self->writer, job->profile, job->value, &error);
+  else if (ok && job->kind == JOB_CALL)
+    ok = job->func (self->writer, miners, job->data, &error);
   else if (ok)
     ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -1250,6 +1288,27 @@ run_on_writer (HfStore             *self,
   if (self->writer_pool == NULL)
     self->writer_pool = g_thread_pool_new (writer_thread, NULL, 1, FALSE, NULL);
   g_thread_pool_push (self->writer_pool, task, NULL);
+}
+
+void
+_hf_store_run_on_writer (HfStore             *self,
+                         HfStoreWriterFunc    func,
+                         gpointer             data,
+                         GDestroyNotify       destroy,
+                         HfMiner            **miners,
+                         guint                n,
+                         gpointer             source_tag,
+                         const char          *name,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  WriterJob *job = new_job (JOB_CALL, miners, n);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  run_on_writer (self, job, source_tag, name, cancellable, callback, user_data);
 }
 
 void
