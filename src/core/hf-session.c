@@ -1277,7 +1277,7 @@ hf_session_change_group_async (HfSession           *self,
 {
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
-  const char *known;
+  g_autofree char *known = NULL;
   gboolean ok = FALSE;
 
   g_return_if_fail (HF_IS_SESSION (self));
@@ -1285,7 +1285,7 @@ hf_session_change_group_async (HfSession           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_session_change_group_async);
   /* The store names the group as memory does, whatever case was given. */
-  known = hf_groups_lookup (self->groups, name);
+  known = g_strdup (hf_groups_lookup (self->groups, name));
   switch (change)
     {
     case HF_GROUP_CHANGE_CREATE:
