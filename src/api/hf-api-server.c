@@ -234,10 +234,9 @@ reply_cached (SoupServerMessage *msg,
 }
 
 static char *
-miners_json (HfApiServer *self)
+miners_json (GListModel *model)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  GListModel *model = G_LIST_MODEL (self->fleet);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -248,12 +247,51 @@ miners_json (HfApiServer *self)
   return lines_to_array (lines);
 }
 
+/* ?group=NAME: the group's miners (a list of the fleet's), or NULL and
+ * the reply set (404) when there is no such group. */
+static GListModel *
+group_model (HfApiServer       *self,
+             SoupServerMessage *msg,
+             const char        *name)
+{
+  g_autoptr(GPtrArray) members = hf_groups_get_members (hf_session_get_groups (self->session),
+                                                        name, self->fleet);
+  GListStore *store;
+
+  if (members == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("no group “%s”", name);
+      reply_error (msg, 404, text);
+      return NULL;
+    }
+  store = g_list_store_new (HF_TYPE_MINER);
+  g_list_store_splice (store, 0, 0, members->pdata, members->len);
+  return G_LIST_MODEL (store);
+}
+
+static const char *
+group_query (GHashTable *query)
+{
+  return query != NULL ? g_hash_table_lookup (query, "group") : NULL;
+}
+
 static void
 get_miners (HfApiServer       *self,
-            SoupServerMessage *msg)
+            SoupServerMessage *msg,
+            GHashTable        *query)
 {
+  const char *group = group_query (query);
+
+  if (group != NULL)
+    {
+      g_autoptr(GListModel) model = group_model (self, msg, group);
+
+      if (model != NULL)
+        reply_json (msg, 200, miners_json (model));
+      return;
+    }
   if (needs_build (self, CACHE_MINERS))
-    set_cache (self, CACHE_MINERS, miners_json (self));
+    set_cache (self, CACHE_MINERS, miners_json (G_LIST_MODEL (self->fleet)));
   reply_cached (msg, "application/json", self->cached[CACHE_MINERS]);
 }
 
@@ -262,7 +300,8 @@ get_miners (HfApiServer       *self,
  * store); cost and currency null without a tariff. */
 static void
 add_energy_stats (HfApiServer *self,
-                  JsonBuilder *b)
+                  JsonBuilder *b,
+                  GListModel  *members)
 {
   HfEnergyMeter *meter = hf_session_get_energy_meter (self->session);
   HfTariff *tariff = NULL;
@@ -275,6 +314,24 @@ add_energy_stats (HfApiServer *self,
     {
       const HfEnergyTotals *t = periods[i].report != NULL
                                 ? hf_energy_report_get_fleet (periods[i].report) : NULL;
+      HfEnergyTotals sum = { 0, };
+
+      /* A group's: its members' added up (by address, as the report has them). */
+      if (t != NULL && members != NULL)
+        {
+          for (guint m = 0; m < g_list_model_get_n_items (members); m++)
+            {
+              g_autoptr(HfMiner) miner = g_list_model_get_item (members, m);
+              HfEnergyTotals one = { 0, };
+
+              hf_energy_report_sum_address (periods[i].report, hf_miner_get_address (miner),
+                                            &one);
+              sum.kwh += one.kwh;
+              sum.kwh_estimated += one.kwh_estimated;
+              sum.cost += one.cost;
+            }
+          t = &sum;
+        }
       g_autofree char *kwh = g_strdup_printf ("energy_%s_kwh", periods[i].name);
       g_autofree char *estimated = g_strdup_printf ("energy_%s_kwh_estimated", periods[i].name);
       g_autofree char *cost = g_strdup_printf ("energy_%s_cost", periods[i].name);
@@ -293,34 +350,70 @@ add_energy_stats (HfApiServer *self,
     json_builder_add_null_value (b);
 }
 
+/* The whole fleet's totals, as the fleet keeps them. */
+static void
+fleet_totals (HfFleet       *f,
+              HfFleetTotals *t)
+{
+  t->hashrate_ghs = hf_fleet_get_hashrate_ghs (f);
+  t->power_w = hf_fleet_get_power_w (f);
+  t->power_estimated = hf_fleet_get_power_estimated (f);
+  t->efficiency_j_th = hf_fleet_get_efficiency_j_th (f);
+  t->hottest_c = hf_fleet_get_hottest_c (f);
+  t->average_temperature_c = hf_fleet_get_average_temperature_c (f);
+  t->online = hf_fleet_get_online_count (f);
+  t->offline = hf_fleet_get_offline_count (f);
+  t->total = hf_fleet_get_total_count (f);
+  t->accepted = hf_fleet_get_accepted (f);
+  t->rejected = hf_fleet_get_rejected (f);
+  t->hashing = hf_fleet_get_hashing_count (f);
+  t->best_difficulty = hf_fleet_get_best_difficulty (f);
+  t->network_difficulty = hf_fleet_get_network_difficulty (f);
+  t->expected_block_seconds = hf_fleet_get_expected_block_seconds (f);
+  t->block_chance_per_day = hf_fleet_get_block_chance_per_day (f);
+  t->blocks_found = hf_fleet_get_blocks_found (f);
+}
+
+/* The totals of the fleet, or with @group of its miners @members. */
 static char *
-stats_json (HfApiServer *self)
+stats_json (HfApiServer *self,
+            const char  *group,
+            GListModel  *members)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  GListModel *model = members != NULL ? members : G_LIST_MODEL (self->fleet);
+  HfFleetTotals t;
 
+  if (members != NULL)
+    hf_fleet_compute_totals (self->fleet, members, &t);
+  else
+    fleet_totals (self->fleet, &t);
   json_builder_begin_object (b);
-  hf_json_builder_add_number (b, "hashrate_ghs", hf_fleet_get_hashrate_ghs (self->fleet));
-  hf_json_builder_add_number (b, "power_w", hf_fleet_get_power_w (self->fleet));
+  if (group != NULL)
+    {
+      json_builder_set_member_name (b, "group");
+      json_builder_add_string_value (b, group);
+    }
+  hf_json_builder_add_number (b, "hashrate_ghs", t.hashrate_ghs);
+  hf_json_builder_add_number (b, "power_w", t.power_w);
   json_builder_set_member_name (b, "power_estimated");
-  json_builder_add_boolean_value (b, hf_fleet_get_power_estimated (self->fleet));
-  hf_json_builder_add_number (b, "efficiency_j_th", hf_fleet_get_efficiency_j_th (self->fleet));
-  hf_json_builder_add_number (b, "hottest_c", hf_fleet_get_hottest_c (self->fleet));
-  hf_json_builder_add_number (b, "average_temperature_c",
-                              hf_fleet_get_average_temperature_c (self->fleet));
+  json_builder_add_boolean_value (b, t.power_estimated);
+  hf_json_builder_add_number (b, "efficiency_j_th", t.efficiency_j_th);
+  hf_json_builder_add_number (b, "hottest_c", t.hottest_c);
+  hf_json_builder_add_number (b, "average_temperature_c", t.average_temperature_c);
   json_builder_set_member_name (b, "online");
-  json_builder_add_int_value (b, hf_fleet_get_online_count (self->fleet));
+  json_builder_add_int_value (b, t.online);
   json_builder_set_member_name (b, "offline");
-  json_builder_add_int_value (b, hf_fleet_get_offline_count (self->fleet));
+  json_builder_add_int_value (b, t.offline);
   json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, hf_fleet_get_total_count (self->fleet));
-  hf_json_builder_add_number (b, "accepted", hf_fleet_get_accepted (self->fleet));
-  hf_json_builder_add_number (b, "rejected", hf_fleet_get_rejected (self->fleet));
+  json_builder_add_int_value (b, t.total);
+  hf_json_builder_add_number (b, "accepted", t.accepted);
+  hf_json_builder_add_number (b, "rejected", t.rejected);
   json_builder_set_member_name (b, "hashing");
-  json_builder_add_int_value (b, hf_fleet_get_hashing_count (self->fleet));
+  json_builder_add_int_value (b, t.hashing);
   /* Every state, with 0 for those no miner is in. */
   {
-    GListModel *model = G_LIST_MODEL (self->fleet);
     guint counts[HF_N_STATES] = { 0, };
 
     for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -337,16 +430,13 @@ stats_json (HfApiServer *self)
       }
     json_builder_end_object (b);
   }
-  hf_json_builder_add_number (b, "best_difficulty", hf_fleet_get_best_difficulty (self->fleet));
-  hf_json_builder_add_number (b, "network_difficulty",
-                              hf_fleet_get_network_difficulty (self->fleet));
-  hf_json_builder_add_number (b, "expected_block_seconds",
-                              hf_fleet_get_expected_block_seconds (self->fleet));
-  hf_json_builder_add_number (b, "block_chance_per_day",
-                              hf_fleet_get_block_chance_per_day (self->fleet));
+  hf_json_builder_add_number (b, "best_difficulty", t.best_difficulty);
+  hf_json_builder_add_number (b, "network_difficulty", t.network_difficulty);
+  hf_json_builder_add_number (b, "expected_block_seconds", t.expected_block_seconds);
+  hf_json_builder_add_number (b, "block_chance_per_day", t.block_chance_per_day);
   json_builder_set_member_name (b, "blocks_found");
-  json_builder_add_int_value (b, hf_fleet_get_blocks_found (self->fleet));
-  add_energy_stats (self, b);
+  json_builder_add_int_value (b, t.blocks_found);
+  add_energy_stats (self, b, members);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -354,10 +444,23 @@ stats_json (HfApiServer *self)
 
 static void
 get_stats (HfApiServer       *self,
-           SoupServerMessage *msg)
+           SoupServerMessage *msg,
+           GHashTable        *query)
 {
+  const char *group = group_query (query);
+
+  if (group != NULL)
+    {
+      g_autoptr(GListModel) members = group_model (self, msg, group);
+
+      if (members != NULL)
+        reply_json (msg, 200, stats_json (self, hf_groups_lookup (hf_session_get_groups
+                                                                    (self->session), group),
+                                          members));
+      return;
+    }
   if (needs_build (self, CACHE_STATS))
-    set_cache (self, CACHE_STATS, stats_json (self));
+    set_cache (self, CACHE_STATS, stats_json (self, NULL, NULL));
   reply_cached (msg, "application/json", self->cached[CACHE_STATS]);
 }
 
@@ -370,6 +473,197 @@ get_metrics (HfApiServer       *self,
                hf_api_metrics_text (self->fleet, hf_session_get_energy_meter (self->session),
                                     &self->timings));
   reply_cached (msg, "text/plain; version=0.0.4; charset=utf-8", self->cached[CACHE_METRICS]);
+}
+
+/* Groups */
+
+static void
+add_group (JsonBuilder *b,
+           HfGroups    *groups,
+           const char  *name,
+           HfFleet     *fleet)
+{
+  g_autoptr(GPtrArray) members = hf_groups_get_members (groups, name, fleet);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, hf_groups_lookup (groups, name));
+  json_builder_set_member_name (b, "miners");
+  json_builder_begin_array (b);
+  for (guint i = 0; members != NULL && i < members->len; i++)
+    json_builder_add_string_value (b, hf_miner_get_address (members->pdata[i]));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static char *
+builder_text (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  return json_to_string (root, FALSE);
+}
+
+/* [{"name", "miners": [addresses]}], sorted by name. */
+static void
+get_groups (HfApiServer       *self,
+            SoupServerMessage *msg)
+{
+  HfGroups *groups = hf_session_get_groups (self->session);
+  g_auto(GStrv) names = hf_groups_list (groups);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  for (guint i = 0; names[i] != NULL; i++)
+    add_group (b, groups, names[i], self->fleet);
+  json_builder_end_array (b);
+  reply_json (msg, 200, builder_text (b));
+}
+
+static void
+get_group (HfApiServer       *self,
+           SoupServerMessage *msg,
+           const char        *name)
+{
+  HfGroups *groups = hf_session_get_groups (self->session);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (hf_groups_lookup (groups, name) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("no group “%s”", name);
+      reply_error (msg, 404, text);
+      return;
+    }
+  add_group (b, groups, name, self->fleet);
+  reply_json (msg, 200, builder_text (b));
+}
+
+typedef struct
+{
+  HfApiServer       *self;
+  SoupServerMessage *msg;
+  char              *name;
+  gboolean           deleted;
+} GroupReply;
+
+static void
+group_changed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GroupReply *r = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_session_change_group_finish (HF_SESSION (source), result, &error))
+    reply_error (r->msg, g_error_matches (error, HF_ERROR, HF_ERROR_INVALID) ? 400 : 500,
+                 error->message);
+  else if (r->deleted)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "deleted");
+      json_builder_add_string_value (b, r->name);
+      json_builder_end_object (b);
+      reply_json (r->msg, 200, builder_text (b));
+    }
+  else
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      add_group (b, hf_session_get_groups (r->self->session), r->name, r->self->fleet);
+      reply_json (r->msg, 200, builder_text (b));
+    }
+  soup_server_message_unpause (r->msg);
+  g_object_unref (r->msg);
+  g_object_unref (r->self);
+  g_free (r->name);
+  g_free (r);
+}
+
+static void
+change_group (HfApiServer       *self,
+              SoupServerMessage *msg,
+              HfGroupChange      change,
+              const char        *name,
+              GPtrArray         *miners)
+{
+  GroupReply *r = g_new0 (GroupReply, 1);
+
+  r->self = g_object_ref (self);
+  r->msg = g_object_ref (msg);
+  r->name = g_strdup (name);
+  r->deleted = change == HF_GROUP_CHANGE_DELETE;
+  soup_server_message_pause (msg);
+  hf_session_change_group_async (self->session, change, name, NULL,
+                                 miners != NULL ? (HfMiner **) miners->pdata : NULL,
+                                 miners != NULL ? miners->len : 0, NULL, group_changed_cb, r);
+}
+
+/* {"miners": [addresses of the fleet]}: the group (created if need be)
+ * has exactly those. */
+static void
+put_group (HfApiServer       *self,
+           SoupServerMessage *msg,
+           const char        *name)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(GPtrArray) miners = g_ptr_array_new ();
+  JsonNode *node;
+  JsonArray *list;
+
+  request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+  if (request == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+      reply_error (msg, 400, text);
+      return;
+    }
+  node = json_object_get_member (request, "miners");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      reply_error (msg, 400, "the body is {\"miners\": [\"ADDRESS\", …]}");
+      return;
+    }
+  list = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      const char *address = JSON_NODE_HOLDS_VALUE (item)
+                            && json_node_get_value_type (item) == G_TYPE_STRING
+                            ? json_node_get_string (item) : NULL;
+      HfMiner *miner = address != NULL ? hf_fleet_lookup_address (self->fleet, address) : NULL;
+
+      if (address == NULL)
+        {
+          reply_error (msg, 400, "\"miners\" holds addresses (strings)");
+          return;
+        }
+      if (miner == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("no miner at %.64s in the fleet", address);
+          reply_error (msg, 400, text);
+          return;
+        }
+      g_ptr_array_add (miners, miner);
+    }
+  change_group (self, msg, HF_GROUP_CHANGE_SET, name, miners);
+}
+
+static void
+delete_group (HfApiServer       *self,
+              SoupServerMessage *msg,
+              const char        *name)
+{
+  if (hf_groups_lookup (hf_session_get_groups (self->session), name) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("no group “%s”", name);
+      reply_error (msg, 404, text);
+      return;
+    }
+  change_group (self, msg, HF_GROUP_CHANGE_DELETE, name, NULL);
 }
 
 /* Discover */
@@ -1185,9 +1479,11 @@ handler_cb (SoupServer        *server,
   if (g_str_equal (path, "/metrics") && get)
     return get_metrics (self, msg);
   if (g_str_equal (path, "/api/miners") && get)
-    return get_miners (self, msg);
+    return get_miners (self, msg, query);
   if (g_str_equal (path, "/api/stats") && get)
-    return get_stats (self, msg);
+    return get_stats (self, msg, query);
+  if (g_str_equal (path, "/api/groups") && get)
+    return get_groups (self, msg);
   if (g_str_equal (path, "/api/discover") && g_str_equal (method, "POST"))
     return post_discover (self, msg);
 
@@ -1195,6 +1491,25 @@ handler_cb (SoupServer        *server,
   n = g_strv_length (parts);
   if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "discover") && get)
     return get_discover (self, msg, parts[3]);
+  if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "groups"))
+    {
+      /* The name, percent-decoded: no NUL, valid UTF-8, a name a group may have. */
+      g_autofree char *name = g_uri_unescape_string (parts[3], NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (name == NULL || !hf_groups_check_name (name, &error))
+        {
+          reply_error (msg, 400, error != NULL ? error->message
+                                               : "a group's name is percent-encoded UTF-8");
+          return;
+        }
+      if (g_str_equal (method, "PUT"))
+        return put_group (self, msg, name);
+      if (g_str_equal (method, "DELETE"))
+        return delete_group (self, msg, name);
+      if (get)
+        return get_group (self, msg, name);
+    }
   if ((n == 4 || n == 5) && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "miner"))
     {
       HfMiner *miner = hf_fleet_lookup_address (self->fleet, parts[3]);
@@ -1266,7 +1581,8 @@ admissible (HfApiServer       *self,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
   gboolean get = g_str_equal (method, "GET") || g_str_equal (method, "HEAD");
-  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE");
+  gboolean write = g_str_equal (method, "POST") || g_str_equal (method, "DELETE")
+                   || g_str_equal (method, "PUT");
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
 
   if (self->token == NULL && !host_allowed (msg))

@@ -273,10 +273,15 @@ count_shares (PollState       *st,
   st->shares_at = r->timestamp;
 }
 
+/* The totals of @miners (of @self); with @account, the shares of their
+ * readings are counted first (once a cycle, for the whole fleet). */
 static void
-recompute_totals (HfFleet *self)
+sum_totals (HfFleet        *self,
+            GListModel     *miners,
+            gboolean        account,
+            HfFleetTotals  *t)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->miners));
+  guint n = g_list_model_get_n_items (miners);
   double hashrate = NAN, power = NAN, hottest = NAN, temp_sum = 0, accepted = NAN;
   double rejected = NAN, eff_power = 0, eff_hash = 0, best = NAN, network = NAN;
   double expected = NAN, chance = NAN;
@@ -286,13 +291,13 @@ recompute_totals (HfFleet *self)
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->miners), i);
+      g_autoptr(HfMiner) miner = g_list_model_get_item (miners, i);
       const HfReading *r = hf_miner_get_reading (miner);
       PollState *st = g_hash_table_lookup (self->state, miner);
 
       /* Shares accepted stay accepted: a miner that restarts or goes
        * offline keeps what it counted in the fleet's total. */
-      if (st != NULL && r != NULL && hf_miner_get_online (miner))
+      if (account && st != NULL && r != NULL && hf_miner_get_online (miner))
         count_shares (st, r);
       if (st != NULL && !isnan (st->accepted_sum))
         accepted = (isnan (accepted) ? 0 : accepted) + st->accepted_sum;
@@ -349,6 +354,52 @@ recompute_totals (HfFleet *self)
       chance = -expm1 (-per_day);
     }
 
+  t->best_difficulty = best;
+  t->network_difficulty = network;
+  t->expected_block_seconds = expected;
+  t->block_chance_per_day = chance;
+  t->hashing = hashing;
+  t->blocks_found = blocks;
+  t->hashrate_ghs = hashrate;
+  t->power_w = power;
+  t->power_estimated = estimated;
+  /* J/TH over the miners that report both power and hashrate. */
+  t->efficiency_j_th = eff_hash > 0 ? eff_power / (eff_hash / 1000.0) : NAN;
+  t->hottest_c = hottest;
+  t->average_temperature_c = temps > 0 ? temp_sum / temps : NAN;
+  t->accepted = accepted;
+  t->rejected = rejected;
+  t->online = online;
+  t->offline = n - online;
+  t->total = n;
+}
+
+void
+hf_fleet_compute_totals (HfFleet       *self,
+                         GListModel    *miners,
+                         HfFleetTotals *totals)
+{
+  g_return_if_fail (HF_IS_FLEET (self));
+  g_return_if_fail (G_IS_LIST_MODEL (miners));
+  g_return_if_fail (totals != NULL);
+  sum_totals (self, miners, FALSE, totals);
+}
+
+static void
+recompute_totals (HfFleet *self)
+{
+  HfFleetTotals t;
+  double best, network, expected, chance, hashrate, power, hottest, accepted, rejected;
+  guint hashing, blocks, online, n;
+  gboolean estimated;
+
+  sum_totals (self, G_LIST_MODEL (self->miners), TRUE, &t);
+  best = t.best_difficulty, network = t.network_difficulty;
+  expected = t.expected_block_seconds, chance = t.block_chance_per_day;
+  hashing = t.hashing, blocks = t.blocks_found, hashrate = t.hashrate_ghs, power = t.power_w;
+  estimated = t.power_estimated, hottest = t.hottest_c, accepted = t.accepted;
+  rejected = t.rejected, online = t.online, n = t.total;
+
   g_object_freeze_notify (G_OBJECT (self));
   SET_TOTAL (best_difficulty, best, PROP_BEST_DIFFICULTY);
   SET_TOTAL (network_difficulty, network, PROP_NETWORK_DIFFICULTY);
@@ -372,11 +423,9 @@ recompute_totals (HfFleet *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_ESTIMATED]);
     }
   /* J/TH over the miners that report both power and hashrate. */
-  SET_TOTAL (efficiency, eff_hash > 0 ? eff_power / (eff_hash / 1000.0) : NAN,
-             PROP_EFFICIENCY_J_TH);
+  SET_TOTAL (efficiency, t.efficiency_j_th, PROP_EFFICIENCY_J_TH);
   SET_TOTAL (hottest, hottest, PROP_HOTTEST_C);
-  SET_TOTAL (average_temperature, temps > 0 ? temp_sum / temps : NAN,
-             PROP_AVERAGE_TEMPERATURE_C);
+  SET_TOTAL (average_temperature, t.average_temperature_c, PROP_AVERAGE_TEMPERATURE_C);
   SET_TOTAL (accepted, accepted, PROP_ACCEPTED);
   SET_TOTAL (rejected, rejected, PROP_REJECTED);
   if (self->online != online)

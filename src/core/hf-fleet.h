@@ -130,4 +130,31 @@ double    hf_fleet_get_block_chance_per_day   (HfFleet *self);
 /* The sum of the miners' HfMiner:blocks-found ("blocks-found"). */
 guint     hf_fleet_get_blocks_found    (HfFleet        *self);
 
+/* The same totals, for some of the fleet's miners (a group, what a view
+ * shows); accepted and rejected as the fleet last counted them. */
+typedef struct
+{
+  double   hashrate_ghs;
+  double   power_w;
+  gboolean power_estimated;
+  double   efficiency_j_th;
+  double   hottest_c;
+  double   average_temperature_c;
+  guint    online;
+  guint    offline;
+  guint    total;
+  guint    hashing;
+  double   accepted;
+  double   rejected;
+  double   best_difficulty;
+  double   network_difficulty;
+  double   expected_block_seconds;
+  double   block_chance_per_day;
+  guint    blocks_found;
+} HfFleetTotals;
+
+void      hf_fleet_compute_totals      (HfFleet        *self,
+                                        GListModel     *miners,
+                                        HfFleetTotals  *totals);
+
 G_END_DECLS
