@@ -43,6 +43,8 @@ typedef struct
   char     *whatsminer_password_file;
   char     *db_path;
   gboolean  no_store;
+  /* the commands that take addresses */
+  char     *group;
   /* json */
   gboolean  json;
   /* scan and poll */
@@ -135,6 +137,18 @@ shared_entries (HfCliOptions *o)
       "The database (default ~/.local/share/hashfleet/hashfleet.db)", "PATH" },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
       "scan and watch: do not record into the database", NULL },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static GOptionEntry *
+group_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "group", 'g', 0, G_OPTION_ARG_STRING, &o->group,
+      "The miners of group NAME too (see groups)", "NAME" },
     { NULL }
   };
 
@@ -310,6 +324,7 @@ set_entries (HfCliOptions *o)
 
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
+static const OptionGroup group_group = { "group", "Group Options:", group_entries };
 static const OptionGroup scan_group = { "scan", "Scan Options:", scan_entries };
 static const OptionGroup poll_group = { "poll", "Polling Options:", poll_entries };
 static const OptionGroup watch_group = { "watch", "Watch Options:", watch_entries };
@@ -336,7 +351,7 @@ typedef struct
   const char         *description;
   CommandFunc         run;
   Arguments           arguments;
-  const OptionGroup  *groups[6];    /* the options it takes; NULL-terminated */
+  const OptionGroup  *groups[8];    /* the options it takes; NULL-terminated */
   HfMinerAction       action;       /* identify, pause, resume */
   gboolean            until_stopped; /* runs until a signal: SIGTERM ends it gently too */
 } Command;
@@ -346,11 +361,11 @@ static const Command commands[] = {
     "Identify the miner at each ADDRESS (any supported family) and show its current\n"
     "reading: a table for people, or one JSON object per line with --json.\n"
     "Exits non-zero when any address failed; the reason is in \"error\" and on stderr.",
-    hf_cli_status, ARGS_ADDRESSES, { &json_group, &shared_group } },
+    hf_cli_status, ARGS_ADDRESSES, { &group_group, &json_group, &shared_group } },
   { "restart", "ADDRESS…", "Restart each miner",
     "Ask the miner at each ADDRESS to reboot, the way its family does it.\n"
     "Exits 0 only when every miner accepted the restart.",
-    hf_cli_restart, ARGS_ADDRESSES, { &json_group, &shared_group } },
+    hf_cli_restart, ARGS_ADDRESSES, { &group_group, &json_group, &shared_group } },
   { "scan", "[TARGET…]", "Find the miners in address ranges",
     "Probe every address of the TARGETs (192.0.2.0/24, 192.0.2.10-192.0.2.50,\n"
     "192.0.2.10-50, single addresses; default: the subnets of this machine's own\n"
@@ -365,7 +380,8 @@ static const Command commands[] = {
     "status).  --count stops after that many cycles.  Alerts and found blocks\n"
     "go to each --notify-file and --notify URL, as with serve.",
     hf_cli_watch, ARGS_OPTIONAL_ADDRESSES,
-    { &watch_group, &poll_group, &notify_group, &json_group, &shared_group }, 0, TRUE },
+    { &watch_group, &poll_group, &group_group, &notify_group, &json_group, &shared_group }, 0,
+    TRUE },
   { "list", "", "Show the stored fleet",
     "The miners in the store, with when each was last seen (a table, or JSON\n"
     "Lines with --json and each miner's last reading).",
@@ -384,7 +400,7 @@ static const Command commands[] = {
     "part from estimated power, how much of the time had data (readings further\n"
     "apart than three poll intervals, at least 60 s, are no data), and with\n"
     "--tariff the cost.  A table, or one JSON object with --json.",
-    hf_cli_energy, ARGS_OWN, { &energy_group, &json_group, &shared_group } },
+    hf_cli_energy, ARGS_OWN, { &energy_group, &group_group, &json_group, &shared_group } },
   { "serve", "[ADDRESS…]", "Poll the fleet and serve the HTTP API and metrics",
     "Poll the stored fleet (and each ADDRESS given, identified and added) every\n"
     "--interval seconds, record it, and serve the automation API and Prometheus\n"
@@ -410,21 +426,30 @@ static const Command commands[] = {
     "above the model's default needs --overclock), optionally restart it, then\n"
     "read it again: \"applied\", \"applied after restart\" or \"not applied\" per\n"
     "miner.  Exits 0 only when every miner shows the change.",
-    hf_cli_set, ARGS_ADDRESSES, { &set_group, &shared_group } },
+    hf_cli_set, ARGS_ADDRESSES, { &set_group, &group_group, &shared_group } },
   { "pools", "[add NAME | remove NAME]", "Keep named pool profiles",
     "Without arguments, list the pool profiles in the store.  'add NAME' saves\n"
     "--pool (and --pool-user, --pool-password-file) under NAME; 'remove NAME' drops it.\n"
     "'set ADDRESS… --profile NAME' writes a profile to miners.",
     hf_cli_pools, ARGS_OWN, { &set_group, &shared_group } },
+  { "groups", "[list | create NAME | rename OLD NEW | delete NAME | add NAME ADDRESS… | "
+    "remove NAME ADDRESS…]", "Keep named groups of miners",
+    "Without arguments, list the groups in the store and their miners (--json: one\n"
+    "object per line).  'create NAME', 'rename OLD NEW' and 'delete NAME' change\n"
+    "the groups (names are compared ignoring case); 'add NAME ADDRESS…' and\n"
+    "'remove NAME ADDRESS…' put miners of the stored fleet in a group or take them\n"
+    "out.  status, restart, identify, pause, resume, set, watch and energy take\n"
+    "--group NAME for the group's miners.",
+    hf_cli_groups, ARGS_OWN, { &json_group, &shared_group } },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
     "Ask each miner to identify itself, where its family can.",
-    hf_cli_action, ARGS_ADDRESSES, { &shared_group }, HF_ACTION_IDENTIFY },
+    hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_IDENTIFY },
   { "pause", "ADDRESS…", "Pause hashing on each miner",
     "Stop hashing without restarting, where the family can (resume to go on).",
-    hf_cli_action, ARGS_ADDRESSES, { &shared_group }, HF_ACTION_PAUSE },
+    hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_PAUSE },
   { "resume", "ADDRESS…", "Resume hashing on each miner",
     "Go on hashing after pause.",
-    hf_cli_action, ARGS_ADDRESSES, { &shared_group }, HF_ACTION_RESUME },
+    hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_RESUME },
 };
 
 static gboolean
@@ -658,8 +683,13 @@ check_arguments (const Command  *command,
                  char          **args,
                  GError        **error)
 {
-  if (args[0] == NULL && command->arguments == ARGS_ADDRESSES)
-    return invalid (error, "give at least one ADDRESS (see --help)");
+  if (args[0] == NULL && command->arguments == ARGS_ADDRESSES && o->group == NULL)
+    return invalid (error, "give at least one ADDRESS or --group NAME (see --help)");
+  if (o->group != NULL && !hf_groups_check_name (o->group, error))
+    {
+      g_prefix_error (error, "--group: ");
+      return FALSE;
+    }
   if (command->arguments == ARGS_TARGETS || command->arguments == ARGS_OWN || o->scan)
     return TRUE;
   for (guint i = 0; args[i] != NULL; i++)
@@ -1016,6 +1046,7 @@ validate (const Command  *command,
   cli->stats = o->stats;
   cli->db_path = o->db_path;
   cli->no_store = o->no_store;
+  cli->group = o->group;
   cli->miner = o->miner;
   cli->format = o->format;
   cli->since = o->since;
@@ -1183,7 +1214,7 @@ interrupted_cb (gpointer user_data)
 static int
 run (const Command  *command,
      HfCli          *cli,
-     char          **args)
+     GStrv          *args)
 {
   guint sigint, sigterm = 0;
   int status;
@@ -1198,7 +1229,12 @@ run (const Command  *command,
   if (command->until_stopped)
     sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
-  status = command->run (cli, args);
+  /* --group: its miners' addresses join the ones given (energy reads
+   * the group itself). */
+  if (command->run != hf_cli_energy && !hf_cli_expand_group (cli, command->name, args))
+    status = 1;
+  else
+    status = command->run (cli, *args);
   if (!hf_cli_end_session (cli) && status == 0)
     status = 1;
 
@@ -1245,5 +1281,5 @@ main (int   argc,
       g_printerr ("hashfleet-cli %s: %s\n", command->name, error->message);
       return 2;
     }
-  return run (command, &cli, args);
+  return run (command, &cli, &args);
 }

@@ -42,6 +42,7 @@ struct _HfCli
   /* store */
   char         *db_path;
   gboolean      no_store;
+  char         *group;         /* --group NAME, or NULL */
   char         *miner;
   char         *format;
   char         *since;
@@ -115,6 +116,13 @@ int   hf_cli_export    (HfCli     *cli,
                         char     **args);
 int   hf_cli_energy    (HfCli     *cli,
                         char     **args);
+int   hf_cli_groups    (HfCli     *cli,
+                        char     **args);
+/* --group NAME: the group's addresses (from the store) join *@args, after
+ * the ones given.  An unknown or empty group is said on stderr: FALSE. */
+gboolean hf_cli_expand_group (HfCli       *cli,
+                              const char  *command,
+                              GStrv       *args);
 /* The command's session, built and loaded on first use: with the store
  * (--db, else the default) when @record and not --no-store; a store that
  * cannot be opened is said once and the session goes on without. */
