@@ -35,6 +35,7 @@ struct _HfMinerActions
   GPtrArray          *watched;       /* the miners the actions are for, for their capabilities */
   char               *pointed;       /* the miner whose card shows its actions, or NULL */
   HfMiner            *only;          /* while hf_miner_actions_activate_on() runs */
+  GPtrArray          *many;          /* while hf_miner_actions_activate_on_many() runs */
 };
 
 G_DEFINE_FINAL_TYPE (HfMinerActions, hf_miner_actions, G_TYPE_SIMPLE_ACTION_GROUP)
@@ -141,6 +142,12 @@ miners_for (HfMinerActions *self,
     {
       miners = g_ptr_array_new_with_free_func (g_object_unref);
       g_ptr_array_add (miners, g_object_ref (self->only));
+    }
+  else if (self->many != NULL)
+    {
+      miners = g_ptr_array_new_with_free_func (g_object_unref);
+      for (guint i = 0; i < self->many->len; i++)
+        g_ptr_array_add (miners, g_object_ref (g_ptr_array_index (self->many, i)));
     }
   else
     miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
@@ -838,6 +845,33 @@ hf_miner_actions_activate_on (HfMinerActions *self,
         self->only = miner;
         miner_actions[i].entry.activate (G_SIMPLE_ACTION (action), target, self);
         self->only = NULL;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+hf_miner_actions_activate_on_many (HfMinerActions *self,
+                                   const char     *name,
+                                   GPtrArray      *miners)
+{
+  g_autoptr(GVariant) target = NULL;
+  GAction *action;
+
+  g_return_val_if_fail (HF_IS_MINER_ACTIONS (self), FALSE);
+  g_return_val_if_fail (miners != NULL, FALSE);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+  if (action == NULL || miners->len == 0)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (miner_actions); i++)
+    if (g_str_equal (miner_actions[i].entry.name, name))
+      {
+        target = g_variant_ref_sink (g_variant_new_string
+                                     (hf_miner_get_address (g_ptr_array_index (miners, 0))));
+        self->many = miners;
+        miner_actions[i].entry.activate (G_SIMPLE_ACTION (action), target, self);
+        self->many = NULL;
         return TRUE;
       }
   return FALSE;

@@ -34,6 +34,12 @@ GPtrArray      *hf_miner_actions_get_miners  (HfMinerActions    *self,
 gboolean        hf_miner_actions_activate_on (HfMinerActions    *self,
                                               const char        *name,
                                               HfMiner           *miner);
+/* Run action @name (identify, pause, resume, restart…) on @miners (a
+ * group's), whatever the selection, as the menu would on a selection of
+ * them: restart asks first.  FALSE if there is no such action. */
+gboolean        hf_miner_actions_activate_on_many (HfMinerActions *self,
+                                                   const char     *name,
+                                                   GPtrArray      *miners);
 /* @menu (the window's one miner menu) with every item targeted at
  * @address, for the popover opened on that miner. */
 GMenuModel     *hf_miner_actions_menu_for    (GMenuModel        *menu,

@@ -39,7 +39,11 @@ struct _HfTotalsHeader
   GtkLabel  *chance_label;
   GtkLabel  *legend_label;
 
+  GtkLabel  *group_label;     /* which group the figures are of */
+
   HfFleet   *fleet;
+  GListModel *miners;         /* the fleet's miners the figures are of; NULL: all */
+  char      *group;
   guint      legend_idle;
 };
 
@@ -93,7 +97,7 @@ compare_counts (gconstpointer a,
 static void
 refresh_legend (HfTotalsHeader *self)
 {
-  GListModel *miners = G_LIST_MODEL (self->fleet);
+  GListModel *miners = self->miners != NULL ? self->miners : G_LIST_MODEL (self->fleet);
   g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (ModelCount));
   g_autoptr(GString) text = g_string_new (NULL);
@@ -153,6 +157,28 @@ queue_legend (HfTotalsHeader *self)
     self->legend_idle = g_timeout_add (250, legend_idle_cb, self);
 }
 
+/* The whole fleet's, as it keeps them. */
+static void
+fleet_totals (HfFleet       *f,
+              HfFleetTotals *t)
+{
+  t->hashrate_ghs = hf_fleet_get_hashrate_ghs (f);
+  t->power_w = hf_fleet_get_power_w (f);
+  t->power_estimated = hf_fleet_get_power_estimated (f);
+  t->efficiency_j_th = hf_fleet_get_efficiency_j_th (f);
+  t->hottest_c = hf_fleet_get_hottest_c (f);
+  t->average_temperature_c = hf_fleet_get_average_temperature_c (f);
+  t->online = hf_fleet_get_online_count (f);
+  t->offline = hf_fleet_get_offline_count (f);
+  t->total = hf_fleet_get_total_count (f);
+  t->hashing = hf_fleet_get_hashing_count (f);
+  t->accepted = hf_fleet_get_accepted (f);
+  t->rejected = hf_fleet_get_rejected (f);
+  t->best_difficulty = hf_fleet_get_best_difficulty (f);
+  t->expected_block_seconds = hf_fleet_get_expected_block_seconds (f);
+  t->block_chance_per_day = hf_fleet_get_block_chance_per_day (f);
+}
+
 static void
 refresh (HfTotalsHeader *self)
 {
@@ -174,72 +200,77 @@ refresh (HfTotalsHeader *self)
   g_autofree char *chance = NULL;
   g_autofree char *chance_text = NULL;
   guint n_offline, n_hashing;
+  HfFleetTotals t;
 
   if (f == NULL)
     return;
-  hashrate = hf_format_hashrate (hf_fleet_get_hashrate_ghs (f));
+  if (self->miners != NULL)
+    hf_fleet_compute_totals (f, self->miners, &t);
+  else
+    fleet_totals (f, &t);
+  hashrate = hf_format_hashrate (t.hashrate_ghs);
   set_text (self->hashrate_label, hashrate);
 
-  power = hf_format_value (hf_fleet_get_power_w (f), 0, "W");
+  power = hf_format_value (t.power_w, 0, "W");
   set_text (self->power_label, power);
   /* Translators: some of the power figure is estimated from model tables */
-  set_text (self->power_detail, hf_fleet_get_power_estimated (f) ? _("est.") : _("measured"));
+  set_text (self->power_detail, t.power_estimated ? _("est.") : _("measured"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->power_detail),
-                               hf_fleet_get_power_estimated (f)
+                               t.power_estimated
                                ? _("Some miners do not report their power; theirs is estimated from the model")
                                : NULL);
 
-  efficiency = hf_format_value (hf_fleet_get_efficiency_j_th (f), 1, "J/TH");
+  efficiency = hf_format_value (t.efficiency_j_th, 1, "J/TH");
   set_text (self->efficiency_label, efficiency);
 
-  miners = g_strdup_printf (_("%u of %u online"), hf_fleet_get_online_count (f),
-                            hf_fleet_get_total_count (f));
+  miners = g_strdup_printf (_("%u of %u online"), t.online,
+                            t.total);
   set_text (self->miners_label, miners);
-  n_offline = hf_fleet_get_offline_count (f);
+  n_offline = t.offline;
   offline = n_offline == 0 ? g_strdup (_("none offline"))
     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u offline", "%u offline", n_offline),
                        n_offline);
   set_text (self->miners_detail, offline);
   /* Answering is not hashing: a paused or idle miner is online. */
-  n_hashing = hf_fleet_get_hashing_count (f);
+  n_hashing = t.hashing;
   hashing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hashing", "%u hashing", n_hashing),
                              n_hashing);
   set_text (self->hashing_label, hashing);
   hf_widget_set_css_class (GTK_WIDGET (self->hashing_label), "warning",
-                           n_hashing < hf_fleet_get_online_count (f));
+                           n_hashing < t.online);
   if (n_offline > 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->miners_detail), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->miners_detail), "error");
 
-  hottest = hf_format_value (hf_fleet_get_hottest_c (f), 1, "°C");
+  hottest = hf_format_value (t.hottest_c, 1, "°C");
   set_text (self->hottest_label, hottest);
   {
-    g_autofree char *avg = hf_format_value (hf_fleet_get_average_temperature_c (f), 1, "°C");
+    g_autofree char *avg = hf_format_value (t.average_temperature_c, 1, "°C");
     average = g_strdup_printf (_("average %s"), avg);
   }
   set_text (self->hottest_detail, average);
 
-  accepted = format_count (hf_fleet_get_accepted (f));
+  accepted = format_count (t.accepted);
   set_text (self->shares_label, accepted);
-  rejected = format_count (hf_fleet_get_rejected (f));
+  rejected = format_count (t.rejected);
   rejected_text = g_strdup_printf (_("accepted · %s rejected"), rejected);
   set_text (self->shares_detail, rejected_text);
 
-  best = hf_format_difficulty_ui (hf_fleet_get_best_difficulty (f));
+  best = hf_format_difficulty_ui (t.best_difficulty);
   set_text (self->best_label, best);
   /* Without a network difficulty (no AxeOS miner answers), nothing to
    * say: a dash, not "block in ~—". */
-  if (hf_reading_known (hf_fleet_get_expected_block_seconds (f)))
+  if (hf_reading_known (t.expected_block_seconds))
     {
-      expected = hf_format_expected (hf_fleet_get_expected_block_seconds (f));
+      expected = hf_format_expected (t.expected_block_seconds);
       /* Translators: the fleet's expected time to find a block, "block in ~41 days" */
       expected_text = g_strdup_printf (_("block in ~%s"), expected);
     }
   set_text (self->expected_label, expected_text != NULL ? expected_text : "—");
-  if (hf_reading_known (hf_fleet_get_block_chance_per_day (f)))
+  if (hf_reading_known (t.block_chance_per_day))
     {
-      chance = format_chance (hf_fleet_get_block_chance_per_day (f));
+      chance = format_chance (t.block_chance_per_day);
       /* Translators: the chance of at least one block today, "0.085 % a day" */
       chance_text = g_strdup_printf (_("%s a day"), chance);
     }
@@ -250,7 +281,9 @@ refresh (HfTotalsHeader *self)
      * and hashing, hottest temperature */
     g_autofree char *line = g_strdup_printf (_("%s · %s · %s, %s · hottest %s"), hashrate, power,
                                              miners, hashing, hottest);
-    set_text (self->compact_label, line);
+    g_autofree char *grouped = self->group != NULL ? g_strdup_printf ("%s · %s", self->group, line)
+                                                   : NULL;
+    set_text (self->compact_label, grouped != NULL ? grouped : line);
   }
 }
 
@@ -288,6 +321,40 @@ hf_totals_header_set_fleet (HfTotalsHeader *self,
     }
 }
 
+static void
+miners_changed_cb (HfTotalsHeader *self)
+{
+  refresh (self);
+  queue_legend (self);
+}
+
+void
+hf_totals_header_set_miners (HfTotalsHeader *self,
+                             GListModel     *miners,
+                             const char     *group)
+{
+  g_return_if_fail (HF_IS_TOTALS_HEADER (self));
+  g_return_if_fail (miners == NULL || group != NULL);
+
+  if (self->miners != NULL)
+    g_signal_handlers_disconnect_by_data (self->miners, self);
+  g_set_object (&self->miners, miners);
+  g_free (self->group);
+  self->group = g_strdup (group);
+  if (miners != NULL)
+    g_signal_connect_object (miners, "items-changed", G_CALLBACK (miners_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (group != NULL)
+    {
+      /* Translators: above the totals of one group of miners */
+      g_autofree char *text = g_strdup_printf (_("Group “%s”"), group);
+      set_text (self->group_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->group_label), group != NULL);
+  refresh (self);
+  refresh_legend (self);
+}
+
 const char *
 hf_totals_header_get_text (HfTotalsHeader *self,
                            const char     *figure)
@@ -300,7 +367,7 @@ hf_totals_header_get_text (HfTotalsHeader *self,
     { "rejected", self->shares_detail }, { "hashing", self->hashing_label },
     { "best", self->best_label }, { "expected", self->expected_label },
     { "chance", self->chance_label }, { "legend", self->legend_label },
-    { "compact", self->compact_label },
+    { "compact", self->compact_label }, { "group", self->group_label },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
@@ -315,6 +382,10 @@ hf_totals_header_dispose (GObject *object)
   HfTotalsHeader *self = HF_TOTALS_HEADER (object);
 
   hf_totals_header_set_fleet (self, NULL);
+  if (self->miners != NULL)
+    g_signal_handlers_disconnect_by_data (self->miners, self);
+  g_clear_object (&self->miners);
+  g_clear_pointer (&self->group, g_free);
   g_clear_handle_id (&self->legend_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_TOTALS_HEADER);
 
@@ -353,6 +424,15 @@ static void
 hf_totals_header_init (HfTotalsHeader *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->group_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->group_label, 0);
+  gtk_label_set_ellipsize (self->group_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->group_label), 24);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->group_label), 24);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->group_label), 12);
+  gtk_widget_add_css_class (GTK_WIDGET (self->group_label), "heading");
+  gtk_widget_set_visible (GTK_WIDGET (self->group_label), FALSE);
+  gtk_box_prepend (GTK_BOX (self->box), GTK_WIDGET (self->group_label));
   set_text (self->hashrate_detail, _("total"));
   set_text (self->efficiency_detail, _("fleet average"));
 }

@@ -16,8 +16,13 @@ G_DECLARE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, HF, TOTALS_HEADER, GtkWi
 GtkWidget *hf_totals_header_new       (void);
 void       hf_totals_header_set_fleet (HfTotalsHeader *self,
                                        HfFleet        *fleet);
+/* Show the totals of @miners (some of the fleet's, such as a group's,
+ * named @group), or with NULL of the whole fleet again. */
+void       hf_totals_header_set_miners (HfTotalsHeader *self,
+                                        GListModel     *miners,
+                                        const char     *group);
 /* The text shown for a figure: "hashrate", "power", "efficiency",
- * "miners", "hottest", "shares", or "compact" (the one line a narrow
+ * "miners", "hottest", "shares", "group" (which group), or "compact" (the one line a narrow
  * window shows), for tests and accessibility. */
 const char *hf_totals_header_get_text (HfTotalsHeader *self,
                                        const char     *figure);

@@ -14,6 +14,7 @@
 #include "hf-add-miner-dialog.h"
 #include "hf-details-window.h"
 #include "hf-export.h"
+#include "hf-group-dialog.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
@@ -29,6 +30,7 @@ struct _HfWindow
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
   GtkWidget            *discover_button;
   GtkSpinner           *discover_spinner;
   GtkLabel             *discover_label;
@@ -62,6 +64,17 @@ struct _HfWindow
   GtkMultiSelection    *selection;
   HfMinerActions       *miner_actions; /* miner.* */
   char                 *search_key;    /* casefolded search text */
+
+  /* Groups: the grid shows all miners or one group's (fleet → group
+   * filter → search filter → sort), and the totals follow the group */
+  HfGroups             *groups;
+  GtkCustomFilter      *group_filter;
+  GtkFilterListModel   *group_model;
+  char                 *group;         /* the group shown, NULL: all */
+  GtkStringList        *group_names;   /* "All Miners", then each group */
+  GtkDropDown          *group_dropdown;
+  GtkMenuButton        *group_menu_button;
+  gboolean              groups_updating;
 
   /* Where focus goes back when the miner menu closes (weak) */
   GtkWidget            *menu_return;
@@ -485,6 +498,447 @@ search_changed_cb (GtkSearchEntry *entry,
   update_pages (self);
 }
 
+/* Groups */
+
+/* A name as a menu item's label shows it ("_" is a mnemonic there). */
+static char *
+menu_label (const char *name)
+{
+  g_auto(GStrv) parts = g_strsplit (name, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
+/* "Add to Group" (each group, then "New Group…") and, for a miner in
+ * some, "Remove from Group", before the menu's last section (Remove). */
+static void
+add_group_items (HfWindow *self,
+                 GMenu    *menu,
+                 HfMiner  *miner)
+{
+  g_autoptr(GMenu) section = g_menu_new ();
+  g_autoptr(GMenu) add = g_menu_new ();
+  g_autoptr(GMenu) add_names = g_menu_new ();
+  g_auto(GStrv) names = hf_groups_list (self->groups);
+  g_auto(GStrv) of_miner = hf_groups_of_miner (self->groups, miner);
+  int n = g_menu_model_get_n_items (G_MENU_MODEL (menu));
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *label = menu_label (names[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.group-add",
+                                               g_variant_new_string (names[i]));
+      g_menu_append_item (add_names, item);
+    }
+  g_menu_append_section (add, NULL, G_MENU_MODEL (add_names));
+  g_menu_append (add, _("_New Group…"), "win.group-new");
+  g_menu_append_submenu (section, _("Add to _Group"), G_MENU_MODEL (add));
+  if (of_miner[0] != NULL)
+    {
+      g_autoptr(GMenu) remove = g_menu_new ();
+
+      for (guint i = 0; of_miner[i] != NULL; i++)
+        {
+          g_autofree char *label = menu_label (of_miner[i]);
+          g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+          g_menu_item_set_action_and_target_value (item, "win.group-remove",
+                                                   g_variant_new_string (of_miner[i]));
+          g_menu_append_item (remove, item);
+        }
+      g_menu_append_submenu (section, _("Remo_ve from Group"), G_MENU_MODEL (remove));
+    }
+  g_menu_insert_section (menu, MAX (n - 1, 0), NULL, G_MENU_MODEL (section));
+}
+
+static gboolean
+group_filter_func (gpointer item,
+                   gpointer user_data)
+{
+  HfWindow *self = user_data;
+
+  return self->group == NULL || hf_groups_contains (self->groups, self->group, HF_MINER (item));
+}
+
+/* The totals header, the group menu and the filter follow self->group. */
+static void
+show_group (HfWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->group_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  hf_totals_header_set_miners (self->totals_header,
+                               self->group != NULL ? G_LIST_MODEL (self->group_model) : NULL,
+                               self->group);
+  gtk_widget_set_visible (GTK_WIDGET (self->group_menu_button), self->group != NULL);
+  update_pages (self);
+}
+
+/* The drop-down lists the groups again, the one shown kept if it still is
+ * a group (under its name now), else all miners. */
+static void
+groups_changed_cb (HfWindow *self)
+{
+  g_auto(GStrv) names = hf_groups_list (self->groups);
+  const char *shown = self->group != NULL ? hf_groups_lookup (self->groups, self->group) : NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->group_names));
+  guint selected = 0;
+  g_autofree char *keep = g_strdup (shown);
+
+  self->groups_updating = TRUE;
+  gtk_string_list_splice (self->group_names, 1, n - 1, (const char * const *) names);
+  for (guint i = 0; keep != NULL && names[i] != NULL; i++)
+    if (g_str_equal (names[i], keep))
+      selected = i + 1;
+  gtk_drop_down_set_selected (self->group_dropdown, selected);
+  gtk_widget_set_visible (GTK_WIDGET (self->group_dropdown), names[0] != NULL);
+  self->groups_updating = FALSE;
+  g_free (self->group);
+  self->group = g_steal_pointer (&keep);
+  show_group (self);
+}
+
+static void
+group_selected_cb (HfWindow *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->group_dropdown);
+
+  if (self->groups_updating)
+    return;
+  g_free (self->group);
+  self->group = selected > 0 && selected != GTK_INVALID_LIST_POSITION
+                ? g_strdup (gtk_string_list_get_string (self->group_names, selected)) : NULL;
+  show_group (self);
+}
+
+void
+hf_window_show_group (HfWindow   *self,
+                      const char *name)
+{
+  g_auto(GStrv) names = NULL;
+  const char *known;
+
+  g_return_if_fail (HF_IS_WINDOW (self));
+  known = name != NULL ? hf_groups_lookup (self->groups, name) : NULL;
+  names = hf_groups_list (self->groups);
+  for (guint i = 0; known != NULL && names[i] != NULL; i++)
+    if (g_str_equal (names[i], known))
+      {
+        gtk_drop_down_set_selected (self->group_dropdown, i + 1);
+        return;
+      }
+  gtk_drop_down_set_selected (self->group_dropdown, 0);
+}
+
+const char *
+hf_window_get_group (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return self->group;
+}
+
+HfTotalsHeader *
+_hf_window_get_totals_header (HfWindow *self)
+{
+  g_return_val_if_fail (HF_IS_WINDOW (self), NULL);
+  return self->totals_header;
+}
+
+/* The selected miners (a new array). */
+static GPtrArray *
+selected_miners (HfWindow *self)
+{
+  GPtrArray *miners = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GtkBitset) set = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    g_ptr_array_add (miners, g_list_model_get_item (G_LIST_MODEL (self->selection), position));
+  return miners;
+}
+
+typedef struct
+{
+  GWeakRef  window;
+  char     *said;      /* the toast once saved */
+} GroupChange;
+
+static void
+group_change_free (GroupChange *c)
+{
+  g_weak_ref_clear (&c->window);
+  g_free (c->said);
+  g_free (c);
+}
+
+static void
+group_changed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GroupChange *c = user_data;
+  g_autoptr(HfWindow) self = g_weak_ref_get (&c->window);
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_session_change_group_finish (HF_SESSION (source), result, &error))
+    {
+      if (self != NULL)
+        hf_window_toast (self, error->message);
+    }
+  else if (self != NULL && c->said != NULL)
+    hf_window_toast (self, c->said);
+  group_change_free (c);
+}
+
+/* Change the groups through the session; @said (taken) once it is saved. */
+static void
+change_group (HfWindow      *self,
+              HfGroupChange  change,
+              const char    *name,
+              const char    *new_name,
+              GPtrArray     *miners,
+              char          *said)
+{
+  GroupChange *c = g_new0 (GroupChange, 1);
+
+  g_weak_ref_init (&c->window, self);
+  c->said = said;
+  hf_session_change_group_async (hf_application_get_session (self->app), change, name, new_name,
+                                 miners != NULL ? (HfMiner **) miners->pdata : NULL,
+                                 miners != NULL ? miners->len : 0, NULL, group_changed_cb, c);
+}
+
+/* "3 miners added to “Garage”" */
+#define count_text(one, many, n, group) \
+  g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, one, many, n), n, group)
+
+static void
+group_add_activated (GSimpleAction *action,
+                     GVariant      *target,
+                     gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  g_autoptr(GPtrArray) miners = selected_miners (self);
+  const char *name = g_variant_get_string (target, NULL);
+
+  if (miners->len > 0)
+    change_group (self, HF_GROUP_CHANGE_ADD, name, NULL, miners,
+                  count_text (("%u miner added to “%s”"), ("%u miners added to “%s”"),
+                              miners->len, name));
+}
+
+static void
+group_remove_activated (GSimpleAction *action,
+                        GVariant      *target,
+                        gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  g_autoptr(GPtrArray) miners = selected_miners (self);
+  const char *name = g_variant_get_string (target, NULL);
+
+  if (miners->len > 0)
+    change_group (self, HF_GROUP_CHANGE_REMOVE, name, NULL, miners,
+                  count_text (("%u miner removed from “%s”"), ("%u miners removed from “%s”"),
+                              miners->len, name));
+}
+
+typedef struct
+{
+  HfWindow  *self;     /* a reference */
+  GPtrArray *miners;   /* to add to the new group */
+} NewGroup;
+
+static void
+new_group_free (gpointer data)
+{
+  NewGroup *g = data;
+
+  g_object_unref (g->self);
+  g_ptr_array_unref (g->miners);
+  g_free (g);
+}
+
+static void
+new_group_named (const char *name,
+                 gpointer    user_data)
+{
+  NewGroup *g = user_data;
+
+  change_group (g->self, HF_GROUP_CHANGE_CREATE, name, NULL, NULL, NULL);
+  if (g->miners->len > 0)
+    change_group (g->self, HF_GROUP_CHANGE_ADD, name, NULL, g->miners,
+                  count_text (("%u miner added to “%s”"), ("%u miners added to “%s”"),
+                              g->miners->len, name));
+}
+
+static void
+group_new_activated (GSimpleAction *action,
+                     GVariant      *target,
+                     gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  NewGroup *g = g_new0 (NewGroup, 1);
+  GtkWidget *dialog;
+
+  g->self = g_object_ref (self);
+  g->miners = selected_miners (self);
+  dialog = hf_group_name_dialog_new (GTK_WINDOW (self), self->groups, _("New Group"), NULL,
+                                     _("C_reate"), new_group_named, g, new_group_free);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+group_renamed (const char *name,
+               gpointer    user_data)
+{
+  HfWindow *self = user_data;
+  g_autofree char *old = g_strdup (self->group);
+
+  if (old == NULL)
+    return;
+  /* The drop-down keeps showing it under its new name. */
+  g_free (self->group);
+  self->group = g_strdup (name);
+  change_group (self, HF_GROUP_CHANGE_RENAME, old, name, NULL, NULL);
+}
+
+static void
+group_rename_activated (GSimpleAction *action,
+                        GVariant      *target,
+                        gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  GtkWidget *dialog;
+
+  if (self->group == NULL)
+    return;
+  dialog = hf_group_name_dialog_new (GTK_WINDOW (self), self->groups, _("Rename Group"),
+                                     self->group, _("_Rename"), group_renamed,
+                                     g_object_ref (self), g_object_unref);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    HfWindow         *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (dialog), "group");
+
+  if (g_strcmp0 (response, "delete") == 0)
+    change_group (self, HF_GROUP_CHANGE_DELETE, name, NULL, NULL, NULL);
+}
+
+static void
+group_delete_activated (GSimpleAction *action,
+                        GVariant      *target,
+                        gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (self->group == NULL)
+    return;
+  heading = g_strdup_printf (_("Delete Group “%s”?"), self->group);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                                       _("Its miners stay in the fleet.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "group", g_strdup (self->group), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+hf_window_act_on_group (HfWindow   *self,
+                        const char *action)
+{
+  g_autoptr(GPtrArray) members = NULL;
+
+  g_return_val_if_fail (HF_IS_WINDOW (self), FALSE);
+  if (self->group == NULL)
+    return FALSE;
+  members = hf_groups_get_members (self->groups, self->group, self->fleet);
+  if (members == NULL || members->len == 0)
+    {
+      hf_window_toast (self, _("There are no miners in this group"));
+      return FALSE;
+    }
+  /* Through the miner menu's own actions: restart asks first. */
+  return hf_miner_actions_activate_on_many (self->miner_actions, action, members);
+}
+
+static void
+group_act_activated (GSimpleAction *action,
+                     GVariant      *target,
+                     gpointer       user_data)
+{
+  hf_window_act_on_group (HF_WINDOW (user_data), g_variant_get_string (target, NULL));
+}
+
+static const GActionEntry group_entries[] = {
+  { .name = "group-add", .activate = group_add_activated, .parameter_type = "s" },
+  { .name = "group-remove", .activate = group_remove_activated, .parameter_type = "s" },
+  { .name = "group-new", .activate = group_new_activated },
+  { .name = "group-rename", .activate = group_rename_activated },
+  { .name = "group-delete", .activate = group_delete_activated },
+  { .name = "group-act", .activate = group_act_activated, .parameter_type = "s" },
+};
+
+/* The drop-down (All Miners, each group) and the shown group's menu, at
+ * the start of the header bar. */
+static void
+setup_groups (HfWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) acts = g_menu_new ();
+  g_autoptr(GMenu) edit = g_menu_new ();
+  const char *all[] = { _("All Miners"), NULL };
+  struct { const char *label; const char *what; } items[] = {
+    { N_("_Identify All"), "identify" }, { N_("_Pause All"), "pause" },
+    { N_("Re_sume All"), "resume" }, { N_("_Restart All…"), "restart" },
+  };
+
+  self->groups = g_object_ref (hf_session_get_groups (hf_application_get_session (self->app)));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), group_entries,
+                                   G_N_ELEMENTS (group_entries), self);
+
+  self->group_names = gtk_string_list_new (all);
+  self->group_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (G_LIST_MODEL (self->group_names)), NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->group_dropdown), _("Show a Group"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->group_dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Group shown"), -1);
+  g_signal_connect_swapped (self->group_dropdown, "notify::selected",
+                            G_CALLBACK (group_selected_cb), self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(items[i].label), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.group-act",
+                                               g_variant_new_string (items[i].what));
+      g_menu_append_item (acts, item);
+    }
+  g_menu_append (edit, _("Re_name Group…"), "win.group-rename");
+  g_menu_append (edit, _("_Delete Group…"), "win.group-delete");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (acts));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
+  self->group_menu_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (self->group_menu_button, "view-more-symbolic");
+  gtk_menu_button_set_menu_model (self->group_menu_button, G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->group_menu_button), _("Group Menu"));
+
+  adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->group_dropdown));
+  adw_header_bar_pack_start (self->header_bar, GTK_WIDGET (self->group_menu_button));
+  g_signal_connect_swapped (self->groups, "changed", G_CALLBACK (groups_changed_cb), self);
+  groups_changed_cb (self);
+}
+
 /* Selection */
 
 static gboolean
@@ -569,6 +1023,7 @@ popup_at (HfWindow  *self,
                                  &GRAPHENE_POINT_INIT (x, y), &p))
     return;
   menu = hf_miner_actions_menu_for (self->miner_menu, hf_miner_get_address (miner));
+  add_group_items (self, G_MENU (menu), miner);
   gtk_popover_menu_set_menu_model (self->miner_popover, menu);
   rect = (GdkRectangle) { (int) p.x, (int) p.y, 1, 1 };
   gtk_popover_set_pointing_to (GTK_POPOVER (self->miner_popover), &rect);
@@ -1149,9 +1604,12 @@ hf_window_setup (HfWindow      *self,
   self->app = g_object_ref (app);
   self->fleet = g_object_ref (hf_application_get_fleet (self->app));
 
-  /* fleet → filter → sort → selection */
+  /* fleet → group → search → sort → selection */
+  self->group_filter = gtk_custom_filter_new (group_filter_func, self, NULL);
+  self->group_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->fleet)),
+                                                 g_object_ref (GTK_FILTER (self->group_filter)));
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->fleet)),
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->group_model)),
                                                   g_object_ref (GTK_FILTER (self->filter)));
   /* Name and status first: on a small screen (800 px) those stay in
    * view, the rest scrolls. */
@@ -1183,6 +1641,7 @@ hf_window_setup (HfWindow      *self,
   add_view_controllers (self, GTK_WIDGET (self->column_view));
 
   hf_totals_header_set_fleet (self->totals_header, self->fleet);
+  setup_groups (self);
   g_signal_connect (hf_application_get_session (app), "discover-found",
                     G_CALLBACK (discover_found_cb), self);
   g_signal_connect (hf_application_get_session (app), "discover-progress",
@@ -1230,6 +1689,8 @@ hf_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (hf_application_get_session (self->app), self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
+  if (self->groups != NULL)
+    g_signal_handlers_disconnect_by_data (self->groups, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_weak_pointer (&self->menu_return);
@@ -1248,6 +1709,11 @@ hf_window_dispose (GObject *object)
   g_clear_object (&self->card_sorter);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
+  g_clear_object (&self->group_model);
+  g_clear_object (&self->group_filter);
+  g_clear_object (&self->group_names);
+  g_clear_object (&self->groups);
+  g_clear_pointer (&self->group, g_free);
   g_clear_object (&self->fleet);
   g_clear_object (&self->app);
   g_clear_object (&self->settings);
@@ -1332,6 +1798,7 @@ hf_window_class_init (HfWindowClass *klass)
                                                "/io/github/hashfleet/Hashfleet/hf-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfWindow, name)
   BIND (toast_overlay);
+  BIND (header_bar);
   BIND (discover_button);
   BIND (discover_spinner);
   BIND (discover_label);

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "hf-application.h"
+#include "hf-totals-header.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,16 @@ void         hf_window_discover         (HfWindow      *self,
 gboolean     hf_window_get_discovering  (HfWindow      *self);
 /* The model the views show (sorted and filtered) and its selection. */
 GtkSelectionModel *hf_window_get_selection (HfWindow   *self);
+/* Show the miners of group @name (any case; NULL or no such group: all). */
+void         hf_window_show_group      (HfWindow      *self,
+                                        const char    *name);
+/* The group shown, or NULL for all miners. */
+const char  *hf_window_get_group       (HfWindow      *self);
+/* Run the miner action @action (identify, pause, resume, restart) on
+ * every miner of the group shown; restart asks first.  FALSE when no
+ * group is shown or it has no miners. */
+gboolean     hf_window_act_on_group    (HfWindow      *self,
+                                        const char    *action);
 /* Pop the miner menu up for the selection, at the focused item. */
 void         hf_window_popup_menu       (HfWindow      *self);
 /* The miner.* actions (HfMinerActions) on its selection. */
@@ -50,6 +61,7 @@ gboolean           hf_window_get_updated_ticking (HfWindow *self);
 void         _hf_window_set_no_network  (HfWindow      *self,
                                          gboolean       no_network);
 const char  *_hf_window_get_empty_text  (HfWindow      *self);
+HfTotalsHeader *_hf_window_get_totals_header (HfWindow  *self);
 const char  *_hf_window_get_discover_text (HfWindow    *self,
                                            gboolean     status);
 
