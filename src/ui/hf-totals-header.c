@@ -351,6 +351,7 @@ hf_totals_header_set_miners (HfTotalsHeader *self,
       set_text (self->group_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->group_label), group != NULL);
+  set_text (self->efficiency_detail, group != NULL ? _("group average") : _("fleet average"));
   refresh (self);
   refresh_legend (self);
 }

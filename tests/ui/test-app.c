@@ -653,7 +653,9 @@ discover_activate_cb (GApplication *app,
 
   /* Search filters by family. */
   {
-    GtkSearchEntry *entry = GTK_SEARCH_ENTRY (find_descendant (GTK_WIDGET (window),
+    /* The window's own (a group drop-down holds one too). */
+    GtkSearchEntry *entry = GTK_SEARCH_ENTRY (find_descendant (find_descendant (GTK_WIDGET (window),
+                                                                                GTK_TYPE_SEARCH_BAR),
                                                                GTK_TYPE_SEARCH_ENTRY));
     gtk_editable_set_text (GTK_EDITABLE (entry), "avalon");
     g_signal_emit_by_name (entry, "search-changed");

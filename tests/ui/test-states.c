@@ -309,7 +309,9 @@ static guint
 count_shown (HfWindow   *window,
              const char *search)
 {
-  GtkSearchEntry *entry = GTK_SEARCH_ENTRY (find_descendant (GTK_WIDGET (window),
+  /* The window's own (a group drop-down holds one too). */
+  GtkSearchEntry *entry = GTK_SEARCH_ENTRY (find_descendant (find_descendant (GTK_WIDGET (window),
+                                                                              GTK_TYPE_SEARCH_BAR),
                                                              GTK_TYPE_SEARCH_ENTRY));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), search);
