@@ -10,7 +10,8 @@ typedef struct
 {
   char       *name;
   char       *folded;   /* for comparing and sorting */
-  GPtrArray  *keys;     /* char* */
+  GPtrArray  *keys;     /* char*, in the order they joined */
+  GHashTable *set;      /* the same keys, to look up */
 } Group;
 
 struct _HfGroups
@@ -32,6 +33,7 @@ group_free (gpointer data)
   g_free (g->name);
   g_free (g->folded);
   g_ptr_array_unref (g->keys);
+  g_hash_table_unref (g->set);
   g_free (g);
 }
 
@@ -43,6 +45,7 @@ group_new (const char *name)
   g->name = g_strdup (name);
   g->folded = g_utf8_casefold (name, -1);
   g->keys = g_ptr_array_new_with_free_func (g_free);
+  g->set = g_hash_table_new (g_str_hash, g_str_equal);   /* the strings of @keys */
   return g;
 }
 
@@ -81,6 +84,38 @@ miner_key (HfMiner *miner)
   const char *identity = hf_miner_get_identity_key (miner);
 
   return identity != NULL ? identity : hf_miner_get_address (miner);
+}
+
+static gboolean
+is_member (Group   *g,
+           HfMiner *miner)
+{
+  const char *identity = hf_miner_get_identity_key (miner);
+  const char *address = hf_miner_get_address (miner);
+
+  return (identity != NULL && g_hash_table_contains (g->set, identity))
+         || (address != NULL && g_hash_table_contains (g->set, address));
+}
+
+static void
+add_key (Group      *g,
+         const char *key)
+{
+  char *copy;
+
+  if (g_hash_table_contains (g->set, key))
+    return;
+  copy = g_strdup (key);
+  g_ptr_array_add (g->keys, copy);
+  g_hash_table_add (g->set, copy);
+}
+
+static void
+remove_key_at (Group *g,
+               guint  at)
+{
+  g_hash_table_remove (g->set, g->keys->pdata[at]);
+  g_ptr_array_remove_index (g->keys, at);
 }
 
 /* The index of @miner's key in @g, or -1. */
@@ -244,7 +279,7 @@ hf_groups_get_members (HfGroups   *self,
     {
       HfMiner *miner = g_list_model_get_item (G_LIST_MODEL (fleet), i);
 
-      if (member_index (g, miner) >= 0)
+      if (is_member (g, miner))
         g_ptr_array_add (members, miner);
       else
         g_object_unref (miner);
@@ -261,7 +296,7 @@ hf_groups_of_miner (HfGroups *self,
   g_return_val_if_fail (HF_IS_GROUPS (self), NULL);
   g_return_val_if_fail (HF_IS_MINER (miner), NULL);
   for (guint i = 0; i < self->groups->len; i++)
-    if (member_index (self->groups->pdata[i], miner) >= 0)
+    if (is_member (self->groups->pdata[i], miner))
       g_strv_builder_add (b, ((Group *) self->groups->pdata[i])->name);
   return g_strv_builder_end (b);
 }
@@ -275,7 +310,7 @@ hf_groups_contains (HfGroups   *self,
 
   g_return_val_if_fail (HF_IS_GROUPS (self), FALSE);
   g = find (self, name);
-  return g != NULL && member_index (g, miner) >= 0;
+  return g != NULL && is_member (g, miner);
 }
 
 void
@@ -296,7 +331,7 @@ hf_groups_load (HfGroups           *self,
           g_ptr_array_add (self->groups, g);
         }
       for (guint k = 0; keys[i] != NULL && keys[i][k] != NULL; k++)
-        g_ptr_array_add (g->keys, g_strdup (keys[i][k]));
+        add_key (g, keys[i][k]);
     }
   changed (self);
 }
@@ -381,14 +416,14 @@ add_members (Group    *g,
 {
   for (guint i = 0; i < n; i++)
     {
-      int at = member_index (g, miners[i]);
+      int at;
 
-      if (add && at < 0)
-        g_ptr_array_add (g->keys, g_strdup (miner_key (miners[i])));
+      if (add && !is_member (g, miners[i]))
+        add_key (g, miner_key (miners[i]));
       /* Its identity and its address may both be there (an address kept
        * from before its MAC was known). */
-      for (; !add && at >= 0; at = member_index (g, miners[i]))
-        g_ptr_array_remove_index (g->keys, (guint) at);
+      for (at = add ? -1 : member_index (g, miners[i]); at >= 0; at = member_index (g, miners[i]))
+        remove_key_at (g, (guint) at);
     }
 }
 
@@ -427,6 +462,7 @@ hf_groups_set (HfGroups    *self,
       g = group_new (name);
       g_ptr_array_add (self->groups, g);
     }
+  g_hash_table_remove_all (g->set);
   g_ptr_array_set_size (g->keys, 0);
   add_members (g, miners, n, TRUE);
   changed (self);
@@ -444,7 +480,7 @@ hf_groups_forget_miner (HfGroups *self,
     {
       Group *g = self->groups->pdata[i];
 
-      if (member_index (g, miner) >= 0)
+      if (is_member (g, miner))
         {
           add_members (g, &miner, 1, FALSE);
           any = TRUE;

@@ -315,6 +315,41 @@ test_memory (void)
   g_assert_cmpstr (hf_groups_lookup (groups, "HEATERS"), ==, "heaters");
 }
 
+/* A group of 500 among 1000 miners: its members and the grid's filter
+ * (one lookup per miner) stay cheap. */
+static void
+test_many (void)
+{
+  g_autoptr(HfGroups) groups = hf_groups_new ();
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(GPtrArray) half = g_ptr_array_new ();
+  gint64 start, took;
+  guint n = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("192.0.2.%u", i);
+      g_autofree char *mac = g_strdup_printf ("02:00:00:00:%02x:%02x", i / 256, i % 256);
+      g_autoptr(HfMiner) m = miner (address, i % 3 == 0 ? NULL : mac);
+      HfMiner *in = hf_fleet_add (fleet, m);
+
+      if (i % 2 == 0)
+        g_ptr_array_add (half, in);
+    }
+  g_assert_true (hf_groups_set (groups, "half", (HfMiner **) half->pdata, half->len, NULL));
+  start = g_get_monotonic_time ();
+  for (guint r = 0; r < 100; r++)
+    {
+      g_autoptr(GPtrArray) members = hf_groups_get_members (groups, "half", fleet);
+      n = members->len;
+    }
+  took = (g_get_monotonic_time () - start) / 100;
+  g_assert_cmpuint (n, ==, 500);
+  g_test_message ("members of a group of 500 among 1000 miners: %" G_GINT64_FORMAT " µs", took);
+  g_assert_cmpint (took, <, 20000);
+}
+
 typedef struct
 {
   gboolean  done;
@@ -496,6 +531,7 @@ main (int    argc,
   g_test_add_func ("/groups/store-migration-from-5", test_store_migration);
   g_test_add_func ("/groups/names", test_names);
   g_test_add_func ("/groups/memory", test_memory);
+  g_test_add_func ("/groups/many", test_many);
   g_test_add_func ("/groups/session-restart", test_session_restart);
   g_test_add_func ("/groups/session-no-store", test_session_no_store);
   return g_test_run ();
