@@ -296,7 +296,12 @@ fleet_notify_cb (HfFleet        *fleet,
   if (g_strcmp0 (pspec->name, "cycle-running") == 0)
     {
       if (!hf_fleet_get_cycle_running (fleet))
-        refresh_legend (self);
+        {
+          refresh_legend (self);
+          /* Some miners' figures can change with the fleet's the same. */
+          if (self->miners != NULL)
+            refresh (self);
+        }
       return;
     }
   refresh (self);
