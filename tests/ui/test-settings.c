@@ -7,6 +7,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "hf-alert-rules-group.h"
+#include "hf-error.h"
 #include "hf-settings.h"
 #include "hf-test-utils.h"
 
@@ -293,6 +294,38 @@ test_accessors (void)
   g_assert_cmpint (hf_settings_get_window_width (settings), ==, 800);
   hf_settings_set_api_enabled (settings, TRUE);
   g_assert_true (g_settings_get_boolean (gsettings, "api-enabled"));
+
+  /* The tariff: kept as its canonical text, read back as the same tariff;
+   * a notify only on a change; empty is none, a bad text an error. */
+  {
+    g_autoptr(HfTariff) tou = hf_tariff_parse ("0.30 EUR; Mon-Fri 07:00-22:00 0.32", NULL);
+    g_autoptr(HfTariff) back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    guint notified = 0;
+
+    g_signal_connect (settings, "notify::tariff", G_CALLBACK (count_cb), &notified);
+    g_assert_null (hf_settings_get_tariff (settings, &error));
+    g_assert_no_error (error);
+    hf_settings_set_tariff (settings, tou);
+    text = g_settings_get_string (gsettings, "tariff");
+    g_assert_cmpstr (text, ==, "EUR 0.3; mon-fri 07:00-22:00 0.32");
+    back = hf_settings_get_tariff (settings, &error);
+    g_assert_no_error (error);
+    g_assert_true (hf_tariff_equal (back, tou));
+    g_assert_cmpuint (notified, ==, 1);
+    hf_settings_set_tariff (settings, back);
+    g_assert_cmpuint (notified, ==, 1);
+    g_settings_set_string (gsettings, "tariff", "EUR 0.30; mon-fri 07:00-25:00 0.32");
+    g_assert_cmpuint (notified, ==, 2);
+    g_assert_null (hf_settings_get_tariff (settings, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+    hf_settings_set_tariff (settings, NULL);
+    g_clear_pointer (&text, g_free);
+    text = g_settings_get_string (gsettings, "tariff");
+    g_assert_cmpstr (text, ==, "");
+    g_signal_handlers_disconnect_by_data (settings, &notified);
+  }
 }
 
 /* The alert rules come from their keys: minutes become seconds, names
