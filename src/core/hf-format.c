@@ -95,3 +95,29 @@ hf_format_expected (double seconds)
                                        fabs (years - 1) < 0.05 ? 1 : 2),
                           years < 100 ? 2 : 12, years < 100 ? years : round (years));
 }
+
+char *
+hf_format_energy (double kwh)
+{
+  double size = fabs (kwh);
+
+  if (!isfinite (kwh))
+    return g_strdup (UNKNOWN);
+  if (size < 1)
+    return g_strdup_printf ("%.3f kWh", kwh);
+  if (size < 100)
+    return g_strdup_printf ("%.2f kWh", kwh);
+  if (size < 1000)
+    return g_strdup_printf ("%.1f kWh", kwh);
+  return g_strdup_printf ("%.0f kWh", kwh);
+}
+
+char *
+hf_format_money (double      amount,
+                 const char *currency)
+{
+  if (!isfinite (amount))
+    return g_strdup (UNKNOWN);
+  return g_strdup_printf ("%s%s%.*f", currency ? currency : "", currency && *currency ? " " : "",
+                          amount != 0 && fabs (amount) < 0.01 ? 3 : 2, amount);
+}

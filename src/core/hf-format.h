@@ -22,4 +22,12 @@ char *hf_format_value    (double      value,
                           int         decimals,
                           const char *unit);
 
+/* Energy: "0.245 kWh", "12.40 kWh", "310.5 kWh", "4 210 kWh" (fewer
+ * decimals as it grows); "—" when unknown. */
+char *hf_format_energy   (double      kwh);
+/* An amount in @currency: "EUR 0.72", "sats 150.00" (a cent's fraction
+ * keeps three decimals: "EUR 0.004"); "—" when unknown. */
+char *hf_format_money    (double      amount,
+                          const char *currency);
+
 G_END_DECLS

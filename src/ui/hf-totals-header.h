@@ -16,8 +16,13 @@ G_DECLARE_FINAL_TYPE (HfTotalsHeader, hf_totals_header, HF, TOTALS_HEADER, GtkWi
 GtkWidget *hf_totals_header_new       (void);
 void       hf_totals_header_set_fleet (HfTotalsHeader *self,
                                        HfFleet        *fleet);
+/* Today's and this month's energy and cost from @meter's :today and
+ * :month (NULL: none shown). */
+void       hf_totals_header_set_energy_meter (HfTotalsHeader *self,
+                                              HfEnergyMeter  *meter);
 /* The text shown for a figure: "hashrate", "power", "efficiency",
- * "miners", "hottest", "shares", or "compact" (the one line a narrow
+ * "miners", "hottest", "shares", "energy" (kWh today), "energy-cost"
+ * (today's cost, and whether part is estimated), "energy-month", or "compact" (the one line a narrow
  * window shows), for tests and accessibility. */
 const char *hf_totals_header_get_text (HfTotalsHeader *self,
                                        const char     *figure);

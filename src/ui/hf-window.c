@@ -1027,6 +1027,8 @@ fleet_history_activated (GtkWidget  *widget,
       return;
     }
   details = hf_details_window_new (NULL, store);
+  hf_details_window_set_energy_meter (
+    HF_DETAILS_WINDOW (details), hf_session_get_energy_meter (hf_application_get_session (self->app)));
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
@@ -1183,6 +1185,8 @@ hf_window_setup (HfWindow      *self,
   add_view_controllers (self, GTK_WIDGET (self->column_view));
 
   hf_totals_header_set_fleet (self->totals_header, self->fleet);
+  hf_totals_header_set_energy_meter (
+    self->totals_header, hf_session_get_energy_meter (hf_application_get_session (app)));
   g_signal_connect (hf_application_get_session (app), "discover-found",
                     G_CALLBACK (discover_found_cb), self);
   g_signal_connect (hf_application_get_session (app), "discover-progress",
