@@ -568,8 +568,8 @@ compute_thread (GTask        *task,
     g_task_return_pointer (task, report, (GDestroyNotify) hf_energy_report_unref);
 }
 
-/* [@since, @until) cut at multiples of @slice_s (0: local midnights of
- * @zone), the first and last cut to the range. */
+/* [@since, @until) cut at multiples of @slice_s on @zone's clock (0: its
+ * midnights), the first and last cut to the range. */
 static GArray *
 slice_bounds (gint64     since,
               gint64     until,
@@ -577,6 +577,7 @@ slice_bounds (gint64     since,
               GTimeZone *zone)
 {
   GArray *slices = g_array_new (FALSE, TRUE, sizeof (HfEnergySlice));
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
   gint64 start = since;
 
   while (start < until && slices->len < HF_ENERGY_MAX_SLICES)
@@ -585,7 +586,18 @@ slice_bounds (gint64     since,
       gint64 day_start;
 
       if (slice_s > 0)
-        slice.end = (start - (((start % slice_s) + slice_s) % slice_s)) + slice_s;
+        {
+          /* On the zone's clock: a zone half an hour off UTC has its
+           * hours at :30 of UTC's. */
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+          g_autoptr(GDateTime) here = g_date_time_to_timezone (utc, zone != NULL ? zone : local);
+          gint64 offset = g_date_time_get_utc_offset (here) / G_USEC_PER_SEC;
+          gint64 wall = start + offset;
+
+          slice.end = wall - (((wall % slice_s) + slice_s) % slice_s) + slice_s - offset;
+          if (slice.end <= start)
+            slice.end = start + slice_s;
+        }
       else
         hf_energy_period_bounds (HF_ENERGY_DAY, zone, start, &day_start, &slice.end);
       slice.end = MIN (slice.end, until);

@@ -154,9 +154,9 @@ typedef struct
 /* The most slices one query is cut into. */
 #define HF_ENERGY_MAX_SLICES 2000
 
-/* @query's range cut into slices of @slice_s seconds (cut at multiples of
- * it in unix time: hours, 5 minutes) or, with @slice_s 0, local days of
- * @query's time zone, the first and last cut to the range; each computed
+/* @query's range cut into slices of @slice_s seconds (at multiples of it
+ * on the clock of @query's time zone: whole hours, 5 minutes) or, with
+ * @slice_s 0, its days, the first and last cut to the range; each computed
  * as hf_energy_compute() does, on a worker thread with the store's read
  * connection.  Returns HfEnergySlice, in order. */
 void                  hf_energy_compute_slices_async  (HfStore              *store,

@@ -34,6 +34,7 @@ struct _HfChart
   char          *hover_text;    /* what the pointer is on, as drawn */
   GArray        *bars;          /* HfChartBar: cost and efficiency */
   char          *unit;          /* of a cost chart */
+  gboolean       in_wh;         /* an energy chart below 1 kWh: in Wh */
   double         baseline;      /* of an efficiency chart, or NAN */
 };
 
@@ -64,6 +65,8 @@ format_amount (HfChart *self,
                double   v,
                int      decimals)
 {
+  if (g_strcmp0 (self->unit, "kWh") == 0 && self->in_wh)
+    return g_strdup_printf ("%.*f Wh", decimals, v * 1000);
   if (g_strcmp0 (self->unit, "kWh") == 0)
     return g_strdup_printf ("%.*f kWh", decimals, v);
   if (self->unit != NULL && *self->unit != '\0')
@@ -418,7 +421,7 @@ bar_hover_text (HfChart          *self,
     value = hf_format_value (bar->value, 1, "J/TH");
   else
     value = format_amount (self, bar->value,
-                           g_strcmp0 (self->unit, "kWh") == 0 ? 3
+                           g_strcmp0 (self->unit, "kWh") == 0 ? (self->in_wh ? 1 : 3)
                            : fabs (bar->value) < 0.1 && bar->value != 0 ? 4 : 2);
   return g_strdup_printf (_("%s · %s"), when, value);
 }
@@ -432,7 +435,8 @@ snapshot_bars (HfChart     *self,
   GtkWidget *widget = GTK_WIDGET (self);
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
-  double plot_w = width - MARGIN_LEFT - MARGIN_RIGHT;
+  double left = MARGIN_LEFT;
+  double plot_w;
   double plot_h = height - MARGIN_TOP - MARGIN_BOTTOM;
   double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, step;
   gint64 span = MAX (self->until - self->since, 1);
@@ -490,9 +494,31 @@ snapshot_bars (HfChart     *self,
   if (hi <= lo)
     hi = lo + step;
   decimals = efficiency ? MIN (step_decimals (step), 1) : MAX (step_decimals (step), 2);
+  /* Energy: in Wh below a kWh (a Bitaxe's hour is 15 Wh). */
+  self->in_wh = g_strcmp0 (self->unit, "kWh") == 0 && hi < 1;
   if (g_strcmp0 (self->unit, "kWh") == 0)
-    decimals = MIN (step_decimals (step), 3);
+    decimals = step_decimals (self->in_wh ? step * 1000 : step);
   g_ptr_array_set_size (self->axis_labels, 0);
+
+  /* Room for the widest label ("EUR 0.00004" is wider than watts). */
+  for (double v = lo; v <= hi + step / 2; v += step)
+    {
+      g_autofree char *label = efficiency ? format_axis_with (self, v, decimals)
+                                          : format_amount (self, fabs (v) < step / 1e6 ? 0 : v,
+                                                           decimals);
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      left = MAX (left, w + 12);
+      g_object_unref (layout);
+    }
+  plot_w = width - left - MARGIN_RIGHT;
+  if (plot_w < 20)
+    {
+      cairo_destroy (cr);
+      return;
+    }
 
   cairo_set_line_width (cr, 1);
   for (double v = lo; v <= hi + step / 2; v += step)
@@ -504,24 +530,24 @@ snapshot_bars (HfChart     *self,
 
       g_ptr_array_add (self->axis_labels, g_strdup (label));
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
-      cairo_move_to (cr, MARGIN_LEFT, floor (y) + 0.5);
-      cairo_line_to (cr, MARGIN_LEFT + plot_w, floor (y) + 0.5);
+      cairo_move_to (cr, left, floor (y) + 0.5);
+      cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
       cairo_stroke (cr);
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      draw_text (cr, widget, label, MARGIN_LEFT - 6, y, 1.0);
+      draw_text (cr, widget, label, left - 6, y, 1.0);
     }
   {
     g_autofree char *start = format_time (self->since, span);
     g_autofree char *middle = format_time (self->since + span / 2, span);
     g_autofree char *end = format_time (self->until, span);
     cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-    draw_text (cr, widget, start, MARGIN_LEFT, height - MARGIN_BOTTOM / 2, 0.0);
+    draw_text (cr, widget, start, left, height - MARGIN_BOTTOM / 2, 0.0);
     if (plot_w > 360)
-      draw_text (cr, widget, middle, MARGIN_LEFT + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
-    draw_text (cr, widget, end, MARGIN_LEFT + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
+      draw_text (cr, widget, middle, left + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
+    draw_text (cr, widget, end, left + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
   }
 
-#define X_OF(t) (MARGIN_LEFT + (double) ((t) - self->since) / span * plot_w)
+#define X_OF(t) (left + (double) ((t) - self->since) / span * plot_w)
 #define Y_OF(v) (MARGIN_TOP + plot_h - ((v) - lo) / (hi - lo) * plot_h)
   for (guint i = 0; i < self->bars->len; i++)
     {
@@ -576,8 +602,8 @@ snapshot_bars (HfChart     *self,
       cairo_set_source_rgba (cr, warn.red, warn.green, warn.blue, 0.9);
       cairo_set_line_width (cr, 1.5);
       cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, MARGIN_LEFT, y);
-      cairo_line_to (cr, MARGIN_LEFT + plot_w, y);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + plot_w, y);
       cairo_stroke (cr);
       cairo_set_dash (cr, NULL, 0, 0);
     }
@@ -596,7 +622,7 @@ snapshot_bars (HfChart     *self,
         }
       cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
       draw_text (cr, widget, self->hover_text,
-                 CLAMP (x, MARGIN_LEFT + 90, MARGIN_LEFT + plot_w - 90), MARGIN_TOP + 8, 0.5);
+                 CLAMP (x, left + 90, left + plot_w - 90), MARGIN_TOP + 8, 0.5);
     }
 #undef X_OF
 #undef Y_OF

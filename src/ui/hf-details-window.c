@@ -482,7 +482,9 @@ efficiency_cb (GObject      *source,
     verdict = g_strdup_printf (_("%+.0f %% against its 30-day baseline, within 10 %%"),
                                drift.drift * 100);
   set_row (self, self->energy_group, _("Efficiency drift"), verdict);
-  if (self->drift_icon == NULL)
+  /* The warning sign only while it drifts (a hidden prefix still
+   * indents the row). */
+  if (drift.drifting && self->drift_icon == NULL)
     {
       self->drift_icon = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
       gtk_widget_add_css_class (GTK_WIDGET (self->drift_icon), "warning");
@@ -492,7 +494,12 @@ efficiency_cb (GObject      *source,
       adw_action_row_add_prefix (g_hash_table_lookup (self->rows, _("Efficiency drift")),
                                  GTK_WIDGET (self->drift_icon));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->drift_icon), drift.drifting);
+  else if (!drift.drifting && self->drift_icon != NULL)
+    {
+      adw_action_row_remove (g_hash_table_lookup (self->rows, _("Efficiency drift")),
+                             GTK_WIDGET (self->drift_icon));
+      self->drift_icon = NULL;
+    }
   hf_widget_set_css_class (g_hash_table_lookup (self->rows, _("Efficiency drift")), "hf-drifting",
                            drift.drifting);
   self->efficiency_loaded = TRUE;

@@ -1168,6 +1168,21 @@ test_slices (void)
     }
   g_clear_pointer (&slices, g_array_unref);
 
+  /* Hours on the clock of a zone half an hour off UTC: at :30 of UTC's. */
+  {
+    g_autoptr(GTimeZone) india = g_time_zone_new_offset (19800);
+    HfEnergyQuery qi = { MONDAY, MONDAY + 4 * 3600, NULL, tariff, india, 0 };
+
+    hf_energy_compute_slices_async (store, &qi, 3600, NULL, test_slices_done_cb, &slices);
+    while (slices == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (slices->len, ==, 5);
+    g_assert_cmpint (g_array_index (slices, HfEnergySlice, 0).end, ==, MONDAY + 1800);
+    assert_near (g_array_index (slices, HfEnergySlice, 0).totals.kwh, 0.05, 1e-9);
+    g_assert_cmpint (g_array_index (slices, HfEnergySlice, 4).start, ==, MONDAY + 3 * 3600 + 1800);
+    g_clear_pointer (&slices, g_array_unref);
+  }
+
   /* Local days, the range cut where it starts. */
   q.since = MONDAY + 12 * 3600;
   hf_energy_compute_slices_async (store, &q, 0, NULL, test_slices_done_cb, &slices);

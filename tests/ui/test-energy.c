@@ -27,6 +27,45 @@
 #define MINER_C "127.0.0.53"   /* hourly roll-ups only: 30 days at 20 J/TH, then 23 */
 
 static gint64 now_s;
+static gint64 east_s;      /* the zone main() set, east of UTC */
+
+/* With HF_SCREENSHOT_DIR set, the X screen as it is into @name there (to
+ * look at; ImageMagick's import). */
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("HF_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  if (dir == NULL)
+    return;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
 
 static HfStore *
 open_store (void)
@@ -196,6 +235,7 @@ test_totals_header (void)
                    "EUR 0.10, part estimated");
   g_assert_cmpstr (hf_totals_header_get_text (header, "energy-month"), ==,
                    "0.250 kWh · EUR 0.10 this month");
+  screenshot (window, "energy-header.png");
 
   /* Another tariff: computed again, in its currency. */
   hf_energy_meter_set_tariff (s.meter, chf);
@@ -232,12 +272,12 @@ wait_for_details (HfDetailsWindow *details)
     }
 }
 
-/* Hours of [@since, @until) that [@from, @to) touches. */
+/* Hours of the local clock that [@from, @to) touches. */
 static guint
 hours_touched (gint64 from,
                gint64 to)
 {
-  return (guint) ((to - 1) / 3600 - from / 3600 + 1);
+  return (guint) ((to - 1 + east_s) / 3600 - (from + east_s) / 3600 + 1);
 }
 
 static void
@@ -272,6 +312,13 @@ test_details (void)
   wait_for_details (details);
   if (hf_chart_get_hover_text (cost) != NULL)
     g_assert_nonnull (strstr (hf_chart_get_hover_text (cost), " · EUR 0.0"));
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (find_type (window, GTK_TYPE_SCROLLED_WINDOW)));
+
+    gtk_adjustment_set_value (adj, 520);
+    screenshot (window, "energy-details-24h.png");
+  }
 
   /* No history of 30 days: no baseline, said so. */
   g_assert_nonnull (strstr (hf_details_window_get_value (details, "Efficiency drift"),
@@ -325,6 +372,14 @@ check_drift (double      recent,
   if (strstr (hf_details_window_get_value (details, "Efficiency drift"), verdict) == NULL)
     g_error ("“%s” does not say “%s”", hf_details_window_get_value (details, "Efficiency drift"),
              verdict);
+  {
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (
+      GTK_SCROLLED_WINDOW (find_type (window, GTK_TYPE_SCROLLED_WINDOW)));
+    g_autofree char *name = g_strdup_printf ("energy-drift-%.0f.png", recent);
+
+    gtk_adjustment_set_value (adj, 700);
+    screenshot (window, name);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -353,6 +408,7 @@ main (int   argc,
   tz = g_strdup_printf ("HFT%c%02d:%02d", east > 0 ? '-' : '+', abs (east) / 60, abs (east) % 60);
   g_setenv ("TZ", tz, TRUE);
   now_s = now;
+  east_s = (gint64) east * 60;
 
   hf_test_init_ui (&argc, &argv);
   if (!gtk_init_check ())
