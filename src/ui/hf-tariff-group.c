@@ -287,9 +287,10 @@ new_period (HfTariffGroup *self)
       p->days[d] = GTK_TOGGLE_BUTTON (toggle);
       g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (fields_changed_cb), self);
     }
-  p->from = period_entry ("07:00", 5, _("From"));
-  p->to = period_entry ("22:00", 5, _("To"));
-  p->price = period_entry ("0.32", 6, _("Price per kWh"));
+  /* Empty times are all day: the placeholders say what goes there. */
+  p->from = period_entry (_("From"), 5, _("From"));
+  p->to = period_entry (_("To"), 5, _("To"));
+  p->price = period_entry (_("Price"), 6, _("Price per kWh"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (p->from),
                                _("From this time of day (empty, with To empty: all day)"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (p->to),
@@ -394,8 +395,16 @@ fill (HfTariffGroup *self)
                             day_names[d]) == 0;
           gtk_toggle_button_set_active (p->days[d], on);
         }
-      gtk_editable_set_text (p->from, json_object_get_string_member_with_default (o, "from", ""));
-      gtk_editable_set_text (p->to, json_object_get_string_member_with_default (o, "to", ""));
+      {
+        const char *from = json_object_get_string_member_with_default (o, "from", "");
+        const char *to = json_object_get_string_member_with_default (o, "to", "");
+
+        /* All day is the times left empty. */
+        if (g_str_equal (from, "00:00") && g_str_equal (to, "24:00"))
+          from = to = "";
+        gtk_editable_set_text (p->from, from);
+        gtk_editable_set_text (p->to, to);
+      }
       gtk_editable_set_text (p->price, price);
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->price_row),

@@ -259,7 +259,15 @@ activate_cb (GApplication *app,
       gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
       gtk_window_present (GTK_WINDOW (prefs));
       iterate_for (800);
-      save_png (prefs, dark ? "preferences-energy-dark.png" : "preferences-energy.png");
+      {
+        /* The dark one for looking at. */
+        const char *kept = outdir;
+
+        if (dark)
+          outdir = g_get_tmp_dir ();
+        save_png (prefs, dark ? "preferences-energy-dark.png" : "preferences-energy.png");
+        outdir = kept;
+      }
       gtk_window_destroy (GTK_WINDOW (prefs));
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
