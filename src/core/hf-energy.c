@@ -569,7 +569,8 @@ compute_thread (GTask        *task,
 }
 
 /* [@since, @until) cut at multiples of @slice_s on @zone's clock (0: its
- * midnights), the first and last cut to the range. */
+ * midnights), the first and last cut to the range; NULL if that is more
+ * than HF_ENERGY_MAX_SLICES. */
 static GArray *
 slice_bounds (gint64     since,
               gint64     until,
@@ -604,6 +605,8 @@ slice_bounds (gint64     since,
       g_array_append_val (slices, slice);
       start = slice.end;
     }
+  if (start < until)
+    g_clear_pointer (&slices, g_array_unref);
   return slices;
 }
 
@@ -622,6 +625,13 @@ slices_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   slices = slice_bounds (job->query.since, job->query.until, job->slice_s, job->query.time_zone);
+  if (slices == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "energy: a range cut into more than %d slices",
+                               HF_ENERGY_MAX_SLICES);
+      return;
+    }
   reader = _hf_store_lock_reader (self, &error);
   if (reader == NULL)
     {

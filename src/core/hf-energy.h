@@ -151,7 +151,7 @@ typedef struct
   HfEnergyTotals totals;
 } HfEnergySlice;
 
-/* The most slices one query is cut into. */
+/* The most slices one query is cut into (more is an error). */
 #define HF_ENERGY_MAX_SLICES 2000
 
 /* @query's range cut into slices of @slice_s seconds (at multiples of it

@@ -1141,6 +1141,19 @@ test_slices_done_cb (GObject      *source,
 }
 
 static void
+slices_refused_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) slices = hf_energy_compute_slices_finish (HF_STORE (source), result, &error);
+
+  g_assert_null (slices);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  *(gboolean *) data = TRUE;
+}
+
+static void
 test_slices (void)
 {
   g_autoptr(HfStore) store = open_store ();
@@ -1181,6 +1194,16 @@ test_slices (void)
     assert_near (g_array_index (slices, HfEnergySlice, 0).totals.kwh, 0.05, 1e-9);
     g_assert_cmpint (g_array_index (slices, HfEnergySlice, 4).start, ==, MONDAY + 3 * 3600 + 1800);
     g_clear_pointer (&slices, g_array_unref);
+  }
+
+  /* More slices than a chart has bars: refused, not cut short. */
+  {
+    HfEnergyQuery qm = { MONDAY, MONDAY + 2 * 86400, NULL, NULL, utc, 0 };
+    gboolean done = FALSE;
+
+    hf_energy_compute_slices_async (store, &qm, 60, NULL, slices_refused_cb, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
   }
 
   /* Local days, the range cut where it starts. */
