@@ -386,13 +386,16 @@ fill (HfTariffGroup *self)
       Period *p = new_period (self);
       g_autofree char *price = format_price (json_object_get_double_member (o, "price"));
 
+      JsonArray *days = json_object_has_member (o, "days")
+                        ? json_object_get_array_member (o, "days") : NULL;
+
+      /* No days: every day. */
       for (guint d = 0; d < 7; d++)
         {
-          gboolean on = !json_object_has_member (o, "days");
+          gboolean on = days == NULL;
 
-          for (guint k = 0; !on && k < json_array_get_length (json_object_get_array_member (o, "days")); k++)
-            on = g_strcmp0 (json_array_get_string_element (json_object_get_array_member (o, "days"), k),
-                            day_names[d]) == 0;
+          for (guint k = 0; !on && k < json_array_get_length (days); k++)
+            on = g_strcmp0 (json_array_get_string_element (days, k), day_names[d]) == 0;
           gtk_toggle_button_set_active (p->days[d], on);
         }
       {

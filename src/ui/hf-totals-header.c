@@ -313,7 +313,8 @@ refresh_energy (HfTotalsHeader *self)
   set_text (self->energy_month, month_line != NULL ? month_line : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->energy_box),
                                estimated
-                               ? _("Some miners do not report their power; their energy is estimated from the model")
+                               ? _("Some miners do not report their power; their energy is "
+                                   "estimated from the model")
                                : NULL);
 }
 

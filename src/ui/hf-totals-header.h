@@ -22,8 +22,9 @@ void       hf_totals_header_set_energy_meter (HfTotalsHeader *self,
                                               HfEnergyMeter  *meter);
 /* The text shown for a figure: "hashrate", "power", "efficiency",
  * "miners", "hottest", "shares", "energy" (kWh today), "energy-cost"
- * (today's cost, and whether part is estimated), "energy-month", or "compact" (the one line a narrow
- * window shows), for tests and accessibility. */
+ * (today's cost, and whether part is estimated), "energy-month", or
+ * "compact" (the one line a narrow window shows), for tests and
+ * accessibility. */
 const char *hf_totals_header_get_text (HfTotalsHeader *self,
                                        const char     *figure);
 /* Whether the header is too narrow for its figures side by side, and

@@ -131,7 +131,8 @@ activate_cb (GApplication *app,
   HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
   const char *targets[] = { "127.0.40.1-127.0.40.60", NULL };
-  HfEnergyMeter *meter = hf_session_get_energy_meter (hf_application_get_session (HF_APPLICATION (app)));
+  HfSession *session = hf_application_get_session (HF_APPLICATION (app));
+  HfEnergyMeter *meter = hf_session_get_energy_meter (session);
   gint64 deadline;
   GtkWidget *details;
 
