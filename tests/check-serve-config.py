@@ -96,6 +96,8 @@ try:
                        ("[hashfleet]\nquiet-hours='late'\n", "Quiet hours are two times of day"),
                        ("[hashfleet]\ndaily-summary='8am'\n", "summary's time is a time of day"),
                        ("[hashfleet]\nalerts-off=['hot', 'lava']\n", "“lava” names no alert rule"),
+                       ("[hashfleet]\ntariff='EUR 0.30; mon-fri 07:00-25:00 0.32'\n",
+                        "tariff: clause 2 (“mon-fri 07:00-25:00 0.32”): “25:00” is not a time"),
                        ("[hashfleet]\nmqtt-enabled=true\nmqtt-url='http://x'\n",
                         "not an MQTT broker URL")):
         with open(conf, "w") as f:
@@ -141,7 +143,8 @@ try:
                 "api-enabled=false\n"
                 "mqtt-enabled=true\n"
                 f"mqtt-url=mqtt://hfuser@127.0.0.1:{port}\n"
-                "mqtt-prefix='hf-test-ha'\n")
+                "mqtt-prefix='hf-test-ha'\n"
+                "tariff=CHF 0.27; 22:00-06:00 0.19\n")
     env = dict(os.environ, HASHFLEET_MQTT_PASSWORD="s3cret")
 
     def serve(*extra):
@@ -186,13 +189,35 @@ try:
     check(1 <= n <= 3, f"poll-interval=5: {n} cycles in about 7 s")
     stop(s1, s1_err)
 
+    def currency(api_port):
+        """/api/stats' currency once the meter has computed today."""
+        end = time.monotonic() + 10
+        stats = {}
+        while time.monotonic() < end:
+            stats = request(f"http://127.0.0.1:{api_port}/api/stats",
+                            token="config-test-token") or {}
+            if stats.get("energy_today_kwh") is not None:
+                break
+            time.sleep(0.3)
+        return stats.get("currency")
+
+    # ---- the file's tariff ---------------------------------------------------------
+    api_port = free_port()
+    s3, s3_err = serve("--listen", f"127.0.0.1:{api_port}")
+    check(s3_err.wait(lambda l: f"serving http://127.0.0.1:{api_port}/" in l, 15), "API for the tariff")
+    got = currency(api_port)
+    check(got == "CHF", f"tariff= from the file: today's cost in CHF ({got})")
+    stop(s3, s3_err)
+
     # ---- options over the file -------------------------------------------------------
     api_port = free_port()
     mark = len(sub_out.snapshot())
     s2, s2_err = serve("--listen", f"127.0.0.1:{api_port}", "--mqtt-prefix", "hf-other",
-                       "--interval", "1")
+                       "--interval", "1", "--tariff", "EUR 0.25")
     check(s2_err.wait(lambda l: f"serving http://127.0.0.1:{api_port}/" in l, 15),
           "--listen over api-enabled=false serves the API")
+    got = currency(api_port)
+    check(got == "EUR", f"--tariff over tariff=: today's cost in EUR ({got})")
     check(sub_out.wait(lambda l: l.startswith("hf-other/sensor/hashfleet_"), 15)
           and not any(l.startswith("hf-test-ha/sensor/") for l in sub_out.snapshot()[mark:]),
           "--mqtt-prefix over mqtt-prefix")

@@ -67,7 +67,6 @@ hf_cli_serve (HfCli  *cli,
   cli->restore = TRUE;
   session = hf_cli_session (cli, TRUE);
   fleet = hf_session_get_fleet (session);
-  hf_session_set_tariff (session, cli->tariff);
   if (args[0] != NULL)
     {
       hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);
@@ -86,11 +85,16 @@ hf_cli_serve (HfCli  *cli,
       /* The command line over the file (its range is wider than the key's). */
       if (cli->interval_s > 0)
         hf_session_set_poll_interval (session, cli->interval_s);
+      if (cli->tariff != NULL)
+        hf_session_set_tariff (session, cli->tariff);
       if (hf_settings_get_api_enabled (cli->serve_settings))
         listen = hf_settings_get_api_listen (cli->serve_settings);
     }
   else
-    listen = g_strdup (cli->listen ? cli->listen : "127.0.0.1:8080");
+    {
+      hf_session_set_tariff (session, cli->tariff);
+      listen = g_strdup (cli->listen ? cli->listen : "127.0.0.1:8080");
+    }
 
   if (listen != NULL)
     {

@@ -7,6 +7,7 @@
 #include "hf-alerts.h"
 #include "hf-config.h"
 #include "hf-driver.h"
+#include "hf-efficiency.h"
 #include "hf-energy.h"
 #include "hf-energy-meter.h"
 #include "hf-error.h"

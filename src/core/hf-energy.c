@@ -526,6 +526,7 @@ typedef struct
   HfEnergyQuery query;
   char         *address;
   guint         poll_interval_s;
+  gint64        slice_s;        /* slices: their length, 0 for local days */
 } Job;
 
 static void
@@ -567,6 +568,156 @@ compute_thread (GTask        *task,
     g_task_return_pointer (task, report, (GDestroyNotify) hf_energy_report_unref);
 }
 
+/* [@since, @until) cut at multiples of @slice_s on @zone's clock (0: its
+ * midnights), the first and last cut to the range; NULL if that is more
+ * than HF_ENERGY_MAX_SLICES. */
+static GArray *
+slice_bounds (gint64     since,
+              gint64     until,
+              gint64     slice_s,
+              GTimeZone *zone)
+{
+  GArray *slices = g_array_new (FALSE, TRUE, sizeof (HfEnergySlice));
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  gint64 start = since;
+
+  while (start < until && slices->len < HF_ENERGY_MAX_SLICES)
+    {
+      HfEnergySlice slice = { start, 0, { 0, } };
+      gint64 day_start;
+
+      if (slice_s > 0)
+        {
+          /* On the zone's clock: a zone half an hour off UTC has its
+           * hours at :30 of UTC's. */
+          g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (start);
+          g_autoptr(GDateTime) here = g_date_time_to_timezone (utc, zone != NULL ? zone : local);
+          gint64 offset = g_date_time_get_utc_offset (here) / G_USEC_PER_SEC;
+          gint64 wall = start + offset;
+
+          slice.end = wall - (((wall % slice_s) + slice_s) % slice_s) + slice_s - offset;
+          if (slice.end <= start)
+            slice.end = start + slice_s;
+        }
+      else
+        hf_energy_period_bounds (HF_ENERGY_DAY, zone, start, &day_start, &slice.end);
+      slice.end = MIN (slice.end, until);
+      g_array_append_val (slices, slice);
+      start = slice.end;
+    }
+  if (start < until)
+    g_clear_pointer (&slices, g_array_unref);
+  return slices;
+}
+
+static void
+slices_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  HfStore *self = source;
+  Job *job = task_data;
+  GError *error = NULL;
+  g_autoptr(GArray) slices = NULL;
+  HfStore *reader;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  slices = slice_bounds (job->query.since, job->query.until, job->slice_s, job->query.time_zone);
+  if (slices == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "energy: a range cut into more than %d slices",
+                               HF_ENERGY_MAX_SLICES);
+      return;
+    }
+  reader = _hf_store_lock_reader (self, &error);
+  if (reader == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < slices->len; i++)
+    {
+      HfEnergySlice *slice = &g_array_index (slices, HfEnergySlice, i);
+      HfEnergyQuery q = job->query;
+      HfEnergyReport *report;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      q.since = slice->start;
+      q.until = slice->end;
+      report = compute (reader, &q, job->poll_interval_s, &error);
+      if (report == NULL)
+        break;
+      slice->totals = report->fleet;
+      hf_energy_report_unref (report);
+    }
+  _hf_store_unlock_reader (self);
+  if (g_task_return_error_if_cancelled (task))
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&slices), (GDestroyNotify) g_array_unref);
+}
+
+static Job *
+job_new (HfStore             *store,
+         const HfEnergyQuery *query)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->query = *query;
+  job->address = g_strdup (query->address);
+  job->query.address = job->address;
+  if (query->tariff != NULL)
+    hf_tariff_ref (query->tariff);
+  if (query->time_zone != NULL)
+    g_time_zone_ref (query->time_zone);
+  job->poll_interval_s = _hf_store_get_poll_interval (store);
+  return job;
+}
+
+void
+hf_energy_compute_slices_async (HfStore              *store,
+                                const HfEnergyQuery  *query,
+                                gint64                slice_s,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (HF_IS_STORE (store));
+  g_return_if_fail (query != NULL && slice_s >= 0);
+
+  job = job_new (store, query);
+  job->slice_s = slice_s;
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_energy_compute_slices_async);
+  g_task_set_name (task, "hf_energy_compute_slices");
+  g_task_set_task_data (task, job, job_free);
+  if (query->since >= query->until || query->until - query->since > HF_ENERGY_MAX_SPAN_S)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "energy: the range must be from 1 s to 10 years long");
+      return;
+    }
+  g_task_run_in_thread (task, slices_thread);
+}
+
+GArray *
+hf_energy_compute_slices_finish (HfStore       *store,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 hf_energy_compute_async (HfStore              *store,
                          const HfEnergyQuery  *query,
@@ -580,16 +731,7 @@ hf_energy_compute_async (HfStore              *store,
   g_return_if_fail (HF_IS_STORE (store));
   g_return_if_fail (query != NULL);
 
-  job = g_new0 (Job, 1);
-  job->query = *query;
-  job->address = g_strdup (query->address);
-  job->query.address = job->address;
-  if (query->tariff != NULL)
-    hf_tariff_ref (query->tariff);
-  if (query->time_zone != NULL)
-    g_time_zone_ref (query->time_zone);
-  job->poll_interval_s = _hf_store_get_poll_interval (store);
-
+  job = job_new (store, query);
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_energy_compute_async);
   g_task_set_name (task, "hf_energy_compute");

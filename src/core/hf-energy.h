@@ -136,6 +136,39 @@ HfEnergyReport       *hf_energy_compute_finish       (HfStore              *stor
                                                       GAsyncResult         *result,
                                                       GError              **error);
 
+/**
+ * HfEnergySlice:
+ * @start: unix seconds, inclusive
+ * @end: unix seconds, exclusive
+ * @totals: the query's miners added up over [@start, @end)
+ *
+ * One bar of a chart of energy or cost.
+ */
+typedef struct
+{
+  gint64         start;
+  gint64         end;
+  HfEnergyTotals totals;
+} HfEnergySlice;
+
+/* The most slices one query is cut into (more is an error). */
+#define HF_ENERGY_MAX_SLICES 2000
+
+/* @query's range cut into slices of @slice_s seconds (at multiples of it
+ * on the clock of @query's time zone: whole hours, 5 minutes) or, with
+ * @slice_s 0, its days, the first and last cut to the range; each computed
+ * as hf_energy_compute() does, on a worker thread with the store's read
+ * connection.  Returns HfEnergySlice, in order. */
+void                  hf_energy_compute_slices_async  (HfStore              *store,
+                                                       const HfEnergyQuery  *query,
+                                                       gint64                slice_s,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GArray               *hf_energy_compute_slices_finish (HfStore              *store,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 typedef enum
 {
   HF_ENERGY_DAY,

@@ -95,3 +95,38 @@ hf_format_expected (double seconds)
                                        fabs (years - 1) < 0.05 ? 1 : 2),
                           years < 100 ? 2 : 12, years < 100 ? years : round (years));
 }
+
+char *
+hf_format_energy (double kwh)
+{
+  double size = fabs (kwh);
+
+  if (!isfinite (kwh))
+    return g_strdup (UNKNOWN);
+  /* A minute of a Bitaxe is not "0.000 kWh". */
+  if (size > 0 && size < 0.01)
+    return g_strdup_printf ("%.1f Wh", kwh * 1000);
+  if (size < 1)
+    return g_strdup_printf ("%.3f kWh", kwh);
+  if (size < 100)
+    return g_strdup_printf ("%.2f kWh", kwh);
+  if (size < 1000)
+    return g_strdup_printf ("%.1f kWh", kwh);
+  return g_strdup_printf ("%.0f kWh", kwh);
+}
+
+char *
+hf_format_money (double      amount,
+                 const char *currency)
+{
+  int decimals = 2;
+
+  if (!isfinite (amount))
+    return g_strdup (UNKNOWN);
+  /* Cents, or down to the first digit that is not 0 (a few minutes of a
+   * small miner), up to 6 decimals. */
+  if (amount != 0 && fabs (amount) < 0.01)
+    decimals = (int) MIN (6, -floor (log10 (fabs (amount))));
+  return g_strdup_printf ("%s%s%.*f", currency ? currency : "", currency && *currency ? " " : "",
+                          decimals, amount);
+}

@@ -22,4 +22,12 @@ char *hf_format_value    (double      value,
                           int         decimals,
                           const char *unit);
 
+/* Energy: "4.2 Wh" below 0.01 kWh, then "0.245 kWh", "12.40 kWh",
+ * "310.5 kWh", "4210 kWh" (fewer decimals as it grows); "—" when unknown. */
+char *hf_format_energy   (double      kwh);
+/* An amount in @currency: "EUR 0.72", "sats 150.00" (below a cent, down
+ * to its first digit: "EUR 0.004", "EUR 0.0003"); "—" when unknown. */
+char *hf_format_money    (double      amount,
+                          const char *currency);
+
 G_END_DECLS

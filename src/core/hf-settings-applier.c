@@ -72,6 +72,19 @@ apply_alert_rules (HfSettingsApplier *self)
   hf_alerts_set_rules (hf_session_get_alerts (self->session), &rules);
 }
 
+/* A tariff that does not parse (a hand-edited dconf; serve refuses such a
+ * file before it starts) is no tariff: energy without its cost. */
+static void
+apply_tariff (HfSettingsApplier *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfTariff) tariff = hf_settings_get_tariff (self->settings, &error);
+
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  hf_session_set_tariff (self->session, tariff);
+}
+
 /* A config is immutable once the fleet has it: a copy of the session's
  * (with whatever passwords the face put in) with the user changed. */
 static void
@@ -175,6 +188,7 @@ static const struct
   { HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES, apply_alert_rules },
   { HF_SETTINGS_KEY_QUIET_HOURS, apply_alert_rules },
   { HF_SETTINGS_KEY_DAILY_SUMMARY, apply_alert_rules },
+  { HF_SETTINGS_KEY_TARIFF, apply_tariff },
   { HF_SETTINGS_KEY_ANTMINER_USER, apply_antminer_user },
   { HF_SETTINGS_KEY_MQTT_ENABLED, apply_mqtt },
   { HF_SETTINGS_KEY_MQTT_URL, apply_mqtt },

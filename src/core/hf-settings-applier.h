@@ -3,7 +3,7 @@
  *
  * An HfSettingsApplier keeps an HfSession configured from an HfSettings:
  * the poll interval, discovery's subnets and scan options, the alert
- * thresholds, the Antminer user and MQTT are applied at once and again
+ * thresholds, the tariff, the Antminer user and MQTT are applied at once and again
  * whenever their key changes.  The app (over the user's GSettings) and
  * hashfleet-cli serve --config (over a key file) both run their session
  * through one.  The HTTP API is each face's own (src/api is above the

@@ -236,13 +236,23 @@ hf_settings_file_load (const char  *path,
         }
       g_settings_set_value (settings, keys[i], value);
     }
-  /* Texts the schema takes but the alert rules do not (quiet hours, the
-   * summary's time, a rule's name) are refused here, not half-applied. */
+  /* Texts the schema takes but the alert rules or the tariff do not (quiet
+   * hours, the summary's time, a rule's name, a price) are refused here,
+   * not half-applied. */
   {
     g_autoptr(HfSettings) checked = hf_settings_new (settings);
     HfAlertRules rules;
 
+    g_autoptr(HfTariff) tariff = NULL;
+
     if (!hf_settings_get_alert_rules (checked, &rules, &local))
+      {
+        g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "%s: %s", path, local->message);
+        return NULL;
+      }
+    /* Its errors begin with "tariff: ", the key's name. */
+    tariff = hf_settings_get_tariff (checked, &local);
+    if (local != NULL)
       {
         g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "%s: %s", path, local->message);
         return NULL;

@@ -51,7 +51,7 @@ static GParamSpec *properties[N_PROPS];
  * N_PROPS, and get_plain()/set_plain() carry the value through GSettings
  * whatever its type.  A new key of that kind needs its pspec and its
  * accessors, nothing in the property switches. */
-#define N_PLAIN 14
+#define N_PLAIN 15
 
 static GParamSpec *plain_properties[N_PLAIN];
 
@@ -179,6 +179,9 @@ install_plain_properties (GObjectClass *object_class,
     g_param_spec_string (HF_SETTINGS_KEY_QUIET_HOURS, NULL, NULL, "", flags);
   plain_properties[n++] =
     g_param_spec_string (HF_SETTINGS_KEY_DAILY_SUMMARY, NULL, NULL, "", flags);
+  /* The tariff's text (read as a tariff by hf_settings_get_tariff()). */
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_TARIFF, NULL, NULL, "", flags);
   g_assert (n == N_PLAIN);
   for (guint i = 0; i < N_PLAIN; i++)
     g_object_class_install_property (object_class, N_PROPS + i, plain_properties[i]);
@@ -775,6 +778,33 @@ hf_settings_set_api_listen (HfSettings *self,
 {
   g_return_if_fail (HF_IS_SETTINGS (self));
   set_string (self, HF_SETTINGS_KEY_API_LISTEN, listen);
+}
+
+HfTariff *
+hf_settings_get_tariff (HfSettings  *self,
+                        GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+
+  text = g_settings_get_string (self->settings, HF_SETTINGS_KEY_TARIFF);
+  g_strstrip (text);
+  if (*text == '\0')
+    return NULL;
+  return hf_tariff_parse (text, error);
+}
+
+void
+hf_settings_set_tariff (HfSettings *self,
+                        HfTariff   *tariff)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HF_IS_SETTINGS (self));
+
+  text = tariff != NULL ? hf_tariff_to_string (tariff) : g_strdup ("");
+  set_string (self, HF_SETTINGS_KEY_TARIFF, text);
 }
 
 gboolean

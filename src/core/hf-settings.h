@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "hf-alerts.h"
+#include "hf-tariff.h"
 #include "hf-types.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,7 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_ALERT_COOLDOWN_MINUTES     "alert-cooldown-minutes"
 #define HF_SETTINGS_KEY_QUIET_HOURS                "quiet-hours"
 #define HF_SETTINGS_KEY_DAILY_SUMMARY              "daily-summary"
+#define HF_SETTINGS_KEY_TARIFF                     "tariff"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
 #define HF_SETTINGS_KEY_RUN_IN_BACKGROUND  "run-in-background"
@@ -132,6 +134,14 @@ void         hf_settings_set_api_enabled        (HfSettings  *self,
 char        *hf_settings_get_api_listen         (HfSettings  *self);
 void         hf_settings_set_api_listen         (HfSettings  *self,
                                                  const char  *listen);
+
+/* The tariff the "tariff" key holds, NULL when it is empty (no error) or
+ * does not parse (a hand-edited key file: HF_ERROR_INVALID, saying why). */
+HfTariff    *hf_settings_get_tariff             (HfSettings  *self,
+                                                 GError     **error);
+/* Keep @tariff (NULL: none) as its canonical text. */
+void         hf_settings_set_tariff             (HfSettings  *self,
+                                                 HfTariff    *tariff);
 
 /* The alert rules the keys above set (thresholds, rules off, quiet hours,
  * the daily summary).  A quiet-hours or summary text that does not parse

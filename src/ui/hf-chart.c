@@ -32,6 +32,10 @@ struct _HfChart
   GPtrArray     *axis_labels;   /* the y labels last drawn */
   double         hover_x;       /* pointer x, or -1 */
   char          *hover_text;    /* what the pointer is on, as drawn */
+  GArray        *bars;          /* HfChartBar: cost and efficiency */
+  char          *unit;          /* of a cost chart */
+  gboolean       in_wh;         /* an energy chart below 1 kWh: in Wh */
+  double         baseline;      /* of an efficiency chart, or NAN */
 };
 
 G_DEFINE_FINAL_TYPE (HfChart, hf_chart, GTK_TYPE_WIDGET)
@@ -49,12 +53,42 @@ value_of (HfChart             *self,
     }
 }
 
+static gboolean
+is_bars (HfChart *self)
+{
+  return self->metric == HF_CHART_COST || self->metric == HF_CHART_EFFICIENCY;
+}
+
+/* A cost or energy with @decimals: "EUR 0.04", "0.250 kWh". */
+static char *
+format_amount (HfChart *self,
+               double   v,
+               int      decimals)
+{
+  if (g_strcmp0 (self->unit, "kWh") == 0 && self->in_wh)
+    return g_strdup_printf ("%.*f Wh", decimals, v * 1000);
+  if (g_strcmp0 (self->unit, "kWh") == 0)
+    return g_strdup_printf ("%.*f kWh", decimals, v);
+  if (self->unit != NULL && *self->unit != '\0')
+    return g_strdup_printf ("%s %.*f", self->unit, decimals, v);
+  return g_strdup_printf ("%.*f", decimals, v);
+}
+
+/* Decimals that tell apart labels @step apart. */
+static int
+step_decimals (double step)
+{
+  return step >= 1 ? 0 : CLAMP ((int) ceil (-log10 (step) - 1e-9), 0, 6);
+}
+
 static char *
 format_axis (HfChart *self,
              double   v)
 {
   switch (self->metric)
     {
+    case HF_CHART_COST: return format_amount (self, v, 2);
+    case HF_CHART_EFFICIENCY: return hf_format_value (v, 1, "J/TH");
     case HF_CHART_HASHRATE: return hf_format_hashrate (v);
     case HF_CHART_TEMPERATURE: return hf_format_value (v, 0, "°C");
     case HF_CHART_POWER: return hf_format_value (v, 0, "W");
@@ -159,6 +193,8 @@ format_axis_with (HfChart *self,
 {
   if (self->metric == HF_CHART_TEMPERATURE)
     return hf_format_value (v, decimals, "°C");
+  if (self->metric == HF_CHART_EFFICIENCY)
+    return hf_format_value (v, decimals, "J/TH");
   return format_axis (self, v);
 }
 
@@ -202,6 +238,9 @@ hover_text (HfChart             *self,
   return g_strdup_printf (_("%s · %s"), when, value);
 }
 
+static void snapshot_bars (HfChart     *self,
+                           GtkSnapshot *snapshot);
+
 static void
 hf_chart_snapshot (GtkWidget   *widget,
                    GtkSnapshot *snapshot)
@@ -220,6 +259,11 @@ hf_chart_snapshot (GtkWidget   *widget,
 
   if (plot_w < 20 || plot_h < 20)
     return;
+  if (is_bars (self))
+    {
+      snapshot_bars (self, snapshot);
+      return;
+    }
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
@@ -359,6 +403,232 @@ hf_chart_snapshot (GtkWidget   *widget,
   cairo_destroy (cr);
 }
 
+/* A hover text of a bar: its time and its value. */
+static char *
+bar_hover_text (HfChart          *self,
+                const HfChartBar *bar,
+                gint64            span)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (bar->start);
+  g_autofree char *when = NULL;
+  g_autofree char *value = NULL;
+
+  if (self->metric == HF_CHART_EFFICIENCY || bar->end - bar->start >= 86400 - 3600)
+    when = g_date_time_format (dt, "%b %e");
+  else
+    when = g_date_time_format (dt, span >= 12 * 3600 ? "%b %e %H:%M" : "%H:%M");
+  if (self->metric == HF_CHART_EFFICIENCY)
+    value = hf_format_value (bar->value, 1, "J/TH");
+  else
+    value = format_amount (self, bar->value,
+                           g_strcmp0 (self->unit, "kWh") == 0 ? (self->in_wh ? 1 : 3)
+                           : fabs (bar->value) < 0.1 && bar->value != 0 ? 4 : 2);
+  return g_strdup_printf (_("%s · %s"), when, value);
+}
+
+/* Cost (or energy) per slice as bars from zero, or efficiency a day as a
+ * line with its baseline dashed across. */
+static void
+snapshot_bars (HfChart     *self,
+               GtkSnapshot *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double left = MARGIN_LEFT;
+  double plot_w;
+  double plot_h = height - MARGIN_TOP - MARGIN_BOTTOM;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, step;
+  gint64 span = MAX (self->until - self->since, 1);
+  GdkRGBA fg, accent = { 0.21, 0.52, 0.89, 1.0 }, warn = { 0.90, 0.55, 0.0, 1.0 };
+  gboolean efficiency = self->metric == HF_CHART_EFFICIENCY;
+  gboolean drawing = FALSE;
+  const HfChartBar *hovered = NULL;
+  int decimals;
+  cairo_t *cr;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->n_known = 0;
+  self->n_segments = 0;
+  for (guint i = 0; self->bars != NULL && i < self->bars->len; i++)
+    {
+      double v = g_array_index (self->bars, HfChartBar, i).value;
+
+      if (isfinite (v))
+        {
+          lo = MIN (lo, v);
+          hi = MAX (hi, v);
+          self->n_known++;
+        }
+    }
+  if (self->n_known == 0)
+    {
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      draw_text (cr, widget, _("No history for this period yet"), width / 2, height / 2, 0.5);
+      cairo_destroy (cr);
+      return;
+    }
+  if (efficiency && isfinite (self->baseline))
+    {
+      lo = MIN (lo, self->baseline);
+      hi = MAX (hi, self->baseline);
+    }
+  /* Bars from zero (or below it: spot prices can be negative); the
+   * efficiency around its values, so that 10 % shows. */
+  if (!efficiency)
+    {
+      lo = MIN (lo, 0);
+      hi = MAX (hi, 0);
+      if (hi <= lo)
+        hi = lo + 0.01;
+      step = nice_step (hi - lo);
+    }
+  else
+    {
+      step = nice_step (MAX (hi - lo, hi * 0.2));
+      lo = MAX (0, floor ((lo - step / 2) / step) * step);
+    }
+  hi = ceil (hi / step) * step;
+  lo = floor (lo / step) * step;
+  if (hi <= lo)
+    hi = lo + step;
+  decimals = efficiency ? MIN (step_decimals (step), 1) : MAX (step_decimals (step), 2);
+  /* Energy: in Wh below a kWh (a Bitaxe's hour is 15 Wh). */
+  self->in_wh = g_strcmp0 (self->unit, "kWh") == 0 && hi < 1;
+  if (g_strcmp0 (self->unit, "kWh") == 0)
+    decimals = step_decimals (self->in_wh ? step * 1000 : step);
+  g_ptr_array_set_size (self->axis_labels, 0);
+
+  /* Room for the widest label ("EUR 0.00004" is wider than watts). */
+  for (double v = lo; v <= hi + step / 2; v += step)
+    {
+      g_autofree char *label = efficiency ? format_axis_with (self, v, decimals)
+                                          : format_amount (self, fabs (v) < step / 1e6 ? 0 : v,
+                                                           decimals);
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      left = MAX (left, w + 12);
+      g_object_unref (layout);
+    }
+  plot_w = width - left - MARGIN_RIGHT;
+  if (plot_w < 20)
+    {
+      cairo_destroy (cr);
+      return;
+    }
+
+  cairo_set_line_width (cr, 1);
+  for (double v = lo; v <= hi + step / 2; v += step)
+    {
+      double y = MARGIN_TOP + plot_h - (v - lo) / (hi - lo) * plot_h;
+      g_autofree char *label = efficiency ? format_axis_with (self, v, decimals)
+                                          : format_amount (self, fabs (v) < step / 1e6 ? 0 : v,
+                                                           decimals);
+
+      g_ptr_array_add (self->axis_labels, g_strdup (label));
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
+      cairo_move_to (cr, left, floor (y) + 0.5);
+      cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
+      cairo_stroke (cr);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+      draw_text (cr, widget, label, left - 6, y, 1.0);
+    }
+  {
+    g_autofree char *start = format_time (self->since, span);
+    g_autofree char *middle = format_time (self->since + span / 2, span);
+    g_autofree char *end = format_time (self->until, span);
+    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+    draw_text (cr, widget, start, left, height - MARGIN_BOTTOM / 2, 0.0);
+    if (plot_w > 360)
+      draw_text (cr, widget, middle, left + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
+    draw_text (cr, widget, end, left + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
+  }
+
+#define X_OF(t) (left + (double) ((t) - self->since) / span * plot_w)
+#define Y_OF(v) (MARGIN_TOP + plot_h - ((v) - lo) / (hi - lo) * plot_h)
+  for (guint i = 0; i < self->bars->len; i++)
+    {
+      const HfChartBar *b = &g_array_index (self->bars, HfChartBar, i);
+      double x0 = X_OF (b->start), x1 = X_OF (b->end);
+
+      if (self->hover_x >= x0 && self->hover_x < x1 && isfinite (b->value))
+        hovered = b;
+      if (efficiency)
+        {
+          double x = (x0 + x1) / 2;
+
+          if (!isfinite (b->value))
+            {
+              if (drawing)
+                cairo_stroke (cr);
+              drawing = FALSE;
+              continue;
+            }
+          cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
+          cairo_set_line_width (cr, 2);
+          if (!drawing)
+            {
+              cairo_move_to (cr, x, Y_OF (b->value));
+              cairo_line_to (cr, x + 0.5, Y_OF (b->value));
+              self->n_segments++;
+              drawing = TRUE;
+            }
+          else
+            cairo_line_to (cr, x, Y_OF (b->value));
+        }
+      else if (isfinite (b->value))
+        {
+          /* A pixel between bars, while they are wide enough to spare one. */
+          double gap = x1 - x0 > 4 ? 1 : 0;
+          double y0 = Y_OF (0), y1 = Y_OF (b->value);
+
+          cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue,
+                                 hovered == b ? 1.0 : 0.75);
+          cairo_rectangle (cr, x0 + gap / 2, MIN (y0, y1), MAX (x1 - x0 - gap, 1),
+                           MAX (fabs (y1 - y0), b->value != 0 ? 1 : 0));
+          cairo_fill (cr);
+        }
+    }
+  if (drawing)
+    cairo_stroke (cr);
+  if (efficiency && isfinite (self->baseline))
+    {
+      double dash[] = { 6, 4 };
+      double y = floor (Y_OF (self->baseline)) + 0.5;
+
+      cairo_set_source_rgba (cr, warn.red, warn.green, warn.blue, 0.9);
+      cairo_set_line_width (cr, 1.5);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, left, y);
+      cairo_line_to (cr, left + plot_w, y);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+
+  g_clear_pointer (&self->hover_text, g_free);
+  if (hovered != NULL)
+    {
+      double x = (X_OF (hovered->start) + X_OF (hovered->end)) / 2;
+
+      self->hover_text = bar_hover_text (self, hovered, span);
+      if (efficiency)
+        {
+          cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
+          cairo_arc (cr, x, Y_OF (hovered->value), 4, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      draw_text (cr, widget, self->hover_text,
+                 CLAMP (x, left + 90, left + plot_w - 90), MARGIN_TOP + 8, 0.5);
+    }
+#undef X_OF
+#undef Y_OF
+  cairo_destroy (cr);
+}
+
 static void
 motion_cb (GtkEventControllerMotion *motion,
            double                    x,
@@ -397,6 +667,8 @@ hf_chart_finalize (GObject *object)
   HfChart *self = HF_CHART (object);
 
   g_clear_pointer (&self->points, g_array_unref);
+  g_clear_pointer (&self->bars, g_array_unref);
+  g_clear_pointer (&self->unit, g_free);
   g_clear_pointer (&self->axis_labels, g_ptr_array_unref);
   g_clear_pointer (&self->hover_text, g_free);
   G_OBJECT_CLASS (hf_chart_parent_class)->finalize (object);
@@ -422,6 +694,7 @@ hf_chart_init (HfChart *self)
 
   self->axis_labels = g_ptr_array_new_with_free_func (g_free);
   self->hover_x = -1;
+  self->baseline = NAN;
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
@@ -448,6 +721,42 @@ hf_chart_set_series (HfChart *self,
   self->points = points ? g_array_ref (points) : NULL;
   self->since = since;
   self->until = until;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+hf_chart_set_bars (HfChart *self,
+                   GArray  *bars,
+                   gint64   since,
+                   gint64   until)
+{
+  g_return_if_fail (HF_IS_CHART (self));
+
+  g_clear_pointer (&self->bars, g_array_unref);
+  self->bars = bars ? g_array_ref (bars) : NULL;
+  self->since = since;
+  self->until = until;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+hf_chart_set_unit (HfChart    *self,
+                   const char *unit)
+{
+  g_return_if_fail (HF_IS_CHART (self));
+
+  g_free (self->unit);
+  self->unit = g_strdup (unit);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+hf_chart_set_baseline (HfChart *self,
+                       double   value)
+{
+  g_return_if_fail (HF_IS_CHART (self));
+
+  self->baseline = value;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

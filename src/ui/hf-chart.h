@@ -14,7 +14,17 @@ typedef enum
   HF_CHART_HASHRATE,
   HF_CHART_TEMPERATURE,
   HF_CHART_POWER,
+  HF_CHART_COST,        /* bars (hf_chart_set_bars), in the chart's unit */
+  HF_CHART_EFFICIENCY,  /* a value a day (hf_chart_set_bars), J/TH, with a baseline */
 } HfChartMetric;
+
+/* One bar: @value over [@start, @end) (NAN: nothing known). */
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+  double value;
+} HfChartBar;
 
 #define HF_TYPE_CHART (hf_chart_get_type ())
 
@@ -28,6 +38,21 @@ void       hf_chart_set_series  (HfChart       *self,
                                  GArray        *points,
                                  gint64         since,
                                  gint64         until);
+/* HF_CHART_COST and HF_CHART_EFFICIENCY: @bars (HfChartBar, in order)
+ * over @since…@until.  A cost chart draws bars; an efficiency chart a
+ * line through each day's value. */
+void       hf_chart_set_bars    (HfChart       *self,
+                                 GArray        *bars,
+                                 gint64         since,
+                                 gint64         until);
+/* What a cost chart's values are in: a currency ("EUR 0.04") or "kWh"
+ * (NULL: a currency-less number). */
+void       hf_chart_set_unit    (HfChart       *self,
+                                 const char    *unit);
+/* A dashed level across an efficiency chart (its 30-day baseline; NAN:
+ * none). */
+void       hf_chart_set_baseline (HfChart      *self,
+                                  double        value);
 /* Points with a known value (for tests). */
 guint      hf_chart_get_n_known (HfChart       *self);
 /* Line segments drawn after gaps are cut (for tests). */

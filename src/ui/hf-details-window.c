@@ -7,6 +7,14 @@
  * few ms, but a large fleet's total is far more.  The charts keep what
  * they show until the new range arrives; a newer request cancels an older
  * one, and closing the window cancels the one in flight.
+ *
+ * Energy: today's and this month's kWh and cost come from the session's
+ * meter (no query of their own); the cost chart is the range cut into
+ * slices (5 minutes, hours, or days for 30 days) each computed from the
+ * store as hf-energy does, at the tariff's price of the time; the
+ * efficiency chart is a miner's J/TH a day over 30 days from its hourly
+ * roll-ups, with its baseline, and a warning when its last day is more
+ * than 10 % above it.
  */
 #include "config.h"
 
@@ -31,6 +39,7 @@ struct _HfDetailsWindow
   GtkToggleButton     *range_7d;
   GtkToggleButton     *range_30d;
   GtkBox              *charts_box;
+  AdwPreferencesGroup *energy_group;
   AdwPreferencesGroup *reading_group;
   AdwPreferencesGroup *identity_group;
   GtkWidget           *open_web_button;
@@ -47,9 +56,24 @@ struct _HfDetailsWindow
   gint64               since;        /* of the query in flight */
   gint64               until;
   GCancellable        *loading;      /* the series query in flight */
+
+  HfEnergyMeter       *meter;
+  HfChart             *cost_chart;
+  GtkLabel            *cost_title;
+  HfChart             *efficiency_chart;
+  GtkImage            *drift_icon;   /* the drift row's warning */
+  GCancellable        *energy_loading;
+  GCancellable        *efficiency_loading;
+  gint64               energy_since;
+  gint64               energy_until;
+  gint64               efficiency_now;
+  gboolean             energy_loaded;
+  gboolean             efficiency_loaded;
 };
 
 G_DEFINE_FINAL_TYPE (HfDetailsWindow, hf_details_window, ADW_TYPE_WINDOW)
+
+static void load_energy (HfDetailsWindow *self);
 
 static void
 set_row (HfDetailsWindow     *self,
@@ -248,6 +272,7 @@ hf_details_window_set_range (HfDetailsWindow *self,
   g_return_if_fail (HF_IS_DETAILS_WINDOW (self));
   self->range_s = seconds;
   load_series (self);
+  load_energy (self);
 }
 
 static void
@@ -260,10 +285,250 @@ range_toggled_cb (GtkToggleButton *button,
                                                                           "hf-seconds")));
 }
 
+/* ---- energy ----------------------------------------------------------------- */
+
+/* "0.250 kWh · EUR 0.10" (and ", part estimated") of this miner (or the
+ * fleet) in @report. */
+static char *
+energy_text (HfDetailsWindow *self,
+             HfEnergyReport  *report)
+{
+  HfEnergyTotals own;
+  const HfEnergyTotals *t;
+  HfTariff *tariff;
+  g_autofree char *kwh = NULL;
+  g_autofree char *cost = NULL;
+  g_autofree char *text = NULL;
+
+  if (report == NULL)
+    return NULL;
+  if (self->miner != NULL)
+    {
+      hf_energy_report_sum_address (report, hf_miner_get_address (self->miner), &own);
+      t = &own;
+    }
+  else
+    t = hf_energy_report_get_fleet (report);
+  tariff = hf_energy_report_get_tariff (report);
+  kwh = hf_format_energy (t->kwh);
+  if (tariff != NULL)
+    {
+      cost = hf_format_money (t->cost, hf_tariff_get_currency (tariff));
+      /* Translators: energy and its cost, "0.250 kWh · EUR 0.10" */
+      text = g_strdup_printf (_("%s · %s"), kwh, cost);
+    }
+  else
+    text = g_steal_pointer (&kwh);
+  if (t->kwh_estimated > 0)
+    {
+      g_autofree char *plain = g_steal_pointer (&text);
+      /* Translators: energy (and cost) some of which comes from power
+       * estimated from the model */
+      text = g_strdup_printf (_("%s, part estimated"), plain);
+    }
+  return g_steal_pointer (&text);
+}
+
 static void
-add_chart (HfDetailsWindow *self,
-           const char      *title,
-           HfChartMetric    metric)
+refresh_energy_rows (HfDetailsWindow *self)
+{
+  g_autofree char *today = NULL;
+  g_autofree char *month = NULL;
+
+  if (self->meter == NULL)
+    return;
+  today = energy_text (self, hf_energy_meter_get_today (self->meter));
+  month = energy_text (self, hf_energy_meter_get_month (self->meter));
+  set_row (self, self->energy_group, _("Today"), today);
+  set_row (self, self->energy_group, _("This month"), month);
+}
+
+static void
+slices_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) slices = hf_energy_compute_slices_finish (HF_STORE (source), result, &error);
+  g_autoptr(GArray) bars = NULL;
+  HfDetailsWindow *self;
+  HfTariff *tariff;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = user_data;
+  g_clear_object (&self->energy_loading);
+  if (slices == NULL)
+    g_debug ("energy chart: %s", error->message);
+  tariff = self->meter != NULL ? hf_energy_meter_get_tariff (self->meter) : NULL;
+  bars = g_array_new (FALSE, FALSE, sizeof (HfChartBar));
+  for (guint i = 0; slices != NULL && i < slices->len; i++)
+    {
+      const HfEnergySlice *slice = &g_array_index (slices, HfEnergySlice, i);
+      /* A slice without data is a gap, not a free hour. */
+      HfChartBar bar = { slice->start, slice->end,
+                         slice->totals.covered_s <= 0 ? NAN
+                         : tariff != NULL ? slice->totals.cost : slice->totals.kwh };
+
+      g_array_append_val (bars, bar);
+    }
+  hf_chart_set_bars (self->cost_chart, bars, self->energy_since, self->energy_until);
+  self->energy_loaded = TRUE;
+}
+
+/* The slice of a chart of @range_s: a bar per 5 minutes of an hour, per
+ * hour of a day or a week, per day of 30 days. */
+static gint64
+slice_for_range (gint64 range_s)
+{
+  if (range_s <= 3600)
+    return 300;
+  if (range_s <= 7 * 86400)
+    return 3600;
+  return 0;
+}
+
+static void
+load_energy (HfDetailsWindow *self)
+{
+  HfTariff *tariff = self->meter != NULL ? hf_energy_meter_get_tariff (self->meter) : NULL;
+  HfEnergyQuery q = { 0, };
+  gint64 slice_s = slice_for_range (self->range_s);
+  const char *per;
+
+  if (self->store == NULL || self->cost_chart == NULL)
+    return;
+  if (self->energy_loading != NULL)
+    g_cancellable_cancel (self->energy_loading);
+  g_clear_object (&self->energy_loading);
+  self->energy_loading = g_cancellable_new ();
+  self->energy_loaded = FALSE;
+  self->energy_until = g_get_real_time () / G_USEC_PER_SEC;
+  self->energy_since = self->energy_until - self->range_s;
+  per = slice_s == 300 ? _("per 5 minutes") : slice_s == 3600 ? _("per hour") : _("per day");
+  {
+    /* Translators: a chart's title, "Cost per hour", "Energy per day" */
+    g_autofree char *title = g_strdup_printf (tariff != NULL ? _("Cost %s") : _("Energy %s"), per);
+    gtk_label_set_text (self->cost_title, title);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->cost_chart),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  }
+  hf_chart_set_unit (self->cost_chart, tariff != NULL ? hf_tariff_get_currency (tariff) : "kWh");
+  q.since = self->energy_since;
+  q.until = self->energy_until;
+  q.address = self->miner != NULL ? hf_miner_get_address (self->miner) : NULL;
+  q.tariff = tariff;
+  hf_energy_compute_slices_async (self->store, &q, slice_s, self->energy_loading, slices_cb, self);
+}
+
+static void
+efficiency_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) points = hf_store_series_finish (HF_STORE (source), result, NULL, &error);
+  g_autoptr(GArray) days = NULL;
+  g_autoptr(GArray) bars = NULL;
+  g_autofree char *baseline = NULL;
+  g_autofree char *recent = NULL;
+  g_autofree char *verdict = NULL;
+  HfDetailsWindow *self;
+  HfEfficiencyDrift drift;
+  gint64 since;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+  self = user_data;
+  g_clear_object (&self->efficiency_loading);
+  if (points == NULL)
+    {
+      g_debug ("efficiency: %s", error->message);
+      points = g_array_new (FALSE, FALSE, sizeof (HfSeriesPoint));
+    }
+  since = self->efficiency_now - HF_EFFICIENCY_BASELINE_S;
+  days = hf_efficiency_daily (points, NULL, since, self->efficiency_now);
+  bars = g_array_new (FALSE, FALSE, sizeof (HfChartBar));
+  for (guint i = 0; i < days->len; i++)
+    {
+      const HfEfficiencyDay *d = &g_array_index (days, HfEfficiencyDay, i);
+      gint64 start, end;
+      HfChartBar bar;
+
+      hf_energy_period_bounds (HF_ENERGY_DAY, NULL, d->day, &start, &end);
+      bar.start = MAX (d->day, since);
+      bar.end = MIN (end, self->efficiency_now);
+      bar.value = d->j_th;
+      g_array_append_val (bars, bar);
+    }
+  hf_efficiency_drift (points, self->efficiency_now, &drift);
+  hf_chart_set_bars (self->efficiency_chart, bars, since, self->efficiency_now);
+  hf_chart_set_baseline (self->efficiency_chart, drift.baseline_j_th);
+
+  baseline = hf_format_value (drift.baseline_j_th, 1, "J/TH");
+  recent = hf_format_value (drift.recent_j_th, 1, "J/TH");
+  set_row (self, self->energy_group, _("Efficiency, last 24 hours"), recent);
+  set_row (self, self->energy_group, _("Efficiency, 30-day baseline"), baseline);
+  if (isnan (drift.drift))
+    verdict = g_strdup (_("Not enough history yet: a baseline needs 3 days of hourly roll-ups"));
+  else if (drift.drifting)
+    /* Translators: the miner's efficiency against its own baseline, "14 % above its
+     * 30-day baseline: it draws more per terahash than it did" */
+    verdict = g_strdup_printf (_("%.0f %% above its 30-day baseline: it draws more per terahash "
+                                 "than it did (fans, dust, heat or ageing chips)"),
+                               drift.drift * 100);
+  else
+    /* Translators: "+3 % against its 30-day baseline, within 10 %" */
+    verdict = g_strdup_printf (_("%+.0f %% against its 30-day baseline, within 10 %%"),
+                               drift.drift * 100);
+  set_row (self, self->energy_group, _("Efficiency drift"), verdict);
+  /* The warning sign only while it drifts (a hidden prefix still
+   * indents the row). */
+  if (drift.drifting && self->drift_icon == NULL)
+    {
+      self->drift_icon = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->drift_icon), "warning");
+      gtk_widget_set_valign (GTK_WIDGET (self->drift_icon), GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->drift_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"), -1);
+      adw_action_row_add_prefix (g_hash_table_lookup (self->rows, _("Efficiency drift")),
+                                 GTK_WIDGET (self->drift_icon));
+    }
+  else if (!drift.drifting && self->drift_icon != NULL)
+    {
+      adw_action_row_remove (g_hash_table_lookup (self->rows, _("Efficiency drift")),
+                             GTK_WIDGET (self->drift_icon));
+      self->drift_icon = NULL;
+    }
+  hf_widget_set_css_class (g_hash_table_lookup (self->rows, _("Efficiency drift")), "hf-drifting",
+                           drift.drifting);
+  self->efficiency_loaded = TRUE;
+}
+
+/* The miner's 30 days (and the one before its last, for the baseline) of
+ * hourly roll-ups. */
+static void
+load_efficiency (HfDetailsWindow *self)
+{
+  if (self->store == NULL || self->efficiency_chart == NULL)
+    return;
+  if (self->efficiency_loading != NULL)
+    g_cancellable_cancel (self->efficiency_loading);
+  g_clear_object (&self->efficiency_loading);
+  self->efficiency_loading = g_cancellable_new ();
+  self->efficiency_loaded = FALSE;
+  self->efficiency_now = g_get_real_time () / G_USEC_PER_SEC;
+  hf_store_series_async (self->store, hf_miner_get_address (self->miner),
+                         self->efficiency_now - HF_EFFICIENCY_BASELINE_S - HF_EFFICIENCY_RECENT_S,
+                         self->efficiency_now, HF_RESOLUTION_1H, self->efficiency_loading,
+                         efficiency_cb, self);
+}
+
+static GtkWidget *
+add_chart_card (HfDetailsWindow *self,
+                const char      *title,
+                HfChartMetric    metric,
+                GtkLabel       **title_label)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *label = gtk_label_new (title);
@@ -282,13 +547,57 @@ add_chart (HfDetailsWindow *self,
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), chart);
   gtk_box_append (self->charts_box, box);
-  g_ptr_array_add (self->charts, chart);
+  if (title_label != NULL)
+    *title_label = GTK_LABEL (label);
+  return chart;
+}
+
+/* A chart of the stored series (hashrate, temperature, power). */
+static void
+add_chart (HfDetailsWindow *self,
+           const char      *title,
+           HfChartMetric    metric)
+{
+  g_ptr_array_add (self->charts, add_chart_card (self, title, metric, NULL));
+}
+
+void
+hf_details_window_set_energy_meter (HfDetailsWindow *self,
+                                    HfEnergyMeter   *meter)
+{
+  g_return_if_fail (HF_IS_DETAILS_WINDOW (self));
+  g_return_if_fail (meter == NULL || HF_IS_ENERGY_METER (meter));
+
+  if (self->meter != NULL)
+    g_signal_handlers_disconnect_by_data (self->meter, self);
+  g_set_object (&self->meter, meter);
+  if (meter != NULL)
+    {
+      g_signal_connect_swapped (meter, "notify::today", G_CALLBACK (refresh_energy_rows), self);
+      g_signal_connect_swapped (meter, "notify::month", G_CALLBACK (refresh_energy_rows), self);
+      /* Other prices: the chart again. */
+      g_signal_connect_swapped (meter, "notify::tariff", G_CALLBACK (load_energy), self);
+      refresh_energy_rows (self);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->energy_group),
+                          meter != NULL || self->efficiency_chart != NULL);
+  load_energy (self);
 }
 
 static void
 hf_details_window_dispose (GObject *object)
 {
   HfDetailsWindow *self = HF_DETAILS_WINDOW (object);
+
+  if (self->meter != NULL)
+    g_signal_handlers_disconnect_by_data (self->meter, self);
+  g_clear_object (&self->meter);
+  if (self->energy_loading != NULL)
+    g_cancellable_cancel (self->energy_loading);
+  g_clear_object (&self->energy_loading);
+  if (self->efficiency_loading != NULL)
+    g_cancellable_cancel (self->efficiency_loading);
+  g_clear_object (&self->efficiency_loading);
 
   if (self->miner != NULL)
     g_signal_handlers_disconnect_by_data (self->miner, self);
@@ -351,6 +660,7 @@ hf_details_window_class_init (HfDetailsWindowClass *klass)
   BIND (range_7d);
   BIND (range_30d);
   BIND (charts_box);
+  BIND (energy_group);
   BIND (reading_group);
   BIND (identity_group);
   BIND (open_web_button);
@@ -405,6 +715,10 @@ hf_details_window_new (HfMiner *miner,
       self->miner = g_object_ref (miner);
       add_chart (self, _("Temperature"), HF_CHART_TEMPERATURE);
       add_chart (self, _("Power"), HF_CHART_POWER);
+      self->cost_chart = HF_CHART (add_chart_card (self, _("Energy per 5 minutes"), HF_CHART_COST,
+                                                   &self->cost_title));
+      self->efficiency_chart = HF_CHART (add_chart_card (self, _("Efficiency, 30 days"),
+                                                         HF_CHART_EFFICIENCY, NULL));
       g_signal_connect (miner, "notify", G_CALLBACK (miner_notify_cb), self);
       g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_actions), self);
       refresh_fields (self);
@@ -413,6 +727,8 @@ hf_details_window_new (HfMiner *miner,
   else
     {
       add_chart (self, _("Fleet power"), HF_CHART_POWER);
+      self->cost_chart = HF_CHART (add_chart_card (self, _("Energy per 5 minutes"), HF_CHART_COST,
+                                                   &self->cost_title));
       adw_window_title_set_title (self->window_title, _("Fleet History"));
       gtk_window_set_title (GTK_WINDOW (self), _("Fleet History"));
       gtk_widget_set_visible (GTK_WIDGET (self->reading_group), FALSE);
@@ -423,7 +739,10 @@ hf_details_window_new (HfMiner *miner,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->charts_box), store != NULL);
   gtk_widget_set_visible (self->range_box, store != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->energy_group), store != NULL && miner != NULL);
   load_series (self);
+  load_energy (self);
+  load_efficiency (self);
   return GTK_WIDGET (self);
 }
 
@@ -434,6 +753,27 @@ hf_details_window_get_value (HfDetailsWindow *self,
   AdwActionRow *row = g_hash_table_lookup (self->rows, title);
 
   return row ? adw_action_row_get_subtitle (row) : NULL;
+}
+
+GtkWidget *
+hf_details_window_get_cost_chart (HfDetailsWindow *self)
+{
+  g_return_val_if_fail (HF_IS_DETAILS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->cost_chart);
+}
+
+GtkWidget *
+hf_details_window_get_efficiency_chart (HfDetailsWindow *self)
+{
+  g_return_val_if_fail (HF_IS_DETAILS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->efficiency_chart);
+}
+
+gboolean
+hf_details_window_get_energy_loaded (HfDetailsWindow *self)
+{
+  g_return_val_if_fail (HF_IS_DETAILS_WINDOW (self), FALSE);
+  return self->energy_loaded && (self->efficiency_chart == NULL || self->efficiency_loaded);
 }
 
 GtkWidget *

@@ -467,6 +467,13 @@ details_activated (GSimpleAction *action,
     return;
   details = hf_details_window_new (g_ptr_array_index (miners, 0),
                                    hf_application_get_store (self->app));
+  if (hf_application_get_store (self->app) != NULL)
+    {
+      HfSession *session = hf_application_get_session (self->app);
+
+      hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details),
+                                          hf_session_get_energy_meter (session));
+    }
   gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));

@@ -17,6 +17,7 @@
 #include "hf-credentials.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
+#include "hf-tariff-group.h"
 #include "hf-window.h"
 
 struct _HfPreferencesWindow
@@ -31,6 +32,7 @@ struct _HfPreferencesWindow
   GtkSpinButton        *temperature_alert_whatsminer;
   GtkSpinButton        *temperature_alert_avalon;
   HfAlertRulesGroup    *alert_rules;
+  HfTariffGroup        *tariff_group;
   AdwPreferencesGroup  *subnets_group;
   AdwEntryRow          *subnet_entry;
   AdwActionRow         *automatic_row;
@@ -667,6 +669,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
 
   object_class->dispose = hf_preferences_window_dispose;
   g_type_ensure (HF_TYPE_ALERT_RULES_GROUP);
+  g_type_ensure (HF_TYPE_TARIFF_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/hashfleet/Hashfleet/hf-preferences-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, HfPreferencesWindow, name)
@@ -677,6 +680,7 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (temperature_alert_whatsminer);
   BIND (temperature_alert_avalon);
   BIND (alert_rules);
+  BIND (tariff_group);
   BIND (subnets_group);
   BIND (subnet_entry);
   BIND (automatic_row);
@@ -748,6 +752,7 @@ hf_preferences_window_new (HfSettings *settings)
   self = g_object_new (HF_TYPE_PREFERENCES_WINDOW, NULL);
   self->settings = g_object_ref (settings);
   hf_alert_rules_group_set_settings (self->alert_rules, settings);
+  hf_tariff_group_set_settings (self->tariff_group, settings);
   g_object_bind_property (settings, HF_SETTINGS_KEY_POLL_INTERVAL, self->poll_interval, "value",
                           flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_NOTIFICATIONS, self->notifications, "active",

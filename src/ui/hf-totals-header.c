@@ -38,12 +38,17 @@ struct _HfTotalsHeader
   GtkLabel  *expected_label;
   GtkLabel  *chance_label;
   GtkLabel  *legend_label;
+  GtkWidget *energy_box;
+  GtkLabel  *energy_label;
+  GtkLabel  *energy_cost;
+  GtkLabel  *energy_month;
 
   GtkLabel  *group_label;     /* which group the figures are of */
 
   HfFleet   *fleet;
   GListModel *miners;         /* the fleet's miners the figures are of; NULL: all */
   char      *group;
+  HfEnergyMeter *meter;
   guint      legend_idle;
 };
 
@@ -287,6 +292,125 @@ refresh (HfTotalsHeader *self)
   }
 }
 
+/* Energy today (kWh, its cost, "part estimated") and this month, from
+ * the meter's last reports (its tariff's currency). */
+/* @report's totals for what the header shows: the fleet's, or with a
+ * group shown those of its miners (by address, as the report keeps them). */
+static void
+shown_totals (HfTotalsHeader *self,
+              HfEnergyReport *report,
+              HfEnergyTotals *totals)
+{
+  guint n;
+
+  if (self->miners == NULL)
+    {
+      *totals = *hf_energy_report_get_fleet (report);
+      return;
+    }
+  *totals = (HfEnergyTotals) { 0 };
+  totals->cost = hf_energy_report_get_tariff (report) != NULL ? 0 : NAN;
+  n = g_list_model_get_n_items (self->miners);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (self->miners, i);
+      HfEnergyTotals m;
+
+      hf_energy_report_sum_address (report, hf_miner_get_address (miner), &m);
+      totals->kwh += m.kwh;
+      totals->kwh_measured += m.kwh_measured;
+      totals->kwh_estimated += m.kwh_estimated;
+      totals->kwh_source_unknown += m.kwh_source_unknown;
+      totals->covered_s += m.covered_s;
+      if (!isnan (m.cost))
+        totals->cost += m.cost;
+    }
+}
+
+static void
+refresh_energy (HfTotalsHeader *self)
+{
+  HfEnergyReport *today = self->meter ? hf_energy_meter_get_today (self->meter) : NULL;
+  HfEnergyReport *month = self->meter ? hf_energy_meter_get_month (self->meter) : NULL;
+  g_autofree char *kwh = NULL;
+  g_autofree char *cost = NULL;
+  g_autofree char *cost_line = NULL;
+  g_autofree char *month_line = NULL;
+  gboolean estimated = FALSE;
+
+  gtk_widget_set_visible (self->energy_box, self->meter != NULL);
+  if (today != NULL)
+    {
+      HfEnergyTotals shown;
+      const HfEnergyTotals *t = &shown;
+      HfTariff *tariff = hf_energy_report_get_tariff (today);
+
+      shown_totals (self, today, &shown);
+
+      kwh = hf_format_energy (t->kwh);
+      estimated = t->kwh_estimated > 0;
+      if (tariff != NULL)
+        cost = hf_format_money (t->cost, hf_tariff_get_currency (tariff));
+      if (cost != NULL && estimated)
+        /* Translators: today's cost, some of it from power estimated from the model */
+        cost_line = g_strdup_printf (_("%s, part estimated"), cost);
+      else if (cost != NULL)
+        cost_line = g_strdup (cost);
+      else
+        cost_line = g_strdup (estimated ? _("part estimated") : _("measured"));
+    }
+  if (month != NULL)
+    {
+      HfEnergyTotals shown;
+      const HfEnergyTotals *t = &shown;
+      HfTariff *tariff = hf_energy_report_get_tariff (month);
+      g_autofree char *month_kwh = NULL;
+
+      shown_totals (self, month, &shown);
+      month_kwh = hf_format_energy (t->kwh);
+
+      if (tariff != NULL)
+        {
+          g_autofree char *month_cost = hf_format_money (t->cost,
+                                                         hf_tariff_get_currency (tariff));
+          /* Translators: energy and cost this month, "31.20 kWh · EUR 9.36 this month" */
+          month_line = g_strdup_printf (_("%s · %s this month"), month_kwh, month_cost);
+        }
+      else
+        /* Translators: energy this month, "31.20 kWh this month" */
+        month_line = g_strdup_printf (_("%s this month"), month_kwh);
+      estimated = estimated || t->kwh_estimated > 0;
+    }
+  set_text (self->energy_label, kwh != NULL ? kwh : "—");
+  set_text (self->energy_cost, cost_line != NULL ? cost_line : "");
+  set_text (self->energy_month, month_line != NULL ? month_line : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->energy_box),
+                               estimated
+                               ? _("Some miners do not report their power; their energy is "
+                                   "estimated from the model")
+                               : NULL);
+}
+
+void
+hf_totals_header_set_energy_meter (HfTotalsHeader *self,
+                                   HfEnergyMeter  *meter)
+{
+  g_return_if_fail (HF_IS_TOTALS_HEADER (self));
+  g_return_if_fail (meter == NULL || HF_IS_ENERGY_METER (meter));
+
+  if (self->meter != NULL)
+    g_signal_handlers_disconnect_by_data (self->meter, self);
+  g_set_object (&self->meter, meter);
+  if (meter != NULL)
+    {
+      g_signal_connect_object (meter, "notify::today", G_CALLBACK (refresh_energy), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (meter, "notify::month", G_CALLBACK (refresh_energy), self,
+                               G_CONNECT_SWAPPED);
+    }
+  refresh_energy (self);
+}
+
 static void
 fleet_notify_cb (HfFleet        *fleet,
                  GParamSpec     *pspec,
@@ -330,6 +454,7 @@ static void
 miners_changed_cb (HfTotalsHeader *self)
 {
   refresh (self);
+  refresh_energy (self);
   queue_legend (self);
 }
 
@@ -358,6 +483,7 @@ hf_totals_header_set_miners (HfTotalsHeader *self,
   gtk_widget_set_visible (GTK_WIDGET (self->group_label), group != NULL);
   set_text (self->efficiency_detail, group != NULL ? _("group average") : _("fleet average"));
   refresh (self);
+  refresh_energy (self);
   refresh_legend (self);
 }
 
@@ -374,6 +500,8 @@ hf_totals_header_get_text (HfTotalsHeader *self,
     { "best", self->best_label }, { "expected", self->expected_label },
     { "chance", self->chance_label }, { "legend", self->legend_label },
     { "compact", self->compact_label }, { "group", self->group_label },
+    { "compact", self->compact_label }, { "energy", self->energy_label },
+    { "energy-cost", self->energy_cost }, { "energy-month", self->energy_month },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
@@ -392,6 +520,7 @@ hf_totals_header_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->miners, self);
   g_clear_object (&self->miners);
   g_clear_pointer (&self->group, g_free);
+  hf_totals_header_set_energy_meter (self, NULL);
   g_clear_handle_id (&self->legend_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_TOTALS_HEADER);
 
@@ -420,6 +549,7 @@ hf_totals_header_class_init (HfTotalsHeaderClass *klass)
   BIND (hashing_label);
   BIND (best_label); BIND (expected_label); BIND (chance_label);
   BIND (legend_label);
+  BIND (energy_box); BIND (energy_label); BIND (energy_cost); BIND (energy_month);
 #undef BIND
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hftotalsheader");
@@ -441,6 +571,7 @@ hf_totals_header_init (HfTotalsHeader *self)
   gtk_box_prepend (GTK_BOX (self->box), GTK_WIDGET (self->group_label));
   set_text (self->hashrate_detail, _("total"));
   set_text (self->efficiency_detail, _("fleet average"));
+  gtk_widget_set_visible (self->energy_box, FALSE);
 }
 
 gboolean

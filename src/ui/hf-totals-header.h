@@ -21,9 +21,15 @@ void       hf_totals_header_set_fleet (HfTotalsHeader *self,
 void       hf_totals_header_set_miners (HfTotalsHeader *self,
                                         GListModel     *miners,
                                         const char     *group);
+/* Today's and this month's energy and cost from @meter's :today and
+ * :month (NULL: none shown), of the miners shown. */
+void       hf_totals_header_set_energy_meter (HfTotalsHeader *self,
+                                              HfEnergyMeter  *meter);
 /* The text shown for a figure: "hashrate", "power", "efficiency",
- * "miners", "hottest", "shares", "group" (which group), or "compact" (the one line a narrow
- * window shows), for tests and accessibility. */
+ * "miners", "hottest", "shares", "group" (which group), "energy" (kWh
+ * today), "energy-cost" (today's cost, and whether part is estimated),
+ * "energy-month", or "compact" (the one line a narrow window shows), for
+ * tests and accessibility. */
 const char *hf_totals_header_get_text (HfTotalsHeader *self,
                                        const char     *figure);
 /* Whether the header is too narrow for its figures side by side, and

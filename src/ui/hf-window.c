@@ -1474,6 +1474,7 @@ fleet_history_activated (GtkWidget  *widget,
 {
   HfWindow *self = HF_WINDOW (widget);
   HfStore *store = hf_application_get_store (self->app);
+  HfSession *session = hf_application_get_session (self->app);
   GtkWidget *details;
 
   if (store == NULL)
@@ -1482,6 +1483,8 @@ fleet_history_activated (GtkWidget  *widget,
       return;
     }
   details = hf_details_window_new (NULL, store);
+  hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details),
+                                      hf_session_get_energy_meter (session));
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (self));
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
@@ -1642,6 +1645,8 @@ hf_window_setup (HfWindow      *self,
 
   hf_totals_header_set_fleet (self->totals_header, self->fleet);
   setup_groups (self);
+  hf_totals_header_set_energy_meter (
+    self->totals_header, hf_session_get_energy_meter (hf_application_get_session (app)));
   g_signal_connect (hf_application_get_session (app), "discover-found",
                     G_CALLBACK (discover_found_cb), self);
   g_signal_connect (hf_application_get_session (app), "discover-progress",

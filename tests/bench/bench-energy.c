@@ -51,6 +51,21 @@ sql (sqlite3    *db,
     }
 }
 
+static void
+slices_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(GArray **) data = hf_energy_compute_slices_finish (HF_STORE (source), result, &error);
+  if (*(GArray **) data == NULL)
+    {
+      fprintf (stderr, "bench-energy: %s\n", error->message);
+      exit (1);
+    }
+}
+
 /* Median ms of RUNS computations of [@since, @until). */
 static double
 time_energy (HfStore  *store,
@@ -227,6 +242,42 @@ main (int   argc,
 
         printf ("| %s, time-of-use | %.1f ms (%.2f kWh) |\n", ranges[i].what, ms, kwh);
       }
+  }
+  /* Details' cost chart: one miner's (and the fleet's) range cut into
+   * bars, each at the tariff's prices, on the store's reader. */
+  {
+    struct { const char *what; gint64 span; gint64 slice; } charts[] = {
+      { "1 hour, a bar per 5 minutes", 3600, 300 },
+      { "24 hours, a bar an hour", 86400, 3600 },
+      { "7 days, a bar an hour", 7 * 86400, 3600 },
+      { "30 days, a bar a day", 30 * 86400, 0 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
+      for (guint fleet = 0; fleet <= 1; fleet++)
+        {
+          double times[RUNS];
+          guint bars = 0;
+
+          for (guint r = 0; r < RUNS; r++)
+            {
+              HfEnergyQuery q = { now - charts[i].span, now, fleet ? NULL : "198.51.100.1", tou,
+                                  NULL, 0 };
+              GArray *slices = NULL;
+              gint64 t0 = g_get_monotonic_time ();
+
+              hf_energy_compute_slices_async (store, &q, charts[i].slice, NULL, slices_cb,
+                                              &slices);
+              while (slices == NULL)
+                g_main_context_iteration (NULL, TRUE);
+              times[r] = ms_since (t0);
+              bars = slices->len;
+              g_array_unref (slices);
+            }
+          qsort (times, RUNS, sizeof (double), compare_double);
+          printf ("| cost chart of %s, %s (%u bars, median of %d) | %.1f ms |\n",
+                  fleet ? "the fleet" : "one miner", charts[i].what, bars, RUNS, times[RUNS / 2]);
+        }
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "hf-config.h"
+#include "hf-efficiency.h"
 #include "hf-energy.h"
 #include "hf-energy-meter.h"
 #include "hf-fleet.h"
@@ -1014,6 +1015,211 @@ test_meter_periods (void)
                hf_energy_report_get_fleet (today)->kwh * 0.40, 1e-12);
 }
 
+/* ---- efficiency drift ------------------------------------------------------ */
+
+/* Hourly points over the 31 days before @now: @base_j_th J/TH until the
+ * last day, @recent_j_th in it, at 1 TH/s. */
+static GArray *
+efficiency_points (gint64 now,
+                   double base_j_th,
+                   double recent_j_th)
+{
+  GArray *points = g_array_new (FALSE, TRUE, sizeof (HfSeriesPoint));
+
+  for (gint64 t = now - 31 * 86400; t < now; t += 3600)
+    {
+      HfSeriesPoint p = { t, 1000, 60, t < now - 86400 ? base_j_th : recent_j_th };
+      g_array_append_val (points, p);
+    }
+  return points;
+}
+
+static void
+test_efficiency_drift (void)
+{
+  gint64 now = MONDAY + 30 * 86400;
+  HfEfficiencyDrift d;
+
+  /* 10 % above its baseline is not more than 10 %; 10.5 % is. */
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 22);
+
+    g_assert_true (hf_efficiency_drift (points, now, &d));
+    assert_near (d.baseline_j_th, 20, 1e-9);
+    assert_near (d.recent_j_th, 22, 1e-9);
+    assert_near (d.drift, 0.10, 1e-9);
+    g_assert_false (d.drifting);
+    g_assert_cmpuint (d.recent_hours, ==, 24);
+    g_assert_cmpuint (d.baseline_hours, ==, 30 * 24);
+  }
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 22.1);
+
+    g_assert_true (hf_efficiency_drift (points, now, &d));
+    assert_near (d.drift, 0.105, 1e-9);
+    g_assert_true (d.drifting);
+  }
+  /* Better than its baseline: no warning. */
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 15);
+
+    g_assert_true (hf_efficiency_drift (points, now, &d));
+    g_assert_false (d.drifting);
+  }
+  /* The baseline is what the miner drew per terahash over the hours it
+   * hashed: paused hours (0 H/s) and hours without power say nothing. */
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 25);
+
+    for (guint i = 0; i < points->len; i += 2)
+      {
+        HfSeriesPoint *p = &g_array_index (points, HfSeriesPoint, i);
+
+        if (p->time >= now - 86400)
+          continue;
+        if (i % 4 == 0)
+          p->hashrate_ghs = 0, p->power_w = 5;
+        else
+          p->power_w = NAN;
+      }
+    g_assert_true (hf_efficiency_drift (points, now, &d));
+    assert_near (d.baseline_j_th, 20, 1e-9);
+    g_assert_cmpuint (d.baseline_hours, ==, 30 * 24 / 2);
+    assert_near (d.drift, 0.25, 1e-9);
+    g_assert_true (d.drifting);
+  }
+  /* Two days of history make no baseline; an hour is no recent figure. */
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 30);
+
+    g_array_remove_range (points, 0, points->len - 72);
+    g_assert_false (hf_efficiency_drift (points, now, &d));
+    g_assert_false (d.drifting);
+    g_assert_true (isnan (d.drift));
+  }
+  {
+    g_autoptr(GArray) points = efficiency_points (now, 20, 30);
+
+    g_array_set_size (points, points->len - 23);
+    g_assert_false (hf_efficiency_drift (points, now, &d));
+  }
+
+  /* Day by day: each local day's hours added up. */
+  {
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+    g_autoptr(GArray) points = efficiency_points (now, 20, 22);
+    g_autoptr(GArray) days = hf_efficiency_daily (points, utc, now - 30 * 86400, now);
+
+    g_assert_cmpuint (days->len, ==, 30);
+    g_assert_cmpint (g_array_index (days, HfEfficiencyDay, 0).day, ==, now - 30 * 86400);
+    assert_near (g_array_index (days, HfEfficiencyDay, 0).j_th, 20, 1e-9);
+    g_assert_cmpuint (g_array_index (days, HfEfficiencyDay, 0).hours, ==, 24);
+    assert_near (g_array_index (days, HfEfficiencyDay, 29).j_th, 22, 1e-9);
+  }
+  /* Europe/Berlin's spring day has 23 hours. */
+  {
+    g_autoptr(GTimeZone) berlin = g_time_zone_new_identifier ("Europe/Berlin");
+    g_autoptr(GArray) points = efficiency_points (SPRING_NEXT + 86400, 20, 20);
+    g_autoptr(GArray) days = hf_efficiency_daily (points, berlin, SPRING_DAY, SPRING_NEXT);
+
+    g_assert_cmpuint (days->len, ==, 1);
+    g_assert_cmpuint (g_array_index (days, HfEfficiencyDay, 0).hours, ==, 23);
+  }
+}
+
+/* Slices: each the energy of its own range, at its own prices. */
+static void
+test_slices_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GArray **out = data;
+
+  *out = hf_energy_compute_slices_finish (HF_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+slices_refused_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) slices = hf_energy_compute_slices_finish (HF_STORE (source), result, &error);
+
+  g_assert_null (slices);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_slices (void)
+{
+  g_autoptr(HfStore) store = open_store ();
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(HfTariff) tariff = parse_ok ("EUR 0.30; 07:00-22:00 0.40");
+  double watts = 100;
+  GArray *slices = NULL;
+  HfEnergyQuery q = { MONDAY, MONDAY + 2 * 86400, NULL, tariff, utc, 0 };
+
+  /* 100 W for two days. */
+  write_power (store, "192.0.2.30", MONDAY, MONDAY + 2 * 86400, 10, constant_power, &watts);
+  hf_energy_compute_slices_async (store, &q, 3600, NULL, test_slices_done_cb, &slices);
+  while (slices == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (slices->len, ==, 48);
+  for (guint i = 0; i < slices->len; i++)
+    {
+      HfEnergySlice *s = &g_array_index (slices, HfEnergySlice, i);
+      guint hour = i % 24;
+
+      g_assert_cmpint (s->start, ==, MONDAY + i * 3600);
+      g_assert_cmpint (s->end, ==, MONDAY + (i + 1) * 3600);
+      assert_near (s->totals.kwh, 0.1, 1e-9);
+      assert_near (s->totals.cost, hour >= 7 && hour < 22 ? 0.04 : 0.03, 1e-9);
+    }
+  g_clear_pointer (&slices, g_array_unref);
+
+  /* Hours on the clock of a zone half an hour off UTC: at :30 of UTC's. */
+  {
+    g_autoptr(GTimeZone) india = g_time_zone_new_offset (19800);
+    HfEnergyQuery qi = { MONDAY, MONDAY + 4 * 3600, NULL, tariff, india, 0 };
+
+    hf_energy_compute_slices_async (store, &qi, 3600, NULL, test_slices_done_cb, &slices);
+    while (slices == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (slices->len, ==, 5);
+    g_assert_cmpint (g_array_index (slices, HfEnergySlice, 0).end, ==, MONDAY + 1800);
+    assert_near (g_array_index (slices, HfEnergySlice, 0).totals.kwh, 0.05, 1e-9);
+    g_assert_cmpint (g_array_index (slices, HfEnergySlice, 4).start, ==, MONDAY + 3 * 3600 + 1800);
+    g_clear_pointer (&slices, g_array_unref);
+  }
+
+  /* More slices than a chart has bars: refused, not cut short. */
+  {
+    HfEnergyQuery qm = { MONDAY, MONDAY + 2 * 86400, NULL, NULL, utc, 0 };
+    gboolean done = FALSE;
+
+    hf_energy_compute_slices_async (store, &qm, 60, NULL, slices_refused_cb, &done);
+    while (!done)
+      g_main_context_iteration (NULL, TRUE);
+  }
+
+  /* Local days, the range cut where it starts. */
+  q.since = MONDAY + 12 * 3600;
+  hf_energy_compute_slices_async (store, &q, 0, NULL, test_slices_done_cb, &slices);
+  while (slices == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (slices->len, ==, 2);
+  assert_near (g_array_index (slices, HfEnergySlice, 0).totals.kwh, 1.2, 1e-9);
+  g_assert_cmpint (g_array_index (slices, HfEnergySlice, 1).start, ==, MONDAY + 86400);
+  assert_near (g_array_index (slices, HfEnergySlice, 1).totals.kwh, 2.4, 1e-9);
+  /* 15 h at 0.40, 9 at 0.30. */
+  assert_near (g_array_index (slices, HfEnergySlice, 1).totals.cost, 1.5 * 0.4 + 0.9 * 0.3, 1e-9);
+  g_clear_pointer (&slices, g_array_unref);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1036,6 +1242,8 @@ main (int   argc,
   g_test_add_func ("/energy/cli", test_cli);
   g_test_add_func ("/energy/meter/counters", test_meter_counters);
   g_test_add_func ("/energy/meter/periods", test_meter_periods);
+  g_test_add_func ("/energy/slices", test_slices);
+  g_test_add_func ("/energy/efficiency-drift", test_efficiency_drift);
 
   return g_test_run ();
 }

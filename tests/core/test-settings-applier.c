@@ -348,7 +348,7 @@ test_file (void)
   const char *text =
     "# comment\n[hashfleet]\nsubnets=['192.168.1.0/24', '10.0.0.5']\npoll-interval=30\n"
     "api-enabled=true\napi-listen=0.0.0.0:8080\nmqtt-url='mqtt://ha@broker.lan'\n"
-    "temperature-alert-antminer=90.5\n";
+    "temperature-alert-antminer=90.5\ntariff=EUR 0.30; mon-fri 07:00-22:00 0.32\n";
 
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
   settings = hf_settings_file_load (path, &error);
@@ -363,6 +363,14 @@ test_file (void)
   url = hf_settings_get_mqtt_url (settings);
   g_assert_cmpstr (url, ==, "mqtt://ha@broker.lan");
   g_assert_cmpfloat (hf_settings_get_hot_c (settings, HF_FAMILY_ANTMINER), ==, 90.5);
+  {
+    g_autoptr(HfTariff) tariff = hf_settings_get_tariff (settings, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (tariff);
+    g_assert_cmpstr (hf_tariff_get_currency (tariff), ==, "EUR");
+    g_assert_false (hf_tariff_is_flat (tariff));
+  }
   /* Keys not in the file: their defaults. */
   g_assert_cmpuint (hf_settings_get_scan_timeout (settings), ==, 1000);
   g_assert_false (hf_settings_get_mqtt_enabled (settings));
@@ -389,6 +397,15 @@ test_file (void)
   g_assert_null (settings);
   g_assert_nonnull (strstr (error->message, "notifications=yes: not true or false"));
   g_clear_error (&error);
+  /* A tariff that does not parse: refused, saying where. */
+  g_assert_true (g_file_set_contents (path, "[hashfleet]\ntariff='EUR 0.30; mon-fri 07:00-25:00 0.32'\n",
+                                      -1, NULL));
+  settings = hf_settings_file_load (path, &error);
+  g_assert_null (settings);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "serve.conf: tariff: clause 2"));
+  g_assert_nonnull (strstr (error->message, "“25:00” is not a time of day"));
+  g_clear_error (&error);
   {
     /* Larger than any settings file: refused unread. */
     g_autofree char *big = g_strnfill (HF_SETTINGS_FILE_MAX + 1, '#');
@@ -402,6 +419,60 @@ test_file (void)
   g_rmdir (dir);
 }
 
+/* The tariff key reaches the session's energy meter: set, changed, a text
+ * that does not parse (no tariff, with a warning), and emptied. */
+static void
+test_tariff (void)
+{
+  g_autoptr(HfSettings) settings = settings_new ();
+  g_autoptr(HfSession) session = session_new (NULL);
+  g_autoptr(HfSettingsApplier) applier = NULL;
+  g_autoptr(HfTariff) flat = hf_tariff_parse ("EUR 0.30", NULL);
+  g_autoptr(HfTariff) tou = hf_tariff_parse ("CHF 0.27; mon-fri 22:00-06:00 0.19", NULL);
+  GSettings *gsettings = hf_settings_get_gsettings (settings);
+  g_autofree char *stored = NULL;
+
+  /* Before: none. */
+  applier = hf_settings_applier_new (settings, session);
+  g_assert_null (hf_session_get_tariff (session));
+
+  /* Set through HfSettings: the canonical text is kept and applied. */
+  hf_settings_set_tariff (settings, flat);
+  stored = g_settings_get_string (gsettings, HF_SETTINGS_KEY_TARIFF);
+  g_assert_cmpstr (stored, ==, "EUR 0.3");
+  g_assert_nonnull (hf_session_get_tariff (session));
+  g_assert_true (hf_tariff_equal (hf_session_get_tariff (session), flat));
+  g_assert_true (hf_tariff_equal (hf_energy_meter_get_tariff (hf_session_get_energy_meter (session)),
+                                  flat));
+
+  /* Written as the key's text by anyone (dconf, a key file). */
+  g_settings_set_string (gsettings, HF_SETTINGS_KEY_TARIFF, "CHF 0.27; mon-fri 22:00-06:00 0.19");
+  g_assert_true (hf_tariff_equal (hf_session_get_tariff (session), tou));
+  g_assert_cmpfloat (hf_tariff_get_default_price (hf_session_get_tariff (session)), ==, 0.27);
+
+  /* Not a tariff: none, said. */
+  g_test_expect_message ("hf-core", G_LOG_LEVEL_WARNING, "*tariff*");
+  g_settings_set_string (gsettings, HF_SETTINGS_KEY_TARIFF, "CHF 0,27");
+  g_test_assert_expected_messages ();
+  g_assert_null (hf_session_get_tariff (session));
+
+  hf_settings_set_tariff (settings, tou);
+  g_assert_true (hf_tariff_equal (hf_session_get_tariff (session), tou));
+  hf_settings_set_tariff (settings, NULL);
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (gsettings, HF_SETTINGS_KEY_TARIFF);
+  g_assert_cmpstr (stored, ==, "");
+  g_assert_null (hf_session_get_tariff (session));
+
+  /* A new applier over settings with a tariff applies it at once. */
+  hf_settings_set_tariff (settings, flat);
+  g_clear_object (&applier);
+  hf_session_set_tariff (session, NULL);
+  applier = hf_settings_applier_new (settings, session);
+  g_assert_true (hf_tariff_equal (hf_session_get_tariff (session), flat));
+  session_end (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +484,7 @@ main (int   argc,
   g_test_add_func ("/settings-applier/apply", test_apply);
   g_test_add_func ("/settings-applier/mqtt", test_mqtt);
   g_test_add_func ("/settings-applier/file", test_file);
+  g_test_add_func ("/settings-applier/tariff", test_tariff);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   return status;

@@ -20,6 +20,7 @@
 #include "hf-details-window.h"
 #include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
+#include "hf-preferences-window.h"
 #include "hf-window.h"
 
 static const char fleet_config[] =
@@ -130,6 +131,8 @@ activate_cb (GApplication *app,
   HfSettings *settings = hf_application_get_settings (HF_APPLICATION (app));
   AdwStyleManager *style = adw_style_manager_get_default ();
   const char *targets[] = { "127.0.40.1-127.0.40.60", NULL };
+  HfSession *session = hf_application_get_session (HF_APPLICATION (app));
+  HfEnergyMeter *meter = hf_session_get_energy_meter (session);
   gint64 deadline;
   GtkWidget *details;
 
@@ -145,6 +148,8 @@ activate_cb (GApplication *app,
     g_error ("the fleet did not settle: %u miners, %u online, %u offline",
              hf_fleet_get_total_count (fleet), hf_fleet_get_online_count (fleet),
              hf_fleet_get_offline_count (fleet));
+  /* Today's energy and cost so far, at once rather than within a minute. */
+  hf_energy_meter_refresh (meter);
   iterate_for (800);
 
   for (int dark = 0; dark <= 1; dark++)
@@ -185,6 +190,7 @@ activate_cb (GApplication *app,
   iterate_for (300);
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.41"),
                                    hf_application_get_store (HF_APPLICATION (app)));
+  hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details), meter);
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
@@ -210,21 +216,62 @@ activate_cb (GApplication *app,
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 
-  details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
-                                   hf_application_get_store (HF_APPLICATION (app)));
-  gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
-  gtk_window_present (GTK_WINDOW (details));
-  iterate_for (800);
   /* For looking at, not for the README (a fresh fleet has minutes of
-   * history): into the temporary directory. */
-  {
-    const char *kept = outdir;
+   * history): into the temporary directory, light and dark. */
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      const char *kept = outdir;
 
-    outdir = g_get_tmp_dir ();
-    save_png (details, "hashfleet-details.png");
-    outdir = kept;
-  }
-  gtk_window_destroy (GTK_WINDOW (details));
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
+                                       hf_application_get_store (HF_APPLICATION (app)));
+      hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details), meter);
+      gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
+      gtk_window_set_default_size (GTK_WINDOW (details), 720, 1500);
+      gtk_window_present (GTK_WINDOW (details));
+      iterate_for (1200);
+      outdir = g_get_tmp_dir ();
+      save_png (details, dark ? "hashfleet-details-dark.png" : "hashfleet-details.png");
+      /* Scrolled down: the energy and efficiency charts, the Energy rows. */
+      {
+        GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (find_type (details,
+                                                                      GTK_TYPE_SCROLLED_WINDOW));
+        GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scrolled);
+
+        gtk_adjustment_set_value (adj, 560);
+        iterate_for (400);
+        save_png (details, dark ? "hashfleet-details-energy-dark.png"
+                                : "hashfleet-details-energy.png");
+      }
+      outdir = kept;
+      gtk_window_destroy (GTK_WINDOW (details));
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* Preferences, whose General page opens on the tariff: a price per kWh
+   * and a cheaper night. */
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      GtkWidget *prefs = hf_preferences_window_new (settings);
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+      gtk_window_present (GTK_WINDOW (prefs));
+      iterate_for (800);
+      {
+        /* The dark one for looking at. */
+        const char *kept = outdir;
+
+        if (dark)
+          outdir = g_get_tmp_dir ();
+        save_png (prefs, dark ? "preferences-energy-dark.png" : "preferences-energy.png");
+        outdir = kept;
+      }
+      gtk_window_destroy (GTK_WINDOW (prefs));
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
 
   /* The miner menu of two selected miners, opened on the first: for
    * looking at too (a popover is drawn apart from the window). */
@@ -298,6 +345,9 @@ main (int   argc,
     /* Reads often, so that the miner that hangs goes offline quickly. */
     g_settings_set_uint (settings, "poll-interval", 5);
     g_settings_set_boolean (settings, "notifications", FALSE);
+    /* Dearer weekday days, cheaper weekends, the night in between. */
+    g_settings_set_string (settings, "tariff",
+                           "EUR 0.30; mon-fri 07:00-22:00 0.34; sat,sun 0.25");
   }
   {
     char *args[] = { argv[0], "--db", db, "--http-port", "18680", "--cgminer-port", "14680", NULL };

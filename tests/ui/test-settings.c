@@ -3,11 +3,15 @@
  * SPDX-License-Identifier: MIT
  */
 #define G_SETTINGS_ENABLE_BACKEND
+#include <string.h>
+
 #include <gio/gio.h>
 #include <gio/gsettingsbackend.h>
 
 #include "hf-alert-rules-group.h"
+#include "hf-error.h"
 #include "hf-settings.h"
+#include "hf-tariff-group.h"
 #include "hf-test-utils.h"
 
 #define SCHEMA_ID "io.github.hashfleet.Hashfleet"
@@ -293,6 +297,38 @@ test_accessors (void)
   g_assert_cmpint (hf_settings_get_window_width (settings), ==, 800);
   hf_settings_set_api_enabled (settings, TRUE);
   g_assert_true (g_settings_get_boolean (gsettings, "api-enabled"));
+
+  /* The tariff: kept as its canonical text, read back as the same tariff;
+   * a notify only on a change; empty is none, a bad text an error. */
+  {
+    g_autoptr(HfTariff) tou = hf_tariff_parse ("0.30 EUR; Mon-Fri 07:00-22:00 0.32", NULL);
+    g_autoptr(HfTariff) back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    guint notified = 0;
+
+    g_signal_connect (settings, "notify::tariff", G_CALLBACK (count_cb), &notified);
+    g_assert_null (hf_settings_get_tariff (settings, &error));
+    g_assert_no_error (error);
+    hf_settings_set_tariff (settings, tou);
+    text = g_settings_get_string (gsettings, "tariff");
+    g_assert_cmpstr (text, ==, "EUR 0.3; mon-fri 07:00-22:00 0.32");
+    back = hf_settings_get_tariff (settings, &error);
+    g_assert_no_error (error);
+    g_assert_true (hf_tariff_equal (back, tou));
+    g_assert_cmpuint (notified, ==, 1);
+    hf_settings_set_tariff (settings, back);
+    g_assert_cmpuint (notified, ==, 1);
+    g_settings_set_string (gsettings, "tariff", "EUR 0.30; mon-fri 07:00-25:00 0.32");
+    g_assert_cmpuint (notified, ==, 2);
+    g_assert_null (hf_settings_get_tariff (settings, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+    hf_settings_set_tariff (settings, NULL);
+    g_clear_pointer (&text, g_free);
+    text = g_settings_get_string (gsettings, "tariff");
+    g_assert_cmpstr (text, ==, "");
+    g_signal_handlers_disconnect_by_data (settings, &notified);
+  }
 }
 
 /* The alert rules come from their keys: minutes become seconds, names
@@ -404,6 +440,120 @@ test_alert_rules_group (void)
   g_object_unref (group);
 }
 
+static char *
+stored_tariff (GSettings *gsettings)
+{
+  return g_settings_get_string (gsettings, "tariff");
+}
+
+#define assert_stored(gsettings, expected) \
+  G_STMT_START { \
+    g_autofree char *stored_ = stored_tariff (gsettings); \
+    g_assert_cmpstr (stored_, ==, (expected)); \
+  } G_STMT_END
+
+/* Preferences' Energy group: a flat price, a time-of-use period added,
+ * bad input shown and never saved, the key changed elsewhere filling the
+ * fields, and everything emptied for no tariff. */
+static void
+test_tariff_group (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) gsettings = g_settings_new_with_backend (SCHEMA_ID, backend);
+  g_autoptr(HfSettings) settings = hf_settings_new (gsettings);
+  HfTariffGroup *group;
+  GtkEditable *currency, *price, *from, *to, *period_price;
+
+  adw_init ();
+  group = g_object_ref_sink (g_object_new (HF_TYPE_TARIFF_GROUP, NULL));
+  hf_tariff_group_set_settings (group, settings);
+  currency = hf_tariff_group_get_field (group, -1, "currency");
+  price = hf_tariff_group_get_field (group, -1, "price");
+  g_assert_cmpstr (gtk_editable_get_text (currency), ==, "");
+  g_assert_null (hf_tariff_group_get_error (group));
+
+  /* A currency without its price is not saved, and says so. */
+  gtk_editable_set_text (currency, "EUR");
+  assert_stored (gsettings, "");
+  g_assert_nonnull (strstr (hf_tariff_group_get_error (group), "price per kWh"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (price), "error"));
+  gtk_editable_set_text (price, "0,30");
+  assert_stored (gsettings, "");
+  g_assert_nonnull (strstr (hf_tariff_group_get_error (group), "'.'"));
+  gtk_editable_set_text (price, "0.30");
+  assert_stored (gsettings, "EUR 0.3");
+  g_assert_null (hf_tariff_group_get_error (group));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (price), "error"));
+
+  /* A period: weekdays to start with, its times and price to give. */
+  hf_tariff_group_add_period (group);
+  g_assert_cmpuint (hf_tariff_group_get_n_periods (group), ==, 1);
+  g_assert_true (gtk_toggle_button_get_active (hf_tariff_group_get_day (group, 0, 0)));
+  g_assert_false (gtk_toggle_button_get_active (hf_tariff_group_get_day (group, 0, 5)));
+  from = hf_tariff_group_get_field (group, 0, "from");
+  to = hf_tariff_group_get_field (group, 0, "to");
+  period_price = hf_tariff_group_get_field (group, 0, "price");
+  assert_stored (gsettings, "EUR 0.3");
+  gtk_editable_set_text (from, "07:00");
+  gtk_editable_set_text (to, "22:00");
+  gtk_editable_set_text (period_price, "0.32");
+  assert_stored (gsettings, "EUR 0.3; mon-fri 07:00-22:00 0.32");
+  /* An hour that is none: red, said, the key as it was. */
+  gtk_editable_set_text (to, "25:00");
+  assert_stored (gsettings, "EUR 0.3; mon-fri 07:00-22:00 0.32");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (to), "error"));
+  g_assert_nonnull (strstr (hf_tariff_group_get_error (group), "Period 1"));
+  gtk_editable_set_text (to, "22:00");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (to), "error"));
+  /* No day at all (each valid step on the way was saved). */
+  for (guint d = 0; d < 5; d++)
+    gtk_toggle_button_set_active (hf_tariff_group_get_day (group, 0, d), FALSE);
+  g_assert_nonnull (strstr (hf_tariff_group_get_error (group), "choose its days"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (hf_tariff_group_get_day (group, 0, 0)),
+                                           "error"));
+  assert_stored (gsettings, "EUR 0.3; fri 07:00-22:00 0.32");
+  gtk_toggle_button_set_active (hf_tariff_group_get_day (group, 0, 5), TRUE);
+  gtk_toggle_button_set_active (hf_tariff_group_get_day (group, 0, 6), TRUE);
+  assert_stored (gsettings, "EUR 0.3; sat,sun 07:00-22:00 0.32");
+
+  /* Two periods that overlap: the tariff's own words, not saved. */
+  hf_tariff_group_add_period (group);
+  gtk_toggle_button_set_active (hf_tariff_group_get_day (group, 1, 5), TRUE);
+  gtk_editable_set_text (hf_tariff_group_get_field (group, 1, "from"), "08:00");
+  gtk_editable_set_text (hf_tariff_group_get_field (group, 1, "to"), "09:00");
+  gtk_editable_set_text (hf_tariff_group_get_field (group, 1, "price"), "0.1");
+  g_assert_nonnull (strstr (hf_tariff_group_get_error (group), "overlap"));
+  assert_stored (gsettings, "EUR 0.3; sat,sun 07:00-22:00 0.32");
+  gtk_toggle_button_set_active (hf_tariff_group_get_day (group, 1, 5), FALSE);
+  assert_stored (gsettings, "EUR 0.3; sat,sun 07:00-22:00 0.32; mon-fri 08:00-09:00 0.1");
+  hf_tariff_group_remove_period (group, 0);
+  assert_stored (gsettings, "EUR 0.3; mon-fri 08:00-09:00 0.1");
+
+  /* Written elsewhere: the fields follow. */
+  g_settings_set_string (gsettings, "tariff", "CHF 0.27; 22:00-06:00 0.19");
+  g_assert_cmpstr (gtk_editable_get_text (currency), ==, "CHF");
+  g_assert_cmpstr (gtk_editable_get_text (price), ==, "0.27");
+  g_assert_cmpuint (hf_tariff_group_get_n_periods (group), ==, 1);
+  for (guint d = 0; d < 7; d++)
+    g_assert_true (gtk_toggle_button_get_active (hf_tariff_group_get_day (group, 0, d)));
+  g_assert_cmpstr (gtk_editable_get_text (hf_tariff_group_get_field (group, 0, "from")), ==,
+                   "22:00");
+  g_assert_cmpstr (gtk_editable_get_text (hf_tariff_group_get_field (group, 0, "to")), ==,
+                   "06:00");
+  g_assert_cmpstr (gtk_editable_get_text (hf_tariff_group_get_field (group, 0, "price")), ==,
+                   "0.19");
+  assert_stored (gsettings, "CHF 0.27; 22:00-06:00 0.19");
+
+  /* All emptied: no tariff. */
+  hf_tariff_group_remove_period (group, 0);
+  assert_stored (gsettings, "CHF 0.27");
+  gtk_editable_set_text (price, "");
+  gtk_editable_set_text (currency, "");
+  assert_stored (gsettings, "");
+  g_assert_null (hf_tariff_group_get_error (group));
+  g_assert_finalize_object (group);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +564,7 @@ main (int   argc,
   g_test_add_func ("/ui/settings/follows-keys", test_follows_keys);
   g_test_add_func ("/ui/settings/alert-rules", test_alert_rules);
   g_test_add_func ("/ui/settings/alert-rules-group", test_alert_rules_group);
+  g_test_add_func ("/ui/settings/tariff-group", test_tariff_group);
   g_test_add_func ("/ui/settings/accessors", test_accessors);
   return g_test_run ();
 }
