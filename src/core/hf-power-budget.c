@@ -17,6 +17,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
+#include "hf-json.h"
 #include "hf-power-budget.h"
 #include "hf-session.h"
 
@@ -676,6 +679,85 @@ hf_power_budget_get_note (HfPowerBudget *self,
 {
   g_return_val_if_fail (HF_IS_POWER_BUDGET (self), NULL);
   return g_hash_table_lookup (self->notes, key_of (miner));
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+char *
+hf_power_budget_to_json (HfPowerBudget *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) curtailed = NULL;
+  gboolean estimated = FALSE;
+  double power;
+  GListModel *model;
+
+  g_return_val_if_fail (HF_IS_POWER_BUDGET (self), NULL);
+
+  power = hf_power_budget_get_power (self, &estimated);
+  curtailed = hf_power_budget_list_curtailed (self);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "watts");
+  json_builder_add_double_value (b, self->watts);
+  json_builder_set_member_name (b, "enabled");
+  json_builder_add_boolean_value (b, self->watts > 0);
+  hf_json_builder_add_number (b, "power_w", power);
+  json_builder_set_member_name (b, "power_estimated");
+  json_builder_add_boolean_value (b, estimated);
+  json_builder_set_member_name (b, "curtailed");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < curtailed->len; i++)
+    {
+      HfCurtailed *c = g_ptr_array_index (curtailed, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "address", c->miner ? hf_miner_get_address (c->miner) : NULL);
+      add_string (b, "name", c->miner ? hf_miner_get_display_name (c->miner) : c->key);
+      add_string (b, "how", hf_curtailment_to_string (c->how));
+      json_builder_set_member_name (b, "previous_work_mode");
+      if (c->previous_mode >= 0)
+        json_builder_add_int_value (b, c->previous_mode);
+      else
+        json_builder_add_null_value (b);
+      hf_json_builder_add_number (b, "power_w", c->power_w);
+      hf_json_builder_add_number (b, "efficiency_j_th", c->j_th);
+      json_builder_set_member_name (b, "since");
+      json_builder_add_int_value (b, c->since / G_USEC_PER_SEC);
+      add_string (b, "why", c->why);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "left_alone");
+  json_builder_begin_array (b);
+  model = G_LIST_MODEL (hf_session_get_fleet (self->session));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
+      const char *why = hf_power_budget_get_note (self, miner);
+
+      if (why == NULL)
+        continue;
+      json_builder_begin_object (b);
+      add_string (b, "address", hf_miner_get_address (miner));
+      add_string (b, "name", hf_miner_get_display_name (miner));
+      add_string (b, "why", why);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
 }
 
 void

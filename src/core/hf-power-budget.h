@@ -94,6 +94,13 @@ double         hf_power_budget_get_watts    (HfPowerBudget      *self);
 double         hf_power_budget_get_power    (HfPowerBudget      *self,
                                              gboolean           *estimated);
 
+/* What the budget is and does, as JSON: {"watts", "enabled", "power_w",
+ * "power_estimated", "curtailed": [{"address", "name", "how",
+ * "previous_work_mode", "power_w", "efficiency_j_th", "since", "why"}],
+ * "left_alone": [{"address", "name", "why"}]} (watts 0: no budget; since in
+ * unix seconds). */
+char          *hf_power_budget_to_json      (HfPowerBudget      *self);
+
 /* Look at the fleet and act (the session calls it after each cycle). */
 void           hf_power_budget_evaluate     (HfPowerBudget      *self);
 
