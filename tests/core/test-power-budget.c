@@ -14,8 +14,11 @@
 #include <string.h>
 
 #include <libsoup/soup.h>
+#include <mosquitto.h>
 
 #include "hf-api-server.h"
+#include "hf-mqtt.h"
+#include "hf-test-broker.h"
 #include "hf-power-budget.h"
 #include "hf-session.h"
 #include "hf-test-utils.h"
@@ -545,6 +548,107 @@ test_api (void)
   g_clear_object (&session);
 }
 
+/* ---- MQTT ----------------------------------------------------------------------- */
+
+/* Publish @payload on @topic through the broker on @port (a client of its
+ * own, as Home Assistant would). */
+static void
+mqtt_publish (guint16     port,
+              const char *topic,
+              const char *payload,
+              gboolean    retain)
+{
+  struct mosquitto *mosq = mosquitto_new (NULL, TRUE, NULL);
+
+  g_assert_nonnull (mosq);
+  g_assert_cmpint (mosquitto_connect (mosq, "127.0.0.1", port, 10), ==, MOSQ_ERR_SUCCESS);
+  g_assert_cmpint (mosquitto_publish (mosq, NULL, topic, (int) strlen (payload), payload, 1, retain),
+                   ==, MOSQ_ERR_SUCCESS);
+  for (int i = 0; i < 20; i++)
+    mosquitto_loop (mosq, 50, 1);
+  mosquitto_disconnect (mosq);
+  mosquitto_destroy (mosq);
+}
+
+static void
+wait_watts (HfSession *session,
+            double     watts)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (hf_power_budget_get_watts (hf_session_get_power_budget (session)) != watts)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Let the main loop run @ms (the broker and our client talk meanwhile). */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+}
+
+static void
+test_mqtt (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  HfTestBroker *broker = hf_test_broker_start ();
+  guint16 port = hf_test_broker_get_port (broker);
+  HfTestSubscriber *sub = hf_test_subscriber_new (port);
+  g_autofree char *url = g_strdup_printf ("mqtt://127.0.0.1:%u", port);
+  g_autoptr(GError) error = NULL;
+  HfSession *session;
+  HfMqtt *mqtt;
+  guint mark;
+
+  fake_now = G_GINT64_CONSTANT (2000000000) * G_USEC_PER_SEC;
+  session = session_new (db);
+  add (session, GAMMA);
+  /* Left on the broker before Hashfleet came: not someone asking now. */
+  mqtt_publish (port, "hashfleet/power_budget/set", "300", TRUE);
+  mqtt = hf_mqtt_start_for_session (session, url, NULL, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mqtt);
+  /* Discovery: a number entity for Home Assistant, and the state. */
+  g_assert_true (hf_test_subscriber_wait (sub, 0,
+                                          "homeassistant/number/hashfleet_fleet/power_budget/config",
+                                          NULL, 1, 10000));
+  g_assert_true (hf_test_subscriber_wait (sub, 0, "hashfleet/power_budget/state", NULL, 1, 10000));
+  run_for (500);
+  g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 0);
+  mqtt_publish (port, "hashfleet/power_budget/set", "", TRUE);
+
+  mark = hf_test_subscriber_count (sub);
+  mqtt_publish (port, "hashfleet/power_budget/set", "150", FALSE);
+  wait_watts (session, 150);
+  g_assert_true (hf_test_subscriber_wait (sub, mark, "hashfleet/power_budget/state", NULL, 1, 10000));
+  /* Not a number of watts: ignored. */
+  mqtt_publish (port, "hashfleet/power_budget/set", "-5", FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "lots", FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "nan", FALSE);
+  run_for (1000);
+  g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 150);
+  /* 0: no budget. */
+  mqtt_publish (port, "hashfleet/power_budget/set", "0", FALSE);
+  wait_watts (session, 0);
+  /* Without control allowed, refused. */
+  hf_mqtt_set_allow_control (mqtt, FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "99", FALSE);
+  run_for (1000);
+  g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 0);
+
+  shutdown (session);
+  g_clear_object (&session);
+  hf_test_subscriber_free (sub);
+  hf_test_broker_stop (broker);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/power-budget/steps", test_steps);
   g_test_add_func ("/power-budget/work-mode", test_work_mode);
   g_test_add_func ("/power-budget/api", test_api);
+  g_test_add_func ("/power-budget/mqtt", test_mqtt);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);
