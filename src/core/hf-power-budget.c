@@ -564,10 +564,20 @@ hf_power_budget_evaluate (HfPowerBudget *self)
       curtail (self, over, &total);
       changed = TRUE;
     }
-  else if (back->len > 0 && (self->watts <= 0 || total < self->watts))
+  else
     {
-      bring_back (self, back, &total);
-      changed = TRUE;
+      /* Under the budget (or within its margin): nothing is wanted of the
+       * miners it could not curtail; said again if it is exceeded again. */
+      if (g_hash_table_size (self->notes) > 0)
+        {
+          g_hash_table_remove_all (self->notes);
+          changed = TRUE;
+        }
+      if (back->len > 0 && (self->watts <= 0 || total < self->watts))
+        {
+          bring_back (self, back, &total);
+          changed = TRUE;
+        }
     }
   if (changed)
     emit_changed (self);
