@@ -1810,7 +1810,8 @@ test_notify_channels (void)
 
 /* Preferences → Automation → Power Budget: the spin button sets the
  * session's budget a moment after the last change, and follows it when
- * something else (the API, MQTT) sets it. */
+ * something else (the API, MQTT) sets it; a miner it curtails says so on
+ * its card (the simulator's ultra, paused: this test runs last). */
 static GtkWidget *
 find_type (GtkWidget *widget,
            GType      type)
@@ -1837,6 +1838,16 @@ budget_is (gpointer data)
 }
 
 static void
+budget_added_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = hf_session_add_finish (HF_SESSION (source), result, NULL, &error);
+
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static void
 budget_activate_cb (GApplication *app,
                     gpointer      user_data)
 {
@@ -1852,7 +1863,12 @@ budget_activate_cb (GApplication *app,
   spin = find_type (row, GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 0);
-  g_assert_true (shows_part (prefs, "Off: every miner mines"));
+  /* On the Automation page. */
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (gtk_widget_get_ancestor (
+                                             row, ADW_TYPE_PREFERENCES_PAGE)));
+  wanted_part = "Off: every miner mines";
+  wait_until (window_shows_part, prefs, 5000);
 
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1234);
@@ -1864,7 +1880,26 @@ budget_activate_cb (GApplication *app,
 
   hf_power_budget_set_watts (budget, 0);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 0);
-  g_assert_true (shows_part (prefs, "Off: every miner mines"));
+  wanted_part = "Off: every miner mines";
+  wait_until (window_shows_part, prefs, 5000);
+
+  /* A miner it curtails says so on its card, and Preferences counts it. */
+  {
+    GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+    HfSession *session = hf_application_get_session (hf);
+    gboolean added = FALSE;
+
+    hf_session_add_async (session, "127.0.42.60", 0, 0, NULL, budget_added_cb, &added);
+    hf_test_wait_for (&added, 10000);
+    g_assert_false (shows_part (window, "Curtailed: power budget"));
+    hf_power_budget_set_watts (budget, 1);
+    g_assert_true (hf_power_budget_is_curtailed (budget, hf_fleet_lookup_address (
+                     hf_session_get_fleet (session), "127.0.42.60")));
+    wanted_part = "Curtailed: power budget";
+    wait_until (window_shows_part, window, 5000);
+    wanted_part = "1 miner curtailed";
+    wait_until (window_shows_part, prefs, 5000);
+  }
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_application_quit (app);
@@ -1876,7 +1911,7 @@ test_power_budget (void)
   g_autoptr(HfApplication) app = hf_application_new ();
   g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "hashfleet.db", NULL);
-  char *args[] = { "hashfleet", "--db", path, "--http-port", "18782", "--cgminer-port", "14782",
+  char *args[] = { "hashfleet", "--db", path, "--http-port", "18780", "--cgminer-port", "14780",
                    NULL };
 
   g_application_set_default (G_APPLICATION (app));
