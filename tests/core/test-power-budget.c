@@ -8,7 +8,8 @@
  * first, no miner is changed twice within five minutes, a miner that
  * cannot pause goes to its lowest work mode and back to the one it had,
  * and the budget and what it curtailed survive a restart.  Then the API:
- * no token, bad bodies, a good one.
+ * no token, bad bodies, a good one, and hashfleet-cli budget through it;
+ * MQTT through a real mosquitto.
  */
 #include <math.h>
 #include <string.h>
@@ -463,6 +464,61 @@ request (SoupSession *client,
   return text;
 }
 
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+} Run;
+
+static void
+communicated_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Run *run = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err,
+                                        &error);
+  g_assert_no_error (error);
+  run->done = TRUE;
+}
+
+/* hashfleet-cli with @args (NULL-terminated), while this process's main
+ * loop serves the API it talks to; its exit status, its stdout in *@out. */
+static int
+run_cli (const char * const *args,
+         const char         *token,
+         char              **out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("HF_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "HASHFLEET_API_URL");
+  if (token != NULL)
+    g_subprocess_launcher_setenv (launcher, "HASHFLEET_API_TOKEN", token, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "HASHFLEET_API_TOKEN");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &run);
+  hf_test_wait_for (&run.done, 20000);
+  g_subprocess_wait (process, NULL, NULL);
+  if (out != NULL)
+    *out = g_steal_pointer (&run.out);
+  g_free (run.out);
+  g_free (run.err);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
 static void
 test_api (void)
 {
@@ -542,6 +598,28 @@ test_api (void)
     g_autofree char *text = request (client, port, "PUT", token, "{\"watts\": 0}", &status);
     g_assert_cmpuint (status, ==, 200);
     g_assert_nonnull (strstr (text, "\"enabled\":false"));
+  }
+
+  /* hashfleet-cli budget, through the same API. */
+  {
+    g_autofree char *api = g_strdup_printf ("http://127.0.0.1:%u", port);
+    g_autofree char *out = NULL;
+    const char *set[] = { "budget", "--api", api, "--watts", "321", NULL };
+    const char *show[] = { "budget", "--api", api, "--json", NULL };
+    const char *table[] = { "budget", "--api", api, NULL };
+    const char *negative[] = { "budget", "--api", api, "--watts", "-2", NULL };
+
+    g_assert_cmpint (run_cli (set, NULL, NULL), ==, 2);           /* no token */
+    g_assert_cmpint (run_cli (set, "wrong-token-wrong-token", NULL), ==, 1);
+    g_assert_cmpint (run_cli (negative, token, NULL), ==, 2);
+    g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 0);
+    g_assert_cmpint (run_cli (set, token, NULL), ==, 0);
+    g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 321);
+    g_assert_cmpint (run_cli (show, token, &out), ==, 0);
+    g_assert_nonnull (strstr (out, "\"watts\":321"));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_cli (table, token, &out), ==, 0);
+    g_assert_nonnull (strstr (out, "Power budget: 321 W"));
   }
   hf_api_server_disconnect (server);
   shutdown (session);
