@@ -49,7 +49,7 @@ COMMON_KEYS = {"name", "unique_id", "object_id", "availability_topic", "device",
                "device_class", "state_class", "unit_of_measurement", "state_topic",
                "value_template", "json_attributes_topic", "json_attributes_template",
                "command_topic", "payload_press", "payload_on", "payload_off", "state_on",
-               "state_off"}
+               "state_off", "min", "max", "step", "mode"}
 DEVICE_KEYS = {"identifiers", "connections", "name", "model", "manufacturer", "sw_version",
                "configuration_url", "via_device"}
 SENSOR_UNITS = {"temperature": {"°C", "°F", "K"}, "power": {"W", "kW"},
@@ -86,6 +86,10 @@ def check_configs(configs):
             check(dc in BUTTON_CLASSES and c.get("command_topic"), f"{topic}: button")
         elif component == "switch":
             check(dc in SWITCH_CLASSES and c.get("command_topic"), f"{topic}: switch")
+        elif component == "number":
+            check(dc == "power" and unit == "W" and c.get("command_topic")
+                  and c.get("state_topic") and c.get("mode") in ("auto", "box", "slider"),
+                  f"{topic}: number")
         else:
             check(False, f"{topic}: unexpected component {component}")
 

@@ -437,6 +437,18 @@ stats_json (HfApiServer *self,
   json_builder_set_member_name (b, "blocks_found");
   json_builder_add_int_value (b, t.blocks_found);
   add_energy_stats (self, b, members);
+  {
+    HfPowerBudget *budget = hf_session_get_power_budget (self->session);
+    g_autoptr(GPtrArray) curtailed = hf_power_budget_list_curtailed (budget);
+
+    json_builder_set_member_name (b, "power_budget");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "watts");
+    json_builder_add_double_value (b, hf_power_budget_get_watts (budget));
+    json_builder_set_member_name (b, "curtailed");
+    json_builder_add_int_value (b, curtailed->len);
+    json_builder_end_object (b);
+  }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -473,6 +485,56 @@ get_metrics (HfApiServer       *self,
                hf_api_metrics_text (self->fleet, hf_session_get_energy_meter (self->session),
                                     &self->timings));
   reply_cached (msg, "text/plain; version=0.0.4; charset=utf-8", self->cached[CACHE_METRICS]);
+}
+
+/* Power budget */
+
+static void
+get_power_budget (HfApiServer       *self,
+                  SoupServerMessage *msg)
+{
+  reply_json (msg, 200, hf_power_budget_to_json (hf_session_get_power_budget (self->session)));
+}
+
+/* {"watts": N}: N a JSON number, finite, 0 (no budget) or more. */
+static void
+put_power_budget (HfApiServer       *self,
+                  SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  JsonNode *node;
+  GType type;
+  double watts;
+
+  if (body->length == 0)
+    {
+      reply_error (msg, 400, "send {\"watts\": N} (0: no budget)");
+      return;
+    }
+  request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+  if (request == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+      reply_error (msg, 400, text);
+      return;
+    }
+  node = json_object_get_member (request, "watts");
+  type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    {
+      reply_error (msg, 400, "\"watts\" must be a number of watts (0: no budget)");
+      return;
+    }
+  watts = type == G_TYPE_INT64 ? (double) json_node_get_int (node) : json_node_get_double (node);
+  if (!isfinite (watts) || watts < 0 || watts > HF_POWER_BUDGET_MAX_W)
+    {
+      reply_error (msg, 400, "\"watts\" must be between 0 (no budget) and 10000000");
+      return;
+    }
+  hf_session_set_power_budget (self->session, watts);
+  get_power_budget (self, msg);
 }
 
 /* Groups */
@@ -1486,6 +1548,10 @@ handler_cb (SoupServer        *server,
     return get_groups (self, msg);
   if (g_str_equal (path, "/api/discover") && g_str_equal (method, "POST"))
     return post_discover (self, msg);
+  if (g_str_equal (path, "/api/power-budget") && get)
+    return get_power_budget (self, msg);
+  if (g_str_equal (path, "/api/power-budget") && g_str_equal (method, "PUT"))
+    return put_power_budget (self, msg);
 
   parts = g_strsplit (path, "/", -1);     /* "", "api", … */
   n = g_strv_length (parts);
@@ -1873,6 +1939,8 @@ hf_api_server_new (HfSession *session)
   g_signal_connect_swapped (fleet, "items-changed", G_CALLBACK (invalidate), self);
   g_signal_connect_swapped (fleet, "notify", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect_object (hf_session_get_energy_meter (session), "notify",
+                           G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hf_session_get_power_budget (session), "changed",
                            G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
   return self;
 }

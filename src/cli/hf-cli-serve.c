@@ -67,6 +67,9 @@ hf_cli_serve (HfCli  *cli,
   cli->restore = TRUE;
   session = hf_cli_session (cli, TRUE);
   fleet = hf_session_get_fleet (session);
+  /* Over the one kept in the store. */
+  if (cli->power_budget >= 0)
+    hf_session_set_power_budget (session, cli->power_budget);
   if (args[0] != NULL)
     {
       hf_cli_run_jobs (cli, args, hf_cli_job_done_ok);

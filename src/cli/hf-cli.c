@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,11 @@ typedef struct
   char     *config_file;
   char     *listen;
   char     *token_file;
+  double    power_budget;
+  /* budget */
+  double    watts;
+  char     *api;
+  char     *token;
   /* serve, watch and notify-test */
   char    **notify;
   char     *notify_file;
@@ -99,7 +105,8 @@ typedef struct
 #define HF_CLI_OPTIONS_INIT { .http_port = -1, .cgminer_port = -1, .timeout_ms = -1, \
                               .concurrency = -1, .interval = -1, .frequency = -1, \
                               .not_hashing_after = -1, \
-                              .core_voltage = -1, .target_temp = -1 }
+                              .core_voltage = -1, .target_temp = -1, \
+                              .power_budget = -1, .watts = -1 }
 
 /* A group of options, as GOptionEntry entries that store into @o (a new
  * array, NULL-terminated). */
@@ -269,6 +276,28 @@ serve_entries (HfCliOptions *o)
       "Home Assistant discovery prefix (default homeassistant)", "PREFIX" },
     { "tariff", 0, 0, G_OPTION_ARG_STRING, &o->tariff,
       "Prices per kWh for the energy cost in the API and metrics (README: Energy)", "TEXT" },
+    { "power-budget", 0, 0, G_OPTION_ARG_DOUBLE, &o->power_budget,
+      "Keep the fleet under W watts, curtailing the least efficient miners (0: no budget; "
+      "default: the one kept in the store)", "W" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static GOptionEntry *
+budget_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "watts", 'w', 0, G_OPTION_ARG_DOUBLE, &o->watts,
+      "Set the budget to W watts (0: no budget); without it, show the budget", "W" },
+    { "api", 0, 0, G_OPTION_ARG_STRING, &o->api,
+      "The API of a running serve (else HASHFLEET_API_URL, else http://127.0.0.1:8080)", "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &o->token,
+      "The API's bearer token (visible to other users: prefer --token-file or "
+      "HASHFLEET_API_TOKEN)", "TOKEN" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o->token_file,
+      "Read the bearer token from FILE", "FILE" },
     { NULL }
   };
 
@@ -331,6 +360,7 @@ static const OptionGroup watch_group = { "watch", "Watch Options:", watch_entrie
 static const OptionGroup history_group = { "history", "History Options:", history_entries };
 static const OptionGroup energy_group = { "energy", "Energy Options:", energy_entries };
 static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entries };
+static const OptionGroup budget_group = { "budget", "Budget Options:", budget_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
 
@@ -415,6 +445,13 @@ static const Command commands[] = {
     "override it.  Runs until interrupted (SIGINT or SIGTERM).",
     hf_cli_serve, ARGS_OPTIONAL_ADDRESSES,
     { &serve_group, &notify_group, &poll_group, &shared_group }, 0, TRUE },
+  { "budget", "", "Show or set the power budget of a running serve",
+    "Through the HTTP API of a running serve (--api, else HASHFLEET_API_URL, else\n"
+    "http://127.0.0.1:8080): without --watts, show the budget, the fleet's power and\n"
+    "the miners it curtailed, and why; with --watts W, keep the fleet under W watts\n"
+    "(0: no budget), which needs the API's token (--token-file, --token or\n"
+    "HASHFLEET_API_TOKEN).  A table, or the API's JSON object with --json.",
+    hf_cli_budget, ARGS_OWN, { &budget_group, &json_group } },
   { "notify-test", "", "Send a test notification to each channel",
     "Send one test notification to every URL of --notify-file (and --notify),\n"
     "the way serve sends alerts, and say for each whether it was delivered.\n"
@@ -857,6 +894,33 @@ take_serve (HfCliOptions  *o,
   return TRUE;
 }
 
+/* budget: the API, its token, and the watts (-1: show). */
+static gboolean
+take_budget (HfCliOptions  *o,
+             HfCli         *cli,
+             GError       **error)
+{
+  const char *api = o->api != NULL ? o->api : g_getenv ("HASHFLEET_API_URL");
+
+  if (o->watts != -1 && (!isfinite (o->watts) || o->watts < 0 || o->watts > HF_POWER_BUDGET_MAX_W))
+    return invalid (error, "--watts must be 0 (no budget) to 10000000");
+  cli->budget_watts = o->watts;
+  cli->api_url = g_strdup (api != NULL && *api != '\0' ? api : "http://127.0.0.1:8080");
+  if (o->token_file != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (o->token_file, &text, NULL, error))
+        return FALSE;
+      cli->token = g_strdup (g_strstrip (text));
+    }
+  else if (o->token != NULL)
+    cli->token = g_strdup (o->token);
+  else
+    cli->token = g_strdup (g_getenv ("HASHFLEET_API_TOKEN"));
+  return TRUE;
+}
+
 /* The notification URLs of @path: one a line, blank lines and lines
  * starting with '#' skipped.  The file holds secrets: one that anybody
  * but its owner can read is refused, checked on the descriptor read. */
@@ -1011,6 +1075,7 @@ validate (const Command  *command,
 
   cli->config = hf_config_new ();
   cli->settings = hf_miner_settings_new ();
+  cli->power_budget = -1;
   if (connect_timeout)
     cli->connect_timeout_ms = (guint) MIN (o->timeout_ms, 600000);
   if (scans && o->concurrency == 0)
@@ -1025,6 +1090,15 @@ validate (const Command  *command,
     return FALSE;
   if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
     return FALSE;
+  if (takes_group (command, &budget_group) && !take_budget (o, cli, error))
+    return FALSE;
+  if (takes_group (command, &serve_group) && o->power_budget != -1)
+    {
+      if (!isfinite (o->power_budget) || o->power_budget < 0
+          || o->power_budget > HF_POWER_BUDGET_MAX_W)
+        return invalid (error, "--power-budget must be 0 (no budget) to 10000000 W");
+      cli->power_budget = o->power_budget;
+    }
   if (o->tariff != NULL)
     {
       /* Its errors begin with "tariff: ". */
@@ -1253,6 +1327,7 @@ cli_clear (HfCli *cli)
   g_clear_pointer (&cli->config, hf_config_unref);
   g_clear_pointer (&cli->settings, hf_miner_settings_free);
   g_clear_pointer (&cli->token, g_free);
+  g_clear_pointer (&cli->api_url, g_free);
   g_clear_pointer (&cli->notify_urls, g_ptr_array_unref);
   g_clear_pointer (&cli->mqtt_password, g_free);
   g_clear_object (&cli->serve_settings);

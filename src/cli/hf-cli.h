@@ -55,6 +55,10 @@ struct _HfCli
   HfSettings   *serve_settings; /* its settings with the options over them */
   char         *listen;
   char         *token;
+  double        power_budget;  /* serve --power-budget; -1: the stored one */
+  /* budget */
+  double        budget_watts;  /* -1: show */
+  char         *api_url;
   /* serve, watch, notify-test */
   GPtrArray    *notify_urls;   /* HfNotifyUrl*, from --notify-file and --notify */
   char         *mqtt;           /* broker URL, or NULL */
@@ -104,6 +108,8 @@ int   hf_cli_pools     (HfCli     *cli,
                         char     **args);
 int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);
+int   hf_cli_budget    (HfCli     *cli,
+                        char     **args);
 int   hf_cli_serve     (HfCli     *cli,
                         char     **args);
 int   hf_cli_notify_test (HfCli   *cli,

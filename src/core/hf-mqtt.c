@@ -28,6 +28,11 @@
 
 #define BASE_TOPIC      "hashfleet"
 #define STATUS_TOPIC    BASE_TOPIC "/status"
+/* The power budget: its state (retained JSON) and its command (watts). */
+#define BUDGET_STATE_TOPIC BASE_TOPIC "/power_budget/state"
+#define BUDGET_SET_TOPIC   BASE_TOPIC "/power_budget/set"
+/* "1234.5": a number of watts, not a document. */
+#define BUDGET_MAX_PAYLOAD 32
 #define KEEPALIVE_S     30
 #define MAX_BACKOFF_S   60
 
@@ -40,6 +45,7 @@ struct _HfMqtt
 
   /* Owned References */
   HfFleet      *fleet;
+  HfPowerBudget *budget;        /* the session's */
   struct mosquitto *mosq;
   GCancellable *cancellable;
   char         *host;
@@ -373,6 +379,8 @@ static const Entity fleet_entities[] = {
   { "sensor", "hottest", "Hottest", "hottest", "°C", "temperature", "measurement" },
   { "sensor", "best_difficulty", "Best difficulty", "best_difficulty", NULL, NULL,
     "measurement", "mdi:trophy" },
+  { "number", "power_budget", "Power budget", "watts", "W", "power", NULL,
+    "mdi:transmission-tower", TRUE },
 };
 
 static char *
@@ -468,6 +476,20 @@ entity_config (HfMqtt       *self,
       add_string (b, "payload_off", "pause");
       add_string (b, "state_on", "ON");
       add_string (b, "state_off", "OFF");
+    }
+  else if (g_str_equal (e->component, "number"))
+    {
+      /* The fleet's power budget: 0 is none. */
+      add_string (b, "state_topic", BUDGET_STATE_TOPIC);
+      add_string (b, "command_topic", BUDGET_SET_TOPIC);
+      add_string (b, "value_template", "{{ value_json.watts }}");
+      json_builder_set_member_name (b, "min");
+      json_builder_add_int_value (b, 0);
+      json_builder_set_member_name (b, "max");
+      json_builder_add_int_value (b, 100000);
+      json_builder_set_member_name (b, "step");
+      json_builder_add_int_value (b, 1);
+      add_string (b, "mode", "box");
     }
   else if (g_str_equal (e->component, "binary_sensor"))
     {
@@ -578,6 +600,17 @@ publish_fleet_state (HfMqtt *self)
   json_builder_end_object (b);
   payload = builder_to_string (b);
   publish (self, BASE_TOPIC "/fleet/state", payload, TRUE);
+}
+
+static void
+publish_budget_state (HfMqtt *self)
+{
+  g_autofree char *payload = NULL;
+
+  if (!self->connected || self->budget == NULL)
+    return;
+  payload = hf_power_budget_to_json (self->budget);
+  publish (self, BUDGET_STATE_TOPIC, payload, TRUE);
 }
 
 /* Bring the published devices in line with the fleet: configs for the
@@ -691,6 +724,43 @@ run_command (HfMqtt     *self,
                         g_strdup_printf ("%s %s", command, id));
 }
 
+/* hashfleet/power_budget/set: a number of watts (0: no budget). */
+static void
+set_budget (HfMqtt                         *self,
+            const struct mosquitto_message *msg)
+{
+  g_autofree char *text = NULL;
+  char *end = NULL;
+  double watts;
+
+  if (self->session == NULL)
+    return;
+  if (!self->allow_control)
+    {
+      g_message ("MQTT power budget refused: control from MQTT is not allowed "
+                 "(--mqtt-allow-control)");
+      return;
+    }
+  if (msg->payloadlen <= 0 || msg->payloadlen > BUDGET_MAX_PAYLOAD)
+    {
+      g_message ("MQTT power budget ignored: send a number of watts");
+      return;
+    }
+  text = g_strstrip (g_strndup (msg->payload, msg->payloadlen));
+  watts = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (watts) || watts < 0
+      || watts > HF_POWER_BUDGET_MAX_W)
+    {
+      g_message ("MQTT power budget ignored: \"%s\" is not 0 (no budget) to 10000000 W",
+                 g_utf8_validate (text, -1, NULL) ? text : "?");
+      return;
+    }
+  g_debug ("MQTT power budget: %g W", watts);
+  hf_session_set_power_budget (self->session, watts);
+  /* Said even when it did not change, so a command always gets its state. */
+  publish_budget_state (self);
+}
+
 /* ---- libmosquitto callbacks (run inside mosquitto_loop_read) ---------------- */
 
 static void
@@ -715,11 +785,13 @@ on_connect (struct mosquitto *mosq,
   self->backoff_s = 0;
   publish (self, STATUS_TOPIC, "online", TRUE);
   mosquitto_subscribe (mosq, NULL, BASE_TOPIC "/+/command", 1);
+  mosquitto_subscribe (mosq, NULL, BUDGET_SET_TOPIC, 1);
   /* Everything again: the broker may have lost its retained messages. */
   g_hash_table_remove_all (self->devices);
   publish_configs (self, "fleet", NULL, fleet_entities, G_N_ELEMENTS (fleet_entities), FALSE);
   sync_devices (self);
   publish_fleet_state (self);
+  publish_budget_state (self);
 }
 
 static void
@@ -731,6 +803,14 @@ on_message (struct mosquitto               *mosq,
   g_auto(GStrv) parts = g_strsplit (msg->topic, "/", -1);
   g_autofree char *command = NULL;
 
+  if (g_str_equal (msg->topic, BUDGET_SET_TOPIC))
+    {
+      if (msg->retain)
+        g_debug ("retained MQTT power budget ignored");
+      else
+        set_budget (self, msg);
+      return;
+    }
   if (g_strv_length (parts) != 3 || !g_str_equal (parts[2], "command"))
     return;
   if (msg->retain)
@@ -864,6 +944,9 @@ hf_mqtt_dispose (GObject *object)
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_object (&self->fleet);
+  if (self->budget != NULL)
+    g_signal_handlers_disconnect_by_data (self->budget, self);
+  g_clear_object (&self->budget);
   g_clear_weak_pointer (&self->session);
   G_OBJECT_CLASS (hf_mqtt_parent_class)->dispose (object);
 }
@@ -1034,6 +1117,7 @@ hf_mqtt_new (HfSession   *session,
   self = g_object_new (HF_TYPE_MQTT, NULL);
   g_set_weak_pointer (&self->session, session);
   self->fleet = g_object_ref (hf_session_get_fleet (session));
+  self->budget = g_object_ref (hf_session_get_power_budget (session));
   self->tls = g_str_equal (scheme, "mqtts");
   self->host = g_strdup (g_uri_get_host (uri));
   port = g_uri_get_port (uri);
@@ -1115,6 +1199,8 @@ hf_mqtt_start (HfMqtt  *self,
   g_signal_connect (self->fleet, "miner-offline", G_CALLBACK (miner_offline_cb), self);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (items_changed_cb), self);
+  if (self->budget != NULL)
+    g_signal_connect_swapped (self->budget, "changed", G_CALLBACK (publish_budget_state), self);
 
   self->started = TRUE;
   self->misc_id = g_timeout_add_seconds (1, misc_cb, self);
@@ -1147,6 +1233,8 @@ hf_mqtt_stop (HfMqtt *self)
   drop_io (self);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
+  if (self->budget != NULL)
+    g_signal_handlers_disconnect_by_data (self->budget, self);
 }
 
 gboolean

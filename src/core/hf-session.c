@@ -39,6 +39,7 @@ struct _HfSession
   HfRecorder   *recorder;
   HfEnergyMeter *energy;          /* counters, today and this month */
   HfMqtt       *mqtt;             /* publishing to MQTT, or NULL */
+  HfPowerBudget *budget;          /* curtails miners over a number of watts */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
   gboolean      loading;
@@ -202,6 +203,7 @@ typedef struct
   GPtrArray  *miners;
   GHashTable *alerts;     /* "alert:MINER:KIND" → gint64* unix seconds */
   GPtrArray  *groups;     /* HfStoreGroup* */
+  GHashTable *budget;     /* "power_budget:…" → gint64* */
 } Loaded;
 
 static void
@@ -211,6 +213,7 @@ loaded_free (Loaded *loaded)
   g_clear_pointer (&loaded->miners, g_ptr_array_unref);
   g_clear_pointer (&loaded->alerts, g_hash_table_unref);
   g_clear_pointer (&loaded->groups, g_ptr_array_unref);
+  g_clear_pointer (&loaded->budget, g_hash_table_unref);
   g_free (loaded);
 }
 
@@ -236,6 +239,39 @@ alert_remember_cb (HfAlerts   *alerts,
 {
   if (self->store != NULL)
     hf_store_set_meta_async (self->store, key, value, alert_saved_cb, NULL);
+}
+
+static void
+budget_saved_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_store_set_meta_finish (HF_STORE (source), result, &error))
+    g_message ("the power budget's state is not kept: %s", error->message);
+}
+
+/* The budget's watts and the miners it curtailed survive a restart. */
+static void
+budget_remember_cb (HfPowerBudget *budget,
+                    const char    *key,
+                    gint64         value,
+                    HfSession     *self)
+{
+  if (self->store != NULL)
+    hf_store_set_meta_async (self->store, key, value, budget_saved_cb, NULL);
+}
+
+/* Each cycle's readings are what the budget acts on. */
+static void
+cycle_finished_cb (HfFleet   *fleet,
+                   guint      polled,
+                   guint      answered,
+                   guint      elapsed_ms,
+                   HfSession *self)
+{
+  hf_power_budget_evaluate (self->budget);
 }
 
 /* What the session polls at, for energy read by another process (`hashfleet-cli
@@ -284,6 +320,8 @@ load_thread (GTask        *task,
       if (loaded->groups == NULL)
         g_clear_pointer (&loaded->miners, g_ptr_array_unref);
     }
+  if (loaded->miners != NULL)
+    loaded->budget = hf_store_load_meta (loaded->store, "power_budget:", NULL);
   if (loaded->miners == NULL)
     {
       loaded_free (loaded);
@@ -312,6 +350,7 @@ loaded_cb (GObject      *source,
   self->store = g_steal_pointer (&loaded->store);
   hf_store_set_poll_interval (self->store, self->poll_interval_s);
   hf_alerts_load (self->alerts, loaded->alerts);
+  hf_power_budget_load (self->budget, loaded->budget);
   for (guint i = 0; self->restore && i < loaded->miners->len; i++)
     hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
   g_debug ("restored %u miners from %s", self->restore ? loaded->miners->len : 0,
@@ -1574,6 +1613,21 @@ hf_session_set_poll_interval (HfSession *self,
     }
 }
 
+HfPowerBudget *
+hf_session_get_power_budget (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->budget;
+}
+
+void
+hf_session_set_power_budget (HfSession *self,
+                             double     watts)
+{
+  g_return_if_fail (HF_IS_SESSION (self));
+  hf_power_budget_set_watts (self->budget, watts);
+}
+
 HfEnergyMeter *
 hf_session_get_energy_meter (HfSession *self)
 {
@@ -1714,6 +1768,12 @@ hf_session_dispose (GObject *object)
   if (self->mqtt != NULL)
     hf_mqtt_stop (self->mqtt);
   g_clear_object (&self->mqtt);
+  if (self->budget != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->budget, self);
+      g_object_run_dispose (G_OBJECT (self->budget));
+    }
+  g_clear_object (&self->budget);
   g_clear_handle_id (&self->found_source, g_source_remove);
   g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);
@@ -1855,5 +1915,8 @@ hf_session_new (const char     *store_path,
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);
+  self->budget = hf_power_budget_new (self);
+  g_signal_connect (self->budget, "remember", G_CALLBACK (budget_remember_cb), self);
+  g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   return self;
 }

@@ -20,6 +20,7 @@
 #include "hf-groups.h"
 #include "hf-miner-settings.h"
 #include "hf-notifier.h"
+#include "hf-power-budget.h"
 #include "hf-scanner.h"
 #include "hf-store.h"
 #include "hf-store-groups.h"
@@ -76,6 +77,12 @@ HfEnergyMeter  *hf_session_get_energy_meter   (HfSession            *self);
 void            hf_session_set_tariff         (HfSession            *self,
                                                HfTariff             *tariff);
 HfTariff       *hf_session_get_tariff         (HfSession            *self);
+/* The power budget (see hf-power-budget.h): off until set; the watts and
+ * the miners it curtailed are kept in the store across restarts.
+ * @watts 0 or less: no budget (what it curtailed is brought back). */
+HfPowerBudget  *hf_session_get_power_budget   (HfSession            *self);
+void            hf_session_set_power_budget   (HfSession            *self,
+                                               double                watts);
 const HfConfig *hf_session_get_config         (HfSession            *self);
 void            hf_session_set_config         (HfSession            *self,
                                                const HfConfig       *config);

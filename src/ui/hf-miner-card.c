@@ -46,6 +46,7 @@ struct _HfMinerCard
   GtkWidget      *settings_button;
 
   HfMinerBinding  binding;
+  HfPowerBudget  *budget;          /* says which miners it curtailed */
   GtkWidget      *watched_parent;  /* the list item, whose focus counts */
   gboolean        actions_shown;
 };
@@ -54,6 +55,7 @@ enum {
   PROP_0,
   PROP_MINER,
   PROP_SETTINGS,
+  PROP_POWER_BUDGET,
   N_PROPS
 };
 
@@ -201,6 +203,15 @@ refresh (GtkWidget *widget)
     uptime = g_strcmp0 (up, "—") == 0 ? g_strdup ("") : g_strdup_printf (_("Up %s"), up);
   }
   status = hf_miner_status_text (m, g_get_real_time ());
+  if (self->budget != NULL && hf_power_budget_is_curtailed (self->budget, m))
+    {
+      /* Translators: a card's status when the power budget paused the
+       * miner or set its lowest work mode; %s is its usual status */
+      char *curtailed = g_strdup_printf (_("Curtailed: power budget · %s"), status);
+
+      g_free (status);
+      status = curtailed;
+    }
   best = hf_miner_format_field (m, HF_MINER_FIELD_BEST_DIFFICULTY);
   shares = format_shares (r);
   vr = hf_miner_format_field (m, HF_MINER_FIELD_VR_TEMPERATURE);
@@ -353,6 +364,7 @@ hf_miner_card_dispose (GObject *object)
   HfMinerCard *self = HF_MINER_CARD (object);
 
   hf_miner_binding_clear (&self->binding);
+  hf_miner_card_set_power_budget (self, NULL);
   watch_parent (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_CARD);
 
@@ -371,6 +383,7 @@ hf_miner_card_get_property (GObject    *object,
     {
     case PROP_MINER: g_value_set_object (value, self->binding.miner); break;
     case PROP_SETTINGS: g_value_set_object (value, self->binding.settings); break;
+    case PROP_POWER_BUDGET: g_value_set_object (value, self->budget); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -387,6 +400,7 @@ hf_miner_card_set_property (GObject      *object,
     {
     case PROP_MINER: hf_miner_card_set_miner (self, g_value_get_object (value)); break;
     case PROP_SETTINGS: hf_miner_card_set_settings (self, g_value_get_object (value)); break;
+    case PROP_POWER_BUDGET: hf_miner_card_set_power_budget (self, g_value_get_object (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -407,6 +421,10 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   /* Where the hot threshold comes from. */
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, HF_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whose curtailed miners say so on their card. */
+  properties[PROP_POWER_BUDGET] =
+    g_param_spec_object ("power-budget", NULL, NULL, HF_TYPE_POWER_BUDGET,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -487,4 +505,22 @@ hf_miner_card_set_settings (HfMinerCard *self,
 
   if (hf_miner_binding_set_settings (&self->binding, settings))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTINGS]);
+}
+
+void
+hf_miner_card_set_power_budget (HfMinerCard   *self,
+                                HfPowerBudget *budget)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+  g_return_if_fail (budget == NULL || HF_IS_POWER_BUDGET (budget));
+
+  if (self->budget == budget)
+    return;
+  if (self->budget != NULL)
+    g_signal_handlers_disconnect_by_data (self->budget, self);
+  g_set_object (&self->budget, budget);
+  if (budget != NULL)
+    g_signal_connect_swapped (budget, "changed", G_CALLBACK (refresh), self);
+  refresh (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_BUDGET]);
 }

@@ -22,6 +22,9 @@ void       hf_miner_card_set_miner  (HfMinerCard *self,
 HfSettings *hf_miner_card_get_settings (HfMinerCard *self);
 void       hf_miner_card_set_settings (HfMinerCard *self,
                                        HfSettings  *settings);
+/* A miner the budget curtailed says so ("Curtailed: power budget"). */
+void       hf_miner_card_set_power_budget (HfMinerCard   *self,
+                                           HfPowerBudget *budget);
 /* Whether its quick actions show (the pointer or the focus is on it). */
 gboolean   hf_miner_card_get_actions_shown (HfMinerCard *self);
 

@@ -15,6 +15,7 @@
 #include "hf-application.h"
 #include "hf-core.h"
 #include "hf-credentials.h"
+#include "hf-power-budget-group.h"
 #include "hf-preferences-window.h"
 #include "hf-settings.h"
 #include "hf-tariff-group.h"
@@ -739,6 +740,18 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   g_signal_connect (self->mqtt_url, "changed", G_CALLBACK (mqtt_url_changed_cb), self);
   g_signal_connect (self->mqtt_password, "apply", G_CALLBACK (mqtt_password_apply_cb), self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mqtt_password), the_app () != NULL);
+  /* The session's power budget, on the Automation page. */
+  if (the_app () != NULL)
+    {
+      GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (self->api_group),
+                                                 ADW_TYPE_PREFERENCES_PAGE);
+      HfSession *session = hf_application_get_session (the_app ());
+
+      if (page != NULL)
+        adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                                  ADW_PREFERENCES_GROUP (hf_power_budget_group_new (
+                                    hf_session_get_power_budget (session))));
+    }
 }
 
 GtkWidget *

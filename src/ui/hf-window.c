@@ -96,6 +96,7 @@ struct _HfWindow
 enum {
   PROP_0,
   PROP_SETTINGS,
+  PROP_POWER_BUDGET,
   N_PROPS
 };
 
@@ -1606,6 +1607,7 @@ hf_window_setup (HfWindow      *self,
 
   self->app = g_object_ref (app);
   self->fleet = g_object_ref (hf_application_get_fleet (self->app));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_BUDGET]);
 
   /* fleet → group → search → sort → selection */
   self->group_filter = gtk_custom_filter_new (group_filter_func, self, NULL);
@@ -1753,6 +1755,11 @@ hf_window_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SETTINGS: g_value_set_object (value, self->settings); break;
+    case PROP_POWER_BUDGET:
+      g_value_set_object (value, self->app != NULL
+                                 ? hf_session_get_power_budget (hf_application_get_session (self->app))
+                                 : NULL);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1794,6 +1801,11 @@ hf_window_class_init (HfWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, HF_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The session's power budget, once the window has its application: the
+   * cards say which miners it curtailed. */
+  properties[PROP_POWER_BUDGET] =
+    g_param_spec_object ("power-budget", NULL, NULL, HF_TYPE_POWER_BUDGET,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_TOTALS_HEADER);

@@ -680,7 +680,8 @@ avalon_estats (SimFleet *fleet,
         "SYSTEMSTATU[Work: In Work, Hash Board: 1] WORKMODE[1] WORKLEVEL[0] MPO[140]%s",
         p->id == SIM_AVALON_NANO3S ? "Nano3s" : "Mini3", miner->serial, up, p->board_temp,
         p->chip_temp, p->chip_temp - 3, p->fan_rpm, p->fan_percent,
-        V (p->power_w, 0.01), h, p->expected_ghs, h, p->frequency, h, p->chip_temp,
+        V (p->power_w, 0.01) * (miner->paused ? 0.1 : sim_miner_rate_factor (miner)), h,
+        p->expected_ghs, h, p->frequency, h, p->chip_temp,
         p->chip_temp - 3,
         p->id == SIM_AVALON_MINI3 ? " WALLPOWER[800]" : "");
       break;

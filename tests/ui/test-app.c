@@ -1810,6 +1810,118 @@ test_notify_channels (void)
   g_clear_pointer (&notify_receiver, hf_test_receiver_free);
 }
 
+/* Preferences → Automation → Power Budget: the spin button sets the
+ * session's budget a moment after the last change, and follows it when
+ * something else (the API, MQTT) sets it; a miner it curtails says so on
+ * its card (the simulator's ultra, paused: this test runs last). */
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+budget_is (gpointer data)
+{
+  HfApplication *hf = HF_APPLICATION (g_application_get_default ());
+
+  return hf_power_budget_get_watts (hf_session_get_power_budget (hf_application_get_session (hf)))
+         == *(double *) data;
+}
+
+static void
+budget_added_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = hf_session_add_finish (HF_SESSION (source), result, NULL, &error);
+
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+budget_activate_cb (GApplication *app,
+                    gpointer      user_data)
+{
+  HfApplication *hf = HF_APPLICATION (app);
+  HfPowerBudget *budget = hf_session_get_power_budget (hf_application_get_session (hf));
+  GtkWidget *prefs = hf_preferences_window_new (hf_application_get_settings (hf));
+  GtkWidget *row, *spin;
+  double want = 1234;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  row = find_titled (prefs, ADW_TYPE_ACTION_ROW, "_Watts");
+  g_assert_nonnull (row);
+  spin = find_type (row, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 0);
+  /* On the Automation page. */
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (gtk_widget_get_ancestor (
+                                             row, ADW_TYPE_PREFERENCES_PAGE)));
+  wanted_part = "Off: every miner mines";
+  wait_until (window_shows_part, prefs, 5000);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1000);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 1234);
+  /* Not at every step: a moment after the last. */
+  g_assert_cmpfloat (hf_power_budget_get_watts (budget), ==, 0);
+  wait_until (budget_is, &want, 5000);
+  wanted_part = "Under the budget: no miner curtailed";
+  wait_until (window_shows_part, prefs, 5000);
+
+  hf_power_budget_set_watts (budget, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 0);
+  wanted_part = "Off: every miner mines";
+  wait_until (window_shows_part, prefs, 5000);
+
+  /* A miner it curtails says so on its card, and Preferences counts it. */
+  {
+    GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (app)));
+    HfSession *session = hf_application_get_session (hf);
+    gboolean added = FALSE;
+
+    hf_session_add_async (session, "127.0.42.60", 0, 0, NULL, budget_added_cb, &added);
+    hf_test_wait_for (&added, 10000);
+    g_assert_false (shows_part (window, "Curtailed: power budget"));
+    hf_power_budget_set_watts (budget, 1);
+    g_assert_true (hf_power_budget_is_curtailed (budget, hf_fleet_lookup_address (
+                     hf_session_get_fleet (session), "127.0.42.60")));
+    wanted_part = "Curtailed: power budget";
+    wait_until (window_shows_part, window, 5000);
+    wanted_part = "1 miner curtailed";
+    wait_until (window_shows_part, prefs, 5000);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_application_quit (app);
+}
+
+static void
+test_power_budget (void)
+{
+  g_autoptr(HfApplication) app = hf_application_new ();
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hashfleet.db", NULL);
+  char *args[] = { "hashfleet", "--db", path, "--http-port", "18780", "--cgminer-port", "14780",
+                   NULL };
+
+  g_application_set_default (G_APPLICATION (app));
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (budget_activate_cb), NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 7, args), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1835,6 +1947,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/database-in-use", test_database_in_use);
   g_test_add_func ("/ui/app/export-not-a-database", test_export_not_a_database);
   g_test_add_func ("/ui/app/notify-channels", test_notify_channels);
+  g_test_add_func ("/ui/app/power-budget", test_power_budget);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   g_free (db_path);
