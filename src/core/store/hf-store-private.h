@@ -44,4 +44,25 @@ HfStore *_hf_store_lock_reader       (HfStore  *self,
                                       GError  **error);
 void     _hf_store_unlock_reader     (HfStore  *self);
 
+/* A change another file of the store makes on the writer connection, in
+ * turn with the other _async changes: @func runs on the writer's thread
+ * with snapshots of @miner (if given; pdata[0]) and @data (freed with
+ * @destroy after the callback).  The result is a boolean GTask on @self;
+ * _hf_store_writer_data() gives @data back to the finish function. */
+typedef gboolean (*HfStoreWriterFunc) (HfStore    *writer,
+                                       GPtrArray  *miners,
+                                       gpointer    data,
+                                       GError    **error);
+
+void     _hf_store_run_on_writer     (HfStore             *self,
+                                      HfMiner             *miner,
+                                      HfStoreWriterFunc    func,
+                                      gpointer             data,
+                                      GDestroyNotify       destroy,
+                                      gpointer             source_tag,
+                                      const char          *name,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gpointer _hf_store_writer_data       (GAsyncResult        *result);
+
 G_END_DECLS

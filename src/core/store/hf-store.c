@@ -1142,6 +1142,7 @@ typedef enum
   JOB_DELETE_PROFILE,
   JOB_EVENT,
   JOB_SET_META,
+  JOB_CALL,               /* a function of another file (_hf_store_run_on_writer) */
 } JobKind;
 
 typedef struct
@@ -1153,6 +1154,9 @@ typedef struct
   HfMinerSettings *pools;         /* and what to save under it */
   HfStoreEvent    *event;         /* an event of miners[0] */
   gint64           value;         /* meta: the value */
+  HfStoreWriterFunc func;         /* call: what to run, on what */
+  gpointer         data;
+  GDestroyNotify   destroy;
 } WriterJob;
 
 static void
@@ -1164,6 +1168,8 @@ writer_job_free (gpointer data)
   g_free (job->profile);
   g_clear_pointer (&job->pools, hf_miner_settings_free);
   g_clear_pointer (&job->event, hf_store_event_free);
+  if (job->destroy != NULL)
+    job->destroy (job->data);
   g_free (job);
 }
 
@@ -1217,6 +1223,8 @@ writer_thread (gpointer data,
     ok = hf_store_add_event (self->writer, miners->pdata[0], job->event, &error);
   else if (ok && job->kind == JOB_SET_META)
     ok = set_meta (self->writer, job->profile, job->value, &error);
+  else if (ok && job->kind == JOB_CALL)
+    ok = job->func (self->writer, miners, job->data, &error);
   else if (ok)
     ok = hf_store_add_readings (self->writer, (HfMiner **) miners->pdata, miners->len, &error);
   if (ok && self->writer_wal_pages >= _HF_STORE_CHECKPOINT_PAGES)
@@ -1250,6 +1258,34 @@ run_on_writer (HfStore             *self,
   if (self->writer_pool == NULL)
     self->writer_pool = g_thread_pool_new (writer_thread, NULL, 1, FALSE, NULL);
   g_thread_pool_push (self->writer_pool, task, NULL);
+}
+
+void
+_hf_store_run_on_writer (HfStore             *self,
+                         HfMiner             *miner,
+                         HfStoreWriterFunc    func,
+                         gpointer             data,
+                         GDestroyNotify       destroy,
+                         gpointer             source_tag,
+                         const char          *name,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  WriterJob *job;
+
+  g_return_if_fail (HF_IS_STORE (self));
+
+  job = new_job (JOB_CALL, miner != NULL ? &miner : NULL, miner != NULL ? 1 : 0);
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  run_on_writer (self, job, source_tag, name, NULL, callback, user_data);
+}
+
+gpointer
+_hf_store_writer_data (GAsyncResult *result)
+{
+  return ((WriterJob *) g_task_get_task_data (G_TASK (result)))->data;
 }
 
 void
