@@ -24,8 +24,9 @@
 
 G_BEGIN_DECLS
 
-/* hf-mqtt.h builds on the session. */
+/* hf-mqtt.h and hf-scheduler.h build on the session. */
 typedef struct _HfMqtt HfMqtt;
+typedef struct _HfScheduler HfScheduler;
 
 #define HF_TYPE_SESSION (hf_session_get_type ())
 G_DECLARE_FINAL_TYPE (HfSession, hf_session, HF, SESSION, GObject)
@@ -61,6 +62,9 @@ HfFleet        *hf_session_get_fleet          (HfSession            *self);
 HfStore        *hf_session_get_store          (HfSession            *self);
 const char     *hf_session_get_store_path     (HfSession            *self);
 HfAlerts       *hf_session_get_alerts         (HfSession            *self);
+/* Schedules: what state each scheduled miner is kept in (hf-scheduler.h);
+ * it reads them once loaded and enforces them while the session polls. */
+HfScheduler    *hf_session_get_scheduler      (HfSession            *self);
 /* Where alerts and found blocks go besides the faces' own signals: no
  * channel until a face adds its URLs. */
 HfNotifier     *hf_session_get_notifier       (HfSession            *self);
