@@ -780,8 +780,11 @@ hf_scheduler_add_finish (HfScheduler   *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
+  gssize id;
+
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  return g_task_propagate_int (G_TASK (result), error);
+  id = g_task_propagate_int (G_TASK (result), error);
+  return id > 0 ? id : 0;
 }
 
 static void
@@ -1014,6 +1017,24 @@ cycle_finished_cb (HfFleet     *fleet,
   hf_scheduler_check (self);
 }
 
+/* A reading that shows the state written confirms the write, even if
+ * the miner is changed again by hand before the next cycle. */
+static void
+reading_cb (HfFleet         *fleet,
+            HfMiner         *miner,
+            const HfReading *reading,
+            HfScheduler     *self)
+{
+  MinerNote *note;
+
+  if (g_hash_table_size (self->notes) == 0)
+    return;
+  note = g_hash_table_lookup (self->notes, key_of (miner));
+  if (note != NULL && note->unconfirmed && note->has_desired
+      && reading_shows (self, &note->desired, reading))
+    note->unconfirmed = FALSE;
+}
+
 static void
 miner_online_cb (HfFleet     *fleet,
                  HfMiner     *miner,
@@ -1107,5 +1128,6 @@ hf_scheduler_new (HfSession *session)
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->fleet, "miner-online", G_CALLBACK (miner_online_cb), self);
+  g_signal_connect (self->fleet, "reading", G_CALLBACK (reading_cb), self);
   return self;
 }
