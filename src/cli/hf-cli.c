@@ -89,6 +89,11 @@ typedef struct
   char     *profile;
   gboolean  restart;
   gboolean  overclock;
+  /* schedule */
+  char     *days;
+  char     *time;
+  char     *state;
+  char     *group;
   /* every command */
   gboolean  help;
   gboolean  version;
@@ -308,6 +313,24 @@ set_entries (HfCliOptions *o)
   return g_memdup2 (entries, sizeof entries);
 }
 
+static GOptionEntry *
+schedule_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "days", 0, 0, G_OPTION_ARG_STRING, &o->days, "The days a range starts (mon-fri, sat,sun, "
+      "daily)", "DAYS" },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &o->time, "Local time range; an end at or before the "
+      "start is the next day", "HH:MM-HH:MM" },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &o->state, "mining, paused, mode:N, preset:MHZ/MV or "
+      "pool:PROFILE", "STATE" },
+    { "group", 0, 0, G_OPTION_ARG_STRING, &o->group, "For a group of miners instead of one "
+      "address", "NAME" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
 static const OptionGroup scan_group = { "scan", "Scan Options:", scan_entries };
@@ -318,6 +341,7 @@ static const OptionGroup energy_group = { "energy", "Energy Options:", energy_en
 static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
+static const OptionGroup schedule_group = { "schedule", "Schedule Options:", schedule_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -416,6 +440,17 @@ static const Command commands[] = {
     "--pool (and --pool-user, --pool-password-file) under NAME; 'remove NAME' drops it.\n"
     "'set ADDRESS… --profile NAME' writes a profile to miners.",
     hf_cli_pools, ARGS_OWN, { &set_group, &shared_group } },
+  { "schedule", "[list | add | remove ID | override ADDRESS | resume ADDRESS]",
+    "Keep miners mining, paused or set by weekday and time",
+    "Without arguments (or 'list'), the schedules in the store (--json: as the API\n"
+    "gives them).  'add ADDRESS' (or 'add --group NAME') --days mon-fri --time\n"
+    "22:00-06:00 --state paused keeps one: in that local time range the miner is\n"
+    "kept in that state (mining, paused, mode:N for an Avalon work mode,\n"
+    "preset:MHZ/MV from the model's options, pool:PROFILE); outside every range it\n"
+    "is left alone.  'remove ID' drops one.  'override ADDRESS' leaves the miner\n"
+    "alone until its schedule next switches; 'resume ADDRESS' ends that.  The app\n"
+    "and serve enforce them; a running serve reads changes within a minute.",
+    hf_cli_schedule, ARGS_OWN, { &schedule_group, &json_group, &shared_group } },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
     "Ask each miner to identify itself, where its family can.",
     hf_cli_action, ARGS_ADDRESSES, { &shared_group }, HF_ACTION_IDENTIFY },
@@ -1026,6 +1061,10 @@ validate (const Command  *command,
   cli->mqtt_prefix = o->mqtt_prefix;
   cli->mqtt_allow_control = o->mqtt_allow_control;
   cli->action = command->action;
+  cli->days = o->days;
+  cli->time = o->time;
+  cli->state = o->state;
+  cli->group = o->group;
   return TRUE;
 }
 

@@ -28,6 +28,7 @@
 #include "hf-recorder.h"
 #include "hf-scanner.h"
 #include "hf-schedule.h"
+#include "hf-schedule-json.h"
 #include "hf-scheduler.h"
 #include "hf-session.h"
 #include "hf-settings.h"

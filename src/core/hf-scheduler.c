@@ -33,6 +33,7 @@ typedef struct
   gboolean        unconfirmed;    /* accepted; the next reading should show it */
   gboolean        in_flight;
   gint64          override_until; /* 0: none */
+  guint           override_writes; /* on their way to the store */
 } MinerNote;
 
 struct _HfScheduler
@@ -119,15 +120,28 @@ note_free (gpointer data)
   g_free (note);
 }
 
+typedef struct
+{
+  HfScheduler *self;
+  char        *key;
+} Noted;
+
 static void
 noted_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
+  Noted *noted = user_data;
+  MinerNote *note = g_hash_table_lookup (noted->self->notes, noted->key);
 
+  if (note != NULL && note->override_writes > 0)
+    note->override_writes--;
   if (!hf_store_set_meta_finish (HF_STORE (source), result, &error))
     g_debug ("an override is not kept: %s", error->message);
+  g_object_unref (noted->self);
+  g_free (noted->key);
+  g_free (noted);
 }
 
 static void
@@ -136,11 +150,17 @@ keep_override (HfScheduler *self,
                gint64       until)
 {
   g_autofree char *key = NULL;
+  MinerNote *note = note_for (self, miner);
+  Noted *noted;
 
   if (self->store == NULL)
     return;
   key = g_strconcat (OVERRIDE_PREFIX, key_of (miner), NULL);
-  hf_store_set_meta_async (self->store, key, until, noted_cb, NULL);
+  noted = g_new0 (Noted, 1);
+  noted->self = g_object_ref (self);
+  noted->key = g_strdup (key_of (miner));
+  note->override_writes++;
+  hf_store_set_meta_async (self->store, key, until, noted_cb, noted);
 }
 
 /* The plan over the schedules and the fleet as they are now. */
@@ -589,7 +609,9 @@ loaded_cb (GObject      *source,
               note = g_new0 (MinerNote, 1);
               g_hash_table_insert (self->notes, g_strdup (who), note);
             }
-          note->override_until = *(gint64 *) value;
+          /* One of ours on its way wins over what was read before it. */
+          if (note->override_writes == 0)
+            note->override_until = *(gint64 *) value;
         }
       invalidate_plan (self);
       g_debug ("%u schedules", self->schedules->len);

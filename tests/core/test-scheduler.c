@@ -9,6 +9,7 @@
  * failures back off and are said once; a preset not among the model's
  * options is refused.  Then the CLI and the HTTP API on the same store.
  */
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -509,6 +510,233 @@ test_backoff (void)
   shutdown (session);
 }
 
+
+/* The CLI on a store: add, list (table and JSON), refuse, remove. */
+static void
+test_cli (void)
+{
+  g_autofree char *db = temp_db ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  {
+    const char *args[] = { "schedule", "add", "127.0.55.2", "--days", "mon-fri", "--time",
+                           "22:00-06:00", "--state", "paused", "--db", db,
+                           "--http-port", "18975", "--cgminer-port", "14975", NULL };
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "added schedule 1"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    /* Hostile or wrong input: said, exit 2, nothing kept. */
+    const char *args[][14] = {
+      { "schedule", "add", "127.0.55.2", "--days", "someday", "--time", "22:00-06:00",
+        "--state", "paused", "--db", db, NULL },
+      { "schedule", "add", "127.0.55.2", "--days", "daily", "--time", "22:00",
+        "--state", "paused", "--db", db, NULL },
+      { "schedule", "add", "--group", "nobody", "--days", "daily", "--time", "01:00-02:00",
+        "--state", "mining", "--db", db, NULL },
+      { "schedule", "remove", "x1", "--db", db, NULL },
+      { "schedule", "remove", "99", "--db", db, NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+      {
+        status = hf_test_run_cli (args[i], &out, &err);
+        g_assert_cmpint (status, ==, 2);
+        g_assert_cmpstr (err, !=, "");
+        g_clear_pointer (&out, g_free);
+        g_clear_pointer (&err, g_free);
+      }
+  }
+  {
+    const char *args[] = { "schedule", "list", "--db", db, NULL };
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "127.0.55.2"));
+    g_assert_nonnull (strstr (out, "mon-fri"));
+    g_assert_nonnull (strstr (out, "22:00-06:00"));
+    g_assert_nonnull (strstr (out, "paused"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *args[] = { "schedule", "list", "--json", "--db", db, NULL };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *o;
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+    o = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+    g_assert_cmpint (json_object_get_int_member (o, "id"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (o, "address"), ==, "127.0.55.2");
+    g_assert_cmpstr (json_object_get_string_member (o, "days"), ==, "mon-fri");
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "paused");
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *args[] = { "schedule", "override", "127.0.55.2", "--db", db, NULL };
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "left alone until"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *args[] = { "schedule", "remove", "1", "--db", db, NULL };
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *args[] = { "schedule", "list", "--json", "--db", db, NULL };
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (g_strstrip (out), ==, "[]");
+  }
+}
+
+typedef struct
+{
+  gboolean  done;
+  GBytes   *body;
+  guint     status;
+} Answer;
+
+static void
+sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Answer *a = user_data;
+  g_autoptr(GError) error = NULL;
+
+  a->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  a->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source),
+                                                                              result));
+  a->done = TRUE;
+}
+
+#define TOKEN "test-token-0123456789"
+
+static char *
+request (SoupSession *http, guint16 port, const char *method, const char *path,
+         const char *token, const char *body, guint *status)
+{
+  g_autofree char *uri = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  Answer a = { 0 };
+  char *text;
+
+  if (token != NULL)
+    {
+      g_autofree char *header = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    header);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (http, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &a);
+  hf_test_wait_for (&a.done, 10000);
+  *status = a.status;
+  text = g_strndup (g_bytes_get_data (a.body, NULL), g_bytes_get_size (a.body));
+  g_bytes_unref (a.body);
+  return text;
+}
+
+/* The API: list, add (token, validation), remove. */
+static void
+test_api (void)
+{
+  g_autofree char *db = temp_db ();
+  g_autoptr(HfSession) session = session_new (db);
+  g_autoptr(HfApiServer) server = hf_api_server_new (session);
+  g_autoptr(SoupSession) http = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = NULL;
+  guint16 port;
+  guint status;
+  char *body;
+  const char *bad[] = {
+    "not json", "[]", "{}",
+    "{\"address\":\"127.0.55.2\",\"days\":\"daily\",\"time\":\"25:00-01:00\",\"state\":\"paused\"}",
+    "{\"address\":\"127.0.55.2\",\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"sleep\"}",
+    "{\"address\":\"127.0.55.2\",\"group\":\"g\",\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"paused\"}",
+    "{\"address\":7,\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"paused\"}",
+    "{\"address\":\"127.0.55.2\",\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"paused\",\"x\":1}",
+    "{\"address\":\"127.0.55.2\",\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"preset:561/1100\"}",
+  };
+
+  add_miner (session, "127.0.55.2");
+  hf_api_server_set_token (server, TOKEN);
+  g_assert_true (hf_api_server_listen (server, "127.0.0.1:0", &error));
+  port = hf_api_server_get_port (server);
+
+  body = request (http, port, "GET", "/api/schedules", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (body, ==, "{\"schedules\":[]}");
+  g_free (body);
+
+  /* Writes need the token. */
+  body = request (http, port, "POST", "/api/schedules", NULL,
+                  "{\"address\":\"127.0.55.2\",\"days\":\"sat,sun\",\"time\":\"08:00-20:00\",\"state\":\"mode:1\"}",
+                  &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_free (body);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      body = request (http, port, "POST", "/api/schedules", TOKEN, bad[i], &status);
+      g_assert_cmpuint (status, ==, 400);
+      g_free (body);
+    }
+  body = request (http, port, "POST", "/api/schedules", TOKEN,
+                  "{\"address\":\"127.0.55.99\",\"days\":\"daily\",\"time\":\"01:00-02:00\",\"state\":\"paused\"}",
+                  &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_free (body);
+  huge = g_strnfill (HF_API_MAX_BODY_BYTES + 1, ' ');
+  body = request (http, port, "POST", "/api/schedules", TOKEN, huge, &status);
+  g_assert_cmpuint (status, ==, 413);
+  g_free (body);
+
+  body = request (http, port, "POST", "/api/schedules", TOKEN,
+                  "{\"address\":\"127.0.55.2\",\"days\":\"sat,sun\",\"time\":\"08:00-20:00\",\"state\":\"mode:1\"}",
+                  &status);
+  g_assert_cmpuint (status, ==, 201);
+  g_assert_cmpstr (body, ==, "{\"id\":1}");
+  g_free (body);
+  while (hf_scheduler_get_schedules (hf_session_get_scheduler (session))->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  body = request (http, port, "GET", "/api/schedules", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (strstr (body, "\"address\":\"127.0.55.2\""));
+  g_assert_nonnull (strstr (body, "\"days\":\"sat,sun\",\"time\":\"08:00-20:00\",\"state\":\"mode:1\""));
+  g_free (body);
+
+  body = request (http, port, "DELETE", "/api/schedules/abc", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_free (body);
+  body = request (http, port, "DELETE", "/api/schedules/2", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_free (body);
+  body = request (http, port, "DELETE", "/api/schedules/1", NULL, NULL, &status);
+  g_assert_cmpuint (status, ==, 401);
+  g_free (body);
+  body = request (http, port, "DELETE", "/api/schedules/1", TOKEN, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_free (body);
+  hf_api_server_disconnect (server);
+  shutdown (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -525,6 +753,8 @@ main (int   argc,
   g_test_add_func ("/scheduler/offline-at-switch", test_offline_at_switch);
   g_test_add_func ("/scheduler/override", test_override);
   g_test_add_func ("/scheduler/backoff", test_backoff);
+  g_test_add_func ("/scheduler/cli", test_cli);
+  g_test_add_func ("/scheduler/api", test_api);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);
