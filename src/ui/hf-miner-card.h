@@ -22,6 +22,10 @@ void       hf_miner_card_set_miner  (HfMinerCard *self,
 HfSettings *hf_miner_card_get_settings (HfMinerCard *self);
 void       hf_miner_card_set_settings (HfMinerCard *self,
                                        HfSettings  *settings);
+/* Its schedule's next switch shows under its state. */
+HfScheduler *hf_miner_card_get_scheduler (HfMinerCard *self);
+void       hf_miner_card_set_scheduler (HfMinerCard *self,
+                                        HfScheduler *scheduler);
 /* Whether its quick actions show (the pointer or the focus is on it). */
 gboolean   hf_miner_card_get_actions_shown (HfMinerCard *self);
 

@@ -122,6 +122,47 @@ hover_first_card (GtkWidget *window,
 }
 
 static void
+scheduled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (hf_scheduler_add_finish (HF_SCHEDULER (source), result, &error) == 0)
+    g_error ("cannot add a schedule: %s", error->message);
+  (*(guint *) user_data)++;
+}
+
+/* Schedules for two miners, so that their cards show the next switch:
+ * the desk's pauses in two hours, the shelf's mines from 06:00 tomorrow. */
+static void
+add_schedules (HfApplication *app)
+{
+  HfScheduler *scheduler = hf_session_get_scheduler (hf_application_get_session (app));
+  HfFleet *fleet = hf_application_get_fleet (app);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(HfSchedule) evening = hf_schedule_new ();
+  g_autoptr(HfSchedule) morning = hf_schedule_new ();
+  int tomorrow = g_date_time_get_day_of_week (now) % 7;     /* Monday 0 */
+  guint done = 0;
+
+  evening->start_min = (guint16) (((g_date_time_get_hour (now) + 2) % 24) * 60);
+  evening->end_min = (guint16) ((evening->start_min + 8 * 60) % 1440);
+  evening->state.kind = HF_SCHEDULE_PAUSED;
+  morning->days = (guint8) (1u << tomorrow);
+  morning->start_min = 6 * 60;
+  morning->end_min = 9 * 60;
+  morning->state.kind = HF_SCHEDULE_MINING;
+  hf_scheduler_add_async (scheduler, evening, hf_fleet_lookup_address (fleet, "127.0.40.11"),
+                          NULL, scheduled_cb, &done);
+  hf_scheduler_add_async (scheduler, morning, hf_fleet_lookup_address (fleet, "127.0.40.12"),
+                          NULL, scheduled_cb, &done);
+  while (done < 2)
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (500);
+}
+
+static void
 activate_cb (GApplication *app,
              gpointer      user_data)
 {
@@ -145,6 +186,7 @@ activate_cb (GApplication *app,
     g_error ("the fleet did not settle: %u miners, %u online, %u offline",
              hf_fleet_get_total_count (fleet), hf_fleet_get_online_count (fleet),
              hf_fleet_get_offline_count (fleet));
+  add_schedules (HF_APPLICATION (app));
   iterate_for (800);
 
   for (int dark = 0; dark <= 1; dark++)
