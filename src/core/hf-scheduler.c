@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hf-error.h"
+#include "hf-groups.h"
 #include "hf-scheduler.h"
 #include "hf-store-profiles.h"
 #include "hf-store-schedules.h"
@@ -42,6 +43,7 @@ struct _HfScheduler
 
   HfSession       *session;       /* owns us */
   HfFleet         *fleet;
+  HfGroups        *groups;
   HfStore         *store;
   GTimeZone       *tz;
   HfSchedulerClock clock;
@@ -62,7 +64,8 @@ struct _HfScheduler
   gboolean         load_again;
   gint64           loaded_at;     /* unix seconds */
   guint            timer;
-  GCancellable    *cancellable;
+  GCancellable    *cancellable;   /* cancelled at dispose */
+  GCancellable    *writing;       /* the writes on their way, cancelled at stop */
   guint            writes;
 };
 
@@ -176,10 +179,10 @@ ensure_plan (HfScheduler *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->fleet), i);
+      g_auto(GStrv) groups = hf_groups_of_miner (self->groups, miner);
 
-      /* Group schedules resolve once groups are in the session. */
       hf_schedule_plan_add_target (self->plan, key_of (miner), hf_miner_get_address (miner),
-                                   NULL);
+                                   (const char * const *) groups);
     }
   self->switch_seen = G_MININT64;
   return self->plan;
@@ -379,7 +382,7 @@ apply (Write *w)
   /* A preset is one of the model's own values (checked before). */
   st->allow_overclock = w->state.kind == HF_SCHEDULE_PRESET;
   flags = hf_miner_settings_needs_restart (st) ? HF_APPLY_RESTART : HF_APPLY_NONE;
-  hf_session_apply_async (w->self->session, w->miner, st, flags, w->self->cancellable,
+  hf_session_apply_async (w->self->session, w->miner, st, flags, w->self->writing,
                           applied_cb, w);
 }
 
@@ -429,10 +432,10 @@ write_state (HfScheduler           *self,
     case HF_SCHEDULE_PAUSED:
       hf_session_act_async (self->session, miner,
                             state->kind == HF_SCHEDULE_PAUSED ? HF_ACTION_PAUSE : HF_ACTION_RESUME,
-                            self->cancellable, acted_cb, w);
+                            self->writing, acted_cb, w);
       break;
     case HF_SCHEDULE_PRESET:
-      hf_session_options_async (self->session, miner, self->cancellable, options_cb, w);
+      hf_session_options_async (self->session, miner, self->writing, options_cb, w);
       break;
     case HF_SCHEDULE_MODE:
     case HF_SCHEDULE_POOL:
@@ -681,6 +684,10 @@ hf_scheduler_stop (HfScheduler *self)
 
   self->started = FALSE;
   g_clear_handle_id (&self->timer, g_source_remove);
+  /* Writes on their way end (cancelled); the next start writes afresh. */
+  g_cancellable_cancel (self->writing);
+  g_clear_object (&self->writing);
+  self->writing = g_cancellable_new ();
 }
 
 /* ---- changes ---------------------------------------------------------------------- */
@@ -1029,6 +1036,15 @@ fleet_changed_cb (GListModel  *model,
   invalidate_plan (self);
 }
 
+/* A miner joined or left a group, a group was renamed or deleted: its
+ * schedules now cover other miners. */
+static void
+groups_changed_cb (HfScheduler *self)
+{
+  invalidate_plan (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
 static void
 cycle_finished_cb (HfFleet     *fleet,
                    guint        polled,
@@ -1073,10 +1089,14 @@ hf_scheduler_dispose (GObject *object)
   HfScheduler *self = HF_SCHEDULER (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->writing);
   g_clear_handle_id (&self->timer, g_source_remove);
   if (self->fleet != NULL)
     g_signal_handlers_disconnect_by_data (self->fleet, self);
   g_clear_object (&self->fleet);
+  if (self->groups != NULL)
+    g_signal_handlers_disconnect_by_data (self->groups, self);
+  g_clear_object (&self->groups);
   g_clear_object (&self->store);
   hf_scheduler_set_hold_func (self, NULL, NULL, NULL);
   self->session = NULL;
@@ -1095,6 +1115,7 @@ hf_scheduler_finalize (GObject *object)
   g_hash_table_unref (self->notes);
   g_time_zone_unref (self->tz);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->writing);
 
   G_OBJECT_CLASS (hf_scheduler_parent_class)->finalize (object);
 }
@@ -1135,6 +1156,7 @@ hf_scheduler_init (HfScheduler *self)
                                           (GDestroyNotify) hf_miner_settings_free);
   self->notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, note_free);
   self->cancellable = g_cancellable_new ();
+  self->writing = g_cancellable_new ();
 }
 
 HfScheduler *
@@ -1147,6 +1169,8 @@ hf_scheduler_new (HfSession *session)
   self = g_object_new (HF_TYPE_SCHEDULER, NULL);
   self->session = session;
   self->fleet = g_object_ref (hf_session_get_fleet (session));
+  self->groups = g_object_ref (hf_session_get_groups (session));
+  g_signal_connect_swapped (self->groups, "changed", G_CALLBACK (groups_changed_cb), self);
   g_signal_connect (self->fleet, "items-changed", G_CALLBACK (fleet_changed_cb), self);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   g_signal_connect (self->fleet, "miner-online", G_CALLBACK (miner_online_cb), self);

@@ -21,6 +21,7 @@
 #include "hf-scheduler.h"
 #include "hf-session.h"
 #include "hf-store-events.h"
+#include "hf-store-groups.h"
 #include "hf-store-profiles.h"
 #include "hf-mqtt.h"
 #include "hf-targets.h"
@@ -33,6 +34,7 @@ struct _HfSession
   HfConfig     *config;
   HfFleet      *fleet;
   HfAlerts     *alerts;
+  HfGroups     *groups;           /* named groups of miners, saved in the store */
   HfNotifier   *notifier;         /* alerts and found blocks to the user's channels */
   HfStore      *store;
   HfRecorder   *recorder;
@@ -201,6 +203,7 @@ typedef struct
   HfStore    *store;
   GPtrArray  *miners;
   GHashTable *alerts;     /* "alert:MINER:KIND" → gint64* unix seconds */
+  GPtrArray  *groups;     /* HfStoreGroup* */
 } Loaded;
 
 static void
@@ -209,6 +212,7 @@ loaded_free (Loaded *loaded)
   g_clear_object (&loaded->store);
   g_clear_pointer (&loaded->miners, g_ptr_array_unref);
   g_clear_pointer (&loaded->alerts, g_hash_table_unref);
+  g_clear_pointer (&loaded->groups, g_ptr_array_unref);
   g_free (loaded);
 }
 
@@ -276,6 +280,12 @@ load_thread (GTask        *task,
                              : g_ptr_array_new ();
   if (loaded->miners != NULL)
     loaded->alerts = hf_store_load_meta (loaded->store, "alert:", NULL);
+  if (loaded->miners != NULL && restore)
+    {
+      loaded->groups = hf_store_load_groups (loaded->store, &error);
+      if (loaded->groups == NULL)
+        g_clear_pointer (&loaded->miners, g_ptr_array_unref);
+    }
   if (loaded->miners == NULL)
     {
       loaded_free (loaded);
@@ -308,6 +318,22 @@ loaded_cb (GObject      *source,
     hf_fleet_add (self->fleet, g_ptr_array_index (loaded->miners, i));
   g_debug ("restored %u miners from %s", self->restore ? loaded->miners->len : 0,
            self->store_path);
+  if (loaded->groups != NULL)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+      for (guint i = 0; i < loaded->groups->len; i++)
+        {
+          HfStoreGroup *group = loaded->groups->pdata[i];
+
+          g_ptr_array_add (names, group->name);
+          g_ptr_array_add (keys, group->keys);
+        }
+      g_ptr_array_add (names, NULL);
+      g_ptr_array_add (keys, NULL);
+      hf_groups_load (self->groups, (const char * const *) names->pdata, (GStrv *) keys->pdata);
+    }
   loaded_free (loaded);
 
   self->recorder = hf_recorder_new (self->fleet, self->store);
@@ -690,6 +716,7 @@ hf_session_remove_async (HfSession           *self,
   g_task_set_source_tag (task, hf_session_remove_async);
   g_task_set_task_data (task, g_object_ref (miner), g_object_unref);
   hf_fleet_remove (self->fleet, miner);
+  hf_groups_forget_miner (self->groups, miner);
   if (self->store == NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -1223,6 +1250,90 @@ hf_session_pool_profile_finish (HfSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- groups ---------------------------------------------------------------- */
+
+static void
+group_saved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (hf_store_change_group_finish (HF_STORE (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      g_warning ("a change of groups is not saved: %s", error->message);
+      g_task_return_error (task, error);
+    }
+}
+
+void
+hf_session_change_group_async (HfSession           *self,
+                               HfGroupChange        change,
+                               const char          *name,
+                               const char          *new_name,
+                               HfMiner            **miners,
+                               guint                n,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  const char *known;
+  gboolean ok = FALSE;
+
+  g_return_if_fail (HF_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_session_change_group_async);
+  /* The store names the group as memory does, whatever case was given. */
+  known = hf_groups_lookup (self->groups, name);
+  switch (change)
+    {
+    case HF_GROUP_CHANGE_CREATE:
+      ok = hf_groups_create (self->groups, name, &error);
+      break;
+    case HF_GROUP_CHANGE_RENAME:
+      ok = hf_groups_rename (self->groups, name, new_name, &error);
+      break;
+    case HF_GROUP_CHANGE_DELETE:
+      ok = hf_groups_delete (self->groups, name, &error);
+      break;
+    case HF_GROUP_CHANGE_ADD:
+    case HF_GROUP_CHANGE_REMOVE:
+      ok = hf_groups_add (self->groups, name, miners, n, change == HF_GROUP_CHANGE_ADD, &error);
+      break;
+    case HF_GROUP_CHANGE_SET:
+      ok = hf_groups_set (self->groups, name, miners, n, &error);
+      break;
+    }
+  if (!ok)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_debug ("group “%s”: change %d", name, change);
+  if (self->store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  hf_store_change_group_async (self->store, change, known != NULL ? known : name, new_name,
+                               miners, n, NULL, group_saved_cb, g_steal_pointer (&task));
+}
+
+gboolean
+hf_session_change_group_finish (HfSession     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- the end ------------------------------------------------------------- */
 
 /* Flushing: the recorder's queued cycle writes, then a barrier behind
@@ -1350,6 +1461,8 @@ hf_session_shutdown_async (HfSession           *self,
   /* Stopping ends the cycle in progress: its readings are written. */
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
+  /* Writes a schedule asked for end here too (they hold the session). */
+  hf_scheduler_stop (self->scheduler);
   g_clear_handle_id (&self->release_source, g_source_remove);
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
@@ -1409,6 +1522,13 @@ hf_session_get_store_path (HfSession *self)
 {
   g_return_val_if_fail (HF_IS_SESSION (self), NULL);
   return self->store_path;
+}
+
+HfGroups *
+hf_session_get_groups (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->groups;
 }
 
 HfAlerts *
@@ -1628,6 +1748,7 @@ hf_session_dispose (GObject *object)
   if (self->alerts != NULL)
     g_signal_handlers_disconnect_by_data (self->alerts, self);
   g_clear_object (&self->alerts);
+  g_clear_object (&self->groups);
   g_clear_object (&self->notifier);
   if (self->fleet != NULL)
     {
@@ -1746,6 +1867,7 @@ hf_session_new (const char     *store_path,
   self->config = hf_config_copy (config);
   self->fleet = hf_fleet_new (self->config);
   self->alerts = hf_alerts_new (self->fleet);
+  self->groups = hf_groups_new ();
   self->energy = hf_energy_meter_new (self->fleet);
   hf_energy_meter_set_poll_interval (self->energy, self->poll_interval_s);
   self->notifier = hf_notifier_new ();

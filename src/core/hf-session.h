@@ -17,10 +17,12 @@
 #include "hf-config.h"
 #include "hf-energy-meter.h"
 #include "hf-fleet.h"
+#include "hf-groups.h"
 #include "hf-miner-settings.h"
 #include "hf-notifier.h"
 #include "hf-scanner.h"
 #include "hf-store.h"
+#include "hf-store-groups.h"
 
 G_BEGIN_DECLS
 
@@ -65,6 +67,9 @@ HfAlerts       *hf_session_get_alerts         (HfSession            *self);
 /* Schedules: what state each scheduled miner is kept in (hf-scheduler.h);
  * it reads them once loaded and enforces them while the session polls. */
 HfScheduler    *hf_session_get_scheduler      (HfSession            *self);
+/* The named groups of miners, restored with the fleet (empty until
+ * loaded, and kept only in memory without a store). */
+HfGroups       *hf_session_get_groups         (HfSession            *self);
 /* Where alerts and found blocks go besides the faces' own signals: no
  * channel until a face adds its URLs. */
 HfNotifier     *hf_session_get_notifier       (HfSession            *self);
@@ -275,6 +280,26 @@ void            hf_session_delete_pool_profile_async (HfSession             *sel
 gboolean        hf_session_pool_profile_finish       (HfSession             *self,
                                                       GAsyncResult          *result,
                                                       GError               **error);
+
+/* ---- groups ------------------------------------------------------------ */
+
+/* Change the groups (see HfGroupChange: @new_name for a rename, @miners —
+ * the fleet's — to add, remove or set): checked and made in memory at
+ * once (::changed on the groups), then saved on the store's writer; it
+ * finishes once saved.  A name taken (any case), no such group, or a name
+ * hf_groups_check_name() refuses is HF_ERROR_INVALID, nothing changed. */
+void            hf_session_change_group_async  (HfSession            *self,
+                                                HfGroupChange         change,
+                                                const char           *name,
+                                                const char           *new_name,
+                                                HfMiner             **miners,
+                                                guint                 n,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean        hf_session_change_group_finish (HfSession            *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
 
 /* ---- faces the session keeps --------------------------------------------- */
 

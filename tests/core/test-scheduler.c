@@ -29,7 +29,9 @@ static const char fleet_config[] =
   "[miner 127.0.55.3]\nprofile=gamma\n"
   "[miner 127.0.55.4]\nprofile=gamma\n"
   "[miner 127.0.55.5]\nprofile=gamma\n"
-  "[miner 127.0.55.6]\nprofile=gamma\nignore-writes=true\n";
+  "[miner 127.0.55.6]\nprofile=gamma\nignore-writes=true\n"
+  "[miner 127.0.55.7]\nprofile=gamma\n"
+  "[miner 127.0.55.8]\nprofile=gamma\n";
 
 static HfTestSim *sim;
 static GTimeZone *berlin;
@@ -511,6 +513,66 @@ test_backoff (void)
 }
 
 
+static void
+grouped_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_session_change_group_finish (HF_SESSION (source), result, &w->error);
+  w->done = TRUE;
+}
+
+/* A group's schedule covers its members (matched case-insensitively),
+ * and a miner's own schedule wins over it, also once it joins. */
+static void
+test_group (void)
+{
+  g_autofree char *db = temp_db ();
+  g_autoptr(HfSession) session = session_new (db);
+  HfMiner *seven = add_miner (session, "127.0.55.7");
+  HfMiner *eight = add_miner (session, "127.0.55.8");
+  HfScheduler *scheduler = hf_session_get_scheduler (session);
+  g_autoptr(HfSchedule) garage = schedule_of ("daily", "12:00-13:00", "paused");
+  g_autoptr(HfSchedule) own = schedule_of ("daily", "11:00-14:00", "mining");
+  g_autoptr(GError) error = NULL;
+  Wait w = { 0 };
+
+  fake_s = berlin_time (10, 12, 10, 0);
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_CREATE, "Garage", NULL, NULL, 0, NULL,
+                                 grouped_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_no_error (w.error);
+  wait_clear (&w);
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_ADD, "garage", NULL, &seven, 1, NULL,
+                                 grouped_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_no_error (w.error);
+  wait_clear (&w);
+  garage->group = g_strdup ("garage");
+  add_schedule (session, NULL, garage, &error);
+  g_assert_no_error (error);
+  /* .8's own schedule (created after the group's) wins for it. */
+  add_schedule (session, eight, own, &error);
+  g_assert_no_error (error);
+  hf_scheduler_reload (scheduler);
+  while (hf_scheduler_get_schedules (scheduler)->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (hf_scheduler_get_desired (scheduler, seven)->kind, ==, HF_SCHEDULE_PAUSED);
+  g_assert_cmpint (hf_scheduler_get_desired (scheduler, eight)->kind, ==, HF_SCHEDULE_MINING);
+  hf_session_start (session);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.7", 1, 5000), ==, 1);
+
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_ADD, "Garage", NULL, &eight, 1, NULL,
+                                 grouped_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_no_error (w.error);
+  wait_clear (&w);
+  g_assert_cmpint (hf_scheduler_get_desired (scheduler, eight)->kind, ==, HF_SCHEDULE_MINING);
+  run_for (2000);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.8", 0, 0), ==, 0);
+  shutdown (session);
+}
+
 /* The CLI on a store: add, list (table and JSON), refuse, remove. */
 static void
 test_cli (void)
@@ -753,6 +815,7 @@ main (int   argc,
   g_test_add_func ("/scheduler/offline-at-switch", test_offline_at_switch);
   g_test_add_func ("/scheduler/override", test_override);
   g_test_add_func ("/scheduler/backoff", test_backoff);
+  g_test_add_func ("/scheduler/group", test_group);
   g_test_add_func ("/scheduler/cli", test_cli);
   g_test_add_func ("/scheduler/api", test_api);
 

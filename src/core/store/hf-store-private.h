@@ -23,6 +23,31 @@ sqlite3 *_hf_store_get_db            (HfStore *self);
 gint64   _hf_store_save_miner        (HfStore  *self,
                                       HfMiner  *miner,
                                       GError  **error);
+/* @miner's row id (found as hf_store_save_miner() finds it), or 0. */
+gint64   _hf_store_find_miner        (HfStore  *self,
+                                      HfMiner  *miner);
+/* Run @sql (several statements) on @self's connection. */
+gboolean _hf_store_exec              (HfStore     *self,
+                                      const char  *sql,
+                                      GError     **error);
+/* A change made by another file of the store on the writer connection
+ * (@writer), in turn with the _async changes; @miners are copies of the
+ * ones given, taken on the caller's thread.  The task returns a boolean. */
+typedef gboolean (*HfStoreWriterFunc) (HfStore    *writer,
+                                       GPtrArray  *miners,
+                                       gpointer    data,
+                                       GError    **error);
+void     _hf_store_run_on_writer     (HfStore             *self,
+                                      HfStoreWriterFunc    func,
+                                      gpointer             data,
+                                      GDestroyNotify       destroy,
+                                      HfMiner            **miners,
+                                      guint                n,
+                                      gpointer             source_tag,
+                                      const char          *name,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
 /* Insert @reading as miner @id's (or replace its reading of that second),
  * inside the caller's transaction. */
 gboolean _hf_store_insert_reading    (HfStore         *self,
@@ -44,25 +69,8 @@ HfStore *_hf_store_lock_reader       (HfStore  *self,
                                       GError  **error);
 void     _hf_store_unlock_reader     (HfStore  *self);
 
-/* A change another file of the store makes on the writer connection, in
- * turn with the other _async changes: @func runs on the writer's thread
- * with snapshots of @miner (if given; pdata[0]) and @data (freed with
- * @destroy after the callback).  The result is a boolean GTask on @self;
- * _hf_store_writer_data() gives @data back to the finish function. */
-typedef gboolean (*HfStoreWriterFunc) (HfStore    *writer,
-                                       GPtrArray  *miners,
-                                       gpointer    data,
-                                       GError    **error);
-
-void     _hf_store_run_on_writer     (HfStore             *self,
-                                      HfMiner             *miner,
-                                      HfStoreWriterFunc    func,
-                                      gpointer             data,
-                                      GDestroyNotify       destroy,
-                                      gpointer             source_tag,
-                                      const char          *name,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data);
+/* The @data given to _hf_store_run_on_writer(), for the finish function
+ * of the task it ran in. */
 gpointer _hf_store_writer_data       (GAsyncResult        *result);
 
 G_END_DECLS

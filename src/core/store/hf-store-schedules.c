@@ -254,9 +254,9 @@ hf_store_add_schedule_async (HfStore             *store,
   job->schedule = hf_schedule_copy (schedule);
   if (job->schedule->created == 0)
     job->schedule->created = g_get_real_time () / G_USEC_PER_SEC;
-  _hf_store_run_on_writer (store, miner, add_on_writer, job, add_job_free,
-                           hf_store_add_schedule_async, "hf_store_add_schedule", callback,
-                           user_data);
+  _hf_store_run_on_writer (store, add_on_writer, job, add_job_free, miner != NULL ? &miner : NULL,
+                           miner != NULL ? 1 : 0, hf_store_add_schedule_async,
+                           "hf_store_add_schedule", NULL, callback, user_data);
 }
 
 gint64
@@ -287,9 +287,9 @@ hf_store_remove_schedule_async (HfStore             *store,
 {
   g_return_if_fail (HF_IS_STORE (store));
 
-  _hf_store_run_on_writer (store, NULL, remove_on_writer, g_memdup2 (&id, sizeof id), g_free,
-                           hf_store_remove_schedule_async, "hf_store_remove_schedule", callback,
-                           user_data);
+  _hf_store_run_on_writer (store, remove_on_writer, g_memdup2 (&id, sizeof id), g_free, NULL, 0,
+                           hf_store_remove_schedule_async, "hf_store_remove_schedule", NULL,
+                           callback, user_data);
 }
 
 gboolean

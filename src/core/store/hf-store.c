@@ -908,6 +908,21 @@ save_miner (HfStore  *self,
 }
 
 gint64
+_hf_store_find_miner (HfStore *self,
+                      HfMiner *miner)
+{
+  return find_miner (self, miner);
+}
+
+gboolean
+_hf_store_exec (HfStore     *self,
+                const char  *sql,
+                GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+gint64
 _hf_store_save_miner (HfStore  *self,
                       HfMiner  *miner,
                       GError  **error)
@@ -958,6 +973,21 @@ forget_rows (HfStore  *self,
   id = find_miner (self, miner);
   if (id == 0)
     return TRUE;
+  /* A miner forgotten leaves its groups, whether its history stays or
+   * not (deleting its row drops them through the foreign key). */
+  if (keep_history && self->version >= 6)
+    {
+      rc = sqlite3_prepare_v2 (self->db, "DELETE FROM group_members WHERE miner_id = ?1", -1,
+                               &stmt, NULL);
+      if (rc != SQLITE_OK)
+        return fail (self, error, "removing a miner");
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (rc != SQLITE_DONE)
+        return fail (self, error, "removing a miner");
+    }
   rc = sqlite3_prepare_v2 (self->db, keep_history
                            ? "UPDATE miners SET removed = ?2 WHERE id = ?1"
                            : "DELETE FROM miners WHERE id = ?1", -1, &stmt, NULL);
@@ -1142,7 +1172,7 @@ typedef enum
   JOB_DELETE_PROFILE,
   JOB_EVENT,
   JOB_SET_META,
-  JOB_CALL,               /* a function of another file (_hf_store_run_on_writer) */
+  JOB_CALL,               /* a function of another file of the store */
 } JobKind;
 
 typedef struct
@@ -1154,7 +1184,7 @@ typedef struct
   HfMinerSettings *pools;         /* and what to save under it */
   HfStoreEvent    *event;         /* an event of miners[0] */
   gint64           value;         /* meta: the value */
-  HfStoreWriterFunc func;         /* call: what to run, on what */
+  HfStoreWriterFunc func;         /* call: what to run, with what */
   gpointer         data;
   GDestroyNotify   destroy;
 } WriterJob;
@@ -1262,24 +1292,23 @@ run_on_writer (HfStore             *self,
 
 void
 _hf_store_run_on_writer (HfStore             *self,
-                         HfMiner             *miner,
                          HfStoreWriterFunc    func,
                          gpointer             data,
                          GDestroyNotify       destroy,
+                         HfMiner            **miners,
+                         guint                n,
                          gpointer             source_tag,
                          const char          *name,
+                         GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  WriterJob *job;
+  WriterJob *job = new_job (JOB_CALL, miners, n);
 
-  g_return_if_fail (HF_IS_STORE (self));
-
-  job = new_job (JOB_CALL, miner != NULL ? &miner : NULL, miner != NULL ? 1 : 0);
   job->func = func;
   job->data = data;
   job->destroy = destroy;
-  run_on_writer (self, job, source_tag, name, NULL, callback, user_data);
+  run_on_writer (self, job, source_tag, name, cancellable, callback, user_data);
 }
 
 gpointer
