@@ -175,7 +175,8 @@ ensure_plan (HfScheduler *self)
   if (self->plan != NULL)
     return self->plan;
   self->plan = hf_schedule_plan_new (self->schedules, self->tz);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->fleet));
+  /* Without schedules no miner has a slot to find. */
+  n = self->schedules->len > 0 ? g_list_model_get_n_items (G_LIST_MODEL (self->fleet)) : 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->fleet), i);
