@@ -578,6 +578,27 @@ arm_timer (HfScheduler *self)
 
 /* ---- loading -------------------------------------------------------------------- */
 
+/* Whether two lists hold the same schedules (a reload that found no
+ * change keeps the plan). */
+static gboolean
+same_schedules (GPtrArray *a,
+                GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const HfSchedule *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+      if (x->id != y->id || x->days != y->days || x->start_min != y->start_min
+          || x->end_min != y->end_min || x->created != y->created
+          || g_strcmp0 (x->miner, y->miner) != 0 || g_strcmp0 (x->address, y->address) != 0
+          || g_strcmp0 (x->group, y->group) != 0 || !hf_schedule_state_equal (&x->state, &y->state))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 loaded_cb (GObject      *source,
            GAsyncResult *result,
@@ -598,6 +619,8 @@ loaded_cb (GObject      *source,
     g_warning ("cannot read the schedules: %s", error->message);
   else
     {
+      gboolean changed = !same_schedules (self->schedules, data->schedules);
+
       g_ptr_array_unref (self->schedules);
       self->schedules = g_steal_pointer (&data->schedules);
       g_hash_table_unref (self->profiles);
@@ -617,8 +640,11 @@ loaded_cb (GObject      *source,
           if (note->override_writes == 0)
             note->override_until = *(gint64 *) value;
         }
-      invalidate_plan (self);
-      g_debug ("%u schedules", self->schedules->len);
+      if (changed)
+        {
+          invalidate_plan (self);
+          g_debug ("%u schedules", self->schedules->len);
+        }
     }
   self->loaded = TRUE;
   if (self->load_again)
