@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (HfDetailsWindow, hf_details_window, HF, DETAILS_WINDOW, Ad
 /* @miner NULL: the fleet's totals.  @store NULL: no charts. */
 GtkWidget *hf_details_window_new        (HfMiner         *miner,
                                          HfStore         *store);
+/* Show and edit the miner's schedules through @session (once). */
+void       hf_details_window_set_session (HfDetailsWindow *self,
+                                          HfSession       *session);
 /* Show the last @seconds (3600, 86400, 7 × 86400, 30 × 86400). */
 void       hf_details_window_set_range  (HfDetailsWindow *self,
                                          gint64           seconds);

@@ -485,6 +485,9 @@ details_activated (GSimpleAction *action,
     return;
   details = hf_details_window_new (g_ptr_array_index (miners, 0),
                                    hf_application_get_store (self->app));
+  if (hf_application_get_session (self->app) != NULL)
+    hf_details_window_set_session (HF_DETAILS_WINDOW (details),
+                                   hf_application_get_session (self->app));
   gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));

@@ -254,6 +254,8 @@ activate_cb (GApplication *app,
 
   details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                    hf_application_get_store (HF_APPLICATION (app)));
+  hf_details_window_set_session (HF_DETAILS_WINDOW (details),
+                                 hf_application_get_session (HF_APPLICATION (app)));
   gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (details));
   iterate_for (800);
@@ -264,6 +266,16 @@ activate_cb (GApplication *app,
 
     outdir = g_get_tmp_dir ();
     save_png (details, "hashfleet-details.png");
+    /* Its end: the miner's schedule. */
+    {
+      GtkScrolledWindow *scrolled =
+        GTK_SCROLLED_WINDOW (find_type (details, GTK_TYPE_SCROLLED_WINDOW));
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scrolled);
+
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+      iterate_for (400);
+      save_png (details, "hashfleet-details-schedule.png");
+    }
     outdir = kept;
   }
   gtk_window_destroy (GTK_WINDOW (details));
