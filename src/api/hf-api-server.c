@@ -29,6 +29,8 @@
 #include "hf-error.h"
 #include "hf-json.h"
 #include "hf-miner-json.h"
+#include "hf-schedule-json.h"
+#include "hf-scheduler.h"
 #include "hf-session.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
@@ -1049,6 +1051,134 @@ delete_miner (HfApiServer       *self,
   hf_session_remove_async (self->session, miner, keep_history, NULL, forgotten_cb, d);
 }
 
+/* Schedules */
+
+static void
+get_schedules (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  HfScheduler *scheduler = hf_session_get_scheduler (self->session);
+  g_autoptr(JsonNode) list = hf_schedules_to_json (hf_scheduler_get_schedules (scheduler));
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_member (root, "schedules", g_steal_pointer (&list));
+  json_node_set_object (node, root);
+  reply_json (msg, 200, json_to_string (node, FALSE));
+}
+
+static guint
+schedule_error_status (const GError *error)
+{
+  if (g_error_matches (error, HF_ERROR, HF_ERROR_INVALID))
+    return 400;
+  if (g_error_matches (error, HF_ERROR, HF_ERROR_STORE))
+    return 503;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return 503;
+  return 502;
+}
+
+static void
+schedule_kept_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Pending *p = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 id = hf_scheduler_add_finish (HF_SCHEDULER (source), result, &error);
+
+  if (id != 0)
+    reply_json (p->msg, 201, g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT "}", id));
+  else
+    reply_error (p->msg, schedule_error_status (error), error->message);
+  soup_server_message_unpause (p->msg);
+  g_object_unref (p->msg);
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+static void
+post_schedule (HfApiServer       *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HfSchedule) schedule = NULL;
+  g_autofree char *address = NULL;
+  HfMiner *miner = NULL;
+  Pending *p;
+
+  request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+  if (request == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+      reply_error (msg, 400, text);
+      return;
+    }
+  node = json_node_init_object (json_node_alloc (), request);
+  schedule = hf_schedule_from_json (node, &address, &error);
+  if (schedule == NULL)
+    {
+      reply_error (msg, 400, error->message);
+      return;
+    }
+  if (address != NULL && (miner = hf_fleet_lookup_address (self->fleet, address)) == NULL)
+    {
+      reply_error (msg, 404, "no such miner in the fleet");
+      return;
+    }
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  hf_scheduler_add_async (hf_session_get_scheduler (self->session), schedule, miner,
+                          self->cancellable, schedule_kept_cb, p);
+}
+
+static void
+schedule_removed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Pending *p = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (hf_scheduler_remove_finish (HF_SCHEDULER (source), result, &error))
+    reply_json (p->msg, 200, g_strdup ("{\"removed\":true}"));
+  else if (g_error_matches (error, HF_ERROR, HF_ERROR_INVALID))
+    reply_error (p->msg, 404, error->message);
+  else
+    reply_error (p->msg, schedule_error_status (error), error->message);
+  soup_server_message_unpause (p->msg);
+  g_object_unref (p->msg);
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+static void
+delete_schedule (HfApiServer       *self,
+                 SoupServerMessage *msg,
+                 const char        *word)
+{
+  guint64 id;
+  Pending *p;
+
+  if (!g_ascii_string_to_unsigned (word, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      reply_error (msg, 400, "a schedule id is a positive integer");
+      return;
+    }
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->msg = g_object_ref (msg);
+  soup_server_message_pause (msg);
+  hf_scheduler_remove_async (hf_session_get_scheduler (self->session), (gint64) id,
+                             self->cancellable, schedule_removed_cb, p);
+}
+
 /* History: an export into memory, on a worker thread with a read-only
  * connection of its own (it never migrates the live file or moves it
  * aside; what it cannot read is an error for this request). */
@@ -1552,6 +1682,10 @@ handler_cb (SoupServer        *server,
     return get_power_budget (self, msg);
   if (g_str_equal (path, "/api/power-budget") && g_str_equal (method, "PUT"))
     return put_power_budget (self, msg);
+  if (g_str_equal (path, "/api/schedules") && get)
+    return get_schedules (self, msg);
+  if (g_str_equal (path, "/api/schedules") && g_str_equal (method, "POST"))
+    return post_schedule (self, msg);
 
   parts = g_strsplit (path, "/", -1);     /* "", "api", … */
   n = g_strv_length (parts);
@@ -1576,6 +1710,9 @@ handler_cb (SoupServer        *server,
       if (get)
         return get_group (self, msg, name);
     }
+  if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "schedules")
+      && g_str_equal (method, "DELETE"))
+    return delete_schedule (self, msg, parts[3]);
   if ((n == 4 || n == 5) && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "miner"))
     {
       HfMiner *miner = hf_fleet_lookup_address (self->fleet, parts[3]);

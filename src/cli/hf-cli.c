@@ -97,6 +97,10 @@ typedef struct
   char     *profile;
   gboolean  restart;
   gboolean  overclock;
+  /* schedule */
+  char     *days;
+  char     *time;
+  char     *state;
   /* every command */
   gboolean  help;
   gboolean  version;
@@ -351,6 +355,24 @@ set_entries (HfCliOptions *o)
   return g_memdup2 (entries, sizeof entries);
 }
 
+static GOptionEntry *
+schedule_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "days", 0, 0, G_OPTION_ARG_STRING, &o->days, "The days a range starts (mon-fri, sat,sun, "
+      "daily)", "DAYS" },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &o->time, "Local time range; an end at or before the "
+      "start is the next day", "HH:MM-HH:MM" },
+    { "state", 0, 0, G_OPTION_ARG_STRING, &o->state, "mining, paused, mode:N, preset:MHZ/MV or "
+      "pool:PROFILE", "STATE" },
+    { "group", 0, 0, G_OPTION_ARG_STRING, &o->group, "For a group of miners instead of one "
+      "address", "NAME" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
 static const OptionGroup group_group = { "group", "Group Options:", group_entries };
@@ -363,6 +385,7 @@ static const OptionGroup serve_group = { "serve", "Serve Options:", serve_entrie
 static const OptionGroup budget_group = { "budget", "Budget Options:", budget_entries };
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
+static const OptionGroup schedule_group = { "schedule", "Schedule Options:", schedule_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -478,6 +501,17 @@ static const Command commands[] = {
     "out.  status, restart, identify, pause, resume, set, watch and energy take\n"
     "--group NAME for the group's miners.",
     hf_cli_groups, ARGS_OWN, { &json_group, &shared_group } },
+  { "schedule", "[list | add | remove ID | override ADDRESS | resume ADDRESS]",
+    "Keep miners mining, paused or set by weekday and time",
+    "Without arguments (or 'list'), the schedules in the store (--json: as the API\n"
+    "gives them).  'add ADDRESS' (or 'add --group NAME') --days mon-fri --time\n"
+    "22:00-06:00 --state paused keeps one: in that local time range the miner is\n"
+    "kept in that state (mining, paused, mode:N for an Avalon work mode,\n"
+    "preset:MHZ/MV from the model's options, pool:PROFILE); outside every range it\n"
+    "is left alone.  'remove ID' drops one.  'override ADDRESS' leaves the miner\n"
+    "alone until its schedule next switches; 'resume ADDRESS' ends that.  The app\n"
+    "and serve enforce them; a running serve reads changes within a minute.",
+    hf_cli_schedule, ARGS_OWN, { &schedule_group, &json_group, &shared_group } },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
     "Ask each miner to identify itself, where its family can.",
     hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_IDENTIFY },
@@ -1131,6 +1165,9 @@ validate (const Command  *command,
   cli->mqtt_prefix = o->mqtt_prefix;
   cli->mqtt_allow_control = o->mqtt_allow_control;
   cli->action = command->action;
+  cli->days = o->days;
+  cli->time = o->time;
+  cli->state = o->state;
   return TRUE;
 }
 
@@ -1304,8 +1341,9 @@ run (const Command  *command,
     sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
   /* --group: its miners' addresses join the ones given (energy reads
-   * the group itself). */
-  if (command->run != hf_cli_energy && !hf_cli_expand_group (cli, command->name, args))
+   * the group itself; a schedule is for the group, not its miners now). */
+  if (command->run != hf_cli_energy && command->run != hf_cli_schedule
+      && !hf_cli_expand_group (cli, command->name, args))
     status = 1;
   else
     status = command->run (cli, *args);

@@ -70,6 +70,10 @@ struct _HfCli
   char         *profile;       /* set --profile: pools from the store */
   gboolean      restart_after;
   HfMinerAction action;
+  /* schedule add */
+  char         *days;
+  char         *time;
+  char         *state;           /* and --group NAME: the schedule's group */
 };
 
 struct _HfCliJob
@@ -105,6 +109,8 @@ int   hf_cli_watch     (HfCli     *cli,
 int   hf_cli_set       (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_pools     (HfCli     *cli,
+                        char     **args);
+int   hf_cli_schedule  (HfCli     *cli,
                         char     **args);
 int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);

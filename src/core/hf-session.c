@@ -18,6 +18,7 @@
 #include "hf-notification.h"
 #include "hf-process.h"
 #include "hf-recorder.h"
+#include "hf-scheduler.h"
 #include "hf-session.h"
 #include "hf-store-events.h"
 #include "hf-store-groups.h"
@@ -40,6 +41,7 @@ struct _HfSession
   HfEnergyMeter *energy;          /* counters, today and this month */
   HfMqtt       *mqtt;             /* publishing to MQTT, or NULL */
   HfPowerBudget *budget;          /* curtails miners over a number of watts */
+  HfScheduler  *scheduler;        /* keeps scheduled miners in their state */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
   gboolean      loading;
@@ -380,6 +382,7 @@ loaded_cb (GObject      *source,
   g_signal_connect (self->recorder, "failed", G_CALLBACK (record_failed_cb), self);
   g_signal_connect (self->recorder, "recovered", G_CALLBACK (record_recovered_cb), self);
   self->loaded = TRUE;
+  hf_scheduler_set_store (self->scheduler, self->store);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -398,6 +401,8 @@ hf_session_load_async (HfSession           *self,
   g_task_set_source_tag (task, hf_session_load_async);
   if (self->loaded || self->store_path == NULL)
     {
+      if (!self->loaded)
+        hf_scheduler_set_store (self->scheduler, NULL);
       self->loaded = TRUE;
       g_task_return_boolean (task, TRUE);
       return;
@@ -1495,6 +1500,8 @@ hf_session_shutdown_async (HfSession           *self,
   /* Stopping ends the cycle in progress: its readings are written. */
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
+  /* Writes a schedule asked for end here too (they hold the session). */
+  hf_scheduler_stop (self->scheduler);
   g_clear_handle_id (&self->release_source, g_source_remove);
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
@@ -1568,6 +1575,13 @@ hf_session_get_alerts (HfSession *self)
 {
   g_return_val_if_fail (HF_IS_SESSION (self), NULL);
   return self->alerts;
+}
+
+HfScheduler *
+hf_session_get_scheduler (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->scheduler;
 }
 
 HfNotifier *
@@ -1736,6 +1750,7 @@ hf_session_start (HfSession *self)
   if (!self->started)
     note_poll_interval (self);
   self->started = TRUE;
+  hf_scheduler_start (self->scheduler);
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
                                                        release_memory_cb, NULL, NULL);
@@ -1747,6 +1762,7 @@ hf_session_stop (HfSession *self)
   g_return_if_fail (HF_IS_SESSION (self));
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
+  hf_scheduler_stop (self->scheduler);
   g_clear_handle_id (&self->release_source, g_source_remove);
 }
 
@@ -1774,6 +1790,9 @@ hf_session_dispose (GObject *object)
       g_object_run_dispose (G_OBJECT (self->budget));
     }
   g_clear_object (&self->budget);
+  if (self->scheduler != NULL)
+    g_object_run_dispose (G_OBJECT (self->scheduler));
+  g_clear_object (&self->scheduler);
   g_clear_handle_id (&self->found_source, g_source_remove);
   g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);
@@ -1912,6 +1931,7 @@ hf_session_new (const char     *store_path,
   self->energy = hf_energy_meter_new (self->fleet);
   hf_energy_meter_set_poll_interval (self->energy, self->poll_interval_s);
   self->notifier = hf_notifier_new ();
+  self->scheduler = hf_scheduler_new (self);
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);

@@ -27,8 +27,9 @@
 
 G_BEGIN_DECLS
 
-/* hf-mqtt.h builds on the session. */
+/* hf-mqtt.h and hf-scheduler.h build on the session. */
 typedef struct _HfMqtt HfMqtt;
+typedef struct _HfScheduler HfScheduler;
 
 #define HF_TYPE_SESSION (hf_session_get_type ())
 G_DECLARE_FINAL_TYPE (HfSession, hf_session, HF, SESSION, GObject)
@@ -64,6 +65,9 @@ HfFleet        *hf_session_get_fleet          (HfSession            *self);
 HfStore        *hf_session_get_store          (HfSession            *self);
 const char     *hf_session_get_store_path     (HfSession            *self);
 HfAlerts       *hf_session_get_alerts         (HfSession            *self);
+/* Schedules: what state each scheduled miner is kept in (hf-scheduler.h);
+ * it reads them once loaded and enforces them while the session polls. */
+HfScheduler    *hf_session_get_scheduler      (HfSession            *self);
 /* The named groups of miners, restored with the fleet (empty until
  * loaded, and kept only in memory without a store). */
 HfGroups       *hf_session_get_groups         (HfSession            *self);

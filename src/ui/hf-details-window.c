@@ -23,6 +23,7 @@
 
 #include "hf-chart.h"
 #include "hf-details-window.h"
+#include "hf-schedule-group.h"
 #include "hf-miner-binding.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-status.h"
@@ -42,6 +43,8 @@ struct _HfDetailsWindow
   AdwPreferencesGroup *energy_group;
   AdwPreferencesGroup *reading_group;
   AdwPreferencesGroup *identity_group;
+  GtkWidget           *schedule_group;   /* once a session is given */
+  GtkBox              *content;
   GtkWidget           *open_web_button;
   GtkWidget           *restart_button;
   GtkWidget           *settings_button;
@@ -663,6 +666,7 @@ hf_details_window_class_init (HfDetailsWindowClass *klass)
   BIND (energy_group);
   BIND (reading_group);
   BIND (identity_group);
+  BIND (content);
   BIND (open_web_button);
   BIND (restart_button);
   BIND (settings_button);
@@ -781,4 +785,17 @@ hf_details_window_get_chart (HfDetailsWindow *self,
                              guint            index)
 {
   return index < self->charts->len ? g_ptr_array_index (self->charts, index) : NULL;
+}
+
+void
+hf_details_window_set_session (HfDetailsWindow *self,
+                               HfSession       *session)
+{
+  g_return_if_fail (HF_IS_DETAILS_WINDOW (self));
+  g_return_if_fail (HF_IS_SESSION (session));
+
+  if (self->schedule_group != NULL || self->miner == NULL)
+    return;
+  self->schedule_group = hf_schedule_group_new (session, self->miner);
+  gtk_box_append (self->content, self->schedule_group);
 }

@@ -20,6 +20,9 @@ GtkWidget *hf_details_window_new        (HfMiner         *miner,
  * the cost chart at its tariff's prices (NULL: no energy shown). */
 void       hf_details_window_set_energy_meter (HfDetailsWindow *self,
                                                HfEnergyMeter   *meter);
+/* Show and edit the miner's schedules through @session (once). */
+void       hf_details_window_set_session (HfDetailsWindow *self,
+                                          HfSession       *session);
 /* Show the last @seconds (3600, 86400, 7 × 86400, 30 × 86400). */
 void       hf_details_window_set_range  (HfDetailsWindow *self,
                                          gint64           seconds);

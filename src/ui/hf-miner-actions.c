@@ -51,6 +51,8 @@ static void resume_activated       (GSimpleAction *action, GVariant *target, gpo
 static void restart_activated      (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void remove_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void point_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void override_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void follow_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 
 /* What each action needs a miner to be able to do (0: any miner). */
 static const struct
@@ -70,6 +72,9 @@ static const struct
   { { .name = "resume", .activate = resume_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
   { { .name = "restart", .activate = restart_activated, .parameter_type = "s" }, HF_CAP_RESTART },
   { { .name = "remove", .activate = remove_activated, .parameter_type = "s" }, 0 },
+  /* Enabled for a scheduled miner (override) or an overridden one (follow). */
+  { { .name = "override-schedule", .activate = override_activated, .parameter_type = "s" }, 0 },
+  { { .name = "resume-schedule", .activate = follow_activated, .parameter_type = "s" }, 0 },
 };
 
 /* Not in any menu: a card says which miner its quick actions are for
@@ -210,6 +215,15 @@ collect_targets (HfMinerActions *self)
                                                            position));
 }
 
+/* The session's scheduler (NULL before the app has a session). */
+static HfScheduler *
+scheduler_of (HfMinerActions *self)
+{
+  HfSession *session = self->app != NULL ? hf_application_get_session (self->app) : NULL;
+
+  return session != NULL ? hf_session_get_scheduler (session) : NULL;
+}
+
 /* What the selected miners can do, which can change while they are
  * selected (a poll finds other firmware, a miner pauses). */
 static void
@@ -217,6 +231,8 @@ update_enabled (HfMinerActions *self)
 {
   HfCapabilities can = 0;
   gboolean pausable = FALSE, resumable = FALSE;
+  gboolean overridable = FALSE, overridden = FALSE;
+  HfScheduler *scheduler = scheduler_of (self);
 
   unwatch (self);
   collect_targets (self);
@@ -231,6 +247,11 @@ update_enabled (HfMinerActions *self)
           pausable |= can_pause_now (miner);
           resumable |= is_paused (miner);
         }
+      if (scheduler != NULL && hf_scheduler_get_override (scheduler, miner, NULL))
+        overridden = TRUE;
+      else if (scheduler != NULL && (hf_scheduler_get_desired (scheduler, miner) != NULL
+                                     || hf_scheduler_get_next_change (scheduler, miner, NULL, NULL)))
+        overridable = TRUE;
       g_signal_connect_swapped (miner, "notify::capabilities", G_CALLBACK (update_enabled), self);
       g_signal_connect_swapped (miner, "notify::state", G_CALLBACK (update_enabled), self);
     }
@@ -245,6 +266,10 @@ update_enabled (HfMinerActions *self)
         enabled = enabled && pausable;
       else if (miner_actions[i].entry.activate == resume_activated)
         enabled = enabled && resumable;
+      else if (miner_actions[i].entry.activate == override_activated)
+        enabled = enabled && overridable;
+      else if (miner_actions[i].entry.activate == follow_activated)
+        enabled = enabled && overridden;
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
@@ -474,6 +499,9 @@ details_activated (GSimpleAction *action,
       hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details),
                                           hf_session_get_energy_meter (session));
     }
+  if (hf_application_get_session (self->app) != NULL)
+    hf_details_window_set_session (HF_DETAILS_WINDOW (details),
+                                   hf_application_get_session (self->app));
   gtk_window_set_transient_for (GTK_WINDOW (details), self->window);
   hf_window_fit_to_parent (GTK_WINDOW (details));
   gtk_window_present (GTK_WINDOW (details));
@@ -573,6 +601,43 @@ resume_activated (GSimpleAction *action,
                   gpointer       user_data)
 {
   act (HF_MINER_ACTIONS (user_data), action, target, HF_ACTION_RESUME);
+}
+
+/* Leave the miners alone until their schedules next switch. */
+static void
+override_activated (GSimpleAction *action,
+                    GVariant      *target,
+                    gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  HfScheduler *scheduler = scheduler_of (self);
+  guint n = 0;
+
+  for (guint i = 0; scheduler != NULL && i < miners->len; i++)
+    n += hf_scheduler_override (scheduler, g_ptr_array_index (miners, i));
+  if (n > 0)
+    {
+      g_autofree char *what = describe (miners);
+      g_autofree char *text = g_strdup_printf (_("%s left alone until the next switch"), what);
+
+      toast (self->window, text);
+    }
+  update_enabled (self);
+}
+
+static void
+follow_activated (GSimpleAction *action,
+                  GVariant      *target,
+                  gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  HfScheduler *scheduler = scheduler_of (self);
+
+  for (guint i = 0; scheduler != NULL && i < miners->len; i++)
+    hf_scheduler_resume (scheduler, g_ptr_array_index (miners, i));
+  update_enabled (self);
 }
 
 static void
@@ -743,6 +808,10 @@ hf_miner_actions_new (GtkWindow         *window,
   g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (selection_changed_cb),
                             self);
   g_signal_connect (selection, "items-changed", G_CALLBACK (items_changed_cb), self);
+  /* A switch passed, an override set or ended: what the menu offers changes. */
+  if (scheduler_of (self) != NULL)
+    g_signal_connect_object (scheduler_of (self), "changed", G_CALLBACK (update_enabled), self,
+                             G_CONNECT_SWAPPED);
   update_enabled (self);
   return self;
 }

@@ -36,6 +36,7 @@ struct _HfMinerCard
   GtkLabel       *best_label;
   GtkLabel       *shares_label;
   GtkLabel       *vr_label;
+  GtkLabel       *schedule_label;
   GtkStack       *end_stack;
   /* The quick actions, NULL until they first show */
   GtkWidget      *actions_box;
@@ -47,6 +48,7 @@ struct _HfMinerCard
 
   HfMinerBinding  binding;
   HfPowerBudget  *budget;          /* says which miners it curtailed */
+  HfScheduler    *scheduler;       /* what the schedule label says */
   GtkWidget      *watched_parent;  /* the list item, whose focus counts */
   gboolean        actions_shown;
 };
@@ -56,6 +58,7 @@ enum {
   PROP_MINER,
   PROP_SETTINGS,
   PROP_POWER_BUDGET,
+  PROP_SCHEDULER,
   N_PROPS
 };
 
@@ -75,6 +78,73 @@ format_shares (const HfReading *r)
   accepted = hf_format_value (r->accepted, 0, NULL);
   rejected = hf_format_value (r->rejected, 0, NULL);
   return g_strdup_printf ("%s / %s", accepted, rejected);
+}
+
+/* "14:05" today, "06:00 Mon" another day. */
+static char *
+format_switch (gint64 when,
+               gint64 now)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (when);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+
+  if (g_date_time_get_year (at) == g_date_time_get_year (today)
+      && g_date_time_get_day_of_year (at) == g_date_time_get_day_of_year (today))
+    return g_date_time_format (at, "%H:%M");
+  /* Translators: a time and a weekday, "06:00 Mon" (see strftime) */
+  return g_date_time_format (at, _("%H:%M %a"));
+}
+
+/* What the miner's schedule does next: "Pauses at 22:00", "Mines from
+ * 06:00 Mon", or that it is left alone until then; NULL: no schedule. */
+static char *
+schedule_text (HfScheduler *scheduler,
+               HfMiner     *miner)
+{
+  const HfScheduleState *after = NULL;
+  gint64 when, until, now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *at = NULL;
+  g_autofree char *what = NULL;
+
+  if (scheduler == NULL || miner == NULL)
+    return NULL;
+  if (hf_scheduler_get_override (scheduler, miner, &until))
+    {
+      if (until == G_MAXINT64)
+        return g_strdup (_("Schedule overridden"));
+      at = format_switch (until, now);
+      /* Translators: "Schedule overridden until 22:00" */
+      return g_strdup_printf (_("Schedule overridden until %s"), at);
+    }
+  if (!hf_scheduler_get_next_change (scheduler, miner, &when, &after))
+    return hf_scheduler_get_desired (scheduler, miner) != NULL ? g_strdup (_("Scheduled"))
+                                                               : NULL;
+  at = format_switch (when, now);
+  if (after == NULL)
+    /* Translators: the schedule leaves the miner as it is from then on */
+    return g_strdup_printf (_("Schedule ends at %s"), at);
+  switch (after->kind)
+    {
+    case HF_SCHEDULE_PAUSED:
+      /* Translators: "Pauses at 22:00" */
+      return g_strdup_printf (_("Pauses at %s"), at);
+    case HF_SCHEDULE_MINING:
+      /* Translators: "Mines from 06:00 Mon" */
+      return g_strdup_printf (_("Mines from %s"), at);
+    default:
+      what = hf_schedule_state_describe (after);
+      /* Translators: "Work mode eco at 22:00", "490 MHz / 1100 mV at 22:00" */
+      return g_strdup_printf (_("%s at %s"), what, at);
+    }
+}
+
+static void
+update_schedule (HfMinerCard *self)
+{
+  g_autofree char *text = schedule_text (self->scheduler, self->binding.miner);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_label), text != NULL);
+  hf_label_set_text_changed (self->schedule_label, text != NULL ? text : "");
 }
 
 static void
@@ -365,6 +435,9 @@ hf_miner_card_dispose (GObject *object)
 
   hf_miner_binding_clear (&self->binding);
   hf_miner_card_set_power_budget (self, NULL);
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_clear_object (&self->scheduler);
   watch_parent (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_CARD);
 
@@ -384,6 +457,7 @@ hf_miner_card_get_property (GObject    *object,
     case PROP_MINER: g_value_set_object (value, self->binding.miner); break;
     case PROP_SETTINGS: g_value_set_object (value, self->binding.settings); break;
     case PROP_POWER_BUDGET: g_value_set_object (value, self->budget); break;
+    case PROP_SCHEDULER: g_value_set_object (value, self->scheduler); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -401,6 +475,7 @@ hf_miner_card_set_property (GObject      *object,
     case PROP_MINER: hf_miner_card_set_miner (self, g_value_get_object (value)); break;
     case PROP_SETTINGS: hf_miner_card_set_settings (self, g_value_get_object (value)); break;
     case PROP_POWER_BUDGET: hf_miner_card_set_power_budget (self, g_value_get_object (value)); break;
+    case PROP_SCHEDULER: hf_miner_card_set_scheduler (self, g_value_get_object (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -426,6 +501,10 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   properties[PROP_POWER_BUDGET] =
     g_param_spec_object ("power-budget", NULL, NULL, HF_TYPE_POWER_BUDGET,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Where the next switch of the miner's schedule comes from. */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, HF_TYPE_SCHEDULER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -443,6 +522,7 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, best_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, shares_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, vr_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, schedule_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, end_stack);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -487,6 +567,7 @@ hf_miner_card_set_miner (HfMinerCard *self,
       gtk_widget_activate_action (GTK_WIDGET (self), "miner.point", "s", "");
     }
   update_actions_shown (self);
+  update_schedule (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
 }
 
@@ -523,4 +604,29 @@ hf_miner_card_set_power_budget (HfMinerCard   *self,
     g_signal_connect_swapped (budget, "changed", G_CALLBACK (refresh), self);
   refresh (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_BUDGET]);
+}
+
+HfScheduler *
+hf_miner_card_get_scheduler (HfMinerCard *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CARD (self), NULL);
+  return self->scheduler;
+}
+
+void
+hf_miner_card_set_scheduler (HfMinerCard *self,
+                             HfScheduler *scheduler)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+
+  if (self->scheduler == scheduler)
+    return;
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_set_object (&self->scheduler, scheduler);
+  /* Only when a switch passes or schedules change: not every reading. */
+  if (scheduler != NULL)
+    g_signal_connect_swapped (scheduler, "changed", G_CALLBACK (update_schedule), self);
+  update_schedule (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
 }

@@ -25,6 +25,10 @@ void       hf_miner_card_set_settings (HfMinerCard *self,
 /* A miner the budget curtailed says so ("Curtailed: power budget"). */
 void       hf_miner_card_set_power_budget (HfMinerCard   *self,
                                            HfPowerBudget *budget);
+/* Its schedule's next switch shows under its state. */
+HfScheduler *hf_miner_card_get_scheduler (HfMinerCard *self);
+void       hf_miner_card_set_scheduler (HfMinerCard *self,
+                                        HfScheduler *scheduler);
 /* Whether its quick actions show (the pointer or the focus is on it). */
 gboolean   hf_miner_card_get_actions_shown (HfMinerCard *self);
 

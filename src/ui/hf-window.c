@@ -53,6 +53,7 @@ struct _HfWindow
 
   /* Owned references */
   HfSettings           *settings;
+  HfScheduler          *scheduler;   /* the session's, for the cards */
   HfApplication        *app;
   HfFleet              *fleet;
   GtkFilterListModel   *filter_model;
@@ -97,6 +98,7 @@ enum {
   PROP_0,
   PROP_SETTINGS,
   PROP_POWER_BUDGET,
+  PROP_SCHEDULER,
   N_PROPS
 };
 
@@ -1724,6 +1726,7 @@ hf_window_dispose (GObject *object)
   g_clear_object (&self->fleet);
   g_clear_object (&self->app);
   g_clear_object (&self->settings);
+  g_clear_object (&self->scheduler);
   g_clear_pointer (&self->search_key, g_free);
 
   G_OBJECT_CLASS (hf_window_parent_class)->dispose (object);
@@ -1760,6 +1763,7 @@ hf_window_get_property (GObject    *object,
                                  ? hf_session_get_power_budget (hf_application_get_session (self->app))
                                  : NULL);
       break;
+    case PROP_SCHEDULER: g_value_set_object (value, self->scheduler); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1775,6 +1779,7 @@ hf_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SETTINGS: self->settings = g_value_dup_object (value); break;
+    case PROP_SCHEDULER: self->scheduler = g_value_dup_object (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1806,6 +1811,10 @@ hf_window_class_init (HfWindowClass *klass)
   properties[PROP_POWER_BUDGET] =
     g_param_spec_object ("power-budget", NULL, NULL, HF_TYPE_POWER_BUDGET,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The session's scheduler: the cards show each miner's next switch. */
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL, HF_TYPE_SCHEDULER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_TOTALS_HEADER);
@@ -1877,6 +1886,9 @@ hf_window_new (HfApplication *application)
   self = g_object_new (HF_TYPE_WINDOW,
                        "application", application,
                        "settings", hf_application_get_settings (application),
+                       "scheduler", hf_application_get_session (application) != NULL
+                                    ? hf_session_get_scheduler (hf_application_get_session (application))
+                                    : NULL,
                        NULL);
   hf_window_setup (self, application);
   return self;

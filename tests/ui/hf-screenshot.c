@@ -123,6 +123,47 @@ hover_first_card (GtkWidget *window,
 }
 
 static void
+scheduled_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (hf_scheduler_add_finish (HF_SCHEDULER (source), result, &error) == 0)
+    g_error ("cannot add a schedule: %s", error->message);
+  (*(guint *) user_data)++;
+}
+
+/* Schedules for two miners, so that their cards show the next switch:
+ * the desk's pauses in two hours, the shelf's mines from 06:00 tomorrow. */
+static void
+add_schedules (HfApplication *app)
+{
+  HfScheduler *scheduler = hf_session_get_scheduler (hf_application_get_session (app));
+  HfFleet *fleet = hf_application_get_fleet (app);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(HfSchedule) evening = hf_schedule_new ();
+  g_autoptr(HfSchedule) morning = hf_schedule_new ();
+  int tomorrow = g_date_time_get_day_of_week (now) % 7;     /* Monday 0 */
+  guint done = 0;
+
+  evening->start_min = (guint16) (((g_date_time_get_hour (now) + 2) % 24) * 60);
+  evening->end_min = (guint16) ((evening->start_min + 8 * 60) % 1440);
+  evening->state.kind = HF_SCHEDULE_PAUSED;
+  morning->days = (guint8) (1u << tomorrow);
+  morning->start_min = 6 * 60;
+  morning->end_min = 9 * 60;
+  morning->state.kind = HF_SCHEDULE_MINING;
+  hf_scheduler_add_async (scheduler, evening, hf_fleet_lookup_address (fleet, "127.0.40.11"),
+                          NULL, scheduled_cb, &done);
+  hf_scheduler_add_async (scheduler, morning, hf_fleet_lookup_address (fleet, "127.0.40.12"),
+                          NULL, scheduled_cb, &done);
+  while (done < 2)
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (500);
+}
+
+static void
 activate_cb (GApplication *app,
              gpointer      user_data)
 {
@@ -150,6 +191,7 @@ activate_cb (GApplication *app,
              hf_fleet_get_offline_count (fleet));
   /* Today's energy and cost so far, at once rather than within a minute. */
   hf_energy_meter_refresh (meter);
+  add_schedules (HF_APPLICATION (app));
   iterate_for (800);
 
   for (int dark = 0; dark <= 1; dark++)
@@ -227,6 +269,8 @@ activate_cb (GApplication *app,
       details = hf_details_window_new (hf_fleet_lookup_address (fleet, "127.0.40.11"),
                                        hf_application_get_store (HF_APPLICATION (app)));
       hf_details_window_set_energy_meter (HF_DETAILS_WINDOW (details), meter);
+      hf_details_window_set_session (HF_DETAILS_WINDOW (details),
+                                     hf_application_get_session (HF_APPLICATION (app)));
       gtk_window_set_transient_for (GTK_WINDOW (details), GTK_WINDOW (window));
       gtk_window_set_default_size (GTK_WINDOW (details), 720, 1500);
       gtk_window_present (GTK_WINDOW (details));
@@ -243,6 +287,11 @@ activate_cb (GApplication *app,
         iterate_for (400);
         save_png (details, dark ? "hashfleet-details-energy-dark.png"
                                 : "hashfleet-details-energy.png");
+        /* Its end: the miner's schedule. */
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+        iterate_for (400);
+        save_png (details, dark ? "hashfleet-details-schedule-dark.png"
+                                : "hashfleet-details-schedule.png");
       }
       outdir = kept;
       gtk_window_destroy (GTK_WINDOW (details));

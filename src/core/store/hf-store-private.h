@@ -69,4 +69,8 @@ HfStore *_hf_store_lock_reader       (HfStore  *self,
                                       GError  **error);
 void     _hf_store_unlock_reader     (HfStore  *self);
 
+/* The @data given to _hf_store_run_on_writer(), for the finish function
+ * of the task it ran in. */
+gpointer _hf_store_writer_data       (GAsyncResult        *result);
+
 G_END_DECLS

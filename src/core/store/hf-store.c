@@ -1311,6 +1311,12 @@ _hf_store_run_on_writer (HfStore             *self,
   run_on_writer (self, job, source_tag, name, cancellable, callback, user_data);
 }
 
+gpointer
+_hf_store_writer_data (GAsyncResult *result)
+{
+  return ((WriterJob *) g_task_get_task_data (G_TASK (result)))->data;
+}
+
 void
 hf_store_add_readings_async (HfStore             *self,
                              HfMiner            **miners,
