@@ -627,6 +627,25 @@ hf_power_budget_is_curtailed (HfPowerBudget *self,
   return e != NULL && e->how != HF_CURTAIL_NONE;
 }
 
+void
+hf_power_budget_forget_miner (HfPowerBudget *self,
+                              HfMiner       *miner)
+{
+  Entry *e;
+
+  g_return_if_fail (HF_IS_POWER_BUDGET (self));
+  g_return_if_fail (HF_IS_MINER (miner));
+
+  e = entry_for (self, key_of (miner), FALSE);
+  if (e == NULL)
+    return;
+  /* Kept as not curtailed, so that a restart does not bring it back. */
+  e->how = HF_CURTAIL_NONE;
+  remember_entry (self, e);
+  g_hash_table_remove (self->entries, key_of (miner));
+  emit_changed (self);
+}
+
 static int
 curtailed_order (gconstpointer a,
                  gconstpointer b)

@@ -106,6 +106,9 @@ void           hf_power_budget_evaluate     (HfPowerBudget      *self);
 
 gboolean       hf_power_budget_is_curtailed (HfPowerBudget      *self,
                                              HfMiner            *miner);
+/* @miner left the fleet: it is no longer counted as curtailed. */
+void           hf_power_budget_forget_miner (HfPowerBudget      *self,
+                                             HfMiner            *miner);
 /* The miners it curtailed (HfCurtailed*), least efficient first. */
 GPtrArray     *hf_power_budget_list_curtailed (HfPowerBudget    *self);
 /* Why the budget could not curtail @miner when it last tried ("its family

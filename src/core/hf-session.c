@@ -254,6 +254,29 @@ budget_saved_cb (GObject      *source,
     g_message ("the power budget's state is not kept: %s", error->message);
 }
 
+static gboolean
+budget_curtails (HfMiner  *miner,
+                 gpointer  user_data)
+{
+  HfSession *self = user_data;
+
+  return self->budget != NULL && hf_power_budget_is_curtailed (self->budget, miner);
+}
+
+/* A schedule in force (not overridden) that wants @miner paused. */
+static gboolean
+schedule_keeps_paused (HfMiner  *miner,
+                       gpointer  user_data)
+{
+  HfSession *self = user_data;
+  const HfScheduleState *state;
+
+  if (self->scheduler == NULL || hf_scheduler_get_override (self->scheduler, miner, NULL))
+    return FALSE;
+  state = hf_scheduler_get_desired (self->scheduler, miner);
+  return state != NULL && state->kind == HF_SCHEDULE_PAUSED;
+}
+
 /* The budget's watts and the miners it curtailed survive a restart. */
 static void
 budget_remember_cb (HfPowerBudget *budget,
@@ -756,6 +779,7 @@ hf_session_remove_async (HfSession           *self,
   g_task_set_task_data (task, g_object_ref (miner), g_object_unref);
   hf_fleet_remove (self->fleet, miner);
   hf_groups_forget_miner (self->groups, miner);
+  hf_power_budget_forget_miner (self->budget, miner);
   if (self->store == NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -1937,6 +1961,11 @@ hf_session_new (const char     *store_path,
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);
   self->budget = hf_power_budget_new (self);
   g_signal_connect (self->budget, "remember", G_CALLBACK (budget_remember_cb), self);
+  /* The budget caps what schedules ask: a miner it curtails is not
+   * resumed or set by its schedule until the budget brings it back, and
+   * a miner its schedule keeps paused is none of the budget's business. */
+  hf_scheduler_set_hold_func (self->scheduler, budget_curtails, self, NULL);
+  hf_power_budget_set_skip_func (self->budget, schedule_keeps_paused, self, NULL);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   return self;
 }

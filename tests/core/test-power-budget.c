@@ -21,6 +21,7 @@
 #include "hf-mqtt.h"
 #include "hf-test-broker.h"
 #include "hf-power-budget.h"
+#include "hf-scheduler.h"
 #include "hf-session.h"
 #include "hf-test-utils.h"
 
@@ -552,6 +553,134 @@ run_cli (const char * const *args,
 }
 
 static void
+removed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_session_remove_finish (HF_SESSION (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+kept_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_scheduler_add_finish (HF_SCHEDULER (source), result, &w->error) > 0;
+  w->done = TRUE;
+}
+
+/* Every day, all day, in @state, for @address. */
+static void
+schedule (HfSession  *session,
+          const char *address,
+          const char *state)
+{
+  g_autoptr(HfSchedule) s = hf_schedule_new ();
+  HfScheduler *scheduler = hf_session_get_scheduler (session);
+  guint before = hf_scheduler_get_schedules (scheduler)->len;
+  Wait w = { 0 };
+
+  g_assert_true (hf_schedule_parse_days ("daily", &s->days, NULL));
+  g_assert_true (hf_schedule_parse_time_range ("00:00-23:59", &s->start_min, &s->end_min, NULL));
+  g_assert_true (hf_schedule_parse_state (state, &s->state, NULL));
+  hf_scheduler_add_async (scheduler, s, miner (session, address), NULL, kept_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_no_error (w.error);
+  while (hf_scheduler_get_schedules (scheduler)->len == before)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The session makes schedules and the budget agree: a miner its schedule
+ * keeps paused is not the budget's (neither curtailed nor counted), and a
+ * miner the budget curtailed is not resumed by a schedule that wants it
+ * mining, however long that lasts, until the budget brings it back. */
+static void
+test_with_schedules (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  HfSession *session;
+  HfScheduler *scheduler;
+  double power, slow_w;
+  guint slow_resumes;
+
+  /* Friday 2027-01-15 08:00 UTC: inside both schedules' range. */
+  fake_now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
+  session = session_new (db);
+  scheduler = hf_session_get_scheduler (session);
+  hf_scheduler_set_clock (scheduler, fake_clock, NULL);
+  hf_scheduler_set_time_zone (scheduler, utc);
+  while (!hf_scheduler_get_loaded (scheduler))
+    g_main_context_iteration (NULL, TRUE);
+  add (session, NERD);
+  add (session, GAMMA);
+  add (session, SLOW);
+  add (session, ULTRA);
+  hf_session_start (session);
+  all_online (session);
+
+  /* The least efficient is kept paused by its schedule; the slow Gamma,
+   * next, is to be mining. */
+  schedule (session, ULTRA, "paused");
+  schedule (session, SLOW, "mining");
+  cycles (session, 3);
+  g_assert_true (paused (session, ULTRA));
+  g_assert_false (paused (session, SLOW));
+  g_assert_false (curtailed (session, ULTRA));
+
+  /* A budget the fleet is over by most of the slow Gamma's power: the
+   * budget passes over the paused Ultra and curtails the slow Gamma. */
+  power = measured (session);
+  slow_w = hf_miner_get_reading (miner (session, SLOW))->power_w;
+  g_assert_cmpfloat (slow_w, >, 1);
+  hf_session_set_power_budget (session, power - 0.8 * slow_w);
+  cycles (session, 2);
+  g_assert_true (curtailed (session, SLOW));
+  g_assert_true (paused (session, SLOW));
+  g_assert_false (curtailed (session, ULTRA));
+  g_assert_false (curtailed (session, GAMMA));
+  g_assert_false (curtailed (session, NERD));
+  g_assert_cmpfloat (measured (session), <=, power - 0.8 * slow_w);
+
+  /* Minutes pass (the scheduler would write once a minute): its schedule
+   * says mining, but the budget holds it. */
+  slow_resumes = resumes (SLOW);
+  for (int i = 0; i < 3; i++)
+    {
+      fake_now += 90 * G_USEC_PER_SEC;
+      cycles (session, 1);
+    }
+  g_assert_cmpuint (resumes (SLOW), ==, slow_resumes);
+  g_assert_true (paused (session, SLOW));
+
+  /* Its schedule now wants it paused too (the newer schedule wins): the
+   * budget, off and past its hold time, leaves it to the schedule rather
+   * than resume it. */
+  schedule (session, SLOW, "paused");
+  hf_session_set_power_budget (session, 0);
+  fake_now += (HF_POWER_BUDGET_HOLD_S + 1) * G_USEC_PER_SEC;
+  cycles (session, 3);
+  g_assert_cmpuint (resumes (SLOW), ==, slow_resumes);
+  g_assert_true (paused (session, SLOW));
+  g_assert_true (paused (session, ULTRA));
+
+  /* Removed from the fleet, it is no longer the budget's. */
+  {
+    g_autoptr(GPtrArray) list = NULL;
+    Wait w = { 0 };
+
+    g_assert_true (curtailed (session, SLOW));
+    hf_session_remove_async (session, miner (session, SLOW), FALSE, NULL, removed_cb, &w);
+    hf_test_wait_for (&w.done, 5000);
+    g_assert_no_error (w.error);
+    list = hf_power_budget_list_curtailed (hf_session_get_power_budget (session));
+    g_assert_cmpuint (list->len, ==, 0);
+  }
+  shutdown (session);
+  g_clear_object (&session);
+}
+
+static void
 test_api (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
@@ -776,6 +905,7 @@ main (int   argc,
 
   g_test_add_func ("/power-budget/steps", test_steps);
   g_test_add_func ("/power-budget/work-mode", test_work_mode);
+  g_test_add_func ("/power-budget/with-schedules", test_with_schedules);
   g_test_add_func ("/power-budget/api", test_api);
   g_test_add_func ("/power-budget/mqtt", test_mqtt);
 
