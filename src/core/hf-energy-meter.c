@@ -28,6 +28,7 @@ struct _HfEnergyMeter
 
   HfEnergyReport *today;
   HfEnergyReport *month;
+  HfEnergyReport *pending_today;  /* today's, until the month's comes */
   GCancellable   *cancellable;
   gboolean        refreshing;
   gboolean        again;          /* asked for while refreshing */
@@ -52,31 +53,6 @@ static GParamSpec *properties[N_PROPS];
 static void start_refresh (HfEnergyMeter *self);
 
 static void
-today_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HfEnergyReport) report = hf_energy_compute_finish (HF_STORE (source), result, &error);
-  HfEnergyMeter *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = HF_ENERGY_METER (user_data);
-  if (report != NULL)
-    {
-      g_clear_pointer (&self->today, hf_energy_report_unref);
-      self->today = g_steal_pointer (&report);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TODAY]);
-    }
-  else
-    g_debug ("energy today: %s", error->message);
-  self->refreshing = FALSE;
-  if (self->again)
-    start_refresh (self);
-}
-
-static void
 month_done_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -84,37 +60,68 @@ month_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HfEnergyReport) report = hf_energy_compute_finish (HF_STORE (source), result, &error);
   HfEnergyMeter *self;
-  HfEnergyQuery q = { 0, };
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HF_ENERGY_METER (user_data);
-  if (report != NULL)
+  /* Both at once, so that no face shows a new day beside an old month. */
+  if (report != NULL && self->pending_today != NULL)
     {
       g_clear_pointer (&self->month, hf_energy_report_unref);
       self->month = g_steal_pointer (&report);
+      g_clear_pointer (&self->today, hf_energy_report_unref);
+      self->today = g_steal_pointer (&self->pending_today);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONTH]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TODAY]);
     }
-  else
+  else if (report == NULL)
     g_debug ("energy this month: %s", error->message);
-  if (self->store == NULL)
-    {
-      self->refreshing = FALSE;
-      return;
-    }
-  q.since = self->day;
-  q.until = MAX (self->now, self->day + 1);
-  q.tariff = self->tariff;
-  q.time_zone = self->zone;
-  hf_energy_compute_async (self->store, &q, self->cancellable, today_done_cb, self);
+  g_clear_pointer (&self->pending_today, hf_energy_report_unref);
+  self->refreshing = FALSE;
+  if (self->again)
+    start_refresh (self);
 }
 
-/* Month first, then today, one query at a time on the store's reader. */
+static void
+today_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfEnergyReport) report = hf_energy_compute_finish (HF_STORE (source), result, &error);
+  HfEnergyMeter *self;
+  HfEnergyQuery q = { 0, };
+  gint64 month_end;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HF_ENERGY_METER (user_data);
+  if (report == NULL)
+    g_debug ("energy today: %s", error->message);
+  if (report == NULL || self->store == NULL)
+    {
+      self->refreshing = FALSE;
+      if (self->again)
+        start_refresh (self);
+      return;
+    }
+  self->pending_today = g_steal_pointer (&report);
+  hf_energy_period_bounds (HF_ENERGY_MONTH, self->zone, self->now - 1, &q.since, &month_end);
+  q.until = MAX (self->now, q.since + 1);
+  q.tariff = self->tariff;
+  q.time_zone = self->zone;
+  hf_energy_compute_async (self->store, &q, self->cancellable, month_done_cb, self);
+}
+
+/* Today first, then the month, one query at a time on the store's reader:
+ * the month's snapshot is the later one, so it holds at least every
+ * reading today's does (a reading committed between the two counts in
+ * the month only until the next refresh, never in today alone). */
 static void
 start_refresh (HfEnergyMeter *self)
 {
   HfEnergyQuery q = { 0, };
-  gint64 day_end, month_end;
+  gint64 day_end;
 
   self->again = FALSE;
   if (self->store == NULL)
@@ -128,11 +135,11 @@ start_refresh (HfEnergyMeter *self)
   self->refreshed_at = g_get_monotonic_time ();
   self->now = g_get_real_time () / G_USEC_PER_SEC + 1;
   hf_energy_period_bounds (HF_ENERGY_DAY, self->zone, self->now - 1, &self->day, &day_end);
-  hf_energy_period_bounds (HF_ENERGY_MONTH, self->zone, self->now - 1, &q.since, &month_end);
-  q.until = MAX (self->now, q.since + 1);
+  q.since = self->day;
+  q.until = MAX (self->now, self->day + 1);
   q.tariff = self->tariff;
   q.time_zone = self->zone;
-  hf_energy_compute_async (self->store, &q, self->cancellable, month_done_cb, self);
+  hf_energy_compute_async (self->store, &q, self->cancellable, today_done_cb, self);
 }
 
 static void
@@ -212,6 +219,7 @@ hf_energy_meter_finalize (GObject *object)
   g_clear_pointer (&self->zone, g_time_zone_unref);
   g_clear_pointer (&self->today, hf_energy_report_unref);
   g_clear_pointer (&self->month, hf_energy_report_unref);
+  g_clear_pointer (&self->pending_today, hf_energy_report_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (hf_energy_meter_parent_class)->finalize (object);

