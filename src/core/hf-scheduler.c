@@ -166,6 +166,19 @@ keep_override (HfScheduler *self,
   hf_store_set_meta_async (self->store, key, until, noted_cb, noted);
 }
 
+/* @miner's slot in @plan: under its key, or under its address when the
+ * plan was made before its MAC was known (the key was the address then). */
+static int
+lookup_miner (HfSchedulePlan *plan,
+              HfMiner        *miner)
+{
+  int target = hf_schedule_plan_lookup (plan, key_of (miner));
+
+  if (target < 0 && hf_miner_get_identity_key (miner) != NULL)
+    target = hf_schedule_plan_lookup (plan, hf_miner_get_address (miner));
+  return target;
+}
+
 /* The plan over the schedules and the fleet as they are now. */
 static HfSchedulePlan *
 ensure_plan (HfScheduler *self)
@@ -532,7 +545,7 @@ hf_scheduler_check (HfScheduler *self)
       for (guint i = 0; i < n; i++)
         {
           g_autoptr(HfMiner) miner = g_list_model_get_item (G_LIST_MODEL (self->fleet), i);
-          int target = hf_schedule_plan_lookup (plan, key_of (miner));
+          int target = lookup_miner (plan, miner);
           const HfScheduleState *desired;
 
           if (target < 0)
@@ -915,7 +928,7 @@ hf_scheduler_get_desired (HfScheduler *self,
     return NULL;
   plan = ensure_plan (self);
   hf_schedule_plan_update (plan, now_s (self));
-  return hf_schedule_plan_get_desired (plan, hf_schedule_plan_lookup (plan, key_of (miner)),
+  return hf_schedule_plan_get_desired (plan, lookup_miner (plan, miner),
                                        NULL);
 }
 
@@ -935,7 +948,7 @@ hf_scheduler_get_next_change (HfScheduler            *self,
   if (self->schedules->len == 0)
     return FALSE;
   plan = ensure_plan (self);
-  target = hf_schedule_plan_lookup (plan, key_of (miner));
+  target = lookup_miner (plan, miner);
   if (target < 0)
     return FALSE;
   next = hf_schedule_plan_next_change (plan, target, now_s (self), after);
@@ -957,7 +970,7 @@ hf_scheduler_override (HfScheduler *self,
   g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
 
   plan = ensure_plan (self);
-  target = hf_schedule_plan_lookup (plan, key_of (miner));
+  target = lookup_miner (plan, miner);
   if (target < 0)
     return FALSE;
   now = now_s (self);
@@ -983,7 +996,6 @@ hf_scheduler_resume (HfScheduler *self,
   if (note->override_until == 0)
     return;
   note->override_until = 0;
-  note->last_write = 0;
   keep_override (self, miner, 0);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   hf_scheduler_check (self);

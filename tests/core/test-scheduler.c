@@ -453,13 +453,18 @@ test_override (void)
   fake_s = berlin_time (11, 12, 0, 30);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.5", 2, 5000), ==, 2);
 
-  /* Override and resume by hand: enforced at once again. */
+  /* Override and resume by hand: enforced again, but still never two
+   * writes to a miner within a minute (the last was just now). */
   hf_session_act_async (session, miner, HF_ACTION_RESUME, NULL, acted_cb, &w);
   hf_test_wait_for (&w.done, 5000);
   wait_clear (&w);
   g_assert_true (hf_scheduler_override (scheduler, miner));
   hf_scheduler_resume (scheduler, miner);
   g_assert_false (hf_scheduler_get_override (scheduler, miner, NULL));
+  run_for (1500);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.5", 0, 0), ==, 2);
+  fake_s += HF_SCHEDULER_WRITE_EVERY_S;
+  hf_scheduler_check (scheduler);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.5", 3, 5000), ==, 3);
   shutdown (session);
 }
