@@ -833,7 +833,9 @@ hf_energy_report_sum_address (HfEnergyReport *self,
     {
       HfMinerEnergy *m = g_ptr_array_index (self->miners, i);
 
-      if (g_strcmp0 (m->address, address) == 0)
+      /* A miner removed with its history kept may have had the address
+       * before the one at it now: not this one's energy. */
+      if (!m->removed && g_strcmp0 (m->address, address) == 0)
         sum_totals (totals, &m->totals);
     }
 }

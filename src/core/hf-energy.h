@@ -107,7 +107,8 @@ const HfEnergyTotals *hf_energy_report_get_fleet     (HfEnergyReport       *self
 guint                 hf_energy_report_get_n_miners  (HfEnergyReport       *self);
 const HfMinerEnergy  *hf_energy_report_get_miner     (HfEnergyReport       *self,
                                                       guint                 index);
-/* The miners at @address added up (zeros if none), into @totals. */
+/* The miners at @address added up (zeros if none), into @totals; miners
+ * removed from the fleet with their history kept are left out. */
 void                  hf_energy_report_sum_address   (HfEnergyReport       *self,
                                                       const char           *address,
                                                       HfEnergyTotals       *totals);

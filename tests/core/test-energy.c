@@ -596,6 +596,28 @@ test_measured_estimated (void)
   }
 }
 
+/* A miner removed with its history kept, whose address another miner took
+ * since: the address's energy is the new miner's alone. */
+static void
+test_removed_same_address (void)
+{
+  g_autoptr(HfStore) store = open_store ();
+  g_autoptr(HfEnergyReport) report = NULL;
+  HfEnergyTotals now;
+  double old_w = 100, new_w = 50;
+
+  write_power (store, "192.0.2.30", MONDAY, MONDAY + 3600, 15, constant_power, &old_w);
+  exec (store, "UPDATE miners SET removed = 1, identity = '02:00:00:00:00:fe', "
+               "mac = '02:00:00:00:00:fe' WHERE address = '192.0.2.30'");
+  write_power (store, "192.0.2.30", MONDAY, MONDAY + 3600, 15, constant_power, &new_w);
+  report = energy (store, MONDAY, MONDAY + 3600, NULL, NULL);
+  g_assert_cmpuint (hf_energy_report_get_n_miners (report), ==, 2);
+  /* The fleet's history has both. */
+  assert_near (hf_energy_report_get_fleet (report)->kwh, 0.15, 1e-9);
+  hf_energy_report_sum_address (report, "192.0.2.30", &now);
+  assert_near (now.kwh, 0.05, 1e-9);
+}
+
 static double
 wavy_power (gint64    t,
             gboolean *estimated,
@@ -1227,6 +1249,7 @@ main (int   argc,
   hf_test_init (&argc, &argv);
 
   g_test_add_func ("/energy/tariff/parse", test_tariff_parse);
+  g_test_add_func ("/energy/removed-same-address", test_removed_same_address);
   g_test_add_func ("/energy/tariff/lookup", test_tariff_lookup);
   g_test_add_func ("/energy/tariff/dst", test_tariff_dst);
   g_test_add_func ("/energy/flat-day", test_flat_day);
