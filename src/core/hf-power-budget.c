@@ -46,6 +46,7 @@ typedef struct
   gint64         written_real;   /* wall µs of the last write: readings before it predate it */
   double         expected_w;     /* what it should draw once the change shows */
   gboolean       in_flight;
+  gboolean       distrusted;     /* paused, it says it draws as before: said once */
   char          *why;
 } Entry;
 
@@ -181,6 +182,9 @@ efficiency (const HfReading *r)
   if (r == NULL || !hf_reading_known (r->power_w) || !hf_reading_known (r->hashrate_ghs)
       || r->hashrate_ghs <= 0 || r->power_w <= 0)
     return NAN;
+  /* Better than any chip made: not believed, so it goes first. */
+  if (r->power_w / (r->hashrate_ghs / 1000.0) < HF_POWER_BUDGET_MIN_J_TH)
+    return INFINITY;
   return r->power_w / (r->hashrate_ghs / 1000.0);
 }
 
@@ -195,6 +199,15 @@ pending (Entry   *e,
          && (e->in_flight || r == NULL || r->timestamp <= e->written_real);
 }
 
+/* Whether @r's power can be believed at all: one miner drawing 20 kW is a
+ * broken or lying one, and must not make the budget pause the others. */
+static gboolean
+power_believable (const HfReading *r)
+{
+  return r != NULL && hf_reading_known (r->power_w) && r->power_w >= 0
+         && r->power_w <= HF_POWER_BUDGET_MAX_MINER_W;
+}
+
 /* What @miner counts for in the projection. */
 static double
 projected (HfPowerBudget *self,
@@ -207,7 +220,24 @@ projected (HfPowerBudget *self,
     return 0;
   if (pending (e, miner))
     return e->expected_w;
-  return hf_reading_known (r->power_w) ? r->power_w : 0;
+  if (!power_believable (r))
+    return 0;
+  /* Paused by the budget and saying so, yet drawing more than half of what
+   * it did: a pause draws a few watts, so the reading is not believed (a
+   * miner that lies would otherwise have every other one paused). */
+  if (e != NULL && e->how == HF_CURTAIL_PAUSE && isfinite (e->power_w)
+      && (r->paused || !hf_state_is_hashing (hf_miner_get_state (miner)))
+      && r->power_w > e->power_w * 0.5)
+    {
+      if (!e->distrusted)
+        g_message ("power budget: %s is paused but reports %.0f W (%.0f W before): counted "
+                   "as paused", hf_miner_get_display_name (miner), r->power_w, e->power_w);
+      e->distrusted = TRUE;
+      return e->expected_w;
+    }
+  if (e != NULL)
+    e->distrusted = FALSE;
+  return r->power_w;
 }
 
 double
@@ -226,7 +256,7 @@ hf_power_budget_get_power (HfPowerBudget *self,
       g_autoptr(HfMiner) miner = g_list_model_get_item (model, i);
       const HfReading *r = hf_miner_get_reading (miner);
 
-      if (!hf_miner_get_online (miner) || r == NULL || !hf_reading_known (r->power_w))
+      if (!hf_miner_get_online (miner) || !power_believable (r))
         continue;
       sum += r->power_w;
       any = TRUE;
@@ -472,7 +502,11 @@ curtail (HfPowerBudget *self,
       e->expected_w = how == HF_CURTAIL_PAUSE
                       ? 0 : c->power_w * MODE_POWER[0] / MODE_POWER[CLAMP (r->work_mode, 0, 2)];
       g_free (e->why);
-      if (isnan (c->j_th))
+      if (isinf (c->j_th))
+        e->why = g_strdup_printf ("fleet over the power budget (%.0f W); it reports an "
+                                  "efficiency better than any chip made, so it went first",
+                                  self->watts);
+      else if (isnan (c->j_th))
         e->why = g_strdup_printf ("fleet over the power budget (%.0f W); its J/TH is not known, "
                                   "so it came last", self->watts);
       else
@@ -552,7 +586,7 @@ hf_power_budget_evaluate (HfPowerBudget *self)
           g_array_append_val (back, c);
         }
       else if (!r->paused && hf_state_is_hashing (hf_miner_get_state (miner)))
-        g_array_append_val ((hf_reading_known (r->power_w) && r->power_w > 0) ? over : unknown, c);
+        g_array_append_val ((power_believable (r) && r->power_w > 0) ? over : unknown, c);
     }
 
   if (self->watts > 0 && total > self->watts * (1.0 + HF_POWER_BUDGET_MARGIN))
@@ -560,7 +594,14 @@ hf_power_budget_evaluate (HfPowerBudget *self)
       g_debug ("power budget: %.1f W projected, over %.1f W", total, self->watts);
       /* Without its power a miner's curtailing cannot be projected. */
       for (guint i = 0; i < unknown->len; i++)
-        note (self, g_array_index (unknown, Candidate, i).miner, "its power is not known");
+        {
+          const HfReading *r = hf_miner_get_reading (g_array_index (unknown, Candidate, i).miner);
+
+          note (self, g_array_index (unknown, Candidate, i).miner,
+                hf_reading_known (r->power_w) && r->power_w > HF_POWER_BUDGET_MAX_MINER_W
+                ? "it reports more power than any miner draws; not believed"
+                : "its power is not known");
+        }
       curtail (self, over, &total);
       changed = TRUE;
     }

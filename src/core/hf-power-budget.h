@@ -37,6 +37,12 @@ typedef struct _HfSession HfSession;
 #define HF_POWER_BUDGET_MARGIN   0.05
 /* Budgets beyond this many watts are refused (a typing error, not a fleet). */
 #define HF_POWER_BUDGET_MAX_W    10000000.0
+/* A reading of one miner drawing more than this is not believed (the
+ * largest immersion and hydro units draw under half of it). */
+#define HF_POWER_BUDGET_MAX_MINER_W 20000.0
+/* Nor an efficiency better than any chip made (J/TH): such a miner is
+ * curtailed first rather than kept as the "most efficient". */
+#define HF_POWER_BUDGET_MIN_J_TH    5.0
 
 typedef enum
 {

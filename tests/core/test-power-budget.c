@@ -37,7 +37,9 @@ static const char fleet_config[] =
   "[miner 127.0.87.4]\nprofile=gamma\nhashrate=900\n"
   "[miner 127.0.87.5]\nprofile=ultra\n"
   "[miner 127.0.87.6]\nprofile=nano3s\n"
-  "[miner 127.0.87.7]\nprofile=nano3s\n";
+  "[miner 127.0.87.7]\nprofile=nano3s\n"
+  "[miner 127.0.87.8]\nprofile=gamma\npower=99999\n"
+  "[miner 127.0.87.9]\nprofile=gamma\npower=15000\npower-lies=true\n";
 
 #define NERD  "127.0.87.2"
 #define GAMMA "127.0.87.3"
@@ -45,6 +47,8 @@ static const char fleet_config[] =
 #define ULTRA "127.0.87.5"
 #define AVA1  "127.0.87.6"
 #define AVA2  "127.0.87.7"
+#define ABSURD "127.0.87.8"     /* reports 99999 W */
+#define LIAR   "127.0.87.9"     /* 15 kW, and as much once paused */
 
 static HfTestSim *sim;
 static gint64 fake_now;
@@ -680,6 +684,63 @@ test_with_schedules (void)
   g_clear_object (&session);
 }
 
+/* Broken or lying miners do not make the budget pause the honest ones: a
+ * reading of 99999 W is not believed (the miner is left alone, said), and
+ * a miner that reports as much paused as mining is counted as paused. */
+static void
+test_liars (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-budget-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  const char *honest[] = { NERD, GAMMA, SLOW, ULTRA };
+  HfSession *session;
+  double power;
+  guint before[G_N_ELEMENTS (honest)], liar_before;
+
+  fake_now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
+  session = session_new (db);
+  /* The simulator counts since it started: earlier cases paused these. */
+  for (guint i = 0; i < G_N_ELEMENTS (honest); i++)
+    {
+      add (session, honest[i]);
+      before[i] = pauses (honest[i]);
+    }
+  liar_before = pauses (LIAR);
+  add (session, ABSURD);
+  hf_session_start (session);
+  all_online (session);
+  power = measured (session);
+  /* The honest four; the absurd one is not counted. */
+  g_assert_cmpfloat (power, <, 200);
+
+  hf_session_set_power_budget (session, 250);
+  cycles (session, 2);
+  g_assert_false (curtailed (session, ABSURD));
+  for (guint i = 0; i < G_N_ELEMENTS (honest); i++)
+    {
+      g_assert_false (curtailed (session, honest[i]));
+      g_assert_cmpuint (pauses (honest[i]), ==, before[i]);
+    }
+
+  /* Over the budget for real: 15 kW.  The liar, least efficient by far,
+   * goes first; paused, it still says 15 kW, which is not believed, so
+   * nobody else is paused, however many cycles pass. */
+  add (session, LIAR);
+  all_online (session);
+  cycles (session, 4);
+  g_assert_true (curtailed (session, LIAR));
+  g_assert_cmpuint (pauses (LIAR), ==, liar_before + 1);
+  g_assert_true (paused (session, LIAR));
+  g_assert_cmpfloat (hf_miner_get_reading (miner (session, LIAR))->power_w, >, 10000);
+  for (guint i = 0; i < G_N_ELEMENTS (honest); i++)
+    {
+      g_assert_false (curtailed (session, honest[i]));
+      g_assert_cmpuint (pauses (honest[i]), ==, before[i]);
+    }
+  shutdown (session);
+  g_clear_object (&session);
+}
+
 static void
 test_api (void)
 {
@@ -906,6 +967,7 @@ main (int   argc,
   g_test_add_func ("/power-budget/steps", test_steps);
   g_test_add_func ("/power-budget/work-mode", test_work_mode);
   g_test_add_func ("/power-budget/with-schedules", test_with_schedules);
+  g_test_add_func ("/power-budget/liars", test_liars);
   g_test_add_func ("/power-budget/api", test_api);
   g_test_add_func ("/power-budget/mqtt", test_mqtt);
 

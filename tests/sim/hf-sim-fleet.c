@@ -158,6 +158,7 @@ sim_fleet_add (SimFleet         *fleet,
   m->phase = (m->index * 0.618033) * 2 * G_PI;
   m->hashrate = NAN;
   m->pool_difficulty = NAN;
+  m->power = NAN;
   m->blocks_from = g_get_monotonic_time ();
 
   g_ptr_array_add (fleet->miners, m);
@@ -251,6 +252,7 @@ sim_miner_set_key (SimMiner    *miner,
     { "power-fault", G_STRUCT_OFFSET (SimMiner, power_fault) },
     { "fallback", G_STRUCT_OFFSET (SimMiner, fallback) },
     { "no-shares", G_STRUCT_OFFSET (SimMiner, no_shares) },
+    { "power-lies", G_STRUCT_OFFSET (SimMiner, power_lies) },
   };
   double number;
   char *end = NULL;
@@ -271,7 +273,8 @@ sim_miner_set_key (SimMiner    *miner,
         return TRUE;
       }
   if (!g_str_equal (key, "hashrate") && !g_str_equal (key, "pool-difficulty")
-      && !g_str_equal (key, "found-blocks") && !g_str_equal (key, "block-every"))
+      && !g_str_equal (key, "found-blocks") && !g_str_equal (key, "block-every")
+      && !g_str_equal (key, "power"))
     {
       *known = FALSE;
       return TRUE;
@@ -289,6 +292,8 @@ sim_miner_set_key (SimMiner    *miner,
     miner->pool_difficulty = number;
   else if (g_str_equal (key, "found-blocks"))
     miner->found_blocks = (guint) MIN (number, 1e6);
+  else if (g_str_equal (key, "power"))
+    miner->power = number;
   else
     miner->block_every_s = (guint) MIN (number, 86400.0 * 365);
   return TRUE;

@@ -124,6 +124,8 @@ typedef struct
   gboolean          power_fault;    /* AxeOS power_fault */
   gboolean          fallback;       /* on its second pool */
   gboolean          no_shares;      /* the accepted count stays put */
+  double            power;          /* W at rest instead of the profile's; NAN: its */
+  gboolean          power_lies;     /* paused, it reports the power it drew mining */
   double            pool_difficulty;/* NAN: the profile's */
   guint             found_blocks;   /* the firmware's count, until its first restart */
   guint             block_every_s;  /* and one more every S s (0: never) */

@@ -6,6 +6,7 @@
  * list is taken, as the firmware does; keeping users inside the model's
  * options is Hashfleet's job, and the tests check it does.
  */
+#include <math.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -159,7 +160,7 @@ sim_axeos_apply_overrides (SimMiner *m,
    * first pool with no block found: most polls need no rewrite. */
   if (m->set_frequency == 0 && m->set_voltage == 0 && !m->fan_set && m->set_temptarget == 0
       && m->set_pool_host == NULL && m->set_pool_user == NULL && !m->paused && !m->overheat
-      && !m->power_fault && !m->fallback && sim_miner_found_blocks (m) == 0)
+      && !m->power_fault && !m->fallback && sim_miner_found_blocks (m) == 0 && isnan (m->power))
     return g_steal_pointer (&owned);
   if (!json_parser_load_from_data (parser, owned, -1, NULL))
     return g_steal_pointer (&owned);
@@ -193,7 +194,9 @@ sim_axeos_apply_overrides (SimMiner *m,
     factor = 0;
   for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
     scale (o, rates[i], factor);
-  scale (o, "power", m->paused ? 0.15 : factor);
+  if (!isnan (m->power) && json_object_has_member (o, "power"))
+    json_object_set_double_member (o, "power", m->power);
+  scale (o, "power", m->paused && !m->power_lies ? 0.15 : m->power_lies ? 1 : factor);
   if (m->set_voltage != 0)
     json_object_set_int_member (o, "coreVoltage", m->set_voltage);
   if (m->fan_set)
