@@ -1081,6 +1081,15 @@ static void
 groups_changed_cb (HfScheduler *self)
 {
   invalidate_plan (self);
+  /* A group gone takes its schedules with it now, not at the next read
+   * of the store (the session reads them again once the change is saved). */
+  for (guint i = self->schedules->len; i > 0; i--)
+    {
+      HfSchedule *s = g_ptr_array_index (self->schedules, i - 1);
+
+      if (s->group != NULL && hf_groups_lookup (self->groups, s->group) == NULL)
+        g_ptr_array_remove_index (self->schedules, i - 1);
+    }
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 

@@ -1321,8 +1321,13 @@ group_saved_cb (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  HfSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
+  /* A group deleted or renamed took or changed its schedules with it
+   * (the store's cascade): the scheduler reads them again at once. */
+  if (self->scheduler != NULL)
+    hf_scheduler_reload (self->scheduler);
   if (hf_store_change_group_finish (HF_STORE (source), result, &error))
     g_task_return_boolean (task, TRUE);
   else

@@ -575,6 +575,28 @@ test_group (void)
   g_assert_cmpint (hf_scheduler_get_desired (scheduler, eight)->kind, ==, HF_SCHEDULE_MINING);
   run_for (2000);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.8", 0, 0), ==, 0);
+
+  /* The group deleted and made again under the same name: its schedule
+   * went with the old one at once (not a minute later), and the new
+   * group's miner is left alone. */
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_DELETE, "garage", NULL, NULL, 0, NULL,
+                                 grouped_cb, &w);
+  g_assert_cmpuint (hf_scheduler_get_schedules (scheduler)->len, ==, 1);
+  g_assert_null (hf_scheduler_get_desired (scheduler, seven));
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_no_error (w.error);
+  wait_clear (&w);
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_CREATE, "GARAGE", NULL, NULL, 0, NULL,
+                                 grouped_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  wait_clear (&w);
+  hf_session_change_group_async (session, HF_GROUP_CHANGE_ADD, "GARAGE", NULL, &seven, 1, NULL,
+                                 grouped_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  wait_clear (&w);
+  run_for (1500);
+  g_assert_cmpuint (hf_scheduler_get_schedules (scheduler)->len, ==, 1);
+  g_assert_null (hf_scheduler_get_desired (scheduler, seven));
   shutdown (session);
 }
 
