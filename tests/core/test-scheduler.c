@@ -276,6 +276,15 @@ test_store (void)
   g_clear_error (&error);
   id3 = add_schedule (session, gamma, good, &error);
   g_assert_no_error (error);
+  /* A pool profile that is not there: refused, nothing kept. */
+  {
+    g_autoptr(HfSchedule) pool = schedule_of ("daily", "03:00-04:00", "pool:nowhere");
+
+    g_assert_cmpint (add_schedule (session, gamma, pool, &error), ==, 0);
+    g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "nowhere"));
+    g_clear_error (&error);
+  }
 
   listed = hf_store_list_schedules (hf_session_get_store (session), &error);
   g_assert_no_error (error);
@@ -306,6 +315,18 @@ test_store (void)
   hf_test_wait_for (&w.done, 5000);
   g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
   wait_clear (&w);
+  /* An id is never given again: a client holding the removed one cannot
+   * remove another schedule with it. */
+  {
+    gint64 id4 = add_schedule (session, gamma, good, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (id4, >, id3);
+    hf_scheduler_remove_async (scheduler, id4, NULL, removed_cb, &w);
+    hf_test_wait_for (&w.done, 5000);
+    g_assert_true (w.ok);
+    wait_clear (&w);
+  }
 
   /* Forgetting the group forgets its schedules. */
   sql (db, "PRAGMA foreign_keys = ON; DELETE FROM groups WHERE name = 'garage'");

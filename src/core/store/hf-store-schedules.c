@@ -61,6 +61,29 @@ insert (HfStore           *store,
   gint64 target;
   int rc;
 
+  /* A pool profile that is not there would make a schedule that never
+   * does anything: refused now, in the same transaction. */
+  if (schedule->state.kind == HF_SCHEDULE_POOL)
+    {
+      gboolean found = FALSE;
+
+      if (sqlite3_prepare_v2 (db, "SELECT 1 FROM pool_profiles WHERE name = ?1", -1, &stmt,
+                              NULL) != SQLITE_OK)
+        {
+          store_error (store, error, "saving a schedule");
+          return 0;
+        }
+      sqlite3_bind_text (stmt, 1, schedule->state.pool != NULL ? schedule->state.pool : "", -1,
+                         SQLITE_TRANSIENT);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      if (!found)
+        {
+          g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "there is no pool profile “%s” "
+                       "(see hashfleet-cli pools)", schedule->state.pool ? schedule->state.pool : "");
+          return 0;
+        }
+    }
   target = miner != NULL ? _hf_store_save_miner (store, miner, error)
                          : group_id (store, schedule->group, error);
   if (target == 0)

@@ -199,7 +199,7 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   ") STRICT, WITHOUT ROWID;"
   "CREATE INDEX group_members_by_miner ON group_members (miner_id);"
   "CREATE TABLE schedules ("
-  "  id        INTEGER PRIMARY KEY,"
+  "  id        INTEGER PRIMARY KEY AUTOINCREMENT,"   /* never reused: an API client's id stays its schedule's */
   "  miner_id  INTEGER REFERENCES miners (id) ON DELETE CASCADE,"
   "  group_id  INTEGER REFERENCES groups (id) ON DELETE CASCADE,"
   "  days      INTEGER NOT NULL,"           /* bit 0 Monday … bit 6 Sunday */
