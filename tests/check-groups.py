@@ -171,6 +171,10 @@ try:
           f"of {stats.get('power_w')}")
     st, r = request(base + "/api/stats?group=nope")
     check(st == 404 and "no group" in r["error"], f"/api/stats?group=nope: {st} {r}")
+    st, r = request(base + "/api/miners?group=" + "x" * 8000)
+    check(st == 400 and len(r["error"]) < 200, f"/api/miners?group= of 8000 characters: {st}")
+    st, r = request(base + "/api/stats?group=%FF%FE")
+    check(st == 400, f"/api/stats?group= not UTF-8: {st} {r}")
 
     body = json.dumps({"miners": [A, C]}).encode()
     st, r = request(base + "/api/groups/roof", "PUT", None, body)

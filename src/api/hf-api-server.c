@@ -256,10 +256,18 @@ group_model (HfApiServer       *self,
              SoupServerMessage *msg,
              const char        *name)
 {
-  g_autoptr(GPtrArray) members = hf_groups_get_members (hf_session_get_groups (self->session),
-                                                        name, self->fleet);
+  g_autoptr(GPtrArray) members = NULL;
+  g_autoptr(GError) error = NULL;
   GListStore *store;
 
+  /* Checked as a name first: not echoed, nor case-folded, if it is not
+   * text a group's name could be. */
+  if (!hf_groups_check_name (name, &error))
+    {
+      reply_error (msg, 400, error->message);
+      return NULL;
+    }
+  members = hf_groups_get_members (hf_session_get_groups (self->session), name, self->fleet);
   if (members == NULL)
     {
       g_autofree char *text = g_strdup_printf ("no group “%s”", name);
@@ -530,9 +538,9 @@ put_power_budget (HfApiServer       *self,
       return;
     }
   watts = type == G_TYPE_INT64 ? (double) json_node_get_int (node) : json_node_get_double (node);
-  if (!isfinite (watts) || watts < 0 || watts > HF_POWER_BUDGET_MAX_W)
+  if (!isfinite (watts) || watts < 0 || (watts != 0 && watts < 1) || watts > HF_POWER_BUDGET_MAX_W)
     {
-      reply_error (msg, 400, "\"watts\" must be between 0 (no budget) and 10000000");
+      reply_error (msg, 400, "\"watts\" must be 0 (no budget) or 1 to 10000000");
       return;
     }
   hf_session_set_power_budget (self->session, watts);

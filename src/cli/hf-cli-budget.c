@@ -17,6 +17,8 @@
 /* The API's answer is a small object: more is not its answer. */
 #define MAX_ANSWER_BYTES (256 * 1024)
 #define TIMEOUT_S        10
+/* The whole exchange, however slowly a server trickles its answer. */
+#define DEADLINE_S       15
 
 typedef struct
 {
@@ -25,6 +27,8 @@ typedef struct
   GInputStream *stream;
   GByteArray   *body;
   GError       *error;
+  GCancellable *cancellable;    /* the command's, or the deadline's */
+  gboolean      timed_out;
   gboolean      done;
   guint8        buffer[8192];
 } Call;
@@ -33,6 +37,12 @@ static void
 finish (Call   *call,
         GError *error)
 {
+  if (error != NULL && call->timed_out)
+    {
+      g_error_free (error);
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no whole answer within %u s",
+                           DEADLINE_S);
+    }
   if (error != NULL && call->error == NULL)
     call->error = error;
   else if (error != NULL)
@@ -59,7 +69,7 @@ read_cb (GObject      *source,
                                       "the answer is larger than %u bytes", MAX_ANSWER_BYTES));
   g_byte_array_append (call->body, call->buffer, (guint) n);
   g_input_stream_read_async (call->stream, call->buffer, sizeof call->buffer, G_PRIORITY_DEFAULT,
-                             call->cli->cancellable, read_cb, call);
+                             call->cancellable, read_cb, call);
 }
 
 static void
@@ -74,7 +84,7 @@ sent_cb (GObject      *source,
   if (call->stream == NULL)
     return finish (call, error);
   g_input_stream_read_async (call->stream, call->buffer, sizeof call->buffer, G_PRIORITY_DEFAULT,
-                             call->cli->cancellable, read_cb, call);
+                             call->cancellable, read_cb, call);
 }
 
 /* The "error" of an API answer, else its status. */
@@ -90,13 +100,64 @@ api_error (SoupMessage *msg,
                           soup_message_get_reason_phrase (msg));
 }
 
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* @o's array member @name, or NULL when it is something else. */
+static JsonArray *
+array_member (JsonObject *o,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+object_element (JsonArray *a,
+                guint      i)
+{
+  JsonNode *node = json_array_get_element (a, i);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* @o's string @name fit for a terminal: control characters (escape
+ * sequences a hostile server could send) shown as '?'; "?" when missing. */
+static char *
+text (JsonObject *o,
+      const char *name)
+{
+  const char *value = hf_json_string (o, name);
+  char *copy;
+
+  if (value == NULL)
+    return g_strdup ("?");
+  copy = g_utf8_make_valid (value, -1);
+  for (char *p = copy; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        memset (p, '?', g_utf8_next_char (p) - p);
+    }
+  return copy;
+}
+
 static void
 print_table (JsonObject *o)
 {
   double watts = hf_json_number (o, "watts");
   double power = hf_json_number (o, "power_w");
-  JsonArray *curtailed = json_object_get_array_member (o, "curtailed");
-  JsonArray *alone = json_object_get_array_member (o, "left_alone");
+  JsonArray *curtailed = array_member (o, "curtailed");
+  JsonArray *alone = array_member (o, "left_alone");
   gboolean estimated = json_object_get_boolean_member_with_default (o, "power_estimated", FALSE);
 
   if (isnan (watts) || watts <= 0)
@@ -109,27 +170,29 @@ print_table (JsonObject *o)
     printf ("Fleet power:  %.0f W%s\n", power, estimated ? " (partly estimated)" : " (measured)");
   for (guint i = 0; curtailed != NULL && i < json_array_get_length (curtailed); i++)
     {
-      JsonObject *c = json_array_get_object_element (curtailed, i);
-      const char *address = hf_json_string (c, "address");
+      JsonObject *c = object_element (curtailed, i);
+      g_autofree char *name = NULL, *address = NULL, *how = NULL, *why = NULL;
 
       if (c == NULL)
         continue;
-      printf ("Curtailed:    %s%s%s%s — %s, %.0f W before: %s\n",
-              hf_json_string (c, "name") ? hf_json_string (c, "name") : "?",
-              address ? " (" : "", address ? address : "", address ? ")" : "",
-              hf_json_string (c, "how") ? hf_json_string (c, "how") : "?",
-              hf_json_number (c, "power_w"),
-              hf_json_string (c, "why") ? hf_json_string (c, "why") : "");
+      name = text (c, "name");
+      address = text (c, "address");
+      how = text (c, "how");
+      why = text (c, "why");
+      printf ("Curtailed:    %s (%s) — %s, %.0f W before: %s\n", name, address, how,
+              hf_json_number (c, "power_w"), why);
     }
   for (guint i = 0; alone != NULL && i < json_array_get_length (alone); i++)
     {
-      JsonObject *c = json_array_get_object_element (alone, i);
+      JsonObject *c = object_element (alone, i);
+      g_autofree char *name = NULL, *address = NULL, *why = NULL;
 
-      if (c != NULL)
-        printf ("Left alone:   %s (%s): %s\n",
-                hf_json_string (c, "name") ? hf_json_string (c, "name") : "?",
-                hf_json_string (c, "address") ? hf_json_string (c, "address") : "?",
-                hf_json_string (c, "why") ? hf_json_string (c, "why") : "");
+      if (c == NULL)
+        continue;
+      name = text (c, "name");
+      address = text (c, "address");
+      why = text (c, "why");
+      printf ("Left alone:   %s (%s): %s\n", name, address, why);
     }
 }
 
@@ -183,7 +246,11 @@ hf_cli_budget (HfCli  *cli,
   session = soup_session_new_with_options ("proxy-resolver", NULL, "timeout", TIMEOUT_S,
                                            "idle-timeout", TIMEOUT_S, NULL);
   call.msg = soup_message_new_from_uri (set ? "PUT" : "GET", uri);
+  /* The token is for the API asked, and so is the answer: not another
+   * host's that a redirect names. */
+  soup_message_add_flags (call.msg, SOUP_MESSAGE_NO_REDIRECT);
   call.body = g_byte_array_new ();
+  call.cancellable = g_cancellable_new ();
   if (cli->token != NULL && *cli->token != '\0')
     {
       g_autofree char *header = g_strdup_printf ("Bearer %s", cli->token);
@@ -201,10 +268,23 @@ hf_cli_budget (HfCli  *cli,
 
       soup_message_set_request_body_from_bytes (call.msg, "application/json", bytes);
     }
-  soup_session_send_async (session, call.msg, G_PRIORITY_DEFAULT, cli->cancellable, sent_cb, &call);
-  if (!call.done)
-    g_main_loop_run (cli->loop);
+  {
+    gulong interrupted = cli->cancellable != NULL
+                         ? g_cancellable_connect (cli->cancellable, G_CALLBACK (g_cancellable_cancel),
+                                                  g_object_ref (call.cancellable), g_object_unref)
+                         : 0;
+    guint deadline = g_timeout_add_seconds (DEADLINE_S, deadline_cb, &call);
+
+    soup_session_send_async (session, call.msg, G_PRIORITY_DEFAULT, call.cancellable, sent_cb,
+                             &call);
+    if (!call.done)
+      g_main_loop_run (cli->loop);
+    if (!call.timed_out)
+      g_source_remove (deadline);
+    g_cancellable_disconnect (cli->cancellable, interrupted);
+  }
   g_clear_object (&call.stream);
+  g_clear_object (&call.cancellable);
 
   status = soup_message_get_status (call.msg);
   if (call.error == NULL)
@@ -222,8 +302,11 @@ hf_cli_budget (HfCli  *cli,
     }
   if (cli->json)
     {
-      fwrite (call.body->data, 1, call.body->len, stdout);
-      fputc ('\n', stdout);
+      /* Written again from what was parsed: strings escaped, nothing raw. */
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), answer);
+      g_autofree char *out = json_to_string (node, FALSE);
+
+      printf ("%s\n", out);
     }
   else
     print_table (answer);

@@ -46,6 +46,9 @@ struct _HfMqtt
   /* Owned References */
   HfFleet      *fleet;
   HfPowerBudget *budget;        /* the session's */
+  gboolean      budget_refusal_said;  /* power_budget/set without control: said once */
+  gboolean      budget_ignored_said;  /* not a number of watts: said once */
+  gboolean      command_refusal_said; /* a command without control: said once */
   struct mosquitto *mosq;
   GCancellable *cancellable;
   char         *host;
@@ -688,8 +691,14 @@ run_command (HfMqtt     *self,
     return;
   if (!self->allow_control)
     {
-      g_message ("MQTT command \"%s\" for %s refused: control from MQTT is not allowed "
-                 "(--mqtt-allow-control)", command, id);
+      /* Said once: any client of the broker may publish commands. */
+      if (!self->command_refusal_said)
+        g_message ("MQTT command \"%s\" for %s refused: control from MQTT is not allowed "
+                   "(--mqtt-allow-control); further ones are refused without a word",
+                   command, id);
+      else
+        g_debug ("MQTT command \"%s\" for %s refused", command, id);
+      self->command_refusal_said = TRUE;
       return;
     }
   g_hash_table_iter_init (&iter, self->devices);
@@ -735,24 +744,35 @@ set_budget (HfMqtt                         *self,
 
   if (self->session == NULL)
     return;
+  /* Any client of the broker may publish here: each refusal is said once
+   * (then in the debug log), so that nobody can flood the log. */
   if (!self->allow_control)
     {
-      g_message ("MQTT power budget refused: control from MQTT is not allowed "
-                 "(--mqtt-allow-control)");
+      if (!self->budget_refusal_said)
+        g_message ("MQTT power budget refused: control from MQTT is not allowed "
+                   "(--mqtt-allow-control)");
+      else
+        g_debug ("MQTT power budget refused (control not allowed)");
+      self->budget_refusal_said = TRUE;
       return;
     }
-  if (msg->payloadlen <= 0 || msg->payloadlen > BUDGET_MAX_PAYLOAD)
-    {
-      g_message ("MQTT power budget ignored: send a number of watts");
-      return;
-    }
-  text = g_strstrip (g_strndup (msg->payload, msg->payloadlen));
-  watts = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (watts) || watts < 0
+  if (msg->payloadlen > 0 && msg->payloadlen <= BUDGET_MAX_PAYLOAD)
+    text = g_strstrip (g_strndup (msg->payload, msg->payloadlen));
+  /* Decimal digits with at most one point: no hex, exponents or signs. */
+  if (text != NULL && text[0] != '\0' && strspn (text, "0123456789.") == strlen (text)
+      && strchr (text, '.') == strrchr (text, '.') && text[0] != '.')
+    watts = g_ascii_strtod (text, &end);
+  else
+    watts = NAN;
+  if (isnan (watts) || end == NULL || *end != '\0' || (watts != 0 && watts < 1)
       || watts > HF_POWER_BUDGET_MAX_W)
     {
-      g_message ("MQTT power budget ignored: \"%s\" is not 0 (no budget) to 10000000 W",
-                 g_utf8_validate (text, -1, NULL) ? text : "?");
+      if (!self->budget_ignored_said)
+        g_message ("MQTT power budget ignored: send 0 (no budget) or 1 to 10000000 watts, "
+                   "in decimal digits");
+      else
+        g_debug ("MQTT power budget ignored: not a number of watts");
+      self->budget_ignored_said = TRUE;
       return;
     }
   g_debug ("MQTT power budget: %g W", watts);

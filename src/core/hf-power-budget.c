@@ -632,7 +632,8 @@ hf_power_budget_set_watts (HfPowerBudget *self,
 {
   g_return_if_fail (HF_IS_POWER_BUDGET (self));
 
-  if (!isfinite (watts) || watts <= 0)
+  /* Under a watt no fleet can be: that is no budget, not "pause everything". */
+  if (!isfinite (watts) || watts < 1)
     watts = 0;
   watts = MIN (watts, HF_POWER_BUDGET_MAX_W);
   self->watts_set = TRUE;

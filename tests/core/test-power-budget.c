@@ -755,6 +755,8 @@ test_api (void)
   const char *bad[] = {
     "", "{", "[]", "{}", "{\"watts\": \"100\"}", "{\"watts\": -1}", "{\"watts\": null}",
     "{\"watts\": true}", "{\"watts\": 1e300}", "{\"watts\": [100]}",
+    /* Under a watt: no fleet can be kept under it. */
+    "{\"watts\": 0.0001}", "{\"watts\": 1e-320}",
   };
   guint status;
   guint16 port;
@@ -938,6 +940,9 @@ test_mqtt (void)
   mqtt_publish (port, "hashfleet/power_budget/set", "-5", FALSE);
   mqtt_publish (port, "hashfleet/power_budget/set", "lots", FALSE);
   mqtt_publish (port, "hashfleet/power_budget/set", "nan", FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "0x40", FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "1e-300", FALSE);
+  mqtt_publish (port, "hashfleet/power_budget/set", "0.5", FALSE);
   run_for (1000);
   g_assert_cmpfloat (hf_power_budget_get_watts (hf_session_get_power_budget (session)), ==, 150);
   /* 0: no budget. */
