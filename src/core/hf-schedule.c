@@ -536,8 +536,11 @@ range_in_force (const Range *range,
   if (next != NULL)
     {
       if (in_force)
-        /* Still running a week on: it never ends (daily 00:00-24:00). */
-        *next = until >= now + 8 * DAY_S ? G_MAXINT64 : until;
+        /* Still running a week on: it never ends (daily 00:00-24:00).  A
+         * week, not the eight days looked at: those may be an hour short
+         * across a change to summer time, and a weekly pattern that ends
+         * runs six days and an hour at most. */
+        *next = until >= now + 7 * DAY_S ? G_MAXINT64 : until;
       else
         *next = next_start;
     }

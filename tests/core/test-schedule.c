@@ -336,6 +336,24 @@ test_overlaps (void)
     hf_schedule_free (list[i]);
 }
 
+/* A range that runs all day every day never switches, also on evenings a
+ * week before the clocks go forward (the week ahead is an hour short). */
+static void
+test_always (void)
+{
+  g_autoptr(HfSchedule) s = schedule (1, "m", NULL, "daily", "00:00-00:00", "paused", 1);
+
+  /* 2026-03-21 23:30 in Berlin (22:30 UTC) to 2026-03-22 00:30: the
+   * clocks go forward on the 29th. */
+  for (gint64 t = utc (2026, 3, 21, 21, 0); t < utc (2026, 3, 22, 0, 0); t += 600)
+    {
+      gint64 next = 0;
+
+      g_assert_true (hf_schedule_in_force (s, berlin, t, &next));
+      g_assert_cmpint (next, ==, G_MAXINT64);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -355,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/schedule/spring-week", test_spring_week);
   g_test_add_func ("/schedule/autumn-week", test_autumn_week);
   g_test_add_func ("/schedule/overlaps", test_overlaps);
+  g_test_add_func ("/schedule/always", test_always);
 
   status = g_test_run ();
   g_time_zone_unref (berlin);
