@@ -185,6 +185,48 @@ format_time (gint64 t,
   return g_date_time_format (dt, "%H:%M");
 }
 
+/* One grid line at @y across the plot, and its value's @label at its left. */
+static void
+draw_grid_line (HfChart       *self,
+                cairo_t       *cr,
+                GtkWidget     *widget,
+                const GdkRGBA *fg,
+                const char    *label,
+                double         left,
+                double         plot_w,
+                double         y)
+{
+  g_ptr_array_add (self->axis_labels, g_strdup (label));
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.12);
+  cairo_move_to (cr, left, floor (y) + 0.5);
+  cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
+  cairo_stroke (cr);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
+  draw_text (cr, widget, label, left - 6, y, 1.0);
+}
+
+/* The time axis: the range's start, middle (where there is room) and end. */
+static void
+draw_time_labels (HfChart       *self,
+                  cairo_t       *cr,
+                  GtkWidget     *widget,
+                  const GdkRGBA *fg,
+                  double         left,
+                  double         plot_w,
+                  double         y)
+{
+  gint64 span = MAX (self->until - self->since, 1);
+  g_autofree char *start = format_time (self->since, span);
+  g_autofree char *middle = format_time (self->since + span / 2, span);
+  g_autofree char *end = format_time (self->until, span);
+
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.6);
+  draw_text (cr, widget, start, left, y, 0.0);
+  if (plot_w > 360)
+    draw_text (cr, widget, middle, left + plot_w / 2, y, 0.5);
+  draw_text (cr, widget, end, left + plot_w, y, 1.0);
+}
+
 /* @v on the axis with @decimals (temperatures), or as the metric does. */
 static char *
 format_axis_with (HfChart *self,
@@ -309,25 +351,9 @@ hf_chart_snapshot (GtkWidget   *widget,
       double y = MARGIN_TOP + plot_h - (v - lo) / (hi - lo) * plot_h;
       g_autofree char *label = format_axis_with (self, v, decimals);
 
-      g_ptr_array_add (self->axis_labels, g_strdup (label));
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
-      cairo_move_to (cr, MARGIN_LEFT, floor (y) + 0.5);
-      cairo_line_to (cr, MARGIN_LEFT + plot_w, floor (y) + 0.5);
-      cairo_stroke (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      draw_text (cr, widget, label, MARGIN_LEFT - 6, y, 1.0);
+      draw_grid_line (self, cr, widget, &fg, label, MARGIN_LEFT, plot_w, y);
     }
-  /* x labels: start, middle and end */
-  {
-    g_autofree char *start = format_time (self->since, span);
-    g_autofree char *middle = format_time (self->since + span / 2, span);
-    g_autofree char *end = format_time (self->until, span);
-    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-    draw_text (cr, widget, start, MARGIN_LEFT, height - MARGIN_BOTTOM / 2, 0.0);
-    if (plot_w > 360)
-      draw_text (cr, widget, middle, MARGIN_LEFT + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
-    draw_text (cr, widget, end, MARGIN_LEFT + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
-  }
+  draw_time_labels (self, cr, widget, &fg, MARGIN_LEFT, plot_w, height - MARGIN_BOTTOM / 2);
 
   /* The line, cut at gaps */
   cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
@@ -528,24 +554,9 @@ snapshot_bars (HfChart     *self,
                                           : format_amount (self, fabs (v) < step / 1e6 ? 0 : v,
                                                            decimals);
 
-      g_ptr_array_add (self->axis_labels, g_strdup (label));
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.12);
-      cairo_move_to (cr, left, floor (y) + 0.5);
-      cairo_line_to (cr, left + plot_w, floor (y) + 0.5);
-      cairo_stroke (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      draw_text (cr, widget, label, left - 6, y, 1.0);
+      draw_grid_line (self, cr, widget, &fg, label, left, plot_w, y);
     }
-  {
-    g_autofree char *start = format_time (self->since, span);
-    g_autofree char *middle = format_time (self->since + span / 2, span);
-    g_autofree char *end = format_time (self->until, span);
-    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-    draw_text (cr, widget, start, left, height - MARGIN_BOTTOM / 2, 0.0);
-    if (plot_w > 360)
-      draw_text (cr, widget, middle, left + plot_w / 2, height - MARGIN_BOTTOM / 2, 0.5);
-    draw_text (cr, widget, end, left + plot_w, height - MARGIN_BOTTOM / 2, 1.0);
-  }
+  draw_time_labels (self, cr, widget, &fg, left, plot_w, height - MARGIN_BOTTOM / 2);
 
 #define X_OF(t) (left + (double) ((t) - self->since) / span * plot_w)
 #define Y_OF(v) (MARGIN_TOP + plot_h - ((v) - lo) / (hi - lo) * plot_h)
