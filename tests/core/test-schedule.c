@@ -51,7 +51,8 @@ test_text (void)
                               " 1:00-2:00x", "+1:00-02:00" };
   const char *bad_states[] = { "sleep", "mode:3", "mode:", "preset:525", "preset:0/1150",
                                "preset:525/1150/3", "pool:", "pool:a\nb", "" };
-  g_autofree char *long_pool = g_strconcat ("pool:", g_strnfill (65, 'p'), NULL);
+  g_autofree char *ps = g_strnfill (65, 'p');
+  g_autofree char *long_pool = g_strconcat ("pool:", ps, NULL);
   struct { const char *in; guint8 mask; const char *out; } days_cases[] = {
     { "mon-fri", 0x1f, "mon-fri" }, { "sat,sun", 0x60, "sat,sun" }, { "daily", 0x7f, "daily" },
     { "Weekdays", 0x1f, "mon-fri" }, { "fri-mon", 0x71, "mon,fri-sun" },
