@@ -662,8 +662,12 @@ json_price (JsonObject  *obj,
       *price = json_node_get_double (node);
       if (isfinite (*price) && fabs (*price) <= HF_TARIFF_MAX_PRICE)
         {
-          /* As the text form keeps it. */
-          *price = round (*price * 1e10) / 1e10;
+          char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+          /* As the text form keeps it: ten decimals at most, the double
+           * the same text parses to (scaling by 1e10 and back is not:
+           * 333333.3333333301 came back one bit off). */
+          *price = g_ascii_strtod (g_ascii_formatd (text, sizeof text, "%.10f", *price), NULL);
           return TRUE;
         }
     }
