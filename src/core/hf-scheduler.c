@@ -35,6 +35,7 @@ typedef struct
   gboolean        in_flight;
   gint64          override_until; /* 0: none */
   guint           override_writes; /* on their way to the store */
+  guint           epoch;          /* bumped when writes on their way stop counting */
 } MinerNote;
 
 struct _HfScheduler
@@ -278,7 +279,21 @@ typedef struct
   HfScheduler *self;
   HfMiner     *miner;
   HfScheduleState state;
+  guint        epoch;           /* the note's, when asked */
 } Write;
+
+/* A new state, or a person took over or gave back: the failures and the
+ * writes on their way so far do not count against what comes next (the
+ * minute between writes still does). */
+static void
+start_afresh (MinerNote *note)
+{
+  note->failures = 0;
+  note->retry_at = 0;
+  note->said = FALSE;
+  note->unconfirmed = FALSE;
+  note->epoch++;
+}
 
 static void
 write_free (Write *w)
@@ -299,6 +314,9 @@ write_done (Write        *w,
 
   note->in_flight = FALSE;
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Overridden or resumed by hand meanwhile: this outcome is history. */
+  if (w->epoch != note->epoch)
     return;
   /* The state changed meanwhile: this outcome is about the old one. */
   if (!note->has_desired || !hf_schedule_state_equal (&note->desired, &w->state))
@@ -434,6 +452,7 @@ write_state (HfScheduler           *self,
   w->self = g_object_ref (self);
   w->miner = g_object_ref (miner);
   hf_schedule_state_copy (state, &w->state);
+  w->epoch = note->epoch;
   note->in_flight = TRUE;
   note->unconfirmed = FALSE;
   note->last_write = now;
@@ -476,10 +495,7 @@ enforce (HfScheduler           *self,
       hf_schedule_state_clear (&note->desired);
       hf_schedule_state_copy (desired, &note->desired);
       note->has_desired = TRUE;
-      note->failures = 0;
-      note->retry_at = 0;
-      note->said = FALSE;
-      note->unconfirmed = FALSE;
+      start_afresh (note);
     }
   if (note->in_flight)
     return;
@@ -488,6 +504,7 @@ enforce (HfScheduler           *self,
       if (now < note->override_until)
         return;
       note->override_until = 0;
+      start_afresh (note);
       keep_override (self, miner, 0);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
     }
@@ -509,7 +526,7 @@ enforce (HfScheduler           *self,
   if (note->unconfirmed)
     {
       /* Accepted a minute ago, and still not so: that is a failure too. */
-      Write w = { self, miner, *desired };
+      Write w = { self, miner, *desired, note->epoch };
 
       note->unconfirmed = FALSE;
       write_done (&w, NULL, "the miner accepted the change but does not show it");
@@ -976,6 +993,7 @@ hf_scheduler_override (HfScheduler *self,
   now = now_s (self);
   note = note_for (self, miner);
   note->override_until = hf_schedule_plan_next_change (plan, target, now, NULL);
+  start_afresh (note);
   keep_override (self, miner, note->override_until);
   g_debug ("%s: left alone until %" G_GINT64_FORMAT, hf_miner_get_display_name (miner),
            note->override_until);
@@ -996,6 +1014,7 @@ hf_scheduler_resume (HfScheduler *self,
   if (note->override_until == 0)
     return;
   note->override_until = 0;
+  start_afresh (note);
   keep_override (self, miner, 0);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   hf_scheduler_check (self);

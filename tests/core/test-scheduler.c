@@ -31,7 +31,8 @@ static const char fleet_config[] =
   "[miner 127.0.55.5]\nprofile=gamma\n"
   "[miner 127.0.55.6]\nprofile=gamma\nignore-writes=true\n"
   "[miner 127.0.55.7]\nprofile=gamma\n"
-  "[miner 127.0.55.8]\nprofile=gamma\n";
+  "[miner 127.0.55.8]\nprofile=gamma\n"
+  "[miner 127.0.55.9]\nprofile=gamma\nignore-writes=true\n";
 
 static HfTestSim *sim;
 static GTimeZone *berlin;
@@ -490,6 +491,45 @@ test_override (void)
   shutdown (session);
 }
 
+/* A write the miner took, then a person overrides and resumes before a
+ * reading confirmed it (here: the miner never shows it): that write's
+ * outcome is history, not a failure held against the fresh start, and the
+ * next minute writes again. */
+static void
+test_override_before_confirmed (void)
+{
+  g_autofree char *db = temp_db ();
+  g_autoptr(HfSession) session = session_new (db);
+  HfMiner *miner = add_miner (session, "127.0.55.9");
+  g_autoptr(HfSchedule) s = schedule_of ("daily", "12:00-13:00", "paused");
+  HfScheduler *scheduler = hf_session_get_scheduler (session);
+  g_autoptr(GError) error = NULL;
+  guint pauses = hf_test_sim_events (sim, "pause", "127.0.55.9", 0, 0);
+  Wait w = { 0 };
+
+  g_signal_connect (scheduler, "write-failed", G_CALLBACK (write_failed_cb), &w);
+  fake_s = berlin_time (10, 12, 10, 0);
+  add_schedule (session, miner, s, &error);
+  g_assert_no_error (error);
+  hf_session_start (session);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.9", pauses + 1, 5000), ==,
+                    pauses + 1);
+  g_assert_cmpuint (hf_scheduler_get_writes (scheduler), ==, 1);
+  run_for (1000);       /* taken, and the reading after it still mining */
+  g_assert_false (hf_miner_get_reading (miner)->paused);
+  g_assert_cmpuint (w.failed, ==, 0);
+
+  g_assert_true (hf_scheduler_override (scheduler, miner));
+  hf_scheduler_resume (scheduler, miner);
+  fake_s += HF_SCHEDULER_WRITE_EVERY_S;
+  hf_scheduler_check (scheduler);
+  g_assert_cmpuint (w.failed, ==, 0);
+  g_assert_cmpuint (hf_scheduler_get_writes (scheduler), ==, 2);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.9", pauses + 2, 5000), ==,
+                    pauses + 2);
+  shutdown (session);
+}
+
 /* A miner that accepts a change and keeps its own values: retries back
  * off (1, 2 … minutes), and the failure is said once. */
 static void
@@ -862,6 +902,7 @@ main (int   argc,
   g_test_add_func ("/scheduler/restart-and-pace", test_restart_and_pace);
   g_test_add_func ("/scheduler/offline-at-switch", test_offline_at_switch);
   g_test_add_func ("/scheduler/override", test_override);
+  g_test_add_func ("/scheduler/override-before-confirmed", test_override_before_confirmed);
   g_test_add_func ("/scheduler/backoff", test_backoff);
   g_test_add_func ("/scheduler/group", test_group);
   g_test_add_func ("/scheduler/cli", test_cli);

@@ -95,7 +95,7 @@ typedef struct
   char             *web_user;       /* Antminer CGI Digest */
   char             *web_password;
   gboolean          web_basic;      /* the CGI asks for Basic instead (web-auth=basic) */
-  gboolean          ignore_writes;  /* accepts settings, keeps its own (ignore-writes=true) */
+  gboolean          ignore_writes;  /* accepts settings, pause, resume; keeps its own */
   char             *pool_url;       /* the cgminer pools reply's URL, if not the default */
   gint64            boot_time;      /* wall µs; uptime counts from here */
   gint64            offline_until;  /* monotonic µs; restarting until then */

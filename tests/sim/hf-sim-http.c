@@ -343,7 +343,8 @@ answer_axeos (Server            *server,
     {
       gboolean pause = g_str_equal (path, "/api/system/pause");
 
-      miner->paused = pause;
+      if (!miner->ignore_writes)
+        miner->paused = pause;
       sim_event (pause ? "pause" : "resume", miner, NULL);
       if (features != 0)
         respond_json (msg, 200, pause ? "{\"message\":\"Mining paused\"}"

@@ -541,8 +541,11 @@ whatsminer_privileged (SimFleet   *fleet,
     }
   else if (g_str_equal (cmd, "power_off") || g_str_equal (cmd, "power_on"))
     {
-      miner->paused = g_str_equal (cmd, "power_off");
-      sim_event (miner->paused ? "pause" : "resume", miner, NULL);
+      gboolean off = g_str_equal (cmd, "power_off");
+
+      if (!miner->ignore_writes)
+        miner->paused = off;
+      sim_event (off ? "pause" : "resume", miner, NULL);
       answer = msg_reply ("\"API command OK\"", "");
     }
   else

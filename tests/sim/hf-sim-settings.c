@@ -289,8 +289,11 @@ sim_avalon_ascset (SimMiner   *m,
   if ((g_str_equal (p[1], "softoff") || g_str_equal (p[1], "softon")) && n == 3
       && g_str_has_prefix (p[2], "1:"))
     {
-      m->paused = g_str_equal (p[1], "softoff");
-      sim_event (m->paused ? "pause" : "resume", m, NULL);
+      gboolean off = g_str_equal (p[1], "softoff");
+
+      if (!m->ignore_writes)
+        m->paused = off;
+      sim_event (off ? "pause" : "resume", m, NULL);
       return avalon_status ("I", 118, "ASC 0 set info: soft");
     }
   return NULL;
