@@ -211,6 +211,67 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   ") STRICT;"
   "CREATE INDEX schedules_by_miner ON schedules (miner_id);"
   "CREATE INDEX schedules_by_group ON schedules (group_id);",
+
+  /* 6 → 7: tunes (hf-tuner.c, hf-store-tunes.c): each tune with the
+   * settings it started from, kept until it is over (a tune found
+   * 'running' at start-up was cut short: its original settings go back),
+   * and every step measured.  And the thermal guardian
+   * (hf-thermal-guardian.c, hf-store-guardian.c): guards per miner or
+   * group, and where each miner stepped down was before its first step. */
+  "CREATE TABLE tunes ("
+  "  id          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  miner_id    INTEGER NOT NULL REFERENCES miners (id) ON DELETE CASCADE,"
+  "  model       TEXT,"                   /* the chip model, as the miner says */
+  "  started     INTEGER NOT NULL,"       /* unix seconds */
+  "  finished    INTEGER,"                /* NULL while running */
+  "  state       TEXT NOT NULL,"          /* running, done, no-winner, cancelled, failed */
+  "  objective   TEXT NOT NULL,"          /* efficiency, hashrate, watts:N */
+  "  params      TEXT NOT NULL,"          /* JSON: limits, settle, samples, overclock */
+  "  orig_frequency INTEGER,"             /* the settings before the first write */
+  "  orig_voltage   INTEGER,"
+  "  orig_work_mode INTEGER,"
+  "  win_frequency  INTEGER,"             /* the winner, once done */
+  "  win_voltage    INTEGER,"
+  "  win_work_mode  INTEGER,"
+  "  message     TEXT"
+  ") STRICT;"
+  "CREATE INDEX tunes_by_miner ON tunes (miner_id, started);"
+  "CREATE INDEX tunes_running ON tunes (state) WHERE state = 'running';"
+  "CREATE TABLE tune_steps ("
+  "  tune_id        INTEGER NOT NULL REFERENCES tunes (id) ON DELETE CASCADE,"
+  "  n              INTEGER NOT NULL,"
+  "  frequency      INTEGER,"
+  "  voltage        INTEGER,"
+  "  work_mode      INTEGER,"
+  "  hashrate_ghs   REAL,"
+  "  expected_ghs   REAL,"
+  "  power_w        REAL,"
+  "  chip_temp_c    REAL,"
+  "  vr_temp_c      REAL,"
+  "  error_percent  REAL,"
+  "  efficiency_jth REAL,"
+  "  outcome        TEXT NOT NULL,"       /* clean, errors, limit, failed */
+  "  why            TEXT,"
+  "  time           INTEGER NOT NULL,"
+  "  PRIMARY KEY (tune_id, n)"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE guards ("
+  "  id        INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  miner_id  INTEGER UNIQUE REFERENCES miners (id) ON DELETE CASCADE,"
+  "  group_id  INTEGER UNIQUE REFERENCES groups (id) ON DELETE CASCADE,"
+  "  chip_limit_c REAL NOT NULL,"
+  "  vr_limit_c   REAL NOT NULL,"
+  "  cool_min     INTEGER NOT NULL,"
+  "  created      INTEGER NOT NULL,"
+  "  CHECK ((miner_id IS NULL) <> (group_id IS NULL))"
+  ") STRICT;"
+  "CREATE TABLE guardian_state ("
+  "  miner_id       INTEGER PRIMARY KEY REFERENCES miners (id) ON DELETE CASCADE,"
+  "  steps          INTEGER NOT NULL,"    /* options stepped down now */
+  "  orig_frequency INTEGER,"             /* before the first step down */
+  "  orig_work_mode INTEGER,"
+  "  changed        INTEGER NOT NULL"     /* unix seconds of the last step */
+  ") STRICT;",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
