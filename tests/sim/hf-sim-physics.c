@@ -288,6 +288,13 @@ advance (SimMiner   *miner,
           miner->th_chip = miner->th_chip_to + (miner->th_chip - miner->th_chip_to) * decay;
           miner->th_vr = miner->th_vr_to + (miner->th_vr - miner->th_vr_to) * decay;
           miner->th_since = at;
+          /* Settled: exactly there, so that the replies stop changing. */
+          if (fabs (miner->th_chip - miner->th_chip_to) < 1e-6
+              && fabs (miner->th_vr - miner->th_vr_to) < 1e-6)
+            {
+              miner->th_chip = miner->th_chip_to;
+              miner->th_vr = miner->th_vr_to;
+            }
         }
       miner->th_chip_to = steady->chip_temp_c;
       miner->th_vr_to = steady->vr_temp_c;
