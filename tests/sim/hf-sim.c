@@ -254,6 +254,30 @@ main (int   argc,
       if (profiles == NULL)
         profiles = g_key_file_get_string (file, "fleet", "profiles", NULL);
       is_static = is_static || g_key_file_get_boolean (file, "fleet", "static", NULL);
+      /* The physical model's surroundings, for every miner unless its own
+       * group says otherwise. */
+      {
+        static const char *keys[] = { "ambient", "thermal-tau", "physics-spread" };
+        SimMiner probe = { 0 };
+
+        probe.ambient_c = fleet->ambient_c;
+        probe.thermal_tau_s = fleet->thermal_tau_s;
+        probe.physics_spread = fleet->physics_spread;
+        for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+          {
+            g_autofree char *text = g_key_file_get_string (file, "fleet", keys[k], NULL);
+            gboolean known = FALSE;
+
+            if (text != NULL && !sim_miner_set_key (&probe, keys[k], text, &known, &error))
+              {
+                g_printerr ("hashfleet-sim: %s: [fleet]: %s\n", config, error->message);
+                return 2;
+              }
+          }
+        fleet->ambient_c = probe.ambient_c;
+        fleet->thermal_tau_s = probe.thermal_tau_s;
+        fleet->physics_spread = probe.physics_spread;
+      }
     }
 
   if (http_port >= 0) fleet->http_port = (guint16) http_port;
