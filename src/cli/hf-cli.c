@@ -1380,9 +1380,10 @@ run (const Command  *command,
     sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
   /* --group: its miners' addresses join the ones given (energy reads
-   * the group itself; a schedule is for the group, not its miners now). */
+   * the group itself; a schedule or a guard is for the group, not its
+   * miners now). */
   if (command->run != hf_cli_energy && command->run != hf_cli_schedule
-      && !hf_cli_expand_group (cli, command->name, args))
+      && command->run != hf_cli_guard && !hf_cli_expand_group (cli, command->name, args))
     status = 1;
   else
     status = command->run (cli, *args);
