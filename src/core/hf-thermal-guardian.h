@@ -170,7 +170,7 @@ void      hf_thermal_guardian_set_skip_func (HfThermalGuardian *self,
 guint     hf_thermal_guardian_get_writes   (HfThermalGuardian  *self);
 
 /* Signals: ::stepped (HfMiner*, int direction -1 down / +1 up, const char
- * *what "490 MHz → 450 MHz: chip 72 °C over 70 °C"), ::changed (the
+ * *what "490 MHz → 450 MHz: chip 72.4 °C over 70 °C"), ::changed (the
  * guards, or a miner's steps), ::write-failed (HfMiner*, const char
  * *message: said once until a write works again). */
 

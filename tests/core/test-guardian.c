@@ -36,7 +36,7 @@
 static const char fleet_config[] =
   "[fleet]\nhttp-port=18962\ncgminer-port=14962\nstatic=true\nthermal-tau=1\nrestart-seconds=1\n"
   "[miner 127.0.62.2]\nprofile=gamma\n"
-  "[miner 127.0.62.3]\nprofile=nano3\n"
+  "[miner 127.0.62.3]\nprofile=nano3s\n"
   "[miner 127.0.62.4]\nprofile=gamma\n";
 
 #define MIN_US ((gint64) 60 * G_USEC_PER_SEC)
@@ -76,7 +76,7 @@ test_rules (void)
   g_assert_cmpint (hf_guardian_decide (&t, g, 70.0, 60, TRUE, now, NULL), ==, HF_GUARDIAN_HOLD);
   /* Past it: down at once, and why. */
   g_assert_cmpint (hf_guardian_decide (&t, g, 72.4, 60, TRUE, now, &why), ==, HF_GUARDIAN_STEP_DOWN);
-  g_assert_cmpstr (why, ==, "chip 72 °C over 70 °C");
+  g_assert_cmpstr (why, ==, "chip 72.4 °C over 70 °C");
   g_clear_pointer (&why, g_free);
   t.last_write = t.last_step = now;
   t.steps = 1;
@@ -90,7 +90,7 @@ test_rules (void)
   /* The VR alone. */
   g_assert_cmpint (hf_guardian_decide (&t, g, 50, 86, TRUE, now + MIN_US, &why), ==,
                    HF_GUARDIAN_STEP_DOWN);
-  g_assert_cmpstr (why, ==, "VR 86 °C over 85 °C");
+  g_assert_cmpstr (why, ==, "VR 86.0 °C over 85 °C");
   g_clear_pointer (&why, g_free);
 
   /* Cool is under the limit less the margin, on every sensor there is. */
@@ -520,7 +520,8 @@ test_heat_wave (void)
   g_assert_null (strstr (hf_test_sim_last_event (sim, "patch", GAMMA), "coreVoltage"));
   g_assert_cmpfloat (frequency_of (gamma), ==, 490);
   g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, gamma), ==, 1);
-  g_assert_cmpstr (w.last_what, ==, "525 MHz → 490 MHz: chip 72 °C over 70 °C");
+  g_assert_true (g_str_has_prefix (w.last_what, "525 MHz → 490 MHz: chip 7"));
+  g_assert_true (g_str_has_suffix (w.last_what, " °C over 70 °C"));
   RUN_UNTIL (w.alerts == 1, 2000);
   /* The scheduler would not put a preset back now. */
   {
@@ -685,16 +686,20 @@ test_avalon (void)
                                  changed_group_cb, &wt);
   hf_test_wait_for (&wt.done, 5000);
   g_assert_no_error (wt.error);
-  /* Standard mode runs its chips at 85 °C: over 80. */
-  guard (session, NULL, "shed", 80, 95, 10);
+  /* Standard mode runs its chips at 78 °C: over 75. */
+  guard (session, NULL, "shed", 75, 95, 10);
   g_assert_nonnull (hf_thermal_guardian_get_guard (guardian, avalon));
-  watch_init (&w, session, avalon, 80);
+  watch_init (&w, session, avalon, 75);
   hf_session_start (session);
   RUN_UNTIL (w.steps_down == 1, 20000);
   g_assert_cmpint (hf_miner_get_reading (avalon)->work_mode, ==, 0);
-  g_assert_cmpstr (w.last_what, ==, "work mode 1 → work mode 0: chip 85 °C over 80 °C");
+  g_assert_cmpstr (w.last_what, ==, "work mode 1 → work mode 0: chip 78.0 °C over 75 °C");
   g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, avalon), ==, 1);
-  /* The lowest: no further step, however long it stays. */
+  /* Hot even in eco (40 °C around it: 82 °C), but eco is the lowest: no
+   * further step, however long it stays. */
+  g_assert_true (hf_test_sim_control (sim, AVALON, "{\"ambient_c\":40}"));
+  run_for (2500);
+  g_assert_cmpfloat (hf_guardian_chip_c (hf_miner_get_reading (avalon)), >, 75);
   fake_us += 5 * MIN_US;
   run_for (2500);
   g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 1);
