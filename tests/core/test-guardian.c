@@ -10,7 +10,9 @@
  * guardian on an injected clock): a heat wave steps a Gamma down within
  * the poll that saw it pass the limit, keeps it down while hot, steps it
  * back up only after the cool period, with events and alerts; a restarted
- * session keeps the stepped-down state; an Avalon steps its work mode.
+ * session keeps the stepped-down state and holds the scheduler off; a
+ * miner that takes no write is said once and tried with backoff; an
+ * Avalon steps its work mode, and back when its guard goes.
  * Then the CLI and the HTTP API on the same store.
  */
 #include <libsoup/soup.h>
@@ -32,12 +34,14 @@
 #define GAMMA        "127.0.62.2"
 #define AVALON       "127.0.62.3"
 #define SPARE        "127.0.62.4"
+#define STUBBORN     "127.0.62.5"
 
 static const char fleet_config[] =
   "[fleet]\nhttp-port=18962\ncgminer-port=14962\nstatic=true\nthermal-tau=1\nrestart-seconds=1\n"
   "[miner 127.0.62.2]\nprofile=gamma\n"
   "[miner 127.0.62.3]\nprofile=nano3s\n"
-  "[miner 127.0.62.4]\nprofile=gamma\n";
+  "[miner 127.0.62.4]\nprofile=gamma\n"
+  "[miner 127.0.62.5]\nprofile=gamma\nignore-writes=true\n";
 
 #define MIN_US ((gint64) 60 * G_USEC_PER_SEC)
 
@@ -264,6 +268,22 @@ set_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Wait *w = data;
   w->ok = hf_thermal_guardian_set_finish (HF_THERMAL_GUARDIAN (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+removed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_thermal_guardian_remove_finish (HF_THERMAL_GUARDIAN (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+schedule_kept_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_scheduler_add_finish (HF_SCHEDULER (source), result, &w->error) != 0;
   w->done = TRUE;
 }
 
@@ -649,10 +669,28 @@ test_restart (void)
   g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, gamma), ==, 1);
   g_assert_nonnull (hf_thermal_guardian_get_guard (guardian, gamma));
   watch_init (&w, session, gamma, 70);
+  /* A schedule that wants it at 525 MHz all day is held off meanwhile. */
+  {
+    g_autoptr(HfSchedule) all_day = hf_schedule_new ();
+    HfScheduler *scheduler = hf_session_get_scheduler (session);
+    Wait ws = { 0 };
+
+    g_assert_true (hf_schedule_parse_days ("daily", &all_day->days, NULL));
+    g_assert_true (hf_schedule_parse_time_range ("00:00-00:00", &all_day->start_min,
+                                                 &all_day->end_min, NULL));
+    g_assert_true (hf_schedule_parse_state ("preset:525/1150", &all_day->state, NULL));
+    hf_scheduler_add_async (scheduler, all_day, gamma, NULL, schedule_kept_cb, &ws);
+    hf_test_wait_for (&ws.done, 10000);
+    g_assert_no_error (ws.error);
+    while (hf_scheduler_get_schedules (scheduler)->len == 0)
+      g_main_context_iteration (NULL, TRUE);
+  }
   g_assert_true (hf_test_sim_control (sim, SPARE, "{\"ambient_c\":25}"));
   fake_us += MIN_US;
   hf_session_start (session);
   RUN_UNTIL (w.readings >= 3, 10000);
+  g_assert_cmpuint (hf_scheduler_get_writes (hf_session_get_scheduler (session)), ==, 0);
+  g_assert_cmpfloat (frequency_of (gamma), ==, 490);
   /* Not repeated, not forgotten. */
   g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 0);
   g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, gamma), ==, 1);
@@ -660,7 +698,64 @@ test_restart (void)
   RUN_UNTIL (w.steps_up == 1, 20000);
   g_assert_cmpfloat (frequency_of (gamma), ==, 525);
   g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, gamma), ==, 0);
+  /* Where its schedule wants it: still nothing for the scheduler to do. */
+  run_for (2500);
+  g_assert_cmpuint (hf_scheduler_get_writes (hf_session_get_scheduler (session)), ==, 0);
   watch_clear (&w);
+  shutdown (session);
+  g_object_unref (session);
+}
+
+static void
+write_failed_cb (HfThermalGuardian *guardian, HfMiner *miner, const char *message, guint *said)
+{
+  (*said)++;
+}
+
+/* A miner that takes no write: said once, tried again after a minute,
+ * then two, nothing kept of a step that did not happen. */
+static void
+test_backoff (void)
+{
+  g_autofree char *db = temp_db ();
+  HfSession *session = session_new (db);
+  HfThermalGuardian *guardian = hf_session_get_guardian (session);
+  HfMiner *stubborn = add_miner (session, STUBBORN);
+  guint said = 0;
+
+  fake_us = G_GINT64_CONSTANT (1830000000) * G_USEC_PER_SEC;
+  g_assert_true (hf_test_sim_control (sim, STUBBORN, "{\"ambient_c\":38,\"fan_percent\":42}"));
+  guard (session, stubborn, NULL, 70, 85, 10);
+  g_signal_connect (guardian, "write-failed", G_CALLBACK (write_failed_cb), &said);
+  hf_session_start (session);
+  RUN_UNTIL (said == 1, 20000);
+  g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 1);
+  g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, stubborn), ==, 0);
+  hf_test_flush_store (NULL, hf_session_get_store (session));
+  {
+    g_autoptr(GPtrArray) states = hf_store_list_guardian_states (hf_session_get_store (session), NULL);
+    g_autoptr(GPtrArray) events = events_of (session, NULL);
+
+    g_assert_cmpuint (states->len, ==, 0);
+    g_assert_cmpuint (events->len, ==, 0);
+  }
+  /* Not within the minute; then again, not said again. */
+  fake_us += 50 * G_USEC_PER_SEC;
+  run_for (2500);
+  g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 1);
+  fake_us += 11 * G_USEC_PER_SEC;
+  RUN_UNTIL (hf_thermal_guardian_get_writes (guardian) == 2, 10000);
+  run_for (8000);               /* written, restarted, read back: failed again */
+  g_assert_cmpuint (said, ==, 1);
+  /* The second failure doubles the wait. */
+  fake_us += 61 * G_USEC_PER_SEC;
+  run_for (2500);
+  g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 2);
+  fake_us += 60 * G_USEC_PER_SEC;
+  RUN_UNTIL (hf_thermal_guardian_get_writes (guardian) == 3, 10000);
+  run_for (8000);
+  g_assert_cmpuint (said, ==, 1);
+  g_signal_handlers_disconnect_by_data (guardian, &said);
   shutdown (session);
   g_object_unref (session);
 }
@@ -709,6 +804,23 @@ test_avalon (void)
     g_assert_cmpuint (states->len, ==, 1);
     g_assert_cmpint (((HfGuardianState *) states->pdata[0])->orig_work_mode, ==, 1);
   }
+  /* Its guard removed: back where it was at once, hot or not. */
+  {
+    const HfGuard *g = hf_thermal_guardian_get_guard (guardian, avalon);
+    Wait wr = { 0 };
+
+    hf_thermal_guardian_remove_async (guardian, g->id, NULL, removed_cb, &wr);
+    hf_test_wait_for (&wr.done, 5000);
+    g_assert_no_error (wr.error);
+  }
+  fake_us += MIN_US;
+  RUN_UNTIL (w.steps_up == 1, 20000);
+  g_assert_cmpint (hf_miner_get_reading (avalon)->work_mode, ==, 1);
+  g_assert_cmpstr (w.last_what, ==, "work mode 0 → work mode 1: its guard was removed");
+  g_assert_cmpuint (hf_thermal_guardian_get_steps (guardian, avalon), ==, 0);
+  fake_us += 5 * MIN_US;
+  run_for (2500);
+  g_assert_cmpuint (hf_thermal_guardian_get_writes (guardian), ==, 2);
   watch_clear (&w);
   shutdown (session);
   g_object_unref (session);
@@ -925,6 +1037,7 @@ main (int   argc,
   sim = hf_test_sim_start_for (fleet_config, 230);
   g_test_add_func ("/guardian/heat-wave", test_heat_wave);
   g_test_add_func ("/guardian/restart", test_restart);
+  g_test_add_func ("/guardian/backoff", test_backoff);
   g_test_add_func ("/guardian/avalon", test_avalon);
   g_test_add_func ("/guardian/api", test_api);
   g_test_add_func ("/guardian/cli", test_cli);
