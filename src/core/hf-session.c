@@ -1552,6 +1552,7 @@ hf_session_shutdown_async (HfSession           *self,
   self->started = FALSE;
   /* Writes a schedule asked for end here too (they hold the session). */
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
@@ -1808,6 +1809,7 @@ hf_session_start (HfSession *self)
     note_poll_interval (self);
   self->started = TRUE;
   hf_scheduler_start (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, TRUE);
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
                                                        release_memory_cb, NULL, NULL);
@@ -1820,6 +1822,7 @@ hf_session_stop (HfSession *self)
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
 }
 

@@ -66,6 +66,7 @@ struct _HfThermalGuardian
   gpointer         skip_data;
   GDestroyNotify   skip_destroy;
 
+  gboolean         active;          /* the session polls */
   gboolean         loaded;
   gboolean         loading;
   gboolean         load_again;
@@ -755,7 +756,7 @@ hf_thermal_guardian_check (HfThermalGuardian *self,
   g_return_if_fail (HF_IS_THERMAL_GUARDIAN (self));
   g_return_if_fail (HF_IS_MINER (miner));
 
-  if (!self->loaded || self->session == NULL)
+  if (!self->loaded || !self->active || self->session == NULL)
     return;
   reload_if_due (self);
   reading = hf_miner_get_reading (miner);
@@ -1228,6 +1229,14 @@ hf_thermal_guardian_set_clock (HfThermalGuardian *self,
   g_return_if_fail (HF_IS_THERMAL_GUARDIAN (self));
   self->clock = clock;
   self->clock_data = user_data;
+}
+
+void
+hf_thermal_guardian_set_active (HfThermalGuardian *self,
+                                gboolean           active)
+{
+  g_return_if_fail (HF_IS_THERMAL_GUARDIAN (self));
+  self->active = active;
 }
 
 void

@@ -160,6 +160,11 @@ void      hf_thermal_guardian_set_store    (HfThermalGuardian  *self,
 void      hf_thermal_guardian_reload       (HfThermalGuardian  *self);
 gboolean  hf_thermal_guardian_get_loaded   (HfThermalGuardian  *self);
 
+/* Act only while the session polls (it turns this on with polling): a
+ * command that reads a miner once writes nothing to it.  Off at first. */
+void      hf_thermal_guardian_set_active   (HfThermalGuardian  *self,
+                                            gboolean            active);
+
 /* Miners @func returns TRUE for are left alone (a tune in progress). */
 void      hf_thermal_guardian_set_skip_func (HfThermalGuardian *self,
                                              HfMinerVetoFunc    func,
