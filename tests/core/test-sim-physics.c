@@ -140,11 +140,12 @@ set_pair (const char *ip,
   g_assert_cmpint (cli (args, &out), ==, 0);
 }
 
-/* thermal-tau=1: after 6 s what is left of a step is e^-6 of it. */
+/* thermal-tau=1: after 8 s (the last whole second of uptime: 7 s at
+ * least) what is left of a step is e^-7 of it, 0.006 °C of 7 °C. */
 static void
 settle (void)
 {
-  g_usleep (6 * G_USEC_PER_SEC);
+  g_usleep (8 * G_USEC_PER_SEC);
 }
 
 static void
