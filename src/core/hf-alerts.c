@@ -134,6 +134,7 @@ static const char *const kind_names[HF_N_ALERT_KINDS] = {
   [HF_ALERT_FLEET_BEST_DIFFICULTY] = "fleet-best-difficulty",
   [HF_ALERT_QUIET_DIGEST]          = "quiet-digest",
   [HF_ALERT_DAILY_SUMMARY]         = "daily-summary",
+  [HF_ALERT_THERMAL_STEP]          = "thermal-step",
 };
 
 const char *
@@ -175,6 +176,7 @@ hf_alert_kind_label (HfAlertKind kind)
     case HF_ALERT_FLEET_BEST_DIFFICULTY: return _("New best difficulty of the fleet");
     case HF_ALERT_QUIET_DIGEST:          return _("Quiet hours digest");
     case HF_ALERT_DAILY_SUMMARY:         return _("Daily summary");
+    case HF_ALERT_THERMAL_STEP:          return _("Stepped for temperature");
     default:                             g_return_val_if_reached ("");
     }
 }
@@ -1031,6 +1033,21 @@ check_summary (HfAlerts *self,
   self->summary_day = day;
   remember_summary (self);
   self->summary_saved = now;
+}
+
+gboolean
+hf_alerts_raise (HfAlerts    *self,
+                 HfMiner     *miner,
+                 HfAlertKind  kind,
+                 const char  *title,
+                 const char  *body)
+{
+  g_return_val_if_fail (HF_IS_ALERTS (self), FALSE);
+  g_return_val_if_fail (HF_IS_MINER (miner), FALSE);
+  g_return_val_if_fail ((guint) kind < HF_N_ALERT_KINDS, FALSE);
+  g_return_val_if_fail (title != NULL, FALSE);
+
+  return raise_alert_full (self, miner, kind, TRUE, title, body != NULL ? body : "");
 }
 
 void

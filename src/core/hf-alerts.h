@@ -25,9 +25,10 @@ typedef enum
   HF_ALERT_FLEET_BEST_DIFFICULTY,
   HF_ALERT_QUIET_DIGEST,
   HF_ALERT_DAILY_SUMMARY,
+  HF_ALERT_THERMAL_STEP,          /* the thermal guardian stepped a miner down or up */
 } HfAlertKind;
 
-#define HF_N_ALERT_KINDS (HF_ALERT_DAILY_SUMMARY + 1)
+#define HF_N_ALERT_KINDS (HF_ALERT_THERMAL_STEP + 1)
 
 #define HF_ALERTS_DEFAULT_HOT_C          75.0
 #define HF_ALERTS_DEFAULT_BOARD_HOT_C    90.0
@@ -43,7 +44,8 @@ typedef enum
 /* The stable name of @kind ("offline", "back-online", "hot",
  * "low-hashrate", "board-hot", "not-hashing", "paused", "no-shares",
  * "pool-switched", "fan-stopped", "best-difficulty",
- * "fleet-best-difficulty", "quiet-digest", "daily-summary"): the event of
+ * "fleet-best-difficulty", "quiet-digest", "daily-summary",
+ * "thermal-step"): the event of
  * a notification, and what settings name to turn a rule off. */
 const char *hf_alert_kind_to_string   (HfAlertKind  kind);
 gboolean    hf_alert_kind_from_string (const char  *name,
@@ -133,6 +135,15 @@ void      hf_alerts_set_clock     (HfAlerts      *self,
                                    HfAlertsClock  clock,
                                    gpointer       user_data,
                                    GTimeZone     *tz);
+/* Raise @kind for @miner from outside the rules (the thermal guardian's
+ * steps): said like any alert — unless its rule is off, held in the quiet
+ * hours — whatever the cool-down, since each is an action taken.  TRUE
+ * when raised. */
+gboolean  hf_alerts_raise         (HfAlerts    *self,
+                                   HfMiner     *miner,
+                                   HfAlertKind  kind,
+                                   const char  *title,
+                                   const char  *body);
 /* Check the time-based rules now (the fleet's poll cycles do it). */
 void      hf_alerts_tick          (HfAlerts    *self);
 

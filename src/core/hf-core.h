@@ -32,6 +32,7 @@
 #include "hf-schedule.h"
 #include "hf-schedule-json.h"
 #include "hf-scheduler.h"
+#include "hf-thermal-guardian.h"
 #include "hf-session.h"
 #include "hf-settings.h"
 #include "hf-settings-applier.h"

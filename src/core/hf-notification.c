@@ -86,6 +86,7 @@ hf_notification_new_for_alert (HfMiner     *miner,
     [HF_ALERT_FLEET_BEST_DIFFICULTY] = HF_NOTIFY_SUCCESS,
     [HF_ALERT_QUIET_DIGEST]          = HF_NOTIFY_INFO,
     [HF_ALERT_DAILY_SUMMARY]         = HF_NOTIFY_INFO,
+    [HF_ALERT_THERMAL_STEP]          = HF_NOTIFY_WARNING,
   };
   HfNotification *self;
 

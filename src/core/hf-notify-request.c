@@ -150,6 +150,7 @@ ntfy_tag (const HfNotification *n)
     { "fleet-best-difficulty", "trophy" },
     { "quiet-digest", "zzz" },
     { "daily-summary", "bar_chart" },
+    { "thermal-step", "thermometer" },
     { "block-found", "tada" },
   };
 

@@ -25,6 +25,7 @@
 #include "hf-store-profiles.h"
 #include "hf-mqtt.h"
 #include "hf-targets.h"
+#include "hf-thermal-guardian.h"
 
 struct _HfSession
 {
@@ -42,6 +43,7 @@ struct _HfSession
   HfMqtt       *mqtt;             /* publishing to MQTT, or NULL */
   HfPowerBudget *budget;          /* curtails miners over a number of watts */
   HfScheduler  *scheduler;        /* keeps scheduled miners in their state */
+  HfThermalGuardian *guardian;    /* steps hot guarded miners down, and back up */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
   gboolean      loading;
@@ -254,13 +256,28 @@ budget_saved_cb (GObject      *source,
     g_message ("the power budget's state is not kept: %s", error->message);
 }
 
+/* What holds a miner from its schedule: the budget curtails it, or the
+ * thermal guardian has stepped it down (a scheduled preset would put the
+ * heat back). */
 static gboolean
 budget_curtails (HfMiner  *miner,
                  gpointer  user_data)
 {
   HfSession *self = user_data;
 
-  return self->budget != NULL && hf_power_budget_is_curtailed (self->budget, miner);
+  return (self->budget != NULL && hf_power_budget_is_curtailed (self->budget, miner))
+         || (self->guardian != NULL && hf_thermal_guardian_get_steps (self->guardian, miner) > 0);
+}
+
+/* Every new reading of a miner is the thermal guardian's to judge. */
+static void
+reading_cb (HfFleet         *fleet,
+            HfMiner         *miner,
+            const HfReading *reading,
+            HfSession       *self)
+{
+  if (self->guardian != NULL)
+    hf_thermal_guardian_check (self->guardian, miner);
 }
 
 /* A schedule in force (not overridden) that wants @miner paused. */
@@ -406,6 +423,7 @@ loaded_cb (GObject      *source,
   g_signal_connect (self->recorder, "recovered", G_CALLBACK (record_recovered_cb), self);
   self->loaded = TRUE;
   hf_scheduler_set_store (self->scheduler, self->store);
+  hf_thermal_guardian_set_store (self->guardian, self->store);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -425,7 +443,10 @@ hf_session_load_async (HfSession           *self,
   if (self->loaded || self->store_path == NULL)
     {
       if (!self->loaded)
-        hf_scheduler_set_store (self->scheduler, NULL);
+        {
+          hf_scheduler_set_store (self->scheduler, NULL);
+          hf_thermal_guardian_set_store (self->guardian, NULL);
+        }
       self->loaded = TRUE;
       g_task_return_boolean (task, TRUE);
       return;
@@ -1531,6 +1552,7 @@ hf_session_shutdown_async (HfSession           *self,
   self->started = FALSE;
   /* Writes a schedule asked for end here too (they hold the session). */
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
@@ -1611,6 +1633,13 @@ hf_session_get_scheduler (HfSession *self)
 {
   g_return_val_if_fail (HF_IS_SESSION (self), NULL);
   return self->scheduler;
+}
+
+HfThermalGuardian *
+hf_session_get_guardian (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->guardian;
 }
 
 HfNotifier *
@@ -1780,6 +1809,7 @@ hf_session_start (HfSession *self)
     note_poll_interval (self);
   self->started = TRUE;
   hf_scheduler_start (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, TRUE);
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
                                                        release_memory_cb, NULL, NULL);
@@ -1792,6 +1822,7 @@ hf_session_stop (HfSession *self)
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
 }
 
@@ -1822,6 +1853,9 @@ hf_session_dispose (GObject *object)
   if (self->scheduler != NULL)
     g_object_run_dispose (G_OBJECT (self->scheduler));
   g_clear_object (&self->scheduler);
+  if (self->guardian != NULL)
+    g_object_run_dispose (G_OBJECT (self->guardian));
+  g_clear_object (&self->guardian);
   g_clear_handle_id (&self->found_source, g_source_remove);
   g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);
@@ -1961,6 +1995,8 @@ hf_session_new (const char     *store_path,
   hf_energy_meter_set_poll_interval (self->energy, self->poll_interval_s);
   self->notifier = hf_notifier_new ();
   self->scheduler = hf_scheduler_new (self);
+  self->guardian = hf_thermal_guardian_new (self);
+  g_signal_connect (self->fleet, "reading", G_CALLBACK (reading_cb), self);
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);

@@ -34,6 +34,7 @@ hf_store_event_free (HfStoreEvent *event)
   g_free (event->address);
   g_free (event->hostname);
   g_free (event->identity);
+  g_free (event->detail);
   g_free (event);
 }
 
@@ -49,6 +50,7 @@ hf_store_event_copy (const HfStoreEvent *event)
   copy->address = g_strdup (event->address);
   copy->hostname = g_strdup (event->hostname);
   copy->identity = g_strdup (event->identity);
+  copy->detail = g_strdup (event->detail);
   return copy;
 }
 
@@ -102,7 +104,7 @@ hf_store_add_event (HfStore            *store,
       return FALSE;
     }
   if (sqlite3_prepare_v2 (db, "INSERT INTO events (miner_id, time, kind, count, counter, "
-                          "network_difficulty) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &stmt,
+                          "network_difficulty, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &stmt,
                           NULL) != SQLITE_OK)
     {
       store_error (store, error, "recording an event");
@@ -115,6 +117,10 @@ hf_store_add_event (HfStore            *store,
   sqlite3_bind_int64 (stmt, 4, event->count);
   bind_real (stmt, 5, event->counter);
   bind_real (stmt, 6, event->network_difficulty);
+  if (event->detail != NULL)
+    sqlite3_bind_text (stmt, 7, event->detail, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 7);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -155,7 +161,7 @@ hf_store_list_events (HfStore     *store,
 
   if (sqlite3_prepare_v2 (_hf_store_get_db (store),
                           "SELECT e.time, e.kind, m.address, m.hostname, m.identity, e.count, "
-                          "e.counter, e.network_difficulty FROM events e "
+                          "e.counter, e.network_difficulty, e.detail FROM events e "
                           "JOIN miners m ON m.id = e.miner_id "
                           "WHERE (?1 IS NULL OR e.kind = ?1) AND e.time >= ?2 "
                           "AND (?3 = 0 OR e.time < ?3) ORDER BY e.time, e.id", -1, &stmt,
@@ -183,6 +189,7 @@ hf_store_list_events (HfStore     *store,
       event->count = (guint) CLAMP (sqlite3_column_int64 (stmt, 5), 0, G_MAXUINT);
       event->counter = column_real (stmt, 6);
       event->network_difficulty = column_real (stmt, 7);
+      event->detail = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       g_ptr_array_add (events, event);
     }
   sqlite3_finalize (stmt);

@@ -7,7 +7,14 @@
 
 G_BEGIN_DECLS
 
-/* The kind of event a miner's found-blocks counter moving is. */
+/* The kind of event a miner's found-blocks counter moving is.  The
+ * thermal guardian's steps are HF_EVENT_THERMAL_STEP_DOWN and _UP
+ * (hf-thermal-guardian.h): @count is the options stepped down after it,
+ * @counter the frequency (MHz) or work mode it went to, @detail JSON
+ * {"direction": "down"|"up", "from", "to", "unit": "MHz"|"work mode",
+ * "sensor": "chip"|"vr" (down), "temperature_c", "limit_c", "chip_c",
+ * "vr_c", "cool_min" (up), "steps", "text": "490 MHz → 450 MHz: chip
+ * 72 °C over 70 °C"}. */
 #define HF_EVENT_BLOCK_FOUND "block-found"
 
 /**
@@ -22,6 +29,7 @@ G_BEGIN_DECLS
  * @counter: the miner's own counter after them (NAN if not known)
  * @network_difficulty: the network difficulty the miner reported then
  *   (NAN if not known)
+ * @detail: what else the event says (JSON, per kind), or NULL
  *
  * Events are kept forever (history retention does not apply) and go with
  * their miner when it is removed without its history.
@@ -36,6 +44,7 @@ typedef struct
   guint   count;
   double  counter;
   double  network_difficulty;
+  char   *detail;
 } HfStoreEvent;
 
 HfStoreEvent *hf_store_event_new   (const char         *kind);

@@ -271,7 +271,10 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   "  orig_frequency INTEGER,"             /* before the first step down */
   "  orig_work_mode INTEGER,"
   "  changed        INTEGER NOT NULL"     /* unix seconds of the last step */
-  ") STRICT;",
+  ") STRICT;"
+  /* What an event says beyond its numbers (a thermal step: JSON of the
+   * values before and after, the sensor, its reading and limit). */
+  "ALTER TABLE events ADD COLUMN detail TEXT;",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
