@@ -220,6 +220,21 @@ run_for (guint ms)
     g_main_context_iteration (NULL, FALSE), g_usleep (2000);
 }
 
+/* Until @miner's reading shows @paused (a write confirmed before the test
+ * changes it by hand, as a person would after seeing it). */
+static void
+wait_paused (HfMiner *miner, gboolean paused)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end
+         && (hf_miner_get_reading (miner) == NULL
+             || hf_miner_get_reading (miner)->paused != paused))
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_nonnull (hf_miner_get_reading (miner));
+  g_assert_cmpint (hf_miner_get_reading (miner)->paused, ==, paused);
+}
+
 static char *
 temp_db (void)
 {
@@ -366,6 +381,7 @@ test_restart_and_pace (void)
   hf_session_start (session);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.3", 1, 5000), ==, 1);
   g_assert_cmpuint (hf_scheduler_get_writes (scheduler), ==, 1);
+  wait_paused (miner, TRUE);
 
   /* Resumed by hand: cycles every second see it, but the scheduler waits
    * out the minute since its write. */
@@ -444,6 +460,7 @@ test_override (void)
   g_assert_no_error (error);
   hf_session_start (session);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.5", 1, 5000), ==, 1);
+  wait_paused (miner, TRUE);
 
   g_assert_true (hf_scheduler_override (scheduler, miner));
   g_assert_true (hf_scheduler_get_override (scheduler, miner, &until));
@@ -474,6 +491,7 @@ test_override (void)
   g_assert_false (hf_scheduler_get_override (scheduler, miner, NULL));
   fake_s = berlin_time (11, 12, 0, 30);
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", "127.0.55.5", 2, 5000), ==, 2);
+  wait_paused (miner, TRUE);
 
   /* Override and resume by hand: enforced again, but still never two
    * writes to a miner within a minute (the last was just now). */
