@@ -30,6 +30,7 @@ G_BEGIN_DECLS
 /* hf-mqtt.h and hf-scheduler.h build on the session. */
 typedef struct _HfMqtt HfMqtt;
 typedef struct _HfScheduler HfScheduler;
+typedef struct _HfTuner HfTuner;
 
 #define HF_TYPE_SESSION (hf_session_get_type ())
 G_DECLARE_FINAL_TYPE (HfSession, hf_session, HF, SESSION, GObject)
@@ -68,6 +69,10 @@ HfAlerts       *hf_session_get_alerts         (HfSession            *self);
 /* Schedules: what state each scheduled miner is kept in (hf-scheduler.h);
  * it reads them once loaded and enforces them while the session polls. */
 HfScheduler    *hf_session_get_scheduler      (HfSession            *self);
+/* Guarded auto-tunes (hf-tuner.h): tunes a previous run left running are
+ * put back once loaded, and every tune is stopped (original settings
+ * back) at shutdown, which waits for it within its timeout. */
+HfTuner        *hf_session_get_tuner          (HfSession            *self);
 /* The named groups of miners, restored with the fleet (empty until
  * loaded, and kept only in memory without a store). */
 HfGroups       *hf_session_get_groups         (HfSession            *self);
