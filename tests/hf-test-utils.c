@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "hf-cgminer-reply.h"
 #include "hf-recorder.h"
 #include "hf-store.h"
@@ -236,6 +238,65 @@ hf_test_sim_last_event (HfTestSim  *sim,
         return line;
     }
   return NULL;
+}
+
+guint16
+hf_test_sim_http_port (HfTestSim *sim)
+{
+  for (guint i = 0; i < sim->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (sim->lines, i);
+      const char *at = strstr (line, "\"http_port\":");
+
+      if (strstr (line, "\"event\":\"ready\"") != NULL && at != NULL)
+        return (guint16) g_ascii_strtoull (at + strlen ("\"http_port\":"), NULL, 10);
+    }
+  g_error ("hashfleet-sim printed no ready line with its HTTP port");
+  return 0;
+}
+
+gboolean
+hf_test_sim_control (HfTestSim  *sim,
+                     const char *ip,
+                     const char *json)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (ip);
+  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  guint before = count_events (sim, "control", ip);
+  gboolean ok;
+
+  /* The network rule: only ever loopback. */
+  g_assert_nonnull (inet);
+  g_assert_true (g_inet_address_get_is_loopback (inet));
+  session = soup_session_new_with_options ("timeout", 5, "idle-timeout", 5,
+                                           "proxy-resolver", direct, NULL);
+  uri = g_strdup_printf ("http://%s:%u/sim/control", ip, hf_test_sim_http_port (sim));
+  msg = soup_message_new ("POST", uri);
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  if (reply == NULL)
+    {
+      g_test_message ("sim control %s: %s", ip, error->message);
+      return FALSE;
+    }
+  ok = soup_message_get_status (msg) == 200
+       && g_bytes_get_size (reply) == strlen ("{\"ok\":true}")
+       && memcmp (g_bytes_get_data (reply, NULL), "{\"ok\":true}", g_bytes_get_size (reply)) == 0;
+  if (!ok)
+    g_test_message ("sim control %s: %u %.*s", ip, soup_message_get_status (msg),
+                    (int) MIN (g_bytes_get_size (reply), 500),
+                    (const char *) g_bytes_get_data (reply, NULL));
+  /* Its "control" event line, so that a test that waits for it sees it. */
+  if (ok)
+    hf_test_sim_events (sim, "control", ip, before + 1, 2000);
+  return ok;
 }
 
 int

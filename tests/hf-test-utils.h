@@ -52,6 +52,16 @@ const char *hf_test_sim_last_event  (HfTestSim    *sim,
                                      const char   *event,
                                      const char   *ip);
 
+/* POST @json to the simulator's /sim/control of the miner at @ip (on the
+ * fleet's HTTP port): {"ambient_c":45}, {"fan_percent":80} (null: the
+ * miner's own fan again), {"thermal_tau":1}.  TRUE when it answered 200
+ * {"ok":true}.  Loopback only; blocks the calling thread for at most 5 s. */
+gboolean    hf_test_sim_control     (HfTestSim    *sim,
+                                     const char   *ip,
+                                     const char   *json);
+/* The fleet's HTTP port (from its "ready" line). */
+guint16     hf_test_sim_http_port   (HfTestSim    *sim);
+
 /* Run hashfleet-cli with @args; returns its exit status. */
 int         hf_test_run_cli         (const char * const *args,
                                      char        **out,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "hf-sim-fleet.h"
 
 /* With --static every miner reports exactly these numbers, which is what
@@ -120,6 +122,9 @@ sim_fleet_new (void)
   fleet->slow_ms = 2500;
   fleet->restart_s = 3;
   fleet->started = g_get_monotonic_time ();
+  fleet->ambient_c = 25.0;
+  fleet->thermal_tau_s = 30.0;
+  fleet->physics_spread = TRUE;
   return fleet;
 }
 
@@ -160,6 +165,10 @@ sim_fleet_add (SimFleet         *fleet,
   m->pool_difficulty = NAN;
   m->power = NAN;
   m->blocks_from = g_get_monotonic_time ();
+  m->ambient_c = fleet->ambient_c;
+  m->thermal_tau_s = fleet->thermal_tau_s;
+  m->physics_spread = fleet->physics_spread;
+  m->control_fan = NAN;
 
   g_ptr_array_add (fleet->miners, m);
   g_hash_table_insert (fleet->by_ip, m->ip, m);
@@ -272,6 +281,35 @@ sim_miner_set_key (SimMiner    *miner,
         *field = g_str_equal (value, "true");
         return TRUE;
       }
+  if (g_str_equal (key, "physics-spread"))
+    {
+      if (g_strcmp0 (value, "true") != 0 && g_strcmp0 (value, "false") != 0
+          && g_strcmp0 (value, "0") != 0 && g_strcmp0 (value, "1") != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s is true or false, not '%s'", key, value ? value : "");
+          return FALSE;
+        }
+      miner->physics_spread = g_str_equal (value, "true") || g_str_equal (value, "1");
+      return TRUE;
+    }
+  if (g_str_equal (key, "ambient") || g_str_equal (key, "thermal-tau"))
+    {
+      number = value != NULL ? g_ascii_strtod (value, &end) : NAN;
+      if (end == value || (end != NULL && *end != '\0') || !(number >= -40) || number > 100
+          || (g_str_equal (key, "thermal-tau") && !(number > 0)))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s is a number (ambient -40…100 °C, thermal-tau 0…100 s), not '%s'",
+                       key, value ? value : "");
+          return FALSE;
+        }
+      if (g_str_equal (key, "ambient"))
+        miner->ambient_c = number;
+      else
+        miner->thermal_tau_s = number;
+      return TRUE;
+    }
   if (!g_str_equal (key, "hashrate") && !g_str_equal (key, "pool-difficulty")
       && !g_str_equal (key, "found-blocks") && !g_str_equal (key, "block-every")
       && !g_str_equal (key, "power"))
@@ -296,6 +334,89 @@ sim_miner_set_key (SimMiner    *miner,
     miner->power = number;
   else
     miner->block_every_s = (guint) MIN (number, 86400.0 * 365);
+  return TRUE;
+}
+
+static gboolean
+control_number (JsonObject  *object,
+                const char  *member,
+                double       lo,
+                double       hi,
+                double      *out,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NAN;
+      return TRUE;
+    }
+  if (json_node_get_value_type (node) != G_TYPE_INT64
+      && json_node_get_value_type (node) != G_TYPE_DOUBLE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not a number", member);
+      return FALSE;
+    }
+  *out = json_node_get_double (node);
+  if (!(*out >= lo && *out <= hi))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is out of %g…%g", member,
+                   lo, hi);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sim_miner_control (SimMiner    *miner,
+                   const char  *json,
+                   gsize        len,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  double ambient = miner->ambient_c, tau = miner->thermal_tau_s, fan = miner->control_fan;
+  static const char * const known[] = { "ambient_c", "thermal_tau", "fan_percent" };
+  g_autoptr(GList) members = NULL;
+
+  if (json == NULL || len == 0 || len > 4096
+      || !json_parser_load_from_data (parser, json, (gssize) len, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "empty or oversized body");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "not a JSON object");
+      return FALSE;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     "unknown knob '%s' (ambient_c, thermal_tau, fan_percent)",
+                     (const char *) l->data);
+        return FALSE;
+      }
+  if (!control_number (object, "ambient_c", -40, 100, &ambient, error)
+      || !control_number (object, "thermal_tau", 0.001, 100, &tau, error)
+      || !control_number (object, "fan_percent", 0, 100, &fan, error))
+    return FALSE;
+  if (isnan (ambient) || isnan (tau))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "ambient_c and thermal_tau cannot be null");
+      return FALSE;
+    }
+  miner->ambient_c = ambient;
+  miner->thermal_tau_s = tau;
+  miner->control_fan = fan;
   return TRUE;
 }
 

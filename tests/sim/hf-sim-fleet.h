@@ -133,6 +133,19 @@ typedef struct
   gboolean          workmode_set;   /* Avalon ascset workmode */
   int               workmode;
   gboolean          led;
+  /* The physical model's surroundings (hf-sim-physics.c): ambient=C,
+   * thermal-tau=S, physics-spread=false, and POST /sim/control at run time. */
+  double            ambient_c;      /* °C around the miner */
+  double            thermal_tau_s;  /* time constant of its temperatures */
+  gboolean          physics_spread; /* a small per-miner spread from its address */
+  double            control_fan;    /* fan % forced by /sim/control; NAN: the miner's own */
+  /* Its temperatures: from th_chip/th_vr at th_since (monotonic µs; 0:
+   * not yet started) toward th_chip_to/th_vr_to. */
+  double            th_chip;
+  double            th_vr;
+  double            th_chip_to;
+  double            th_vr_to;
+  gint64            th_since;
 } SimMiner;
 
 typedef struct
@@ -148,6 +161,9 @@ typedef struct
   gboolean    is_static;       /* values do not move (tests assert exact values) */
   guint       fault_delay_s;   /* faults (but refuse) start this long after start-up */
   gint64      started;         /* monotonic µs */
+  double      ambient_c;       /* [fleet] ambient= (default 25 °C) for every miner */
+  double      thermal_tau_s;   /* [fleet] thermal-tau= (default 30 s) */
+  gboolean    physics_spread;  /* [fleet] physics-spread= (default true) */
 } SimFleet;
 
 const SimProfile *sim_profile_lookup   (const char   *name);
@@ -195,6 +211,13 @@ gboolean          sim_miner_set_key    (SimMiner     *miner,
                                         const char   *key,
                                         const char   *value,
                                         gboolean     *known,
+                                        GError      **error);
+/* POST /sim/control: {"ambient_c":45,"fan_percent":80,"thermal_tau":1}
+ * (fan_percent null: back to the miner's own fan).  FALSE with @error for
+ * JSON that is not such an object. */
+gboolean          sim_miner_control    (SimMiner     *miner,
+                                        const char   *json,
+                                        gsize         len,
                                         GError      **error);
 /* --state NAME: the same for a boolean key set to true, "zero-hashrate"
  * for hashrate=0. */

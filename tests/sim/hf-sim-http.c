@@ -12,9 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "hf-sim-axeos.h"
 #include "hf-sim-http.h"
 #include "hf-sim-hostile.h"
+#include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
 
@@ -191,6 +194,7 @@ answer_patch (Server            *server,
       return;
     }
   sim_axeos_web_apply_patch (server->web, miner, request->data, (gsize) request->length);
+  sim_physics_changed (miner);
   detail = g_strescape (request->data ? request->data : "", NULL);
   sim_event ("patch", miner, detail);
   if (!current)
@@ -316,7 +320,7 @@ answer_axeos (Server            *server,
 
   if (g_str_equal (path, "/api/system/info") && get)
     body = sim_axeos_web_info (server->web, miner,
-                               sim_axeos_apply_overrides (miner, sim_axeos_info (fleet, miner)),
+                               sim_axeos_apply_overrides (fleet, miner, sim_axeos_info (fleet, miner)),
                                TRUE);
   else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
     {
@@ -345,6 +349,7 @@ answer_axeos (Server            *server,
 
       if (!miner->ignore_writes)
         miner->paused = pause;
+      sim_physics_changed (miner);
       sim_event (pause ? "pause" : "resume", miner, NULL);
       if (features != 0)
         respond_json (msg, 200, pause ? "{\"message\":\"Mining paused\"}"
@@ -562,6 +567,45 @@ answer (Server            *server,
     respond (msg, 404, "text/html", "<html>Not Found</html>", 22);
 }
 
+/* POST /sim/control: what a test changes around a miner at run time (its
+ * ambient temperature, its fan); no device has this path. */
+static void
+answer_control (SimMiner          *miner,
+                SoupServerMessage *msg)
+{
+  SoupMessageBody *request = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = NULL;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      respond_json (msg, 405, "{\"ok\":false,\"error\":\"POST only\"}");
+      return;
+    }
+  if (!sim_miner_control (miner, request->data, (gsize) request->length, &error))
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *reply = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, FALSE);
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error->message);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      reply = json_to_string (root, FALSE);
+      respond_json (msg, 400, reply);
+      return;
+    }
+  sim_physics_changed (miner);
+  detail = g_strdup_printf ("ambient_c=%g thermal_tau=%g fan_percent=%g", miner->ambient_c,
+                            miner->thermal_tau_s, miner->control_fan);
+  sim_event ("control", miner, detail);
+  respond_json (msg, 200, "{\"ok\":true}");
+}
+
 static void
 pending_free (Pending *pending)
 {
@@ -612,6 +656,12 @@ handler_cb (SoupServer        *server,
       respond (msg, 404, "text/plain", "", 0);
       return;
     }
+  /* The test's control path works whatever the miner is doing. */
+  if (g_str_equal (path, "/sim/control"))
+    {
+      answer_control (miner, msg);
+      return;
+    }
   if (sim_miner_restarting (miner))
     {
       /* A rebooting device answers nothing: drop the connection. */
@@ -659,6 +709,7 @@ auth_filter_cb (SoupAuthDomain    *domain,
 
   /* Only the Antminer web UI and CGI ask for credentials. */
   return miner != NULL && miner->profile->kind == SIM_KIND_ANTMINER
+         && g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), "/sim/control") != 0
          && miner->web_basic == SOUP_IS_AUTH_DOMAIN_BASIC (domain);
 }
 
