@@ -204,6 +204,7 @@ refresh_fields (HfDetailsWindow *self)
   }
   value_row (self, _("Second chip temperature"), r->chip2_temp_c, 1, "°C");
   value_row (self, _("Voltage regulator temperature"), r->vr_temp_c, 1, "°C");
+  value_row (self, _("Error rate"), r->error_percent, 2, "%");
   set_row (self, self->reading_group, _("Pool"), r->pool_url);
   set_row (self, self->reading_group, _("Pool user"), r->pool_user);
 

@@ -248,7 +248,7 @@ info_node (SimAxeosWeb *web,
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   text = sim_axeos_web_info (web, miner,
-                             sim_axeos_apply_overrides (miner, sim_axeos_info (web->fleet, miner)),
+                             sim_axeos_apply_overrides (web->fleet, miner, sim_axeos_info (web->fleet, miner)),
                              FALSE);
   if (!json_parser_load_from_data (parser, text, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -139,6 +139,13 @@ typedef struct
   double            thermal_tau_s;  /* time constant of its temperatures */
   gboolean          physics_spread; /* a small per-miner spread from its address */
   double            control_fan;    /* fan % forced by /sim/control; NAN: the miner's own */
+  /* Its temperatures: from th_chip/th_vr at th_since (monotonic µs; 0:
+   * not yet started) toward th_chip_to/th_vr_to. */
+  double            th_chip;
+  double            th_vr;
+  double            th_chip_to;
+  double            th_vr_to;
+  gint64            th_since;
 } SimMiner;
 
 typedef struct

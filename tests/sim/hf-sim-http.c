@@ -17,6 +17,7 @@
 #include "hf-sim-axeos.h"
 #include "hf-sim-http.h"
 #include "hf-sim-hostile.h"
+#include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
 
@@ -193,6 +194,7 @@ answer_patch (Server            *server,
       return;
     }
   sim_axeos_web_apply_patch (server->web, miner, request->data, (gsize) request->length);
+  sim_physics_changed (miner);
   detail = g_strescape (request->data ? request->data : "", NULL);
   sim_event ("patch", miner, detail);
   if (!current)
@@ -318,7 +320,7 @@ answer_axeos (Server            *server,
 
   if (g_str_equal (path, "/api/system/info") && get)
     body = sim_axeos_web_info (server->web, miner,
-                               sim_axeos_apply_overrides (miner, sim_axeos_info (fleet, miner)),
+                               sim_axeos_apply_overrides (fleet, miner, sim_axeos_info (fleet, miner)),
                                TRUE);
   else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
     {
@@ -347,6 +349,7 @@ answer_axeos (Server            *server,
 
       if (!miner->ignore_writes)
         miner->paused = pause;
+      sim_physics_changed (miner);
       sim_event (pause ? "pause" : "resume", miner, NULL);
       if (features != 0)
         respond_json (msg, 200, pause ? "{\"message\":\"Mining paused\"}"
@@ -596,6 +599,7 @@ answer_control (SimMiner          *miner,
       respond_json (msg, 400, reply);
       return;
     }
+  sim_physics_changed (miner);
   detail = g_strdup_printf ("ambient_c=%g thermal_tau=%g fan_percent=%g", miner->ambient_c,
                             miner->thermal_tau_s, miner->control_fan);
   sim_event ("control", miner, detail);

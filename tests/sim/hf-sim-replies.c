@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "hf-sim-physics.h"
 #include "hf-sim-replies.h"
 #include "hf-sim-settings.h"
 #include "hf-whatsminer-crypto.h"
@@ -639,8 +640,16 @@ avalon_estats (SimFleet *fleet,
   const SimProfile *p = miner->profile;
   g_autofree char *status = status_json ("S", 70, "CGMiner stats", "cgminer 4.11.1");
   g_autofree char *mm = NULL;
-  double h = V (sim_miner_base_hashrate (miner), 0.02) * sim_miner_rate_factor (miner);
-  double up = sim_miner_uptime (miner);
+  SimPhysics now;
+  double h, up = sim_miner_uptime (miner);
+  double chip, board;
+
+  /* Hashrate, power and temperatures of its work mode (the model), the
+   * chip temperatures the firmware lists around them as it does. */
+  sim_physics_now (fleet, miner, &now);
+  h = now.hashrate_ghs;
+  chip = now.chip_temp_c;
+  board = now.vr_temp_c;
 
   switch (p->id)
     {
@@ -654,7 +663,7 @@ avalon_estats (SimFleet *fleet,
         "PS[0 1222 4 0 0 2245 1650] GHSspd[%.2f] DHspd[0.000%%] GHSmm[%.2f] GHSavg[%.2f] "
         "WU[621649.53] Freq[%.2f] MGHS[%.2f] TA[160] Core[A3197S] BIN[36] PING[17] SoftOFF[0] "
         "WORKMODE[1] WORKLEVEL[0] MPO[1600] ADJ[1] Nonce Mask[25]}",
-        miner->serial, up, p->board_temp, p->chip_temp, p->chip_temp - 5, p->fan_rpm,
+        miner->serial, up, board, chip, chip - 5, p->fan_rpm,
         p->fan_rpm - 20, p->fan_rpm - 40, p->fan_rpm - 10, p->fan_percent, h,
         p->expected_ghs, h, p->frequency, h);
       return g_strdup_printf ("{%s,\"STATS\":[{\"STATS\":0,\"ID\":\"AVALON0\",\"Elapsed\":%.0f,"
@@ -671,8 +680,8 @@ avalon_estats (SimFleet *fleet,
         "GHSavg[%.2f] WU[42534.25] Freq[0.00] Led[0] MGHS[%.2f] MTmax[%.0f] MTavg[%.0f] TA[10] "
         "Core[A3198S] PING[166] SoftOFF[0] ECHU[0] ECMM[0] PLL0[0 258 321 1191] "
         "ATA0[60-80-306-100:293:313:333] WORKLEVEL[1] MPO[90] ADJ[1]",
-        miner->serial, up, p->board_temp, p->chip_temp, p->chip_temp - 2, p->fan_rpm,
-        p->fan_percent, h, p->expected_ghs, h, h, p->chip_temp, p->chip_temp - 2);
+        miner->serial, up, board, chip, chip - 2, p->fan_rpm,
+        p->fan_percent, h, p->expected_ghs, h, h, chip, chip - 2);
       break;
     default:
       mm = g_strdup_printf (
@@ -681,11 +690,11 @@ avalon_estats (SimFleet *fleet,
         "PS[0 0 27541 4 0 3756 %.0f] GHSspd[%.2f] DHspd[0.874%%] GHSmm[%.2f] GHSavg[%.2f] "
         "WU[84534.25] Freq[%.2f] Led[0] MGHS[%.2f] MTmax[%.0f] MTavg[%.0f] SoftOFF[0] "
         "SYSTEMSTATU[Work: In Work, Hash Board: 1] WORKMODE[1] WORKLEVEL[0] MPO[140]%s",
-        p->id == SIM_AVALON_NANO3S ? "Nano3s" : "Mini3", miner->serial, up, p->board_temp,
-        p->chip_temp, p->chip_temp - 3, p->fan_rpm, p->fan_percent,
-        V (p->power_w, 0.01) * (miner->paused ? 0.1 : sim_miner_rate_factor (miner)), h,
-        p->expected_ghs, h, p->frequency, h, p->chip_temp,
-        p->chip_temp - 3,
+        p->id == SIM_AVALON_NANO3S ? "Nano3s" : "Mini3", miner->serial, up, board,
+        chip, chip - 3, p->fan_rpm, p->fan_percent,
+        now.power_w * (miner->paused ? 0.1 : 1.0), h,
+        p->expected_ghs, h, p->frequency, h, chip,
+        chip - 3,
         p->id == SIM_AVALON_MINI3 ? " WALLPOWER[800]" : "");
       break;
     }
@@ -760,7 +769,10 @@ one_command (SimFleet   *fleet,
           {
             char *reply = sim_avalon_ascset (miner, parameter);
             if (reply != NULL)
-              return reply;
+              {
+                sim_physics_changed (miner);
+                return reply;
+              }
           }
           return error_reply (120, "ASC 0 set failed: unknown option", "cgminer 4.11.1");
         }

@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
 
 typedef enum { INT, STR, BOOL } Kind;
@@ -145,8 +146,40 @@ scale (JsonObject *o,
     json_object_set_double_member (o, key, json_node_get_double (n) * factor);
 }
 
+#define PAUSED_POWER 0.15     /* a paused AxeOS miner draws this share */
+
+static double
+number (JsonObject *o,
+        const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  if (n != NULL && JSON_NODE_HOLDS_VALUE (n)
+      && (json_node_get_value_type (n) == G_TYPE_DOUBLE
+          || json_node_get_value_type (n) == G_TYPE_INT64))
+    return json_node_get_double (n);
+  return NAN;
+}
+
+/* A member the reply has, as the type it has: an integer stays one. */
+static void
+set_number (JsonObject *o,
+            const char *key,
+            double      value)
+{
+  JsonNode *n = json_object_get_member (o, key);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || isnan (value))
+    return;
+  if (json_node_get_value_type (n) == G_TYPE_INT64)
+    json_object_set_int_member (o, key, (gint64) round (value));
+  else if (json_node_get_value_type (n) == G_TYPE_DOUBLE)
+    json_object_set_double_member (o, key, value);
+}
+
 char *
-sim_axeos_apply_overrides (SimMiner *m,
+sim_axeos_apply_overrides (SimFleet *fleet,
+                           SimMiner *m,
                            char     *info_json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -160,7 +193,8 @@ sim_axeos_apply_overrides (SimMiner *m,
    * first pool with no block found: most polls need no rewrite. */
   if (m->set_frequency == 0 && m->set_voltage == 0 && !m->fan_set && m->set_temptarget == 0
       && m->set_pool_host == NULL && m->set_pool_user == NULL && !m->paused && !m->overheat
-      && !m->power_fault && !m->fallback && sim_miner_found_blocks (m) == 0 && isnan (m->power))
+      && !m->power_fault && !m->fallback && sim_miner_found_blocks (m) == 0 && isnan (m->power)
+      && sim_physics_nominal (m))
     return g_steal_pointer (&owned);
   if (!json_parser_load_from_data (parser, owned, -1, NULL))
     return g_steal_pointer (&owned);
@@ -184,19 +218,48 @@ sim_axeos_apply_overrides (SimMiner *m,
   if (json_object_has_member (o, "foundBlocks"))
     json_object_set_int_member (o, "foundBlocks", sim_miner_found_blocks (m));
 
-  /* Hashrate follows the frequency; power roughly too. */
-  if (m->set_frequency != 0 && m->profile->frequency > 0)
+  /* Hashrate, power, errors and temperatures: the physical model. */
+  if (sim_physics_applies (m))
     {
-      factor = m->set_frequency / m->profile->frequency;
-      json_object_set_int_member (o, "frequency", m->set_frequency);
+      SimPhysics now;
+      double reported_power, old_power = number (o, "power");
+
+      sim_physics_now (fleet, m, &now);
+      if (m->set_frequency != 0)
+        json_object_set_int_member (o, "frequency", m->set_frequency);
+      for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+        set_number (o, rates[i], now.hashrate_ghs);
+      set_number (o, "expectedHashrate", now.expected_ghs);
+      set_number (o, "errorPercentage", now.error_percent);
+      set_number (o, "coreVoltageActual", now.voltage_actual);
+      set_number (o, "temp", now.chip_temp_c);
+      set_number (o, "vrTemp", now.vr_temp_c);
+      reported_power = m->paused && !m->power_lies ? PAUSED_POWER * now.power_w : now.power_w;
+      set_number (o, "power", reported_power);
+      /* The input current follows the power at the board's own voltage. */
+      if (old_power > 0)
+        set_number (o, "current", number (o, "current") * reported_power / old_power);
+      if (!isnan (m->control_fan))
+        set_number (o, "fanspeed", m->control_fan);
+      if (m->profile->fan_percent > 0)
+        set_number (o, "fanrpm", number (o, "fanrpm") * now.fan_percent / m->profile->fan_percent);
     }
-  if (m->paused)
-    factor = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
-    scale (o, rates[i], factor);
-  if (!isnan (m->power) && json_object_has_member (o, "power"))
-    json_object_set_double_member (o, "power", m->power);
-  scale (o, "power", m->paused && !m->power_lies ? 0.15 : m->power_lies ? 1 : factor);
+  else
+    {
+      /* Hashrate follows the frequency; power roughly too. */
+      if (m->set_frequency != 0 && m->profile->frequency > 0)
+        {
+          factor = m->set_frequency / m->profile->frequency;
+          json_object_set_int_member (o, "frequency", m->set_frequency);
+        }
+      if (m->paused)
+        factor = 0;
+      for (guint i = 0; i < G_N_ELEMENTS (rates); i++)
+        scale (o, rates[i], factor);
+      if (!isnan (m->power) && json_object_has_member (o, "power"))
+        json_object_set_double_member (o, "power", m->power);
+      scale (o, "power", m->paused && !m->power_lies ? PAUSED_POWER : m->power_lies ? 1 : factor);
+    }
   if (m->set_voltage != 0)
     json_object_set_int_member (o, "coreVoltage", m->set_voltage);
   if (m->fan_set)
@@ -222,11 +285,9 @@ sim_axeos_apply_overrides (SimMiner *m,
 double
 sim_miner_rate_factor (SimMiner *m)
 {
-  static const double by_mode[] = { 0.8, 1.0, 1.15 };   /* eco, standard, super */
-
   if (m->paused)
     return 0;
-  return m->workmode_set ? by_mode[CLAMP (m->workmode, 0, 2)] : 1.0;
+  return m->workmode_set ? sim_physics_mode_hashrate (m->workmode) : 1.0;
 }
 
 static char *
@@ -329,7 +390,13 @@ sim_avalon_apply_overrides (SimMiner *m,
       replace_field (s, "WORKMODE[", text);
       g_clear_pointer (&text, g_free);
     }
-  if (m->fan_set && !m->set_autofan)
+  if (!isnan (m->control_fan))
+    {
+      text = g_strdup_printf ("%.0f%%", m->control_fan);
+      replace_field (s, "FanR[", text);
+      g_clear_pointer (&text, g_free);
+    }
+  else if (m->fan_set && !m->set_autofan)
     {
       text = g_strdup_printf ("%u%%", m->set_fanspeed);
       replace_field (s, "FanR[", text);

@@ -15,9 +15,11 @@ gboolean  sim_axeos_patch      (SimMiner    *miner,
                                 gsize        len,
                                 char       **error_text);
 /* @info_json (an /api/system/info reply) with what writes changed: the
- * frequency (hashrate and power follow it), voltage, fan, hostname, pool,
+ * frequency and voltage (hashrate, errors, power and temperatures follow
+ * them through the physical model), fan, hostname, pool,
  * and a paused miner's hashrate of 0.  Takes @info_json. */
-char     *sim_axeos_apply_overrides (SimMiner *miner,
+char     *sim_axeos_apply_overrides (SimFleet *fleet,
+                                     SimMiner *miner,
                                      char     *info_json);
 
 /* What writes did to the hashrate: 0 when paused, the work mode's share. */

@@ -22,6 +22,7 @@
 #include "hf-sim-cgminer.h"
 #include "hf-sim-fleet.h"
 #include "hf-sim-http.h"
+#include "hf-sim-physics.h"
 #include "hf-process.h"
 
 static const SimProfileId default_rotation[] = {
@@ -191,6 +192,7 @@ main (int   argc,
   g_autofree char *config = NULL;
   g_autofree char *www = NULL;
   gboolean trace_http = FALSE;
+  g_autofree char *physics_table = NULL;
   g_auto(GStrv) faults = NULL;
   g_auto(GStrv) states = NULL;
   gboolean is_static = FALSE, list = FALSE;
@@ -212,6 +214,7 @@ main (int   argc,
     { "ttl", 0, 0, G_OPTION_ARG_INT, &ttl, "Exit after this many seconds", "S" },
     { "www", 0, 0, G_OPTION_ARG_FILENAME, &www, "Serve this built AxeOS web UI (its dist/) from current AxeOS miners", "DIR" },
     { "trace-http", 0, 0, G_OPTION_ARG_NONE, &trace_http, "Print every HTTP exchange as a JSON line", NULL },
+    { "physics-table", 0, 0, G_OPTION_ARG_STRING, &physics_table, "Print the steady state of every frequency × voltage pair (or work mode) of the miner at ADDR, and exit", "ADDR" },
     { NULL }
   };
 #ifdef __linux__
@@ -386,6 +389,29 @@ main (int   argc,
             g_printerr ("hashfleet-sim: --state: %s\n", error->message);
             return 2;
           }
+    }
+
+  /* Every miner's temperatures start settled at its configured state. */
+  for (guint i = 0; i < fleet->miners->len; i++)
+    sim_physics_changed (g_ptr_array_index (fleet->miners, i));
+
+  /* --physics-table: what the model says, no servers. */
+  if (physics_table != NULL)
+    {
+      SimMiner *miner = sim_fleet_lookup (fleet, physics_table);
+      g_autofree char *table = NULL;
+
+      if (miner == NULL || !sim_physics_applies (miner))
+        {
+          g_printerr ("hashfleet-sim: --physics-table: %s is %s\n", physics_table,
+                      miner == NULL ? "no miner of this fleet"
+                                    : "not a miner the physical model drives (AxeOS, NerdOS, Avalon)");
+          return 2;
+        }
+      table = sim_physics_table (miner);
+      g_print ("%s", table);
+      sim_fleet_free (fleet);
+      return 0;
     }
 
   /* Two listeners per miner plus the connections. */
