@@ -11,8 +11,9 @@
  * The card tells the window which miner that is (miner.point), so that
  * the actions are enabled for it (see HfMinerActions).
  *
- * A line under the state says when the thermal guardian holds the miner
- * down ("Stepped down 1 option (hot)").
+ * A line under the state says what Hashfleet is doing to the miner: a
+ * tune running ("Tuning… step 3/12", following the tune's signals) or the
+ * thermal guardian holding it down ("Stepped down 1 option (hot)").
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include "hf-miner-binding.h"
 #include "hf-miner-card.h"
 #include "hf-thermal-guardian.h"
+#include "hf-tuner.h"
 
 struct _HfMinerCard
 {
@@ -54,6 +56,8 @@ struct _HfMinerCard
   HfMinerBinding  binding;
   HfPowerBudget  *budget;          /* says which miners it curtailed */
   HfScheduler    *scheduler;       /* what the schedule label says */
+  HfTuner        *tuner;           /* a tune of the miner running */
+  HfTune         *tune;            /* that tune, whose steps the note follows */
   HfThermalGuardian *guardian;     /* the miner held down */
   GtkWidget      *watched_parent;  /* the list item, whose focus counts */
   gboolean        actions_shown;
@@ -65,6 +69,7 @@ enum {
   PROP_SETTINGS,
   PROP_POWER_BUDGET,
   PROP_SCHEDULER,
+  PROP_TUNER,
   PROP_GUARDIAN,
   N_PROPS
 };
@@ -233,7 +238,7 @@ ensure_actions (HfMinerCard *self)
   update_actions (self);
 }
 
-/* "Stepped down 1 option (hot)", or nothing. */
+/* "Tuning… step 3/12", "Stepped down 1 option (hot)", or nothing. */
 static char *
 note_text (HfMinerCard *self)
 {
@@ -242,6 +247,15 @@ note_text (HfMinerCard *self)
 
   if (m == NULL)
     return NULL;
+  if (self->tune != NULL && hf_tune_get_state (self->tune) == HF_TUNE_RUNNING)
+    {
+      guint done = 0, total = 0;
+
+      hf_tune_get_progress (self->tune, &done, &total);
+      total = MAX (total, 1);
+      /* Translators: a card while its miner is tuned, "Tuning… step 3/12" */
+      return g_strdup_printf (_("Tuning… step %u/%u"), MIN (done + 1, total), total);
+    }
   steps = self->guardian != NULL ? hf_thermal_guardian_get_steps (self->guardian, m) : 0;
   if (steps > 0)
     /* Translators: the thermal guardian holds the miner below its settings */
@@ -257,6 +271,45 @@ update_note (HfMinerCard *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), text != NULL);
   hf_label_set_text_changed (self->note_label, text != NULL ? text : "");
+  hf_widget_set_css_class (GTK_WIDGET (self->note_label), "warning",
+                           text != NULL && (self->tune == NULL
+                                            || hf_tune_get_state (self->tune) != HF_TUNE_RUNNING));
+  hf_widget_set_css_class (GTK_WIDGET (self->note_label), "accent",
+                           self->tune != NULL && hf_tune_get_state (self->tune) == HF_TUNE_RUNNING);
+}
+
+/* Follow the tune of the miner running now, if any. */
+static void
+watch_tune (HfMinerCard *self)
+{
+  HfTune *running = NULL;
+
+  if (self->tuner != NULL && self->binding.miner != NULL)
+    {
+      GListModel *tunes = hf_tuner_get_tunes (self->tuner);
+
+      for (guint i = g_list_model_get_n_items (tunes); running == NULL && i-- > 0; )
+        {
+          g_autoptr(HfTune) tune = g_list_model_get_item (tunes, i);
+
+          if (hf_tune_get_miner (tune) == self->binding.miner
+              && hf_tune_get_state (tune) == HF_TUNE_RUNNING)
+            running = tune;
+        }
+    }
+  if (running != self->tune)
+    {
+      if (self->tune != NULL)
+        g_signal_handlers_disconnect_by_data (self->tune, self);
+      g_set_object (&self->tune, running);
+      if (running != NULL)
+        {
+          g_signal_connect_swapped (running, "step-started", G_CALLBACK (update_note), self);
+          g_signal_connect_swapped (running, "step-finished", G_CALLBACK (update_note), self);
+          g_signal_connect_swapped (running, "finished", G_CALLBACK (update_note), self);
+        }
+    }
+  update_note (self);
 }
 
 static void
@@ -472,6 +525,7 @@ hf_miner_card_dispose (GObject *object)
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   g_clear_object (&self->scheduler);
+  hf_miner_card_set_tuner (self, NULL);
   hf_miner_card_set_guardian (self, NULL);
   watch_parent (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_CARD);
@@ -493,6 +547,7 @@ hf_miner_card_get_property (GObject    *object,
     case PROP_SETTINGS: g_value_set_object (value, self->binding.settings); break;
     case PROP_POWER_BUDGET: g_value_set_object (value, self->budget); break;
     case PROP_SCHEDULER: g_value_set_object (value, self->scheduler); break;
+    case PROP_TUNER: g_value_set_object (value, self->tuner); break;
     case PROP_GUARDIAN: g_value_set_object (value, self->guardian); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -512,6 +567,7 @@ hf_miner_card_set_property (GObject      *object,
     case PROP_SETTINGS: hf_miner_card_set_settings (self, g_value_get_object (value)); break;
     case PROP_POWER_BUDGET: hf_miner_card_set_power_budget (self, g_value_get_object (value)); break;
     case PROP_SCHEDULER: hf_miner_card_set_scheduler (self, g_value_get_object (value)); break;
+    case PROP_TUNER: hf_miner_card_set_tuner (self, g_value_get_object (value)); break;
     case PROP_GUARDIAN: hf_miner_card_set_guardian (self, g_value_get_object (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -541,6 +597,10 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   /* Where the next switch of the miner's schedule comes from. */
   properties[PROP_SCHEDULER] =
     g_param_spec_object ("scheduler", NULL, NULL, HF_TYPE_SCHEDULER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whose running tune of the miner its note follows. */
+  properties[PROP_TUNER] =
+    g_param_spec_object ("tuner", NULL, NULL, HF_TYPE_TUNER,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /* Whose steps down of the miner its note says. */
   properties[PROP_GUARDIAN] =
@@ -610,7 +670,7 @@ hf_miner_card_set_miner (HfMinerCard *self,
     }
   update_actions_shown (self);
   update_schedule (self);
-  update_note (self);
+  watch_tune (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
 }
 
@@ -672,6 +732,29 @@ hf_miner_card_set_scheduler (HfMinerCard *self,
     g_signal_connect_swapped (scheduler, "changed", G_CALLBACK (update_schedule), self);
   update_schedule (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
+}
+
+void
+hf_miner_card_set_tuner (HfMinerCard *self,
+                         HfTuner     *tuner)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+  g_return_if_fail (tuner == NULL || HF_IS_TUNER (tuner));
+
+  if (self->tuner == tuner)
+    return;
+  if (self->tuner != NULL)
+    g_signal_handlers_disconnect_by_data (hf_tuner_get_tunes (self->tuner), self);
+  if (self->tune != NULL)
+    g_signal_handlers_disconnect_by_data (self->tune, self);
+  g_clear_object (&self->tune);
+  g_set_object (&self->tuner, tuner);
+  /* A tune started or ended: only then look for the miner's again. */
+  if (tuner != NULL)
+    g_signal_connect_swapped (hf_tuner_get_tunes (tuner), "items-changed",
+                              G_CALLBACK (watch_tune), self);
+  watch_tune (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TUNER]);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "hf-core.h"
 #include "hf-settings.h"
 #include "hf-thermal-guardian.h"
+#include "hf-tuner.h"
 
 G_BEGIN_DECLS
 
@@ -30,8 +31,10 @@ void       hf_miner_card_set_power_budget (HfMinerCard   *self,
 HfScheduler *hf_miner_card_get_scheduler (HfMinerCard *self);
 void       hf_miner_card_set_scheduler (HfMinerCard *self,
                                         HfScheduler *scheduler);
-/* The guardian holding its miner down says so ("Stepped down 1
- * option (hot)"). */
+/* A tune of its miner running shows its step ("Tuning… step 3/12"),
+ * and the guardian holding it down says so ("Stepped down 1 option"). */
+void       hf_miner_card_set_tuner    (HfMinerCard *self,
+                                       HfTuner     *tuner);
 void       hf_miner_card_set_guardian (HfMinerCard *self,
                                        HfThermalGuardian *guardian);
 /* That line as shown, or NULL when hidden (for tests). */
