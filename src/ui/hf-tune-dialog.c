@@ -65,9 +65,12 @@ hf_tune_dialog_can_tune (HfMiner *miner)
     }
 }
 
+/* The newest tune of @miner in this session (@running: only one that
+ * runs), or NULL. */
 static HfTune *
-running_tune_of (HfTuneDialog *self,
-                 HfMiner      *miner)
+session_tune_of (HfTuneDialog *self,
+                 HfMiner      *miner,
+                 gboolean      running)
 {
   GListModel *tunes = hf_tuner_get_tunes (self->tuner);
 
@@ -75,7 +78,8 @@ running_tune_of (HfTuneDialog *self,
     {
       g_autoptr(HfTune) tune = g_list_model_get_item (tunes, i);
 
-      if (hf_tune_get_miner (tune) == miner && hf_tune_get_state (tune) == HF_TUNE_RUNNING)
+      if (hf_tune_get_miner (tune) == miner
+          && (!running || hf_tune_get_state (tune) == HF_TUNE_RUNNING))
         return g_steal_pointer (&tune);
     }
   return NULL;
@@ -327,9 +331,18 @@ last_cb (GObject      *source,
   last->self->loading--;
   if (error != NULL)
     g_debug ("cannot read the last tune: %s", error->message);
-  /* A tune started meanwhile is newer than the one kept. */
-  if (tune != NULL && hf_tune_view_get_tune (last->view) == NULL)
-    show_tune (last->self, last->view, tune, TRUE);
+  /* A tune started meanwhile is newer than the one kept.  None kept: a
+   * tune of this session that failed to put the settings back is not
+   * over in the store yet, but it is what the user last saw. */
+  if (hf_tune_view_get_tune (last->view) == NULL)
+    {
+      g_autoptr(HfTune) ours = NULL;
+
+      if (tune != NULL)
+        show_tune (last->self, last->view, tune, TRUE);
+      else if ((ours = session_tune_of (last->self, hf_tune_view_get_miner (last->view), FALSE)))
+        show_tune (last->self, last->view, ours, FALSE);
+    }
   g_object_unref (last->self);
   g_free (last);
 }
@@ -431,7 +444,7 @@ hf_tune_dialog_new (GtkWindow     *parent,
       g_ptr_array_add (self->views, view);
       if (self->tuner == NULL)
         continue;
-      running = running_tune_of (self, miner);
+      running = session_tune_of (self, miner, TRUE);
       if (running != NULL)
         show_tune (self, HF_TUNE_VIEW (view), running, FALSE);
       else
