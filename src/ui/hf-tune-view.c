@@ -194,8 +194,9 @@ cell_text (HfTuneRow    *row,
       return isfinite (s->hashrate_ghs) ? hf_format_hashrate (s->hashrate_ghs) : g_strdup ("—");
     case HF_TUNE_COLUMN_POWER: return hf_format_value (s->power_w, 1, "W");
     case HF_TUNE_COLUMN_EFFICIENCY: return number (s->efficiency_jth, 1);
-    case HF_TUNE_COLUMN_CHIP: return hf_format_value (s->chip_temp_c, 1, "°C");
-    case HF_TUNE_COLUMN_VR: return hf_format_value (s->vr_temp_c, 1, "°C");
+    /* Whole degrees, as the limits are: two tables side by side fit. */
+    case HF_TUNE_COLUMN_CHIP: return hf_format_value (s->chip_temp_c, 0, "°C");
+    case HF_TUNE_COLUMN_VR: return hf_format_value (s->vr_temp_c, 0, "°C");
     case HF_TUNE_COLUMN_ERRORS: return hf_format_value (s->error_percent, 2, "%");
     case HF_TUNE_COLUMN_OUTCOME:
     default: return outcome_text (row);

@@ -406,6 +406,14 @@ activate_cb (GApplication *app,
     gtk_window_present (GTK_WINDOW (dialog));
     iterate_for (1200);
     save_png (dialog, "hashfleet-tune-small.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    /* Tune All… of two: side by side, the last tune of one. */
+    g_ptr_array_add (one, hf_fleet_lookup_address (fleet, "127.0.40.15"));
+    dialog = hf_tune_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app), one, "Desk");
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 1380, 860);
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (1200);
+    save_png (dialog, "hashfleet-tune-all.png");
     outdir = kept;
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
