@@ -31,6 +31,8 @@
 #include "hf-miner-json.h"
 #include "hf-schedule-json.h"
 #include "hf-scheduler.h"
+#include "hf-guard-json.h"
+#include "hf-thermal-guardian.h"
 #include "hf-session.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
@@ -235,16 +237,34 @@ reply_cached (SoupServerMessage *msg,
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
 }
 
+/* Each miner's line, with "thermal_steps": how many options the thermal
+ * guardian has it stepped down (null: no guard watches it). */
 static char *
-miners_json (GListModel *model)
+miners_json (HfApiServer *self,
+             GListModel  *model)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  HfThermalGuardian *guardian = hf_session_get_guardian (self->session);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
-      g_ptr_array_add (lines, hf_miner_to_json_line (m, hf_miner_get_address (m),
-                                                     hf_miner_get_error (m)));
+      char *line = hf_miner_to_json_line (m, hf_miner_get_address (m), hf_miner_get_error (m));
+      gsize len = strlen (line);
+      guint steps = hf_thermal_guardian_get_steps (guardian, m);
+
+      /* An object's line: the member goes before its closing brace. */
+      if (len > 1 && line[len - 1] == '}')
+        {
+          line[len - 1] = '\0';
+          char *with = steps == 0 && hf_thermal_guardian_get_guard (guardian, m) == NULL
+                       ? g_strconcat (line, ",\"thermal_steps\":null}", NULL)
+                       : g_strdup_printf ("%s,\"thermal_steps\":%u}", line, steps);
+
+          g_free (line);
+          line = with;
+        }
+      g_ptr_array_add (lines, line);
     }
   return lines_to_array (lines);
 }
@@ -297,11 +317,11 @@ get_miners (HfApiServer       *self,
       g_autoptr(GListModel) model = group_model (self, msg, group);
 
       if (model != NULL)
-        reply_json (msg, 200, miners_json (model));
+        reply_json (msg, 200, miners_json (self, model));
       return;
     }
   if (needs_build (self, CACHE_MINERS))
-    set_cache (self, CACHE_MINERS, miners_json (G_LIST_MODEL (self->fleet)));
+    set_cache (self, CACHE_MINERS, miners_json (self, G_LIST_MODEL (self->fleet)));
   reply_cached (msg, "application/json", self->cached[CACHE_MINERS]);
 }
 
@@ -1187,6 +1207,170 @@ delete_schedule (HfApiServer       *self,
                              self->cancellable, schedule_removed_cb, p);
 }
 
+/* Thermal guards */
+
+static void
+get_guards (HfApiServer       *self,
+            SoupServerMessage *msg)
+{
+  HfThermalGuardian *guardian = hf_session_get_guardian (self->session);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  GListModel *model = G_LIST_MODEL (self->fleet);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "guards");
+  json_builder_add_value (b, hf_guards_to_json (hf_thermal_guardian_get_guards (guardian)));
+  /* The miners it holds down now. */
+  json_builder_set_member_name (b, "stepped_down");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(HfMiner) m = g_list_model_get_item (model, i);
+      guint steps = hf_thermal_guardian_get_steps (guardian, m);
+
+      if (steps == 0)
+        continue;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "address");
+      json_builder_add_string_value (b, hf_miner_get_address (m));
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, hf_miner_get_display_name (m));
+      json_builder_set_member_name (b, "steps");
+      json_builder_add_int_value (b, steps);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  reply_json (msg, 200, json_to_string (root, FALSE));
+}
+
+static void
+guard_done (Pending      *p,
+            gboolean      ok,
+            const char   *reply,
+            GError       *error)
+{
+  if (ok)
+    reply_json (p->msg, 200, g_strdup (reply));
+  else if (g_error_matches (error, HF_ERROR, HF_ERROR_INVALID))
+    reply_error (p->msg, 400, error->message);
+  else
+    reply_error (p->msg, schedule_error_status (error), error->message);
+  soup_server_message_unpause (p->msg);
+  g_object_unref (p->msg);
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+static void
+guard_set_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = hf_thermal_guardian_set_finish (HF_THERMAL_GUARDIAN (source), result, &error);
+
+  guard_done (user_data, ok, "{\"ok\":true}", error);
+}
+
+static void
+guard_removed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = hf_thermal_guardian_remove_finish (HF_THERMAL_GUARDIAN (source), result, &error);
+
+  guard_done (user_data, ok, "{\"removed\":true}", error);
+}
+
+/* PUT /api/guards: one guard set, or removed ("remove": true), for a
+ * miner ("address") or a group ("group"). */
+static void
+put_guard (HfApiServer       *self,
+           SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  HfThermalGuardian *guardian = hf_session_get_guardian (self->session);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HfGuard) guard = NULL;
+  g_autofree char *address = NULL;
+  gboolean remove = FALSE;
+  HfMiner *miner = NULL;
+  Pending *p;
+
+  request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+  if (request == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+      reply_error (msg, 400, text);
+      return;
+    }
+  node = json_node_init_object (json_node_alloc (), request);
+  guard = hf_guard_from_json (node, &address, &remove, &error);
+  if (guard == NULL)
+    {
+      reply_error (msg, 400, error->message);
+      return;
+    }
+  if (address != NULL && (miner = hf_fleet_lookup_address (self->fleet, address)) == NULL)
+    {
+      reply_error (msg, 404, "no such miner in the fleet");
+      return;
+    }
+  if (guard->group != NULL
+      && hf_groups_lookup (hf_session_get_groups (self->session), guard->group) == NULL)
+    {
+      reply_error (msg, 404, "no such group");
+      return;
+    }
+  p = g_new0 (Pending, 1);
+  p->self = g_object_ref (self);
+  p->msg = g_object_ref (msg);
+  if (remove)
+    {
+      GPtrArray *guards = hf_thermal_guardian_get_guards (guardian);
+      gint64 id = 0;
+
+      for (guint i = 0; i < guards->len; i++)
+        {
+          const HfGuard *g = g_ptr_array_index (guards, i);
+
+          if ((miner != NULL && g->miner_key != NULL
+               && (g_strcmp0 (g->miner_key, hf_miner_get_identity_key (miner)) == 0
+                   || g_strcmp0 (g->address, hf_miner_get_address (miner)) == 0
+                   || g_strcmp0 (g->miner_key, hf_miner_get_address (miner)) == 0))
+              || (guard->group != NULL && g->group != NULL
+                  && g_ascii_strcasecmp (g->group, guard->group) == 0))
+            id = g->id;
+        }
+      if (id == 0)
+        {
+          g_object_unref (p->msg);
+          g_object_unref (p->self);
+          g_free (p);
+          reply_error (msg, 404, "no guard for it");
+          return;
+        }
+      soup_server_message_pause (msg);
+      hf_thermal_guardian_remove_async (guardian, id, self->cancellable, guard_removed_cb, p);
+      return;
+    }
+  if (miner != NULL)
+    {
+      guard->miner_key = g_strdup (hf_miner_get_identity_key (miner) != NULL
+                                   ? hf_miner_get_identity_key (miner)
+                                   : hf_miner_get_address (miner));
+      guard->address = g_strdup (hf_miner_get_address (miner));
+    }
+  soup_server_message_pause (msg);
+  hf_thermal_guardian_set_async (guardian, guard, self->cancellable, guard_set_cb, p);
+}
+
 /* History: an export into memory, on a worker thread with a read-only
  * connection of its own (it never migrates the live file or moves it
  * aside; what it cannot read is an error for this request). */
@@ -1690,6 +1874,10 @@ handler_cb (SoupServer        *server,
     return get_power_budget (self, msg);
   if (g_str_equal (path, "/api/power-budget") && g_str_equal (method, "PUT"))
     return put_power_budget (self, msg);
+  if (g_str_equal (path, "/api/guards") && get)
+    return get_guards (self, msg);
+  if (g_str_equal (path, "/api/guards") && g_str_equal (method, "PUT"))
+    return put_guard (self, msg);
   if (g_str_equal (path, "/api/schedules") && get)
     return get_schedules (self, msg);
   if (g_str_equal (path, "/api/schedules") && g_str_equal (method, "POST"))
@@ -2086,6 +2274,8 @@ hf_api_server_new (HfSession *session)
   g_signal_connect_object (hf_session_get_energy_meter (session), "notify",
                            G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (hf_session_get_power_budget (session), "changed",
+                           G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (hf_session_get_guardian (session), "changed",
                            G_CALLBACK (invalidate), self, G_CONNECT_SWAPPED);
   return self;
 }

@@ -101,6 +101,10 @@ typedef struct
   char     *days;
   char     *time;
   char     *state;
+  /* guard */
+  double    chip_limit;
+  double    vr_limit;
+  int       cool_minutes;
   /* every command */
   gboolean  help;
   gboolean  version;
@@ -110,7 +114,8 @@ typedef struct
                               .concurrency = -1, .interval = -1, .frequency = -1, \
                               .not_hashing_after = -1, \
                               .core_voltage = -1, .target_temp = -1, \
-                              .power_budget = -1, .watts = -1 }
+                              .power_budget = -1, .watts = -1, \
+                              .chip_limit = -1, .vr_limit = -1, .cool_minutes = -1 }
 
 /* A group of options, as GOptionEntry entries that store into @o (a new
  * array, NULL-terminated). */
@@ -373,6 +378,24 @@ schedule_entries (HfCliOptions *o)
   return g_memdup2 (entries, sizeof entries);
 }
 
+static GOptionEntry *
+guard_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "chip-limit", 0, 0, G_OPTION_ARG_DOUBLE, &o->chip_limit, "Step down when a chip is hotter "
+      "(°C, 30–110; default 70)", "C" },
+    { "vr-limit", 0, 0, G_OPTION_ARG_DOUBLE, &o->vr_limit, "Step down when the voltage regulator "
+      "is hotter (°C, 30–110; default 85)", "C" },
+    { "cool-minutes", 0, 0, G_OPTION_ARG_INT, &o->cool_minutes, "Step back up after this many "
+      "minutes cool (1–1440; default 10)", "N" },
+    { "group", 0, 0, G_OPTION_ARG_STRING, &o->group, "For a group of miners instead of one "
+      "address", "NAME" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
 static const OptionGroup group_group = { "group", "Group Options:", group_entries };
@@ -386,6 +409,7 @@ static const OptionGroup budget_group = { "budget", "Budget Options:", budget_en
 static const OptionGroup set_group = { "set", "Settings Options:", set_entries };
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
 static const OptionGroup schedule_group = { "schedule", "Schedule Options:", schedule_entries };
+static const OptionGroup guard_group = { "guard", "Guard Options:", guard_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -512,6 +536,18 @@ static const Command commands[] = {
     "alone until its schedule next switches; 'resume ADDRESS' ends that.  The app\n"
     "and serve enforce them; a running serve reads changes within a minute.",
     hf_cli_schedule, ARGS_OWN, { &schedule_group, &json_group, &shared_group } },
+  { "guard", "[list | set ADDRESS | set --group NAME | remove ADDRESS | remove --group NAME]",
+    "Step hot miners down and back up once cool",
+    "Without arguments (or 'list'), the thermal guards in the store and the miners\n"
+    "stepped down now (--json: as the API gives them).  'set ADDRESS' (or 'set\n"
+    "--group NAME') [--chip-limit C] [--vr-limit C] [--cool-minutes N] guards a\n"
+    "miner or a group: past a limit the miner is stepped down one frequency\n"
+    "option (AxeOS, NerdOS) or work mode (Avalon), and back up one after it stayed\n"
+    "3 °C under its limits for the cool period.  A miner's own guard beats its\n"
+    "group's.  'remove' drops a guard (a miner stepped down goes back where it\n"
+    "was).  The app and serve act on them; a running serve reads changes within a\n"
+    "minute.",
+    hf_cli_guard, ARGS_OWN, { &guard_group, &json_group, &shared_group } },
   { "identify", "ADDRESS…", "Make each miner show itself (blink, \"Hi!\")",
     "Ask each miner to identify itself, where its family can.",
     hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_IDENTIFY },
@@ -1168,6 +1204,9 @@ validate (const Command  *command,
   cli->days = o->days;
   cli->time = o->time;
   cli->state = o->state;
+  cli->chip_limit_c = o->chip_limit >= 0 ? o->chip_limit : NAN;
+  cli->vr_limit_c = o->vr_limit >= 0 ? o->vr_limit : NAN;
+  cli->cool_min = o->cool_minutes;
   return TRUE;
 }
 
@@ -1341,9 +1380,10 @@ run (const Command  *command,
     sigterm = g_unix_signal_add (SIGTERM, interrupted_cb, cli);
 
   /* --group: its miners' addresses join the ones given (energy reads
-   * the group itself; a schedule is for the group, not its miners now). */
+   * the group itself; a schedule or a guard is for the group, not its
+   * miners now). */
   if (command->run != hf_cli_energy && command->run != hf_cli_schedule
-      && !hf_cli_expand_group (cli, command->name, args))
+      && command->run != hf_cli_guard && !hf_cli_expand_group (cli, command->name, args))
     status = 1;
   else
     status = command->run (cli, *args);

@@ -74,6 +74,10 @@ struct _HfCli
   char         *days;
   char         *time;
   char         *state;           /* and --group NAME: the schedule's group */
+  /* guard set (NAN, -1: the defaults) */
+  double        chip_limit_c;
+  double        vr_limit_c;
+  int           cool_min;
 };
 
 struct _HfCliJob
@@ -111,6 +115,8 @@ int   hf_cli_set       (HfCli     *cli,
 int   hf_cli_pools     (HfCli     *cli,
                         char     **args);
 int   hf_cli_schedule  (HfCli     *cli,
+                        char     **args);
+int   hf_cli_guard     (HfCli     *cli,
                         char     **args);
 int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);

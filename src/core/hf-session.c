@@ -1586,6 +1586,7 @@ shutdown_go_on (GTask *task)
   self->started = FALSE;
   /* Writes a schedule asked for end here too (they hold the session). */
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
@@ -1896,6 +1897,7 @@ hf_session_start (HfSession *self)
     note_poll_interval (self);
   self->started = TRUE;
   hf_scheduler_start (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, TRUE);
   if (self->release_source == 0)
     self->release_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, RELEASE_MEMORY_S,
                                                        release_memory_cb, NULL, NULL);
@@ -1908,6 +1910,7 @@ hf_session_stop (HfSession *self)
   hf_fleet_stop (self->fleet);
   self->started = FALSE;
   hf_scheduler_stop (self->scheduler);
+  hf_thermal_guardian_set_active (self->guardian, FALSE);
   g_clear_handle_id (&self->release_source, g_source_remove);
 }
 

@@ -66,6 +66,7 @@ struct _HfThermalGuardian
   gpointer         skip_data;
   GDestroyNotify   skip_destroy;
 
+  gboolean         active;          /* the session polls */
   gboolean         loaded;
   gboolean         loading;
   gboolean         load_again;
@@ -186,8 +187,8 @@ hf_guardian_decide (HfGuardianTrack *track,
       if (!can_go_lower)
         return HF_GUARDIAN_HOLD;
       if (why != NULL)
-        *why = chip_hot ? g_strdup_printf (_("chip %.0f °C over %.0f °C"), chip_c, guard->chip_limit_c)
-                        : g_strdup_printf (_("VR %.0f °C over %.0f °C"), vr_c, guard->vr_limit_c);
+        *why = chip_hot ? g_strdup_printf (_("chip %.1f °C over %g °C"), chip_c, guard->chip_limit_c)
+                        : g_strdup_printf (_("VR %.1f °C over %g °C"), vr_c, guard->vr_limit_c);
       return HF_GUARDIAN_STEP_DOWN;
     }
   if (track->steps > 0 && cool)
@@ -755,7 +756,7 @@ hf_thermal_guardian_check (HfThermalGuardian *self,
   g_return_if_fail (HF_IS_THERMAL_GUARDIAN (self));
   g_return_if_fail (HF_IS_MINER (miner));
 
-  if (!self->loaded || self->session == NULL)
+  if (!self->loaded || !self->active || self->session == NULL)
     return;
   reload_if_due (self);
   reading = hf_miner_get_reading (miner);
@@ -1231,6 +1232,14 @@ hf_thermal_guardian_set_clock (HfThermalGuardian *self,
 }
 
 void
+hf_thermal_guardian_set_active (HfThermalGuardian *self,
+                                gboolean           active)
+{
+  g_return_if_fail (HF_IS_THERMAL_GUARDIAN (self));
+  self->active = active;
+}
+
+void
 hf_thermal_guardian_set_skip_func (HfThermalGuardian *self,
                                    HfMinerVetoFunc    func,
                                    gpointer           user_data,
@@ -1294,7 +1303,7 @@ hf_thermal_guardian_class_init (HfThermalGuardianClass *klass)
    * HfThermalGuardian::stepped:
    * @miner: the miner stepped
    * @direction: -1 down, +1 up
-   * @what: "490 MHz → 450 MHz: chip 72 °C over 70 °C"
+   * @what: "490 MHz → 450 MHz: chip 72.4 °C over 70 °C"
    */
   signals[SIGNAL_STEPPED] =
     g_signal_new ("stepped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

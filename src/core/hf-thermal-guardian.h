@@ -160,6 +160,11 @@ void      hf_thermal_guardian_set_store    (HfThermalGuardian  *self,
 void      hf_thermal_guardian_reload       (HfThermalGuardian  *self);
 gboolean  hf_thermal_guardian_get_loaded   (HfThermalGuardian  *self);
 
+/* Act only while the session polls (it turns this on with polling): a
+ * command that reads a miner once writes nothing to it.  Off at first. */
+void      hf_thermal_guardian_set_active   (HfThermalGuardian  *self,
+                                            gboolean            active);
+
 /* Miners @func returns TRUE for are left alone (a tune in progress). */
 void      hf_thermal_guardian_set_skip_func (HfThermalGuardian *self,
                                              HfMinerVetoFunc    func,
@@ -170,7 +175,7 @@ void      hf_thermal_guardian_set_skip_func (HfThermalGuardian *self,
 guint     hf_thermal_guardian_get_writes   (HfThermalGuardian  *self);
 
 /* Signals: ::stepped (HfMiner*, int direction -1 down / +1 up, const char
- * *what "490 MHz → 450 MHz: chip 72 °C over 70 °C"), ::changed (the
+ * *what "490 MHz → 450 MHz: chip 72.4 °C over 70 °C"), ::changed (the
  * guards, or a miner's steps), ::write-failed (HfMiner*, const char
  * *message: said once until a write works again). */
 

@@ -521,6 +521,7 @@ test_wire_types (void)
     { HF_ALERT_FLEET_BEST_DIFFICULTY, "fleet-best-difficulty", "success" },
     { HF_ALERT_QUIET_DIGEST, "quiet-digest", "info" },
     { HF_ALERT_DAILY_SUMMARY, "daily-summary", "info" },
+    { HF_ALERT_THERMAL_STEP, "thermal-step", "warning" },
   };
 
   G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == HF_N_ALERT_KINDS);
