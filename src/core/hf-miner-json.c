@@ -134,6 +134,7 @@ hf_miner_to_json_line (HfMiner    *miner,
   add_number (out, "uptime_s", r ? r->uptime_s : nan, TRUE);
   add_number (out, "accepted", r ? r->accepted : nan, TRUE);
   add_number (out, "rejected", r ? r->rejected : nan, TRUE);
+  add_number (out, "error_percent", r ? r->error_percent : nan, FALSE);
   add_number (out, "best_difficulty", r ? r->best_difficulty : nan, TRUE);
   add_number (out, "best_session_difficulty", r ? r->best_session_difficulty : nan, TRUE);
   add_number (out, "pool_difficulty", r ? r->pool_difficulty : nan, FALSE);

@@ -36,6 +36,7 @@ hf_reading_new (void)
   self->accepted = NAN;
   self->rejected = NAN;
   self->hardware_errors = NAN;
+  self->error_percent = NAN;
   self->best_difficulty = NAN;
   self->best_session_difficulty = NAN;
   self->pool_difficulty = NAN;
@@ -128,6 +129,8 @@ hf_reading_finish (HfReading *self)
   self->fan_percent = self->fan_percent >= 0.0 && self->fan_percent <= 100.0
                       ? self->fan_percent : NAN;
   self->target_temp_c = sane_temperature (self->target_temp_c);
+  self->error_percent = self->error_percent >= 0.0 && self->error_percent <= 100.0
+                        ? self->error_percent : NAN;
   self->frequency_mhz = sane_non_negative (self->frequency_mhz);
   self->core_voltage_mv = sane_non_negative (self->core_voltage_mv);
   self->core_voltage_set_mv = sane_non_negative (self->core_voltage_set_mv);

@@ -49,6 +49,9 @@ struct _HfReading
   double   accepted;
   double   rejected;
   double   hardware_errors;
+  /* The share of the chip's nonces that failed (AxeOS errorPercentage, a
+   * percentage over its recent window). */
+  double   error_percent;
   /* The best share: all time where the firmware keeps it (AxeOS bestDiff),
    * else the best it reports (cgminer's Best Share, since its start). */
   double   best_difficulty;

@@ -26,6 +26,7 @@
 #include "hf-mqtt.h"
 #include "hf-targets.h"
 #include "hf-thermal-guardian.h"
+#include "hf-tuner.h"
 
 struct _HfSession
 {
@@ -44,6 +45,7 @@ struct _HfSession
   HfPowerBudget *budget;          /* curtails miners over a number of watts */
   HfScheduler  *scheduler;        /* keeps scheduled miners in their state */
   HfThermalGuardian *guardian;    /* steps hot guarded miners down, and back up */
+  HfTuner      *tuner;            /* guarded auto-tunes */
   GCancellable *cancellable;       /* cancelled at shutdown */
   gboolean      loaded;
   gboolean      loading;
@@ -265,6 +267,9 @@ budget_curtails (HfMiner  *miner,
 {
   HfSession *self = user_data;
 
+  /* A miner tuning is the tuner's alone. */
+  if (self->tuner != NULL && hf_tuner_is_tuning (self->tuner, miner))
+    return TRUE;
   return (self->budget != NULL && hf_power_budget_is_curtailed (self->budget, miner))
          || (self->guardian != NULL && hf_thermal_guardian_get_steps (self->guardian, miner) > 0);
 }
@@ -288,6 +293,9 @@ schedule_keeps_paused (HfMiner  *miner,
   HfSession *self = user_data;
   const HfScheduleState *state;
 
+  /* The budget leaves a miner tuning alone too. */
+  if (self->tuner != NULL && hf_tuner_is_tuning (self->tuner, miner))
+    return TRUE;
   if (self->scheduler == NULL || hf_scheduler_get_override (self->scheduler, miner, NULL))
     return FALSE;
   state = hf_scheduler_get_desired (self->scheduler, miner);
@@ -337,6 +345,18 @@ note_poll_interval (HfSession *self)
   if (self->store != NULL)
     hf_store_set_meta_async (self->store, "poll_interval_s", self->poll_interval_s,
                              interval_noted_cb, NULL);
+}
+
+static void
+tuner_restored_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hf_tuner_restore_finish (HF_TUNER (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("tunes cut short cannot be put back: %s", error->message);
 }
 
 static void
@@ -424,6 +444,8 @@ loaded_cb (GObject      *source,
   self->loaded = TRUE;
   hf_scheduler_set_store (self->scheduler, self->store);
   hf_thermal_guardian_set_store (self->guardian, self->store);
+  /* Tunes a previous run died in get their original settings back. */
+  hf_tuner_restore_async (self->tuner, self->cancellable, tuner_restored_cb, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1532,18 +1554,30 @@ hf_session_flush_finish (HfSession     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-void
-hf_session_shutdown_async (HfSession           *self,
-                           guint                timeout_ms,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+typedef struct
 {
-  GTask *task;
+  guint timeout_ms;
+  guint timer;
+  gboolean going_on;
+} Shutdown;
 
-  g_return_if_fail (HF_IS_SESSION (self));
+static void
+shutdown_free (Shutdown *sd)
+{
+  g_clear_handle_id (&sd->timer, g_source_remove);
+  g_free (sd);
+}
 
-  task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (task, hf_session_shutdown_async);
+static void
+shutdown_go_on (GTask *task)
+{
+  HfSession *self = g_task_get_source_object (task);
+  Shutdown *sd = g_object_get_data (G_OBJECT (task), "hf-shutdown");
+
+  if (sd->going_on)
+    return;
+  sd->going_on = TRUE;
+  g_clear_handle_id (&sd->timer, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->discover != NULL && g_task_get_cancellable (self->discover) != NULL)
     g_cancellable_cancel (g_task_get_cancellable (self->discover));
@@ -1557,7 +1591,54 @@ hf_session_shutdown_async (HfSession           *self,
   /* MQTT says "offline" now, before the store's last writes. */
   if (self->mqtt != NULL)
     hf_mqtt_stop (self->mqtt);
-  flush (self, task, timeout_ms);
+  flush (self, g_object_ref (task), sd->timeout_ms);
+}
+
+static void
+tuner_stopped_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  hf_tuner_stop_finish (HF_TUNER (source), result, NULL);
+  shutdown_go_on (task);
+}
+
+static gboolean
+tuner_late_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Shutdown *sd = g_object_get_data (G_OBJECT (task), "hf-shutdown");
+
+  /* A tune's row stays 'running': the next start puts its settings back. */
+  sd->timer = 0;
+  g_message ("the original settings of a tune are not back yet; they will be at the next start");
+  shutdown_go_on (task);
+  return G_SOURCE_REMOVE;
+}
+
+void
+hf_session_shutdown_async (HfSession           *self,
+                           guint                timeout_ms,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Shutdown *sd;
+
+  g_return_if_fail (HF_IS_SESSION (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, hf_session_shutdown_async);
+  sd = g_new0 (Shutdown, 1);
+  sd->timeout_ms = timeout_ms;
+  /* The task data is the flush's. */
+  g_object_set_data_full (G_OBJECT (task), "hf-shutdown", sd, (GDestroyNotify) shutdown_free);
+  /* Tunes put their miners' original settings back first, within the
+   * same timeout. */
+  sd->timer = g_timeout_add (timeout_ms, tuner_late_cb, task);
+  hf_tuner_stop_async (self->tuner, tuner_stopped_cb, g_object_ref (task));
 }
 
 void
@@ -1640,6 +1721,13 @@ hf_session_get_guardian (HfSession *self)
 {
   g_return_val_if_fail (HF_IS_SESSION (self), NULL);
   return self->guardian;
+}
+
+HfTuner *
+hf_session_get_tuner (HfSession *self)
+{
+  g_return_val_if_fail (HF_IS_SESSION (self), NULL);
+  return self->tuner;
 }
 
 HfNotifier *
@@ -1856,6 +1944,12 @@ hf_session_dispose (GObject *object)
   if (self->guardian != NULL)
     g_object_run_dispose (G_OBJECT (self->guardian));
   g_clear_object (&self->guardian);
+  if (self->tuner != NULL)
+    {
+      hf_tuner_stop (self->tuner);
+      g_object_run_dispose (G_OBJECT (self->tuner));
+    }
+  g_clear_object (&self->tuner);
   g_clear_handle_id (&self->found_source, g_source_remove);
   g_clear_handle_id (&self->release_source, g_source_remove);
   g_queue_clear_full (&self->found, g_object_unref);
@@ -1997,6 +2091,7 @@ hf_session_new (const char     *store_path,
   self->scheduler = hf_scheduler_new (self);
   self->guardian = hf_thermal_guardian_new (self);
   g_signal_connect (self->fleet, "reading", G_CALLBACK (reading_cb), self);
+  self->tuner = hf_tuner_new (self);
   g_signal_connect (self->fleet, "block-found", G_CALLBACK (block_found_cb), self);
   g_signal_connect (self->alerts, "remember", G_CALLBACK (alert_remember_cb), self);
   g_signal_connect (self->alerts, "alert", G_CALLBACK (alert_notify_cb), self);

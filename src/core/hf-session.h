@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 typedef struct _HfMqtt HfMqtt;
 typedef struct _HfScheduler HfScheduler;
 typedef struct _HfThermalGuardian HfThermalGuardian;
+typedef struct _HfTuner HfTuner;
 
 #define HF_TYPE_SESSION (hf_session_get_type ())
 G_DECLARE_FINAL_TYPE (HfSession, hf_session, HF, SESSION, GObject)
@@ -72,6 +73,10 @@ HfScheduler    *hf_session_get_scheduler      (HfSession            *self);
 /* The thermal guardian (hf-thermal-guardian.h): steps a guarded miner
  * down when hot and back up once cool; it reads its guards once loaded. */
 HfThermalGuardian *hf_session_get_guardian    (HfSession            *self);
+/* Guarded auto-tunes (hf-tuner.h): tunes a previous run left running are
+ * put back once loaded, and every tune is stopped (original settings
+ * back) at shutdown, which waits for it within its timeout. */
+HfTuner        *hf_session_get_tuner          (HfSession            *self);
 /* The named groups of miners, restored with the fleet (empty until
  * loaded, and kept only in memory without a store). */
 HfGroups       *hf_session_get_groups         (HfSession            *self);

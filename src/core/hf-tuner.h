@@ -186,6 +186,14 @@ HfTune     *hf_tuner_last_finish      (HfTuner            *self,
 
 /* Stop every tune, putting original settings back (at shutdown). */
 void        hf_tuner_stop             (HfTuner            *self);
+/* The same, finishing once every write of original settings or a winner
+ * in flight is over (the session's shutdown waits for it). */
+void        hf_tuner_stop_async       (HfTuner            *self,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+gboolean    hf_tuner_stop_finish      (HfTuner            *self,
+                                       GAsyncResult       *result,
+                                       GError            **error);
 
 /* Tests drive time: wall-clock µs (default g_get_real_time). */
 typedef gint64 (*HfTunerClock) (gpointer user_data);

@@ -36,6 +36,7 @@ struct _HfChart
   char          *unit;          /* of a cost chart */
   gboolean       in_wh;         /* an energy chart below 1 kWh: in Wh */
   double         baseline;      /* of an efficiency chart, or NAN */
+  GArray        *steps;         /* HfChartStep: a tune's */
 };
 
 G_DEFINE_FINAL_TYPE (HfChart, hf_chart, GTK_TYPE_WIDGET)
@@ -282,6 +283,8 @@ hover_text (HfChart             *self,
 
 static void snapshot_bars (HfChart     *self,
                            GtkSnapshot *snapshot);
+static void snapshot_steps (HfChart     *self,
+                            GtkSnapshot *snapshot);
 
 static void
 hf_chart_snapshot (GtkWidget   *widget,
@@ -304,6 +307,11 @@ hf_chart_snapshot (GtkWidget   *widget,
   if (is_bars (self))
     {
       snapshot_bars (self, snapshot);
+      return;
+    }
+  if (self->metric == HF_CHART_STEPS)
+    {
+      snapshot_steps (self, snapshot);
       return;
     }
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
@@ -640,6 +648,185 @@ snapshot_bars (HfChart     *self,
   cairo_destroy (cr);
 }
 
+
+/* A step's value as the axis writes it: in the unit, or as a hashrate. */
+static char *
+format_step_value (HfChart *self,
+                   double   v,
+                   int      decimals)
+{
+  if (self->unit == NULL)
+    return hf_format_hashrate (v);
+  return hf_format_value (v, decimals, self->unit);
+}
+
+/* A tune's steps: one slot each, in the order they ran, a dot at each
+ * measured value (a cross for a step that was not clean, a ring for the
+ * winner), joined faintly so that the sweep reads as a curve.  The y axis
+ * spans the values, not from zero: 5 % between two steps must show. */
+static void
+snapshot_steps (HfChart     *self,
+                GtkSnapshot *snapshot)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  double plot_h = height - MARGIN_TOP - MARGIN_BOTTOM;
+  double left = MARGIN_LEFT, plot_w, slot, lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE, step;
+  GdkRGBA fg, accent = { 0.21, 0.52, 0.89, 1.0 }, bad = { 0.88, 0.11, 0.14, 1.0 };
+  GdkRGBA good = { 0.15, 0.64, 0.41, 1.0 };
+  guint n = self->steps != NULL ? self->steps->len : 0, every = 1;
+  int decimals = 1, widest = 0;
+  gboolean drawing = FALSE;
+  cairo_t *cr;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  self->n_known = 0;
+  self->n_segments = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      double v = g_array_index (self->steps, HfChartStep, i).value;
+
+      if (isfinite (v))
+        {
+          lo = MIN (lo, v);
+          hi = MAX (hi, v);
+          self->n_known++;
+        }
+    }
+  if (self->n_known == 0)
+    {
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      draw_text (cr, widget, _("No step measured yet"),
+                 width / 2, height / 2, 0.5);
+      cairo_destroy (cr);
+      return;
+    }
+  step = nice_step (MAX (hi - lo, MAX (hi * 0.1, 1e-6)));
+  lo = MAX (0, floor ((lo - step / 2) / step) * step);
+  hi = ceil ((hi + step / 4) / step) * step;
+  if (hi <= lo)
+    hi = lo + step;
+  decimals = MIN (step_decimals (step), 2);
+  g_ptr_array_set_size (self->axis_labels, 0);
+  for (double v = lo; v <= hi + step / 2; v += step)
+    {
+      g_autofree char *label = format_step_value (self, v, decimals);
+      PangoLayout *layout = gtk_widget_create_pango_layout (widget, label);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      left = MAX (left, w + 12);
+      g_object_unref (layout);
+    }
+  plot_w = width - left - MARGIN_RIGHT;
+  if (plot_w < 20 || plot_h < 20)
+    {
+      cairo_destroy (cr);
+      return;
+    }
+  slot = plot_w / MAX (n, 1);
+  cairo_set_line_width (cr, 1);
+  for (double v = lo; v <= hi + step / 2; v += step)
+    {
+      double y = MARGIN_TOP + plot_h - (v - lo) / (hi - lo) * plot_h;
+      g_autofree char *label = format_step_value (self, v, decimals);
+
+      draw_grid_line (self, cr, widget, &fg, label, left, plot_w, y);
+    }
+
+  /* The x labels, every one while they fit, else every other or fewer. */
+  for (guint i = 0; i < n; i++)
+    {
+      PangoLayout *layout = gtk_widget_create_pango_layout
+        (widget, g_array_index (self->steps, HfChartStep, i).label);
+      int w, h;
+
+      pango_layout_get_pixel_size (layout, &w, &h);
+      widest = MAX (widest, w);
+      g_object_unref (layout);
+    }
+  every = MAX (1, (guint) ceil ((widest + 8) / MAX (slot, 1)));
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
+  for (guint i = 0; i < n; i += every)
+    draw_text (cr, widget, g_array_index (self->steps, HfChartStep, i).label,
+               left + (i + 0.5) * slot, height - MARGIN_BOTTOM / 2, 0.5);
+
+#define Y_OF(v) (MARGIN_TOP + plot_h - ((v) - lo) / (hi - lo) * plot_h)
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.25);
+  cairo_set_line_width (cr, 1.5);
+  for (guint i = 0; i < n; i++)
+    {
+      double v = g_array_index (self->steps, HfChartStep, i).value;
+
+      if (!isfinite (v))
+        continue;
+      if (!drawing)
+        cairo_move_to (cr, left + (i + 0.5) * slot, Y_OF (v));
+      else
+        cairo_line_to (cr, left + (i + 0.5) * slot, Y_OF (v));
+      drawing = TRUE;
+    }
+  if (drawing)
+    {
+      cairo_stroke (cr);
+      self->n_segments = 1;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      const HfChartStep *s = &g_array_index (self->steps, HfChartStep, i);
+      double x = left + (i + 0.5) * slot;
+      /* A step with nothing measured still shows where it failed. */
+      double y = isfinite (s->value) ? Y_OF (s->value) : MARGIN_TOP + plot_h - 5;
+
+      switch (s->mark)
+        {
+        case HF_CHART_STEP_WINNER:
+          cairo_set_source_rgba (cr, good.red, good.green, good.blue, 1.0);
+          cairo_arc (cr, x, y, 6, 0, 2 * G_PI);
+          cairo_fill (cr);
+          cairo_set_line_width (cr, 2);
+          cairo_arc (cr, x, y, 9.5, 0, 2 * G_PI);
+          cairo_stroke (cr);
+          break;
+        case HF_CHART_STEP_BAD:
+          cairo_set_source_rgba (cr, bad.red, bad.green, bad.blue, 0.9);
+          cairo_set_line_width (cr, 2);
+          cairo_move_to (cr, x - 4, y - 4);
+          cairo_line_to (cr, x + 4, y + 4);
+          cairo_move_to (cr, x + 4, y - 4);
+          cairo_line_to (cr, x - 4, y + 4);
+          cairo_stroke (cr);
+          break;
+        case HF_CHART_STEP_CLEAN:
+        default:
+          cairo_set_source_rgba (cr, accent.red, accent.green, accent.blue, 1.0);
+          cairo_arc (cr, x, y, 4, 0, 2 * G_PI);
+          cairo_fill (cr);
+          break;
+        }
+    }
+
+  g_clear_pointer (&self->hover_text, g_free);
+  if (self->hover_x >= left && self->hover_x < left + plot_w && n > 0)
+    {
+      guint i = MIN ((guint) ((self->hover_x - left) / slot), n - 1);
+      const HfChartStep *s = &g_array_index (self->steps, HfChartStep, i);
+      g_autofree char *value = isfinite (s->value) ? format_step_value (self, s->value, 1)
+                                                   : g_strdup ("—");
+
+      /* Translators: a tune chart's step under the pointer: "525 MHz / 1150 mV · 17.2 J/TH" */
+      self->hover_text = g_strdup_printf (_("%s · %s"), s->detail, value);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+      draw_text (cr, widget, self->hover_text,
+                 CLAMP (left + (i + 0.5) * slot, left + 110, left + plot_w - 110),
+                 MARGIN_TOP + 8, 0.5);
+    }
+#undef Y_OF
+  cairo_destroy (cr);
+}
+
 static void
 motion_cb (GtkEventControllerMotion *motion,
            double                    x,
@@ -679,6 +866,7 @@ hf_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->points, g_array_unref);
   g_clear_pointer (&self->bars, g_array_unref);
+  g_clear_pointer (&self->steps, g_array_unref);
   g_clear_pointer (&self->unit, g_free);
   g_clear_pointer (&self->axis_labels, g_ptr_array_unref);
   g_clear_pointer (&self->hover_text, g_free);
@@ -747,6 +935,20 @@ hf_chart_set_bars (HfChart *self,
   self->bars = bars ? g_array_ref (bars) : NULL;
   self->since = since;
   self->until = until;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+hf_chart_set_steps (HfChart    *self,
+                    GArray     *steps,
+                    const char *unit)
+{
+  g_return_if_fail (HF_IS_CHART (self));
+
+  g_clear_pointer (&self->steps, g_array_unref);
+  self->steps = steps ? g_array_ref (steps) : NULL;
+  g_free (self->unit);
+  self->unit = g_strdup (unit);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -16,7 +16,27 @@ typedef enum
   HF_CHART_POWER,
   HF_CHART_COST,        /* bars (hf_chart_set_bars), in the chart's unit */
   HF_CHART_EFFICIENCY,  /* a value a day (hf_chart_set_bars), J/TH, with a baseline */
+  HF_CHART_STEPS,       /* a value a step of a tune (hf_chart_set_steps) */
 } HfChartMetric;
+
+/* How a step of a tune is drawn: a dot, a cross (past a limit, errors,
+ * failed), or the winner's larger ring. */
+typedef enum
+{
+  HF_CHART_STEP_CLEAN,
+  HF_CHART_STEP_BAD,
+  HF_CHART_STEP_WINNER,
+} HfChartStepMark;
+
+/* One step: @value (NAN: none measured) under @label on the x axis
+ * ("525"), and @detail under the pointer ("525 MHz / 1150 mV"). */
+typedef struct
+{
+  double          value;
+  HfChartStepMark mark;
+  char            label[16];
+  char            detail[64];
+} HfChartStep;
 
 /* One bar: @value over [@start, @end) (NAN: nothing known). */
 typedef struct
@@ -53,6 +73,11 @@ void       hf_chart_set_unit    (HfChart       *self,
  * none). */
 void       hf_chart_set_baseline (HfChart      *self,
                                   double        value);
+/* HF_CHART_STEPS: @steps (HfChartStep, in order), in @unit ("J/TH";
+ * NULL: a hashrate in GH/s, written as hashrates are). */
+void       hf_chart_set_steps   (HfChart       *self,
+                                 GArray        *steps,
+                                 const char    *unit);
 /* Points with a known value (for tests). */
 guint      hf_chart_get_n_known (HfChart       *self);
 /* Line segments drawn after gaps are cut (for tests). */

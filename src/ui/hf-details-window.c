@@ -23,6 +23,7 @@
 
 #include "hf-chart.h"
 #include "hf-details-window.h"
+#include "hf-guardian-group.h"
 #include "hf-schedule-group.h"
 #include "hf-miner-binding.h"
 #include "hf-miner-actions.h"
@@ -44,6 +45,7 @@ struct _HfDetailsWindow
   AdwPreferencesGroup *reading_group;
   AdwPreferencesGroup *identity_group;
   GtkWidget           *schedule_group;   /* once a session is given */
+  GtkWidget           *guardian_group;   /* the same, for the miners it can step */
   GtkBox              *content;
   GtkWidget           *open_web_button;
   GtkWidget           *restart_button;
@@ -202,6 +204,7 @@ refresh_fields (HfDetailsWindow *self)
   }
   value_row (self, _("Second chip temperature"), r->chip2_temp_c, 1, "°C");
   value_row (self, _("Voltage regulator temperature"), r->vr_temp_c, 1, "°C");
+  value_row (self, _("Error rate"), r->error_percent, 2, "%");
   set_row (self, self->reading_group, _("Pool"), r->pool_url);
   set_row (self, self->reading_group, _("Pool user"), r->pool_user);
 
@@ -796,6 +799,20 @@ hf_details_window_set_session (HfDetailsWindow *self,
 
   if (self->schedule_group != NULL || self->miner == NULL)
     return;
+  /* The guardian steps a frequency (AxeOS, NerdOS) or a work mode (Avalon). */
+  if (hf_miner_get_family (self->miner) == HF_FAMILY_AXEOS
+      || hf_miner_get_family (self->miner) == HF_FAMILY_AVALON)
+    {
+      self->guardian_group = hf_guardian_group_new (session, self->miner, NULL);
+      gtk_box_append (self->content, self->guardian_group);
+    }
   self->schedule_group = hf_schedule_group_new (session, self->miner);
   gtk_box_append (self->content, self->schedule_group);
+}
+
+GtkWidget *
+hf_details_window_get_guardian_group (HfDetailsWindow *self)
+{
+  g_return_val_if_fail (HF_IS_DETAILS_WINDOW (self), NULL);
+  return self->guardian_group;
 }

@@ -23,6 +23,9 @@ void       hf_details_window_set_energy_meter (HfDetailsWindow *self,
 /* Show and edit the miner's schedules through @session (once). */
 void       hf_details_window_set_session (HfDetailsWindow *self,
                                           HfSession       *session);
+/* Its thermal guardian's rows (an AxeOS or Avalon miner, once a session
+ * is given), else NULL. */
+GtkWidget *hf_details_window_get_guardian_group (HfDetailsWindow *self);
 /* Show the last @seconds (3600, 86400, 7 × 86400, 30 × 86400). */
 void       hf_details_window_set_range  (HfDetailsWindow *self,
                                          gint64           seconds);

@@ -20,6 +20,7 @@
 #include "hf-miner-actions.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-miner-status.h"
+#include "hf-tune-dialog.h"
 #include "hf-window.h"
 
 struct _HfMinerActions
@@ -53,6 +54,7 @@ static void remove_activated       (GSimpleAction *action, GVariant *target, gpo
 static void point_activated        (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void override_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void follow_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void tune_activated         (GSimpleAction *action, GVariant *target, gpointer user_data);
 
 /* What each action needs a miner to be able to do (0: any miner). */
 static const struct
@@ -66,6 +68,10 @@ static const struct
   { { .name = "rename", .activate = rename_activated, .parameter_type = "s" }, 0 },
   { { .name = "settings", .activate = settings_activated, .parameter_type = "s" },
     HF_CAP_ANY_SETTING },
+  /* AxeOS and NerdOS by their frequencies, Avalon by its work modes
+   * (hf_tune_dialog_can_tune() says which). */
+  { { .name = "tune", .activate = tune_activated, .parameter_type = "s" },
+    HF_CAP_FREQUENCY | HF_CAP_WORK_MODE },
   { { .name = "identify", .activate = identify_activated, .parameter_type = "s" },
     HF_CAP_IDENTIFY },
   { { .name = "pause", .activate = pause_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
@@ -82,6 +88,13 @@ static const struct
 static const GActionEntry point_entry = {
   .name = "point", .activate = point_activated, .parameter_type = "s"
 };
+
+static gboolean
+action_is (GSimpleAction *action,
+           const char    *name)
+{
+  return g_str_equal (g_action_get_name (G_ACTION (action)), name);
+}
 
 static HfCapabilities
 needs_of (GSimpleAction *action)
@@ -158,7 +171,8 @@ miners_for (HfMinerActions *self,
     miners = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
 
   for (guint i = miners->len; needs != 0 && i-- > 0; )
-    if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0)
+    if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0
+        || (action_is (action, "tune") && !hf_tune_dialog_can_tune (g_ptr_array_index (miners, i))))
       g_ptr_array_remove_index (miners, i);
   return miners;
 }
@@ -231,7 +245,7 @@ update_enabled (HfMinerActions *self)
 {
   HfCapabilities can = 0;
   gboolean pausable = FALSE, resumable = FALSE;
-  gboolean overridable = FALSE, overridden = FALSE;
+  gboolean overridable = FALSE, overridden = FALSE, tunable = FALSE;
   HfScheduler *scheduler = scheduler_of (self);
 
   unwatch (self);
@@ -242,6 +256,7 @@ update_enabled (HfMinerActions *self)
       HfCapabilities caps = hf_miner_get_capabilities (miner);
 
       can |= caps;
+      tunable |= hf_tune_dialog_can_tune (miner);
       if ((caps & HF_CAP_PAUSE) != 0)
         {
           pausable |= can_pause_now (miner);
@@ -270,6 +285,8 @@ update_enabled (HfMinerActions *self)
         enabled = enabled && overridable;
       else if (miner_actions[i].entry.activate == follow_activated)
         enabled = enabled && overridden;
+      else if (miner_actions[i].entry.activate == tune_activated)
+        enabled = enabled && tunable;
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
@@ -564,6 +581,23 @@ settings_activated (GSimpleAction *action,
       hf_window_fit_to_parent (GTK_WINDOW (dialog));
       gtk_window_present (GTK_WINDOW (dialog));
     }
+}
+
+/* One tune per miner, side by side when several are selected. */
+static void
+tune_activated (GSimpleAction *action,
+                GVariant      *target,
+                gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  GtkWidget *dialog;
+
+  if (miners->len == 0)
+    return;
+  dialog = hf_tune_dialog_new (self->window, self->app, miners, NULL);
+  hf_window_fit_to_parent (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Identify, pause, resume: no question asked (nothing is lost). */

@@ -10,6 +10,10 @@
  * actions, targeted at the card's miner, as the context menu's items are.
  * The card tells the window which miner that is (miner.point), so that
  * the actions are enabled for it (see HfMinerActions).
+ *
+ * A line under the state says what Hashfleet is doing to the miner: a
+ * tune running ("Tuning… step 3/12", following the tune's signals) or the
+ * thermal guardian holding it down ("Stepped down 1 option (hot)").
  */
 #include "config.h"
 
@@ -17,6 +21,8 @@
 
 #include "hf-miner-binding.h"
 #include "hf-miner-card.h"
+#include "hf-thermal-guardian.h"
+#include "hf-tuner.h"
 
 struct _HfMinerCard
 {
@@ -37,6 +43,7 @@ struct _HfMinerCard
   GtkLabel       *shares_label;
   GtkLabel       *vr_label;
   GtkLabel       *schedule_label;
+  GtkLabel       *note_label;
   GtkStack       *end_stack;
   /* The quick actions, NULL until they first show */
   GtkWidget      *actions_box;
@@ -49,6 +56,9 @@ struct _HfMinerCard
   HfMinerBinding  binding;
   HfPowerBudget  *budget;          /* says which miners it curtailed */
   HfScheduler    *scheduler;       /* what the schedule label says */
+  HfTuner        *tuner;           /* a tune of the miner running */
+  HfTune         *tune;            /* that tune, whose steps the note follows */
+  HfThermalGuardian *guardian;     /* the miner held down */
   GtkWidget      *watched_parent;  /* the list item, whose focus counts */
   gboolean        actions_shown;
 };
@@ -59,6 +69,8 @@ enum {
   PROP_SETTINGS,
   PROP_POWER_BUDGET,
   PROP_SCHEDULER,
+  PROP_TUNER,
+  PROP_GUARDIAN,
   N_PROPS
 };
 
@@ -226,6 +238,80 @@ ensure_actions (HfMinerCard *self)
   update_actions (self);
 }
 
+/* "Tuning… step 3/12", "Stepped down 1 option (hot)", or nothing. */
+static char *
+note_text (HfMinerCard *self)
+{
+  HfMiner *m = self->binding.miner;
+  guint steps;
+
+  if (m == NULL)
+    return NULL;
+  if (self->tune != NULL && hf_tune_get_state (self->tune) == HF_TUNE_RUNNING)
+    {
+      guint done = 0, total = 0;
+
+      hf_tune_get_progress (self->tune, &done, &total);
+      total = MAX (total, 1);
+      /* Translators: a card while its miner is tuned, "Tuning… step 3/12" */
+      return g_strdup_printf (_("Tuning… step %u/%u"), MIN (done + 1, total), total);
+    }
+  steps = self->guardian != NULL ? hf_thermal_guardian_get_steps (self->guardian, m) : 0;
+  if (steps > 0)
+    /* Translators: the thermal guardian holds the miner below its settings */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Stepped down %u option (hot)",
+                                         "Stepped down %u options (hot)", steps), steps);
+  return NULL;
+}
+
+static void
+update_note (HfMinerCard *self)
+{
+  g_autofree char *text = note_text (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), text != NULL);
+  hf_label_set_text_changed (self->note_label, text != NULL ? text : "");
+  hf_widget_set_css_class (GTK_WIDGET (self->note_label), "warning",
+                           text != NULL && (self->tune == NULL
+                                            || hf_tune_get_state (self->tune) != HF_TUNE_RUNNING));
+  hf_widget_set_css_class (GTK_WIDGET (self->note_label), "accent",
+                           self->tune != NULL && hf_tune_get_state (self->tune) == HF_TUNE_RUNNING);
+}
+
+/* Follow the tune of the miner running now, if any. */
+static void
+watch_tune (HfMinerCard *self)
+{
+  HfTune *running = NULL;
+
+  if (self->tuner != NULL && self->binding.miner != NULL)
+    {
+      GListModel *tunes = hf_tuner_get_tunes (self->tuner);
+
+      for (guint i = g_list_model_get_n_items (tunes); running == NULL && i-- > 0; )
+        {
+          g_autoptr(HfTune) tune = g_list_model_get_item (tunes, i);
+
+          if (hf_tune_get_miner (tune) == self->binding.miner
+              && hf_tune_get_state (tune) == HF_TUNE_RUNNING)
+            running = tune;
+        }
+    }
+  if (running != self->tune)
+    {
+      if (self->tune != NULL)
+        g_signal_handlers_disconnect_by_data (self->tune, self);
+      g_set_object (&self->tune, running);
+      if (running != NULL)
+        {
+          g_signal_connect_swapped (running, "step-started", G_CALLBACK (update_note), self);
+          g_signal_connect_swapped (running, "step-finished", G_CALLBACK (update_note), self);
+          g_signal_connect_swapped (running, "finished", G_CALLBACK (update_note), self);
+        }
+    }
+  update_note (self);
+}
+
 static void
 refresh (GtkWidget *widget)
 {
@@ -316,6 +402,7 @@ refresh (GtkWidget *widget)
   hf_widget_set_css_class (GTK_WIDGET (self->hashrate_label), "dim-label",
                            !answering || !hf_state_is_hashing (state));
   hf_widget_set_css_class (GTK_WIDGET (self), "hf-offline", state == HF_STATE_OFFLINE);
+  update_note (self);
 
   update_actions (self);
 
@@ -438,6 +525,8 @@ hf_miner_card_dispose (GObject *object)
   if (self->scheduler != NULL)
     g_signal_handlers_disconnect_by_data (self->scheduler, self);
   g_clear_object (&self->scheduler);
+  hf_miner_card_set_tuner (self, NULL);
+  hf_miner_card_set_guardian (self, NULL);
   watch_parent (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), HF_TYPE_MINER_CARD);
 
@@ -458,6 +547,8 @@ hf_miner_card_get_property (GObject    *object,
     case PROP_SETTINGS: g_value_set_object (value, self->binding.settings); break;
     case PROP_POWER_BUDGET: g_value_set_object (value, self->budget); break;
     case PROP_SCHEDULER: g_value_set_object (value, self->scheduler); break;
+    case PROP_TUNER: g_value_set_object (value, self->tuner); break;
+    case PROP_GUARDIAN: g_value_set_object (value, self->guardian); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -476,6 +567,8 @@ hf_miner_card_set_property (GObject      *object,
     case PROP_SETTINGS: hf_miner_card_set_settings (self, g_value_get_object (value)); break;
     case PROP_POWER_BUDGET: hf_miner_card_set_power_budget (self, g_value_get_object (value)); break;
     case PROP_SCHEDULER: hf_miner_card_set_scheduler (self, g_value_get_object (value)); break;
+    case PROP_TUNER: hf_miner_card_set_tuner (self, g_value_get_object (value)); break;
+    case PROP_GUARDIAN: hf_miner_card_set_guardian (self, g_value_get_object (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -505,6 +598,14 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   properties[PROP_SCHEDULER] =
     g_param_spec_object ("scheduler", NULL, NULL, HF_TYPE_SCHEDULER,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whose running tune of the miner its note follows. */
+  properties[PROP_TUNER] =
+    g_param_spec_object ("tuner", NULL, NULL, HF_TYPE_TUNER,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whose steps down of the miner its note says. */
+  properties[PROP_GUARDIAN] =
+    g_param_spec_object ("guardian", NULL, NULL, HF_TYPE_THERMAL_GUARDIAN,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -523,6 +624,7 @@ hf_miner_card_class_init (HfMinerCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, shares_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, vr_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, schedule_label);
+  gtk_widget_class_bind_template_child (widget_class, HfMinerCard, note_label);
   gtk_widget_class_bind_template_child (widget_class, HfMinerCard, end_stack);
   gtk_widget_class_bind_template_callback (widget_class, query_tooltip_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -568,6 +670,7 @@ hf_miner_card_set_miner (HfMinerCard *self,
     }
   update_actions_shown (self);
   update_schedule (self);
+  watch_tune (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MINER]);
 }
 
@@ -629,4 +732,56 @@ hf_miner_card_set_scheduler (HfMinerCard *self,
     g_signal_connect_swapped (scheduler, "changed", G_CALLBACK (update_schedule), self);
   update_schedule (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCHEDULER]);
+}
+
+void
+hf_miner_card_set_tuner (HfMinerCard *self,
+                         HfTuner     *tuner)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+  g_return_if_fail (tuner == NULL || HF_IS_TUNER (tuner));
+
+  if (self->tuner == tuner)
+    return;
+  if (self->tuner != NULL)
+    g_signal_handlers_disconnect_by_data (hf_tuner_get_tunes (self->tuner), self);
+  if (self->tune != NULL)
+    g_signal_handlers_disconnect_by_data (self->tune, self);
+  g_clear_object (&self->tune);
+  g_set_object (&self->tuner, tuner);
+  /* A tune started or ended: only then look for the miner's again. */
+  if (tuner != NULL)
+    g_signal_connect_swapped (hf_tuner_get_tunes (tuner), "items-changed",
+                              G_CALLBACK (watch_tune), self);
+  watch_tune (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TUNER]);
+}
+
+void
+hf_miner_card_set_guardian (HfMinerCard       *self,
+                            HfThermalGuardian *guardian)
+{
+  g_return_if_fail (HF_IS_MINER_CARD (self));
+  g_return_if_fail (guardian == NULL || HF_IS_THERMAL_GUARDIAN (guardian));
+
+  if (self->guardian == guardian)
+    return;
+  if (self->guardian != NULL)
+    g_signal_handlers_disconnect_by_data (self->guardian, self);
+  g_set_object (&self->guardian, guardian);
+  if (guardian != NULL)
+    {
+      g_signal_connect_swapped (guardian, "stepped", G_CALLBACK (update_note), self);
+      g_signal_connect_swapped (guardian, "changed", G_CALLBACK (update_note), self);
+    }
+  update_note (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUARDIAN]);
+}
+
+const char *
+hf_miner_card_get_note (HfMinerCard *self)
+{
+  g_return_val_if_fail (HF_IS_MINER_CARD (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->note_label))
+         ? gtk_label_get_text (self->note_label) : NULL;
 }

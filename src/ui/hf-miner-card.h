@@ -7,6 +7,8 @@
 
 #include "hf-core.h"
 #include "hf-settings.h"
+#include "hf-thermal-guardian.h"
+#include "hf-tuner.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +31,14 @@ void       hf_miner_card_set_power_budget (HfMinerCard   *self,
 HfScheduler *hf_miner_card_get_scheduler (HfMinerCard *self);
 void       hf_miner_card_set_scheduler (HfMinerCard *self,
                                         HfScheduler *scheduler);
+/* A tune of its miner running shows its step ("Tuning… step 3/12"),
+ * and the guardian holding it down says so ("Stepped down 1 option"). */
+void       hf_miner_card_set_tuner    (HfMinerCard *self,
+                                       HfTuner     *tuner);
+void       hf_miner_card_set_guardian (HfMinerCard *self,
+                                       HfThermalGuardian *guardian);
+/* That line as shown, or NULL when hidden (for tests). */
+const char *hf_miner_card_get_note    (HfMinerCard *self);
 /* Whether its quick actions show (the pointer or the focus is on it). */
 gboolean   hf_miner_card_get_actions_shown (HfMinerCard *self);
 

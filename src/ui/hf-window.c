@@ -15,6 +15,8 @@
 #include "hf-details-window.h"
 #include "hf-export.h"
 #include "hf-group-dialog.h"
+#include "hf-guardian-group.h"
+#include "hf-tune-dialog.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-card.h"
 #include "hf-miner-cell.h"
@@ -99,6 +101,8 @@ enum {
   PROP_SETTINGS,
   PROP_POWER_BUDGET,
   PROP_SCHEDULER,
+  PROP_TUNER,
+  PROP_GUARDIAN,
   N_PROPS
 };
 
@@ -884,6 +888,46 @@ group_act_activated (GSimpleAction *action,
   hf_window_act_on_group (HF_WINDOW (user_data), g_variant_get_string (target, NULL));
 }
 
+/* Tune All…: a tune of each miner of the group that can be tuned. */
+static void
+group_tune_activated (GSimpleAction *action,
+                      GVariant      *target,
+                      gpointer       user_data)
+{
+  HfWindow *self = user_data;
+  g_autoptr(GPtrArray) members = NULL;
+  GtkWidget *dialog;
+
+  if (self->group == NULL)
+    return;
+  members = hf_groups_get_members (self->groups, self->group, self->fleet);
+  for (guint i = members != NULL ? members->len : 0; i-- > 0; )
+    if (!hf_tune_dialog_can_tune (g_ptr_array_index (members, i)))
+      g_ptr_array_remove_index (members, i);
+  if (members == NULL || members->len == 0)
+    {
+      hf_window_toast (self, _("No miner of this group can be tuned"));
+      return;
+    }
+  dialog = hf_tune_dialog_new (GTK_WINDOW (self), self->app, members, self->group);
+  hf_window_fit_to_parent (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+group_guardian_activated (GSimpleAction *action,
+                          GVariant      *target,
+                          gpointer       user_data)
+{
+  HfWindow *self = user_data;
+
+  if (self->group == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (hf_guardian_group_window_new
+                                  (GTK_WINDOW (self), hf_application_get_session (self->app),
+                                   self->group)));
+}
+
 static const GActionEntry group_entries[] = {
   { .name = "group-add", .activate = group_add_activated, .parameter_type = "s" },
   { .name = "group-remove", .activate = group_remove_activated, .parameter_type = "s" },
@@ -891,6 +935,8 @@ static const GActionEntry group_entries[] = {
   { .name = "group-rename", .activate = group_rename_activated },
   { .name = "group-delete", .activate = group_delete_activated },
   { .name = "group-act", .activate = group_act_activated, .parameter_type = "s" },
+  { .name = "group-tune", .activate = group_tune_activated },
+  { .name = "group-guardian", .activate = group_guardian_activated },
 };
 
 /* The drop-down (All Miners, each group) and the shown group's menu, at
@@ -927,6 +973,8 @@ setup_groups (HfWindow *self)
                                                g_variant_new_string (items[i].what));
       g_menu_append_item (acts, item);
     }
+  g_menu_append (acts, _("_Tune All…"), "win.group-tune");
+  g_menu_append (acts, _("Thermal _Guardian…"), "win.group-guardian");
   g_menu_append (edit, _("Re_name Group…"), "win.group-rename");
   g_menu_append (edit, _("_Delete Group…"), "win.group-delete");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (acts));
@@ -1600,6 +1648,26 @@ static const HfMinerField column_order[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (column_order) == HF_N_MINER_FIELDS);
 
+/* The guardian stepped a miner: said while the window is on screen (the
+ * alert and the history have it either way). */
+static void
+guardian_stepped_cb (HfThermalGuardian *guardian,
+                     HfMiner           *miner,
+                     int                direction,
+                     const char        *what,
+                     HfWindow          *self)
+{
+  g_autofree char *text = NULL;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  text = direction < 0
+    /* Translators: "bitaxe-desk stepped down: 490 MHz → 450 MHz: chip 72 °C over 70 °C" */
+    ? g_strdup_printf (_("%s stepped down: %s"), hf_miner_display_name (miner), what)
+    : g_strdup_printf (_("%s stepped back up: %s"), hf_miner_display_name (miner), what);
+  hf_window_toast (self, text);
+}
+
 /* After construction: GtkWindow:application is set after constructed(). */
 static void
 hf_window_setup (HfWindow      *self,
@@ -1610,6 +1678,11 @@ hf_window_setup (HfWindow      *self,
   self->app = g_object_ref (app);
   self->fleet = g_object_ref (hf_application_get_fleet (self->app));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POWER_BUDGET]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TUNER]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUARDIAN]);
+  if (hf_application_get_session (app) != NULL)
+    g_signal_connect_object (hf_session_get_guardian (hf_application_get_session (app)), "stepped",
+                             G_CALLBACK (guardian_stepped_cb), self, 0);
 
   /* fleet → group → search → sort → selection */
   self->group_filter = gtk_custom_filter_new (group_filter_func, self, NULL);
@@ -1764,6 +1837,16 @@ hf_window_get_property (GObject    *object,
                                  : NULL);
       break;
     case PROP_SCHEDULER: g_value_set_object (value, self->scheduler); break;
+    case PROP_TUNER:
+      g_value_set_object (value, self->app != NULL && hf_application_get_session (self->app) != NULL
+                                 ? hf_session_get_tuner (hf_application_get_session (self->app))
+                                 : NULL);
+      break;
+    case PROP_GUARDIAN:
+      g_value_set_object (value, self->app != NULL && hf_application_get_session (self->app) != NULL
+                                 ? hf_session_get_guardian (hf_application_get_session (self->app))
+                                 : NULL);
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1815,6 +1898,14 @@ hf_window_class_init (HfWindowClass *klass)
   properties[PROP_SCHEDULER] =
     g_param_spec_object ("scheduler", NULL, NULL, HF_TYPE_SCHEDULER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The session's tuner and thermal guardian: the cards say which miners
+   * tune and which are stepped down. */
+  properties[PROP_TUNER] =
+    g_param_spec_object ("tuner", NULL, NULL, HF_TYPE_TUNER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GUARDIAN] =
+    g_param_spec_object ("guardian", NULL, NULL, HF_TYPE_THERMAL_GUARDIAN,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HF_TYPE_TOTALS_HEADER);

@@ -215,6 +215,7 @@ test_bitaxe_supra (void)
   assert_unknown (r->found_blocks);            /* no blockFound in 2.4 */
   assert_unknown (r->vr_temp_c);               /* vrTemp 0 */
   assert_unknown (r->chip2_temp_c);            /* no temp2 */
+  assert_unknown (r->error_percent);           /* no errorPercentage in 2.4 */
   g_assert_false (r->paused);
   g_assert_false (r->overheated);              /* overheat_mode 0 */
   g_assert_false (r->power_fault);
@@ -261,6 +262,7 @@ test_nerdqaxe (void)
   assert_near (r->found_blocks, 0);            /* foundBlocks */
   assert_near (r->vr_temp_c, 55.9375);
   assert_unknown (r->chip2_temp_c);
+  assert_unknown (r->error_percent);           /* NerdOS 1.1 sends no errorPercentage */
   g_assert_false (r->fallback_pool);           /* stratum.usingFallback false */
   g_assert_false (r->paused);
   g_assert_false (r->overheated);

@@ -64,6 +64,7 @@ test_axeos_current (void)
   /* temp2 and vrTemp each on their own too. */
   assert_near (r->chip2_temp_c, 63.5);
   assert_near (r->vr_temp_c, 54);
+  assert_near (r->error_percent, 0.42);
   /* No networkDifficulty, blockFound or miningPaused in 2.10. */
   assert_unknown (r->network_difficulty);
   assert_unknown (r->found_blocks);

@@ -434,6 +434,9 @@ test_status_json (void)
     assert_near (hf_json_number (gamma, "blocks_found"), 0);
     assert_near (hf_json_number (gamma, "vr_temp_c"), 52);
     assert_null (gamma, "chip2_temp_c");        /* temp2 -1: no second sensor */
+    /* errorPercentage, as current AxeOS sends it. */
+    g_assert_cmpfloat (hf_json_number (gamma, "error_percent"), >=, 0);
+    g_assert_cmpfloat (hf_json_number (gamma, "error_percent"), <, 100);
     assert_near (hf_json_number (gamma, "fan_percent"), 42);
     assert_null (gamma, "fault");
     g_assert_cmpstr (hf_json_string (fault, "fault"), ==, "VCORE: input undervoltage");

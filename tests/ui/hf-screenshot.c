@@ -10,7 +10,9 @@
  * loopback range, waits until every miner has been read (and the one that
  * stops answering is offline), then saves the window as cards and as a
  * table, light and dark, plus a details window and the miner menu (those
- * two into the temporary directory, for looking at).  Run it through
+ * two into the temporary directory, for looking at), and a real tune of
+ * one Bitaxe in its Tune dialog, light and dark, while it runs and once
+ * stopped (for looking at too).  Run it through
  * build-aux/screenshots.sh, which provides the X server and D-Bus session.
  */
 #include <adwaita.h>
@@ -21,6 +23,7 @@
 #include "hf-export.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-preferences-window.h"
+#include "hf-tune-dialog.h"
 #include "hf-window.h"
 
 static const char fleet_config[] =
@@ -350,6 +353,68 @@ activate_cb (GApplication *app,
     gtk_window_present (GTK_WINDOW (dialog));
     iterate_for (1200);
     save_png (dialog, "settings.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+
+  /* Tune… of one Bitaxe: a few steps of a real tune with a short settle,
+   * light and dark, the card saying so, then stopped (for looking at). */
+  {
+    HfMiner *desk = hf_fleet_lookup_address (fleet, "127.0.40.11");
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    GtkWidget *dialog;
+    HfTuneView *view;
+    HfTuneParams params;
+    const char *kept = outdir;
+
+    g_ptr_array_add (one, desk);
+    dialog = hf_tune_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app), one, NULL);
+    hf_tune_params_init (&params);
+    params.settle_s = 1;
+    params.samples = 2;
+    hf_tune_dialog_set_params (HF_TUNE_DIALOG (dialog), &params);
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 1180, 760);
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (1000);
+    outdir = g_get_tmp_dir ();
+    save_png (dialog, "hashfleet-tune-empty.png");
+    view = hf_tune_dialog_get_view (HF_TUNE_DIALOG (dialog), 0);
+    hf_tune_dialog_start (HF_TUNE_DIALOG (dialog));
+    deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < deadline
+           && (hf_tune_view_get_tune (view) == NULL
+               || hf_tune_get_steps (hf_tune_view_get_tune (view))->len < 4)
+           && hf_tune_get_state (hf_tune_view_get_tune (view)) == HF_TUNE_RUNNING)
+      g_main_context_iteration (NULL, TRUE);
+    iterate_for (500);
+    save_png (dialog, "hashfleet-tune.png");
+    save_png (GTK_WIDGET (window), "hashfleet-cards-tuning.png");
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    iterate_for (600);
+    save_png (dialog, "hashfleet-tune-dark.png");
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+    hf_tune_dialog_cancel (HF_TUNE_DIALOG (dialog));
+    deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time () < deadline
+           && hf_tune_get_state (hf_tune_view_get_tune (view)) == HF_TUNE_RUNNING)
+      g_main_context_iteration (NULL, TRUE);
+    iterate_for (600);
+    save_png (dialog, "hashfleet-tune-stopped.png");
+    /* A Pi's screen: the form and the steps still readable. */
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    dialog = hf_tune_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app), one, NULL);
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 800, 480);
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (1200);
+    save_png (dialog, "hashfleet-tune-small.png");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    /* Tune All… of two: side by side, the last tune of one. */
+    g_ptr_array_add (one, hf_fleet_lookup_address (fleet, "127.0.40.15"));
+    dialog = hf_tune_dialog_new (GTK_WINDOW (window), HF_APPLICATION (app), one, "Desk");
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 1380, 860);
+    gtk_window_present (GTK_WINDOW (dialog));
+    iterate_for (1200);
+    save_png (dialog, "hashfleet-tune-all.png");
+    outdir = kept;
     gtk_window_destroy (GTK_WINDOW (dialog));
   }
 

@@ -169,6 +169,8 @@ hf_axeos_parse_reading (JsonObject  *info,
   r->target_temp_c = hf_json_number (info, "temptarget");
   r->accepted = hf_json_number (info, "sharesAccepted");
   r->rejected = hf_json_number (info, "sharesRejected");
+  /* The firmware's own error rate of the chip's nonces (AxeOS 2.9+). */
+  r->error_percent = hf_json_number (info, "errorPercentage");
   /* Numbers since AxeOS 2.11, strings with an SI suffix ("4.29G") before. */
   r->best_difficulty = hf_json_si_number (info, "bestDiff");
   r->best_session_difficulty = hf_json_si_number (info, "bestSessionDiff");
