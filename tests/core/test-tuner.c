@@ -689,7 +689,9 @@ test_kill (void)
     g_assert_null (strstr (patch, orig));
   }
 
-  /* The next start on the same store puts them back once the miner answers. */
+  /* The next start on the same store puts them back once the miner answers
+   * (it may be restarting from the killed tune's last write). */
+  run_for (4000);
   session = session_new (db);
   miner = add (session, ip);
   g_assert_true (hf_tuner_is_tuning (hf_session_get_tuner (session), miner));
@@ -834,7 +836,7 @@ test_api (void)
   }
   get = g_strdup_printf ("/api/tune/%" G_GINT64_FORMAT, id);
   {
-    g_autoptr(JsonObject) o = request (client, port, "GET", get, NULL, NULL, &status);
+    g_autoptr(JsonObject) o = request (client, port, "GET", get, token, NULL, &status);
 
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "running");
@@ -842,20 +844,20 @@ test_api (void)
     g_assert_true (json_object_has_member (o, "progress"));
   }
   {
-    g_autoptr(JsonObject) o = request (client, port, "GET", "/api/tune/99999", NULL, NULL,
+    g_autoptr(JsonObject) o = request (client, port, "GET", "/api/tune/99999", token, NULL,
                                        &status);
 
     g_assert_cmpuint (status, ==, 404);
   }
   {
-    g_autoptr(JsonObject) o = request (client, port, "GET", "/api/tune/x1", NULL, NULL, &status);
+    g_autoptr(JsonObject) o = request (client, port, "GET", "/api/tune/x1", token, NULL, &status);
 
     g_assert_cmpuint (status, ==, 400);
   }
   end = g_get_monotonic_time () + 200 * G_USEC_PER_SEC;
   for (;;)
     {
-      g_autoptr(JsonObject) o = request (client, port, "GET", get, NULL, NULL, &status);
+      g_autoptr(JsonObject) o = request (client, port, "GET", get, token, NULL, &status);
       JsonObject *progress = json_object_get_object_member (o, "progress");
 
       g_assert_cmpuint (status, ==, 200);
