@@ -62,7 +62,10 @@ struct _HfTune
   guint         orig_voltage;
   int           orig_work_mode;
   gboolean      avalon;
-  gboolean      from_store;       /* read back by hf_tuner_last_async() */
+  gboolean      from_store;
+  guint         default_frequency;   /* the model's, 0: unknown */
+  guint         default_voltage;
+  gboolean      orig_overclock;      /* the original settings are above the defaults */       /* read back by hf_tuner_last_async() */
 
   /* The sweep. */
   GArray       *frequencies;      /* guint; an Avalon's work modes */
@@ -207,19 +210,21 @@ hf_tune_objective_to_string (HfTuneObjective objective,
 }
 
 static char *
-params_json (const HfTuneParams *p)
+params_json (const HfTuneParams *p,
+             gboolean            restore_overclock)
 {
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
   char c[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup_printf ("{\"max_chip_temp_c\":%s,\"max_vr_temp_c\":%s,\"max_power_w\":%s,"
                           "\"max_error_percent\":%s,\"settle_s\":%u,\"samples\":%u,"
-                          "\"overclock\":%s}",
+                          "\"overclock\":%s,\"restore_overclock\":%s}",
                           g_ascii_formatd (a, sizeof a, "%g", p->max_chip_temp_c),
                           g_ascii_formatd (b, sizeof b, "%g", p->max_vr_temp_c),
                           g_ascii_formatd (c, sizeof c, "%g", p->max_power_w),
                           g_ascii_formatd (d, sizeof d, "%g", p->max_error_percent),
-                          p->settle_s, p->samples, p->allow_overclock ? "true" : "false");
+                          p->settle_s, p->samples, p->allow_overclock ? "true" : "false",
+                          restore_overclock ? "true" : "false");
 }
 
 /* ---- steps ----------------------------------------------------------------- */
@@ -515,6 +520,20 @@ settings_for (guint     frequency,
   return s;
 }
 
+/* Whether writing @frequency and @voltage needs the overclocking
+ * confirmation (the firmware is then told so too): above the model's
+ * defaults, or defaults unknown. */
+static gboolean
+needs_overclock (HfTune *tune,
+                 guint   frequency,
+                 guint   voltage)
+{
+  if (tune->avalon)
+    return FALSE;
+  return tune->default_frequency == 0 || tune->default_voltage == 0
+         || frequency > tune->default_frequency || voltage > tune->default_voltage;
+}
+
 /* Write through the session as Settings does: the restart AxeOS needs,
  * then the check in a later reading.  @callback gets the apply's result. */
 static void
@@ -674,9 +693,9 @@ restore_and_finish (HfTune      *tune,
   e->tune = g_object_ref (tune);
   e->state = state;
   e->message = message;
+  /* The miner ran these before: confirmed as they were. */
   settings = settings_for (tune->orig_frequency, tune->orig_voltage, tune->orig_work_mode,
-                           TRUE);
-  /* The miner ran these before: they are not an overclock Hashfleet makes. */
+                           tune->orig_overclock);
   self->writes++;
   write_settings (self, tune->miner, settings, self->cancellable, original_back_cb, e);
 }
@@ -769,7 +788,7 @@ end_sweep (HfTune *tune)
   e->tune = g_object_ref (tune);
   e->message = g_strdup_printf ("winner: step %u", best->n);
   settings = settings_for (best->frequency_mhz, best->core_voltage_mv, best->work_mode,
-                           tune->params.allow_overclock);
+                           needs_overclock (tune, best->frequency_mhz, best->core_voltage_mv));
   /* Written even when it is on already: the check confirms it. */
   self->writes++;
   write_settings (self, tune->miner, settings, self->cancellable, winner_on_cb, e);
@@ -1092,7 +1111,7 @@ next_step (HfTune *tune)
   if (tune->current == NULL || tune->cancelling)
     return;
   settings = settings_for (step->frequency_mhz, step->core_voltage_mv, step->work_mode,
-                           tune->params.allow_overclock);
+                           needs_overclock (tune, step->frequency_mhz, step->core_voltage_mv));
   write_settings (self, tune->miner, settings, tune->cancellable, step_written_cb,
                   g_object_ref (tune));
 }
@@ -1183,11 +1202,21 @@ save_and_sweep (HfTune *tune)
   row->started = tuner_now_s (self);
   row->objective = hf_tune_objective_to_string (tune->params.objective,
                                                 tune->params.target_watts);
-  row->params = params_json (&tune->params);
+  row->params = params_json (&tune->params, tune->orig_overclock);
   row->orig_frequency = tune->avalon ? -1 : (int) tune->orig_frequency;
   row->orig_voltage = tune->avalon ? -1 : (int) tune->orig_voltage;
   row->orig_work_mode = tune->orig_work_mode;
   hf_store_begin_tune_async (store, tune->miner, row, begun_cb, g_object_ref (tune));
+}
+
+static gboolean
+listed (GArray *options,
+        guint   value)
+{
+  for (guint i = 0; options != NULL && i < options->len; i++)
+    if (g_array_index (options, guint, i) == value)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1214,6 +1243,12 @@ options_cb (GObject      *source,
               g_strdup_printf ("its options cannot be read (%s)", error->message));
       return;
     }
+  tune->default_frequency = options->default_frequency;
+  tune->default_voltage = options->default_voltage;
+  /* Settings outside the model's lists were confirmed as an overclock too. */
+  tune->orig_overclock = needs_overclock (tune, tune->orig_frequency, tune->orig_voltage)
+                         || !listed (options->frequencies, tune->orig_frequency)
+                         || !listed (options->voltages, tune->orig_voltage);
   tune->frequencies = usable (options->frequencies, options->default_frequency, oc);
   tune->voltages = usable (options->voltages, options->default_voltage, oc);
   if (tune->frequencies->len == 0 || tune->voltages->len == 0)
@@ -1336,6 +1371,23 @@ pending_back_cb (GObject      *source,
   g_object_unref (self);
 }
 
+/* Whether the row's original settings were above the model's defaults
+ * (kept with its parameters; when unknown, confirmed as the miner ran
+ * them). */
+static gboolean
+restore_overclock (HfStoreTune *row)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (row->orig_work_mode >= 0 && row->orig_frequency < 0)
+    return FALSE;
+  if (row->params != NULL && json_parser_load_from_data (parser, row->params, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return json_object_get_boolean_member_with_default (
+      json_node_get_object (json_parser_get_root (parser)), "restore_overclock", TRUE);
+  return TRUE;
+}
+
 static void
 pending_write (HfTuner *self,
                HfMiner *miner,
@@ -1349,7 +1401,7 @@ pending_write (HfTuner *self,
   p->writing = TRUE;
   settings = settings_for (p->row->orig_frequency > 0 ? (guint) p->row->orig_frequency : 0,
                            p->row->orig_voltage > 0 ? (guint) p->row->orig_voltage : 0,
-                           p->row->orig_work_mode, TRUE);
+                           p->row->orig_work_mode, restore_overclock (p->row));
   if (hf_miner_settings_is_empty (settings))
     {
       p->writing = FALSE;
