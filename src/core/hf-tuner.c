@@ -65,7 +65,8 @@ struct _HfTune
   gboolean      from_store;
   guint         default_frequency;   /* the model's, 0: unknown */
   guint         default_voltage;
-  gboolean      orig_overclock;      /* the original settings are above the defaults */       /* read back by hf_tuner_last_async() */
+  gboolean      orig_overclock;      /* the original settings are above the defaults */
+  gboolean      waiting;             /* for the tuner to know the tunes cut short */       /* read back by hf_tuner_last_async() */
 
   /* The sweep. */
   GArray       *frequencies;      /* guint; an Avalon's work modes */
@@ -119,6 +120,7 @@ struct _HfTuner
   GCancellable *cancellable;      /* cancelled at dispose */
   gulong        reading_handler;
   gint64        next_local_id;    /* ids without a store: from -1 down */
+  gboolean      restoring;        /* reading the tunes a previous run left running */
   guint         writes;           /* original settings or winners being written */
   GPtrArray    *idle_waiters;     /* GTask*: hf_tuner_stop_async() */
   HfTunerClock  clock;
@@ -128,6 +130,7 @@ struct _HfTuner
 G_DEFINE_FINAL_TYPE (HfTuner, hf_tuner, G_TYPE_OBJECT)
 
 static void next_step        (HfTune *tune);
+static void keep_pending     (HfTune *tune);
 static void end_step         (HfTune *tune, HfTuneStepOutcome outcome, char *why);
 static void end_sweep        (HfTune *tune);
 static void tuner_write_done (HfTuner *self);
@@ -654,10 +657,14 @@ original_back_cb (GObject      *source,
       finish (e->tune, e->state, TRUE, g_steal_pointer (&e->message));
     }
   else
-    finish (e->tune, HF_TUNE_FAILED, FALSE,
-            g_strdup_printf ("%s%sthe original settings could not be put back (%s); "
-                             "Hashfleet tries again at its next start",
-                             e->message ? e->message : "", e->message ? "; " : "", problem));
+    {
+      finish (e->tune, HF_TUNE_FAILED, FALSE,
+              g_strdup_printf ("%s%sthe original settings could not be put back (%s); "
+                               "Hashfleet tries again when the miner answers, and at its "
+                               "next start", e->message ? e->message : "",
+                               e->message ? "; " : "", problem));
+      keep_pending (e->tune);
+    }
   ending_free (e);
   tuner_write_done (self);
 }
@@ -1264,6 +1271,33 @@ options_cb (GObject      *source,
 
 /* ---- HfTuner ------------------------------------------------------------------- */
 
+static void
+kick_off (HfTune *tune)
+{
+  HfTuner *self = tune->tuner;
+
+  tune->waiting = FALSE;
+  if (tune->cancelling)
+    {
+      finish (tune, HF_TUNE_CANCELLED, TRUE, g_strdup ("cancelled before the first step"));
+      return;
+    }
+  if (tune->avalon)
+    {
+      /* Eco, standard, super; super is beyond the default. */
+      guint modes[] = { 0, 1, 2 };
+
+      tune->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_vals (tune->frequencies, modes, tune->params.allow_overclock ? 3 : 2);
+      tune->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (tune->voltages, modes[0]);
+      save_and_sweep (tune);
+    }
+  else
+    hf_session_options_async (self->session, tune->miner, self->cancellable, options_cb,
+                              g_object_ref (tune));
+}
+
 static HfTune *
 running_tune (HfTuner *self,
               HfMiner *miner)
@@ -1323,6 +1357,30 @@ tuner_write_done (HfTuner *self)
     }
 }
 
+/* A tune whose original settings could not be put back: tried again on
+ * the miner's next reading (its row stays 'running' meanwhile). */
+static void
+keep_pending (HfTune *tune)
+{
+  HfTuner *self = tune->tuner;
+  Pending *p;
+
+  if (tune->avalon ? tune->orig_work_mode < 0 : tune->orig_frequency == 0)
+    return;
+  p = g_new0 (Pending, 1);
+  p->row = hf_store_tune_new ();
+  p->row->id = tune->id;
+  p->row->miner_key = g_strdup (hf_miner_get_identity_key (tune->miner));
+  p->row->address = g_strdup (hf_miner_get_address (tune->miner));
+  p->row->orig_frequency = tune->avalon ? -1 : (int) tune->orig_frequency;
+  p->row->orig_voltage = tune->avalon ? -1 : (int) tune->orig_voltage;
+  p->row->orig_work_mode = tune->orig_work_mode;
+  p->row->params = params_json (&tune->params, tune->orig_overclock);
+  p->row->message = g_strdup ("the original settings were put back once the miner answered "
+                              "again");
+  g_ptr_array_add (self->pending, p);
+}
+
 typedef struct
 {
   HfTuner *tuner;
@@ -1356,9 +1414,9 @@ pending_back_cb (GObject      *source,
                row->address, row->id);
       g_free (row->state);
       row->state = g_strdup ("failed");
-      g_free (row->message);
-      row->message = g_strdup ("cut short when Hashfleet stopped; the original settings "
-                               "were put back at its next start");
+      if (row->message == NULL)
+        row->message = g_strdup ("cut short when Hashfleet stopped; the original settings "
+                                 "were put back at its next start");
       row->finished = tuner_now_s (self);
       if (store != NULL)
         hf_store_end_tune_async (store, row, store_done_cb, NULL);
@@ -1608,21 +1666,12 @@ hf_tuner_start (HfTuner             *self,
       tune->applied_voltage = tune->orig_voltage;
     }
   g_list_store_append (self->tunes, tune);
-
-  if (tune->avalon)
-    {
-      /* Eco, standard, super; super is beyond the default. */
-      guint modes[] = { 0, 1, 2 };
-
-      tune->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_vals (tune->frequencies, modes, params->allow_overclock ? 3 : 2);
-      tune->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_val (tune->voltages, modes[0]);
-      save_and_sweep (tune);
-    }
+  /* The tunes cut short are not known yet: one of them may be this
+   * miner's, whose settings now are not its own. */
+  if (self->restoring)
+    tune->waiting = TRUE;
   else
-    hf_session_options_async (self->session, miner, self->cancellable, options_cb,
-                              g_object_ref (tune));
+    kick_off (tune);
   return tune;
 }
 
@@ -1681,6 +1730,29 @@ hf_tuner_is_tuning (HfTuner *self,
   return running_tune (self, miner) != NULL || pending_for (self, miner) != NULL;
 }
 
+/* Tunes started while the tunes cut short were read: on their way now,
+ * unless their miner's settings from before have to go back first. */
+static void
+kick_waiting (HfTuner *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
+
+      if (!tune->waiting)
+        continue;
+      tune->waiting = FALSE;
+      if (pending_for (self, tune->miner) != NULL)
+        finish (tune, HF_TUNE_FAILED, TRUE,
+                g_strdup ("the settings from before a tune Hashfleet stopped in are being put "
+                          "back first; try again once they are"));
+      else
+        kick_off (tune);
+    }
+}
+
 static void
 running_listed_cb (GObject      *source,
                    GAsyncResult *result,
@@ -1692,8 +1764,11 @@ running_listed_cb (GObject      *source,
   g_autoptr(GPtrArray) rows = hf_store_list_running_tunes_finish (HF_STORE (source), result,
                                                                   &error);
 
+  self->restoring = FALSE;
   if (rows == NULL)
     {
+      if (self->session != NULL)
+        kick_waiting (self);
       g_task_return_error (task, error);
       return;
     }
@@ -1726,6 +1801,7 @@ running_listed_cb (GObject      *source,
             }
         }
     }
+  kick_waiting (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1749,6 +1825,9 @@ hf_tuner_restore_async (HfTuner             *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
+  /* No tune starts before the ones cut short are known: it would keep
+   * their settings as its original ones. */
+  self->restoring = TRUE;
   hf_store_list_running_tunes_async (store, cancellable, running_listed_cb,
                                      g_steal_pointer (&task));
 }

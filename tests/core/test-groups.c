@@ -205,7 +205,7 @@ test_store_migration (void)
 
   store = hf_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (hf_store_get_schema_version (store), ==, 6);
+  g_assert_cmpint (hf_store_get_schema_version (store), ==, HF_STORE_SCHEMA_VERSION);
   g_assert_cmpint (count (path, "SELECT count(*) FROM miners"), ==, 1);
   g_assert_cmpint (count (path, "SELECT count(*) FROM readings WHERE hashrate = 500"), ==, 1);
   g_assert_true (hf_store_change_group (store, HF_GROUP_CHANGE_SET, "garage", NULL, &a, 1,
