@@ -261,7 +261,6 @@ hf_test_sim_control (HfTestSim  *sim,
                      const char *json)
 {
   g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (ip);
-  g_autoptr(GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -275,7 +274,7 @@ hf_test_sim_control (HfTestSim  *sim,
   g_assert_nonnull (inet);
   g_assert_true (g_inet_address_get_is_loopback (inet));
   session = soup_session_new_with_options ("timeout", 5, "idle-timeout", 5,
-                                           "proxy-resolver", direct, NULL);
+                                           "proxy-resolver", NULL, NULL);
   uri = g_strdup_printf ("http://%s:%u/sim/control", ip, hf_test_sim_http_port (sim));
   msg = soup_message_new ("POST", uri);
   body = g_bytes_new (json, strlen (json));

@@ -264,33 +264,55 @@ steady_now (SimMiner   *miner,
                       miner->paused, out);
 }
 
-/* Move the temperatures to now, toward @steady; a new steady state starts
- * a new curve from where they are. */
+/* Move the temperatures to @at (monotonic µs), toward @steady; a new
+ * steady state starts a new curve from where they are.  A time before the
+ * last change leaves them where that change found them. */
 static void
 advance (SimMiner   *miner,
-         SimPhysics *steady)
+         SimPhysics *steady,
+         gint64      at)
 {
-  gint64 now = g_get_monotonic_time ();
-
   if (miner->th_since == 0)
     {
       miner->th_chip = miner->th_chip_to = steady->chip_temp_c;
       miner->th_vr = miner->th_vr_to = steady->vr_temp_c;
-      miner->th_since = now;
+      miner->th_since = at;
     }
   else
     {
-      double decay = exp (-(double) (now - miner->th_since) / G_USEC_PER_SEC
-                          / MAX (miner->thermal_tau_s, 0.001));
+      if (at > miner->th_since)
+        {
+          double decay = exp (-(double) (at - miner->th_since) / G_USEC_PER_SEC
+                              / MAX (miner->thermal_tau_s, 0.001));
 
-      miner->th_chip = miner->th_chip_to + (miner->th_chip - miner->th_chip_to) * decay;
-      miner->th_vr = miner->th_vr_to + (miner->th_vr - miner->th_vr_to) * decay;
-      miner->th_since = now;
+          miner->th_chip = miner->th_chip_to + (miner->th_chip - miner->th_chip_to) * decay;
+          miner->th_vr = miner->th_vr_to + (miner->th_vr - miner->th_vr_to) * decay;
+          miner->th_since = at;
+          /* Settled: exactly there, so that the replies stop changing. */
+          if (fabs (miner->th_chip - miner->th_chip_to) < 1e-6
+              && fabs (miner->th_vr - miner->th_vr_to) < 1e-6)
+            {
+              miner->th_chip = miner->th_chip_to;
+              miner->th_vr = miner->th_vr_to;
+            }
+        }
       miner->th_chip_to = steady->chip_temp_c;
       miner->th_vr_to = steady->vr_temp_c;
     }
   steady->chip_temp_c = miner->th_chip;
   steady->vr_temp_c = miner->th_vr;
+}
+
+/* The firmware samples its sensors once a second, as its uptime ticks: a
+ * reading shows the temperatures of the last whole second of uptime (so
+ * the AxeOS live socket sends them with uptimeSeconds). */
+static gint64
+last_sample (SimMiner *miner)
+{
+  gint64 up = g_get_real_time () - miner->boot_time;
+  gint64 now = g_get_monotonic_time ();
+
+  return up > 0 ? now - up % G_USEC_PER_SEC : now;
 }
 
 void
@@ -303,7 +325,7 @@ sim_physics_changed (SimMiner *miner)
   if (!sim_physics_applies (miner))
     return;
   steady_now (miner, &steady);
-  advance (miner, &steady);
+  advance (miner, &steady, g_get_monotonic_time ());
 }
 
 void
@@ -314,7 +336,7 @@ sim_physics_now (SimFleet   *fleet,
   gboolean avalon = chip_of (miner->profile) == NULL;
 
   steady_now (miner, out);
-  advance (miner, out);
+  advance (miner, out, last_sample (miner));
   out->hashrate_ghs = sim_miner_value (fleet, miner, out->hashrate_ghs, avalon ? 0.02 : 0.03);
   out->power_w = sim_miner_value (fleet, miner, out->power_w, avalon ? 0.01 : 0.02);
   out->chip_temp_c = sim_miner_value (fleet, miner, out->chip_temp_c, 0.02);
@@ -339,7 +361,7 @@ sim_physics_nominal (SimMiner *miner)
   if (miner->th_since == 0)
     return TRUE;
   steady_now (miner, &steady);
-  advance (miner, &steady);
+  advance (miner, &steady, last_sample (miner));
   return fabs (steady.chip_temp_c - miner->profile->chip_temp) < 1e-3
          && fabs (steady.vr_temp_c - miner->profile->board_temp) < 1e-3;
 }
