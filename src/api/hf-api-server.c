@@ -36,6 +36,8 @@
 #include "hf-session.h"
 #include "hf-store-export.h"
 #include "hf-targets.h"
+#include "hf-tune-json.h"
+#include "hf-tuner.h"
 
 /* One connection being served.  libsoup 3.2 neither counts connections
  * nor times them out, and leaks one kept alive that its client closes;
@@ -1002,6 +1004,122 @@ restarted_cb (GObject      *source,
   g_free (p);
 }
 
+/* Tunes: POST starts one and answers once it has its id (its row is in
+ * the store, with the settings it started from); GET shows it. */
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  HfTune            *tune;
+  gulong             id_handler;
+  gulong             finished_handler;
+} TuneStart;
+
+static void
+tune_start_answer (TuneStart *t)
+{
+  g_signal_handler_disconnect (t->tune, t->id_handler);
+  g_signal_handler_disconnect (t->tune, t->finished_handler);
+  if (hf_tune_get_id (t->tune) != 0)
+    reply_json (t->msg, 202, g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT "}",
+                                              hf_tune_get_id (t->tune)));
+  else
+    reply_error (t->msg, 502, hf_tune_get_message (t->tune) ? hf_tune_get_message (t->tune)
+                                                             : "the tune did not start");
+  soup_server_message_unpause (t->msg);
+  g_object_unref (t->msg);
+  g_object_unref (t->tune);
+  g_free (t);
+}
+
+static void
+tune_id_cb (HfTune     *tune,
+            GParamSpec *pspec,
+            TuneStart  *t)
+{
+  if (hf_tune_get_id (tune) != 0)
+    tune_start_answer (t);
+}
+
+static void
+tune_over_cb (HfTune    *tune,
+              TuneStart *t)
+{
+  tune_start_answer (t);
+}
+
+static void
+post_tune (HfApiServer       *self,
+           SoupServerMessage *msg,
+           HfMiner           *miner)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) request = NULL;
+  HfTuneParams params;
+  HfTune *tune;
+  TuneStart *t;
+
+  if (body->length > 0)
+    {
+      request = hf_json_parse_object (body->data, (gsize) body->length, &error);
+      if (request == NULL)
+        {
+          g_autofree char *text = g_strdup_printf ("bad request body: %s", error->message);
+          reply_error (msg, 400, text);
+          return;
+        }
+    }
+  if (!hf_tune_params_from_json (request, &params, &error))
+    {
+      reply_error (msg, 400, error->message);
+      return;
+    }
+  tune = hf_tuner_start (hf_session_get_tuner (self->session), miner, &params, &error);
+  if (tune == NULL)
+    {
+      reply_error (msg, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING) ? 409
+                        : g_error_matches (error, HF_ERROR, HF_ERROR_UNSUPPORTED) ? 400 : 503,
+                   error->message);
+      return;
+    }
+  if (hf_tune_get_id (tune) != 0)
+    {
+      reply_json (msg, 202, g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT "}",
+                                             hf_tune_get_id (tune)));
+      return;
+    }
+  t = g_new0 (TuneStart, 1);
+  t->msg = g_object_ref (msg);
+  t->tune = g_object_ref (tune);
+  t->id_handler = g_signal_connect (tune, "notify::id", G_CALLBACK (tune_id_cb), t);
+  t->finished_handler = g_signal_connect (tune, "finished", G_CALLBACK (tune_over_cb), t);
+  soup_server_message_pause (msg);
+}
+
+static void
+get_tune (HfApiServer       *self,
+          SoupServerMessage *msg,
+          const char        *word)
+{
+  gint64 id;
+  HfTune *tune;
+
+  /* This session's own ids are negative without a store. */
+  if (!g_ascii_string_to_signed (word, 10, -G_MAXINT32, G_MAXINT64, &id, NULL) || id == 0)
+    {
+      reply_error (msg, 400, "a tune id is an integer");
+      return;
+    }
+  tune = hf_tuner_lookup (hf_session_get_tuner (self->session), id);
+  if (tune == NULL)
+    {
+      reply_error (msg, 404, "no such tune in this session");
+      return;
+    }
+  reply_json (msg, 200, hf_tune_to_json (tune));
+}
+
 static void
 post_restart (HfApiServer       *self,
               SoupServerMessage *msg,
@@ -1906,6 +2024,8 @@ handler_cb (SoupServer        *server,
       if (get)
         return get_group (self, msg, name);
     }
+  if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "tune") && get)
+    return get_tune (self, msg, parts[3]);
   if (n == 4 && g_str_equal (parts[1], "api") && g_str_equal (parts[2], "schedules")
       && g_str_equal (method, "DELETE"))
     return delete_schedule (self, msg, parts[3]);
@@ -1922,6 +2042,8 @@ handler_cb (SoupServer        *server,
         return delete_miner (self, msg, miner, query);
       if (n == 5 && g_str_equal (parts[4], "restart") && g_str_equal (method, "POST"))
         return post_restart (self, msg, miner);
+      if (n == 5 && g_str_equal (parts[4], "tune") && g_str_equal (method, "POST"))
+        return post_tune (self, msg, miner);
       if (n == 5 && g_str_equal (parts[4], "history") && get)
         return get_history (self, msg, miner, query);
       if (n == 5 && g_str_equal (parts[4], "energy") && get)

@@ -31,6 +31,10 @@ hf_cli_status (HfCli  *cli,
 {
   gboolean failed = FALSE;
 
+  /* With --db, the store is loaded: a tune a crash cut short there has its
+   * miner's original settings put back once the miner answers. */
+  if (cli->db_path != NULL)
+    hf_cli_session (cli, TRUE);
   hf_cli_run_jobs (cli, addresses, poll_step);
   hf_cli_print_status (cli);
 

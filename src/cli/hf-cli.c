@@ -97,6 +97,14 @@ typedef struct
   char     *profile;
   gboolean  restart;
   gboolean  overclock;
+  /* tune */
+  char     *objective;
+  double    max_temp;
+  double    max_vr_temp;
+  double    max_power;
+  double    max_errors;
+  int       settle;
+  int       samples;
   /* schedule */
   char     *days;
   char     *time;
@@ -115,7 +123,9 @@ typedef struct
                               .not_hashing_after = -1, \
                               .core_voltage = -1, .target_temp = -1, \
                               .power_budget = -1, .watts = -1, \
-                              .chip_limit = -1, .vr_limit = -1, .cool_minutes = -1 }
+                              .chip_limit = -1, .vr_limit = -1, .cool_minutes = -1, \
+                              .max_temp = -1, .max_vr_temp = -1, .max_power = -1, \
+                              .max_errors = -1, .settle = -1, .samples = -1 }
 
 /* A group of options, as GOptionEntry entries that store into @o (a new
  * array, NULL-terminated). */
@@ -396,6 +406,33 @@ guard_entries (HfCliOptions *o)
   return g_memdup2 (entries, sizeof entries);
 }
 
+static GOptionEntry *
+tune_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "What the winner is best at "
+      "(default efficiency: the lowest J/TH; watts:N the most hashrate at or under N W)",
+      "efficiency|hashrate|watts:N" },
+    { "max-temp", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_temp, "Chip temperature limit, 30–110 "
+      "(default 65)", "C" },
+    { "max-vr-temp", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_vr_temp, "Voltage regulator "
+      "temperature limit, 30–110 (default 80)", "C" },
+    { "max-power", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_power, "Power limit, 1–10000 (default "
+      "none)", "W" },
+    { "max-errors", 0, 0, G_OPTION_ARG_DOUBLE, &o->max_errors, "Error rate a clean step stays "
+      "within, 0–100 (default 1)", "PCT" },
+    { "settle", 0, 0, G_OPTION_ARG_INT, &o->settle, "Seconds each step settles before it is "
+      "measured, 1–3600 (default 120)", "S" },
+    { "samples", 0, 0, G_OPTION_ARG_INT, &o->samples, "Readings measured per step, 1–100 "
+      "(default 5)", "N" },
+    { "overclock", 0, 0, G_OPTION_ARG_NONE, &o->overclock,
+      "Allow frequencies and voltages above the model's default", NULL },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
 static const OptionGroup group_group = { "group", "Group Options:", group_entries };
@@ -410,6 +447,7 @@ static const OptionGroup set_group = { "set", "Settings Options:", set_entries }
 static const OptionGroup notify_group = { "notify", "Notification Options:", notify_entries };
 static const OptionGroup schedule_group = { "schedule", "Schedule Options:", schedule_entries };
 static const OptionGroup guard_group = { "guard", "Guard Options:", guard_entries };
+static const OptionGroup tune_group = { "tune", "Tune Options:", tune_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -511,6 +549,17 @@ static const Command commands[] = {
     "read it again: \"applied\", \"applied after restart\" or \"not applied\" per\n"
     "miner.  Exits 0 only when every miner shows the change.",
     hf_cli_set, ARGS_ADDRESSES, { &set_group, &group_group, &shared_group } },
+  { "tune", "ADDRESS…", "Find the best settings each miner runs clean at",
+    "Sweep each miner's own frequency options from low to high (not above the\n"
+    "model's default without --overclock) and, for each, the lowest voltage option\n"
+    "that runs clean; each step settles for --settle seconds, then --samples\n"
+    "readings are measured.  A reading past a limit (--max-temp, --max-vr-temp,\n"
+    "--max-power) ends the step at once and the sweep.  The winner for --objective\n"
+    "is applied; the original settings go back on Ctrl-C or failure, and, kept in\n"
+    "the store (--db), at the next start after a crash.  An Avalon steps through\n"
+    "its work modes.  A line per step (a table, or JSON Lines with --json), the\n"
+    "winner last; exits 0 only when every miner got a winner.",
+    hf_cli_tune, ARGS_ADDRESSES, { &tune_group, &group_group, &json_group, &shared_group } },
   { "pools", "[add NAME | remove NAME]", "Keep named pool profiles",
     "Without arguments, list the pool profiles in the store.  'add NAME' saves\n"
     "--pool (and --pool-user, --pool-password-file) under NAME; 'remove NAME' drops it.\n"
@@ -1129,6 +1178,46 @@ take_not_hashing_after (HfCliOptions  *o,
   return TRUE;
 }
 
+/* tune: the parameters, within the ranges the API takes too. */
+static gboolean
+take_tune (HfCliOptions  *o,
+           HfCli         *cli,
+           GError       **error)
+{
+  HfTuneParams *p = &cli->tune;
+
+  hf_tune_params_init (p);
+  if (o->objective != NULL
+      && !hf_tune_objective_parse (o->objective, &p->objective, &p->target_watts, error))
+    return FALSE;
+  if (o->max_temp != -1 && !(o->max_temp >= 30 && o->max_temp <= 110))
+    return invalid (error, "--max-temp must be 30–110 °C");
+  if (o->max_vr_temp != -1 && !(o->max_vr_temp >= 30 && o->max_vr_temp <= 110))
+    return invalid (error, "--max-vr-temp must be 30–110 °C");
+  if (o->max_power != -1 && !(o->max_power >= 1 && o->max_power <= 10000))
+    return invalid (error, "--max-power must be 1–10000 W");
+  if (o->max_errors != -1 && !(o->max_errors >= 0 && o->max_errors <= 100))
+    return invalid (error, "--max-errors must be 0–100 %%");
+  if (o->settle != -1 && (o->settle < 1 || o->settle > 3600))
+    return invalid (error, "--settle must be 1–3600 s");
+  if (o->samples != -1 && (o->samples < 1 || o->samples > 100))
+    return invalid (error, "--samples must be 1–100");
+  if (o->max_temp != -1)
+    p->max_chip_temp_c = o->max_temp;
+  if (o->max_vr_temp != -1)
+    p->max_vr_temp_c = o->max_vr_temp;
+  if (o->max_power != -1)
+    p->max_power_w = o->max_power;
+  if (o->max_errors != -1)
+    p->max_error_percent = o->max_errors;
+  if (o->settle != -1)
+    p->settle_s = (guint) o->settle;
+  if (o->samples != -1)
+    p->samples = (guint) o->samples;
+  p->allow_overclock = o->overclock;
+  return TRUE;
+}
+
 /* Check @o for @command and turn it into @cli; a usage error otherwise,
  * said without the command's name. */
 static gboolean
@@ -1157,6 +1246,8 @@ validate (const Command  *command,
       || !check_arguments (command, o, args, error))
     return FALSE;
   if (takes_group (command, &set_group) && !take_settings (o, cli, error))
+    return FALSE;
+  if (takes_group (command, &tune_group) && !take_tune (o, cli, error))
     return FALSE;
   if (takes_group (command, &serve_group) && !take_serve (o, cli, error))
     return FALSE;

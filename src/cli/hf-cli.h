@@ -70,6 +70,8 @@ struct _HfCli
   char         *profile;       /* set --profile: pools from the store */
   gboolean      restart_after;
   HfMinerAction action;
+  /* tune */
+  HfTuneParams  tune;
   /* schedule add */
   char         *days;
   char         *time;
@@ -118,6 +120,8 @@ int   hf_cli_schedule  (HfCli     *cli,
                         char     **args);
 int   hf_cli_guard     (HfCli     *cli,
                         char     **args);
+int   hf_cli_tune      (HfCli     *cli,
+                        char     **addresses);
 int   hf_cli_action    (HfCli     *cli,
                         char     **addresses);
 int   hf_cli_budget    (HfCli     *cli,

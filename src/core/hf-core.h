@@ -46,6 +46,7 @@
 #include "hf-store-tunes.h"
 #include "hf-store-upkeep.h"
 #include "hf-tariff.h"
+#include "hf-tune-json.h"
 #include "hf-tuner.h"
 #include "hf-targets.h"
 #include "hf-types.h"

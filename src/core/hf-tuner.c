@@ -62,7 +62,11 @@ struct _HfTune
   guint         orig_voltage;
   int           orig_work_mode;
   gboolean      avalon;
-  gboolean      from_store;       /* read back by hf_tuner_last_async() */
+  gboolean      from_store;
+  guint         default_frequency;   /* the model's, 0: unknown */
+  guint         default_voltage;
+  gboolean      orig_overclock;      /* the original settings are above the defaults */
+  gboolean      waiting;             /* for the tuner to know the tunes cut short */       /* read back by hf_tuner_last_async() */
 
   /* The sweep. */
   GArray       *frequencies;      /* guint; an Avalon's work modes */
@@ -116,6 +120,7 @@ struct _HfTuner
   GCancellable *cancellable;      /* cancelled at dispose */
   gulong        reading_handler;
   gint64        next_local_id;    /* ids without a store: from -1 down */
+  gboolean      restoring;        /* reading the tunes a previous run left running */
   guint         writes;           /* original settings or winners being written */
   GPtrArray    *idle_waiters;     /* GTask*: hf_tuner_stop_async() */
   HfTunerClock  clock;
@@ -125,6 +130,7 @@ struct _HfTuner
 G_DEFINE_FINAL_TYPE (HfTuner, hf_tuner, G_TYPE_OBJECT)
 
 static void next_step        (HfTune *tune);
+static void keep_pending     (HfTune *tune);
 static void end_step         (HfTune *tune, HfTuneStepOutcome outcome, char *why);
 static void end_sweep        (HfTune *tune);
 static void tuner_write_done (HfTuner *self);
@@ -207,19 +213,21 @@ hf_tune_objective_to_string (HfTuneObjective objective,
 }
 
 static char *
-params_json (const HfTuneParams *p)
+params_json (const HfTuneParams *p,
+             gboolean            restore_overclock)
 {
   char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
   char c[G_ASCII_DTOSTR_BUF_SIZE], d[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup_printf ("{\"max_chip_temp_c\":%s,\"max_vr_temp_c\":%s,\"max_power_w\":%s,"
                           "\"max_error_percent\":%s,\"settle_s\":%u,\"samples\":%u,"
-                          "\"overclock\":%s}",
+                          "\"overclock\":%s,\"restore_overclock\":%s}",
                           g_ascii_formatd (a, sizeof a, "%g", p->max_chip_temp_c),
                           g_ascii_formatd (b, sizeof b, "%g", p->max_vr_temp_c),
                           g_ascii_formatd (c, sizeof c, "%g", p->max_power_w),
                           g_ascii_formatd (d, sizeof d, "%g", p->max_error_percent),
-                          p->settle_s, p->samples, p->allow_overclock ? "true" : "false");
+                          p->settle_s, p->samples, p->allow_overclock ? "true" : "false",
+                          restore_overclock ? "true" : "false");
 }
 
 /* ---- steps ----------------------------------------------------------------- */
@@ -515,6 +523,20 @@ settings_for (guint     frequency,
   return s;
 }
 
+/* Whether writing @frequency and @voltage needs the overclocking
+ * confirmation (the firmware is then told so too): above the model's
+ * defaults, or defaults unknown. */
+static gboolean
+needs_overclock (HfTune *tune,
+                 guint   frequency,
+                 guint   voltage)
+{
+  if (tune->avalon)
+    return FALSE;
+  return tune->default_frequency == 0 || tune->default_voltage == 0
+         || frequency > tune->default_frequency || voltage > tune->default_voltage;
+}
+
 /* Write through the session as Settings does: the restart AxeOS needs,
  * then the check in a later reading.  @callback gets the apply's result. */
 static void
@@ -635,10 +657,14 @@ original_back_cb (GObject      *source,
       finish (e->tune, e->state, TRUE, g_steal_pointer (&e->message));
     }
   else
-    finish (e->tune, HF_TUNE_FAILED, FALSE,
-            g_strdup_printf ("%s%sthe original settings could not be put back (%s); "
-                             "Hashfleet tries again at its next start",
-                             e->message ? e->message : "", e->message ? "; " : "", problem));
+    {
+      finish (e->tune, HF_TUNE_FAILED, FALSE,
+              g_strdup_printf ("%s%sthe original settings could not be put back (%s); "
+                               "Hashfleet tries again when the miner answers, and at its "
+                               "next start", e->message ? e->message : "",
+                               e->message ? "; " : "", problem));
+      keep_pending (e->tune);
+    }
   ending_free (e);
   tuner_write_done (self);
 }
@@ -674,9 +700,9 @@ restore_and_finish (HfTune      *tune,
   e->tune = g_object_ref (tune);
   e->state = state;
   e->message = message;
+  /* The miner ran these before: confirmed as they were. */
   settings = settings_for (tune->orig_frequency, tune->orig_voltage, tune->orig_work_mode,
-                           TRUE);
-  /* The miner ran these before: they are not an overclock Hashfleet makes. */
+                           tune->orig_overclock);
   self->writes++;
   write_settings (self, tune->miner, settings, self->cancellable, original_back_cb, e);
 }
@@ -769,7 +795,7 @@ end_sweep (HfTune *tune)
   e->tune = g_object_ref (tune);
   e->message = g_strdup_printf ("winner: step %u", best->n);
   settings = settings_for (best->frequency_mhz, best->core_voltage_mv, best->work_mode,
-                           tune->params.allow_overclock);
+                           needs_overclock (tune, best->frequency_mhz, best->core_voltage_mv));
   /* Written even when it is on already: the check confirms it. */
   self->writes++;
   write_settings (self, tune->miner, settings, self->cancellable, winner_on_cb, e);
@@ -1092,7 +1118,7 @@ next_step (HfTune *tune)
   if (tune->current == NULL || tune->cancelling)
     return;
   settings = settings_for (step->frequency_mhz, step->core_voltage_mv, step->work_mode,
-                           tune->params.allow_overclock);
+                           needs_overclock (tune, step->frequency_mhz, step->core_voltage_mv));
   write_settings (self, tune->miner, settings, tune->cancellable, step_written_cb,
                   g_object_ref (tune));
 }
@@ -1183,11 +1209,21 @@ save_and_sweep (HfTune *tune)
   row->started = tuner_now_s (self);
   row->objective = hf_tune_objective_to_string (tune->params.objective,
                                                 tune->params.target_watts);
-  row->params = params_json (&tune->params);
+  row->params = params_json (&tune->params, tune->orig_overclock);
   row->orig_frequency = tune->avalon ? -1 : (int) tune->orig_frequency;
   row->orig_voltage = tune->avalon ? -1 : (int) tune->orig_voltage;
   row->orig_work_mode = tune->orig_work_mode;
   hf_store_begin_tune_async (store, tune->miner, row, begun_cb, g_object_ref (tune));
+}
+
+static gboolean
+listed (GArray *options,
+        guint   value)
+{
+  for (guint i = 0; options != NULL && i < options->len; i++)
+    if (g_array_index (options, guint, i) == value)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -1214,6 +1250,12 @@ options_cb (GObject      *source,
               g_strdup_printf ("its options cannot be read (%s)", error->message));
       return;
     }
+  tune->default_frequency = options->default_frequency;
+  tune->default_voltage = options->default_voltage;
+  /* Settings outside the model's lists were confirmed as an overclock too. */
+  tune->orig_overclock = needs_overclock (tune, tune->orig_frequency, tune->orig_voltage)
+                         || !listed (options->frequencies, tune->orig_frequency)
+                         || !listed (options->voltages, tune->orig_voltage);
   tune->frequencies = usable (options->frequencies, options->default_frequency, oc);
   tune->voltages = usable (options->voltages, options->default_voltage, oc);
   if (tune->frequencies->len == 0 || tune->voltages->len == 0)
@@ -1228,6 +1270,33 @@ options_cb (GObject      *source,
 }
 
 /* ---- HfTuner ------------------------------------------------------------------- */
+
+static void
+kick_off (HfTune *tune)
+{
+  HfTuner *self = tune->tuner;
+
+  tune->waiting = FALSE;
+  if (tune->cancelling)
+    {
+      finish (tune, HF_TUNE_CANCELLED, TRUE, g_strdup ("cancelled before the first step"));
+      return;
+    }
+  if (tune->avalon)
+    {
+      /* Eco, standard, super; super is beyond the default. */
+      guint modes[] = { 0, 1, 2 };
+
+      tune->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_vals (tune->frequencies, modes, tune->params.allow_overclock ? 3 : 2);
+      tune->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_array_append_val (tune->voltages, modes[0]);
+      save_and_sweep (tune);
+    }
+  else
+    hf_session_options_async (self->session, tune->miner, self->cancellable, options_cb,
+                              g_object_ref (tune));
+}
 
 static HfTune *
 running_tune (HfTuner *self,
@@ -1288,6 +1357,30 @@ tuner_write_done (HfTuner *self)
     }
 }
 
+/* A tune whose original settings could not be put back: tried again on
+ * the miner's next reading (its row stays 'running' meanwhile). */
+static void
+keep_pending (HfTune *tune)
+{
+  HfTuner *self = tune->tuner;
+  Pending *p;
+
+  if (tune->avalon ? tune->orig_work_mode < 0 : tune->orig_frequency == 0)
+    return;
+  p = g_new0 (Pending, 1);
+  p->row = hf_store_tune_new ();
+  p->row->id = tune->id;
+  p->row->miner_key = g_strdup (hf_miner_get_identity_key (tune->miner));
+  p->row->address = g_strdup (hf_miner_get_address (tune->miner));
+  p->row->orig_frequency = tune->avalon ? -1 : (int) tune->orig_frequency;
+  p->row->orig_voltage = tune->avalon ? -1 : (int) tune->orig_voltage;
+  p->row->orig_work_mode = tune->orig_work_mode;
+  p->row->params = params_json (&tune->params, tune->orig_overclock);
+  p->row->message = g_strdup ("the original settings were put back once the miner answered "
+                              "again");
+  g_ptr_array_add (self->pending, p);
+}
+
 typedef struct
 {
   HfTuner *tuner;
@@ -1321,9 +1414,9 @@ pending_back_cb (GObject      *source,
                row->address, row->id);
       g_free (row->state);
       row->state = g_strdup ("failed");
-      g_free (row->message);
-      row->message = g_strdup ("cut short when Hashfleet stopped; the original settings "
-                               "were put back at its next start");
+      if (row->message == NULL)
+        row->message = g_strdup ("cut short when Hashfleet stopped; the original settings "
+                                 "were put back at its next start");
       row->finished = tuner_now_s (self);
       if (store != NULL)
         hf_store_end_tune_async (store, row, store_done_cb, NULL);
@@ -1334,6 +1427,23 @@ pending_back_cb (GObject      *source,
                problem);
   tuner_write_done (self);
   g_object_unref (self);
+}
+
+/* Whether the row's original settings were above the model's defaults
+ * (kept with its parameters; when unknown, confirmed as the miner ran
+ * them). */
+static gboolean
+restore_overclock (HfStoreTune *row)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (row->orig_work_mode >= 0 && row->orig_frequency < 0)
+    return FALSE;
+  if (row->params != NULL && json_parser_load_from_data (parser, row->params, -1, NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return json_object_get_boolean_member_with_default (
+      json_node_get_object (json_parser_get_root (parser)), "restore_overclock", TRUE);
+  return TRUE;
 }
 
 static void
@@ -1349,7 +1459,7 @@ pending_write (HfTuner *self,
   p->writing = TRUE;
   settings = settings_for (p->row->orig_frequency > 0 ? (guint) p->row->orig_frequency : 0,
                            p->row->orig_voltage > 0 ? (guint) p->row->orig_voltage : 0,
-                           p->row->orig_work_mode, TRUE);
+                           p->row->orig_work_mode, restore_overclock (p->row));
   if (hf_miner_settings_is_empty (settings))
     {
       p->writing = FALSE;
@@ -1556,21 +1666,12 @@ hf_tuner_start (HfTuner             *self,
       tune->applied_voltage = tune->orig_voltage;
     }
   g_list_store_append (self->tunes, tune);
-
-  if (tune->avalon)
-    {
-      /* Eco, standard, super; super is beyond the default. */
-      guint modes[] = { 0, 1, 2 };
-
-      tune->frequencies = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_vals (tune->frequencies, modes, params->allow_overclock ? 3 : 2);
-      tune->voltages = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_array_append_val (tune->voltages, modes[0]);
-      save_and_sweep (tune);
-    }
+  /* The tunes cut short are not known yet: one of them may be this
+   * miner's, whose settings now are not its own. */
+  if (self->restoring)
+    tune->waiting = TRUE;
   else
-    hf_session_options_async (self->session, miner, self->cancellable, options_cb,
-                              g_object_ref (tune));
+    kick_off (tune);
   return tune;
 }
 
@@ -1629,6 +1730,29 @@ hf_tuner_is_tuning (HfTuner *self,
   return running_tune (self, miner) != NULL || pending_for (self, miner) != NULL;
 }
 
+/* Tunes started while the tunes cut short were read: on their way now,
+ * unless their miner's settings from before have to go back first. */
+static void
+kick_waiting (HfTuner *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(HfTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
+
+      if (!tune->waiting)
+        continue;
+      tune->waiting = FALSE;
+      if (pending_for (self, tune->miner) != NULL)
+        finish (tune, HF_TUNE_FAILED, TRUE,
+                g_strdup ("the settings from before a tune Hashfleet stopped in are being put "
+                          "back first; try again once they are"));
+      else
+        kick_off (tune);
+    }
+}
+
 static void
 running_listed_cb (GObject      *source,
                    GAsyncResult *result,
@@ -1640,8 +1764,11 @@ running_listed_cb (GObject      *source,
   g_autoptr(GPtrArray) rows = hf_store_list_running_tunes_finish (HF_STORE (source), result,
                                                                   &error);
 
+  self->restoring = FALSE;
   if (rows == NULL)
     {
+      if (self->session != NULL)
+        kick_waiting (self);
       g_task_return_error (task, error);
       return;
     }
@@ -1674,6 +1801,7 @@ running_listed_cb (GObject      *source,
             }
         }
     }
+  kick_waiting (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -1697,6 +1825,9 @@ hf_tuner_restore_async (HfTuner             *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
+  /* No tune starts before the ones cut short are known: it would keep
+   * their settings as its original ones. */
+  self->restoring = TRUE;
   hf_store_list_running_tunes_async (store, cancellable, running_listed_cb,
                                      g_steal_pointer (&task));
 }
