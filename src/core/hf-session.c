@@ -274,6 +274,16 @@ budget_curtails (HfMiner  *miner,
          || (self->guardian != NULL && hf_thermal_guardian_get_steps (self->guardian, miner) > 0);
 }
 
+/* A miner tuning is left to the tuner's own limits, not the guardian's. */
+static gboolean
+miner_tunes (HfMiner  *miner,
+             gpointer  user_data)
+{
+  HfSession *self = user_data;
+
+  return self->tuner != NULL && hf_tuner_is_tuning (self->tuner, miner);
+}
+
 /* Every new reading of a miner is the thermal guardian's to judge. */
 static void
 reading_cb (HfFleet         *fleet,
@@ -2102,6 +2112,7 @@ hf_session_new (const char     *store_path,
    * a miner its schedule keeps paused is none of the budget's business. */
   hf_scheduler_set_hold_func (self->scheduler, budget_curtails, self, NULL);
   hf_power_budget_set_skip_func (self->budget, schedule_keeps_paused, self, NULL);
+  hf_thermal_guardian_set_skip_func (self->guardian, miner_tunes, self, NULL);
   g_signal_connect (self->fleet, "cycle-finished", G_CALLBACK (cycle_finished_cb), self);
   return self;
 }
