@@ -45,6 +45,7 @@ typedef struct
   gboolean        in_flight;
   gboolean        said;             /* the last failure was said */
   GArray         *frequencies;      /* the model's, ascending (guint); NULL: not known yet */
+  guint           default_frequency; /* the model's; 0: not said */
   gboolean        asking;           /* the options are on their way */
   gint64          ask_again;        /* a failed ask: not before (clock µs) */
   gboolean        noted;            /* "cannot step this one" was said */
@@ -626,8 +627,18 @@ write_step (HfThermalGuardian *self,
     st->work_mode = (int) step->to;
   else
     st->frequency_mhz = step->to;     /* the voltage stays */
-  /* Never above where the miner was, among the model's own values. */
-  st->allow_overclock = TRUE;
+  /* Never above where the miner was.  The firmware is told of an
+   * overclock only for what needs one: a value above the model's default
+   * or off its list (where the miner was, as it had been confirmed). */
+  if (step->knob == KNOB_FREQUENCY && note->frequencies != NULL)
+    {
+      gboolean listed = FALSE;
+
+      for (guint i = 0; i < note->frequencies->len && !listed; i++)
+        listed = g_array_index (note->frequencies, guint, i) == step->to;
+      st->allow_overclock = !listed || (note->default_frequency > 0
+                                        && step->to > note->default_frequency);
+    }
   flags = hf_miner_settings_needs_restart (st) ? HF_APPLY_RESTART : HF_APPLY_NONE;
   /* The settings before the first step are kept ahead of the write. */
   if (step->direction < 0)
@@ -683,6 +694,7 @@ options_cb (GObject      *source,
   if (options->frequencies != NULL)
     g_array_append_vals (note->frequencies, options->frequencies->data, options->frequencies->len);
   g_array_sort (note->frequencies, compare_guint);
+  note->default_frequency = options->default_frequency;
   hf_thermal_guardian_check (self, ask->miner);
 out:
   g_object_unref (ask->self);
@@ -856,8 +868,13 @@ hf_thermal_guardian_check (HfThermalGuardian *self,
       {
         if (!has_original (note))
           {
+            /* Where it goes back to: what it ran, but never above the
+             * model's highest option (a reading is the miner's word). */
             if (knob == KNOB_FREQUENCY)
-              note->orig_frequency = current;
+              note->orig_frequency = note->frequencies->len > 0
+                                     ? MIN (current, g_array_index (note->frequencies, guint,
+                                                                    note->frequencies->len - 1))
+                                     : current;
             else
               note->orig_work_mode = (int) current;
           }

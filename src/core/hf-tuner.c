@@ -108,7 +108,18 @@ typedef struct
 {
   HfStoreTune *row;
   gboolean     writing;
+  guint        failures;     /* writes that did not take, in a row */
+  gint64       retry_at;     /* monotonic µs: not before (backoff) */
 } Pending;
+
+/* A restore that does not take is tried again after a minute, then 2, 4 …
+ * up to an hour: never a restart a reading. */
+#define PENDING_RETRY_S      60
+#define PENDING_RETRY_MAX_S  3600
+/* The most distinct frequencies or voltages a sweep takes from a model. */
+#define MAX_OPTIONS          64
+/* Finished tunes of this session kept for the app and the API. */
+#define KEEP_FINISHED        32
 
 struct _HfTuner
 {
@@ -328,6 +339,7 @@ hf_tune_dispose (GObject *object)
     g_cancellable_cancel (tune->cancellable);
   g_clear_object (&tune->cancellable);
   g_clear_object (&tune->miner);
+  g_clear_object (&tune->tuner);
 
   G_OBJECT_CLASS (hf_tune_parent_class)->dispose (object);
 }
@@ -523,9 +535,18 @@ settings_for (guint     frequency,
   return s;
 }
 
+/* What a sweep without allow_overclock stays at or under: the model's
+ * default, or, where the firmware does not say it, what the miner ran
+ * when the tune began (it was confirmed then). */
+static guint
+ceiling (guint default_value,
+         guint original)
+{
+  return default_value > 0 ? default_value : original;
+}
+
 /* Whether writing @frequency and @voltage needs the overclocking
- * confirmation (the firmware is then told so too): above the model's
- * defaults, or defaults unknown. */
+ * confirmation (the firmware is then told so too): above the ceiling. */
 static gboolean
 needs_overclock (HfTune *tune,
                  guint   frequency,
@@ -533,8 +554,8 @@ needs_overclock (HfTune *tune,
 {
   if (tune->avalon)
     return FALSE;
-  return tune->default_frequency == 0 || tune->default_voltage == 0
-         || frequency > tune->default_frequency || voltage > tune->default_voltage;
+  return frequency > ceiling (tune->default_frequency, tune->orig_frequency)
+         || voltage > ceiling (tune->default_voltage, tune->orig_voltage);
 }
 
 /* Write through the session as Settings does: the restart AxeOS needs,
@@ -649,6 +670,13 @@ original_back_cb (GObject      *source,
   HfTuner *self = e->tune->tuner;
   g_autofree char *problem = apply_problem (HF_SESSION (source), result);
 
+  if (self->session == NULL)
+    {
+      /* The tuner ended meanwhile: the row says 'running', the next
+       * start puts them back. */
+      ending_free (e);
+      return;
+    }
   if (problem == NULL)
     {
       e->tune->applied_frequency = e->tune->orig_frequency;
@@ -717,6 +745,11 @@ winner_on_cb (GObject      *source,
   HfTuner *self = tune->tuner;
   g_autofree char *problem = apply_problem (HF_SESSION (source), result);
 
+  if (self->session == NULL)
+    {
+      ending_free (e);
+      return;
+    }
   if (problem == NULL)
     {
       tune->applied_frequency = tune->winner->frequency_mhz;
@@ -1013,7 +1046,7 @@ tick_polled_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(HfReading) reading = hf_session_poll_finish (HF_SESSION (source), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || tune->tuner->session == NULL)
     return;
   tune->polling = FALSE;
   if (reading != NULL || tune->current == NULL)
@@ -1063,7 +1096,7 @@ step_written_cb (GObject      *source,
   gint64 now;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || step == NULL
-      || tune->phase != PHASE_WRITE)
+      || tune->phase != PHASE_WRITE || tune->tuner->session == NULL)
     return;
   /* Written (or refused after it was sent): the miner may run anything
    * from here on. */
@@ -1138,7 +1171,7 @@ begun_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gint64 id = hf_store_begin_tune_finish (HF_STORE (source), result, &error);
 
-  if (tune->phase != PHASE_PREPARE)
+  if (tune->tuner->session == NULL || tune->phase != PHASE_PREPARE)
     return;
   if (id == 0)
     {
@@ -1170,7 +1203,7 @@ cmp_uint (gconstpointer a,
  * above the default only with allow_overclock. */
 static GArray *
 usable (GArray   *options,
-        guint     default_value,
+        guint     top,
         gboolean  allow_overclock)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1178,17 +1211,29 @@ usable (GArray   *options,
   for (guint i = 0; options != NULL && i < options->len; i++)
     {
       guint v = g_array_index (options, guint, i);
-      gboolean dup = FALSE;
 
-      if (v == 0 || (!allow_overclock && default_value > 0 && v > default_value))
+      if (v == 0 || (!allow_overclock && v > top))
         continue;
-      for (guint j = 0; j < out->len && !dup; j++)
-        dup = g_array_index (out, guint, j) == v;
-      if (!dup)
-        g_array_append_val (out, v);
+      g_array_append_val (out, v);
     }
   g_array_sort (out, cmp_uint);
+  /* Sorted: duplicates are neighbours. */
+  for (guint i = 1; i < out->len;)
+    if (g_array_index (out, guint, i) == g_array_index (out, guint, i - 1))
+      g_array_remove_index (out, i);
+    else
+      i++;
   return out;
+}
+
+static guint
+highest (GArray *options)
+{
+  guint top = 0;
+
+  for (guint i = 0; options != NULL && i < options->len; i++)
+    top = MAX (top, g_array_index (options, guint, i));
+  return top;
 }
 
 static void
@@ -1240,8 +1285,9 @@ options_cb (GObject      *source,
   g_autoptr(HfMinerOptions) options = hf_session_options_finish (HF_SESSION (source), result,
                                                                  &error);
   gboolean oc = tune->params.allow_overclock;
+  guint top_f, top_v;
 
-  if (tune->phase != PHASE_PREPARE)
+  if (tune->tuner->session == NULL || tune->phase != PHASE_PREPARE)
     return;
   if (tune->cancelling)
     {
@@ -1256,12 +1302,37 @@ options_cb (GObject      *source,
     }
   tune->default_frequency = options->default_frequency;
   tune->default_voltage = options->default_voltage;
+  /* What it runs now is what goes back: never something the model does
+   * not go up to (a reading is the miner's word, not the model's). */
+  top_f = highest (options->frequencies);
+  top_v = highest (options->voltages);
+  if (top_f > 0 && top_v > 0 && (tune->orig_frequency > top_f || tune->orig_voltage > top_v))
+    {
+      finish (tune, HF_TUNE_FAILED, TRUE,
+              g_strdup_printf ("it runs %u MHz / %u mV, above the model's highest options "
+                               "(%u MHz / %u mV): set it within them first",
+                               tune->orig_frequency, tune->orig_voltage, top_f, top_v));
+      return;
+    }
   /* Settings outside the model's lists were confirmed as an overclock too. */
-  tune->orig_overclock = needs_overclock (tune, tune->orig_frequency, tune->orig_voltage)
+  tune->orig_overclock = (tune->default_frequency > 0
+                          && tune->orig_frequency > tune->default_frequency)
+                         || (tune->default_voltage > 0
+                             && tune->orig_voltage > tune->default_voltage)
                          || !listed (options->frequencies, tune->orig_frequency)
                          || !listed (options->voltages, tune->orig_voltage);
-  tune->frequencies = usable (options->frequencies, options->default_frequency, oc);
-  tune->voltages = usable (options->voltages, options->default_voltage, oc);
+  tune->frequencies = usable (options->frequencies,
+                              ceiling (options->default_frequency, tune->orig_frequency), oc);
+  tune->voltages = usable (options->voltages,
+                           ceiling (options->default_voltage, tune->orig_voltage), oc);
+  if (tune->frequencies->len > MAX_OPTIONS || tune->voltages->len > MAX_OPTIONS)
+    {
+      finish (tune, HF_TUNE_FAILED, TRUE,
+              g_strdup_printf ("the firmware lists %u frequencies and %u voltages; at most %u "
+                               "of each are tuned", tune->frequencies->len,
+                               tune->voltages->len, MAX_OPTIONS));
+      return;
+    }
   if (tune->frequencies->len == 0 || tune->voltages->len == 0)
     {
       finish (tune, HF_TUNE_FAILED, TRUE,
@@ -1324,8 +1395,10 @@ pending_matches (Pending *p,
 {
   const char *key = hf_miner_get_identity_key (miner);
 
-  if (p->row->miner_key != NULL && key != NULL)
-    return g_strcmp0 (p->row->miner_key, key) == 0;
+  /* A device now at the address that is not the one tuned never gets
+   * its settings; one not identified yet waits until it is. */
+  if (p->row->miner_key != NULL)
+    return key != NULL && g_strcmp0 (p->row->miner_key, key) == 0;
   return g_strcmp0 (p->row->address, hf_miner_get_address (miner)) == 0;
 }
 
@@ -1402,6 +1475,11 @@ pending_back_cb (GObject      *source,
   Pending *p = w->pending;
 
   g_free (w);
+  if (self->session == NULL)
+    {
+      g_object_unref (self);
+      return;
+    }
   if (!g_ptr_array_find (self->pending, p, NULL))
     {
       tuner_write_done (self);
@@ -1427,8 +1505,14 @@ pending_back_cb (GObject      *source,
       g_ptr_array_remove (self->pending, p);
     }
   else
-    g_message ("%s: the settings from before a tune are not back yet: %s", p->row->address,
-               problem);
+    {
+      guint wait_s = MIN ((guint) PENDING_RETRY_S << MIN (p->failures, 6u), PENDING_RETRY_MAX_S);
+
+      p->failures++;
+      p->retry_at = g_get_monotonic_time () + (gint64) wait_s * G_USEC_PER_SEC;
+      g_message ("%s: the settings from before a tune are not back yet (%s); tried again in "
+                 "%u s", p->row->address, problem, wait_s);
+    }
   tuner_write_done (self);
   g_object_unref (self);
 }
@@ -1458,7 +1542,7 @@ pending_write (HfTuner *self,
   g_autoptr(HfMinerSettings) settings = NULL;
   PendingWrite *w;
 
-  if (p->writing)
+  if (p->writing || g_get_monotonic_time () < p->retry_at)
     return;
   p->writing = TRUE;
   settings = settings_for (p->row->orig_frequency > 0 ? (guint) p->row->orig_frequency : 0,
@@ -1575,6 +1659,24 @@ hf_tuner_new (HfSession *session)
   return self;
 }
 
+/* Keep the newest KEEP_FINISHED finished tunes (running ones all). */
+static void
+prune_finished (HfTuner *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tunes));
+  guint finished = 0;
+
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr(HfTune) tune = g_list_model_get_item (G_LIST_MODEL (self->tunes), i);
+
+      if (tune->state == HF_TUNE_RUNNING || tune->phase != PHASE_OVER)
+        continue;
+      if (++finished > KEEP_FINISHED - 1)
+        g_list_store_remove (self->tunes, i);
+    }
+}
+
 HfTune *
 hf_tuner_start (HfTuner             *self,
                 HfMiner             *miner,
@@ -1634,7 +1736,7 @@ hf_tuner_start (HfTuner             *self,
     }
 
   tune = g_object_new (HF_TYPE_TUNE, NULL);
-  tune->tuner = self;
+  tune->tuner = g_object_ref (self);
   tune->miner = g_object_ref (miner);
   tune->params = *params;
   tune->model = g_strdup (hf_miner_get_model (miner));
@@ -1669,6 +1771,7 @@ hf_tuner_start (HfTuner             *self,
       tune->applied_frequency = tune->orig_frequency;
       tune->applied_voltage = tune->orig_voltage;
     }
+  prune_finished (self);
   g_list_store_append (self->tunes, tune);
   /* The tunes cut short are not known yet: one of them may be this
    * miner's, whose settings now are not its own. */
@@ -1869,7 +1972,7 @@ last_loaded_cb (GObject      *source,
       return;
     }
   tune = g_object_new (HF_TYPE_TUNE, NULL);
-  tune->tuner = self;
+  tune->tuner = g_object_ref (self);
   tune->from_store = TRUE;
   tune->miner = g_object_ref (miner);
   tune->id = row->id;

@@ -30,7 +30,14 @@ static const char *sim_config =
   "[miner 127.0.61.6]\nprofile=gamma\n"
   "[miner 127.0.61.7]\nprofile=gamma\n"
   "[miner 127.0.61.8]\nprofile=gamma\n"
-  "[miner 127.0.61.9]\nprofile=gamma\n";
+  "[miner 127.0.61.9]\nprofile=gamma\n"
+  /* No defaults said, and an option no Gamma runs among the rest. */
+  "[miner 127.0.61.10]\nprofile=gamma\nasic-json={\"ASICModel\":\"BM1370\",\"asicCount\":1,"
+  "\"frequencyOptions\":[525,9000,400,525,490],\"voltageOptions\":[1000,1060,1100,1150,1200]}\n"
+  /* Its options end below what it runs. */
+  "[miner 127.0.61.11]\nprofile=gamma\nasic-json={\"ASICModel\":\"BM1370\",\"asicCount\":1,"
+  "\"defaultFrequency\":425,\"defaultVoltage\":1100,\"frequencyOptions\":[400,425,450],"
+  "\"voltageOptions\":[1000,1100]}\n";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -645,6 +652,64 @@ test_cancel (void)
   hf_test_sim_stop (sim);
 }
 
+/* A firmware that does not say its defaults and lists an absurd option:
+ * without --overclock nothing above what the miner ran is written, and the
+ * firmware is never told to overclock; one whose options end below what
+ * the miner runs is not tuned at all (its settings could not go back). */
+static void
+test_hostile_options (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-tuner-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  HfTestSim *sim = hf_test_sim_start_for (sim_config, 300);
+  g_autoptr(HfSession) session = session_new (db);
+  g_autoptr(GPtrArray) tunes = g_ptr_array_new_with_free_func (g_object_unref);
+  HfTuner *tuner = hf_session_get_tuner (session);
+  HfMiner *odd = add (session, "127.0.61.10");
+  HfMiner *low = add (session, "127.0.61.11");
+  g_autoptr(GError) error = NULL;
+  HfTuneParams p;
+  HfTune *tune;
+  GPtrArray *steps;
+  const char *patch;
+
+  params (&p, HF_TUNE_HASHRATE, 0, FALSE);
+  p.settle_s = 1;
+  p.samples = 1;
+  tune = hf_tuner_start (tuner, odd, &p, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (tunes, g_object_ref (tune));
+  tune = hf_tuner_start (tuner, low, &p, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (tunes, g_object_ref (tune));
+  wait_over (tunes, 240);
+
+  tune = tunes->pdata[0];
+  steps = hf_tune_get_steps (tune);
+  g_assert_cmpuint (steps->len, >=, 2);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const HfTuneStep *s = steps->pdata[i];
+
+      g_assert_cmpuint (s->frequency_mhz, <=, 525);
+      g_assert_cmpuint (s->core_voltage_mv, <=, 1150);
+    }
+  g_assert_cmpint (hf_tune_get_state (tune), ==, HF_TUNE_DONE);
+  g_assert_cmpuint (hf_tune_get_winner (tune)->frequency_mhz, ==, 525);
+  patch = hf_test_sim_last_event (sim, "patch", "127.0.61.10");
+  g_assert_nonnull (patch);
+  g_assert_null (strstr (patch, "9000"));
+  g_assert_null (strstr (patch, "overclockEnabled\\\":1"));
+
+  tune = tunes->pdata[1];
+  g_assert_cmpint (hf_tune_get_state (tune), ==, HF_TUNE_FAILED);
+  g_assert_nonnull (strstr (hf_tune_get_message (tune), "above the model's highest options"));
+  g_assert_cmpuint (hf_tune_get_steps (tune)->len, ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.61.11", 0, 0), ==, 0);
+  shutdown_session (session);
+  hf_test_sim_stop (sim);
+}
+
 static void
 test_kill (void)
 {
@@ -980,6 +1045,7 @@ main (int   argc,
   g_test_add_func ("/tuner/params-json", test_params_json);
   g_test_add_func ("/tuner/objectives", test_objectives);
   g_test_add_func ("/tuner/cancel", test_cancel);
+  g_test_add_func ("/tuner/hostile-options", test_hostile_options);
   g_test_add_func ("/tuner/kill", test_kill);
   g_test_add_func ("/tuner/api", test_api);
   g_test_add_func ("/tuner/cli", test_cli);

@@ -99,6 +99,7 @@ sim_miner_free (gpointer data)
   g_free (m->ip);
   g_free (m->mac);
   g_free (m->hostname);
+  g_free (m->asic_json);
   g_free (m->serial);
   g_free (m->password);
   g_free (m->web_user);

@@ -90,6 +90,7 @@ typedef struct
   SimFault          fault;
   char             *mac;
   char             *hostname;
+  char             *asic_json;      /* asic-json=: answers /api/system/asic instead */
   char             *serial;
   char             *password;       /* Whatsminer privileged API */
   char             *web_user;       /* Antminer CGI Digest */

@@ -287,6 +287,8 @@ char *
 sim_axeos_asic (SimFleet *fleet,
                 SimMiner *miner)
 {
+  if (miner->asic_json != NULL)
+    return g_strdup (miner->asic_json);
   switch (miner->profile->id)
     {
     case SIM_AXEOS_SUPRA_OLD:

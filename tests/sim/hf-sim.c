@@ -153,6 +153,13 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->hostname);
           miner->hostname = g_steal_pointer (&value);
         }
+      /* Any text as the miner's /api/system/asic: a model's options as a
+       * hostile or odd firmware may give them. */
+      if ((value = g_key_file_get_string (file, groups[i], "asic-json", NULL)))
+        {
+          g_free (miner->asic_json);
+          miner->asic_json = g_steal_pointer (&value);
+        }
       /* What the miner is doing: paused=true, hashrate=0, found-blocks=2… */
       {
         g_auto(GStrv) keys = g_key_file_get_keys (file, groups[i], NULL, NULL);
