@@ -37,7 +37,9 @@ static const char *sim_config =
   /* Its options end below what it runs. */
   "[miner 127.0.61.11]\nprofile=gamma\nasic-json={\"ASICModel\":\"BM1370\",\"asicCount\":1,"
   "\"defaultFrequency\":425,\"defaultVoltage\":1100,\"frequencyOptions\":[400,425,450],"
-  "\"voltageOptions\":[1000,1100]}\n";
+  "\"voltageOptions\":[1000,1100]}\n"
+  /* Takes a settings write with "ok" and keeps its own. */
+  "[miner 127.0.61.12]\nprofile=gamma\nignore-writes=true\n";
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -710,6 +712,49 @@ test_hostile_options (void)
   hf_test_sim_stop (sim);
 }
 
+/* A tune cut short whose miner does not take its settings back: tried
+ * again after a minute (then 2, 4 …), not at every reading — each try is a
+ * restart of the miner. */
+static void
+test_restore_backoff (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hf-test-tuner-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "fleet.db", NULL);
+  HfTestSim *sim = hf_test_sim_start_for (sim_config, 300);
+  g_autoptr(HfSession) session = session_new (db);
+  HfMiner *miner = add (session, "127.0.61.12");
+  g_autoptr(HfStoreTune) row = hf_store_tune_new ();
+  g_autoptr(GError) error = NULL;
+  guint patches;
+  gint64 end;
+
+  row->started = g_get_real_time () / G_USEC_PER_SEC;
+  row->state = g_strdup ("running");
+  row->objective = g_strdup ("efficiency");
+  row->params = g_strdup ("{}");
+  row->orig_frequency = 490;
+  row->orig_voltage = 1060;
+  row->orig_work_mode = -1;
+  g_assert_cmpint (hf_store_begin_tune (hf_session_get_store (session), miner, row, &error), >,
+                   0);
+  g_assert_no_error (error);
+  shutdown_session (session);
+  g_clear_object (&session);
+
+  patches = hf_test_sim_events (sim, "patch", "127.0.61.12", 0, 0);
+  session = session_new (db);
+  hf_session_start (session);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.61.12", patches + 1, 15000), ==,
+                    patches + 1);
+  /* Its restart and check, then 20 s of readings every second. */
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (5000);
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.61.12", 0, 0), ==, patches + 1);
+  shutdown_session (session);
+  hf_test_sim_stop (sim);
+}
+
 static void
 test_kill (void)
 {
@@ -1046,6 +1091,7 @@ main (int   argc,
   g_test_add_func ("/tuner/objectives", test_objectives);
   g_test_add_func ("/tuner/cancel", test_cancel);
   g_test_add_func ("/tuner/hostile-options", test_hostile_options);
+  g_test_add_func ("/tuner/restore-backoff", test_restore_backoff);
   g_test_add_func ("/tuner/kill", test_kill);
   g_test_add_func ("/tuner/api", test_api);
   g_test_add_func ("/tuner/cli", test_cli);
