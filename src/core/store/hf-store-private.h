@@ -30,6 +30,26 @@ gint64   _hf_store_find_miner        (HfStore  *self,
 gboolean _hf_store_exec              (HfStore     *self,
                                       const char  *sql,
                                       GError     **error);
+/* Run @func (@self, @data, @miner, @error), which returns a row id or 0 on
+ * failure, in one transaction: committed when it gave an id, else rolled
+ * back.  @what names the change in an error ("saving a guard"). */
+typedef gint64 (*HfStoreRowFunc) (HfStore        *self,
+                                  gconstpointer   data,
+                                  HfMiner        *miner,
+                                  GError        **error);
+gint64   _hf_store_in_transaction    (HfStore         *self,
+                                      HfStoreRowFunc   func,
+                                      gconstpointer    data,
+                                      HfMiner         *miner,
+                                      const char      *what,
+                                      GError         **error);
+/* Run @sql (a DELETE with ?1 the id) for @id: FALSE with HF_ERROR_INVALID
+ * "there is no @what @id" when it removed nothing. */
+gboolean _hf_store_delete_by_id      (HfStore         *self,
+                                      const char      *sql,
+                                      gint64           id,
+                                      const char      *what,
+                                      GError         **error);
 /* A change made by another file of the store on the writer connection
  * (@writer), in turn with the _async changes; @miners are copies of the
  * ones given, taken on the caller's thread.  The task returns a boolean. */

@@ -120,9 +120,6 @@ hf_store_add_schedule (HfStore           *store,
                        HfMiner           *miner,
                        GError           **error)
 {
-  sqlite3 *db;
-  gint64 id;
-
   g_return_val_if_fail (HF_IS_STORE (store), 0);
   g_return_val_if_fail (schedule != NULL, 0);
 
@@ -134,21 +131,8 @@ hf_store_add_schedule (HfStore           *store,
                            "within a day's minutes");
       return 0;
     }
-  db = _hf_store_get_db (store);
-  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      store_error (store, error, "saving a schedule");
-      return 0;
-    }
-  id = insert (store, schedule, miner, error);
-  if (id == 0 || sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      if (id != 0)
-        store_error (store, error, "saving a schedule");
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return 0;
-    }
-  return id;
+  return _hf_store_in_transaction (store, (HfStoreRowFunc) insert, schedule, miner,
+                                   "saving a schedule", error);
 }
 
 gboolean
@@ -156,25 +140,10 @@ hf_store_remove_schedule (HfStore  *store,
                           gint64    id,
                           GError  **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (HF_IS_STORE (store), FALSE);
 
-  if (sqlite3_prepare_v2 (_hf_store_get_db (store), "DELETE FROM schedules WHERE id = ?1", -1,
-                          &stmt, NULL) != SQLITE_OK)
-    return store_error (store, error, "removing a schedule");
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return store_error (store, error, "removing a schedule");
-  if (sqlite3_changes (_hf_store_get_db (store)) == 0)
-    {
-      g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "there is no schedule %" G_GINT64_FORMAT, id);
-      return FALSE;
-    }
-  return TRUE;
+  return _hf_store_delete_by_id (store, "DELETE FROM schedules WHERE id = ?1", id, "schedule",
+                                 error);
 }
 
 GPtrArray *

@@ -986,6 +986,69 @@ _hf_store_exec (HfStore     *self,
   return exec (self, sql, error);
 }
 
+static gboolean
+row_error (HfStore     *self,
+           GError     **error,
+           const char  *what)
+{
+  g_set_error (error, HF_ERROR, HF_ERROR_STORE, "%s: %s: %s", self->path, what,
+               sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gint64
+_hf_store_in_transaction (HfStore         *self,
+                          HfStoreRowFunc   func,
+                          gconstpointer    data,
+                          HfMiner         *miner,
+                          const char      *what,
+                          GError         **error)
+{
+  gint64 id;
+
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      row_error (self, error, what);
+      return 0;
+    }
+  id = func (self, data, miner, error);
+  if (id == 0 || sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      if (id != 0)
+        row_error (self, error, what);
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return 0;
+    }
+  return id;
+}
+
+gboolean
+_hf_store_delete_by_id (HfStore     *self,
+                        const char  *sql,
+                        gint64       id,
+                        const char  *what,
+                        GError     **error)
+{
+  g_autofree char *doing = g_strdup_printf ("removing a %s", what);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return row_error (self, error, doing);
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return row_error (self, error, doing);
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, HF_ERROR, HF_ERROR_INVALID, "there is no %s %" G_GINT64_FORMAT, what,
+                   id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 _hf_store_save_miner (HfStore  *self,
                       HfMiner  *miner,
