@@ -724,6 +724,11 @@ live_send (Live *live)
     return;
   changed = diff (live->last ? json_node_get_object (live->last) : NULL,
                   json_node_get_object (now));
+  /* The firmware's values move as its uptime ticks, once a second: a
+   * change seen between two ticks (a temperature a write moved) goes out
+   * with the next tick, uptimeSeconds with it, as the web UI expects. */
+  if (changed != NULL && live->last != NULL && !json_object_has_member (changed, "uptimeSeconds"))
+    return;
   g_clear_pointer (&live->last, json_node_unref);
   live->last = g_steal_pointer (&now);
   if (changed == NULL)
