@@ -14,6 +14,10 @@ config_clear (gpointer data)
   g_free (self->antminer_user);
   g_free (self->antminer_password);
   g_free (self->whatsminer_password);
+  g_free (self->whatsminer_super_password);
+  g_free (self->braiins_user);
+  g_free (self->braiins_password);
+  g_free (self->vnish_password);
 }
 
 HfConfig *
@@ -30,6 +34,11 @@ hf_config_new (void)
   self->antminer_user = g_strdup ("root");
   self->antminer_password = g_strdup ("root");
   self->whatsminer_password = g_strdup ("admin");
+  self->whatsminer_v3_port = 4433;
+  self->whatsminer_super_password = g_strdup ("super");
+  self->braiins_user = g_strdup ("root");
+  self->braiins_password = g_strdup ("root");
+  self->vnish_password = g_strdup ("admin");
 
   return self;
 }
@@ -46,6 +55,10 @@ hf_config_copy (const HfConfig *self)
   copy->antminer_user = g_strdup (self->antminer_user);
   copy->antminer_password = g_strdup (self->antminer_password);
   copy->whatsminer_password = g_strdup (self->whatsminer_password);
+  copy->whatsminer_super_password = g_strdup (self->whatsminer_super_password);
+  copy->braiins_user = g_strdup (self->braiins_user);
+  copy->braiins_password = g_strdup (self->braiins_password);
+  copy->vnish_password = g_strdup (self->vnish_password);
   return copy;
 }
 

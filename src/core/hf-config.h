@@ -24,7 +24,12 @@ struct _HfConfig
   gsize    max_reply_bytes;      /* cap on one reply */
   char    *antminer_user;        /* web CGI Digest credentials */
   char    *antminer_password;
-  char    *whatsminer_password;  /* privileged API v2 */
+  char    *whatsminer_password;  /* privileged API v2 (account admin) */
+  guint16  whatsminer_v3_port;   /* Whatsminer API v3, default 4433 */
+  char    *whatsminer_super_password; /* API v3 writes (account super) */
+  char    *braiins_user;         /* Braiins OS REST API (25.07+) */
+  char    *braiins_password;
+  char    *vnish_password;       /* VNish web password (/api/v1/unlock) */
 };
 
 #define HF_TYPE_CONFIG (hf_config_get_type ())

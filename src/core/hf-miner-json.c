@@ -142,6 +142,8 @@ hf_miner_to_json_line (HfMiner    *miner,
   add_number (out, "found_blocks", r ? r->found_blocks : nan, TRUE);
   add_number (out, "blocks_found", miner ? hf_miner_get_blocks_found (miner) : nan, TRUE);
   add_string (out, "pool_url", r ? r->pool_url : NULL);
+  add_number (out, "power_limit_w", r ? r->power_limit_w : nan, FALSE);
+  add_string (out, "preset", r ? r->preset : NULL);
   add_string (out, "fault", r ? r->fault : NULL);
   add_string (out, "error", error);
   g_string_append_c (out, '}');

@@ -49,6 +49,7 @@ hf_miner_settings_copy (const HfMinerSettings *in)
   out->fallback_pool_url = g_strdup (in->fallback_pool_url);
   out->fallback_pool_user = g_strdup (in->fallback_pool_user);
   out->fallback_pool_password = g_strdup (in->fallback_pool_password);
+  out->preset = g_strdup (in->preset);
   return out;
 }
 
@@ -66,6 +67,7 @@ hf_miner_settings_free (HfMinerSettings *self)
   g_free (self->fallback_pool_url);
   g_free (self->fallback_pool_user);
   g_free (self->fallback_pool_password);
+  g_free (self->preset);
   g_free (self);
 }
 
@@ -74,7 +76,7 @@ hf_miner_settings_is_empty (const HfMinerSettings *self)
 {
   return self->frequency_mhz == 0 && self->core_voltage_mv == 0 && self->fan_percent < 0
          && !self->fan_auto && self->target_temp_c == 0 && self->work_mode < 0
-         && self->hostname == NULL
+         && self->hostname == NULL && self->power_limit_w == 0 && self->preset == NULL
          && self->pool_url == NULL && self->fallback_pool_url == NULL;
 }
 
@@ -142,6 +144,12 @@ hf_miner_settings_mismatch (const HfMinerSettings *want,
                             want->fan_percent);
   if (want->fan_auto && r->fan_auto == 0)
     g_string_append (s, "the fan is still fixed; ");
+  if (want->power_limit_w != 0 && !isnan (r->power_limit_w)
+      && fabs (r->power_limit_w - want->power_limit_w) > 0.5)
+    g_string_append_printf (s, "power limit reads %.0f W, not %u; ", r->power_limit_w,
+                            want->power_limit_w);
+  if (want->preset != NULL && r->preset != NULL && g_strcmp0 (r->preset, want->preset) != 0)
+    g_string_append_printf (s, "preset reads %s, not %s; ", r->preset, want->preset);
   if (want->pool_url != NULL)
     {
       g_autofree char *host = NULL;

@@ -35,6 +35,10 @@ typedef struct
   char  *fallback_pool_password;
   /* Allow frequency or voltage above the model's defaults. */
   gboolean allow_overclock;
+  /* A power target / limit in watts (0: leave). */
+  guint  power_limit_w;
+  /* The firmware's named profile or preset (NULL: leave). */
+  char  *preset;
 } HfMinerSettings;
 
 /* What a model takes (from the miner itself): frequencies (MHz) and core

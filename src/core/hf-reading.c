@@ -42,6 +42,7 @@ hf_reading_new (void)
   self->pool_difficulty = NAN;
   self->network_difficulty = NAN;
   self->found_blocks = NAN;
+  self->power_limit_w = NAN;
 
   return self;
 }
@@ -57,6 +58,7 @@ hf_reading_copy (const HfReading *self)
   copy->pool_url = g_strdup (self->pool_url);
   copy->pool_user = g_strdup (self->pool_user);
   copy->fault = g_strdup (self->fault);
+  copy->preset = g_strdup (self->preset);
   return copy;
 }
 
@@ -68,6 +70,7 @@ hf_reading_free (HfReading *self)
   g_free (self->pool_url);
   g_free (self->pool_user);
   g_free (self->fault);
+  g_free (self->preset);
   g_free (self);
 }
 

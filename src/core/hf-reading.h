@@ -73,6 +73,13 @@ struct _HfReading
 
   char    *pool_url;
   char    *pool_user;
+
+  /* The power the miner is held to (Braiins power target, Whatsminer
+   * power limit, LuxOS/VNish preset's watts), W; NAN when it has none. */
+  double   power_limit_w;
+  /* The firmware's own profile or preset the miner runs (LuxOS profile,
+   * VNish preset, Whatsminer power mode "low|normal|high"), or NULL. */
+  char    *preset;
 };
 
 #define HF_TYPE_READING (hf_reading_get_type ())

@@ -617,7 +617,11 @@ hf_settings_hot_key (HfFamily family)
 {
   switch (family)
     {
-    case HF_FAMILY_ANTMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER;
+    case HF_FAMILY_ANTMINER:
+    case HF_FAMILY_BRAIINS:   /* custom firmware on Antminer hardware */
+    case HF_FAMILY_LUXOS:
+    case HF_FAMILY_VNISH:
+      return HF_SETTINGS_KEY_TEMPERATURE_ALERT_ANTMINER;
     case HF_FAMILY_WHATSMINER: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_WHATSMINER;
     case HF_FAMILY_AVALON: return HF_SETTINGS_KEY_TEMPERATURE_ALERT_AVALON;
     case HF_FAMILY_UNKNOWN:
@@ -822,8 +826,9 @@ hf_settings_get_alert_rules (HfSettings   *self,
 
   hf_alert_rules_init (rules);
   rules->hot_c = hf_settings_get_temperature_alert (self);
-  for (HfFamily family = HF_FAMILY_ANTMINER; family <= HF_FAMILY_AVALON; family++)
-    rules->family_hot_c[family] = hf_settings_get_hot_c (self, family);
+  for (HfFamily family = HF_FAMILY_ANTMINER; family < HF_N_FAMILIES; family++)
+    if (family != HF_FAMILY_CGMINER)
+      rules->family_hot_c[family] = hf_settings_get_hot_c (self, family);
   rules->board_hot_c = g_settings_get_double (self->settings, HF_SETTINGS_KEY_BOARD_TEMPERATURE_ALERT);
   rules->offline_after_s = 60 * g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_OFFLINE_MINUTES);
   rules->low_percent = g_settings_get_uint (self->settings, HF_SETTINGS_KEY_ALERT_LOW_HASHRATE_PERCENT);

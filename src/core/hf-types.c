@@ -13,6 +13,9 @@ static const struct {
   [HF_FAMILY_WHATSMINER] = { "whatsminer", "Whatsminer" },
   [HF_FAMILY_AVALON] = { "avalon", "Avalon" },
   [HF_FAMILY_CGMINER] = { "cgminer", "cgminer" },
+  [HF_FAMILY_BRAIINS] = { "braiins", "Braiins OS" },
+  [HF_FAMILY_LUXOS] = { "luxos", "LuxOS" },
+  [HF_FAMILY_VNISH] = { "vnish", "VNish" },
 };
 
 GType
@@ -29,6 +32,9 @@ hf_family_get_type (void)
         { HF_FAMILY_WHATSMINER, "HF_FAMILY_WHATSMINER", "whatsminer" },
         { HF_FAMILY_AVALON, "HF_FAMILY_AVALON", "avalon" },
         { HF_FAMILY_CGMINER, "HF_FAMILY_CGMINER", "cgminer" },
+        { HF_FAMILY_BRAIINS, "HF_FAMILY_BRAIINS", "braiins" },
+        { HF_FAMILY_LUXOS, "HF_FAMILY_LUXOS", "luxos" },
+        { HF_FAMILY_VNISH, "HF_FAMILY_VNISH", "vnish" },
         { 0, NULL, NULL },
       };
       GType t = g_enum_register_static ("HfFamily", values);
@@ -55,6 +61,8 @@ hf_capabilities_get_type (void)
         { HF_CAP_WORK_MODE, "HF_CAP_WORK_MODE", "work-mode" },
         { HF_CAP_POOLS, "HF_CAP_POOLS", "pools" },
         { HF_CAP_HOSTNAME, "HF_CAP_HOSTNAME", "hostname" },
+        { HF_CAP_POWER_LIMIT, "HF_CAP_POWER_LIMIT", "power-limit" },
+        { HF_CAP_PRESET, "HF_CAP_PRESET", "preset" },
         { 0, NULL, NULL },
       };
       GType t = g_flags_register_static ("HfCapabilities", values);

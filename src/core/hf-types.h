@@ -14,7 +14,12 @@ G_BEGIN_DECLS
  * @HF_FAMILY_ANTMINER: Bitmain Antminer on stock firmware (cgminer API + web CGI)
  * @HF_FAMILY_WHATSMINER: MicroBT Whatsminer (btminer API v1/v2)
  * @HF_FAMILY_AVALON: Canaan Avalon (Nano 3/3s, Mini 3, Q, AvalonMiner)
- * @HF_FAMILY_CGMINER: any other cgminer-compatible API (LuxOS, Braiins, VNish …)
+ * @HF_FAMILY_CGMINER: any other cgminer-compatible API
+ * @HF_FAMILY_BRAIINS: Braiins OS / OS+ (BOSminer, BOSer) on an Antminer
+ * @HF_FAMILY_LUXOS: LuxOS (LUXminer) on an Antminer
+ * @HF_FAMILY_VNISH: VNish / AnthillOS on an Antminer (HTTP xminer-api)
+ *
+ * The values are stored by name, never by number; new ones go last.
  */
 typedef enum
 {
@@ -24,9 +29,12 @@ typedef enum
   HF_FAMILY_WHATSMINER,
   HF_FAMILY_AVALON,
   HF_FAMILY_CGMINER,
+  HF_FAMILY_BRAIINS,
+  HF_FAMILY_LUXOS,
+  HF_FAMILY_VNISH,
 } HfFamily;
 
-#define HF_N_FAMILIES (HF_FAMILY_CGMINER + 1)
+#define HF_N_FAMILIES (HF_FAMILY_VNISH + 1)
 
 #define HF_TYPE_FAMILY (hf_family_get_type ())
 GType        hf_family_get_type        (void);
@@ -54,11 +62,14 @@ typedef enum
   HF_CAP_WORK_MODE    = 1 << 6,   /* eco / standard / super */
   HF_CAP_POOLS        = 1 << 7,
   HF_CAP_HOSTNAME     = 1 << 8,
+  HF_CAP_POWER_LIMIT  = 1 << 9,   /* a power target or limit in watts */
+  HF_CAP_PRESET       = 1 << 10,  /* a named profile / preset of the firmware's own */
 } HfCapabilities;
 
 /* Anything the Settings dialog or `set` can write. */
 #define HF_CAP_ANY_SETTING (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_FAN \
-                            | HF_CAP_WORK_MODE | HF_CAP_POOLS | HF_CAP_HOSTNAME)
+                            | HF_CAP_WORK_MODE | HF_CAP_POOLS | HF_CAP_HOSTNAME \
+                            | HF_CAP_POWER_LIMIT | HF_CAP_PRESET)
 
 #define HF_TYPE_CAPABILITIES (hf_capabilities_get_type ())
 GType        hf_capabilities_get_type  (void);
