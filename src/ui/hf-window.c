@@ -62,7 +62,8 @@ struct _HfWindow
   GtkCustomFilter      *filter;
   GtkSortListModel     *sort_model;
   GtkCustomSorter      *card_sorter;   /* the cards' own order (card-sort) */
-  guint                 keep_top_tick; /* puts the grid back at its top (keep_top) */
+  GdkFrameClock        *keep_top_clock; /* puts the grid back at its top (keep_top) */
+  gulong                keep_top_handler;
   guint                 keep_top_frames;
   GtkMultiSelection    *selection;
   HfMinerActions       *miner_actions; /* miner.* */
@@ -272,22 +273,33 @@ models_changed_cb (GListModel *model,
 /* A grid at its top stays there while miners join it.  GTK 4.8's grid
  * keeps the card that was at its top in place, so miners sorted before it
  * (a fleet restored or found a slice at a time) would scroll the view down
- * and hide the first row; a grid scrolled by hand keeps its card. */
-static gboolean
-keep_top_tick_cb (GtkWidget     *widget,
-                  GdkFrameClock *clock,
-                  gpointer       user_data)
+ * and hide the first row; a grid scrolled by hand keeps its card.  The view
+ * is put back after the frame's layout: before it, the rows of miners just
+ * added have no place yet and GTK cannot scroll to them (it warns). */
+static void
+keep_top_stop (HfWindow *self)
 {
-  HfWindow *self = user_data;
-  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+  if (self->keep_top_clock == NULL)
+    return;
+  g_clear_signal_handler (&self->keep_top_handler, self->keep_top_clock);
+  g_clear_object (&self->keep_top_clock);
+}
 
-  /* The first tick comes before the layout that moves the view. */
-  if (adj != NULL)
+static void
+keep_top_layout_cb (GdkFrameClock *clock,
+                    HfWindow      *self)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+  GtkWidget *grid = GTK_WIDGET (self->grid_view);
+
+  if (adj != NULL && gtk_widget_get_mapped (grid) && gtk_widget_get_height (grid) > 0
+      && gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
     gtk_adjustment_set_value (adj, gtk_adjustment_get_lower (adj));
+  /* Once more at the next frame's layout, which the move may change. */
   if (++self->keep_top_frames < 2)
-    return G_SOURCE_CONTINUE;
-  self->keep_top_tick = 0;
-  return G_SOURCE_REMOVE;
+    gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
+  else
+    keep_top_stop (self);
 }
 
 static void
@@ -298,14 +310,19 @@ keep_top (GListModel *model,
           HfWindow   *self)
 {
   GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->grid_view));
 
-  if (adj == NULL || gtk_grid_view_get_model (self->grid_view) == NULL
+  if (adj == NULL || clock == NULL || gtk_grid_view_get_model (self->grid_view) == NULL
       || gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
     return;
   self->keep_top_frames = 0;
-  if (self->keep_top_tick == 0)
-    self->keep_top_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->grid_view),
-                                                        keep_top_tick_cb, self, NULL);
+  if (self->keep_top_clock == NULL)
+    {
+      self->keep_top_clock = g_object_ref (clock);
+      self->keep_top_handler = g_signal_connect_after (clock, "layout",
+                                                       G_CALLBACK (keep_top_layout_cb), self);
+    }
+  gdk_frame_clock_request_phase (self->keep_top_clock, GDK_FRAME_CLOCK_PHASE_LAYOUT);
 }
 
 /* What Discover scans when no subnets are set: this computer's networks,
@@ -1762,9 +1779,7 @@ hf_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->updated_timer, g_source_remove);
-  if (self->keep_top_tick != 0 && self->grid_view != NULL)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->grid_view), self->keep_top_tick);
-  self->keep_top_tick = 0;
+  keep_top_stop (self);
   if (self->sort_model != NULL)
     g_signal_handlers_disconnect_by_data (self->sort_model, self);
   if (self->app != NULL)
