@@ -42,6 +42,14 @@ typedef struct
   char     *antminer_password_file;
   char     *whatsminer_password;
   char     *whatsminer_password_file;
+  char     *whatsminer_super_password;
+  char     *whatsminer_super_password_file;
+  int       whatsminer_v3_port;
+  char     *braiins_user;
+  char     *braiins_password;
+  char     *braiins_password_file;
+  char     *vnish_password;
+  char     *vnish_password_file;
   char     *db_path;
   gboolean  no_store;
   /* the commands that take addresses */
@@ -118,7 +126,8 @@ typedef struct
   gboolean  version;
 } HfCliOptions;
 
-#define HF_CLI_OPTIONS_INIT { .http_port = -1, .cgminer_port = -1, .timeout_ms = -1, \
+#define HF_CLI_OPTIONS_INIT { .http_port = -1, .cgminer_port = -1, .whatsminer_v3_port = -1, \
+                              .timeout_ms = -1, \
                               .concurrency = -1, .interval = -1, .frequency = -1, \
                               .not_hashing_after = -1, \
                               .core_voltage = -1, .target_temp = -1, \
@@ -159,6 +168,26 @@ shared_entries (HfCliOptions *o)
       "HASHFLEET_WHATSMINER_PASSWORD)", "PASSWORD" },
     { "whatsminer-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->whatsminer_password_file,
       "Read the Whatsminer API password from the first line of FILE", "FILE" },
+    { "whatsminer-v3-port", 0, 0, G_OPTION_ARG_INT, &o->whatsminer_v3_port,
+      "Whatsminer API v3 port (default 4433)", "N" },
+    { "whatsminer-super-password", 0, 0, G_OPTION_ARG_STRING, &o->whatsminer_super_password,
+      "Whatsminer API v3 password of the account super (default super; visible to other users: "
+      "prefer the file or env HASHFLEET_WHATSMINER_SUPER_PASSWORD)", "PASSWORD" },
+    { "whatsminer-super-password-file", 0, 0, G_OPTION_ARG_FILENAME,
+      &o->whatsminer_super_password_file,
+      "Read the Whatsminer API v3 super password from the first line of FILE", "FILE" },
+    { "braiins-user", 0, 0, G_OPTION_ARG_STRING, &o->braiins_user,
+      "Braiins OS user (default root; env HASHFLEET_BRAIINS_USER)", "USER" },
+    { "braiins-password", 0, 0, G_OPTION_ARG_STRING, &o->braiins_password,
+      "Braiins OS password (default root; visible to other users: prefer the file or env "
+      "HASHFLEET_BRAIINS_PASSWORD)", "PASSWORD" },
+    { "braiins-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->braiins_password_file,
+      "Read the Braiins OS password from the first line of FILE", "FILE" },
+    { "vnish-password", 0, 0, G_OPTION_ARG_STRING, &o->vnish_password,
+      "VNish web password (default admin; visible to other users: prefer the file or env "
+      "HASHFLEET_VNISH_PASSWORD)", "PASSWORD" },
+    { "vnish-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o->vnish_password_file,
+      "Read the VNish web password from the first line of FILE", "FILE" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &o->db_path,
       "The database (default ~/.local/share/hashfleet/hashfleet.db)", "PATH" },
     { "no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
@@ -800,12 +829,19 @@ take_shared (const char    *command,
                       o->antminer_password_file, "HASHFLEET_ANTMINER_PASSWORD", error)
       || !take_password (command, "whatsminer-password", &o->whatsminer_password,
                          o->whatsminer_password_file, "HASHFLEET_WHATSMINER_PASSWORD", error)
+      || !take_password (command, "whatsminer-super-password", &o->whatsminer_super_password,
+                         o->whatsminer_super_password_file,
+                         "HASHFLEET_WHATSMINER_SUPER_PASSWORD", error)
+      || !take_password (command, "braiins-password", &o->braiins_password,
+                         o->braiins_password_file, "HASHFLEET_BRAIINS_PASSWORD", error)
+      || !take_password (command, "vnish-password", &o->vnish_password,
+                         o->vnish_password_file, "HASHFLEET_VNISH_PASSWORD", error)
       || !take_password (command, "pool-password", &o->pool_password, o->pool_password_file,
                          NULL, error))
     return FALSE;
 
   if (o->http_port == 0 || o->http_port > 65535 || o->cgminer_port == 0
-      || o->cgminer_port > 65535)
+      || o->cgminer_port > 65535 || o->whatsminer_v3_port == 0 || o->whatsminer_v3_port > 65535)
     return invalid (error, "ports must be 1–65535");
   if (timeout_ms == 0 || timeout_ms > 600000)
     return invalid (error, "--timeout must be 1–600000 ms");
@@ -813,6 +849,8 @@ take_shared (const char    *command,
     config->http_port = (guint16) o->http_port;
   if (o->cgminer_port > 0)
     config->cgminer_port = (guint16) o->cgminer_port;
+  if (o->whatsminer_v3_port > 0)
+    config->whatsminer_v3_port = (guint16) o->whatsminer_v3_port;
   if (timeout_ms > 0)
     {
       config->timeout_ms = (guint) timeout_ms;
@@ -828,6 +866,11 @@ take_shared (const char    *command,
   CREDENTIAL (antminer_user, o->antminer_user, "HASHFLEET_ANTMINER_USER");
   CREDENTIAL (antminer_password, o->antminer_password, "HASHFLEET_ANTMINER_PASSWORD");
   CREDENTIAL (whatsminer_password, o->whatsminer_password, "HASHFLEET_WHATSMINER_PASSWORD");
+  CREDENTIAL (whatsminer_super_password, o->whatsminer_super_password,
+              "HASHFLEET_WHATSMINER_SUPER_PASSWORD");
+  CREDENTIAL (braiins_user, o->braiins_user, "HASHFLEET_BRAIINS_USER");
+  CREDENTIAL (braiins_password, o->braiins_password, "HASHFLEET_BRAIINS_PASSWORD");
+  CREDENTIAL (vnish_password, o->vnish_password, "HASHFLEET_VNISH_PASSWORD");
 #undef CREDENTIAL
   return TRUE;
 }
@@ -939,6 +982,8 @@ take_config (HfCliOptions  *o,
     hf_settings_set_mqtt_prefix (settings, o->mqtt_prefix);
   if (o->antminer_user != NULL || g_getenv ("HASHFLEET_ANTMINER_USER") != NULL)
     hf_settings_set_antminer_user (settings, cli->config->antminer_user);
+  if (o->braiins_user != NULL || g_getenv ("HASHFLEET_BRAIINS_USER") != NULL)
+    hf_settings_set_braiins_user (settings, cli->config->braiins_user);
 
   /* Said now rather than at the first POST /api/discover. */
   subnets = hf_settings_get_subnets (settings);

@@ -88,17 +88,21 @@ apply_tariff (HfSettingsApplier *self)
 /* A config is immutable once the fleet has it: a copy of the session's
  * (with whatever passwords the face put in) with the user changed. */
 static void
-apply_antminer_user (HfSettingsApplier *self)
+apply_users (HfSettingsApplier *self)
 {
-  g_autofree char *user = hf_settings_get_antminer_user (self->settings);
+  g_autofree char *antminer = hf_settings_get_antminer_user (self->settings);
+  g_autofree char *braiins = hf_settings_get_braiins_user (self->settings);
   const HfConfig *current = hf_session_get_config (self->session);
   HfConfig *config;
 
-  if (g_strcmp0 (current->antminer_user, user) == 0)
+  if (g_strcmp0 (current->antminer_user, antminer) == 0
+      && g_strcmp0 (current->braiins_user, braiins) == 0)
     return;
   config = hf_config_copy (current);
   g_free (config->antminer_user);
-  config->antminer_user = g_steal_pointer (&user);
+  config->antminer_user = g_steal_pointer (&antminer);
+  g_free (config->braiins_user);
+  config->braiins_user = g_steal_pointer (&braiins);
   hf_session_set_config (self->session, config);
   hf_config_unref (config);
 }
@@ -189,7 +193,8 @@ static const struct
   { HF_SETTINGS_KEY_QUIET_HOURS, apply_alert_rules },
   { HF_SETTINGS_KEY_DAILY_SUMMARY, apply_alert_rules },
   { HF_SETTINGS_KEY_TARIFF, apply_tariff },
-  { HF_SETTINGS_KEY_ANTMINER_USER, apply_antminer_user },
+  { HF_SETTINGS_KEY_ANTMINER_USER, apply_users },
+  { HF_SETTINGS_KEY_BRAIINS_USER, apply_users },
   { HF_SETTINGS_KEY_MQTT_ENABLED, apply_mqtt },
   { HF_SETTINGS_KEY_MQTT_URL, apply_mqtt },
   { HF_SETTINGS_KEY_MQTT_ALLOW_CONTROL, apply_mqtt },

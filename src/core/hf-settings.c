@@ -51,7 +51,7 @@ static GParamSpec *properties[N_PROPS];
  * N_PROPS, and get_plain()/set_plain() carry the value through GSettings
  * whatever its type.  A new key of that kind needs its pspec and its
  * accessors, nothing in the property switches. */
-#define N_PLAIN 15
+#define N_PLAIN 16
 
 static GParamSpec *plain_properties[N_PLAIN];
 
@@ -182,6 +182,8 @@ install_plain_properties (GObjectClass *object_class,
   /* The tariff's text (read as a tariff by hf_settings_get_tariff()). */
   plain_properties[n++] =
     g_param_spec_string (HF_SETTINGS_KEY_TARIFF, NULL, NULL, "", flags);
+  plain_properties[n++] =
+    g_param_spec_string (HF_SETTINGS_KEY_BRAIINS_USER, NULL, NULL, "root", flags);
   g_assert (n == N_PLAIN);
   for (guint i = 0; i < N_PLAIN; i++)
     g_object_class_install_property (object_class, N_PROPS + i, plain_properties[i]);
@@ -676,6 +678,21 @@ hf_settings_set_antminer_user (HfSettings *self,
 {
   g_return_if_fail (HF_IS_SETTINGS (self));
   set_string (self, HF_SETTINGS_KEY_ANTMINER_USER, user);
+}
+
+char *
+hf_settings_get_braiins_user (HfSettings *self)
+{
+  g_return_val_if_fail (HF_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, HF_SETTINGS_KEY_BRAIINS_USER);
+}
+
+void
+hf_settings_set_braiins_user (HfSettings *self,
+                              const char *user)
+{
+  g_return_if_fail (HF_IS_SETTINGS (self));
+  set_string (self, HF_SETTINGS_KEY_BRAIINS_USER, user);
 }
 
 gboolean

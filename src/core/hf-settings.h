@@ -39,6 +39,7 @@ G_BEGIN_DECLS
 #define HF_SETTINGS_KEY_TARIFF                     "tariff"
 #define HF_SETTINGS_KEY_NOTIFICATIONS     "notifications"
 #define HF_SETTINGS_KEY_ANTMINER_USER     "antminer-user"
+#define HF_SETTINGS_KEY_BRAIINS_USER      "braiins-user"
 #define HF_SETTINGS_KEY_RUN_IN_BACKGROUND  "run-in-background"
 #define HF_SETTINGS_KEY_MQTT_ENABLED       "mqtt-enabled"
 #define HF_SETTINGS_KEY_MQTT_URL           "mqtt-url"
@@ -108,6 +109,9 @@ void         hf_settings_set_notifications      (HfSettings  *self,
                                                  gboolean     notifications);
 char        *hf_settings_get_antminer_user      (HfSettings  *self);
 void         hf_settings_set_antminer_user      (HfSettings  *self,
+                                                 const char  *user);
+char        *hf_settings_get_braiins_user       (HfSettings  *self);
+void         hf_settings_set_braiins_user       (HfSettings  *self,
                                                  const char  *user);
 /* The app stays (polling, recording, alerting) with its window closed. */
 gboolean     hf_settings_get_run_in_background  (HfSettings  *self);

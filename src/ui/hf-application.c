@@ -53,6 +53,9 @@ struct _HfApplication
   guint16         cgminer_port;        /* --cgminer-port, 0: default */
   char           *antminer_password;   /* from the keyring */
   char           *whatsminer_password;
+  char           *whatsminer_super_password;
+  char           *braiins_password;
+  char           *vnish_password;
   /* The opt-in HTTP API (Preferences → Automation) */
   HfApiServer    *api;
   char           *api_token;           /* from the keyring */
@@ -82,6 +85,12 @@ apply_passwords (HfApplication *self)
   config->antminer_password = g_strdup (self->antminer_password);
   g_free (config->whatsminer_password);
   config->whatsminer_password = g_strdup (self->whatsminer_password);
+  g_free (config->whatsminer_super_password);
+  config->whatsminer_super_password = g_strdup (self->whatsminer_super_password);
+  g_free (config->braiins_password);
+  config->braiins_password = g_strdup (self->braiins_password);
+  g_free (config->vnish_password);
+  config->vnish_password = g_strdup (self->vnish_password);
   hf_session_set_config (self->session, config);
   hf_config_unref (config);
 }
@@ -168,6 +177,7 @@ password_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *password = hf_credentials_lookup_finish (result, &error);
   HfApplication *self = lookup->self;
+  char **slot;
 
   if (lookup->which == HF_CREDENTIAL_MQTT)
     {
@@ -206,16 +216,17 @@ password_cb (GObject      *source,
     }
   if (password == NULL)
     return;
-  if (lookup->which == HF_CREDENTIAL_ANTMINER)
+  switch (lookup->which)
     {
-      g_free (self->antminer_password);
-      self->antminer_password = g_steal_pointer (&password);
+    case HF_CREDENTIAL_ANTMINER: slot = &self->antminer_password; break;
+    case HF_CREDENTIAL_WHATSMINER: slot = &self->whatsminer_password; break;
+    case HF_CREDENTIAL_WHATSMINER_SUPER: slot = &self->whatsminer_super_password; break;
+    case HF_CREDENTIAL_BRAIINS: slot = &self->braiins_password; break;
+    case HF_CREDENTIAL_VNISH: slot = &self->vnish_password; break;
+    default: return;
     }
-  else
-    {
-      g_free (self->whatsminer_password);
-      self->whatsminer_password = g_steal_pointer (&password);
-    }
+  g_free (*slot);
+  *slot = g_steal_pointer (&password);
   apply_passwords (self);
 }
 
@@ -767,6 +778,9 @@ hf_application_dispose (GObject *object)
   g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->antminer_password, g_free);
   g_clear_pointer (&self->whatsminer_password, g_free);
+  g_clear_pointer (&self->whatsminer_super_password, g_free);
+  g_clear_pointer (&self->braiins_password, g_free);
+  g_clear_pointer (&self->vnish_password, g_free);
   g_clear_pointer (&self->api_token, g_free);
   if (self->notify_channels != NULL)
     g_signal_handlers_disconnect_by_data (self->notify_channels, self);

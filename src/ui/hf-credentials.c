@@ -30,6 +30,9 @@ kind_name (HfCredential which)
     case HF_CREDENTIAL_WHATSMINER: return "whatsminer";
     case HF_CREDENTIAL_NOTIFY_URLS: return "notify-urls";
     case HF_CREDENTIAL_MQTT: return "mqtt-password";
+    case HF_CREDENTIAL_WHATSMINER_SUPER: return "whatsminer-super";
+    case HF_CREDENTIAL_BRAIINS: return "braiins";
+    case HF_CREDENTIAL_VNISH: return "vnish";
     default: return "api-token";
     }
 }

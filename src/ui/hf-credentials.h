@@ -14,9 +14,12 @@ typedef enum
   HF_CREDENTIAL_API_TOKEN,    /* bearer token of Hashfleet's own HTTP API */
   HF_CREDENTIAL_NOTIFY_URLS,  /* the notification channels' URLs, one a line */
   HF_CREDENTIAL_MQTT,         /* the MQTT broker's password */
+  HF_CREDENTIAL_WHATSMINER_SUPER, /* Whatsminer API v3, account super */
+  HF_CREDENTIAL_BRAIINS,      /* Braiins OS management API */
+  HF_CREDENTIAL_VNISH,        /* VNish web password */
 } HfCredential;
 
-#define HF_N_CREDENTIALS (HF_CREDENTIAL_MQTT + 1)
+#define HF_N_CREDENTIALS (HF_CREDENTIAL_VNISH + 1)
 
 /* Look up / store / clear one password through libsecret (the Secret
  * portal inside Flatpak).  Never in GSettings.  All async.  A lookup gives

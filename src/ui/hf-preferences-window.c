@@ -42,6 +42,10 @@ struct _HfPreferencesWindow
   AdwEntryRow          *antminer_user;
   AdwPasswordEntryRow  *antminer_password;
   AdwPasswordEntryRow  *whatsminer_password;
+  AdwPasswordEntryRow  *whatsminer_super_password;
+  AdwEntryRow          *braiins_user;
+  AdwPasswordEntryRow  *braiins_password;
+  AdwPasswordEntryRow  *vnish_password;
   GtkSwitch            *api_enabled;
   AdwEntryRow          *api_listen;
   AdwPreferencesGroup  *api_group;
@@ -240,10 +244,19 @@ static void
 password_apply_cb (AdwEntryRow         *row,
                    HfPreferencesWindow *self)
 {
-  HfCredential which = row == ADW_ENTRY_ROW (self->antminer_password) ? HF_CREDENTIAL_ANTMINER
-                                                                       : HF_CREDENTIAL_WHATSMINER;
+  HfCredential which;
   Saving *saving = g_new0 (Saving, 1);
 
+  if (row == ADW_ENTRY_ROW (self->antminer_password))
+    which = HF_CREDENTIAL_ANTMINER;
+  else if (row == ADW_ENTRY_ROW (self->whatsminer_super_password))
+    which = HF_CREDENTIAL_WHATSMINER_SUPER;
+  else if (row == ADW_ENTRY_ROW (self->braiins_password))
+    which = HF_CREDENTIAL_BRAIINS;
+  else if (row == ADW_ENTRY_ROW (self->vnish_password))
+    which = HF_CREDENTIAL_VNISH;
+  else
+    which = HF_CREDENTIAL_WHATSMINER;
   saving->self = g_object_ref (self);
   saving->row = g_object_ref (GTK_WIDGET (row));
   hf_credentials_store_async (which, gtk_editable_get_text (GTK_EDITABLE (row)), NULL, stored_cb,
@@ -690,6 +703,10 @@ hf_preferences_window_class_init (HfPreferencesWindowClass *klass)
   BIND (antminer_user);
   BIND (antminer_password);
   BIND (whatsminer_password);
+  BIND (whatsminer_super_password);
+  BIND (braiins_user);
+  BIND (braiins_password);
+  BIND (vnish_password);
   BIND (api_enabled);
   BIND (api_listen);
   BIND (api_group);
@@ -723,6 +740,9 @@ hf_preferences_window_init (HfPreferencesWindow *self)
   g_signal_connect (self->subnet_entry, "changed", G_CALLBACK (subnet_changed_cb), self);
   g_signal_connect (self->antminer_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->whatsminer_password, "apply", G_CALLBACK (password_apply_cb), self);
+  g_signal_connect (self->whatsminer_super_password, "apply", G_CALLBACK (password_apply_cb), self);
+  g_signal_connect (self->braiins_password, "apply", G_CALLBACK (password_apply_cb), self);
+  g_signal_connect (self->vnish_password, "apply", G_CALLBACK (password_apply_cb), self);
   g_signal_connect (self->api_listen, "apply", G_CALLBACK (api_listen_apply_cb), self);
   g_signal_connect (self->api_copy, "clicked", G_CALLBACK (api_copy_cb), self);
   g_signal_connect (self->api_regenerate, "clicked", G_CALLBACK (api_regenerate_cb), self);
@@ -783,6 +803,8 @@ hf_preferences_window_new (HfSettings *settings)
   g_object_bind_property (settings, HF_SETTINGS_KEY_SCAN_CONCURRENCY, self->scan_concurrency,
                           "value", flags);
   g_object_bind_property (settings, HF_SETTINGS_KEY_ANTMINER_USER, self->antminer_user, "text",
+                          flags);
+  g_object_bind_property (settings, HF_SETTINGS_KEY_BRAIINS_USER, self->braiins_user, "text",
                           flags);
   g_signal_connect_swapped (settings, "notify::" HF_SETTINGS_KEY_SUBNETS,
                             G_CALLBACK (rebuild_subnets), self);
