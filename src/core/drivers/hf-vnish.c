@@ -461,6 +461,7 @@ poll_perf_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   const char *state;
@@ -482,7 +483,7 @@ poll_perf_cb (GObject      *source,
     {
       call_async (HF_VNISH_DRIVER (g_task_get_source_object (task)), op->address, op->port,
                   "GET", "/api/v1/status", NULL, AUTH_NONE, op->config, op->deadline,
-                  g_task_get_cancellable (task), poll_status_cb, g_steal_pointer (&task));
+                  cancellable, poll_status_cb, g_steal_pointer (&task));
       return;
     }
   poll_return (task, NULL);
@@ -494,6 +495,7 @@ poll_summary_cb (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
@@ -504,7 +506,7 @@ poll_summary_cb (GObject      *source,
       return;
     }
   call_async (HF_VNISH_DRIVER (source), op->address, op->port, "GET", "/api/v1/perf-summary",
-              NULL, AUTH_OPTIONAL, op->config, op->deadline, g_task_get_cancellable (task),
+              NULL, AUTH_OPTIONAL, op->config, op->deadline, cancellable,
               poll_perf_cb, g_steal_pointer (&task));
 }
 
@@ -514,6 +516,7 @@ poll_info_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *version = NULL;
@@ -537,7 +540,7 @@ poll_info_cb (GObject      *source,
   if (hostname != NULL)
     hf_miner_set_hostname (op->miner, hostname);
   call_async (HF_VNISH_DRIVER (source), op->address, op->port, "GET", "/api/v1/summary", NULL,
-              AUTH_OPTIONAL, op->config, op->deadline, g_task_get_cancellable (task),
+              AUTH_OPTIONAL, op->config, op->deadline, cancellable,
               poll_summary_cb, g_steal_pointer (&task));
 }
 
@@ -694,6 +697,7 @@ apply_settings_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = call_finish (result, &error);
@@ -724,7 +728,7 @@ apply_settings_cb (GObject      *source,
     {
       call_async (HF_VNISH_DRIVER (source), op->address, op->port, "POST",
                   "/api/v1/mining/restart", NULL, AUTH_REQUIRED, op->config, op->deadline,
-                  g_task_get_cancellable (task), apply_restarted_cb, g_steal_pointer (&task));
+                  cancellable, apply_restarted_cb, g_steal_pointer (&task));
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -736,6 +740,7 @@ apply_presets_cb (GObject      *source,
                   gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
   Op *op = g_task_get_task_data (task);
   const HfMinerSettings *st = op->settings;
   g_autoptr(GError) error = NULL;
@@ -814,7 +819,7 @@ apply_presets_cb (GObject      *source,
   json_builder_end_object (b);
   request = json_body (b);
   call_async (HF_VNISH_DRIVER (source), op->address, op->port, "POST", "/api/v1/settings",
-              request, AUTH_REQUIRED, op->config, op->deadline, g_task_get_cancellable (task),
+              request, AUTH_REQUIRED, op->config, op->deadline, cancellable,
               apply_settings_cb, g_steal_pointer (&task));
 }
 
