@@ -481,7 +481,7 @@ poll_perf_cb (GObject      *source,
                           "miner_state");
   if (g_strcmp0 (state, "failure") == 0)
     {
-      call_async (HF_VNISH_DRIVER (g_task_get_source_object (task)), op->address, op->port,
+      call_async (HF_VNISH_DRIVER (source), op->address, op->port,
                   "GET", "/api/v1/status", NULL, AUTH_NONE, op->config, op->deadline,
                   cancellable, poll_status_cb, g_steal_pointer (&task));
       return;
