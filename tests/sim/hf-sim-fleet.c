@@ -40,6 +40,8 @@ static const SimProfile profiles[SIM_N_PROFILES] = {
     37500.0, 37800.0, 800.0, 75.0, 50.0, 3000, 50, 450, TRUE, TRUE },
   [SIM_CGMINER] = { SIM_CGMINER, "cgminer", SIM_KIND_CGMINER, "cgminer",
     50000.0, NAN, 0, NAN, NAN, NAN, NAN, NAN, FALSE, TRUE },
+  [SIM_VNISH_S19JPRO] = { SIM_VNISH_S19JPRO, "vnish", SIM_KIND_VNISH, "Antminer S19J Pro",
+    104000.0, 104000.0, 3250.0, 68.0, 60.0, 4920, 60, 500, TRUE, TRUE },
   [SIM_DECOY_HTTP] = { SIM_DECOY_HTTP, "decoy-http", SIM_KIND_DECOY, "router",
     0, 0, 0, 0, 0, 0, 0, 0, TRUE, FALSE },
   [SIM_DECOY_JSON] = { SIM_DECOY_JSON, "decoy-json", SIM_KIND_DECOY, "json-api",
@@ -159,7 +161,8 @@ sim_fleet_add (SimFleet         *fleet,
   m->serial = g_strdup_printf ("HF%08X%04u", tail, m->index);
   m->password = g_strdup ("admin");
   m->web_user = g_strdup ("root");
-  m->web_password = g_strdup ("root");
+  /* VNish's factory web password is "admin". */
+  m->web_password = g_strdup (profile->kind == SIM_KIND_VNISH ? "admin" : "root");
   m->boot_time = g_get_real_time () - (gint64) (3600 + 37 * m->index) * G_USEC_PER_SEC;
   m->phase = (m->index * 0.618033) * 2 * G_PI;
   m->hashrate = NAN;

@@ -23,6 +23,7 @@ typedef enum
   SIM_AVALON_Q,
   SIM_AVALON_MINI3,
   SIM_CGMINER,
+  SIM_VNISH_S19JPRO,     /* VNish 1.2.6 on an S19j Pro: web API /api/v1/…, cgminer API */
   SIM_DECOY_HTTP,        /* a router's web page */
   SIM_DECOY_JSON,        /* a JSON API without ASICModel */
   SIM_DECOY_ECHO,        /* TCP echo on the cgminer port */
@@ -37,6 +38,7 @@ typedef enum
   SIM_KIND_WHATSMINER,
   SIM_KIND_AVALON,
   SIM_KIND_CGMINER,
+  SIM_KIND_VNISH,
   SIM_KIND_DECOY,
 } SimKind;
 

@@ -20,6 +20,7 @@
 #include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
+#include "hf-sim-vnish.h"
 
 #define ANTMINER_REALM "antMiner Configuration"
 #define RESTART_DELAY_MS 1000    /* POST_restart(): vTaskDelay (1000) */
@@ -493,6 +494,12 @@ answer (Server            *server,
       return;
     }
 
+  if (p->kind == SIM_KIND_VNISH)
+    {
+      sim_vnish_answer (fleet, miner, msg, method, path);
+      return;
+    }
+
   if (p->kind == SIM_KIND_ANTMINER)
     {
       if (g_str_equal (path, "/cgi-bin/get_system_info.cgi"))
@@ -856,8 +863,11 @@ request_read_cb (SoupServer        *server,
     }
   if (body->data != NULL)
     g_string_append_len (all, body->data, (gssize) body->length);
-  /* The factory password is also the user name, which Digest sends. */
-  if (miner->web_password[0] != '\0' && g_strcmp0 (miner->web_password, miner->web_user) != 0)
+  /* The factory password is also the user name, which Digest sends; a
+   * VNish login sends the password itself, to that one path. */
+  if (miner->web_password[0] != '\0' && g_strcmp0 (miner->web_password, miner->web_user) != 0
+      && !(miner->profile->kind == SIM_KIND_VNISH
+           && g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), "/api/v1/unlock") == 0))
     {
       g_autofree char *pair = g_strdup_printf ("%s:%s", miner->web_user, miner->web_password);
       g_autofree char *pair64 = g_base64_encode ((const guchar *) pair, strlen (pair));
@@ -901,7 +911,8 @@ sim_http_server_start (SimFleet    *fleet,
   srv->www = g_strdup (www);
   srv->trace = trace;
   g_object_set_data_full (G_OBJECT (server), "sim-server", srv, server_free);
-  if (!sim_axeos_web_configure (srv->web, config, error))
+  if (!sim_axeos_web_configure (srv->web, config, error)
+      || !sim_vnish_configure (fleet, config, error))
     return NULL;
 
   digest = soup_auth_domain_digest_new ("realm", ANTMINER_REALM, NULL);

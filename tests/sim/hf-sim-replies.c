@@ -11,6 +11,7 @@
 
 #include "hf-sim-physics.h"
 #include "hf-sim-replies.h"
+#include "hf-sim-vnish.h"
 #include "hf-sim-settings.h"
 #include "hf-whatsminer-crypto.h"
 
@@ -778,6 +779,15 @@ one_command (SimFleet   *fleet,
           }
           return error_reply (120, "ASC 0 set failed: unknown option", "cgminer 4.11.1");
         }
+      break;
+
+    case SIM_KIND_VNISH:
+      if (g_str_equal (command, "version"))
+        return sim_vnish_version (miner);
+      if (g_str_equal (command, "summary"))
+        return summary_reply (fleet, miner, "GHS", 1.0, "cgminer 4.9.2", NULL);
+      if (g_str_equal (command, "pools"))
+        return pools_reply (miner, "cgminer 4.9.2");
       break;
 
     case SIM_KIND_CGMINER:

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: MIT
  *
  * The only place that knows every family's driver: the rest of Hashfleet
- * asks for a family and talks to the HfDriver interface.  AxeOS speaks
- * HTTP and has a driver type of its own; the families behind a cgminer-style
+ * asks for a family and talks to the HfDriver interface.  AxeOS and VNish
+ * speak HTTP and have driver types of their own; the families behind a cgminer-style
  * API share HfCgminerDriver, each with its description.
  */
 #include "hf-antminer.h"
@@ -12,6 +12,7 @@
 #include "hf-cgminer-driver.h"
 #include "hf-cgminer-generic.h"
 #include "hf-driver.h"
+#include "hf-vnish.h"
 #include "hf-whatsminer.h"
 
 static HfDriver *
@@ -24,6 +25,7 @@ driver_new (HfFamily family)
     case HF_FAMILY_WHATSMINER: return hf_cgminer_driver_new (&hf_whatsminer_family);
     case HF_FAMILY_AVALON: return hf_cgminer_driver_new (&hf_avalon_family);
     case HF_FAMILY_CGMINER: return hf_cgminer_driver_new (&hf_cgminer_generic_family);
+    case HF_FAMILY_VNISH: return g_object_new (HF_TYPE_VNISH_DRIVER, NULL);
     case HF_FAMILY_UNKNOWN:
     default:
       return NULL;

@@ -31,6 +31,20 @@ void      hf_http_request_async  (const char          *method,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
+/* The same with an "Authorization: Bearer @token" header (@token may be
+ * NULL: none) instead of Digest credentials, for a firmware whose API
+ * hands out tokens (VNish /api/v1/unlock). */
+void      hf_http_request_bearer_async (const char          *method,
+                                        const char          *host,
+                                        guint16              port,
+                                        const char          *path,
+                                        GBytes              *body,
+                                        const char          *token,
+                                        const HfConfig      *config,
+                                        gint64               deadline_us,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
 /* The body of a 2xx answer.  Any other status is an error: HF_ERROR_AUTH
  * for 401/403, HF_ERROR_PROTOCOL otherwise; @status gets the code either
  * way (0 when no answer came). */

@@ -13,6 +13,7 @@
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
 #include "hf-identify.h"
+#include "hf-vnish-parse.h"
 #include "hf-whatsminer-parse.h"
 
 typedef struct
@@ -158,6 +159,10 @@ hf_identify_classify_version (JsonObject *reply)
     return HF_FAMILY_UNKNOWN;
   if (hf_avalon_reply_is_avalon (reply))
     return HF_FAMILY_AVALON;
+  /* VNish keeps "Antminer" in its replies and names itself beside it; its
+   * driver reads the rest from the web API. */
+  if (hf_vnish_reply_is_vnish (reply))
+    return HF_FAMILY_VNISH;
   if (hf_antminer_reply_is_stock (reply))
     return HF_FAMILY_ANTMINER;
   if (hf_whatsminer_reply_is_btminer (reply))
