@@ -281,9 +281,11 @@ poll_setting_cb (GObject      *source,
   {
     g_autofree char *request = read_request ("get.device.info", "miner");
 
+    GCancellable *cancellable = g_task_get_cancellable (task);
+
     hf_whatsminer_v3_request_async (hf_miner_get_address (p->miner),
                                     port_of (p->miner, p->config), request, p->config,
-                                    p->deadline, g_task_get_cancellable (task), poll_info_cb,
+                                    p->deadline, cancellable, poll_info_cb,
                                     g_steal_pointer (&task));
   }
 }
@@ -297,6 +299,8 @@ poll_status_cb (GObject      *source,
   Poll *p = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
   p->status = hf_whatsminer_v3_request_finish (result, &error);
   if (p->status == NULL)
     {
@@ -306,8 +310,7 @@ poll_status_cb (GObject      *source,
   hf_whatsminer_v3_request_async (hf_miner_get_address (p->miner),
                                   port_of (p->miner, p->config),
                                   "{\"cmd\":\"get.miner.setting\"}", p->config, p->deadline,
-                                  g_task_get_cancellable (task), poll_setting_cb,
-                                  g_steal_pointer (&task));
+                                  cancellable, poll_setting_cb, g_steal_pointer (&task));
 }
 
 void
