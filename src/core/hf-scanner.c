@@ -1,12 +1,19 @@
 /* hf-scanner.c
  * SPDX-License-Identifier: MIT
  *
- * Stage 1 opens a TCP connection to the HTTP and cgminer ports (and the
- * Whatsminer API v3 port) of every address, a bounded number at a time, each with a short deadline: on a
+ * Stage 1 opens a TCP connection to the HTTP and cgminer ports of every
+ * address, a bounded number at a time, each with a short deadline: on a
  * real LAN most addresses are empty and silent, so the scan costs about
- * one connect deadline per (concurrency / ports) addresses, not one per
+ * one connect deadline per (concurrency / 2) addresses, not one per
  * address.  The probes are bare non-blocking GSockets whose one GSource
  * watches the fd and carries the deadline as its ready time.
+ *
+ * The Whatsminer API v3 port (4433) gets no stage-1 probe of its own: a
+ * third socket per address would cut the addresses in flight by a third
+ * (a silent /24 then needs two connect deadlines instead of one), and a
+ * Whatsminer on v3 firmware still answers on port 80 (its web UI
+ * redirects); hf_identify_async() probes 4433 for every address that
+ * answered.
  *
  * Stage 2 identifies only the addresses where a port accepted, with its own
  * lower concurrency and the longer identify deadline, while stage 1 goes
@@ -90,21 +97,6 @@ typedef struct
 
 static void pump (HfScanner *self);
 static void queue_pump (HfScanner *self);
-
-/* The Whatsminer API v3 port gets a probe of its own where it is not one
- * of the other two. */
-static gboolean
-v3_port_probed (const HfConfig *config)
-{
-  return config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->http_port
-         && config->whatsminer_v3_port != config->cgminer_port;
-}
-
-static guint
-ports_per_address (const HfConfig *config)
-{
-  return 1 + (config->cgminer_port != config->http_port) + v3_port_probed (config);
-}
 
 static void
 port_probe_free (PortProbe *probe)
@@ -316,11 +308,8 @@ pump (HfScanner *self)
       port_done (probe, probe->open);     /* frees the probe */
     }
 
-  /* Stage 1: a socket per port of every address, up to the bound. */
-  while (!self->exhausted
-         && (g_hash_table_size (self->probes) == 0    /* a bound below the ports */
-             || g_hash_table_size (self->probes) + ports_per_address (self->config)
-                <= self->concurrency))
+  /* Stage 1: two sockets per address, up to the bound. */
+  while (!self->exhausted && g_hash_table_size (self->probes) + 2 <= self->concurrency)
     {
       if (started++ == ADDRESSES_PER_DISPATCH)
         {
@@ -340,8 +329,6 @@ pump (HfScanner *self)
       start_port (self, owner, self->config->http_port);
       if (self->config->cgminer_port != self->config->http_port)
         start_port (self, owner, self->config->cgminer_port);
-      if (v3_port_probed (self->config))
-        start_port (self, owner, self->config->whatsminer_v3_port);
       if (--owner->pending == 0)
         address_done (self, owner);
     }
