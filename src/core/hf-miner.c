@@ -18,6 +18,7 @@ struct _HfMiner
   char      *address;
   guint16    http_port;
   guint16    cgminer_port;
+  guint      api_version;   /* 0: the family's usual API; 3: Whatsminer API v3 */
   HfFamily   family;
   char      *model;
   char      *firmware;
@@ -43,6 +44,7 @@ enum {
   PROP_ADDRESS,
   PROP_HTTP_PORT,
   PROP_CGMINER_PORT,
+  PROP_API_VERSION,
   PROP_FAMILY,
   PROP_MODEL,
   PROP_FIRMWARE,
@@ -119,6 +121,7 @@ hf_miner_get_property (GObject    *object,
     case PROP_ADDRESS: g_value_set_string (value, self->address); break;
     case PROP_HTTP_PORT: g_value_set_uint (value, self->http_port); break;
     case PROP_CGMINER_PORT: g_value_set_uint (value, self->cgminer_port); break;
+    case PROP_API_VERSION: g_value_set_uint (value, self->api_version); break;
     case PROP_FAMILY: g_value_set_enum (value, self->family); break;
     case PROP_MODEL: g_value_set_string (value, self->model); break;
     case PROP_FIRMWARE: g_value_set_string (value, self->firmware); break;
@@ -155,6 +158,7 @@ hf_miner_set_property (GObject      *object,
     case PROP_ADDRESS: hf_miner_set_address (self, g_value_get_string (value)); break;
     case PROP_HTTP_PORT: hf_miner_set_http_port (self, g_value_get_uint (value)); break;
     case PROP_CGMINER_PORT: hf_miner_set_cgminer_port (self, g_value_get_uint (value)); break;
+    case PROP_API_VERSION: hf_miner_set_api_version (self, g_value_get_uint (value)); break;
     case PROP_FAMILY: hf_miner_set_family (self, g_value_get_enum (value)); break;
     case PROP_MODEL: hf_miner_set_model (self, g_value_get_string (value)); break;
     case PROP_FIRMWARE: hf_miner_set_firmware (self, g_value_get_string (value)); break;
@@ -187,6 +191,10 @@ hf_miner_class_init (HfMinerClass *klass)
   properties[PROP_HTTP_PORT] = g_param_spec_uint ("http-port", NULL, NULL, 0, 65535, 80, rw);
   properties[PROP_CGMINER_PORT] =
     g_param_spec_uint ("cgminer-port", NULL, NULL, 0, 65535, 4028, rw);
+  /* Which API of its family the miner is reached by (0: the usual one;
+   * 3: Whatsminer API v3, on cgminer-port). */
+  properties[PROP_API_VERSION] =
+    g_param_spec_uint ("api-version", NULL, NULL, 0, 99, 0, rw);
   properties[PROP_FAMILY] = g_param_spec_enum ("family", NULL, NULL, HF_TYPE_FAMILY,
                                                HF_FAMILY_UNKNOWN, rw);
   properties[PROP_MODEL] = g_param_spec_string ("model", NULL, NULL, NULL, rw);
@@ -348,6 +356,24 @@ hf_miner_get_cgminer_port (HfMiner *self)
   return self->cgminer_port;
 }
 
+guint
+hf_miner_get_api_version (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), 0);
+  return self->api_version;
+}
+
+void
+hf_miner_set_api_version (HfMiner *self,
+                          guint    version)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  if (self->api_version == version)
+    return;
+  self->api_version = version;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_VERSION]);
+}
+
 void
 hf_miner_set_cgminer_port (HfMiner *self,
                            guint16  port)
@@ -507,6 +533,7 @@ hf_miner_update_identity (HfMiner *self,
     hf_miner_set_family (self, other->family);
   hf_miner_set_http_port (self, other->http_port);
   hf_miner_set_cgminer_port (self, other->cgminer_port);
+  hf_miner_set_api_version (self, other->api_version);
   if (other->model != NULL)
     hf_miner_set_model (self, other->model);
   if (other->firmware != NULL)

@@ -27,6 +27,11 @@ void             hf_miner_set_http_port      (HfMiner         *self,
 guint16          hf_miner_get_cgminer_port   (HfMiner         *self);
 void             hf_miner_set_cgminer_port   (HfMiner         *self,
                                               guint16          port);
+/* Which API of its family the miner answers on hf_miner_get_cgminer_port():
+ * 0 the family's usual one, 3 the Whatsminer API v3. */
+guint            hf_miner_get_api_version    (HfMiner         *self);
+void             hf_miner_set_api_version    (HfMiner         *self,
+                                              guint            version);
 HfFamily         hf_miner_get_family         (HfMiner         *self);
 void             hf_miner_set_family         (HfMiner         *self,
                                               HfFamily         family);

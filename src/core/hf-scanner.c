@@ -8,6 +8,13 @@
  * address.  The probes are bare non-blocking GSockets whose one GSource
  * watches the fd and carries the deadline as its ready time.
  *
+ * The Whatsminer API v3 port (4433) gets no stage-1 probe of its own: a
+ * third socket per address would cut the addresses in flight by a third
+ * (a silent /24 then needs two connect deadlines instead of one), and a
+ * Whatsminer on v3 firmware still answers on port 80 (its web UI
+ * redirects); hf_identify_async() probes 4433 for every address that
+ * answered.
+ *
  * Stage 2 identifies only the addresses where a port accepted, with its own
  * lower concurrency and the longer identify deadline, while stage 1 goes
  * on.  Nothing blocks; cancelling closes every socket at once.

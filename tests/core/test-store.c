@@ -97,6 +97,34 @@ test_fresh (void)
   }
 }
 
+/* Schema 8: a Whatsminer reached by API v3 stays one (its port and API
+ * version kept); a miner saved without it reads back 0. */
+static void
+test_api_version (void)
+{
+  g_autofree char *path = temp_db ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (path, &error);
+  g_autoptr(HfMiner) v3 = miner_with_reading ("192.0.2.20", "02:00:00:00:00:20", 186000, 1000);
+  g_autoptr(HfMiner) plain = miner_with_reading ("192.0.2.21", "02:00:00:00:00:21", 1100, 1000);
+  HfMiner *cycle[] = { v3, plain };
+  g_autoptr(GPtrArray) fleet = NULL;
+
+  hf_miner_set_family (v3, HF_FAMILY_WHATSMINER);
+  hf_miner_set_cgminer_port (v3, 4433);
+  hf_miner_set_api_version (v3, 3);
+  g_assert_true (hf_store_add_readings (store, cycle, 2, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  store = hf_store_open (path, &error);
+  fleet = hf_store_load_fleet (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fleet->len, ==, 2);
+  g_assert_cmpuint (hf_miner_get_api_version (g_ptr_array_index (fleet, 0)), ==, 3);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (g_ptr_array_index (fleet, 0)), ==, 4433);
+  g_assert_cmpuint (hf_miner_get_api_version (g_ptr_array_index (fleet, 1)), ==, 0);
+}
+
 static void
 test_round_trip (void)
 {
@@ -1254,6 +1282,7 @@ main (int   argc,
 
   g_test_add_func ("/store/fresh", test_fresh);
   g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/api-version", test_api_version);
   g_test_add_func ("/store/export-formulas", test_export_formulas);
   g_test_add_func ("/store/parse-time", test_parse_time);
   g_test_add_func ("/store/identity-and-forget", test_identity_and_forget);

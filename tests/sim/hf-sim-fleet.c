@@ -30,6 +30,8 @@ static const SimProfile profiles[SIM_N_PROFILES] = {
     100000.0, 102000.0, 3400.0, 82.5, 68.0, 5460, NAN, 620, TRUE, TRUE },
   [SIM_WHATSMINER_M50S] = { SIM_WHATSMINER_M50S, "m50s", SIM_KIND_WHATSMINER, "M50S_VH20",
     126000.0, 128000.0, 3276.0, 80.0, 66.0, 5100, NAN, 560, TRUE, TRUE },
+  [SIM_WHATSMINER_V3] = { SIM_WHATSMINER_V3, "whatsminer-v3", SIM_KIND_WHATSMINER, "M60S_VK40",
+    186000.0, 184000.0, 3344.0, 84.5, 70.0, 5070, NAN, 600, TRUE, TRUE, TRUE },
   [SIM_AVALON_NANO3S] = { SIM_AVALON_NANO3S, "nano3s", SIM_KIND_AVALON, "Avalon Nano3s",
     6000.0, 6200.0, 140.0, 78.0, 45.0, 2600, 40, 500, TRUE, TRUE },
   [SIM_AVALON_NANO3] = { SIM_AVALON_NANO3, "nano3", SIM_KIND_AVALON, "Avalon Nano3",
@@ -110,6 +112,11 @@ sim_miner_free (gpointer data)
   g_free (m->token_time);
   g_free (m->token_salt);
   g_free (m->token_newsalt);
+  g_free (m->super_password);
+  g_free (m->wm3_salt);
+  g_free (m->wm3_power_mode);
+  g_free (m->wm3_pool_url);
+  g_free (m->wm3_pool_user);
   g_free (m);
 }
 
@@ -122,6 +129,7 @@ sim_fleet_new (void)
   fleet->by_ip = g_hash_table_new (g_str_hash, g_str_equal);
   fleet->http_port = 18080;
   fleet->cgminer_port = 14028;
+  fleet->whatsminer_v3_port = 14433;
   fleet->slow_ms = 2500;
   fleet->restart_s = 3;
   fleet->started = g_get_monotonic_time ();
@@ -160,6 +168,12 @@ sim_fleet_add (SimFleet         *fleet,
   m->hostname = g_strdup_printf ("%s-%u", profile->name, m->index + 1);
   m->serial = g_strdup_printf ("HF%08X%04u", tail, m->index);
   m->password = g_strdup ("admin");
+  m->super_password = g_strdup ("super");
+  m->api_writes = TRUE;
+  /* 8 characters, like the firmware's; stable per miner. */
+  m->wm3_salt = g_strdup_printf ("s%07X", (tail * 2654435761u) & 0xfffffff);
+  m->wm3_power_limit = 3500;
+  m->wm3_power_mode = g_strdup ("normal");
   m->web_user = g_strdup ("root");
   /* VNish's factory web password is "admin". */
   m->web_password = g_strdup (profile->kind == SIM_KIND_VNISH ? "admin" : "root");

@@ -18,6 +18,7 @@ typedef enum
   SIM_ANTMINER_S21,
   SIM_WHATSMINER_M30S,
   SIM_WHATSMINER_M50S,
+  SIM_WHATSMINER_V3,     /* firmware since late 2024: API v3 on its own port, v2 reads on 4028 */
   SIM_AVALON_NANO3S,
   SIM_AVALON_NANO3,
   SIM_AVALON_Q,
@@ -58,6 +59,7 @@ typedef struct
   double       frequency;
   gboolean     http;         /* serves the HTTP port */
   gboolean     cgminer;      /* serves the cgminer port */
+  gboolean     whatsminer_v3;/* serves the Whatsminer API v3 port (hf-sim-wm3.c) */
 } SimProfile;
 
 typedef enum
@@ -107,6 +109,16 @@ typedef struct
   char             *token_time;     /* Whatsminer get_token state */
   char             *token_salt;
   char             *token_newsalt;
+  /* Whatsminer API v3 (hf-sim-wm3.c): super-password=, api-writes=false
+   * (every write refused with -4, as before WhatsMinerTool enables them). */
+  char             *super_password;
+  gboolean          api_writes;
+  char             *wm3_salt;
+  guint             wm3_power_limit;
+  char             *wm3_power_mode;
+  char             *wm3_pool_url;
+  char             *wm3_pool_user;
+  guint             wm3_frames;     /* replies sent: every other one gets a heartbeat first */
   guint             connections;    /* open cgminer connections (Avalon check) */
   GList            *open_conns;     /* their GSocketConnections (not owned) */
   /* What writes changed (hf-sim-settings.c); 0 / NULL: the profile's. */
@@ -157,6 +169,7 @@ typedef struct
   GHashTable *by_ip;           /* ip → SimMiner* */
   guint16     http_port;
   guint16     cgminer_port;
+  guint16     whatsminer_v3_port;
   guint       latency_min_ms;
   guint       latency_max_ms;
   guint       slow_ms;

@@ -20,6 +20,7 @@
 #include <signal.h>
 
 #include "hf-sim-cgminer.h"
+#include "hf-sim-wm3.h"
 #include "hf-sim-fleet.h"
 #include "hf-sim-http.h"
 #include "hf-sim-physics.h"
@@ -143,6 +144,13 @@ add_configured_miners (SimFleet    *fleet,
           g_clear_pointer (&value, g_free);
         }
       miner->ignore_writes = g_key_file_get_boolean (file, groups[i], "ignore-writes", NULL);
+      if ((value = g_key_file_get_string (file, groups[i], "super-password", NULL)))
+        {
+          g_free (miner->super_password);
+          miner->super_password = g_steal_pointer (&value);
+        }
+      if (g_key_file_has_key (file, groups[i], "api-writes", NULL))
+        miner->api_writes = g_key_file_get_boolean (file, groups[i], "api-writes", NULL);
       if ((value = g_key_file_get_string (file, groups[i], "pool-url", NULL)))
         {
           g_free (miner->pool_url);
@@ -188,10 +196,11 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   GPtrArray *cgminer = NULL;
+  GPtrArray *wm3 = NULL;
   g_autoptr(SoupServer) http = NULL;
   g_autoptr(GKeyFile) file = NULL;
   SimFleet *fleet;
-  int miners = -1, http_port = -1, cgminer_port = -1, slow_ms = -1, restart_s = -1, ttl = 0;
+  int miners = -1, http_port = -1, cgminer_port = -1, wm3_port = -1, slow_ms = -1, restart_s = -1, ttl = 0;
   int fault_delay = 0;
   g_autofree char *base = NULL;
   g_autofree char *profiles = NULL;
@@ -209,6 +218,7 @@ main (int   argc,
     { "profiles", 'p', 0, G_OPTION_ARG_STRING, &profiles, "Comma-separated profiles to rotate through", "LIST" },
     { "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP port of every miner (default 18080)", "PORT" },
     { "cgminer-port", 0, 0, G_OPTION_ARG_INT, &cgminer_port, "cgminer API port (default 14028)", "PORT" },
+    { "whatsminer-v3-port", 0, 0, G_OPTION_ARG_INT, &wm3_port, "Whatsminer API v3 port (default 14433)", "PORT" },
     { "latency", 0, 0, G_OPTION_ARG_STRING, &latency, "Answer after MIN-MAX ms (default 0)", "MIN-MAX" },
     { "slow-ms", 0, 0, G_OPTION_ARG_INT, &slow_ms, "Delay of a 'slow' miner (default 2500)", "MS" },
     { "restart-seconds", 0, 0, G_OPTION_ARG_INT, &restart_s, "How long a restart keeps a miner offline (default 3)", "S" },
@@ -254,6 +264,7 @@ main (int   argc,
       KEY_INT (miners, "miners");
       KEY_INT (http_port, "http-port");
       KEY_INT (cgminer_port, "cgminer-port");
+      KEY_INT (wm3_port, "whatsminer-v3-port");
       KEY_INT (slow_ms, "slow-ms");
       KEY_INT (restart_s, "restart-seconds");
 #undef KEY_INT
@@ -292,6 +303,7 @@ main (int   argc,
 
   if (http_port >= 0) fleet->http_port = (guint16) http_port;
   if (cgminer_port >= 0) fleet->cgminer_port = (guint16) cgminer_port;
+  if (wm3_port >= 0) fleet->whatsminer_v3_port = (guint16) wm3_port;
   if (slow_ms >= 0) fleet->slow_ms = (guint) slow_ms;
   if (restart_s >= 0) fleet->restart_s = (guint) restart_s;
   fleet->is_static = is_static;
@@ -431,6 +443,13 @@ main (int   argc,
       g_printerr ("hashfleet-sim: cannot listen on the cgminer port: %s\n", error->message);
       return 1;
     }
+  wm3 = sim_wm3_server_start (fleet, &error);
+  if (wm3 == NULL)
+    {
+      g_printerr ("hashfleet-sim: cannot listen on the Whatsminer API v3 port: %s\n",
+                  error->message);
+      return 1;
+    }
   http = sim_http_server_start (fleet, file, www, trace_http, &error);
   if (http == NULL)
     {
@@ -446,8 +465,9 @@ main (int   argc,
       }
   {
     g_autofree char *detail = g_strdup_printf ("\"miners\":%u,\"http_port\":%u,"
-                                               "\"cgminer_port\":%u", fleet->miners->len,
-                                               fleet->http_port, fleet->cgminer_port);
+                                               "\"cgminer_port\":%u,\"whatsminer_v3_port\":%u",
+                                               fleet->miners->len, fleet->http_port,
+                                               fleet->cgminer_port, fleet->whatsminer_v3_port);
     sim_event ("ready", NULL, detail);
   }
 
@@ -459,6 +479,7 @@ main (int   argc,
 
   soup_server_disconnect (http);
   sim_cgminer_server_stop (cgminer);
+  sim_wm3_server_stop (wm3);
   sim_fleet_free (fleet);
   return 0;
 }

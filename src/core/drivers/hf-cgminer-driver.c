@@ -277,9 +277,15 @@ cgminer_poll_async (HfDriver            *driver,
                     gpointer             user_data)
 {
   const HfCgminerFamily *family = HF_CGMINER_DRIVER (driver)->family;
-  GTask *task = g_task_new (driver, cancellable, callback, user_data);
-  Op *op = g_new0 (Op, 1);
+  GTask *task;
+  Op *op;
 
+  if (family->poll_async != NULL
+      && family->poll_async (HF_CGMINER_DRIVER (driver), miner, config, cancellable, callback,
+                             user_data))
+    return;
+  task = g_task_new (driver, cancellable, callback, user_data);
+  op = g_new0 (Op, 1);
   g_task_set_source_tag (task, cgminer_poll_async);
   g_task_set_name (task, "hf_cgminer_poll");
   op->family = family;
@@ -359,7 +365,11 @@ static HfCapabilities
 cgminer_get_capabilities (HfDriver *driver,
                           HfMiner  *miner)
 {
-  return HF_CGMINER_DRIVER (driver)->family->capabilities;
+  const HfCgminerFamily *family = HF_CGMINER_DRIVER (driver)->family;
+
+  if (family->get_capabilities != NULL && miner != NULL)
+    return family->get_capabilities (miner);
+  return family->capabilities;
 }
 
 static void

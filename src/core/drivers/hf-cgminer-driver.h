@@ -32,6 +32,12 @@ G_DECLARE_FINAL_TYPE (HfCgminerDriver, hf_cgminer_driver, HF, CGMINER_DRIVER, GO
  *   reading (taken), by the poll's @deadline_us; finishes with
  *   g_task_propagate_pointer() and the reading (a failure to read more
  *   leaves it as it was rather than failing the poll)
+ * @poll_async: optional: poll @miner some other way than by @poll_commands
+ *   (a second API of the family); finishes with g_task_propagate_pointer()
+ *   and an #HfReading; FALSE when it did not take the poll (then the
+ *   commands are sent)
+ * @get_capabilities: optional: what @miner supports, where it depends on
+ *   the miner (else @capabilities)
  *
  * What one cgminer-style family is: which commands identify and poll it,
  * how their replies (a GPtrArray of JsonObject*, one slot per command, NULL
@@ -92,6 +98,13 @@ struct _HfCgminerFamily
                                        GCancellable          *cancellable,
                                        GAsyncReadyCallback    callback,
                                        gpointer               user_data);
+  gboolean          (*poll_async)     (HfCgminerDriver       *driver,
+                                       HfMiner               *miner,
+                                       const HfConfig        *config,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+  HfCapabilities    (*get_capabilities) (HfMiner             *miner);
 };
 
 /* A driver for @family (static: it must outlive the driver). */

@@ -1,8 +1,10 @@
 /* hf-identify.c
  * SPDX-License-Identifier: MIT
  *
- * Both probes run at once so that a silent address costs one deadline, not
- * two.  The cgminer side sends `version` first and lets the reply pick the
+ * The probes (HTTP, the cgminer port, the Whatsminer API v3 port) run at
+ * once so that a silent address costs one deadline, not three.  A
+ * Whatsminer that answers both v2 (4028) and v3 (4433) is one miner,
+ * reached by v3: its old v2 writes no longer work.  The cgminer side sends `version` first and lets the reply pick the
  * driver; that driver then asks what it needs (one more short request,
  * which keeps every driver's identify usable on its own).
  */
@@ -15,6 +17,7 @@
 #include "hf-identify.h"
 #include "hf-vnish-parse.h"
 #include "hf-whatsminer-parse.h"
+#include "hf-whatsminer-v3.h"
 
 typedef struct
 {
@@ -24,8 +27,10 @@ typedef struct
   guint     pending;
   HfMiner  *http_miner;
   HfMiner  *cg_miner;
+  HfMiner  *v3_miner;
   GError   *http_error;
   GError   *cg_error;
+  GError   *v3_error;
 } Probe;
 
 static void
@@ -37,8 +42,10 @@ probe_free (gpointer data)
   hf_config_unref (p->config);
   g_clear_object (&p->http_miner);
   g_clear_object (&p->cg_miner);
+  g_clear_object (&p->v3_miner);
   g_clear_error (&p->http_error);
   g_clear_error (&p->cg_error);
+  g_clear_error (&p->v3_error);
   g_free (p);
 }
 
@@ -81,6 +88,11 @@ probe_step_done (GTask *task)
       hf_miner_set_online (p->http_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
     }
+  else if (p->v3_miner != NULL)
+    {
+      hf_miner_set_online (p->v3_miner, TRUE);
+      g_task_return_pointer (task, g_steal_pointer (&p->v3_miner), g_object_unref);
+    }
   else if (p->cg_miner != NULL)
     {
       hf_miner_set_online (p->cg_miner, TRUE);
@@ -93,12 +105,18 @@ probe_step_done (GTask *task)
                              "unidentified at %s: %s", p->address, p->cg_error->message);
   else if (answered (p->http_error))
     g_task_return_error (task, g_steal_pointer (&p->http_error));
+  else if (answered (p->v3_error))
+    g_task_return_new_error (task, HF_ERROR, HF_ERROR_NOT_A_MINER,
+                             "unidentified at %s: %s", p->address, p->v3_error->message);
   else if (g_error_matches (p->http_error, HF_ERROR, HF_ERROR_TIMEOUT)
-           || g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT))
+           || g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT)
+           || g_error_matches (p->v3_error, HF_ERROR, HF_ERROR_TIMEOUT))
     g_task_return_new_error (task, HF_ERROR, HF_ERROR_TIMEOUT,
                              "no miner answered at %s in time (%s)", p->address,
                              (g_error_matches (p->cg_error, HF_ERROR, HF_ERROR_TIMEOUT)
-                              ? p->cg_error : p->http_error)->message);
+                              ? p->cg_error
+                              : g_error_matches (p->http_error, HF_ERROR, HF_ERROR_TIMEOUT)
+                              ? p->http_error : p->v3_error)->message);
   else
     g_task_return_new_error (task, HF_ERROR,
                              /* Both ports refused (or unreachable): so is the address. */
@@ -122,6 +140,18 @@ http_identified_cb (GObject      *source,
   Probe *p = g_task_get_task_data (task);
 
   p->http_miner = hf_driver_identify_finish (HF_DRIVER (source), result, &p->http_error);
+  probe_step_done (task);
+}
+
+static void
+v3_identified_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  Probe *p = g_task_get_task_data (task);
+
+  p->v3_miner = hf_driver_identify_finish (HF_DRIVER (source), result, &p->v3_error);
   probe_step_done (task);
 }
 
@@ -228,6 +258,14 @@ hf_identify_async (const char          *address,
   p->deadline = hf_config_deadline (config);
   p->pending = 2;
   g_task_set_task_data (task, p, probe_free);
+
+  if (config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->cgminer_port
+      && config->whatsminer_v3_port != config->http_port)
+    {
+      p->pending++;
+      hf_whatsminer_v3_identify_async (hf_driver_for_family (HF_FAMILY_WHATSMINER), address,
+                                       config, cancellable, v3_identified_cb, g_object_ref (task));
+    }
 
   hf_driver_identify_async (hf_driver_for_family (HF_FAMILY_AXEOS), address, config,
                             cancellable, http_identified_cb, g_object_ref (task));

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* Probe @address for every family at once (AxeOS over HTTP, the cgminer
- * families on their port) and identify whatever answers.  The result is a
+ * families on their port, Whatsminer API v3 on config->whatsminer_v3_port) and identify whatever answers.  The result is a
  * new #HfMiner.  Errors: HF_ERROR_NOT_A_MINER when something answered but
  * is not a miner ("… is a web server but not a miner"), HF_ERROR_CONNECT
  * or HF_ERROR_TIMEOUT when nothing did.  Ends within config->timeout_ms.

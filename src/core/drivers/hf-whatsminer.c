@@ -4,6 +4,10 @@
  * Reads are plain cgminer-style commands.  Reboot goes through the v2
  * "privileged" API: get_token, sign with md5-crypt of the password, send
  * the command AES-256-ECB encrypted, decrypt the answer.
+ *
+ * A miner whose record says API v3 (newer firmware, TCP 4433) is served by
+ * hf-whatsminer-v3.c instead: one family, one miner, whichever API it is
+ * reached by.
  */
 
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "hf-json.h"
 #include "hf-whatsminer-crypto.h"
 #include "hf-whatsminer-parse.h"
+#include "hf-whatsminer-v3.h"
 
 static gboolean
 parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
@@ -210,6 +215,11 @@ static void
 restart_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
                GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  if (hf_whatsminer_v3_speaks (miner))
+    {
+      hf_whatsminer_v3_restart_async (driver, miner, config, cancellable, callback, user_data);
+      return;
+    }
   privileged_async (driver, miner, "reboot", NULL, config, cancellable, callback, user_data);
 }
 
@@ -226,8 +236,14 @@ apply_async (HfCgminerDriver *driver, HfMiner *miner, const HfMinerSettings *st,
   guint16 port;
   GError *error = NULL;
 
+  if (hf_whatsminer_v3_speaks (miner))
+    {
+      hf_whatsminer_v3_apply_async (driver, miner, st, config, cancellable, callback, user_data);
+      return;
+    }
   if (st->pool_url == NULL || st->frequency_mhz || st->core_voltage_mv || st->fan_auto
-      || st->fan_percent >= 0 || st->target_temp_c || st->work_mode >= 0 || st->hostname)
+      || st->fan_percent >= 0 || st->target_temp_c || st->work_mode >= 0 || st->hostname
+      || st->power_limit_w || st->preset)
     {
       g_task_report_new_error (driver, callback, user_data, apply_async, HF_ERROR,
                                HF_ERROR_UNSUPPORTED, "%s: Whatsminer: only the pools can be "
@@ -264,6 +280,12 @@ action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action, con
   JsonObject *params = NULL;
   const char *command;
 
+  if (hf_whatsminer_v3_speaks (miner))
+    {
+      hf_whatsminer_v3_action_async (driver, miner, action, config, cancellable, callback,
+                                     user_data);
+      return;
+    }
   if (action == HF_ACTION_IDENTIFY)
     {
       /* The red LED blinks (every second, half of it lit) for a minute. */
@@ -341,6 +363,18 @@ complete_async (HfCgminerDriver *driver, HfMiner *miner, HfReading *reading,
                             cancellable, status_cb, task);
 }
 
+static gboolean
+poll_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+
+static HfCapabilities
+get_capabilities (HfMiner *miner)
+{
+  if (hf_whatsminer_v3_speaks (miner))
+    return HF_WHATSMINER_V3_CAPABILITIES;
+  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS;
+}
+
 const HfCgminerFamily hf_whatsminer_family = {
   .family = HF_FAMILY_WHATSMINER,
   .flags = HF_CGMINER_NONE,
@@ -353,4 +387,18 @@ const HfCgminerFamily hf_whatsminer_family = {
   .apply_async = apply_async,
   .action_async = action_async,
   .complete_async = complete_async,
+  .poll_async = poll_async,
+  .get_capabilities = get_capabilities,
 };
+
+/* A miner reached by API v3 is polled there; FALSE: the shared cgminer
+ * poll, by the commands above. */
+static gboolean
+poll_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
+            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  if (!hf_whatsminer_v3_speaks (miner))
+    return FALSE;
+  hf_whatsminer_v3_poll_async (driver, miner, config, cancellable, callback, user_data);
+  return TRUE;
+}

@@ -46,6 +46,7 @@ typedef enum
   STMT_FIND_BY_ADDRESS,
   STMT_INSERT_MINER,
   STMT_UPDATE_MINER,
+  STMT_SET_API_VERSION,
   STMT_INSERT_READING,
   STMT_INSERT_READING_V3,
   N_STMTS
@@ -275,6 +276,10 @@ static const char *const migrations[HF_STORE_SCHEMA_VERSION] = {
   /* What an event says beyond its numbers (a thermal step: JSON of the
    * values before and after, the sensor, its reading and limit). */
   "ALTER TABLE events ADD COLUMN detail TEXT;",
+  /* 7 → 8: which API of its family a miner answers on its cgminer_port
+   * (0 the usual one, 3 the Whatsminer API v3): a Whatsminer that answers
+   * both v2 and v3 is one miner, reached by v3. */
+  "ALTER TABLE miners ADD COLUMN api_version INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The kind of failure SQLite's result code @rc stands for. */
@@ -879,6 +884,8 @@ cached_stmt (HfStore *self,
                           "last_seen = MAX (IFNULL (last_seen, 0), IFNULL (?12, 0)), "
                           "label = NULLIF (IFNULL (?14, label), ''), "
                           "removed = NULL WHERE id = ?13",
+    /* Schema 8 and later. */
+    [STMT_SET_API_VERSION] = "UPDATE miners SET api_version = ?1 WHERE id = ?2",
 #define READING_COLUMNS "miner_id, time, hashrate, hashrate_avg, expected, temperature, " \
                         "chip_temp, board_temp, power, power_estimated, input_voltage, " \
                         "fan_rpm, fan_percent, frequency, core_voltage, uptime, accepted, " \
@@ -968,7 +975,27 @@ save_miner (HfStore  *self,
       fail (self, error, "saving a miner");
       return 0;
     }
-  return id != 0 ? id : sqlite3_last_insert_rowid (self->db);
+  if (id == 0)
+    id = sqlite3_last_insert_rowid (self->db);
+  if (self->version >= 8)
+    {
+      stmt = cached_stmt (self, STMT_SET_API_VERSION);
+      if (stmt == NULL)
+        {
+          fail (self, error, "saving a miner");
+          return 0;
+        }
+      sqlite3_bind_int (stmt, 1, (int) hf_miner_get_api_version (miner));
+      sqlite3_bind_int64 (stmt, 2, id);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          fail (self, error, "saving a miner");
+          return 0;
+        }
+    }
+  return id;
 }
 
 gint64
@@ -1699,12 +1726,13 @@ hf_store_load_fleet (HfStore  *self,
 {
   g_autoptr(GPtrArray) fleet = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = NULL;
   int rc;
 
   g_return_val_if_fail (HF_IS_STORE (self), NULL);
 
   /* Each miner with its newest reading (NULLs when it has none). */
-  if (sqlite3_prepare_v2 (self->db,
+  if (sqlite3_prepare_v2 (self->db, sql = g_strdup_printf (
                           "SELECT m.address, m.http_port, m.cgminer_port, m.family, m.model, "
                           "m.firmware, m.hostname, m.mac, m.serial, r.time, r.hashrate, "
                           "r.hashrate_avg, r.expected, r.temperature, r.chip_temp, "
@@ -1713,10 +1741,11 @@ hf_store_load_fleet (HfStore  *self,
                           "r.accepted, r.rejected, r.hardware_errors, r.best_difficulty, "
                           "r.pool_url, r.pool_user, r.found_blocks, "
                           "(SELECT IFNULL (SUM (count), 0) FROM events e WHERE e.miner_id = m.id "
-                          "AND e.kind = 'block-found'), m.label "
+                          "AND e.kind = 'block-found'), m.label, %s "
                           "FROM miners m LEFT JOIN readings r ON r.miner_id = m.id "
                           "AND r.time = (SELECT MAX (time) FROM readings WHERE miner_id = m.id) "
-                          "WHERE m.removed IS NULL ORDER BY m.id", -1, &stmt, NULL) != SQLITE_OK)
+                          "WHERE m.removed IS NULL ORDER BY m.id",
+                          self->version >= 8 ? "m.api_version" : "0"), -1, &stmt, NULL) != SQLITE_OK)
     {
       fail (self, error, "reading the fleet");
       return NULL;
@@ -1745,6 +1774,7 @@ hf_store_load_fleet (HfStore  *self,
         g_autofree char *label = column_text (stmt, 32);
         hf_miner_set_label (miner, label);
       }
+      hf_miner_set_api_version (miner, (guint) sqlite3_column_int (stmt, 33));
 
       if (sqlite3_column_type (stmt, 9) != SQLITE_NULL)
         {

@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 /* The schema this build writes; older databases are migrated forward. */
-#define HF_STORE_SCHEMA_VERSION 7
+#define HF_STORE_SCHEMA_VERSION 8
 
 /* Retention defaults: raw readings 48 h, 5-minute roll-ups 90 days, hourly
  * roll-ups forever (0). */
