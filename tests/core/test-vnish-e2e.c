@@ -385,8 +385,16 @@ test_power_limit (void)
   g_assert_nonnull (strstr (error->message, "at most 2000 W"));
   g_clear_error (&error);
 
-  /* 3600 W: 3550 and 3850 are untuned, so 3250; 2700 W: 2650. */
+  /* 2700 W is no preset: refused unsent, naming the nearest below. */
   st->power_limit_w = 2700;
+  error = apply (miner, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nearest below is 2650 W"));
+  g_assert_null (hf_test_sim_last_event (sim, "settings", "127.0.93.7"));
+  g_clear_error (&error);
+
+  /* 2650 W is a tuned preset: applied, and the next reading shows it. */
+  st->power_limit_w = 2650;
   error = apply (miner, st);
   g_assert_no_error (error);
   remember_token ("127.0.93.7");
@@ -395,12 +403,15 @@ test_power_limit (void)
   r = poll (miner);
   g_assert_cmpstr (r->preset, ==, "2650");
   assert_near (r->power_limit_w, 2650);
-  /* The miner holds 2650 W, and the check says so. */
   wrong = hf_miner_settings_mismatch (st, r);
-  g_assert_nonnull (wrong);
-  g_assert_nonnull (strstr (wrong, "2650"));
+  g_assert_null (wrong);
 
-  st->power_limit_w = 3600;
+  /* 3550 W is listed but untuned: refused. */
+  st->power_limit_w = 3550;
+  error = apply (miner, st);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&error);
+  st->power_limit_w = 3250;
   error = apply (miner, st);
   g_assert_no_error (error);
   g_clear_pointer (&r, hf_reading_free);

@@ -802,6 +802,18 @@ apply_presets_cb (GObject      *source,
                                    "presets are %s", op->address, st->power_limit_w, allowed);
           return;
         }
+      /* VNish holds a miner to a tuned preset's watts, nothing between:
+       * a limit that is none of them could not be read back as applied. */
+      if (fabs (found->watts - st->power_limit_w) > 0.5)
+        {
+          g_autofree char *allowed = presets_text (presets, TRUE);
+
+          g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                                   "%s: VNish runs tuned presets only, and %u W is none of "
+                                   "them: the nearest below is %.0f W; its tuned presets are %s",
+                                   op->address, st->power_limit_w, found->watts, allowed);
+          return;
+        }
       op->preset = g_strdup (found->name);
       g_info ("%s: power limit %u W: VNish preset %s (%.0f W)", op->address,
               st->power_limit_w, found->name, found->watts);
