@@ -102,6 +102,8 @@ typedef struct
   char     *pool_password_file;
   char     *hostname;
   char     *work_mode;
+  int       power_limit;
+  char     *preset;
   char     *profile;
   gboolean  restart;
   gboolean  overclock;
@@ -131,7 +133,7 @@ typedef struct
                               .concurrency = -1, .interval = -1, .frequency = -1, \
                               .not_hashing_after = -1, \
                               .core_voltage = -1, .target_temp = -1, \
-                              .power_budget = -1, .watts = -1, \
+                              .power_budget = -1, .watts = -1, .power_limit = -1, \
                               .chip_limit = -1, .vr_limit = -1, .cool_minutes = -1, \
                               .max_temp = -1, .max_vr_temp = -1, .max_power = -1, \
                               .max_errors = -1, .settle = -1, .samples = -1 }
@@ -387,6 +389,11 @@ set_entries (HfCliOptions *o)
     { "hostname", 0, 0, G_OPTION_ARG_STRING, &o->hostname, "Hostname", "NAME" },
     { "work-mode", 0, 0, G_OPTION_ARG_STRING, &o->work_mode, "Avalon work mode",
       "eco|standard|super" },
+    { "power-limit", 0, 0, G_OPTION_ARG_INT, &o->power_limit,
+      "Power target or limit (Braiins OS, Whatsminer; VNish: a tuned preset's watts)", "W" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &o->preset,
+      "The firmware's own profile or preset (LuxOS profile, VNish preset, Whatsminer "
+      "low|normal|high)", "NAME" },
     { "profile", 0, 0, G_OPTION_ARG_STRING, &o->profile,
       "set: the pools of this stored profile", "NAME" },
     { "restart", 0, 0, G_OPTION_ARG_NONE, &o->restart, "Restart after writing, then check",
@@ -907,8 +914,19 @@ take_settings (HfCliOptions  *o,
   static const char *const modes[] = { "eco", "standard", "super" };
   HfMinerSettings *st = cli->settings;
 
-  if (o->frequency == 0 || o->core_voltage == 0 || o->target_temp == 0)
-    return invalid (error, "--frequency, --core-voltage and --target-temp must be positive");
+  if (o->frequency == 0 || o->core_voltage == 0 || o->target_temp == 0 || o->power_limit == 0)
+    return invalid (error, "--frequency, --core-voltage, --target-temp and --power-limit must "
+                    "be positive");
+  if (o->power_limit > 100000)
+    return invalid (error, "--power-limit must be at most 100000 W");
+  if (o->preset != NULL && (o->preset[0] == '\0' || strlen (o->preset) > 64
+                            || !g_utf8_validate (o->preset, -1, NULL)))
+    return invalid (error, "--preset takes a name of 1–64 characters");
+  for (const char *c = o->preset; c != NULL && *c != '\0'; c++)
+    if ((guchar) *c < 0x20 || *c == 0x7f || *c == ',')
+      return invalid (error, "--preset: a name without control characters or commas");
+  st->power_limit_w = o->power_limit > 0 ? (guint) o->power_limit : 0;
+  st->preset = g_strdup (o->preset);
   st->frequency_mhz = o->frequency > 0 ? (guint) o->frequency : 0;
   st->core_voltage_mv = o->core_voltage > 0 ? (guint) o->core_voltage : 0;
   st->target_temp_c = o->target_temp > 0 ? (guint) o->target_temp : 0;

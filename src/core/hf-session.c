@@ -1248,6 +1248,20 @@ hf_session_apply_async (HfSession             *self,
   g_task_set_task_data (task, a, (GDestroyNotify) apply_free);
   if (driver_or_error (task, miner) == NULL)
     return;
+  /* Fields older drivers do not know would be dropped unsaid. */
+  if ((settings->power_limit_w != 0
+       && !(hf_miner_get_capabilities (miner) & HF_CAP_POWER_LIMIT))
+      || (settings->preset != NULL && !(hf_miner_get_capabilities (miner) & HF_CAP_PRESET)))
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_UNSUPPORTED,
+                               "%s: %s has no %s Hashfleet can set",
+                               hf_miner_get_address (miner),
+                               hf_family_display_name (hf_miner_get_family (miner)),
+                               settings->power_limit_w != 0
+                               && !(hf_miner_get_capabilities (miner) & HF_CAP_POWER_LIMIT)
+                               ? "power limit" : "preset");
+      return;
+    }
   /* A restart is told by the uptime starting over: know it before. */
   if ((flags & HF_APPLY_RESTART) && hf_miner_get_reading (miner) == NULL)
     {

@@ -1008,6 +1008,24 @@ test_usage (void)
   }
 }
 
+/* A power limit or preset for a family without one is refused by the
+ * session before anything is sent, in words naming the family. */
+static void
+test_unsupported_setting (void)
+{
+  const char *limit[] = { "--power-limit", "100", "127.0.20.2", NULL };
+  const char *preset[] = { "--preset", "normal", "127.0.20.5", NULL };
+  g_autofree char *out = NULL, *out2 = NULL;
+  guint patches = hf_test_sim_events (sim, "patch", "127.0.20.2", 0, 0);
+
+  g_assert_cmpint (cli ("set", limit, &out, NULL), ==, 1);
+  g_assert_cmpstr (out, ==, "127.0.20.2: not applied: AxeOS has no power limit "
+                   "Hashfleet can set\n");
+  g_assert_cmpuint (hf_test_sim_events (sim, "patch", "127.0.20.2", 0, 0), ==, patches);
+  g_assert_cmpint (cli ("set", preset, &out2, NULL), ==, 1);
+  g_assert_nonnull (strstr (out2, "Antminer has no preset Hashfleet can set"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1023,6 +1041,7 @@ main (int   argc,
   g_test_add_func ("/e2e/hostile-miners", test_hostile_miners);
   g_test_add_func ("/e2e/quirky-and-slow-miners", test_quirky_and_slow_miners);
   g_test_add_func ("/e2e/credentials", test_credentials);
+  g_test_add_func ("/e2e/unsupported-setting", test_unsupported_setting);
   g_test_add_func ("/e2e/basic-only-antminer", test_basic_only_antminer);
   g_test_add_func ("/e2e/password-files", test_password_files);
   g_test_add_func ("/e2e/not-miners", test_not_miners);

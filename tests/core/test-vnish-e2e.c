@@ -463,6 +463,39 @@ test_secrets_not_logged (void)
     }
 }
 
+/* hashfleet-cli set --preset / --power-limit against a VNish miner: a
+ * preset applied and read back, a power limit that is no preset refused
+ * with the firmware's tuned ones named, nothing sent for it. */
+static void
+test_cli_set (void)
+{
+  const char *preset_args[] = { "--http-port", "18993", "--cgminer-port", "14993", "--preset",
+                                "2950", "set", "127.0.93.6", NULL };
+  const char *limit_args[] = { "--http-port", "18993", "--cgminer-port", "14993",
+                               "--power-limit", "3000", "set", "127.0.93.6", NULL };
+  const char *bad_args[] = { "--preset", "2950,reboot", "set", "127.0.93.6", NULL };
+  /* This test logs everything; the CLI's stdout is its answer alone. */
+  const char *quiet[] = { "G_MESSAGES_DEBUG=", NULL };
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *err3 = NULL;
+  guint settings_before;
+
+  g_assert_cmpint (hf_test_run_cli_env (preset_args, quiet, &out, &err), ==, 0);
+  g_assert_cmpstr (out, ==, "127.0.93.6: applied\n");
+  g_assert_cmpuint (hf_test_sim_events (sim, "settings", "127.0.93.6", 1, 3000), >=, 1);
+  g_assert_nonnull (strstr (hf_test_sim_last_event (sim, "settings", "127.0.93.6"), "2950"));
+
+  settings_before = hf_test_sim_events (sim, "settings", "127.0.93.6", 0, 0);
+  g_assert_cmpint (hf_test_run_cli_env (limit_args, quiet, &out2, &err2), !=, 0);
+  g_assert_nonnull (strstr (out2, "127.0.93.6: not applied: VNish runs tuned presets only, "
+                            "and 3000 W is none of them: the nearest below is 2950 W"));
+  g_assert_cmpuint (hf_test_sim_events (sim, "settings", "127.0.93.6", 0, 0), ==,
+                    settings_before);
+
+  /* A name that would be a second parameter is refused before anything. */
+  g_assert_cmpint (hf_test_run_cli_env (bad_args, quiet, NULL, &err3), ==, 2);
+  g_assert_nonnull (strstr (err3, "--preset"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -490,6 +523,7 @@ main (int   argc,
   g_test_add_func ("/vnish/pause-identify", test_pause_identify);
   g_test_add_func ("/vnish/preset", test_preset);
   g_test_add_func ("/vnish/power-limit", test_power_limit);
+  g_test_add_func ("/vnish/cli-set", test_cli_set);
   g_test_add_func ("/vnish/restart", test_restart);
   g_test_add_func ("/vnish/secrets-not-logged", test_secrets_not_logged);
   status = g_test_run ();
