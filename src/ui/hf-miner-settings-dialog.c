@@ -31,6 +31,9 @@ struct _HfMinerSettingsDialog
   AdwPreferencesGroup *performance_group;
   AdwComboRow         *frequency_row;
   AdwComboRow         *work_mode_row;
+  AdwActionRow        *power_limit_row;
+  GtkSpinButton       *power_limit;
+  AdwEntryRow         *preset_row;
   AdwComboRow         *voltage_row;
   AdwPreferencesGroup *fan_group;
   GtkSwitch           *fan_auto;
@@ -64,6 +67,8 @@ struct _HfMinerSettingsDialog
   guint                initial_frequency;
   guint                initial_voltage;
   int                  initial_work_mode;
+  int                  initial_power_limit;
+  char                *initial_preset;
   gboolean             initial_fan_auto;
   int                  initial_fan_speed;
   int                  initial_target;
@@ -257,6 +262,8 @@ hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self)
   g_autofree char *user = entry_text (self->pool_user);
   g_autofree char *password = entry_text (self->pool_password);
   g_autofree char *hostname = entry_text (self->hostname);
+  g_autofree char *preset = entry_text (self->preset_row);
+  int power_limit = gtk_spin_button_get_value_as_int (self->power_limit);
 
   g_return_val_if_fail (HF_IS_MINER_SETTINGS_DIALOG (self), NULL);
 
@@ -286,6 +293,12 @@ hf_miner_settings_dialog_get_changes (HfMinerSettingsDialog *self)
     }
   if (*hostname != '\0' && g_strcmp0 (hostname, self->initial_hostname) != 0)
     st->hostname = g_strdup (hostname);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->power_limit_row)) && power_limit > 0
+      && power_limit != self->initial_power_limit)
+    st->power_limit_w = (guint) power_limit;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->preset_row)) && *preset != '\0'
+      && g_strcmp0 (preset, self->initial_preset) != 0)
+    st->preset = g_strdup (preset);
   return st;
 }
 
@@ -453,6 +466,11 @@ show_miner (HfMinerSettingsDialog *self)
   self->initial_pool_url = g_strdup (r ? r->pool_url : NULL);
   self->initial_pool_user = g_strdup (r ? r->pool_user : NULL);
   self->initial_hostname = g_strdup (hf_miner_get_hostname (self->miner));
+  self->initial_power_limit = r && !isnan (r->power_limit_w) ? (int) lround (r->power_limit_w) : 0;
+  self->initial_preset = g_strdup (r ? r->preset : NULL);
+  gtk_spin_button_set_value (self->power_limit, self->initial_power_limit);
+  gtk_editable_set_text (GTK_EDITABLE (self->preset_row),
+                         self->initial_preset ? self->initial_preset : "");
 
   gtk_switch_set_active (self->fan_auto, self->initial_fan_auto);
   gtk_spin_button_set_value (self->fan_speed, self->initial_fan_speed);
@@ -464,7 +482,10 @@ show_miner (HfMinerSettingsDialog *self)
   load_profiles (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->performance_group),
-                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_WORK_MODE)) != 0);
+                          (caps & (HF_CAP_FREQUENCY | HF_CAP_CORE_VOLTAGE | HF_CAP_WORK_MODE
+                                   | HF_CAP_POWER_LIMIT | HF_CAP_PRESET)) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->power_limit_row), (caps & HF_CAP_POWER_LIMIT) != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->preset_row), (caps & HF_CAP_PRESET) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->frequency_row), (caps & HF_CAP_FREQUENCY) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->voltage_row), (caps & HF_CAP_CORE_VOLTAGE) != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->work_mode_row), (caps & HF_CAP_WORK_MODE) != 0);
@@ -628,6 +649,7 @@ hf_miner_settings_dialog_dispose (GObject *object)
   g_clear_pointer (&self->initial_pool_url, g_free);
   g_clear_pointer (&self->initial_pool_user, g_free);
   g_clear_pointer (&self->initial_hostname, g_free);
+  g_clear_pointer (&self->initial_preset, g_free);
   g_clear_pointer (&self->profiles, g_strfreev);
 
   G_OBJECT_CLASS (hf_miner_settings_dialog_parent_class)->dispose (object);
@@ -664,6 +686,9 @@ hf_miner_settings_dialog_class_init (HfMinerSettingsDialogClass *klass)
   BIND (pool_password);
   BIND (device_group);
   BIND (hostname);
+  BIND (power_limit_row);
+  BIND (power_limit);
+  BIND (preset_row);
   BIND (restart_row);
   BIND (restart);
 #undef BIND
@@ -693,6 +718,8 @@ hf_miner_settings_dialog_init (HfMinerSettingsDialog *self)
   g_signal_connect_swapped (self->pool_user, "changed", G_CALLBACK (update_apply), self);
   g_signal_connect_swapped (self->pool_password, "changed", G_CALLBACK (update_apply), self);
   g_signal_connect_swapped (self->hostname, "changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->preset_row, "changed", G_CALLBACK (update_apply), self);
+  g_signal_connect_swapped (self->power_limit, "value-changed", G_CALLBACK (update_apply), self);
 }
 
 GtkWidget *

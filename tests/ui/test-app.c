@@ -35,7 +35,8 @@ static const char fleet_config[] =
   "[miner 127.0.42.3]\nprofile=s19pro\n"
   "[miner 127.0.42.4]\nprofile=m30s\n"
   "[miner 127.0.42.5]\nprofile=nano3s\n"
-  "[miner 127.0.42.60]\nprofile=ultra\n";      /* outside Discover's range: added by hand */
+  "[miner 127.0.42.60]\nprofile=ultra\n"       /* outside Discover's range: added by hand */
+  "[miner 127.0.42.61]\nprofile=vnish\n";      /* the same, for its preset */
 
 static HfTestSim *sim;
 static char *db_path;
@@ -1922,6 +1923,72 @@ test_power_budget (void)
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 7, args), ==, 0);
 }
 
+static HfMiner *vnish_miner;
+
+static gboolean
+preset_is (gpointer name)
+{
+  const HfReading *r = hf_miner_get_reading (vnish_miner);
+  return r != NULL && g_strcmp0 (r->preset, name) == 0;
+}
+
+/* A VNish miner's Settings offer its preset and power limit (and no
+ * frequency), show what it runs, and write a changed preset that the next
+ * reading shows. */
+static void
+preset_activate_cb (GApplication *app,
+                    gpointer      user_data)
+{
+  HfApplication *hf = HF_APPLICATION (app);
+  HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfSession *session = hf_application_get_session (hf);
+  HfMinerSettingsDialog *dialog;
+  g_autoptr(HfMinerSettings) changes = NULL;
+  GtkWidget *preset_row, *limit_row;
+  gboolean added = FALSE;
+
+  hf_session_add_async (session, "127.0.42.61", 0, 0, NULL, budget_added_cb, &added);
+  hf_test_wait_for (&added, 10000);
+  vnish_miner = hf_fleet_lookup_address (hf_session_get_fleet (session), "127.0.42.61");
+  g_assert_nonnull (vnish_miner);
+  g_assert_cmpint (hf_miner_get_family (vnish_miner), ==, HF_FAMILY_VNISH);
+  wait_until (has_reading, vnish_miner, 10000);
+  g_assert_cmpstr (hf_miner_get_reading (vnish_miner)->preset, ==, "3250");
+
+  select_address (window, "127.0.42.61");
+  dialog = open_settings (window, "127.0.42.61");
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_PRESET, !=, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_POWER_LIMIT, !=, 0);
+  g_assert_cmpuint (hf_miner_settings_dialog_get_offered (dialog) & HF_CAP_FREQUENCY, ==, 0);
+  preset_row = find_titled (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW,
+                            "Firmware _preset or profile");
+  limit_row = find_titled (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, "Power _limit (W)");
+  g_assert_nonnull (preset_row);
+  g_assert_nonnull (limit_row);
+  g_assert_true (gtk_widget_get_visible (preset_row) && gtk_widget_get_visible (limit_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (preset_row)), ==, "3250");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find_type (limit_row,
+                                                                 GTK_TYPE_SPIN_BUTTON))), ==,
+                     3250);
+  g_assert_false (hf_miner_settings_dialog_get_can_apply (dialog));
+
+  gtk_editable_set_text (GTK_EDITABLE (preset_row), "2950");
+  g_assert_true (hf_miner_settings_dialog_get_can_apply (dialog));
+  changes = hf_miner_settings_dialog_get_changes (dialog);
+  g_assert_cmpstr (changes->preset, ==, "2950");
+  g_assert_cmpuint (changes->power_limit_w, ==, 0);
+  hf_miner_settings_dialog_apply (dialog);
+  g_assert_cmpuint (hf_test_sim_events (sim, "settings", "127.0.42.61", 1, 5000), ==, 1);
+  wait_until (preset_is, (gpointer) "2950", 15000);
+  g_application_quit (app);
+}
+
+static void
+test_preset (void)
+{
+  run_app (G_CALLBACK (preset_activate_cb));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1948,6 +2015,7 @@ main (int   argc,
   g_test_add_func ("/ui/app/export-not-a-database", test_export_not_a_database);
   g_test_add_func ("/ui/app/notify-channels", test_notify_channels);
   g_test_add_func ("/ui/app/power-budget", test_power_budget);
+  g_test_add_func ("/ui/app/preset", test_preset);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   g_free (db_path);
