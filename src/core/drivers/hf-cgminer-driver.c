@@ -359,7 +359,11 @@ static HfCapabilities
 cgminer_get_capabilities (HfDriver *driver,
                           HfMiner  *miner)
 {
-  return HF_CGMINER_DRIVER (driver)->family->capabilities;
+  const HfCgminerFamily *family = HF_CGMINER_DRIVER (driver)->family;
+
+  if (family->capabilities_of != NULL && miner != NULL)
+    return family->capabilities_of (miner, family->capabilities);
+  return family->capabilities;
 }
 
 static void

@@ -32,6 +32,9 @@ G_DECLARE_FINAL_TYPE (HfCgminerDriver, hf_cgminer_driver, HF, CGMINER_DRIVER, GO
  *   reading (taken), by the poll's @deadline_us; finishes with
  *   g_task_propagate_pointer() and the reading (a failure to read more
  *   leaves it as it was rather than failing the poll)
+ * @capabilities_of: optional: what @miner supports, where it depends on the
+ *   miner (a firmware's management API that answered), from the family's
+ *   @capabilities
  *
  * What one cgminer-style family is: which commands identify and poll it,
  * how their replies (a GPtrArray of JsonObject*, one slot per command, NULL
@@ -92,6 +95,8 @@ struct _HfCgminerFamily
                                        GCancellable          *cancellable,
                                        GAsyncReadyCallback    callback,
                                        gpointer               user_data);
+  HfCapabilities    (*capabilities_of) (HfMiner              *miner,
+                                        HfCapabilities        capabilities);
 };
 
 /* A driver for @family (static: it must outlive the driver). */

@@ -353,19 +353,21 @@ note_credentials (const char *peer,
   g_hash_table_replace (credentials_used, g_strdup (peer), g_steal_pointer (&digest));
 }
 
-void
-hf_http_request_async (const char          *method,
-                       const char          *host,
-                       guint16              port,
-                       const char          *path,
-                       GBytes              *body,
-                       const char          *user,
-                       const char          *password,
-                       const HfConfig      *config,
-                       gint64               deadline_us,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+static void
+request_start (const char          *method,
+               const char          *host,
+               guint16              port,
+               const char          *path,
+               GBytes              *body,
+               const char          *user,
+               const char          *password,
+               const char          *header,
+               const char          *header_value,
+               const HfConfig      *config,
+               gint64               deadline_us,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -410,6 +412,9 @@ hf_http_request_async (const char          *method,
    * which with hundreds of miners made a poll cycle quadratic. */
   soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Connection",
                                 "close");
+  if (header != NULL && header_value != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (r->msg), header,
+                                  header_value);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
   g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
@@ -425,6 +430,45 @@ hf_http_request_async (const char          *method,
   soup_session_send_async (r->session, r->msg, G_PRIORITY_DEFAULT,
                            hf_deadline_get_cancellable (r->deadline), send_cb,
                            g_steal_pointer (&task));
+}
+
+void
+hf_http_request_async (const char          *method,
+                       const char          *host,
+                       guint16              port,
+                       const char          *path,
+                       GBytes              *body,
+                       const char          *user,
+                       const char          *password,
+                       const HfConfig      *config,
+                       gint64               deadline_us,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  request_start (method, host, port, path, body, user, password, NULL, NULL, config,
+                 deadline_us, cancellable, callback, user_data);
+}
+
+void
+hf_http_request_header_async (const char          *method,
+                              const char          *host,
+                              guint16              port,
+                              const char          *path,
+                              GBytes              *body,
+                              const char          *header,
+                              const char          *header_value,
+                              const HfConfig      *config,
+                              gint64               deadline_us,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (header != NULL && header_value != NULL);
+  /* A header value with a line break would be a second header. */
+  g_return_if_fail (strpbrk (header_value, "\r\n") == NULL);
+  request_start (method, host, port, path, body, NULL, NULL, header, header_value, config,
+                 deadline_us, cancellable, callback, user_data);
 }
 
 GBytes *

@@ -9,10 +9,12 @@
 
 #include "hf-antminer-parse.h"
 #include "hf-avalon-parse.h"
+#include "hf-braiins-parse.h"
 #include "hf-cgminer-client.h"
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
 #include "hf-identify.h"
+#include "hf-luxos-parse.h"
 #include "hf-whatsminer-parse.h"
 
 typedef struct
@@ -158,6 +160,11 @@ hf_identify_classify_version (JsonObject *reply)
     return HF_FAMILY_UNKNOWN;
   if (hf_avalon_reply_is_avalon (reply))
     return HF_FAMILY_AVALON;
+  /* Third-party firmware on Antminers names itself (and the Antminer). */
+  if (hf_braiins_daemon_of (reply) != HF_BRAIINS_NONE)
+    return HF_FAMILY_BRAIINS;
+  if (hf_luxos_reply_is_luxos (reply))
+    return HF_FAMILY_LUXOS;
   if (hf_antminer_reply_is_stock (reply))
     return HF_FAMILY_ANTMINER;
   if (hf_whatsminer_reply_is_btminer (reply))
