@@ -328,6 +328,7 @@ api_identified_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   IdentifyData *d = g_object_get_data (G_OBJECT (task), "identify");
+  GCancellable *cancellable;
   g_autoptr(GError) error = NULL;
   g_autoptr(HfMiner) miner = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -341,10 +342,10 @@ api_identified_cb (GObject      *source,
       g_task_return_pointer (task, g_steal_pointer (&miner), g_object_unref);
       return;
     }
+  cancellable = g_task_get_cancellable (task);
   g_task_set_task_data (task, g_object_ref (miner), g_object_unref);
   rest_async (HF_CGMINER_DRIVER (source), miner, "GET", "miner/details", NULL, d->config,
-              d->deadline, g_task_get_cancellable (task), details_identified_cb,
-              g_steal_pointer (&task));
+              d->deadline, cancellable, details_identified_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -527,11 +528,17 @@ command_done_cb (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
+      const char *firmware = hf_miner_get_firmware (w->miner);
+
       if (g_error_matches (error, HF_ERROR, HF_ERROR_REJECTED))
         g_task_return_new_error (task, HF_ERROR, HF_ERROR_UNSUPPORTED,
-                                 "%s: Braiins OS: no REST API (25.07 or later) answered, and its "
-                                 "cgminer API refused `%s` (%s); %s", hf_miner_get_address (w->miner),
-                                 w->command, error->message, unsupported_grpc);
+                                 "%s: Braiins OS cannot %s here: no REST API (Braiins OS 25.07 or "
+                                 "later) answered, and its cgminer API refused `%s` (%s); %s",
+                                 hf_miner_get_address (w->miner), w->what, w->command,
+                                 error->message,
+                                 firmware != NULL && strstr (firmware, "BOSer") != NULL
+                                 ? unsupported_grpc
+                                 : "bosminer's cgminer API has no reboot (use its web UI)");
       else
         g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -561,8 +568,10 @@ rest_done_cb (GObject      *source,
                              || (g_error_matches (error, HF_ERROR, HF_ERROR_AUTH)
                                  && !has_credentials (w->config))))
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       hf_cgminer_driver_command_async (HF_CGMINER_DRIVER (source), w->miner, w->command, NULL,
-                                       w->config, g_task_get_cancellable (task), command_done_cb,
+                                       w->config, cancellable, command_done_cb,
                                        g_steal_pointer (&task));
       return;
     }
