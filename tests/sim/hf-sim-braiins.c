@@ -4,8 +4,8 @@
  * Reply shapes as in the real captures (fixtures/real/braiins-*):
  * "braiins" is bosminer-plus 0.6 (BOSminer key, pause/resume on 4028, no
  * REST API); "braiins-rest" is BOSer on Braiins OS+ 25.07, whose HTTP port
- * serves /api/v1 with a login token (user and password: web-user /
- * web-password, root/root by default).  Neither has a reboot on 4028.
+ * serves /api/v1 with a login token (user root, password web-password,
+ * root by default).  Neither has a reboot on 4028.
  */
 #include <math.h>
 #include <string.h>
