@@ -143,6 +143,10 @@ login_cb (GObject      *source,
         }
       else
         {
+          /* Silent or broken: not asked again at every poll (each would
+           * wait out its deadline), only after REST_RETRY_S. */
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            set_rest_state (r->miner, REST_NONE);
           g_prefix_error (&error, "%s: Braiins OS login: ", address);
           g_task_return_error (task, g_steal_pointer (&error));
         }
