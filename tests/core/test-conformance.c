@@ -124,7 +124,7 @@ test_antminer_s21_cgi (void)
 }
 
 static void
-test_luxos_is_generic (void)
+test_luxos_standard_reports (void)
 {
   g_autoptr(JsonObject) version = NULL, summary = NULL, pools = NULL;
   g_autoptr(HfReading) r = NULL;
@@ -136,7 +136,8 @@ test_luxos_is_generic (void)
   pools = sample ("luxos-s19kpro_pools.json");
   /* "Antminer S19k Pro" in Type, but LuxOS: not stock Antminer. */
   g_assert_false (hf_antminer_reply_is_stock (version));
-  g_assert_cmpint (hf_identify_classify_version (version), ==, HF_FAMILY_CGMINER);
+  g_assert_cmpint (hf_identify_classify_version (version), ==, HF_FAMILY_LUXOS);
+  /* Its summary and pools are standard: the generic parser reads them. */
   r = hf_cgminer_parse_reading (summary, pools, NULL);
   assert_near (r->hashrate_ghs, 59756.06);
   assert_near (r->uptime_s, 3453);
@@ -440,7 +441,7 @@ main (int   argc,
 
   g_test_add_func ("/conformance/antminer/s19pro", test_antminer_s19pro);
   g_test_add_func ("/conformance/antminer/s21-cgi", test_antminer_s21_cgi);
-  g_test_add_func ("/conformance/luxos-is-generic", test_luxos_is_generic);
+  g_test_add_func ("/conformance/luxos-standard-reports", test_luxos_standard_reports);
   g_test_add_func ("/conformance/braiins-summary", test_braiins_summary);
   g_test_add_func ("/conformance/axeos/bitaxe-supra", test_bitaxe_supra);
   g_test_add_func ("/conformance/axeos/nerdqaxe", test_nerdqaxe);

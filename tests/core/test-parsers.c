@@ -508,7 +508,7 @@ test_classify (void)
   g_assert_cmpint (hf_identify_classify_version (ant), ==, HF_FAMILY_ANTMINER);
   g_assert_cmpint (hf_identify_classify_version (ava), ==, HF_FAMILY_AVALON);
   /* Braiins keeps "Antminer" in Type: firmware markers come first. */
-  g_assert_cmpint (hf_identify_classify_version (bos), ==, HF_FAMILY_CGMINER);
+  g_assert_cmpint (hf_identify_classify_version (bos), ==, HF_FAMILY_BRAIINS);
   g_assert_cmpint (hf_identify_classify_version (wm), ==, HF_FAMILY_WHATSMINER);
   /* An echo of our request is not a cgminer reply. */
   g_assert_cmpint (hf_identify_classify_version (echo), ==, HF_FAMILY_UNKNOWN);

@@ -44,6 +44,12 @@ static const SimProfile profiles[SIM_N_PROFILES] = {
     50000.0, NAN, 0, NAN, NAN, NAN, NAN, NAN, FALSE, TRUE },
   [SIM_VNISH_S19JPRO] = { SIM_VNISH_S19JPRO, "vnish", SIM_KIND_VNISH, "Antminer S19J Pro",
     104000.0, 104000.0, 3250.0, 68.0, 60.0, 4920, 60, 500, TRUE, TRUE },
+  [SIM_BRAIINS] = { SIM_BRAIINS, "braiins", SIM_KIND_BRAIINS, "Antminer S19j Pro",
+    100000.0, 104000.0, 3050.0, 71.5, 58.0, 4800, 60, NAN, TRUE, TRUE },
+  [SIM_BRAIINS_REST] = { SIM_BRAIINS_REST, "braiins-rest", SIM_KIND_BRAIINS, "Antminer S19 XP",
+    140000.0, 142000.0, 3137.0, 70.5, 55.5, 5904, 100, NAN, TRUE, TRUE },
+  [SIM_LUXOS] = { SIM_LUXOS, "luxos", SIM_KIND_LUXOS, "Antminer S19k Pro",
+    60000.0, 61954.2, 1051.0, 66.0, 52.0, 2340, 20, 300, TRUE, TRUE },
   [SIM_DECOY_HTTP] = { SIM_DECOY_HTTP, "decoy-http", SIM_KIND_DECOY, "router",
     0, 0, 0, 0, 0, 0, 0, 0, TRUE, FALSE },
   [SIM_DECOY_JSON] = { SIM_DECOY_JSON, "decoy-json", SIM_KIND_DECOY, "json-api",
@@ -117,6 +123,10 @@ sim_miner_free (gpointer data)
   g_free (m->wm3_power_mode);
   g_free (m->wm3_pool_url);
   g_free (m->wm3_pool_user);
+  g_free (m->rest_token);
+  g_free (m->lux_session);
+  g_free (m->lux_profile);
+  g_free (m->lux_refuse);
   g_free (m);
 }
 

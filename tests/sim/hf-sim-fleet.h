@@ -25,6 +25,9 @@ typedef enum
   SIM_AVALON_MINI3,
   SIM_CGMINER,
   SIM_VNISH_S19JPRO,     /* VNish 1.2.6 on an S19j Pro: web API /api/v1/…, cgminer API */
+  SIM_BRAIINS,           /* bosminer (BOSminer+ 0.6): 4028 pause/resume, no REST */
+  SIM_BRAIINS_REST,      /* BOSer on Braiins OS+ 25.07: REST /api/v1 on the HTTP port */
+  SIM_LUXOS,             /* LUXminer: writes in one logon session at a time */
   SIM_DECOY_HTTP,        /* a router's web page */
   SIM_DECOY_JSON,        /* a JSON API without ASICModel */
   SIM_DECOY_ECHO,        /* TCP echo on the cgminer port */
@@ -40,6 +43,8 @@ typedef enum
   SIM_KIND_AVALON,
   SIM_KIND_CGMINER,
   SIM_KIND_VNISH,
+  SIM_KIND_BRAIINS,
+  SIM_KIND_LUXOS,
   SIM_KIND_DECOY,
 } SimKind;
 
@@ -148,6 +153,16 @@ typedef struct
   gboolean          workmode_set;   /* Avalon ascset workmode */
   int               workmode;
   gboolean          led;
+  /* Braiins OS: the power target (0: the profile's) and the REST token. */
+  guint             power_target;
+  char             *rest_token;
+  /* LuxOS: the open session, the profile in use (NULL: "290MHz"), a
+   * session another tool holds (luxos-session=held), and a session
+   * command the miner refuses (luxos-refuse=curtail). */
+  char             *lux_session;
+  char             *lux_profile;
+  gboolean          lux_held;
+  char             *lux_refuse;
   /* The physical model's surroundings (hf-sim-physics.c): ambient=C,
    * thermal-tau=S, physics-spread=false, and POST /sim/control at run time. */
   double            ambient_c;      /* °C around the miner */

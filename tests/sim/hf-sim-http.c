@@ -16,6 +16,7 @@
 
 #include "hf-sim-axeos.h"
 #include "hf-sim-http.h"
+#include "hf-sim-braiins.h"
 #include "hf-sim-hostile.h"
 #include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
@@ -497,6 +498,30 @@ answer (Server            *server,
   if (p->kind == SIM_KIND_VNISH)
     {
       sim_vnish_answer (fleet, miner, msg, method, path);
+      return;
+    }
+
+  if (p->kind == SIM_KIND_BRAIINS || p->kind == SIM_KIND_LUXOS)
+    {
+      SoupMessageBody *request = soup_server_message_get_request_body (msg);
+      const char *auth = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (msg), "Authorization");
+      g_autofree char *text = NULL;
+      guint status = 0;
+
+      if (p->kind == SIM_KIND_BRAIINS
+          && sim_braiins_rest (fleet, miner, method, path, auth, request->data,
+                               (gsize) request->length, &status, &text))
+        respond_json (msg, status, text);
+      else if (g_str_equal (path, "/"))
+        {
+          const char *page = p->kind == SIM_KIND_BRAIINS
+                             ? "<html><title>Braiins OS</title></html>"
+                             : "<html><title>Luxor Firmware</title></html>";
+          respond (msg, 200, "text/html", page, strlen (page));
+        }
+      else
+        respond (msg, 404, "text/html", "<html>Not Found</html>", 22);
       return;
     }
 

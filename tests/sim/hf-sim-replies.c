@@ -789,6 +789,11 @@ one_command (SimFleet   *fleet,
       if (g_str_equal (command, "pools"))
         return pools_reply (miner, "cgminer 4.9.2");
       break;
+    case SIM_KIND_BRAIINS:
+      return sim_braiins_command (fleet, miner, command, parameter, restart);
+
+    case SIM_KIND_LUXOS:
+      return sim_luxos_command (fleet, miner, command, parameter, restart);
 
     case SIM_KIND_CGMINER:
       if (g_str_equal (command, "version"))
@@ -839,7 +844,7 @@ sim_cgminer_reply (SimFleet   *fleet,
 
   /* Multi-command: the documented plain-object shape from generic cgminer,
    * one-element arrays (as some firmwares send) from the others. */
-  parts = g_strsplit (command, "+", 8);
+  parts = g_strsplit (command, "+", 16);
   multi = g_string_new ("{");
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -851,6 +856,32 @@ sim_cgminer_reply (SimFleet   *fleet,
     }
   g_string_append (multi, ",\"id\":1}");
   return g_string_free (multi, FALSE);
+}
+
+/* For the firmware families of their own files (hf-sim-braiins.c, …). */
+char *
+sim_status_json (const char *status, int code, const char *msg, const char *description)
+{
+  return status_json (status, code, msg, description);
+}
+
+char *
+sim_error_reply (int code, const char *msg, const char *description)
+{
+  return error_reply (code, msg, description);
+}
+
+char *
+sim_summary_reply (SimFleet *fleet, SimMiner *miner, const char *unit, double divisor,
+                   const char *description)
+{
+  return summary_reply (fleet, miner, unit, divisor, description, NULL);
+}
+
+char *
+sim_pools_reply (SimMiner *miner, const char *description)
+{
+  return pools_reply (miner, description);
 }
 
 char *

@@ -24,6 +24,37 @@ char *sim_cgminer_reply (SimFleet   *fleet,
                          JsonObject *request,
                          gboolean   *restart);
 
+/* The shared pieces, for the families in files of their own: a STATUS
+ * member, an error reply, a summary (hashrate in @unit: GH/s ÷ @divisor)
+ * and a pools reply. */
+char *sim_status_json   (const char *status,
+                         int         code,
+                         const char *msg,
+                         const char *description);
+char *sim_error_reply   (int         code,
+                         const char *msg,
+                         const char *description);
+char *sim_summary_reply (SimFleet   *fleet,
+                         SimMiner   *miner,
+                         const char *unit,
+                         double      divisor,
+                         const char *description);
+char *sim_pools_reply   (SimMiner   *miner,
+                         const char *description);
+
+/* Braiins OS (bosminer / BOSer) and LuxOS on port 4028
+ * (hf-sim-braiins.c, hf-sim-luxos.c). */
+char *sim_braiins_command (SimFleet   *fleet,
+                           SimMiner   *miner,
+                           const char *command,
+                           const char *parameter,
+                           gboolean   *restart);
+char *sim_luxos_command   (SimFleet   *fleet,
+                           SimMiner   *miner,
+                           const char *command,
+                           const char *parameter,
+                           gboolean   *restart);
+
 /* Rewrite a cgminer reply with every field quirk firmware is known for. */
 char *sim_quirkify      (SimMiner   *miner,
                          const char *reply);

@@ -156,6 +156,17 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->pool_url);
           miner->pool_url = g_steal_pointer (&value);
         }
+      /* LuxOS: a session another tool holds, a session command refused. */
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-session", NULL)))
+        {
+          miner->lux_held = g_str_equal (value, "held");
+          g_clear_pointer (&value, g_free);
+        }
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-refuse", NULL)))
+        {
+          g_free (miner->lux_refuse);
+          miner->lux_refuse = g_steal_pointer (&value);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);

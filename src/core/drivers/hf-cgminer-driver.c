@@ -367,8 +367,8 @@ cgminer_get_capabilities (HfDriver *driver,
 {
   const HfCgminerFamily *family = HF_CGMINER_DRIVER (driver)->family;
 
-  if (family->get_capabilities != NULL && miner != NULL)
-    return family->get_capabilities (miner);
+  if (family->capabilities_of != NULL && miner != NULL)
+    return family->capabilities_of (miner, family->capabilities);
   return family->capabilities;
 }
 

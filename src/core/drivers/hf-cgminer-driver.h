@@ -36,8 +36,9 @@ G_DECLARE_FINAL_TYPE (HfCgminerDriver, hf_cgminer_driver, HF, CGMINER_DRIVER, GO
  *   (a second API of the family); finishes with g_task_propagate_pointer()
  *   and an #HfReading; FALSE when it did not take the poll (then the
  *   commands are sent)
- * @get_capabilities: optional: what @miner supports, where it depends on
- *   the miner (else @capabilities)
+ * @capabilities_of: optional: what @miner supports, where it depends on the
+ *   miner (a firmware's management API that answered, the API it speaks),
+ *   from the family's @capabilities
  *
  * What one cgminer-style family is: which commands identify and poll it,
  * how their replies (a GPtrArray of JsonObject*, one slot per command, NULL
@@ -104,7 +105,8 @@ struct _HfCgminerFamily
                                        GCancellable          *cancellable,
                                        GAsyncReadyCallback    callback,
                                        gpointer               user_data);
-  HfCapabilities    (*get_capabilities) (HfMiner             *miner);
+  HfCapabilities    (*capabilities_of) (HfMiner              *miner,
+                                        HfCapabilities        capabilities);
 };
 
 /* A driver for @family (static: it must outlive the driver). */

@@ -1,4 +1,4 @@
-/* hf-cgminer-generic.c — any other cgminer-compatible API (LuxOS, Braiins…)
+/* hf-cgminer-generic.c — any other cgminer-compatible API
  * SPDX-License-Identifier: MIT
  *
  * The fallback for a port-4028 API that answers like cgminer but is none of

@@ -9,9 +9,11 @@
 #include "hf-antminer.h"
 #include "hf-avalon.h"
 #include "hf-axeos.h"
+#include "hf-braiins.h"
 #include "hf-cgminer-driver.h"
 #include "hf-cgminer-generic.h"
 #include "hf-driver.h"
+#include "hf-luxos.h"
 #include "hf-vnish.h"
 #include "hf-whatsminer.h"
 
@@ -25,6 +27,8 @@ driver_new (HfFamily family)
     case HF_FAMILY_WHATSMINER: return hf_cgminer_driver_new (&hf_whatsminer_family);
     case HF_FAMILY_AVALON: return hf_cgminer_driver_new (&hf_avalon_family);
     case HF_FAMILY_CGMINER: return hf_cgminer_driver_new (&hf_cgminer_generic_family);
+    case HF_FAMILY_BRAIINS: return hf_cgminer_driver_new (&hf_braiins_family);
+    case HF_FAMILY_LUXOS: return hf_cgminer_driver_new (&hf_luxos_family);
     case HF_FAMILY_VNISH: return g_object_new (HF_TYPE_VNISH_DRIVER, NULL);
     case HF_FAMILY_UNKNOWN:
     default:

@@ -354,14 +354,15 @@ note_credentials (const char *peer,
 }
 
 static void
-request_async (const char          *method,
+request_start (const char          *method,
                const char          *host,
                guint16              port,
                const char          *path,
                GBytes              *body,
                const char          *user,
                const char          *password,
-               const char          *bearer,
+               const char          *header,
+               const char          *header_value,
                const HfConfig      *config,
                gint64               deadline_us,
                GCancellable        *cancellable,
@@ -411,13 +412,9 @@ request_async (const char          *method,
    * which with hundreds of miners made a poll cycle quadratic. */
   soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Connection",
                                 "close");
-  if (bearer != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", bearer);
-
-      soup_message_headers_replace (soup_message_get_request_headers (r->msg),
-                                    "Authorization", value);
-    }
+  if (header != NULL && header_value != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (r->msg), header,
+                                  header_value);
   if (body != NULL)
     soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
   g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
@@ -449,8 +446,29 @@ hf_http_request_async (const char          *method,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  request_async (method, host, port, path, body, user, password, NULL, config, deadline_us,
-                 cancellable, callback, user_data);
+  request_start (method, host, port, path, body, user, password, NULL, NULL, config,
+                 deadline_us, cancellable, callback, user_data);
+}
+
+void
+hf_http_request_header_async (const char          *method,
+                              const char          *host,
+                              guint16              port,
+                              const char          *path,
+                              GBytes              *body,
+                              const char          *header,
+                              const char          *header_value,
+                              const HfConfig      *config,
+                              gint64               deadline_us,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (header != NULL && header_value != NULL);
+  /* A header value with a line break would be a second header. */
+  g_return_if_fail (strpbrk (header_value, "\r\n") == NULL);
+  request_start (method, host, port, path, body, NULL, NULL, header, header_value, config,
+                 deadline_us, cancellable, callback, user_data);
 }
 
 void
@@ -466,8 +484,11 @@ hf_http_request_bearer_async (const char          *method,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  request_async (method, host, port, path, body, NULL, NULL, token, config, deadline_us,
-                 cancellable, callback, user_data);
+  g_autofree char *value = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
+
+  g_return_if_fail (token == NULL || strpbrk (token, "\r\n") == NULL);
+  request_start (method, host, port, path, body, NULL, NULL, value ? "Authorization" : NULL,
+                 value, config, deadline_us, cancellable, callback, user_data);
 }
 
 GBytes *

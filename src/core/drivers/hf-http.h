@@ -45,6 +45,21 @@ void      hf_http_request_bearer_async (const char          *method,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
+/* The same without Digest, with one request header of the caller's (an
+ * API token: "Authorization: <token>"); the token is sent to this
+ * host:port only, never to a redirect. */
+void      hf_http_request_header_async (const char          *method,
+                                        const char          *host,
+                                        guint16              port,
+                                        const char          *path,
+                                        GBytes              *body,
+                                        const char          *header,
+                                        const char          *header_value,
+                                        const HfConfig      *config,
+                                        gint64               deadline_us,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
 /* The body of a 2xx answer.  Any other status is an error: HF_ERROR_AUTH
  * for 401/403, HF_ERROR_PROTOCOL otherwise; @status gets the code either
  * way (0 when no answer came). */

@@ -11,10 +11,12 @@
 
 #include "hf-antminer-parse.h"
 #include "hf-avalon-parse.h"
+#include "hf-braiins-parse.h"
 #include "hf-cgminer-client.h"
 #include "hf-cgminer-reply.h"
 #include "hf-error.h"
 #include "hf-identify.h"
+#include "hf-luxos-parse.h"
 #include "hf-vnish-parse.h"
 #include "hf-whatsminer-parse.h"
 #include "hf-whatsminer-v3.h"
@@ -189,6 +191,11 @@ hf_identify_classify_version (JsonObject *reply)
     return HF_FAMILY_UNKNOWN;
   if (hf_avalon_reply_is_avalon (reply))
     return HF_FAMILY_AVALON;
+  /* Third-party firmware on Antminers names itself (and the Antminer). */
+  if (hf_braiins_daemon_of (reply) != HF_BRAIINS_NONE)
+    return HF_FAMILY_BRAIINS;
+  if (hf_luxos_reply_is_luxos (reply))
+    return HF_FAMILY_LUXOS;
   /* VNish keeps "Antminer" in its replies and names itself beside it; its
    * driver reads the rest from the web API. */
   if (hf_vnish_reply_is_vnish (reply))

@@ -368,11 +368,12 @@ poll_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
             GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
 static HfCapabilities
-get_capabilities (HfMiner *miner)
+capabilities_of (HfMiner        *miner,
+                 HfCapabilities  capabilities)
 {
   if (hf_whatsminer_v3_speaks (miner))
     return HF_WHATSMINER_V3_CAPABILITIES;
-  return HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_PAUSE | HF_CAP_POOLS;
+  return capabilities;
 }
 
 const HfCgminerFamily hf_whatsminer_family = {
@@ -388,7 +389,7 @@ const HfCgminerFamily hf_whatsminer_family = {
   .action_async = action_async,
   .complete_async = complete_async,
   .poll_async = poll_async,
-  .get_capabilities = get_capabilities,
+  .capabilities_of = capabilities_of,
 };
 
 /* A miner reached by API v3 is polled there; FALSE: the shared cgminer

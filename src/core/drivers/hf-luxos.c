@@ -1,0 +1,368 @@
+/* hf-luxos.c — LuxOS (Luxor firmware on Antminers), LUXminer API on 4028
+ * SPDX-License-Identifier: MIT
+ *
+ * Reads need no login.  A write is one session: `logon` gives a session
+ * id, the command carries it as its first parameter ("<sid>,sleep"), and
+ * `logoff` ends it — always, also when the command failed, because LuxOS
+ * allows one session at a time and a session left open locks out the
+ * Luxor web UI and every other tool until it times out.
+ *
+ * A logon refused with code 402 ("Another session is active") means
+ * another tool holds the session: Hashfleet says so and never ends it
+ * (`kill`), nor borrows it (`session` tells its id, but not whose it is,
+ * and logging off someone else's session would cut them off).
+ */
+
+#include <string.h>
+
+#include "hf-cgminer-reply.h"
+#include "hf-error.h"
+#include "hf-json.h"
+#include "hf-luxos.h"
+#include "hf-luxos-parse.h"
+
+static gboolean
+parse_identity (GPtrArray *replies, HfMiner *miner, GError **error)
+{
+  return hf_luxos_parse_identity (g_ptr_array_index (replies, 0),
+                                  g_ptr_array_index (replies, 1), miner, error);
+}
+
+static HfReading *
+parse_reading (GPtrArray *replies, HfMiner *miner, GError **error)
+{
+  return hf_luxos_parse_reading (g_ptr_array_index (replies, 0),
+                                 g_ptr_array_index (replies, 1),
+                                 g_ptr_array_index (replies, 2),
+                                 g_ptr_array_index (replies, 3),
+                                 g_ptr_array_index (replies, 4),
+                                 g_ptr_array_index (replies, 5),
+                                 g_ptr_array_index (replies, 6),
+                                 g_ptr_array_index (replies, 7),
+                                 g_ptr_array_index (replies, 8), error);
+}
+
+typedef enum
+{
+  WRITE_PLAIN,
+  WRITE_REBOOT,      /* the miner may drop the connection before answering */
+  WRITE_PRESET,      /* check the profile against `profiles` first */
+  WRITE_LED,         /* toggle: blink, or back to auto when it blinks */
+} WriteKind;
+
+typedef struct
+{
+  HfMiner   *miner;
+  HfConfig  *config;
+  WriteKind  kind;
+  char      *command;
+  char      *args;       /* after "<sid>,", or NULL */
+  char      *sid;
+  GError    *error;      /* the command's, kept while logging off */
+} Session;
+
+static void
+session_free (gpointer data)
+{
+  Session *s = data;
+
+  g_clear_object (&s->miner);
+  hf_config_unref (s->config);
+  g_free (s->command);
+  g_free (s->args);
+  g_free (s->sid);
+  g_clear_error (&s->error);
+  g_free (s);
+}
+
+static void
+session_send (GTask               *task,
+      const char          *command,
+      const char          *parameter,
+      GCancellable        *cancellable,
+      GAsyncReadyCallback  callback)
+{
+  Session *s = g_task_get_task_data (task);
+
+  /* Each step its own deadline: a logoff must still go out after a
+   * command that used up its time. */
+  hf_cgminer_command_async (hf_miner_get_address (s->miner),
+                            hf_cgminer_port_of (s->miner, s->config), command, parameter,
+                            HF_CGMINER_NO_STATUS_CHECK, s->config,
+                            hf_config_deadline (s->config), cancellable, callback, task);
+}
+
+static void
+finish (GTask *task)    /* taken */
+{
+  Session *s = g_task_get_task_data (task);
+
+  if (s->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&s->error));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+logoff_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Session *s = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = hf_cgminer_request_finish (result, &error);
+
+  if ((reply == NULL || !hf_cgminer_check_status (reply, &error)) && s->kind != WRITE_REBOOT)
+    {
+      /* The write stands; the session times out on the miner. */
+      g_message ("%s: LuxOS logoff failed, the session stays open until it times out: %s",
+                 hf_miner_get_address (s->miner), error->message);
+    }
+  finish (task);
+}
+
+static void
+logoff (GTask *task)    /* taken */
+{
+  Session *s = g_task_get_task_data (task);
+
+  /* Not cancellable: a session once opened is closed. */
+  session_send (task, "logoff", s->sid, NULL, logoff_cb);
+}
+
+static void
+command_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  Session *s = g_task_get_task_data (task);
+  const char *address = hf_miner_get_address (s->miner);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = hf_cgminer_request_finish (result, &error);
+
+  if (reply != NULL && hf_cgminer_check_status (reply, &error))
+    {
+      logoff (task);
+      return;
+    }
+  if (s->kind == WRITE_REBOOT
+      && (g_error_matches (error, HF_ERROR, HF_ERROR_CONNECT)
+          || g_error_matches (error, HF_ERROR, HF_ERROR_TIMEOUT)))
+    {
+      /* The request went out and the miner dropped the connection: it
+       * reboots (LuxOS may go down before it answers). */
+      g_debug ("%s: rebootdevice: no answer (%s); taken as rebooting", address, error->message);
+      finish (task);
+      return;
+    }
+  s->error = g_error_copy (error);
+  g_prefix_error (&s->error, "%s: LuxOS %s: ", address, s->command);
+  if (hf_error_is_connect (error) && !g_error_matches (error, HF_ERROR, HF_ERROR_CONNECT))
+    {
+      /* Nothing to log off from. */
+      finish (task);
+      return;
+    }
+  logoff (task);
+}
+
+static void
+logon_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  Session *s = g_task_get_task_data (task);
+  const char *address = hf_miner_get_address (s->miner);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = hf_cgminer_request_finish (result, &error);
+  g_autofree char *parameter = NULL;
+
+  if (reply == NULL)
+    {
+      g_prefix_error (&error, "%s: LuxOS logon: ", address);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (hf_luxos_status_code (reply) == 402)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_REJECTED,
+                               "%s: another tool holds the LuxOS session (the Luxor web UI or "
+                               "another program): LuxOS allows one at a time; log it off there "
+                               "or wait until it times out, then try again", address);
+      g_object_unref (task);
+      return;
+    }
+  if (!hf_cgminer_check_status (reply, &error))
+    {
+      g_prefix_error (&error, "%s: LuxOS logon: ", address);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  s->sid = hf_luxos_session_id (reply);
+  if (s->sid == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
+                               "%s: LuxOS logon answered without a usable session id", address);
+      g_object_unref (task);
+      return;
+    }
+  parameter = s->args != NULL ? g_strdup_printf ("%s,%s", s->sid, s->args) : g_strdup (s->sid);
+  session_send (task, s->command, parameter, g_task_get_cancellable (task), command_cb);
+}
+
+static void
+logon (GTask *task)    /* taken */
+{
+  session_send (task, "logon", NULL, g_task_get_cancellable (task), logon_cb);
+}
+
+/* The reply of a read before the session (`profiles`, `config`). */
+static void
+prepared_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Session *s = g_task_get_task_data (task);
+  const char *address = hf_miner_get_address (s->miner);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = hf_cgminer_request_finish (result, &error);
+
+  if (reply == NULL || !hf_cgminer_check_status (reply, &error))
+    {
+      g_prefix_error (&error, "%s: LuxOS %s: ", address,
+                      s->kind == WRITE_PRESET ? "profiles" : "config");
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (s->kind == WRITE_PRESET)
+    {
+      g_auto(GStrv) names = hf_luxos_profile_names (reply);
+
+      if (!g_strv_contains ((const char * const *) names, s->args))
+        {
+          g_autofree char *list = g_strjoinv (", ", names);
+
+          g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                                   "%s: LuxOS has no profile \"%s\" (it has: %s)", address,
+                                   s->args, names[0] != NULL ? list : "none");
+          g_object_unref (task);
+          return;
+        }
+    }
+  else
+    {
+      JsonObject *config = hf_cgminer_section (reply, "CONFIG", 0);
+      const char *red = hf_json_string (config, "RedLed");
+
+      /* Blinking already (our identify before): back to normal. */
+      g_free (s->args);
+      s->args = g_strdup (g_strcmp0 (red, "blink") == 0 ? "red,auto" : "red,blink");
+    }
+  logon (task);
+}
+
+static void
+session_async (HfCgminerDriver     *driver,
+               HfMiner             *miner,
+               WriteKind            kind,
+               const char          *command,
+               const char          *args,
+               const HfConfig      *config,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (driver, cancellable, callback, user_data);
+  Session *s = g_new0 (Session, 1);
+
+  g_task_set_source_tag (task, session_async);
+  g_task_set_name (task, "hf_luxos_session");
+  s->miner = g_object_ref (miner);
+  s->config = hf_config_copy (config);
+  s->kind = kind;
+  s->command = g_strdup (command);
+  s->args = g_strdup (args);
+  g_task_set_task_data (task, s, session_free);
+
+  if (kind == WRITE_PRESET || kind == WRITE_LED)
+    session_send (task, kind == WRITE_PRESET ? "profiles" : "config", NULL, cancellable, prepared_cb);
+  else
+    logon (task);
+}
+
+static void
+restart_async (HfCgminerDriver *driver, HfMiner *miner, const HfConfig *config,
+               GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  session_async (driver, miner, WRITE_REBOOT, "rebootdevice", NULL, config, cancellable,
+                 callback, user_data);
+}
+
+static void
+action_async (HfCgminerDriver *driver, HfMiner *miner, HfMinerAction action,
+              const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  if (action == HF_ACTION_IDENTIFY)
+    session_async (driver, miner, WRITE_LED, "ledset", NULL, config, cancellable, callback,
+                   user_data);
+  else
+    session_async (driver, miner, WRITE_PLAIN, "curtail",
+                   action == HF_ACTION_PAUSE ? "sleep" : "wakeup", config, cancellable,
+                   callback, user_data);
+}
+
+static void
+apply_async (HfCgminerDriver *driver, HfMiner *miner, const HfMinerSettings *st,
+             const HfConfig *config, GCancellable *cancellable, GAsyncReadyCallback callback,
+             gpointer user_data)
+{
+  const char *address = hf_miner_get_address (miner);
+
+  if (st->preset == NULL || st->frequency_mhz || st->core_voltage_mv || st->fan_auto
+      || st->fan_percent >= 0 || st->target_temp_c || st->work_mode >= 0 || st->hostname
+      || st->pool_url || st->fallback_pool_url || st->power_limit_w)
+    {
+      g_task_report_new_error (driver, callback, user_data, apply_async, HF_ERROR,
+                               HF_ERROR_UNSUPPORTED, "%s: LuxOS: only the profile (preset) can "
+                               "be changed here; a profile's watts are its power", address);
+      return;
+    }
+  /* It goes out as a comma-separated parameter. */
+  if (*st->preset == '\0' || strpbrk (st->preset, ",\"\\") != NULL || strlen (st->preset) > 64)
+    {
+      g_task_report_new_error (driver, callback, user_data, apply_async, HF_ERROR,
+                               HF_ERROR_INVALID, "%s: \"%s\" is not a LuxOS profile name",
+                               address, st->preset);
+      return;
+    }
+  session_async (driver, miner, WRITE_PRESET, "profileset", st->preset, config, cancellable,
+                 callback, user_data);
+}
+
+static const char *const identify_commands[] = { "version", "?config", NULL };
+static const char *const poll_commands[] = {
+  "summary", "?stats", "?devs", "?pools", "?fans", "?temps", "?power", "?config", "?profiles",
+  NULL
+};
+
+const HfCgminerFamily hf_luxos_family = {
+  .family = HF_FAMILY_LUXOS,
+  .flags = HF_CGMINER_NONE,
+  .identify_commands = identify_commands,
+  .parse_identity = parse_identity,
+  .poll_commands = poll_commands,
+  .parse_reading = parse_reading,
+  .restart_async = restart_async,
+  .capabilities = HF_CAP_RESTART | HF_CAP_PAUSE | HF_CAP_IDENTIFY | HF_CAP_PRESET,
+  .apply_async = apply_async,
+  .action_async = action_async,
+};
