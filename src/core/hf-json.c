@@ -451,14 +451,29 @@ hf_json_dup_string (JsonObject *obj,
                     const char *key)
 {
   const char *s = hf_json_string (obj, key);
+  g_autofree char *valid = NULL;
   g_autofree char *copy = NULL;
+  GString *clean;
+  glong n = 0;
 
   if (s == NULL)
     return NULL;
-  if (g_utf8_strlen (s, -1) > HF_MAX_FIELD_CHARS)
-    copy = g_utf8_substring (s, 0, HF_MAX_FIELD_CHARS);
-  else
-    copy = g_strdup (s);
+  if (!g_utf8_validate (s, -1, NULL))
+    s = valid = g_utf8_make_valid (s, -1);
+  /* A device's words go to terminals, logs and the window: its control
+   * characters (escape sequences, line breaks that forge a line, C1) and
+   * invisible format characters (bidi overrides) become spaces. */
+  clean = g_string_sized_new (MIN (strlen (s), 4 * HF_MAX_FIELD_CHARS));
+  for (const char *p = s; *p != '\0' && n < HF_MAX_FIELD_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        g_string_append_c (clean, ' ');
+      else
+        g_string_append_unichar (clean, c);
+    }
+  copy = g_string_free (clean, FALSE);
   g_strstrip (copy);
   if (copy[0] == '\0')
     return NULL;

@@ -35,8 +35,9 @@ double       hf_json_si_number      (JsonObject  *obj,
 /* A string member, or NULL when absent or not a string. */
 const char  *hf_json_string         (JsonObject  *obj,
                                      const char  *key);
-/* A copy of a string member trimmed and capped at HF_MAX_FIELD_CHARS;
- * NULL when absent, not a string, or empty. */
+/* A copy of a string member trimmed and capped at HF_MAX_FIELD_CHARS,
+ * each control or format character (escape sequences, line breaks, bidi
+ * overrides) made a space; NULL when absent, not a string, or empty. */
 char        *hf_json_dup_string     (JsonObject  *obj,
                                      const char  *key);
 JsonObject  *hf_json_object         (JsonObject  *obj,

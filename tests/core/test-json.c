@@ -182,6 +182,30 @@ test_strict_accepted (void)
   assert_parses ("{\"h\":\"caf\xe9\"}");
 }
 
+/* A device's words lose what would act on a terminal or forge a line:
+ * escape sequences, CR/LF, BEL, C1 controls and bidi overrides become
+ * spaces; the cap counts characters; the rest stays as it was. */
+static void
+test_dup_string_clean (void)
+{
+  g_autofree char *many = g_strnfill (300, 'a');
+  g_autofree char *json = g_strconcat ("{\"m\":\"M60S\\u001b[31mRED\\u0007\\r\\nFAKE LOG,"
+                                       "\\u0085x\\u202eevil\\u202c caf\\u00e9\","
+                                       "\"h\":\"\\u001b]0;pwned\\u0007\",\"long\":\"", many,
+                                       "\"}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = hf_json_parse_object (json, strlen (json), &error);
+  g_autofree char *m = NULL, *h = NULL, *l = NULL;
+
+  g_assert_no_error (error);
+  m = hf_json_dup_string (obj, "m");
+  g_assert_cmpstr (m, ==, "M60S [31mRED   FAKE LOG, x evil  caf\xc3\xa9");
+  h = hf_json_dup_string (obj, "h");
+  g_assert_cmpstr (h, ==, "]0;pwned");
+  l = hf_json_dup_string (obj, "long");
+  g_assert_cmpint (strlen (l), ==, HF_MAX_FIELD_CHARS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,6 +218,7 @@ main (int   argc,
   g_test_add_func ("/json/not-strict", test_not_strict);
   g_test_add_func ("/json/depth-limit", test_depth_limit);
   g_test_add_func ("/json/strict-accepted", test_strict_accepted);
+  g_test_add_func ("/json/dup-string-clean", test_dup_string_clean);
 
   return g_test_run ();
 }
