@@ -25,7 +25,8 @@ static const char fleet_config[] =
   "[miner 127.0.93.4]\nprofile=vnish\nweb-password=not-the-factory-one\nlockout=2\n"
   "[miner 127.0.93.5]\nprofile=vnish\nfailure=Failed to parse miner configuration\n"
   "[miner 127.0.93.6]\nprofile=vnish\npause-err=CGMiner err: failed-to-activate-pause-mode\n"
-  "[miner 127.0.93.7]\nprofile=vnish\nfallback=true\n";
+  "[miner 127.0.93.7]\nprofile=vnish\nfallback=true\n"
+  "[miner 127.0.93.8]\nprofile=vnish\ntoken-length=900\n";
 
 static HfTestSim *sim;
 static HfConfig *config;
@@ -496,6 +497,24 @@ test_cli_set (void)
   g_assert_nonnull (strstr (err3, "--preset"));
 }
 
+/* A token longer than a device's names (a JWT) is sent whole: a write
+ * with it is taken (it was cut at 256 characters and every write failed). */
+static void
+test_long_token (void)
+{
+  g_autoptr(HfMiner) miner = identify ("127.0.93.8");
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  st->preset = g_strdup ("2950");
+  error = apply (miner, st);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (strstr (hf_test_sim_last_event (sim, "unlock", "127.0.93.8"),
+                                    "\"detail\":\"") + strlen ("\"detail\":\"")),
+                    >, 900);
+  g_assert_cmpuint (hf_test_sim_events (sim, "settings", "127.0.93.8", 1, 3000), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +543,7 @@ main (int   argc,
   g_test_add_func ("/vnish/preset", test_preset);
   g_test_add_func ("/vnish/power-limit", test_power_limit);
   g_test_add_func ("/vnish/cli-set", test_cli_set);
+  g_test_add_func ("/vnish/long-token", test_long_token);
   g_test_add_func ("/vnish/restart", test_restart);
   g_test_add_func ("/vnish/secrets-not-logged", test_secrets_not_logged);
   status = g_test_run ();

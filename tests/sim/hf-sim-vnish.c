@@ -24,6 +24,7 @@ typedef struct
   guint     lockout;         /* wrong passwords before 429 */
   guint     wrong;           /* wrong passwords so far */
   guint     token_uses;      /* 0: a token lasts */
+  guint     token_length;    /* characters of a token (32; a JWT is longer) */
   guint     used;            /* requests the token has served */
   gboolean  summary_auth;
   char     *failure;         /* failure description, or NULL */
@@ -108,6 +109,9 @@ sim_vnish_configure (SimFleet  *fleet,
         }
       if (g_key_file_has_key (file, group, "lockout", NULL))
         v->lockout = (guint) CLAMP (g_key_file_get_integer (file, group, "lockout", NULL), 1, 1000);
+      if (g_key_file_has_key (file, group, "token-length", NULL))
+        v->token_length = (guint) CLAMP (g_key_file_get_integer (file, group, "token-length",
+                                                                 NULL), 32, 4096);
       if (g_key_file_has_key (file, group, "token-uses", NULL))
         v->token_uses = (guint) CLAMP (g_key_file_get_integer (file, group, "token-uses", NULL),
                                        0, 1000000);
@@ -509,8 +513,15 @@ answer_unlock (SimMiner          *miner,
   v->wrong = 0;
   v->used = 0;
   g_free (v->token);
-  v->token = g_strdup_printf ("%08x%08x%08x%08x", g_random_int (), g_random_int (),
-                              g_random_int (), g_random_int ());
+  {
+    GString *t = g_string_new (NULL);
+
+    /* Base64url-like, as a JWT's characters are. */
+    while (t->len < MAX (v->token_length, 32))
+      g_string_append_printf (t, "%08x", g_random_int ());
+    g_string_truncate (t, MAX (v->token_length, 32));
+    v->token = g_string_free (t, FALSE);
+  }
   sim_event ("unlock", miner, v->token);
   token = g_strdup_printf ("{\"token\":\"%s\"}", v->token);
   respond_json (msg, 200, token);

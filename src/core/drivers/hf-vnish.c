@@ -102,6 +102,23 @@ keep_token (HfVnishDriver *self,
   g_hash_table_replace (self->tokens, g_strdup (key), token);
 }
 
+
+/* A token goes into a header as it came: whole (a JWT is often longer
+ * than a device's names, which are cut at 256 characters), within 8 KiB,
+ * and visible ASCII only (a control character would break the header). */
+static gboolean
+token_is_sane (const char *token)
+{
+  gsize len = token ? strlen (token) : 0;
+
+  if (len == 0 || len > 8192)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (token[i] < 0x21 || token[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 unlock_cb (GObject      *source,
            GAsyncResult *result,
@@ -136,8 +153,8 @@ unlock_cb (GObject      *source,
       return;
     }
   reply = hf_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
-  token = reply ? hf_json_dup_string (reply, "token") : NULL;
-  if (token == NULL || strpbrk (token, "\r\n") != NULL)
+  token = reply ? g_strdup (hf_json_string (reply, "token")) : NULL;
+  if (!token_is_sane (token))
     {
       g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
                                "%s: VNish /api/v1/unlock answered without a token", c->address);
