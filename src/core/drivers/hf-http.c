@@ -29,6 +29,11 @@ typedef struct
   goffset       length;
   guint         status;
   guint         connect_ms;
+  gboolean      any_status;  /* an upload: every answer's body is returned */
+  HfHttpProgress progress;
+  gpointer      progress_data;
+  guint64       sent;
+  guint64       total;
 } Request;
 
 static SoupSession *session;
@@ -253,7 +258,7 @@ send_cb (GObject      *source,
                                                r->peer, r->refused));
       return;
     }
-  if (r->status < 200 || r->status >= 300)
+  if ((r->status < 200 || r->status >= 300) && !r->any_status)
     {
       int code = r->status == 401 || r->status == 403 ? HF_ERROR_AUTH : HF_ERROR_PROTOCOL;
 
@@ -353,6 +358,93 @@ note_credentials (const char *peer,
   g_hash_table_replace (credentials_used, g_strdup (peer), g_steal_pointer (&digest));
 }
 
+static void
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  Request *r = user_data;
+
+  r->sent += chunk_size;
+  if (r->progress != NULL)
+    r->progress (MIN (r->sent, r->total), r->total, r->progress_data);
+}
+
+static void
+request_start (GTask               *task,
+               const char          *method,
+               const char          *host,
+               guint16              port,
+               const char          *path,
+               GBytes              *body,
+               const char          *content_type,
+               const char          *user,
+               const char          *password,
+               const HfConfig      *config,
+               gint64               deadline_us,
+               GCancellable        *cancellable,
+               HfHttpProgress       progress,
+               gpointer             progress_data)
+{
+  g_autoptr(GUri) uri = NULL;
+  Request *r;
+
+  r = g_new0 (Request, 1);
+  r->peer = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
+                               : g_strdup_printf ("%s:%u", host, port);
+  r->user = g_strdup (user);
+  r->password = g_strdup (password);
+  r->max_bytes = config->max_reply_bytes;
+  r->connect_ms = config->connect_timeout_ms;
+  r->reply = g_byte_array_new ();
+  r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
+  r->any_status = progress_data != NULL || progress != NULL || content_type != NULL;
+  r->progress = progress;
+  r->progress_data = progress_data;
+  r->total = body != NULL ? g_bytes_get_size (body) : 0;
+  g_task_set_task_data (task, r, request_free);
+  requests_in_flight++;
+
+  uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host, port, path, NULL, NULL);
+  r->msg = soup_message_new_from_uri (method, uri);
+  if (r->msg == NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID, "bad address %s", r->peer);
+      g_object_unref (task);
+      return;
+    }
+  soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
+  if (user != NULL)
+    note_credentials (r->peer, user, password);
+  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Accept",
+                                "application/json");
+  /* No keep-alive: at one request per miner per interval a kept
+   * connection saves nothing (an ESP32 drops it anyway), and libsoup
+   * checks every idle connection of the session before each request,
+   * which with hundreds of miners made a poll cycle quadratic. */
+  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Connection",
+                                "close");
+  /* From bytes: libsoup sends a Content-Length, never chunks. */
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (r->msg,
+                                              content_type ? content_type : "application/json",
+                                              body);
+  if (r->any_status)
+    g_signal_connect (r->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), r);
+  g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
+  g_signal_connect (r->msg, "network-event", G_CALLBACK (network_event_cb), task);
+
+  r->deadline = hf_deadline_new (cancellable, deadline_us);
+  hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", r->peer, 0);
+
+  if (session_requests >= REQUESTS_PER_SESSION)
+    g_clear_object (&session);
+  r->session = g_object_ref (hf_http_get_session ());
+  session_requests++;
+  soup_session_send_async (r->session, r->msg, G_PRIORITY_DEFAULT,
+                           hf_deadline_get_cancellable (r->deadline), send_cb, task);
+}
+
 void
 hf_http_request_async (const char          *method,
                        const char          *host,
@@ -367,9 +459,7 @@ hf_http_request_async (const char          *method,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GUri) uri = NULL;
-  Request *r;
+  GTask *task;
 
   g_return_if_fail (method != NULL);
   g_return_if_fail (host != NULL);
@@ -379,52 +469,45 @@ hf_http_request_async (const char          *method,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_http_request_async);
   g_task_set_name (task, "hf_http_request");
+  request_start (task, method, host, port, path, body, NULL, user, password, config,
+                 deadline_us, cancellable, NULL, NULL);
+}
 
-  r = g_new0 (Request, 1);
-  r->peer = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
-                               : g_strdup_printf ("%s:%u", host, port);
-  r->user = g_strdup (user);
-  r->password = g_strdup (password);
-  r->max_bytes = config->max_reply_bytes;
-  r->connect_ms = config->connect_timeout_ms;
-  r->reply = g_byte_array_new ();
-  r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
-  g_task_set_task_data (task, r, request_free);
-  requests_in_flight++;
+void
+hf_http_upload_async (const char          *host,
+                      guint16              port,
+                      const char          *path,
+                      GBytes              *body,
+                      const char          *content_type,
+                      const HfConfig      *config,
+                      gint64               deadline_us,
+                      HfHttpProgress       progress,
+                      gpointer             progress_data,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
 
-  uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host, port, path, NULL, NULL);
-  r->msg = soup_message_new_from_uri (method, uri);
-  if (r->msg == NULL)
-    {
-      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID, "bad address %s", r->peer);
-      return;
-    }
-  soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
-  if (user != NULL)
-    note_credentials (r->peer, user, password);
-  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Accept",
-                                "application/json");
-  /* No keep-alive: at one request per miner per interval a kept
-   * connection saves nothing (an ESP32 drops it anyway), and libsoup
-   * checks every idle connection of the session before each request,
-   * which with hundreds of miners made a poll cycle quadratic. */
-  soup_message_headers_replace (soup_message_get_request_headers (r->msg), "Connection",
-                                "close");
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
-  g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
-  g_signal_connect (r->msg, "network-event", G_CALLBACK (network_event_cb), task);
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (config != NULL);
 
-  r->deadline = hf_deadline_new (cancellable, deadline_us);
-  hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", r->peer, 0);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_http_upload_async);
+  g_task_set_name (task, "hf_http_upload");
+  request_start (task, "POST", host, port, path, body, content_type, NULL, NULL, config,
+                 deadline_us, cancellable, progress, progress_data);
+}
 
-  if (session_requests >= REQUESTS_PER_SESSION)
-    g_clear_object (&session);
-  r->session = g_object_ref (hf_http_get_session ());
-  session_requests++;
-  soup_session_send_async (r->session, r->msg, G_PRIORITY_DEFAULT,
-                           hf_deadline_get_cancellable (r->deadline), send_cb,
-                           g_steal_pointer (&task));
+GBytes *
+hf_http_upload_finish (GAsyncResult  *result,
+                       guint         *status,
+                       GError       **error)
+{
+  return hf_http_request_finish (result, status, error);
 }
 
 GBytes *
