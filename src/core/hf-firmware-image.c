@@ -412,6 +412,7 @@ read_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   Load *load = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GError) error = NULL;
 
   load->stream = G_INPUT_STREAM (g_file_read_finish (G_FILE (source), result, &error));
@@ -424,7 +425,7 @@ read_cb (GObject      *source,
   /* One byte more than the cap tells a file that is too large. */
   load->buffer = g_malloc (load->cap + 1);
   g_input_stream_read_all_async (load->stream, load->buffer, load->cap + 1, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task), read_all_cb,
+                                 cancellable, read_all_cb,
                                  g_steal_pointer (&task));
 }
 
