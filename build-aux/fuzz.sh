@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url tariff}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url tariff firmware}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -60,6 +60,7 @@ for name in $harnesses; do
                 printf 'EUR 0.30; mon-fri 07:00-22:00 0.32; sat,sun 0.21' > "$corpus/week"
                 printf 'CHF 0.27; fri-mon 22:00-06:00,12:00-13:30 -0.19 CHF' > "$corpus/night"
                 printf '{"currency":"EUR","price":0.3,"periods":[{"days":["sun"],"from":"02:00","to":"02:30","price":0.05}]}' > "$corpus/json" ;;
+        firmware) python3 tests/fuzz/make-firmware-seeds.py "$corpus" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
         # A request per endpoint to each server: the first byte picks the
         # one without a token ("0") or the one with a token ("1").
