@@ -52,7 +52,8 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (HfFirmwareUpdate, hf_firmware_update, G_TYPE_OBJECT)
 
-/* "address:port" of every miner an update of this process holds. */
+/* The address of every miner an update of this process holds (by address,
+ * not address and port: one device, whichever port an HfMiner says). */
 static GHashTable *busy;
 
 typedef struct
@@ -79,7 +80,7 @@ static void send_image (GTask          *task,
 static char *
 miner_key (HfMiner *miner)
 {
-  return g_strdup_printf ("%s:%u", hf_miner_get_address (miner), hf_miner_get_http_port (miner));
+  return g_strdup (hf_miner_get_address (miner));
 }
 
 static guint16
@@ -304,8 +305,8 @@ miner_done (GTask             *task,
   r->outcome = outcome;
   if (outcome == HF_FIRMWARE_UPDATED)
     {
-      progress (task, HF_FIRMWARE_STEP_DONE, 0, 0);
       set_updating (r->miner, FALSE);
+      progress (task, HF_FIRMWARE_STEP_DONE, 0, 0);
       record_event (run);
     }
   run->index++;

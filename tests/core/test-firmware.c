@@ -208,6 +208,7 @@ typedef struct
   GError          *error;
   GPtrArray       *steps;  /* "address step sent/total" */
   guint64          max_sent;
+  guint            updating_seen;  /* steps seen with the reading marked updating */
 } Wait;
 
 static void
@@ -311,6 +312,8 @@ progress_cb (HfFirmwareUpdate *update,
       g_assert_cmpuint (sent, <=, total);
       return;
     }
+  if (hf_miner_get_reading (miner) != NULL && hf_miner_get_reading (miner)->updating)
+    w->updating_seen++;
   if (w->steps == NULL)
     w->steps = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (w->steps, g_strdup_printf ("%u/%u %s %s", index + 1, n,
@@ -507,10 +510,20 @@ test_with_www_and_again (void)
   g_autoptr(HfFirmwareUpdate) update = updater_new (app, www, &w);
 
   g_assert_no_error (error);
+  {
+    g_autoptr(HfReading) reading = hf_reading_new ();
+
+    hf_miner_set_reading (g_ptr_array_index (miners, 0), reading);
+  }
   hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
   hf_test_wait_for (&w.done, 30000);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
+  /* Marked updating from the first upload until done: firmware, reboot,
+   * www, www-reboot. */
+  g_assert_cmpuint (w.updating_seen, ==, 4);
+  g_assert_false (hf_miner_get_reading (g_ptr_array_index (miners, 0))->updating);
+  g_assert_cmpint (hf_miner_get_state (g_ptr_array_index (miners, 0)), !=, HF_STATE_UPDATING);
   g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_UPDATED);
   g_assert_cmpstr (result_at (update, 0)->after, ==, NEW_VERSION);
   g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 2, 2000), ==, 2);
@@ -564,7 +577,7 @@ test_concurrent_refused (void)
   hf_firmware_update_run_async (other, same, FALSE, NULL, ran_cb, &second);
   hf_test_wait_for (&second.done, 5000);
   g_assert_error (second.error, HF_ERROR, HF_ERROR_REJECTED);
-  g_assert_cmpstr (second.error->message, ==, "127.0.101.3:18923 is already being updated; "
+  g_assert_cmpstr (second.error->message, ==, "127.0.101.3 is already being updated; "
                    "one update of a miner at a time");
   /* The same update object, while it runs. */
   hf_firmware_update_run_async (update, same, FALSE, NULL, ran_cb, &third);

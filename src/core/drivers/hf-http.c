@@ -398,7 +398,7 @@ request_start (GTask               *task,
   r->connect_ms = config->connect_timeout_ms;
   r->reply = g_byte_array_new ();
   r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
-  r->any_status = progress_data != NULL || progress != NULL || content_type != NULL;
+  r->any_status = content_type != NULL;      /* an upload */
   r->progress = progress;
   r->progress_data = progress_data;
   r->total = body != NULL ? g_bytes_get_size (body) : 0;
