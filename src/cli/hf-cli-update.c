@@ -206,7 +206,11 @@ hf_cli_update (HfCli  *cli,
       switch (r->outcome)
         {
         case HF_FIRMWARE_UPDATED:
-          g_print ("%s: updated %s → %s\n", address, r->before, r->after);
+          if (r->partition_before != NULL && r->partition_after != NULL)
+            g_print ("%s: updated %s → %s (%s → %s)\n", address, r->before, r->after,
+                     r->partition_before, r->partition_after);
+          else
+            g_print ("%s: updated %s → %s\n", address, r->before, r->after);
           break;
         case HF_FIRMWARE_CURRENT:
           g_print ("%s: already runs %s; nothing sent\n", address, r->before);

@@ -100,6 +100,8 @@ result_free (gpointer data)
   g_clear_object (&r->miner);
   g_free (r->before);
   g_free (r->after);
+  g_free (r->partition_before);
+  g_free (r->partition_after);
   g_clear_error (&r->error);
   g_free (r);
 }
@@ -380,6 +382,8 @@ look_cb (GObject      *source,
   uptime = hf_json_number (info, "uptimeSeconds");
   g_free (r->after);
   r->after = g_strdup (version);
+  g_free (r->partition_after);
+  r->partition_after = hf_json_dup_string (info, "runningPartition");
   g_free (run->last_seen);
   run->last_seen = g_strdup_printf ("it answered running %s", version);
   if (g_str_equal (version, run->self->app->version))
@@ -545,6 +549,7 @@ checked_cb (GObject      *source,
       return;
     }
   r->before = hf_json_dup_string (info, "version");
+  r->partition_before = hf_json_dup_string (info, "runningPartition");
   if (g_str_equal (r->before, run->self->app->version))
     {
       r->after = g_strdup (r->before);

@@ -61,6 +61,10 @@ typedef enum
  * @step: the last step it reached (the failing one when failed)
  * @before: the version it ran (NULL if never asked)
  * @after: the version it reported at the end (NULL if not known)
+ * @partition_before: the app partition it ran from (`runningPartition`,
+ *   NULL if not said)
+ * @partition_after: the one it runs from at the end (an update boots the
+ *   other OTA partition)
  * @error: what went wrong, with the miner's own words when it gave some
  */
 typedef struct
@@ -70,6 +74,8 @@ typedef struct
   HfFirmwareStep     step;
   char              *before;
   char              *after;
+  char              *partition_before;
+  char              *partition_after;
   GError            *error;
 } HfFirmwareResult;
 

@@ -401,6 +401,8 @@ test_sequential_stops (void)
       g_assert_cmpint (r->outcome, ==, HF_FIRMWARE_UPDATED);
       g_assert_cmpstr (r->before, ==, OLD_VERSION);
       g_assert_cmpstr (r->after, ==, NEW_VERSION);
+      g_assert_cmpstr (r->partition_before, ==, "ota_0");
+      g_assert_cmpstr (r->partition_after, ==, "ota_1");
       g_assert_no_error (r->error);
     }
   g_assert_cmpint (result_at (update, 2)->outcome, ==, HF_FIRMWARE_FAILED);
@@ -676,7 +678,8 @@ test_cli (void)
     if (status != 0)
       g_printerr ("%s\n%s\n", out, err);
     g_assert_cmpint (status, ==, 0);
-    g_assert_nonnull (strstr (out, "127.0.102.1: updated " OLD_VERSION " → " NEW_VERSION));
+    g_assert_nonnull (strstr (out, "127.0.102.1: updated " OLD_VERSION " → " NEW_VERSION
+                              " (ota_0 → ota_1)\n"));
     g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 1, 1000), ==, 1);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
