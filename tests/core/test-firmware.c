@@ -34,7 +34,9 @@ static const char fleet_config[] =
   "[miner 127.0.101.5]\nprofile=gamma\nota-fail=rollback\n"
   "[miner 127.0.102.1]\nprofile=gamma\n"
   "[miner 127.0.102.2]\nprofile=gamma\n"
-  "[miner 127.0.102.3]\nprofile=s19pro\n";
+  "[miner 127.0.102.3]\nprofile=s19pro\n"
+  "[miner 127.0.102.4]\nprofile=gamma\nota-fail=hang\n"
+  "[miner 127.0.102.5]\nprofile=gamma\n";
 
 static HfTestSim *sim;
 
@@ -562,6 +564,33 @@ test_rollback (void)
   wait_clear (&w);
 }
 
+/* A miner that takes the image and never answers: the upload's deadline
+ * ends it, named, and the run stops there. */
+static void
+test_hang (void)
+{
+  const char *addresses[] = { "127.0.102.4", "127.0.102.5", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  gint64 start = g_get_monotonic_time ();
+
+  hf_firmware_update_set_upload_timeout (update, 2000);
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.102.4: firmware: sending "
+                                   "esp-miner.bin: waiting for the HTTP answer from "
+                                   "127.0.102.4:18923 timed out after "));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[1], 0, 0), ==, 0);
+  g_assert_false (hf_firmware_update_is_busy (g_ptr_array_index (miners, 0)));
+  wait_clear (&w);
+}
+
 static void
 test_concurrent_refused (void)
 {
@@ -712,6 +741,7 @@ main (int    argc,
   g_test_add_func ("/firmware/update/dry-run", test_dry_run);
   g_test_add_func ("/firmware/update/www-and-again", test_with_www_and_again);
   g_test_add_func ("/firmware/update/rollback", test_rollback);
+  g_test_add_func ("/firmware/update/hang", test_hang);
   g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
   g_test_add_func ("/firmware/cli", test_cli);
   status = g_test_run ();

@@ -148,7 +148,8 @@ typedef struct
   double            th_vr_to;
   gint64            th_since;
   /* Firmware updates (hf-sim-ota.c): firmware-version= (NULL: the
-   * profile's), ota-fail=validation|write|rollback, the partition running. */
+   * profile's), ota-fail=validation|write|rollback|hang, the partition
+   * running. */
   char             *fw_version;
   char             *ota_fail;
   gboolean          on_ota_1;

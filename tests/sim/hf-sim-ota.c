@@ -18,7 +18,8 @@
  *   unchecked, "use custom WWW" set, 200, reboot.
  * Errors are {"message": …} (v2.15).  A miner's ota-fail= key makes an
  * update fail: validation (500 at the end), write (500 at the first
- * piece), rollback (accepted, but it boots its old version again).
+ * piece), rollback (accepted, but it boots its old version again), hang
+ * (the whole image taken, never an answer).
  * Events: "ota" (detail: endpoint, content-length, result) for every
  * request, "ota-chunked", "www-erased".
  *
@@ -142,6 +143,12 @@ sim_ota_answer (SimAxeosWeb       *web,
     {
       answer (msg, 500, "Write Error");
       event (miner, endpoint, length, "write-error");
+      return;
+    }
+  if (g_strcmp0 (miner->ota_fail, "hang") == 0)
+    {
+      event (miner, endpoint, length, "hang");
+      soup_server_message_pause (msg);     /* and never unpause */
       return;
     }
   version = verify_image ((const guint8 *) body->data, (gsize) body->length);

@@ -53,6 +53,15 @@ static GHashTable *credentials_used;
  * settings write one more 401. */
 #define REQUESTS_PER_SESSION 32
 
+/* An upload (a firmware image) may not stall longer than this between two
+ * pieces of its body taken by the device: an ESP32 erases the whole target
+ * partition before it reads on (ESP-IDF's esp_ota_begin() with an unknown
+ * size, AxeOS's OTAWWW), up to tens of seconds for 4 MiB. */
+#define UPLOAD_STALL_MS  90000
+/* Once the whole body is sent: the device checks the image and answers
+ * (esp_ota_end() verifies it: seconds). */
+#define UPLOAD_ANSWER_MS 60000
+
 static void
 request_ended (void)
 {
@@ -300,6 +309,8 @@ network_event_cb (SoupMessage        *msg,
 
   if (event == G_SOCKET_CLIENT_RESOLVING)
     hf_deadline_begin (r->deadline, "connecting to", NULL, r->connect_ms);
+  else if (event == G_SOCKET_CLIENT_COMPLETE && r->any_status)
+    hf_deadline_begin (r->deadline, "sending the body to", NULL, UPLOAD_STALL_MS);
   else if (event == G_SOCKET_CLIENT_COMPLETE)
     hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", NULL, 0);
 }
@@ -366,8 +377,18 @@ wrote_body_data_cb (SoupMessage *msg,
   Request *r = user_data;
 
   r->sent += chunk_size;
+  hf_deadline_begin (r->deadline, "sending the body to", NULL, UPLOAD_STALL_MS);
   if (r->progress != NULL)
     r->progress (MIN (r->sent, r->total), r->total, r->progress_data);
+}
+
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  Request *r = user_data;
+
+  hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", NULL, UPLOAD_ANSWER_MS);
 }
 
 static void
@@ -430,7 +451,10 @@ request_start (GTask               *task,
                                               content_type ? content_type : "application/json",
                                               body);
   if (r->any_status)
-    g_signal_connect (r->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), r);
+    {
+      g_signal_connect (r->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), r);
+      g_signal_connect (r->msg, "wrote-body", G_CALLBACK (wrote_body_cb), r);
+    }
   g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
   g_signal_connect (r->msg, "network-event", G_CALLBACK (network_event_cb), task);
 

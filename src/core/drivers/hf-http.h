@@ -52,7 +52,9 @@ typedef void (*HfHttpProgress) (guint64  sent,
 
 /* POST @body (raw bytes, sent with a Content-Length, never chunked) as
  * @content_type to http://@host:@port@path, with @deadline_us (monotonic)
- * for the whole exchange: for a firmware image, give a long one.  No
+ * for the whole exchange: for a firmware image, give a long one; within it
+ * the body may stall at most 90 s between two pieces (the device erasing
+ * flash), and the answer may take 60 s once the body is sent.  No
  * credentials.  @progress (may be NULL) is called as the body goes out.
  * Unlike hf_http_request_async(), the answer's body (capped at
  * config->max_reply_bytes) is returned whatever its status: the caller
