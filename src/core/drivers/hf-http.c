@@ -74,6 +74,9 @@ request_free (gpointer data)
 {
   Request *r = data;
 
+  /* The upload's signals point at @r, which goes now. */
+  if (r->msg != NULL)
+    g_signal_handlers_disconnect_by_data (r->msg, r);
   g_clear_object (&r->msg);
   g_clear_object (&r->session);
   g_free (r->peer);
