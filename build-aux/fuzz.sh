@@ -12,7 +12,7 @@ cd "$top"
 seconds=${1:-60}
 runs=${2:--1}
 [ $# -gt 2 ] && shift 2 || set --
-harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url tariff vnish whatsminer-v3 braiins luxos}
+harnesses=${*:-json cgminer-reply axeos avalon-mm targets whatsminer http api notify-url tariff vnish whatsminer-v3 braiins luxos firmware}
 
 # b_asneeded=false: ASan exports its own crypt_r interceptor, so with
 # --as-needed the linker drops libcrypt and the interceptor calls a null
@@ -63,6 +63,7 @@ for name in $harnesses; do
         vnish) cp tests/fuzz/seeds/vnish/* tests/fuzz/seeds/json/* "$corpus"/ ;;
         whatsminer-v3) cp tests/fuzz/seeds/whatsminer-v3/* "$corpus"/ ;;
         braiins|luxos) cp tests/fuzz/seeds/$name/* tests/fuzz/seeds/json/* "$corpus"/ ;;
+        firmware) python3 tests/fuzz/make-firmware-seeds.py "$corpus" ;;
         whatsminer) printf 'eueoy6m7l/fNCJ0Xjzk3qskan2szWYJLY+2GnAi4plKS9BYjtZB9qQLnHsSRZMQ1AHplq5zYpvUof8m24K84GA==' > "$corpus/enc" ;;
         # A request per endpoint to each server: the first byte picks the
         # one without a token ("0") or the one with a token ("1").

@@ -123,6 +123,11 @@ typedef struct
   double    chip_limit;
   double    vr_limit;
   int       cool_minutes;
+  /* update */
+  char     *firmware;
+  char     *www;
+  gboolean  dry_run;
+  int       wait;
   /* every command */
   gboolean  help;
   gboolean  version;
@@ -136,7 +141,7 @@ typedef struct
                               .power_budget = -1, .watts = -1, .power_limit = -1, \
                               .chip_limit = -1, .vr_limit = -1, .cool_minutes = -1, \
                               .max_temp = -1, .max_vr_temp = -1, .max_power = -1, \
-                              .max_errors = -1, .settle = -1, .samples = -1 }
+                              .max_errors = -1, .settle = -1, .samples = -1, .wait = -1 }
 
 /* A group of options, as GOptionEntry entries that store into @o (a new
  * array, NULL-terminated). */
@@ -469,6 +474,24 @@ tune_entries (HfCliOptions *o)
   return g_memdup2 (entries, sizeof entries);
 }
 
+static GOptionEntry *
+update_entries (HfCliOptions *o)
+{
+  const GOptionEntry entries[] = {
+    { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &o->firmware, "The firmware image "
+      "(esp-miner.bin)", "FILE" },
+    { "www", 0, 0, G_OPTION_ARG_FILENAME, &o->www, "The web UI image (www.bin), sent after "
+      "the firmware", "FILE" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &o->dry_run, "Check the images and the miners; send "
+      "nothing", NULL },
+    { "wait", 0, 0, G_OPTION_ARG_INT, &o->wait, "Seconds a miner may take to come back after "
+      "an upload, 10–600 (default 120)", "S" },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
 static const OptionGroup shared_group = { "shared", "Shared Options:", shared_entries };
 static const OptionGroup json_group = { "json", "Output Options:", json_entries };
 static const OptionGroup group_group = { "group", "Group Options:", group_entries };
@@ -484,6 +507,7 @@ static const OptionGroup notify_group = { "notify", "Notification Options:", not
 static const OptionGroup schedule_group = { "schedule", "Schedule Options:", schedule_entries };
 static const OptionGroup guard_group = { "guard", "Guard Options:", guard_entries };
 static const OptionGroup tune_group = { "tune", "Tune Options:", tune_entries };
+static const OptionGroup update_group = { "update", "Update Options:", update_entries };
 
 /* What a command's arguments are. */
 typedef enum
@@ -642,6 +666,17 @@ static const Command commands[] = {
   { "resume", "ADDRESS…", "Resume hashing on each miner",
     "Go on hashing after pause.",
     hf_cli_action, ARGS_ADDRESSES, { &group_group, &shared_group }, HF_ACTION_RESUME },
+  { "update", "ADDRESS…", "Update AxeOS miners' firmware, one at a time",
+    "Check --firmware (esp-miner.bin: an ESP32-S3 ESP-IDF app image of project\n"
+    "esp-miner) and --www (www.bin: a SPIFFS image that fits the www partition),\n"
+    "print their SHA-256 and size, then update each AxeOS or NerdOS miner in\n"
+    "turn: upload the firmware, wait up to --wait seconds for it to come back\n"
+    "running the image's version, then upload the web UI.  The first failure\n"
+    "stops the run; the miners after it are left untouched.  A miner already on\n"
+    "the image's version is skipped.  --dry-run checks the images and the miners\n"
+    "and says what would happen, sending nothing.  Exits 0 only when every miner\n"
+    "runs the image's version (or would, with --dry-run).",
+    hf_cli_update, ARGS_ADDRESSES, { &update_group, &group_group, &shared_group } },
 };
 
 static gboolean
@@ -1361,6 +1396,17 @@ validate (const Command  *command,
   cli->chip_limit_c = o->chip_limit >= 0 ? o->chip_limit : NAN;
   cli->vr_limit_c = o->vr_limit >= 0 ? o->vr_limit : NAN;
   cli->cool_min = o->cool_minutes;
+  if (takes_group (command, &update_group))
+    {
+      if (o->firmware == NULL)
+        return invalid (error, "update needs --firmware FILE (esp-miner.bin)");
+      if (o->wait != -1 && (o->wait < 10 || o->wait > 600))
+        return invalid (error, "--wait must be 10–600 seconds");
+      cli->firmware = o->firmware;
+      cli->www = o->www;
+      cli->dry_run = o->dry_run;
+      cli->wait_s = o->wait > 0 ? (guint) o->wait : 120;
+    }
   return TRUE;
 }
 

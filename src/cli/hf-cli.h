@@ -80,6 +80,11 @@ struct _HfCli
   double        chip_limit_c;
   double        vr_limit_c;
   int           cool_min;
+  /* update */
+  char         *firmware;        /* --firmware FILE */
+  char         *www;             /* --www FILE, or NULL */
+  gboolean      dry_run;
+  guint         wait_s;          /* how long a miner may take to come back */
 };
 
 struct _HfCliJob
@@ -140,6 +145,8 @@ int   hf_cli_energy    (HfCli     *cli,
                         char     **args);
 int   hf_cli_groups    (HfCli     *cli,
                         char     **args);
+int   hf_cli_update    (HfCli     *cli,
+                        char     **addresses);
 /* --group NAME: the group's addresses (from the store) join *@args, after
  * the ones given.  An unknown or empty group is said on stderr: FALSE. */
 gboolean hf_cli_expand_group (HfCli       *cli,

@@ -11,6 +11,8 @@
 #include "hf-energy.h"
 #include "hf-energy-meter.h"
 #include "hf-error.h"
+#include "hf-firmware-image.h"
+#include "hf-firmware-update.h"
 #include "hf-fleet.h"
 #include "hf-format.h"
 #include "hf-groups.h"

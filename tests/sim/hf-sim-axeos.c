@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hf-sim-axeos.h"
+#include "hf-sim-ota.h"
 #include "hf-sim-replies.h"
 #include "hf-sim-settings.h"
 
@@ -248,7 +249,8 @@ info_node (SimAxeosWeb *web,
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   text = sim_axeos_web_info (web, miner,
-                             sim_axeos_apply_overrides (web->fleet, miner, sim_axeos_info (web->fleet, miner)),
+                             sim_ota_info (miner, sim_axeos_apply_overrides (
+                               web->fleet, miner, sim_axeos_info (web->fleet, miner))),
                              FALSE);
   if (!json_parser_load_from_data (parser, text, -1, NULL)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

@@ -110,6 +110,8 @@ sim_miner_free (gpointer data)
   g_free (m->mac);
   g_free (m->hostname);
   g_free (m->asic_json);
+  g_free (m->fw_version);
+  g_free (m->ota_fail);
   g_free (m->serial);
   g_free (m->password);
   g_free (m->web_user);
@@ -336,6 +338,33 @@ sim_miner_set_key (SimMiner    *miner,
         miner->ambient_c = number;
       else
         miner->thermal_tau_s = number;
+      return TRUE;
+    }
+  if (g_str_equal (key, "firmware-version"))
+    {
+      if (value == NULL || value[0] == '\0' || strlen (value) > 31)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "firmware-version is 1–31 characters");
+          return FALSE;
+        }
+      g_free (miner->fw_version);
+      miner->fw_version = g_strdup (value);
+      return TRUE;
+    }
+  if (g_str_equal (key, "ota-fail"))
+    {
+      if (g_strcmp0 (value, "validation") != 0 && g_strcmp0 (value, "write") != 0
+          && g_strcmp0 (value, "rollback") != 0 && g_strcmp0 (value, "hang") != 0
+          && g_strcmp0 (value, "none") != 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "ota-fail is validation, write, rollback, hang or none, not '%s'",
+                       value ? value : "");
+          return FALSE;
+        }
+      g_free (miner->ota_fail);
+      miner->ota_fail = g_str_equal (value, "none") ? NULL : g_strdup (value);
       return TRUE;
     }
   if (!g_str_equal (key, "hashrate") && !g_str_equal (key, "pool-difficulty")

@@ -176,6 +176,13 @@ typedef struct
   double            th_chip_to;
   double            th_vr_to;
   gint64            th_since;
+  /* Firmware updates (hf-sim-ota.c): firmware-version= (NULL: the
+   * profile's), ota-fail=validation|write|rollback|hang, the partition
+   * running. */
+  char             *fw_version;
+  char             *ota_fail;
+  gboolean          on_ota_1;
+  gboolean          custom_www;
 } SimMiner;
 
 typedef struct

@@ -18,6 +18,7 @@
 #include "hf-sim-http.h"
 #include "hf-sim-braiins.h"
 #include "hf-sim-hostile.h"
+#include "hf-sim-ota.h"
 #include "hf-sim-physics.h"
 #include "hf-sim-settings.h"
 #include "hf-sim-replies.h"
@@ -322,8 +323,15 @@ answer_axeos (Server            *server,
 
   if (g_str_equal (path, "/api/system/info") && get)
     body = sim_axeos_web_info (server->web, miner,
-                               sim_axeos_apply_overrides (fleet, miner, sim_axeos_info (fleet, miner)),
+                               sim_ota_info (miner, sim_axeos_apply_overrides (
+                                 fleet, miner, sim_axeos_info (fleet, miner))),
                                TRUE);
+  else if ((g_str_equal (path, "/api/system/OTA") || g_str_equal (path, "/api/system/OTAWWW"))
+           && post)
+    {
+      sim_ota_answer (server->web, miner, msg, g_str_equal (path, "/api/system/OTAWWW"));
+      return;
+    }
   else if (g_str_equal (path, "/api/system") && g_str_equal (method, "PATCH"))
     {
       answer_patch (server, miner, msg);

@@ -29,6 +29,11 @@ typedef struct
   goffset       length;
   guint         status;
   guint         connect_ms;
+  gboolean      any_status;  /* an upload: every answer's body is returned */
+  HfHttpProgress progress;
+  gpointer      progress_data;
+  guint64       sent;
+  guint64       total;
 } Request;
 
 static SoupSession *session;
@@ -48,6 +53,15 @@ static GHashTable *credentials_used;
  * settings write one more 401. */
 #define REQUESTS_PER_SESSION 32
 
+/* An upload (a firmware image) may not stall longer than this between two
+ * pieces of its body taken by the device: an ESP32 erases the whole target
+ * partition before it reads on (ESP-IDF's esp_ota_begin() with an unknown
+ * size, AxeOS's OTAWWW), up to tens of seconds for 4 MiB. */
+#define UPLOAD_STALL_MS  90000
+/* Once the whole body is sent: the device checks the image and answers
+ * (esp_ota_end() verifies it: seconds). */
+#define UPLOAD_ANSWER_MS 60000
+
 static void
 request_ended (void)
 {
@@ -60,6 +74,9 @@ request_free (gpointer data)
 {
   Request *r = data;
 
+  /* The upload's signals point at @r, which goes now. */
+  if (r->msg != NULL)
+    g_signal_handlers_disconnect_by_data (r->msg, r);
   g_clear_object (&r->msg);
   g_clear_object (&r->session);
   g_free (r->peer);
@@ -253,7 +270,7 @@ send_cb (GObject      *source,
                                                r->peer, r->refused));
       return;
     }
-  if (r->status < 200 || r->status >= 300)
+  if ((r->status < 200 || r->status >= 300) && !r->any_status)
     {
       int code = r->status == 401 || r->status == 403 ? HF_ERROR_AUTH : HF_ERROR_PROTOCOL;
 
@@ -295,6 +312,8 @@ network_event_cb (SoupMessage        *msg,
 
   if (event == G_SOCKET_CLIENT_RESOLVING)
     hf_deadline_begin (r->deadline, "connecting to", NULL, r->connect_ms);
+  else if (event == G_SOCKET_CLIENT_COMPLETE && r->any_status)
+    hf_deadline_begin (r->deadline, "sending the body to", NULL, UPLOAD_STALL_MS);
   else if (event == G_SOCKET_CLIENT_COMPLETE)
     hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", NULL, 0);
 }
@@ -354,11 +373,35 @@ note_credentials (const char *peer,
 }
 
 static void
-request_start (const char          *method,
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  Request *r = user_data;
+
+  r->sent += chunk_size;
+  hf_deadline_begin (r->deadline, "sending the body to", NULL, UPLOAD_STALL_MS);
+  if (r->progress != NULL)
+    r->progress (MIN (r->sent, r->total), r->total, r->progress_data);
+}
+
+static void
+wrote_body_cb (SoupMessage *msg,
+               gpointer     user_data)
+{
+  Request *r = user_data;
+
+  hf_deadline_begin (r->deadline, "waiting for the HTTP answer from", NULL, UPLOAD_ANSWER_MS);
+}
+
+static void
+request_start (GTask               *task,
+               const char          *method,
                const char          *host,
                guint16              port,
                const char          *path,
                GBytes              *body,
+               const char          *content_type,
                const char          *user,
                const char          *password,
                const char          *header,
@@ -366,21 +409,11 @@ request_start (const char          *method,
                const HfConfig      *config,
                gint64               deadline_us,
                GCancellable        *cancellable,
-               GAsyncReadyCallback  callback,
-               gpointer             user_data)
+               HfHttpProgress       progress,
+               gpointer             progress_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   Request *r;
-
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (host != NULL);
-  g_return_if_fail (path != NULL && path[0] == '/');
-  g_return_if_fail (config != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hf_http_request_async);
-  g_task_set_name (task, "hf_http_request");
 
   r = g_new0 (Request, 1);
   r->peer = strchr (host, ':') ? g_strdup_printf ("[%s]:%u", host, port)
@@ -391,6 +424,10 @@ request_start (const char          *method,
   r->connect_ms = config->connect_timeout_ms;
   r->reply = g_byte_array_new ();
   r->chunk = g_malloc (HF_READ_CHUNK_BYTES);
+  r->any_status = content_type != NULL;      /* an upload */
+  r->progress = progress;
+  r->progress_data = progress_data;
+  r->total = body != NULL ? g_bytes_get_size (body) : 0;
   g_task_set_task_data (task, r, request_free);
   requests_in_flight++;
 
@@ -399,6 +436,7 @@ request_start (const char          *method,
   if (r->msg == NULL)
     {
       g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID, "bad address %s", r->peer);
+      g_object_unref (task);
       return;
     }
   soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
@@ -415,8 +453,16 @@ request_start (const char          *method,
   if (header != NULL && header_value != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (r->msg), header,
                                   header_value);
+  /* From bytes: libsoup sends a Content-Length, never chunks. */
   if (body != NULL)
-    soup_message_set_request_body_from_bytes (r->msg, "application/json", body);
+    soup_message_set_request_body_from_bytes (r->msg,
+                                              content_type ? content_type : "application/json",
+                                              body);
+  if (r->any_status)
+    {
+      g_signal_connect (r->msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), r);
+      g_signal_connect (r->msg, "wrote-body", G_CALLBACK (wrote_body_cb), r);
+    }
   g_signal_connect (r->msg, "authenticate", G_CALLBACK (authenticate_cb), r);
   g_signal_connect (r->msg, "network-event", G_CALLBACK (network_event_cb), task);
 
@@ -428,8 +474,7 @@ request_start (const char          *method,
   r->session = g_object_ref (hf_http_get_session ());
   session_requests++;
   soup_session_send_async (r->session, r->msg, G_PRIORITY_DEFAULT,
-                           hf_deadline_get_cancellable (r->deadline), send_cb,
-                           g_steal_pointer (&task));
+                           hf_deadline_get_cancellable (r->deadline), send_cb, task);
 }
 
 void
@@ -446,8 +491,49 @@ hf_http_request_async (const char          *method,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  request_start (method, host, port, path, body, user, password, NULL, NULL, config,
-                 deadline_us, cancellable, callback, user_data);
+  GTask *task;
+
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (config != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_http_request_async);
+  g_task_set_name (task, "hf_http_request");
+  request_start (task, method, host, port, path, body, NULL, user, password, NULL, NULL,
+                 config, deadline_us, cancellable, NULL, NULL);
+}
+
+/* A request with one header of the caller's and no Digest. */
+static void
+request_with_header (const char          *method,
+                     const char          *host,
+                     guint16              port,
+                     const char          *path,
+                     GBytes              *body,
+                     const char          *header,
+                     const char          *header_value,
+                     const HfConfig      *config,
+                     gint64               deadline_us,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (config != NULL);
+  /* A header value with a line break would be a second header. */
+  g_return_if_fail (header_value == NULL || strpbrk (header_value, "\r\n") == NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_http_request_async);
+  g_task_set_name (task, "hf_http_request");
+  request_start (task, method, host, port, path, body, NULL, NULL, NULL, header, header_value,
+                 config, deadline_us, cancellable, NULL, NULL);
 }
 
 void
@@ -465,10 +551,8 @@ hf_http_request_header_async (const char          *method,
                               gpointer             user_data)
 {
   g_return_if_fail (header != NULL && header_value != NULL);
-  /* A header value with a line break would be a second header. */
-  g_return_if_fail (strpbrk (header_value, "\r\n") == NULL);
-  request_start (method, host, port, path, body, NULL, NULL, header, header_value, config,
-                 deadline_us, cancellable, callback, user_data);
+  request_with_header (method, host, port, path, body, header, header_value, config,
+                       deadline_us, cancellable, callback, user_data);
 }
 
 void
@@ -486,9 +570,45 @@ hf_http_request_bearer_async (const char          *method,
 {
   g_autofree char *value = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
 
-  g_return_if_fail (token == NULL || strpbrk (token, "\r\n") == NULL);
-  request_start (method, host, port, path, body, NULL, NULL, value ? "Authorization" : NULL,
-                 value, config, deadline_us, cancellable, callback, user_data);
+  request_with_header (method, host, port, path, body, value ? "Authorization" : NULL, value,
+                       config, deadline_us, cancellable, callback, user_data);
+}
+
+void
+hf_http_upload_async (const char          *host,
+                      guint16              port,
+                      const char          *path,
+                      GBytes              *body,
+                      const char          *content_type,
+                      const HfConfig      *config,
+                      gint64               deadline_us,
+                      HfHttpProgress       progress,
+                      gpointer             progress_data,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (config != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hf_http_upload_async);
+  g_task_set_name (task, "hf_http_upload");
+  request_start (task, "POST", host, port, path, body, content_type, NULL, NULL, NULL, NULL,
+                 config, deadline_us, cancellable, progress, progress_data);
+}
+
+GBytes *
+hf_http_upload_finish (GAsyncResult  *result,
+                       guint         *status,
+                       GError       **error)
+{
+  return hf_http_request_finish (result, status, error);
 }
 
 GBytes *

@@ -74,4 +74,36 @@ void      hf_http_request_done_boolean (GObject             *source,
                                         GAsyncResult        *result,
                                         gpointer             user_data);
 
+/* Upload progress: @sent of @total body bytes written to the socket. */
+typedef void (*HfHttpProgress) (guint64  sent,
+                                guint64  total,
+                                gpointer user_data);
+
+/* POST @body (raw bytes, sent with a Content-Length, never chunked) as
+ * @content_type to http://@host:@port@path, with @deadline_us (monotonic)
+ * for the whole exchange: for a firmware image, give a long one; within it
+ * the body may stall at most 90 s between two pieces (the device erasing
+ * flash), and the answer may take 60 s once the body is sent.  No
+ * credentials.  @progress (may be NULL) is called as the body goes out.
+ * Unlike hf_http_request_async(), the answer's body (capped at
+ * config->max_reply_bytes) is returned whatever its status: the caller
+ * reads the device's words on an error status. */
+void      hf_http_upload_async   (const char          *host,
+                                  guint16              port,
+                                  const char          *path,
+                                  GBytes              *body,
+                                  const char          *content_type,
+                                  const HfConfig      *config,
+                                  gint64               deadline_us,
+                                  HfHttpProgress       progress,
+                                  gpointer             progress_data,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+/* The answer's body for any status; @status gets the code.  An error only
+ * when no whole answer came (connect, timeout, reset, cap). */
+GBytes   *hf_http_upload_finish  (GAsyncResult        *result,
+                                  guint               *status,
+                                  GError             **error);
+
 G_END_DECLS

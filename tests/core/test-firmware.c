@@ -1,0 +1,750 @@
+/* test-firmware.c — AxeOS firmware updates: the image checks, and the
+ * fleet updater and `hashfleet-cli update` against hashfleet-sim
+ * SPDX-License-Identifier: MIT
+ *
+ * The images are made here (hf-test-firmware.c), never real firmware.
+ * The simulator answers OTA and OTAWWW as the firmware does (it refuses a
+ * chunked body, checks the image's magic, reboots into its version); its
+ * "ota" events say what each miner received.
+ */
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "hf-core.h"
+#include "hf-test-firmware.h"
+#include "hf-test-utils.h"
+
+#define HTTP_PORT    18923
+#define CGMINER_PORT 14923
+#define NEW_VERSION  "v2.99.0-hf-test"
+#define OLD_VERSION  "v2.15.0"
+
+static const char fleet_config[] =
+  "[fleet]\nhttp-port=18923\ncgminer-port=14923\nstatic=true\nrestart-seconds=1\n"
+  "[miner 127.0.100.1]\nprofile=gamma\n"
+  "[miner 127.0.100.2]\nprofile=gamma\n"
+  "[miner 127.0.100.3]\nprofile=gamma\nota-fail=validation\n"
+  "[miner 127.0.100.4]\nprofile=gamma\n"
+  "[miner 127.0.100.5]\nprofile=gamma\n"
+  "[miner 127.0.101.1]\nprofile=gamma\n"
+  "[miner 127.0.101.2]\nprofile=gamma\n"
+  "[miner 127.0.101.3]\nprofile=gamma\n"
+  "[miner 127.0.101.4]\nprofile=nerdqaxe\n"
+  "[miner 127.0.101.5]\nprofile=gamma\nota-fail=rollback\n"
+  "[miner 127.0.102.1]\nprofile=gamma\n"
+  "[miner 127.0.102.2]\nprofile=gamma\n"
+  "[miner 127.0.102.3]\nprofile=s19pro\n"
+  "[miner 127.0.102.4]\nprofile=gamma\nota-fail=hang\n"
+  "[miner 127.0.102.5]\nprofile=gamma\n";
+
+static HfTestSim *sim;
+
+/* ---- images ------------------------------------------------------------- */
+
+static HfFirmwareImage *
+app_image (void)
+{
+  g_autoptr(GBytes) bytes = hf_test_esp_app_image (HF_ESP_CHIP_ID_ESP32S3, "esp-miner",
+                                                   NEW_VERSION, 3000);
+  g_autoptr(GError) error = NULL;
+  HfFirmwareImage *image = hf_firmware_image_check (HF_FIRMWARE_APP, "esp-miner.bin", bytes,
+                                                    &error);
+
+  g_assert_no_error (error);
+  return image;
+}
+
+static void
+refused (HfFirmwareKind  kind,
+         GBytes         *bytes,
+         const char     *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfFirmwareImage) image = hf_firmware_image_check (kind, "file.bin", bytes, &error);
+
+  g_assert_null (image);
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  if (strstr (error->message, words) == NULL)
+    g_error ("'%s' does not say '%s'", error->message, words);
+  g_assert_true (g_str_has_prefix (error->message, "file.bin: "));
+}
+
+/* A copy of @bytes with byte @at xor-ed with @mask (or cut to @at). */
+static GBytes *
+changed (GBytes *bytes,
+         gsize   at,
+         guint8  mask,
+         gboolean cut)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len);
+  guint8 *copy = g_memdup2 (p, len);
+
+  if (cut)
+    return g_bytes_new_take (copy, at);
+  copy[at] ^= mask;
+  return g_bytes_new_take (copy, len);
+}
+
+/* The same, with the image's checksum and appended SHA-256 made right
+ * again (a change inside a segment's data, of the test images' layout):
+ * what is refused is then the change itself. */
+static GBytes *
+changed_fixed (GBytes *bytes,
+               gsize   at,
+               guint8  mask)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (bytes, &len);
+  guint8 *copy = g_memdup2 (p, len);
+  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize digest_len = 32;
+
+  copy[at] ^= mask;
+  copy[len - 33] ^= mask;
+  g_checksum_update (sha, copy, (gssize) (len - 32));
+  g_checksum_get_digest (sha, copy + len - 32, &digest_len);
+  return g_bytes_new_take (copy, len);
+}
+
+static void
+test_app_image (void)
+{
+  g_autoptr(GBytes) good = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 1000);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfFirmwareImage) image = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, good,
+                                                              &error);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, good);
+  g_autoptr(GBytes) c3 = hf_test_esp_app_image (5, "esp-miner", NEW_VERSION, 1000);
+  g_autoptr(GBytes) other = hf_test_esp_app_image (9, "blink", "v1.0", 1000);
+  g_autoptr(GBytes) spiffs = hf_test_spiffs_image (16);
+  g_autoptr(GBytes) text = g_bytes_new_static ("<!doctype html><html>hello</html>"
+                                               "                                       "
+                                               "                                       "
+                                               "                                       "
+                                               "                                       "
+                                               "                                       "
+                                               "                                       "
+                                               "                                       ", 306);
+  g_autoptr(GBytes) magic = changed (good, 0, 0xff, FALSE);
+  g_autoptr(GBytes) body = changed (good, 600, 0x01, FALSE);
+  g_autoptr(GBytes) sha_bad = changed (good, g_bytes_get_size (good) - 1, 0x01, FALSE);
+  g_autoptr(GBytes) cut = changed (good, 700, 0, TRUE);
+  g_autoptr(GBytes) desc = changed_fixed (good, 32, 0x01);
+  g_autoptr(GBytes) project = changed_fixed (good, 32 + 48, 'e' ^ 'E');
+  g_autoptr(GBytes) unchanged = changed_fixed (good, 600, 0);
+  g_autoptr(GBytes) segments = changed (good, 1, 0x30, FALSE);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+  g_assert_cmpstr (image->version, ==, NEW_VERSION);
+  g_assert_cmpstr (image->project, ==, "esp-miner");
+  g_assert_cmpstr (image->idf_version, ==, "v5.5.1");
+  g_assert_cmpstr (image->built, ==, "Dec  5 2026 10:00:00");
+  g_assert_cmpuint (image->chip_id, ==, 9);
+  g_assert_cmpuint (image->segments, ==, 2);
+  g_assert_true (image->hash_appended);
+  g_assert_cmpuint (image->size, ==, g_bytes_get_size (good));
+  g_assert_cmpstr (image->sha256, ==, sha);
+  g_assert_cmpstr (image->name, ==, "esp-miner.bin");
+
+  refused (HF_FIRMWARE_APP, c3, "built for the ESP32-C3 (chip id 5)");
+  refused (HF_FIRMWARE_APP, other, "\"blink\", not AxeOS or NerdOS");
+  refused (HF_FIRMWARE_APP, spiffs, "SPIFFS image (the web UI");
+  refused (HF_FIRMWARE_APP, text, "not an ESP32 app image: it starts with 0x3c");
+  refused (HF_FIRMWARE_APP, magic, "not an ESP32 app image");
+  refused (HF_FIRMWARE_APP, body, "checksum");
+  refused (HF_FIRMWARE_APP, sha_bad, "SHA-256");
+  refused (HF_FIRMWARE_APP, cut, "cut short");
+  refused (HF_FIRMWARE_APP, desc, "no app description");
+  refused (HF_FIRMWARE_APP, segments, "segments");
+  refused (HF_FIRMWARE_APP, project, "\"Esp-miner\", not AxeOS");
+  {
+    g_autoptr(HfFirmwareImage) same = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, unchanged,
+                                                               &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (same);
+  }
+}
+
+static void
+test_www_image (void)
+{
+  g_autoptr(GBytes) good = hf_test_spiffs_image (768);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfFirmwareImage) image = hf_firmware_image_check (HF_FIRMWARE_WWW, "www.bin", good,
+                                                              &error);
+  g_autoptr(GBytes) app = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 100);
+  g_autoptr(GBytes) big = hf_test_spiffs_image (769);
+  g_autoptr(GBytes) cut_blocks = changed (good, 700 * 4096, 0, TRUE);
+  g_autoptr(GBytes) cut_odd = changed (good, 4096 * 3 + 100, 0, TRUE);
+  g_autoptr(GBytes) broken = changed (good, 4096 * 5 + 252, 0x10, FALSE);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  guint8 *lfs = g_malloc0 (4096);
+  g_autoptr(GBytes) littlefs = NULL;
+
+  memcpy (lfs + 8, "littlefs", 8);
+  littlefs = g_bytes_new_take (lfs, 4096);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+  g_assert_cmpuint (image->blocks, ==, 768);
+  g_assert_cmpuint (image->size, ==, HF_FIRMWARE_WWW_MAX_BYTES);
+  g_assert_null (image->version);
+
+  refused (HF_FIRMWARE_WWW, app, "ESP32 app image (the firmware");
+  refused (HF_FIRMWARE_WWW, big, "larger than the miner's 3145728-byte www partition");
+  refused (HF_FIRMWARE_WWW, cut_blocks, "block 0 has magic");
+  refused (HF_FIRMWARE_WWW, cut_odd, "not a whole number");
+  refused (HF_FIRMWARE_WWW, broken, "block 5 has magic");
+  refused (HF_FIRMWARE_WWW, empty, "empty");
+  refused (HF_FIRMWARE_WWW, littlefs, "LittleFS");
+}
+
+typedef struct
+{
+  gboolean         done;
+  gboolean         ok;
+  HfFirmwareImage *image;
+  GError          *error;
+  GPtrArray       *steps;  /* "address step sent/total" */
+  guint64          max_sent;
+  guint            updating_seen;  /* steps seen with the reading marked updating */
+} Wait;
+
+static void
+wait_clear (Wait *w)
+{
+  g_clear_pointer (&w->image, hf_firmware_image_unref);
+  g_clear_error (&w->error);
+  g_clear_pointer (&w->steps, g_ptr_array_unref);
+  w->done = FALSE;
+  w->ok = FALSE;
+  w->max_sent = 0;
+}
+
+static void
+loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->image = hf_firmware_image_load_finish (result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_load (void)
+{
+  g_autoptr(GBytes) good = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 64);
+  g_autofree char *path = hf_test_write_temp ("esp-miner.bin", good);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GBytes) huge = g_bytes_new_take (g_malloc0 (HF_FIRMWARE_APP_MAX_BYTES + 10),
+                                             HF_FIRMWARE_APP_MAX_BYTES + 10);
+  g_autofree char *huge_path = hf_test_write_temp ("huge.bin", huge);
+  g_autoptr(GFile) huge_file = g_file_new_for_path (huge_path);
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/esp-miner.bin");
+  Wait w = { 0 };
+
+  hf_firmware_image_load_async (file, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (w.image->version, ==, NEW_VERSION);
+  g_assert_cmpuint (w.image->size, ==, g_bytes_get_size (good));
+  wait_clear (&w);
+
+  hf_firmware_image_load_async (huge_file, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+  g_assert_nonnull (strstr (w.error->message, "huge.bin: larger than the miner's"));
+  wait_clear (&w);
+
+  hf_firmware_image_load_async (missing, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_nonnull (w.error);
+  g_assert_true (g_str_has_prefix (w.error->message, "esp-miner.bin: "));
+  wait_clear (&w);
+}
+
+/* ---- the updater -------------------------------------------------------- */
+
+static HfConfig *
+config_new (void)
+{
+  HfConfig *config = hf_config_new ();
+
+  config->http_port = HTTP_PORT;
+  config->cgminer_port = CGMINER_PORT;
+  config->timeout_ms = 1500;
+  config->connect_timeout_ms = 1000;
+  return config;
+}
+
+static GPtrArray *
+miners_of (const char * const *addresses)
+{
+  GPtrArray *miners = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      HfMiner *miner = hf_miner_new (addresses[i], HF_FAMILY_AXEOS);
+
+      hf_miner_set_http_port (miner, HTTP_PORT);
+      g_ptr_array_add (miners, miner);
+    }
+  return miners;
+}
+
+static void
+progress_cb (HfFirmwareUpdate *update,
+             HfMiner          *miner,
+             guint             index,
+             guint             n,
+             guint             step,
+             guint64           sent,
+             guint64           total,
+             gpointer          data)
+{
+  Wait *w = data;
+  const char *name = hf_firmware_step_to_string (step);
+
+  g_assert_cmpuint (index, <, n);
+  w->max_sent = MAX (w->max_sent, sent);
+  if (sent > 0)
+    {
+      g_assert_cmpuint (sent, <=, total);
+      return;
+    }
+  if (hf_miner_get_reading (miner) != NULL && hf_miner_get_reading (miner)->updating)
+    w->updating_seen++;
+  if (w->steps == NULL)
+    w->steps = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (w->steps, g_strdup_printf ("%u/%u %s %s", index + 1, n,
+                                              hf_miner_get_address (miner), name));
+}
+
+static void
+ran_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Wait *w = data;
+  w->ok = hf_firmware_update_run_finish (HF_FIRMWARE_UPDATE (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static HfFirmwareUpdate *
+updater_new (HfFirmwareImage *app,
+             HfFirmwareImage *www,
+             Wait            *w)
+{
+  g_autoptr(HfConfig) config = config_new ();
+  HfFirmwareUpdate *update = hf_firmware_update_new (config, app, www);
+
+  hf_firmware_update_set_timing (update, 15000, 300, 400);
+  g_signal_connect (update, "progress", G_CALLBACK (progress_cb), w);
+  return update;
+}
+
+static HfFirmwareResult *
+result_at (HfFirmwareUpdate *update,
+           guint             i)
+{
+  return g_ptr_array_index (hf_firmware_update_get_results (update), i);
+}
+
+/* What /api/system/info of @ip says its version is now. */
+static char *
+version_of (const char *ip)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  g_autofree char *url = g_strdup_printf ("http://%s:%u/api/system/info", ip, HTTP_PORT);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_nonnull (body);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                             (gssize) g_bytes_get_size (body), NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (
+    json_parser_get_root (parser)), "version"));
+}
+
+static void
+test_sequential_stops (void)
+{
+  const char *addresses[] = { "127.0.100.1", "127.0.100.2", "127.0.100.3", "127.0.100.4",
+                              "127.0.100.5", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autofree char *dir = g_dir_make_tmp ("hf-firmware-store-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (db, &error);
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *v4 = NULL;
+  g_autofree char *v5 = NULL;
+  g_autofree char *v1 = NULL;
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  guint updated = 0, failed = 0;
+
+  g_assert_no_error (error);
+  hf_firmware_update_set_store (update, store);
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 60000);
+
+  g_assert_false (w.ok);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_cmpstr (w.error->message, ==, "127.0.100.3: firmware: the miner refused "
+                   "esp-miner.bin: HTTP 500: Validation / Activation Error");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      HfFirmwareResult *r = result_at (update, i);
+
+      g_assert_cmpint (r->outcome, ==, HF_FIRMWARE_UPDATED);
+      g_assert_cmpstr (r->before, ==, OLD_VERSION);
+      g_assert_cmpstr (r->after, ==, NEW_VERSION);
+      g_assert_cmpstr (r->partition_before, ==, "ota_0");
+      g_assert_cmpstr (r->partition_after, ==, "ota_1");
+      g_assert_no_error (r->error);
+    }
+  g_assert_cmpint (result_at (update, 2)->outcome, ==, HF_FIRMWARE_FAILED);
+  g_assert_cmpint (result_at (update, 2)->step, ==, HF_FIRMWARE_STEP_FIRMWARE);
+  g_assert_cmpint (result_at (update, 3)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
+  g_assert_cmpint (result_at (update, 4)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
+  g_assert_null (result_at (update, 3)->before);
+
+  /* Each of the first three got exactly one upload, of the whole image
+   * with its Content-Length; the last two got none. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("OTA length=%" G_GSIZE_FORMAT " %s", app->size,
+                                               i == 2 ? "validation-error" : "ok");
+
+      g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[i], 1, 2000), ==, 1);
+      g_assert_nonnull (strstr (hf_test_sim_last_event (sim, "ota", addresses[i]), want));
+      g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", addresses[i], 0, 0), ==, 0);
+    }
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[3], 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[4], 0, 0), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", addresses[3], 0, 0), ==, 0);
+  v1 = version_of (addresses[0]);
+  v4 = version_of (addresses[3]);
+  v5 = version_of (addresses[4]);
+  g_assert_cmpstr (v1, ==, NEW_VERSION);
+  g_assert_cmpstr (v4, ==, OLD_VERSION);
+  g_assert_cmpstr (v5, ==, OLD_VERSION);
+
+  /* The steps, in order, one miner at a time. */
+  g_assert_nonnull (w.steps);
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 0), ==, "1/5 127.0.100.1 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 1), ==, "1/5 127.0.100.1 firmware");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 2), ==, "1/5 127.0.100.1 reboot");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/5 127.0.100.1 done");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "2/5 127.0.100.2 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, w.steps->len - 1), ==,
+                   "3/5 127.0.100.3 firmware");
+  g_assert_cmpuint (w.max_sent, ==, app->size);
+
+  /* Recorded: two updates and the failure. */
+  hf_test_flush_store (NULL, store);
+  events = hf_store_list_events (store, HF_EVENT_FIRMWARE_UPDATE, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 3);
+  for (guint i = 0; i < events->len; i++)
+    {
+      HfStoreEvent *e = g_ptr_array_index (events, i);
+
+      if (strstr (e->detail, "\"result\":\"updated\"") != NULL)
+        {
+          updated++;
+          g_assert_nonnull (strstr (e->detail, "\"from\":\"" OLD_VERSION "\",\"to\":\""
+                                    NEW_VERSION "\""));
+          g_assert_nonnull (strstr (e->detail, app->sha256));
+        }
+      else
+        {
+          failed++;
+          g_assert_cmpstr (e->address, ==, "127.0.100.3");
+          g_assert_nonnull (strstr (e->detail, "Validation / Activation Error"));
+        }
+    }
+  g_assert_cmpuint (updated, ==, 2);
+  g_assert_cmpuint (failed, ==, 1);
+  wait_clear (&w);
+}
+
+static void
+test_dry_run (void)
+{
+  const char *addresses[] = { "127.0.101.1", "127.0.102.3", "127.0.101.4", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+
+  /* The Antminer is what the identification would have made it. */
+  hf_miner_set_family (g_ptr_array_index (miners, 1), HF_FAMILY_ANTMINER);
+  hf_firmware_update_run_async (update, miners, TRUE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+
+  g_assert_false (w.ok);
+  g_assert_nonnull (strstr (w.error->message, "127.0.102.3: check: not an AxeOS miner"));
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_WOULD_UPDATE);
+  g_assert_cmpstr (result_at (update, 0)->before, ==, OLD_VERSION);
+  g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_FAILED);
+  /* A dry run goes on past a miner that would fail. */
+  g_assert_cmpint (result_at (update, 2)->outcome, ==, HF_FIRMWARE_WOULD_UPDATE);
+  g_assert_cmpstr (result_at (update, 2)->before, ==, "v1.0.36");
+  for (guint i = 0; addresses[i] != NULL; i++)
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[i], 0, 0), ==, 0);
+  wait_clear (&w);
+}
+
+static void
+test_with_www_and_again (void)
+{
+  const char *addresses[] = { "127.0.101.2", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GBytes) spiffs = hf_test_spiffs_image (64);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfFirmwareImage) www = hf_firmware_image_check (HF_FIRMWARE_WWW, "www.bin", spiffs,
+                                                            &error);
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, www, &w);
+
+  g_assert_no_error (error);
+  {
+    g_autoptr(HfReading) reading = hf_reading_new ();
+
+    hf_miner_set_reading (g_ptr_array_index (miners, 0), reading);
+  }
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 30000);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  /* Marked updating from the first upload until done: firmware, reboot,
+   * www, www-reboot. */
+  g_assert_cmpuint (w.updating_seen, ==, 4);
+  g_assert_false (hf_miner_get_reading (g_ptr_array_index (miners, 0))->updating);
+  g_assert_cmpint (hf_miner_get_state (g_ptr_array_index (miners, 0)), !=, HF_STATE_UPDATING);
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_UPDATED);
+  g_assert_cmpstr (result_at (update, 0)->after, ==, NEW_VERSION);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 2, 2000), ==, 2);
+  g_assert_nonnull (strstr (hf_test_sim_last_event (sim, "ota", addresses[0]),
+                            "OTAWWW length=262144 ok"));
+  g_assert_cmpuint (hf_test_sim_events (sim, "restart", addresses[0], 2, 2000), ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/1 127.0.101.2 www");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "1/1 127.0.101.2 www-reboot");
+  wait_clear (&w);
+
+  /* Once on the image's version, a second run sends nothing. */
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_true (w.ok);
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_CURRENT);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 0, 500), ==, 2);
+  wait_clear (&w);
+}
+
+static void
+test_rollback (void)
+{
+  const char *addresses[] = { "127.0.101.5", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 30000);
+  g_assert_false (w.ok);
+  g_assert_cmpstr (w.error->message, ==, "127.0.101.5: reboot: it restarted running "
+                   OLD_VERSION ", not " NEW_VERSION);
+  wait_clear (&w);
+}
+
+/* A miner that takes the image and never answers: the upload's deadline
+ * ends it, named, and the run stops there. */
+static void
+test_hang (void)
+{
+  const char *addresses[] = { "127.0.102.4", "127.0.102.5", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  gint64 start = g_get_monotonic_time ();
+
+  hf_firmware_update_set_upload_timeout (update, 2000);
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.102.4: firmware: sending "
+                                   "esp-miner.bin: waiting for the HTTP answer from "
+                                   "127.0.102.4:18923 timed out after "));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[1], 0, 0), ==, 0);
+  g_assert_false (hf_firmware_update_is_busy (g_ptr_array_index (miners, 0)));
+  wait_clear (&w);
+}
+
+static void
+test_concurrent_refused (void)
+{
+  const char *addresses[] = { "127.0.101.3", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GPtrArray) same = miners_of (addresses);   /* other objects, same miner */
+  g_autoptr(GPtrArray) twice = g_ptr_array_new ();
+  Wait w = { 0 }, second = { 0 }, third = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  g_autoptr(HfFirmwareUpdate) other = updater_new (app, NULL, &second);
+
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  g_assert_true (hf_firmware_update_is_busy (g_ptr_array_index (same, 0)));
+  hf_firmware_update_run_async (other, same, FALSE, NULL, ran_cb, &second);
+  hf_test_wait_for (&second.done, 5000);
+  g_assert_error (second.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_cmpstr (second.error->message, ==, "127.0.101.3 is already being updated; "
+                   "one update of a miner at a time");
+  /* The same update object, while it runs. */
+  hf_firmware_update_run_async (update, same, FALSE, NULL, ran_cb, &third);
+  hf_test_wait_for (&third.done, 5000);
+  g_assert_error (third.error, HF_ERROR, HF_ERROR_REJECTED);
+
+  hf_test_wait_for (&w.done, 30000);
+  g_assert_no_error (w.error);
+  g_assert_false (hf_firmware_update_is_busy (g_ptr_array_index (same, 0)));
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 1, 1000), ==, 1);
+  wait_clear (&w);
+  wait_clear (&second);
+  wait_clear (&third);
+
+  /* One miner given twice in a run. */
+  g_ptr_array_add (twice, g_ptr_array_index (miners, 0));
+  g_ptr_array_add (twice, g_ptr_array_index (same, 0));
+  hf_firmware_update_run_async (other, twice, FALSE, NULL, ran_cb, &second);
+  hf_test_wait_for (&second.done, 5000);
+  g_assert_nonnull (strstr (second.error->message, "given twice"));
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 0, 300), ==, 1);
+  wait_clear (&second);
+}
+
+/* The simulator does refuse a chunked upload, as the firmware does: the
+ * Content-Length assertions above can fail. */
+static void
+test_sim_refuses_chunked (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.102.2:%u/api/system/OTA", HTTP_PORT);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) image = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 100);
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (image);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_message_set_request_body (msg, "application/octet-stream", stream, -1);
+  body = soup_session_send_and_read (session, msg, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 500);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.102.2", 1, 2000), ==, 1);
+}
+
+/* ---- hashfleet-cli update ---------------------------------------------- */
+
+static void
+test_cli (void)
+{
+  g_autoptr(GBytes) good = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 2000);
+  g_autofree char *app = hf_test_write_temp ("esp-miner.bin", good);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, good);
+  g_autoptr(GBytes) junk = g_bytes_new_static ("not firmware at all\n", 20);
+  g_autofree char *bad = hf_test_write_temp ("notes.txt", junk);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (good));
+  const char *common[] = { "--http-port", "18923", "--cgminer-port", "14923", "--no-store",
+                           "--timeout", "1500" };
+  int status;
+
+  /* Not an ESP32 image: refused before anything is sent. */
+  {
+    const char *args[] = { "update", "--firmware", bad, common[0], common[1], common[2],
+                           common[3], common[4], "127.0.102.1", NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_nonnull (strstr (err, "notes.txt: not an ESP32 app image"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* Dry run: the image and the miner checked, nothing sent. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--dry-run", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.102.1", NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, sha));
+    g_assert_nonnull (strstr (out, size));
+    g_assert_nonnull (strstr (out, "127.0.102.1: would update " OLD_VERSION " → "
+                              NEW_VERSION));
+    g_assert_nonnull (strstr (out, "dry run: nothing was sent"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* The update itself. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--wait", "20", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.102.1", NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    if (status != 0)
+      g_printerr ("%s\n%s\n", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "127.0.102.1: updated " OLD_VERSION " → " NEW_VERSION
+                              " (ota_0 → ota_1)\n"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 1, 1000), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* No address. */
+  {
+    const char *args[] = { "update", "--firmware", app, NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  hf_test_init (&argc, &argv);
+  g_test_add_func ("/firmware/image/app", test_app_image);
+  g_test_add_func ("/firmware/image/www", test_www_image);
+  g_test_add_func ("/firmware/image/load", test_load);
+  sim = hf_test_sim_start_for (fleet_config, 230);
+  g_test_add_func ("/firmware/update/sim-refuses-chunked", test_sim_refuses_chunked);
+  g_test_add_func ("/firmware/update/sequential-stops-at-failure", test_sequential_stops);
+  g_test_add_func ("/firmware/update/dry-run", test_dry_run);
+  g_test_add_func ("/firmware/update/www-and-again", test_with_www_and_again);
+  g_test_add_func ("/firmware/update/rollback", test_rollback);
+  g_test_add_func ("/firmware/update/hang", test_hang);
+  g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
+  g_test_add_func ("/firmware/cli", test_cli);
+  status = g_test_run ();
+  hf_test_sim_stop (sim);
+  return status;
+}
