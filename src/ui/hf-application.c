@@ -51,6 +51,7 @@ struct _HfApplication
   guint           store_retry;
   guint16         http_port;           /* --http-port, 0: default */
   guint16         cgminer_port;        /* --cgminer-port, 0: default */
+  guint16         whatsminer_v3_port;  /* --whatsminer-v3-port, 0: default */
   char           *antminer_password;   /* from the keyring */
   char           *whatsminer_password;
   char           *whatsminer_super_password;
@@ -599,6 +600,9 @@ handle_local_options (GApplication *app,
     self->http_port = (guint16) port;
   if (g_variant_dict_lookup (options, "cgminer-port", "i", &port) && port > 0 && port < 65536)
     self->cgminer_port = (guint16) port;
+  if (g_variant_dict_lookup (options, "whatsminer-v3-port", "i", &port) && port > 0
+      && port < 65536)
+    self->whatsminer_v3_port = (guint16) port;
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("hashfleet %s\n", PACKAGE_VERSION);
@@ -704,6 +708,8 @@ hf_application_startup (GApplication *app)
       config->http_port = self->http_port;
     if (self->cgminer_port != 0)
       config->cgminer_port = self->cgminer_port;
+    if (self->whatsminer_v3_port != 0)
+      config->whatsminer_v3_port = self->whatsminer_v3_port;
     self->session = hf_session_new (path, config);
   }
   /* Before any window's handlers: Preferences reads the session's state
@@ -835,6 +841,8 @@ hf_application_init (HfApplication *self)
       N_("The HTTP port Discover and Add Miner try (default 80)"), N_("PORT") },
     { "cgminer-port", 0, 0, G_OPTION_ARG_INT, NULL,
       N_("The API port Discover and Add Miner try (default 4028)"), N_("PORT") },
+    { "whatsminer-v3-port", 0, 0, G_OPTION_ARG_INT, NULL,
+      N_("The Whatsminer API v3 port Discover and Add Miner try (default 4433)"), N_("PORT") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

@@ -184,6 +184,8 @@ refresh_fields (HfDetailsWindow *self)
   value_row (self, _("Fan"), r->fan_percent, 0, "%");
   value_row (self, _("Frequency"), r->frequency_mhz, 0, "MHz");
   value_row (self, _("Core voltage"), r->core_voltage_mv, 0, "mV");
+  value_row (self, _("Power limit"), r->power_limit_w, 0, "W");
+  set_row (self, self->reading_group, _("Preset"), r->preset);
   uptime = hf_format_duration (r->uptime_s);
   set_row (self, self->reading_group, _("Uptime"), uptime);
   value_row (self, _("Accepted shares"), r->accepted, 0, NULL);
