@@ -312,8 +312,11 @@ keep_top (GListModel *model,
   GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->grid_view));
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->grid_view));
 
+  /* A grid scrolled by hand stays; one being put back at its top (moved
+   * by the layout of miners that joined a moment ago) goes on being. */
   if (adj == NULL || clock == NULL || gtk_grid_view_get_model (self->grid_view) == NULL
-      || gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+      || (self->keep_top_clock == NULL
+          && gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj)))
     return;
   self->keep_top_frames = 0;
   if (self->keep_top_clock == NULL)
