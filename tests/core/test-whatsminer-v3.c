@@ -139,6 +139,19 @@ test_frames (void)
   g_assert_cmpuint (hf_whatsminer_v3_frame_want (&f, 4096), ==, 0);
   hf_whatsminer_v3_frame_clear (&f);
 
+  /* Nothing but heartbeats: refused after HF_WHATSMINER_V3_MAX_HEARTBEATS. */
+  hf_whatsminer_v3_frame_init (&f, 1024 * 1024);
+  {
+    guint8 zeros[4 * (HF_WHATSMINER_V3_MAX_HEARTBEATS + 1)] = { 0 };
+
+    g_assert_true (hf_whatsminer_v3_frame_feed (&f, zeros, sizeof zeros - 4, &complete, &error));
+    g_assert_false (complete);
+    g_assert_false (hf_whatsminer_v3_frame_feed (&f, zeros, 4, &complete, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_PROTOCOL);
+    g_clear_error (&error);
+  }
+  hf_whatsminer_v3_frame_clear (&f);
+
   /* Over the cap: refused from the header. */
   hf_whatsminer_v3_frame_init (&f, 1024 * 1024);
   g_assert_false (hf_whatsminer_v3_frame_feed (&f, big, 4, &complete, &error));
@@ -456,6 +469,103 @@ test_client_errors (void)
   }
 }
 
+/* A device that floods empty frames (zero bytes) after the request, faster
+ * than they can be read, from a thread with a blocking socket, until the
+ * client hangs up or 3 s have passed. */
+typedef struct
+{
+  GSocket  *listener;
+  gint64    sent;
+} Flood;
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *f = data;
+  g_autoptr(GSocket) peer = g_socket_accept (f->listener, NULL, NULL);
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+  guint8 header[4];
+  char body[256];
+  gint64 stop = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  guint32 len;
+
+  g_assert_nonnull (peer);
+  g_assert_cmpint (g_socket_receive (peer, (char *) header, 4, NULL, NULL), ==, 4);
+  len = header[0] | header[1] << 8 | header[2] << 16 | (guint32) header[3] << 24;
+  g_assert_cmpuint (len, <, sizeof body);
+  g_assert_cmpint (g_socket_receive (peer, body, len, NULL, NULL), ==, len);
+  while (g_get_monotonic_time () < stop)
+    {
+      gssize n = g_socket_send (peer, zeros, 64 * 1024, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      f->sent += n;
+    }
+  g_socket_close (peer, NULL);
+  return NULL;
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+} Ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  t->max_gap = MAX (t->max_gap, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_client_heartbeat_flood (void)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.113.2",
+                                                                             14700);
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(GThread) thread = NULL;
+  Flood f = { 0 };
+  Ticks t = { 0 };
+  Wait w = { 0 };
+  guint tick;
+  gint64 start, ms;
+
+  f.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                             NULL);
+  g_assert_true (g_socket_bind (f.listener, address, TRUE, NULL));
+  g_assert_true (g_socket_listen (f.listener, NULL));
+  thread = g_thread_new ("flood", flood_thread, &f);
+
+  config->timeout_ms = 1000;
+  start = t.last = g_get_monotonic_time ();
+  tick = g_timeout_add (50, tick_cb, &t);
+  hf_whatsminer_v3_request_async ("127.0.113.2", 14700, "{\"cmd\":\"get.device.info\"}",
+                                  config, hf_config_deadline (config), NULL, request_cb, &w);
+  hf_test_wait_for (&w.done, 6000);
+  ms = (g_get_monotonic_time () - start) / 1000;
+  tick_cb (&t);   /* the gap up to now counts too */
+  g_source_remove (tick);
+  g_thread_join (g_steal_pointer (&thread));
+  g_socket_close (f.listener, NULL);
+  g_clear_object (&f.listener);
+
+  g_test_message ("flood: %s after %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " bytes sent, "
+                  "largest gap between ticks %" G_GINT64_FORMAT " ms",
+                  w.error ? w.error->message : "no error", ms, f.sent, t.max_gap / 1000);
+  g_assert_null (w.reply);
+  g_assert_true (g_error_matches (w.error, HF_ERROR, HF_ERROR_TIMEOUT)
+                 || g_error_matches (w.error, HF_ERROR, HF_ERROR_PROTOCOL));
+  g_assert_cmpint (ms, <, config->timeout_ms + 500);
+  g_assert_cmpint (t.max_gap / 1000, <, 200);
+  g_clear_error (&w.error);
+}
+
 /* ---- end to end against the simulator ---- */
 
 static const char fleet[] =
@@ -744,6 +854,7 @@ main (int   argc,
   g_test_add_func ("/whatsminer-v3/client/heartbeats", test_client_heartbeats);
   g_test_add_func ("/whatsminer-v3/client/oversize", test_client_oversize);
   g_test_add_func ("/whatsminer-v3/client/errors", test_client_errors);
+  g_test_add_func ("/whatsminer-v3/client/heartbeat-flood", test_client_heartbeat_flood);
   g_test_add_func ("/whatsminer-v3/e2e", test_e2e);
   g_test_add_func ("/whatsminer-v3/e2e-refused", test_e2e_refused);
   g_test_add_func ("/whatsminer-v3/e2e-v2-only", test_e2e_v2_only);
