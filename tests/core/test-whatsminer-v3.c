@@ -22,6 +22,7 @@
 
 #include "hf-driver.h"
 #include "hf-error.h"
+#include "hf-fleet.h"
 #include "hf-identify.h"
 #include "hf-json.h"
 #include "hf-test-utils.h"
@@ -573,7 +574,8 @@ static const char fleet[] =
   "static=true\nrestart-seconds=1\n"
   "[miner 127.0.96.2]\nprofile=whatsminer-v3\nsuper-password=s3cret\n"
   "[miner 127.0.96.3]\nprofile=whatsminer-v3\napi-writes=false\n"
-  "[miner 127.0.96.4]\nprofile=m30s\n";
+  "[miner 127.0.96.4]\nprofile=m30s\n"
+  "[miner 127.0.113.3]\nprofile=whatsminer-v3\n";
 
 static HfTestSim *sim;
 
@@ -818,6 +820,122 @@ test_e2e_v2_only (void)
   g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
 }
 
+/* A stand-in for a device's v3 port, on its own threads: answers every
+ * request with @answer (NULL: accepts into the backlog and never answers). */
+typedef struct
+{
+  GSocketService *service;   /* answering */
+  GSocket        *silent;    /* silent */
+  GBytes         *answer;
+} V3Port;
+
+static gboolean
+v3_port_run_cb (GThreadedSocketService *service,
+                GSocketConnection      *connection,
+                GObject                *source,
+                gpointer                user_data)
+{
+  V3Port *v = user_data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint8 header[4];
+  char body[512];
+  gsize n = 0;
+  guint32 len;
+
+  if (!g_input_stream_read_all (in, header, 4, &n, NULL, NULL) || n < 4)
+    return TRUE;
+  len = header[0] | header[1] << 8 | header[2] << 16 | (guint32) header[3] << 24;
+  if (len > sizeof body || !g_input_stream_read_all (in, body, len, &n, NULL, NULL))
+    return TRUE;
+  g_output_stream_write_all (out, g_bytes_get_data (v->answer, NULL),
+                             g_bytes_get_size (v->answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+v3_port_start (V3Port *v, const char *ip, guint16 port, GBytes *answer)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (ip, port);
+
+  memset (v, 0, sizeof *v);
+  if (answer == NULL)
+    {
+      v->silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, NULL);
+      g_assert_true (g_socket_bind (v->silent, address, TRUE, NULL));
+      g_assert_true (g_socket_listen (v->silent, NULL));
+      return;
+    }
+  v->answer = g_bytes_ref (answer);
+  v->service = g_threaded_socket_service_new (4);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (v->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, NULL, NULL));
+  g_signal_connect (v->service, "run", G_CALLBACK (v3_port_run_cb), v);
+  g_socket_service_start (v->service);
+}
+
+static void
+v3_port_stop (V3Port *v)
+{
+  if (v->service != NULL)
+    {
+      g_socket_service_stop (v->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (v->service));
+      g_clear_object (&v->service);
+    }
+  if (v->silent != NULL)
+    {
+      g_socket_close (v->silent, NULL);
+      g_clear_object (&v->silent);
+    }
+  g_clear_pointer (&v->answer, g_bytes_unref);
+}
+
+static void
+test_rescan_keeps_v3 (void)
+{
+  /* A v3 miner in the fleet; a rescan while its v3 port refuses (busy,
+   * restarting) finds it on v2: it stays on v3.  Once the v3 port answers
+   * and is not v3, it is moved to v2. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(HfConfig) refusing = sim_config ("s3cret");
+  g_autoptr(HfConfig) other = sim_config ("s3cret");
+  g_autoptr(HfFleet) f = hf_fleet_new (config);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = identify ("127.0.113.3", config, &error);
+  g_autoptr(HfMiner) again = NULL;
+  g_autoptr(HfMiner) downgraded = NULL;
+  g_autoptr(GBytes) not_v3 = frames ("HTTP/1.0 400 Bad Request", NULL);
+  V3Port v;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, HF_WHATSMINER_API_V3);
+  g_assert_true (hf_fleet_add (f, miner) == miner);
+
+  /* Nothing listens on this v3 port: refused. */
+  refusing->whatsminer_v3_port = 14640;
+  again = identify ("127.0.113.3", refusing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_miner_get_api_version (again), ==, 0);
+  g_assert_cmpstr (hf_miner_get_mac (again), ==, hf_miner_get_mac (miner));
+  g_assert_true (hf_fleet_add (f, again) == miner);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, HF_WHATSMINER_API_V3);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (WM3_PORT));
+
+  /* The v3 port answers, and not as v3: a definitive answer. */
+  v3_port_start (&v, "127.0.113.3", 14641, not_v3);
+  other->whatsminer_v3_port = 14641;
+  downgraded = identify ("127.0.113.3", other, &error);
+  v3_port_stop (&v);
+  g_assert_no_error (error);
+  g_assert_true (hf_fleet_add (f, downgraded) == miner);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, 0);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
+}
+
 static void
 test_refused_address (void)
 {
@@ -859,6 +977,7 @@ main (int   argc,
   g_test_add_func ("/whatsminer-v3/e2e-refused", test_e2e_refused);
   g_test_add_func ("/whatsminer-v3/e2e-v2-only", test_e2e_v2_only);
   g_test_add_func ("/whatsminer-v3/refused-address", test_refused_address);
+  g_test_add_func ("/whatsminer-v3/rescan-keeps-v3", test_rescan_keeps_v3);
 
   sim = hf_test_sim_start (fleet);
   status = g_test_run ();

@@ -71,6 +71,23 @@ answered (GError *error)
                            || g_error_matches (error, HF_ERROR, HF_ERROR_DAEMON_DOWN));
 }
 
+static gboolean
+probes_v3 (const HfConfig *config)
+{
+  return config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->cgminer_port
+         && config->whatsminer_v3_port != config->http_port;
+}
+
+/* The v3 port answered, and not as the Whatsminer API v3. */
+static gboolean
+not_v3 (GError *error)
+{
+  return error != NULL && (g_error_matches (error, HF_ERROR, HF_ERROR_NOT_A_MINER)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PARSE)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PROTOCOL)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_TOO_LARGE));
+}
+
 static void
 probe_step_done (GTask *task)
 {
@@ -95,6 +112,11 @@ probe_step_done (GTask *task)
     }
   else if (p->cg_miner != NULL)
     {
+      /* Not on v3 — for good only when the v3 port answered something
+       * else or was not asked; a busy, slow or closed one says nothing
+       * (hf_miner_update_identity() keeps a known v3 miner on v3). */
+      hf_miner_set_api_version_confirmed (p->cg_miner, !probes_v3 (p->config)
+                                                       || not_v3 (p->v3_error));
       hf_miner_set_online (p->cg_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->cg_miner), g_object_unref);
     }
@@ -259,8 +281,7 @@ hf_identify_async (const char          *address,
   p->pending = 2;
   g_task_set_task_data (task, p, probe_free);
 
-  if (config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->cgminer_port
-      && config->whatsminer_v3_port != config->http_port)
+  if (probes_v3 (config))
     {
       p->pending++;
       hf_whatsminer_v3_identify_async (hf_driver_for_family (HF_FAMILY_WHATSMINER), address,
