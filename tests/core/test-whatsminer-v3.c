@@ -575,7 +575,10 @@ static const char fleet[] =
   "[miner 127.0.96.2]\nprofile=whatsminer-v3\nsuper-password=s3cret\n"
   "[miner 127.0.96.3]\nprofile=whatsminer-v3\napi-writes=false\n"
   "[miner 127.0.96.4]\nprofile=m30s\n"
-  "[miner 127.0.113.3]\nprofile=whatsminer-v3\n";
+  "[miner 127.0.113.3]\nprofile=whatsminer-v3\n"
+  "[miner 127.0.113.4]\nprofile=s19pro\n"
+  "[miner 127.0.113.5]\nprofile=m30s\n"
+  "[miner 127.0.113.6]\nprofile=s19pro\n";
 
 static HfTestSim *sim;
 
@@ -936,6 +939,31 @@ test_rescan_keeps_v3 (void)
   g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
 }
 
+#define DEVICE_INFO_V3 \
+  "{\"code\":0,\"msg\":{\"salt\":\"abcdefgh\",\"miner\":{\"type\":\"M60S_VK40\"}," \
+  "\"system\":{\"fwversion\":\"20251209.16.Rel2\",\"api\":\"3.0.2\"}," \
+  "\"network\":{\"mac\":\"02:48:46:00:11:34\",\"hostname\":\"stray\"}}}"
+
+static void
+test_other_family_beats_v3 (void)
+{
+  /* An Antminer on the cgminer port, and something answering as a v3
+   * Whatsminer on the v3 port of the same address: the Antminer. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(GBytes) info = frames (DEVICE_INFO_V3, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = NULL;
+  V3Port v;
+
+  v3_port_start (&v, "127.0.113.4", atoi (WM3_PORT), info);
+  miner = identify ("127.0.113.4", config, &error);
+  v3_port_stop (&v);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (miner), ==, HF_FAMILY_ANTMINER);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, 0);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
+}
+
 static void
 test_refused_address (void)
 {
@@ -978,6 +1006,7 @@ main (int   argc,
   g_test_add_func ("/whatsminer-v3/e2e-v2-only", test_e2e_v2_only);
   g_test_add_func ("/whatsminer-v3/refused-address", test_refused_address);
   g_test_add_func ("/whatsminer-v3/rescan-keeps-v3", test_rescan_keeps_v3);
+  g_test_add_func ("/whatsminer-v3/other-family-beats-v3", test_other_family_beats_v3);
 
   sim = hf_test_sim_start (fleet);
   status = g_test_run ();

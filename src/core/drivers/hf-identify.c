@@ -4,7 +4,9 @@
  * The probes (HTTP, the cgminer port, the Whatsminer API v3 port) run at
  * once so that a silent address costs one deadline, not three.  A
  * Whatsminer that answers both v2 (4028) and v3 (4433) is one miner,
- * reached by v3: its old v2 writes no longer work.  The cgminer side sends `version` first and lets the reply pick the
+ * reached by v3: its old v2 writes no longer work.  Only a Whatsminer: when
+ * the cgminer port names another family, that family wins whatever answers
+ * on 4433.  The cgminer side sends `version` first and lets the reply pick the
  * driver; that driver then asks what it needs (one more short request,
  * which keeps every driver's identify usable on its own).
  */
@@ -88,6 +90,24 @@ not_v3 (GError *error)
                            || g_error_matches (error, HF_ERROR, HF_ERROR_TOO_LARGE));
 }
 
+/* The v3 port answered as a Whatsminer: that is the miner when the cgminer
+ * port found none, or found a Whatsminer (the same one, when both name a
+ * MAC).  Whatever else the cgminer port named (an Antminer with some
+ * service on 4433) wins. */
+static gboolean
+v3_is_the_miner (Probe *p)
+{
+  const char *cg_mac, *v3_mac;
+
+  if (p->cg_miner == NULL)
+    return TRUE;
+  if (hf_miner_get_family (p->cg_miner) != HF_FAMILY_WHATSMINER)
+    return FALSE;
+  cg_mac = hf_miner_get_mac (p->cg_miner);
+  v3_mac = hf_miner_get_mac (p->v3_miner);
+  return cg_mac == NULL || v3_mac == NULL || g_strcmp0 (cg_mac, v3_mac) == 0;
+}
+
 static void
 probe_step_done (GTask *task)
 {
@@ -105,7 +125,7 @@ probe_step_done (GTask *task)
       hf_miner_set_online (p->http_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
     }
-  else if (p->v3_miner != NULL)
+  else if (p->v3_miner != NULL && v3_is_the_miner (p))
     {
       hf_miner_set_online (p->v3_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->v3_miner), g_object_unref);
