@@ -964,6 +964,61 @@ test_other_family_beats_v3 (void)
   g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
 }
 
+static HfMiner *
+identify_timed (const char *ip, HfConfig *config, gint64 *ms, GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  HfMiner *miner = identify (ip, config, error);
+
+  *ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("identify %s: %" G_GINT64_FORMAT " ms", ip, *ms);
+  return miner;
+}
+
+static void
+test_silent_v3_port (void)
+{
+  /* A v3 port that accepts and never answers, with the deadline at 4 s. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(HfConfig) quick = sim_config ("s3cret");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) m30s = NULL;
+  g_autoptr(HfMiner) s19 = NULL;
+  g_autoptr(HfMiner) none = NULL;
+  V3Port v5, v6, v7;
+  gint64 ms;
+
+  v3_port_start (&v5, "127.0.113.5", atoi (WM3_PORT), NULL);
+  v3_port_start (&v6, "127.0.113.6", atoi (WM3_PORT), NULL);
+  v3_port_start (&v7, "127.0.113.7", atoi (WM3_PORT), NULL);
+
+  /* A Whatsminer on v2: a short grace for v3, then v2. */
+  m30s = identify_timed ("127.0.113.5", config, &ms, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (m30s), ==, HF_FAMILY_WHATSMINER);
+  g_assert_cmpuint (hf_miner_get_api_version (m30s), ==, 0);
+  g_assert_false (hf_miner_get_api_version_confirmed (m30s));
+  g_assert_cmpint (ms, <, 1500);
+
+  /* An Antminer: the v3 port cannot change the answer, no wait for it. */
+  s19 = identify_timed ("127.0.113.6", config, &ms, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (s19), ==, HF_FAMILY_ANTMINER);
+  g_assert_cmpint (ms, <, 500);
+
+  /* Nothing else there: one deadline, not more. */
+  quick->timeout_ms = 1000;
+  none = identify_timed ("127.0.113.7", quick, &ms, &error);
+  g_assert_null (none);
+  g_assert_error (error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_cmpint (ms, >=, 900);
+  g_assert_cmpint (ms, <, 1500);
+
+  v3_port_stop (&v5);
+  v3_port_stop (&v6);
+  v3_port_stop (&v7);
+}
+
 static void
 test_refused_address (void)
 {
@@ -1007,6 +1062,7 @@ main (int   argc,
   g_test_add_func ("/whatsminer-v3/refused-address", test_refused_address);
   g_test_add_func ("/whatsminer-v3/rescan-keeps-v3", test_rescan_keeps_v3);
   g_test_add_func ("/whatsminer-v3/other-family-beats-v3", test_other_family_beats_v3);
+  g_test_add_func ("/whatsminer-v3/silent-v3-port", test_silent_v3_port);
 
   sim = hf_test_sim_start (fleet);
   status = g_test_run ();

@@ -33,7 +33,16 @@ typedef struct
   GError   *http_error;
   GError   *cg_error;
   GError   *v3_error;
+  /* The v3 probe's own: cancelled once the other side settles the answer. */
+  GCancellable *v3_cancellable;
+  GCancellable *parent;
+  gulong        parent_handler;
+  gboolean      v3_pending;
+  GSource      *v3_grace;
 } Probe;
+
+/* How long a Whatsminer found on v2 waits for its v3 port. */
+#define V3_GRACE_MS 1000
 
 static void
 probe_free (gpointer data)
@@ -48,6 +57,15 @@ probe_free (gpointer data)
   g_clear_error (&p->http_error);
   g_clear_error (&p->cg_error);
   g_clear_error (&p->v3_error);
+  if (p->v3_grace != NULL)
+    {
+      g_source_destroy (p->v3_grace);
+      g_source_unref (p->v3_grace);
+    }
+  if (p->parent_handler != 0)
+    g_cancellable_disconnect (p->parent, p->parent_handler);
+  g_clear_object (&p->parent);
+  g_clear_object (&p->v3_cancellable);
   g_free (p);
 }
 
@@ -109,10 +127,56 @@ v3_is_the_miner (Probe *p)
 }
 
 static void
+parent_cancelled_cb (GCancellable *parent,
+                     GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
+static gboolean
+v3_grace_cb (gpointer user_data)
+{
+  Probe *p = user_data;
+
+  g_clear_pointer (&p->v3_grace, g_source_unref);
+  g_debug ("%s: a Whatsminer on v2; its v3 port has not answered within the grace, "
+           "taking v2", p->address);
+  g_cancellable_cancel (p->v3_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The v3 probe waits only while its answer can still matter: not once the
+ * HTTP or cgminer side found a miner that is not a Whatsminer (that one
+ * wins), and for a short grace once the cgminer side found a Whatsminer on
+ * v2.  A silent address still costs one deadline: nothing was found. */
+static void
+maybe_stop_v3 (GTask *task)
+{
+  Probe *p = g_task_get_task_data (task);
+  gint64 left_ms;
+
+  if (!p->v3_pending || g_cancellable_is_cancelled (p->v3_cancellable))
+    return;
+  if (p->http_miner != NULL
+      || (p->cg_miner != NULL && hf_miner_get_family (p->cg_miner) != HF_FAMILY_WHATSMINER))
+    {
+      g_cancellable_cancel (p->v3_cancellable);
+      return;
+    }
+  if (p->cg_miner == NULL || p->v3_grace != NULL)
+    return;
+  left_ms = MAX (0, (p->deadline - g_get_monotonic_time ()) / 1000);
+  p->v3_grace = g_timeout_source_new ((guint) MIN (left_ms, V3_GRACE_MS));
+  g_source_set_callback (p->v3_grace, v3_grace_cb, p, NULL);
+  g_source_attach (p->v3_grace, g_task_get_context (task));
+}
+
+static void
 probe_step_done (GTask *task)
 {
   Probe *p = g_task_get_task_data (task);
 
+  maybe_stop_v3 (task);
   if (--p->pending > 0)
     {
       g_object_unref (task);
@@ -194,6 +258,12 @@ v3_identified_cb (GObject      *source,
   Probe *p = g_task_get_task_data (task);
 
   p->v3_miner = hf_driver_identify_finish (HF_DRIVER (source), result, &p->v3_error);
+  p->v3_pending = FALSE;
+  if (p->v3_grace != NULL)
+    {
+      g_source_destroy (p->v3_grace);
+      g_clear_pointer (&p->v3_grace, g_source_unref);
+    }
   probe_step_done (task);
 }
 
@@ -304,8 +374,18 @@ hf_identify_async (const char          *address,
   if (probes_v3 (config))
     {
       p->pending++;
+      p->v3_pending = TRUE;
+      p->v3_cancellable = g_cancellable_new ();
+      if (cancellable != NULL)
+        {
+          p->parent = g_object_ref (cancellable);
+          p->parent_handler = g_cancellable_connect (cancellable, G_CALLBACK (parent_cancelled_cb),
+                                                     g_object_ref (p->v3_cancellable),
+                                                     g_object_unref);
+        }
       hf_whatsminer_v3_identify_async (hf_driver_for_family (HF_FAMILY_WHATSMINER), address,
-                                       config, cancellable, v3_identified_cb, g_object_ref (task));
+                                       config, p->v3_cancellable, v3_identified_cb,
+                                       g_object_ref (task));
     }
 
   hf_driver_identify_async (hf_driver_for_family (HF_FAMILY_AXEOS), address, config,
