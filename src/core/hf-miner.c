@@ -19,6 +19,7 @@ struct _HfMiner
   guint16    http_port;
   guint16    cgminer_port;
   guint      api_version;   /* 0: the family's usual API; 3: Whatsminer API v3 */
+  gboolean   api_version_confirmed; /* not stored: see hf_miner_update_identity() */
   HfFamily   family;
   char      *model;
   char      *firmware;
@@ -374,6 +375,21 @@ hf_miner_set_api_version (HfMiner *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_API_VERSION]);
 }
 
+gboolean
+hf_miner_get_api_version_confirmed (HfMiner *self)
+{
+  g_return_val_if_fail (HF_IS_MINER (self), FALSE);
+  return self->api_version_confirmed;
+}
+
+void
+hf_miner_set_api_version_confirmed (HfMiner  *self,
+                                    gboolean  confirmed)
+{
+  g_return_if_fail (HF_IS_MINER (self));
+  self->api_version_confirmed = confirmed;
+}
+
 void
 hf_miner_set_cgminer_port (HfMiner *self,
                            guint16  port)
@@ -527,13 +543,20 @@ hf_miner_update_identity (HfMiner *self,
   g_return_if_fail (HF_IS_MINER (other));
 
   g_object_freeze_notify (G_OBJECT (self));
+  /* The same device found again on a lower API (a Whatsminer on v2 while
+   * it is known on v3) only when that is confirmed: a v3 port that was
+   * busy, slow or restarting this time says nothing. */
+  if (other->api_version >= self->api_version || other->api_version_confirmed
+      || (other->family != HF_FAMILY_UNKNOWN && other->family != self->family))
+    {
+      hf_miner_set_cgminer_port (self, other->cgminer_port);
+      hf_miner_set_api_version (self, other->api_version);
+    }
   if (other->address != NULL)
     hf_miner_set_address (self, other->address);
   if (other->family != HF_FAMILY_UNKNOWN)
     hf_miner_set_family (self, other->family);
   hf_miner_set_http_port (self, other->http_port);
-  hf_miner_set_cgminer_port (self, other->cgminer_port);
-  hf_miner_set_api_version (self, other->api_version);
   if (other->model != NULL)
     hf_miner_set_model (self, other->model);
   if (other->firmware != NULL)

@@ -32,6 +32,12 @@ void             hf_miner_set_cgminer_port   (HfMiner         *self,
 guint            hf_miner_get_api_version    (HfMiner         *self);
 void             hf_miner_set_api_version    (HfMiner         *self,
                                               guint            version);
+/* Set by identify when the API version is a definitive answer (the v3 port
+ * answered and is not v3, or was not to be asked); not stored.  Only then
+ * does hf_miner_update_identity() lower a known miner's API version. */
+gboolean         hf_miner_get_api_version_confirmed (HfMiner  *self);
+void             hf_miner_set_api_version_confirmed (HfMiner  *self,
+                                                     gboolean  confirmed);
 HfFamily         hf_miner_get_family         (HfMiner         *self);
 void             hf_miner_set_family         (HfMiner         *self,
                                               HfFamily         family);
@@ -115,7 +121,9 @@ double           hf_miner_get_power_w        (HfMiner         *self);
 /* The miner's stable identity: MAC, else serial, else NULL. */
 const char      *hf_miner_get_identity_key   (HfMiner         *self);
 
-/* Copy identity fields from @other that @other knows (after an identify). */
+/* Copy identity fields from @other that @other knows (after an identify).
+ * The API version and its port are not lowered (3 → 0) for the same
+ * family unless @other's is confirmed. */
 void             hf_miner_update_identity    (HfMiner         *self,
                                               HfMiner         *other);
 

@@ -187,6 +187,47 @@ test_unknown_shares (void)
   g_assert_true (isnan (hf_fleet_get_rejected (fleet)));
 }
 
+/* A Whatsminer known on API v3, found again by a rescan on v2 because its
+ * v3 port was busy or slow this time: it stays on v3.  Only a confirmed
+ * answer (the v3 port answered, and not as v3) moves it back. */
+static HfMiner *
+whatsminer_at (const char *ip, guint api_version, guint16 port, gboolean confirmed)
+{
+  HfMiner *m = hf_miner_new (ip, HF_FAMILY_WHATSMINER);
+
+  hf_miner_set_mac (m, "02:48:46:00:11:30");
+  hf_miner_set_api_version (m, api_version);
+  hf_miner_set_cgminer_port (m, port);
+  hf_miner_set_api_version_confirmed (m, confirmed);
+  return m;
+}
+
+static void
+test_v3_not_lowered (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(HfFleet) fleet = hf_fleet_new (config);
+  g_autoptr(HfMiner) v3 = whatsminer_at ("127.0.113.30", 3, 4433, TRUE);
+  g_autoptr(HfMiner) again = whatsminer_at ("127.0.113.30", 0, 4028, FALSE);
+  g_autoptr(HfMiner) moved = whatsminer_at ("127.0.113.31", 0, 4028, FALSE);
+  g_autoptr(HfMiner) really = whatsminer_at ("127.0.113.31", 0, 4028, TRUE);
+
+  g_assert_true (hf_fleet_add (fleet, v3) == v3);
+  g_assert_true (hf_fleet_add (fleet, again) == v3);
+  g_assert_cmpuint (hf_miner_get_api_version (v3), ==, 3);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (v3), ==, 4433);
+  /* Moved by DHCP, v3 port silent: the new address, still v3. */
+  g_assert_true (hf_fleet_add (fleet, moved) == v3);
+  g_assert_cmpstr (hf_miner_get_address (v3), ==, "127.0.113.31");
+  g_assert_cmpuint (hf_miner_get_api_version (v3), ==, 3);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (v3), ==, 4433);
+  /* The v3 port answered and is not v3 (firmware downgraded): v2 now. */
+  g_assert_true (hf_fleet_add (fleet, really) == v3);
+  g_assert_cmpuint (hf_miner_get_api_version (v3), ==, 0);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (v3), ==, 4028);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fleet)), ==, 1);
+}
+
 static void
 restarted_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -467,6 +508,7 @@ main (int   argc,
   g_test_add_func ("/fleet/unknown-shares", test_unknown_shares);
   g_test_add_func ("/fleet/offline-and-back", test_offline_and_back);
   g_test_add_func ("/fleet/identity-survives-new-address", test_identity_survives_new_address);
+  g_test_add_func ("/fleet/v3-not-lowered", test_v3_not_lowered);
   g_test_add_func ("/fleet/no-overlap-with-hung-miner", test_no_overlap_with_hung_miner);
   g_test_add_func ("/fleet/poll-miner", test_poll_miner);
   g_test_add_func ("/fleet/stop-in-answer", test_stop_in_answer);

@@ -22,6 +22,7 @@
 
 #include "hf-driver.h"
 #include "hf-error.h"
+#include "hf-fleet.h"
 #include "hf-identify.h"
 #include "hf-json.h"
 #include "hf-test-utils.h"
@@ -137,6 +138,19 @@ test_frames (void)
   g_assert_cmpuint (f.heartbeats, ==, 2);
   g_assert_cmpuint (f.body->len, ==, 2);
   g_assert_cmpuint (hf_whatsminer_v3_frame_want (&f, 4096), ==, 0);
+  hf_whatsminer_v3_frame_clear (&f);
+
+  /* Nothing but heartbeats: refused after HF_WHATSMINER_V3_MAX_HEARTBEATS. */
+  hf_whatsminer_v3_frame_init (&f, 1024 * 1024);
+  {
+    guint8 zeros[4 * (HF_WHATSMINER_V3_MAX_HEARTBEATS + 1)] = { 0 };
+
+    g_assert_true (hf_whatsminer_v3_frame_feed (&f, zeros, sizeof zeros - 4, &complete, &error));
+    g_assert_false (complete);
+    g_assert_false (hf_whatsminer_v3_frame_feed (&f, zeros, 4, &complete, &error));
+    g_assert_error (error, HF_ERROR, HF_ERROR_PROTOCOL);
+    g_clear_error (&error);
+  }
   hf_whatsminer_v3_frame_clear (&f);
 
   /* Over the cap: refused from the header. */
@@ -456,6 +470,103 @@ test_client_errors (void)
   }
 }
 
+/* A device that floods empty frames (zero bytes) after the request, faster
+ * than they can be read, from a thread with a blocking socket, until the
+ * client hangs up or 3 s have passed. */
+typedef struct
+{
+  GSocket  *listener;
+  gint64    sent;
+} Flood;
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *f = data;
+  g_autoptr(GSocket) peer = g_socket_accept (f->listener, NULL, NULL);
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+  guint8 header[4];
+  char body[256];
+  gint64 stop = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  guint32 len;
+
+  g_assert_nonnull (peer);
+  g_assert_cmpint (g_socket_receive (peer, (char *) header, 4, NULL, NULL), ==, 4);
+  len = header[0] | header[1] << 8 | header[2] << 16 | (guint32) header[3] << 24;
+  g_assert_cmpuint (len, <, sizeof body);
+  g_assert_cmpint (g_socket_receive (peer, body, len, NULL, NULL), ==, len);
+  while (g_get_monotonic_time () < stop)
+    {
+      gssize n = g_socket_send (peer, zeros, 64 * 1024, NULL, NULL);
+
+      if (n <= 0)
+        break;
+      f->sent += n;
+    }
+  g_socket_close (peer, NULL);
+  return NULL;
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+} Ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  t->max_gap = MAX (t->max_gap, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_client_heartbeat_flood (void)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.113.2",
+                                                                             14700);
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(GThread) thread = NULL;
+  Flood f = { 0 };
+  Ticks t = { 0 };
+  Wait w = { 0 };
+  guint tick;
+  gint64 start, ms;
+
+  f.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                             NULL);
+  g_assert_true (g_socket_bind (f.listener, address, TRUE, NULL));
+  g_assert_true (g_socket_listen (f.listener, NULL));
+  thread = g_thread_new ("flood", flood_thread, &f);
+
+  config->timeout_ms = 1000;
+  start = t.last = g_get_monotonic_time ();
+  tick = g_timeout_add (50, tick_cb, &t);
+  hf_whatsminer_v3_request_async ("127.0.113.2", 14700, "{\"cmd\":\"get.device.info\"}",
+                                  config, hf_config_deadline (config), NULL, request_cb, &w);
+  hf_test_wait_for (&w.done, 6000);
+  ms = (g_get_monotonic_time () - start) / 1000;
+  tick_cb (&t);   /* the gap up to now counts too */
+  g_source_remove (tick);
+  g_thread_join (g_steal_pointer (&thread));
+  g_socket_close (f.listener, NULL);
+  g_clear_object (&f.listener);
+
+  g_test_message ("flood: %s after %" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT " bytes sent, "
+                  "largest gap between ticks %" G_GINT64_FORMAT " ms",
+                  w.error ? w.error->message : "no error", ms, f.sent, t.max_gap / 1000);
+  g_assert_null (w.reply);
+  g_assert_true (g_error_matches (w.error, HF_ERROR, HF_ERROR_TIMEOUT)
+                 || g_error_matches (w.error, HF_ERROR, HF_ERROR_PROTOCOL));
+  g_assert_cmpint (ms, <, config->timeout_ms + 500);
+  g_assert_cmpint (t.max_gap / 1000, <, 200);
+  g_clear_error (&w.error);
+}
+
 /* ---- end to end against the simulator ---- */
 
 static const char fleet[] =
@@ -463,7 +574,11 @@ static const char fleet[] =
   "static=true\nrestart-seconds=1\n"
   "[miner 127.0.96.2]\nprofile=whatsminer-v3\nsuper-password=s3cret\n"
   "[miner 127.0.96.3]\nprofile=whatsminer-v3\napi-writes=false\n"
-  "[miner 127.0.96.4]\nprofile=m30s\n";
+  "[miner 127.0.96.4]\nprofile=m30s\n"
+  "[miner 127.0.113.3]\nprofile=whatsminer-v3\n"
+  "[miner 127.0.113.4]\nprofile=s19pro\n"
+  "[miner 127.0.113.5]\nprofile=m30s\n"
+  "[miner 127.0.113.6]\nprofile=s19pro\n";
 
 static HfTestSim *sim;
 
@@ -708,6 +823,202 @@ test_e2e_v2_only (void)
   g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
 }
 
+/* A stand-in for a device's v3 port, on its own threads: answers every
+ * request with @answer (NULL: accepts into the backlog and never answers). */
+typedef struct
+{
+  GSocketService *service;   /* answering */
+  GSocket        *silent;    /* silent */
+  GBytes         *answer;
+} V3Port;
+
+static gboolean
+v3_port_run_cb (GThreadedSocketService *service,
+                GSocketConnection      *connection,
+                GObject                *source,
+                gpointer                user_data)
+{
+  V3Port *v = user_data;
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  guint8 header[4];
+  char body[512];
+  gsize n = 0;
+  guint32 len;
+
+  if (!g_input_stream_read_all (in, header, 4, &n, NULL, NULL) || n < 4)
+    return TRUE;
+  len = header[0] | header[1] << 8 | header[2] << 16 | (guint32) header[3] << 24;
+  if (len > sizeof body || !g_input_stream_read_all (in, body, len, &n, NULL, NULL))
+    return TRUE;
+  g_output_stream_write_all (out, g_bytes_get_data (v->answer, NULL),
+                             g_bytes_get_size (v->answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+v3_port_start (V3Port *v, const char *ip, guint16 port, GBytes *answer)
+{
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (ip, port);
+
+  memset (v, 0, sizeof *v);
+  if (answer == NULL)
+    {
+      v->silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, NULL);
+      g_assert_true (g_socket_bind (v->silent, address, TRUE, NULL));
+      g_assert_true (g_socket_listen (v->silent, NULL));
+      return;
+    }
+  v->answer = g_bytes_ref (answer);
+  v->service = g_threaded_socket_service_new (4);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (v->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, NULL, NULL));
+  g_signal_connect (v->service, "run", G_CALLBACK (v3_port_run_cb), v);
+  g_socket_service_start (v->service);
+}
+
+static void
+v3_port_stop (V3Port *v)
+{
+  if (v->service != NULL)
+    {
+      g_socket_service_stop (v->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (v->service));
+      g_clear_object (&v->service);
+    }
+  if (v->silent != NULL)
+    {
+      g_socket_close (v->silent, NULL);
+      g_clear_object (&v->silent);
+    }
+  g_clear_pointer (&v->answer, g_bytes_unref);
+}
+
+static void
+test_rescan_keeps_v3 (void)
+{
+  /* A v3 miner in the fleet; a rescan while its v3 port refuses (busy,
+   * restarting) finds it on v2: it stays on v3.  Once the v3 port answers
+   * and is not v3, it is moved to v2. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(HfConfig) refusing = sim_config ("s3cret");
+  g_autoptr(HfConfig) other = sim_config ("s3cret");
+  g_autoptr(HfFleet) f = hf_fleet_new (config);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = identify ("127.0.113.3", config, &error);
+  g_autoptr(HfMiner) again = NULL;
+  g_autoptr(HfMiner) downgraded = NULL;
+  g_autoptr(GBytes) not_v3 = frames ("HTTP/1.0 400 Bad Request", NULL);
+  V3Port v;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, HF_WHATSMINER_API_V3);
+  g_assert_true (hf_fleet_add (f, miner) == miner);
+
+  /* Nothing listens on this v3 port: refused. */
+  refusing->whatsminer_v3_port = 14640;
+  again = identify ("127.0.113.3", refusing, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hf_miner_get_api_version (again), ==, 0);
+  g_assert_cmpstr (hf_miner_get_mac (again), ==, hf_miner_get_mac (miner));
+  g_assert_true (hf_fleet_add (f, again) == miner);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, HF_WHATSMINER_API_V3);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (WM3_PORT));
+
+  /* The v3 port answers, and not as v3: a definitive answer. */
+  v3_port_start (&v, "127.0.113.3", 14641, not_v3);
+  other->whatsminer_v3_port = 14641;
+  downgraded = identify ("127.0.113.3", other, &error);
+  v3_port_stop (&v);
+  g_assert_no_error (error);
+  g_assert_true (hf_fleet_add (f, downgraded) == miner);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, 0);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
+}
+
+#define DEVICE_INFO_V3 \
+  "{\"code\":0,\"msg\":{\"salt\":\"abcdefgh\",\"miner\":{\"type\":\"M60S_VK40\"}," \
+  "\"system\":{\"fwversion\":\"20251209.16.Rel2\",\"api\":\"3.0.2\"}," \
+  "\"network\":{\"mac\":\"02:48:46:00:11:34\",\"hostname\":\"stray\"}}}"
+
+static void
+test_other_family_beats_v3 (void)
+{
+  /* An Antminer on the cgminer port, and something answering as a v3
+   * Whatsminer on the v3 port of the same address: the Antminer. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(GBytes) info = frames (DEVICE_INFO_V3, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) miner = NULL;
+  V3Port v;
+
+  v3_port_start (&v, "127.0.113.4", atoi (WM3_PORT), info);
+  miner = identify ("127.0.113.4", config, &error);
+  v3_port_stop (&v);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (miner), ==, HF_FAMILY_ANTMINER);
+  g_assert_cmpuint (hf_miner_get_api_version (miner), ==, 0);
+  g_assert_cmpuint (hf_miner_get_cgminer_port (miner), ==, atoi (CG_PORT));
+}
+
+static HfMiner *
+identify_timed (const char *ip, HfConfig *config, gint64 *ms, GError **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  HfMiner *miner = identify (ip, config, error);
+
+  *ms = (g_get_monotonic_time () - start) / 1000;
+  g_test_message ("identify %s: %" G_GINT64_FORMAT " ms", ip, *ms);
+  return miner;
+}
+
+static void
+test_silent_v3_port (void)
+{
+  /* A v3 port that accepts and never answers, with the deadline at 4 s. */
+  g_autoptr(HfConfig) config = sim_config ("s3cret");
+  g_autoptr(HfConfig) quick = sim_config ("s3cret");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfMiner) m30s = NULL;
+  g_autoptr(HfMiner) s19 = NULL;
+  g_autoptr(HfMiner) none = NULL;
+  V3Port v5, v6, v7;
+  gint64 ms;
+
+  v3_port_start (&v5, "127.0.113.5", atoi (WM3_PORT), NULL);
+  v3_port_start (&v6, "127.0.113.6", atoi (WM3_PORT), NULL);
+  v3_port_start (&v7, "127.0.113.7", atoi (WM3_PORT), NULL);
+
+  /* A Whatsminer on v2: a short grace for v3, then v2. */
+  m30s = identify_timed ("127.0.113.5", config, &ms, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (m30s), ==, HF_FAMILY_WHATSMINER);
+  g_assert_cmpuint (hf_miner_get_api_version (m30s), ==, 0);
+  g_assert_false (hf_miner_get_api_version_confirmed (m30s));
+  g_assert_cmpint (ms, <, 1500);
+
+  /* An Antminer: the v3 port cannot change the answer, no wait for it. */
+  s19 = identify_timed ("127.0.113.6", config, &ms, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hf_miner_get_family (s19), ==, HF_FAMILY_ANTMINER);
+  g_assert_cmpint (ms, <, 500);
+
+  /* Nothing else there: one deadline, not more. */
+  quick->timeout_ms = 1000;
+  none = identify_timed ("127.0.113.7", quick, &ms, &error);
+  g_assert_null (none);
+  g_assert_error (error, HF_ERROR, HF_ERROR_TIMEOUT);
+  g_assert_cmpint (ms, >=, 900);
+  g_assert_cmpint (ms, <, 1500);
+
+  v3_port_stop (&v5);
+  v3_port_stop (&v6);
+  v3_port_stop (&v7);
+}
+
 static void
 test_refused_address (void)
 {
@@ -744,10 +1055,14 @@ main (int   argc,
   g_test_add_func ("/whatsminer-v3/client/heartbeats", test_client_heartbeats);
   g_test_add_func ("/whatsminer-v3/client/oversize", test_client_oversize);
   g_test_add_func ("/whatsminer-v3/client/errors", test_client_errors);
+  g_test_add_func ("/whatsminer-v3/client/heartbeat-flood", test_client_heartbeat_flood);
   g_test_add_func ("/whatsminer-v3/e2e", test_e2e);
   g_test_add_func ("/whatsminer-v3/e2e-refused", test_e2e_refused);
   g_test_add_func ("/whatsminer-v3/e2e-v2-only", test_e2e_v2_only);
   g_test_add_func ("/whatsminer-v3/refused-address", test_refused_address);
+  g_test_add_func ("/whatsminer-v3/rescan-keeps-v3", test_rescan_keeps_v3);
+  g_test_add_func ("/whatsminer-v3/other-family-beats-v3", test_other_family_beats_v3);
+  g_test_add_func ("/whatsminer-v3/silent-v3-port", test_silent_v3_port);
 
   sim = hf_test_sim_start (fleet);
   status = g_test_run ();

@@ -4,7 +4,9 @@
  * The probes (HTTP, the cgminer port, the Whatsminer API v3 port) run at
  * once so that a silent address costs one deadline, not three.  A
  * Whatsminer that answers both v2 (4028) and v3 (4433) is one miner,
- * reached by v3: its old v2 writes no longer work.  The cgminer side sends `version` first and lets the reply pick the
+ * reached by v3: its old v2 writes no longer work.  Only a Whatsminer: when
+ * the cgminer port names another family, that family wins whatever answers
+ * on 4433.  The cgminer side sends `version` first and lets the reply pick the
  * driver; that driver then asks what it needs (one more short request,
  * which keeps every driver's identify usable on its own).
  */
@@ -33,7 +35,16 @@ typedef struct
   GError   *http_error;
   GError   *cg_error;
   GError   *v3_error;
+  /* The v3 probe's own: cancelled once the other side settles the answer. */
+  GCancellable *v3_cancellable;
+  GCancellable *parent;
+  gulong        parent_handler;
+  gboolean      v3_pending;
+  GSource      *v3_grace;
 } Probe;
+
+/* How long a Whatsminer found on v2 waits for its v3 port. */
+#define V3_GRACE_MS 1000
 
 static void
 probe_free (gpointer data)
@@ -48,6 +59,15 @@ probe_free (gpointer data)
   g_clear_error (&p->http_error);
   g_clear_error (&p->cg_error);
   g_clear_error (&p->v3_error);
+  if (p->v3_grace != NULL)
+    {
+      g_source_destroy (p->v3_grace);
+      g_source_unref (p->v3_grace);
+    }
+  if (p->parent_handler != 0)
+    g_cancellable_disconnect (p->parent, p->parent_handler);
+  g_clear_object (&p->parent);
+  g_clear_object (&p->v3_cancellable);
   g_free (p);
 }
 
@@ -73,11 +93,92 @@ answered (GError *error)
                            || g_error_matches (error, HF_ERROR, HF_ERROR_DAEMON_DOWN));
 }
 
+static gboolean
+probes_v3 (const HfConfig *config)
+{
+  return config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->cgminer_port
+         && config->whatsminer_v3_port != config->http_port;
+}
+
+/* The v3 port answered, and not as the Whatsminer API v3. */
+static gboolean
+not_v3 (GError *error)
+{
+  return error != NULL && (g_error_matches (error, HF_ERROR, HF_ERROR_NOT_A_MINER)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PARSE)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_PROTOCOL)
+                           || g_error_matches (error, HF_ERROR, HF_ERROR_TOO_LARGE));
+}
+
+/* The v3 port answered as a Whatsminer: that is the miner when the cgminer
+ * port found none, or found a Whatsminer (the same one, when both name a
+ * MAC).  Whatever else the cgminer port named (an Antminer with some
+ * service on 4433) wins. */
+static gboolean
+v3_is_the_miner (Probe *p)
+{
+  const char *cg_mac, *v3_mac;
+
+  if (p->cg_miner == NULL)
+    return TRUE;
+  if (hf_miner_get_family (p->cg_miner) != HF_FAMILY_WHATSMINER)
+    return FALSE;
+  cg_mac = hf_miner_get_mac (p->cg_miner);
+  v3_mac = hf_miner_get_mac (p->v3_miner);
+  return cg_mac == NULL || v3_mac == NULL || g_strcmp0 (cg_mac, v3_mac) == 0;
+}
+
+static void
+parent_cancelled_cb (GCancellable *parent,
+                     GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
+static gboolean
+v3_grace_cb (gpointer user_data)
+{
+  Probe *p = user_data;
+
+  g_clear_pointer (&p->v3_grace, g_source_unref);
+  g_debug ("%s: a Whatsminer on v2; its v3 port has not answered within the grace, "
+           "taking v2", p->address);
+  g_cancellable_cancel (p->v3_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* The v3 probe waits only while its answer can still matter: not once the
+ * HTTP or cgminer side found a miner that is not a Whatsminer (that one
+ * wins), and for a short grace once the cgminer side found a Whatsminer on
+ * v2.  A silent address still costs one deadline: nothing was found. */
+static void
+maybe_stop_v3 (GTask *task)
+{
+  Probe *p = g_task_get_task_data (task);
+  gint64 left_ms;
+
+  if (!p->v3_pending || g_cancellable_is_cancelled (p->v3_cancellable))
+    return;
+  if (p->http_miner != NULL
+      || (p->cg_miner != NULL && hf_miner_get_family (p->cg_miner) != HF_FAMILY_WHATSMINER))
+    {
+      g_cancellable_cancel (p->v3_cancellable);
+      return;
+    }
+  if (p->cg_miner == NULL || p->v3_grace != NULL)
+    return;
+  left_ms = MAX (0, (p->deadline - g_get_monotonic_time ()) / 1000);
+  p->v3_grace = g_timeout_source_new ((guint) MIN (left_ms, V3_GRACE_MS));
+  g_source_set_callback (p->v3_grace, v3_grace_cb, p, NULL);
+  g_source_attach (p->v3_grace, g_task_get_context (task));
+}
+
 static void
 probe_step_done (GTask *task)
 {
   Probe *p = g_task_get_task_data (task);
 
+  maybe_stop_v3 (task);
   if (--p->pending > 0)
     {
       g_object_unref (task);
@@ -90,13 +191,18 @@ probe_step_done (GTask *task)
       hf_miner_set_online (p->http_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->http_miner), g_object_unref);
     }
-  else if (p->v3_miner != NULL)
+  else if (p->v3_miner != NULL && v3_is_the_miner (p))
     {
       hf_miner_set_online (p->v3_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->v3_miner), g_object_unref);
     }
   else if (p->cg_miner != NULL)
     {
+      /* Not on v3 — for good only when the v3 port answered something
+       * else or was not asked; a busy, slow or closed one says nothing
+       * (hf_miner_update_identity() keeps a known v3 miner on v3). */
+      hf_miner_set_api_version_confirmed (p->cg_miner, !probes_v3 (p->config)
+                                                       || not_v3 (p->v3_error));
       hf_miner_set_online (p->cg_miner, TRUE);
       g_task_return_pointer (task, g_steal_pointer (&p->cg_miner), g_object_unref);
     }
@@ -154,6 +260,12 @@ v3_identified_cb (GObject      *source,
   Probe *p = g_task_get_task_data (task);
 
   p->v3_miner = hf_driver_identify_finish (HF_DRIVER (source), result, &p->v3_error);
+  p->v3_pending = FALSE;
+  if (p->v3_grace != NULL)
+    {
+      g_source_destroy (p->v3_grace);
+      g_clear_pointer (&p->v3_grace, g_source_unref);
+    }
   probe_step_done (task);
 }
 
@@ -266,12 +378,21 @@ hf_identify_async (const char          *address,
   p->pending = 2;
   g_task_set_task_data (task, p, probe_free);
 
-  if (config->whatsminer_v3_port != 0 && config->whatsminer_v3_port != config->cgminer_port
-      && config->whatsminer_v3_port != config->http_port)
+  if (probes_v3 (config))
     {
       p->pending++;
+      p->v3_pending = TRUE;
+      p->v3_cancellable = g_cancellable_new ();
+      if (cancellable != NULL)
+        {
+          p->parent = g_object_ref (cancellable);
+          p->parent_handler = g_cancellable_connect (cancellable, G_CALLBACK (parent_cancelled_cb),
+                                                     g_object_ref (p->v3_cancellable),
+                                                     g_object_unref);
+        }
       hf_whatsminer_v3_identify_async (hf_driver_for_family (HF_FAMILY_WHATSMINER), address,
-                                       config, cancellable, v3_identified_cb, g_object_ref (task));
+                                       config, p->v3_cancellable, v3_identified_cb,
+                                       g_object_ref (task));
     }
 
   hf_driver_identify_async (hf_driver_for_family (HF_FAMILY_AXEOS), address, config,

@@ -4,9 +4,11 @@
  * One connection per request, as hf-cgminer-client.c does it: a bare
  * non-blocking GSocket, one HfSocketMuxWatch at a time, each phase
  * (connect, write, read) with its deadline; cancelling ends the wait at
- * once.  The reader asks the socket for the frame's header, then for no
- * more than the length it announced — refused before a byte of it is read
- * when it is over the cap.
+ * once.  The reader reads in chunks until it has the frame's header, then
+ * no more than the length it announced — refused before a byte of it is
+ * read when it is over the cap.  Heartbeats (empty frames) are capped, the
+ * deadline is checked between reads, and each turn of the main loop reads
+ * at most READ_BUDGET_BYTES: a peer that floods cannot hold the loop.
  */
 
 #include <string.h>
@@ -16,6 +18,9 @@
 #include "hf-socket-mux.h"
 #include "hf-whatsminer-v3-client.h"
 #include "hf-whatsminer-v3-reply.h"
+
+/* Read at most this much per turn of the main loop. */
+#define READ_BUDGET_BYTES (4 * HF_READ_CHUNK_BYTES)
 
 typedef enum
 {
@@ -227,11 +232,28 @@ step (GTask *task)
       begin_phase (r, PHASE_READ);
     }
 
-  for (;;)
+  for (gsize budget = 0;;)
     {
       gsize want = hf_whatsminer_v3_frame_want (&r->frame, HF_READ_CHUNK_BYTES);
       gboolean complete = FALSE;
-      gssize n = g_socket_receive (r->socket, (char *) r->chunk, want, NULL, &error);
+      gssize n;
+
+      /* A peer that sends faster than we read never lets the socket run
+       * dry: the deadline is checked here too, and after a budget of bytes
+       * the main loop gets its turn (the watch fires again at once). */
+      if (g_get_monotonic_time () >= r->phase_end)
+        {
+          request_fail (task, g_error_new (HF_ERROR, HF_ERROR_TIMEOUT, "%s %s timed out after %"
+                                           G_GINT64_FORMAT " ms", phase_names[r->phase],
+                                           r->peer, r->phase_ms));
+          return;
+        }
+      if (budget >= READ_BUDGET_BYTES)
+        {
+          wait_for (task, G_IO_IN);
+          return;
+        }
+      n = g_socket_receive (r->socket, (char *) r->chunk, want, NULL, &error);
 
       if (n < 0)
         {
@@ -255,6 +277,7 @@ step (GTask *task)
                                              "reply frame", r->peer));
           return;
         }
+      budget += (gsize) n;
       if (!hf_whatsminer_v3_frame_feed (&r->frame, r->chunk, (gsize) n, &complete, &error))
         {
           g_prefix_error (&error, "%s: ", r->peer);

@@ -32,7 +32,7 @@ hf_whatsminer_v3_frame_want (HfWhatsminerV3Frame *frame,
                              gsize                chunk)
 {
   if (frame->header_have < 4)
-    return MIN (chunk, 4 - frame->header_have);
+    return chunk;
   return MIN (chunk, (gsize) frame->length - frame->body->len);
 }
 
@@ -61,7 +61,13 @@ hf_whatsminer_v3_frame_feed (HfWhatsminerV3Frame *frame,
           if (frame->length == 0)
             {
               /* A heartbeat: the next frame starts here. */
-              frame->heartbeats++;
+              if (++frame->heartbeats > HF_WHATSMINER_V3_MAX_HEARTBEATS)
+                {
+                  g_set_error (error, HF_ERROR, HF_ERROR_PROTOCOL,
+                               "too many heartbeats: more than %u empty frames before the reply",
+                               HF_WHATSMINER_V3_MAX_HEARTBEATS);
+                  return FALSE;
+                }
               frame->header_have = 0;
               continue;
             }

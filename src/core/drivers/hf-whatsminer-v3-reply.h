@@ -21,7 +21,11 @@ G_BEGIN_DECLS
   "on API write access in WhatsMinerTool, and give Hashfleet that super password"
 
 /* One frame being read: 4 bytes of little-endian length, then that many
- * bytes of JSON.  Frames of length 0 are heartbeats and are skipped. */
+ * bytes of JSON.  Frames of length 0 are heartbeats and are skipped, up to
+ * this many before the reply: a peer sending nothing but empty frames is
+ * refused (HF_ERROR_PROTOCOL), not read for ever. */
+#define HF_WHATSMINER_V3_MAX_HEARTBEATS 16
+
 typedef struct
 {
   gsize       max_bytes;     /* a longer frame is refused from its header */
@@ -35,13 +39,17 @@ typedef struct
 void        hf_whatsminer_v3_frame_init   (HfWhatsminerV3Frame *frame,
                                            gsize                max_bytes);
 void        hf_whatsminer_v3_frame_clear  (HfWhatsminerV3Frame *frame);
-/* How many bytes the reader wants next: never past the frame's end (so a
- * connection can carry the next one), at most @chunk. */
+/* How many bytes the reader wants next, at most @chunk: while the header
+ * is incomplete, all of @chunk (heartbeats, the header and the start of the
+ * body may come in one read; bytes after the reply frame are dropped — one
+ * request per connection); then never past the frame's end. */
 gsize       hf_whatsminer_v3_frame_want   (HfWhatsminerV3Frame *frame,
                                            gsize                chunk);
 /* Take @len bytes (at most what _want() said); TRUE once a whole non-empty
- * frame is in frame->body.  FALSE with HF_ERROR_TOO_LARGE as soon as a
- * header announces more than max_bytes. */
+ * frame is in frame->body (anything after it is ignored).  FALSE with
+ * HF_ERROR_TOO_LARGE as soon as a header announces more than max_bytes,
+ * and with HF_ERROR_PROTOCOL after more than
+ * HF_WHATSMINER_V3_MAX_HEARTBEATS empty frames. */
 gboolean    hf_whatsminer_v3_frame_feed   (HfWhatsminerV3Frame *frame,
                                            const guint8        *data,
                                            gsize                len,
