@@ -294,7 +294,9 @@ test_discover_cancel (void)
   g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
   wait_clear (&second);
 
-  g_timeout_add (50, cancel_cb, cancellable);
+  /* Soon: on an idle machine every address of the /22 refuses within
+   * 50 ms, and a discovery already ended cannot be cancelled. */
+  g_timeout_add (2, cancel_cb, cancellable);
   hf_test_wait_for (&w.done, 200);
   start = g_get_monotonic_time ();
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
