@@ -897,6 +897,16 @@ static void
 hf_firmware_dialog_init (HfFirmwareDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Two rows of 32 hex digits, never a hyphen where one breaks (Pango
+   * adds one at a break inside a word). */
+  {
+    PangoAttrList *attrs = pango_attr_list_new ();
+
+    pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+    gtk_label_set_attributes (self->app_sha256, attrs);
+    gtk_label_set_attributes (self->www_sha256, attrs);
+    pango_attr_list_unref (attrs);
+  }
   self->miners = g_ptr_array_new_with_free_func (g_object_unref);
   self->rows = g_ptr_array_new ();
   self->statuses = g_ptr_array_new ();
@@ -948,7 +958,10 @@ hf_firmware_dialog_new (GtkWindow     *parent,
       status = gtk_label_new (_("Not checked yet"));
       gtk_label_set_wrap (GTK_LABEL (status), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (status), PANGO_WRAP_WORD_CHAR);
-      gtk_label_set_max_width_chars (GTK_LABEL (status), 36);
+      /* Room for "Updated: v2.15.0 → v2.16.0" on one line; the miner's
+       * words on a few. */
+      gtk_label_set_width_chars (GTK_LABEL (status), 26);
+      gtk_label_set_max_width_chars (GTK_LABEL (status), 40);
       gtk_label_set_xalign (GTK_LABEL (status), 1);
       gtk_label_set_justify (GTK_LABEL (status), GTK_JUSTIFY_RIGHT);
       gtk_label_set_selectable (GTK_LABEL (status), TRUE);
