@@ -517,6 +517,7 @@ firmware_activate_cb (GApplication *app,
             save_png (w, "hashfleet-firmware-confirm.png");
             outdir = kept;
             adw_message_dialog_response (ADW_MESSAGE_DIALOG (w), "update");
+            gtk_window_destroy (GTK_WINDOW (w));
             break;
           }
       }

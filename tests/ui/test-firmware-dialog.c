@@ -10,7 +10,8 @@
  * red and Check and Update stay insensitive; a test image (made here, as
  * test-firmware does) shows its size, the SHA-256 computed here and its
  * version.  Check sends nothing; Update asks, then writes both miners one
- * after the other, Escape does not close the window meanwhile, and both
+ * after the other, Escape does not close the window meanwhile (closing
+ * asks, and Keep Running keeps it), and both
  * come back running the new version: the simulator saw one upload each,
  * the readings and the dialog say the new version, and the store has an
  * update event for each.  A miner refusing the image stops a run there,
@@ -304,6 +305,7 @@ test_dialog (HfApplication *app,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (question)),
                             "reboots"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "cancel");
+  gtk_window_destroy (GTK_WINDOW (question));
   settle ();
   g_assert_false (hf_firmware_dialog_get_running (dialog));
 
@@ -312,6 +314,7 @@ test_dialog (HfApplication *app,
   question = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (question);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "update");
+  gtk_window_destroy (GTK_WINDOW (question));
   settle ();
   g_assert_true (hf_firmware_dialog_get_running (dialog));
   g_assert_true (part_visible (dialog, "stop_button"));
@@ -324,6 +327,19 @@ test_dialog (HfApplication *app,
   gtk_widget_activate_action (GTK_WIDGET (dialog), "firmware.escape", NULL);
   settle ();
   g_assert_true (find_toplevel (HF_TYPE_FIRMWARE_DIALOG) == GTK_WIDGET (dialog));
+  /* Closing asks; "Keep Running" keeps it open and running. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  settle ();
+  question = find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (question);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (question)), ==,
+                   "Stop the update?");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "keep");
+  gtk_window_destroy (GTK_WINDOW (question));
+  settle ();
+  g_assert_true (find_toplevel (HF_TYPE_FIRMWARE_DIALOG) == GTK_WIDGET (dialog));
+  g_assert_true (hf_firmware_dialog_get_running (dialog));
+  g_assert_true (part_sensitive (dialog, "stop_button"));
   wait_until (not_running, dialog, 60000);
   settle ();
 
@@ -400,6 +416,8 @@ open_dialog (HfWindow   *window,
   return dialog;
 }
 
+/* Answer as the question's button does: adw_message_dialog_response()
+ * only emits the response, the button's click also closes the question. */
 static void
 confirm (void)
 {
@@ -407,6 +425,7 @@ confirm (void)
 
   g_assert_nonnull (question);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (question), "update");
+  gtk_window_destroy (GTK_WINDOW (question));
   settle ();
 }
 
