@@ -15,7 +15,8 @@
  * sent anything.  For the same reason the window does not close while an
  * update runs: Escape does nothing but say so, and closing asks whether
  * to stop after the current miner and close then.  The app is held while
- * an update runs, so that closing the main window does not end it.
+ * an update runs, so that closing the main window (or Quit) does not end
+ * it; with the main window gone, until this window closes.
  */
 #include "config.h"
 
@@ -602,6 +603,7 @@ ran_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   HfFirmwareUpdate *update = HF_FIRMWARE_UPDATE (source);
   HfSession *session;
+  gboolean parent_gone;
 
   hf_firmware_update_run_finish (update, result, &error);
   /* The window was destroyed while it ran (the app quitting). */
@@ -611,14 +613,18 @@ ran_cb (GObject      *source,
   g_clear_object (&self->run_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
   show_results (self, error);
-  if (self->held)
+  /* The main window closed (or Quit) meanwhile: its session has ended, and
+   * the app with it once this window closes — the results stay until
+   * then.  Else the miners are read now: their cards and this list show
+   * what they run. */
+  parent_gone = gtk_window_get_transient_for (GTK_WINDOW (self)) == NULL;
+  if (self->held && !parent_gone)
     {
       self->held = FALSE;
       g_application_release (G_APPLICATION (self->app));
     }
-  /* Read the miners now: their cards and this list show what they run. */
   session = hf_application_get_session (self->app);
-  if (!self->dry_run && session != NULL)
+  if (!self->dry_run && !parent_gone && session != NULL)
     hf_session_refresh (session);
   self->stop_requested = FALSE;
   update_actions (self);
