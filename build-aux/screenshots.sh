@@ -1,6 +1,7 @@
 #!/bin/sh
 # Render the screenshots (data/screenshots/*.png) from the real window and a
-# simulated fleet on loopback: cards and table, light and dark, and details.
+# simulated fleet on loopback: cards and table, light and dark, and details;
+# then the Update Firmware… dialog after a run.
 #   build-aux/screenshots.sh [OUTDIR]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,3 +18,8 @@ export GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none
 HOME=$(mktemp -d) XDG_CONFIG_HOME= XDG_DATA_HOME= \
 dbus-run-session -- xvfb-run -a -s "-screen 0 1400x900x24" \
     build/tests/hf-screenshot "$out"
+# Update Firmware… of three miners of a fleet of its own (127.0.117.x),
+# once a run is over.
+HOME=$(mktemp -d) XDG_CONFIG_HOME= XDG_DATA_HOME= \
+dbus-run-session -- xvfb-run -a -s "-screen 0 1400x900x24" \
+    build/tests/hf-screenshot "$out" firmware

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "hf-details-window.h"
+#include "hf-firmware-dialog.h"
 #include "hf-miner-actions.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-miner-status.h"
@@ -55,6 +56,7 @@ static void point_activated        (GSimpleAction *action, GVariant *target, gpo
 static void override_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void follow_activated       (GSimpleAction *action, GVariant *target, gpointer user_data);
 static void tune_activated         (GSimpleAction *action, GVariant *target, gpointer user_data);
+static void firmware_activated     (GSimpleAction *action, GVariant *target, gpointer user_data);
 
 /* What each action needs a miner to be able to do (0: any miner). */
 static const struct
@@ -72,6 +74,10 @@ static const struct
    * (hf_tune_dialog_can_tune() says which). */
   { { .name = "tune", .activate = tune_activated, .parameter_type = "s" },
     HF_CAP_FREQUENCY | HF_CAP_WORK_MODE },
+  /* AxeOS and NerdOS only (hf_firmware_dialog_can_update()): enabled while
+   * the selection holds one, and for a mixed selection it acts on those
+   * alone, the dialog naming how many were left out. */
+  { { .name = "update-firmware", .activate = firmware_activated, .parameter_type = "s" }, 0 },
   { { .name = "identify", .activate = identify_activated, .parameter_type = "s" },
     HF_CAP_IDENTIFY },
   { { .name = "pause", .activate = pause_activated, .parameter_type = "s" }, HF_CAP_PAUSE },
@@ -174,6 +180,9 @@ miners_for (HfMinerActions *self,
     if ((hf_miner_get_capabilities (g_ptr_array_index (miners, i)) & needs) == 0
         || (action_is (action, "tune") && !hf_tune_dialog_can_tune (g_ptr_array_index (miners, i))))
       g_ptr_array_remove_index (miners, i);
+  for (guint i = miners->len; action_is (action, "update-firmware") && i-- > 0; )
+    if (!hf_firmware_dialog_can_update (g_ptr_array_index (miners, i)))
+      g_ptr_array_remove_index (miners, i);
   return miners;
 }
 
@@ -245,7 +254,7 @@ update_enabled (HfMinerActions *self)
 {
   HfCapabilities can = 0;
   gboolean pausable = FALSE, resumable = FALSE;
-  gboolean overridable = FALSE, overridden = FALSE, tunable = FALSE;
+  gboolean overridable = FALSE, overridden = FALSE, tunable = FALSE, updatable = FALSE;
   HfScheduler *scheduler = scheduler_of (self);
 
   unwatch (self);
@@ -257,6 +266,7 @@ update_enabled (HfMinerActions *self)
 
       can |= caps;
       tunable |= hf_tune_dialog_can_tune (miner);
+      updatable |= hf_firmware_dialog_can_update (miner);
       if ((caps & HF_CAP_PAUSE) != 0)
         {
           pausable |= can_pause_now (miner);
@@ -287,6 +297,8 @@ update_enabled (HfMinerActions *self)
         enabled = enabled && overridden;
       else if (miner_actions[i].entry.activate == tune_activated)
         enabled = enabled && tunable;
+      else if (miner_actions[i].entry.activate == firmware_activated)
+        enabled = enabled && updatable;
       g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
     }
 }
@@ -596,6 +608,31 @@ tune_activated (GSimpleAction *action,
   if (miners->len == 0)
     return;
   dialog = hf_tune_dialog_new (self->window, self->app, miners, NULL);
+  hf_window_fit_to_parent (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Update Firmware…: one dialog for the AxeOS miners of the selection (the
+ * others are named as left out); it asks before it sends anything. */
+static void
+firmware_activated (GSimpleAction *action,
+                    GVariant      *target,
+                    gpointer       user_data)
+{
+  HfMinerActions *self = HF_MINER_ACTIONS (user_data);
+  g_autoptr(GPtrArray) miners = miners_for (self, action, target);
+  g_autoptr(GPtrArray) all = NULL;
+  guint left_out = 0;
+  GtkWidget *dialog;
+
+  if (miners->len == 0)
+    return;
+  if (self->only == NULL && self->many == NULL)
+    {
+      all = hf_miner_actions_get_miners (self, g_variant_get_string (target, NULL));
+      left_out = all->len - miners->len;
+    }
+  dialog = hf_firmware_dialog_new (self->window, self->app, miners, left_out);
   hf_window_fit_to_parent (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }

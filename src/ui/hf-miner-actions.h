@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (HfMinerActions, hf_miner_actions, HF, MINER_ACTIONS, GSimpleActionGroup)
 
-/* details, open-web, copy-address, settings, tune, identify, pause, resume,
+/* details, open-web, copy-address, settings, tune, update-firmware, identify, pause, resume,
  * restart and remove, each with an "s" target (the address of the miner
  * they are for), over the miners of @selection; each is enabled while
  * the selection holds a miner that can do it (pause: one that is not

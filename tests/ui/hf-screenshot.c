@@ -14,6 +14,14 @@
  * one Bitaxe in its Tune dialog, light and dark, while it runs and once
  * stopped (for looking at too).  Run it through
  * build-aux/screenshots.sh, which provides the X server and D-Bus session.
+ *
+ *   hf-screenshot OUTDIR firmware
+ *
+ * Update Firmware… of three AxeOS and NerdOS miners on a fleet of its own
+ * (127.0.117.x: the run rewrites the miners' firmware), with a test image
+ * (tests/hf-test-firmware.c, never real firmware) and a www.bin checked,
+ * once a run is over: the first updated, the second refusing the image
+ * (the simulator's ota-fail=validation), the third untouched.
  */
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -21,8 +29,10 @@
 #include "hf-application.h"
 #include "hf-details-window.h"
 #include "hf-export.h"
+#include "hf-firmware-dialog.h"
 #include "hf-miner-settings-dialog.h"
 #include "hf-preferences-window.h"
+#include "hf-test-firmware.h"
 #include "hf-tune-dialog.h"
 #include "hf-window.h"
 
@@ -40,7 +50,14 @@ static const char fleet_config[] =
   "[miner 127.0.40.41]\nprofile=nano3s\nhostname=avalon-nano\n"
   "[miner 127.0.40.42]\nprofile=mini3\nhostname=avalon-mini\npaused=true\n";
 
+static const char firmware_fleet_config[] =
+  "[fleet]\nhttp-port=18717\ncgminer-port=14717\nrestart-seconds=1\n"
+  "[miner 127.0.117.11]\nprofile=gamma\nhostname=bitaxe-desk\n"
+  "[miner 127.0.117.12]\nprofile=gamma\nhostname=bitaxe-shelf\nota-fail=validation\n"
+  "[miner 127.0.117.13]\nprofile=nerdqaxe\nhostname=nerdqaxe\n";
+
 static const char *outdir;
+static char *workdir;
 static GSubprocess *sim;
 
 static void
@@ -421,6 +438,145 @@ activate_cb (GApplication *app,
   g_application_quit (app);
 }
 
+static gboolean
+firmware_dialog_busy (HfFirmwareDialog *dialog)
+{
+  return hf_firmware_dialog_get_loading (dialog) || hf_firmware_dialog_get_running (dialog);
+}
+
+static void
+firmware_activate_cb (GApplication *app,
+                      gpointer      user_data)
+{
+  HfWindow *window = HF_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  HfFleet *fleet = hf_application_get_fleet (HF_APPLICATION (app));
+  const char *targets[] = { "127.0.117.11-127.0.117.13", NULL };
+  const char *order[] = { "127.0.117.11", "127.0.117.12", "127.0.117.13" };
+  g_autoptr(GPtrArray) miners = g_ptr_array_new ();
+  g_autoptr(GBytes) app_bytes = hf_test_esp_app_image (HF_ESP_CHIP_ID_ESP32S3, "esp-miner",
+                                                       "v2.99.0", 1200 * 1024);
+  g_autoptr(GBytes) www_bytes = hf_test_spiffs_image (768);
+  g_autofree char *app_path = g_build_filename (workdir, "esp-miner.bin", NULL);
+  g_autofree char *www_path = g_build_filename (workdir, "www.bin", NULL);
+  g_autoptr(GFile) app_file = g_file_new_for_path (app_path);
+  g_autoptr(GFile) www_file = g_file_new_for_path (www_path);
+  g_autoptr(GError) error = NULL;
+  HfFirmwareDialog *dialog;
+  gint64 deadline;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  hf_window_discover (window, targets);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((hf_fleet_get_online_count (fleet) < 3 || hf_fleet_get_cycle_running (fleet))
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (hf_fleet_get_online_count (fleet) < 3)
+    g_error ("the firmware fleet did not come up");
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_ptr_array_add (miners, hf_fleet_lookup_address (fleet, order[i]));
+
+  if (!g_file_set_contents (app_path, g_bytes_get_data (app_bytes, NULL),
+                            (gssize) g_bytes_get_size (app_bytes), &error)
+      || !g_file_set_contents (www_path, g_bytes_get_data (www_bytes, NULL),
+                               (gssize) g_bytes_get_size (www_bytes), &error))
+    g_error ("%s", error->message);
+  dialog = HF_FIRMWARE_DIALOG (hf_firmware_dialog_new (GTK_WINDOW (window),
+                                                       HF_APPLICATION (app), miners, 0));
+  hf_firmware_dialog_set_timing (dialog, 30000, 500);
+  hf_firmware_dialog_set_file (dialog, FALSE, app_file);
+  hf_firmware_dialog_set_file (dialog, TRUE, www_file);
+  /* Tall enough for the whole of it, the note under the results too. */
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 680, 880);
+  gtk_window_present (GTK_WINDOW (dialog));
+  while (hf_firmware_dialog_get_loading (dialog))
+    g_main_context_iteration (NULL, TRUE);
+  iterate_for (600);
+  /* For looking at: the files checked, before anything runs. */
+  {
+    const char *kept = outdir;
+
+    outdir = g_get_tmp_dir ();
+    save_png (GTK_WIDGET (dialog), "hashfleet-firmware-checked.png");
+    outdir = kept;
+  }
+  /* The run, as the Update button's question answered "Update" starts it. */
+  hf_firmware_dialog_update (dialog);
+  iterate_for (300);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+          {
+            const char *kept = outdir;
+
+            outdir = g_get_tmp_dir ();
+            save_png (w, "hashfleet-firmware-confirm.png");
+            outdir = kept;
+            adw_message_dialog_response (ADW_MESSAGE_DIALOG (w), "update");
+            gtk_window_destroy (GTK_WINDOW (w));
+            break;
+          }
+      }
+  }
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (!hf_firmware_dialog_get_running (dialog) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  /* Mid-way (for looking at): the progress bar. */
+  iterate_for (1500);
+  {
+    const char *kept = outdir;
+
+    outdir = g_get_tmp_dir ();
+    save_png (GTK_WIDGET (dialog), "hashfleet-firmware-running.png");
+    outdir = kept;
+  }
+  deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  while (firmware_dialog_busy (dialog) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (hf_firmware_dialog_get_running (dialog))
+    g_error ("the firmware update did not finish");
+  iterate_for (1500);
+  save_png (GTK_WIDGET (dialog), "firmware.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_application_quit (app);
+}
+
+static int
+firmware_main (const char *argv0)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfApplication) app = NULL;
+  g_autofree char *db = g_build_filename (workdir, "hashfleet.db", NULL);
+  g_autofree char *ini = g_build_filename (workdir, "fleet.ini", NULL);
+  char *args[] = { (char *) argv0, "--db", db, "--http-port", "18717", "--cgminer-port",
+                   "14717", NULL };
+  int status;
+
+  g_file_set_contents (ini, firmware_fleet_config, -1, &error);
+  g_assert_no_error (error);
+  sim = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, g_getenv ("HF_SIM"),
+                          "--config", ini, "--ttl", "300", NULL);
+  g_assert_no_error (error);
+  g_usleep (500 * 1000);
+  adw_init ();
+  app = hf_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (firmware_activate_cb), NULL);
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.hashfleet.Hashfleet");
+
+    g_settings_set_uint (settings, "poll-interval", 5);
+    g_settings_set_boolean (settings, "notifications", FALSE);
+  }
+  status = g_application_run (G_APPLICATION (app), 7, args);
+  g_subprocess_force_exit (sim);
+  return status;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,15 +588,19 @@ main (int   argc,
   g_autofree char *ini = NULL;
   int status;
 
-  if (argc != 2 || g_getenv ("HF_SIM") == NULL)
+  if ((argc != 2 && (argc != 3 || !g_str_equal (argv[2], "firmware")))
+      || g_getenv ("HF_SIM") == NULL)
     {
-      g_printerr ("usage: HF_SIM=path/to/hashfleet-sim %s OUTDIR\n", argv[0]);
+      g_printerr ("usage: HF_SIM=path/to/hashfleet-sim %s OUTDIR [firmware]\n", argv[0]);
       return 2;
     }
   outdir = argv[1];
   g_mkdir_with_parents (outdir, 0755);
   dir = g_dir_make_tmp ("hf-screenshot-XXXXXX", &error);
   g_assert_no_error (error);
+  workdir = dir;
+  if (argc == 3)
+    return firmware_main (argv[0]);
   db = g_build_filename (dir, "hashfleet.db", NULL);
   ini = g_build_filename (dir, "fleet.ini", NULL);
   g_file_set_contents (ini, fleet_config, -1, &error);
