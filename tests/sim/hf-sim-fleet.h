@@ -163,6 +163,8 @@ typedef struct
   char             *lux_profile;
   gboolean          lux_held;
   char             *lux_refuse;
+  guint             lux_logon_delay_ms; /* luxos-logon-delay-ms=: logon answers this late */
+  char             *lux_sid_form;       /* luxos-session-id=number|comma: an odd SessionID */
   /* The physical model's surroundings (hf-sim-physics.c): ambient=C,
    * thermal-tau=S, physics-spread=false, and POST /sim/control at run time. */
   double            ambient_c;      /* °C around the miner */

@@ -167,6 +167,23 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->lux_refuse);
           miner->lux_refuse = g_steal_pointer (&value);
         }
+      /* LuxOS: a logon that answers late (ms), a SessionID of an odd form. */
+      if (g_key_file_has_key (file, groups[i], "luxos-logon-delay-ms", NULL))
+        miner->lux_logon_delay_ms = (guint) CLAMP (g_key_file_get_integer (file, groups[i],
+                                                                           "luxos-logon-delay-ms",
+                                                                           NULL), 0, 60000);
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-session-id", NULL)))
+        {
+          if (!g_str_equal (value, "number") && !g_str_equal (value, "comma"))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "[%s]: luxos-session-id is number or comma, not '%s'", groups[i],
+                           value);
+              return FALSE;
+            }
+          g_free (miner->lux_sid_form);
+          miner->lux_sid_form = g_steal_pointer (&value);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);

@@ -304,6 +304,26 @@ hf_luxos_session_id (JsonObject *reply)
   return g_strdup (id);
 }
 
+char *
+hf_luxos_session_id_number (JsonObject *reply)
+{
+  JsonObject *session = hf_cgminer_section (reply, "SESSION", 0);
+  JsonNode *id = session != NULL ? json_object_get_member (session, "SessionID") : NULL;
+
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_INT64
+      || json_node_get_int (id) < 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+}
+
+gboolean
+hf_luxos_has_session_id (JsonObject *reply)
+{
+  JsonObject *session = hf_cgminer_section (reply, "SESSION", 0);
+
+  return session != NULL && json_object_has_member (session, "SessionID");
+}
+
 int
 hf_luxos_status_code (JsonObject *reply)
 {

@@ -183,7 +183,12 @@ logon_cb (GObject      *source,
 
   if (reply == NULL)
     {
-      g_prefix_error (&error, "%s: LuxOS logon: ", address);
+      /* Without its answer there is no id to log off with. */
+      if (g_error_matches (error, HF_ERROR, HF_ERROR_TIMEOUT))
+        g_prefix_error (&error, "%s: LuxOS logon (a session it may have opened stays open on "
+                        "the miner until it times out): ", address);
+      else
+        g_prefix_error (&error, "%s: LuxOS logon: ", address);
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
@@ -207,9 +212,36 @@ logon_cb (GObject      *source,
   s->sid = hf_luxos_session_id (reply);
   if (s->sid == NULL)
     {
-      g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
-                               "%s: LuxOS logon answered without a usable session id", address);
+      s->sid = hf_luxos_session_id_number (reply);
+      if (s->sid != NULL)
+        {
+          /* A number where LuxOS gives a string: no command goes out
+           * with it, but the session it opened is closed. */
+          s->error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL, "%s: LuxOS logon answered with "
+                                  "a session id that is a number, not a string: nothing "
+                                  "written (the session was logged off)", address);
+          logoff (task);
+          return;
+        }
+      if (hf_luxos_has_session_id (reply))
+        g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
+                                 "%s: LuxOS logon answered with a session id Hashfleet cannot "
+                                 "send back (empty, over 128 characters or not letters, digits, "
+                                 "'-' and '_'): nothing written; the session it opened stays "
+                                 "open until it times out, or log it off in the Luxor web UI",
+                                 address);
+      else
+        g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
+                                 "%s: LuxOS logon answered without a session id", address);
       g_object_unref (task);
+      return;
+    }
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      /* Cancelled while logging on: the session is closed, the command
+       * not sent. */
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &s->error);
+      logoff (task);
       return;
     }
   parameter = s->args != NULL ? g_strdup_printf ("%s,%s", s->sid, s->args) : g_strdup (s->sid);
@@ -219,7 +251,15 @@ logon_cb (GObject      *source,
 static void
 logon (GTask *task)    /* taken */
 {
-  session_send (task, "logon", NULL, g_task_get_cancellable (task), logon_cb);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  /* Not cancellable: a logon the miner took is answered with the id its
+   * logoff needs (the step's deadline bounds it); a cancel that comes
+   * meanwhile is seen in logon_cb. */
+  session_send (task, "logon", NULL, NULL, logon_cb);
 }
 
 /* The reply of a read before the session (`profiles`, `config`). */
