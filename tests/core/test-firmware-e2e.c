@@ -30,6 +30,7 @@
 #define LUX_SLOW   "127.0.127.2"
 #define LUX_NUMBER "127.0.127.3"
 #define LUX_COMMA  "127.0.127.4"
+#define BOSER_401  "127.0.127.5"
 
 static const char fleet[] =
   "[fleet]\nhttp-port=18391\ncgminer-port=14391\nstatic=true\nrestart-seconds=1\n"
@@ -41,7 +42,8 @@ static const char fleet[] =
   "[miner " BOSER_PW "]\nprofile=braiins-rest\nweb-password=other\n"
   "[miner " LUX_SLOW "]\nprofile=luxos\nluxos-logon-delay-ms=1500\n"
   "[miner " LUX_NUMBER "]\nprofile=luxos\nluxos-session-id=number\n"
-  "[miner " LUX_COMMA "]\nprofile=luxos\nluxos-session-id=comma\n";
+  "[miner " LUX_COMMA "]\nprofile=luxos\nluxos-session-id=comma\n"
+  "[miner " BOSER_401 "]\nprofile=braiins-rest\nbraiins-token=refused\nhashrate=0\n";
 
 static HfTestSim *sim;
 
@@ -378,6 +380,28 @@ test_rest_wrong_password (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "power-target", BOSER_PW, 1, 500), ==, 0);
 }
 
+static void
+test_rest_token_refused (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (BOSER_401, config);
+  HfCapabilities caps;
+
+  /* The device answers 401 even to the token it has just given: the
+   * password is not sent again at every poll (the miner at 0 H/s would
+   * have each poll ask whether it is paused). */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(HfReading) r = poll_miner (miner, config);
+
+      assert_near (r->hashrate_ghs, 0);
+    }
+  g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login", BOSER_401, 2, 1500), ==, 1);
+  /* And nothing that needs the REST API is offered. */
+  caps = hf_driver_get_capabilities (hf_driver_for_family (HF_FAMILY_BRAIINS), miner);
+  g_assert_cmpuint (caps & (HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_POWER_LIMIT), ==, 0);
+}
+
 /* ---- LuxOS --------------------------------------------------------------- */
 
 static void
@@ -607,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/firmware-e2e/braiins/rest-power-limit", test_rest_power_limit);
   g_test_add_func ("/firmware-e2e/braiins/rest-actions", test_rest_actions);
   g_test_add_func ("/firmware-e2e/braiins/rest-wrong-password", test_rest_wrong_password);
+  g_test_add_func ("/firmware-e2e/braiins/rest-token-refused", test_rest_token_refused);
   g_test_add_func ("/firmware-e2e/luxos/read", test_luxos_read);
   g_test_add_func ("/firmware-e2e/luxos/writes", test_luxos_writes);
   g_test_add_func ("/firmware-e2e/luxos/error-closes-session", test_luxos_error_closes_session);

@@ -156,6 +156,7 @@ typedef struct
   /* Braiins OS: the power target (0: the profile's) and the REST token. */
   guint             power_target;
   char             *rest_token;
+  gboolean          rest_token_refused; /* braiins-token=refused: 401 even to a fresh token */
   /* LuxOS: the open session, the profile in use (NULL: "290MHz"), a
    * session another tool holds (luxos-session=held), and a session
    * command the miner refuses (luxos-refuse=curtail). */

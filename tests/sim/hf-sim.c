@@ -184,6 +184,13 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->lux_sid_form);
           miner->lux_sid_form = g_steal_pointer (&value);
         }
+      /* Braiins OS REST: every request refused with 401, even with the
+       * token its login just gave. */
+      if ((value = g_key_file_get_string (file, groups[i], "braiins-token", NULL)))
+        {
+          miner->rest_token_refused = g_str_equal (value, "refused");
+          g_clear_pointer (&value, g_free);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);
