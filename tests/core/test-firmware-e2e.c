@@ -31,6 +31,7 @@
 #define LUX_NUMBER "127.0.127.3"
 #define LUX_COMMA  "127.0.127.4"
 #define BOSER_401  "127.0.127.5"
+#define LUX_ESC    "127.0.127.6"
 
 static const char fleet[] =
   "[fleet]\nhttp-port=18391\ncgminer-port=14391\nstatic=true\nrestart-seconds=1\n"
@@ -43,7 +44,9 @@ static const char fleet[] =
   "[miner " LUX_SLOW "]\nprofile=luxos\nluxos-logon-delay-ms=1500\n"
   "[miner " LUX_NUMBER "]\nprofile=luxos\nluxos-session-id=number\n"
   "[miner " LUX_COMMA "]\nprofile=luxos\nluxos-session-id=comma\n"
-  "[miner " BOSER_401 "]\nprofile=braiins-rest\nbraiins-token=refused\nhashrate=0\n";
+  "[miner " BOSER_401 "]\nprofile=braiins-rest\nbraiins-token=refused\nhashrate=0\n"
+  "[miner " LUX_ESC "]\nprofile=luxos\n"
+  "luxos-extra-profile=\\\\u001b[2J\\\\u001b]0;pwned\\\\u0007evil\\\\u202e\n";
 
 static HfTestSim *sim;
 
@@ -616,6 +619,26 @@ test_luxos_odd_session_id (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_COMMA, 1, 500), ==, 0);
 }
 
+static void
+test_luxos_profile_names_cleaned (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (LUX_ESC, config);
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* The miner's profile names end up in the message: its escape
+   * sequences, bell and bidi override do not. */
+  st->preset = g_strdup ("999MHz");
+  g_assert_false (write_op (miner, config, 0, st, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "[2J ]0;pwned evil"));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_null (strchr (error->message, '\x07'));
+  g_assert_null (strstr (error->message, "\u202e"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +661,7 @@ main (int   argc,
   g_test_add_func ("/firmware-e2e/luxos/session-held", test_luxos_session_held);
   g_test_add_func ("/firmware-e2e/luxos/cancel-during-logon", test_luxos_cancel_during_logon);
   g_test_add_func ("/firmware-e2e/luxos/odd-session-id", test_luxos_odd_session_id);
+  g_test_add_func ("/firmware-e2e/luxos/profile-names-cleaned", test_luxos_profile_names_cleaned);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);

@@ -166,6 +166,7 @@ typedef struct
   char             *lux_refuse;
   guint             lux_logon_delay_ms; /* luxos-logon-delay-ms=: logon answers this late */
   char             *lux_sid_form;       /* luxos-session-id=number|comma: an odd SessionID */
+  char             *lux_extra_profile;  /* luxos-extra-profile=: one more profile (JSON string text) */
   /* The physical model's surroundings (hf-sim-physics.c): ambient=C,
    * thermal-tau=S, physics-spread=false, and POST /sim/control at run time. */
   double            ambient_c;      /* °C around the miner */

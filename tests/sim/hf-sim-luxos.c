@@ -10,7 +10,9 @@
  * opened was closed.  luxos-refuse=COMMAND makes that write fail after
  * the logon, as a firmware refusing it would; luxos-logon-delay-ms=N
  * answers logon N ms late (the session opens when it answers);
- * luxos-session-id=number|comma gives a SessionID of that odd form.
+ * luxos-session-id=number|comma gives a SessionID of that odd form;
+ * luxos-extra-profile=TEXT lists one more profile named TEXT (JSON
+ * string text, put in as it is).
  */
 #include <math.h>
 #include <string.h>
@@ -165,7 +167,7 @@ config (SimMiner *miner)
 }
 
 static char *
-profiles_reply (void)
+profiles_reply (SimMiner *miner)
 {
   GString *s = g_string_new ("\"PROFILES\":[");
 
@@ -176,6 +178,9 @@ profiles_reply (void)
                             "\"Watts\":%u}",
                             i ? "," : "", profiles[i].mhz, profiles[i].ths, profiles[i].name,
                             (int) i - 2, profiles[i].watts);
+  if (miner->lux_extra_profile != NULL)
+    g_string_append_printf (s, ",{\"Profile Name\":\"%s\",\"Watts\":1}",
+                            miner->lux_extra_profile);
   g_string_append (s, "]");
   {
     g_autofree char *body = g_string_free (s, FALSE);
@@ -287,7 +292,7 @@ sim_luxos_command (SimFleet   *fleet,
   if (g_str_equal (command, "config"))
     return config (miner);
   if (g_str_equal (command, "profiles"))
-    return profiles_reply ();
+    return profiles_reply (miner);
   if (g_str_equal (command, "session"))
     {
       g_autofree char *body = g_strdup_printf ("\"SESSION\":[{\"SessionID\":\"%s\"}]",

@@ -184,6 +184,13 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->lux_sid_form);
           miner->lux_sid_form = g_steal_pointer (&value);
         }
+      /* LuxOS: one more profile, its name as JSON string text (so a test
+       * can give it \u001b and the like). */
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-extra-profile", NULL)))
+        {
+          g_free (miner->lux_extra_profile);
+          miner->lux_extra_profile = g_steal_pointer (&value);
+        }
       /* Braiins OS REST: every request refused with 401, even with the
        * token its login just gave. */
       if ((value = g_key_file_get_string (file, groups[i], "braiins-token", NULL)))
