@@ -380,6 +380,30 @@ test_reason_phrase_cleaned (void)
   g_socket_listener_close (G_SOCKET_LISTENER (service));
 }
 
+/* A header value with a line break (a device's token, say) is refused
+ * through the callback: nothing is sent and the caller never waits on. */
+static void
+test_header_line_break (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  Wait w = { 0, };
+
+  hf_http_request_header_async ("GET", "127.0.128.3", 9, "/api/v1/miner/details", NULL,
+                                "Authorization", "a\r\nb", config, hf_config_deadline (config),
+                                NULL, http_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_null (w.pointer);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&w.error);
+
+  w = (Wait) { 0, };
+  hf_http_request_bearer_async ("GET", "127.0.128.3", 9, "/api/v1/summary", NULL, "t\nX-Evil: 1",
+                                config, hf_config_deadline (config), NULL, http_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&w.error);
+}
+
 static void
 test_digest (void)
 {
@@ -706,6 +730,7 @@ main (int   argc,
   g_test_add_func ("/http/hang", test_hang);
   g_test_add_func ("/http/digest", test_digest);
   g_test_add_func ("/http/reason-phrase-cleaned", test_reason_phrase_cleaned);
+  g_test_add_func ("/http/header-line-break", test_header_line_break);
   g_test_add_func ("/http/basic-refused", test_basic_refused);
   g_test_add_func ("/http/digest-preferred", test_digest_preferred);
   g_test_add_func ("/http/proxy-auth-refused", test_proxy_auth_refused);

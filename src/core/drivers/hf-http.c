@@ -530,12 +530,20 @@ request_with_header (const char          *method,
   g_return_if_fail (host != NULL);
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (config != NULL);
-  /* A header value with a line break would be a second header. */
-  g_return_if_fail (header_value == NULL || strpbrk (header_value, "\r\n") == NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_http_request_async);
   g_task_set_name (task, "hf_http_request");
+  /* A header value with a line break would be a second header.  It may
+   * come from a device (a token): an error, not a caller left waiting. */
+  if (header_value != NULL && strpbrk (header_value, "\r\n") != NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "%s: the %s header would have a line break in it; not sent",
+                               host, header);
+      g_object_unref (task);
+      return;
+    }
   request_start (task, method, host, port, path, body, NULL, NULL, NULL, header, header_value,
                  config, deadline_us, cancellable, NULL, NULL);
 }
