@@ -32,6 +32,7 @@
 #define LUX_COMMA  "127.0.127.4"
 #define BOSER_401  "127.0.127.5"
 #define LUX_ESC    "127.0.127.6"
+#define LUX_TURNS  "127.0.127.7"
 
 static const char fleet[] =
   "[fleet]\nhttp-port=18391\ncgminer-port=14391\nstatic=true\nrestart-seconds=1\n"
@@ -45,6 +46,7 @@ static const char fleet[] =
   "[miner " LUX_NUMBER "]\nprofile=luxos\nluxos-session-id=number\n"
   "[miner " LUX_COMMA "]\nprofile=luxos\nluxos-session-id=comma\n"
   "[miner " BOSER_401 "]\nprofile=braiins-rest\nbraiins-token=refused\nhashrate=0\n"
+  "[miner " LUX_TURNS "]\nprofile=luxos\n"
   "[miner " LUX_ESC "]\nprofile=luxos\n"
   "luxos-extra-profile=\\\\u001b[2J\\\\u001b]0;pwned\\\\u0007evil\\\\u202e\n";
 
@@ -639,6 +641,42 @@ test_luxos_profile_names_cleaned (void)
   g_assert_null (strstr (error->message, "\u202e"));
 }
 
+static void
+test_luxos_writes_take_turns (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (LUX_TURNS, config);
+  g_autoptr(HfReading) r = NULL;
+  HfDriver *driver = hf_driver_for_family (HF_FAMILY_LUXOS);
+  Wait pause = { 0 }, resume = { 0 }, blink = { 0 };
+  g_autoptr(GError) pause_error = NULL, resume_error = NULL, blink_error = NULL;
+
+  /* Three writes at once: LuxOS takes one session at a time, so they go
+   * one after the other instead of refusing each other with 402. */
+  hf_driver_action_async (driver, miner, HF_ACTION_PAUSE, config, NULL, done_cb, &pause);
+  hf_driver_action_async (driver, miner, HF_ACTION_RESUME, config, NULL, done_cb, &resume);
+  hf_driver_action_async (driver, miner, HF_ACTION_IDENTIFY, config, NULL, done_cb, &blink);
+  hf_test_wait_for (&pause.done, 15000);
+  hf_test_wait_for (&resume.done, 15000);
+  hf_test_wait_for (&blink.done, 15000);
+  g_assert_true (hf_driver_action_finish (driver, pause.result, &pause_error));
+  g_assert_true (hf_driver_action_finish (driver, resume.result, &resume_error));
+  g_assert_true (hf_driver_action_finish (driver, blink.result, &blink_error));
+  g_object_unref (pause.result);
+  g_object_unref (resume.result);
+  g_object_unref (blink.result);
+  g_assert_no_error (pause_error);
+  g_assert_no_error (resume_error);
+  g_assert_no_error (blink_error);
+  assert_sessions_closed (LUX_TURNS, 3);
+  g_assert_cmpuint (hf_test_sim_events (sim, "luxos-logon-refused", LUX_TURNS, 1, 500), ==, 0);
+  /* In the order they were asked for: paused, then resumed. */
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_TURNS, 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "resume", LUX_TURNS, 1, 1000), ==, 1);
+  r = poll_miner (miner, config);
+  g_assert_false (r->paused);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,6 +700,7 @@ main (int   argc,
   g_test_add_func ("/firmware-e2e/luxos/cancel-during-logon", test_luxos_cancel_during_logon);
   g_test_add_func ("/firmware-e2e/luxos/odd-session-id", test_luxos_odd_session_id);
   g_test_add_func ("/firmware-e2e/luxos/profile-names-cleaned", test_luxos_profile_names_cleaned);
+  g_test_add_func ("/firmware-e2e/luxos/writes-take-turns", test_luxos_writes_take_turns);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);
