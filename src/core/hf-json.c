@@ -447,12 +447,12 @@ hf_json_string (JsonObject *obj,
 }
 
 char *
-hf_json_dup_string (JsonObject *obj,
-                    const char *key)
+hf_json_clean_text (const char *text,
+                    glong       max_chars)
 {
-  const char *s = hf_json_string (obj, key);
   g_autofree char *valid = NULL;
   g_autofree char *copy = NULL;
+  const char *s = text;
   GString *clean;
   glong n = 0;
 
@@ -463,8 +463,8 @@ hf_json_dup_string (JsonObject *obj,
   /* A device's words go to terminals, logs and the window: its control
    * characters (escape sequences, line breaks that forge a line, C1) and
    * invisible format characters (bidi overrides) become spaces. */
-  clean = g_string_sized_new (MIN (strlen (s), 4 * HF_MAX_FIELD_CHARS));
-  for (const char *p = s; *p != '\0' && n < HF_MAX_FIELD_CHARS; p = g_utf8_next_char (p), n++)
+  clean = g_string_sized_new (MIN (strlen (s), 4 * (gsize) max_chars));
+  for (const char *p = s; *p != '\0' && n < max_chars; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
 
@@ -478,6 +478,13 @@ hf_json_dup_string (JsonObject *obj,
   if (copy[0] == '\0')
     return NULL;
   return g_steal_pointer (&copy);
+}
+
+char *
+hf_json_dup_string (JsonObject *obj,
+                    const char *key)
+{
+  return hf_json_clean_text (hf_json_string (obj, key), HF_MAX_FIELD_CHARS);
 }
 
 JsonObject *

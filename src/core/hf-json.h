@@ -40,6 +40,10 @@ const char  *hf_json_string         (JsonObject  *obj,
  * overrides) made a space; NULL when absent, not a string, or empty. */
 char        *hf_json_dup_string     (JsonObject  *obj,
                                      const char  *key);
+/* @text (a device's, any bytes) cleaned as hf_json_dup_string() does,
+ * capped at @max_chars characters; NULL when NULL or nothing is left. */
+char        *hf_json_clean_text     (const char  *text,
+                                     glong        max_chars);
 JsonObject  *hf_json_object         (JsonObject  *obj,
                                      const char  *key);
 JsonArray   *hf_json_array          (JsonObject  *obj,

@@ -127,6 +127,9 @@ hf_reading_finish (HfReading *self)
   self->expected_hashrate_ghs = sane_at_most (self->expected_hashrate_ghs,
                                               HF_MAX_DEVICE_HASHRATE_GHS);
   self->power_w = sane_at_most (self->power_w, HF_MAX_DEVICE_POWER_W);
+  /* A limit of 0 W is none a miner runs at. */
+  self->power_limit_w = self->power_limit_w > 0.0 && self->power_limit_w <= HF_MAX_DEVICE_POWER_W
+                        ? self->power_limit_w : NAN;
   self->input_voltage_v = sane_non_negative (self->input_voltage_v);
   self->fan_rpm = sane_non_negative (self->fan_rpm);
   self->fan_percent = self->fan_percent >= 0.0 && self->fan_percent <= 100.0

@@ -401,6 +401,61 @@ test_braiins_reading (void)
   g_assert_null (r->preset);
 }
 
+static JsonObject *
+reply_of (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *obj = hf_cgminer_parse_reply (text, strlen (text), &error);
+
+  g_assert_no_error (error);
+  return obj;
+}
+
+/* A power limit no miner has is unknown, as a power draw would be. */
+static void
+test_power_limit_range (void)
+{
+  static const char summary_text[] =
+    "{\"STATUS\":[{\"STATUS\":\"S\",\"Code\":11,\"Msg\":\"Summary\"}],"
+    "\"SUMMARY\":[{\"MHS 5s\":1000.0,\"Elapsed\":100}]}";
+  static const char *const limits[] = { "1e300", "-5", "0", "3100" };
+  g_autoptr(JsonObject) summary = reply_of (summary_text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      g_autofree char *tuner_text = g_strdup_printf (
+        "{\"STATUS\":[{\"STATUS\":\"S\",\"Code\":203,\"Msg\":\"Tuner Status\"}],"
+        "\"TUNERSTATUS\":[{\"PowerLimit\":%s,\"ApproximateMinerPowerConsumption\":%s}]}",
+        limits[i], limits[i]);
+      g_autofree char *profiles_text = g_strdup_printf (
+        "{\"STATUS\":[{\"STATUS\":\"S\",\"Code\":323}],"
+        "\"PROFILES\":[{\"Profile Name\":\"eco\",\"Watts\":%s}]}", limits[i]);
+      g_autoptr(JsonObject) tuner = reply_of (tuner_text);
+      g_autoptr(JsonObject) config = reply_of (
+        "{\"STATUS\":[{\"STATUS\":\"S\",\"Code\":33}],\"CONFIG\":[{\"Profile\":\"eco\"}]}");
+      g_autoptr(JsonObject) profiles = reply_of (profiles_text);
+      g_autoptr(HfReading) bos = hf_braiins_parse_reading (summary, NULL, NULL, NULL, tuner, NULL,
+                                                           NULL);
+      g_autoptr(HfReading) lux = hf_reading_new ();
+
+      hf_luxos_read_config (config, profiles, lux);
+      hf_reading_finish (lux);
+      if (i == G_N_ELEMENTS (limits) - 1)
+        {
+          assert_near (bos->power_limit_w, 3100);
+          assert_near (bos->power_w, 3100);
+          assert_near (lux->power_limit_w, 3100);
+        }
+      else
+        {
+          assert_unknown (bos->power_limit_w);
+          assert_unknown (lux->power_limit_w);
+          if (i == 0)
+            assert_unknown (bos->power_w);
+        }
+    }
+}
+
 typedef struct
 {
   const char *name;
@@ -498,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/conformance-firmware/every-capture", test_every_capture);
   g_test_add_func ("/conformance-firmware/luxos-reading", test_luxos_reading);
   g_test_add_func ("/conformance-firmware/braiins-reading", test_braiins_reading);
+  g_test_add_func ("/conformance-firmware/power-limit-range", test_power_limit_range);
 
   return g_test_run ();
 }

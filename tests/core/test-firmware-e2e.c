@@ -3,13 +3,15 @@
  *
  * The simulator runs with --static so that each profile reports exactly
  * its numbers (tests/sim/hf-sim-fleet.c, hf-sim-braiins.c,
- * hf-sim-luxos.c).  It listens on 127.0.91.x only.  The drivers are
+ * hf-sim-luxos.c).  It listens on 127.0.91.x and 127.0.127.x only.  The drivers are
  * driven directly (identify, poll, restart, pause, resume, identify,
  * settings) with the config's Braiins user and password; a LuxOS write's
  * session is checked through the simulator's event lines.
  */
 #include <math.h>
 #include <string.h>
+
+#include <json-glib/json-glib.h>
 
 #include "hf-driver.h"
 #include "hf-error.h"
@@ -25,6 +27,12 @@
 #define LUX_REFUSE "127.0.91.5"
 #define LUX_HELD   "127.0.91.6"
 #define BOSER_PW   "127.0.91.7"
+#define LUX_SLOW   "127.0.127.2"
+#define LUX_NUMBER "127.0.127.3"
+#define LUX_COMMA  "127.0.127.4"
+#define BOSER_401  "127.0.127.5"
+#define LUX_ESC    "127.0.127.6"
+#define LUX_TURNS  "127.0.127.7"
 
 static const char fleet[] =
   "[fleet]\nhttp-port=18391\ncgminer-port=14391\nstatic=true\nrestart-seconds=1\n"
@@ -33,7 +41,14 @@ static const char fleet[] =
   "[miner " LUXOS "]\nprofile=luxos\n"
   "[miner " LUX_REFUSE "]\nprofile=luxos\nluxos-refuse=curtail\n"
   "[miner " LUX_HELD "]\nprofile=luxos\nluxos-session=held\n"
-  "[miner " BOSER_PW "]\nprofile=braiins-rest\nweb-password=other\n";
+  "[miner " BOSER_PW "]\nprofile=braiins-rest\nweb-password=other\n"
+  "[miner " LUX_SLOW "]\nprofile=luxos\nluxos-logon-delay-ms=1500\n"
+  "[miner " LUX_NUMBER "]\nprofile=luxos\nluxos-session-id=number\n"
+  "[miner " LUX_COMMA "]\nprofile=luxos\nluxos-session-id=comma\n"
+  "[miner " BOSER_401 "]\nprofile=braiins-rest\nbraiins-token=refused\nhashrate=0\n"
+  "[miner " LUX_TURNS "]\nprofile=luxos\n"
+  "[miner " LUX_ESC "]\nprofile=luxos\n"
+  "luxos-extra-profile=\\\\u001b[2J\\\\u001b]0;pwned\\\\u0007evil\\\\u202e\n";
 
 static HfTestSim *sim;
 
@@ -140,6 +155,21 @@ last_event (const char *event,
 {
   g_assert_cmpuint (hf_test_sim_events (sim, event, ip, at_least, 5000), >=, at_least);
   return hf_test_sim_last_event (sim, event, ip);
+}
+
+/* The "detail" of that event line. */
+static char *
+last_detail (const char *event,
+             const char *ip,
+             guint       at_least)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *line = last_event (event, ip, at_least);
+
+  g_assert_nonnull (line);
+  g_assert_true (json_parser_load_from_data (parser, line, -1, NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "detail"));
 }
 
 /* Every LuxOS session the miner opened is closed. */
@@ -355,6 +385,28 @@ test_rest_wrong_password (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "power-target", BOSER_PW, 1, 500), ==, 0);
 }
 
+static void
+test_rest_token_refused (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (BOSER_401, config);
+  HfCapabilities caps;
+
+  /* The device answers 401 even to the token it has just given: the
+   * password is not sent again at every poll (the miner at 0 H/s would
+   * have each poll ask whether it is paused). */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(HfReading) r = poll_miner (miner, config);
+
+      assert_near (r->hashrate_ghs, 0);
+    }
+  g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login", BOSER_401, 2, 1500), ==, 1);
+  /* And nothing that needs the REST API is offered. */
+  caps = hf_driver_get_capabilities (hf_driver_for_family (HF_FAMILY_BRAIINS), miner);
+  g_assert_cmpuint (caps & (HF_CAP_RESTART | HF_CAP_IDENTIFY | HF_CAP_POWER_LIMIT), ==, 0);
+}
+
 /* ---- LuxOS --------------------------------------------------------------- */
 
 static void
@@ -494,6 +546,137 @@ test_luxos_session_held (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_HELD, 1, 500), ==, 0);
 }
 
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_luxos_cancel_during_logon (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (LUX_SLOW, config);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  HfDriver *driver = hf_driver_for_family (HF_FAMILY_LUXOS);
+  Wait w = { 0 };
+  g_autofree char *sid = NULL;
+  g_autofree char *logoff = NULL;
+
+  /* Cancelled while the miner takes its time to answer the logon: it
+   * opened a session all the same, and that session is closed. */
+  hf_driver_action_async (driver, miner, HF_ACTION_PAUSE, config, cancellable, done_cb, &w);
+  g_timeout_add (300, cancel_cb, cancellable);
+  hf_test_wait_for (&w.done, 15000);
+  g_assert_false (hf_driver_action_finish (driver, w.result, &error));
+  g_object_unref (w.result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  sid = last_detail ("luxos-logon", LUX_SLOW, 1);
+  logoff = last_detail ("luxos-logoff", LUX_SLOW, 1);
+  g_assert_cmpstr (logoff, ==, sid);
+  assert_sessions_closed (LUX_SLOW, 1);
+  /* The command itself did not go out. */
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_SLOW, 1, 500), ==, 0);
+
+  /* Cancelled before the logon: nothing opened. */
+  g_clear_error (&error);
+  w = (Wait) { 0 };
+  hf_driver_action_async (driver, miner, HF_ACTION_PAUSE, config, cancellable, done_cb, &w);
+  hf_test_wait_for (&w.done, 15000);
+  g_assert_false (hf_driver_action_finish (driver, w.result, &error));
+  g_object_unref (w.result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "luxos-logon", LUX_SLOW, 2, 2000), ==, 1);
+}
+
+static void
+test_luxos_odd_session_id (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) number = identify (LUX_NUMBER, config);
+  g_autoptr(HfMiner) comma = identify (LUX_COMMA, config);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sid = NULL;
+  g_autofree char *logoff = NULL;
+
+  /* A number: nothing written with it, but logged off with its digits. */
+  g_assert_false (write_op (number, config, HF_ACTION_PAUSE, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "logged off"));
+  sid = last_detail ("luxos-logon", LUX_NUMBER, 1);
+  logoff = last_detail ("luxos-logoff", LUX_NUMBER, 1);
+  g_assert_cmpstr (logoff, ==, sid);
+  assert_sessions_closed (LUX_NUMBER, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_NUMBER, 1, 500), ==, 0);
+
+  /* One that cannot go back as a parameter: the user is told the
+   * session stays open and where to end it. */
+  g_clear_error (&error);
+  g_assert_false (write_op (comma, config, HF_ACTION_PAUSE, NULL, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "stays open"));
+  g_assert_nonnull (strstr (error->message, "Luxor web UI"));
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_COMMA, 1, 500), ==, 0);
+}
+
+static void
+test_luxos_profile_names_cleaned (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (LUX_ESC, config);
+  g_autoptr(HfMinerSettings) st = hf_miner_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* The miner's profile names end up in the message: its escape
+   * sequences, bell and bidi override do not. */
+  st->preset = g_strdup ("999MHz");
+  g_assert_false (write_op (miner, config, 0, st, &error));
+  g_assert_error (error, HF_ERROR, HF_ERROR_INVALID);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "[2J ]0;pwned evil"));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_null (strchr (error->message, '\x07'));
+  g_assert_null (strstr (error->message, "\u202e"));
+}
+
+static void
+test_luxos_writes_take_turns (void)
+{
+  g_autoptr(HfConfig) config = test_config ();
+  g_autoptr(HfMiner) miner = identify (LUX_TURNS, config);
+  g_autoptr(HfReading) r = NULL;
+  HfDriver *driver = hf_driver_for_family (HF_FAMILY_LUXOS);
+  Wait pause = { 0 }, resume = { 0 }, blink = { 0 };
+  g_autoptr(GError) pause_error = NULL, resume_error = NULL, blink_error = NULL;
+
+  /* Three writes at once: LuxOS takes one session at a time, so they go
+   * one after the other instead of refusing each other with 402. */
+  hf_driver_action_async (driver, miner, HF_ACTION_PAUSE, config, NULL, done_cb, &pause);
+  hf_driver_action_async (driver, miner, HF_ACTION_RESUME, config, NULL, done_cb, &resume);
+  hf_driver_action_async (driver, miner, HF_ACTION_IDENTIFY, config, NULL, done_cb, &blink);
+  hf_test_wait_for (&pause.done, 15000);
+  hf_test_wait_for (&resume.done, 15000);
+  hf_test_wait_for (&blink.done, 15000);
+  g_assert_true (hf_driver_action_finish (driver, pause.result, &pause_error));
+  g_assert_true (hf_driver_action_finish (driver, resume.result, &resume_error));
+  g_assert_true (hf_driver_action_finish (driver, blink.result, &blink_error));
+  g_object_unref (pause.result);
+  g_object_unref (resume.result);
+  g_object_unref (blink.result);
+  g_assert_no_error (pause_error);
+  g_assert_no_error (resume_error);
+  g_assert_no_error (blink_error);
+  assert_sessions_closed (LUX_TURNS, 3);
+  g_assert_cmpuint (hf_test_sim_events (sim, "luxos-logon-refused", LUX_TURNS, 1, 500), ==, 0);
+  /* In the order they were asked for: paused, then resumed. */
+  g_assert_cmpuint (hf_test_sim_events (sim, "pause", LUX_TURNS, 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "resume", LUX_TURNS, 1, 1000), ==, 1);
+  r = poll_miner (miner, config);
+  g_assert_false (r->paused);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -509,10 +692,15 @@ main (int   argc,
   g_test_add_func ("/firmware-e2e/braiins/rest-power-limit", test_rest_power_limit);
   g_test_add_func ("/firmware-e2e/braiins/rest-actions", test_rest_actions);
   g_test_add_func ("/firmware-e2e/braiins/rest-wrong-password", test_rest_wrong_password);
+  g_test_add_func ("/firmware-e2e/braiins/rest-token-refused", test_rest_token_refused);
   g_test_add_func ("/firmware-e2e/luxos/read", test_luxos_read);
   g_test_add_func ("/firmware-e2e/luxos/writes", test_luxos_writes);
   g_test_add_func ("/firmware-e2e/luxos/error-closes-session", test_luxos_error_closes_session);
   g_test_add_func ("/firmware-e2e/luxos/session-held", test_luxos_session_held);
+  g_test_add_func ("/firmware-e2e/luxos/cancel-during-logon", test_luxos_cancel_during_logon);
+  g_test_add_func ("/firmware-e2e/luxos/odd-session-id", test_luxos_odd_session_id);
+  g_test_add_func ("/firmware-e2e/luxos/profile-names-cleaned", test_luxos_profile_names_cleaned);
+  g_test_add_func ("/firmware-e2e/luxos/writes-take-turns", test_luxos_writes_take_turns);
 
   status = g_test_run ();
   hf_test_sim_stop (sim);

@@ -324,6 +324,86 @@ http_cb (GObject *source, GAsyncResult *result, gpointer data)
   w->done = TRUE;
 }
 
+/* A device whose reason phrase carries an escape sequence and a bell:
+ * a raw socket on 127.0.128.2 (a server library would not send it), served
+ * from a thread of its own. */
+static gboolean
+hostile_reason_cb (GThreadedSocketService *service,
+                   GSocketConnection      *connection,
+                   GObject                *source,
+                   gpointer                user_data)
+{
+  static const char answer[] = "HTTP/1.0 500 \x1b[2J\x1b]0;pwned\x07Oops\r\n"
+                               "Content-Length: 0\r\n\r\n";
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char request[4096];
+
+  /* The request fits in one read; then the answer, and close. */
+  g_input_stream_read (in, request, sizeof request, NULL, NULL);
+  g_output_stream_write_all (out, answer, sizeof answer - 1, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+static void
+test_reason_phrase_cleaned (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string ("127.0.128.2");
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (inet, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait w = { 0, };
+  guint16 port;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), any, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (service, "run", G_CALLBACK (hostile_reason_cb), NULL);
+  g_socket_service_start (service);
+
+  hf_http_request_async ("GET", "127.0.128.2", port, "/api/system/info", NULL, NULL, NULL,
+                         config, hf_config_deadline (config), NULL, http_cb, &w);
+  hf_test_wait_for (&w.done, 10000);
+  g_assert_null (w.pointer);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_PROTOCOL);
+  g_test_message ("%s", w.error->message);
+  g_assert_nonnull (strstr (w.error->message, "HTTP 500"));
+  g_assert_nonnull (strstr (w.error->message, "Oops"));
+  g_assert_null (strchr (w.error->message, '\x1b'));
+  g_assert_null (strchr (w.error->message, '\x07'));
+  g_clear_error (&w.error);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+}
+
+/* A header value with a line break (a device's token, say) is refused
+ * through the callback: nothing is sent and the caller never waits on. */
+static void
+test_header_line_break (void)
+{
+  g_autoptr(HfConfig) config = hf_config_new ();
+  Wait w = { 0, };
+
+  hf_http_request_header_async ("GET", "127.0.128.3", 9, "/api/v1/miner/details", NULL,
+                                "Authorization", "a\r\nb", config, hf_config_deadline (config),
+                                NULL, http_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_null (w.pointer);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&w.error);
+
+  w = (Wait) { 0, };
+  hf_http_request_bearer_async ("GET", "127.0.128.3", 9, "/api/v1/summary", NULL, "t\nX-Evil: 1",
+                                config, hf_config_deadline (config), NULL, http_cb, &w);
+  hf_test_wait_for (&w.done, 5000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+  g_clear_error (&w.error);
+}
+
 static void
 test_digest (void)
 {
@@ -649,6 +729,8 @@ main (int   argc,
   g_test_add_func ("/http/oversize", test_oversize);
   g_test_add_func ("/http/hang", test_hang);
   g_test_add_func ("/http/digest", test_digest);
+  g_test_add_func ("/http/reason-phrase-cleaned", test_reason_phrase_cleaned);
+  g_test_add_func ("/http/header-line-break", test_header_line_break);
   g_test_add_func ("/http/basic-refused", test_basic_refused);
   g_test_add_func ("/http/digest-preferred", test_digest_preferred);
   g_test_add_func ("/http/proxy-auth-refused", test_proxy_auth_refused);

@@ -275,7 +275,7 @@ sim_braiins_rest (SimFleet    *fleet,
       *answer = g_strdup_printf ("{\"token\":\"%s\",\"timeout_s\":3600}", miner->rest_token);
       return TRUE;
     }
-  if (!logged_in (miner, authorization))
+  if (!logged_in (miner, authorization) || miner->rest_token_refused)
     {
       *status = 401;
       *answer = g_strdup ("{\"message\":\"Unauthorized\"}");

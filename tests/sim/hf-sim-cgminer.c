@@ -184,6 +184,27 @@ request_complete (GByteArray *request)
 
 static void read_more (Conn *c);
 
+/* A LuxOS logon that answers late (luxos-logon-delay-ms). */
+static guint
+extra_delay_ms (Conn *c)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (c->miner->lux_logon_delay_ms == 0)
+    return 0;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, (const char *) c->request->data,
+                                   (gssize) c->request->len, NULL))
+    return 0;
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                "command", NULL), "logon") == 0)
+    return c->miner->lux_logon_delay_ms;
+  return 0;
+}
+
 static void
 echo_written_cb (GObject      *source,
                  GAsyncResult *result,
@@ -244,7 +265,8 @@ read_cb (GObject      *source,
       read_more (c);
       return;
     }
-  c->timer = g_timeout_add (sim_miner_delay_ms (c->fleet, c->miner), respond_cb, c);
+  c->timer = g_timeout_add (sim_miner_delay_ms (c->fleet, c->miner) + extra_delay_ms (c),
+                            respond_cb, c);
 }
 
 static void

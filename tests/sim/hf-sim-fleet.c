@@ -129,6 +129,8 @@ sim_miner_free (gpointer data)
   g_free (m->lux_session);
   g_free (m->lux_profile);
   g_free (m->lux_refuse);
+  g_free (m->lux_sid_form);
+  g_free (m->lux_extra_profile);
   g_free (m);
 }
 

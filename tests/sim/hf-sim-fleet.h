@@ -156,6 +156,7 @@ typedef struct
   /* Braiins OS: the power target (0: the profile's) and the REST token. */
   guint             power_target;
   char             *rest_token;
+  gboolean          rest_token_refused; /* braiins-token=refused: 401 even to a fresh token */
   /* LuxOS: the open session, the profile in use (NULL: "290MHz"), a
    * session another tool holds (luxos-session=held), and a session
    * command the miner refuses (luxos-refuse=curtail). */
@@ -163,6 +164,9 @@ typedef struct
   char             *lux_profile;
   gboolean          lux_held;
   char             *lux_refuse;
+  guint             lux_logon_delay_ms; /* luxos-logon-delay-ms=: logon answers this late */
+  char             *lux_sid_form;       /* luxos-session-id=number|comma: an odd SessionID */
+  char             *lux_extra_profile;  /* luxos-extra-profile=: one more profile (JSON string text) */
   /* The physical model's surroundings (hf-sim-physics.c): ambient=C,
    * thermal-tau=S, physics-spread=false, and POST /sim/control at run time. */
   double            ambient_c;      /* °C around the miner */

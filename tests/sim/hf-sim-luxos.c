@@ -8,7 +8,11 @@
  * its first parameter; `logoff` closes it.  Every logon, logoff and
  * write is an event line, so a test can check that each session it
  * opened was closed.  luxos-refuse=COMMAND makes that write fail after
- * the logon, as a firmware refusing it would.
+ * the logon, as a firmware refusing it would; luxos-logon-delay-ms=N
+ * answers logon N ms late (the session opens when it answers);
+ * luxos-session-id=number|comma gives a SessionID of that odd form;
+ * luxos-extra-profile=TEXT lists one more profile named TEXT (JSON
+ * string text, put in as it is).
  */
 #include <math.h>
 #include <string.h>
@@ -163,7 +167,7 @@ config (SimMiner *miner)
 }
 
 static char *
-profiles_reply (void)
+profiles_reply (SimMiner *miner)
 {
   GString *s = g_string_new ("\"PROFILES\":[");
 
@@ -174,6 +178,9 @@ profiles_reply (void)
                             "\"Watts\":%u}",
                             i ? "," : "", profiles[i].mhz, profiles[i].ths, profiles[i].name,
                             (int) i - 2, profiles[i].watts);
+  if (miner->lux_extra_profile != NULL)
+    g_string_append_printf (s, ",{\"Profile Name\":\"%s\",\"Watts\":1}",
+                            miner->lux_extra_profile);
   g_string_append (s, "]");
   {
     g_autofree char *body = g_string_free (s, FALSE);
@@ -285,7 +292,7 @@ sim_luxos_command (SimFleet   *fleet,
   if (g_str_equal (command, "config"))
     return config (miner);
   if (g_str_equal (command, "profiles"))
-    return profiles_reply ();
+    return profiles_reply (miner);
   if (g_str_equal (command, "session"))
     {
       g_autofree char *body = g_strdup_printf ("\"SESSION\":[{\"SessionID\":\"%s\"}]",
@@ -302,9 +309,17 @@ sim_luxos_command (SimFleet   *fleet,
           sim_event ("luxos-logon-refused", miner, NULL);
           return error (402, "Another session is active");
         }
-      miner->lux_session = g_strdup_printf ("%08x", g_random_int ());
+      if (g_strcmp0 (miner->lux_sid_form, "comma") == 0)
+        miner->lux_session = g_strdup_printf ("%08x,%08x", g_random_int (), g_random_int ());
+      else if (g_strcmp0 (miner->lux_sid_form, "number") == 0)
+        miner->lux_session = g_strdup_printf ("%u", g_random_int_range (1, G_MAXINT32));
+      else
+        miner->lux_session = g_strdup_printf ("%08x", g_random_int ());
       sim_event ("luxos-logon", miner, miner->lux_session);
-      body = g_strdup_printf ("\"SESSION\":[{\"SessionID\":\"%s\"}]", miner->lux_session);
+      /* luxos-session-id=number: the id as a JSON number, not a string. */
+      body = g_strdup_printf (g_strcmp0 (miner->lux_sid_form, "number") == 0
+                              ? "\"SESSION\":[{\"SessionID\":%s}]"
+                              : "\"SESSION\":[{\"SessionID\":\"%s\"}]", miner->lux_session);
       return reply (306, "Logon", body);
     }
   if (g_str_equal (command, "logoff"))

@@ -167,6 +167,37 @@ add_configured_miners (SimFleet    *fleet,
           g_free (miner->lux_refuse);
           miner->lux_refuse = g_steal_pointer (&value);
         }
+      /* LuxOS: a logon that answers late (ms), a SessionID of an odd form. */
+      if (g_key_file_has_key (file, groups[i], "luxos-logon-delay-ms", NULL))
+        miner->lux_logon_delay_ms = (guint) CLAMP (g_key_file_get_integer (file, groups[i],
+                                                                           "luxos-logon-delay-ms",
+                                                                           NULL), 0, 60000);
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-session-id", NULL)))
+        {
+          if (!g_str_equal (value, "number") && !g_str_equal (value, "comma"))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "[%s]: luxos-session-id is number or comma, not '%s'", groups[i],
+                           value);
+              return FALSE;
+            }
+          g_free (miner->lux_sid_form);
+          miner->lux_sid_form = g_steal_pointer (&value);
+        }
+      /* LuxOS: one more profile, its name as JSON string text (so a test
+       * can give it \u001b and the like). */
+      if ((value = g_key_file_get_string (file, groups[i], "luxos-extra-profile", NULL)))
+        {
+          g_free (miner->lux_extra_profile);
+          miner->lux_extra_profile = g_steal_pointer (&value);
+        }
+      /* Braiins OS REST: every request refused with 401, even with the
+       * token its login just gave. */
+      if ((value = g_key_file_get_string (file, groups[i], "braiins-token", NULL)))
+        {
+          miner->rest_token_refused = g_str_equal (value, "refused");
+          g_clear_pointer (&value, g_free);
+        }
       if ((value = g_key_file_get_string (file, groups[i], "hostname", NULL)))
         {
           g_free (miner->hostname);

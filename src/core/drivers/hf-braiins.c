@@ -91,7 +91,7 @@ typedef struct
   char     *method;
   char     *path;
   GBytes   *body;
-  gboolean  retried;
+  gboolean  logged_in;  /* the token is one this request's login just got */
 } Rest;
 
 static void
@@ -162,6 +162,7 @@ login_cb (GObject      *source,
     }
   set_rest_state (r->miner, REST_OK);
   g_object_set_data_full (G_OBJECT (r->miner), TOKEN_KEY, token, secret_free);
+  r->logged_in = TRUE;
   rest_send (g_steal_pointer (&task));
 }
 
@@ -216,12 +217,25 @@ send_cb (GObject      *source,
       g_task_return_pointer (task, body, (GDestroyNotify) g_bytes_unref);
       return;
     }
-  if (status == 401 && !r->retried)
+  if (status == 401 && !r->logged_in)
     {
       /* The token expired: log in once more. */
-      r->retried = TRUE;
       g_object_set_data (G_OBJECT (r->miner), TOKEN_KEY, NULL);
       rest_login (g_steal_pointer (&task));
+      return;
+    }
+  if (status == 401)
+    {
+      /* Refused with the token its login has just given: logging in
+       * again would only send the password again.  Polls leave the REST
+       * API alone until REST_RETRY_S has passed. */
+      g_object_set_data (G_OBJECT (r->miner), TOKEN_KEY, NULL);
+      set_rest_state (r->miner, REST_AUTH);
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_AUTH,
+                               "%s: Braiins OS %s %s: refused (HTTP 401) with the token its login "
+                               "has just given; its REST API is not used for the next %u minutes",
+                               hf_miner_get_address (r->miner), r->method, r->path,
+                               REST_RETRY_S / 60);
       return;
     }
   g_prefix_error (&error, "%s: Braiins OS %s %s: ", hf_miner_get_address (r->miner), r->method,

@@ -11,6 +11,7 @@
 #include "hf-deadline.h"
 #include "hf-error.h"
 #include "hf-http.h"
+#include "hf-json.h"
 #include "hf-limits.h"
 
 typedef struct
@@ -52,6 +53,8 @@ static GHashTable *credentials_used;
  * request is in flight.  The auth cache then starts empty, which costs a
  * settings write one more 401. */
 #define REQUESTS_PER_SESSION 32
+/* Of a reason phrase in an error message. */
+#define MAX_REASON_CHARS 128
 
 /* An upload (a firmware image) may not stall longer than this between two
  * pieces of its body taken by the device: an ESP32 erases the whole target
@@ -273,12 +276,13 @@ send_cb (GObject      *source,
   if ((r->status < 200 || r->status >= 300) && !r->any_status)
     {
       int code = r->status == 401 || r->status == 403 ? HF_ERROR_AUTH : HF_ERROR_PROTOCOL;
+      /* The device's words: no escape sequences or forged lines in the
+       * message, and not a page of them. */
+      g_autofree char *reason = hf_json_clean_text (soup_message_get_reason_phrase (r->msg),
+                                                    MAX_REASON_CHARS);
 
       request_return_error (task, g_error_new (HF_ERROR, code, "%s: HTTP %u %s", r->peer,
-                                               r->status,
-                                               soup_message_get_reason_phrase (r->msg)
-                                                 ? soup_message_get_reason_phrase (r->msg)
-                                                 : ""));
+                                               r->status, reason ? reason : ""));
       return;
     }
 
@@ -526,12 +530,20 @@ request_with_header (const char          *method,
   g_return_if_fail (host != NULL);
   g_return_if_fail (path != NULL && path[0] == '/');
   g_return_if_fail (config != NULL);
-  /* A header value with a line break would be a second header. */
-  g_return_if_fail (header_value == NULL || strpbrk (header_value, "\r\n") == NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hf_http_request_async);
   g_task_set_name (task, "hf_http_request");
+  /* A header value with a line break would be a second header.  It may
+   * come from a device (a token): an error, not a caller left waiting. */
+  if (header_value != NULL && strpbrk (header_value, "\r\n") != NULL)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "%s: the %s header would have a line break in it; not sent",
+                               host, header);
+      g_object_unref (task);
+      return;
+    }
   request_start (task, method, host, port, path, body, NULL, NULL, NULL, header, header_value,
                  config, deadline_us, cancellable, NULL, NULL);
 }

@@ -233,8 +233,9 @@ hf_luxos_read_config (JsonObject *config_reply,
   FOR_EACH_OBJECT (profiles_reply, "PROFILES", p)
     {
       double watts = hf_json_number (p, "Watts");
+      g_autofree char *name = hf_json_dup_string (p, "Profile Name");
 
-      if (g_strcmp0 (hf_json_string (p, "Profile Name"), r->preset) == 0 && watts > 0)
+      if (g_strcmp0 (name, r->preset) == 0 && watts > 0)
         r->power_limit_w = watts;
     }
 }
@@ -281,9 +282,10 @@ hf_luxos_profile_names (JsonObject *profiles_reply)
 
   FOR_EACH_OBJECT (profiles_reply, "PROFILES", p)
     {
-      const char *name = hf_json_string (p, "Profile Name");
+      /* Cleaned: the names go into messages. */
+      g_autofree char *name = hf_json_dup_string (p, "Profile Name");
 
-      if (name != NULL && *name != '\0' && strlen (name) <= HF_MAX_FIELD_CHARS && n++ < 256)
+      if (name != NULL && n++ < 256)
         g_strv_builder_add (names, name);
     }
   return g_strv_builder_end (names);
@@ -302,6 +304,26 @@ hf_luxos_session_id (JsonObject *reply)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
       return NULL;
   return g_strdup (id);
+}
+
+char *
+hf_luxos_session_id_number (JsonObject *reply)
+{
+  JsonObject *session = hf_cgminer_section (reply, "SESSION", 0);
+  JsonNode *id = session != NULL ? json_object_get_member (session, "SessionID") : NULL;
+
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_INT64
+      || json_node_get_int (id) < 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (id));
+}
+
+gboolean
+hf_luxos_has_session_id (JsonObject *reply)
+{
+  JsonObject *session = hf_cgminer_section (reply, "SESSION", 0);
+
+  return session != NULL && json_object_has_member (session, "SessionID");
 }
 
 int

@@ -53,6 +53,11 @@ char     **hf_luxos_profile_names     (JsonObject  *profiles_reply);
 /* SESSION[0].SessionID of a `logon` or `session` reply: a new string,
  * NULL when there is none (or one unfit to be sent back). */
 char      *hf_luxos_session_id        (JsonObject  *reply);
+/* A SessionID Hashfleet does not send a command with but can still log
+ * off: a JSON integer (0 or more), as its digits.  NULL otherwise. */
+char      *hf_luxos_session_id_number (JsonObject  *reply);
+/* Whether the reply has a SessionID at all (of any type or form). */
+gboolean   hf_luxos_has_session_id    (JsonObject  *reply);
 /* The STATUS Code of a reply (402: another session is active), or -1. */
 int        hf_luxos_status_code       (JsonObject  *reply);
 

@@ -11,6 +11,8 @@
  * another tool holds the session: Hashfleet says so and never ends it
  * (`kill`), nor borrows it (`session` tells its id, but not whose it is,
  * and logging off someone else's session would cut them off).
+ * Hashfleet's own writes to one miner take turns (one session after the
+ * other), so two of them at once do not refuse each other.
  */
 
 #include <string.h>
@@ -92,11 +94,66 @@ session_send (GTask               *task,
                             hf_config_deadline (s->config), cancellable, callback, task);
 }
 
+/* One session at a time per miner, also among Hashfleet's own writes
+ * (LuxOS would refuse the second logon with 402 while the first is
+ * open): "address:port" → GQueue of the sessions waiting for their turn.
+ * The core runs on one main context, so a plain table is enough. */
+static GHashTable *busy_miners;
+
+static void session_begin (GTask *task);
+
+static char *
+miner_key (Session *s)
+{
+  return g_strdup_printf ("%s:%u", hf_miner_get_address (s->miner),
+                          hf_cgminer_port_of (s->miner, s->config));
+}
+
+/* TRUE: @task may start now; FALSE: it waits in the miner's queue
+ * (ref taken), started when the session before it ends. */
+static gboolean
+take_turn (GTask *task)
+{
+  g_autofree char *key = miner_key (g_task_get_task_data (task));
+  GQueue *queue;
+
+  if (busy_miners == NULL)
+    busy_miners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_queue_free);
+  queue = g_hash_table_lookup (busy_miners, key);
+  if (queue != NULL)
+    {
+      g_debug ("%s: a LuxOS session is under way; this write waits for it", key);
+      g_queue_push_tail (queue, task);
+      return FALSE;
+    }
+  g_hash_table_insert (busy_miners, g_steal_pointer (&key), g_queue_new ());
+  return TRUE;
+}
+
+/* @s's session has ended: the next one waiting for the miner starts. */
+static void
+next_turn (Session *s)
+{
+  g_autofree char *key = miner_key (s);
+  GQueue *queue = busy_miners != NULL ? g_hash_table_lookup (busy_miners, key) : NULL;
+  GTask *next;
+
+  if (queue == NULL)
+    return;
+  next = g_queue_pop_head (queue);
+  if (next == NULL)
+    g_hash_table_remove (busy_miners, key);
+  else
+    session_begin (next);
+}
+
 static void
 finish (GTask *task)    /* taken */
 {
   Session *s = g_task_get_task_data (task);
 
+  next_turn (s);
   if (s->error != NULL)
     g_task_return_error (task, g_steal_pointer (&s->error));
   else
@@ -183,33 +240,65 @@ logon_cb (GObject      *source,
 
   if (reply == NULL)
     {
-      g_prefix_error (&error, "%s: LuxOS logon: ", address);
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      /* Without its answer there is no id to log off with. */
+      if (g_error_matches (error, HF_ERROR, HF_ERROR_TIMEOUT))
+        g_prefix_error (&error, "%s: LuxOS logon (a session it may have opened stays open on "
+                        "the miner until it times out): ", address);
+      else
+        g_prefix_error (&error, "%s: LuxOS logon: ", address);
+      s->error = g_steal_pointer (&error);
+      finish (task);
       return;
     }
   if (hf_luxos_status_code (reply) == 402)
     {
-      g_task_return_new_error (task, HF_ERROR, HF_ERROR_REJECTED,
-                               "%s: another tool holds the LuxOS session (the Luxor web UI or "
-                               "another program): LuxOS allows one at a time; log it off there "
-                               "or wait until it times out, then try again", address);
-      g_object_unref (task);
+      s->error = g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                              "%s: another tool holds the LuxOS session (the Luxor web UI or "
+                              "another program): LuxOS allows one at a time; log it off there "
+                              "or wait until it times out, then try again", address);
+      finish (task);
       return;
     }
   if (!hf_cgminer_check_status (reply, &error))
     {
       g_prefix_error (&error, "%s: LuxOS logon: ", address);
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      s->error = g_steal_pointer (&error);
+      finish (task);
       return;
     }
   s->sid = hf_luxos_session_id (reply);
   if (s->sid == NULL)
     {
-      g_task_return_new_error (task, HF_ERROR, HF_ERROR_PROTOCOL,
-                               "%s: LuxOS logon answered without a usable session id", address);
-      g_object_unref (task);
+      s->sid = hf_luxos_session_id_number (reply);
+      if (s->sid != NULL)
+        {
+          /* A number where LuxOS gives a string: no command goes out
+           * with it, but the session it opened is closed. */
+          s->error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL, "%s: LuxOS logon answered with "
+                                  "a session id that is a number, not a string: nothing "
+                                  "written (the session was logged off)", address);
+          logoff (task);
+          return;
+        }
+      if (hf_luxos_has_session_id (reply))
+        s->error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL,
+                                "%s: LuxOS logon answered with a session id Hashfleet cannot "
+                                "send back (empty, over 128 characters or not letters, digits, "
+                                "'-' and '_'): nothing written; the session it opened stays "
+                                "open until it times out, or log it off in the Luxor web UI",
+                                address);
+      else
+        s->error = g_error_new (HF_ERROR, HF_ERROR_PROTOCOL,
+                                "%s: LuxOS logon answered without a session id", address);
+      finish (task);
+      return;
+    }
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      /* Cancelled while logging on: the session is closed, the command
+       * not sent. */
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &s->error);
+      logoff (task);
       return;
     }
   parameter = s->args != NULL ? g_strdup_printf ("%s,%s", s->sid, s->args) : g_strdup (s->sid);
@@ -219,7 +308,17 @@ logon_cb (GObject      *source,
 static void
 logon (GTask *task)    /* taken */
 {
-  session_send (task, "logon", NULL, g_task_get_cancellable (task), logon_cb);
+  Session *s = g_task_get_task_data (task);
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &s->error))
+    {
+      finish (task);
+      return;
+    }
+  /* Not cancellable: a logon the miner took is answered with the id its
+   * logoff needs (the step's deadline bounds it); a cancel that comes
+   * meanwhile is seen in logon_cb. */
+  session_send (task, "logon", NULL, NULL, logon_cb);
 }
 
 /* The reply of a read before the session (`profiles`, `config`). */
@@ -238,8 +337,8 @@ prepared_cb (GObject      *source,
     {
       g_prefix_error (&error, "%s: LuxOS %s: ", address,
                       s->kind == WRITE_PRESET ? "profiles" : "config");
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      s->error = g_steal_pointer (&error);
+      finish (task);
       return;
     }
   if (s->kind == WRITE_PRESET)
@@ -250,10 +349,10 @@ prepared_cb (GObject      *source,
         {
           g_autofree char *list = g_strjoinv (", ", names);
 
-          g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
-                                   "%s: LuxOS has no profile \"%s\" (it has: %s)", address,
-                                   s->args, names[0] != NULL ? list : "none");
-          g_object_unref (task);
+          s->error = g_error_new (HF_ERROR, HF_ERROR_INVALID,
+                                  "%s: LuxOS has no profile \"%s\" (it has: %s)", address,
+                                  s->args, names[0] != NULL ? list : "none");
+          finish (task);
           return;
         }
     }
@@ -292,8 +391,28 @@ session_async (HfCgminerDriver     *driver,
   s->args = g_strdup (args);
   g_task_set_task_data (task, s, session_free);
 
-  if (kind == WRITE_PRESET || kind == WRITE_LED)
-    session_send (task, kind == WRITE_PRESET ? "profiles" : "config", NULL, cancellable, prepared_cb);
+  if (take_turn (task))
+    session_begin (task);
+}
+
+/* Its turn: the read it needs first, or the logon. */
+static void
+session_begin (GTask *task)    /* taken */
+{
+  Session *s = g_task_get_task_data (task);
+
+  if (s->kind == WRITE_PRESET || s->kind == WRITE_LED)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, &s->error))
+        {
+          finish (task);
+          return;
+        }
+      session_send (task, s->kind == WRITE_PRESET ? "profiles" : "config", NULL, cancellable,
+                    prepared_cb);
+    }
   else
     logon (task);
 }
