@@ -22,21 +22,21 @@
 
 static const char fleet_config[] =
   "[fleet]\nhttp-port=18923\ncgminer-port=14923\nstatic=true\nrestart-seconds=1\n"
-  "[miner 127.0.100.1]\nprofile=gamma\n"
-  "[miner 127.0.100.2]\nprofile=gamma\n"
-  "[miner 127.0.100.3]\nprofile=gamma\nota-fail=validation\n"
-  "[miner 127.0.100.4]\nprofile=gamma\n"
-  "[miner 127.0.100.5]\nprofile=gamma\n"
-  "[miner 127.0.101.1]\nprofile=gamma\n"
-  "[miner 127.0.101.2]\nprofile=gamma\n"
-  "[miner 127.0.101.3]\nprofile=gamma\n"
-  "[miner 127.0.101.4]\nprofile=nerdqaxe\n"
-  "[miner 127.0.101.5]\nprofile=gamma\nota-fail=rollback\n"
-  "[miner 127.0.102.1]\nprofile=gamma\n"
-  "[miner 127.0.102.2]\nprofile=gamma\n"
-  "[miner 127.0.102.3]\nprofile=s19pro\n"
-  "[miner 127.0.102.4]\nprofile=gamma\nota-fail=hang\n"
-  "[miner 127.0.102.5]\nprofile=gamma\n";
+  "[miner 127.0.124.1]\nprofile=gamma\n"
+  "[miner 127.0.124.2]\nprofile=gamma\n"
+  "[miner 127.0.124.3]\nprofile=gamma\nota-fail=validation\n"
+  "[miner 127.0.124.4]\nprofile=gamma\n"
+  "[miner 127.0.124.5]\nprofile=gamma\n"
+  "[miner 127.0.125.1]\nprofile=gamma\n"
+  "[miner 127.0.125.2]\nprofile=gamma\n"
+  "[miner 127.0.125.3]\nprofile=gamma\n"
+  "[miner 127.0.125.4]\nprofile=nerdqaxe\n"
+  "[miner 127.0.125.5]\nprofile=gamma\nota-fail=rollback\n"
+  "[miner 127.0.126.1]\nprofile=gamma\n"
+  "[miner 127.0.126.2]\nprofile=gamma\n"
+  "[miner 127.0.126.3]\nprofile=s19pro\n"
+  "[miner 127.0.126.4]\nprofile=gamma\nota-fail=hang\n"
+  "[miner 127.0.126.5]\nprofile=gamma\n";
 
 static HfTestSim *sim;
 
@@ -370,8 +370,8 @@ version_of (const char *ip)
 static void
 test_sequential_stops (void)
 {
-  const char *addresses[] = { "127.0.100.1", "127.0.100.2", "127.0.100.3", "127.0.100.4",
-                              "127.0.100.5", NULL };
+  const char *addresses[] = { "127.0.124.1", "127.0.124.2", "127.0.124.3", "127.0.124.4",
+                              "127.0.124.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autofree char *dir = g_dir_make_tmp ("hf-firmware-store-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "store.db", NULL);
@@ -393,7 +393,7 @@ test_sequential_stops (void)
 
   g_assert_false (w.ok);
   g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
-  g_assert_cmpstr (w.error->message, ==, "127.0.100.3: firmware: the miner refused "
+  g_assert_cmpstr (w.error->message, ==, "127.0.124.3: firmware: the miner refused "
                    "esp-miner.bin: HTTP 500: Validation / Activation Error");
 
   for (guint i = 0; i < 2; i++)
@@ -436,13 +436,13 @@ test_sequential_stops (void)
 
   /* The steps, in order, one miner at a time. */
   g_assert_nonnull (w.steps);
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 0), ==, "1/5 127.0.100.1 check");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 1), ==, "1/5 127.0.100.1 firmware");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 2), ==, "1/5 127.0.100.1 reboot");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/5 127.0.100.1 done");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "2/5 127.0.100.2 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 0), ==, "1/5 127.0.124.1 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 1), ==, "1/5 127.0.124.1 firmware");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 2), ==, "1/5 127.0.124.1 reboot");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/5 127.0.124.1 done");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "2/5 127.0.124.2 check");
   g_assert_cmpstr (g_ptr_array_index (w.steps, w.steps->len - 1), ==,
-                   "3/5 127.0.100.3 firmware");
+                   "3/5 127.0.124.3 firmware");
   g_assert_cmpuint (w.max_sent, ==, app->size);
 
   /* Recorded: two updates and the failure. */
@@ -464,7 +464,7 @@ test_sequential_stops (void)
       else
         {
           failed++;
-          g_assert_cmpstr (e->address, ==, "127.0.100.3");
+          g_assert_cmpstr (e->address, ==, "127.0.124.3");
           g_assert_nonnull (strstr (e->detail, "Validation / Activation Error"));
         }
     }
@@ -476,7 +476,7 @@ test_sequential_stops (void)
 static void
 test_dry_run (void)
 {
-  const char *addresses[] = { "127.0.101.1", "127.0.102.3", "127.0.101.4", NULL };
+  const char *addresses[] = { "127.0.125.1", "127.0.126.3", "127.0.125.4", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -488,7 +488,7 @@ test_dry_run (void)
   hf_test_wait_for (&w.done, 20000);
 
   g_assert_false (w.ok);
-  g_assert_nonnull (strstr (w.error->message, "127.0.102.3: check: not an AxeOS miner"));
+  g_assert_nonnull (strstr (w.error->message, "127.0.126.3: check: not an AxeOS miner"));
   g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_WOULD_UPDATE);
   g_assert_cmpstr (result_at (update, 0)->before, ==, OLD_VERSION);
   g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_FAILED);
@@ -503,7 +503,7 @@ test_dry_run (void)
 static void
 test_with_www_and_again (void)
 {
-  const char *addresses[] = { "127.0.101.2", NULL };
+  const char *addresses[] = { "127.0.125.2", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GBytes) spiffs = hf_test_spiffs_image (64);
   g_autoptr(GError) error = NULL;
@@ -534,8 +534,8 @@ test_with_www_and_again (void)
   g_assert_nonnull (strstr (hf_test_sim_last_event (sim, "ota", addresses[0]),
                             "OTAWWW length=262144 ok"));
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", addresses[0], 2, 2000), ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/1 127.0.101.2 www");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "1/1 127.0.101.2 www-reboot");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/1 127.0.125.2 www");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "1/1 127.0.125.2 www-reboot");
   wait_clear (&w);
 
   /* Once on the image's version, a second run sends nothing. */
@@ -550,7 +550,7 @@ test_with_www_and_again (void)
 static void
 test_rollback (void)
 {
-  const char *addresses[] = { "127.0.101.5", NULL };
+  const char *addresses[] = { "127.0.125.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -559,7 +559,7 @@ test_rollback (void)
   hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
   hf_test_wait_for (&w.done, 30000);
   g_assert_false (w.ok);
-  g_assert_cmpstr (w.error->message, ==, "127.0.101.5: reboot: it restarted running "
+  g_assert_cmpstr (w.error->message, ==, "127.0.125.5: reboot: it restarted running "
                    OLD_VERSION ", not " NEW_VERSION);
   wait_clear (&w);
 }
@@ -569,7 +569,7 @@ test_rollback (void)
 static void
 test_hang (void)
 {
-  const char *addresses[] = { "127.0.102.4", "127.0.102.5", NULL };
+  const char *addresses[] = { "127.0.126.4", "127.0.126.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -580,9 +580,9 @@ test_hang (void)
   hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
   hf_test_wait_for (&w.done, 10000);
   g_assert_error (w.error, HF_ERROR, HF_ERROR_TIMEOUT);
-  g_assert_true (g_str_has_prefix (w.error->message, "127.0.102.4: firmware: sending "
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.4: firmware: sending "
                                    "esp-miner.bin: waiting for the HTTP answer from "
-                                   "127.0.102.4:18923 timed out after "));
+                                   "127.0.126.4:18923 timed out after "));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
   g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
   g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 1, 1000), ==, 1);
@@ -594,7 +594,7 @@ test_hang (void)
 static void
 test_concurrent_refused (void)
 {
-  const char *addresses[] = { "127.0.101.3", NULL };
+  const char *addresses[] = { "127.0.125.3", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   g_autoptr(GPtrArray) same = miners_of (addresses);   /* other objects, same miner */
@@ -608,7 +608,7 @@ test_concurrent_refused (void)
   hf_firmware_update_run_async (other, same, FALSE, NULL, ran_cb, &second);
   hf_test_wait_for (&second.done, 5000);
   g_assert_error (second.error, HF_ERROR, HF_ERROR_REJECTED);
-  g_assert_cmpstr (second.error->message, ==, "127.0.101.3 is already being updated; "
+  g_assert_cmpstr (second.error->message, ==, "127.0.125.3 is already being updated; "
                    "one update of a miner at a time");
   /* The same update object, while it runs. */
   hf_firmware_update_run_async (update, same, FALSE, NULL, ran_cb, &third);
@@ -639,7 +639,7 @@ static void
 test_sim_refuses_chunked (void)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
-  g_autofree char *url = g_strdup_printf ("http://127.0.102.2:%u/api/system/OTA", HTTP_PORT);
+  g_autofree char *url = g_strdup_printf ("http://127.0.126.2:%u/api/system/OTA", HTTP_PORT);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr(GBytes) image = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 100);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (image);
@@ -648,7 +648,7 @@ test_sim_refuses_chunked (void)
   soup_message_set_request_body (msg, "application/octet-stream", stream, -1);
   body = soup_session_send_and_read (session, msg, NULL, NULL);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 500);
-  g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.102.2", 1, 2000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.126.2", 1, 2000), ==, 1);
 }
 
 /* ---- hashfleet-cli update ---------------------------------------------- */
@@ -671,12 +671,12 @@ test_cli (void)
   /* Not an ESP32 image: refused before anything is sent. */
   {
     const char *args[] = { "update", "--firmware", bad, common[0], common[1], common[2],
-                           common[3], common[4], "127.0.102.1", NULL };
+                           common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     g_assert_cmpint (status, !=, 0);
     g_assert_nonnull (strstr (err, "notes.txt: not an ESP32 app image"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 0, 300), ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -684,16 +684,16 @@ test_cli (void)
   /* Dry run: the image and the miner checked, nothing sent. */
   {
     const char *args[] = { "update", "--firmware", app, "--dry-run", common[0], common[1],
-                           common[2], common[3], common[4], "127.0.102.1", NULL };
+                           common[2], common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     g_assert_cmpint (status, ==, 0);
     g_assert_nonnull (strstr (out, sha));
     g_assert_nonnull (strstr (out, size));
-    g_assert_nonnull (strstr (out, "127.0.102.1: would update " OLD_VERSION " → "
+    g_assert_nonnull (strstr (out, "127.0.126.1: would update " OLD_VERSION " → "
                               NEW_VERSION));
     g_assert_nonnull (strstr (out, "dry run: nothing was sent"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 0, 300), ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -701,15 +701,15 @@ test_cli (void)
   /* The update itself. */
   {
     const char *args[] = { "update", "--firmware", app, "--wait", "20", common[0], common[1],
-                           common[2], common[3], common[4], "127.0.102.1", NULL };
+                           common[2], common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     if (status != 0)
       g_printerr ("%s\n%s\n", out, err);
     g_assert_cmpint (status, ==, 0);
-    g_assert_nonnull (strstr (out, "127.0.102.1: updated " OLD_VERSION " → " NEW_VERSION
+    g_assert_nonnull (strstr (out, "127.0.126.1: updated " OLD_VERSION " → " NEW_VERSION
                               " (ota_0 → ota_1)\n"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 1, 1000), ==, 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 1, 1000), ==, 1);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
