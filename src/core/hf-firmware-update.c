@@ -68,6 +68,7 @@ typedef struct
   gint64            wait_start;   /* monotonic µs: when the upload was answered */
   guint             pause_ms;
   guint             timer;
+  GSource          *cancel_source; /* wakes a pause between looks on cancel */
   char             *last_seen;    /* what the last look saw */
 } Run;
 
@@ -112,6 +113,11 @@ run_free (gpointer data)
   Run *run = data;
 
   g_clear_handle_id (&run->timer, g_source_remove);
+  if (run->cancel_source != NULL)
+    {
+      g_source_destroy (run->cancel_source);
+      g_clear_pointer (&run->cancel_source, g_source_unref);
+    }
   for (guint i = 0; run->claimed != NULL && i < run->claimed->len; i++)
     g_hash_table_remove (busy, g_ptr_array_index (run->claimed, i));
   g_clear_pointer (&run->claimed, g_ptr_array_unref);
@@ -429,6 +435,20 @@ look_cb_timer (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Cancelled while pausing between looks (an HTTP request in flight ends
+ * by itself): end now rather than when the pause is over. */
+static gboolean
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (run->timer != 0)
+    miner_failed (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
 /* The next look at a rebooting miner, after a pause that doubles from
  * 500 ms up to max_pause_ms — or the end of the wait. */
 static void
@@ -742,6 +762,12 @@ hf_firmware_update_run_async (HfFirmwareUpdate    *self,
   run->claimed = g_ptr_array_new_with_free_func (g_free);
   g_task_set_task_data (task, run, run_free);
   self->running = TRUE;
+  if (cancellable != NULL)
+    {
+      run->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
+      g_source_attach (run->cancel_source, g_main_context_get_thread_default ());
+    }
 
   g_ptr_array_set_size (self->results, 0);
   for (guint i = 0; i < miners->len; i++)

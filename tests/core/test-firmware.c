@@ -36,7 +36,8 @@ static const char fleet_config[] =
   "[miner 127.0.126.2]\nprofile=gamma\n"
   "[miner 127.0.126.3]\nprofile=s19pro\n"
   "[miner 127.0.126.4]\nprofile=gamma\nota-fail=hang\n"
-  "[miner 127.0.126.5]\nprofile=gamma\n";
+  "[miner 127.0.126.5]\nprofile=gamma\n"
+  "[miner 127.0.126.6]\nprofile=gamma\n";
 
 static HfTestSim *sim;
 
@@ -651,6 +652,65 @@ test_sim_refuses_chunked (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.126.2", 1, 2000), ==, 1);
 }
 
+/* Cancelled while it waits for a miner to come back: the run ends then,
+ * not when the pause before the next look is over. */
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+} Canceller;
+
+static gboolean
+cancel_now_cb (gpointer data)
+{
+  Canceller *c = data;
+
+  c->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (c->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_at_reboot_cb (HfFirmwareUpdate *update,
+                     HfMiner          *miner,
+                     guint             index,
+                     guint             n,
+                     guint             step,
+                     guint64           sent,
+                     guint64           total,
+                     gpointer          data)
+{
+  if (step == HF_FIRMWARE_STEP_REBOOT && sent == 0)
+    g_timeout_add (300, cancel_now_cb, data);
+}
+
+static void
+test_cancel_wait (void)
+{
+  const char *addresses[] = { "127.0.126.6", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Canceller c = { cancellable, 0 };
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  gint64 took;
+
+  /* The first look 4 s after the upload. */
+  hf_firmware_update_set_timing (update, 15000, 4000, 4000);
+  g_signal_connect (update, "progress", G_CALLBACK (cancel_at_reboot_cb), &c);
+  hf_firmware_update_run_async (update, miners, FALSE, cancellable, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  took = g_get_monotonic_time () - c.cancelled_at;
+  g_assert_cmpint (c.cancelled_at, >, 0);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (result_at (update, 0)->step, ==, HF_FIRMWARE_STEP_REBOOT);
+  if (took >= 200 * 1000)
+    g_error ("the run ended %" G_GINT64_FORMAT " ms after the cancel", took / 1000);
+  g_assert_false (hf_firmware_update_is_busy (g_ptr_array_index (miners, 0)));
+  wait_clear (&w);
+}
+
 /* ---- hashfleet-cli update ---------------------------------------------- */
 
 static void
@@ -743,6 +803,7 @@ main (int    argc,
   g_test_add_func ("/firmware/update/rollback", test_rollback);
   g_test_add_func ("/firmware/update/hang", test_hang);
   g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
+  g_test_add_func ("/firmware/update/cancel-while-waiting", test_cancel_wait);
   g_test_add_func ("/firmware/cli", test_cli);
   status = g_test_run ();
   hf_test_sim_stop (sim);
