@@ -366,7 +366,7 @@ look_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
   g_autoptr(JsonObject) info = NULL;
-  const char *version;
+  g_autofree char *version = NULL;
   double uptime;
   double waited_s = (double) (g_get_monotonic_time () - run->wait_start) / G_USEC_PER_SEC;
 
@@ -384,7 +384,9 @@ look_cb (GObject      *source,
       look_later (task);
       return;
     }
-  version = hf_json_string (info, "version");
+  /* The device's words go into errors, events and terminals: the cleaned
+   * copy (no control or format characters). */
+  version = hf_json_dup_string (info, "version");
   uptime = hf_json_number (info, "uptimeSeconds");
   g_free (r->after);
   r->after = g_strdup (version);

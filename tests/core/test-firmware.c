@@ -37,7 +37,8 @@ static const char fleet_config[] =
   "[miner 127.0.126.3]\nprofile=s19pro\n"
   "[miner 127.0.126.4]\nprofile=gamma\nota-fail=hang\n"
   "[miner 127.0.126.5]\nprofile=gamma\n"
-  "[miner 127.0.126.6]\nprofile=gamma\n";
+  "[miner 127.0.126.6]\nprofile=gamma\n"
+  "[miner 127.0.126.7]\nprofile=gamma\nota-fail=escape\n";
 
 static HfTestSim *sim;
 
@@ -652,6 +653,47 @@ test_sim_refuses_chunked (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.126.2", 1, 2000), ==, 1);
 }
 
+/* A miner that comes back saying a version of terminal escapes: the error,
+ * the result and the store event carry it cleaned. */
+static void
+test_escape_version (void)
+{
+  const char *addresses[] = { "127.0.126.7", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autofree char *dir = g_dir_make_tmp ("hf-firmware-store-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (db, &error);
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GPtrArray) events = NULL;
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  HfStoreEvent *e;
+
+  g_assert_no_error (error);
+  hf_firmware_update_set_store (update, store);
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 30000);
+  g_assert_false (w.ok);
+  g_assert_nonnull (w.error);
+  g_assert_nonnull (strstr (w.error->message, "PWNED"));
+  g_assert_null (strchr (w.error->message, 0x1b));
+  g_assert_null (strchr (w.error->message, 0x07));
+  g_assert_nonnull (result_at (update, 0)->after);
+  g_assert_null (strchr (result_at (update, 0)->after, 0x1b));
+  g_assert_null (strchr (result_at (update, 0)->after, 0x07));
+  hf_test_flush_store (NULL, store);
+  events = hf_store_list_events (store, HF_EVENT_FIRMWARE_UPDATE, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  e = g_ptr_array_index (events, 0);
+  g_assert_nonnull (strstr (e->detail, "PWNED"));
+  g_assert_null (strstr (e->detail, "\\u001b"));
+  g_assert_null (strstr (e->detail, "\\u0007"));
+  g_assert_null (strchr (e->detail, 0x1b));
+  wait_clear (&w);
+}
+
 /* Cancelled while it waits for a miner to come back: the run ends then,
  * not when the pause before the next look is over. */
 typedef struct
@@ -804,6 +846,7 @@ main (int    argc,
   g_test_add_func ("/firmware/update/hang", test_hang);
   g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
   g_test_add_func ("/firmware/update/cancel-while-waiting", test_cancel_wait);
+  g_test_add_func ("/firmware/update/escape-version", test_escape_version);
   g_test_add_func ("/firmware/cli", test_cli);
   status = g_test_run ();
   hf_test_sim_stop (sim);

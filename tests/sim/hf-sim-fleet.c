@@ -356,10 +356,11 @@ sim_miner_set_key (SimMiner    *miner,
     {
       if (g_strcmp0 (value, "validation") != 0 && g_strcmp0 (value, "write") != 0
           && g_strcmp0 (value, "rollback") != 0 && g_strcmp0 (value, "hang") != 0
-          && g_strcmp0 (value, "none") != 0)
+          && g_strcmp0 (value, "escape") != 0 && g_strcmp0 (value, "none") != 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "ota-fail is validation, write, rollback, hang or none, not '%s'",
+                       "ota-fail is validation, write, rollback, hang, escape or none, "
+                       "not '%s'",
                        value ? value : "");
           return FALSE;
         }

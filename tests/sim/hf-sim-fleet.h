@@ -177,7 +177,7 @@ typedef struct
   double            th_vr_to;
   gint64            th_since;
   /* Firmware updates (hf-sim-ota.c): firmware-version= (NULL: the
-   * profile's), ota-fail=validation|write|rollback|hang, the partition
+   * profile's), ota-fail=validation|write|rollback|hang|escape, the partition
    * running. */
   char             *fw_version;
   char             *ota_fail;

@@ -19,7 +19,8 @@
  * Errors are {"message": …} (v2.15).  A miner's ota-fail= key makes an
  * update fail: validation (500 at the end), write (500 at the first
  * piece), rollback (accepted, but it boots its old version again), hang
- * (the whole image taken, never an answer).
+ * (the whole image taken, never an answer), escape (it comes back saying
+ * a version of terminal escape sequences).
  * Events: "ota" (detail: endpoint, content-length, result) for every
  * request, "ota-chunked", "www-erased".
  *
@@ -158,7 +159,14 @@ sim_ota_answer (SimAxeosWeb       *web,
       event (miner, endpoint, length, "validation-error");
       return;
     }
-  if (g_strcmp0 (miner->ota_fail, "rollback") != 0)
+  if (g_strcmp0 (miner->ota_fail, "escape") == 0)
+    {
+      /* It comes back saying a version made of terminal escapes. */
+      g_free (miner->fw_version);
+      miner->fw_version = g_strdup ("\033[2J\033[31mPWNED\007");
+      miner->on_ota_1 = !miner->on_ota_1;
+    }
+  else if (g_strcmp0 (miner->ota_fail, "rollback") != 0)
     {
       g_free (miner->fw_version);
       miner->fw_version = g_steal_pointer (&version);
