@@ -70,6 +70,11 @@ typedef struct
   guint             timer;
   GSource          *cancel_source; /* wakes a pause between looks on cancel */
   char             *last_seen;    /* what the last look saw */
+  /* the device the check found at the address: every later answer must
+   * be the same device */
+  char             *mac;          /* normalised, NULL if it gave none */
+  char             *asic;
+  char             *board;
 } Run;
 
 static void next_miner (GTask *task);
@@ -124,6 +129,9 @@ run_free (gpointer data)
   g_clear_pointer (&run->miners, g_ptr_array_unref);
   g_clear_error (&run->first_error);
   g_free (run->last_seen);
+  g_free (run->mac);
+  g_free (run->asic);
+  g_free (run->board);
   if (run->self != NULL)
     run->self->running = FALSE;
   g_clear_object (&run->self);
@@ -355,6 +363,26 @@ parse_info (GBytes  *body,
 
 static void look_later (GTask *task);
 
+/* Is the device answering now the one the check found?  An update must
+ * not go on (or count as done) on another device that took the address
+ * (DHCP, a swapped miner): NULL, or what differs. */
+static char *
+other_device (Run        *run,
+              JsonObject *info)
+{
+  g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macAddr"));
+  g_autofree char *asic = hf_json_dup_string (info, "ASICModel");
+  g_autofree char *board = hf_json_dup_string (info, "boardVersion");
+
+  if (run->mac != NULL && g_strcmp0 (mac, run->mac) != 0)
+    return g_strdup_printf ("MAC %s, not %s", mac ? mac : "(none)", run->mac);
+  if (run->asic != NULL && g_strcmp0 (asic, run->asic) != 0)
+    return g_strdup_printf ("chip %s, not %s", asic ? asic : "(none)", run->asic);
+  if (run->board != NULL && g_strcmp0 (board, run->board) != 0)
+    return g_strdup_printf ("board %s, not %s", board ? board : "(none)", run->board);
+  return NULL;
+}
+
 static void
 look_cb (GObject      *source,
          GAsyncResult *result,
@@ -386,6 +414,18 @@ look_cb (GObject      *source,
     }
   /* The device's words go into errors, events and terminals: the cleaned
    * copy (no control or format characters). */
+  {
+    g_autofree char *differs = other_device (run, info);
+
+    if (differs != NULL)
+      {
+        miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                         "another device answers at %s since the upload "
+                                         "(%s): not counted as updated",
+                                         hf_miner_get_address (r->miner), differs));
+        return;
+      }
+  }
   version = hf_json_dup_string (info, "version");
   uptime = hf_json_number (info, "uptimeSeconds");
   g_free (r->after);
@@ -396,6 +436,35 @@ look_cb (GObject      *source,
   run->last_seen = g_strdup_printf ("it answered running %s", version);
   if (g_str_equal (version, run->self->app->version))
     {
+      /* The version string alone proves nothing: the new image boots from
+       * the other OTA partition, and a restart resets the uptime. */
+      if (r->step == HF_FIRMWARE_STEP_REBOOT)
+        {
+          gboolean restarted;
+
+          if (r->partition_before != NULL && r->partition_after != NULL)
+            restarted = !g_str_equal (r->partition_before, r->partition_after);
+          else
+            restarted = !isnan (uptime) && uptime < waited_s;
+          if (!restarted)
+            {
+              g_autofree char *how = NULL;
+
+              if (r->partition_before != NULL && r->partition_after != NULL)
+                how = g_strdup_printf ("it says %s but still runs from %s", version,
+                                       r->partition_after);
+              else if (!isnan (uptime))
+                how = g_strdup_printf ("it says %s but has been up %.0f s, since before "
+                                       "the upload", version, uptime);
+              else
+                how = g_strdup_printf ("it says %s, but gives neither its partition nor "
+                                       "its uptime", version);
+              miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                               "the miner did not restart into the new "
+                                               "image (%s)", how));
+              return;
+            }
+        }
       if (r->step == HF_FIRMWARE_STEP_REBOOT && run->self->www != NULL)
         {
           send_image (task, HF_FIRMWARE_STEP_WWW);
@@ -570,6 +639,28 @@ checked_cb (GObject      *source,
       miner_failed (task, g_steal_pointer (&error));
       return;
     }
+  /* The device at the address must be the miner identified there: an
+   * address that changed hands gets nothing. */
+  {
+    g_autofree char *known = hf_normalize_mac (hf_miner_get_mac (r->miner));
+    g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macAddr"));
+
+    if (known != NULL && g_strcmp0 (mac, known) != 0)
+      {
+        miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                         "another device answers at %s (MAC %s, not %s, "
+                                         "the miner identified there); nothing sent",
+                                         hf_miner_get_address (r->miner),
+                                         mac ? mac : "(none)", known));
+        return;
+      }
+    g_free (run->mac);
+    run->mac = g_steal_pointer (&mac);
+    g_free (run->asic);
+    run->asic = hf_json_dup_string (info, "ASICModel");
+    g_free (run->board);
+    run->board = hf_json_dup_string (info, "boardVersion");
+  }
   r->before = hf_json_dup_string (info, "version");
   r->partition_before = hf_json_dup_string (info, "runningPartition");
   if (g_str_equal (r->before, run->self->app->version))

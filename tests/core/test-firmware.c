@@ -38,7 +38,11 @@ static const char fleet_config[] =
   "[miner 127.0.126.4]\nprofile=gamma\nota-fail=hang\n"
   "[miner 127.0.126.5]\nprofile=gamma\n"
   "[miner 127.0.126.6]\nprofile=gamma\n"
-  "[miner 127.0.126.7]\nprofile=gamma\nota-fail=escape\n";
+  "[miner 127.0.126.7]\nprofile=gamma\nota-fail=escape\n"
+  "[miner 127.0.126.8]\nprofile=gamma\nmac-change-after=1\n"
+  "[miner 127.0.126.9]\nprofile=gamma\nota-fail=no-reboot\n"
+  "[miner 127.0.126.10]\nprofile=gamma\n"
+  "[miner 127.0.126.11]\nprofile=gamma\nmac-change-after=1\n";
 
 static HfTestSim *sim;
 
@@ -653,6 +657,57 @@ test_sim_refuses_chunked (void)
   g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.126.2", 1, 2000), ==, 1);
 }
 
+/* The device at the address must stay the miner: one that is not the
+ * miner identified there gets nothing; one that changes after the upload,
+ * or says the new version without having restarted, is no update. */
+static void
+test_identity (void)
+{
+  const char *swapped[] = { "127.0.126.10", NULL };
+  const char *after[] = { "127.0.126.8", NULL };
+  const char *lying[] = { "127.0.126.9", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) m1 = miners_of (swapped);
+  g_autoptr(GPtrArray) m2 = miners_of (after);
+  g_autoptr(GPtrArray) m3 = miners_of (lying);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+
+  /* Identified as another MAC than the device answering now. */
+  hf_miner_set_mac (g_ptr_array_index (m1, 0), "02:48:46:aa:bb:cc");
+  hf_firmware_update_run_async (update, m1, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.10: check: another device "
+                                   "answers at 127.0.126.10 (MAC "));
+  g_assert_nonnull (strstr (w.error->message, "not 02:48:46:AA:BB:CC, the miner identified "
+                            "there); nothing sent"));
+  g_assert_cmpint (result_at (update, 0)->step, ==, HF_FIRMWARE_STEP_CHECK);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", swapped[0], 0, 300), ==, 0);
+  wait_clear (&w);
+
+  /* Another device answers once the image is sent. */
+  hf_firmware_update_run_async (update, m2, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.8: reboot: another device "
+                                   "answers at 127.0.126.8 since the upload (MAC "
+                                   "0A:0B:0C:0D:0E:0F, not "));
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_FAILED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", after[0], 1, 1000), ==, 1);
+  wait_clear (&w);
+
+  /* The new version at once, on the same partition, never restarted. */
+  hf_firmware_update_run_async (update, m3, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_cmpstr (w.error->message, ==, "127.0.126.9: reboot: the miner did not restart into "
+                   "the new image (it says " NEW_VERSION " but still runs from ota_0)");
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_FAILED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", lying[0], 1, 1000), ==, 1);
+  wait_clear (&w);
+}
+
 /* A miner that comes back saying a version of terminal escapes: the error,
  * the result and the store event carry it cleaned. */
 static void
@@ -816,6 +871,22 @@ test_cli (void)
     g_clear_pointer (&err, g_free);
   }
 
+  /* Another device took the address between the identification and the
+   * check: nothing is sent to it. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--wait", "20", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.126.11", NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_nonnull (strstr (out, "127.0.126.11: failed at check\n"));
+    g_assert_nonnull (strstr (err, "another device answers at 127.0.126.11 (MAC "
+                              "0A:0B:0C:0D:0E:0F, not 02:48:46:"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.11", 0, 300), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
   /* No address. */
   {
     const char *args[] = { "update", "--firmware", app, NULL };
@@ -847,6 +918,7 @@ main (int    argc,
   g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
   g_test_add_func ("/firmware/update/cancel-while-waiting", test_cancel_wait);
   g_test_add_func ("/firmware/update/escape-version", test_escape_version);
+  g_test_add_func ("/firmware/update/identity", test_identity);
   g_test_add_func ("/firmware/cli", test_cli);
   status = g_test_run ();
   hf_test_sim_stop (sim);
