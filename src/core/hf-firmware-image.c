@@ -13,7 +13,9 @@
  *   data_len a multiple of 4 (esp_image_format.c refuses others).  Then
  *   padding up to the last byte of a 16-byte block, that byte the XOR of
  *   every segment's data seeded with 0xEF; with hash_appended, the SHA-256
- *   of everything before it follows.
+ *   of everything before it follows, and the image ends: esptool writes
+ *   nothing more (zero or 0xFF padding up to the next 4 KiB sector is
+ *   let through, anything else refused).
  *   The first segment's data starts with esp_app_desc_t: magic 0xABCD5432,
  *   secure_version, 8 reserved bytes, version[32], project_name[32],
  *   time[16], date[16], idf_ver[32], app_elf_sha256[32]…
@@ -44,6 +46,7 @@
 #include "hf-error.h"
 #include "hf-firmware-image.h"
 
+#define ESP_FLASH_SECTOR       4096
 #define ESP_IMAGE_MAGIC        0xE9
 #define ESP_IMAGE_HEADER_LEN   24
 #define ESP_SEGMENT_HEADER_LEN 8
@@ -258,6 +261,25 @@ check_app (HfFirmwareImage  *image,
         return invalid (error, name, "corrupt: the SHA-256 the image carries does not match "
                         "its contents");
       image->hash_appended = TRUE;
+    }
+  /* The image ends here (esp_image_format.c reads no further).  esptool's
+   * elf2image writes nothing after it; a file padded to a flash sector
+   * with erased (0xFF) or zero bytes is let through, anything else after
+   * the image is refused: it would be uploaded and written for nothing,
+   * and is no part of what was checked. */
+  pos += image->hash_appended ? 32 : 0;
+  if (size > pos)
+    {
+      gsize sector_end = (pos + ESP_FLASH_SECTOR - 1) / ESP_FLASH_SECTOR * ESP_FLASH_SECTOR;
+      gboolean padding = size <= sector_end;
+
+      for (gsize k = pos; padding && k < size; k++)
+        padding = p[k] == 0x00 || p[k] == 0xff;
+      if (!padding)
+        return invalid (error, name, "%" G_GSIZE_FORMAT " bytes after the end of the image "
+                        "(which is %" G_GSIZE_FORMAT " bytes): not an image as esptool makes "
+                        "it (only 0x00 or 0xFF padding up to the next 4 KiB is allowed)",
+                        size - pos, pos);
     }
 
   if (first_len < ESP_APP_DESC_LEN)

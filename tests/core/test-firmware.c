@@ -166,6 +166,41 @@ test_app_image (void)
   refused (HF_FIRMWARE_APP, desc, "no app description");
   refused (HF_FIRMWARE_APP, segments, "segments");
   refused (HF_FIRMWARE_APP, project, "\"Esp-miner\", not AxeOS");
+  /* Bytes after the image (the checksum and the SHA-256 end it): junk is
+   * refused, 0x00/0xFF padding to the next 4 KiB sector let through. */
+  {
+    gsize len = g_bytes_get_size (good);
+    gsize sector = (len + 4095) / 4096 * 4096;
+    g_autoptr(GByteArray) junk = g_byte_array_new ();
+    g_autoptr(GByteArray) padded = g_byte_array_new ();
+    g_autoptr(GByteArray) long_pad = g_byte_array_new ();
+    g_autoptr(GBytes) junk_bytes = NULL;
+    g_autoptr(GBytes) padded_bytes = NULL;
+    g_autoptr(GBytes) long_bytes = NULL;
+    g_autoptr(HfFirmwareImage) ok = NULL;
+    g_autofree char *words = g_strdup_printf ("21000 bytes after the end of the image (which "
+                                              "is %" G_GSIZE_FORMAT " bytes)", len);
+
+    g_byte_array_append (junk, g_bytes_get_data (good, NULL), (guint) len);
+    for (guint i = 0; i < 21000; i++)
+      g_byte_array_append (junk, (const guint8 *) "J", 1);
+    junk_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&junk));
+    refused (HF_FIRMWARE_APP, junk_bytes, words);
+
+    g_byte_array_append (padded, g_bytes_get_data (good, NULL), (guint) len);
+    while (padded->len < sector)
+      g_byte_array_append (padded, (const guint8 *) "\xff", 1);
+    padded_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&padded));
+    ok = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, padded_bytes, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ok);
+
+    g_byte_array_append (long_pad, g_bytes_get_data (good, NULL), (guint) len);
+    while (long_pad->len < sector + 1)
+      g_byte_array_append (long_pad, (const guint8 *) "\0", 1);
+    long_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&long_pad));
+    refused (HF_FIRMWARE_APP, long_bytes, "after the end of the image");
+  }
   {
     g_autoptr(HfFirmwareImage) same = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, unchanged,
                                                                &error);
