@@ -451,6 +451,42 @@ read_cb (GObject      *source,
                                  g_steal_pointer (&task));
 }
 
+/* Only a regular file is read: opening a FIFO (or a device) would block
+ * the worker for as long as nothing writes to it, past any cancel. */
+static void
+queried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
+  GCancellable *cancellable;
+  GFileType type;
+
+  if (info == NULL)
+    {
+      g_prefix_error (&error, "%s: ", load->name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  type = g_file_info_get_file_type (info);
+  if (type != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "%s: not a regular file (%s); give the image file itself",
+                               load->name,
+                               type == G_FILE_TYPE_DIRECTORY ? "a directory"
+                               : type == G_FILE_TYPE_SPECIAL ? "a pipe, socket or device"
+                               : "not a file that can be read as one");
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  g_file_read_async (G_FILE (source), G_PRIORITY_DEFAULT, cancellable, read_cb,
+                     g_steal_pointer (&task));
+}
+
 void
 hf_firmware_image_load_async (GFile               *file,
                               HfFirmwareKind       kind,
@@ -473,7 +509,8 @@ hf_firmware_image_load_async (GFile               *file,
     load->name = g_strdup (kind == HF_FIRMWARE_APP ? "esp-miner.bin" : "www.bin");
   load->cap = kind == HF_FIRMWARE_APP ? HF_FIRMWARE_APP_MAX_BYTES : HF_FIRMWARE_WWW_MAX_BYTES;
   g_task_set_task_data (task, load, load_free);
-  g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, read_cb, g_steal_pointer (&task));
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, cancellable, queried_cb, g_steal_pointer (&task));
 }
 
 HfFirmwareImage *

@@ -8,7 +8,9 @@
  * "ota" events say what each miner received.
  */
 #include <string.h>
+#include <sys/stat.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "hf-core.h"
@@ -298,6 +300,33 @@ test_load (void)
   g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
   g_assert_nonnull (strstr (w.error->message, "huge.bin: larger than the miner's"));
   wait_clear (&w);
+
+  /* A FIFO (or a directory) is refused at once, never opened: opening a
+   * FIFO blocks until something writes to it. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("hf-firmware-fifo-XXXXXX", NULL);
+    g_autofree char *fifo_path = g_build_filename (dir, "esp-miner.bin", NULL);
+    g_autoptr(GFile) fifo = g_file_new_for_path (fifo_path);
+    g_autoptr(GFile) directory = g_file_new_for_path (dir);
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_cmpint (mkfifo (fifo_path, 0600), ==, 0);
+    hf_firmware_image_load_async (fifo, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+    hf_test_wait_for (&w.done, 3000);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+    g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+    g_assert_cmpstr (w.error->message, ==, "esp-miner.bin: not a regular file (a pipe, socket "
+                     "or device); give the image file itself");
+    wait_clear (&w);
+
+    hf_firmware_image_load_async (directory, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+    hf_test_wait_for (&w.done, 3000);
+    g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+    g_assert_nonnull (strstr (w.error->message, "not a regular file (a directory)"));
+    wait_clear (&w);
+    g_unlink (fifo_path);
+    g_rmdir (dir);
+  }
 
   hf_firmware_image_load_async (missing, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
   hf_test_wait_for (&w.done, 5000);
