@@ -12,8 +12,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -63,6 +69,7 @@ typedef struct
   gboolean          dry_run;
   guint             index;
   GPtrArray        *claimed;      /* keys this run put in busy */
+  GArray           *locks;        /* int: the fds of the miners' update locks */
   GError           *first_error;
   /* the miner being updated */
   gint64            wait_start;   /* monotonic µs: when the upload was answered */
@@ -87,6 +94,63 @@ static char *
 miner_key (HfMiner *miner)
 {
   return g_strdup (hf_miner_get_address (miner));
+}
+
+/* The update lock of a miner across processes (two hashfleet-cli update,
+ * or the CLI and the app): flock() on
+ * $XDG_RUNTIME_DIR/hashfleet/update-<address>.lock, taken without waiting
+ * and held (the fd open) for the whole run.  -1 with @error when another
+ * process holds it or it cannot be taken. */
+static int
+lock_miner (const char  *key,
+            GError     **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "hashfleet", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GString *safe = g_string_new ("update-");
+  int fd;
+
+  for (const char *p = key; *p != '\0'; p++)
+    g_string_append_c (safe, g_ascii_isalnum (*p) || *p == '.' || *p == '-' ? *p : '_');
+  g_string_append (safe, ".lock");
+  name = g_string_free (safe, FALSE);
+  path = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot make %s for the update lock of %s: %s", dir, key,
+                   g_strerror (saved));
+      return -1;
+    }
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot open the update lock of %s (%s): %s", key, path,
+                   g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        g_set_error (error, HF_ERROR, HF_ERROR_REJECTED,
+                     "%s is already being updated by another process; one update of a "
+                     "miner at a time", key);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "cannot take the update lock of %s (%s): %s", key, path,
+                     g_strerror (saved));
+      return -1;
+    }
+  return fd;
 }
 
 static guint16
@@ -126,6 +190,10 @@ run_free (gpointer data)
   for (guint i = 0; run->claimed != NULL && i < run->claimed->len; i++)
     g_hash_table_remove (busy, g_ptr_array_index (run->claimed, i));
   g_clear_pointer (&run->claimed, g_ptr_array_unref);
+  /* Closing an fd drops its flock(). */
+  for (guint i = 0; run->locks != NULL && i < run->locks->len; i++)
+    close (g_array_index (run->locks, int, i));
+  g_clear_pointer (&run->locks, g_array_unref);
   g_clear_pointer (&run->miners, g_ptr_array_unref);
   g_clear_error (&run->first_error);
   g_free (run->last_seen);
@@ -853,6 +921,7 @@ hf_firmware_update_run_async (HfFirmwareUpdate    *self,
   run->miners = g_ptr_array_ref (miners);
   run->dry_run = dry_run;
   run->claimed = g_ptr_array_new_with_free_func (g_free);
+  run->locks = g_array_new (FALSE, FALSE, sizeof (int));
   g_task_set_task_data (task, run, run_free);
   self->running = TRUE;
   if (cancellable != NULL)
@@ -895,6 +964,18 @@ hf_firmware_update_run_async (HfFirmwareUpdate    *self,
               g_object_unref (task);
               return;
             }
+          {
+            g_autoptr(GError) error = NULL;
+            int fd = lock_miner (key, &error);
+
+            if (fd < 0)
+              {
+                g_task_return_error (task, g_steal_pointer (&error));
+                g_object_unref (task);
+                return;
+              }
+            g_array_append_val (run->locks, fd);
+          }
           g_hash_table_add (busy, g_strdup (key));
           g_ptr_array_add (run->claimed, g_steal_pointer (&key));
         }

@@ -44,7 +44,8 @@ static const char fleet_config[] =
   "[miner 127.0.126.8]\nprofile=gamma\nmac-change-after=1\n"
   "[miner 127.0.126.9]\nprofile=gamma\nota-fail=no-reboot\n"
   "[miner 127.0.126.10]\nprofile=gamma\n"
-  "[miner 127.0.126.11]\nprofile=gamma\nmac-change-after=1\n";
+  "[miner 127.0.126.11]\nprofile=gamma\nmac-change-after=1\n"
+  "[miner 127.0.126.12]\nprofile=gamma\nota-delay=3000\n";
 
 static HfTestSim *sim;
 
@@ -962,6 +963,53 @@ test_cli (void)
   }
 }
 
+/* Two hashfleet-cli update processes on one miner: the second is refused
+ * (the lock is per miner across processes), the miner gets one upload. */
+static void
+test_cli_two_processes (void)
+{
+  g_autoptr(GBytes) good = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 2000);
+  g_autofree char *app = hf_test_write_temp ("esp-miner.bin", good);
+  g_autofree char *dir = g_dir_make_tmp ("hf-firmware-cli-XXXXXX", NULL);
+  g_autofree char *first_out = g_build_filename (dir, "first.out", NULL);
+  const char *args[] = { g_getenv ("HF_CLI"), "update", "--firmware", app, "--wait", "20",
+                         "--http-port", "18923", "--cgminer-port", "14923", "--no-store",
+                         "--timeout", "1500", "127.0.126.12", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int status;
+
+  g_subprocess_launcher_set_stdout_file_path (launcher, first_out);
+  first = g_subprocess_launcher_spawnv (launcher, args, &error);
+  g_assert_no_error (error);
+  /* Once the first is sending (the simulated miner takes 3 s to take it). */
+  while (text == NULL || strstr (text, "sending the firmware") == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_clear_pointer (&text, g_free);
+      g_usleep (50 * 1000);
+      g_file_get_contents (first_out, &text, NULL, NULL);
+    }
+  status = hf_test_run_cli (args + 1, &out, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "127.0.126.12 is already being updated by another process; "
+                            "one update of a miner at a time"));
+  g_assert_true (g_subprocess_wait_check (first, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (first_out, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "127.0.126.12: updated " OLD_VERSION " → " NEW_VERSION));
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.12", 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.12", 2, 500), ==, 1);
+  g_unlink (first_out);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -969,6 +1017,12 @@ main (int    argc,
   int status;
 
   hf_test_init (&argc, &argv);
+  /* The update locks of this test's runs, apart from any real one. */
+  {
+    g_autofree char *runtime = g_dir_make_tmp ("hf-firmware-run-XXXXXX", NULL);
+
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  }
   g_test_add_func ("/firmware/image/app", test_app_image);
   g_test_add_func ("/firmware/image/www", test_www_image);
   g_test_add_func ("/firmware/image/load", test_load);
@@ -984,6 +1038,7 @@ main (int    argc,
   g_test_add_func ("/firmware/update/escape-version", test_escape_version);
   g_test_add_func ("/firmware/update/identity", test_identity);
   g_test_add_func ("/firmware/cli", test_cli);
+  g_test_add_func ("/firmware/cli-two-processes", test_cli_two_processes);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   return status;

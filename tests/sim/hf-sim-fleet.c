@@ -352,6 +352,19 @@ sim_miner_set_key (SimMiner    *miner,
       miner->fw_version = g_strdup (value);
       return TRUE;
     }
+  if (g_str_equal (key, "ota-delay"))
+    {
+      guint64 n = 0;
+
+      if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, 600000, &n, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "ota-delay is milliseconds, 0–600000");
+          return FALSE;
+        }
+      miner->ota_delay_ms = (guint) n;
+      return TRUE;
+    }
   if (g_str_equal (key, "mac-change-after"))
     {
       guint64 n = 0;

@@ -183,6 +183,7 @@ typedef struct
   char             *fw_version;
   char             *ota_fail;
   guint             mac_change_after;
+  guint             ota_delay_ms;     /* ota-delay=MS: an upload is taken that much later */
   guint             info_requests;
   gboolean          on_ota_1;
   gboolean          custom_www;

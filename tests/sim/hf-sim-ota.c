@@ -95,11 +95,61 @@ verify_image (const guint8 *p,
   return g_strndup ((const char *) p + 48, n);
 }
 
+static void
+answer_now (SimAxeosWeb       *web,
+            SimMiner          *miner,
+            SoupServerMessage *msg,
+            gboolean           www);
+
+typedef struct
+{
+  SimAxeosWeb       *web;
+  SimMiner          *miner;
+  SoupServerMessage *msg;
+  gboolean           www;
+} Delayed;
+
+static gboolean
+delayed_cb (gpointer data)
+{
+  Delayed *d = data;
+
+  answer_now (d->web, d->miner, d->msg, d->www);
+  soup_server_message_unpause (d->msg);
+  g_object_unref (d->msg);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+/* ota-delay=MS: the upload is taken (and answered) that much later, a
+ * slow flash write. */
 void
 sim_ota_answer (SimAxeosWeb       *web,
                 SimMiner          *miner,
                 SoupServerMessage *msg,
                 gboolean           www)
+{
+  Delayed *d;
+
+  if (miner->ota_delay_ms == 0)
+    {
+      answer_now (web, miner, msg, www);
+      return;
+    }
+  d = g_new0 (Delayed, 1);
+  d->web = web;
+  d->miner = miner;
+  d->msg = g_object_ref (msg);
+  d->www = www;
+  soup_server_message_pause (msg);
+  g_timeout_add (miner->ota_delay_ms, delayed_cb, d);
+}
+
+static void
+answer_now (SimAxeosWeb       *web,
+            SimMiner          *miner,
+            SoupServerMessage *msg,
+            gboolean           www)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
