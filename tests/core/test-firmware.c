@@ -45,7 +45,8 @@ static const char fleet_config[] =
   "[miner 127.0.126.9]\nprofile=gamma\nota-fail=no-reboot\n"
   "[miner 127.0.126.10]\nprofile=gamma\n"
   "[miner 127.0.126.11]\nprofile=gamma\nmac-change-after=1\n"
-  "[miner 127.0.126.12]\nprofile=gamma\nota-delay=3000\n";
+  "[miner 127.0.126.12]\nprofile=gamma\nota-delay=3000\n"
+  "[miner 127.0.126.13]\nprofile=braiins-rest\n";
 
 static HfTestSim *sim;
 
@@ -748,7 +749,7 @@ test_identity (void)
   g_assert_nonnull (strstr (w.error->message, "not 02:48:46:AA:BB:CC, the miner identified "
                             "there); nothing sent"));
   g_assert_cmpint (result_at (update, 0)->step, ==, HF_FIRMWARE_STEP_CHECK);
-  g_assert_cmpuint (hf_test_sim_events (sim, "ota", swapped[0], 0, 300), ==, 0);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", swapped[0], 1, 1000), ==, 0);
   wait_clear (&w);
 
   /* Another device answers once the image is sent. */
@@ -947,7 +948,27 @@ test_cli (void)
     g_assert_nonnull (strstr (out, "127.0.126.11: failed at check\n"));
     g_assert_nonnull (strstr (err, "another device answers at 127.0.126.11 (MAC "
                               "0A:0B:0C:0D:0E:0F, not 02:48:46:"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.11", 0, 300), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.11", 1, 1000), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* A dry run over a list with a Braiins OS miner: it is identified (and
+   * would fail: not AxeOS), but never logged in to. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--dry-run", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.126.13", "127.0.126.1",
+                           NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_nonnull (strstr (out, "127.0.126.13: failed at check\n"));
+    g_assert_nonnull (strstr (err, "127.0.126.13: check: not an AxeOS miner (braiins)"));
+    g_assert_nonnull (strstr (out, "dry run: nothing was sent"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login", "127.0.126.13", 1, 1000),
+                      ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login-refused", "127.0.126.13", 0, 0),
+                      ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
