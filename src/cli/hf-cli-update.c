@@ -162,8 +162,28 @@ hf_cli_update (HfCli  *cli,
     print_image (www);
   fflush (stdout);
 
-  /* Who they are (nothing sent but the usual reads). */
-  hf_cli_run_jobs (cli, addresses, hf_cli_job_done_ok);
+  /* Who they are (nothing sent but the usual reads), identified without
+   * any password: only AxeOS miners are updated, and they need none, so a
+   * Braiins OS, VNish, Whatsminer or Antminer on the list is not logged
+   * in to (NULL: Braiins OS and the Antminer CGI then try no login; the
+   * others' empty passwords are only for writes, never made here). */
+  {
+    g_autoptr(HfConfig) bare = hf_config_copy (cli->config);
+    HfConfig *full = cli->config;
+
+    g_clear_pointer (&bare->antminer_user, g_free);
+    g_clear_pointer (&bare->antminer_password, g_free);
+    g_clear_pointer (&bare->braiins_password, g_free);
+    g_free (bare->vnish_password);
+    bare->vnish_password = g_strdup ("");
+    g_free (bare->whatsminer_password);
+    bare->whatsminer_password = g_strdup ("");
+    g_free (bare->whatsminer_super_password);
+    bare->whatsminer_super_password = g_strdup ("");
+    cli->config = bare;
+    hf_cli_run_jobs (cli, addresses, hf_cli_job_done_ok);
+    cli->config = full;
+  }
   for (guint i = 0; i < cli->jobs->len; i++)
     {
       HfCliJob *job = g_ptr_array_index (cli->jobs, i);

@@ -13,7 +13,9 @@
  *   data_len a multiple of 4 (esp_image_format.c refuses others).  Then
  *   padding up to the last byte of a 16-byte block, that byte the XOR of
  *   every segment's data seeded with 0xEF; with hash_appended, the SHA-256
- *   of everything before it follows.
+ *   of everything before it follows, and the image ends: esptool writes
+ *   nothing more (zero or 0xFF padding up to the next 4 KiB sector is
+ *   let through, anything else refused).
  *   The first segment's data starts with esp_app_desc_t: magic 0xABCD5432,
  *   secure_version, 8 reserved bytes, version[32], project_name[32],
  *   time[16], date[16], idf_ver[32], app_elf_sha256[32]…
@@ -44,6 +46,7 @@
 #include "hf-error.h"
 #include "hf-firmware-image.h"
 
+#define ESP_FLASH_SECTOR       4096
 #define ESP_IMAGE_MAGIC        0xE9
 #define ESP_IMAGE_HEADER_LEN   24
 #define ESP_SEGMENT_HEADER_LEN 8
@@ -259,6 +262,25 @@ check_app (HfFirmwareImage  *image,
                         "its contents");
       image->hash_appended = TRUE;
     }
+  /* The image ends here (esp_image_format.c reads no further).  esptool's
+   * elf2image writes nothing after it; a file padded to a flash sector
+   * with erased (0xFF) or zero bytes is let through, anything else after
+   * the image is refused: it would be uploaded and written for nothing,
+   * and is no part of what was checked. */
+  pos += image->hash_appended ? 32 : 0;
+  if (size > pos)
+    {
+      gsize sector_end = (pos + ESP_FLASH_SECTOR - 1) / ESP_FLASH_SECTOR * ESP_FLASH_SECTOR;
+      gboolean padding = size <= sector_end;
+
+      for (gsize k = pos; padding && k < size; k++)
+        padding = p[k] == 0x00 || p[k] == 0xff;
+      if (!padding)
+        return invalid (error, name, "%" G_GSIZE_FORMAT " bytes after the end of the image "
+                        "(which is %" G_GSIZE_FORMAT " bytes): not an image as esptool makes "
+                        "it (only 0x00 or 0xFF padding up to the next 4 KiB is allowed)",
+                        size - pos, pos);
+    }
 
   if (first_len < ESP_APP_DESC_LEN)
     return invalid (error, name, "not an ESP-IDF application: its first segment has no app "
@@ -429,6 +451,42 @@ read_cb (GObject      *source,
                                  g_steal_pointer (&task));
 }
 
+/* Only a regular file is read: opening a FIFO (or a device) would block
+ * the worker for as long as nothing writes to it, past any cancel. */
+static void
+queried_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (source), result, &error);
+  GCancellable *cancellable;
+  GFileType type;
+
+  if (info == NULL)
+    {
+      g_prefix_error (&error, "%s: ", load->name);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  type = g_file_info_get_file_type (info);
+  if (type != G_FILE_TYPE_REGULAR)
+    {
+      g_task_return_new_error (task, HF_ERROR, HF_ERROR_INVALID,
+                               "%s: not a regular file (%s); give the image file itself",
+                               load->name,
+                               type == G_FILE_TYPE_DIRECTORY ? "a directory"
+                               : type == G_FILE_TYPE_SPECIAL ? "a pipe, socket or device"
+                               : "not a file that can be read as one");
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  g_file_read_async (G_FILE (source), G_PRIORITY_DEFAULT, cancellable, read_cb,
+                     g_steal_pointer (&task));
+}
+
 void
 hf_firmware_image_load_async (GFile               *file,
                               HfFirmwareKind       kind,
@@ -451,7 +509,8 @@ hf_firmware_image_load_async (GFile               *file,
     load->name = g_strdup (kind == HF_FIRMWARE_APP ? "esp-miner.bin" : "www.bin");
   load->cap = kind == HF_FIRMWARE_APP ? HF_FIRMWARE_APP_MAX_BYTES : HF_FIRMWARE_WWW_MAX_BYTES;
   g_task_set_task_data (task, load, load_free);
-  g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, read_cb, g_steal_pointer (&task));
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, cancellable, queried_cb, g_steal_pointer (&task));
 }
 
 HfFirmwareImage *

@@ -12,8 +12,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -63,12 +69,19 @@ typedef struct
   gboolean          dry_run;
   guint             index;
   GPtrArray        *claimed;      /* keys this run put in busy */
+  GArray           *locks;        /* int: the fds of the miners' update locks */
   GError           *first_error;
   /* the miner being updated */
   gint64            wait_start;   /* monotonic µs: when the upload was answered */
   guint             pause_ms;
   guint             timer;
+  GSource          *cancel_source; /* wakes a pause between looks on cancel */
   char             *last_seen;    /* what the last look saw */
+  /* the device the check found at the address: every later answer must
+   * be the same device */
+  char             *mac;          /* normalised, NULL if it gave none */
+  char             *asic;
+  char             *board;
 } Run;
 
 static void next_miner (GTask *task);
@@ -81,6 +94,63 @@ static char *
 miner_key (HfMiner *miner)
 {
   return g_strdup (hf_miner_get_address (miner));
+}
+
+/* The update lock of a miner across processes (two hashfleet-cli update,
+ * or the CLI and the app): flock() on
+ * $XDG_RUNTIME_DIR/hashfleet/update-<address>.lock, taken without waiting
+ * and held (the fd open) for the whole run.  -1 with @error when another
+ * process holds it or it cannot be taken. */
+static int
+lock_miner (const char  *key,
+            GError     **error)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_runtime_dir (), "hashfleet", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GString *safe = g_string_new ("update-");
+  int fd;
+
+  for (const char *p = key; *p != '\0'; p++)
+    g_string_append_c (safe, g_ascii_isalnum (*p) || *p == '.' || *p == '-' ? *p : '_');
+  g_string_append (safe, ".lock");
+  name = g_string_free (safe, FALSE);
+  path = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot make %s for the update lock of %s: %s", dir, key,
+                   g_strerror (saved));
+      return -1;
+    }
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot open the update lock of %s (%s): %s", key, path,
+                   g_strerror (saved));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        g_set_error (error, HF_ERROR, HF_ERROR_REJECTED,
+                     "%s is already being updated by another process; one update of a "
+                     "miner at a time", key);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "cannot take the update lock of %s (%s): %s", key, path,
+                     g_strerror (saved));
+      return -1;
+    }
+  return fd;
 }
 
 static guint16
@@ -112,12 +182,24 @@ run_free (gpointer data)
   Run *run = data;
 
   g_clear_handle_id (&run->timer, g_source_remove);
+  if (run->cancel_source != NULL)
+    {
+      g_source_destroy (run->cancel_source);
+      g_clear_pointer (&run->cancel_source, g_source_unref);
+    }
   for (guint i = 0; run->claimed != NULL && i < run->claimed->len; i++)
     g_hash_table_remove (busy, g_ptr_array_index (run->claimed, i));
   g_clear_pointer (&run->claimed, g_ptr_array_unref);
+  /* Closing an fd drops its flock(). */
+  for (guint i = 0; run->locks != NULL && i < run->locks->len; i++)
+    close (g_array_index (run->locks, int, i));
+  g_clear_pointer (&run->locks, g_array_unref);
   g_clear_pointer (&run->miners, g_ptr_array_unref);
   g_clear_error (&run->first_error);
   g_free (run->last_seen);
+  g_free (run->mac);
+  g_free (run->asic);
+  g_free (run->board);
   if (run->self != NULL)
     run->self->running = FALSE;
   g_clear_object (&run->self);
@@ -349,6 +431,26 @@ parse_info (GBytes  *body,
 
 static void look_later (GTask *task);
 
+/* Is the device answering now the one the check found?  An update must
+ * not go on (or count as done) on another device that took the address
+ * (DHCP, a swapped miner): NULL, or what differs. */
+static char *
+other_device (Run        *run,
+              JsonObject *info)
+{
+  g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macAddr"));
+  g_autofree char *asic = hf_json_dup_string (info, "ASICModel");
+  g_autofree char *board = hf_json_dup_string (info, "boardVersion");
+
+  if (run->mac != NULL && g_strcmp0 (mac, run->mac) != 0)
+    return g_strdup_printf ("MAC %s, not %s", mac ? mac : "(none)", run->mac);
+  if (run->asic != NULL && g_strcmp0 (asic, run->asic) != 0)
+    return g_strdup_printf ("chip %s, not %s", asic ? asic : "(none)", run->asic);
+  if (run->board != NULL && g_strcmp0 (board, run->board) != 0)
+    return g_strdup_printf ("board %s, not %s", board ? board : "(none)", run->board);
+  return NULL;
+}
+
 static void
 look_cb (GObject      *source,
          GAsyncResult *result,
@@ -360,7 +462,7 @@ look_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = hf_http_request_finish (result, NULL, &error);
   g_autoptr(JsonObject) info = NULL;
-  const char *version;
+  g_autofree char *version = NULL;
   double uptime;
   double waited_s = (double) (g_get_monotonic_time () - run->wait_start) / G_USEC_PER_SEC;
 
@@ -378,7 +480,21 @@ look_cb (GObject      *source,
       look_later (task);
       return;
     }
-  version = hf_json_string (info, "version");
+  /* The device's words go into errors, events and terminals: the cleaned
+   * copy (no control or format characters). */
+  {
+    g_autofree char *differs = other_device (run, info);
+
+    if (differs != NULL)
+      {
+        miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                         "another device answers at %s since the upload "
+                                         "(%s): not counted as updated",
+                                         hf_miner_get_address (r->miner), differs));
+        return;
+      }
+  }
+  version = hf_json_dup_string (info, "version");
   uptime = hf_json_number (info, "uptimeSeconds");
   g_free (r->after);
   r->after = g_strdup (version);
@@ -388,6 +504,35 @@ look_cb (GObject      *source,
   run->last_seen = g_strdup_printf ("it answered running %s", version);
   if (g_str_equal (version, run->self->app->version))
     {
+      /* The version string alone proves nothing: the new image boots from
+       * the other OTA partition, and a restart resets the uptime. */
+      if (r->step == HF_FIRMWARE_STEP_REBOOT)
+        {
+          gboolean restarted;
+
+          if (r->partition_before != NULL && r->partition_after != NULL)
+            restarted = !g_str_equal (r->partition_before, r->partition_after);
+          else
+            restarted = !isnan (uptime) && uptime < waited_s;
+          if (!restarted)
+            {
+              g_autofree char *how = NULL;
+
+              if (r->partition_before != NULL && r->partition_after != NULL)
+                how = g_strdup_printf ("it says %s but still runs from %s", version,
+                                       r->partition_after);
+              else if (!isnan (uptime))
+                how = g_strdup_printf ("it says %s but has been up %.0f s, since before "
+                                       "the upload", version, uptime);
+              else
+                how = g_strdup_printf ("it says %s, but gives neither its partition nor "
+                                       "its uptime", version);
+              miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                               "the miner did not restart into the new "
+                                               "image (%s)", how));
+              return;
+            }
+        }
       if (r->step == HF_FIRMWARE_STEP_REBOOT && run->self->www != NULL)
         {
           send_image (task, HF_FIRMWARE_STEP_WWW);
@@ -426,6 +571,20 @@ look_cb_timer (gpointer user_data)
                          "/api/system/info", NULL, NULL, NULL, self->config,
                          hf_config_deadline (self->config), g_task_get_cancellable (task),
                          look_cb, task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancelled while pausing between looks (an HTTP request in flight ends
+ * by itself): end now rather than when the pause is over. */
+static gboolean
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  Run *run = g_task_get_task_data (task);
+
+  if (run->timer != 0)
+    miner_failed (task, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
   return G_SOURCE_REMOVE;
 }
 
@@ -548,6 +707,28 @@ checked_cb (GObject      *source,
       miner_failed (task, g_steal_pointer (&error));
       return;
     }
+  /* The device at the address must be the miner identified there: an
+   * address that changed hands gets nothing. */
+  {
+    g_autofree char *known = hf_normalize_mac (hf_miner_get_mac (r->miner));
+    g_autofree char *mac = hf_normalize_mac (hf_json_string (info, "macAddr"));
+
+    if (known != NULL && g_strcmp0 (mac, known) != 0)
+      {
+        miner_failed (task, g_error_new (HF_ERROR, HF_ERROR_REJECTED,
+                                         "another device answers at %s (MAC %s, not %s, "
+                                         "the miner identified there); nothing sent",
+                                         hf_miner_get_address (r->miner),
+                                         mac ? mac : "(none)", known));
+        return;
+      }
+    g_free (run->mac);
+    run->mac = g_steal_pointer (&mac);
+    g_free (run->asic);
+    run->asic = hf_json_dup_string (info, "ASICModel");
+    g_free (run->board);
+    run->board = hf_json_dup_string (info, "boardVersion");
+  }
   r->before = hf_json_dup_string (info, "version");
   r->partition_before = hf_json_dup_string (info, "runningPartition");
   if (g_str_equal (r->before, run->self->app->version))
@@ -740,8 +921,15 @@ hf_firmware_update_run_async (HfFirmwareUpdate    *self,
   run->miners = g_ptr_array_ref (miners);
   run->dry_run = dry_run;
   run->claimed = g_ptr_array_new_with_free_func (g_free);
+  run->locks = g_array_new (FALSE, FALSE, sizeof (int));
   g_task_set_task_data (task, run, run_free);
   self->running = TRUE;
+  if (cancellable != NULL)
+    {
+      run->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (run->cancel_source, G_SOURCE_FUNC (cancelled_cb), task, NULL);
+      g_source_attach (run->cancel_source, g_main_context_get_thread_default ());
+    }
 
   g_ptr_array_set_size (self->results, 0);
   for (guint i = 0; i < miners->len; i++)
@@ -776,6 +964,18 @@ hf_firmware_update_run_async (HfFirmwareUpdate    *self,
               g_object_unref (task);
               return;
             }
+          {
+            g_autoptr(GError) error = NULL;
+            int fd = lock_miner (key, &error);
+
+            if (fd < 0)
+              {
+                g_task_return_error (task, g_steal_pointer (&error));
+                g_object_unref (task);
+                return;
+              }
+            g_array_append_val (run->locks, fd);
+          }
           g_hash_table_add (busy, g_strdup (key));
           g_ptr_array_add (run->claimed, g_steal_pointer (&key));
         }

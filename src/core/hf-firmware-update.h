@@ -105,8 +105,9 @@ void              hf_firmware_update_set_upload_timeout (HfFirmwareUpdate *self,
  * wait for the new version, OTAWWW (with a www image), wait for it to
  * answer.  The first failure stops the run: the miners after it are left
  * untouched.  Every miner must be AxeOS; one already updating (by this or
- * another run of this process) refuses the whole run before anything is
- * sent.  With @dry_run every miner is checked and nothing is sent.
+ * another run of this process, or by another process: a flock() under
+ * g_get_user_runtime_dir()/hashfleet held for the run) refuses the whole
+ * run before anything is sent.  With @dry_run every miner is checked and nothing is sent.
  * Signals "progress" as it goes.  FALSE with the failure's error (which
  * names the miner and the step) when a miner failed or the run was
  * refused; the results say what happened to each miner. */

@@ -8,7 +8,9 @@
  * "ota" events say what each miner received.
  */
 #include <string.h>
+#include <sys/stat.h>
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "hf-core.h"
@@ -22,21 +24,29 @@
 
 static const char fleet_config[] =
   "[fleet]\nhttp-port=18923\ncgminer-port=14923\nstatic=true\nrestart-seconds=1\n"
-  "[miner 127.0.100.1]\nprofile=gamma\n"
-  "[miner 127.0.100.2]\nprofile=gamma\n"
-  "[miner 127.0.100.3]\nprofile=gamma\nota-fail=validation\n"
-  "[miner 127.0.100.4]\nprofile=gamma\n"
-  "[miner 127.0.100.5]\nprofile=gamma\n"
-  "[miner 127.0.101.1]\nprofile=gamma\n"
-  "[miner 127.0.101.2]\nprofile=gamma\n"
-  "[miner 127.0.101.3]\nprofile=gamma\n"
-  "[miner 127.0.101.4]\nprofile=nerdqaxe\n"
-  "[miner 127.0.101.5]\nprofile=gamma\nota-fail=rollback\n"
-  "[miner 127.0.102.1]\nprofile=gamma\n"
-  "[miner 127.0.102.2]\nprofile=gamma\n"
-  "[miner 127.0.102.3]\nprofile=s19pro\n"
-  "[miner 127.0.102.4]\nprofile=gamma\nota-fail=hang\n"
-  "[miner 127.0.102.5]\nprofile=gamma\n";
+  "[miner 127.0.124.1]\nprofile=gamma\n"
+  "[miner 127.0.124.2]\nprofile=gamma\n"
+  "[miner 127.0.124.3]\nprofile=gamma\nota-fail=validation\n"
+  "[miner 127.0.124.4]\nprofile=gamma\n"
+  "[miner 127.0.124.5]\nprofile=gamma\n"
+  "[miner 127.0.125.1]\nprofile=gamma\n"
+  "[miner 127.0.125.2]\nprofile=gamma\n"
+  "[miner 127.0.125.3]\nprofile=gamma\n"
+  "[miner 127.0.125.4]\nprofile=nerdqaxe\n"
+  "[miner 127.0.125.5]\nprofile=gamma\nota-fail=rollback\n"
+  "[miner 127.0.126.1]\nprofile=gamma\n"
+  "[miner 127.0.126.2]\nprofile=gamma\n"
+  "[miner 127.0.126.3]\nprofile=s19pro\n"
+  "[miner 127.0.126.4]\nprofile=gamma\nota-fail=hang\n"
+  "[miner 127.0.126.5]\nprofile=gamma\n"
+  "[miner 127.0.126.6]\nprofile=gamma\n"
+  "[miner 127.0.126.7]\nprofile=gamma\nota-fail=escape\n"
+  "[miner 127.0.126.8]\nprofile=gamma\nmac-change-after=1\n"
+  "[miner 127.0.126.9]\nprofile=gamma\nota-fail=no-reboot\n"
+  "[miner 127.0.126.10]\nprofile=gamma\n"
+  "[miner 127.0.126.11]\nprofile=gamma\nmac-change-after=1\n"
+  "[miner 127.0.126.12]\nprofile=gamma\nota-delay=3000\n"
+  "[miner 127.0.126.13]\nprofile=braiins-rest\n";
 
 static HfTestSim *sim;
 
@@ -160,6 +170,41 @@ test_app_image (void)
   refused (HF_FIRMWARE_APP, desc, "no app description");
   refused (HF_FIRMWARE_APP, segments, "segments");
   refused (HF_FIRMWARE_APP, project, "\"Esp-miner\", not AxeOS");
+  /* Bytes after the image (the checksum and the SHA-256 end it): junk is
+   * refused, 0x00/0xFF padding to the next 4 KiB sector let through. */
+  {
+    gsize len = g_bytes_get_size (good);
+    gsize sector = (len + 4095) / 4096 * 4096;
+    g_autoptr(GByteArray) junk = g_byte_array_new ();
+    g_autoptr(GByteArray) padded = g_byte_array_new ();
+    g_autoptr(GByteArray) long_pad = g_byte_array_new ();
+    g_autoptr(GBytes) junk_bytes = NULL;
+    g_autoptr(GBytes) padded_bytes = NULL;
+    g_autoptr(GBytes) long_bytes = NULL;
+    g_autoptr(HfFirmwareImage) ok = NULL;
+    g_autofree char *words = g_strdup_printf ("21000 bytes after the end of the image (which "
+                                              "is %" G_GSIZE_FORMAT " bytes)", len);
+
+    g_byte_array_append (junk, g_bytes_get_data (good, NULL), (guint) len);
+    for (guint i = 0; i < 21000; i++)
+      g_byte_array_append (junk, (const guint8 *) "J", 1);
+    junk_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&junk));
+    refused (HF_FIRMWARE_APP, junk_bytes, words);
+
+    g_byte_array_append (padded, g_bytes_get_data (good, NULL), (guint) len);
+    while (padded->len < sector)
+      g_byte_array_append (padded, (const guint8 *) "\xff", 1);
+    padded_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&padded));
+    ok = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, padded_bytes, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ok);
+
+    g_byte_array_append (long_pad, g_bytes_get_data (good, NULL), (guint) len);
+    while (long_pad->len < sector + 1)
+      g_byte_array_append (long_pad, (const guint8 *) "\0", 1);
+    long_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&long_pad));
+    refused (HF_FIRMWARE_APP, long_bytes, "after the end of the image");
+  }
   {
     g_autoptr(HfFirmwareImage) same = hf_firmware_image_check (HF_FIRMWARE_APP, NULL, unchanged,
                                                                &error);
@@ -257,6 +302,33 @@ test_load (void)
   g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
   g_assert_nonnull (strstr (w.error->message, "huge.bin: larger than the miner's"));
   wait_clear (&w);
+
+  /* A FIFO (or a directory) is refused at once, never opened: opening a
+   * FIFO blocks until something writes to it. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("hf-firmware-fifo-XXXXXX", NULL);
+    g_autofree char *fifo_path = g_build_filename (dir, "esp-miner.bin", NULL);
+    g_autoptr(GFile) fifo = g_file_new_for_path (fifo_path);
+    g_autoptr(GFile) directory = g_file_new_for_path (dir);
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_cmpint (mkfifo (fifo_path, 0600), ==, 0);
+    hf_firmware_image_load_async (fifo, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+    hf_test_wait_for (&w.done, 3000);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+    g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+    g_assert_cmpstr (w.error->message, ==, "esp-miner.bin: not a regular file (a pipe, socket "
+                     "or device); give the image file itself");
+    wait_clear (&w);
+
+    hf_firmware_image_load_async (directory, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
+    hf_test_wait_for (&w.done, 3000);
+    g_assert_error (w.error, HF_ERROR, HF_ERROR_INVALID);
+    g_assert_nonnull (strstr (w.error->message, "not a regular file (a directory)"));
+    wait_clear (&w);
+    g_unlink (fifo_path);
+    g_rmdir (dir);
+  }
 
   hf_firmware_image_load_async (missing, HF_FIRMWARE_APP, NULL, loaded_cb, &w);
   hf_test_wait_for (&w.done, 5000);
@@ -370,8 +442,8 @@ version_of (const char *ip)
 static void
 test_sequential_stops (void)
 {
-  const char *addresses[] = { "127.0.100.1", "127.0.100.2", "127.0.100.3", "127.0.100.4",
-                              "127.0.100.5", NULL };
+  const char *addresses[] = { "127.0.124.1", "127.0.124.2", "127.0.124.3", "127.0.124.4",
+                              "127.0.124.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autofree char *dir = g_dir_make_tmp ("hf-firmware-store-XXXXXX", NULL);
   g_autofree char *db = g_build_filename (dir, "store.db", NULL);
@@ -393,7 +465,7 @@ test_sequential_stops (void)
 
   g_assert_false (w.ok);
   g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
-  g_assert_cmpstr (w.error->message, ==, "127.0.100.3: firmware: the miner refused "
+  g_assert_cmpstr (w.error->message, ==, "127.0.124.3: firmware: the miner refused "
                    "esp-miner.bin: HTTP 500: Validation / Activation Error");
 
   for (guint i = 0; i < 2; i++)
@@ -436,13 +508,13 @@ test_sequential_stops (void)
 
   /* The steps, in order, one miner at a time. */
   g_assert_nonnull (w.steps);
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 0), ==, "1/5 127.0.100.1 check");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 1), ==, "1/5 127.0.100.1 firmware");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 2), ==, "1/5 127.0.100.1 reboot");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/5 127.0.100.1 done");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "2/5 127.0.100.2 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 0), ==, "1/5 127.0.124.1 check");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 1), ==, "1/5 127.0.124.1 firmware");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 2), ==, "1/5 127.0.124.1 reboot");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/5 127.0.124.1 done");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "2/5 127.0.124.2 check");
   g_assert_cmpstr (g_ptr_array_index (w.steps, w.steps->len - 1), ==,
-                   "3/5 127.0.100.3 firmware");
+                   "3/5 127.0.124.3 firmware");
   g_assert_cmpuint (w.max_sent, ==, app->size);
 
   /* Recorded: two updates and the failure. */
@@ -464,7 +536,7 @@ test_sequential_stops (void)
       else
         {
           failed++;
-          g_assert_cmpstr (e->address, ==, "127.0.100.3");
+          g_assert_cmpstr (e->address, ==, "127.0.124.3");
           g_assert_nonnull (strstr (e->detail, "Validation / Activation Error"));
         }
     }
@@ -476,7 +548,7 @@ test_sequential_stops (void)
 static void
 test_dry_run (void)
 {
-  const char *addresses[] = { "127.0.101.1", "127.0.102.3", "127.0.101.4", NULL };
+  const char *addresses[] = { "127.0.125.1", "127.0.126.3", "127.0.125.4", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -488,7 +560,7 @@ test_dry_run (void)
   hf_test_wait_for (&w.done, 20000);
 
   g_assert_false (w.ok);
-  g_assert_nonnull (strstr (w.error->message, "127.0.102.3: check: not an AxeOS miner"));
+  g_assert_nonnull (strstr (w.error->message, "127.0.126.3: check: not an AxeOS miner"));
   g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_WOULD_UPDATE);
   g_assert_cmpstr (result_at (update, 0)->before, ==, OLD_VERSION);
   g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_FAILED);
@@ -503,7 +575,7 @@ test_dry_run (void)
 static void
 test_with_www_and_again (void)
 {
-  const char *addresses[] = { "127.0.101.2", NULL };
+  const char *addresses[] = { "127.0.125.2", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GBytes) spiffs = hf_test_spiffs_image (64);
   g_autoptr(GError) error = NULL;
@@ -534,8 +606,8 @@ test_with_www_and_again (void)
   g_assert_nonnull (strstr (hf_test_sim_last_event (sim, "ota", addresses[0]),
                             "OTAWWW length=262144 ok"));
   g_assert_cmpuint (hf_test_sim_events (sim, "restart", addresses[0], 2, 2000), ==, 2);
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/1 127.0.101.2 www");
-  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "1/1 127.0.101.2 www-reboot");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 3), ==, "1/1 127.0.125.2 www");
+  g_assert_cmpstr (g_ptr_array_index (w.steps, 4), ==, "1/1 127.0.125.2 www-reboot");
   wait_clear (&w);
 
   /* Once on the image's version, a second run sends nothing. */
@@ -550,7 +622,7 @@ test_with_www_and_again (void)
 static void
 test_rollback (void)
 {
-  const char *addresses[] = { "127.0.101.5", NULL };
+  const char *addresses[] = { "127.0.125.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -559,7 +631,7 @@ test_rollback (void)
   hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
   hf_test_wait_for (&w.done, 30000);
   g_assert_false (w.ok);
-  g_assert_cmpstr (w.error->message, ==, "127.0.101.5: reboot: it restarted running "
+  g_assert_cmpstr (w.error->message, ==, "127.0.125.5: reboot: it restarted running "
                    OLD_VERSION ", not " NEW_VERSION);
   wait_clear (&w);
 }
@@ -569,7 +641,7 @@ test_rollback (void)
 static void
 test_hang (void)
 {
-  const char *addresses[] = { "127.0.102.4", "127.0.102.5", NULL };
+  const char *addresses[] = { "127.0.126.4", "127.0.126.5", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   Wait w = { 0 };
@@ -580,9 +652,9 @@ test_hang (void)
   hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
   hf_test_wait_for (&w.done, 10000);
   g_assert_error (w.error, HF_ERROR, HF_ERROR_TIMEOUT);
-  g_assert_true (g_str_has_prefix (w.error->message, "127.0.102.4: firmware: sending "
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.4: firmware: sending "
                                    "esp-miner.bin: waiting for the HTTP answer from "
-                                   "127.0.102.4:18923 timed out after "));
+                                   "127.0.126.4:18923 timed out after "));
   g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
   g_assert_cmpint (result_at (update, 1)->outcome, ==, HF_FIRMWARE_UNTOUCHED);
   g_assert_cmpuint (hf_test_sim_events (sim, "ota", addresses[0], 1, 1000), ==, 1);
@@ -594,7 +666,7 @@ test_hang (void)
 static void
 test_concurrent_refused (void)
 {
-  const char *addresses[] = { "127.0.101.3", NULL };
+  const char *addresses[] = { "127.0.125.3", NULL };
   g_autoptr(HfFirmwareImage) app = app_image ();
   g_autoptr(GPtrArray) miners = miners_of (addresses);
   g_autoptr(GPtrArray) same = miners_of (addresses);   /* other objects, same miner */
@@ -608,7 +680,7 @@ test_concurrent_refused (void)
   hf_firmware_update_run_async (other, same, FALSE, NULL, ran_cb, &second);
   hf_test_wait_for (&second.done, 5000);
   g_assert_error (second.error, HF_ERROR, HF_ERROR_REJECTED);
-  g_assert_cmpstr (second.error->message, ==, "127.0.101.3 is already being updated; "
+  g_assert_cmpstr (second.error->message, ==, "127.0.125.3 is already being updated; "
                    "one update of a miner at a time");
   /* The same update object, while it runs. */
   hf_firmware_update_run_async (update, same, FALSE, NULL, ran_cb, &third);
@@ -639,7 +711,7 @@ static void
 test_sim_refuses_chunked (void)
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
-  g_autofree char *url = g_strdup_printf ("http://127.0.102.2:%u/api/system/OTA", HTTP_PORT);
+  g_autofree char *url = g_strdup_printf ("http://127.0.126.2:%u/api/system/OTA", HTTP_PORT);
   g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
   g_autoptr(GBytes) image = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 100);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (image);
@@ -648,7 +720,158 @@ test_sim_refuses_chunked (void)
   soup_message_set_request_body (msg, "application/octet-stream", stream, -1);
   body = soup_session_send_and_read (session, msg, NULL, NULL);
   g_assert_cmpuint (soup_message_get_status (msg), ==, 500);
-  g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.102.2", 1, 2000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota-chunked", "127.0.126.2", 1, 2000), ==, 1);
+}
+
+/* The device at the address must stay the miner: one that is not the
+ * miner identified there gets nothing; one that changes after the upload,
+ * or says the new version without having restarted, is no update. */
+static void
+test_identity (void)
+{
+  const char *swapped[] = { "127.0.126.10", NULL };
+  const char *after[] = { "127.0.126.8", NULL };
+  const char *lying[] = { "127.0.126.9", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) m1 = miners_of (swapped);
+  g_autoptr(GPtrArray) m2 = miners_of (after);
+  g_autoptr(GPtrArray) m3 = miners_of (lying);
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+
+  /* Identified as another MAC than the device answering now. */
+  hf_miner_set_mac (g_ptr_array_index (m1, 0), "02:48:46:aa:bb:cc");
+  hf_firmware_update_run_async (update, m1, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.10: check: another device "
+                                   "answers at 127.0.126.10 (MAC "));
+  g_assert_nonnull (strstr (w.error->message, "not 02:48:46:AA:BB:CC, the miner identified "
+                            "there); nothing sent"));
+  g_assert_cmpint (result_at (update, 0)->step, ==, HF_FIRMWARE_STEP_CHECK);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", swapped[0], 1, 1000), ==, 0);
+  wait_clear (&w);
+
+  /* Another device answers once the image is sent. */
+  hf_firmware_update_run_async (update, m2, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_true (g_str_has_prefix (w.error->message, "127.0.126.8: reboot: another device "
+                                   "answers at 127.0.126.8 since the upload (MAC "
+                                   "0A:0B:0C:0D:0E:0F, not "));
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_FAILED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", after[0], 1, 1000), ==, 1);
+  wait_clear (&w);
+
+  /* The new version at once, on the same partition, never restarted. */
+  hf_firmware_update_run_async (update, m3, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  g_assert_error (w.error, HF_ERROR, HF_ERROR_REJECTED);
+  g_assert_cmpstr (w.error->message, ==, "127.0.126.9: reboot: the miner did not restart into "
+                   "the new image (it says " NEW_VERSION " but still runs from ota_0)");
+  g_assert_cmpint (result_at (update, 0)->outcome, ==, HF_FIRMWARE_FAILED);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", lying[0], 1, 1000), ==, 1);
+  wait_clear (&w);
+}
+
+/* A miner that comes back saying a version of terminal escapes: the error,
+ * the result and the store event carry it cleaned. */
+static void
+test_escape_version (void)
+{
+  const char *addresses[] = { "127.0.126.7", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autofree char *dir = g_dir_make_tmp ("hf-firmware-store-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HfStore) store = hf_store_open (db, &error);
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GPtrArray) events = NULL;
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  HfStoreEvent *e;
+
+  g_assert_no_error (error);
+  hf_firmware_update_set_store (update, store);
+  hf_firmware_update_run_async (update, miners, FALSE, NULL, ran_cb, &w);
+  hf_test_wait_for (&w.done, 30000);
+  g_assert_false (w.ok);
+  g_assert_nonnull (w.error);
+  g_assert_nonnull (strstr (w.error->message, "PWNED"));
+  g_assert_null (strchr (w.error->message, 0x1b));
+  g_assert_null (strchr (w.error->message, 0x07));
+  g_assert_nonnull (result_at (update, 0)->after);
+  g_assert_null (strchr (result_at (update, 0)->after, 0x1b));
+  g_assert_null (strchr (result_at (update, 0)->after, 0x07));
+  hf_test_flush_store (NULL, store);
+  events = hf_store_list_events (store, HF_EVENT_FIRMWARE_UPDATE, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  e = g_ptr_array_index (events, 0);
+  g_assert_nonnull (strstr (e->detail, "PWNED"));
+  g_assert_null (strstr (e->detail, "\\u001b"));
+  g_assert_null (strstr (e->detail, "\\u0007"));
+  g_assert_null (strchr (e->detail, 0x1b));
+  wait_clear (&w);
+}
+
+/* Cancelled while it waits for a miner to come back: the run ends then,
+ * not when the pause before the next look is over. */
+typedef struct
+{
+  GCancellable *cancellable;
+  gint64        cancelled_at;
+} Canceller;
+
+static gboolean
+cancel_now_cb (gpointer data)
+{
+  Canceller *c = data;
+
+  c->cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (c->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_at_reboot_cb (HfFirmwareUpdate *update,
+                     HfMiner          *miner,
+                     guint             index,
+                     guint             n,
+                     guint             step,
+                     guint64           sent,
+                     guint64           total,
+                     gpointer          data)
+{
+  if (step == HF_FIRMWARE_STEP_REBOOT && sent == 0)
+    g_timeout_add (300, cancel_now_cb, data);
+}
+
+static void
+test_cancel_wait (void)
+{
+  const char *addresses[] = { "127.0.126.6", NULL };
+  g_autoptr(HfFirmwareImage) app = app_image ();
+  g_autoptr(GPtrArray) miners = miners_of (addresses);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Canceller c = { cancellable, 0 };
+  Wait w = { 0 };
+  g_autoptr(HfFirmwareUpdate) update = updater_new (app, NULL, &w);
+  gint64 took;
+
+  /* The first look 4 s after the upload. */
+  hf_firmware_update_set_timing (update, 15000, 4000, 4000);
+  g_signal_connect (update, "progress", G_CALLBACK (cancel_at_reboot_cb), &c);
+  hf_firmware_update_run_async (update, miners, FALSE, cancellable, ran_cb, &w);
+  hf_test_wait_for (&w.done, 20000);
+  took = g_get_monotonic_time () - c.cancelled_at;
+  g_assert_cmpint (c.cancelled_at, >, 0);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (result_at (update, 0)->step, ==, HF_FIRMWARE_STEP_REBOOT);
+  if (took >= 200 * 1000)
+    g_error ("the run ended %" G_GINT64_FORMAT " ms after the cancel", took / 1000);
+  g_assert_false (hf_firmware_update_is_busy (g_ptr_array_index (miners, 0)));
+  wait_clear (&w);
 }
 
 /* ---- hashfleet-cli update ---------------------------------------------- */
@@ -671,12 +894,12 @@ test_cli (void)
   /* Not an ESP32 image: refused before anything is sent. */
   {
     const char *args[] = { "update", "--firmware", bad, common[0], common[1], common[2],
-                           common[3], common[4], "127.0.102.1", NULL };
+                           common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     g_assert_cmpint (status, !=, 0);
     g_assert_nonnull (strstr (err, "notes.txt: not an ESP32 app image"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 0, 300), ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -684,16 +907,16 @@ test_cli (void)
   /* Dry run: the image and the miner checked, nothing sent. */
   {
     const char *args[] = { "update", "--firmware", app, "--dry-run", common[0], common[1],
-                           common[2], common[3], common[4], "127.0.102.1", NULL };
+                           common[2], common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     g_assert_cmpint (status, ==, 0);
     g_assert_nonnull (strstr (out, sha));
     g_assert_nonnull (strstr (out, size));
-    g_assert_nonnull (strstr (out, "127.0.102.1: would update " OLD_VERSION " → "
+    g_assert_nonnull (strstr (out, "127.0.126.1: would update " OLD_VERSION " → "
                               NEW_VERSION));
     g_assert_nonnull (strstr (out, "dry run: nothing was sent"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 0, 300), ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 0, 300), ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -701,15 +924,51 @@ test_cli (void)
   /* The update itself. */
   {
     const char *args[] = { "update", "--firmware", app, "--wait", "20", common[0], common[1],
-                           common[2], common[3], common[4], "127.0.102.1", NULL };
+                           common[2], common[3], common[4], "127.0.126.1", NULL };
 
     status = hf_test_run_cli (args, &out, &err);
     if (status != 0)
       g_printerr ("%s\n%s\n", out, err);
     g_assert_cmpint (status, ==, 0);
-    g_assert_nonnull (strstr (out, "127.0.102.1: updated " OLD_VERSION " → " NEW_VERSION
+    g_assert_nonnull (strstr (out, "127.0.126.1: updated " OLD_VERSION " → " NEW_VERSION
                               " (ota_0 → ota_1)\n"));
-    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.102.1", 1, 1000), ==, 1);
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.1", 1, 1000), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* Another device took the address between the identification and the
+   * check: nothing is sent to it. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--wait", "20", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.126.11", NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_nonnull (strstr (out, "127.0.126.11: failed at check\n"));
+    g_assert_nonnull (strstr (err, "another device answers at 127.0.126.11 (MAC "
+                              "0A:0B:0C:0D:0E:0F, not 02:48:46:"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.11", 1, 1000), ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+
+  /* A dry run over a list with a Braiins OS miner: it is identified (and
+   * would fail: not AxeOS), but never logged in to. */
+  {
+    const char *args[] = { "update", "--firmware", app, "--dry-run", common[0], common[1],
+                           common[2], common[3], common[4], "127.0.126.13", "127.0.126.1",
+                           NULL };
+
+    status = hf_test_run_cli (args, &out, &err);
+    g_assert_cmpint (status, !=, 0);
+    g_assert_nonnull (strstr (out, "127.0.126.13: failed at check\n"));
+    g_assert_nonnull (strstr (err, "127.0.126.13: check: not an AxeOS miner (braiins)"));
+    g_assert_nonnull (strstr (out, "dry run: nothing was sent"));
+    g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login", "127.0.126.13", 1, 1000),
+                      ==, 0);
+    g_assert_cmpuint (hf_test_sim_events (sim, "braiins-login-refused", "127.0.126.13", 0, 0),
+                      ==, 0);
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
@@ -725,6 +984,53 @@ test_cli (void)
   }
 }
 
+/* Two hashfleet-cli update processes on one miner: the second is refused
+ * (the lock is per miner across processes), the miner gets one upload. */
+static void
+test_cli_two_processes (void)
+{
+  g_autoptr(GBytes) good = hf_test_esp_app_image (9, "esp-miner", NEW_VERSION, 2000);
+  g_autofree char *app = hf_test_write_temp ("esp-miner.bin", good);
+  g_autofree char *dir = g_dir_make_tmp ("hf-firmware-cli-XXXXXX", NULL);
+  g_autofree char *first_out = g_build_filename (dir, "first.out", NULL);
+  const char *args[] = { g_getenv ("HF_CLI"), "update", "--firmware", app, "--wait", "20",
+                         "--http-port", "18923", "--cgminer-port", "14923", "--no-store",
+                         "--timeout", "1500", "127.0.126.12", NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  gint64 until = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int status;
+
+  g_subprocess_launcher_set_stdout_file_path (launcher, first_out);
+  first = g_subprocess_launcher_spawnv (launcher, args, &error);
+  g_assert_no_error (error);
+  /* Once the first is sending (the simulated miner takes 3 s to take it). */
+  while (text == NULL || strstr (text, "sending the firmware") == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, until);
+      g_clear_pointer (&text, g_free);
+      g_usleep (50 * 1000);
+      g_file_get_contents (first_out, &text, NULL, NULL);
+    }
+  status = hf_test_run_cli (args + 1, &out, &err);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_nonnull (strstr (err, "127.0.126.12 is already being updated by another process; "
+                            "one update of a miner at a time"));
+  g_assert_true (g_subprocess_wait_check (first, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (first_out, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "127.0.126.12: updated " OLD_VERSION " → " NEW_VERSION));
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.12", 1, 1000), ==, 1);
+  g_assert_cmpuint (hf_test_sim_events (sim, "ota", "127.0.126.12", 2, 500), ==, 1);
+  g_unlink (first_out);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -732,6 +1038,12 @@ main (int    argc,
   int status;
 
   hf_test_init (&argc, &argv);
+  /* The update locks of this test's runs, apart from any real one. */
+  {
+    g_autofree char *runtime = g_dir_make_tmp ("hf-firmware-run-XXXXXX", NULL);
+
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  }
   g_test_add_func ("/firmware/image/app", test_app_image);
   g_test_add_func ("/firmware/image/www", test_www_image);
   g_test_add_func ("/firmware/image/load", test_load);
@@ -743,7 +1055,11 @@ main (int    argc,
   g_test_add_func ("/firmware/update/rollback", test_rollback);
   g_test_add_func ("/firmware/update/hang", test_hang);
   g_test_add_func ("/firmware/update/concurrent-refused", test_concurrent_refused);
+  g_test_add_func ("/firmware/update/cancel-while-waiting", test_cancel_wait);
+  g_test_add_func ("/firmware/update/escape-version", test_escape_version);
+  g_test_add_func ("/firmware/update/identity", test_identity);
   g_test_add_func ("/firmware/cli", test_cli);
+  g_test_add_func ("/firmware/cli-two-processes", test_cli_two_processes);
   status = g_test_run ();
   hf_test_sim_stop (sim);
   return status;

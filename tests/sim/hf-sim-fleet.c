@@ -354,14 +354,42 @@ sim_miner_set_key (SimMiner    *miner,
       miner->fw_version = g_strdup (value);
       return TRUE;
     }
+  if (g_str_equal (key, "ota-delay"))
+    {
+      guint64 n = 0;
+
+      if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, 600000, &n, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "ota-delay is milliseconds, 0–600000");
+          return FALSE;
+        }
+      miner->ota_delay_ms = (guint) n;
+      return TRUE;
+    }
+  if (g_str_equal (key, "mac-change-after"))
+    {
+      guint64 n = 0;
+
+      if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 1000000, &n, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "mac-change-after is a count of requests, 1–1000000");
+          return FALSE;
+        }
+      miner->mac_change_after = (guint) n;
+      return TRUE;
+    }
   if (g_str_equal (key, "ota-fail"))
     {
       if (g_strcmp0 (value, "validation") != 0 && g_strcmp0 (value, "write") != 0
           && g_strcmp0 (value, "rollback") != 0 && g_strcmp0 (value, "hang") != 0
+          && g_strcmp0 (value, "escape") != 0 && g_strcmp0 (value, "no-reboot") != 0
           && g_strcmp0 (value, "none") != 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "ota-fail is validation, write, rollback, hang or none, not '%s'",
+                       "ota-fail is validation, write, rollback, hang, escape, no-reboot or none, "
+                       "not '%s'",
                        value ? value : "");
           return FALSE;
         }

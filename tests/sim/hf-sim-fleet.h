@@ -181,10 +181,14 @@ typedef struct
   double            th_vr_to;
   gint64            th_since;
   /* Firmware updates (hf-sim-ota.c): firmware-version= (NULL: the
-   * profile's), ota-fail=validation|write|rollback|hang, the partition
-   * running. */
+   * profile's), ota-fail=validation|write|rollback|hang|escape|no-reboot, the partition
+   * running; mac-change-after=N: after N GET /api/system/info another
+   * device (another MAC and chip) answers at its address. */
   char             *fw_version;
   char             *ota_fail;
+  guint             mac_change_after;
+  guint             ota_delay_ms;     /* ota-delay=MS: an upload is taken that much later */
+  guint             info_requests;
   gboolean          on_ota_1;
   gboolean          custom_www;
 } SimMiner;

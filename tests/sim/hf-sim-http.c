@@ -322,10 +322,13 @@ answer_axeos (Server            *server,
     }
 
   if (g_str_equal (path, "/api/system/info") && get)
-    body = sim_axeos_web_info (server->web, miner,
+    {
+      miner->info_requests++;
+      body = sim_axeos_web_info (server->web, miner,
                                sim_ota_info (miner, sim_axeos_apply_overrides (
                                  fleet, miner, sim_axeos_info (fleet, miner))),
                                TRUE);
+    }
   else if ((g_str_equal (path, "/api/system/OTA") || g_str_equal (path, "/api/system/OTAWWW"))
            && post)
     {

@@ -19,7 +19,11 @@
  * Errors are {"message": …} (v2.15).  A miner's ota-fail= key makes an
  * update fail: validation (500 at the end), write (500 at the first
  * piece), rollback (accepted, but it boots its old version again), hang
- * (the whole image taken, never an answer).
+ * (the whole image taken, never an answer), escape (it comes back saying
+ * a version of terminal escape sequences), no-reboot (it says the new
+ * version at once, never restarts and stays on its partition).  With
+ * mac-change-after=N another device answers /api/system/info after the
+ * N-th request (its MAC, chip and board another's).
  * Events: "ota" (detail: endpoint, content-length, result) for every
  * request, "ota-chunked", "www-erased".
  *
@@ -91,11 +95,61 @@ verify_image (const guint8 *p,
   return g_strndup ((const char *) p + 48, n);
 }
 
+static void
+answer_now (SimAxeosWeb       *web,
+            SimMiner          *miner,
+            SoupServerMessage *msg,
+            gboolean           www);
+
+typedef struct
+{
+  SimAxeosWeb       *web;
+  SimMiner          *miner;
+  SoupServerMessage *msg;
+  gboolean           www;
+} Delayed;
+
+static gboolean
+delayed_cb (gpointer data)
+{
+  Delayed *d = data;
+
+  answer_now (d->web, d->miner, d->msg, d->www);
+  soup_server_message_unpause (d->msg);
+  g_object_unref (d->msg);
+  g_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+/* ota-delay=MS: the upload is taken (and answered) that much later, a
+ * slow flash write. */
 void
 sim_ota_answer (SimAxeosWeb       *web,
                 SimMiner          *miner,
                 SoupServerMessage *msg,
                 gboolean           www)
+{
+  Delayed *d;
+
+  if (miner->ota_delay_ms == 0)
+    {
+      answer_now (web, miner, msg, www);
+      return;
+    }
+  d = g_new0 (Delayed, 1);
+  d->web = web;
+  d->miner = miner;
+  d->msg = g_object_ref (msg);
+  d->www = www;
+  soup_server_message_pause (msg);
+  g_timeout_add (miner->ota_delay_ms, delayed_cb, d);
+}
+
+static void
+answer_now (SimAxeosWeb       *web,
+            SimMiner          *miner,
+            SoupServerMessage *msg,
+            gboolean           www)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
@@ -158,7 +212,22 @@ sim_ota_answer (SimAxeosWeb       *web,
       event (miner, endpoint, length, "validation-error");
       return;
     }
-  if (g_strcmp0 (miner->ota_fail, "rollback") != 0)
+  if (g_strcmp0 (miner->ota_fail, "no-reboot") == 0)
+    {
+      g_free (miner->fw_version);
+      miner->fw_version = g_steal_pointer (&version);
+      answer (msg, 200, "Firmware update complete, rebooting now!\n");
+      event (miner, endpoint, length, "ok");
+      return;
+    }
+  if (g_strcmp0 (miner->ota_fail, "escape") == 0)
+    {
+      /* It comes back saying a version made of terminal escapes. */
+      g_free (miner->fw_version);
+      miner->fw_version = g_strdup ("\033[2J\033[31mPWNED\007");
+      miner->on_ota_1 = !miner->on_ota_1;
+    }
+  else if (g_strcmp0 (miner->ota_fail, "rollback") != 0)
     {
       g_free (miner->fw_version);
       miner->fw_version = g_steal_pointer (&version);
@@ -179,7 +248,10 @@ sim_ota_info (SimMiner *miner,
   g_autoptr(JsonParser) parser = NULL;
   JsonObject *o;
 
-  if (miner->fw_version == NULL && !miner->on_ota_1 && !miner->custom_www)
+  gboolean other = miner->mac_change_after > 0
+                   && miner->info_requests > miner->mac_change_after;
+
+  if (miner->fw_version == NULL && !miner->on_ota_1 && !miner->custom_www && !other)
     return g_steal_pointer (&owned);
   parser = json_parser_new ();
   if (owned == NULL || !json_parser_load_from_data (parser, owned, -1, NULL)
@@ -188,6 +260,13 @@ sim_ota_info (SimMiner *miner,
   o = json_node_get_object (json_parser_get_root (parser));
   if (miner->fw_version != NULL)
     json_object_set_string_member (o, "version", miner->fw_version);
+  if (other)
+    {
+      json_object_set_string_member (o, "macAddr", "0A:0B:0C:0D:0E:0F");
+      json_object_set_string_member (o, "ASICModel", "BM1370");
+      json_object_set_string_member (o, "boardVersion", "NerdQAxe++");
+      json_object_set_string_member (o, "hostname", "another-device");
+    }
   if (json_object_has_member (o, "runningPartition"))
     json_object_set_string_member (o, "runningPartition", miner->on_ota_1 ? "ota_1" : "ota_0");
   if (json_object_has_member (o, "useCustomWWW"))
