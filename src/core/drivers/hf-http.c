@@ -481,41 +481,16 @@ request_start (GTask               *task,
                            hf_deadline_get_cancellable (r->deadline), send_cb, task);
 }
 
-void
-hf_http_request_async (const char          *method,
-                       const char          *host,
-                       guint16              port,
-                       const char          *path,
-                       GBytes              *body,
-                       const char          *user,
-                       const char          *password,
-                       const HfConfig      *config,
-                       gint64               deadline_us,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (host != NULL);
-  g_return_if_fail (path != NULL && path[0] == '/');
-  g_return_if_fail (config != NULL);
-
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hf_http_request_async);
-  g_task_set_name (task, "hf_http_request");
-  request_start (task, method, host, port, path, body, NULL, user, password, NULL, NULL,
-                 config, deadline_us, cancellable, NULL, NULL);
-}
-
-/* A request with one header of the caller's and no Digest. */
+/* A request: with Digest credentials (@user), or one header of the
+ * caller's (@header, a token), or neither. */
 static void
 request_with_header (const char          *method,
                      const char          *host,
                      guint16              port,
                      const char          *path,
                      GBytes              *body,
+                     const char          *user,
+                     const char          *password,
                      const char          *header,
                      const char          *header_value,
                      const HfConfig      *config,
@@ -544,8 +519,26 @@ request_with_header (const char          *method,
       g_object_unref (task);
       return;
     }
-  request_start (task, method, host, port, path, body, NULL, NULL, NULL, header, header_value,
-                 config, deadline_us, cancellable, NULL, NULL);
+  request_start (task, method, host, port, path, body, NULL, user, password, header,
+                 header_value, config, deadline_us, cancellable, NULL, NULL);
+}
+
+void
+hf_http_request_async (const char          *method,
+                       const char          *host,
+                       guint16              port,
+                       const char          *path,
+                       GBytes              *body,
+                       const char          *user,
+                       const char          *password,
+                       const HfConfig      *config,
+                       gint64               deadline_us,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  request_with_header (method, host, port, path, body, user, password, NULL, NULL, config,
+                       deadline_us, cancellable, callback, user_data);
 }
 
 void
@@ -563,8 +556,8 @@ hf_http_request_header_async (const char          *method,
                               gpointer             user_data)
 {
   g_return_if_fail (header != NULL && header_value != NULL);
-  request_with_header (method, host, port, path, body, header, header_value, config,
-                       deadline_us, cancellable, callback, user_data);
+  request_with_header (method, host, port, path, body, NULL, NULL, header, header_value,
+                       config, deadline_us, cancellable, callback, user_data);
 }
 
 void
@@ -582,8 +575,9 @@ hf_http_request_bearer_async (const char          *method,
 {
   g_autofree char *value = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
 
-  request_with_header (method, host, port, path, body, value ? "Authorization" : NULL, value,
-                       config, deadline_us, cancellable, callback, user_data);
+  request_with_header (method, host, port, path, body, NULL, NULL,
+                       value ? "Authorization" : NULL, value, config, deadline_us, cancellable,
+                       callback, user_data);
 }
 
 void
